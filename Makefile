@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     ?= $(or $(INBOX_DB),data/inbox.duckdb)
+DEMO_CONTACTS ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test bench install dev chromium clean-demo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+$(DB): | $(VENV)/.installed
+	@echo "building the demo database $(DB) ($(DEMO_CONTACTS) contacts)…"
+	$(BIN)/python -m inbox demo --contacts $(DEMO_CONTACTS) --db $(DB) \
+	  || (rm -rf $(DB) $(DB).wal $(basename $(DB))-attachments; exit 1)
+
+run: $(VENV)/.installed $(DB)
+	INBOX_DB=$(DB) $(BIN)/python -m streamlit run app.py --server.port 8501
+
+# Debian's Chromium for the real-browser tests, installed when missing and we can (root + apt).
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "warning: $(CHROMIUM) is missing and cannot be installed here: browser tests will be skipped (CI fails instead)"; fi
+
+test: $(VENV)/.dev-installed chromium
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m tests.bench.run

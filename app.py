@@ -1,0 +1,31 @@
+"""Router: page config, sign-in, st.navigation by role, page.run(). No SQL."""
+
+import streamlit as st
+
+from inbox import workspace
+from ui.session import get_store, sign_out, signed_in_user
+
+st.set_page_config(page_title="Inbox contacts", page_icon=":material/contacts:", layout="wide")
+
+# (section, file, title, icon, roles). A page is listed once its issue delivers it.
+PAGES = [
+    ("Inbox", "pages/home.py", "Overview", ":material/dashboard:", ("admin", "agent")),
+    ("Admin settings › Workspace", "pages/members.py", "Members & plan", ":material/group:", ("admin",)),
+]
+
+user = signed_in_user()
+if user is None:
+    page = st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:")],
+                         position="hidden")
+else:
+    sections: dict[str, list] = {}
+    for section, path, title, icon, roles in PAGES:
+        if user.role in roles:
+            sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon))
+    page = st.navigation(sections)
+    with st.sidebar:
+        st.markdown("**Signed in**")
+        st.text(f"{user.display_name}\n{user.email}")
+        st.caption(f"Role: {user.role} · Plan: {workspace.get_plan(get_store())}")
+        st.button("Sign out", icon=":material/logout:", on_click=sign_out, key="sign_out")
+page.run()

@@ -1,0 +1,188 @@
+"""``python -m inbox …``: a thin command-line layer over the same use cases the pages call."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import click
+
+from . import db_path, open_store
+from .errors import InboxError
+from .models import PLANS, ROLES, SYSTEM
+
+DEMO_USERS = (
+    # email, role, password, display name — stated in README.md
+    ("admin@example.com", "admin", "demo-admin-password", "Ada Admin"),
+    ("agent@example.com", "agent", "demo-agent-password", "Alex Agent"),
+)
+
+
+def db_option(fn):
+    return click.option(
+        "--db", "db", metavar="PATH", default=None,
+        help="DuckDB file (default: $INBOX_DB, else data/inbox.duckdb).",
+    )(fn)
+
+
+def _say_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """Inbox contacts: manage the workspace database from the command line."""
+
+
+@cli.command()
+@db_option
+def init(db):
+    """Create (or migrate) an empty database. It has no account until `users add`."""
+    with open_store(db) as store:
+        click.echo(f"database {store.path} at schema version {store.schema_version()}")
+
+
+@cli.command()
+@click.option("--contacts", type=click.IntRange(min=1), required=True, help="How many contacts to make.")
+@click.option("--seed", type=int, default=42, show_default=True)
+@db_option
+def demo(contacts, seed, db):
+    """Build synthetic demo data (plus the demo admin and agent) into an empty database."""
+    from .demo import build_demo
+    from .users import add_user
+
+    with open_store(db) as store:
+        started = time.perf_counter()
+        counts = build_demo(store, contacts=contacts, seed=seed,
+                            progress=lambda line: click.echo(line, err=True))
+        for email, role, password, name in DEMO_USERS:
+            if store.user_by_email(email) is None:
+                add_user(store, SYSTEM, email, role=role, password=password, display_name=name)
+        counts["seconds"] = round(time.perf_counter() - started, 1)
+        _say_json(counts)
+
+
+@cli.group()
+def users():
+    """Workspace members."""
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", "display_name", default=None, help="Display name (default: from the email).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@db_option
+def users_add(email, role, display_name, password_stdin, db):
+    """Add a member; the password is prompted for (or read with --password-stdin)."""
+    from .users import add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with open_store(db) as store:
+        user = add_user(store, SYSTEM, email, role=role, password=password, display_name=display_name)
+    click.echo(f"added {user.email} ({user.role})")
+
+
+@users.command("list")
+@db_option
+def users_list(db):
+    """List members: email, role, active, display name."""
+    from .users import list_users
+
+    with open_store(db) as store:
+        for u in list_users(store, SYSTEM):
+            click.echo(f"{u.email}\t{u.role}\t{'active' if u.active else 'disabled'}\t{u.display_name}")
+
+
+@users.command("disable")
+@click.argument("email")
+@db_option
+def users_disable(email, db):
+    """Disable a member: they can no longer sign in (their history stays)."""
+    from .users import set_active
+
+    with open_store(db) as store:
+        set_active(store, SYSTEM, email, False)
+    click.echo(f"disabled {email}")
+
+
+@users.command("enable")
+@click.argument("email")
+@db_option
+def users_enable(email, db):
+    """Re-enable a disabled member."""
+    from .users import set_active
+
+    with open_store(db) as store:
+        set_active(store, SYSTEM, email, True)
+    click.echo(f"enabled {email}")
+
+
+@cli.group()
+def plan():
+    """The workspace plan (team or enterprise)."""
+
+
+@plan.command("set")
+@click.argument("name", type=click.Choice(PLANS))
+@db_option
+def plan_set(name, db):
+    """Set the workspace plan."""
+    from .workspace import set_plan
+
+    with open_store(db) as store:
+        click.echo(f"plan {set_plan(store, SYSTEM, name)}")
+
+
+@plan.command("show")
+@db_option
+def plan_show(db):
+    """Print the workspace plan."""
+    from .workspace import get_plan
+
+    with open_store(db) as store:
+        click.echo(get_plan(store))
+
+
+@cli.command()
+@click.option("--chunk-size", type=click.IntRange(min=1), default=250_000, show_default=True)
+@db_option
+def check(chunk_size, db):
+    """Validate every table (pandera) and cross-table integrity; exit 1 when not clean."""
+    from .check import run_check
+
+    with open_store(db) as store:
+        report = run_check(store, chunk_size=chunk_size)
+    for line in report.lines():
+        click.echo(line)
+    return 0 if report.ok else 1
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one clear line on stderr and exit 2 for any usage or input error."""
+    try:
+        rv = cli.main(args=argv, prog_name="python -m inbox", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("inbox: aborted", err=True)
+        sys.exit(1)
+    except click.UsageError as exc:
+        hint = f" (try: {exc.ctx.command_path} --help)" if exc.ctx else ""
+        click.echo(f"inbox: {exc.format_message()}{hint}", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        click.echo(f"inbox: {exc.format_message()}", err=True)
+        sys.exit(2)
+    except InboxError as exc:
+        click.echo(f"inbox: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("inbox: interrupted", err=True)
+        sys.exit(130)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+__all__ = ["cli", "main", "db_path"]

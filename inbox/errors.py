@@ -1,0 +1,33 @@
+"""Named exceptions of the inbox domain; the CLI and pages turn them into one clear line."""
+
+
+class InboxError(Exception):
+    """Base class: every error a user can cause or fix. ``str(exc)`` is the message to show."""
+
+
+class StoreUnavailable(InboxError):
+    """The database file cannot be opened (bad path, not a DuckDB file, wrong permissions)."""
+
+
+class StoreLocked(StoreUnavailable):
+    """Another process (usually the running app) holds the DuckDB file lock."""
+
+
+class TransactionAborted(InboxError):
+    """A statement failed inside a transaction; everything in it was rolled back."""
+
+
+class PermissionDenied(InboxError):
+    """The acting user's role does not allow this action."""
+
+
+class NotFound(InboxError):
+    """The thing asked for does not exist."""
+
+
+class InvalidInput(InboxError, ValueError):
+    """Input that fails validation; the message says what to fix."""
+
+
+class Conflict(InboxError):
+    """The data changed since it was read (stale version) or a unique value is taken."""

@@ -1,0 +1,67 @@
+"""SQL for users and workspace settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..models import User
+
+_USER_COLS = "id, email, display_name, role, active, created_at, last_sign_in_at"
+
+
+def _user(row) -> User | None:
+    return User(*row) if row else None
+
+
+class AccountsSQL:
+    """Users (with password hashes) and key/value workspace settings."""
+
+    def insert_user(self, email: str, display_name: str, role: str, password_hash: str,
+                    created_at: datetime) -> User:
+        with self.tx() as cur:
+            row = cur.execute(
+                f"INSERT INTO users (email, display_name, role, password_hash, active, created_at)"
+                f" VALUES (?, ?, ?, ?, TRUE, ?) RETURNING {_USER_COLS}",
+                [email, display_name, role, password_hash, created_at],
+            ).fetchone()
+        return _user(row)
+
+    def user_by_email(self, email: str) -> User | None:
+        return _user(self._one(f"SELECT {_USER_COLS} FROM users WHERE email = ?", [email]))
+
+    def password_hash(self, email: str) -> str | None:
+        return self._scalar("SELECT password_hash FROM users WHERE email = ?", [email])
+
+    def list_users(self) -> list[User]:
+        return [User(*r) for r in self._rows(f"SELECT {_USER_COLS} FROM users ORDER BY email")]
+
+    def count_users(self) -> int:
+        return self._scalar("SELECT count(*) FROM users")
+
+    def count_active_admins(self) -> int:
+        return self._scalar("SELECT count(*) FROM users WHERE role = 'admin' AND active")
+
+    def set_user_active(self, email: str, active: bool) -> bool:
+        with self.tx() as cur:
+            n = cur.execute("UPDATE users SET active = ? WHERE email = ? RETURNING id", [active, email]).fetchall()
+        return bool(n)
+
+    def set_user_password_hash(self, email: str, password_hash: str) -> None:
+        with self.tx() as cur:
+            cur.execute("UPDATE users SET password_hash = ? WHERE email = ?", [password_hash, email])
+
+    def touch_sign_in(self, email: str, at: datetime) -> None:
+        with self.tx() as cur:
+            cur.execute("UPDATE users SET last_sign_in_at = ? WHERE email = ?", [at, email])
+
+    def get_setting(self, key: str) -> str | None:
+        return self._scalar("SELECT value FROM workspace_settings WHERE key = ?", [key])
+
+    def put_setting(self, key: str, value: str, actor_email: str, at: datetime) -> None:
+        with self.tx() as cur:
+            cur.execute(
+                "INSERT INTO workspace_settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+                " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                [key, value, at, actor_email],
+            )

@@ -1,0 +1,5 @@
+"""SQL for building synthetic demo data in bulk."""
+
+
+class DemoSQL:
+    """Bulk inserts used by ``inbox.demo``."""

@@ -1,0 +1,5 @@
+"""SQL for ``inbox check``: chunked table reads and cross-table integrity queries."""
+
+
+class IntegritySQL:
+    """Reads used by ``inbox.check``."""

@@ -1,0 +1,144 @@
+"""Ordered schema migrations; each runs in one transaction together with its schema_migrations row.
+
+No foreign keys on purpose (DuckDB 2.0 cannot cascade and FKs block updates of indexed
+columns): integrity is kept by the use cases in transactions and checked by ``inbox check``.
+"""
+
+from __future__ import annotations
+
+import json
+
+BUILTIN_ATTRIBUTES = [
+    # key, label, type, enabled, options
+    ("email", "Email", "email", True, None),
+    ("first_name", "First name", "text", True, None),
+    ("last_name", "Last name", "text", True, None),
+    ("phone", "Phone", "phone", True, None),
+    ("account_id", "Account ID", "text", True, None),
+    ("job_title", "Job title", "text", True, None),
+    ("language", "Language", "text", True, None),
+    ("subscription", "Subscription", "list", True, ["free", "basic", "premium", "enterprise"]),
+    ("external_id", "External ID", "text", False, None),
+]
+
+
+def m001_core(cur) -> None:
+    for seq in ("contact_id_seq", "conversation_id_seq", "message_id_seq", "attachment_id_seq", "user_id_seq"):
+        cur.execute(f"CREATE SEQUENCE {seq} START 1")
+    cur.execute("""
+        CREATE TABLE workspace_settings (
+            key VARCHAR PRIMARY KEY,
+            value VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            updated_by VARCHAR NOT NULL)""")
+    cur.execute("""
+        CREATE TABLE users (
+            id BIGINT PRIMARY KEY DEFAULT nextval('user_id_seq'),
+            email VARCHAR NOT NULL UNIQUE,
+            display_name VARCHAR NOT NULL,
+            role VARCHAR NOT NULL CHECK (role IN ('admin', 'agent')),
+            password_hash VARCHAR NOT NULL,
+            active BOOLEAN NOT NULL DEFAULT TRUE,
+            created_at TIMESTAMP NOT NULL,
+            last_sign_in_at TIMESTAMP)""")
+    cur.execute("""
+        CREATE TABLE contacts (
+            id BIGINT PRIMARY KEY DEFAULT nextval('contact_id_seq'),
+            platform VARCHAR NOT NULL,
+            handle VARCHAR NOT NULL,
+            display_name VARCHAR,
+            email VARCHAR,
+            first_name VARCHAR,
+            last_name VARCHAR,
+            phone VARCHAR,
+            account_id VARCHAR,
+            job_title VARCHAR,
+            language VARCHAR,
+            subscription VARCHAR,
+            external_id VARCHAR,
+            created_at TIMESTAMP NOT NULL,
+            created_by VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            updated_by VARCHAR NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            UNIQUE (platform, handle))""")
+    cur.execute("""
+        CREATE TABLE attribute_definitions (
+            key VARCHAR PRIMARY KEY,
+            label VARCHAR NOT NULL,
+            type VARCHAR NOT NULL,
+            builtin BOOLEAN NOT NULL,
+            enabled BOOLEAN NOT NULL,
+            position INTEGER NOT NULL,
+            options VARCHAR,
+            regex VARCHAR,
+            required_on_import BOOLEAN NOT NULL DEFAULT FALSE,
+            crm_managed BOOLEAN NOT NULL DEFAULT FALSE,
+            created_at TIMESTAMP NOT NULL)""")
+    cur.execute("""
+        CREATE TABLE attribute_values (
+            contact_id BIGINT NOT NULL,
+            attribute_key VARCHAR NOT NULL,
+            value_text VARCHAR,
+            value_number DOUBLE,
+            value_date DATE,
+            value_bool BOOLEAN,
+            updated_at TIMESTAMP NOT NULL,
+            updated_by VARCHAR NOT NULL,
+            PRIMARY KEY (contact_id, attribute_key))""")
+    cur.execute("""
+        CREATE TABLE conversations (
+            id BIGINT PRIMARY KEY DEFAULT nextval('conversation_id_seq'),
+            contact_id BIGINT NOT NULL,
+            platform VARCHAR NOT NULL,
+            status VARCHAR NOT NULL,
+            subject VARCHAR,
+            started_at TIMESTAMP NOT NULL,
+            last_message_at TIMESTAMP NOT NULL)""")
+    cur.execute("""
+        CREATE TABLE messages (
+            id BIGINT PRIMARY KEY DEFAULT nextval('message_id_seq'),
+            conversation_id BIGINT NOT NULL,
+            contact_id BIGINT NOT NULL,
+            direction VARCHAR NOT NULL,
+            author VARCHAR,
+            body VARCHAR NOT NULL,
+            sent_at TIMESTAMP NOT NULL)""")
+    cur.execute("""
+        CREATE TABLE attachments (
+            id BIGINT PRIMARY KEY DEFAULT nextval('attachment_id_seq'),
+            message_id BIGINT NOT NULL,
+            conversation_id BIGINT NOT NULL,
+            contact_id BIGINT NOT NULL,
+            filename VARCHAR NOT NULL,
+            content_type VARCHAR NOT NULL,
+            size_bytes BIGINT NOT NULL,
+            storage_path VARCHAR NOT NULL UNIQUE,
+            sha256 VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL)""")
+
+
+def m002_seed(cur) -> None:
+    from ..models import utcnow
+
+    now = utcnow()
+    cur.execute("INSERT INTO workspace_settings VALUES ('plan', 'team', ?, 'migration')", [now])
+    for position, (key, label, type_, enabled, options) in enumerate(BUILTIN_ATTRIBUTES, start=1):
+        cur.execute(
+            "INSERT INTO attribute_definitions (key, label, type, builtin, enabled, position, options, created_at)"
+            " VALUES (?, ?, ?, TRUE, ?, ?, ?, ?)",
+            [key, label, type_, enabled, position, json.dumps(options) if options else None, now],
+        )
+
+
+def m003_indexes(cur) -> None:
+    cur.execute("CREATE INDEX conversations_contact_idx ON conversations (contact_id)")
+    cur.execute("CREATE INDEX messages_conversation_idx ON messages (conversation_id)")
+    cur.execute("CREATE INDEX attachments_contact_idx ON attachments (contact_id)")
+
+
+MIGRATIONS = [
+    (1, "core tables", m001_core),
+    (2, "seed settings and built-in attributes", m002_seed),
+    (3, "lookup indexes", m003_indexes),
+]

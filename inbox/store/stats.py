@@ -1,0 +1,26 @@
+"""SQL for workspace figures shown on the landing page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class StatsSQL:
+    """Counts over the whole workspace."""
+
+    def workspace_counts(self, since: datetime) -> dict[str, int]:
+        row = self._one(
+            "SELECT (SELECT count(*) FROM contacts),"
+            " (SELECT count(*) FROM contacts WHERE created_at >= ?),"
+            " (SELECT count(*) FROM conversations),"
+            " (SELECT count(*) FROM conversations WHERE status = 'open'),"
+            " (SELECT count(*) FROM messages)",
+            [since],
+        )
+        keys = ("contacts", "new_contacts", "conversations", "open_conversations", "messages")
+        return dict(zip(keys, (int(v) for v in row)))
+
+    def table_counts(self) -> dict[str, int]:
+        tables = ("contacts", "attribute_values", "conversations", "messages", "attachments", "users")
+        row = self._one("SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in tables))
+        return dict(zip(tables, (int(v) for v in row)))

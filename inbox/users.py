@@ -1,0 +1,91 @@
+"""Workspace members: add, list, disable, and sign-in with argon2-hashed passwords."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from validation.checks import email_ok
+
+from .auth import require_admin
+from .errors import Conflict, InvalidInput, NotFound
+from .models import ROLES, Actor, User, utcnow
+
+MIN_PASSWORD_LENGTH = 8
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _check_new_user(email: str, role: str, password: str, display_name: str) -> None:
+    if not email_ok(email):
+        raise InvalidInput(f"'{email}' is not a valid email address")
+    if role not in ROLES:
+        raise InvalidInput(f"role must be one of {', '.join(ROLES)}, not '{role}'")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if not display_name.strip():
+        raise InvalidInput("the display name must not be empty")
+
+
+def add_user(store, actor: Actor, email: str, *, role: str, password: str,
+             display_name: str | None = None) -> User:
+    """Create a member. Admins only.
+
+    Raises ``InvalidInput`` (bad email, role or short password) or ``Conflict`` (email taken).
+    """
+    require_admin(actor, "add users")
+    email = normalise_email(email)
+    display_name = (display_name or email.split("@")[0]).strip()
+    _check_new_user(email, role, password, display_name)
+    if store.user_by_email(email):
+        raise Conflict(f"a user with email {email} already exists")
+    return store.insert_user(email, display_name, role, _hasher.hash(password), utcnow())
+
+
+def list_users(store, actor: Actor) -> list[User]:
+    """All members, active or not. Admins only."""
+    require_admin(actor, "list users")
+    return store.list_users()
+
+
+def set_active(store, actor: Actor, email: str, active: bool) -> User:
+    """Disable (or re-enable) a member; the last active admin cannot be disabled. Admins only."""
+    require_admin(actor, "disable or enable users")
+    email = normalise_email(email)
+    user = store.user_by_email(email)
+    if user is None:
+        raise NotFound(f"no user with email {email}")
+    if not active and user.role == "admin" and user.active and store.count_active_admins() <= 1:
+        raise Conflict("cannot disable the last active admin: add another admin first")
+    store.set_user_active(email, active)
+    return store.user_by_email(email)
+
+
+def authenticate(store, email: str, password: str) -> User | None:
+    """The active user with these credentials, or ``None`` (never says which part was wrong)."""
+    email = normalise_email(email)
+    stored = store.password_hash(email) if email else None
+    try:
+        _hasher.verify(stored or _DUMMY_HASH, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if stored is None:
+        return None
+    user = store.user_by_email(email)
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        store.set_user_password_hash(email, _hasher.hash(password))
+    store.touch_sign_in(email, utcnow())
+    return user
+
+
+def current_user(store, email: str) -> User | None:
+    """Re-read a signed-in member on every page run: a disabled account is signed out."""
+    user = store.user_by_email(normalise_email(email))
+    return user if user is not None and user.active else None

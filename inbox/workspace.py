@@ -1,0 +1,29 @@
+"""Workspace-wide settings (the plan) and the figures of the landing page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from .auth import require_admin
+from .errors import InvalidInput
+from .models import PLANS, Actor, utcnow
+
+
+def get_plan(store) -> str:
+    """The workspace plan: ``team`` or ``enterprise``."""
+    return store.get_setting("plan") or "team"
+
+
+def set_plan(store, actor: Actor, plan: str) -> str:
+    """Change the plan. Admins only. Raises ``InvalidInput`` for an unknown plan."""
+    require_admin(actor, "change the workspace plan")
+    plan = (plan or "").strip().lower()
+    if plan not in PLANS:
+        raise InvalidInput(f"plan must be one of {', '.join(PLANS)}, not '{plan}'")
+    store.put_setting("plan", plan, actor.email, utcnow())
+    return plan
+
+
+def figures(store, days: int = 30) -> dict[str, int]:
+    """Workspace counts for the landing page (``new_contacts`` over the last ``days``)."""
+    return store.workspace_counts(utcnow() - timedelta(days=days))

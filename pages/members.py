@@ -1,0 +1,71 @@
+"""Admin settings › Workspace: the plan and the members (add, disable, enable)."""
+
+import pandas as pd
+import streamlit as st
+
+from inbox import users, workspace
+from inbox.errors import InboxError
+from inbox.models import PLANS, ROLES
+from ui.session import get_store, require_user
+
+store = get_store()
+me = require_user()
+st.title("Members & plan")
+
+if flash := st.session_state.pop("members.flash", None):
+    st.success(flash)
+
+st.subheader("Plan")
+current = workspace.get_plan(store)
+new_plan = st.radio("Workspace plan", PLANS, index=PLANS.index(current), horizontal=True,
+                    format_func=str.capitalize, key="members.plan",
+                    help="Enterprise can fill contact attributes from an external CRM.")
+if new_plan != current:
+    try:
+        workspace.set_plan(store, me.actor, new_plan)
+        st.session_state["members.flash"] = f"Plan changed to {new_plan}."
+        st.rerun()
+    except InboxError as exc:
+        st.error(str(exc))
+
+st.subheader("Members")
+members = users.list_users(store, me.actor)
+st.dataframe(
+    pd.DataFrame([{"Email": u.email, "Name": u.display_name, "Role": u.role,
+                   "Status": "active" if u.active else "disabled",
+                   "Last sign-in": u.last_sign_in_at} for u in members]),
+    hide_index=True, width="stretch",
+)
+
+left, right = st.columns(2)
+with left, st.form("members.add", clear_on_submit=True):
+    st.markdown("**Add a member**")
+    email = st.text_input("Email", key="members.add.email")
+    name = st.text_input("Display name", key="members.add.name")
+    role = st.selectbox("Role", ROLES, key="members.add.role")
+    password = st.text_input("Initial password", type="password", key="members.add.password",
+                             help=f"At least {users.MIN_PASSWORD_LENGTH} characters.")
+    if st.form_submit_button("Add member", type="primary"):
+        try:
+            added = users.add_user(store, me.actor, email, role=role, password=password, display_name=name)
+            st.session_state["members.flash"] = f"Added {added.email} ({added.role})."
+            st.rerun()
+        except InboxError as exc:
+            st.error(str(exc))
+
+with right:
+    st.markdown("**Disable or enable a member**")
+    others = [u.email for u in members if u.email != me.email]
+    target = st.selectbox("Member", others, key="members.toggle.email", index=None,
+                          placeholder="Choose a member")
+    if target:
+        chosen = next(u for u in members if u.email == target)
+        label = "Disable" if chosen.active else "Enable"
+        if st.button(label, key="members.toggle.go"):
+            try:
+                users.set_active(store, me.actor, target, not chosen.active)
+                st.session_state["members.flash"] = f"{label}d {target}."
+                st.rerun()
+            except InboxError as exc:
+                st.error(str(exc))
+    st.caption("A disabled member can no longer sign in; you cannot disable yourself here.")

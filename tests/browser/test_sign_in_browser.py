@@ -1,0 +1,36 @@
+"""Real browser: the demo admin and agent sign in and see what their role allows."""
+
+from playwright.sync_api import expect
+
+from .conftest import ADMIN, AGENT, sidebar_nav, sign_in, wait_for_app
+
+
+def test_wrong_password_is_refused(page):
+    sign_in(page, ADMIN[0], "not-the-password")
+    expect(page.get_by_text("wrong email or password")).to_be_visible()
+    expect(page.get_by_role("heading", name="Overview")).to_have_count(0)
+
+
+def test_admin_sees_admin_settings(page):
+    sign_in(page, *ADMIN)
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(page.get_by_text("Role: admin · Plan: team")).to_be_visible()
+    assert "Members & plan" in sidebar_nav(page)
+    page.get_by_role("link", name="Members & plan").click()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Members & plan")).to_be_visible()
+    expect(page.get_by_text("agent@example.com").first).to_be_visible()
+
+
+def test_agent_sees_no_admin_settings(page):
+    sign_in(page, *AGENT)
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(page.get_by_text("Role: agent · Plan: team")).to_be_visible()
+    assert sidebar_nav(page) and "Members & plan" not in sidebar_nav(page)
+
+
+def test_sign_out(page):
+    sign_in(page, *AGENT)
+    page.get_by_role("button", name="Sign out").click()
+    wait_for_app(page)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()

@@ -1,0 +1,85 @@
+"""CLI: init, users, plan; every bad input gives one line on stderr and exit 2."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args, stdin=None, env=None):
+    return subprocess.run([sys.executable, "-m", "inbox", *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=120)
+
+
+def one_line_error(result):
+    assert result.returncode == 2, result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("inbox: ") and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+def test_init_users_and_plan(tmp_path):
+    db = str(tmp_path / "w.duckdb")
+    assert "schema version" in run("init", "--db", db).stdout
+    assert run("users", "list", "--db", db).stdout == ""  # no account until one is added
+    added = run("users", "add", "Boss@Example.com", "--role", "admin", "--name", "Boss", "--password-stdin",
+                "--db", db, stdin="a-good-password\n")
+    assert added.returncode == 0 and "added boss@example.com (admin)" in added.stdout
+    run("users", "add", "ag@example.com", "--role", "agent", "--password-stdin", "--db", db, stdin="another-pass\n")
+    assert run("users", "disable", "ag@example.com", "--db", db).returncode == 0
+    listed = run("users", "list", "--db", db).stdout.splitlines()
+    assert listed == ["ag@example.com\tagent\tdisabled\tag", "boss@example.com\tadmin\tactive\tBoss"]
+    assert run("plan", "set", "enterprise", "--db", db).stdout.strip() == "plan enterprise"
+    assert run("plan", "show", env={"INBOX_DB": db}).stdout.strip() == "enterprise"  # INBOX_DB honoured
+
+
+@pytest.mark.parametrize("args", [
+    ("frobnicate",), ("users", "add"), ("users", "add", "x@example.com", "--role", "owner"),
+    ("plan", "set", "gold"), ("init", "--bogus"), ("demo", "--contacts", "0"),
+])
+def test_unknown_or_bad_arguments(tmp_path, args):
+    line = one_line_error(run(*args, "--db", str(tmp_path / "w.duckdb")))
+    assert "--help" in line or "invalid" in line.lower() or "no such" in line.lower()
+
+
+def test_bad_values_are_one_line(tmp_path):
+    db = str(tmp_path / "w.duckdb")
+    assert "at least 8" in one_line_error(run("users", "add", "x@example.com", "--role", "agent",
+                                              "--password-stdin", "--db", db, stdin="short\n"))
+    assert "not a valid email" in one_line_error(run("users", "add", "nope", "--role", "agent",
+                                                     "--password-stdin", "--db", db, stdin="long-enough\n"))
+    assert "no user" in one_line_error(run("users", "disable", "ghost@example.com", "--db", db))
+
+
+def test_bad_inbox_db_path(tmp_path):
+    line = one_line_error(run("users", "list", env={"INBOX_DB": str(tmp_path / "nope" / "x.duckdb")}))
+    assert "does not exist" in line
+    (tmp_path / "junk.duckdb").write_text("junk" * 100)
+    assert "not a DuckDB database" in one_line_error(run("plan", "show", "--db", str(tmp_path / "junk.duckdb")))
+
+
+def test_locked_database_says_so(tmp_path):
+    db = tmp_path / "w.duckdb"
+    run("init", "--db", str(db))
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time, duckdb
+        con = duckdb.connect({str(db)!r}); print("locked", flush=True); time.sleep(60)""")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        line = one_line_error(run("users", "list", "--db", str(db)))
+        assert "in use by another process" in line and "app" in line
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_help_lists_the_commands():
+    out = run("--help").stdout
+    for command in ("init", "demo", "users", "plan", "check"):
+        assert command in out

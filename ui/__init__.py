@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by app.py and pages/: the cached store and the signed-in user."""
