@@ -9,13 +9,15 @@ st.set_page_config(page_title="Inbox contacts", page_icon=":material/contacts:",
 
 # (section, file, title, icon, roles). A page is listed once its issue delivers it.
 PAGES = [
-    ("Inbox", "pages/home.py", "Overview", ":material/dashboard:", ("admin", "agent")),
-    ("Admin settings › Workspace", "pages/members.py", "Members & plan", ":material/group:", ("admin",)),
+    ("Inbox", "app_pages/home.py", "Overview", ":material/dashboard:", ("admin", "agent")),
+    ("Admin settings › Agent workspace", "app_pages/attributes.py", "Contact attributes", ":material/tune:",
+     ("admin",)),
+    ("Admin settings › Workspace", "app_pages/members.py", "Members & plan", ":material/group:", ("admin",)),
 ]
 
 user = signed_in_user()
 if user is None:
-    page = st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:")],
+    page = st.navigation([st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:")],
                          position="hidden")
 else:
     sections: dict[str, list] = {}

@@ -162,6 +162,40 @@ def check(chunk_size, db):
     return 0 if report.ok else 1
 
 
+@cli.group()
+def layout():
+    """The contact attribute layout as JSON (layout as code)."""
+
+
+@layout.command("export")
+@db_option
+def layout_export(db):
+    """Print the layout: a JSON list of {key, label, type, enabled, order, options, regex, required_on_import}."""
+    from .attributes import export_layout
+
+    with open_store(db) as store:
+        click.echo(json.dumps(export_layout(store), ensure_ascii=False, indent=2))
+
+
+@layout.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--actor", required=True, metavar="EMAIL", help="The admin applying the layout (recorded).")
+@db_option
+def layout_import(file, actor, db):
+    """Apply a layout file with the same validation as the page (nothing changes when invalid)."""
+    from .attributes import import_layout
+    from .errors import InvalidInput
+    from .users import admin_actor
+
+    try:
+        items = json.load(file)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{file.name} is not valid JSON: {exc}") from None
+    with open_store(db) as store:
+        version = import_layout(store, admin_actor(store, actor), items)
+    click.echo(f"layout version {version}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one clear line on stderr and exit 2 for any usage or input error."""
     try:
@@ -177,7 +211,8 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"inbox: {exc.format_message()}", err=True)
         sys.exit(2)
     except InboxError as exc:
-        click.echo(f"inbox: {exc}", err=True)
+        for line in getattr(exc, "problems", None) or [str(exc)]:
+            click.echo(f"inbox: {line}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         click.echo("inbox: interrupted", err=True)

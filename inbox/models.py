@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-ROLES = ("admin", "agent")
-PLANS = ("team", "enterprise")
-PLATFORMS = ("whatsapp", "messenger", "instagram", "x", "email", "sms", "webchat")
-ATTRIBUTE_TYPES = ("text", "number", "date", "boolean", "list", "email", "phone", "url")
+from validation import ATTRIBUTE_TYPES, PLANS, PLATFORMS, ROLES  # one vocabulary for schemas and code
+
+__all__ = ["ATTRIBUTE_TYPES", "PLANS", "PLATFORMS", "ROLES", "Actor", "SYSTEM", "User", "utcnow"]
 
 
 def utcnow() -> datetime:

@@ -85,6 +85,15 @@ def authenticate(store, email: str, password: str) -> User | None:
     return user
 
 
+def admin_actor(store, email: str) -> Actor:
+    """The actor of an active admin named on the command line (``--actor``); else ``PermissionDenied``."""
+    user = current_user(store, email)
+    if user is None:
+        raise NotFound(f"no active user with email {normalise_email(email)}")
+    require_admin(user.actor, "do this")
+    return user.actor
+
+
 def current_user(store, email: str) -> User | None:
     """Re-read a signed-in member on every page run: a disabled account is signed out."""
     user = store.user_by_email(normalise_email(email))

@@ -1,1 +1,1 @@
-"""Streamlit helpers shared by app.py and pages/: the cached store and the signed-in user."""
+"""Streamlit helpers shared by app.py and app_pages/: the cached store and the signed-in user."""

@@ -1,13 +1,15 @@
 """The storage package: the only place with SQL. ``Store`` is the one interface use cases call."""
 
 from .accounts import AccountsSQL
+from .contacts import ContactsSQL
 from .core import StoreCore, TxCursor, attachments_dir_for
 from .demo import DemoSQL
 from .integrity import IntegritySQL
+from .layout import LayoutSQL
 from .stats import StatsSQL
 
 
-class Store(AccountsSQL, StatsSQL, DemoSQL, IntegritySQL, StoreCore):
+class Store(AccountsSQL, ContactsSQL, LayoutSQL, StatsSQL, DemoSQL, IntegritySQL, StoreCore):
     """A DuckDB-backed store: open with a file path; migrations run on open (unless read-only)."""
 
 

@@ -137,8 +137,33 @@ def m003_indexes(cur) -> None:
     cur.execute("CREATE INDEX attachments_contact_idx ON attachments (contact_id)")
 
 
+
+def m004_layout_versions(cur) -> None:
+    from ..models import utcnow
+
+    cur.execute("""
+        CREATE TABLE layout_versions (
+            version INTEGER PRIMARY KEY,
+            saved_at TIMESTAMP NOT NULL,
+            saved_by VARCHAR NOT NULL,
+            layout VARCHAR NOT NULL,
+            changes VARCHAR NOT NULL,
+            reverted_from INTEGER)""")
+    rows = cur.execute(
+        "SELECT key, label, type, builtin, enabled, position, options, regex, required_on_import, crm_managed"
+        " FROM attribute_definitions ORDER BY position").fetchall()
+    cols = ("key", "label", "type", "builtin", "enabled", "position", "options", "regex",
+            "required_on_import", "crm_managed")
+    layout = [dict(zip(cols, r)) for r in rows]
+    for item in layout:
+        item["options"] = json.loads(item["options"]) if item["options"] else None
+    cur.execute("INSERT INTO layout_versions VALUES (1, ?, 'migration', ?, ?, NULL)",
+                [utcnow(), json.dumps(layout), json.dumps(["initial layout"])])
+
+
 MIGRATIONS = [
     (1, "core tables", m001_core),
     (2, "seed settings and built-in attributes", m002_seed),
     (3, "lookup indexes", m003_indexes),
+    (4, "layout versions", m004_layout_versions),
 ]

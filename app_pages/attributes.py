@@ -1,0 +1,182 @@
+"""Admin settings › Agent workspace › Contact attributes: order, toggles, custom attributes, history."""
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from inbox import attributes as attrs
+from inbox.contacts import sample_contact
+from inbox.errors import Conflict, InboxError
+from inbox.models import ATTRIBUTE_TYPES
+from ui.editor import apply_edits
+from ui.panel import contact_panel
+from ui.session import get_store, require_user
+
+store = get_store()
+me = require_user()
+S = st.session_state
+COLUMNS = {"Order": "position", "Label": "label", "Key": "key", "Type": "type", "Enabled": "enabled",
+           "Options": "options", "Pattern": "regex", "Required on import": "required_on_import",
+           "Built-in": "builtin", "CRM": "crm_managed"}
+
+
+def reload() -> None:
+    S["attrs.base"], S["attrs.draft"] = attrs.load_layout(store)
+    S["attrs.gen"] = S.get("attrs.gen", 0) + 1
+
+
+def editor_key() -> str:
+    return f"attrs.editor.{S['attrs.gen']}"
+
+
+def current() -> list[dict]:
+    """The draft with the editor's unsaved cell edits applied."""
+    rows = apply_edits(S["attrs.draft"], S.get(editor_key()), COLUMNS)
+    for row in rows:
+        if isinstance(row.get("options"), str):
+            row["options"] = [o.strip() for o in row["options"].split(",") if o.strip()] or None
+    return rows
+
+
+def fold(layout=None) -> None:
+    """Make ``layout`` (default: the edited draft) the new draft and start a fresh editor."""
+    S["attrs.draft"] = attrs.renumber(layout if layout is not None else current())
+    S["attrs.gen"] += 1
+
+
+def on_move(where: str) -> None:
+    if S.get("attrs.pick"):
+        fold(attrs.move(current(), S["attrs.pick"], where))
+
+
+def on_save() -> None:
+    mine = current()
+    try:
+        version = attrs.save_layout(store, me.actor, mine, base_version=S["attrs.base"])
+        S["attrs.flash"] = f"Saved as version {version}." if version != S["attrs.base"] else "Nothing to save."
+        reload()
+    except attrs.LayoutInvalid as exc:
+        S["attrs.errors"] = exc.problems
+        fold(mine)
+    except Conflict as exc:
+        lost = attrs.diff_layouts(attrs.load_layout(store)[1], attrs.renumber(mine))
+        S["attrs.errors"] = [str(exc)] + ([f"your unsaved changes were: {'; '.join(lost)}"] if lost else [])
+        reload()
+
+
+def on_discard() -> None:
+    reload()
+    S["attrs.flash"] = "Unsaved changes discarded."
+
+
+def on_add() -> None:
+    key = S["attrs.new.key"].strip() or re.sub(r"[^a-z0-9]+", "_", S["attrs.new.label"].lower()).strip("_")
+    try:
+        fold(attrs.new_attribute(current(), label=S["attrs.new.label"], key=key, type=S["attrs.new.type"],
+                                 options=S["attrs.new.options"] or None, regex=S["attrs.new.regex"] or None,
+                                 required_on_import=S["attrs.new.required"]))
+        S["attrs.flash"] = f"Added {key}: save to keep it."
+    except attrs.LayoutInvalid as exc:
+        S["attrs.errors"] = exc.problems
+
+
+def on_delete(key: str) -> None:
+    fold([r for r in current() if r["key"] != key])
+    S["attrs.flash"] = f"{key} will be deleted, with its values, when you save."
+
+
+def on_revert(version: int) -> None:
+    try:
+        new = attrs.revert_layout(store, me.actor, version, base_version=S["attrs.base"])
+        S["attrs.flash"] = f"Reverted to version {version} (saved as version {new})."
+    except InboxError as exc:
+        S["attrs.errors"] = [str(exc)]
+    reload()
+
+
+@st.dialog("Delete attribute")
+def confirm_delete(row: dict) -> None:
+    n = attrs.values_count(store, row["key"])
+    st.write(f"Delete the custom attribute **{row['label']}** ({row['key']})?")
+    st.warning(f"{n:,} contact(s) have a value for it. Their values are deleted when you save; "
+               "a later revert brings the attribute back, not the values.")
+    st.button("Delete attribute", type="primary", key="attrs.delete.confirm", on_click=on_delete,
+              args=(row["key"],))
+
+
+if "attrs.draft" not in S:
+    reload()
+st.title("Contact attributes")
+st.caption("Choose which attributes agents see in the contact panel, and in what order.")
+for line in S.pop("attrs.errors", []):
+    st.error(line)
+if flash := S.pop("attrs.flash", None):
+    st.success(flash)
+
+left, right = st.columns([3, 1])
+with left:
+    rows = S["attrs.draft"]
+    frame = pd.DataFrame([{col: (", ".join(r[k]) if k == "options" and r.get(k) else r.get(k))
+                           for col, k in COLUMNS.items()} for r in rows], columns=list(COLUMNS))
+    st.data_editor(
+        frame, key=editor_key(), hide_index=True, num_rows="fixed", width="stretch",
+        disabled=["Key", "Type", "Built-in", "CRM"],
+        column_config={
+            "Order": st.column_config.NumberColumn(min_value=1, step=1, width="small"),
+            "Label": st.column_config.TextColumn(required=True, max_chars=80),
+            "Enabled": st.column_config.CheckboxColumn(help="Shown to agents"),
+            "Options": st.column_config.TextColumn(help="List attributes: options separated by commas"),
+            "Pattern": st.column_config.TextColumn(help="Text attributes: a regular expression values must match"),
+        },
+    )
+    edited = attrs.renumber(current())
+    problems = attrs.check_layout(store, edited)[2]
+    for line in problems:
+        st.error(line)
+    pending = attrs.diff_layouts(attrs.load_layout(store)[1], edited)
+    c1, c2, c3 = st.columns([1, 1, 4])
+    c1.button("Save", type="primary", on_click=on_save, key="attrs.save", disabled=bool(problems))
+    c2.button("Discard", on_click=on_discard, key="attrs.discard", disabled=not pending)
+    c3.caption("Unsaved: " + "; ".join(pending) if pending else "No unsaved changes.")
+
+    labels = {r["key"]: f"{r['position']}. {r['label']}" for r in edited}
+    m = st.columns([3, 1, 1, 1, 1, 1])
+    pick = m[0].selectbox("Attribute", list(labels), format_func=labels.get, key="attrs.pick",
+                          label_visibility="collapsed", index=None, placeholder="Select an attribute to move")
+    for col, (where, icon) in zip(m[1:5], [("top", ":material/vertical_align_top:"), ("up", ":material/arrow_upward:"),
+                                           ("down", ":material/arrow_downward:"),
+                                           ("bottom", ":material/vertical_align_bottom:")]):
+        col.button(f"{where.capitalize()}", icon=icon, key=f"attrs.move.{where}", on_click=on_move, args=(where,),
+                   disabled=pick is None, width="stretch")
+    picked = next((r for r in edited if r["key"] == pick), None)
+    if m[5].button("Delete…", key="attrs.delete", disabled=picked is None or picked["builtin"], width="stretch"):
+        confirm_delete(picked)
+
+    with st.expander("Add a custom attribute"):
+        a1, a2, a3 = st.columns(3)
+        a1.text_input("Label", key="attrs.new.label")
+        a2.text_input("Key", key="attrs.new.key", help="Lower-case slug; cannot change later. Default: from label.")
+        a3.selectbox("Type", ATTRIBUTE_TYPES, key="attrs.new.type")
+        b1, b2, b3 = st.columns(3)
+        b1.text_input("Options (list type)", key="attrs.new.options", placeholder="gold, silver, bronze")
+        b2.text_input("Pattern (text type)", key="attrs.new.regex", placeholder=r"^[A-Z]{2}\d{4}$")
+        b3.checkbox("Required on import", key="attrs.new.required")
+        st.button("Add attribute", key="attrs.new.add", on_click=on_add)
+
+    with st.expander("History"):
+        versions = attrs.history(store)
+        st.dataframe(pd.DataFrame([{"Version": v["version"], "Saved": v["saved_at"], "By": v["saved_by"],
+                                    "Changes": "; ".join(v["changes"])} for v in versions]),
+                     hide_index=True, width="stretch")
+        older = [v["version"] for v in versions if v["version"] != S["attrs.base"]]
+        r1, r2 = st.columns([2, 1])
+        target = r1.selectbox("Revert to version", older, key="attrs.revert.version", index=None)
+        r2.button("Revert", key="attrs.revert", disabled=target is None, on_click=on_revert, args=(target,),
+                  help="Saves that version's layout as a new version; unsaved edits are dropped.")
+
+with right:
+    st.markdown("**Agent panel preview**")
+    enabled = [attrs.Attribute(**{**r, "options": tuple(r["options"]) if r.get("options") else None})
+               for r in edited if r["enabled"]]
+    contact_panel(sample_contact(store), enabled)

@@ -1,0 +1,88 @@
+"""SQL for attribute definitions and the versioned history of the attribute layout."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from ..errors import Conflict
+
+DEF_COLS = ("key", "label", "type", "builtin", "enabled", "position", "options", "regex",
+            "required_on_import", "crm_managed")
+
+
+def _definition(row) -> dict:
+    item = dict(zip(DEF_COLS, row))
+    item["options"] = json.loads(item["options"]) if item["options"] else None
+    return item
+
+
+class LayoutSQL:
+    """Attribute definitions (ordered) and layout_versions (one row per save)."""
+
+    def attribute_definitions(self, enabled_only: bool = False) -> list[dict]:
+        where = " WHERE enabled" if enabled_only else ""
+        rows = self._rows(f"SELECT {', '.join(DEF_COLS)} FROM attribute_definitions{where} ORDER BY position, key")
+        return [_definition(r) for r in rows]
+
+    def current_layout_version(self) -> int:
+        return int(self._scalar("SELECT coalesce(max(version), 0) FROM layout_versions"))
+
+    def count_contacts_with_value(self, key: str) -> int:
+        return int(self._scalar("SELECT count(DISTINCT contact_id) FROM attribute_values WHERE attribute_key = ?",
+                                [key]))
+
+    def save_layout(self, *, base_version: int, layout: list[dict], deleted_keys: list[str],
+                    saved_by: str, saved_at: datetime, changes: list[str], snapshot: list[dict],
+                    reverted_from: int | None = None) -> int:
+        """Write a whole layout as a new version in one transaction.
+
+        Raises ``Conflict`` when the current version is not ``base_version`` (someone saved meanwhile).
+        """
+        frame = pd.DataFrame(
+            [{**{c: item.get(c) for c in DEF_COLS},
+              "options": json.dumps(item["options"]) if item.get("options") else None} for item in layout],
+            columns=list(DEF_COLS),
+        ).astype({"key": "str", "label": "str", "type": "str", "builtin": "bool", "enabled": "bool",
+                  "position": "int64", "required_on_import": "bool", "crm_managed": "bool"})
+        frame["options"] = frame["options"].astype("str")
+        frame["regex"] = frame["regex"].astype("str")
+        version = base_version + 1
+        try:
+            with self.tx() as cur:
+                current = cur.execute("SELECT coalesce(max(version), 0) FROM layout_versions").fetchone()[0]
+                if current != base_version:
+                    raise Conflict(f"another admin saved version {current} since you loaded version "
+                                   f"{base_version}; nothing was saved — reload to see their changes")
+                cur.execute("INSERT INTO layout_versions VALUES (?, ?, ?, ?, ?, ?)",
+                            [version, saved_at, saved_by, json.dumps(snapshot), json.dumps(changes), reverted_from])
+                for key in deleted_keys:
+                    cur.execute("DELETE FROM attribute_values WHERE attribute_key = ?", [key])
+                    cur.execute("DELETE FROM attribute_definitions WHERE key = ? AND NOT builtin", [key])
+                cur.register("layout_df", frame)
+                cur.execute(
+                    "INSERT INTO attribute_definitions (key, label, type, builtin, enabled, position, options,"
+                    " regex, required_on_import, crm_managed, created_at)"
+                    " SELECT key, label, type, builtin, enabled, position, options, regex, required_on_import,"
+                    " crm_managed, ? FROM layout_df"
+                    " ON CONFLICT (key) DO UPDATE SET label = excluded.label, enabled = excluded.enabled,"
+                    " position = excluded.position, options = excluded.options, regex = excluded.regex,"
+                    " required_on_import = excluded.required_on_import",
+                    [saved_at])
+                cur.unregister("layout_df")
+        except duckdb.ConstraintException as exc:  # a concurrent save took the same version number
+            raise Conflict("another admin saved at the same moment; nothing was saved — reload") from exc
+        return version
+
+    def layout_versions(self, limit: int = 50) -> list[dict]:
+        rows = self._rows("SELECT version, saved_at, saved_by, changes, reverted_from FROM layout_versions"
+                          " ORDER BY version DESC LIMIT ?", [limit])
+        return [{"version": v, "saved_at": at, "saved_by": by, "changes": json.loads(ch), "reverted_from": rf}
+                for v, at, by, ch, rf in rows]
+
+    def layout_snapshot(self, version: int) -> list[dict] | None:
+        raw = self._scalar("SELECT layout FROM layout_versions WHERE version = ?", [version])
+        return json.loads(raw) if raw is not None else None

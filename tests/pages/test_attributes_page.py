@@ -1,0 +1,133 @@
+"""AppTest: the contact attributes page with seeded editor state, moves, save, errors, history."""
+
+import pytest
+
+from inbox import attributes as attrs
+from inbox.models import Actor
+from inbox.store import Store
+
+from .conftest import ADMIN, AGENT
+
+EDITOR = "attrs.editor.1"  # the first editor generation after the page loads
+
+
+@pytest.fixture
+def page(app):
+    at = app(ADMIN)
+    at.switch_page("app_pages/attributes.py").run()
+    assert not at.exception
+    return at
+
+
+def preview(at) -> str:
+    """The agent panel preview: the markdown block listing the enabled attributes."""
+    blocks = [m.value for m in at.main.markdown if ":gray[" in m.value]
+    assert len(blocks) == 1, blocks
+    return blocks[0]
+
+
+def order_in(text: str, labels: list[str]) -> list[str]:
+    return sorted((lbl for lbl in labels if f":gray[{lbl}]" in text), key=lambda lbl: text.index(f":gray[{lbl}]"))
+
+
+def test_agent_cannot_open_the_page(app):
+    with pytest.raises(ValueError):
+        app(AGENT).switch_page("app_pages/attributes.py")
+
+
+def test_page_shows_the_layout_and_preview(page):
+    assert page.title[0].value == "Contact attributes"
+    text = preview(page)
+    assert order_in(text, ["Email", "First name", "Language", "External ID"]) == ["Email", "First name", "Language"]
+
+
+def test_seeded_edits_reach_the_preview_before_saving(page, workspace_db):
+    page.session_state[EDITOR] = {"edited_rows": {5: {"Enabled": False}, 6: {"Order": 0}},
+                                  "added_rows": [], "deleted_rows": []}
+    page.run()
+    assert not page.exception and not page.error
+    text = preview(page)
+    assert "Job title" not in text
+    assert order_in(text, ["Email", "Language"]) == ["Language", "Email"]
+    assert any(c.value.startswith("Unsaved: ") and "disabled Job title" in c.value for c in page.caption)
+    with Store(workspace_db) as store:
+        assert attrs.load_layout(store)[0] == 1  # nothing saved yet
+
+
+def test_save_applies_and_renumbers(page, workspace_db):
+    page.session_state[EDITOR] = {"edited_rows": {5: {"Enabled": False}, 6: {"Order": 0}},
+                                  "added_rows": [], "deleted_rows": []}
+    page.run()
+    page.button(key="attrs.save").click().run()
+    assert [s.value for s in page.success] == ["Saved as version 2."]
+    with Store(workspace_db) as store:
+        assert [a.key for a in attrs.enabled_attributes(store)][:2] == ["language", "email"]
+        assert "job_title" not in [a.key for a in attrs.enabled_attributes(store)]
+
+
+def test_bad_edit_names_the_row_and_disables_save(page, workspace_db):
+    page.session_state[EDITOR] = {"edited_rows": {7: {"Options": " , "}}, "added_rows": [], "deleted_rows": []}
+    page.run()
+    assert "row 8 (Subscription): a list attribute needs at least one option" in [e.value for e in page.error]
+    assert page.button(key="attrs.save").disabled
+    with Store(workspace_db) as store:
+        assert attrs.load_layout(store)[0] == 1
+
+
+def test_move_buttons(page):
+    page.selectbox(key="attrs.pick").set_value("phone").run()
+    page.button(key="attrs.move.top").click().run()
+    assert order_in(preview(page), ["Email", "Phone"]) == ["Phone", "Email"]
+    page.button(key="attrs.move.down").click().run()
+    assert order_in(preview(page), ["Email", "Phone", "First name"]) == ["Email", "Phone", "First name"]
+
+
+def test_discard_drops_staged_changes(page):
+    page.selectbox(key="attrs.pick").set_value("phone").run()
+    page.button(key="attrs.move.top").click().run()
+    page.button(key="attrs.discard").click().run()
+    assert order_in(preview(page), ["Email", "Phone"]) == ["Email", "Phone"]
+    assert "Unsaved changes discarded." in [s.value for s in page.success]
+
+
+def test_add_custom_attribute_then_save(page, workspace_db):
+    page.text_input(key="attrs.new.label").input("Loyalty tier")
+    page.selectbox(key="attrs.new.type").set_value("list")
+    page.text_input(key="attrs.new.options").input("gold, silver")
+    page.button(key="attrs.new.add").click().run()
+    assert "Loyalty tier" in preview(page)
+    page.button(key="attrs.save").click().run()
+    with Store(workspace_db) as store:
+        tier = [a for a in attrs.enabled_attributes(store) if a.key == "loyalty_tier"]
+        assert tier and tier[0].options == ("gold", "silver")
+
+
+def test_add_with_a_builtin_key_is_refused(page):
+    page.text_input(key="attrs.new.label").input("Mail")
+    page.text_input(key="attrs.new.key").input("email")
+    page.button(key="attrs.new.add").click().run()
+    assert any("email" in e.value for e in page.error)
+
+
+def test_stale_save_is_refused_with_a_reload(page, workspace_db):
+    page.session_state[EDITOR] = {"edited_rows": {0: {"Label": "Mine"}}, "added_rows": [], "deleted_rows": []}
+    page.run()
+    with Store(workspace_db) as store:  # another admin saves meanwhile
+        version, layout = attrs.load_layout(store)
+        layout[1]["label"] = "Theirs"
+        attrs.save_layout(store, Actor("other@example.com", "admin"), layout, base_version=version)
+    page.button(key="attrs.save").click().run()
+    errors = [e.value for e in page.error]
+    assert any("another admin saved version 2" in e for e in errors)
+    assert any("your unsaved changes were: renamed Email to Mine" in e for e in errors)
+    assert "Theirs" in preview(page)  # reloaded
+
+
+def test_revert_from_history(page, workspace_db):
+    page.selectbox(key="attrs.pick").set_value("phone").run()
+    page.button(key="attrs.move.top").click().run()
+    page.button(key="attrs.save").click().run()
+    page.selectbox(key="attrs.revert.version").set_value(1).run()
+    page.button(key="attrs.revert").click().run()
+    assert "Reverted to version 1 (saved as version 3)." in [s.value for s in page.success]
+    assert order_in(preview(page), ["Email", "Phone"]) == ["Email", "Phone"]

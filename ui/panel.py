@@ -1,0 +1,39 @@
+"""The contact panel agents see on the right: name, platform · handle, then the enabled attributes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import streamlit as st
+
+from .text import literal
+
+
+def format_value(value, type_: str) -> str:
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return "—"
+    if type_ == "boolean":
+        return "Yes" if value else "No"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    if type_ == "number" and isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def contact_panel(contact, attributes, *, container=None) -> None:
+    """Draw the panel for ``contact`` (or a placeholder when ``None``) with ``attributes`` in order."""
+    box = (container or st).container(border=True)
+    if contact is None:
+        box.markdown("**Sample contact**")
+        box.caption("No contact yet: values show as —.")
+        values = {}
+    else:
+        box.markdown(f"**{literal(contact.name)}**")
+        box.caption(f"{literal(contact.platform)} · {literal(contact.handle)}")
+        values = contact.values
+    if not attributes:
+        box.info("No attribute is enabled: agents see only the name.")
+    lines = [f":gray[{literal(a.label)}]  \n{literal(format_value(values.get(a.key), a.type))}" for a in attributes]
+    if lines:
+        box.markdown("\n\n".join(lines))
