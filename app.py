@@ -10,6 +10,7 @@ st.set_page_config(page_title="Inbox contacts", page_icon=":material/contacts:",
 # (section, file, title, icon, roles). A page is listed once its issue delivers it.
 PAGES = [
     ("Inbox", "app_pages/home.py", "Overview", ":material/dashboard:", ("admin", "agent")),
+    ("Inbox", "app_pages/contacts.py", "Contacts", ":material/contacts:", ("admin", "agent")),
     ("Admin settings › Agent workspace", "app_pages/attributes.py", "Contact attributes", ":material/tune:",
      ("admin",)),
     ("Admin settings › Workspace", "app_pages/members.py", "Members & plan", ":material/group:", ("admin",)),

@@ -28,6 +28,17 @@ if new_plan != current:
     except InboxError as exc:
         st.error(str(exc))
 
+region = st.text_input("Default phone region", value=workspace.default_region(store), max_chars=2,
+                       key="members.region", help="Two-letter country code used to read national phone numbers "
+                       "(e.g. FR reads 06 12 34 56 78 as +33 6 12 34 56 78) in edits and imports.")
+if region.strip().upper() != workspace.default_region(store):
+    try:
+        workspace.set_default_region(store, me.actor, region)
+        st.session_state["members.flash"] = f"Default phone region set to {region.strip().upper()}."
+        st.rerun()
+    except InboxError as exc:
+        st.error(str(exc))
+
 st.subheader("Members")
 members = users.list_users(store, me.actor)
 st.dataframe(

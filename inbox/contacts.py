@@ -1,13 +1,33 @@
-"""Contacts as agents see them: built-in and custom attribute values by key."""
+"""Contacts as agents see them: lookup, values by attribute key, validated edits, inbound messages."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from .errors import NotFound
+import pandas as pd
 
-_TYPED_SLOT = {"number": 1, "date": 2, "boolean": 3}  # other types are stored as text (slot 0)
+from validation import PLATFORMS
+from validation.checks import e164_ok, email_ok, no_control_chars_ok
+from validation.contact_values import check_values
+
+from . import files
+from .errors import InvalidInput, NotFound, PermissionDenied
+from .models import Actor, utcnow
+
+BUILTIN_KEYS = ("email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
+                "subscription", "external_id")
+_SLOT = {"number": 1, "date": 2, "boolean": 3}  # other types are stored as text (slot 0)
+MAX_HANDLE = 200
+
+
+class ContactInvalid(InvalidInput):
+    """Edited values that fail validation; ``problems`` maps attribute key → reason."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
 
 
 @dataclass(frozen=True)
@@ -30,19 +50,33 @@ class Contact:
         return full or self.display_name or self.handle
 
 
+@dataclass(frozen=True)
+class SearchResult:
+    """One page of a lookup: ``total`` is capped at ``cap`` (+1 means "more than cap")."""
+
+    rows: list[dict]
+    total: int
+    page: int
+    page_size: int
+    exact: bool = False
+    cap: int = 10_000
+
+
+def _definitions(store, attributes):
+    from .attributes import all_attributes
+
+    return attributes if attributes is not None else all_attributes(store)
+
+
 def get_contact(store, contact_id: int, attributes=None) -> Contact:
     """The contact with its values; raises ``NotFound``. ``attributes`` (definitions) give custom types."""
     row = store.contact_row(contact_id)
     if row is None:
         raise NotFound(f"no contact with id {contact_id}")
-    from .attributes import all_attributes
-
-    attributes = attributes if attributes is not None else all_attributes(store)
-    types = {a.key: a.type for a in attributes}
-    values = {k: row[k] for k in ("email", "first_name", "last_name", "phone", "account_id", "job_title",
-                                  "language", "subscription", "external_id")}
+    types = {a.key: a.type for a in _definitions(store, attributes)}
+    values = {k: row[k] for k in BUILTIN_KEYS}
     for key, slots in store.custom_values(contact_id).items():
-        values[key] = slots[_TYPED_SLOT.get(types.get(key), 0)]
+        values[key] = slots[_SLOT.get(types.get(key), 0)]
     return Contact(id=row["id"], platform=row["platform"], handle=row["handle"], display_name=row["display_name"],
                    version=row["version"], created_at=row["created_at"], updated_at=row["updated_at"],
                    updated_by=row["updated_by"], values=values)
@@ -52,3 +86,167 @@ def sample_contact(store, attributes=None) -> Contact | None:
     """A contact to preview the agent panel with (the oldest one), or ``None`` in an empty workspace."""
     first = store.first_contact_id()
     return get_contact(store, first, attributes) if first is not None else None
+
+
+def _exact_lookup(store, query: str) -> list[dict]:
+    q = query.strip()
+    if re.fullmatch(r"#\d{1,18}", q):
+        return store.exact_contacts("id", int(q[1:]))
+    if "@" in q and email_ok(q):
+        return store.exact_contacts("email", q.lower())
+    phone = re.sub(r"[\s\-.()]", "", q)
+    if phone.startswith("+") and e164_ok(phone):
+        return store.exact_contacts("phone", phone)
+    if q and " " not in q and len(q) <= 100:
+        return store.exact_contacts("external_id", q) or store.exact_contacts("account_id", q)
+    return []
+
+
+def search(store, query: str = "", *, platform: str | None = None, language: str | None = None,
+           subscription: str | None = None, custom: dict[str, str] | None = None, page: int = 1,
+           page_size: int = 25) -> SearchResult:
+    """Contacts matching ``query`` and the filters, newest first, one page at a time.
+
+    An exact email, E.164 phone, ``#id``, external id or account id returns its contacts straight
+    from an index; otherwise every word must appear (case- and accent-insensitive) in the name,
+    email, phone, account id, external id or handle.
+    """
+    page, page_size = max(int(page), 1), min(max(int(page_size), 1), 200)
+    filters = {"platform": platform or None, "language": language or None, "subscription": subscription or None,
+               "custom": {k: v for k, v in (custom or {}).items() if v} or None}
+    if query.strip():
+        exact = [r for r in _exact_lookup(store, query) if _passes(store, r["id"], filters)]
+        if exact:
+            start = (page - 1) * page_size
+            return SearchResult(exact[start:start + page_size], len(exact), page, page_size, exact=True)
+    terms = [t for t in query.split() if t][:8]
+    rows = store.search_contacts(terms=terms, limit=page_size, offset=(page - 1) * page_size, **filters)
+    total = store.count_contacts(terms=terms, **filters)
+    return SearchResult(rows, total, page, page_size)
+
+
+def _passes(store, contact_id: int, filters: dict) -> bool:
+    if not any(filters.values()):
+        return True
+    row = store.contact_row(contact_id)
+    if any(filters[col] and row[col] != filters[col] for col in ("platform", "language", "subscription")):
+        return False
+    values = store.custom_values(contact_id) if filters["custom"] else {}
+    return all((values.get(k) or (None,))[0] == v for k, v in (filters["custom"] or {}).items())
+
+
+def filter_options(store) -> dict[str, list[str]]:
+    """Values offered by the lookup filters: platforms, languages, subscriptions in use."""
+    return {"platform": list(PLATFORMS), "language": store.distinct_values("language"),
+            "subscription": store.distinct_values("subscription")}
+
+
+def _attribute_dicts(attributes) -> list[dict]:
+    return [{"key": a.key, "label": a.label, "type": a.type, "options": list(a.options or []), "regex": a.regex}
+            for a in attributes]
+
+
+def _storable(value, type_: str):
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return None
+    if type_ == "date":
+        return pd.Timestamp(value).date()
+    if type_ == "number":
+        return float(value)
+    if type_ == "boolean":
+        return bool(value)
+    return str(value)
+
+
+def _as_input(value, type_: str):
+    """A form value as the text the shared validation expects (dates ISO, booleans yes/no)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer() and type_ == "number":
+        return str(int(value))
+    return str(value)
+
+
+def update_values(store, actor: Actor, contact_id: int, expected_version: int, changes: dict,
+                  *, default_region: str | None = None) -> Contact:
+    """Validate and save attribute values of one contact (admins and agents).
+
+    ``changes`` maps attribute key → new value (``None``/empty clears it). Values pass the same
+    normalisation and registered checks as the CSV import. Raises ``ContactInvalid`` (every field
+    with its reason; nothing saved), ``PermissionDenied`` for CRM-managed attributes, ``Conflict``
+    when someone saved since ``expected_version``, ``NotFound`` for a deleted contact.
+    """
+    if not isinstance(actor, Actor) or actor.role not in ("admin", "agent", "system"):
+        raise PermissionDenied("sign in to edit contacts")
+    from .attributes import all_attributes
+
+    defs = {a.key: a for a in all_attributes(store)}
+    unknown = [k for k in changes if k not in defs]
+    if unknown:
+        raise ContactInvalid({k: "no such attribute" for k in unknown})
+    managed = [defs[k].label for k in changes if defs[k].crm_managed]
+    if managed:
+        raise PermissionDenied(f"{', '.join(managed)} is managed by the CRM and read-only")
+    if not changes:
+        return get_contact(store, contact_id)
+    used = [defs[k] for k in changes]
+    frame = pd.DataFrame({k: pd.Series([_as_input(v, defs[k].type)], dtype=object) for k, v in changes.items()})
+    typed, problems = check_values(frame, _attribute_dicts(used), default_region=default_region)
+    if len(problems):
+        raise ContactInvalid({p.column: f"{p.reason} ({p.value})" for p in problems.itertuples()})
+    builtin, custom = {}, {}
+    for key in changes:
+        value = _storable(typed[key].iloc[0], defs[key].type)
+        if key in BUILTIN_KEYS:
+            builtin[key] = value
+        else:
+            slots = [None, None, None, None]
+            slots[_SLOT.get(defs[key].type, 0)] = value
+            custom[key] = None if value is None else tuple(slots)
+    store.update_contact_values(contact_id, expected_version, builtin, custom, actor.email, utcnow())
+    return get_contact(store, contact_id)
+
+
+def receive(store, platform: str, handle: str, text: str, attachments=(), *, at: datetime | None = None) -> dict:
+    """An inbound message: append to the contact's open conversation, or start one.
+
+    Creates the contact when no contact has this (platform, handle) — also after a deletion,
+    which then yields a new id and none of the old data. ``attachments`` are file paths or
+    ``(filename, bytes)`` pairs. Returns ``contact_id``, ``conversation_id``, ``message_id``,
+    ``new_contact``. Raises ``InvalidInput`` for an unknown platform, empty handle or message.
+    """
+    platform = (platform or "").strip().lower()
+    handle = (handle or "").strip()
+    text = (text or "").strip()
+    if platform not in PLATFORMS:
+        raise InvalidInput(f"platform must be one of {', '.join(PLATFORMS)}, not '{platform}'")
+    if not handle or len(handle) > MAX_HANDLE or not no_control_chars_ok(handle):
+        raise InvalidInput(f"the handle must be 1–{MAX_HANDLE} printable characters")
+    metas = [files.read_attachment_arg(a) for a in attachments]
+    if not text and not metas:
+        raise InvalidInput("a message needs text or an attachment")
+    written: list = []
+    try:
+        result = store.receive_message(platform=platform, handle=handle, text=text, at=at or utcnow(),
+                                       attachments=metas, write_files=files.writer(store.attachments_dir, written))
+    except BaseException:
+        files.remove(written)
+        raise
+    return result
+
+
+def conversations(store, contact_id: int) -> list[dict]:
+    """The contact's conversations, most recent first, with their message counts."""
+    return store.conversations_of(contact_id)
+
+
+def thread(store, conversation_id: int, limit: int = 200) -> dict:
+    """The last ``limit`` messages of a conversation in order, and attachments by message id."""
+    by_message: dict[int, list[dict]] = {}
+    for att in store.attachments_of_conversation(conversation_id):
+        by_message.setdefault(att["message_id"], []).append(att)
+    return {"messages": store.messages_of(conversation_id, limit), "attachments": by_message}

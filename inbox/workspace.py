@@ -24,6 +24,26 @@ def set_plan(store, actor: Actor, plan: str) -> str:
     return plan
 
 
+DEFAULT_REGION = "US"
+
+
+def default_region(store) -> str:
+    """The region (ISO 3166 alpha-2) used to read national phone numbers, e.g. 06 12 34 56 78 in FR."""
+    return store.get_setting("default_region") or DEFAULT_REGION
+
+
+def set_default_region(store, actor: Actor, region: str) -> str:
+    """Change the default phone region. Admins only. Raises ``InvalidInput`` for an unknown region."""
+    import phonenumbers
+
+    require_admin(actor, "change the default phone region")
+    region = (region or "").strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise InvalidInput(f"'{region}' is not a known region code (two letters such as FR, US, GB)")
+    store.put_setting("default_region", region, actor.email, utcnow())
+    return region
+
+
 def figures(store, days: int = 30) -> dict[str, int]:
     """Workspace counts for the landing page (``new_contacts`` over the last ``days``)."""
     return store.workspace_counts(utcnow() - timedelta(days=days))

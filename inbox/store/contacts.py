@@ -1,11 +1,36 @@
-"""SQL for reading and writing contacts and their custom attribute values."""
+"""SQL for contacts: lookup, reading, versioned updates of values, and inbound messages."""
 
 from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+
+from ..errors import Conflict, NotFound
+from .migrations import SEARCH_TEXT_SQL
 
 CONTACT_COLS = ("id", "platform", "handle", "display_name", "email", "first_name", "last_name", "phone",
                 "account_id", "job_title", "language", "subscription", "external_id", "created_at",
                 "created_by", "updated_at", "updated_by", "version")
-BUILTIN_COLUMNS = frozenset(CONTACT_COLS[4:13])
+BUILTIN_COLUMNS = CONTACT_COLS[4:13]
+LIST_COLS = ("id", "platform", "handle", "display_name", "first_name", "last_name", "email", "phone",
+             "updated_at")
+VALUE_SLOTS = ("value_text", "value_number", "value_date", "value_bool")
+
+
+def _where(terms, platform, language, subscription, custom) -> tuple[str, list]:
+    clauses, params = [], []
+    for term in terms:
+        clauses.append("contains(search_text, lower(strip_accents(?)))")
+        params.append(term)
+    for column, value in (("platform", platform), ("language", language), ("subscription", subscription)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    for key, value in (custom or {}).items():
+        clauses.append("id IN (SELECT contact_id FROM attribute_values WHERE attribute_key = ? AND value_text = ?)")
+        params += [key, value]
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 class ContactsSQL:
@@ -23,3 +48,146 @@ class ContactsSQL:
         rows = self._rows("SELECT attribute_key, value_text, value_number, value_date, value_bool"
                           " FROM attribute_values WHERE contact_id = ?", [int(contact_id)])
         return {r[0]: r[1:] for r in rows}
+
+    # -- lookup ------------------------------------------------------------------------
+    def search_contacts(self, *, terms=(), platform=None, language=None, subscription=None, custom=None,
+                        limit: int = 25, offset: int = 0) -> list[dict]:
+        """One page of contacts matching every term (substring, accent/case-insensitive) and filter."""
+        where, params = _where(terms, platform, language, subscription, custom)
+        rows = self._rows(f"SELECT {', '.join(LIST_COLS)} FROM contacts{where}"
+                          " ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?", params + [int(limit), int(offset)])
+        return [dict(zip(LIST_COLS, r)) for r in rows]
+
+    def count_contacts(self, *, terms=(), platform=None, language=None, subscription=None, custom=None,
+                       cap: int = 10_000) -> int:
+        """How many contacts match, counting at most ``cap`` (+1 to tell "more than cap")."""
+        where, params = _where(terms, platform, language, subscription, custom)
+        return int(self._scalar(f"SELECT count(*) FROM (SELECT 1 FROM contacts{where} LIMIT ?)",
+                                params + [int(cap) + 1]))
+
+    def exact_contacts(self, column: str, value) -> list[dict]:
+        """Contacts whose ``column`` (id, email, phone, external_id or account_id) equals ``value``."""
+        if column not in ("id", "email", "phone", "external_id", "account_id", "handle"):
+            raise ValueError(f"not an exact-lookup column: {column}")
+        rows = self._rows(f"SELECT {', '.join(LIST_COLS)} FROM contacts WHERE {column} = ? ORDER BY id LIMIT 50",
+                          [value])
+        return [dict(zip(LIST_COLS, r)) for r in rows]
+
+    def distinct_values(self, column: str, limit: int = 200) -> list[str]:
+        if column not in ("language", "subscription"):
+            raise ValueError(f"not a filter column: {column}")
+        return [r[0] for r in self._rows(f"SELECT DISTINCT {column} FROM contacts WHERE {column} IS NOT NULL"
+                                         f" ORDER BY 1 LIMIT ?", [limit])]
+
+    # -- writes -------------------------------------------------------------------------
+    def update_contact_values(self, contact_id: int, expected_version: int, builtin: dict, custom: dict,
+                              actor: str, at: datetime) -> int:
+        """Set built-in columns and custom values if the contact is still at ``expected_version``.
+
+        ``custom`` maps key → ``(text, number, date, bool)`` or ``None`` (clear). Returns the new
+        version. Raises ``NotFound`` or ``Conflict`` (stale version); nothing is written then.
+        """
+        contact_id = int(contact_id)
+        sets = "".join(f"{col} = ?, " for col in builtin)
+        with self.tx() as cur:
+            row = cur.execute(
+                f"UPDATE contacts SET {sets}updated_at = ?, updated_by = ?, version = version + 1"
+                " WHERE id = ? AND version = ? RETURNING version",
+                [*builtin.values(), at, actor, contact_id, int(expected_version)]).fetchone()
+            if row is None:
+                current = cur.execute("SELECT version, updated_by FROM contacts WHERE id = ?",
+                                      [contact_id]).fetchone()
+                if current is None:
+                    raise NotFound(f"contact {contact_id} no longer exists (it may have been deleted)")
+                raise Conflict(f"{current[1]} changed this contact since you opened it (version "
+                               f"{expected_version} → {current[0]}); nothing was saved — reload to see it")
+            if builtin:
+                cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [contact_id])
+            for key, slots in custom.items():
+                if slots is None:
+                    cur.execute("DELETE FROM attribute_values WHERE contact_id = ? AND attribute_key = ?",
+                                [contact_id, key])
+                else:
+                    cur.execute(
+                        "INSERT INTO attribute_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT (contact_id, attribute_key) DO UPDATE SET value_text = excluded.value_text,"
+                        " value_number = excluded.value_number, value_date = excluded.value_date,"
+                        " value_bool = excluded.value_bool, updated_at = excluded.updated_at,"
+                        " updated_by = excluded.updated_by", [contact_id, key, *slots, at, actor])
+        return row[0]
+
+    def receive_message(self, *, platform: str, handle: str, text: str, at: datetime,
+                        attachments: list[dict], write_files) -> dict:
+        """Append an inbound message to the contact's open conversation (creating either if needed).
+
+        ``attachments`` are metadata dicts (filename, content_type, size_bytes, sha256, data);
+        ``write_files(contact_id, attachments)`` stores the bytes and returns the storage paths; it
+        runs inside the transaction so a failure stores nothing.
+        """
+        try:
+            return self._receive(platform, handle, text, at, attachments, write_files)
+        except duckdb.ConstraintException:  # another process created the same contact meanwhile
+            return self._receive(platform, handle, text, at, attachments, write_files)
+
+    def _receive(self, platform, handle, text, at, attachments, write_files) -> dict:
+        with self.tx() as cur:
+            found = cur.execute("SELECT id FROM contacts WHERE platform = ? AND handle = ?",
+                                [platform, handle]).fetchone()
+            new_contact = found is None
+            if new_contact:
+                contact_id = cur.execute(
+                    "INSERT INTO contacts (platform, handle, created_at, created_by, updated_at, updated_by,"
+                    f" search_text) VALUES (?, ?, ?, ?, ?, ?, lower(strip_accents(?))) RETURNING id",
+                    [platform, handle, at, f"channel:{platform}", at, f"channel:{platform}", handle]).fetchone()[0]
+                conversation = None
+            else:
+                contact_id = found[0]
+                conversation = cur.execute(
+                    "SELECT id FROM conversations WHERE contact_id = ? AND status = 'open'"
+                    " ORDER BY last_message_at DESC LIMIT 1", [contact_id]).fetchone()
+            if conversation is None:
+                conversation_id = cur.execute(
+                    "INSERT INTO conversations (contact_id, platform, status, started_at, last_message_at)"
+                    " VALUES (?, ?, 'open', ?, ?) RETURNING id", [contact_id, platform, at, at]).fetchone()[0]
+            else:
+                conversation_id = conversation[0]
+                cur.execute("UPDATE conversations SET last_message_at = ? WHERE id = ?", [at, conversation_id])
+            message_id = cur.execute(
+                "INSERT INTO messages (conversation_id, contact_id, direction, body, sent_at)"
+                " VALUES (?, ?, 'inbound', ?, ?) RETURNING id", [conversation_id, contact_id, text, at]).fetchone()[0]
+            paths = write_files(contact_id, attachments) if attachments else []
+            for meta, path in zip(attachments, paths):
+                cur.execute(
+                    "INSERT INTO attachments (message_id, conversation_id, contact_id, filename, content_type,"
+                    " size_bytes, storage_path, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [message_id, conversation_id, contact_id, meta["filename"], meta["content_type"],
+                     meta["size_bytes"], path, meta["sha256"], at])
+        return {"contact_id": contact_id, "conversation_id": conversation_id, "message_id": message_id,
+                "new_contact": new_contact}
+
+    # -- conversations --------------------------------------------------------------------
+    def conversations_of(self, contact_id: int) -> list[dict]:
+        cols = ("id", "platform", "status", "subject", "started_at", "last_message_at", "messages")
+        rows = self._rows("SELECT c.id, c.platform, c.status, c.subject, c.started_at, c.last_message_at,"
+                          " (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
+                          " FROM conversations c WHERE c.contact_id = ? ORDER BY c.last_message_at DESC",
+                          [int(contact_id)])
+        return [dict(zip(cols, r)) for r in rows]
+
+    def messages_of(self, conversation_id: int, limit: int = 200) -> list[dict]:
+        cols = ("id", "direction", "author", "body", "sent_at")
+        rows = self._rows("SELECT * FROM (SELECT id, direction, author, body, sent_at FROM messages"
+                          " WHERE conversation_id = ? ORDER BY sent_at DESC, id DESC LIMIT ?)"
+                          " ORDER BY sent_at, id", [int(conversation_id), int(limit)])
+        return [dict(zip(cols, r)) for r in rows]
+
+    def attachments_of_conversation(self, conversation_id: int) -> list[dict]:
+        cols = ("id", "message_id", "filename", "content_type", "size_bytes", "storage_path", "contact_id")
+        rows = self._rows(f"SELECT {', '.join(cols)} FROM attachments WHERE conversation_id = ? ORDER BY id",
+                          [int(conversation_id)])
+        return [dict(zip(cols, r)) for r in rows]
+
+    def attachment(self, attachment_id: int) -> dict | None:
+        cols = ("id", "message_id", "filename", "content_type", "size_bytes", "storage_path", "contact_id")
+        row = self._one(f"SELECT {', '.join(cols)} FROM attachments WHERE id = ?", [int(attachment_id)])
+        return dict(zip(cols, row)) if row else None

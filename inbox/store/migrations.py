@@ -161,9 +161,24 @@ def m004_layout_versions(cur) -> None:
                 [utcnow(), json.dumps(layout), json.dumps(["initial layout"])])
 
 
+# What the search box matches: names, identifiers and handle, lower-cased without accents.
+SEARCH_TEXT_SQL = ("lower(strip_accents(concat_ws(' ', first_name, last_name, display_name, email, phone,"
+                   " account_id, external_id, handle)))")
+
+
+def m005_contact_search(cur) -> None:
+    cur.execute("ALTER TABLE contacts ADD COLUMN search_text VARCHAR")
+    cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL}")
+    for column in ("email", "phone", "external_id", "account_id"):
+        cur.execute(f"CREATE INDEX contacts_{column}_idx ON contacts ({column})")
+    cur.execute("CREATE INDEX messages_contact_idx ON messages (contact_id)")
+    cur.execute("CREATE INDEX attribute_values_key_idx ON attribute_values (attribute_key, value_text)")
+
+
 MIGRATIONS = [
     (1, "core tables", m001_core),
     (2, "seed settings and built-in attributes", m002_seed),
     (3, "lookup indexes", m003_indexes),
     (4, "layout versions", m004_layout_versions),
+    (5, "contact search text and lookup indexes", m005_contact_search),
 ]

@@ -1,0 +1,127 @@
+"""Inbox › Contacts: look up a contact, read its conversations, edit it in the panel on the right."""
+
+import pandas as pd
+import streamlit as st
+
+from inbox import attributes as attrs
+from inbox import contacts, files, workspace
+from inbox.errors import Conflict, InboxError, NotFound
+from ui.contact_form import attribute_input
+from ui.panel import format_value
+from ui.session import get_store, require_user
+from ui.text import literal
+
+store = get_store()
+me = require_user()
+S = st.session_state
+PAGE_SIZE = 25
+
+
+def reset_page() -> None:
+    S["contacts.page"] = 1
+
+
+st.title("Contacts")
+options = contacts.filter_options(store)
+enabled = attrs.enabled_attributes(store)
+list_attrs = [a for a in enabled if a.type == "list" and not a.builtin]
+
+q1, q2, q3, q4 = st.columns([3, 1, 1, 1])
+query = q1.text_input("Search", key="contacts.q", on_change=reset_page,
+                      placeholder="Name, email, phone, account id, external id or handle")
+platform = q2.selectbox("Platform", options["platform"], index=None, key="contacts.platform", on_change=reset_page)
+language = q3.selectbox("Language", options["language"], index=None, key="contacts.language", on_change=reset_page)
+subscription = q4.selectbox("Subscription", options["subscription"], index=None, key="contacts.subscription",
+                            on_change=reset_page)
+custom = {}
+if list_attrs:
+    cols = st.columns(min(len(list_attrs), 4))
+    for n, a in enumerate(list_attrs):
+        custom[a.key] = cols[n % len(cols)].selectbox(a.label, list(a.options or []), index=None,
+                                                      key=f"contacts.f.{a.key}", on_change=reset_page)
+
+page = S.setdefault("contacts.page", 1)
+result = contacts.search(store, query, platform=platform, language=language, subscription=subscription,
+                         custom=custom, page=page, page_size=PAGE_SIZE)
+if not result.rows:
+    st.info("No contact matches this search." if (query or platform or language or subscription or any(custom.values()))
+            else "No contacts yet.")
+else:
+    first = (page - 1) * PAGE_SIZE + 1
+    total = f"more than {result.cap:,}" if result.total > result.cap else f"{result.total:,}"
+    table = pd.DataFrame([{"Name": " ".join(p for p in (r["first_name"], r["last_name"]) if p)
+                           or r["display_name"] or r["handle"], "Email": r["email"], "Phone": r["phone"],
+                           "Platform": r["platform"], "Handle": r["handle"], "Updated": r["updated_at"]}
+                          for r in result.rows])
+    picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                          key=f"contacts.table.{page}.{query}.{platform}.{language}.{subscription}")
+    rows = picked.selection.rows
+    if rows:
+        S["contacts.open"] = int(result.rows[rows[0]]["id"])
+    p1, p2, p3 = st.columns([1, 1, 4])
+    p1.button("Previous", key="contacts.prev", disabled=page <= 1, on_click=lambda: S.update({"contacts.page": page - 1}))
+    p2.button("Next", key="contacts.next", disabled=first + len(result.rows) - 1 >= result.total,
+              on_click=lambda: S.update({"contacts.page": page + 1}))
+    p3.caption(f"{first:,}–{first + len(result.rows) - 1:,} of {total}" + (" · exact match" if result.exact else ""))
+
+open_id = S.get("contacts.open")
+if open_id is None:
+    st.caption("Select a contact to open its conversations and details.")
+    st.stop()
+try:
+    contact = contacts.get_contact(store, open_id)
+except NotFound:
+    S.pop("contacts.open", None)
+    st.warning("This contact no longer exists.")
+    st.stop()
+
+st.divider()
+main, panel = st.columns([2, 1], gap="large")
+with main:
+    conversations = contacts.conversations(store, contact.id)
+    if not conversations:
+        st.info("No conversation with this contact yet.")
+    else:
+        labels = {c["id"]: f"{c['last_message_at']:%Y-%m-%d} · {c['status']} · {c['messages']} messages"
+                  for c in conversations}
+        chosen = st.selectbox("Conversation", list(labels), format_func=labels.get, key=f"contacts.conv.{contact.id}")
+        thread = contacts.thread(store, chosen)
+        for message in thread["messages"]:
+            role = "user" if message["direction"] == "inbound" else "assistant"
+            with st.chat_message(role):
+                st.caption(f"{message['author'] or contact.name} · {message['sent_at']:%Y-%m-%d %H:%M}")
+                st.markdown(literal(message["body"]))
+                for att in thread["attachments"].get(message["id"], []):
+                    st.download_button(f"{att['filename']} ({att['size_bytes']:,} bytes)", key=f"att.{att['id']}",
+                                       data=lambda p=att["storage_path"]: files.read(store.attachments_dir, p),
+                                       file_name=att["filename"], mime=att["content_type"], icon=":material/attach_file:")
+
+with panel:
+    st.subheader(literal(contact.name))
+    st.caption(f"{literal(contact.platform)} · {literal(contact.handle)}")
+    errors = S.pop(f"contacts.errors.{contact.id}", {})
+    if flash := S.pop("contacts.flash", None):
+        st.success(flash)
+    if conflict := S.pop("contacts.conflict", None):
+        st.error(conflict)
+    with st.form(f"contacts.edit.{contact.id}.{contact.version}", border=False):
+        entered = {a.key: attribute_input(a, contact.values.get(a.key), key=f"contacts.v.{contact.id}.{a.key}",
+                                          error=errors.get(a.key)) for a in enabled}
+        saved = st.form_submit_button("Save", type="primary")
+    st.caption(f"Updated {contact.updated_at:%Y-%m-%d %H:%M} UTC by {literal(contact.updated_by)}")
+    if saved:
+        changed = {a.key: entered[a.key] for a in enabled if not a.crm_managed
+                   and format_value(entered[a.key], a.type) != format_value(contact.values.get(a.key), a.type)}
+        try:
+            contacts.update_values(store, me.actor, contact.id, contact.version, changed,
+                                   default_region=workspace.default_region(store))
+            S["contacts.flash"] = "Saved." if changed else "Nothing changed."
+        except contacts.ContactInvalid as exc:
+            S[f"contacts.errors.{contact.id}"] = exc.problems
+        except Conflict as exc:  # reload the latest values; say what was not saved
+            mine = "; ".join(f"{k} = {v}" for k, v in changed.items())
+            S["contacts.conflict"] = f"{exc}. Your unsaved values: {mine}."
+        except InboxError as exc:
+            st.error(str(exc))
+            st.stop()
+        st.rerun()

@@ -1,0 +1,46 @@
+"""The panel's edit form: one input per attribute type, errors shown beside each field."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import streamlit as st
+
+from .text import literal
+
+
+def _date(value):
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def attribute_input(attr, value, *, key: str, error: str | None):
+    """Draw the input for ``attr`` pre-filled with ``value``; return what the user entered."""
+    label = attr.label + (" · CRM" if attr.crm_managed else "")
+    disabled = bool(attr.crm_managed)
+    help_ = "Managed by the CRM: read-only." if disabled else None
+    if attr.type == "number":
+        out = st.number_input(label, value=float(value) if value is not None else None, key=key,
+                              disabled=disabled, help=help_, format="%g")
+    elif attr.type == "date":
+        out = st.date_input(label, value=_date(value), key=key, disabled=disabled, help=help_,
+                            min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+    elif attr.type == "boolean":
+        options = ["", "Yes", "No"]
+        current = "" if value is None else ("Yes" if value else "No")
+        picked = st.selectbox(label, options, index=options.index(current), key=key, disabled=disabled, help=help_)
+        out = None if picked == "" else picked == "Yes"
+    elif attr.type == "list":
+        options = [""] + list(attr.options or [])
+        if value and value not in options:
+            options.append(value)
+        out = st.selectbox(label, options, index=options.index(value or ""), key=key, disabled=disabled,
+                           help=help_) or None
+    else:
+        placeholder = {"email": "name@example.com", "phone": "+33 6 12 34 56 78", "url": "https://…"}.get(attr.type)
+        out = st.text_input(label, value=value or "", key=key, disabled=disabled, placeholder=placeholder,
+                            help=help_ or (f"Pattern: {attr.regex}" if attr.regex else None))
+    if error:
+        st.error(f"{attr.label}: {literal(error)}")
+    return out

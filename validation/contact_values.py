@@ -1,0 +1,145 @@
+"""Normalise and validate contact attribute values: one panel edit or a million imported rows.
+
+Both the agent panel and the CSV import call ``check_values`` so that they accept and refuse
+exactly the same things. Attributes are passed as plain dicts (``key``, ``label``, ``type``,
+``options``, ``regex``) — this package imports nothing of the app.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pandera.pandas as pa
+import phonenumbers
+
+from . import checks  # noqa: F401  (registers the named checks)
+from .checks import E164_RE
+from .languages import normalise_languages
+from .tables import failures_frame
+
+PROBLEM_COLUMNS = ["row", "column", "value", "reason"]
+MAX_TEXT = 1000
+_TRUE = {"true", "yes", "y", "1", "oui", "vrai", "x", "on"}
+_FALSE = {"false", "no", "n", "0", "non", "faux", "off"}
+_PHONE_NOISE = re.compile(r"[\s\-.()/]")
+
+REASONS = {
+    "is_email": "not a valid email address",
+    "is_e164": "not a phone number: use the international form +<country code><number>",
+    "is_iso639_1": "not a language: use an ISO 639-1 code such as en, fr, de",
+    "is_url": "not a web address (http:// or https://)",
+    "no_control_chars": "contains control characters",
+    "str_length": f"longer than {MAX_TEXT} characters",
+    "str_matches": "does not match the pattern {regex}",
+    "isin": "not one of: {options}",
+}
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Strings, trimmed, with empty strings as missing."""
+    out = values.astype("str").str.strip()
+    return out.mask(out == "")
+
+
+def _phones(values: pd.Series, region: str | None) -> pd.Series:
+    cleaned = values.str.replace(_PHONE_NOISE, "", regex=True)
+    cleaned = cleaned.mask(cleaned.str.startswith("00", na=False), "+" + cleaned.str.slice(2))
+    fast = cleaned.str.fullmatch(E164_RE).fillna(False).astype(bool)
+    slow = values[~fast & values.notna()]
+    mapping = {}
+    for raw in slow.unique():
+        try:
+            number = phonenumbers.parse(raw, (region or "").upper() or None)
+            if phonenumbers.is_valid_number(number):
+                mapping[raw] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        except phonenumbers.NumberParseException:
+            pass
+    out = cleaned.where(fast, values.map(lambda v: mapping.get(v, v), na_action="ignore"))
+    return out.astype("str")
+
+
+def _coerced(raw: pd.Series, typed: pd.Series, reason: str, key: str, problems: list) -> None:
+    bad = raw.notna() & typed.isna()
+    for row, value in raw[bad].items():
+        problems.append((row, key, value, reason))
+
+
+def _normalise(column: pd.Series, attr: dict, region: str | None, problems: list) -> pd.Series:
+    kind, key = attr["type"], attr["key"]
+    if kind == "boolean" and column.dtype == bool:
+        return column.astype("boolean")
+    raw = _text(column)
+    if kind == "email":
+        return raw.str.lower()
+    if kind == "phone":
+        return _phones(raw, region)
+    if kind == "url":
+        bare = raw.notna() & ~raw.str.contains("://", regex=False).fillna(False) & raw.str.contains(".", regex=False)
+        return raw.mask(bare, "https://" + raw)
+    if kind == "number":
+        typed = pd.to_numeric(raw.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True), errors="coerce")
+        _coerced(raw, typed, "not a number", key, problems)
+        return typed.astype("float64")
+    if kind == "date":
+        typed = pd.to_datetime(raw, format="ISO8601", errors="coerce").dt.normalize()
+        _coerced(raw, typed, "not a date: use YYYY-MM-DD", key, problems)
+        return typed
+    if kind == "boolean":
+        low = raw.str.lower()
+        typed = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+        typed[low.isin(_TRUE).fillna(False)] = True
+        typed[low.isin(_FALSE).fillna(False)] = False
+        _coerced(raw, typed, "not yes/no (use true/false, yes/no, 1/0)", key, problems)
+        return typed
+    if kind == "list":
+        options = list(attr.get("options") or [])
+        canonical = {o.lower(): o for o in options}
+        return raw.map(lambda v: canonical.get(v.lower(), v), na_action="ignore").astype("str")
+    if key == "language":
+        return normalise_languages(raw)
+    return raw
+
+
+def _checks(attr: dict) -> list[pa.Check]:
+    kind = attr["type"]
+    found = {"email": [pa.Check.is_email()], "phone": [pa.Check.is_e164()], "url": [pa.Check.is_url()],
+             "list": [pa.Check.isin(list(attr.get("options") or []))]}.get(kind, [])
+    if kind in ("text", "list", "email", "phone", "url"):
+        found += [pa.Check.no_control_chars(), pa.Check.str_length(max_value=MAX_TEXT)]
+    if kind == "text" and attr.get("regex"):
+        found.append(pa.Check.str_matches(attr["regex"]))
+    if attr["key"] == "language":
+        found.append(pa.Check.is_iso639_1())
+    return found
+
+
+def check_values(frame: pd.DataFrame, attributes: list[dict], *,
+                 default_region: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Normalise then validate the columns of ``frame`` named after ``attributes`` keys.
+
+    Normalisation: trim; empty → missing; e-mails lower-cased; phones to E.164 (``default_region``
+    for national numbers); language names/locales to ISO 639-1; list values to their option's
+    spelling; numbers, dates (ISO 8601) and yes/no typed. Returns ``(typed, problems)``: the typed
+    frame (same index) and one problem row per (row, column) with ``row, column, value, reason``.
+    """
+    problems: list[tuple] = []
+    typed = pd.DataFrame(index=frame.index)
+    by_key = {a["key"]: a for a in attributes}
+    for key in [c for c in frame.columns if c in by_key]:
+        typed[key] = _normalise(frame[key], by_key[key], default_region, problems)
+    schema = pa.DataFrameSchema({key: pa.Column(nullable=True, checks=_checks(by_key[key]))
+                                 for key in typed.columns if _checks(by_key[key])})
+    try:
+        schema.validate(typed, lazy=True)
+    except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:
+        for case in failures_frame(exc).itertuples(index=False):
+            if case.row is None or case.column not in by_key:
+                continue
+            attr = by_key[case.column]
+            name = str(case.check).split("(")[0]
+            reason = REASONS.get(name, name).format(regex=attr.get("regex"),
+                                                    options=", ".join(attr.get("options") or []))
+            problems.append((case.row, case.column, case.value, reason))
+    report = pd.DataFrame(problems, columns=PROBLEM_COLUMNS).drop_duplicates(["row", "column"])
+    return typed, report.reset_index(drop=True)
