@@ -104,23 +104,27 @@ with panel:
         st.success(flash)
     if conflict := S.pop("contacts.conflict", None):
         st.error(conflict)
-    with st.form(f"contacts.edit.{contact.id}.{contact.version}", border=False):
-        entered = {a.key: attribute_input(a, contact.values.get(a.key), key=f"contacts.v.{contact.id}.{a.key}",
+    # The form edits what the agent loaded (version + values), so a concurrent save is detected.
+    loaded_version, loaded = S.setdefault(f"contacts.loaded.{contact.id}", (contact.version, contact.values))
+    with st.form(f"contacts.edit.{contact.id}.{loaded_version}", border=False):
+        entered = {a.key: attribute_input(a, loaded.get(a.key), key=f"contacts.v.{contact.id}.{loaded_version}.{a.key}",
                                           error=errors.get(a.key)) for a in enabled}
         saved = st.form_submit_button("Save", type="primary")
     st.caption(f"Updated {contact.updated_at:%Y-%m-%d %H:%M} UTC by {literal(contact.updated_by)}")
     if saved:
         changed = {a.key: entered[a.key] for a in enabled if not a.crm_managed
-                   and format_value(entered[a.key], a.type) != format_value(contact.values.get(a.key), a.type)}
+                   and format_value(entered[a.key], a.type) != format_value(loaded.get(a.key), a.type)}
         try:
-            contacts.update_values(store, me.actor, contact.id, contact.version, changed,
+            contacts.update_values(store, me.actor, contact.id, loaded_version, changed,
                                    default_region=workspace.default_region(store))
             S["contacts.flash"] = "Saved." if changed else "Nothing changed."
+            S.pop(f"contacts.loaded.{contact.id}")
         except contacts.ContactInvalid as exc:
             S[f"contacts.errors.{contact.id}"] = exc.problems
         except Conflict as exc:  # reload the latest values; say what was not saved
             mine = "; ".join(f"{k} = {v}" for k, v in changed.items())
             S["contacts.conflict"] = f"{exc}. Your unsaved values: {mine}."
+            S.pop(f"contacts.loaded.{contact.id}")
         except InboxError as exc:
             st.error(str(exc))
             st.stop()

@@ -1,0 +1,110 @@
+"""AppTest: the Contacts page — lookup, open a contact, edit with validation and stale-save refusal."""
+
+import pytest
+
+from inbox import contacts
+from inbox.models import Actor
+from inbox.store import Store
+
+from .conftest import ADMIN, AGENT
+
+SYSTEM_AGENT = Actor("agent@example.com", "agent")
+
+
+@pytest.fixture
+def seeded(workspace_db):
+    with Store(workspace_db) as store:
+        ids = {}
+        for handle, values in [("+33611111111", {"first_name": "Élodie", "last_name": "Durand",
+                                                 "email": "elodie@example.fr", "job_title": "Buyer"}),
+                               ("+33622222222", {"first_name": "<img src=x onerror=alert(1)>",
+                                                 "last_name": "**bold**"})]:
+            made = contacts.receive(store, "whatsapp", handle, "Bonjour, ma commande ?",
+                                    attachments=[("facture.txt", b"facture 42")])
+            c = contacts.get_contact(store, made["contact_id"])
+            ids[handle] = contacts.update_values(store, SYSTEM_AGENT, c.id, c.version, values).id
+    return ids
+
+
+@pytest.fixture
+def page(app, seeded):
+    at = app(AGENT)
+    at.switch_page("app_pages/contacts.py").run()
+    assert not at.exception
+    return at
+
+
+def open_contact(at, contact_id):
+    at.session_state["contacts.open"] = contact_id
+    return at.run()
+
+
+def test_search_lists_matches_and_says_when_empty(page):
+    page.text_input(key="contacts.q").input("elodie").run()
+    table = page.dataframe[0].value
+    assert list(table["Name"]) == ["Élodie Durand"]
+    page.text_input(key="contacts.q").input("zzz-nobody").run()
+    assert [i.value for i in page.info] == ["No contact matches this search."]
+
+
+def test_selecting_a_row_opens_the_workspace(page, seeded):
+    page.text_input(key="contacts.q").input("elodie").run()
+    page.session_state["contacts.table.1.elodie.None.None.None"] = {
+        "selection": {"rows": [0], "columns": [], "cells": []}}
+    page.run()
+    assert page.session_state["contacts.open"] == seeded["+33611111111"]
+    assert page.subheader[0].value == "Élodie Durand"
+    assert "whatsapp · \\+33611111111" in [c.value for c in page.caption]
+    assert any("Bonjour, ma commande ?" in m.value for m in page.markdown)
+    labels = [t.label for t in page.text_input]
+    assert labels[1:4] == ["Email", "First name", "Last name"]  # the admin's order, enabled ones only
+
+
+def test_edit_job_title_is_saved(page, seeded, workspace_db):
+    cid = seeded["+33611111111"]
+    open_contact(page, cid)
+    page.text_input(key=f"contacts.v.{cid}.2.job_title").input("Head of purchasing")
+    submit = [b for b in page.button if b.label == "Save"][0]
+    submit.click().run()
+    assert "Saved." in [s.value for s in page.success]
+    with Store(workspace_db) as store:
+        c = contacts.get_contact(store, cid)
+        assert c.values["job_title"] == "Head of purchasing" and c.updated_by == "agent@example.com"
+
+
+def test_invalid_email_shows_the_reason_and_saves_nothing(page, seeded, workspace_db):
+    cid = seeded["+33611111111"]
+    open_contact(page, cid)
+    page.text_input(key=f"contacts.v.{cid}.2.email").input("elodie-at-example")
+    page.text_input(key=f"contacts.v.{cid}.2.job_title").input("Changed too")
+    [b for b in page.button if b.label == "Save"][0].click().run()
+    assert any(e.value.startswith("Email: not a valid email address") for e in page.error)
+    with Store(workspace_db) as store:
+        c = contacts.get_contact(store, cid)
+        assert c.values["email"] == "elodie@example.fr" and c.values["job_title"] == "Buyer"
+
+
+def test_stale_save_is_refused_and_reloaded(page, seeded, workspace_db):
+    cid = seeded["+33611111111"]
+    open_contact(page, cid)
+    with Store(workspace_db) as store:  # an admin edits meanwhile
+        c = contacts.get_contact(store, cid)
+        contacts.update_values(store, Actor(ADMIN[0], "admin"), cid, c.version, {"job_title": "CFO"})
+    page.text_input(key=f"contacts.v.{cid}.2.job_title").input("Intern")
+    [b for b in page.button if b.label == "Save"][0].click().run()
+    errors = [e.value for e in page.error]
+    assert any("admin@example.com changed this contact" in e and "job_title = Intern" in e for e in errors)
+    assert page.text_input(key=f"contacts.v.{cid}.3.job_title").value == "CFO"  # reloaded
+    with Store(workspace_db) as store:
+        assert contacts.get_contact(store, cid).values["job_title"] == "CFO"
+
+
+def test_user_data_is_rendered_as_text(page, seeded):
+    open_contact(page, seeded["+33622222222"])
+    heading = page.subheader[0].value
+    assert "\\<img src=x onerror=alert\\(1\\)\\>" in heading and "\\*\\*bold\\*\\*" in heading
+
+
+def test_attachments_are_downloadable(page, seeded):
+    open_contact(page, seeded["+33611111111"])
+    assert any("facture.txt" in b.label for b in page.get("download_button"))
