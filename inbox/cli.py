@@ -231,6 +231,10 @@ def search(query, limit, db):
     _say_json(out)
 
 
+# Commands of the deletion and import features live beside this module and register on `cli`.
+from . import cli_deletion, cli_imports  # noqa: E402,F401
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one clear line on stderr and exit 2 for any usage or input error."""
     try:

@@ -3,13 +3,16 @@
 from .accounts import AccountsSQL
 from .contacts import ContactsSQL
 from .core import StoreCore, TxCursor, attachments_dir_for
+from .deletion import DeletionSQL
 from .demo import DemoSQL
+from .imports import ImportsSQL
 from .integrity import IntegritySQL
 from .layout import LayoutSQL
 from .stats import StatsSQL
 
 
-class Store(AccountsSQL, ContactsSQL, LayoutSQL, StatsSQL, DemoSQL, IntegritySQL, StoreCore):
+class Store(AccountsSQL, ContactsSQL, LayoutSQL, DeletionSQL, ImportsSQL, StatsSQL, DemoSQL, IntegritySQL,
+            StoreCore):
     """A DuckDB-backed store: open with a file path; migrations run on open (unless read-only)."""
 
 

@@ -175,10 +175,16 @@ def m005_contact_search(cur) -> None:
     cur.execute("CREATE INDEX attribute_values_key_idx ON attribute_values (attribute_key, value_text)")
 
 
-MIGRATIONS = [
+CORE_MIGRATIONS = [
     (1, "core tables", m001_core),
     (2, "seed settings and built-in attributes", m002_seed),
     (3, "lookup indexes", m003_indexes),
     (4, "layout versions", m004_layout_versions),
     (5, "contact search text and lookup indexes", m005_contact_search),
 ]
+
+# Feature modules own their migrations (each in its reserved version range).
+from .deletion import MIGRATIONS as _DELETION  # noqa: E402
+from .imports import MIGRATIONS as _IMPORTS  # noqa: E402
+
+MIGRATIONS = sorted(CORE_MIGRATIONS + _DELETION + _IMPORTS, key=lambda m: m[0])

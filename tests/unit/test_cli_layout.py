@@ -18,7 +18,9 @@ def test_export_then_import_a_changed_layout(tmp_path):
     assert [i["key"] for i in exported][:3] == ["email", "first_name", "last_name"]
     assert set(exported[0]) == {"key", "label", "type", "enabled", "order", "options", "regex", "required_on_import"}
     exported[3]["enabled"] = False
-    exported[6]["order"] = 0
+    for item in exported:
+        item["order"] += 1
+    exported[6]["order"] = 1  # language first
     f = tmp_path / "layout.json"
     f.write_text(json.dumps(exported))
     done = run("layout", "import", str(f), "--actor", "boss@example.com", "--db", db)

@@ -1,0 +1,3 @@
+"""CLI commands of the bulk CSV import: import, undo-import."""
+
+from .cli import cli  # noqa: F401  (commands register on this group)
