@@ -1,5 +1,7 @@
 """Router: page config, sign-in, st.navigation by role, page.run(). No SQL."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from inbox import workspace
@@ -7,13 +9,17 @@ from ui.session import get_store, sign_out, signed_in_user
 
 st.set_page_config(page_title="Inbox contacts", page_icon=":material/contacts:", layout="wide")
 
-# (section, file, title, icon, roles). A page is listed once its issue delivers it.
+HERE = Path(__file__).resolve().parent
+# (section, file, title, icon, roles). A page is registered once its file exists and the role may see it.
 PAGES = [
     ("Inbox", "app_pages/home.py", "Overview", ":material/dashboard:", ("admin", "agent")),
     ("Inbox", "app_pages/contacts.py", "Contacts", ":material/contacts:", ("admin", "agent")),
     ("Admin settings › Agent workspace", "app_pages/attributes.py", "Contact attributes", ":material/tune:",
      ("admin",)),
+    ("Admin settings › Privacy & security", "app_pages/deleted_contacts.py", "Deleted contacts",
+     ":material/person_remove:", ("admin",)),
     ("Admin settings › Workspace", "app_pages/members.py", "Members & plan", ":material/group:", ("admin",)),
+    ("Data", "app_pages/import_contacts.py", "Import contacts", ":material/upload_file:", ("admin",)),
 ]
 
 user = signed_in_user()
@@ -23,7 +29,7 @@ if user is None:
 else:
     sections: dict[str, list] = {}
     for section, path, title, icon, roles in PAGES:
-        if user.role in roles:
+        if user.role in roles and (HERE / path).is_file():
             sections.setdefault(section, []).append(st.Page(path, title=title, icon=icon))
     page = st.navigation(sections)
     with st.sidebar:

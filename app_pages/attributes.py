@@ -141,16 +141,18 @@ with left:
     c3.caption("Unsaved: " + "; ".join(pending) if pending else "No unsaved changes.")
 
     labels = {r["key"]: f"{r['position']}. {r['label']}" for r in edited}
-    m = st.columns([3, 1, 1, 1, 1, 1])
-    pick = m[0].selectbox("Attribute", list(labels), format_func=labels.get, key="attrs.pick",
-                          label_visibility="collapsed", index=None, placeholder="Select an attribute to move")
-    for col, (where, icon) in zip(m[1:5], [("top", ":material/vertical_align_top:"), ("up", ":material/arrow_upward:"),
-                                           ("down", ":material/arrow_downward:"),
-                                           ("bottom", ":material/vertical_align_bottom:")]):
+    pick = st.selectbox("Attribute to move or delete", list(labels), format_func=labels.get, key="attrs.pick",
+                        index=None, placeholder="Select an attribute")
+    m = st.columns(5)
+    for col, (where, icon) in zip(m, [("top", ":material/vertical_align_top:"), ("up", ":material/arrow_upward:"),
+                                      ("down", ":material/arrow_downward:"),
+                                      ("bottom", ":material/vertical_align_bottom:")]):
         col.button(f"{where.capitalize()}", icon=icon, key=f"attrs.move.{where}", on_click=on_move, args=(where,),
                    disabled=pick is None, width="stretch")
     picked = next((r for r in edited if r["key"] == pick), None)
-    if m[5].button("Delete…", key="attrs.delete", disabled=picked is None or picked["builtin"], width="stretch"):
+    if m[4].button("Delete…", icon=":material/delete:", key="attrs.delete", width="stretch",
+                   disabled=picked is None or picked["builtin"],
+                   help="Custom attributes only: built-ins can be disabled, not deleted."):
         confirm_delete(picked)
 
     with st.expander("Add a custom attribute"):

@@ -53,7 +53,7 @@ with left, st.form("members.add", clear_on_submit=True):
     st.markdown("**Add a member**")
     email = st.text_input("Email", key="members.add.email")
     name = st.text_input("Display name", key="members.add.name")
-    role = st.selectbox("Role", ROLES, key="members.add.role")
+    role = st.selectbox("Role", ROLES, index=ROLES.index("agent"), key="members.add.role")
     password = st.text_input("Initial password", type="password", key="members.add.password",
                              help=f"At least {users.MIN_PASSWORD_LENGTH} characters.")
     if st.form_submit_button("Add member", type="primary"):

@@ -1,8 +1,9 @@
-"""Real-browser harness: `streamlit run` on a free port over a temporary demo database, driven by
+"""Real-browser harness: per test module, `streamlit run` on a free port over its own demo database, driven by
 Playwright in Debian's Chromium. A missing browser skips locally and fails under CI=true."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -63,15 +64,27 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise TimeoutError(f"{url} not healthy after {timeout}s")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("browser") / "inbox.duckdb"
     subprocess.run([sys.executable, "-m", "inbox", "demo", "--contacts", "300", "--db", str(db)],
                    cwd=ROOT, check=True, capture_output=True, timeout=300)
+    # Facts the tests need, read now: once the server runs it holds the file lock.
+    code = ("import json; from inbox.store import Store; s = Store(%r, read_only=True); print(json.dumps("
+            "dict(zip(['id', 'email', 'job_title', 'first_name'], s._one('SELECT id, email, job_title, first_name"
+            " FROM contacts WHERE email IS NOT NULL AND job_title IS NOT NULL ORDER BY id LIMIT 1')))))" % str(db))
+    facts = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    db.with_suffix(".facts.json").write_text(facts.stdout)
     return db
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
+def demo_contact(demo_db) -> dict:
+    """id, email, job_title, first_name of a demo contact (read before the server started)."""
+    return json.loads(demo_db.with_suffix(".facts.json").read_text())
+
+
+@pytest.fixture(scope="module")
 def server(demo_db):
     _need_browser()
     port = free_port()
@@ -141,12 +154,35 @@ def open_app(page, path: str = "") -> None:
 
 def sign_in(page, email: str, password: str) -> None:
     open_app(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     wait_for_app(page)
 
 
 def sidebar_nav(page) -> list[str]:
-    return [t.strip() for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
+    """Titles of the sidebar navigation links (without their material icon names)."""
+    return [t.split("\n")[-1].strip() for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
 
+
+
+GRID_HEADER_PX = 35
+GRID_ROW_PX = 35
+
+
+def focus_grid_cell(page, row: int, column: int = 0, grid: int = 0) -> None:
+    """Focus a cell of a Streamlit dataframe/data_editor (a canvas): click the row's first cell by
+    geometry, then move right with the keyboard, which does not depend on column widths."""
+    box = page.locator("[data-testid=stDataFrame]").nth(grid).bounding_box()
+    page.mouse.click(box["x"] + 20, box["y"] + GRID_HEADER_PX + GRID_ROW_PX * row + GRID_ROW_PX / 2)
+    page.wait_for_timeout(200)
+    for _ in range(column):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(100)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``."""
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)

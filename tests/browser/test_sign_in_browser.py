@@ -19,7 +19,8 @@ def test_admin_sees_admin_settings(page):
     page.get_by_role("link", name="Members & plan").click()
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Members & plan")).to_be_visible()
-    expect(page.get_by_text("agent@example.com").first).to_be_visible()
+    expect(page.get_by_text("Add a member")).to_be_visible()
+    expect(page.get_by_role("radio", name="Team")).to_be_checked()
 
 
 def test_agent_sees_no_admin_settings(page):
