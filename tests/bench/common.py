@@ -1,0 +1,66 @@
+"""Shared benchmark helpers: JSON figure lines, percentiles, and the cached 1M-contact demo database."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_DIR = ROOT / "data" / "bench"
+DEMO_CONTACTS = int(os.environ.get("BENCH_CONTACTS", "1000000"))
+
+
+def emit(name: str, value: float, unit: str, **extra) -> None:
+    """Print one figure as a JSON line: {"name", "value", "unit", …}."""
+    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit, **extra}), flush=True)
+
+
+def timed_ms(fn, repeat: int) -> list[float]:
+    """Wall times of ``repeat`` calls of ``fn`` in milliseconds (after one warm-up call)."""
+    fn()
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+
+
+def demo_db(contacts: int = DEMO_CONTACTS) -> Path:
+    """The cached demo database with ``contacts`` contacts (built once with `python -m inbox demo`)."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    path = BENCH_DIR / f"demo-{contacts}.duckdb"
+    if not path.exists():
+        print(f"# building {path.name} ({contacts:,} contacts)…", file=sys.stderr, flush=True)
+        tmp = path.with_name(path.stem + "-tmp.duckdb")
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            leftover.unlink(missing_ok=True)
+        shutil.rmtree(tmp.with_name(tmp.stem + "-attachments"), ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "inbox", "demo", "--contacts", str(contacts), "--db", str(tmp)],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        tmp.rename(path)
+        tmp.with_name(tmp.stem + "-attachments").rename(path.with_name(path.stem + "-attachments"))
+    return path
+
+
+def copy_of(path: Path, name: str) -> Path:
+    """A private copy of a database (and its attachments folder) for a benchmark that writes."""
+    target = BENCH_DIR / f"{name}.duckdb"
+    target.unlink(missing_ok=True)
+    shutil.copyfile(path, target)
+    src_files = path.with_name(path.stem + "-attachments")
+    dst_files = target.with_name(target.stem + "-attachments")
+    shutil.rmtree(dst_files, ignore_errors=True)
+    if src_files.exists():
+        shutil.copytree(src_files, dst_files)
+    return target
