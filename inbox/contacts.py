@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from validation import PLATFORMS
-from validation.checks import e164_ok, email_ok, no_control_chars_ok
+from validation.checks import E164_RE, EMAIL_RE, no_control_chars_ok
 from validation.contact_values import check_values
 
 from . import files
@@ -20,6 +20,7 @@ BUILTIN_KEYS = ("email", "first_name", "last_name", "phone", "account_id", "job_
                 "subscription", "external_id")
 _SLOT = {"number": 1, "date": 2, "boolean": 3}  # other types are stored as text (slot 0)
 MAX_HANDLE = 200
+_EMAIL, _E164 = re.compile(EMAIL_RE), re.compile(E164_RE)  # routing only; values are validated by the checks
 
 
 class ContactInvalid(InvalidInput):
@@ -92,10 +93,10 @@ def _exact_lookup(store, query: str) -> list[dict]:
     q = query.strip()
     if re.fullmatch(r"#\d{1,18}", q):
         return store.exact_contacts("id", int(q[1:]))
-    if "@" in q and email_ok(q):
+    if "@" in q and _EMAIL.fullmatch(q):
         return store.exact_contacts("email", q.lower())
     phone = re.sub(r"[\s\-.()]", "", q)
-    if phone.startswith("+") and e164_ok(phone):
+    if phone.startswith("+") and _E164.fullmatch(phone):
         return store.exact_contacts("phone", phone)
     if q and " " not in q and len(q) <= 100:
         return store.exact_contacts("external_id", q) or store.exact_contacts("account_id", q)
@@ -120,8 +121,7 @@ def search(store, query: str = "", *, platform: str | None = None, language: str
             start = (page - 1) * page_size
             return SearchResult(exact[start:start + page_size], len(exact), page, page_size, exact=True)
     terms = [t for t in query.split() if t][:8]
-    rows = store.search_contacts(terms=terms, limit=page_size, offset=(page - 1) * page_size, **filters)
-    total = store.count_contacts(terms=terms, **filters)
+    rows, total = store.search_contacts(terms=terms, limit=page_size, offset=(page - 1) * page_size, **filters)
     return SearchResult(rows, total, page, page_size)
 
 

@@ -21,7 +21,7 @@ VALUE_SLOTS = ("value_text", "value_number", "value_date", "value_bool")
 def _where(terms, platform, language, subscription, custom) -> tuple[str, list]:
     clauses, params = [], []
     for term in terms:
-        clauses.append("contains(search_text, lower(strip_accents(?)))")
+        clauses.append("contains(search_text, ?)")
         params.append(term)
     for column, value in (("platform", platform), ("language", language), ("subscription", subscription)):
         if value:
@@ -51,27 +51,45 @@ class ContactsSQL:
 
     # -- lookup ------------------------------------------------------------------------
     def search_contacts(self, *, terms=(), platform=None, language=None, subscription=None, custom=None,
-                        limit: int = 25, offset: int = 0) -> list[dict]:
-        """One page of contacts matching every term (substring, accent/case-insensitive) and filter."""
-        where, params = _where(terms, platform, language, subscription, custom)
-        rows = self._rows(f"SELECT {', '.join(LIST_COLS)} FROM contacts{where}"
-                          " ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?", params + [int(limit), int(offset)])
-        return [dict(zip(LIST_COLS, r)) for r in rows]
+                        limit: int = 25, offset: int = 0, cap: int = 10_000) -> tuple[list[dict], int]:
+        """One page of contacts matching every term (substring, accent/case-insensitive) and filter,
+        most recently updated first, and how many match (at most ``cap`` + 1, meaning "more").
 
-    def count_contacts(self, *, terms=(), platform=None, language=None, subscription=None, custom=None,
-                       cap: int = 10_000) -> int:
-        """How many contacts match, counting at most ``cap`` (+1 to tell "more than cap")."""
-        where, params = _where(terms, platform, language, subscription, custom)
-        return int(self._scalar(f"SELECT count(*) FROM (SELECT 1 FROM contacts{where} LIMIT ?)",
-                                params + [int(cap) + 1]))
+        One scan collects up to ``cap`` + 1 matches (stopping early when many match) and orders and
+        counts them; only when more than ``cap`` match does a second, top-N query order them all.
+        """
+        folded = [self._scalar("SELECT lower(strip_accents(?))", [t]) for t in terms]  # once, not per row
+        where, params = _where(folded, platform, language, subscription, custom)
+        page = self._rows(
+            "SELECT id, count(*) OVER () FROM"
+            f" (SELECT id, updated_at FROM contacts{where} LIMIT ?) ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
+            params + [int(cap) + 1, int(limit), int(offset)])
+        total = page[0][1] if page else (0 if offset == 0 else self.search_contacts(
+            terms=terms, platform=platform, language=language, subscription=subscription, custom=custom,
+            limit=1, offset=0, cap=cap)[1])
+        ids = [r[0] for r in page]
+        if total > cap:  # the first cap+1 hits are not all of them: order the whole match set
+            ids = [r[0] for r in self._rows(f"SELECT id FROM contacts{where} ORDER BY updated_at DESC, id DESC"
+                                            " LIMIT ? OFFSET ?", params + [int(limit), int(offset)])]
+        return self._list_rows(ids), total
+
+    def _list_rows(self, ids: list[int]) -> list[dict]:
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        rows = {r[0]: dict(zip(LIST_COLS, r)) for r in self._rows(
+            f"SELECT {', '.join(LIST_COLS)} FROM contacts WHERE id IN ({marks})", [int(i) for i in ids])}
+        return [rows[i] for i in ids if i in rows]
 
     def exact_contacts(self, column: str, value) -> list[dict]:
-        """Contacts whose ``column`` (id, email, phone, external_id or account_id) equals ``value``."""
+        """Contacts whose ``column`` (id, email, phone, external_id, account_id, handle) equals ``value``.
+
+        A plain equality so DuckDB answers from the column's ART index (ORDER BY/LIMIT would scan).
+        """
         if column not in ("id", "email", "phone", "external_id", "account_id", "handle"):
             raise ValueError(f"not an exact-lookup column: {column}")
-        rows = self._rows(f"SELECT {', '.join(LIST_COLS)} FROM contacts WHERE {column} = ? ORDER BY id LIMIT 50",
-                          [value])
-        return [dict(zip(LIST_COLS, r)) for r in rows]
+        rows = self._rows(f"SELECT {', '.join(LIST_COLS)} FROM contacts WHERE {column} = ?", [value])
+        return sorted((dict(zip(LIST_COLS, r)) for r in rows), key=lambda r: r["id"])[:50]
 
     def distinct_values(self, column: str, limit: int = 200) -> list[str]:
         if column not in ("language", "subscription"):
@@ -136,9 +154,10 @@ class ContactsSQL:
             new_contact = found is None
             if new_contact:
                 contact_id = cur.execute(
-                    "INSERT INTO contacts (platform, handle, created_at, created_by, updated_at, updated_by,"
-                    f" search_text) VALUES (?, ?, ?, ?, ?, ?, lower(strip_accents(?))) RETURNING id",
-                    [platform, handle, at, f"channel:{platform}", at, f"channel:{platform}", handle]).fetchone()[0]
+                    "INSERT INTO contacts (platform, handle, created_at, created_by, updated_at, updated_by)"
+                    " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                    [platform, handle, at, f"channel:{platform}", at, f"channel:{platform}"]).fetchone()[0]
+                cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [contact_id])
                 conversation = None
             else:
                 contact_id = found[0]

@@ -1,5 +1,64 @@
-"""SQL for building synthetic demo data in bulk."""
+"""SQL for building synthetic demo data in bulk: id ranges from the sequences and frame inserts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .migrations import SEARCH_TEXT_SQL
+
+# Tables the demo builder fills, with the sequence that hands out their ids.
+_SEQUENCES = {
+    "contacts": "contact_id_seq",
+    "conversations": "conversation_id_seq",
+    "messages": "message_id_seq",
+    "attachments": "attachment_id_seq",
+}
+# Columns computed here rather than by the caller (contacts.search_text mirrors the name/identifier columns).
+_DERIVED = {"contacts": f", {SEARCH_TEXT_SQL} AS search_text"}
+
+
+def _sequence(table: str) -> str:
+    if table not in _SEQUENCES:
+        raise ValueError(f"demo data cannot be written to table {table!r}")
+    return _SEQUENCES[table]
 
 
 class DemoSQL:
-    """Bulk inserts used by ``inbox.demo``."""
+    """Bulk inserts used by ``inbox.demo``; the builder passes the cursor of its transaction."""
+
+    def demo_contact_count(self, cur=None) -> int:
+        """Number of contacts, read inside ``cur``'s transaction when given."""
+        sql = "SELECT count(*) FROM contacts"
+        return int(cur.execute(sql).fetchone()[0] if cur is not None else self._scalar(sql))
+
+    def demo_reserve_ids(self, cur, table: str, n: int) -> int:
+        """Reserve ``n`` (>= 1) consecutive ids of ``table``'s sequence; returns the first one.
+
+        DuckDB 2.0 cannot ``ALTER SEQUENCE … RESTART`` but has ``setval``: take one ``nextval``
+        and move the sequence to the end of the range, so later ``nextval`` calls continue above
+        every reserved id (one statement each, whatever ``n``). Sequences are not transactional:
+        a rolled-back build leaves a gap in the ids, never a duplicate.
+        """
+        seq = _sequence(table)
+        first = int(cur.execute(f"SELECT nextval('{seq}')").fetchone()[0])
+        if n > 1:
+            cur.execute(f"SELECT setval('{seq}', ?)", [first + int(n) - 1]).fetchall()
+        return first
+
+    def demo_insert(self, cur, table: str, frame: pd.DataFrame) -> int:
+        """``INSERT … BY NAME SELECT`` a frame whose columns are columns of ``table`` (others get their
+        default; ``contacts.search_text`` is derived here). Returns the number of rows."""
+        _sequence(table)
+        if frame.empty:
+            return 0
+        name = f"demo_{table}_frame"
+        cur.register(name, frame)
+        try:
+            cur.execute(f"INSERT INTO {table} BY NAME SELECT *{_DERIVED.get(table, '')} FROM {name}")
+        finally:
+            cur.unregister(name)
+        return len(frame)
+
+    def demo_next_id(self, table: str) -> int:
+        """Consume and return the next id of ``table``'s sequence (tests check that it continues)."""
+        return int(self._scalar(f"SELECT nextval('{_sequence(table)}')"))

@@ -1,0 +1,280 @@
+"""The named pandera checks, their single-value helpers, the table schemas and failures_frame."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from datetime import date, datetime
+
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+
+import validation
+from validation import checks
+from validation.tables import TABLE_SCHEMAS, failures_frame, frame_failures
+
+HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA"
+
+# check name -> (helper, good values, bad values)
+CASES = {
+    "is_email": (checks.email_ok,
+                 ["ada@example.com", "a.b+tag@mail.example.co.uk", "x_y-z@sub-domain.io", "O'Neil@x.ie"],
+                 ["", "ada", "ada@", "@example.com", "a b@example.com", "a@b@example.com", "a@example.c",
+                  "a@example", "a@exa mple.com", "a@-example.com", "a@example..com", "a@example.c0m", "a\n@x.com"]),
+    "is_e164": (checks.e164_ok,
+                ["+5511987654321", "+12025550123", "+44123456", "+123456789012345"],
+                ["", "5511987654321", "+0123456789", "+1234567", "+1234567890123456", "+1 202 555 0123",
+                 "+1-202-555-0123", "++12025550123", "+1202555012a"]),
+    "is_iso639_1": (checks.iso639_1_ok, ["en", "pt", "zh", "zu", "aa", "bh"],
+                    ["", "EN", "xx", "eng", "e", "pt-BR", " en"]),
+    "is_url": (checks.url_ok,
+               ["https://example.com", "http://localhost:8501/contacts?id=1#top", "https://a.b.c/x/y.html",
+                "http://127.0.0.1", "http://[::1]:8080/", "HTTPS://Example.com"],
+               ["", "example.com", "ftp://example.com", "https://", "http:///path", "https://exa mple.com",
+                "javascript:alert(1)", "mailto:a@b.com", "https://host/pa th"]),
+    "is_slug": (checks.slug_ok, ["a", "job_title", "vip2", "a" * 64],
+                ["", "Job", "1st", "_x", "job-title", "job title", "é", "a" * 65]),
+    "no_control_chars": (checks.no_control_chars_ok, ["plain text", "émoji 🙂", "tab-free", ""],
+                         ["tab\there", "line\nbreak", "cr\r", "nul\x00", "bell\x07", "del\x7f", "esc\x1b[0m"]),
+    "is_json_list_of_str": (checks.json_list_of_str_ok, ['["free", "basic"]', "[]", '["a"]'],
+                            ["", "free", '["a", ""]', '["a", " "]', '["a", 1]', '[null]', '{"a": 1}', '"a"',
+                             "[", "['a']"]),
+    "is_valid_regex": (checks.valid_regex_ok, [r"^\d{5}$", "[A-Z]+", "", "a|b"],
+                       ["(", "[a-z", "*a", "a{2,1}", r"(?P<x>a)(?P<x>b)"]),
+    "is_sha256_hex": (checks.sha256_hex_ok, ["0" * 64, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
+                      ["", "0" * 63, "0" * 65, "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+                       "g" * 64]),
+    "is_lowercase": (checks.lowercase_ok, ["ada@example.com", "123", ""], ["Ada@example.com", "ADA"]),
+    "not_blank": (checks.not_blank_ok, ["a", " a ", "0"], ["", " ", "\t\n"]),
+    "is_argon2_hash": (checks.argon2_hash_ok, [HASH],
+                       ["", "secret", "$argon2i$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", "$2b$12$abcdefghijklmnopqrstuv",
+                        HASH + " "]),
+    "is_relative_path": (checks.relative_path_ok, ["a.txt", "12/34/file.pdf", "a/.hidden", "a/..b/c"],
+                         ["", "/etc/passwd", "../x", "a/../b", "a/..", "./a", "a/./b", "a//b", "a/", "a\\b",
+                          "C:/x", "c:x", "a/\x00b"]),
+}
+PARAMS = [(name, value, True) for name, (_, good, _) in CASES.items() for value in good] + \
+         [(name, value, False) for name, (_, _, bad) in CASES.items() for value in bad]
+
+
+def test_every_registered_check_has_cases():
+    assert set(CASES) == set(checks.CHECK_NAMES)
+
+
+@pytest.mark.parametrize("name, value, expected", PARAMS)
+def test_registered_check(name, value, expected):
+    check = getattr(pa.Check, name)()
+    for dtype in ("str", object):
+        series = pd.Series([value], dtype=dtype)
+        assert bool(check(series).check_output.iloc[0]) is expected, (name, value, dtype)
+        schema = pa.SeriesSchema(object if dtype is object else str, checks=[check])
+        if expected:
+            schema.validate(series)
+        else:
+            with pytest.raises(pa.errors.SchemaError):
+                schema.validate(series)
+
+
+@pytest.mark.parametrize("name, value, expected", PARAMS)
+def test_single_value_helper(name, value, expected):
+    helper = CASES[name][0]
+    assert helper(value) is expected
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_missing_values_pass_and_non_text_fails(name):
+    fn = getattr(checks, name)
+    assert fn(pd.Series([None, float("nan"), pd.NA], dtype=object)).tolist() == [True, True, True]
+    assert fn(pd.Series(["x", None], dtype="str")).iloc[1]
+    assert CASES[name][0](None) is True
+    assert fn(pd.Series([12345678901, 3.5], dtype=object)).tolist() == [False, False]
+    assert fn(pd.Series([12345678901, 2])).tolist() == [False, False]
+    assert fn(pd.Series([1, "en", None], dtype=object)).tolist() == [False, fn(pd.Series(["en"])).iloc[0], True]
+
+
+def test_vectorised_results_keep_the_index():
+    s = pd.Series(["ada@example.com", "nope", None], index=[10, 20, 30], dtype="str")
+    out = checks.is_email(s)
+    assert out.index.tolist() == [10, 20, 30] and out.tolist() == [True, False, True]
+
+
+def test_real_argon2_hash_passes():
+    from argon2 import PasswordHasher
+
+    assert checks.argon2_hash_ok(PasswordHasher().hash("correct horse"))
+
+
+def test_iso639_1_is_the_full_list():
+    assert len(checks.ISO639_1_CODES) == 184
+    assert {"en", "fr", "pt", "zh", "ar", "he", "yi", "zu"} <= checks.ISO639_1_CODES
+    assert all(len(c) == 2 and c.islower() for c in checks.ISO639_1_CODES)
+
+
+def test_registration_is_idempotent():
+    importlib.reload(checks)
+    assert pa.Check.is_email()(pd.Series(["a@b.co"])).check_passed
+
+
+def test_validation_imports_neither_inbox_nor_streamlit():
+    code = ("import sys, validation, validation.checks, validation.tables; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('inbox', 'streamlit')]; "
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_vocabulary_constants():
+    assert validation.PLATFORMS == ("whatsapp", "messenger", "instagram", "x", "email", "sms", "webchat")
+    assert validation.ROLES == ("admin", "agent") and validation.PLANS == ("team", "enterprise")
+    assert "list" in validation.ATTRIBUTE_TYPES and validation.SETTING_KEYS == ("plan",)
+
+
+# -- table schemas ------------------------------------------------------------------------
+T = datetime(2024, 1, 1, 12, 0)
+T2 = datetime(2024, 2, 1, 12, 0)
+GOOD = {
+    "workspace_settings": {"key": ["plan"], "value": ["team"], "updated_at": [T], "updated_by": ["migration"]},
+    "users": {"id": [1, 2], "email": ["ada@example.com", "bob@example.com"], "display_name": ["Ada", "Bob"],
+              "role": ["admin", "agent"], "password_hash": [HASH, HASH], "active": [True, False],
+              "created_at": [T, T], "last_sign_in_at": [T2, None]},
+    "contacts": {"id": [1, 2], "platform": ["whatsapp", "email"], "handle": ["+5511987654321", "ada@example.com"],
+                 "display_name": ["Ada", None], "email": ["ada@example.com", None], "first_name": ["Ada", None],
+                 "last_name": [None, None], "phone": ["+5511987654321", None], "account_id": [None, "A-1"],
+                 "job_title": [None, None], "language": ["pt", None], "subscription": ["free", None],
+                 "external_id": [None, None], "created_at": [T, T], "created_by": ["system", "system"],
+                 "updated_at": [T2, T], "updated_by": ["system", "ada@example.com"], "version": [2, 1],
+                 "search_text": ["ada +5511987654321 ada@example.com", None]},
+    "attribute_definitions": {"key": ["email", "subscription"], "label": ["Email", "Subscription"],
+                              "type": ["email", "list"], "builtin": [True, True], "enabled": [True, False],
+                              "position": [1, 2], "options": [None, '["free", "basic"]'], "regex": [None, "^[a-z]+$"],
+                              "required_on_import": [False, False], "crm_managed": [False, True],
+                              "created_at": [T, T]},
+    "layout_versions": {"version": [1, 2], "saved_at": [T, T2], "saved_by": ["migration", "ada@example.com"],
+                        "layout": ['[{"key": "email"}]', "[]"], "changes": ['["initial layout"]', "[]"],
+                        "reverted_from": [None, 1]},
+    "attribute_values": {"contact_id": [1, 1, 2], "attribute_key": ["vip", "renewal", "vip"],
+                         "value_text": [None, None, None], "value_number": [3.0, None, None],
+                         "value_date": [None, date(2025, 1, 1), None], "value_bool": [None, None, None],
+                         "updated_at": [T, T, T], "updated_by": ["system", "system", "system"]},
+    "conversations": {"id": [1], "contact_id": [1], "platform": ["sms"], "status": ["open"], "subject": [None],
+                      "started_at": [T], "last_message_at": [T2]},
+    "messages": {"id": [1, 2], "conversation_id": [1, 1], "contact_id": [1, 1], "direction": ["inbound", "outbound"],
+                 "author": [None, "bob@example.com"], "body": ["Hi\nthere", ""], "sent_at": [T, T2]},
+    "attachments": {"id": [1], "message_id": [1], "conversation_id": [1], "contact_id": [1], "filename": ["a.pdf"],
+                    "content_type": ["application/pdf"], "size_bytes": [0], "storage_path": ["1/1/a.pdf"],
+                    "sha256": ["e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
+                    "created_at": [T]},
+}
+
+# table, column, bad value for row 0 (None: the row-level check), expected check (substring)
+BAD = [
+    ("workspace_settings", "key", "colour", "isin"),
+    ("workspace_settings", "value", "gold", "plan_is_known"),
+    ("users", "email", "Ada@example.com", "is_lowercase"),
+    ("users", "email", "ada", "is_email"),
+    ("users", "email", "bob@example.com", "field_uniqueness"),
+    ("users", "role", "owner", "isin"),
+    ("users", "password_hash", "plain", "is_argon2_hash"),
+    ("contacts", "platform", "myspace", "isin"),
+    ("contacts", "handle", " ", "not_blank"),
+    ("contacts", "email", "not-an-email", "is_email"),
+    ("contacts", "email", "ADA@example.com", "is_lowercase"),
+    ("contacts", "phone", "11987654321", "is_e164"),
+    ("contacts", "language", "english", "is_iso639_1"),
+    ("contacts", "display_name", "Ada\tLovelace", "no_control_chars"),
+    ("contacts", "version", 0, "greater_than_or_equal_to"),
+    ("contacts", "id", 2, "field_uniqueness"),
+    ("contacts", "updated_at", datetime(2020, 1, 1), "updated_at_not_before_created_at"),
+    ("attribute_definitions", "key", "Job Title", "is_slug"),
+    ("attribute_definitions", "type", "colour", "isin"),
+    ("attribute_definitions", "options", '["a", 1]', "is_json_list_of_str"),
+    ("attribute_definitions", "regex", "(", "is_valid_regex"),
+    ("attribute_definitions", "position", 2, "field_uniqueness"),
+    ("attribute_definitions", "position", 0, "greater_than_or_equal_to"),
+    ("layout_versions", "layout", '{"key": "email"}', "is_json_list_of_objects"),
+    ("layout_versions", "changes", "[1]", "is_json_list_of_str"),
+    ("layout_versions", "version", 2, "field_uniqueness"),
+    ("layout_versions", "reverted_from", 5, "reverted_from_an_earlier_version"),
+    ("attribute_values", "attribute_key", "renewal", "multiple_fields_uniqueness"),
+    ("attribute_values", "value_text", "three", "at_most_one_value_column"),
+    ("attribute_values", "attribute_key", "VIP!", "is_slug"),
+    ("conversations", "status", "pending", "isin"),
+    ("conversations", "platform", "fax", "isin"),
+    ("conversations", "last_message_at", datetime(2023, 1, 1), "started_at_not_after_last_message_at"),
+    ("messages", "direction", "sideways", "isin"),
+    ("messages", "body", None, "not_nullable"),
+    ("attachments", "size_bytes", -1, "greater_than_or_equal_to"),
+    ("attachments", "sha256", "abc", "is_sha256_hex"),
+    ("attachments", "storage_path", "../etc/passwd", "is_relative_path"),
+    ("attachments", "storage_path", "/abs/path", "is_relative_path"),
+]
+
+
+def frame(table: str) -> pd.DataFrame:
+    return pd.DataFrame(GOOD[table])
+
+
+def test_every_table_has_a_schema_and_good_data():
+    assert set(TABLE_SCHEMAS) == set(GOOD)
+
+
+@pytest.mark.parametrize("table", list(GOOD))
+def test_schema_accepts_good_frame(table):
+    out = TABLE_SCHEMAS[table].validate(frame(table), lazy=True)
+    assert len(out) == len(GOOD[table]["id" if "id" in GOOD[table] else next(iter(GOOD[table]))])
+    assert frame_failures(TABLE_SCHEMAS[table], frame(table)).empty
+
+
+@pytest.mark.parametrize("table, column, value, check", BAD)
+def test_schema_reports_bad_value(table, column, value, check):
+    df = frame(table).astype(object)
+    df.loc[0, column] = value
+    failures = frame_failures(TABLE_SCHEMAS[table], df)
+    assert list(failures.columns) == ["row", "column", "check", "value"]
+    hits = failures[failures["check"].astype(str).str.contains(check, regex=False)]
+    assert len(hits) >= 1, failures
+    assert 0 in hits["row"].tolist()
+    if check.endswith(("_at", "_column", "_known", "_version")):  # dataframe-wide checks: one line per row
+        assert hits["column"].isna().all() and len(hits) == 1
+    elif "uniqueness" not in check:
+        assert set(hits["column"]) == {column}
+
+
+def test_strict_reports_extra_and_missing_columns():
+    df = frame("messages").drop(columns=["author"]).assign(colour="red")
+    failures = frame_failures(TABLE_SCHEMAS["messages"], df)
+    assert {("author", "column_in_dataframe"), ("colour", "column_in_schema")} <= set(
+        zip(failures["column"], failures["check"]))
+    assert failures.loc[failures["column"] == "colour", "row"].isna().all()
+
+
+def test_coercion_failure_reported_once_without_type_error_rows():
+    df = frame("contacts").astype(object)
+    df.loc[1, "version"] = "two"
+    try:
+        TABLE_SCHEMAS["contacts"].validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raw = exc.failure_cases
+        out = failures_frame(exc)
+    assert raw["index"].isna().any()  # pandera's null-index follow-up rows exist...
+    version = out[out["column"] == "version"]
+    assert version["check"].tolist() == ["coerce_dtype('int32')"]  # ...and are dropped
+    assert version["row"].tolist() == [1] and version["value"].tolist() == ["two"]
+    assert not out["value"].astype(str).str.startswith("TypeError(").any()
+
+
+def test_failures_frame_from_an_eager_error():
+    df = frame("users").astype(object)
+    df.loc[0, "role"] = "owner"
+    with pytest.raises(pa.errors.SchemaError) as info:
+        TABLE_SCHEMAS["users"].validate(df)
+    out = failures_frame(info.value)
+    assert out[["row", "column", "value"]].values.tolist() == [[0, "role", "owner"]]
+
+
+def test_coerces_editor_dtypes():
+    df = frame("contacts")
+    df["version"] = df["version"].astype(float)  # what st.data_editor leaves after an added row
+    out = TABLE_SCHEMAS["contacts"].validate(df)
+    assert str(out["version"].dtype) == "int32"
