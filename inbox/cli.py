@@ -156,9 +156,10 @@ def check(chunk_size, db):
     from .check import run_check
 
     with open_store(db) as store:
-        report = run_check(store, chunk_size=chunk_size)
+        report = run_check(store, chunk_size=chunk_size, progress=lambda line: click.echo(line, err=True))
     for line in report.lines():
         click.echo(line)
+    click.echo(f"checked in {report.seconds:.1f} s", err=True)
     return 0 if report.ok else 1
 
 

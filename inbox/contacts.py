@@ -176,7 +176,8 @@ def update_values(store, actor: Actor, contact_id: int, expected_version: int, c
     """Validate and save attribute values of one contact (admins and agents).
 
     ``changes`` maps attribute key → new value (``None``/empty clears it). Values pass the same
-    normalisation and registered checks as the CSV import. Raises ``ContactInvalid`` (every field
+    normalisation and registered checks as the CSV import (national phone numbers are read in
+    ``default_region``, by default the workspace's). Raises ``ContactInvalid`` (every field
     with its reason; nothing saved), ``PermissionDenied`` for CRM-managed attributes, ``Conflict``
     when someone saved since ``expected_version``, ``NotFound`` for a deleted contact.
     """
@@ -195,6 +196,10 @@ def update_values(store, actor: Actor, contact_id: int, expected_version: int, c
         return get_contact(store, contact_id)
     used = [defs[k] for k in changes]
     frame = pd.DataFrame({k: pd.Series([_as_input(v, defs[k].type)], dtype=object) for k, v in changes.items()})
+    if default_region is None:
+        from .workspace import default_region as workspace_region
+
+        default_region = workspace_region(store)
     typed, problems = check_values(frame, _attribute_dicts(used), default_region=default_region)
     if len(problems):
         raise ContactInvalid({p.column: f"{p.reason} ({p.value})" for p in problems.itertuples()})
