@@ -18,6 +18,7 @@ PAGES = [
      ("admin",)),
     ("Admin settings › Privacy & security", "app_pages/deleted_contacts.py", "Deleted contacts",
      ":material/person_remove:", ("admin",)),
+    ("Admin settings › Integrations", "app_pages/crm_settings.py", "CRM", ":material/sync_alt:", ("admin",)),
     ("Admin settings › Workspace", "app_pages/members.py", "Members & plan", ":material/group:", ("admin",)),
     ("Data", "app_pages/import_contacts.py", "Import contacts", ":material/upload_file:", ("admin",)),
 ]

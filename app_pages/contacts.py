@@ -7,6 +7,7 @@ from inbox import attributes as attrs
 from inbox import contacts, files, workspace
 from inbox.errors import Conflict, InboxError, NotFound
 from ui.contact_form import attribute_input
+from ui.crm_panel import crm_status
 from ui.delete_contact import delete_button
 from ui.panel import format_value
 from ui.session import get_store, require_user
@@ -102,6 +103,7 @@ with panel:
     st.caption(f"{literal(contact.platform)} · {literal(contact.handle)}")
     if me.role == "admin":
         delete_button(store, me.actor, contact)
+    crm_status(store, me.actor, contact)
     errors = S.pop(f"contacts.errors.{contact.id}", {})
     if flash := S.pop("contacts.flash", None):
         st.success(flash)

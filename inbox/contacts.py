@@ -241,6 +241,9 @@ def receive(store, platform: str, handle: str, text: str, attachments=(), *, at:
     except BaseException:
         files.remove(written)
         raise
+    from . import crm
+
+    crm.after_receive(store, result)  # never raises: a CRM failure is recorded, the message is kept
     return result
 
 

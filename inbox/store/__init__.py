@@ -2,6 +2,7 @@
 
 from .accounts import AccountsSQL
 from .contacts import ContactsSQL
+from .crm import CrmSQL
 from .core import StoreCore, TxCursor, attachments_dir_for
 from .deletion import DeletionSQL
 from .demo import DemoSQL
@@ -11,7 +12,7 @@ from .layout import LayoutSQL
 from .stats import StatsSQL
 
 
-class Store(AccountsSQL, ContactsSQL, LayoutSQL, DeletionSQL, ImportsSQL, StatsSQL, DemoSQL, IntegritySQL,
+class Store(AccountsSQL, ContactsSQL, LayoutSQL, DeletionSQL, ImportsSQL, CrmSQL, StatsSQL, DemoSQL, IntegritySQL,
             StoreCore):
     """A DuckDB-backed store: open with a file path; migrations run on open (unless read-only)."""
 

@@ -189,7 +189,8 @@ CORE_MIGRATIONS = [
 ]
 
 # Feature modules own their migrations (each in its reserved version range).
+from .crm import MIGRATIONS as _CRM  # noqa: E402
 from .deletion import MIGRATIONS as _DELETION  # noqa: E402
 from .imports import MIGRATIONS as _IMPORTS  # noqa: E402
 
-MIGRATIONS = sorted(CORE_MIGRATIONS + _DELETION + _IMPORTS, key=lambda m: m[0])
+MIGRATIONS = sorted(CORE_MIGRATIONS + _DELETION + _IMPORTS + _CRM, key=lambda m: m[0])
