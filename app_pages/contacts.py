@@ -27,71 +27,71 @@ st.title("Contacts")
 options = contacts.filter_options(store)
 enabled = attrs.enabled_attributes(store)
 list_attrs = [a for a in enabled if a.type == "list" and not a.builtin]
+lookup, main, panel = st.columns([5, 6, 4], gap="medium")
 
-q1, q2, q3, q4 = st.columns([3, 1, 1, 1])
-query = q1.text_input("Search", key="contacts.q", on_change=reset_page,
-                      placeholder="Name, email, phone, account id, external id or handle")
-platform = q2.selectbox("Platform", options["platform"], index=None, key="contacts.platform", on_change=reset_page)
-language = q3.selectbox("Language", options["language"], index=None, key="contacts.language", on_change=reset_page)
-subscription = q4.selectbox("Subscription", options["subscription"], index=None, key="contacts.subscription",
-                            on_change=reset_page)
-custom = {}
-if list_attrs:
-    cols = st.columns(min(len(list_attrs), 4))
-    for n, a in enumerate(list_attrs):
-        custom[a.key] = cols[n % len(cols)].selectbox(a.label, list(a.options or []), index=None,
-                                                      key=f"contacts.f.{a.key}", on_change=reset_page)
-
-page = S.setdefault("contacts.page", 1)
-result = contacts.search(store, query, platform=platform, language=language, subscription=subscription,
-                         custom=custom, page=page, page_size=PAGE_SIZE)
-if not result.rows:
-    st.info("No contact matches this search." if (query or platform or language or subscription or any(custom.values()))
-            else "No contacts yet.")
-else:
-    first = (page - 1) * PAGE_SIZE + 1
-    total = f"more than {result.cap:,}" if result.total > result.cap else f"{result.total:,}"
-    table = pd.DataFrame([{"Name": " ".join(p for p in (r["first_name"], r["last_name"]) if p)
-                           or r["display_name"] or r["handle"], "Email": r["email"], "Phone": r["phone"],
-                           "Platform": r["platform"], "Handle": r["handle"], "Updated": r["updated_at"]}
-                          for r in result.rows])
-    picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                          key=f"contacts.table.{page}.{query}.{platform}.{language}.{subscription}")
-    rows = picked.selection.rows
-    if rows:
-        S["contacts.open"] = int(result.rows[rows[0]]["id"])
-    p1, p2, p3 = st.columns([1, 1, 4])
-    p1.button("Previous", key="contacts.prev", disabled=page <= 1, on_click=lambda: S.update({"contacts.page": page - 1}))
-    p2.button("Next", key="contacts.next", disabled=first + len(result.rows) - 1 >= result.total,
-              on_click=lambda: S.update({"contacts.page": page + 1}))
-    p3.caption(f"{first:,}–{first + len(result.rows) - 1:,} of {total}" + (" · exact match" if result.exact else ""))
+with lookup:
+    query = st.text_input("Search", key="contacts.q", on_change=reset_page,
+                          placeholder="Name, email, phone, account id, external id or handle")
+    with st.expander("Filters"):
+        platform = st.selectbox("Platform", options["platform"], index=None, key="contacts.platform",
+                                on_change=reset_page)
+        language = st.selectbox("Language", options["language"], index=None, key="contacts.language",
+                                on_change=reset_page)
+        subscription = st.selectbox("Subscription", options["subscription"], index=None,
+                                    key="contacts.subscription", on_change=reset_page)
+        custom = {a.key: st.selectbox(a.label, list(a.options or []), index=None, key=f"contacts.f.{a.key}",
+                                      on_change=reset_page) for a in list_attrs}
+    page = S.setdefault("contacts.page", 1)
+    result = contacts.search(store, query, platform=platform, language=language, subscription=subscription,
+                             custom=custom, page=page, page_size=PAGE_SIZE)
+    if not result.rows:
+        filtered = query or platform or language or subscription or any(custom.values())
+        st.info("No contact matches this search." if filtered else "No contacts yet.")
+    else:
+        first = (page - 1) * PAGE_SIZE + 1
+        total = f"more than {result.cap:,}" if result.total > result.cap else f"{result.total:,}"
+        table = pd.DataFrame([{"Name": " ".join(p for p in (r["first_name"], r["last_name"]) if p)
+                               or r["display_name"] or r["handle"], "Platform": r["platform"],
+                               "Email": r["email"], "Phone": r["phone"], "Handle": r["handle"],
+                               "Updated": r["updated_at"]} for r in result.rows])
+        picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
+                              selection_mode="single-row", height=36 + 35 * min(len(table), 12),
+                              key=f"contacts.table.{page}.{query}.{platform}.{language}.{subscription}")
+        rows = picked.selection.rows
+        if rows:
+            S["contacts.open"] = int(result.rows[rows[0]]["id"])
+        p1, p2 = st.columns(2)
+        p1.button("Previous", key="contacts.prev", disabled=page <= 1, width="stretch",
+                  on_click=lambda: S.update({"contacts.page": page - 1}))
+        p2.button("Next", key="contacts.next", disabled=first + len(result.rows) - 1 >= result.total,
+                  width="stretch", on_click=lambda: S.update({"contacts.page": page + 1}))
+        st.caption(f"{first:,}–{first + len(result.rows) - 1:,} of {total}"
+                   + (" · exact match" if result.exact else ""))
 
 open_id = S.get("contacts.open")
 if open_id is None:
-    st.caption("Select a contact to open its conversations and details.")
+    main.caption("Select a contact to open its conversations and details.")
     st.stop()
 try:
     contact = contacts.get_contact(store, open_id)
 except NotFound:
     S.pop("contacts.open", None)
-    st.warning("This contact no longer exists.")
+    main.warning("This contact no longer exists.")
     st.stop()
 
-st.divider()
-main, panel = st.columns([2, 1], gap="large")
 with main:
     conversations = contacts.conversations(store, contact.id)
     if not conversations:
         st.info("No conversation with this contact yet.")
     else:
-        labels = {c["id"]: f"{c['last_message_at']:%Y-%m-%d} · {c['status']} · {c['messages']} messages"
-                  for c in conversations}
+        labels = {c["id"]: f"{c['last_message_at']:%Y-%m-%d} · {c['status']} · {c['messages']} "
+                           f"message{'s' if c['messages'] != 1 else ''}" for c in conversations}
         chosen = st.selectbox("Conversation", list(labels), format_func=labels.get, key=f"contacts.conv.{contact.id}")
         thread = contacts.thread(store, chosen)
         for message in thread["messages"]:
             role = "user" if message["direction"] == "inbound" else "assistant"
             with st.chat_message(role):
-                st.caption(f"{message['author'] or contact.name} · {message['sent_at']:%Y-%m-%d %H:%M}")
+                st.caption(f"{literal(message['author'] or contact.name)} · {message['sent_at']:%Y-%m-%d %H:%M}")
                 st.markdown(literal(message["body"]))
                 for att in thread["attachments"].get(message["id"], []):
                     st.download_button(f"{att['filename']} ({att['size_bytes']:,} bytes)", key=f"att.{att['id']}",
