@@ -23,6 +23,7 @@ PAGES = [
     ("Data", "app_pages/import_contacts.py", "Import contacts", ":material/upload_file:", ("admin",)),
 ]
 
+get_store()  # a database that cannot be opened stops here with one clear error
 user = signed_in_user()
 if user is None:
     page = st.navigation([st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:")],

@@ -52,3 +52,19 @@ def test_sign_in_fields_can_be_reused_after_a_failure(app):
     at = app(("agent@example.com", "nope-nope"))
     sign_in(at, *AGENT)
     assert at.title[0].value == "Overview"
+
+
+@pytest.mark.parametrize("make_path,reason", [
+    (lambda tmp: tmp / "missing" / "x.duckdb", "does not exist"),
+    (lambda tmp: tmp, "is a folder"),
+])
+def test_unusable_database_is_one_clear_error(tmp_path, monkeypatch, make_path, reason):
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import ROOT
+
+    monkeypatch.setenv("INBOX_DB", str(make_path(tmp_path)))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert not at.exception
+    assert len(at.error) == 1 and at.error[0].value.startswith("The database cannot be opened.")
+    assert reason in at.error[0].value
