@@ -39,6 +39,8 @@ def attribute_input(attr, value, *, key: str, error: str | None):
                            help=help_) or None
     else:
         placeholder = {"email": "name@example.com", "phone": "+33 6 12 34 56 78", "url": "https://…"}.get(attr.type)
+        if attr.key == "language":
+            placeholder, help_ = "fr, en, de… or French", help_ or "An ISO 639-1 code; a language name is converted."
         out = st.text_input(label, value=value or "", key=key, disabled=disabled, placeholder=placeholder,
                             help=help_ or (f"Pattern: {attr.regex}" if attr.regex else None))
     if error:

@@ -127,7 +127,7 @@ def test_validation_imports_neither_inbox_nor_streamlit():
 def test_vocabulary_constants():
     assert validation.PLATFORMS == ("whatsapp", "messenger", "instagram", "x", "email", "sms", "webchat")
     assert validation.ROLES == ("admin", "agent") and validation.PLANS == ("team", "enterprise")
-    assert "list" in validation.ATTRIBUTE_TYPES and validation.SETTING_KEYS == ("plan",)
+    assert "list" in validation.ATTRIBUTE_TYPES and {"plan", "default_region"} <= set(validation.SETTING_KEYS)
 
 
 # -- table schemas ------------------------------------------------------------------------
