@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 EXAMPLES = 5
-HIDDEN_COLUMNS = frozenset({"password_hash"})  # never echo these values into a report
+HIDDEN_COLUMNS = frozenset({"password_hash", "secret"})  # never echo these values into a report
 Progress = Callable[[str], None]
 WHOLE_COLUMN = {"column_in_schema": "unexpected column", "column_in_dataframe": "missing column"}
 

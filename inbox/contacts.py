@@ -171,6 +171,33 @@ def _as_input(value, type_: str):
     return str(value)
 
 
+def typed_values(changes: dict, definitions: dict, region: str | None) -> tuple[dict, dict]:
+    """Normalise and validate raw values by attribute key with the shared checks (as imports do).
+
+    Returns ``(typed, problems)``: storable Python values by key, and ``key → (reason, value)``.
+    """
+    if not changes:
+        return {}, {}
+    frame = pd.DataFrame({k: pd.Series([_as_input(v, definitions[k].type)], dtype=object)
+                          for k, v in changes.items()})
+    typed, problems = check_values(frame, _attribute_dicts([definitions[k] for k in changes]), default_region=region)
+    bad = {p.column: (p.reason, p.value) for p in problems.itertuples()}
+    return {k: _storable(typed[k].iloc[0], definitions[k].type) for k in changes if k not in bad}, bad
+
+
+def storage_columns(values: dict, definitions: dict) -> tuple[dict, dict]:
+    """``(builtin, custom)`` for the store: contact columns, and typed value slots (``None`` clears)."""
+    builtin, custom = {}, {}
+    for key, value in values.items():
+        if key in BUILTIN_KEYS:
+            builtin[key] = value
+        else:
+            slots = [None, None, None, None]
+            slots[_SLOT.get(definitions[key].type, 0)] = value
+            custom[key] = None if value is None else tuple(slots)
+    return builtin, custom
+
+
 def update_values(store, actor: Actor, contact_id: int, expected_version: int, changes: dict,
                   *, default_region: str | None = None) -> Contact:
     """Validate and save attribute values of one contact (admins and agents).
@@ -194,24 +221,14 @@ def update_values(store, actor: Actor, contact_id: int, expected_version: int, c
         raise PermissionDenied(f"{', '.join(managed)} is managed by the CRM and read-only")
     if not changes:
         return get_contact(store, contact_id)
-    used = [defs[k] for k in changes]
-    frame = pd.DataFrame({k: pd.Series([_as_input(v, defs[k].type)], dtype=object) for k, v in changes.items()})
     if default_region is None:
         from .workspace import default_region as workspace_region
 
         default_region = workspace_region(store)
-    typed, problems = check_values(frame, _attribute_dicts(used), default_region=default_region)
-    if len(problems):
-        raise ContactInvalid({p.column: f"{p.reason} ({p.value})" for p in problems.itertuples()})
-    builtin, custom = {}, {}
-    for key in changes:
-        value = _storable(typed[key].iloc[0], defs[key].type)
-        if key in BUILTIN_KEYS:
-            builtin[key] = value
-        else:
-            slots = [None, None, None, None]
-            slots[_SLOT.get(defs[key].type, 0)] = value
-            custom[key] = None if value is None else tuple(slots)
+    typed, problems = typed_values(changes, defs, default_region)
+    if problems:
+        raise ContactInvalid({k: f"{reason} ({value})" for k, (reason, value) in problems.items()})
+    builtin, custom = storage_columns(typed, defs)
     store.update_contact_values(contact_id, expected_version, builtin, custom, actor.email, utcnow())
     return get_contact(store, contact_id)
 

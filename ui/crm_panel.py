@@ -1,5 +1,53 @@
 """The CRM block of the contact panel: Validated/last error status and Refresh from CRM."""
 
+from __future__ import annotations
+
+import streamlit as st
+
+from inbox import crm
+from inbox.errors import InboxError
+
+from .text import literal
+
+FLASH = "crm.flash"
+
+
+def _refresh(store, actor, contact_id: int) -> None:
+    """on_click of *Refresh from CRM*: look up now; reload the panel's values when the CRM changed some."""
+    try:
+        result = crm.refresh_contact(store, actor, contact_id)
+    except InboxError as exc:  # not a lookup (plan, settings, deleted contact): nothing recorded, say it here
+        st.session_state[FLASH] = (contact_id, str(exc))
+        return
+    st.toast(literal(result.summary()), icon=":material/sync:" if result.ok else ":material/sync_problem:")
+    if result.written:  # the form shows what it loaded: load the new values (and version)
+        st.session_state.pop(f"contacts.loaded.{contact_id}", None)
+
 
 def crm_status(store, actor, contact) -> None:
     """Draw the CRM status and the Refresh button for ``contact`` (nothing on the Team plan)."""
+    status = crm.contact_status(store, contact.id)
+    if status is None:  # Team plan, or no CRM configured yet
+        return
+    flash = st.session_state.pop(FLASH, None)
+    if flash and flash[0] == contact.id:
+        st.error(literal(flash[1]))
+    if status.ok:
+        st.badge("Validated", icon=":material/verified:", color="green")
+        st.caption(f"Last CRM lookup {status.validated_at:%Y-%m-%d %H:%M} UTC")
+    elif status.ok is False:
+        st.badge("Not validated", icon=":material/sync_problem:", color="red")
+        st.error(f"The CRM lookup of {status.attempted_at:%Y-%m-%d %H:%M} UTC failed: {literal(status.error)}")
+        if status.validated_at:
+            st.caption(f"Last validated {status.validated_at:%Y-%m-%d %H:%M} UTC")
+    else:
+        st.badge("Not validated", icon=":material/help:", color="gray")
+        st.caption("Never looked up in the CRM.")
+    if status.ok and status.skipped:
+        st.warning("The CRM sent values that fail validation (not saved):  \n"
+                   + "  \n".join(literal(line) for line in status.skipped))
+    if status.enabled:
+        st.button("Refresh from CRM", key=f"crm.refresh.{contact.id}", icon=":material/sync:",
+                  on_click=_refresh, args=(store, actor, contact.id))
+    else:
+        st.caption("CRM lookups are turned off by an admin.")

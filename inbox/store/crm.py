@@ -1,7 +1,154 @@
 """SQL for the CRM integration: settings, lookup status per contact, managed-attribute flags."""
 
-MIGRATIONS: list = []  # (version, name, fn(cur)); versions 14-17 are reserved for the CRM
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from ..errors import Conflict
+
+SETTING_COLS = ("lookup_url", "secret", "secret_set_at", "secret_set_by", "timeout_seconds", "lookup_key",
+                "aliases", "enabled", "updated_at", "updated_by")
+LOOKUP_COLS = ("contact_id", "attempted_at", "attempted_by", "trigger", "ok", "last_success_at", "last_error",
+               "written", "skipped")
+
+
+def m014_crm_settings(cur) -> None:
+    # One row (id = 1). The secret is write-only for people: no read path shows it, only that it is set.
+    cur.execute("""
+        CREATE TABLE crm_settings (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            lookup_url VARCHAR NOT NULL,
+            secret VARCHAR NOT NULL,
+            secret_set_at TIMESTAMP NOT NULL,
+            secret_set_by VARCHAR NOT NULL,
+            timeout_seconds DOUBLE NOT NULL,
+            lookup_key VARCHAR NOT NULL,
+            aliases VARCHAR NOT NULL,
+            enabled BOOLEAN NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            updated_by VARCHAR NOT NULL)""")
+
+
+def m015_crm_lookups(cur) -> None:
+    # The last lookup of each contact: shown in the panel (Validated at … / the last error).
+    cur.execute("""
+        CREATE TABLE crm_lookups (
+            contact_id BIGINT PRIMARY KEY,
+            attempted_at TIMESTAMP NOT NULL,
+            attempted_by VARCHAR NOT NULL,
+            trigger VARCHAR NOT NULL,
+            ok BOOLEAN NOT NULL,
+            last_success_at TIMESTAMP,
+            last_error VARCHAR,
+            written VARCHAR NOT NULL,
+            skipped VARCHAR NOT NULL)""")
+
+
+MIGRATIONS: list = [  # versions 14-17 are reserved for the CRM
+    (14, "crm settings", m014_crm_settings),
+    (15, "crm lookup status per contact", m015_crm_lookups),
+]
 
 
 class CrmSQL:
     """CRM configuration and per-contact lookup status."""
+
+    # -- settings ------------------------------------------------------------------------
+    def crm_settings_row(self) -> dict | None:
+        """The stored CRM settings, secret included (for signing only: never display it)."""
+        row = self._one(f"SELECT {', '.join(SETTING_COLS)} FROM crm_settings WHERE id = 1")
+        if row is None:
+            return None
+        out = dict(zip(SETTING_COLS, row))
+        out["aliases"] = json.loads(out["aliases"])
+        return out
+
+    def save_crm_settings(self, *, lookup_url: str, timeout_seconds: float, lookup_key: str, aliases: dict,
+                          enabled: bool, secret: str | None, actor: str, at: datetime) -> None:
+        """Insert or update the settings row; ``secret=None`` keeps the stored secret (which must exist)."""
+        values = [lookup_url, float(timeout_seconds), lookup_key, json.dumps(aliases, ensure_ascii=False),
+                  bool(enabled), at, actor]
+        with self.tx() as cur:
+            exists = cur.execute("SELECT count(*) FROM crm_settings").fetchone()[0]
+            if not exists:
+                if secret is None:
+                    raise ValueError("a first save needs a secret")
+                cur.execute("INSERT INTO crm_settings (id, lookup_url, timeout_seconds, lookup_key, aliases, enabled,"
+                            " updated_at, updated_by, secret, secret_set_at, secret_set_by)"
+                            " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values + [secret, at, actor])
+                return
+            cur.execute("UPDATE crm_settings SET lookup_url = ?, timeout_seconds = ?, lookup_key = ?, aliases = ?,"
+                        " enabled = ?, updated_at = ?, updated_by = ? WHERE id = 1", values)
+            if secret is not None:
+                cur.execute("UPDATE crm_settings SET secret = ?, secret_set_at = ?, secret_set_by = ? WHERE id = 1",
+                            [secret, at, actor])
+
+    # -- managed attributes (a versioned change of the attribute layout) ----------------------
+    def set_crm_managed(self, *, base_version: int, managed_keys: list[str], snapshot: list[dict],
+                        changes: list[str], saved_by: str, saved_at: datetime) -> int:
+        """Flag exactly ``managed_keys`` as managed by the CRM and record it as layout version
+        ``base_version + 1`` (with ``snapshot`` and ``changes``), in one transaction.
+
+        Raises ``Conflict`` when the layout changed since ``base_version``.
+        """
+        version = int(base_version) + 1
+        with self.tx() as cur:
+            current = cur.execute("SELECT coalesce(max(version), 0) FROM layout_versions").fetchone()[0]
+            if current != base_version:
+                raise Conflict(f"another admin saved layout version {current} since you loaded version "
+                               f"{base_version}; nothing was saved — reload")
+            cur.execute("INSERT INTO layout_versions VALUES (?, ?, ?, ?, ?, NULL)",
+                        [version, saved_at, saved_by, json.dumps(snapshot), json.dumps(changes)])
+            cur.execute("UPDATE attribute_definitions SET crm_managed = list_contains(?::VARCHAR[], key)",
+                        [list(managed_keys)])
+        return version
+
+    # -- lookup status -------------------------------------------------------------------
+    def crm_lookup_status(self, contact_id: int) -> dict | None:
+        row = self._one(f"SELECT {', '.join(LOOKUP_COLS)} FROM crm_lookups WHERE contact_id = ?", [int(contact_id)])
+        if row is None:
+            return None
+        out = dict(zip(LOOKUP_COLS, row))
+        out["written"], out["skipped"] = json.loads(out["written"]), json.loads(out["skipped"])
+        return out
+
+    def record_crm_lookup(self, contact_id: int, *, ok: bool, at: datetime, by: str, trigger: str,
+                          error: str | None, written: list[str], skipped: list[str]) -> bool:
+        """Upsert the contact's lookup status; a failure keeps the time of the last success (and what it
+        wrote). Nothing is recorded for a contact that no longer exists; returns whether it was recorded.
+        """
+        contact_id = int(contact_id)
+        with self.tx() as cur:
+            done = cur.execute(
+                "INSERT INTO crm_lookups SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM contacts WHERE id = ?"
+                " ON CONFLICT (contact_id) DO UPDATE SET"
+                " attempted_at = excluded.attempted_at, attempted_by = excluded.attempted_by,"
+                " trigger = excluded.trigger, ok = excluded.ok, last_error = excluded.last_error,"
+                " last_success_at = CASE WHEN excluded.ok THEN excluded.last_success_at"
+                "                   ELSE crm_lookups.last_success_at END,"
+                " written = CASE WHEN excluded.ok THEN excluded.written ELSE crm_lookups.written END,"
+                " skipped = CASE WHEN excluded.ok THEN excluded.skipped ELSE crm_lookups.skipped END"
+                " RETURNING contact_id",
+                [at, by, trigger, bool(ok), at if ok else None, None if ok else error,
+                 json.dumps(written if ok else [], ensure_ascii=False),
+                 json.dumps(skipped if ok else [], ensure_ascii=False), contact_id]).fetchall()
+        return bool(done)
+
+    def crm_lookup_counts(self) -> dict[str, int]:
+        """Contacts by CRM status: ``validated`` (last lookup ok), ``failed`` (last lookup failed), ``never``."""
+        row = self._one("SELECT (SELECT count(*) FROM contacts), count(*) FILTER (WHERE l.ok),"
+                        " count(*) FILTER (WHERE NOT l.ok) FROM crm_lookups l JOIN contacts c ON c.id = l.contact_id")
+        total, ok, failed = (int(v) for v in row)
+        return {"validated": ok, "failed": failed, "never": max(total - ok - failed, 0)}
+
+    # -- bulk selection --------------------------------------------------------------------
+    def crm_sync_count(self, since: datetime | None) -> int:
+        where, params = ("", []) if since is None else (" WHERE updated_at >= ? OR created_at >= ?", [since, since])
+        return int(self._scalar(f"SELECT count(*) FROM contacts{where}", params))
+
+    def crm_sync_ids(self, *, after_id: int, limit: int, since: datetime | None) -> list[int]:
+        """The next ``limit`` contact ids above ``after_id`` (created or updated since ``since``), in id order."""
+        where, params = ("", []) if since is None else (" AND (updated_at >= ? OR created_at >= ?)", [since, since])
+        return [r[0] for r in self._rows(f"SELECT id FROM contacts WHERE id > ?{where} ORDER BY id LIMIT ?",
+                                         [int(after_id), *params, int(limit)])]

@@ -20,6 +20,8 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "conversations": ("id",),
     "messages": ("id",),
     "attachments": ("id",),
+    "crm_settings": ("id",),
+    "crm_lookups": ("contact_id",),
 }
 
 EXAMPLES = 5

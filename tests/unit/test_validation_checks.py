@@ -134,6 +134,14 @@ def test_vocabulary_constants():
 T = datetime(2024, 1, 1, 12, 0)
 T2 = datetime(2024, 2, 1, 12, 0)
 GOOD = {
+    "crm_settings": {"id": [1], "lookup_url": ["https://crm.example.com/lookup"], "secret": ["s3cret-s3cret-s3cret"],
+                     "secret_set_at": [T], "secret_set_by": ["ada@example.com"], "timeout_seconds": [5.0],
+                     "lookup_key": ["email"], "aliases": ['{"jobTitle": "job_title"}'], "enabled": [True],
+                     "updated_at": [T2], "updated_by": ["ada@example.com"]},
+    "crm_lookups": {"contact_id": [1, 2], "attempted_at": [T2, T2], "attempted_by": ["bob@example.com", "system (cli)"],
+                    "trigger": ["manual", "sync"], "ok": [True, False], "last_success_at": [T2, T],
+                    "last_error": [None, "the CRM failed (HTTP 500)"], "written": ['["job_title"]', "[]"],
+                    "skipped": ["[]", "[]"]},
     "workspace_settings": {"key": ["plan"], "value": ["team"], "updated_at": [T], "updated_by": ["migration"]},
     "users": {"id": [1, 2], "email": ["ada@example.com", "bob@example.com"], "display_name": ["Ada", "Bob"],
               "role": ["admin", "agent"], "password_hash": [HASH, HASH], "active": [True, False],
@@ -169,6 +177,11 @@ GOOD = {
 
 # table, column, bad value for row 0 (None: the row-level check), expected check (substring)
 BAD = [
+    ("crm_settings", "lookup_url", "ftp://crm", "is_url"),
+    ("crm_settings", "timeout_seconds", 0.1, "greater_than_or_equal_to"),
+    ("crm_settings", "aliases", '["jobTitle"]', "is_json_object_of_str"),
+    ("crm_lookups", "trigger", "cron", "isin"),
+    ("crm_lookups", "last_error", "boom", "error_iff_failed_and_last_success_at_attempted_at"),
     ("workspace_settings", "key", "colour", "isin"),
     ("workspace_settings", "value", "gold", "plan_is_known"),
     ("users", "email", "Ada@example.com", "is_lowercase"),
