@@ -1,3 +1,91 @@
 """CLI commands of the bulk CSV import: import, undo-import."""
 
-from .cli import cli  # noqa: F401  (commands register on this group)
+from __future__ import annotations
+
+import json
+
+import click
+
+from . import open_store
+from .cli import cli, db_option
+from .errors import InvalidInput
+from .models import SYSTEM
+
+SHOWN = 20
+
+
+def _progress(fraction: float, message: str) -> None:
+    click.echo(f"[{fraction:4.0%}] {message}", err=True)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--actor", metavar="EMAIL", default=None, help="The admin running the import (recorded on the batch).")
+@click.option("--dry-run", is_flag=True, help="Validate and count new/updated/unchanged/rejected rows; write nothing.")
+@click.option("--mapping", "mapping_file", metavar="FILE.json", default=None,
+              help='Column header → attribute key (or null to ignore), e.g. {"Courriel": "email"}.')
+@click.option("--on-conflict", type=click.Choice(["update", "skip", "fill-empty"]), default="update", show_default=True,
+              help="For rows matching a contact: overwrite with non-empty cells, leave the contact, or fill empty values.")
+@click.option("--match", "match_order", default="external_id,email,phone", show_default=True,
+              help="Keys that find an existing contact, in order (comma-separated).")
+@click.option("--phone-platform", default="sms", show_default=True,
+              help="Platform of new contacts known only by a phone number (sms or whatsapp).")
+@click.option("--encoding", default=None, help="The file's encoding (default: detected): utf-8, utf-16, windows-1252…")
+@click.option("--delimiter", default=None, help="The field delimiter (default: detected): , ; | or tab.")
+@click.option("--rejects", "rejects_file", metavar="OUT.csv", default=None,
+              help="Write the rejected rows there: the file's columns plus `errors`, ready to fix and re-import.")
+@click.option("--progress", "show_progress", is_flag=True, help="Print progress lines on stderr.")
+@db_option
+def import_command(file, actor, dry_run, mapping_file, on_conflict, match_order, phone_platform, encoding, delimiter,
+                   rejects_file, show_progress, db):
+    """Import contacts from a CSV file (one transaction); prints one JSON object with the counts and batch id."""
+    from . import imports
+    from .mapping import read_mapping_file
+    from .users import admin_actor
+
+    mapping = read_mapping_file(mapping_file) if mapping_file else None
+    options = imports.ImportOptions(on_conflict=on_conflict, phone_platform=phone_platform.strip().lower(),
+                                    match_order=tuple(k.strip() for k in match_order.split(",") if k.strip()))
+    try:
+        with open(file, "rb"):
+            pass
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {file}: {exc.strerror}") from None
+    with open_store(db) as store:
+        who = admin_actor(store, actor) if actor else SYSTEM
+        result = imports.run_import(store, who, file, mapping=mapping, options=options, encoding=encoding,
+                                    delimiter=delimiter, dry_run=dry_run, progress=_progress if show_progress else None)
+    out = result.summary()
+    out["rejects_file"] = None
+    if rejects_file and result.rejected:
+        with open(rejects_file, "wb") as fh:
+            fh.write(result.rejects_csv())
+        out["rejects_file"] = rejects_file
+    click.echo(json.dumps(out, ensure_ascii=False, default=str))
+
+
+@cli.command("undo-import")
+@click.argument("batch_id", type=int)
+@click.option("--actor", metavar="EMAIL", default=None, help="The admin undoing the import (recorded).")
+@db_option
+def undo_import_command(batch_id, actor, db):
+    """Undo a whole import batch; exit 1 (changing nothing) when some of its contacts changed since."""
+    from . import imports
+    from .users import admin_actor
+
+    with open_store(db) as store:
+        who = admin_actor(store, actor) if actor else SYSTEM
+        try:
+            done = imports.undo(store, who, batch_id)
+        except imports.UndoRefused as exc:
+            click.echo(f"inbox: {exc}", err=True)
+            for c in exc.contacts[:SHOWN]:
+                why = ("it has a conversation" if c["conversation"] and c["version"] == c["version_after"]
+                       else f"version {c['version_after']} → {c['version']}, last by {c['updated_by']}"
+                            f" at {c['updated_at']:%Y-%m-%d %H:%M}")
+                click.echo(f"  contact #{c['contact_id']} ({c['action']} by the import): {why}", err=True)
+            if len(exc.contacts) > SHOWN:
+                click.echo(f"  … and {len(exc.contacts) - SHOWN:,} more", err=True)
+            return 1
+    click.echo(json.dumps(done))
+    return 0

@@ -1,0 +1,258 @@
+"""Data › Import contacts: upload a CSV, check the detected format and column mapping, dry-run, import, undo."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from inbox import imports
+from inbox.attributes import all_attributes
+from inbox.errors import InboxError
+from inbox.mapping import SPECIAL, label_of
+from inbox.models import ATTRIBUTE_TYPES
+from ui.session import get_store, require_user
+from ui.text import literal
+
+store = get_store()
+me = require_user()
+S = st.session_state
+NEW, IGNORE = "__new__", "__ignore__"  # (None would read as "no selection")
+ENCODINGS = [None, "utf-8", "utf-8-sig", "utf-16", "windows-1252", "latin-1"]
+DELIMITERS = {None: "Detect", ",": "Comma ,", ";": "Semicolon ;", "\t": "Tab", "|": "Pipe |"}
+POLICY_HELP = {"update": "Update: non-empty cells replace the contact's values",
+               "fill-empty": "Fill empty: only set values the contact does not have",
+               "skip": "Skip: leave existing contacts as they are"}
+KEY_LABELS = {"external_id": "External ID", "email": "Email", "phone": "Phone"}
+
+
+def reset(upload_id=None) -> None:
+    if S.get("imp.path"):
+        imports.discard_upload(S["imp.path"])
+    for key in [k for k in S if k.startswith("imp.") and k not in ("imp.file", "imp.gen")]:
+        del S[key]
+    S["imp.gen"] = S.get("imp.gen", 0) + 1
+    S["imp.upload_id"] = upload_id
+
+
+def widget(i: int, column: str) -> str:
+    """The mapping selectbox of a column (a new generation when a template is applied or the header changes)."""
+    return f"imp.map.{S['imp.gen']}.{i}.{column}"
+
+
+def current_mapping(header) -> dict:
+    chosen = {column: S.get(widget(i, column)) for i, column in enumerate(header)}
+    return {column: (None if target in (NEW, IGNORE, None) else target) for column, target in chosen.items()}
+
+
+def on_template() -> None:
+    chosen = next((t for t in imports.templates(store) if t["name"] == S.get("imp.template")), None)
+    S["imp.base"] = chosen["mapping"] if chosen else None
+    S["imp.gen"] += 1
+
+
+def on_save_template(header) -> None:
+    try:
+        name = imports.save_template(store, me.actor, S.get("imp.template_name", ""), current_mapping(header))
+        S["imp.flash"] = f"Mapping saved as template “{name}”."
+    except InboxError as exc:
+        S["imp.errors"] = [str(exc)]
+
+
+def on_create_attribute(i: int, column: str, header) -> None:
+    mapping = current_mapping(header)
+    try:
+        key = imports.create_attribute(store, me.actor, label=S[f"imp.new.label.{i}"], key=S[f"imp.new.key.{i}"],
+                                       type=S[f"imp.new.type.{i}"], options=S.get(f"imp.new.options.{i}") or None)
+    except InboxError as exc:
+        S["imp.errors"] = getattr(exc, "problems", None) or [str(exc)]
+        return
+    S["imp.base"] = {**mapping, column: key}
+    S["imp.gen"] += 1
+    S["imp.flash"] = f"Created the custom attribute {key}; column {column} now maps to it."
+
+
+def on_undo(batch_id: int) -> None:
+    try:
+        done = imports.undo(store, me.actor, batch_id)
+        S["imp.flash"] = (f"Import #{batch_id} undone: {done['removed']:,} contacts removed, "
+                          f"{done['restored']:,} restored.")
+        if getattr(S.get("imp.result"), "batch_id", None) == batch_id:
+            S.pop("imp.result")
+    except imports.UndoRefused as exc:
+        shown = [f"#{c['contact_id']} (changed by {c['updated_by']})" for c in exc.contacts[:10]]
+        S["imp.errors"] = [str(exc), "Changed since: " + ", ".join(shown)
+                           + (f" and {len(exc.contacts) - 10:,} more" if len(exc.contacts) > 10 else "")]
+    except InboxError as exc:
+        S["imp.errors"] = [str(exc)]
+
+
+@st.dialog("Undo import")
+def confirm_undo(batch: dict) -> None:
+    st.write(f"Undo import #{batch['id']} of {literal(batch['file_name'])}?")
+    st.warning(f"{batch['inserted']:,} contacts it created are deleted and {batch['updated']:,} contacts get their "
+               "previous values back. Nothing changes if any of them was edited since.")
+    st.button("Undo import", type="primary", key="imp.undo.confirm", on_click=on_undo, args=(batch["id"],))
+
+
+def history() -> None:
+    st.subheader("Recent imports")
+    done = imports.batches(store, 20)
+    if not done:
+        st.caption("No import yet.")
+        return
+    st.dataframe(pd.DataFrame([{"Import": b["id"], "When (UTC)": b["created_at"], "By": b["created_by"],
+                                "File": b["file_name"], "New": b["inserted"], "Updated": b["updated"],
+                                "Rejected": b["rejected"], "Status": b["status"]} for b in done]),
+                 hide_index=True, width="stretch")
+    undoable = {b["id"]: b for b in done if b["status"] == "committed"}
+    c1, c2 = st.columns([3, 1])
+    pick = c1.selectbox("Import to undo", list(undoable), index=None, key="imp.undo.pick",
+                        format_func=lambda i: f"#{i} — {undoable[i]['file_name']} ({undoable[i]['created_at']:%Y-%m-%d %H:%M})")
+    if c2.button("Undo…", key="imp.undo", disabled=pick is None, icon=":material/undo:"):
+        confirm_undo(undoable[pick])
+
+
+def show_result(result, stem: str) -> None:
+    if result.dry_run:
+        st.info("Dry run: this is what the import would do. Nothing was written.")
+    else:
+        st.success(f"Imported as batch #{result.batch_id} in {result.seconds:.1f} s.")
+    st.caption(literal(f"{result.rows:,} rows read from {result.file_name} ({result.encoding}, "
+                       f"{DELIMITERS.get(result.delimiter, result.delimiter).lower()} delimiter)."))
+    cols = st.columns(6)
+    for col, (label, value) in zip(cols, [("New", result.inserted), ("Updated", result.updated),
+                                          ("Unchanged", result.unchanged), ("Skipped", result.skipped),
+                                          ("Rejected", result.rejected), ("Empty rows", result.empty)]):
+        col.metric(label, f"{value:,}")
+    for note in result.notes:
+        st.caption(literal(note))
+    if result.rejected:
+        st.download_button("Download rejected rows (CSV)", data=result.rejects_csv, file_name=f"{stem}-rejects.csv",
+                           mime="text/csv", key="imp.rejects", icon=":material/download:",
+                           help="The file's columns plus an errors column: fix the rows and import this file again.")
+    samples = result.samples
+    if samples.get("inserted"):
+        st.markdown("**New contacts (sample, as they would be stored)**")
+        st.dataframe(pd.DataFrame([{**{k: v for k, v in r.items() if k != "values"}, **r["values"]}
+                                   for r in samples["inserted"]]), hide_index=True, width="stretch")
+    if samples.get("updated"):
+        st.markdown("**Updated contacts (sample)**")
+        st.dataframe(pd.DataFrame([{"Line": r["line"], "Contact": r["contact_id"],
+                                    "Changes": "; ".join(f"{k}: {b if b is not None else '—'} → {a}"
+                                                         for k, (b, a) in r["changes"].items())}
+                                   for r in samples["updated"]]), hide_index=True, width="stretch")
+    for kind, title in (("unchanged", "Unchanged"), ("skipped", "Skipped")):
+        if samples.get(kind):
+            st.caption(f"{title} (sample): " + ", ".join(f"line {r['line']} → #{r['contact_id']}" for r in samples[kind]))
+    if samples.get("rejected"):
+        st.markdown("**Rejected rows (sample)**")
+        st.dataframe(pd.DataFrame([{"Line": r["line"], "Errors": r["errors"]} for r in samples["rejected"]]),
+                     hide_index=True, width="stretch")
+
+
+st.title("Import contacts")
+st.caption("CSV exports from HubSpot, Zendesk, Excel… up to 1,000,000 rows / 200 MB. Check the mapping, try a dry "
+           "run, then import: one all-or-nothing transaction that you can undo.")
+for line in S.pop("imp.errors", []):
+    st.error(literal(line))
+if flash := S.pop("imp.flash", None):
+    st.success(literal(flash))
+
+upload = st.file_uploader("CSV file", type=["csv", "tsv", "txt"], key="imp.file")
+if upload is None:
+    if S.get("imp.upload_id") is not None:
+        reset()
+    history()
+    st.stop()
+if S.get("imp.upload_id") != upload.file_id:
+    reset(upload.file_id)
+    S["imp.path"] = str(imports.stash_upload(upload, upload.name))
+
+f1, f2 = st.columns(2)
+encoding = f1.selectbox("Encoding", ENCODINGS, key="imp.encoding", format_func=lambda e: e or "Detect")
+delimiter = f2.selectbox("Delimiter", list(DELIMITERS), key="imp.delimiter", format_func=DELIMITERS.get)
+try:
+    info = imports.inspect_file(S["imp.path"], encoding=encoding, delimiter=delimiter, name=upload.name)
+except InboxError as exc:
+    st.error("This file cannot be imported: " + literal(exc))
+    history()
+    st.stop()
+st.caption(literal(info.describe()))
+width = len(info.header)
+preview = [list(r[:width]) + [""] * (width - len(r)) for r in info.preview]
+st.dataframe(pd.DataFrame(preview, columns=list(info.header)), hide_index=True, width="stretch", height=220)
+
+st.subheader("Column mapping")
+attributes = all_attributes(store)
+names = [t["name"] for t in imports.templates(store)]
+st.selectbox("Start from a saved mapping", names, index=None, key="imp.template", on_change=on_template,
+             placeholder="Automatic mapping")
+suggested, notes = imports.suggest_mapping(store, info.header, S.get("imp.base"))
+targets = [IGNORE, *[a.key for a in attributes if not a.crm_managed], *SPECIAL, NEW]
+fmt = lambda t: ("— ignore —" if t == IGNORE else "＋ New custom attribute…" if t == NEW  # noqa: E731
+                 else f"{label_of(t, attributes)} ({t})")
+grid = st.columns(3)
+for i, column in enumerate(info.header):
+    default = suggested.get(column) or IGNORE
+    with grid[i % 3]:
+        example = next((r[i] for r in info.preview if i < len(r) and r[i].strip()), "")
+        st.selectbox(literal(column), targets, index=targets.index(default) if default in targets else 0, key=widget(i, column),
+                     format_func=fmt, help=f"Example: {example[:60]}" if example else "No value in the first rows")
+        if S.get(widget(i, column)) == NEW:
+            with st.container(border=True):
+                st.text_input("Label", value=column[:80], key=f"imp.new.label.{i}")
+                st.text_input("Key", value=imports.slug(column), key=f"imp.new.key.{i}")
+                kind = st.selectbox("Type", ATTRIBUTE_TYPES, key=f"imp.new.type.{i}")
+                if kind == "list":
+                    st.text_input("Options (comma-separated)", key=f"imp.new.options.{i}")
+                st.button("Create attribute", key=f"imp.new.go.{i}", on_click=on_create_attribute,
+                          args=(i, column, info.header))
+mapping = current_mapping(info.header)
+for note in notes:
+    st.caption(literal(note))
+problems = imports.check_mapping(store, mapping)
+for problem in problems:
+    st.error(literal(problem))
+
+with st.expander("Save or export this mapping"):
+    t1, t2, t3 = st.columns([2, 1, 1])
+    t1.text_input("Template name", key="imp.template_name")
+    t2.button("Save template", key="imp.template_save", on_click=on_save_template, args=(info.header,))
+    t3.download_button("Mapping JSON", data=json.dumps(mapping, ensure_ascii=False, indent=2),
+                       file_name="mapping.json", mime="application/json", key="imp.mapping_json",
+                       help="For the command line: python -m inbox import FILE --mapping mapping.json")
+
+st.subheader("Matching")
+o1, o2, o3 = st.columns(3)
+policy = o1.radio("Existing contacts", list(POLICY_HELP), format_func=POLICY_HELP.get, key="imp.policy")
+order = o2.multiselect("Match existing contacts by (in this order)", list(KEY_LABELS), default=list(KEY_LABELS),
+                       format_func=KEY_LABELS.get, key="imp.match",
+                       help="The first key that finds a contact wins; platform and handle always identify one too.")
+phone_platform = o3.selectbox("Platform of new contacts known only by phone", ["sms", "whatsapp"],
+                              key="imp.phone_platform")
+options = imports.ImportOptions(on_conflict=policy, match_order=tuple(order), phone_platform=phone_platform)
+
+b1, b2, _ = st.columns([1, 1, 4])
+dry = b1.button("Dry run", key="imp.dry", disabled=bool(problems) or not order, icon=":material/fact_check:")
+go = b2.button("Import", key="imp.go", type="primary", disabled=bool(problems) or not order,
+               icon=":material/upload:")
+if dry or go:
+    bar = st.progress(0.0, text="Reading the file…")
+    try:
+        S["imp.result"] = imports.run_import(
+            store, me.actor, S["imp.path"], mapping=mapping, options=options, encoding=encoding, delimiter=delimiter,
+            name=upload.name, dry_run=dry, progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
+    except imports.MappingInvalid as exc:
+        S.pop("imp.result", None)
+        for reason in exc.reasons:
+            st.error(literal(reason))
+    except InboxError as exc:
+        S.pop("imp.result", None)
+        st.error("Nothing was imported: " + literal(exc))
+    bar.empty()
+if S.get("imp.result") is not None:
+    if S["imp.result"].mapping != mapping:
+        st.warning("The mapping changed since this run: run the dry run again to see its effect.")
+    show_result(S["imp.result"], Path(upload.name).stem)
+history()

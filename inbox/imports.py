@@ -1,0 +1,385 @@
+"""Bulk CSV import of contacts: read, map, validate, dry-run or commit in one transaction, rejects file, undo.
+
+Reading lives in ``csv_files``, header mapping in ``mapping``, row validation in
+``validation.contact_import``; this module runs them in order and calls the store.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from validation.contact_import import check_import
+
+from . import csv_files
+from .attributes import Attribute, LayoutInvalid, all_attributes, load_layout, new_attribute, save_layout
+from .auth import require_admin
+from .errors import InvalidInput
+from .mapping import DISPLAY_NAME, HANDLE, PLATFORM, SPECIAL, apply_template, label_of, mapping_problems, slug
+from .models import PLATFORMS, Actor, utcnow
+from .store.imports import UndoRefused
+from .workspace import default_region
+
+POLICIES = ("update", "skip", "fill-empty")
+MATCH_KEYS = ("external_id", "email", "phone")
+BUILTIN_COLUMNS = ("email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
+                   "subscription", "external_id")
+VALUE_COLUMNS = ("display_name", *BUILTIN_COLUMNS)  # the contact columns an import sets, in the store's order
+SAMPLE_ROWS = 5
+MAX_VALUE_SHOWN = 60
+Progress = Callable[[float, str], None]
+
+
+class MappingInvalid(InvalidInput):
+    """A column mapping that cannot be imported; ``reasons`` has one line per problem."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How rows become contacts: conflict policy, match order, platform of phone-only new contacts."""
+
+    on_conflict: str = "update"
+    match_order: tuple[str, ...] = MATCH_KEYS
+    phone_platform: str = "sms"
+
+    def checked(self) -> "ImportOptions":
+        if self.on_conflict not in POLICIES:
+            raise InvalidInput(f"on-conflict must be one of {', '.join(POLICIES)}, not '{self.on_conflict}'")
+        order = tuple(dict.fromkeys(self.match_order))
+        if not order or any(k not in MATCH_KEYS for k in order):
+            raise InvalidInput(f"match order must list some of {', '.join(MATCH_KEYS)}")
+        if self.phone_platform not in PLATFORMS:
+            raise InvalidInput(f"the phone platform must be one of {', '.join(PLATFORMS)}")
+        return ImportOptions(self.on_conflict, order, self.phone_platform)
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, on a dry run, would do), with the rejected rows ready to fix."""
+
+    file_name: str
+    encoding: str
+    delimiter: str
+    columns: tuple[str, ...]
+    mapping: dict
+    dry_run: bool
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    empty: int = 0
+    batch_id: int | None = None
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    samples: dict = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        """The figures as plain data (what the CLI prints)."""
+        keys = ("inserted", "updated", "unchanged", "skipped", "rejected", "empty", "rows", "batch_id", "dry_run",
+                "encoding", "delimiter", "seconds")
+        return {"file": self.file_name, **{k: getattr(self, k) for k in keys}, "notes": self.notes}
+
+    def rejects_csv(self) -> bytes:
+        """The rejected rows as CSV (the file's columns plus ``errors``), UTF-8 with BOM for Excel."""
+        return self.rejects.to_csv(index=False, sep=self.delimiter, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _attribute_dicts(attributes: list[Attribute]) -> list[dict]:
+    return [{"key": a.key, "label": a.label, "type": a.type, "options": list(a.options or []), "regex": a.regex,
+             "required_on_import": a.required_on_import} for a in attributes]
+
+
+def _read(store, info, progress: Progress):
+    """The file's records as Arrow plus their line numbers, the reader's refusals, the (maybe new) info."""
+    if csv_files.has_blank_lines(info.path):
+        info = csv_files.rewrite(info)
+    try:
+        table, rejects = store.import_read_csv(info.path, info.delimiter, len(info.header))
+    except InvalidInput:
+        try:  # e.g. mixed line endings: read a canonical copy
+            info = info if info.rewritten else csv_files.rewrite(info)
+            table, rejects = store.import_read_csv(info.path, info.delimiter, len(info.header))
+        except InvalidInput as exc:
+            raise InvalidInput(f"{info.name} cannot be read as CSV with the {info.delimiter_name} delimiter "
+                               f"({exc}): check the delimiter and the quotes") from None
+    progress(0.2, f"read {table.num_rows:,} rows")
+    refused = np.asarray(sorted({r[0] for r in rejects}), dtype=np.int64)
+    total = table.num_rows + len(refused)
+    kept = np.ones(total, dtype=bool)
+    kept[refused[refused - 2 < total] - 2] = False
+    return info, table, np.arange(2, total + 2, dtype=np.int64)[kept][:table.num_rows], rejects
+
+
+def _empty_mask(table) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    mask = np.ones(table.num_rows, dtype=bool)
+    for column in table.columns:
+        mask &= pc.is_null(column).to_numpy(zero_copy_only=False)
+    return mask
+
+
+def _arrow(values) -> "pa.Array":
+    import pyarrow as pa
+
+    return pa.array(values.array if isinstance(values, pd.Series) else values, from_pandas=True)
+
+
+def _sql_frames(typed: pd.DataFrame, keep: np.ndarray, defs: dict[str, Attribute]):
+    """The rows as the store stages them (Arrow, no copy of the strings): ``line``, ``ok``, platform,
+    handle and built-in columns; and the accepted custom values in long form."""
+    import pyarrow as pa
+
+    n = len(typed)
+    columns = {"line": pa.array(typed.index.to_numpy(dtype=np.int64)), "ok": pa.array(keep)}
+    for key, name in ((PLATFORM, "platform"), (HANDLE, "handle"), (DISPLAY_NAME, "display_name"),
+                      *((k, k) for k in BUILTIN_COLUMNS)):
+        columns[name] = _arrow(typed[key]).cast(pa.large_string()) if key in typed else pa.nulls(n, pa.large_string())
+    rows = pa.table(columns)
+    slots = {"value_text": pa.large_string(), "value_number": pa.float64(), "value_date": pa.timestamp("ns"),
+             "value_bool": pa.bool_()}
+    parts = []
+    for key in [c for c in typed.columns if c in defs and c not in BUILTIN_COLUMNS]:
+        wanted = keep & typed[key].notna().to_numpy()
+        slot = {"number": "value_number", "date": "value_date", "boolean": "value_bool"}.get(defs[key].type,
+                                                                                            "value_text")
+        count = int(wanted.sum())
+        part = {"line": pa.array(typed.index.to_numpy(dtype=np.int64)[wanted]),
+                "attribute_key": pa.array([key] * count, pa.large_string())}
+        for name, kind in slots.items():
+            part[name] = _arrow(typed[key][wanted]).cast(kind) if name == slot else pa.nulls(count, kind)
+        parts.append(pa.table(part))
+    if not parts:
+        parts.append(pa.table({"line": pa.array([], pa.int64()), "attribute_key": pa.array([], pa.large_string()),
+                               **{name: pa.array([], kind) for name, kind in slots.items()}}))
+    return rows, pa.concat_tables(parts)
+
+
+def _errors_text(problems: pd.DataFrame, header_of: dict, extra: dict[int, str]) -> pd.Series:
+    """One ``errors`` text per line: ``line 7: Email: not a valid email address (x@); …`` (vectorised)."""
+    if extra:
+        problems = pd.concat([problems, pd.DataFrame({"row": list(extra), "reason": list(extra.values())})],
+                             ignore_index=True)
+    if not len(problems):
+        return pd.Series(dtype=object)
+    problems = problems.sort_values("row", kind="stable")
+    reason = problems["reason"].astype("str")
+    value = problems["value"].astype("str").str.slice(0, MAX_VALUE_SHOWN)
+    show = problems["value"].notna() & ~reason.str.startswith("duplicate")
+    column = problems["column"].map(header_of).fillna(problems["column"])
+    text = column.where(column.isna(), column.astype("str") + ": ").fillna("") + reason
+    text = text.where(~show, text + " (" + value + ")") + "; "
+    rows = problems["row"].to_numpy(dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    joined = np.add.reduceat(text.to_numpy(dtype=object), starts)
+    lines = rows[starts]
+    return pd.Series([f"line {n}: {t[:-2]}" for n, t in zip(lines.tolist(), joined)], index=lines, dtype=object)
+
+
+def run_import(store, actor: Actor, path, *, mapping: dict | None = None, options: ImportOptions | None = None,
+               encoding: str | None = None, delimiter: str | None = None, name: str | None = None,
+               dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Import (or dry-run) the CSV file at ``path``. Admins only.
+
+    ``mapping`` (header → attribute key, a ``contact.*`` target or None) overrides the automatic
+    mapping column by column. Every row is validated; rejected rows are reported with every reason
+    and never written. The rest goes in ONE transaction (nothing at all when anything fails) as a
+    batch that ``undo`` can revert. Raises ``InvalidInput`` for an unusable file or mapping.
+    """
+    require_admin(actor, "import contacts")
+    started = time.perf_counter()
+    options = (options or ImportOptions()).checked()
+    say = progress or (lambda fraction, text: None)
+    info = csv_files.transcode(csv_files.inspect(path, encoding=encoding, delimiter=delimiter, name=name))
+    try:
+        info, *read = _read(store, info, say)
+        if encoding is None and info.encoding == "utf-8" and any(r[1] == "INVALID ENCODING" for r in read[2]):
+            csv_files.cleanup(info)  # not UTF-8 after all (the sample was): read it as Windows-1252
+            info = csv_files.transcode(csv_files.inspect(path, encoding="windows-1252", delimiter=info.delimiter,
+                                                         name=name))
+            read = None
+            info, *read = _read(store, info, say)
+        return _import_table(store, actor, info, read, mapping, options, dry_run, say, started)
+    finally:
+        csv_files.cleanup(info)
+
+
+def _import_table(store, actor, info, read: list, mapping, options, dry_run, say, started):
+    """The import proper; ``read`` is ``[table, lines, rejects]``, emptied as soon as the rows are staged so
+    the raw file's memory is free while the transaction writes."""
+    table, lines, rejects = read
+    read.clear()
+    attributes = all_attributes(store)
+    mapping, notes = apply_template(info.header, attributes, mapping)
+    reasons = mapping_problems(mapping, attributes)
+    if reasons:
+        raise MappingInvalid(reasons)
+    result = ImportResult(info.name, info.encoding, info.delimiter, info.header, mapping, dry_run, notes=notes)
+    empty = _empty_mask(table)
+    result.empty = int(empty.sum())
+    keep_rows = ~empty
+    position = {c: n for n, c in enumerate(info.header)}
+    targets = {c: t for c, t in mapping.items() if t}
+    frame = pd.DataFrame({t: table.column(position[c]).to_pandas() for c, t in targets.items()})
+    frame.index = pd.Index(lines)
+    if result.empty:
+        frame = frame[keep_rows]
+    defs = {a.key: a for a in attributes}
+    used = [defs[t] for t in targets.values() if t in defs]
+    typed, problems = check_import(frame, _attribute_dicts(used), default_region=default_region(store))
+    say(0.45, f"validated {len(frame):,} rows")
+    bad = np.isin(typed.index.to_numpy(), problems["row"].to_numpy(dtype=np.int64))
+    staged, values = _sql_frames(typed, ~bad, defs)
+    del frame, typed
+    result.rows = len(lines) + len({r[0] for r in rejects})
+    opened = store.cursor() if dry_run else store.tx()
+    with opened as cur:
+        store.import_stage(cur, staged, values, options.phone_platform)
+        plan = store.import_plan(cur, options.match_order, options.on_conflict)
+        say(0.55, "matched the rows with existing contacts")
+        for key in ("inserted", "updated", "unchanged", "skipped"):
+            setattr(result, key, int(plan[key]))
+        refused = pd.DataFrame(plan["refused"], columns=["row", "reason"]).assign(column=None, value=None)
+        reader_rows, reader_reasons = csv_files.refused_rows(info, rejects)
+        header_of = {t: c for c, t in targets.items()}
+        errors = _errors_text(pd.concat([problems, refused], ignore_index=True) if len(refused) else problems,
+                              header_of, reader_reasons)
+        result.rejected = len(errors)
+        result.rejects = _rejects_frame(info, table, lines, reader_rows, errors)
+        del table, staged, values
+        if dry_run:
+            result.samples = _samples(store.import_samples(cur, SAMPLE_ROWS), errors)
+        else:
+            batch = {"file_name": info.name, "encoding": info.encoding, "delimiter": info.delimiter,
+                     "on_conflict": options.on_conflict, "match_order": options.match_order, "mapping": mapping,
+                     **{k: getattr(result, k) for k in ("inserted", "updated", "unchanged", "skipped", "rejected")},
+                     "rows_total": result.rows}
+            total = result.inserted + result.updated
+            result.batch_id = store.import_write(
+                cur, batch=batch, actor=actor.email, at=utcnow(),
+                progress=lambda done, n: say(0.6 + 0.38 * done / max(n, 1), f"wrote {done:,} of {total:,} contacts"))
+        store.import_unstage(cur)
+        if not dry_run:
+            say(0.99, "committing")
+    result.seconds = round(time.perf_counter() - started, 3)
+    say(1.0, "done")
+    return result
+
+
+def _rejects_frame(info, table, lines: np.ndarray, reader_rows: pd.DataFrame, errors: pd.Series) -> pd.DataFrame:
+    wanted = errors.index.to_numpy(dtype=np.int64)
+    from_table = wanted[np.isin(wanted, lines)]
+    positions = np.searchsorted(lines, from_table)
+    rows = table.take(positions).to_pandas() if len(positions) else pd.DataFrame(columns=table.column_names)
+    rows.columns = list(info.header)
+    rows.index = from_table
+    frame = pd.concat([rows, reader_rows]) if len(reader_rows) else rows
+    frame = frame.reindex(wanted)
+    frame["errors"] = errors.reindex(wanted).to_numpy()
+    return frame.reset_index(drop=True)
+
+
+def _samples(raw: dict, errors: pd.Series) -> dict:
+    """The store's sample rows as dicts for display: values as they would be stored."""
+    values: dict[int, dict] = {}
+    for line, key, value, before, existed in raw["values"]:
+        values.setdefault(line, {})[key] = (value, before, existed)
+    columns = ("platform", "handle", *VALUE_COLUMNS)
+    inserted = [{"line": r[0], **dict(zip(columns, r[1:])), "values": {k: v[0] for k, v in values.get(r[0], {}).items()}}
+                for r in raw["inserted"]]
+    updated = []
+    for r in raw["updated"]:
+        pairs = {c: [r[2 + 2 * i], r[3 + 2 * i]] for i, c in enumerate(VALUE_COLUMNS)}
+        changes = {c: p for c, p in pairs.items() if p[0] != p[1]}
+        changes.update({k: [before, value] for k, (value, before, existed) in values.get(r[0], {}).items()
+                        if existed is not None})  # only the custom values the import would change
+        updated.append({"line": r[0], "contact_id": r[1], "changes": changes})
+    rejected = [{"line": int(line), "errors": text.split(": ", 1)[1]} for line, text in errors.head(SAMPLE_ROWS).items()]
+    return {"inserted": inserted, "updated": updated, "rejected": rejected,
+            **{key: [{"line": line, "contact_id": cid} for line, cid in raw[action]]
+               for key, action in (("unchanged", "unchanged"), ("skipped", "skip"))}}
+
+
+def inspect_file(path, *, encoding: str | None = None, delimiter: str | None = None, name: str | None = None):
+    """What the file looks like (encoding, delimiter, header, first rows); ``InvalidInput`` when unusable."""
+    return csv_files.inspect(path, encoding=encoding, delimiter=delimiter, name=name)
+
+
+def stash_upload(stream, name: str):
+    """Keep an uploaded file in a private temporary file; returns its path."""
+    return csv_files.stash(stream, name)
+
+
+def discard_upload(path) -> None:
+    """Remove a file kept by ``stash_upload``."""
+    csv_files.discard(path)
+
+
+def suggest_mapping(store, header, template: dict | None = None) -> tuple[dict, list[str]]:
+    """The automatic mapping of ``header`` (overridden by ``template``) and notes about it."""
+    return apply_template(header, all_attributes(store), template)
+
+
+def check_mapping(store, mapping: dict) -> list[str]:
+    """Why ``mapping`` cannot be imported (empty when it can)."""
+    return mapping_problems(mapping, all_attributes(store))
+
+
+def undo(store, actor: Actor, batch_id: int) -> dict:
+    """Undo a whole import batch (admins only); raises ``UndoRefused`` listing contacts changed since."""
+    require_admin(actor, "undo an import")
+    return store.undo_import_batch(int(batch_id), actor.email, utcnow())
+
+
+def batches(store, limit: int = 50) -> list[dict]:
+    """Import batches, newest first."""
+    return store.import_batches(limit)
+
+
+def templates(store) -> list[dict]:
+    """Saved mapping templates: name, mapping, saved_at, saved_by."""
+    return store.import_mappings()
+
+
+def save_template(store, actor: Actor, name: str, mapping: dict) -> str:
+    """Save (or replace) a named mapping template (header → target or None). Admins only."""
+    require_admin(actor, "save import mappings")
+    name = " ".join((name or "").split())
+    if not name or len(name) > 80:
+        raise InvalidInput("a mapping template needs a name of 1–80 characters")
+    attributes = all_attributes(store)
+    keys = {a.key for a in attributes} | set(SPECIAL)
+    unknown = sorted({t for t in mapping.values() if t and t not in keys})
+    if unknown:
+        raise InvalidInput(f"unknown attribute key(s) in the mapping: {', '.join(unknown)}")
+    store.save_import_mapping(name, {str(k): (v or None) for k, v in mapping.items()}, actor.email, utcnow())
+    return name
+
+
+def delete_template(store, actor: Actor, name: str) -> bool:
+    require_admin(actor, "delete import mappings")
+    return store.delete_import_mapping(name)
+
+
+def create_attribute(store, actor: Actor, *, label: str, key: str, type: str, options=None) -> str:
+    """Add a custom attribute for an unmapped column (same validation as the attributes page); its key."""
+    require_admin(actor, "add contact attributes")
+    version, layout = load_layout(store)
+    layout = new_attribute(layout, label=label, key=key, type=type, options=options)
+    save_layout(store, actor, layout, base_version=version)
+    return layout[-1]["key"]
+
+
+__all__ = ["check_mapping", "discard_upload", "inspect_file", "stash_upload", "suggest_mapping", "ImportOptions", "ImportResult", "LayoutInvalid", "MappingInvalid", "POLICIES", "MATCH_KEYS", "batches",
+           "create_attribute", "delete_template", "label_of", "run_import", "save_template", "slug", "templates", "undo", "UndoRefused"]

@@ -1,0 +1,135 @@
+"""CLI `import` and `undo-import`: one JSON object on stdout, exit codes, one line on stderr, never a traceback."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from inbox import users
+from inbox.models import SYSTEM
+from inbox.store import Store
+
+from .test_import_helpers import SAMPLES, fingerprint, write
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "inbox", *map(str, args)], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "INBOX_DB": "/nonexistent/never-used.duckdb"}, timeout=120)
+
+
+def ok_json(result):
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1, result.stdout
+    return json.loads(lines[0])
+
+
+def one_line_error(result, code=2):
+    assert result.returncode == code, result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("inbox: ") and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "cli.duckdb"
+    with Store(path) as store:
+        users.add_user(store, SYSTEM, "admin@example.com", role="admin", password="admin-secret-1")
+        users.add_user(store, SYSTEM, "agent@example.com", role="agent", password="agent-secret-1")
+    return path
+
+
+def test_import_prints_one_json_object_and_writes_the_rejects(db, tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    out = ok_json(cli("import", SAMPLES / "contacts_with_errors.csv", "--db", db, "--rejects", rejects,
+                      "--actor", "admin@example.com"))
+    assert {k: out[k] for k in ("inserted", "updated", "unchanged", "rejected", "encoding", "delimiter")} == {
+        "inserted": 2, "updated": 0, "unchanged": 0, "rejected": 10, "encoding": "utf-8", "delimiter": ","}
+    assert isinstance(out["batch_id"], int) and out["rejects_file"] == str(rejects)
+    text = rejects.read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "email,first_name,last_name,phone,language,subscription,external_id,notes,errors"
+    assert "line 3: email: not a valid email address (not-an-email)" in text
+    with Store(db) as store:
+        assert store.import_batches()[0]["created_by"] == "admin@example.com"
+
+
+def test_the_rejects_file_can_be_fixed_and_imported_again(db, tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    ok_json(cli("import", SAMPLES / "contacts_with_errors.csv", "--db", db, "--rejects", rejects))
+    fixed = rejects.read_text(encoding="utf-8-sig").replace("not-an-email", "liam@example.com")
+    (tmp_path / "fixed.csv").write_text(fixed, encoding="utf-8")
+    out = ok_json(cli("import", tmp_path / "fixed.csv", "--db", db))
+    # the fixed e-mail, and the two ragged rows now that they have every column (extra field kept in notes);
+    # the duplicate of line 2 now updates that contact; the `errors` column is ignored, not imported
+    assert (out["inserted"], out["updated"], out["rejected"]) == (3, 1, 6)
+
+
+def test_dry_run_writes_nothing(db, tmp_path):
+    with Store(db) as store:
+        before = fingerprint(store)
+    out = ok_json(cli("import", SAMPLES / "hubspot_contacts.csv", "--db", db, "--dry-run"))
+    assert (out["inserted"], out["batch_id"], out["dry_run"]) == (8, None, True)
+    with Store(db) as store:
+        assert fingerprint(store) == before
+
+
+def test_options_mapping_encoding_delimiter_and_policy(db, tmp_path):
+    path = write(tmp_path, "Adresse;Nom\na@example.com;Lefèvre\n", encoding="windows-1252")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"Adresse": "email", "Nom": "last_name"}))
+    out = ok_json(cli("import", path, "--db", db, "--mapping", mapping, "--encoding", "cp1252", "--delimiter", ";"))
+    assert (out["inserted"], out["encoding"], out["delimiter"]) == (1, "windows-1252", ";")
+    path = write(tmp_path, "Adresse;Nom\na@example.com;Other\n", name="again.csv")
+    out = ok_json(cli("import", path, "--db", db, "--mapping", mapping, "--on-conflict", "skip"))
+    assert (out["skipped"], out["updated"]) == (1, 0)
+    out = ok_json(cli("import", path, "--db", db, "--mapping", mapping, "--on-conflict", "update", "--progress"))
+    assert out["updated"] == 1
+
+
+@pytest.mark.parametrize("content,args,message", [
+    (b"", (), "is empty"),
+    (b"\x00\x01\x02binary\x00\x00\x00\x07" * 40, (), "binary data"),
+    (b"a@example.com,Ann\n", (), "no header line"),
+    (b"Name,City\nAnn,Paris\n", (), "no column maps to an identifier"),
+    (b"Email\na@example.com\n", ("--encoding", "klingon"), "unknown encoding"),
+    (b"Email\na@example.com\n", ("--delimiter", "ab"), "the delimiter must be one character"),
+    (b"Email\na@example.com\n", ("--actor", "agent@example.com"), "only admins"),
+    (b"Email\na@example.com\n", ("--actor", "ghost@example.com"), "no active user"),
+    (b"Email\na@example.com\n", ("--on-conflict", "merge"), "Invalid value"),
+    (b"Email\na@example.com\n", ("--match", "name"), "match order"),
+])
+def test_unusable_input_is_one_line_and_exit_2(db, tmp_path, content, args, message):
+    path = tmp_path / "in.csv"
+    path.write_bytes(content)
+    assert message in one_line_error(cli("import", path, "--db", db, *args))
+
+
+def test_missing_file_and_bad_mapping_file(db, tmp_path):
+    assert "cannot read" in one_line_error(cli("import", tmp_path / "nope.csv", "--db", db))
+    (tmp_path / "m.json").write_text("{oops")
+    path = write(tmp_path, "Email\na@example.com\n")
+    assert "not valid JSON" in one_line_error(cli("import", path, "--db", db, "--mapping", tmp_path / "m.json"))
+
+
+def test_undo_import_exit_codes(db, tmp_path):
+    batch = ok_json(cli("import", SAMPLES / "hubspot_contacts.csv", "--db", db))["batch_id"]
+    path = write(tmp_path, "Email,Job title\nada.lovelace@example.com,Countess\n")
+    later = ok_json(cli("import", path, "--db", db))["batch_id"]
+    refused = cli("undo-import", batch, "--db", db)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    lines = refused.stderr.strip().splitlines()
+    assert lines[0] == f"inbox: import {batch} cannot be undone: 1 of its contacts changed since (undo the later " \
+                       "changes first, or leave the import in place)"
+    assert lines[1].startswith("  contact #1 (inserted by the import): version 1 → 2, last by system (cli)")
+    assert ok_json(cli("undo-import", later, "--db", db)) == {"batch_id": later, "removed": 0, "restored": 1,
+                                                              "already_deleted": 0}
+    assert ok_json(cli("undo-import", batch, "--db", db))["removed"] == 8
+    assert "already undone" in one_line_error(cli("undo-import", batch, "--db", db))
+    assert "no import 99" in one_line_error(cli("undo-import", "99", "--db", db))
+    assert "invalid value" in one_line_error(cli("undo-import", "abc", "--db", db)).lower()

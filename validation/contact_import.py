@@ -1,0 +1,264 @@
+"""The import schema: imported rows normalised and checked like panel edits, plus rules only a file has.
+
+``check_import`` runs ``check_values`` (the normalisation and registered checks shared with the
+agent panel) once per distinct value of each column, so a million rows with a few thousand
+languages cost a few thousand checks. On top: platform and handle columns, attributes required on
+import, rows without any identifier, and the same identifier twice in the file (the first line
+is kept, later ones are refused naming it). Phones already international, and national numbers of
+the workspace region, are settled vectorised exactly as ``check_values`` + phonenumbers would
+(tests compare them); only the rest is parsed one value at a time. Imports nothing of the app.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
+
+from . import PLATFORMS
+from . import checks  # noqa: F401  (registers the named checks)
+from .checks import E164_RE
+from .contact_values import MAX_TEXT, PROBLEM_COLUMNS, check_values
+
+PLATFORM, HANDLE, DISPLAY_NAME = "contact.platform", "contact.handle", "contact.display_name"
+IDENTIFIERS = ("external_id", "email", "phone")
+MAX_HANDLE = 200
+REASONS = {
+    "platform": "not a platform: use one of " + ", ".join(PLATFORMS),
+    "handle": f"not a handle: 1–{MAX_HANDLE} characters on one line",
+    "display_name": f"not a name: at most {MAX_TEXT} characters on one line",
+    "handle_needs_platform": "a handle needs a platform on the same row",
+    "platform_needs_handle": "a platform needs a handle on the same row",
+    "required": "required: this attribute must have a value on every imported row",
+    "no_identifier": "no identifier: the row needs an email, a phone, an external id, or a platform and handle",
+}
+
+
+def _text(values: pd.Series) -> pd.Series:
+    out = values.astype("str").str.strip()
+    return out.mask(out == "")
+
+
+def _codes(values) -> tuple[np.ndarray, pd.Series]:
+    """Dictionary-encode a column: a code per row (-1 when missing) and the distinct values (pyarrow)."""
+    array = values.array if isinstance(values, pd.Series) else values
+    arrow = array.__arrow_array__() if hasattr(array, "__arrow_array__") else pa_arrow.array(array, from_pandas=True)
+    encoded = pc.dictionary_encode(arrow)
+    if isinstance(encoded, pa_arrow.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, pd.Series(encoded.dictionary.to_pandas(), dtype="str")
+
+
+_NOISE = r"[ \t\-.()/]"  # what check_values strips from phones, spelled so pyarrow's RE2 runs it
+_TYPES = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail",
+          "fixed_line", "mobile")
+
+
+def _desc_ok(numbers: pd.Series, desc) -> pd.Series:
+    """phonenumbers' ``_is_number_matching_desc``, vectorised: possible lengths, then the pattern."""
+    if desc is None or not desc.national_number_pattern:
+        return pd.Series(False, index=numbers.index)
+    ok = numbers.str.fullmatch(desc.national_number_pattern).fillna(False).astype(bool)
+    lengths = list(desc.possible_length or ())
+    return ok & numbers.str.len().isin(lengths) if lengths else ok
+
+
+def clean_phones(values: pd.Series) -> pd.Series:
+    """Phones as ``check_values`` first reads them: trimmed, without spaces, tabs, dashes, dots, brackets and
+    slashes, a leading 00 made +. (Other whitespace is left, so such values go the slow, exact way.)"""
+    cleaned = values.astype("str").str.strip().str.replace(_NOISE, "", regex=True)
+    return cleaned.mask(cleaned.str.startswith("00").fillna(False), "+" + cleaned.str.slice(2))
+
+
+def national_phones(cleaned: pd.Series, region: str | None) -> pd.Series:
+    """E.164 for the national numbers of ``region`` among ``clean_phones`` values (``0612345678`` in FR),
+    vectorised with phonenumbers' own metadata; missing elsewhere (``check_values`` parses those, one
+    distinct value at a time, ~25 µs each).
+
+    Only where the result is provably what ``phonenumbers.parse`` + ``is_valid_number`` give: the region
+    is the main one of its country code, its national and international prefixes are plain digits (no
+    transform rule), the value is all digits, does not start with the international prefix, and its
+    significant number (national prefix stripped) starts with 1-9 and is valid for a number type.
+    """
+    import phonenumbers
+    from phonenumbers import PhoneMetadata
+
+    none = pd.Series(np.nan, index=cleaned.index, dtype="str")
+    meta = PhoneMetadata.metadata_for_region((region or "").upper(), None)
+    digits_only = lambda p: p is None or p.isdigit()  # noqa: E731
+    if (meta is None or meta.leading_digits is not None or meta.national_prefix_transform_rule is not None
+            or phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(meta.country_code, [None])[0] != meta.id
+            or not digits_only(meta.national_prefix_for_parsing) or not meta.international_prefix
+            or not meta.international_prefix.isdigit()):
+        return none
+    candidate = cleaned.str.fullmatch(r"[0-9]{2,17}").fillna(False).astype(bool)
+    candidate &= ~cleaned.str.startswith(meta.international_prefix).fillna(False).astype(bool)
+    if not candidate.any():
+        return none
+    numbers = cleaned[candidate]
+    prefix = meta.national_prefix_for_parsing
+    if prefix:
+        numbers = numbers.mask(numbers.str.startswith(prefix), numbers.str.slice(len(prefix)))
+    ok = numbers.str.match("[1-9]").fillna(False).astype(bool) & _desc_ok(numbers, meta.general_desc)
+    ok &= pd.concat([_desc_ok(numbers, getattr(meta, kind)) for kind in _TYPES], axis=1).any(axis=1)
+    return (f"+{meta.country_code}" + numbers[ok]).reindex(cleaned.index).astype("str")
+
+
+def _mostly_distinct(column: pd.Series, sample: int = 20_000) -> bool:
+    """Whether most rows hold a value no other row has (e-mails, ids): then de-duplicating costs more."""
+    head = column.iloc[:sample]
+    return len(head) > 1000 and head.nunique() > 0.5 * len(head)
+
+
+def _checked(column: pd.Series, attribute: dict, region: str | None):
+    """``check_values`` on the distinct values of one column, spread back over its rows (or on the
+    rows themselves when nearly every value is distinct)."""
+    key = attribute["key"]
+    if _mostly_distinct(column):
+        typed, problems = check_values(pd.DataFrame({key: column}), [attribute], default_region=region)
+        return typed[key], problems, _text(column).isna().to_numpy()
+    codes, uniques = _codes(column)
+    typed_u, problems_u = check_values(pd.DataFrame({key: uniques}), [attribute], default_region=region)
+    typed = pd.Series(typed_u[key].array.take(codes, allow_fill=True), index=column.index, name=key)
+    blank_u = np.append(_text(uniques).isna().to_numpy(dtype=bool), True)  # code -1 (missing) → the last entry
+    blank = blank_u[codes]
+    if not len(problems_u):
+        return typed, pd.DataFrame(columns=PROBLEM_COLUMNS), blank
+    reasons = problems_u.set_index("row")["reason"]
+    bad = np.isin(codes, reasons.index.to_numpy())
+    found = pd.DataFrame({"row": column.index[bad], "column": key,
+                          "value": uniques.to_numpy()[codes[bad]], "reason": reasons.reindex(codes[bad]).to_numpy()})
+    return typed, found, blank
+
+
+def _by_distinct(column: pd.Series, attribute: dict, region: str | None):
+    """One column normalised and checked; returns the typed column, its problems, and which rows are blank.
+
+    Phones that ``check_values`` would settle by its first rule (trimmed, spaces, dashes, dots, brackets
+    and slashes removed, 00 → +, then E.164) and national numbers of the region are settled here,
+    vectorised; every other value goes through ``check_values``.
+    """
+    if attribute["type"] != "phone":
+        return _checked(column, attribute, region)
+    cleaned = clean_phones(column)
+    cleaned = national_phones(cleaned, region).fillna(cleaned)
+    rest = ~cleaned.str.fullmatch(E164_RE).fillna(False).to_numpy(dtype=bool)
+    typed, found, blank = _checked(column[rest], attribute, region)
+    out = cleaned.where(~rest)
+    if typed.notna().any():  # (the rest is often only empty cells)
+        out[rest] = typed.to_numpy()
+    empty = np.zeros(len(column), dtype=bool)
+    empty[rest] = blank
+    return out.rename(attribute["key"]), found, empty
+
+
+def _special_schema(frame: pd.DataFrame) -> pa.DataFrameSchema:
+    checks = {
+        PLATFORM: [pa.Check.isin(list(PLATFORMS))],
+        HANDLE: [pa.Check.no_control_chars(), pa.Check.str_length(1, MAX_HANDLE)],
+        DISPLAY_NAME: [pa.Check.no_control_chars(), pa.Check.str_length(max_value=MAX_TEXT)],
+    }
+    return pa.DataFrameSchema({c: pa.Column(nullable=True, checks=checks[c]) for c in checks if c in frame})
+
+
+def _special(frame: pd.DataFrame, problems: list[pd.DataFrame]) -> pd.DataFrame:
+    """Platform (lower-cased), handle and display name columns, trimmed and checked."""
+    typed = pd.DataFrame(index=frame.index)
+    for column in (PLATFORM, HANDLE, DISPLAY_NAME):
+        if column in frame:
+            values = _text(frame[column])
+            typed[column] = values.str.lower() if column == PLATFORM else values
+    try:
+        _special_schema(typed).validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases.dropna(subset=["index"])
+        reason = fc["column"].map({PLATFORM: REASONS["platform"], HANDLE: REASONS["handle"],
+                                   DISPLAY_NAME: REASONS["display_name"]})
+        problems.append(pd.DataFrame({"row": fc["index"].to_numpy(), "column": fc["column"].to_numpy(),
+                                      "value": fc["failure_case"].to_numpy(), "reason": reason.to_numpy()}))
+    if PLATFORM in typed and HANDLE in typed:
+        for column, other, reason in ((HANDLE, PLATFORM, "handle_needs_platform"),
+                                      (PLATFORM, HANDLE, "platform_needs_handle")):
+            alone = typed[column].notna() & typed[other].isna()
+            problems.append(_rows_problem(typed.index[alone.to_numpy()], other, REASONS[reason]))
+    return typed
+
+
+def _rows_problem(rows, column, reason, values=None) -> pd.DataFrame:
+    return pd.DataFrame({"row": rows, "column": column, "value": values, "reason": reason})
+
+
+def _duplicates(codes: np.ndarray, index: pd.Index, column: str, label: str, shown) -> pd.DataFrame:
+    """Rows whose code (-1: no value) repeats an earlier row's; the reason names that first line."""
+    valid = codes >= 0
+    if not valid.any():
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    counts = np.bincount(codes[valid])
+    positions = np.flatnonzero(valid & (counts[np.maximum(codes, 0)] > 1))
+    if not len(positions):
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    repeated = codes[positions]
+    kinds, first = np.unique(repeated, return_index=True)  # positions increase: the first is the earliest line
+    firsts = positions[first][np.searchsorted(kinds, repeated)]
+    later = positions != firsts
+    lines = index.to_numpy()
+    return pd.DataFrame({"row": lines[positions[later]], "column": column, "value": shown(positions[later]),
+                         "reason": [f"duplicate of line {n} (same {label})" for n in lines[firsts[later]]]})
+
+
+def check_import(frame: pd.DataFrame, attributes: list[dict], *, default_region: str | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Normalise and validate imported rows.
+
+    ``frame``: one column per mapped target — attribute keys, and ``contact.platform``,
+    ``contact.handle``, ``contact.display_name`` — of raw strings, indexed by line number.
+    ``attributes``: the mapped attributes as dicts (``key``, ``label``, ``type``, ``options``,
+    ``regex``, ``required_on_import``). Returns ``(typed, problems)``: the typed frame (same index)
+    and every problem as ``row, column, value, reason`` (several per row when several columns fail),
+    sorted by row.
+    """
+    problems: list[pd.DataFrame] = []
+    typed = pd.DataFrame(index=frame.index)
+    by_key = {a["key"]: a for a in attributes}
+    codes, blank = {}, {}
+
+    def column(key: str):
+        values, found, empty = _by_distinct(frame[key], by_key[key], default_region)
+        # identifiers: codes of the normalised values ("A@x.com" and "a@x.com" are one address)
+        return values, found, empty, (_codes(values)[0] if key in IDENTIFIERS else None)
+
+    keys = [c for c in frame.columns if c in by_key]
+    for key, (values, found, empty, key_codes) in zip(keys, map(column, keys)):  # (threads measured slower: GIL)
+        typed[key], blank[key] = values, empty
+        problems.append(found)
+        if key_codes is not None:
+            codes[key] = key_codes
+    special = _special(frame, problems)
+    for column in special.columns:
+        typed[column] = special[column]
+    for key, attribute in by_key.items():
+        if attribute.get("required_on_import") and key in blank:
+            problems.append(_rows_problem(typed.index[blank[key]], key, REASONS["required"]))
+    has_identifier = np.zeros(len(frame), dtype=bool)
+    for column in (*IDENTIFIERS, HANDLE):
+        if column in blank:
+            has_identifier |= ~blank[column]
+        elif column in typed:
+            has_identifier |= typed[column].notna().to_numpy()
+    problems.append(_rows_problem(typed.index[~has_identifier], None, REASONS["no_identifier"]))
+    for key, key_codes in codes.items():
+        label = by_key[key]["label"].lower()
+        problems.append(_duplicates(key_codes, typed.index, key, label, lambda at, k=key: typed[k].to_numpy()[at]))
+    if PLATFORM in typed and HANDLE in typed:
+        p, _ = _codes(typed[PLATFORM])
+        h, _ = _codes(typed[HANDLE])
+        pair = np.where((p >= 0) & (h >= 0), p * (h.max() + 1) + h, -1)
+        shown = lambda at: (typed[PLATFORM].to_numpy()[at].astype(str) + " " + typed[HANDLE].to_numpy()[at].astype(str))  # noqa: E731
+        problems.append(_duplicates(pair, typed.index, HANDLE, "platform and handle", shown))
+    found = [p for p in problems if len(p)]
+    report = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    report = report.drop_duplicates(["row", "column", "reason"]).sort_values("row", kind="stable")
+    return typed, report.reset_index(drop=True)[PROBLEM_COLUMNS]
