@@ -332,6 +332,10 @@ TABLE_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "crm_lookups": CrmLookupTable,
 }
 
+from .import_tables import IMPORT_TABLE_SCHEMAS  # noqa: E402  (feature tables, defined on the models above)
+
+TABLE_SCHEMAS.update(IMPORT_TABLE_SCHEMAS)
+
 _SCHEMA_LEVEL = ("column_in_schema", "column_in_dataframe")
 
 

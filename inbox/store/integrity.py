@@ -22,6 +22,10 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "attachments": ("id",),
     "crm_settings": ("id",),
     "crm_lookups": ("contact_id",),
+    "import_batches": ("id",),
+    "import_batch_contacts": ("batch_id", "contact_id"),
+    "import_batch_values": ("batch_id", "contact_id", "attribute_key"),
+    "import_mappings": ("name",),
 }
 
 EXAMPLES = 5

@@ -26,3 +26,27 @@ def test_demo_then_everyday_work_stays_clean(store, tmp_path):
                                                            "tier": "Gold", "orders": "3", "language": "French"})
     report = run_check(store)
     assert report.ok, report.lines()
+
+
+def test_every_stored_table_has_a_pandera_schema(store):
+    from validation.tables import TABLE_SCHEMAS
+
+    with store.cursor() as cur:
+        tables = {r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert tables - {"schema_migrations"} == set(TABLE_SCHEMAS)
+
+
+def test_import_and_undo_stay_clean(store):
+    from pathlib import Path
+
+    from inbox import imports
+
+    samples = Path(__file__).resolve().parents[2] / "data" / "samples"
+    build_demo(store, contacts=50)
+    first = imports.run_import(store, SYSTEM, samples / "hubspot_contacts.csv")
+    imports.run_import(store, SYSTEM, samples / "excel_fr_contacts.csv")
+    assert run_check(store).ok, run_check(store).lines()
+    assert first.batch_id is not None and first.inserted > 0
+    imports.undo(store, SYSTEM, first.batch_id)
+    report = run_check(store)
+    assert report.ok, report.lines()
