@@ -49,7 +49,7 @@ with lookup:
         st.info("No contact matches this search." if filtered else "No contacts yet.")
     else:
         first = (page - 1) * PAGE_SIZE + 1
-        total = f"more than {result.cap:,}" if result.total > result.cap else f"{result.total:,}"
+        total = f"{result.total:,}"
         table = pd.DataFrame([{"Name": " ".join(p for p in (r["first_name"], r["last_name"]) if p)
                                or r["display_name"] or r["handle"], "Platform": r["platform"],
                                "Email": r["email"], "Phone": r["phone"], "Handle": r["handle"],

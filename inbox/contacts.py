@@ -53,14 +53,13 @@ class Contact:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """One page of a lookup: ``total`` is capped at ``cap`` (+1 means "more than cap")."""
+    """One page of a lookup and the total number of matching contacts."""
 
     rows: list[dict]
     total: int
     page: int
     page_size: int
     exact: bool = False
-    cap: int = 10_000
 
 
 def _definitions(store, attributes):

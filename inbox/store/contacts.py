@@ -51,27 +51,19 @@ class ContactsSQL:
 
     # -- lookup ------------------------------------------------------------------------
     def search_contacts(self, *, terms=(), platform=None, language=None, subscription=None, custom=None,
-                        limit: int = 25, offset: int = 0, cap: int = 10_000) -> tuple[list[dict], int]:
+                        limit: int = 25, offset: int = 0) -> tuple[list[dict], int]:
         """One page of contacts matching every term (substring, accent/case-insensitive) and filter,
-        most recently updated first, and how many match (at most ``cap`` + 1, meaning "more").
+        most recently updated first, and how many match.
 
-        One scan collects up to ``cap`` + 1 matches (stopping early when many match) and orders and
-        counts them; only when more than ``cap`` match does a second, top-N query order them all.
+        One parallel aggregate scan counts the matches and keeps the top ``offset + limit`` ids
+        (``max_by``), so a search costs a single pass over the search text whatever it matches.
         """
         folded = [self._scalar("SELECT lower(strip_accents(?))", [t]) for t in terms]  # once, not per row
         where, params = _where(folded, platform, language, subscription, custom)
-        page = self._rows(
-            "SELECT id, count(*) OVER () FROM"
-            f" (SELECT id, updated_at FROM contacts{where} LIMIT ?) ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
-            params + [int(cap) + 1, int(limit), int(offset)])
-        total = page[0][1] if page else (0 if offset == 0 else self.search_contacts(
-            terms=terms, platform=platform, language=language, subscription=subscription, custom=custom,
-            limit=1, offset=0, cap=cap)[1])
-        ids = [r[0] for r in page]
-        if total > cap:  # the first cap+1 hits are not all of them: order the whole match set
-            ids = [r[0] for r in self._rows(f"SELECT id FROM contacts{where} ORDER BY updated_at DESC, id DESC"
-                                            " LIMIT ? OFFSET ?", params + [int(limit), int(offset)])]
-        return self._list_rows(ids), total
+        total, top = self._one("SELECT count(*), max_by(id, {'u': updated_at, 'i': id}, ?) FROM contacts"
+                               + where, [int(offset) + int(limit)] + params)
+        ids = list(top or [])[int(offset):int(offset) + int(limit)]
+        return self._list_rows(ids), int(total)
 
     def _list_rows(self, ids: list[int]) -> list[dict]:
         if not ids:
