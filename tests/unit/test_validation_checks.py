@@ -134,6 +134,22 @@ def test_vocabulary_constants():
 T = datetime(2024, 1, 1, 12, 0)
 T2 = datetime(2024, 2, 1, 12, 0)
 GOOD = {
+    "import_batches": {"id": [1, 2], "created_at": [T, T2], "created_by": ["ada@example.com", "system (cli)"],
+                       "file_name": ["a.csv", "b.csv"], "encoding": ["utf-8", "windows-1252"], "delimiter": [",", ";"],
+                       "on_conflict": ["update", "fill-empty"], "match_order": ["external_id,email,phone"] * 2,
+                       "mapping": ["{}", "{}"], "rows_total": [3, 0], "inserted": [2, 0], "updated": [1, 0],
+                       "unchanged": [0, 0], "skipped": [0, 0], "rejected": [0, 0], "status": ["committed", "undone"],
+                       "undone_at": [None, T2], "undone_by": [None, "ada@example.com"]},
+    "import_batch_contacts": {"batch_id": [1, 1], "contact_id": [1, 2], "action": ["inserted", "updated"],
+                              "version_after": [1, 3], "prior_display_name": [None, "x"], "prior_email": [None, "x"], "prior_first_name": [None, "x"], "prior_last_name": [None, "x"], "prior_phone": [None, "x"], "prior_account_id": [None, "x"], "prior_job_title": [None, "x"], "prior_language": [None, "x"], "prior_subscription": [None, "x"], "prior_external_id": [None, "x"],
+                              "prior_version": [None, 2], "prior_updated_at": [None, T],
+                              "prior_updated_by": [None, "bob@example.com"]},
+    "import_batch_values": {"batch_id": [1, 1], "contact_id": [2, 2], "attribute_key": ["tier", "orders"],
+                            "existed": [True, False], "value_text": ["gold", None], "value_number": [None, None],
+                            "value_date": [None, None], "value_bool": [None, None], "updated_at": [T, None],
+                            "updated_by": ["bob@example.com", None]},
+    "import_mappings": {"name": ["HubSpot"], "mapping": ['{"Email": "email"}'], "saved_at": [T],
+                        "saved_by": ["ada@example.com"]},
     "crm_settings": {"id": [1], "lookup_url": ["https://crm.example.com/lookup"], "secret": ["s3cret-s3cret-s3cret"],
                      "secret_set_at": [T], "secret_set_by": ["ada@example.com"], "timeout_seconds": [5.0],
                      "lookup_key": ["email"], "aliases": ['{"jobTitle": "job_title"}'], "enabled": [True],
@@ -177,6 +193,10 @@ GOOD = {
 
 # table, column, bad value for row 0 (None: the row-level check), expected check (substring)
 BAD = [
+    ("import_batches", "on_conflict", "merge", "isin"),
+    ("import_batches", "undone_by", "ada@example.com", "undone_has_who_and_when"),
+    ("import_batch_contacts", "action", "deleted", "isin"),
+    ("import_batch_contacts", "action", "updated", "updated_rows_have_a_prior_version"),
     ("crm_settings", "lookup_url", "ftp://crm", "is_url"),
     ("crm_settings", "timeout_seconds", 0.1, "greater_than_or_equal_to"),
     ("crm_settings", "aliases", '["jobTitle"]', "is_json_object_of_str"),
