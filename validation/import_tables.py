@@ -37,8 +37,8 @@ class ImportBatchTable(_StoredTable):
     class Config:
         name = "import_batches"
 
-    @pa.dataframe_check(name="undone_has_who_and_when")
-    def undone_has_who_and_when(cls, df: pd.DataFrame) -> pd.Series:
+    @pa.dataframe_check(name="undone_iff_undone_by_and_undone_at")
+    def undone_iff_undone_by_and_undone_at(cls, df: pd.DataFrame) -> pd.Series:
         undone = df["status"] == "undone"
         return (undone == df["undone_at"].notna()) & (undone == df["undone_by"].notna())
 

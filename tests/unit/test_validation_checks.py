@@ -194,7 +194,7 @@ GOOD = {
 # table, column, bad value for row 0 (None: the row-level check), expected check (substring)
 BAD = [
     ("import_batches", "on_conflict", "merge", "isin"),
-    ("import_batches", "undone_by", "ada@example.com", "undone_has_who_and_when"),
+    ("import_batches", "undone_by", "ada@example.com", "undone_iff_undone_by_and_undone_at"),
     ("import_batch_contacts", "action", "deleted", "isin"),
     ("import_batch_contacts", "action", "updated", "updated_rows_have_a_prior_version"),
     ("crm_settings", "lookup_url", "ftp://crm", "is_url"),
