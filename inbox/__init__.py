@@ -23,4 +23,9 @@ def open_store(path: str | os.PathLike | None = None, **kwargs):
     """
     from .store import Store
 
-    return Store(db_path(path), **kwargs)
+    store = Store(db_path(path), **kwargs)
+    if not store.read_only:
+        from .deletion import remove_orphan_files
+
+        remove_orphan_files(store)  # finish attachment removals a crash interrupted (see inbox.deletion)
+    return store

@@ -1,3 +1,142 @@
-"""CLI commands of contact deletion and the deletion audit: delete, erase, audit …"""
+"""CLI commands of contact deletion and the deletion audit: delete, erase, audit verify|export|lookup."""
 
-from .cli import cli  # noqa: F401  (commands register on this group)
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import open_store
+from .cli import _say_json, cli, db_option
+from .errors import InvalidInput
+from .models import SYSTEM
+
+REASON_HELP = "gdpr_request, duplicate, test_data or other."
+
+
+@cli.command()
+@click.argument("contact_id", type=click.IntRange(min=1))
+@click.option("--actor", required=True, metavar="EMAIL", help="The admin deleting the contact (recorded).")
+@click.option("--hint", required=True, metavar="TEXT", help="Identity hint, e.g. 'customer #1234, request of …'.")
+@click.option("--reason", required=True, metavar="R", help=REASON_HELP)
+@db_option
+def delete(contact_id, actor, hint, reason, db):
+    """Delete a contact and everything it owns; prints its deletion-log entry as JSON."""
+    from .deletion import delete_contact, public_entry
+    from .users import admin_actor
+
+    with open_store(db) as store:
+        entry = delete_contact(store, admin_actor(store, actor), contact_id, hint=hint, reason=reason)
+    _say_json(public_entry(entry))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--actor", required=True, metavar="EMAIL", help="The admin erasing the contacts (recorded).")
+@click.option("--hint", required=True, metavar="TEXT", help="Identity hint recorded with every entry.")
+@click.option("--reason", required=True, metavar="R", help=REASON_HELP)
+@click.option("--column", default=None, metavar="NAME",
+              help="Read this column of a CSV file (header row first); default: one identifier per line.")
+@click.option("--result", "result_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Result CSV (default: FILE-erasure-result.csv next to FILE).")
+@click.option("--dry-run", is_flag=True, help="Only preview: write the result file with what would match.")
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=5_000, show_default=True,
+              help="Contacts per transaction (each keeps its own log entry).")
+@db_option
+def erase(file, actor, hint, reason, column, result_path, dry_run, batch_size, db):
+    """Erase every contact matching the identifiers of FILE (emails, phones, external ids, handles);
+    writes a result CSV (one line per identifier) and prints a JSON summary."""
+    from .deletion import check_hint, check_reason
+    from .erasure import execute, preview, read_identifiers
+    from .users import admin_actor
+
+    hint, reason = check_hint(hint), check_reason(reason)  # bad input: nothing read, nothing deleted
+    identifiers = read_identifiers(file.read_bytes(), column=column)
+    result_path = result_path or file.with_name(f"{file.stem}-erasure-result.csv")
+    with open_store(db) as store:
+        who = admin_actor(store, actor)
+        plan = preview(store, who, identifiers)
+        if dry_run:
+            _write(result_path, plan.csv())
+            _say_json({"dry_run": True, **plan.counts(), "result_file": str(result_path)})
+            return 0
+        result = execute(store, who, plan, hint=hint, reason=reason, batch_size=batch_size,
+                         progress=lambda line: click.echo(line, err=True))
+    _write(result_path, result.csv())
+    _say_json({**result.summary, "result_file": str(result_path)})
+    return 1 if result.summary["contacts_failed"] else 0
+
+
+@cli.group()
+def audit():
+    """The deletion log: verify the hash chain, export it, look an identifier up."""
+
+
+@audit.command("verify")
+@db_option
+def audit_verify(db):
+    """Recompute the hash chain: prints `OK <n> entries` (exit 0) or the first entry that does not match (exit 1)."""
+    from .deletion import verify_log
+
+    with open_store(db) as store:
+        result = verify_log(store, SYSTEM)
+    click.echo(result.line())
+    if result.ok:
+        click.echo(f"head {result.head}", err=True)  # record it elsewhere to detect a rewritten log later
+    return 0 if result.ok else 1
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _since(value: str | None):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(f"--since must be a date YYYY-MM-DD, not '{value}'") from None
+
+
+@audit.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), required=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.option("--since", default=None, metavar="DATE", help="Only entries deleted on or after DATE (UTC, YYYY-MM-DD).")
+@db_option
+def audit_export(fmt, out, since, db):
+    """Export the deletion log (entries failing the schema are included, flagged in `schema_problems`)."""
+    from .deletion_report import Filters, write_export
+
+    filters = Filters(since=_since(since))
+    if not out.parent.is_dir():
+        raise InvalidInput(f"cannot write {out}: folder {out.parent} does not exist")
+    with open_store(db) as store:
+        try:
+            n = write_export(store, SYSTEM, filters, fmt, out)
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
+    click.echo(f"exported {n} entries to {out}", err=True)
+
+
+@audit.command("lookup")
+@click.argument("identifier")
+@db_option
+def audit_lookup(identifier, db):
+    """Was a contact with this email, phone, handle (or platform:handle) or external id deleted?
+    Prints `deleted` with the log entry ids (exit 0) or `not found` (exit 1)."""
+    from .deletion_report import lookup
+
+    with open_store(db) as store:
+        found = lookup(store, SYSTEM, identifier)
+    if not found:
+        click.echo("not found")
+        return 1
+    click.echo("deleted " + " ".join(str(e["id"]) for e in found))
+    click.echo("matched by " + ", ".join(sorted({k for e in found for k in e["matched"]})), err=True)
+    return 0
+

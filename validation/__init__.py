@@ -16,7 +16,8 @@ ATTRIBUTE_TYPES: tuple[str, ...] = ("text", "number", "date", "boolean", "list",
 CONVERSATION_STATUSES: tuple[str, ...] = ("open", "closed")
 MESSAGE_DIRECTIONS: tuple[str, ...] = ("inbound", "outbound")
 #: Keys allowed in ``workspace_settings``; add a key here when a feature stores a new setting.
-SETTING_KEYS: tuple[str, ...] = ("plan", "default_region")
+SETTING_KEYS: tuple[str, ...] = ("plan", "default_region",
+                                 "deletion_hmac_secret", "deletion_keep_snapshot")  # deletion log
 
 _LAZY = {
     "checks": ("email_ok", "e164_ok", "iso639_1_ok", "url_ok", "slug_ok", "no_control_chars_ok",

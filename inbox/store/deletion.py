@@ -1,7 +1,389 @@
 """SQL for contact deletion and the append-only, hash-chained deletion log."""
 
-MIGRATIONS: list = []  # (version, name, fn(cur)); versions 6-9 are reserved for deletion
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+from typing import Callable, Iterator
+
+import duckdb
+import pandas as pd
+
+from ..errors import Conflict, TransactionAborted
+
+GENESIS = "0" * 64  # the prev_hash of entry 1
+LOG_COLS = ("id", "deleted_at", "deleted_by", "contact_id", "platform", "display_name", "identity_hint", "reason",
+            "conversations", "messages", "attachments", "bytes", "email_hmac", "phone_hmac", "handle_hmac",
+            "external_id_hmac", "snapshot", "prev_hash", "entry_hash")
+HMAC_COLS = ("email_hmac", "phone_hmac", "handle_hmac", "external_id_hmac")
+MANIFEST = ("conversations", "messages", "attachments", "bytes")
+# What a log entry needs of the contact (its name and identifiers); the snapshot option reads every column.
+ENTRY_FACTS = ("id", "platform", "handle", "display_name", "first_name", "last_name", "email", "phone",
+               "external_id")
+_OWN_TABLES = ("deletion_log", "deletion_log_head", "deletion_pending_files")
+_RETRIES = 40
+_LOCKS: dict[str, threading.Lock] = {}  # one per database file: deletions in this process take turns
+_LOCKS_GUARD = threading.Lock()
+
+
+def chain_lock(path) -> threading.Lock:
+    """The lock serialising deletions on one database file within this process (DuckDB lets one process
+    write a file). The database still refuses a fork on its own (unique id and prev_hash, head check)."""
+    key = str(path.resolve() if hasattr(path, "resolve") else path)
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, threading.Lock())
+
+
+def m006_deletion_log(cur) -> None:
+    from ..models import utcnow
+
+    # Append-only: no code path updates or deletes a row (tests/unit/test_deletion_log.py scans for it).
+    # id = previous id + 1 and a unique prev_hash: two deletions at once cannot fork the chain.
+    cur.execute("""
+        CREATE TABLE deletion_log (
+            id BIGINT PRIMARY KEY,
+            deleted_at TIMESTAMP NOT NULL,
+            deleted_by VARCHAR NOT NULL,
+            contact_id BIGINT NOT NULL,
+            platform VARCHAR NOT NULL,
+            display_name VARCHAR,
+            identity_hint VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL CHECK (reason IN ('gdpr_request', 'duplicate', 'test_data', 'other')),
+            conversations BIGINT NOT NULL CHECK (conversations >= 0),
+            messages BIGINT NOT NULL CHECK (messages >= 0),
+            attachments BIGINT NOT NULL CHECK (attachments >= 0),
+            bytes BIGINT NOT NULL CHECK (bytes >= 0),
+            email_hmac VARCHAR,
+            phone_hmac VARCHAR,
+            handle_hmac VARCHAR NOT NULL,
+            external_id_hmac VARCHAR,
+            snapshot VARCHAR,
+            prev_hash VARCHAR NOT NULL UNIQUE,
+            entry_hash VARCHAR NOT NULL)""")
+    # The chain's head (a pointer, not the log): read in the deleting transaction, so concurrent
+    # deletions conflict here and retry; `audit verify` also detects a log cut short at the end.
+    cur.execute("""
+        CREATE TABLE deletion_log_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            entries BIGINT NOT NULL,
+            last_hash VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL)""")
+    cur.execute("INSERT INTO deletion_log_head VALUES (1, 0, ?, ?)", [GENESIS, utcnow()])
+
+
+def m007_pending_files(cur) -> None:
+    # Attachment files of deleted contacts, recorded in the deleting transaction and removed after
+    # commit; rows left by a crash in between are finished by the next open (inbox.deletion).
+    cur.execute("""
+        CREATE TABLE deletion_pending_files (
+            storage_path VARCHAR PRIMARY KEY,
+            entry_id BIGINT NOT NULL,
+            recorded_at TIMESTAMP NOT NULL)""")
+
+
+def m008_values_by_contact(cur) -> None:
+    # The (contact_id, attribute_key) primary key does not serve `WHERE contact_id = ?`.
+    cur.execute("CREATE INDEX attribute_values_contact_idx ON attribute_values (contact_id)")
+
+
+MIGRATIONS: list = [  # versions 6-9 are reserved for deletion
+    (6, "deletion log and its head", m006_deletion_log),
+    (7, "attachment files pending removal", m007_pending_files),
+    (8, "attribute values by contact", m008_values_by_contact),
+]
+
+MakeEntries = Callable[[int, str, list[dict]], list[dict]]
+
+
+def _retryable(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "conflict" in text or "constraint violation" in text or "duplicate key" in text
+
+
+def _where(filters: dict) -> tuple[str, list]:
+    """WHERE clause of the report filters (fixed SQL; values are parameters)."""
+    clauses, params = [], []
+    if filters.get("since") is not None:
+        clauses.append("deleted_at >= ?")
+        params.append(filters["since"])
+    if filters.get("until") is not None:
+        clauses.append("deleted_at < ?")
+        params.append(filters["until"])
+    for column, key in (("deleted_by", "admins"), ("platform", "platforms"), ("reason", "reasons")):
+        if filters.get(key):
+            clauses.append(f"list_contains(?::VARCHAR[], {column})")
+            params.append([str(v) for v in filters[key]])
+    text = filters.get("text")
+    if text and not re.search(r"[\\%_]", text):  # ILIKE is twice as fast as contains(lower(…)) over 1M rows
+        clauses.append("(identity_hint ILIKE ? OR display_name ILIKE ?)")
+        params += [f"%{text}%"] * 2
+    elif text:  # a wildcard character: match it literally
+        clauses.append("(contains(lower(identity_hint), ?) OR contains(lower(coalesce(display_name, '')), ?))")
+        params += [text.lower()] * 2
+    if filters.get("after_id") is not None:
+        clauses.append("id > ?")
+        params.append(int(filters["after_id"]))
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 class DeletionSQL:
     """Deletion of a contact and everything it owns, plus the deletion log (append and read only)."""
+
+    # -- settings ---------------------------------------------------------------------------
+    def deletion_secret(self, new_secret: str | None = None) -> str | None:
+        """The stored HMAC secret (cached: it never changes once stored); with ``new_secret``, store it
+        first unless one exists — a concurrent first store wins and its value is returned."""
+        cached = getattr(self, "_deletion_secret", None)
+        if cached is not None:
+            return cached
+        if new_secret is not None and self.get_setting("deletion_hmac_secret") is None:
+            try:
+                with self.tx() as cur:
+                    cur.execute("INSERT INTO workspace_settings VALUES ('deletion_hmac_secret', ?, now()::TIMESTAMP,"
+                                " 'system') ON CONFLICT (key) DO NOTHING", [new_secret])
+            except (duckdb.Error, TransactionAborted):  # a concurrent first deletion stored its own: use it
+                pass
+        self._deletion_secret = self.get_setting("deletion_hmac_secret")
+        return self._deletion_secret
+
+    # -- what a deletion removes --------------------------------------------------------------
+    def contact_manifest(self, contact_id: int) -> dict | None:
+        """Counts of what deleting the contact removes, or ``None`` when it does not exist."""
+        row = self._one(
+            "SELECT (SELECT count(*) FROM contacts WHERE id = $1),"
+            " (SELECT count(*) FROM conversations WHERE contact_id = $1),"
+            " (SELECT count(*) FROM messages WHERE contact_id = $1),"
+            " (SELECT count(*) FROM attachments WHERE contact_id = $1),"
+            " (SELECT coalesce(sum(size_bytes), 0) FROM attachments WHERE contact_id = $1)", [int(contact_id)])
+        return None if not row[0] else dict(zip(MANIFEST, (int(v) for v in row[1:])))
+
+    def contact_tables(self) -> list[str]:
+        """Every table with a ``contact_id`` column (the deletion log's own tables excepted), cached."""
+        if getattr(self, "_contact_tables", None) is None:
+            rows = self._rows(
+                "SELECT c.table_name FROM information_schema.columns c JOIN information_schema.tables t"
+                " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
+                " WHERE c.column_name = 'contact_id' AND t.table_type = 'BASE TABLE' AND t.table_schema = 'main'"
+                " ORDER BY 1")
+            self._contact_tables = [r[0] for r in rows if r[0] not in _OWN_TABLES]
+        return self._contact_tables
+
+    # -- deleting -----------------------------------------------------------------------------
+    def erase_contacts(self, contact_ids: list[int], *, snapshot: bool,
+                       make_entries: MakeEntries) -> tuple[list[dict], list[str], list[int]]:
+        """Delete contacts in ONE transaction that appends one log entry per contact, records their
+        attachment files as pending removal, and deletes their rows from every contact table.
+
+        ``make_entries(last_id, last_hash, facts)`` builds the entries (dicts of LOG_COLS) from each
+        contact's ``facts`` (contact row, manifest counts, custom ``values`` when ``snapshot``); it may
+        run again when a concurrent deletion took the chain head first (the transaction is retried).
+        Returns (entries, storage paths of the files to remove, ids that no longer exist).
+        """
+        ids = list(dict.fromkeys(int(i) for i in contact_ids))
+        for attempt in range(_RETRIES):
+            try:
+                with chain_lock(self.path):
+                    return self._erase_once(ids, snapshot, make_entries)
+            except (duckdb.TransactionException, duckdb.ConstraintException, TransactionAborted) as exc:
+                if not _retryable(exc):
+                    raise
+                if attempt == _RETRIES - 1:
+                    raise Conflict("other deletions kept changing the deletion log; nothing was deleted —"
+                                   " try again") from exc
+                time.sleep(random.uniform(0.001, 0.004) * (1 + attempt))
+        raise AssertionError("unreachable")
+
+    def _erase_once(self, ids, snapshot, make_entries):
+        from .contacts import CONTACT_COLS  # (contacts → migrations → this module at import time)
+
+        columns = CONTACT_COLS if snapshot else ENTRY_FACTS
+        with self.tx() as cur:
+            read = self._facts_of_one if len(ids) == 1 else self._facts_of_many
+            facts, paths, tables, head = read(cur, ids, columns)
+            missing = [i for i in ids if i not in facts]
+            if not facts:
+                return [], [], missing
+            match, arg = ("= ?", [ids[0]]) if len(ids) == 1 else ("IN (SELECT id FROM erase_ids)", [])
+            if snapshot:
+                for r in cur.execute("SELECT contact_id, attribute_key, value_text, value_number, value_date,"
+                                     f" value_bool FROM attribute_values WHERE contact_id {match}", arg).fetchall():
+                    facts[r[0]]["values"][r[1]] = r[2:]
+            entries = make_entries(int(head[0]), head[1], [facts[i] for i in sorted(facts)])
+            self._append_entries(cur, entries)
+            self._record_pending(cur, entries, paths)
+            self._delete_contact_rows(cur, match, arg, tables)
+        return entries, paths, missing
+
+    def _facts_of_one(self, cur, ids, columns):
+        """Two statements: the contact with its files and the chain head; then how many rows each contact
+        table holds for it (only those get a DELETE). Few subqueries per statement: DuckDB plans many
+        scalar subqueries as a join whose planning time explodes."""
+        rows = cur.execute(
+            f"SELECT {', '.join(columns)}, (SELECT {{'n': count(*), 'bytes': coalesce(sum(size_bytes), 0),"
+            " 'paths': list(storage_path ORDER BY id)} FROM attachments WHERE contact_id = $1),"
+            " (SELECT {'entries': entries, 'hash': last_hash} FROM deletion_log_head WHERE id = 1)"
+            " FROM contacts WHERE id = $1", [ids[0]]).fetchall()
+        if not rows:
+            return {}, [], [], None
+        row, n = rows[0], len(columns)
+        files, head = row[n], row[n + 1]
+        per_table = dict(cur.execute(" UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t} WHERE contact_id = $1"
+                                                        for t in self.contact_tables()), [ids[0]]).fetchall())
+        fact = dict(zip(columns, row[:n]), values={}, bytes=int(files["bytes"]),
+                    **{k: int(per_table.get(k, 0)) for k in ("conversations", "messages", "attachments")})
+        tables = [t for t in self.contact_tables() if per_table.get(t)]
+        return {fact["id"]: fact}, list(files["paths"] or []), tables, (int(head["entries"]), head["hash"])
+
+    def _facts_of_many(self, cur, ids, columns):
+        cur.register("erase_ids", pd.DataFrame({"id": pd.array(ids, dtype="int64")}))
+        match = "IN (SELECT id FROM erase_ids)"
+        rows = cur.execute(f"SELECT {', '.join(columns)} FROM contacts WHERE id {match}").fetchall()
+        facts = {r[0]: dict(zip(columns, r), values={}, **{k: 0 for k in MANIFEST}) for r in rows}
+        if not facts:
+            return {}, [], [], None
+        for table, counts in (("conversations", "count(*)"), ("messages", "count(*)"),
+                              ("attachments", "count(*), coalesce(sum(size_bytes), 0)")):
+            for r in cur.execute(f"SELECT contact_id, {counts} FROM {table} WHERE contact_id {match}"
+                                 " GROUP BY contact_id").fetchall():
+                facts[r[0]][table] = int(r[1])
+                if table == "attachments":
+                    facts[r[0]]["bytes"] = int(r[2])
+        paths = [r[0] for r in cur.execute(f"SELECT storage_path FROM attachments WHERE contact_id {match}"
+                                           " ORDER BY id").fetchall()]
+        head = cur.execute("SELECT entries, last_hash FROM deletion_log_head WHERE id = 1").fetchall()[0]
+        return facts, paths, self.contact_tables(), head
+
+    def _append_entries(self, cur, entries: list[dict]) -> None:
+        last = entries[-1]
+        if len(entries) == 1:
+            cur.execute(f"INSERT INTO deletion_log ({', '.join(LOG_COLS)}) VALUES ({', '.join('?' for _ in LOG_COLS)})",
+                        [last[c] for c in LOG_COLS])
+        else:
+            frame = pd.DataFrame({c: [e[c] for e in entries] for c in LOG_COLS})
+            cur.register("erase_entries", frame)
+            cur.execute(f"INSERT INTO deletion_log ({', '.join(LOG_COLS)}) SELECT {', '.join(LOG_COLS)}"
+                        " FROM erase_entries")
+        n = cur.execute("UPDATE deletion_log_head SET entries = ?, last_hash = ?, updated_at = ?"
+                        " WHERE id = 1 AND entries = ? RETURNING id",
+                        [last["id"], last["entry_hash"], last["deleted_at"], entries[0]["id"] - 1]).fetchall()
+        if not n:
+            raise duckdb.TransactionException("Conflict: the deletion log head moved")
+
+    def _record_pending(self, cur, entries: list[dict], paths: list[str]) -> None:
+        if not paths:
+            return
+        at = entries[0]["deleted_at"]
+        if len(entries) == 1:
+            cur.execute("INSERT INTO deletion_pending_files SELECT storage_path, ?, ? FROM attachments"
+                        " WHERE contact_id = ?", [entries[0]["id"], at, entries[0]["contact_id"]])
+        else:
+            cur.execute("INSERT INTO deletion_pending_files SELECT a.storage_path, e.id, ? FROM attachments a"
+                        " JOIN erase_entries e ON e.contact_id = a.contact_id", [at])
+
+    def _delete_contact_rows(self, cur, match: str, arg: list, tables: list[str]) -> None:
+        """Delete the contacts' rows from ``tables`` (those of ``contact_tables()`` holding some), then the contacts."""
+        for table in tables:
+            cur.execute(f"DELETE FROM {table} WHERE contact_id {match}", arg)
+        cur.execute(f"DELETE FROM contacts WHERE id {match}", arg)
+
+    # -- files pending removal ---------------------------------------------------------------
+    def pending_files(self) -> list[str]:
+        return [r[0] for r in self._rows("SELECT storage_path FROM deletion_pending_files ORDER BY storage_path")]
+
+    def clear_pending_files(self, paths: list[str]) -> None:
+        """Forget files that are gone from disk (they are no data, only a to-do list)."""
+        if paths:
+            with self.tx() as cur:
+                cur.execute("DELETE FROM deletion_pending_files WHERE list_contains(?::VARCHAR[], storage_path)",
+                            [list(paths)])
+
+    def referenced_attachment_paths(self, paths: list[str]) -> set[str]:
+        """Which of ``paths`` an attachment row still references."""
+        if not paths:
+            return set()
+        return {r[0] for r in self._rows("SELECT storage_path FROM attachments"
+                                         " WHERE list_contains(?::VARCHAR[], storage_path)", [list(paths)])}
+
+    # -- reading the log ----------------------------------------------------------------------
+    def deletion_log_head(self) -> tuple[int, str]:
+        row = self._one("SELECT entries, last_hash FROM deletion_log_head WHERE id = 1")
+        return (int(row[0]), row[1]) if row else (0, GENESIS)
+
+    def iter_deletion_log(self, chunk: int = 50_000) -> Iterator[list[tuple]]:
+        """Every entry (LOG_COLS tuples) in id order, ``chunk`` rows at a time."""
+        after = 0
+        while True:
+            rows = self._rows(f"SELECT {', '.join(LOG_COLS)} FROM deletion_log WHERE id > ? ORDER BY id LIMIT ?",
+                              [after, int(chunk)])
+            if not rows:
+                return
+            yield rows
+            after = rows[-1][0]
+
+    def deletion_log_frame(self, filters: dict, *, limit: int, newest_first: bool = False) -> pd.DataFrame:
+        """Entries matching ``filters`` (see ``_where``) as a frame of LOG_COLS, at most ``limit``."""
+        where, params = _where(filters)
+        order = "id DESC" if newest_first else "id"
+        # Pick the ids first, then read the wide rows of those only (5x faster than a top-N over every column).
+        return self._df(f"SELECT {', '.join(LOG_COLS)} FROM deletion_log WHERE id IN (SELECT id FROM deletion_log"
+                        f"{where} ORDER BY {order} LIMIT ?) ORDER BY {order}", params + [int(limit)])
+
+    def deletion_log_aggregates(self, filters: dict) -> pd.DataFrame:
+        """One scan: totals (dim ``all``) and counts per week, admin, platform and reason of the matches."""
+        where, params = _where(filters)
+        return self._df(
+            "SELECT CASE GROUPING(week, deleted_by, platform, reason) WHEN 15 THEN 'all' WHEN 7 THEN 'week'"
+            " WHEN 11 THEN 'admin' WHEN 13 THEN 'platform' ELSE 'reason' END AS dim,"
+            " coalesce(strftime(week, '%Y-%m-%d'), deleted_by, platform, reason) AS key, count(*) AS entries,"
+            " sum(conversations) AS conversations, sum(messages) AS messages, sum(attachments) AS attachments,"
+            " sum(bytes) AS bytes, min(deleted_at) AS first_at, max(deleted_at) AS last_at"
+            " FROM (SELECT date_trunc('week', deleted_at) AS week, * FROM deletion_log"
+            f"{where}) GROUP BY GROUPING SETS ((week), (deleted_by), (platform), (reason), ())", params)
+
+    def deletion_log_admins(self) -> list[str]:
+        return [r[0] for r in self._rows("SELECT DISTINCT deleted_by FROM deletion_log ORDER BY 1")]
+
+    def deletion_lookup(self, hashes: dict[str, list[str]]) -> list[dict]:
+        """Entries whose ``<kind>_hmac`` is one of ``hashes[kind]`` (kinds: email, phone, handle, external_id)."""
+        lists = [list(hashes.get(c[:-5], [])) for c in HMAC_COLS]
+        if not any(lists):
+            return []
+        hits = [f"list_contains(${i + 1}::VARCHAR[], {c})" for i, c in enumerate(HMAC_COLS)]
+        rows = self._rows(f"SELECT id, deleted_at, deleted_by, platform, reason, {', '.join(hits)} FROM deletion_log"
+                          f" WHERE {' OR '.join(hits)} ORDER BY id", lists)
+        out = []
+        for r in rows:
+            matched = [c[:-5] for c, hit in zip(HMAC_COLS, r[5:]) if hit]
+            out.append(dict(zip(("id", "deleted_at", "deleted_by", "platform", "reason"), r[:5]), matched=matched))
+        return out
+
+    # -- bulk erasure -------------------------------------------------------------------------
+    def match_identifiers(self, frame: pd.DataFrame) -> list[tuple[int, int, str]]:
+        """``(line, contact_id, matched_by)`` for the identifiers in ``frame`` (columns line, email, phone,
+        external_id, platform, handle; missing values never match): equality on indexed columns."""
+        if frame.empty:
+            return []
+        with self.cursor() as cur:
+            cur.register("erase_identifiers", frame)
+            try:
+                return [(int(a), int(b), c) for a, b, c in cur.execute("""
+                    SELECT i.line, c.id, 'email' FROM erase_identifiers i JOIN contacts c ON c.email = i.email
+                    UNION ALL SELECT i.line, c.id, 'phone' FROM erase_identifiers i JOIN contacts c ON c.phone = i.phone
+                    UNION ALL SELECT i.line, c.id, 'external_id' FROM erase_identifiers i
+                        JOIN contacts c ON c.external_id = i.external_id
+                    UNION ALL SELECT i.line, c.id, 'handle' FROM erase_identifiers i JOIN contacts c
+                        ON c.handle = i.handle AND (i.platform IS NULL OR c.platform = i.platform)
+                    ORDER BY 1, 2""").fetchall()]
+            finally:
+                cur.unregister("erase_identifiers")
+
+    def contact_labels(self, contact_ids: list[int]) -> dict[int, tuple]:
+        """``{id: (platform, name or None)}`` for a preview (name: first + last, else display name)."""
+        if not contact_ids:
+            return {}
+        rows = self._rows("SELECT id, platform, coalesce(nullif(concat_ws(' ', first_name, last_name), ''),"
+                          " display_name) FROM contacts WHERE list_contains(?::BIGINT[], id)",
+                          [[int(i) for i in contact_ids]])
+        return {r[0]: (r[1], r[2]) for r in rows}

@@ -26,6 +26,9 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "import_batch_contacts": ("batch_id", "contact_id"),
     "import_batch_values": ("batch_id", "contact_id", "attribute_key"),
     "import_mappings": ("name",),
+    "deletion_log": ("id",),
+    "deletion_log_head": ("id",),
+    "deletion_pending_files": ("storage_path",),
 }
 
 EXAMPLES = 5

@@ -133,7 +133,17 @@ def test_vocabulary_constants():
 # -- table schemas ------------------------------------------------------------------------
 T = datetime(2024, 1, 1, 12, 0)
 T2 = datetime(2024, 2, 1, 12, 0)
+H, H2, G = "a" * 64, "b" * 64, "0" * 64
 GOOD = {
+    "deletion_log": {"id": [1, 2], "deleted_at": [T, T2], "deleted_by": ["ada@example.com", "system (cli)"],
+                     "contact_id": [7, 9], "platform": ["whatsapp", "email"], "display_name": ["Zoé Quill", None],
+                     "identity_hint": ["customer #1234, erasure request of 2026-11-02", "duplicate of #8"],
+                     "reason": ["gdpr_request", "duplicate"], "conversations": [1, 0], "messages": [3, 0],
+                     "attachments": [2, 0], "bytes": [2048, 0], "email_hmac": [H, None], "phone_hmac": [H2, None],
+                     "handle_hmac": [H, H2], "external_id_hmac": [None, None],
+                     "snapshot": [None, '{"contact": {}, "values": {}}'], "prev_hash": [G, H], "entry_hash": [H, H2]},
+    "deletion_log_head": {"id": [1], "entries": [2], "last_hash": [H2], "updated_at": [T2]},
+    "deletion_pending_files": {"storage_path": ["7/0a1b2c3d4e5f-passport.pdf"], "entry_id": [1], "recorded_at": [T]},
     "import_batches": {"id": [1, 2], "created_at": [T, T2], "created_by": ["ada@example.com", "system (cli)"],
                        "file_name": ["a.csv", "b.csv"], "encoding": ["utf-8", "windows-1252"], "delimiter": [",", ";"],
                        "on_conflict": ["update", "fill-empty"], "match_order": ["external_id,email,phone"] * 2,

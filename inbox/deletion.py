@@ -1,0 +1,291 @@
+"""Deleting contacts (right to be forgotten) with an append-only, hash-chained deletion log."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from validation.checks import no_control_chars_ok
+from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, MAX_HINT
+
+from . import files
+from .auth import require_admin
+from .errors import InvalidInput, NotFound
+from .models import Actor, utcnow
+from .store.deletion import GENESIS  # the prev_hash of entry 1
+
+SECRET_KEY, SNAPSHOT_KEY = "deletion_hmac_secret", "deletion_keep_snapshot"
+ORPHAN_GRACE_SECONDS = 600  # a file younger than this may belong to a message being received right now
+_HASHED = tuple(c for c in LOG_COLUMNS if c not in ("prev_hash", "entry_hash"))
+
+
+# -- input ---------------------------------------------------------------------------------
+def check_hint(hint) -> str:
+    """The identity hint, trimmed; ``InvalidInput`` unless 1–500 printable characters."""
+    text = str(hint if hint is not None else "").strip()
+    if not text:
+        raise InvalidInput("the identity hint is required (e.g. \"customer #1234, erasure request of 2026-11-02\")")
+    if len(text) > MAX_HINT:
+        raise InvalidInput(f"the identity hint has {len(text)} characters; at most {MAX_HINT}")
+    if not no_control_chars_ok(text):
+        raise InvalidInput("the identity hint must be one line without control characters (tabs, line breaks…)")
+    return text
+
+
+def check_reason(reason) -> str:
+    """A reason code (``gdpr_request``…) or its label (``GDPR request``); ``InvalidInput`` otherwise."""
+    value = str(reason or "").strip()
+    code = value.lower().replace("-", "_")
+    if code not in DELETION_REASONS:
+        code = {label.lower(): c for c, label in DELETION_REASONS.items()}.get(value.lower())
+    if code is None:
+        raise InvalidInput(f"the reason must be one of {', '.join(DELETION_REASONS)}, not '{value}'")
+    return code
+
+
+# -- settings ------------------------------------------------------------------------------
+def keeps_snapshot(store) -> bool:
+    """Whether log entries also keep a JSON snapshot of every attribute value (off by default)."""
+    return store.get_setting(SNAPSHOT_KEY) == "on"
+
+
+def set_keep_snapshot(store, actor: Actor, on: bool) -> bool:
+    """Turn the attribute snapshot of future log entries on or off. Admins only."""
+    require_admin(actor, "change what the deletion log keeps")
+    store.put_setting(SNAPSHOT_KEY, "on" if on else "off", actor.email, utcnow())
+    return bool(on)
+
+
+def hmac_key(store, create: bool) -> bytes | None:
+    """The workspace's HMAC key (generated with ``secrets`` on first need, stored, never shown)."""
+    stored = store.deletion_secret()
+    if stored is None and create:
+        stored = store.deletion_secret(secrets.token_hex(32))
+    return bytes.fromhex(stored) if stored else None
+
+
+# -- keyed hashes of identifiers -------------------------------------------------------------
+def keyed_hash(secret: bytes, kind: str, value: str) -> str:
+    """HMAC-SHA256 of ``kind:value`` (kinds: email, phone, handle, external_id) as hex."""
+    return hmac.new(secret, f"{kind}:{value}".encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def identifier_hashes(secret: bytes, contact: dict) -> dict[str, str | None]:
+    """The four ``*_hmac`` columns of a contact: email lower-cased, phone (E.164 as stored),
+    ``platform:handle``, external id; ``None`` for an empty identifier."""
+    def h(kind, value):
+        value = (value or "").strip()
+        return keyed_hash(secret, kind, value) if value else None
+
+    return {"email_hmac": h("email", (contact.get("email") or "").lower()),
+            "phone_hmac": h("phone", contact.get("phone")),
+            "handle_hmac": h("handle", f"{contact['platform']}:{contact['handle']}"),
+            "external_id_hmac": h("external_id", contact.get("external_id"))}
+
+
+# -- the chain -----------------------------------------------------------------------------
+def _plain(value):
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def canonical_json(entry: dict) -> str:
+    """The entry's content (every column but prev_hash and entry_hash) as canonical JSON."""
+    return json.dumps({k: _plain(entry[k]) for k in _HASHED}, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
+
+
+def entry_hash(entry: dict) -> str:
+    """sha256 over the canonical JSON of the entry's content followed by the previous entry's hash."""
+    return hashlib.sha256((canonical_json(entry) + entry["prev_hash"]).encode("utf-8")).hexdigest()
+
+
+def _snapshot(contact: dict) -> str:
+    values = {k: contact[k] for k in contact if k not in ("values", "conversations", "messages", "attachments",
+                                                          "bytes")}
+    custom = {key: next((v for v in slots if v is not None), None) for key, slots in contact["values"].items()}
+    return json.dumps({"contact": values, "values": custom}, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _display_name(contact: dict) -> str | None:
+    """The name people knew the contact by; never an identifier (no handle, email or phone)."""
+    full = " ".join(p for p in (contact.get("first_name"), contact.get("last_name")) if p and p.strip())
+    name = (full or contact.get("display_name") or "").strip()
+    return name or None
+
+
+def _entry_maker(secret: bytes, actor: Actor, hint: str, reason: str, keep_snapshot: bool):
+    def make(last_id: int, last_hash: str, contacts: list[dict]) -> list[dict]:
+        at, out, prev = utcnow(), [], last_hash
+        for n, contact in enumerate(contacts, start=last_id + 1):
+            entry = {"id": n, "deleted_at": at, "deleted_by": actor.email, "contact_id": int(contact["id"]),
+                     "platform": contact["platform"], "display_name": _display_name(contact),
+                     "identity_hint": hint, "reason": reason,
+                     **{k: int(contact[k]) for k in ("conversations", "messages", "attachments", "bytes")},
+                     **identifier_hashes(secret, contact),
+                     "snapshot": _snapshot(contact) if keep_snapshot else None, "prev_hash": prev}
+            entry["entry_hash"] = prev = entry_hash(entry)
+            out.append(entry)
+        return out
+
+    return make
+
+
+# -- use cases -----------------------------------------------------------------------------
+def manifest(store, actor: Actor, contact_id: int) -> dict:
+    """What deleting the contact removes: conversations, messages, attachments, bytes. Admins only."""
+    require_admin(actor, "delete contacts")
+    found = store.contact_manifest(int(contact_id))
+    if found is None:
+        raise NotFound(f"no contact with id {contact_id}")
+    return found
+
+
+def public_entry(entry: dict) -> dict:
+    """An entry as JSON-ready values (timestamps ISO 8601, UTC)."""
+    return {k: _plain(entry[k]) for k in LOG_COLUMNS}
+
+
+def delete_contacts(store, actor: Actor, contact_ids: list[int], *, hint: str, reason: str
+                    ) -> tuple[list[dict], list[int]]:
+    """Delete contacts in one transaction, one log entry each; then remove their attachment files.
+
+    Returns (entries, ids that did not exist). Admins only. Raises ``InvalidInput`` for a bad hint or
+    reason, ``Conflict`` when concurrent deletions kept winning (nothing deleted then).
+    """
+    require_admin(actor, "delete contacts")
+    hint, reason = check_hint(hint), check_reason(reason)
+    if not contact_ids:
+        return [], []
+    snapshot = keeps_snapshot(store)
+    make = _entry_maker(hmac_key(store, create=True), actor, hint, reason, snapshot)
+    entries, paths, missing = store.erase_contacts(list(contact_ids), snapshot=snapshot, make_entries=make)
+    finish_file_removal(store, paths)
+    return entries, missing
+
+
+def delete_contact(store, actor: Actor, contact_id: int, *, hint: str, reason: str) -> dict:
+    """Delete one contact and everything it owns; returns its log entry. Admins only.
+
+    Raises ``NotFound``, ``InvalidInput`` (hint, reason), ``PermissionDenied``, ``Conflict``.
+    """
+    entries, missing = delete_contacts(store, actor, [int(contact_id)], hint=hint, reason=reason)
+    if missing or not entries:
+        raise NotFound(f"no contact with id {contact_id} (it may have been deleted already)")
+    return entries[0]
+
+
+# -- attachment files ------------------------------------------------------------------------
+def _inside(root: Path, storage_path: str) -> Path | None:
+    target = (root / storage_path).resolve()
+    return target if root.resolve() in target.parents else None
+
+
+def _unlink(paths: list[Path]) -> list[Path]:
+    """Remove files (and their emptied folders); returns those that could not be removed."""
+    failed = []
+    for path in paths:
+        try:
+            files.remove([path])
+        except OSError:
+            failed.append(path)
+    return failed
+
+
+def finish_file_removal(store, paths: list[str]) -> int:
+    """Remove the files of deleted attachments (recorded as pending in the deleting transaction),
+    then forget them. Safe to repeat: a missing file is fine; a file that cannot be removed stays
+    pending for the next open. Returns how many files were handled."""
+    if not paths:
+        return 0
+    root = Path(store.attachments_dir)
+    still_used = store.referenced_attachment_paths(list(paths))  # never remove a file a row points to
+    targets = {s: _inside(root, s) for s in paths if s not in still_used}
+    failed = set(_unlink([t for t in targets.values() if t is not None]))
+    done = [s for s in paths if targets.get(s) not in failed]
+    store.clear_pending_files(done)
+    return len(done)
+
+
+def remove_orphan_files(store, grace_seconds: float = ORPHAN_GRACE_SECONDS) -> dict[str, int]:
+    """At open: finish file removals a crash interrupted, then remove attachment files (``<contact id>/<name>``
+    under the attachments folder — nothing else is touched) that no attachment row references and that are
+    older than ``grace_seconds`` (a younger one may belong to a message being received)."""
+    pending = finish_file_removal(store, store.pending_files())
+    root = Path(store.attachments_dir)
+    if not root.is_dir():
+        return {"pending": pending, "orphans": 0}
+    known = set(store.attachment_storage_paths())
+    cutoff, orphans = time.time() - grace_seconds, []
+    for folder in root.iterdir():
+        if not (folder.name.isdigit() and folder.is_dir()):
+            continue
+        for path in folder.iterdir():
+            try:
+                stale = path.is_file() and path.stat().st_mtime < cutoff
+            except OSError:
+                continue
+            if stale and f"{folder.name}/{path.name}" not in known:
+                orphans.append(path)
+    failed = _unlink(orphans)
+    return {"pending": pending, "orphans": len(orphans) - len(failed)}
+
+
+# -- verification ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Verification:
+    """``ok``, how many entries were checked, the head hash, and the first entry that does not match."""
+
+    ok: bool
+    entries: int
+    head: str
+    bad_entry: int | None = None
+    problem: str = ""
+
+    def line(self) -> str:
+        if self.ok:
+            return f"OK {self.entries} entries"
+        return f"entry {self.bad_entry} does not match: {self.problem}"
+
+
+def verify_log(store, actor: Actor, progress=None) -> Verification:
+    """Recompute every entry's hash in id order and compare with the stored hashes and chain head.
+    Admins only (the CLI operator counts as admin)."""
+    require_admin(actor, "verify the deletion log")
+    expected_id, prev, n = 1, GENESIS, 0
+    for chunk in store.iter_deletion_log():
+        for row in chunk:
+            entry = dict(zip(LOG_COLUMNS, row))
+            if entry["id"] != expected_id:
+                return Verification(False, n, prev, expected_id, f"entry {expected_id} is missing"
+                                    f" (the next entry is {entry['id']})")
+            if entry["prev_hash"] != prev:
+                return Verification(False, n, prev, entry["id"], "its prev_hash is not the previous entry's hash")
+            if entry_hash(entry) != entry["entry_hash"]:
+                return Verification(False, n, prev, entry["id"], "its content differs from what was hashed")
+            prev, expected_id, n = entry["entry_hash"], expected_id + 1, n + 1
+        if progress:
+            progress(f"{n:,} entries verified")
+    head_entries, head_hash = store.deletion_log_head()
+    if head_entries > n:
+        return Verification(False, n, prev, n + 1, f"entry {n + 1} is missing (the log head records"
+                            f" {head_entries} entries): entries were removed from the end")
+    if head_entries < n:
+        return Verification(False, n, prev, head_entries + 1, f"it was added outside the app (the log head"
+                            f" records {head_entries} entries)")
+    if head_hash != prev:
+        return Verification(False, n, prev, n, "the log head records another hash for the last entry")
+    return Verification(True, n, prev)

@@ -1,0 +1,247 @@
+"""The Deleted contacts report: filters, figures, charts, the "was this identifier deleted?" lookup, exports."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from validation import PLATFORMS
+from validation.checks import email_ok
+from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, entry_problems
+
+from .auth import require_admin
+from .deletion import hmac_key, keyed_hash
+from .errors import InvalidInput
+from .models import Actor
+
+MAX_SHOWN = 1_000
+EXPORT_CHUNK = 100_000
+PROBLEMS = "schema_problems"  # the column that flags an entry failing the deletion-log schema
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PHONE_CHARS = re.compile(r"[\s\-.()/]")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Report filters; dates are UTC days, both ends included. Empty lists mean "any"."""
+
+    since: date | None = None
+    until: date | None = None
+    admins: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    text: str = ""
+
+    def sql(self) -> dict:
+        """The store's filter dict (validated: unknown platforms or reasons are refused)."""
+        if self.since and self.until and self.since > self.until:
+            raise InvalidInput(f"the start date {self.since} is after the end date {self.until}")
+        bad = [p for p in self.platforms if p not in PLATFORMS] + [r for r in self.reasons if r not in DELETION_REASONS]
+        if bad:
+            raise InvalidInput(f"unknown platform or reason: {', '.join(map(str, bad))}")
+        return {"since": datetime.combine(self.since, time()) if self.since else None,
+                "until": datetime.combine(self.until + timedelta(days=1), time()) if self.until else None,
+                "admins": list(self.admins), "platforms": list(self.platforms), "reasons": list(self.reasons),
+                "text": (self.text or "").strip().lower()}
+
+
+@dataclass
+class Report:
+    """What the page shows: the newest matching entries (flagged), totals, and chart series."""
+
+    rows: pd.DataFrame
+    total: int
+    summary: dict
+    by_week: pd.DataFrame
+    by_admin: pd.DataFrame
+    by_platform: pd.DataFrame
+    by_reason: pd.DataFrame
+    flagged: list[int] = field(default_factory=list)
+
+
+def _series(agg: pd.DataFrame, dim: str, label: str) -> pd.DataFrame:
+    part = agg[agg["dim"] == dim]
+    out = pd.DataFrame({label: part["key"].astype(str).to_numpy(),
+                        "Deletions": part["entries"].astype("int64").to_numpy()})
+    return out.sort_values(label if dim == "week" else ["Deletions", label], ascending=dim == "week",
+                           ignore_index=True)
+
+
+def flag(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (log columns) with a ``schema_problems`` column: "" when the entry passes the schema."""
+    return frame.assign(**{PROBLEMS: entry_problems(frame)})
+
+
+def report(store, actor: Actor, filters: Filters, *, limit: int = MAX_SHOWN) -> Report:
+    """Figures and charts over every matching entry, and the newest ``limit`` of them, each validated
+    against the deletion-log schema (failures are flagged, never dropped). Admins only."""
+    require_admin(actor, "read the deletion log")
+    where = filters.sql()
+    agg = store.deletion_log_aggregates(where)
+    totals = agg[agg["dim"] == "all"]
+    total = int(totals["entries"].iloc[0]) if len(totals) else 0
+    summary = {"deletions": total}
+    for column in ("conversations", "messages", "attachments", "bytes"):
+        summary[column] = int(totals[column].fillna(0).iloc[0]) if total else 0
+    summary["admins"] = int((agg["dim"] == "admin").sum())
+    summary["first_at"] = totals["first_at"].iloc[0] if total else None
+    summary["last_at"] = totals["last_at"].iloc[0] if total else None
+    rows = flag(store.deletion_log_frame(where, limit=limit, newest_first=True)) if total else \
+        flag(pd.DataFrame({c: [] for c in LOG_COLUMNS}))
+    flagged = [int(i) for i in rows.loc[rows[PROBLEMS] != "", "id"]]
+    return Report(rows, total, summary, _series(agg, "week", "Week"), _series(agg, "admin", "Admin"),
+                  _series(agg, "platform", "Platform"), _series(agg, "reason", "Reason"), flagged)
+
+
+def admins_in_log(store, actor: Actor) -> list[str]:
+    require_admin(actor, "read the deletion log")
+    return store.deletion_log_admins()
+
+
+# -- "was this identifier deleted?" -----------------------------------------------------------
+def e164(raw: str, region: str | None) -> str | None:
+    """``raw`` as an E.164 phone number when it reads as a valid one (national numbers in ``region``)."""
+    import phonenumbers
+
+    text = (raw or "").strip()
+    if not text or not re.fullmatch(r"\+?[0-9\s\-.()/]{6,30}", text):
+        return None
+    try:
+        number = phonenumbers.parse(text, (region or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) \
+        if phonenumbers.is_valid_number(number) else None
+
+
+def candidates(identifier: str, region: str | None) -> dict[str, set[str]]:
+    """Every normalised form the identifier may have been hashed under, by kind: an email
+    lower-cased, a phone in E.164, ``platform:handle`` (the platform given as a prefix, else each),
+    the external id as typed."""
+    raw = (identifier or "").strip()
+    out: dict[str, set[str]] = {"email": set(), "phone": set(), "handle": set(), "external_id": set()}
+    if not raw:
+        return out
+    out["external_id"].add(raw)
+    email = raw.lower() if email_ok(raw) and "@" in raw else None
+    phone = e164(raw, region)
+    if email:
+        out["email"].add(email)
+    if phone:
+        out["phone"].add(phone)
+    prefix, _, rest = raw.partition(":")
+    if rest and prefix.lower() in PLATFORMS:
+        handles = {(prefix.lower(), rest.strip())}
+    else:
+        handles = {(p, h) for p in PLATFORMS for h in {raw, email, phone} if h}
+    out["handle"] = {f"{p}:{h}" for p, h in handles}
+    return out
+
+
+def lookup(store, actor: Actor, identifier: str) -> list[dict]:
+    """Log entries of contacts that had this email, phone, handle or external id (the identifier is
+    hashed with the workspace key exactly as at deletion; nothing is stored). Admins only."""
+    require_admin(actor, "look up deleted identifiers")
+    raw = (identifier or "").strip()
+    if not raw:
+        raise InvalidInput("enter an email, phone number, handle or external id to look up")
+    if len(raw) > 500:
+        raise InvalidInput("an identifier has at most 500 characters")
+    secret = hmac_key(store, create=False)
+    if secret is None:  # no contact was ever deleted in this workspace
+        return []
+    from .workspace import default_region
+
+    forms = candidates(raw, default_region(store))
+    return store.deletion_lookup({kind: [keyed_hash(secret, kind, v) for v in values]
+                                  for kind, values in forms.items()})
+
+
+# -- exports --------------------------------------------------------------------------------
+def neutralise(value):
+    """A CSV cell that a spreadsheet would run as a formula (starting with = + - @ tab or CR) gets a
+    leading single quote; other values are returned unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _for_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["deleted_at"] = pd.to_datetime(out["deleted_at"]).dt.strftime("%Y-%m-%d %H:%M:%S")
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].astype(object).map(neutralise, na_action="ignore")
+    return out
+
+
+def export_chunks(store, actor: Actor, filters: Filters, chunk: int = EXPORT_CHUNK):
+    """Matching entries in id order, flagged (``schema_problems``), ``chunk`` rows at a time."""
+    require_admin(actor, "export the deletion log")
+    where = filters.sql()
+    after = 0
+    while True:
+        frame = store.deletion_log_frame({**where, "after_id": after}, limit=chunk)
+        if frame.empty:
+            return
+        yield flag(frame)
+        after = int(frame["id"].iloc[-1])
+
+
+def _arrow_schema():
+    import pyarrow as pa
+
+    text = {"deleted_by", "platform", "display_name", "identity_hint", "reason", "email_hmac", "phone_hmac",
+            "handle_hmac", "external_id_hmac", "snapshot", "prev_hash", "entry_hash", PROBLEMS}
+    return pa.schema([(c, pa.string() if c in text else pa.timestamp("us") if c == "deleted_at" else pa.int64())
+                      for c in (*LOG_COLUMNS, PROBLEMS)])
+
+
+def write_export(store, actor: Actor, filters: Filters, fmt: str, out) -> int:
+    """Write the matching entries as ``csv`` (formula-neutralised, UTF-8) or ``parquet`` to ``out`` (a path
+    or a binary file object). Entries failing the schema are included and flagged. Returns the count."""
+    if fmt not in ("csv", "parquet"):
+        raise InvalidInput(f"the export format must be csv or parquet, not '{fmt}'")
+    chunks = export_chunks(store, actor, filters)  # checks the role and the filters before any file is made
+    first = next(chunks, None)
+    n, sink = 0, open(out, "wb") if isinstance(out, (str, Path)) else out
+    try:
+        if fmt == "csv":
+            frames = [first] if first is not None else [flag(pd.DataFrame({c: [] for c in LOG_COLUMNS}))]
+            for i, frame in enumerate(_chain(frames, chunks)):
+                sink.write(_for_csv(frame).to_csv(index=False, header=i == 0).encode("utf-8"))
+                n += len(frame)
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            schema = _arrow_schema()
+            with pq.ParquetWriter(sink, schema) as writer:
+                for frame in _chain([first] if first is not None else [], chunks):
+                    writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+                    n += len(frame)
+    finally:
+        if sink is not out:
+            sink.close()
+    return n
+
+
+def _chain(head: list, rest):
+    yield from head
+    yield from rest
+
+
+def export_bytes(store, actor: Actor, filters: Filters, fmt: str) -> bytes:
+    """The export as bytes (for a download button)."""
+    buffer = io.BytesIO()
+    write_export(store, actor, filters, fmt, buffer)
+    return buffer.getvalue()
+
+
+def reason_label(code: str) -> str:
+    return DELETION_REASONS.get(code, code)

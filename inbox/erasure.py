@@ -1,0 +1,241 @@
+"""Bulk erasure: a list of identifiers → a preview of the contacts they match → deletion, one log entry each."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from validation import PLATFORMS
+from validation.checks import is_email, no_control_chars
+
+from .auth import require_admin
+from .deletion import check_hint, check_reason, delete_contacts
+from .deletion_report import e164, neutralise
+from .errors import InvalidInput
+from .models import Actor
+
+MAX_IDENTIFIERS = 100_000
+MAX_IDENTIFIER = 500
+BATCH = 5_000  # contacts per transaction (each with its own log entry); a failing batch is redone one by one
+OUTCOMES = ("deleted", "not_found", "error")
+
+
+# -- reading the file -----------------------------------------------------------------------
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"the file is not UTF-8 text (byte {exc.start + 1}): save it as UTF-8") from None
+
+
+def _dialect(text: str):
+    """The delimiter (, ; tab or |) the header line uses most; a comma when it has none."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+
+    class Dialect(csv.excel):
+        delimiter = best if counts[best] else ","
+
+    return Dialect
+
+
+def csv_columns(data: bytes) -> list[str]:
+    """The header of a CSV file (delimiter detected among , ; tab |)."""
+    text = _text(data)
+    header = next(csv.reader(io.StringIO(text), _dialect(text)), [])
+    return [h.strip() for h in header]
+
+
+def read_identifiers(data: bytes, *, column: str | None = None) -> list[str]:
+    """The identifiers of an uploaded file: one per line, or the values of CSV ``column`` (header
+    row first). Blank lines/cells are skipped; at most 100,000 identifiers."""
+    text = _text(data)
+    if column is None:
+        values = [line.strip() for line in text.splitlines()]
+    else:
+        rows = csv.reader(io.StringIO(text), _dialect(text))
+        header = [h.strip() for h in next(rows, [])]
+        wanted = [i for i, h in enumerate(header) if h.lower() == column.strip().lower()]
+        if not wanted:
+            raise InvalidInput(f"the file has no column '{column}' (columns: {', '.join(header) or 'none'})")
+        values = [(row[wanted[0]] if len(row) > wanted[0] else "").strip() for row in rows]
+    values = [v for v in values if v]
+    if not values:
+        raise InvalidInput("the file has no identifier: put one email, phone, external id or handle per line")
+    if len(values) > MAX_IDENTIFIERS:
+        raise InvalidInput(f"the file has {len(values):,} identifiers; at most {MAX_IDENTIFIERS:,} per erasure")
+    return values
+
+
+# -- preview --------------------------------------------------------------------------------
+@dataclass
+class PlanRow:
+    """One identifier of the file and the contacts it matches (``status``: match, not_found, invalid)."""
+
+    line: int
+    identifier: str
+    status: str
+    contact_ids: tuple[int, ...] = ()
+    matched_by: tuple[str, ...] = ()
+    detail: str = ""
+
+
+@dataclass
+class ErasurePlan:
+    """The preview: every identifier with its matches, and the distinct contacts to delete."""
+
+    rows: list[PlanRow]
+    contact_ids: list[int]
+    labels: dict[int, tuple] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        return {"identifiers": len(self.rows), "matched": sum(r.status == "match" for r in self.rows),
+                "not_found": sum(r.status == "not_found" for r in self.rows),
+                "invalid": sum(r.status == "invalid" for r in self.rows), "contacts": len(self.contact_ids)}
+
+    def frame(self) -> pd.DataFrame:
+        def who(cid):
+            platform, name = self.labels.get(cid, ("?", None))
+            return f"#{cid} {platform}" + (f" {name}" if name else "")
+
+        return pd.DataFrame({
+            "Line": [r.line for r in self.rows], "Identifier": [r.identifier for r in self.rows],
+            "Status": [{"match": "matches", "not_found": "not found", "invalid": "invalid"}[r.status]
+                       for r in self.rows],
+            "Contacts": ["; ".join(who(c) for c in r.contact_ids[:5]) + (" …" if len(r.contact_ids) > 5 else "")
+                         for r in self.rows],
+            "Matched by": [", ".join(r.matched_by) for r in self.rows],
+            "Detail": [r.detail for r in self.rows]})
+
+    def csv(self) -> bytes:
+        """The preview as a formula-neutralised CSV (a dry run's result file)."""
+        return self.frame().astype(object).map(neutralise).to_csv(index=False).encode("utf-8")
+
+
+def _forms(identifiers: list[str], region: str | None) -> pd.DataFrame:
+    """Per identifier (vectorised): trimmed text, whether usable, its email (lower-cased) and E.164 phone."""
+    raw = pd.Series([(v or "").strip() for v in identifiers], dtype="str")
+    ok = (raw.str.len() <= MAX_IDENTIFIER) & (raw.str.len() > 0) & no_control_chars(raw)
+    ok = ok.fillna(False).astype(bool)
+    emails = (is_email(raw) & raw.str.contains("@", regex=False)).fillna(False).astype(bool)
+    phoneish = raw.str.fullmatch(r"\+?[0-9\s\-.()/]{6,30}").fillna(False).astype(bool)
+    phones = {v: e164(v, region) for v in raw[phoneish & ok].unique()}
+    return pd.DataFrame({"raw": raw.astype(object), "ok": ok,
+                         "email": [v.lower() if e else None for v, e in zip(raw, emails)],
+                         "phone": [phones.get(v) for v in raw]}, dtype=object).astype({"ok": bool})
+
+
+def _match_frame(forms: pd.DataFrame) -> pd.DataFrame:
+    """Rows to match: per usable identifier its email/phone/external id, and each handle it may be
+    (``platform:handle`` when prefixed with a platform, else the text, its email or its phone)."""
+    rows = []
+    for line, (raw, ok, email, phone) in enumerate(forms.itertuples(index=False), start=1):
+        if not ok:
+            continue
+        rows.append((line, email, phone, raw, None, None))
+        prefix, _, rest = raw.partition(":")
+        if rest.strip() and prefix.lower() in PLATFORMS:
+            rows.append((line, None, None, None, prefix.lower(), rest.strip()))
+        else:
+            rows += [(line, None, None, None, None, h) for h in sorted({raw, email, phone} - {None})]
+    frame = pd.DataFrame(rows, columns=["line", "email", "phone", "external_id", "platform", "handle"])
+    return frame.astype({"line": "int64", **{c: object for c in frame.columns if c != "line"}})
+
+
+def preview(store, actor: Actor, identifiers: list[str]) -> ErasurePlan:
+    """Which contacts each identifier matches (email, E.164 phone, external id, or handle — optionally
+    ``platform:handle``) and which match nothing. Reads only. Admins only."""
+    require_admin(actor, "erase contacts")
+    from .workspace import default_region
+
+    forms = _forms(identifiers, default_region(store))
+    rows = [PlanRow(line, raw, "not_found") if ok else
+            PlanRow(line, raw[:80], "invalid", detail=f"not an identifier (1–{MAX_IDENTIFIER} printable characters)")
+            for line, (raw, ok) in enumerate(zip(forms["raw"], forms["ok"]), start=1)]
+    found: dict[int, dict[int, set]] = {}
+    for line, contact_id, kind in store.match_identifiers(_match_frame(forms)):
+        found.setdefault(line, {}).setdefault(contact_id, set()).add(kind)
+    ordered: dict[int, None] = {}
+    for row in rows:
+        hits = found.get(row.line)
+        if hits:
+            row.status, row.contact_ids = "match", tuple(sorted(hits))
+            row.matched_by = tuple(sorted(set().union(*hits.values())))
+            ordered.update(dict.fromkeys(row.contact_ids))
+    ids = list(ordered)
+    labels = store.contact_labels(ids[:5_000]) if ids else {}
+    return ErasurePlan(rows, ids, labels)
+
+
+# -- execution ------------------------------------------------------------------------------
+@dataclass
+class ErasureResult:
+    """Every identifier with its outcome; ``summary`` as the CLI prints it."""
+
+    rows: list[dict]
+    summary: dict
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=["line", "identifier", "outcome", "contact_ids", "log_entries",
+                                                "detail"])
+
+    def csv(self) -> bytes:
+        """The result file: one line per identifier (formula-neutralised CSV, UTF-8)."""
+        return self.frame().astype(object).map(neutralise).to_csv(index=False).encode("utf-8")
+
+
+def _delete_all(store, actor, ids, hint, reason, batch_size, progress):
+    entry_of, gone, errors = {}, set(), {}
+
+    def run(chunk):
+        entries, missing = delete_contacts(store, actor, chunk, hint=hint, reason=reason)
+        entry_of.update({e["contact_id"]: e["id"] for e in entries})
+        gone.update(missing)
+
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start:start + batch_size]
+        try:
+            run(chunk)
+        except Exception:  # noqa: BLE001 — redo this batch contact by contact, so one failure blocks no other
+            for cid in chunk:
+                try:
+                    run([cid])
+                except Exception as exc:  # noqa: BLE001 — recorded in the result file, never lost
+                    errors[cid] = str(exc) or type(exc).__name__
+        if progress:
+            progress(f"{min(start + batch_size, len(ids)):,}/{len(ids):,} contacts processed")
+    return entry_of, gone, errors
+
+
+def execute(store, actor: Actor, plan: ErasurePlan, *, hint: str, reason: str, batch_size: int = BATCH,
+            progress=None) -> ErasureResult:
+    """Delete the plan's contacts with one hint and reason: one log entry per contact, committed in
+    batches (a batch that fails is redone contact by contact). Contacts deleted meanwhile count as
+    not found. Admins only; the hint and reason are checked before anything is deleted."""
+    require_admin(actor, "erase contacts")
+    hint, reason = check_hint(hint), check_reason(reason)
+    entry_of, gone, errors = _delete_all(store, actor, plan.contact_ids, hint, reason, max(int(batch_size), 1),
+                                         progress)
+    rows = []
+    for r in plan.rows:
+        deleted = [c for c in r.contact_ids if c in entry_of]
+        failed = [c for c in r.contact_ids if c in errors]
+        if r.status == "invalid" or failed:
+            outcome = "error"
+            detail = r.detail or "; ".join(f"contact {c}: {errors[c]}" for c in failed)
+        elif deleted:
+            outcome, detail = "deleted", f"matched by {', '.join(r.matched_by)}"
+        else:
+            outcome = "not_found"
+            detail = "deleted meanwhile by someone else" if r.contact_ids else "no contact has this identifier"
+        rows.append({"line": r.line, "identifier": r.identifier, "outcome": outcome,
+                     "contact_ids": " ".join(str(c) for c in deleted),
+                     "log_entries": " ".join(str(entry_of[c]) for c in deleted), "detail": detail})
+    summary = {"identifiers": len(rows), **{o: sum(r["outcome"] == o for r in rows) for o in OUTCOMES},
+               "contacts_deleted": len(entry_of), "contacts_failed": len(errors),
+               "log_entries": [min(entry_of.values()), max(entry_of.values())] if entry_of else []}
+    return ErasureResult(rows, summary)

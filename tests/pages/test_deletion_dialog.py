@@ -1,0 +1,104 @@
+"""AppTest: the Delete button and its confirm dialog on the Contacts page (actions in on_click callbacks)."""
+
+import pytest
+
+from inbox import contacts, deletion
+from inbox.models import Actor
+from inbox.store import Store
+
+from .conftest import ADMIN, AGENT
+
+
+@pytest.fixture
+def contact_id(workspace_db):
+    with Store(workspace_db) as store:
+        made = contacts.receive(store, "whatsapp", "+33677777777", "Bonjour", attachments=[("cv.pdf", b"x" * 2048)])
+        contacts.receive(store, "whatsapp", "+33677777777", "Encore")
+        c = contacts.get_contact(store, made["contact_id"])
+        contacts.update_values(store, Actor(ADMIN[0], "admin"), c.id, c.version,
+                               {"first_name": "Inès", "last_name": "Roux"})
+    return made["contact_id"]
+
+
+def opened(app, credentials, contact_id):
+    at = app(credentials)
+    at.switch_page("app_pages/contacts.py").run()
+    at.session_state["contacts.open"] = contact_id
+    at.run()
+    assert not at.exception
+    return at
+
+
+def buttons(at):
+    return {b.key: b for b in at.button if b.key}
+
+
+def contact_exists(db, contact_id):
+    with Store(db) as store:
+        return store.contact_row(contact_id) is not None, store._scalar("SELECT count(*) FROM deletion_log")
+
+
+def test_agents_see_no_delete_button(app, contact_id):
+    at = opened(app, AGENT, contact_id)
+    assert f"delete.{contact_id}" not in buttons(at) and "Delete" not in [b.label for b in at.button]
+    assert at.subheader[0].value == "Inès Roux"
+
+
+def test_the_dialog_shows_the_manifest_and_requires_a_hint(app, contact_id, workspace_db):
+    at = opened(app, ADMIN, contact_id)
+    buttons(at)[f"delete.{contact_id}"].click().run()
+    warning = " ".join(w.value for w in at.warning)
+    assert "1 conversation" in warning and "2 messages" in warning and "1 attachment" in warning
+    assert "2.0 KB" in warning and "cannot be undone" in warning
+    assert at.text_input(key=f"delete.hint.{contact_id}").label == "Identity hint"
+    assert at.selectbox(key=f"delete.reason.{contact_id}").options == ["GDPR request", "Duplicate", "Test data",
+                                                                       "Other"]
+    buttons(at)["delete.confirm"].click().run()  # no hint, no reason
+    assert any("identity hint is required" in e.value for e in at.error)
+    assert contact_exists(workspace_db, contact_id) == (True, 0)
+    at.text_input(key=f"delete.hint.{contact_id}").input("ticket #88")
+    buttons(at)["delete.confirm"].click().run()  # still no reason
+    assert any("reason must be one of" in e.value for e in at.error)
+    assert contact_exists(workspace_db, contact_id) == (True, 0)
+
+
+def test_confirming_deletes_and_closes_the_contact(app, contact_id, workspace_db):
+    at = opened(app, ADMIN, contact_id)
+    buttons(at)[f"delete.{contact_id}"].click().run()
+    at.text_input(key=f"delete.hint.{contact_id}").input("  ticket #88, request of 2026-11-02 ")
+    at.selectbox(key=f"delete.reason.{contact_id}").select("gdpr_request")
+    buttons(at)["delete.confirm"].click().run()
+    assert not at.exception and not at.error
+    assert contact_exists(workspace_db, contact_id) == (False, 1)
+    assert "contacts.open" not in at.session_state
+    assert at.session_state["delete.done"] == (contact_id, f"Deleted Inès Roux (contact #{contact_id}): "
+                                                           "deletion log entry #1.")
+    assert "Select a contact to open its conversations and details." in [c.value for c in at.caption]
+    with Store(workspace_db) as store:
+        entry = dict(zip(deletion.LOG_COLUMNS, list(store.iter_deletion_log())[0][0]))
+    assert (entry["identity_hint"], entry["reason"], entry["deleted_by"]) == (
+        "ticket #88, request of 2026-11-02", "gdpr_request", ADMIN[0])
+    assert (entry["messages"], entry["attachments"], entry["bytes"]) == (2, 1, 2048)
+
+
+def test_cancel_closes_without_deleting(app, contact_id, workspace_db):
+    at = opened(app, ADMIN, contact_id)
+    buttons(at)[f"delete.{contact_id}"].click().run()
+    at.text_input(key=f"delete.hint.{contact_id}").input("oops")
+    buttons(at)["delete.cancel"].click().run()
+    assert "delete.open" not in at.session_state and "delete.confirm" not in buttons(at)
+    assert contact_exists(workspace_db, contact_id) == (True, 0)
+    assert at.subheader[0].value == "Inès Roux"  # the contact stays open
+
+
+def test_a_contact_deleted_meanwhile_says_so(app, contact_id, workspace_db):
+    at = opened(app, ADMIN, contact_id)
+    buttons(at)[f"delete.{contact_id}"].click().run()
+    with Store(workspace_db) as store:  # another admin was faster
+        deletion.delete_contact(store, Actor("other@example.com", "admin"), contact_id, hint="dup", reason="duplicate")
+    at.text_input(key=f"delete.hint.{contact_id}").input("ticket #88")
+    at.selectbox(key=f"delete.reason.{contact_id}").select("gdpr_request")
+    buttons(at)["delete.confirm"].click().run()
+    assert not at.exception
+    assert contact_exists(workspace_db, contact_id) == (False, 1)
+    assert any("no longer exists" in w.value for w in at.warning) or any("no contact" in e.value for e in at.error)

@@ -1,0 +1,150 @@
+"""AppTest: Admin settings › Privacy & security › Deleted contacts — filters, flags, lookup, verify, bulk erasure."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from inbox import contacts, deletion
+from inbox.models import Actor
+from inbox.store import Store
+
+from .conftest import ADMIN, AGENT
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = "app_pages/deleted_contacts.py"
+BOB = Actor("bob@example.com", "admin")
+
+
+@pytest.fixture
+def logged(workspace_db):
+    with Store(workspace_db) as store:
+        for i in range(3):
+            cid = contacts.receive(store, "whatsapp", f"+3361000000{i}", "hi")["contact_id"]
+            deletion.delete_contact(store, Actor(ADMIN[0], "admin"), cid, hint=f"ticket #10{i}", reason="gdpr_request")
+        cid = contacts.receive(store, "email", "dup@example.com", "hi")["contact_id"]
+        deletion.delete_contact(store, BOB, cid, hint="merged duplicate", reason="duplicate")
+        contacts.receive(store, "email", "keep@example.com", "hello")
+        contacts.receive(store, "sms", "+4915112345678", "hallo")
+    return workspace_db
+
+
+@pytest.fixture
+def page(app, logged):
+    at = app(ADMIN)
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at
+
+
+def table_with(at, column):
+    """The first dataframe showing ``column`` (st.dataframe without selection has no key in AppTest)."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    return found[0] if found else None
+
+
+def shown_ids(at):
+    table = table_with(at, "Schema check")
+    return [] if table is None else list(table["Entry"])
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_agents_cannot_reach_the_page(app, logged):
+    at = app(AGENT)
+    with pytest.raises(ValueError):
+        at.switch_page(PAGE)
+    direct = AppTest.from_file(str(ROOT / PAGE), default_timeout=30)
+    direct.session_state["auth.email"] = AGENT[0]
+    direct.run()
+    assert [e.value for e in direct.error] == ["Only admins can see deleted contacts."] and not direct.dataframe
+
+
+def test_table_figures_and_charts(page):
+    assert shown_ids(page) == [4, 3, 2, 1]
+    assert metrics(page)["Deletions"] == "4" and metrics(page)["Admins"] == "2"
+    assert len(page.get("vega_lite_chart")) == 3  # per week, per admin, per platform
+    table = table_with(page, "Schema check")
+    assert list(table["Reason"]) == ["Duplicate", "GDPR request", "GDPR request", "GDPR request"]
+    assert set(table["Schema check"]) == {"OK"} and not page.warning
+    assert [b.label for b in page.get("download_button")] == ["Export CSV", "Export Parquet"]
+
+
+def test_filters(page):
+    page.multiselect(key="deleted.admins").select("bob@example.com").run()
+    assert shown_ids(page) == [4] and metrics(page)["Deletions"] == "1"
+    page.multiselect(key="deleted.admins").unselect("bob@example.com").run()
+    page.multiselect(key="deleted.platforms").select("whatsapp").run()
+    assert shown_ids(page) == [3, 2, 1]
+    page.multiselect(key="deleted.reasons").select("duplicate").run()
+    assert shown_ids(page) == [] and "No deletion matches these filters." in [i.value for i in page.info]
+    page.multiselect(key="deleted.reasons").unselect("duplicate").run()
+    page.text_input(key="deleted.text").input("#101").run()
+    assert shown_ids(page) == [2]
+    page.text_input(key="deleted.text").input("").run()
+    page.date_input(key="deleted.since").set_value(date.today() + timedelta(days=1)).run()
+    assert shown_ids(page) == []
+    page.date_input(key="deleted.since").set_value(date.today()).run()
+    page.date_input(key="deleted.until").set_value(date.today() - timedelta(days=2)).run()
+    assert any("after the end date" in e.value for e in page.error)
+
+
+def test_an_entry_failing_the_schema_is_flagged(app, logged):
+    with Store(logged) as store, store.cursor() as cur:
+        cur.execute("INSERT INTO deletion_log SELECT 9, deleted_at, deleted_by, contact_id, platform, display_name,"
+                    " '   ', reason, conversations, messages, attachments, bytes, email_hmac, phone_hmac, handle_hmac,"
+                    " external_id_hmac, snapshot, sha256('x'), sha256('y') FROM deletion_log WHERE id = 1")
+    at = app(ADMIN)
+    at.switch_page(PAGE).run()
+    assert shown_ids(at) == [9, 4, 3, 2, 1]
+    table = table_with(at, "Schema check")
+    assert "identity_hint: not_blank" in table.loc[0, "Schema check"] and set(table["Schema check"][1:]) == {"OK"}
+    assert any("1 of the entries shown fail the deletion-log schema" in w.value and "#9" in w.value
+               for w in at.warning)
+    at.button(key="deleted.verify_button").click().run()
+    assert any("Hash chain broken at entry #5" in e.value for e in at.error)
+
+
+def test_verify_the_chain(page):
+    page.button(key="deleted.verify_button").click().run()
+    assert any(s.value.startswith("Hash chain OK: 4 entries") for s in page.success)
+
+
+def test_lookup(page):
+    page.text_input(key="deleted.lookup").input("DUP@example.com")
+    [b for b in page.button if b.label == "Look up"][0].click().run()
+    assert any(w.value.startswith("Deleted: 1 log entry match") for w in page.warning)
+    assert list(table_with(page, "Matched by")["Entry"]) == [4]
+    page.text_input(key="deleted.lookup").input("keep@example.com")
+    [b for b in page.button if b.label == "Look up"][0].click().run()
+    assert any(i.value.startswith("Not found") for i in page.info)
+
+
+def test_bulk_erasure(page, logged):
+    page.file_uploader(key="erase.file").upload("people.txt", b"keep@example.com\n+49 151 12345678\nnone@x.org\n",
+                                                 "text/plain")
+    page.run()
+    preview = table_with(page, "Status")
+    assert list(preview["Status"]) == ["matches", "matches", "not found"]
+    page.text_input(key="erase.hint").input("erasure batch 12")
+    page.selectbox(key="erase.reason").select("gdpr_request")
+    page.button(key="erase.run").click().run()
+    assert any("Tick the confirmation first" in e.value for e in page.error)
+    page.checkbox(key="erase.confirm").check()
+    page.button(key="erase.run").click().run()
+    assert any(s.value.startswith("Erasure done: 2 contacts deleted") for s in page.success)
+    assert list(table_with(page, "outcome")["outcome"]) == ["deleted", "deleted", "not_found"]
+    assert [b.label for b in page.get("download_button")][-1] == "Download the result file (CSV)"
+    with Store(logged) as store:
+        assert store._scalar("SELECT count(*) FROM contacts") == 0
+        assert deletion.verify_log(store, Actor(ADMIN[0], "admin")).line() == "OK 6 entries"
+
+
+def test_snapshot_setting(page, logged):
+    assert page.toggle(key="deleted.keep_snapshot").value is False
+    page.toggle(key="deleted.keep_snapshot").set_value(True).run()
+    with Store(logged) as store:
+        assert deletion.keeps_snapshot(store)
