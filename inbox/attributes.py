@@ -10,19 +10,15 @@ from dataclasses import dataclass
 from validation.layout import BUILTIN_KEYS, layout_problems
 
 from .auth import require_admin
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import Conflict, NotFound, Problems
 from .models import Actor, utcnow
 
 EDITABLE = ("label", "enabled", "options", "regex", "required_on_import")
 FIXED = ("type", "builtin")
 
 
-class LayoutInvalid(InvalidInput):
+class LayoutInvalid(Problems):
     """A layout that fails validation; ``problems`` has one line per row and reason."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from .attributes import all_attributes, load_layout
 from .auth import require_admin
 from .crm_client import CrmFailure
 from .crm_lookup import CRM_WRITER, LookupResult
-from .errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from .errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problems
 from .models import Actor, utcnow
 
 __all__ = ["CRM_WRITER", "ContactStatus", "CrmSettings", "LookupResult", "SettingsInvalid", "after_receive",
@@ -35,12 +35,8 @@ MAX_URL, MAX_FIELD = 2000, 100
 log = logging.getLogger("inbox.crm")
 
 
-class SettingsInvalid(InvalidInput):
+class SettingsInvalid(Problems):
     """CRM settings that fail validation; ``problems`` has one line per field (nothing was saved)."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
 
 
 @dataclass(frozen=True)

@@ -29,5 +29,13 @@ class InvalidInput(InboxError, ValueError):
     """Input that fails validation; the message says what to fix."""
 
 
+class Problems(InvalidInput):
+    """Input with several problems; ``problems`` has one line each (the CLI prints one per line)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
 class Conflict(InboxError):
     """The data changed since it was read (stale version) or a unique value is taken."""

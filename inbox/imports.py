@@ -18,7 +18,7 @@ from validation.contact_import import check_import
 from . import csv_files
 from .attributes import Attribute, LayoutInvalid, all_attributes, load_layout, new_attribute, save_layout
 from .auth import require_admin
-from .errors import InvalidInput
+from .errors import InvalidInput, Problems
 from .mapping import DISPLAY_NAME, HANDLE, PLATFORM, SPECIAL, apply_template, label_of, mapping_problems, slug
 from .models import PLATFORMS, Actor, utcnow
 from .store.imports import UndoRefused
@@ -34,12 +34,12 @@ MAX_VALUE_SHOWN = 60
 Progress = Callable[[float, str], None]
 
 
-class MappingInvalid(InvalidInput):
-    """A column mapping that cannot be imported; ``reasons`` has one line per problem."""
+class MappingInvalid(Problems):
+    """A column mapping that cannot be imported; ``problems`` (alias ``reasons``) has one line each."""
 
-    def __init__(self, reasons: list[str]):
-        self.reasons = reasons
-        super().__init__("; ".join(reasons))
+    @property
+    def reasons(self) -> list[str]:
+        return self.problems
 
 
 @dataclass(frozen=True)

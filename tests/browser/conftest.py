@@ -186,3 +186,19 @@ def choose(page, label: str, option: str) -> None:
     page.get_by_role("combobox", name=label).click()
     page.get_by_role("option", name=option, exact=True).click()
     wait_for_app(page)
+
+
+def open_contact(page, query: str = "") -> None:
+    """Contacts page, search ``query`` (a unique email puts the contact in row 1), open the first row."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name="Contacts", exact=True).click()
+    wait_for_app(page)
+    if query:
+        page.get_by_role("textbox", name="Search").fill(query)
+        page.keyboard.press("Enter")
+        wait_for_app(page)
+        expect(page.get_by_text("exact match")).to_be_visible()
+    focus_grid_cell(page, 0)
+    wait_for_app(page)
+    expect(page.locator("[data-testid=stForm]")).to_be_visible()

@@ -2,25 +2,13 @@
 
 from playwright.sync_api import expect
 
-from .conftest import AGENT, focus_grid_cell, sign_in, wait_for_app
-
-
-def open_first_result(page, query: str) -> None:
-    page.get_by_role("textbox", name="Search").fill(query)
-    page.keyboard.press("Enter")
-    wait_for_app(page)
-    expect(page.get_by_text("exact match")).to_be_visible()
-    focus_grid_cell(page, 0)
-    wait_for_app(page)
-    expect(page.locator("[data-testid=stForm]")).to_be_visible()
+from .conftest import AGENT, open_contact, sign_in, wait_for_app
 
 
 def test_agent_edits_job_title_and_invalid_email_is_refused(demo_contact, page):
     email = demo_contact["email"]
     sign_in(page, *AGENT)
-    page.get_by_role("link", name="Contacts").click()
-    wait_for_app(page)
-    open_first_result(page, email)
+    open_contact(page, email)
 
     form = page.locator("[data-testid=stForm]")
     form.get_by_role("textbox", name="Job title").fill("Head of Customer Love")
@@ -38,8 +26,6 @@ def test_agent_edits_job_title_and_invalid_email_is_refused(demo_contact, page):
     page.reload()  # a fresh session shows what is stored
     wait_for_app(page)
     sign_in(page, *AGENT)
-    page.get_by_role("link", name="Contacts").click()
-    wait_for_app(page)
-    open_first_result(page, email)
+    open_contact(page, email)
     expect(form.get_by_role("textbox", name="Job title")).to_have_value("Head of Customer Love")
     expect(form.get_by_role("textbox", name="Email")).to_have_value(email)

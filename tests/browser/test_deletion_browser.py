@@ -5,23 +5,9 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import ADMIN, AGENT, focus_grid_cell, sign_in, wait_for_app
+from .conftest import ADMIN, AGENT, open_contact, sign_in, wait_for_app
 
 HINT = "browser ticket #4242, erasure request"
-
-
-def open_contact(page, query: str = "") -> None:
-    """Contacts page, search ``query`` (a unique email puts the contact in row 1), open the first row."""
-    page.get_by_role("link", name="Contacts", exact=True).click()
-    wait_for_app(page)
-    if query:
-        page.get_by_role("textbox", name="Search").fill(query)
-        page.keyboard.press("Enter")
-        wait_for_app(page)
-        expect(page.get_by_text("exact match")).to_be_visible()
-    focus_grid_cell(page, 0)
-    wait_for_app(page)
-    expect(page.locator("[data-testid=stForm]")).to_be_visible()
 
 
 def delete_button(page):
