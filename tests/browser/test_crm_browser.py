@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..crm_server import SECRET, FakeCrm
-from .conftest import ADMIN, AGENT, focus_grid_cell, sign_in, wait_for_app
+from .conftest import ADMIN, AGENT, open_contact, sign_in, wait_for_app
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +59,7 @@ def test_admin_configures_the_crm_and_an_agent_refreshes_a_contact(page, demo_co
     page.get_by_role("button", name="Sign out").click()
     wait_for_app(page)
     sign_in(page, *AGENT)
-    go(page, "Contacts")
-    page.get_by_role("textbox", name="Search").fill(email)
-    page.keyboard.press("Enter")
-    wait_for_app(page)
-    expect(page.get_by_text("exact match")).to_be_visible()
-    focus_grid_cell(page, 0)
-    wait_for_app(page)
+    open_contact(page, email)
     expect(page.get_by_text("Never looked up in the CRM.")).to_be_visible()
 
     page.get_by_role("button", name="Refresh from CRM").click()

@@ -16,8 +16,9 @@ def run(*args, stdin=None, env=None):
                           cwd=ROOT, env={**os.environ, **(env or {})}, timeout=120)
 
 
-def one_line_error(result):
-    assert result.returncode == 2, result
+def one_line_error(result, code: int = 2):
+    """The single `inbox: …` line on stderr of a command that failed with ``code`` (no traceback)."""
+    assert result.returncode == code, result
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("inbox: ") and "Traceback" not in result.stderr, result.stderr
     return lines[0]

@@ -14,6 +14,7 @@ from inbox.models import SYSTEM
 from inbox.store import Store
 
 from .deletion_support import PERSON, rich_contact
+from .test_cli import one_line_error
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,13 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def run(*args):
     return subprocess.run([sys.executable, "-m", "inbox", *args], capture_output=True, text=True, cwd=ROOT,
                           env={**os.environ, "INBOX_DB": ""}, timeout=120)
-
-
-def one_line_error(result):
-    assert result.returncode == 2, result
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("inbox: ") and "Traceback" not in result.stderr, result.stderr
-    return lines[0]
 
 
 @pytest.fixture

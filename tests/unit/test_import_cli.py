@@ -13,6 +13,7 @@ from inbox.models import SYSTEM
 from inbox.store import Store
 
 from .test_import_helpers import SAMPLES, fingerprint, write
+from .test_cli import one_line_error
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,13 +28,6 @@ def ok_json(result):
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1, result.stdout
     return json.loads(lines[0])
-
-
-def one_line_error(result, code=2):
-    assert result.returncode == code, result
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("inbox: ") and "Traceback" not in result.stderr, result.stderr
-    return lines[0]
 
 
 @pytest.fixture
