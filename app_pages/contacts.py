@@ -49,7 +49,6 @@ with lookup:
         st.info("No contact matches this search." if filtered else "No contacts yet.")
     else:
         first = (page - 1) * PAGE_SIZE + 1
-        total = f"{result.total:,}"
         table = pd.DataFrame([{"Name": " ".join(p for p in (r["first_name"], r["last_name"]) if p)
                                or r["display_name"] or r["handle"], "Platform": r["platform"],
                                "Email": r["email"], "Phone": r["phone"], "Handle": r["handle"],
@@ -63,9 +62,9 @@ with lookup:
         p1, p2 = st.columns(2)
         p1.button("Previous", key="contacts.prev", disabled=page <= 1, width="stretch",
                   on_click=lambda: S.update({"contacts.page": page - 1}))
-        p2.button("Next", key="contacts.next", disabled=first + len(result.rows) - 1 >= result.total,
+        p2.button("Next", key="contacts.next", disabled=not result.has_next,
                   width="stretch", on_click=lambda: S.update({"contacts.page": page + 1}))
-        st.caption(f"{first:,}–{first + len(result.rows) - 1:,} of {total}"
+        st.caption(f"{first:,}–{first + len(result.rows) - 1:,} of {result.count_text}"
                    + (" · exact match" if result.exact else ""))
 
 open_id = S.get("contacts.open")

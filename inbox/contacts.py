@@ -53,13 +53,23 @@ class Contact:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """One page of a lookup and the total number of matching contacts."""
+    """One page of a lookup and the number of matching contacts (a floor when ``more``: "1,000+")."""
 
     rows: list[dict]
     total: int
     page: int
     page_size: int
     exact: bool = False
+    more: bool = False
+
+    @property
+    def has_next(self) -> bool:
+        return (self.page - 1) * self.page_size + len(self.rows) < self.total or (
+            self.more and len(self.rows) == self.page_size)
+
+    @property
+    def count_text(self) -> str:
+        return f"{self.total:,}+" if self.more else f"{self.total:,}"
 
 
 def _definitions(store, attributes):
@@ -105,7 +115,7 @@ def _exact_lookup(store, query: str) -> list[dict]:
 def search(store, query: str = "", *, platform: str | None = None, language: str | None = None,
            subscription: str | None = None, custom: dict[str, str] | None = None, page: int = 1,
            page_size: int = 25) -> SearchResult:
-    """Contacts matching ``query`` and the filters, newest first, one page at a time.
+    """Contacts matching ``query`` and the filters, most recently updated first, one page at a time.
 
     An exact email, E.164 phone, ``#id``, external id or account id returns its contacts straight
     from an index; otherwise every word must appear (case- and accent-insensitive) in the name,
@@ -120,8 +130,9 @@ def search(store, query: str = "", *, platform: str | None = None, language: str
             start = (page - 1) * page_size
             return SearchResult(exact[start:start + page_size], len(exact), page, page_size, exact=True)
     terms = [t for t in query.split() if t][:8]
-    rows, total = store.search_contacts(terms=terms, limit=page_size, offset=(page - 1) * page_size, **filters)
-    return SearchResult(rows, total, page, page_size)
+    rows, total, more = store.search_contacts(terms=terms, limit=page_size, offset=(page - 1) * page_size,
+                                              **filters)
+    return SearchResult(rows, total, page, page_size, more=more)
 
 
 def _passes(store, contact_id: int, filters: dict) -> bool:

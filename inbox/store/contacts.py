@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import duckdb
@@ -18,9 +19,29 @@ LIST_COLS = ("id", "platform", "handle", "display_name", "first_name", "last_nam
 VALUE_SLOTS = ("value_text", "value_number", "value_date", "value_bool")
 
 
+# Characters of the search text from most to least frequent (names, emails, phones, ids).
+_COMMON = " a0e13c4985627mroiln.-sptx@+ghudbkzvwj_yfq'"
+
+
+def _anchor(term: str) -> str:
+    """The suffix of ``term`` that starts at its least frequent character.
+
+    A substring test looks for the needle's first character and then compares byte by byte, so
+    "a.hadd" costs about twice as much as "dd": testing the rarer suffix first lets the full test
+    run only on the rows that contain it (it is implied by the term, so results are the same).
+    """
+    rank = {c: i for i, c in enumerate(_COMMON)}
+    start = max(range(len(term)), key=lambda i: (rank.get(term[i], len(_COMMON)), -i))
+    return term[start:]
+
+
 def _where(terms, platform, language, subscription, custom) -> tuple[str, list]:
     clauses, params = [], []
     for term in terms:
+        anchor = _anchor(term)
+        if anchor != term:
+            clauses.append("contains(search_text, ?)")
+            params.append(anchor)
         clauses.append("contains(search_text, ?)")
         params.append(term)
     for column, value in (("platform", platform), ("language", language), ("subscription", subscription)):
@@ -31,6 +52,11 @@ def _where(terms, platform, language, subscription, custom) -> tuple[str, list]:
         clauses.append("id IN (SELECT contact_id FROM attribute_values WHERE attribute_key = ? AND value_text = ?)")
         params += [key, value]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _capped(total: int, cap: int | None) -> tuple[int, bool]:
+    """``(count, is_floor)``: a count above ``cap`` is reported as ``cap`` and a floor."""
+    return (int(total), False) if cap is None or total <= cap else (cap, True)
 
 
 class ContactsSQL:
@@ -50,22 +76,60 @@ class ContactsSQL:
         return {r[0]: r[1:] for r in rows}
 
     # -- lookup ------------------------------------------------------------------------
-    def search_contacts(self, *, terms=(), platform=None, language=None, subscription=None, custom=None,
-                        limit: int = 25, offset: int = 0) -> tuple[list[dict], int]:
-        """One page of contacts matching every term (substring, accent/case-insensitive) and filter,
-        most recently updated first, and how many match.
+    search_window_rows = 50_000  # the most recently updated contacts a search looks at first
+    search_count_cap = 1_000  # a count above this is reported as "more than"
+    _window: tuple[float, object] | None = None  # (computed at, updated_at threshold), per store
 
-        One parallel aggregate scan counts the matches and keeps the top ``offset + limit`` ids
-        (``max_by``), so a search costs a single pass over the search text whatever it matches.
+    def search_contacts(self, *, terms=(), platform=None, language=None, subscription=None, custom=None,
+                        limit: int = 25, offset: int = 0) -> tuple[list[dict], int, bool]:
+        """One page of contacts matching every term (substring, accent/case-insensitive) and filter,
+        most recently updated first; the number of matches, and whether that number is only a floor.
+
+        With a term or filter the count is exact up to ``search_count_cap`` and a floor above it.
+        A page is first looked for among the ``search_window_rows`` most recently updated contacts
+        (every contact outside that window sorts after every contact in it), so a common term never
+        scans the whole table; otherwise one aggregate scan gives the count and the top ids.
         """
         folded = [self._scalar("SELECT lower(strip_accents(?))", [t]) for t in terms]  # once, not per row
         where, params = _where(folded, platform, language, subscription, custom)
+        need, cap = int(offset) + int(limit), self.search_count_cap
+        since = self._since()
+        if since is not None:
+            # The threshold is pushed down into the scan; the match sits in a CASE so that the
+            # substring tests run on the window's rows only, not on every row of the table.
+            match = f"CASE WHEN updated_at >= ? THEN {where[len(' WHERE '):]} END" if where else "true"
+            count, top = self._one("SELECT count(*), max_by(id, {'u': updated_at, 'i': id}, ?) FROM contacts"
+                                   f" WHERE updated_at >= ? AND {match}",
+                                   [need, since] + ([since, *params] if where else []))
+            if count >= need:
+                if not where:
+                    total = self._scalar("SELECT count(*) FROM contacts")
+                elif count > cap:
+                    total = cap + 1
+                else:
+                    total = self._scalar(f"SELECT count(*) FROM (SELECT 1 FROM contacts{where} LIMIT ?)",
+                                         [*params, cap + 1])
+                return self._list_rows(list(top), offset), *_capped(total, cap if where else None)
         total, top = self._one("SELECT count(*), max_by(id, {'u': updated_at, 'i': id}, ?) FROM contacts"
-                               + where, [int(offset) + int(limit)] + params)
-        ids = list(top or [])[int(offset):int(offset) + int(limit)]
-        return self._list_rows(ids), int(total)
+                               + where, [need] + params)
+        return self._list_rows(list(top or []), offset), *_capped(total, cap if where else None)
 
-    def _list_rows(self, ids: list[int]) -> list[dict]:
+    def _since(self):
+        """The ``updated_at`` of the ``search_window_rows``-th most recently updated contact, or
+        ``None`` when the table is not much bigger than the window. Cached for a minute: a stale
+        threshold only makes the window bigger or smaller, never a result wrong."""
+        cached = self._window
+        if cached is not None and time.monotonic() - cached[0] < 60:
+            return cached[1]
+        since = None
+        if self._scalar("SELECT count(*) FROM contacts") > 4 * self.search_window_rows:
+            since = self._scalar("SELECT updated_at FROM contacts ORDER BY updated_at DESC LIMIT 1 OFFSET ?",
+                                 [self.search_window_rows])
+        self._window = (time.monotonic(), since)
+        return since
+
+    def _list_rows(self, ids: list[int], offset: int = 0) -> list[dict]:
+        ids = ids[int(offset):]
         if not ids:
             return []
         marks = ", ".join("?" for _ in ids)

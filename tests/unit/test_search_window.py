@@ -1,0 +1,62 @@
+"""Lookup at scale: the recent-window page and the capped count give what a full scan would."""
+
+import random
+
+import pytest
+
+from inbox import contacts
+from inbox.models import Actor
+
+AGENT = Actor("agent@example.com", "agent")
+WORDS = ["anna", "marc", "maria", "lee", "zoé", "bob"]
+
+
+@pytest.fixture
+def crowd(store):
+    """60 contacts with a name from WORDS; a random third are edited afterwards (changing recency)."""
+    rng = random.Random(3)
+    made = {}
+    for n in range(60):
+        word = rng.choice(WORDS)
+        made[contacts.receive(store, "webchat", f"{word}-{n}", "hi")["contact_id"]] = f"{word}-{n}"
+    for contact_id in rng.sample(sorted(made), 20):
+        c = contacts.get_contact(store, contact_id)
+        contacts.update_values(store, AGENT, c.id, c.version, {"job_title": "edited"})
+    return made
+
+
+def expected(store, handles, term):
+    """Brute force: every contact whose handle contains ``term``, most recently updated first."""
+    rows = [contacts.get_contact(store, i) for i, h in handles.items() if term in h]
+    return [c.id for c in sorted(rows, key=lambda c: (c.updated_at, c.id), reverse=True)]
+
+
+@pytest.mark.parametrize("window", [5, 12, 50_000])
+@pytest.mark.parametrize("term", ["a", "ar", "maria", "zoe", "lee-1", "nobody"])
+def test_every_page_equals_the_full_scan(store, crowd, window, term):
+    store.search_window_rows, store.search_count_cap = window, 10
+    want = expected(store, crowd, term.replace("zoe", "zoé"))
+    got, page = [], 1
+    while True:
+        result = contacts.search(store, term, page=page, page_size=4)
+        got += [r["id"] for r in result.rows]
+        assert result.total == min(len(want), 10) and result.more == (len(want) > 10)
+        if not result.has_next:
+            break
+        page += 1
+    assert got == want
+
+
+def test_a_count_above_the_cap_is_a_floor(store, crowd):
+    store.search_window_rows, store.search_count_cap = 5, 10
+    result = contacts.search(store, "a", page_size=4)
+    assert result.more and result.total == 10 and result.count_text == "10+" and result.has_next
+    assert contacts.search(store, "", page_size=4).total == 60  # no term, no filter: the exact count
+
+
+def test_a_stale_window_never_hides_a_newer_contact(store, crowd):
+    store.search_window_rows = 5
+    before = contacts.search(store, "maria", page_size=3)  # computes and caches the window
+    newest = contacts.receive(store, "webchat", "maria-new", "hi")["contact_id"]
+    after = contacts.search(store, "maria", page_size=3)
+    assert after.rows[0]["id"] == newest and after.rows[1]["id"] == before.rows[0]["id"]
