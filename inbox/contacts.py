@@ -61,11 +61,7 @@ class SearchResult:
     page_size: int
     exact: bool = False
     more: bool = False
-
-    @property
-    def has_next(self) -> bool:
-        return (self.page - 1) * self.page_size + len(self.rows) < self.total or (
-            self.more and len(self.rows) == self.page_size)
+    has_next: bool = False
 
     @property
     def count_text(self) -> str:
@@ -128,11 +124,16 @@ def search(store, query: str = "", *, platform: str | None = None, language: str
         exact = [r for r in _exact_lookup(store, query) if _passes(store, r["id"], filters)]
         if exact:
             start = (page - 1) * page_size
-            return SearchResult(exact[start:start + page_size], len(exact), page, page_size, exact=True)
+            return SearchResult(exact[start:start + page_size], len(exact), page, page_size, exact=True,
+                                has_next=start + page_size < len(exact))
     terms = [t for t in query.split() if t][:8]
-    rows, total, more = store.search_contacts(terms=terms, limit=page_size, offset=(page - 1) * page_size,
-                                              **filters)
-    return SearchResult(rows, total, page, page_size, more=more)
+    rows, total, more = store.search_contacts(terms=terms, limit=page_size + 1, offset=(page - 1) * page_size,
+                                              **filters)  # one more row tells whether a next page exists
+    has_next, rows = len(rows) > page_size, rows[:page_size]
+    seen = (page - 1) * page_size + len(rows)
+    if more:  # a floor: at least what has been paged through; exact once the last page is reached
+        total, more = (max(total, seen + 1), True) if has_next else (seen, False)
+    return SearchResult(rows, total, page, page_size, more=more, has_next=has_next)
 
 
 def _passes(store, contact_id: int, filters: dict) -> bool:

@@ -108,3 +108,16 @@ def test_user_data_is_rendered_as_text(page, seeded):
 def test_attachments_are_downloadable(page, seeded):
     open_contact(page, seeded["+33611111111"])
     assert any("facture.txt" in b.label for b in page.get("download_button"))
+
+
+def test_a_count_above_the_cap_shows_as_a_floor_and_pages_on(app, workspace_db, monkeypatch):
+    with Store(workspace_db) as store:
+        for n in range(30):
+            contacts.receive(store, "webchat", f"visitor-{n}", "hi")
+    monkeypatch.setattr(Store, "search_count_cap", 3)
+    at = app(AGENT)
+    at.switch_page("app_pages/contacts.py").run()
+    at.text_input(key="contacts.q").input("visitor").run()
+    assert "1–25 of 26+" in [c.value for c in at.caption]
+    at.button(key="contacts.next").click().run()
+    assert "26–30 of 30" in [c.value for c in at.caption] and at.button(key="contacts.next").disabled
