@@ -127,8 +127,8 @@ def _display_name(contact: dict) -> str | None:
     return name or None
 
 
-def _entry_maker(secret: bytes, actor: Actor, hint: str, reason: str, keep_snapshot: bool):
-    def make(last_id: int, last_hash: str, contacts: list[dict]) -> list[dict]:
+def _entry_maker(secret: bytes, actor: Actor, hint: str, reason: str):
+    def make(last_id: int, last_hash: str, contacts: list[dict], keep_snapshot: bool) -> list[dict]:
         at, out, prev = utcnow(), [], last_hash
         for n, contact in enumerate(contacts, start=last_id + 1):
             entry = {"id": n, "deleted_at": at, "deleted_by": actor.email, "contact_id": int(contact["id"]),
@@ -170,9 +170,8 @@ def delete_contacts(store, actor: Actor, contact_ids: list[int], *, hint: str, r
     hint, reason = check_hint(hint), check_reason(reason)
     if not contact_ids:
         return [], []
-    snapshot = keeps_snapshot(store)
-    make = _entry_maker(hmac_key(store, create=True), actor, hint, reason, snapshot)
-    entries, paths, missing = store.erase_contacts(list(contact_ids), snapshot=snapshot, make_entries=make)
+    make = _entry_maker(hmac_key(store, create=True), actor, hint, reason)
+    entries, paths, missing = store.erase_contacts(list(contact_ids), snapshot_key=SNAPSHOT_KEY, make_entries=make)
     finish_file_removal(store, paths)
     return entries, missing
 

@@ -19,9 +19,6 @@ LOG_COLS = ("id", "deleted_at", "deleted_by", "contact_id", "platform", "display
             "external_id_hmac", "snapshot", "prev_hash", "entry_hash")
 HMAC_COLS = ("email_hmac", "phone_hmac", "handle_hmac", "external_id_hmac")
 MANIFEST = ("conversations", "messages", "attachments", "bytes")
-# What a log entry needs of the contact (its name and identifiers); the snapshot option reads every column.
-ENTRY_FACTS = ("id", "platform", "handle", "display_name", "first_name", "last_name", "email", "phone",
-               "external_id")
 _OWN_TABLES = ("deletion_log", "deletion_log_head", "deletion_pending_files")
 _RETRIES = 40
 _LOCKS: dict[str, threading.Lock] = {}  # one per database file: deletions in this process take turns
@@ -171,21 +168,22 @@ class DeletionSQL:
         return self._contact_tables
 
     # -- deleting -----------------------------------------------------------------------------
-    def erase_contacts(self, contact_ids: list[int], *, snapshot: bool,
+    def erase_contacts(self, contact_ids: list[int], *, snapshot_key: str,
                        make_entries: MakeEntries) -> tuple[list[dict], list[str], list[int]]:
         """Delete contacts in ONE transaction that appends one log entry per contact, records their
         attachment files as pending removal, and deletes their rows from every contact table.
 
-        ``make_entries(last_id, last_hash, facts)`` builds the entries (dicts of LOG_COLS) from each
-        contact's ``facts`` (contact row, manifest counts, custom ``values`` when ``snapshot``); it may
-        run again when a concurrent deletion took the chain head first (the transaction is retried).
+        ``make_entries(last_id, last_hash, facts, snapshot)`` builds the entries (dicts of LOG_COLS)
+        from each contact's ``facts`` (contact row, manifest counts, custom ``values`` when the
+        ``snapshot_key`` setting is ``on``, read in the same transaction); it may run again when a
+        concurrent deletion took the chain head first (the transaction is retried).
         Returns (entries, storage paths of the files to remove, ids that no longer exist).
         """
         ids = list(dict.fromkeys(int(i) for i in contact_ids))
         for attempt in range(_RETRIES):
             try:
                 with chain_lock(self.path):
-                    return self._erase_once(ids, snapshot, make_entries)
+                    return self._erase_once(ids, snapshot_key, make_entries)
             except (duckdb.TransactionException, duckdb.ConstraintException, TransactionAborted) as exc:
                 if not _retryable(exc):
                     raise
@@ -195,13 +193,12 @@ class DeletionSQL:
                 time.sleep(random.uniform(0.001, 0.004) * (1 + attempt))
         raise AssertionError("unreachable")
 
-    def _erase_once(self, ids, snapshot, make_entries):
+    def _erase_once(self, ids, snapshot_key, make_entries):
         from .contacts import CONTACT_COLS  # (contacts → migrations → this module at import time)
 
-        columns = CONTACT_COLS if snapshot else ENTRY_FACTS
         with self.tx() as cur:
             read = self._facts_of_one if len(ids) == 1 else self._facts_of_many
-            facts, paths, tables, head = read(cur, ids, columns)
+            facts, paths, tables, head, snapshot = read(cur, ids, CONTACT_COLS, snapshot_key)
             missing = [i for i in ids if i not in facts]
             if not facts:
                 return [], [], missing
@@ -210,39 +207,45 @@ class DeletionSQL:
                 for r in cur.execute("SELECT contact_id, attribute_key, value_text, value_number, value_date,"
                                      f" value_bool FROM attribute_values WHERE contact_id {match}", arg).fetchall():
                     facts[r[0]]["values"][r[1]] = r[2:]
-            entries = make_entries(int(head[0]), head[1], [facts[i] for i in sorted(facts)])
+            entries = make_entries(int(head[0]), head[1], [facts[i] for i in sorted(facts)], snapshot)
             self._append_entries(cur, entries)
             self._record_pending(cur, entries, paths)
             self._delete_contact_rows(cur, match, arg, tables)
         return entries, paths, missing
 
-    def _facts_of_one(self, cur, ids, columns):
-        """Two statements: the contact with its files and the chain head; then how many rows each contact
-        table holds for it (only those get a DELETE). Few subqueries per statement: DuckDB plans many
-        scalar subqueries as a join whose planning time explodes."""
-        rows = cur.execute(
-            f"SELECT {', '.join(columns)}, (SELECT {{'n': count(*), 'bytes': coalesce(sum(size_bytes), 0),"
-            " 'paths': list(storage_path ORDER BY id)} FROM attachments WHERE contact_id = $1),"
-            " (SELECT {'entries': entries, 'hash': last_hash} FROM deletion_log_head WHERE id = 1)"
-            " FROM contacts WHERE id = $1", [ids[0]]).fetchall()
+    def _facts_of_one(self, cur, ids, columns, snapshot_key):
+        """Two statements: the contact joined with the chain head and the snapshot setting; then, per
+        contact table, how many rows it holds for the contact (only those get a DELETE), with the
+        attachments' bytes and files. No scalar subqueries: DuckDB plans each as a join, and planning
+        dominates a point query."""
+        rows = cur.execute(f"SELECT {', '.join('c.' + c for c in columns)}, h.entries, h.last_hash,"
+                           " coalesce(s.value = 'on', false) FROM contacts c CROSS JOIN deletion_log_head h"
+                           " LEFT JOIN workspace_settings s ON s.key = ? WHERE c.id = ? AND h.id = 1",
+                           [snapshot_key, ids[0]]).fetchall()
         if not rows:
-            return {}, [], [], None
+            return {}, [], [], None, False
         row, n = rows[0], len(columns)
-        files, head = row[n], row[n + 1]
-        per_table = dict(cur.execute(" UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t} WHERE contact_id = $1"
-                                                        for t in self.contact_tables()), [ids[0]]).fetchall())
-        fact = dict(zip(columns, row[:n]), values={}, bytes=int(files["bytes"]),
-                    **{k: int(per_table.get(k, 0)) for k in ("conversations", "messages", "attachments")})
+        per_table, files = {}, ([], 0)
+        for table, count, size, paths in cur.execute(" UNION ALL ".join(
+                "SELECT 'attachments', count(*), coalesce(sum(size_bytes), 0), list(storage_path ORDER BY id)"
+                " FROM attachments WHERE contact_id = $1" if t == "attachments" else
+                f"SELECT '{t}', count(*), 0, NULL FROM {t} WHERE contact_id = $1"
+                for t in self.contact_tables()), [ids[0]]).fetchall():
+            per_table[table] = int(count)
+            if table == "attachments":
+                files = (list(paths or []), int(size))
+        fact = dict(zip(columns, row[:n]), values={}, bytes=files[1],
+                    **{k: per_table.get(k, 0) for k in ("conversations", "messages", "attachments")})
         tables = [t for t in self.contact_tables() if per_table.get(t)]
-        return {fact["id"]: fact}, list(files["paths"] or []), tables, (int(head["entries"]), head["hash"])
+        return {fact["id"]: fact}, files[0], tables, (int(row[n]), row[n + 1]), bool(row[n + 2])
 
-    def _facts_of_many(self, cur, ids, columns):
+    def _facts_of_many(self, cur, ids, columns, snapshot_key):
         cur.register("erase_ids", pd.DataFrame({"id": pd.array(ids, dtype="int64")}))
         match = "IN (SELECT id FROM erase_ids)"
         rows = cur.execute(f"SELECT {', '.join(columns)} FROM contacts WHERE id {match}").fetchall()
         facts = {r[0]: dict(zip(columns, r), values={}, **{k: 0 for k in MANIFEST}) for r in rows}
         if not facts:
-            return {}, [], [], None
+            return {}, [], [], None, False
         for table, counts in (("conversations", "count(*)"), ("messages", "count(*)"),
                               ("attachments", "count(*), coalesce(sum(size_bytes), 0)")):
             for r in cur.execute(f"SELECT contact_id, {counts} FROM {table} WHERE contact_id {match}"
@@ -253,7 +256,9 @@ class DeletionSQL:
         paths = [r[0] for r in cur.execute(f"SELECT storage_path FROM attachments WHERE contact_id {match}"
                                            " ORDER BY id").fetchall()]
         head = cur.execute("SELECT entries, last_hash FROM deletion_log_head WHERE id = 1").fetchall()[0]
-        return facts, paths, self.contact_tables(), head
+        snapshot = cur.execute("SELECT count(*) FROM workspace_settings WHERE key = ? AND value = 'on'",
+                               [snapshot_key]).fetchall()[0][0] > 0
+        return facts, paths, self.contact_tables(), head, snapshot
 
     def _append_entries(self, cur, entries: list[dict]) -> None:
         last = entries[-1]
