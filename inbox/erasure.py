@@ -12,7 +12,7 @@ from validation import PLATFORMS
 from validation.checks import is_email, no_control_chars
 
 from .auth import require_admin
-from .deletion import check_hint, check_reason, delete_contacts
+from .deletion import check_hint, check_reason, delete_contacts, hmac_key, keyed_hash
 from .deletion_report import e164, neutralise
 from .errors import InvalidInput
 from .models import Actor
@@ -20,7 +20,7 @@ from .models import Actor
 MAX_IDENTIFIERS = 100_000
 MAX_IDENTIFIER = 500
 BATCH = 5_000  # contacts per transaction (each with its own log entry); a failing batch is redone one by one
-OUTCOMES = ("deleted", "not_found", "error")
+OUTCOMES = ("deleted", "deleted_before", "not_found", "error")
 
 
 # -- reading the file -----------------------------------------------------------------------
@@ -74,7 +74,8 @@ def read_identifiers(data: bytes, *, column: str | None = None) -> list[str]:
 # -- preview --------------------------------------------------------------------------------
 @dataclass
 class PlanRow:
-    """One identifier of the file and the contacts it matches (``status``: match, not_found, invalid)."""
+    """One identifier of the file and the contacts it matches (``status``: match, deleted_before — no
+    contact has it but the deletion log does, ``entry_ids`` —, not_found, invalid)."""
 
     line: int
     identifier: str
@@ -82,6 +83,7 @@ class PlanRow:
     contact_ids: tuple[int, ...] = ()
     matched_by: tuple[str, ...] = ()
     detail: str = ""
+    entry_ids: tuple[int, ...] = ()
 
 
 @dataclass
@@ -94,6 +96,7 @@ class ErasurePlan:
 
     def counts(self) -> dict[str, int]:
         return {"identifiers": len(self.rows), "matched": sum(r.status == "match" for r in self.rows),
+                "deleted_before": sum(r.status == "deleted_before" for r in self.rows),
                 "not_found": sum(r.status == "not_found" for r in self.rows),
                 "invalid": sum(r.status == "invalid" for r in self.rows), "contacts": len(self.contact_ids)}
 
@@ -104,8 +107,8 @@ class ErasurePlan:
 
         return pd.DataFrame({
             "Line": [r.line for r in self.rows], "Identifier": [r.identifier for r in self.rows],
-            "Status": [{"match": "matches", "not_found": "not found", "invalid": "invalid"}[r.status]
-                       for r in self.rows],
+            "Status": [{"match": "matches", "deleted_before": "deleted earlier", "not_found": "not found",
+                        "invalid": "invalid"}[r.status] for r in self.rows],
             "Contacts": ["; ".join(who(c) for c in r.contact_ids[:5]) + (" …" if len(r.contact_ids) > 5 else "")
                          for r in self.rows],
             "Matched by": [", ".join(r.matched_by) for r in self.rows],
@@ -166,9 +169,33 @@ def preview(store, actor: Actor, identifiers: list[str]) -> ErasurePlan:
             row.status, row.contact_ids = "match", tuple(sorted(hits))
             row.matched_by = tuple(sorted(set().union(*hits.values())))
             ordered.update(dict.fromkeys(row.contact_ids))
+    _mark_deleted_before(store, forms, [r for r in rows if r.status == "not_found"])
     ids = list(ordered)
     labels = store.contact_labels(ids[:5_000]) if ids else {}
     return ErasurePlan(rows, ids, labels)
+
+
+def _mark_deleted_before(store, forms: pd.DataFrame, rows: list[PlanRow]) -> None:
+    """Identifiers no contact has but a deletion-log entry does (hashed with the workspace key as at
+    deletion): an erasure run again after an interruption says which were already erased, and where."""
+    secret = hmac_key(store, create=False)
+    if secret is None or not rows:
+        return
+    hashes = []
+    for row in rows:
+        raw, _ok, email, phone = forms.iloc[row.line - 1]
+        values = {"external_id": {raw}, "email": {email} - {None}, "phone": {phone} - {None}}
+        prefix, _, rest = raw.partition(":")
+        values["handle"] = ({f"{prefix.lower()}:{rest.strip()}"} if rest.strip() and prefix.lower() in PLATFORMS
+                            else {f"{p}:{h}" for p in PLATFORMS for h in {raw, email, phone} - {None}})
+        hashes += [(row.line, kind, keyed_hash(secret, kind, v)) for kind, vs in values.items() for v in vs]
+    found: dict[int, list[int]] = {}
+    for line, entry_id in store.deleted_identifiers(pd.DataFrame(hashes, columns=["line", "kind", "hash"])):
+        found.setdefault(line, []).append(entry_id)
+    for row in rows:
+        if row.line in found:
+            row.status, row.entry_ids = "deleted_before", tuple(found[row.line])
+            row.detail = "deleted earlier: log entry " + ", ".join(f"#{i}" for i in row.entry_ids)
 
 
 # -- execution ------------------------------------------------------------------------------
@@ -229,12 +256,15 @@ def execute(store, actor: Actor, plan: ErasurePlan, *, hint: str, reason: str, b
             detail = r.detail or "; ".join(f"contact {c}: {errors[c]}" for c in failed)
         elif deleted:
             outcome, detail = "deleted", f"matched by {', '.join(r.matched_by)}"
+        elif r.status == "deleted_before":
+            outcome, detail = "deleted_before", r.detail
         else:
             outcome = "not_found"
             detail = "deleted meanwhile by someone else" if r.contact_ids else "no contact has this identifier"
         rows.append({"line": r.line, "identifier": r.identifier, "outcome": outcome,
                      "contact_ids": " ".join(str(c) for c in deleted),
-                     "log_entries": " ".join(str(entry_of[c]) for c in deleted), "detail": detail})
+                     "log_entries": " ".join(str(i) for i in ([entry_of[c] for c in deleted] or r.entry_ids)),
+                     "detail": detail})
     summary = {"identifiers": len(rows), **{o: sum(r["outcome"] == o for r in rows) for o in OUTCOMES},
                "contacts_deleted": len(entry_of), "contacts_failed": len(errors),
                "log_entries": [min(entry_of.values()), max(entry_of.values())] if entry_of else []}

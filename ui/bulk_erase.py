@@ -33,7 +33,7 @@ def _show_result(result) -> None:
     s = result.summary
     (st.error if s["contacts_failed"] else st.success)(
         f"Erasure done: {s['contacts_deleted']:,} contacts deleted (one log entry each) · {s['deleted']:,} identifiers "
-        f"deleted · {s['not_found']:,} not found · {s['error']:,} errors.")
+        f"deleted · {s['deleted_before']:,} deleted earlier · {s['not_found']:,} not found · {s['error']:,} errors.")
     st.download_button("Download the result file (CSV)", data=result.csv(), file_name="erasure-result.csv",
                        mime="text/csv", icon=":material/download:", key="erase.result_csv", on_click="ignore")
     st.dataframe(result.frame(), hide_index=True, width="stretch", key="erase.result_table")
@@ -75,7 +75,8 @@ def bulk_erasure(store, actor) -> None:
     plan = S[PLAN][1]
     n = plan.counts()
     st.markdown(f"**Preview** · {n['identifiers']:,} identifiers: {n['matched']:,} match **{n['contacts']:,} contacts**, "
-                f"{n['not_found']:,} match nothing, {n['invalid']:,} invalid.")
+                f"{n['deleted_before']:,} were deleted earlier, {n['not_found']:,} match nothing, "
+                f"{n['invalid']:,} invalid.")
     st.dataframe(plan.frame(), hide_index=True, width="stretch", key="erase.preview_table", height=280)
     if not plan.contact_ids:
         st.info("No contact matches: nothing to erase.")

@@ -5,6 +5,7 @@ from .contacts import ContactsSQL
 from .crm import CrmSQL
 from .core import StoreCore, TxCursor, attachments_dir_for
 from .deletion import DeletionSQL
+from .deletion_log import DeletionLogSQL
 from .demo import DemoSQL
 from .imports import ImportsSQL
 from .integrity import IntegritySQL
@@ -12,8 +13,8 @@ from .layout import LayoutSQL
 from .stats import StatsSQL
 
 
-class Store(AccountsSQL, ContactsSQL, LayoutSQL, DeletionSQL, ImportsSQL, CrmSQL, StatsSQL, DemoSQL, IntegritySQL,
-            StoreCore):
+class Store(AccountsSQL, ContactsSQL, LayoutSQL, DeletionSQL, DeletionLogSQL, ImportsSQL, CrmSQL, StatsSQL, DemoSQL,
+            IntegritySQL, StoreCore):
     """A DuckDB-backed store: open with a file path; migrations run on open (unless read-only)."""
 
 

@@ -49,7 +49,8 @@ def test_preview_matches_by_email_phone_external_id_and_handle_and_reads_only(st
     assert by_line[3].contact_ids == (people["zoe"],) and by_line[3].matched_by == ("external_id",)
     assert by_line[4].contact_ids == (people["web"],) and by_line[4].matched_by == ("handle",)
     assert by_line[5].status == "not_found" and by_line[6].status == "invalid"
-    assert plan.counts() == {"identifiers": 6, "matched": 4, "not_found": 1, "invalid": 1, "contacts": 4}
+    assert plan.counts() == {"identifiers": 6, "matched": 4, "deleted_before": 0, "not_found": 1, "invalid": 1,
+                             "contacts": 4}
     assert plan.contact_ids == [people["zoe"], people["same_email"], people["sms"], people["web"]]
     assert "Zoé Quill" in plan.frame().loc[0, "Contacts"]
     assert log_count(store) == 0 and rows_of(store, people["zoe"])["contacts"] == 1
@@ -74,8 +75,8 @@ def test_execute_deletes_each_contact_with_its_own_entry_and_reports_every_ident
     entries = {e: c for c, e in zip(frame.loc[0, "contact_ids"].split(), frame.loc[0, "log_entries"].split())}
     logged = dict(store._rows("SELECT id::VARCHAR, contact_id FROM deletion_log"))
     assert {e: str(c) for e, c in logged.items() if e in entries} == entries
-    assert result.summary == {"identifiers": 5, "deleted": 3, "not_found": 1, "error": 1, "contacts_deleted": 3,
-                              "contacts_failed": 0, "log_entries": [1, 3]}
+    assert result.summary == {"identifiers": 5, "deleted": 3, "deleted_before": 0, "not_found": 1, "error": 1,
+                              "contacts_deleted": 3, "contacts_failed": 0, "log_entries": [1, 3]}
     csv = pd.read_csv(io.BytesIO(result.csv()), dtype=str, keep_default_na=False)
     assert list(csv.columns) == ["line", "identifier", "outcome", "contact_ids", "log_entries", "detail"]
     assert csv.loc[2, "identifier"] == "'+49 151 12345678"  # neutralised for spreadsheets
@@ -114,3 +115,19 @@ def test_bad_hint_or_reason_erases_nothing(store, people):
         erasure.execute(store, ADMIN, plan, hint="ok", reason="whim")
     assert log_count(store) == 0 and rows_of(store, people["zoe"])["contacts"] == 1
     assert files_under(store.attachments_dir / str(people["zoe"]))
+
+
+def test_running_the_same_file_again_reports_what_was_erased_earlier_and_where(store, people):
+    """An erasure interrupted (or run twice) is finished by running the file again: identifiers whose
+    contacts are gone are found in the deletion log by keyed hash, never reported as unknown."""
+    names = [PERSON["email"].upper(), "+49 151 12345678", "sms:+4915112345678", "nobody@example.com"]
+    first = erasure.execute(store, ADMIN, erasure.preview(store, ADMIN, names[:1]), **GDPR)
+    entries = first.rows[0]["log_entries"]
+    plan = erasure.preview(store, ADMIN, names)
+    assert [r.status for r in plan.rows] == ["deleted_before", "match", "match", "not_found"]
+    assert " ".join(map(str, plan.rows[0].entry_ids)) == entries and "#" in plan.rows[0].detail
+    assert plan.counts()["deleted_before"] == 1 and plan.frame().loc[0, "Status"] == "deleted earlier"
+    again = erasure.execute(store, ADMIN, plan, **GDPR)
+    assert [r["outcome"] for r in again.rows] == ["deleted_before", "deleted", "deleted", "not_found"]
+    assert again.rows[0]["log_entries"] == entries and again.summary["deleted_before"] == 1
+    assert deletion.verify_log(store, ADMIN).ok
