@@ -181,9 +181,9 @@ def _mark_deleted_before(store, forms: pd.DataFrame, rows: list[PlanRow]) -> Non
     secret = hmac_key(store, create=False)
     if secret is None or not rows:
         return
-    hashes = []
+    hashes, by_line = [], list(forms.itertuples(index=False))
     for row in rows:
-        raw, _ok, email, phone = forms.iloc[row.line - 1]
+        raw, _ok, email, phone = by_line[row.line - 1]
         values = {"external_id": {raw}, "email": {email} - {None}, "phone": {phone} - {None}}
         prefix, _, rest = raw.partition(":")
         values["handle"] = ({f"{prefix.lower()}:{rest.strip()}"} if rest.strip() and prefix.lower() in PLATFORMS
