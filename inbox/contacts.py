@@ -127,9 +127,8 @@ def search(store, query: str = "", *, platform: str | None = None, language: str
             return SearchResult(exact[start:start + page_size], len(exact), page, page_size, exact=True,
                                 has_next=start + page_size < len(exact))
     terms = [t for t in query.split() if t][:8]
-    rows, total, more = store.search_contacts(terms=terms, limit=page_size + 1, offset=(page - 1) * page_size,
-                                              **filters)  # one more row tells whether a next page exists
-    has_next, rows = len(rows) > page_size, rows[:page_size]
+    rows, total, more, has_next = store.search_contacts(terms=terms, limit=page_size,
+                                                        offset=(page - 1) * page_size, **filters)
     seen = (page - 1) * page_size + len(rows)
     if more:  # a floor: at least what has been paged through; exact once the last page is reached
         total, more = (max(total, seen + 1), True) if has_next else (seen, False)

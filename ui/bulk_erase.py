@@ -79,7 +79,10 @@ def bulk_erasure(store, actor) -> None:
                 f"{n['invalid']:,} invalid.")
     st.dataframe(plan.frame(), hide_index=True, width="stretch", key="erase.preview_table", height=280)
     if not plan.contact_ids:
-        st.info("No contact matches: nothing to erase.")
+        st.info(f"Nothing left to erase: {n['deleted_before']:,} of these identifiers were erased earlier (their log "
+                "entries are in the table)." if n["deleted_before"] else "No contact matches: nothing to erase.")
+        st.download_button("Download the preview (CSV)", data=plan.csv(), file_name="erasure-preview.csv",
+                           mime="text/csv", icon=":material/download:", key="erase.preview_csv", on_click="ignore")
         return
     st.text_input("Identity hint (recorded with every entry)", key="erase.hint", max_chars=deletion.MAX_HINT,
                   placeholder="e.g. erasure requests batch 2026-11, ticket #4321")

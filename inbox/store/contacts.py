@@ -81,9 +81,10 @@ class ContactsSQL:
     _window: tuple[float, object] | None = None  # (computed at, updated_at threshold), per store
 
     def search_contacts(self, *, terms=(), platform=None, language=None, subscription=None, custom=None,
-                        limit: int = 25, offset: int = 0) -> tuple[list[dict], int, bool]:
+                        limit: int = 25, offset: int = 0) -> tuple[list[dict], int, bool, bool]:
         """One page of contacts matching every term (substring, accent/case-insensitive) and filter,
-        most recently updated first; the number of matches, and whether that number is only a floor.
+        most recently updated first; the number of matches, whether that number is only a floor, and
+        whether a next page exists (known from the ids, so a contact deleted meanwhile changes nothing).
 
         With a term or filter the count is exact up to ``search_count_cap`` and a floor above it.
         A page is first looked for among the ``search_window_rows`` most recently updated contacts
@@ -91,8 +92,9 @@ class ContactsSQL:
         scans the whole table; otherwise one aggregate scan gives the count and the top ids.
         """
         folded = [self._scalar("SELECT lower(strip_accents(?))", [t]) for t in terms]  # once, not per row
+        folded = [f for f in folded if f]  # a lone combining accent folds to nothing: it restricts nothing
         where, params = _where(folded, platform, language, subscription, custom)
-        need, cap = int(offset) + int(limit), self.search_count_cap
+        need, cap = int(offset) + int(limit) + 1, self.search_count_cap  # one more id: is there a next page?
         since = self._since()
         if since is not None:
             # The threshold is pushed down into the scan; the match sits in a CASE so that the
@@ -109,10 +111,14 @@ class ContactsSQL:
                 else:
                     total = self._scalar(f"SELECT count(*) FROM (SELECT 1 FROM contacts{where} LIMIT ?)",
                                          [*params, cap + 1])
-                return self._list_rows(list(top), offset), *_capped(total, cap if where else None)
+                return self._page(list(top), offset, limit, total, cap if where else None)
         total, top = self._one("SELECT count(*), max_by(id, {'u': updated_at, 'i': id}, ?) FROM contacts"
                                + where, [need] + params)
-        return self._list_rows(list(top or []), offset), *_capped(total, cap if where else None)
+        return self._page(list(top or []), offset, limit, total, cap if where else None)
+
+    def _page(self, top: list[int], offset: int, limit: int, total: int, cap: int | None):
+        ids = top[int(offset):]
+        return (self._list_rows(ids[:int(limit)]), *_capped(total, cap), len(ids) > int(limit))
 
     def _since(self):
         """The ``updated_at`` of the ``search_window_rows``-th most recently updated contact, or
@@ -128,8 +134,7 @@ class ContactsSQL:
         self._window = (time.monotonic(), since)
         return since
 
-    def _list_rows(self, ids: list[int], offset: int = 0) -> list[dict]:
-        ids = ids[int(offset):]
+    def _list_rows(self, ids: list[int]) -> list[dict]:
         if not ids:
             return []
         marks = ", ".join("?" for _ in ids)

@@ -93,7 +93,7 @@ MIGRATIONS: list = [  # versions 6-9 are reserved for deletion
     (8, "attribute values by contact", m008_values_by_contact),
 ]
 
-MakeEntries = Callable[[int, str, list[dict]], list[dict]]
+MakeEntries = Callable[[int, str, list[dict], bool], list[dict]]
 
 
 def _retryable(exc: Exception) -> bool:

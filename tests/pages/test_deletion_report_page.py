@@ -143,6 +143,23 @@ def test_bulk_erasure(page, logged):
         assert deletion.verify_log(store, Actor(ADMIN[0], "admin")).line() == "OK 6 entries"
 
 
+def test_bulk_erasure_run_again_says_what_was_erased_earlier(page, logged):
+    data = b"keep@example.com\nnone@x.org\n"
+    page.file_uploader(key="erase.file").upload("people.txt", data, "text/plain")
+    page.run()
+    page.text_input(key="erase.hint").input("erasure batch 12")
+    page.selectbox(key="erase.reason").select("gdpr_request")
+    page.checkbox(key="erase.confirm").check()
+    page.button(key="erase.run").click().run()
+    page.button(key="erase.again").click().run()
+    page.file_uploader(key="erase.file").upload("people-again.txt", data, "text/plain")
+    page.run()
+    assert list(table_with(page, "Status")["Status"]) == ["deleted earlier", "not found"]
+    assert any(i.value.startswith("Nothing left to erase: 1 of these identifiers were erased earlier")
+               for i in page.info)
+    assert "Download the preview (CSV)" in [b.label for b in page.get("download_button")]
+
+
 def test_snapshot_setting(page, logged):
     assert page.toggle(key="deleted.keep_snapshot").value is False
     page.toggle(key="deleted.keep_snapshot").set_value(True).run()

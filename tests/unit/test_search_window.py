@@ -65,3 +65,10 @@ def test_a_stale_window_never_hides_a_newer_contact(store, crowd):
     newest = contacts.receive(store, "webchat", "maria-new", "hi")["contact_id"]
     after = contacts.search(store, "maria", page_size=3)
     assert after.rows[0]["id"] == newest and after.rows[1]["id"] == before.rows[0]["id"]
+
+
+def test_a_term_that_folds_to_nothing_restricts_nothing(store, crowd):
+    """A lone combining accent (U+0301) has no letter left once accents are stripped."""
+    assert contacts.search(store, "\u0301", page_size=100).total == 60
+    assert [r["id"] for r in contacts.search(store, "maria \u0301").rows] == \
+           [r["id"] for r in contacts.search(store, "maria").rows]
