@@ -182,9 +182,25 @@ def focus_grid_cell(page, row: int, column: int = 0, grid: int = 0) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label``."""
-    page.get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick ``option`` in the selectbox labelled ``label``: open it, type to filter (a long list is
+    virtualised), click the option. A click that lands while the app re-renders may leave the list
+    closed: then press Escape and open it again (three tries)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.get_by_role("combobox", name=label)
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        wait_for_app(page)
+        box.click()
+        box.press_sequentially(option[:12])
+        try:
+            wanted.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+    wanted.click()
     wait_for_app(page)
 
 
