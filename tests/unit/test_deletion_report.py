@@ -53,6 +53,8 @@ def test_figures_and_charts_over_everything(log):
     (report.Filters(text="#101"), [2]),
     (report.Filters(text="zoé quill"), [6]),  # the display name too
     (report.Filters(text="ZOÉ"), [6]), (report.Filters(text="_"), []), (report.Filters(text="%"), []),
+    (report.Filters(text="ERASURE", platforms=("whatsapp",)), [3, 2, 1]),
+    (report.Filters(text="ERASURE", admins=("bob@example.com",)), []),
     (report.Filters(since=date.today(), until=date.today()), [6, 5, 4, 3, 2, 1]),
     (report.Filters(until=date.today() - timedelta(days=1)), []),
     (report.Filters(since=date.today() + timedelta(days=1)), []),
@@ -74,6 +76,8 @@ def test_bad_filters_are_refused(log):
 def test_the_page_shows_at_most_the_limit_but_counts_everything(log):
     r = report.report(log, ADMIN, report.Filters(), limit=2)
     assert list(r.rows["id"]) == [6, 5] and r.total == 6
+    r = report.report(log, ADMIN, report.Filters(text="erasure"), limit=2)  # ids matched first, then joined
+    assert list(r.rows["id"]) == [3, 2] and r.total == 3 and int(r.by_admin["Deletions"].sum()) == 3
 
 
 def corrupt(store):
