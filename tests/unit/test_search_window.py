@@ -72,3 +72,29 @@ def test_a_term_that_folds_to_nothing_restricts_nothing(store, crowd):
     assert contacts.search(store, "\u0301", page_size=100).total == 60
     assert [r["id"] for r in contacts.search(store, "maria \u0301").rows] == \
            [r["id"] for r in contacts.search(store, "maria").rows]
+
+
+def test_filters_inside_the_window_equal_the_full_scan(store, crowd):
+    from inbox import attributes as attrs
+
+    admin = Actor("admin@example.com", "admin")
+    version, layout = attrs.load_layout(store)
+    attrs.save_layout(store, admin, attrs.new_attribute(layout, label="Tier", key="tier", type="list",
+                                                        options=["gold", "silver"]), base_version=version)
+    gold = sorted(crowd)[::3]
+    for contact_id in gold:
+        c = contacts.get_contact(store, contact_id)
+        contacts.update_values(store, AGENT, c.id, c.version, {"tier": "gold", "language": "fr"})
+    store.search_window_rows, store.search_count_cap = 5, 10
+    for query, filters, want in [("", {"custom": {"tier": "gold"}}, set(gold)),
+                                 ("", {"language": "fr"}, set(gold)),
+                                 ("a", {"custom": {"tier": "gold"}}, {i for i in gold if "a" in crowd[i]})]:
+        got, page = [], 1
+        while True:
+            result = contacts.search(store, query, page=page, page_size=4, **filters)
+            got += [r["id"] for r in result.rows]
+            if not result.has_next:
+                break
+            page += 1
+        updated = {i: contacts.get_contact(store, i).updated_at for i in want}
+        assert got == sorted(want, key=lambda i: (updated[i], i), reverse=True)
