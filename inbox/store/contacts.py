@@ -20,7 +20,7 @@ VALUE_SLOTS = ("value_text", "value_number", "value_date", "value_bool")
 
 
 # Characters of the search text from most to least frequent (names, emails, phones, ids).
-_COMMON = " a0e13c4985627mroiln.-sptx@+ghudbkzvwj_yfq'"
+_RANK = {c: i for i, c in enumerate(" a0e13c4985627mroiln.-sptx@+ghudbkzvwj_yfq'")}
 
 
 def _anchor(term: str) -> str:
@@ -30,8 +30,7 @@ def _anchor(term: str) -> str:
     "a.hadd" costs about twice as much as "dd": testing the rarer suffix first lets the full test
     run only on the rows that contain it (it is implied by the term, so results are the same).
     """
-    rank = {c: i for i, c in enumerate(_COMMON)}
-    start = max(range(len(term)), key=lambda i: (rank.get(term[i], len(_COMMON)), -i))
+    start = max(range(len(term)), key=lambda i: (_RANK.get(term[i], len(_RANK)), -i))
     return term[start:]
 
 
