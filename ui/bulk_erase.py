@@ -75,12 +75,14 @@ def bulk_erasure(store, actor) -> None:
     plan = S[PLAN][1]
     n = plan.counts()
     st.markdown(f"**Preview** · {n['identifiers']:,} identifiers: {n['matched']:,} match **{n['contacts']:,} contacts**, "
-                f"{n['deleted_before']:,} were deleted earlier, {n['not_found']:,} match nothing, "
+                f"{n['deleted_before']:,} deleted earlier, {n['not_found']:,} match nothing, "
                 f"{n['invalid']:,} invalid.")
     st.dataframe(plan.frame(), hide_index=True, width="stretch", key="erase.preview_table", height=280)
     if not plan.contact_ids:
-        st.info(f"Nothing left to erase: {n['deleted_before']:,} of these identifiers were erased earlier (their log "
-                "entries are in the table)." if n["deleted_before"] else "No contact matches: nothing to erase.")
+        before = n["deleted_before"]
+        st.info(f"Nothing left to erase: {before:,} identifier{'s' if before != 1 else ''} belonged to contacts "
+                "erased earlier (their log entries are in the table)." if before else
+                "No contact matches: nothing to erase.")
         st.download_button("Download the preview (CSV)", data=plan.csv(), file_name="erasure-preview.csv",
                            mime="text/csv", icon=":material/download:", key="erase.preview_csv", on_click="ignore")
         return

@@ -155,7 +155,7 @@ def test_bulk_erasure_run_again_says_what_was_erased_earlier(page, logged):
     page.file_uploader(key="erase.file").upload("people-again.txt", data, "text/plain")
     page.run()
     assert list(table_with(page, "Status")["Status"]) == ["deleted earlier", "not found"]
-    assert any(i.value.startswith("Nothing left to erase: 1 of these identifiers were erased earlier")
+    assert any(i.value.startswith("Nothing left to erase: 1 identifier belonged to contacts erased earlier")
                for i in page.info)
     assert "Download the preview (CSV)" in [b.label for b in page.get("download_button")]
 
