@@ -124,16 +124,15 @@ def candidates(identifier: str, region: str | None) -> dict[str, set[str]]:
     lower-cased, a phone in E.164, ``platform:handle`` (the platform given as a prefix, else each),
     the external id as typed."""
     raw = (identifier or "").strip()
-    out: dict[str, set[str]] = {"email": set(), "phone": set(), "handle": set(), "external_id": set()}
     if not raw:
-        return out
-    out["external_id"].add(raw)
-    email = raw.lower() if email_ok(raw) and "@" in raw else None
-    phone = e164(raw, region)
-    if email:
-        out["email"].add(email)
-    if phone:
-        out["phone"].add(phone)
+        return {"email": set(), "phone": set(), "handle": set(), "external_id": set()}
+    return hashed_forms(raw, raw.lower() if email_ok(raw) and "@" in raw else None, e164(raw, region))
+
+
+def hashed_forms(raw: str, email: str | None, phone: str | None) -> dict[str, set[str]]:
+    """The forms an identifier may have been hashed under, by kind, given its normalised email and
+    E.164 phone (``None`` when it is neither): see ``candidates``."""
+    out = {"email": {email} - {None}, "phone": {phone} - {None}, "external_id": {raw}}
     prefix, _, rest = raw.partition(":")
     if rest and prefix.lower() in PLATFORMS:
         handles = {(prefix.lower(), rest.strip())}

@@ -13,7 +13,7 @@ from validation.checks import is_email, no_control_chars
 
 from .auth import require_admin
 from .deletion import check_hint, check_reason, delete_contacts, hmac_key, keyed_hash
-from .deletion_report import e164, neutralise
+from .deletion_report import e164, hashed_forms, neutralise
 from .errors import InvalidInput
 from .models import Actor
 
@@ -184,11 +184,8 @@ def _mark_deleted_before(store, forms: pd.DataFrame, rows: list[PlanRow]) -> Non
     hashes, by_line = [], list(forms.itertuples(index=False))
     for row in rows:
         raw, _ok, email, phone = by_line[row.line - 1]
-        values = {"external_id": {raw}, "email": {email} - {None}, "phone": {phone} - {None}}
-        prefix, _, rest = raw.partition(":")
-        values["handle"] = ({f"{prefix.lower()}:{rest.strip()}"} if rest.strip() and prefix.lower() in PLATFORMS
-                            else {f"{p}:{h}" for p in PLATFORMS for h in {raw, email, phone} - {None}})
-        hashes += [(row.line, kind, keyed_hash(secret, kind, v)) for kind, vs in values.items() for v in vs]
+        hashes += [(row.line, kind, keyed_hash(secret, kind, v))
+                   for kind, vs in hashed_forms(raw, email, phone).items() for v in vs]
     found: dict[int, list[int]] = {}
     for line, entry_id in store.deleted_identifiers(pd.DataFrame(hashes, columns=["line", "kind", "hash"])):
         found.setdefault(line, []).append(entry_id)
