@@ -9,7 +9,8 @@ from datetime import date, datetime
 import pandas as pd
 
 from validation import PLATFORMS
-from validation.checks import E164_RE, EMAIL_RE, no_control_chars_ok
+from validation.checks import EMAIL_RE, no_control_chars_ok
+from validation.phones import phone_identifier
 from validation.contact_values import check_values
 
 from . import files
@@ -20,7 +21,13 @@ BUILTIN_KEYS = ("email", "first_name", "last_name", "phone", "account_id", "job_
                 "subscription", "external_id")
 _SLOT = {"number": 1, "date": 2, "boolean": 3}  # other types are stored as text (slot 0)
 MAX_HANDLE = 200
-_EMAIL, _E164 = re.compile(EMAIL_RE), re.compile(E164_RE)  # routing only; values are validated by the checks
+_EMAIL = re.compile(EMAIL_RE)  # routing only; values are validated by the checks
+
+
+def _region(store) -> str:
+    from .workspace import default_region  # (workspace → users → … → contacts: imported late)
+
+    return default_region(store)
 
 
 class ContactInvalid(InvalidInput):
@@ -100,9 +107,12 @@ def _exact_lookup(store, query: str) -> list[dict]:
         return store.exact_contacts("id", int(q[1:]))
     if "@" in q and _EMAIL.fullmatch(q):
         return store.exact_contacts("email", q.lower())
-    phone = re.sub(r"[\s\-.()]", "", q)
-    if phone.startswith("+") and _E164.fullmatch(phone):
-        return store.exact_contacts("phone", phone)
+    phone = phone_identifier(q, _region(store))
+    if phone:  # with an extension or without it: "+1 650 253 0000" finds "+16502530000;ext=12" too
+        found = {r["id"]: r for form in dict.fromkeys((phone, phone.split(";")[0]))
+                 for r in store.exact_contacts("phone", form)}
+        if found:
+            return sorted(found.values(), key=lambda r: r["id"])
     if q and " " not in q and len(q) <= 100:
         return store.exact_contacts("external_id", q) or store.exact_contacts("account_id", q)
     return []

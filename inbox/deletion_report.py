@@ -12,6 +12,7 @@ import pandas as pd
 
 from validation import PLATFORMS
 from validation.checks import email_ok
+from validation.phones import phone_identifier
 from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, entry_problems
 
 from .auth import require_admin
@@ -23,7 +24,6 @@ MAX_SHOWN = 1_000
 EXPORT_CHUNK = 100_000
 PROBLEMS = "schema_problems"  # the column that flags an entry failing the deletion-log schema
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PHONE_CHARS = re.compile(r"[\s\-.()/]")
 
 
 @dataclass(frozen=True)
@@ -105,18 +105,9 @@ def admins_in_log(store, actor: Actor) -> list[str]:
 
 # -- "was this identifier deleted?" -----------------------------------------------------------
 def e164(raw: str, region: str | None) -> str | None:
-    """``raw`` as an E.164 phone number when it reads as a valid one (national numbers in ``region``)."""
-    import phonenumbers
-
-    text = (raw or "").strip()
-    if not text or not re.fullmatch(r"\+?[0-9\s\-.()/]{6,30}", text):
-        return None
-    try:
-        number = phonenumbers.parse(text, (region or "").upper() or None)
-    except phonenumbers.NumberParseException:
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) \
-        if phonenumbers.is_valid_number(number) else None
+    """``raw`` as a stored phone number (E.164, ``;ext=``) when it reads as one (national numbers in
+    ``region``); also a number stored before the rules were strict (``validation.phones.phone_identifier``)."""
+    return phone_identifier(raw, region)
 
 
 def candidates(identifier: str, region: str | None) -> dict[str, set[str]]:

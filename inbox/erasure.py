@@ -10,6 +10,7 @@ import pandas as pd
 
 from validation import PLATFORMS
 from validation.checks import is_email, no_control_chars
+from validation.phones import PHONE_LIKE, read_phones
 
 from .auth import require_admin
 from .deletion import check_hint, check_reason, delete_contacts, hmac_key, keyed_hash
@@ -125,8 +126,10 @@ def _forms(identifiers: list[str], region: str | None) -> pd.DataFrame:
     ok = (raw.str.len() <= MAX_IDENTIFIER) & (raw.str.len() > 0) & no_control_chars(raw)
     ok = ok.fillna(False).astype(bool)
     emails = (is_email(raw) & raw.str.contains("@", regex=False)).fillna(False).astype(bool)
-    phoneish = raw.str.fullmatch(r"\+?[0-9\s\-.()/]{6,30}").fillna(False).astype(bool)
-    phones = {v: e164(v, region) for v in raw[phoneish & ok].unique()}
+    phoneish = raw.str.fullmatch(PHONE_LIKE, case=False).fillna(False).astype(bool) & ok
+    valid, _ = read_phones(raw.where(phoneish), region, reasons=False)  # vectorised; the rest one by one
+    phones = {v: e164(v, region) for v in raw[phoneish & valid.isna()].unique()}
+    phones.update(zip(raw[valid.notna()], valid[valid.notna()]))
     return pd.DataFrame({"raw": raw.astype(object), "ok": ok,
                          "email": [v.lower() if e else None for v, e in zip(raw, emails)],
                          "phone": [phones.get(v) for v in raw]}, dtype=object).astype({"ok": bool})

@@ -29,8 +29,9 @@ CONTROL_CHARS_RE = r"[\x00-\x1f\x7f]"
 # local@domain.tld: no space, one @, dot-separated domain labels, tld of 2+ letters.
 EMAIL_RE = (r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+"
             r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}")
-# E.164: a plus, then 8 to 15 digits, the first one 1-9.
-E164_RE = r"\+[1-9][0-9]{7,14}"
+# A stored phone: E.164 (a plus, a country code 1-9…, at most 20 digits: libphonenumber's longest national
+# number is 17) and an optional RFC 3966 extension. Whether it is a valid number is ``is_phone_number``'s call.
+E164_RE = r"\+[1-9][0-9]{3,19}(?:;ext=[0-9]{1,20})?"
 # http(s)://host[:port][/path?query#fragment]; host is a name/IPv4 or a bracketed IPv6 literal.
 URL_RE = (r"[Hh][Tt][Tt][Pp][Ss]?://"
           r"(?:[^ /?#@:\[\]\\\x00-\x1f\x7f]+|\[[0-9A-Fa-f:.]+\])"
@@ -146,6 +147,14 @@ def is_e164(s: pd.Series) -> pd.Series:
 
 
 @_register
+def is_phone_number(s: pd.Series) -> pd.Series:
+    """A valid phone number (libphonenumber's metadata) in its stored form: E.164 and an optional ``;ext=``."""
+    from .phones import valid_stored
+
+    return _on_text(s, lambda t: _flag(t.str.fullmatch(E164_RE)) & valid_stored(t))
+
+
+@_register
 def is_iso639_1(s: pd.Series) -> pd.Series:
     """A lower-case ISO 639-1 two-letter language code (``en``, ``pt``...)."""
     return s.isna() | s.isin(_ISO639_1_LIST)
@@ -226,6 +235,11 @@ def email_ok(value: Any) -> bool:
 def e164_ok(value: Any) -> bool:
     """``is_e164`` for one value (True for None)."""
     return _one(is_e164, value)
+
+
+def phone_number_ok(value: Any) -> bool:
+    """``is_phone_number`` for one value (True for None)."""
+    return _one(is_phone_number, value)
 
 
 def iso639_1_ok(value: Any) -> bool:

@@ -5,7 +5,7 @@ agent panel) once per distinct value of each column, so a million rows with a fe
 languages cost a few thousand checks. On top: platform and handle columns, attributes required on
 import, rows without any identifier, and the same identifier twice in the file (the first line
 is kept, later ones are refused naming it). Phones already international, and national numbers of
-the workspace region, are settled vectorised exactly as ``check_values`` + phonenumbers would
+the import's region, are settled vectorised by ``validation.phones`` exactly as phonenumbers would
 (tests compare them); only the rest is parsed one value at a time. Imports nothing of the app.
 """
 
@@ -19,7 +19,6 @@ import pyarrow.compute as pc
 
 from . import PLATFORMS
 from . import checks  # noqa: F401  (registers the named checks)
-from .checks import E164_RE
 from .contact_values import MAX_TEXT, PROBLEM_COLUMNS, check_values
 
 PLATFORM, HANDLE, DISPLAY_NAME = "contact.platform", "contact.handle", "contact.display_name"
@@ -52,61 +51,6 @@ def _codes(values) -> tuple[np.ndarray, pd.Series]:
     return codes, pd.Series(encoded.dictionary.to_pandas(), dtype="str")
 
 
-_NOISE = r"[ \t\-.()/]"  # what check_values strips from phones, spelled so pyarrow's RE2 runs it
-_TYPES = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail",
-          "fixed_line", "mobile")
-
-
-def _desc_ok(numbers: pd.Series, desc) -> pd.Series:
-    """phonenumbers' ``_is_number_matching_desc``, vectorised: possible lengths, then the pattern."""
-    if desc is None or not desc.national_number_pattern:
-        return pd.Series(False, index=numbers.index)
-    ok = numbers.str.fullmatch(desc.national_number_pattern).fillna(False).astype(bool)
-    lengths = list(desc.possible_length or ())
-    return ok & numbers.str.len().isin(lengths) if lengths else ok
-
-
-def clean_phones(values: pd.Series) -> pd.Series:
-    """Phones as ``check_values`` first reads them: trimmed, without spaces, tabs, dashes, dots, brackets and
-    slashes, a leading 00 made +. (Other whitespace is left, so such values go the slow, exact way.)"""
-    cleaned = values.astype("str").str.strip().str.replace(_NOISE, "", regex=True)
-    return cleaned.mask(cleaned.str.startswith("00").fillna(False), "+" + cleaned.str.slice(2))
-
-
-def national_phones(cleaned: pd.Series, region: str | None) -> pd.Series:
-    """E.164 for the national numbers of ``region`` among ``clean_phones`` values (``0612345678`` in FR),
-    vectorised with phonenumbers' own metadata; missing elsewhere (``check_values`` parses those, one
-    distinct value at a time, ~25 µs each).
-
-    Only where the result is provably what ``phonenumbers.parse`` + ``is_valid_number`` give: the region
-    is the main one of its country code, its national and international prefixes are plain digits (no
-    transform rule), the value is all digits, does not start with the international prefix, and its
-    significant number (national prefix stripped) starts with 1-9 and is valid for a number type.
-    """
-    import phonenumbers
-    from phonenumbers import PhoneMetadata
-
-    none = pd.Series(np.nan, index=cleaned.index, dtype="str")
-    meta = PhoneMetadata.metadata_for_region((region or "").upper(), None)
-    digits_only = lambda p: p is None or p.isdigit()  # noqa: E731
-    if (meta is None or meta.leading_digits is not None or meta.national_prefix_transform_rule is not None
-            or phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(meta.country_code, [None])[0] != meta.id
-            or not digits_only(meta.national_prefix_for_parsing) or not meta.international_prefix
-            or not meta.international_prefix.isdigit()):
-        return none
-    candidate = cleaned.str.fullmatch(r"[0-9]{2,17}").fillna(False).astype(bool)
-    candidate &= ~cleaned.str.startswith(meta.international_prefix).fillna(False).astype(bool)
-    if not candidate.any():
-        return none
-    numbers = cleaned[candidate]
-    prefix = meta.national_prefix_for_parsing
-    if prefix:
-        numbers = numbers.mask(numbers.str.startswith(prefix), numbers.str.slice(len(prefix)))
-    ok = numbers.str.match("[1-9]").fillna(False).astype(bool) & _desc_ok(numbers, meta.general_desc)
-    ok &= pd.concat([_desc_ok(numbers, getattr(meta, kind)) for kind in _TYPES], axis=1).any(axis=1)
-    return (f"+{meta.country_code}" + numbers[ok]).reindex(cleaned.index).astype("str")
-
-
 def _mostly_distinct(column: pd.Series, sample: int = 20_000) -> bool:
     """Whether most rows hold a value no other row has (e-mails, ids): then de-duplicating costs more."""
     head = column.iloc[:sample]
@@ -137,22 +81,14 @@ def _checked(column: pd.Series, attribute: dict, region: str | None):
 def _by_distinct(column: pd.Series, attribute: dict, region: str | None):
     """One column normalised and checked; returns the typed column, its problems, and which rows are blank.
 
-    Phones that ``check_values`` would settle by its first rule (trimmed, spaces, dashes, dots, brackets
-    and slashes removed, 00 → +, then E.164) and national numbers of the region are settled here,
-    vectorised; every other value goes through ``check_values``.
+    Phones are read by ``check_values`` over the whole column (``validation.phones`` settles most of them
+    vectorised and reads the rest once per distinct value); other types once per distinct value.
     """
-    if attribute["type"] != "phone":
-        return _checked(column, attribute, region)
-    cleaned = clean_phones(column)
-    cleaned = national_phones(cleaned, region).fillna(cleaned)
-    rest = ~cleaned.str.fullmatch(E164_RE).fillna(False).to_numpy(dtype=bool)
-    typed, found, blank = _checked(column[rest], attribute, region)
-    out = cleaned.where(~rest)
-    if typed.notna().any():  # (the rest is often only empty cells)
-        out[rest] = typed.to_numpy()
-    empty = np.zeros(len(column), dtype=bool)
-    empty[rest] = blank
-    return out.rename(attribute["key"]), found, empty
+    if attribute["type"] == "phone":
+        key = attribute["key"]
+        typed, problems = check_values(pd.DataFrame({key: column}), [attribute], default_region=region)
+        return typed[key], problems, _text(column).isna().to_numpy()
+    return _checked(column, attribute, region)
 
 
 def _special_schema(frame: pd.DataFrame) -> pa.DataFrameSchema:

@@ -7,26 +7,24 @@ exactly the same things. Attributes are passed as plain dicts (``key``, ``label`
 
 from __future__ import annotations
 
-import re
 
 import pandas as pd
 import pandera.pandas as pa
-import phonenumbers
 
 from . import checks  # noqa: F401  (registers the named checks)
-from .checks import E164_RE
 from .languages import normalise_languages
+from .phones import read_phones
 from .tables import failures_frame
 
 PROBLEM_COLUMNS = ["row", "column", "value", "reason"]
 MAX_TEXT = 1000
 _TRUE = {"true", "yes", "y", "1", "oui", "vrai", "x", "on"}
 _FALSE = {"false", "no", "n", "0", "non", "faux", "off"}
-_PHONE_NOISE = re.compile(r"[\s\-.()/]")
 
 REASONS = {
     "is_email": "not a valid email address",
     "is_e164": "not a phone number: use the international form +<country code><number>",
+    "is_phone_number": "not a valid phone number",
     "is_iso639_1": "not a language: use an ISO 639-1 code such as en, fr, de",
     "is_url": "not a web address (http:// or https://)",
     "no_control_chars": "contains control characters",
@@ -42,21 +40,13 @@ def _text(values: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
-def _phones(values: pd.Series, region: str | None) -> pd.Series:
-    cleaned = values.str.replace(_PHONE_NOISE, "", regex=True)
-    cleaned = cleaned.mask(cleaned.str.startswith("00", na=False), "+" + cleaned.str.slice(2))
-    fast = cleaned.str.fullmatch(E164_RE).fillna(False).astype(bool)
-    slow = values[~fast & values.notna()]
-    mapping = {}
-    for raw in slow.unique():
-        try:
-            number = phonenumbers.parse(raw, (region or "").upper() or None)
-            if phonenumbers.is_valid_number(number):
-                mapping[raw] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        except phonenumbers.NumberParseException:
-            pass
-    out = cleaned.where(fast, values.map(lambda v: mapping.get(v, v), na_action="ignore"))
-    return out.astype("str")
+def _phones(raw: pd.Series, key: str, region: str | None, problems: list) -> pd.Series:
+    """Phones as libphonenumber reads them (``validation.phones``); each refused one with its reason."""
+    stored, reasons = read_phones(raw, region)
+    bad = raw.notna() & stored.isna()
+    for row, value, reason in zip(raw.index[bad], raw[bad], reasons[bad]):
+        problems.append((row, key, value, reason))
+    return stored.where(~bad, raw)
 
 
 def _coerced(raw: pd.Series, typed: pd.Series, reason: str, key: str, problems: list) -> None:
@@ -73,7 +63,7 @@ def _normalise(column: pd.Series, attr: dict, region: str | None, problems: list
     if kind == "email":
         return raw.str.lower()
     if kind == "phone":
-        return _phones(raw, region)
+        return _phones(raw, key, region, problems)
     if kind == "url":
         bare = raw.notna() & ~raw.str.contains("://", regex=False).fillna(False) & raw.str.contains(".", regex=False)
         return raw.mask(bare, "https://" + raw)

@@ -97,7 +97,7 @@ class ContactTable(_StoredTable):
     email: Text = pa.Field(nullable=True, is_email=(), is_lowercase=())
     first_name: Text = _line(nullable=True)
     last_name: Text = _line(nullable=True)
-    phone: Text = pa.Field(nullable=True, is_e164=())
+    phone: Text = pa.Field(nullable=True, is_e164=(), is_phone_number=())
     account_id: Text = _line(nullable=True)
     job_title: Text = _line(nullable=True)
     language: Text = pa.Field(nullable=True, is_iso639_1=())
