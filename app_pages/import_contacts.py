@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from inbox import imports
+from inbox import imports, workspace
 from inbox.attributes import all_attributes
 from inbox.errors import InboxError
 from inbox.mapping import SPECIAL, label_of
@@ -24,6 +24,7 @@ POLICY_HELP = {"update": "Update: non-empty cells replace the contact's values",
                "fill-empty": "Fill empty: only set values the contact does not have",
                "skip": "Skip: leave existing contacts as they are"}
 KEY_LABELS = {"external_id": "External ID", "email": "Email", "phone": "Phone"}
+INVALID_HELP = {"skip-value": "Leave it empty and import the row", "reject-row": "Reject the whole row"}
 
 
 def reset(upload_id=None) -> None:
@@ -120,17 +121,19 @@ def show_result(result, stem: str) -> None:
         st.success(f"Imported as batch #{result.batch_id} in {result.seconds:.1f} s.")
     st.caption(literal(f"{result.rows:,} rows read from {result.file_name} ({result.encoding}, "
                        f"{DELIMITERS.get(result.delimiter, result.delimiter).lower()} delimiter)."))
-    cols = st.columns(6)
+    cols = st.columns(7)
     for col, (label, value) in zip(cols, [("New", result.inserted), ("Updated", result.updated),
                                           ("Unchanged", result.unchanged), ("Skipped", result.skipped),
-                                          ("Rejected", result.rejected), ("Empty rows", result.empty)]):
+                                          ("Rejected", result.rejected), ("Values left empty", result.skipped_values),
+                                          ("Empty rows", result.empty)]):
         col.metric(label, f"{value:,}")
     for note in result.notes:
         st.caption(literal(note))
-    if result.rejected:
-        st.download_button("Download rejected rows (CSV)", data=result.rejects_csv, file_name=f"{stem}-rejects.csv",
-                           mime="text/csv", key="imp.rejects", icon=":material/download:",
-                           help="The file's columns plus an errors column: fix the rows and import this file again.")
+    if len(result.rejects):
+        st.download_button("Download rejected rows and left-empty values (CSV)", data=result.rejects_csv,
+                           file_name=f"{stem}-rejects.csv", mime="text/csv", key="imp.rejects", icon=":material/download:",
+                           help="The file's columns plus status and errors columns: fix the rows and import this file "
+                                "again.")
     samples = result.samples
     if samples.get("inserted"):
         st.markdown("**New contacts (sample, as they would be stored)**")
@@ -231,7 +234,18 @@ order = o2.multiselect("Match existing contacts by (in this order)", list(KEY_LA
                        help="The first key that finds a contact wins; platform and handle always identify one too.")
 phone_platform = o3.selectbox("Platform of new contacts known only by phone", ["sms", "whatsapp"],
                               key="imp.phone_platform")
-options = imports.ImportOptions(on_conflict=policy, match_order=tuple(order), phone_platform=phone_platform)
+v1, v2 = st.columns([2, 1])
+invalid = v1.radio("An invalid value (not an e-mail, phone or external id)", list(INVALID_HELP),
+                   format_func=INVALID_HELP.get, key="imp.invalid", horizontal=True,
+                   help="Invalid e-mails, phones and external ids always reject their row: they identify the contact.")
+regions = dict(workspace.regions())
+home = workspace.default_region(store)
+region = v2.selectbox("Phone region of numbers without +country code", list(regions), key="imp.region",
+                      index=list(regions).index(home) if home in regions else 0, format_func=regions.get,
+                      help="06 12 34 56 78 is a French number when this is France. The workspace default is set on "
+                           "Members & plan.")
+options = imports.ImportOptions(on_conflict=policy, match_order=tuple(order), phone_platform=phone_platform,
+                                invalid_values=invalid, region=region)
 
 b1, b2, _ = st.columns([1, 1, 4])
 dry = b1.button("Dry run", key="imp.dry", disabled=bool(problems) or not order, icon=":material/fact_check:")

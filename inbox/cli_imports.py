@@ -30,14 +30,19 @@ def _progress(fraction: float, message: str) -> None:
               help="Keys that find an existing contact, in order (comma-separated).")
 @click.option("--phone-platform", default="sms", show_default=True,
               help="Platform of new contacts known only by a phone number (sms or whatsapp).")
+@click.option("--invalid-values", type=click.Choice(["skip-value", "reject-row"]), default="skip-value",
+              show_default=True, help="An invalid optional value: leave the cell empty and import the row (listed in "
+              "the rejects file), or reject the whole row. Invalid e-mails, phones and external ids always reject it.")
+@click.option("--region", default=None, metavar="CC",
+              help="Region of phone numbers written without +country code, e.g. FR (default: the workspace's).")
 @click.option("--encoding", default=None, help="The file's encoding (default: detected): utf-8, utf-16, windows-1252…")
 @click.option("--delimiter", default=None, help="The field delimiter (default: detected): , ; | or tab.")
 @click.option("--rejects", "rejects_file", metavar="OUT.csv", default=None,
               help="Write the rejected rows there: the file's columns plus `errors`, ready to fix and re-import.")
 @click.option("--progress", "show_progress", is_flag=True, help="Print progress lines on stderr.")
 @db_option
-def import_command(file, actor, dry_run, mapping_file, on_conflict, match_order, phone_platform, encoding, delimiter,
-                   rejects_file, show_progress, db):
+def import_command(file, actor, dry_run, mapping_file, on_conflict, match_order, phone_platform, invalid_values,
+                   region, encoding, delimiter, rejects_file, show_progress, db):
     """Import contacts from a CSV file (one transaction); prints one JSON object with the counts and batch id."""
     from . import imports
     from .mapping import read_mapping_file
@@ -45,7 +50,8 @@ def import_command(file, actor, dry_run, mapping_file, on_conflict, match_order,
 
     mapping = read_mapping_file(mapping_file) if mapping_file else None
     options = imports.ImportOptions(on_conflict=on_conflict, phone_platform=phone_platform.strip().lower(),
-                                    match_order=tuple(k.strip() for k in match_order.split(",") if k.strip()))
+                                    match_order=tuple(k.strip() for k in match_order.split(",") if k.strip()),
+                                    invalid_values=invalid_values, region=region).checked()
     try:
         with open(file, "rb"):
             pass
@@ -57,7 +63,7 @@ def import_command(file, actor, dry_run, mapping_file, on_conflict, match_order,
                                     delimiter=delimiter, dry_run=dry_run, progress=_progress if show_progress else None)
     out = result.summary()
     out["rejects_file"] = None
-    if rejects_file and result.rejected:
+    if rejects_file and len(result.rejects):
         with open(rejects_file, "wb") as fh:
             fh.write(result.rejects_csv())
         out["rejects_file"] = rejects_file

@@ -22,9 +22,10 @@ from .errors import InvalidInput, Problems
 from .mapping import DISPLAY_NAME, HANDLE, PLATFORM, SPECIAL, apply_template, label_of, mapping_problems, slug
 from .models import PLATFORMS, Actor, utcnow
 from .store.imports import UndoRefused
-from .workspace import default_region
+from .workspace import checked_region, default_region
 
 POLICIES = ("update", "skip", "fill-empty")
+INVALID_VALUES = ("skip-value", "reject-row")
 MATCH_KEYS = ("external_id", "email", "phone")
 BUILTIN_COLUMNS = ("email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
                    "subscription", "external_id")
@@ -44,11 +45,15 @@ class MappingInvalid(Problems):
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """How rows become contacts: conflict policy, match order, platform of phone-only new contacts."""
+    """How rows become contacts: conflict policy, match order, platform of phone-only new contacts, what an
+    invalid optional value costs (``skip-value``: the cell is left empty and reported; ``reject-row``), and
+    the region of phone numbers written without their country code (None: the workspace's)."""
 
     on_conflict: str = "update"
     match_order: tuple[str, ...] = MATCH_KEYS
     phone_platform: str = "sms"
+    invalid_values: str = "skip-value"
+    region: str | None = None
 
     def checked(self) -> "ImportOptions":
         if self.on_conflict not in POLICIES:
@@ -58,7 +63,10 @@ class ImportOptions:
             raise InvalidInput(f"match order must list some of {', '.join(MATCH_KEYS)}")
         if self.phone_platform not in PLATFORMS:
             raise InvalidInput(f"the phone platform must be one of {', '.join(PLATFORMS)}")
-        return ImportOptions(self.on_conflict, order, self.phone_platform)
+        if self.invalid_values not in INVALID_VALUES:
+            raise InvalidInput(f"invalid-values must be one of {', '.join(INVALID_VALUES)}, not '{self.invalid_values}'")
+        return ImportOptions(self.on_conflict, order, self.phone_platform, self.invalid_values,
+                             checked_region(self.region) if self.region else None)
 
 
 @dataclass
@@ -77,21 +85,24 @@ class ImportResult:
     unchanged: int = 0
     skipped: int = 0
     rejected: int = 0
+    skipped_values: int = 0
     empty: int = 0
     batch_id: int | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    region: str | None = None
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
     samples: dict = field(default_factory=dict)
 
     def summary(self) -> dict:
         """The figures as plain data (what the CLI prints)."""
-        keys = ("inserted", "updated", "unchanged", "skipped", "rejected", "empty", "rows", "batch_id", "dry_run",
-                "encoding", "delimiter", "seconds")
+        keys = ("inserted", "updated", "unchanged", "skipped", "rejected", "skipped_values", "empty", "rows",
+                "batch_id", "dry_run", "encoding", "delimiter", "region", "seconds")
         return {"file": self.file_name, **{k: getattr(self, k) for k in keys}, "notes": self.notes}
 
     def rejects_csv(self) -> bytes:
-        """The rejected rows as CSV (the file's columns plus ``errors``), UTF-8 with BOM for Excel."""
+        """The rejected rows, and the imported rows whose invalid values were left empty, as CSV (the file's
+        columns plus ``status`` and ``errors``), UTF-8 with BOM for Excel."""
         return self.rejects.to_csv(index=False, sep=self.delimiter, lineterminator="\r\n").encode("utf-8-sig")
 
 
@@ -237,8 +248,11 @@ def _import_table(store, actor, info, read: list, mapping, options, dry_run, say
         frame = frame[keep_rows]
     defs = {a.key: a for a in attributes}
     used = [defs[t] for t in targets.values() if t in defs]
-    typed, problems = check_import(frame, _attribute_dicts(used), default_region=default_region(store))
+    result.region = options.region or default_region(store)
+    typed, problems = check_import(frame, _attribute_dicts(used), default_region=result.region)
     say(0.45, f"validated {len(frame):,} rows")
+    problems, left_empty = _skip_values(typed, problems, defs, options.invalid_values)
+    result.skipped_values = len(left_empty)
     bad = np.isin(typed.index.to_numpy(), problems["row"].to_numpy(dtype=np.int64))
     staged, values = _sql_frames(typed, ~bad, defs)
     del frame, typed
@@ -256,7 +270,8 @@ def _import_table(store, actor, info, read: list, mapping, options, dry_run, say
         errors = _errors_text(pd.concat([problems, refused], ignore_index=True) if len(refused) else problems,
                               header_of, reader_reasons)
         result.rejected = len(errors)
-        result.rejects = _rejects_frame(info, table, lines, reader_rows, errors)
+        left = _errors_text(left_empty[~left_empty["row"].isin(errors.index)], header_of, {})
+        result.rejects = _rejects_frame(info, table, lines, reader_rows, errors, left)
         del table, staged, values
         if dry_run:
             result.samples = _samples(store.import_samples(cur, SAMPLE_ROWS), errors)
@@ -277,7 +292,27 @@ def _import_table(store, actor, info, read: list, mapping, options, dry_run, say
     return result
 
 
-def _rejects_frame(info, table, lines: np.ndarray, reader_rows: pd.DataFrame, errors: pd.Series) -> pd.DataFrame:
+def _skip_values(typed: pd.DataFrame, problems: pd.DataFrame, defs: dict, policy: str):
+    """Under ``skip-value``, an invalid value of an optional attribute that is no identifier (email, phone,
+    external id) is left empty and its row imported: those problems come out of ``problems`` (returned
+    second, reason prefixed), and their cells out of ``typed`` (in place)."""
+    if policy != "skip-value" or not len(problems):
+        return problems, problems.iloc[:0]
+    optional = {k for k, a in defs.items() if k not in MATCH_KEYS and not a.required_on_import}
+    cell = problems["column"].isin(optional) & problems["value"].notna()
+    hard = set(problems.loc[~cell, "row"].tolist())
+    skip = cell & ~problems["row"].isin(hard)
+    left = problems[skip].assign(reason="left empty: " + problems.loc[skip, "reason"].astype("str"))
+    for column, rows in left.groupby("column")["row"]:
+        typed[column] = typed[column].mask(typed.index.isin(rows.to_numpy()))
+    return problems[~skip].reset_index(drop=True), left.reset_index(drop=True)
+
+
+def _rejects_frame(info, table, lines: np.ndarray, reader_rows: pd.DataFrame, errors: pd.Series,
+                   left: pd.Series) -> pd.DataFrame:
+    status = pd.concat([pd.Series("rejected", index=errors.index, dtype=object),
+                        pd.Series("imported without the invalid value", index=left.index, dtype=object)]).sort_index()
+    errors = pd.concat([errors, left]).sort_index()
     wanted = errors.index.to_numpy(dtype=np.int64)
     from_table = wanted[np.isin(wanted, lines)]
     positions = np.searchsorted(lines, from_table)
@@ -286,6 +321,7 @@ def _rejects_frame(info, table, lines: np.ndarray, reader_rows: pd.DataFrame, er
     rows.index = from_table
     frame = pd.concat([rows, reader_rows]) if len(reader_rows) else rows
     frame = frame.reindex(wanted)
+    frame["status"] = status.reindex(wanted).to_numpy()
     frame["errors"] = errors.reindex(wanted).to_numpy()
     return frame.reset_index(drop=True)
 
@@ -381,5 +417,5 @@ def create_attribute(store, actor: Actor, *, label: str, key: str, type: str, op
     return layout[-1]["key"]
 
 
-__all__ = ["check_mapping", "discard_upload", "inspect_file", "stash_upload", "suggest_mapping", "ImportOptions", "ImportResult", "LayoutInvalid", "MappingInvalid", "POLICIES", "MATCH_KEYS", "batches",
+__all__ = ["INVALID_VALUES", "check_mapping", "discard_upload", "inspect_file", "stash_upload", "suggest_mapping", "ImportOptions", "ImportResult", "LayoutInvalid", "MappingInvalid", "POLICIES", "MATCH_KEYS", "batches",
            "create_attribute", "delete_template", "label_of", "run_import", "save_template", "slug", "templates", "undo", "UndoRefused"]

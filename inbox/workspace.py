@@ -32,14 +32,31 @@ def default_region(store) -> str:
     return store.get_setting("default_region") or DEFAULT_REGION
 
 
-def set_default_region(store, actor: Actor, region: str) -> str:
-    """Change the default phone region. Admins only. Raises ``InvalidInput`` for an unknown region."""
+def checked_region(region: str) -> str:
+    """A phone region code upper-cased (``fr`` → ``FR``); ``InvalidInput`` when phonenumbers does not know it."""
     import phonenumbers
 
-    require_admin(actor, "change the default phone region")
     region = (region or "").strip().upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise InvalidInput(f"'{region}' is not a known region code (two letters such as FR, US, GB)")
+    return region
+
+
+def regions() -> list[tuple[str, str]]:
+    """Every phone region as ``(code, "Country name (+code)")``, by name."""
+    import phonenumbers
+
+    from validation.phones import country_name
+
+    named = [(r, f"{country_name(r)} (+{phonenumbers.country_code_for_region(r)})")
+             for r in phonenumbers.SUPPORTED_REGIONS]
+    return sorted(named, key=lambda pair: pair[1])
+
+
+def set_default_region(store, actor: Actor, region: str) -> str:
+    """Change the default phone region. Admins only. Raises ``InvalidInput`` for an unknown region."""
+    require_admin(actor, "change the default phone region")
+    region = checked_region(region)
     store.put_setting("default_region", region, actor.email, utcnow())
     return region
 

@@ -43,25 +43,30 @@ def test_import_prints_one_json_object_and_writes_the_rejects(db, tmp_path):
     rejects = tmp_path / "rejects.csv"
     out = ok_json(cli("import", SAMPLES / "contacts_with_errors.csv", "--db", db, "--rejects", rejects,
                       "--actor", "admin@example.com"))
-    assert {k: out[k] for k in ("inserted", "updated", "unchanged", "rejected", "encoding", "delimiter")} == {
-        "inserted": 2, "updated": 0, "unchanged": 0, "rejected": 10, "encoding": "utf-8", "delimiter": ","}
+    keys = ("inserted", "updated", "unchanged", "rejected", "skipped_values", "encoding", "delimiter")
+    assert {k: out[k] for k in keys} == {"inserted": 5, "updated": 0, "unchanged": 0, "rejected": 7,
+                                         "skipped_values": 3, "encoding": "utf-8", "delimiter": ","}
     assert isinstance(out["batch_id"], int) and out["rejects_file"] == str(rejects)
     text = rejects.read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0] == "email,first_name,last_name,phone,language,subscription,external_id,notes,errors"
-    assert "line 3: email: not a valid email address (not-an-email)" in text
+    assert text.splitlines()[0] == ("email,first_name,last_name,phone,language,subscription,external_id,notes,status,"
+                                    "errors")
+    assert "rejected,line 3: email: not a valid email address (not-an-email)" in text
+    assert 'imported without the invalid value,"line 5: language: left empty: not a language' in text
     with Store(db) as store:
         assert store.import_batches()[0]["created_by"] == "admin@example.com"
 
 
 def test_the_rejects_file_can_be_fixed_and_imported_again(db, tmp_path):
     rejects = tmp_path / "rejects.csv"
-    ok_json(cli("import", SAMPLES / "contacts_with_errors.csv", "--db", db, "--rejects", rejects))
+    ok_json(cli("import", SAMPLES / "contacts_with_errors.csv", "--db", db, "--rejects", rejects,
+                "--invalid-values", "reject-row"))
     fixed = rejects.read_text(encoding="utf-8-sig").replace("not-an-email", "liam@example.com")
     (tmp_path / "fixed.csv").write_text(fixed, encoding="utf-8")
     out = ok_json(cli("import", tmp_path / "fixed.csv", "--db", db))
-    # the fixed e-mail, and the two ragged rows now that they have every column (extra field kept in notes);
-    # the duplicate of line 2 now updates that contact; the `errors` column is ignored, not imported
-    assert (out["inserted"], out["updated"], out["rejected"]) == (3, 1, 6)
+    # the fixed e-mail, the two ragged rows now that they have every column (extra field kept in notes), and
+    # (imported by default with the bad value left empty) the rows with a bad language, subscription or name;
+    # the duplicate of line 2 now updates that contact; the `status` and `errors` columns are ignored
+    assert (out["inserted"], out["updated"], out["rejected"], out["skipped_values"]) == (6, 1, 3, 3)
 
 
 def test_dry_run_writes_nothing(db, tmp_path):

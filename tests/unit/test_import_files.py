@@ -2,7 +2,7 @@
 
 import pytest
 
-from inbox import csv_files, workspace
+from inbox import csv_files, imports, workspace
 from inbox.errors import InvalidInput
 from inbox.models import SYSTEM
 
@@ -84,10 +84,22 @@ def test_quotes_embedded_delimiters_newlines_and_crlf(store, tmp_path):
 
 def test_a_newline_inside_a_mapped_value_is_rejected_with_its_reason(store, tmp_path):
     text = 'Email,First name\n"s@example.com","Multi\nLine"\nt@example.com,Tom\n'
-    result = run(store, write(tmp_path, text))
+    result = run(store, write(tmp_path, text), options=imports.ImportOptions(invalid_values="reject-row"))
     assert (result.inserted, result.rejected) == (1, 1)
     assert result.rejects["errors"].tolist() == ["line 2: First name: contains control characters (Multi\nLine)"]
     assert result.rejects["First name"].tolist() == ["Multi\nLine"]  # the original value, to fix
+
+
+def test_by_default_a_bad_optional_value_is_left_empty_and_its_row_imported(store, tmp_path):
+    text = 'Email,First name\n"s@example.com","Multi\nLine"\nt@example.com,Tom\n'
+    result = run(store, write(tmp_path, text))
+    assert (result.inserted, result.rejected, result.skipped_values) == (2, 0, 1)
+    assert result.summary()["skipped_values"] == 1
+    assert result.rejects["status"].tolist() == ["imported without the invalid value"]
+    assert result.rejects["errors"].tolist() == [
+        "line 2: First name: left empty: contains control characters (Multi\nLine)"]
+    assert sorted((c["email"], c["first_name"]) for c in contacts(store)) == [
+        ("s@example.com", None), ("t@example.com", "Tom")]
 
 
 def test_ragged_rows_are_rejected_with_a_reason_never_dropped(store, tmp_path):
@@ -158,13 +170,20 @@ def test_duplicate_and_blank_header_names_are_made_unique(tmp_path):
     ("hubspot_contacts.csv", "utf-8", ",", 8),
     ("excel_fr_contacts.csv", "windows-1252", ";", 5),
     ("unicode_text_contacts.txt", "utf-16", "\t", 5),
-    ("contacts_with_errors.csv", "utf-8", ",", 2),
+    ("contacts_with_errors.csv", "utf-8", ",", 5),
 ])
 def test_the_sample_files(store, sample, encoding, delimiter, inserted):
     workspace.set_default_region(store, SYSTEM, "FR")
     result = run(store, SAMPLES / sample)
     assert (result.encoding, result.delimiter, result.inserted) == (encoding, delimiter, inserted)
-    assert result.rejected == (10 if sample == "contacts_with_errors.csv" else 0)
+    # a bad language, subscription, and a name with a line break are left empty; their rows are imported
+    assert (result.rejected, result.skipped_values) == ((7, 3) if sample == "contacts_with_errors.csv" else (0, 0))
+
+
+def test_identifiers_still_reject_their_row_and_reject_row_rejects_any_bad_value(store):
+    result = run(store, SAMPLES / "contacts_with_errors.csv", options=imports.ImportOptions(invalid_values="reject-row"))
+    assert (result.inserted, result.rejected, result.skipped_values) == (2, 10, 0)
+    assert set(result.rejects["status"]) == {"rejected"}
 
 
 def test_a_wrong_encoding_chosen_by_the_user_rejects_the_rows_it_cannot_read(store, tmp_path):
