@@ -24,31 +24,32 @@ MAX_MESSAGES_PER_CONTACT = 200
 MAX_ATTACHMENTS = 10_000
 DAY = 86_400
 
-# "@" starts a culture: ISO 639-1 code, phone prefix (country code + mobile prefix), weight %, "fl" (First Last) or
+# "@" starts a culture: ISO 639-1 code, phone prefix (country code + first digits; ":N" when N digits follow, not 8:
+# every number is valid for its country, tests/unit/test_demo.py checks it), weight %, "fl" (First Last) or
 # "lf" (family name first, no space), then male / female first names / last names. A token is native[|feminine]
 # [=Latin[|Latin]] (Latin when not just the native name without accents); ~ is a space.
 _NAMES = """
-@en 141 17 fl James Liam Noah William Lucas Henry Oliver Daniel / Olivia Emma Ava Sophia Mia Charlotte Amelia Grace /
+@en 4430 17 fl James Liam Noah William Lucas Henry Oliver Daniel / Olivia Emma Ava Sophia Mia Charlotte Amelia Grace /
 Smith Johnson Williams Brown Jones Miller Davis Wilson Taylor Walker O'Brien Murphy
 @es 346 11 fl José Martín Alejandro Iñigo Raúl Sebastián Andrés Joaquín / María Lucía Sofía Begoña Inés Ximena Mónica
 Ángela / García Fernández González Rodríguez López Martínez Sánchez Pérez Núñez Muñoz Peña Ibáñez
-@fr 336 7 fl François Jérôme Théo Noël Benoît Raphaël Loïc Étienne / Élodie Hélène Gaëlle Léa Chloé Maëlle Cécile
+@fr 3360:7 7 fl François Jérôme Théo Noël Benoît Raphaël Loïc Étienne / Élodie Hélène Gaëlle Léa Chloé Maëlle Cécile
 Anaïs / Martin Bernard Dubois Durand Lefèvre Moreau Girard Mercier Béranger Ménard Lemaître Dupré
-@de 4915 7 fl Jürgen Günther Jörg Björn Lukas Felix Jonas Matthias / Käthe Lena Anna Hannah Leonie Sophie Gudrun
+@de 4917 7 fl Jürgen Günther Jörg Björn Lukas Felix Jonas Matthias / Käthe Lena Anna Hannah Leonie Sophie Gudrun
 Jördis / Müller Schmidt Schneider Fischer Weber Meyer Schröder Köhler Krüger Groß Weiß Schäfer
 @pt 55119 7 fl João Gonçalo Thiago Caio Rafael Fábio Sérgio Antônio / Ana Luíza Beatriz Mariana Letícia Vitória Júlia
 Cláudia / Silva Santos Oliveira Souza Gonçalves Simões Conceição Araújo Magalhães Pereira Costa Brandão
 @tr 9053 4 fl Mehmet Mustafa Ömer Ahmet Çağrı Hüseyin Barış İbrahim / Ayşe Emine Fatma Gülşen Zeynep Elif Özge Şule /
 Yılmaz Kaya Demir Şahin Çelik Yıldız Öztürk Aydın Özdemir Doğan Kılıç Güneş
-@no 474 3 fl Søren Bjørn Ørjan Håkon Kåre Jørgen Eirik Øystein / Åse Sigrid Ingrid Solveig Astrid Ragnhild Liv Tuva /
+@no 4721:6 3 fl Søren Bjørn Ørjan Håkon Kåre Jørgen Eirik Øystein / Åse Sigrid Ingrid Solveig Astrid Ragnhild Liv Tuva /
 Hansen Johansen Olsen Larsen Pedersen Nilsen Berg Haugen Ødegaard Sørensen Strøm Løken
 @pl 485 5 fl Łukasz Wojciech Paweł Michał Krzysztof Grzegorz Tomasz Jakub / Małgorzata Zofia Agnieszka Katarzyna
 Joanna Ewa Jadwiga Dorota / Nowak Kowalski|Kowalska Wiśniewski|Wiśniewska Wójcik Kowalczyk Woźniak Mazur Król
 @zh 86138 8 lf 伟=Wei 强=Qiang 磊=Lei 军=Jun 杰=Jie 涛=Tao 明=Ming 浩然=Haoran / 芳=Fang 娜=Na 秀英=Xiuying 敏=Min 静=Jing 丽=Li
 婷=Ting 雨桐=Yutong / 王=Wang 李=Li 张=Zhang 刘=Liu 陈=Chen 杨=Yang 黄=Huang 赵=Zhao 吴=Wu 周=Zhou
-@ja 8190 5 lf 陽翔=Haruto 蓮=Ren 湊=Minato 翔太=Shota 健太=Kenta 拓海=Takumi 直樹=Naoki 大輔=Daisuke / 結衣=Yui 陽葵=Himari さくら=Sakura
+@ja 8180 5 lf 陽翔=Haruto 蓮=Ren 湊=Minato 翔太=Shota 健太=Kenta 拓海=Takumi 直樹=Naoki 大輔=Daisuke / 結衣=Yui 陽葵=Himari さくら=Sakura
 美咲=Misaki 葵=Aoi 優子=Yuko 由美=Yumi 恵=Megumi / 佐藤=Sato 鈴木=Suzuki 高橋=Takahashi 田中=Tanaka 伊藤=Ito 渡辺=Watanabe 山本=Yamamoto
-@ko 8210 4 lf 민준=Minjun 서준=Seojun 도윤=Doyun 예준=Yejun 시우=Siwoo 하준=Hajun 지호=Jiho 현우=Hyunwoo / 서연=Seoyeon 서윤=Seoyun
+@ko 82102:7 4 lf 민준=Minjun 서준=Seojun 도윤=Doyun 예준=Yejun 시우=Siwoo 하준=Hajun 지호=Jiho 현우=Hyunwoo / 서연=Seoyeon 서윤=Seoyun
 지우=Jiwoo 하은=Haeun 민서=Minseo 지민=Jimin 유나=Yuna / 김=Kim 이=Lee 박=Park 최=Choi 정=Jung 강=Kang 조=Cho 윤=Yoon
 @ar 2010 6 fl محمد=Mohammed أحمد=Ahmed علي=Ali عمر=Omar يوسف=Youssef خالد=Khaled حسن=Hassan كريم=Karim / فاطمة=Fatima
 مريم=Maryam نور=Nour سارة=Sara ليلى=Layla زينب=Zainab هدى=Huda سلمى=Salma / العلي=Al-Ali حداد=Haddad المصري=El-Masry
@@ -115,11 +116,13 @@ def _token(token: str) -> tuple[str, str, str, str]:
 
 def _vocabulary() -> dict:
     """The word lists, flat, with an (offset, count) span per culture and gender (names) or message kind."""
-    v: dict = {k: [] for k in ("lang", "prefix", "weight", "family_first", "first", "first_ascii", "f_span", "last",
+    v: dict = {k: [] for k in ("lang", "prefix", "width", "weight", "family_first", "first", "first_ascii", "f_span", "last",
                                "last_f", "last_ascii", "last_ascii_f", "l_span", "bodies", "b_span")}
     for entry in _NAMES.split("@")[1:]:
         lang, prefix, weight, order, rest = entry.split(maxsplit=4)
-        for key, value in zip(("lang", "prefix", "weight", "family_first"), (lang, prefix, float(weight), order)):
+        prefix, _, width = prefix.partition(":")
+        for key, value in zip(("lang", "prefix", "width", "weight", "family_first"),
+                              (lang, prefix, int(width or 8), float(weight), order)):
             v[key].append(value)
         *firsts, lasts = (list(zip(*map(_token, part.split()))) for part in _PARTS.split(rest))
         for masc, _, ascii_, _ in firsts:
@@ -195,6 +198,10 @@ def _people(rng: np.random.Generator, n: int) -> pd.DataFrame:
     u, ext = _scramble(rng, row, 4), _scramble(rng, row, 4)
     v = _num(_scramble(rng, row, min(4, max(2, (len(str(n)) + 1) // 2))))
     phone = "+" + _take(_V["prefix"], culture) + _num(u, 8)
+    for c, width in enumerate(_V["width"]):  # shorter numbers: a bijection of the rank within the culture
+        if width != 8 and (mine := culture == c).any():
+            rank = np.arange(int(mine.sum()), dtype=np.int64)
+            phone[mine] = ("+" + _V["prefix"][c] + _num((rank * 7919 + 4243) % 10 ** width, width)).to_numpy()
     local = first_a.where(rng.random(n) < 0.8, first_a.str.slice(0, 1))  # "anna" or "a"
     local += _take([".", "_", ""], rng.choice(3, n, p=[0.6, 0.2, 0.2])) + last_a + v
     email = local + "@" + _take(_DOMAINS, rng.integers(0, len(_DOMAINS), n))

@@ -7,12 +7,14 @@ import re
 import unicodedata
 from datetime import datetime, timedelta, timezone
 
+import phonenumbers
 import pytest
 
 from inbox.demo import _V, build_demo
 from inbox.errors import InvalidInput
 from inbox.models import PLATFORMS
 from inbox.store import Store
+from validation.phones import read_phones
 
 NOW = datetime(2026, 3, 1, 12, 0, 0)
 N = 2000
@@ -75,6 +77,9 @@ def test_builtin_attributes_are_realistic(store):
     phones = df["phone"].dropna()
     assert 0.6 < len(phones) / N < 0.95 and phones.is_unique
     assert all(E164.match(p) for p in phones)
+    stored, _ = read_phones(phones, None)  # every number is valid for its country (libphonenumber)
+    assert stored.tolist() == phones.tolist()
+    assert {phonenumbers.region_code_for_number(phonenumbers.parse(p)) for p in phones} >= {"GB", "FR", "DE", "JP"}
     assert all(re.fullmatch(r"[a-z]{2}", c) for c in df["language"])
     assert len(set(df["language"])) >= 10
     assert set(df["subscription"]) == {"free", "basic", "premium", "enterprise"}
