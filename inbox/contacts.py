@@ -11,6 +11,7 @@ import pandas as pd
 from validation import PLATFORMS
 from validation.checks import E164_RE, EMAIL_RE, no_control_chars_ok
 from validation.contact_values import check_values
+from validation.emails import normalise_email
 
 from . import files
 from .errors import InvalidInput, NotFound, PermissionDenied
@@ -98,8 +99,8 @@ def _exact_lookup(store, query: str) -> list[dict]:
     q = query.strip()
     if re.fullmatch(r"#\d{1,18}", q):
         return store.exact_contacts("id", int(q[1:]))
-    if "@" in q and _EMAIL.fullmatch(q):
-        return store.exact_contacts("email", q.lower())
+    if "@" in q and (email := normalise_email(q)):
+        return store.exact_contacts("email", email)
     phone = re.sub(r"[\s\-.()]", "", q)
     if phone.startswith("+") and _E164.fullmatch(phone):
         return store.exact_contacts("phone", phone)

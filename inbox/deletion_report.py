@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from validation import PLATFORMS
-from validation.checks import email_ok
+from validation.emails import normalise_email
 from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, entry_problems
 
 from .auth import require_admin
@@ -126,7 +126,7 @@ def candidates(identifier: str, region: str | None) -> dict[str, set[str]]:
     raw = (identifier or "").strip()
     if not raw:
         return {"email": set(), "phone": set(), "handle": set(), "external_id": set()}
-    return hashed_forms(raw, raw.lower() if email_ok(raw) and "@" in raw else None, e164(raw, region))
+    return hashed_forms(raw, normalise_email(raw), e164(raw, region))
 
 
 def hashed_forms(raw: str, email: str | None, phone: str | None) -> dict[str, set[str]]:

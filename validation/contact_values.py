@@ -15,6 +15,7 @@ import phonenumbers
 
 from . import checks  # noqa: F401  (registers the named checks)
 from .checks import E164_RE
+from .emails import normalise_emails
 from .languages import normalise_languages
 from .tables import failures_frame
 
@@ -71,7 +72,10 @@ def _normalise(column: pd.Series, attr: dict, region: str | None, problems: list
         return column.astype("boolean")
     raw = _text(column)
     if kind == "email":
-        return raw.str.lower()
+        normal, reasons = normalise_emails(raw)
+        for row, value in raw[reasons.notna()].items():
+            problems.append((row, key, value, reasons[row]))
+        return normal.where(reasons.isna(), raw)
     if kind == "phone":
         return _phones(raw, region)
     if kind == "url":

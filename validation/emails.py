@@ -31,6 +31,9 @@ _ATEXT = "A-Za-z0-9!#$%&'*+/=?^_`{|}~-"
 # (proven by a property test); anything else goes to email-validator.
 FAST_RE = (rf"[{_ATEXT}]+(?:\.[{_ATEXT}]+)*"
            r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+# Plain lower-case ASCII addresses: their own normal form unless a label holds "--" (punycode is
+# shown in Unicode) or a limit or reserved name refuses them (the migration reads only the others).
+PLAIN_RE = FAST_RE.replace("A-Z", "")
 # Sent to the slow path although FAST_RE matches: a label with "--" in 3rd-4th place (punycode
 # "xn--" or refused by IDNA), a special-use domain, a local part over 64 or an address over 254.
 _SLOW_RE = (r"[@.][a-z0-9][a-z0-9-]--|[@.](?:"
@@ -86,6 +89,14 @@ def _slow(text: str) -> tuple[str | None, str | None]:
     return normal, None
 
 
+def fast_path(text: pd.Series) -> pd.Series:
+    """Which trimmed ``str`` values are plain ASCII addresses whose normal form is their lower-case."""
+    low = text.str.lower()
+    fast = (text.str.fullmatch(FAST_RE).fillna(False) & ~low.str.contains(_SLOW_RE, regex=True).fillna(False)
+            & (text.str.len() <= MAX_TOTAL).fillna(False) & (text.str.find("@") <= MAX_LOCAL).fillna(False))
+    return fast.astype(bool)
+
+
 def normalise_emails(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Per row, the normal form (or NaN) and why it is refused (or NaN); missing stays missing.
 
@@ -93,13 +104,13 @@ def normalise_emails(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     other distinct value (non-ASCII, punycode, reserved names, anything the regex refuses) by
     email-validator. Non-text values are refused.
     """
-    strings = values.map(lambda v: isinstance(v, str)).astype(bool) if values.dtype == object \
-        else pd.Series(values.notna().to_numpy(), index=values.index)
+    if values.dtype == object:
+        strings = values.map(lambda v: isinstance(v, str)).astype(bool)
+    else:
+        strings = values.notna() & pd.api.types.is_string_dtype(values.dtype)
     text = values.where(strings).astype("str").str.strip()
     low = text.str.lower()
-    fast = (text.str.fullmatch(FAST_RE).fillna(False) & ~low.str.contains(_SLOW_RE, regex=True).fillna(False)
-            & (low.str.len() <= MAX_TOTAL).fillna(False) & (low.str.find("@") <= MAX_LOCAL).fillna(False))
-    fast = fast.astype(bool)
+    fast = fast_path(text)
     normal = low.where(fast)
     reason = pd.Series(float("nan"), index=values.index, dtype="str")
     todo = strings & ~fast
@@ -114,7 +125,8 @@ def normalise_emails(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def normalise_email(value: str | None) -> str | None:
-    """The normal form of one address (for lookups and sign-in), or None when it is not one."""
+    """The normal form of one address (lookups, sign-in), or None: ``normalise_emails`` on one value."""
     if not isinstance(value, str):
         return None
-    return _slow(value.strip())[0]
+    normal = normalise_emails(pd.Series([value], dtype="str"))[0].iloc[0]
+    return None if pd.isna(normal) else normal
