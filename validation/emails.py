@@ -34,10 +34,9 @@ FAST_RE = (rf"[{_ATEXT}]+(?:\.[{_ATEXT}]+)*"
 # Plain lower-case ASCII addresses: their own normal form unless a label holds "--" (punycode is
 # shown in Unicode) or a limit or reserved name refuses them (the migration reads only the others).
 PLAIN_RE = FAST_RE.replace("A-Z", "")
-# Sent to the slow path although FAST_RE matches: a label with "--" in 3rd-4th place (punycode
-# "xn--" or refused by IDNA), a special-use domain, a local part over 64 or an address over 254.
-_SLOW_RE = (r"[@.][a-z0-9][a-z0-9-]--|[@.](?:"
-            + "|".join(re.escape(d) for d in SPECIAL_USE_DOMAIN_NAMES) + r")$")
+# Sent to the slow path although FAST_RE matches: any "--" (punycode "xn--", or a label IDNA
+# refuses), a special-use domain, a local part over 64 or an address over 254 characters.
+_RESERVED = tuple("." + d for d in SPECIAL_USE_DOMAIN_NAMES)
 _TLD_RE = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}")
 MAX_LOCAL, MAX_TOTAL = 64, 254
 _PLAIN = {  # email-validator wording -> words a person uses
@@ -89,11 +88,15 @@ def _slow(text: str) -> tuple[str | None, str | None]:
     return normal, None
 
 
-def fast_path(text: pd.Series) -> pd.Series:
+def fast_path(text: pd.Series, low: pd.Series | None = None) -> pd.Series:
     """Which trimmed ``str`` values are plain ASCII addresses whose normal form is their lower-case."""
-    low = text.str.lower()
-    fast = (text.str.fullmatch(FAST_RE).fillna(False) & ~low.str.contains(_SLOW_RE, regex=True).fillna(False)
-            & (text.str.len() <= MAX_TOTAL).fillna(False) & (text.str.find("@") <= MAX_LOCAL).fillna(False))
+    low = text.str.lower() if low is None else low
+    size = text.str.len()
+    fast = (text.str.fullmatch(FAST_RE).fillna(False) & (size <= MAX_TOTAL).fillna(False)
+            & ~text.str.contains("--", regex=False).fillna(False) & ~low.str.endswith(_RESERVED).fillna(False))
+    long = fast & (size > MAX_LOCAL + 1)  # only then can the part before the @ be over 64
+    if long.any():
+        fast[long] = (text[long].str.find("@") <= MAX_LOCAL).to_numpy()
     return fast.astype(bool)
 
 
@@ -110,7 +113,7 @@ def normalise_emails(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         strings = values.notna() & pd.api.types.is_string_dtype(values.dtype)
     text = values.where(strings).astype("str").str.strip()
     low = text.str.lower()
-    fast = fast_path(text)
+    fast = fast_path(text, low)
     normal = low.where(fast)
     reason = pd.Series(float("nan"), index=values.index, dtype="str")
     todo = strings & ~fast
