@@ -120,8 +120,8 @@ def e164(raw: str, region: str | None) -> str | None:
 
 
 def candidates(identifier: str, region: str | None) -> dict[str, set[str]]:
-    """Every normalised form the identifier may have been hashed under, by kind: an email
-    lower-cased, a phone in E.164, ``platform:handle`` (the platform given as a prefix, else each),
+    """Every normalised form the identifier may have been hashed under, by kind: an email in
+    its stored form, a phone in E.164, ``platform:handle`` (the platform given as a prefix, else each),
     the external id as typed."""
     raw = (identifier or "").strip()
     if not raw:

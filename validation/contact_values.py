@@ -122,7 +122,7 @@ def check_values(frame: pd.DataFrame, attributes: list[dict], *,
                  default_region: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Normalise then validate the columns of ``frame`` named after ``attributes`` keys.
 
-    Normalisation: trim; empty → missing; e-mails lower-cased; phones to E.164 (``default_region``
+    Normalisation: trim; empty → missing; e-mails to ``validation.emails`` form; phones to E.164 (``default_region``
     for national numbers); language names/locales to ISO 639-1; list values to their option's
     spelling; numbers, dates (ISO 8601) and yes/no typed. Returns ``(typed, problems)``: the typed
     frame (same index) and one problem row per (row, column) with ``row, column, value, reason``.

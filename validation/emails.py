@@ -1,4 +1,4 @@
-"""E-mail addresses: one normal form (lower-case, Unicode domain) or a reason, fast for plain ASCII, email-validator otherwise.
+"""E-mail addresses: the one stored form (lower-case, Unicode domain) or the reason there is none.
 
 What is accepted: the WHATWG HTML "valid e-mail address" (unquoted local part of ``atext`` and
 dots, dot-separated domain labels of letters, digits and inner hyphens) as tightened by

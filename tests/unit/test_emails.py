@@ -1,4 +1,4 @@
-"""E-mail addresses: published valid/invalid examples, the normal form, fast path == email-validator, and their uses."""
+"""E-mail addresses: published examples, the normal form, fast path == email-validator, and their uses."""
 
 from __future__ import annotations
 
