@@ -12,6 +12,7 @@ from validation import PLATFORMS
 from validation.checks import EMAIL_RE, no_control_chars_ok
 from validation.phones import phone_identifier
 from validation.contact_values import check_values
+from validation.emails import normalise_email
 
 from . import files
 from .errors import InvalidInput, NotFound, PermissionDenied
@@ -105,8 +106,8 @@ def _exact_lookup(store, query: str) -> list[dict]:
     q = query.strip()
     if re.fullmatch(r"#\d{1,18}", q):
         return store.exact_contacts("id", int(q[1:]))
-    if "@" in q and _EMAIL.fullmatch(q):
-        return store.exact_contacts("email", q.lower())
+    if "@" in q and (email := normalise_email(q)):
+        return store.exact_contacts("email", email)
     phone = phone_identifier(q, _region(store))
     if phone:  # with an extension or without it: "+1 650 253 0000" finds "+16502530000;ext=12" too
         found = {r["id"]: r for form in dict.fromkeys((phone, phone.split(";")[0]))

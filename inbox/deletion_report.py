@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from validation import PLATFORMS
-from validation.checks import email_ok
+from validation.emails import normalise_email
 from validation.phones import phone_identifier
 from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, entry_problems
 
@@ -111,13 +111,13 @@ def e164(raw: str, region: str | None) -> str | None:
 
 
 def candidates(identifier: str, region: str | None) -> dict[str, set[str]]:
-    """Every normalised form the identifier may have been hashed under, by kind: an email
-    lower-cased, a phone in E.164, ``platform:handle`` (the platform given as a prefix, else each),
+    """Every normalised form the identifier may have been hashed under, by kind: an email in
+    its stored form, a phone in E.164, ``platform:handle`` (the platform given as a prefix, else each),
     the external id as typed."""
     raw = (identifier or "").strip()
     if not raw:
         return {"email": set(), "phone": set(), "handle": set(), "external_id": set()}
-    return hashed_forms(raw, raw.lower() if email_ok(raw) and "@" in raw else None, e164(raw, region))
+    return hashed_forms(raw, normalise_email(raw), e164(raw, region))
 
 
 def hashed_forms(raw: str, email: str | None, phone: str | None) -> dict[str, set[str]]:

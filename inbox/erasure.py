@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from validation import PLATFORMS
-from validation.checks import is_email, no_control_chars
+from validation.checks import no_control_chars
+from validation.emails import normalise_emails
 from validation.phones import PHONE_LIKE, read_phones
 
 from .auth import require_admin
@@ -121,17 +122,17 @@ class ErasurePlan:
 
 
 def _forms(identifiers: list[str], region: str | None) -> pd.DataFrame:
-    """Per identifier (vectorised): trimmed text, whether usable, its email (lower-cased) and E.164 phone."""
+    """Per identifier (vectorised): trimmed text, whether usable, its normalised email and E.164 phone."""
     raw = pd.Series([(v or "").strip() for v in identifiers], dtype="str")
     ok = (raw.str.len() <= MAX_IDENTIFIER) & (raw.str.len() > 0) & no_control_chars(raw)
     ok = ok.fillna(False).astype(bool)
-    emails = (is_email(raw) & raw.str.contains("@", regex=False)).fillna(False).astype(bool)
+    emails = normalise_emails(raw)[0]
     phoneish = raw.str.fullmatch(PHONE_LIKE, case=False).fillna(False).astype(bool) & ok
     valid, _ = read_phones(raw.where(phoneish), region, reasons=False)  # vectorised; the rest one by one
     phones = {v: e164(v, region) for v in raw[phoneish & valid.isna()].unique()}
     phones.update(zip(raw[valid.notna()], valid[valid.notna()]))
     return pd.DataFrame({"raw": raw.astype(object), "ok": ok,
-                         "email": [v.lower() if e else None for v, e in zip(raw, emails)],
+                         "email": emails.astype(object).where(emails.notna(), None),
                          "phone": [phones.get(v) for v in raw]}, dtype=object).astype({"ok": bool})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from validation import emails
 from validation.checks import email_ok
 
 from .auth import require_admin
@@ -18,7 +19,8 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
+    """The stored form of a member's e-mail (``validation.emails``); text that is none, trimmed and lower-cased."""
+    return emails.normalise_email(email) or (email or "").strip().lower()
 
 
 def _check_new_user(email: str, role: str, password: str, display_name: str) -> None:

@@ -12,6 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import checks  # noqa: F401  (registers the named checks)
+from .emails import normalise_emails
 from .languages import normalise_languages
 from .phones import read_phones
 from .tables import failures_frame
@@ -61,7 +62,10 @@ def _normalise(column: pd.Series, attr: dict, region: str | None, problems: list
         return column.astype("boolean")
     raw = _text(column)
     if kind == "email":
-        return raw.str.lower()
+        normal, reasons = normalise_emails(raw)
+        for row, value in raw[reasons.notna()].items():
+            problems.append((row, key, value, reasons[row]))
+        return normal.where(reasons.isna(), raw)
     if kind == "phone":
         return _phones(raw, key, region, problems)
     if kind == "url":
@@ -108,7 +112,7 @@ def check_values(frame: pd.DataFrame, attributes: list[dict], *,
                  default_region: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Normalise then validate the columns of ``frame`` named after ``attributes`` keys.
 
-    Normalisation: trim; empty → missing; e-mails lower-cased; phones to E.164 (``default_region``
+    Normalisation: trim; empty → missing; e-mails to ``validation.emails`` form; phones to E.164 (``default_region``
     for national numbers); language names/locales to ISO 639-1; list values to their option's
     spelling; numbers, dates (ISO 8601) and yes/no typed. Returns ``(typed, problems)``: the typed
     frame (same index) and one problem row per (row, column) with ``row, column, value, reason``.

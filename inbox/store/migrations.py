@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+
+from validation.emails import PLAIN_RE, normalise_emails
+
 BUILTIN_ATTRIBUTES = [
     # key, label, type, enabled, options
     ("email", "Email", "email", True, None),
@@ -180,12 +184,41 @@ def m005_contact_search(cur) -> None:
     cur.execute("CREATE INDEX attribute_values_key_idx ON attribute_values (attribute_key, value_text)")
 
 
+def m017_normalise_emails(cur) -> None:
+    """Stored e-mails to the normal form of ``validation.emails`` (IDN domains in Unicode, lower case).
+
+    Only addresses that are not plain lower-case ASCII (or hold "--") are read; values with no
+    normal form stay as they are for ``inbox check`` to report. Contacts may share an address;
+    a member whose address would collide with another member's is left for ``inbox check`` too.
+    """
+    for table in ("contacts", "users"):
+        rows = cur.execute(f"SELECT id, email FROM {table} WHERE email IS NOT NULL"
+                           " AND (NOT regexp_full_match(email, ?) OR contains(email, '--'))", [PLAIN_RE]).fetchall()
+        if not rows:
+            continue
+        found = pd.DataFrame(rows, columns=["id", "email"])
+        found["normal"] = normalise_emails(found["email"].astype("str"))[0]
+        fixes = found[found["normal"].notna() & (found["normal"] != found["email"])]
+        if table == "users":
+            taken = {e for (e,) in cur.execute("SELECT email FROM users").fetchall()}
+            fixes = fixes[~fixes["normal"].isin(taken) & ~fixes["normal"].duplicated(keep=False)]
+        if fixes.empty:
+            continue
+        cur.register("email_fixes", fixes[["id", "normal"]].astype({"normal": object}))
+        cur.execute(f"UPDATE {table} SET email = f.normal FROM email_fixes f WHERE {table}.id = f.id")
+        cur.unregister("email_fixes")
+        if table == "contacts":
+            cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL}"
+                        " WHERE id IN (SELECT unnest(?::BIGINT[]))", [fixes["id"].tolist()])
+
+
 CORE_MIGRATIONS = [
     (1, "core tables", m001_core),
     (2, "seed settings and built-in attributes", m002_seed),
     (3, "lookup indexes", m003_indexes),
     (4, "layout versions", m004_layout_versions),
     (5, "contact search text and lookup indexes", m005_contact_search),
+    (17, "e-mail addresses normalised", m017_normalise_emails),
 ]
 
 # Feature modules own their migrations (each in its reserved version range).

@@ -89,7 +89,7 @@ def test_dry_run_then_import_then_rejects_then_undo(page, workspace_db):
     assert page.download_button(key="imp.rejects").label == "Download rejected rows (CSV)"
     text = result.rejects_csv().decode("utf-8-sig").splitlines()
     assert text[0] == "Courriel;Prénom;Portable;Remarque;errors"
-    assert text[1] == "pas-un-email;Bob;+33622222222;;line 3: Courriel: not a valid email address (pas-un-email)"
+    assert text[1] == "pas-un-email;Bob;+33622222222;;line 3: Courriel: not a valid email address: it must have an @ (pas-un-email)"
     # undo from the history
     page.selectbox(key="imp.undo.pick").set_value(result.batch_id).run()
     page.button(key="imp.undo").click().run()
@@ -147,7 +147,7 @@ def test_a_sample_with_every_kind_of_error(page):
     assert dict((m.label, m.value) for m in page.metric)["Rejected"] == "10"
     [shown] = [d.value for d in page.dataframe if list(d.value.columns) == ["Line", "Errors"]]
     assert shown["Line"].tolist() == [3, 4, 5, 6, 7]
-    assert shown["Errors"].iloc[0] == "email: not a valid email address (not-an-email)"
+    assert shown["Errors"].iloc[0] == "email: not a valid email address: it must have an @ (not-an-email)"
 
 
 def test_headers_and_values_are_shown_as_text(page):

@@ -50,7 +50,7 @@ def test_import_prints_one_json_object_and_writes_the_rejects(db, tmp_path):
     text = rejects.read_text(encoding="utf-8-sig")
     assert text.splitlines()[0] == ("email,first_name,last_name,phone,language,subscription,external_id,notes,status,"
                                     "errors")
-    assert "rejected,line 3: email: not a valid email address (not-an-email)" in text
+    assert "rejected,line 3: email: not a valid email address: it must have an @ (not-an-email)" in text
     assert 'imported without the invalid value,"line 5: language: left empty: not a language' in text
     with Store(db) as store:
         assert store.import_batches()[0]["created_by"] == "admin@example.com"

@@ -41,7 +41,7 @@ def test_dry_run_writes_nothing_and_predicts_the_commit(store, seeded, tmp_path)
     assert dry.samples["updated"] == [{"line": 2, "contact_id": seeded["ann@example.com"]["id"],
                                        "changes": {"first_name": ["Ann", "Annie"], "tier": ["gold", "silver"]}}]
     assert dry.samples["unchanged"] == [{"line": 3, "contact_id": seeded["bob@example.com"]["id"]}]
-    assert dry.samples["rejected"] == [{"line": 5, "errors": "Email: not a valid email address (bad)"}]
+    assert dry.samples["rejected"] == [{"line": 5, "errors": "Email: not a valid email address: it must have an @ (bad)"}]
     done = run(store, path)
     assert (done.inserted, done.updated, done.unchanged, done.rejected) == (1, 1, 1, 1) and done.batch_id
 

@@ -117,7 +117,7 @@ def test_line_numbers_count_quoted_newlines_as_one_row_and_blank_lines_as_rows(s
     text = 'Email,Notes\n"a@example.com","two\nlines"\n\nbad-email,x\n'
     result = run(store, write(tmp_path, text))
     assert result.empty == 1 and result.inserted == 1
-    assert result.rejects["errors"].tolist() == ["line 4: Email: not a valid email address (bad-email)"]
+    assert result.rejects["errors"].tolist() == ["line 4: Email: not a valid email address: it must have an @ (bad-email)"]
 
 
 def test_mixed_line_endings_are_read(store, tmp_path):

@@ -20,8 +20,9 @@ HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhh
 # check name -> (helper, good values, bad values)
 CASES = {
     "is_email": (checks.email_ok,
-                 ["ada@example.com", "a.b+tag@mail.example.co.uk", "x_y-z@sub-domain.io", "O'Neil@x.ie"],
-                 ["", "ada", "ada@", "@example.com", "a b@example.com", "a@b@example.com", "a@example.c",
+                 ["ada@example.com", "a.b+tag@mail.example.co.uk", "x_y-z@sub-domain.io", "o'neil@x.ie",
+                  "jeff@臺網中心.tw", "user@example.рф"],
+                 ["O'Neil@x.ie", "user@example.xn--p1ai", " ada@example.com", "", "ada", "ada@", "@example.com", "a b@example.com", "a@b@example.com", "a@example.c",
                   "a@example", "a@exa mple.com", "a@-example.com", "a@example..com", "a@example.c0m", "a\n@x.com"]),
     "is_e164": (checks.e164_ok,
                 ["+5511987654321", "+12025550123", "+44123456", "+123456789012345"],
@@ -223,6 +224,7 @@ BAD = [
     ("contacts", "handle", " ", "not_blank"),
     ("contacts", "email", "not-an-email", "is_email"),
     ("contacts", "email", "ADA@example.com", "is_lowercase"),
+    ("contacts", "email", "jeff@xn--kpry57d.tw", "is_email"),
     ("contacts", "phone", "11987654321", "is_e164"),
     ("contacts", "language", "english", "is_iso639_1"),
     ("contacts", "display_name", "Ada\tLovelace", "no_control_chars"),
