@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 import streamlit as st
 
+from inbox.contacts import language_label
+
 from .text import literal
 
 
@@ -45,6 +47,8 @@ def attribute_input(attr, value, *, key: str, error: str | None):
                               " like (pt-BR, en_US, sr-Latn): it is stored as a standard tag.")
         out = st.text_input(label, value=value or "", key=key, disabled=disabled, placeholder=placeholder,
                             help=help_ or (f"Pattern: {attr.regex}" if attr.regex else None))
+        if attr.key == "language" and value:
+            st.caption(literal(language_label(value)))  # "Portuguese (Brazil) — pt-BR"
     if error:
         st.error(f"{attr.label}: {literal(error)}")
     return out
