@@ -36,7 +36,8 @@ with lookup:
         platform = st.selectbox("Platform", options["platform"], index=None, key="contacts.platform",
                                 on_change=reset_page)
         language = st.selectbox("Language", options["language"], index=None, key="contacts.language",
-                                on_change=reset_page)
+                                format_func=contacts.language_filter_label, on_change=reset_page,
+                                help="A language finds its regional variants too: Portuguese finds pt, pt-BR, pt-PT.")
         subscription = st.selectbox("Subscription", options["subscription"], index=None,
                                     key="contacts.subscription", on_change=reset_page)
         custom = {a.key: st.selectbox(a.label, list(a.options or []), index=None, key=f"contacts.f.{a.key}",

@@ -13,6 +13,7 @@ from validation.checks import EMAIL_RE, no_control_chars_ok
 from validation.phones import phone_identifier
 from validation.contact_values import check_values
 from validation.emails import normalise_email
+from validation.languages import language_name
 
 from . import files
 from .errors import InvalidInput, NotFound, PermissionDenied
@@ -150,16 +151,38 @@ def _passes(store, contact_id: int, filters: dict) -> bool:
     if not any(filters.values()):
         return True
     row = store.contact_row(contact_id)
-    if any(filters[col] and row[col] != filters[col] for col in ("platform", "language", "subscription")):
+    if any(filters[col] and row[col] != filters[col] for col in ("platform", "subscription")):
+        return False
+    if filters["language"] and not in_language(row["language"], filters["language"]):
         return False
     values = store.custom_values(contact_id) if filters["custom"] else {}
     return all((values.get(k) or (None,))[0] == v for k, v in (filters["custom"] or {}).items())
 
 
 def filter_options(store) -> dict[str, list[str]]:
-    """Values offered by the lookup filters: platforms, languages, subscriptions in use."""
-    return {"platform": list(PLATFORMS), "language": store.distinct_values("language"),
+    """Values offered by the lookup filters: platforms, languages in use (``pt`` stands for ``pt``,
+    ``pt-BR``, ``pt-PT``...: label them with ``language_filter_label``), subscriptions in use."""
+    return {"platform": list(PLATFORMS), "language": store.primary_languages(),
             "subscription": store.distinct_values("subscription")}
+
+
+def in_language(tag: str | None, language: str) -> bool:
+    """Whether ``tag`` is ``language`` or one of its variants (``pt-BR`` is in ``pt``), as the lookup filters."""
+    return tag is not None and (tag == language or tag.startswith(f"{language}-"))
+
+
+def language_label(tag: str | None) -> str:
+    """The panel's language: ``'Portuguese (Brazil) — pt-BR'``; a value that is no tag as it is stored."""
+    if not tag:
+        return ""
+    name = language_name(tag)
+    return tag if name == tag else f"{name} — {tag}"
+
+
+def language_filter_label(code: str) -> str:
+    """A filter option: ``'Portuguese (pt)'``."""
+    name = language_name(code)
+    return code if name == code else f"{name} ({code})"
 
 
 def _attribute_dicts(attributes) -> list[dict]:

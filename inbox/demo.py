@@ -149,6 +149,8 @@ def _vocabulary() -> dict:
 
 
 _V = _vocabulary()
+_TAGS = [{t.split("-")[0]: t for t in "en-US es-ES fr-FR de-DE pt-BR tr-TR no-NO pl-PL zh-Hans-CN ja-JP ko-KR ar-EG"
+          " ru-RU el-GR hi-IN".split()}[lang] for lang in _V["lang"]]  # 30% of contacts: with their phone's region
 
 
 def _pick(rng: np.random.Generator, group: np.ndarray, span: np.ndarray) -> np.ndarray:
@@ -223,7 +225,7 @@ def _people(rng: np.random.Generator, n: int) -> pd.DataFrame:
         "first_name": first, "last_name": last, "phone": phone.mask((rng.random(n) < 0.3) & ~messaging),
         "account_id": ("ACC-" + _num(row + 1, max(6, len(str(n))))).mask(rng.random(n) < 0.15),
         "job_title": _cat(np.where(rng.random(n) < 0.2, -1, rng.integers(0, len(_JOBS), n)), _JOBS),
-        "language": _cat(culture, _V["lang"]),
+        "language": _cat(culture + len(_TAGS) * (rng.spawn(1)[0].random(n) < 0.3), [*_V["lang"], *_TAGS]),
         "subscription": _cat(rng.choice(4, n, p=[0.5, 0.25, 0.17, 0.08]), _SUBSCRIPTIONS),
         "external_id": ("crm-" + _num(ext, 8)).mask(rng.random(n) < 0.4),
         "created_by": demo, "updated_by": demo, "version": np.ones(n, np.int32),
@@ -276,7 +278,7 @@ def _timeline(rng: np.random.Generator, people: pd.DataFrame, per_contact: float
     turns = np.cumsum((rng.random(n_msg) < 0.8) & (msg_pos > 0))
     outbound = (turns - np.repeat(turns[first_msg], conv_size)) % 2 == 1
     agent = rng.integers(0, len(_AGENTS), n_conv)[msg_conv]
-    culture = people["language"].cat.codes.to_numpy()[conv_contact][msg_conv]
+    culture = people["language"].cat.codes.to_numpy()[conv_contact][msg_conv] % len(_TAGS)
     kind = np.where(outbound, 2, np.where(msg_pos == 0, 0, 1))
     messages = pd.DataFrame({
         "id": np.arange(n_msg), "conversation_id": msg_conv, "contact_id": conv_contact[msg_conv],

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 import streamlit as st
 
+from inbox.contacts import language_label
+
 from .text import literal
 
 
@@ -40,9 +42,13 @@ def attribute_input(attr, value, *, key: str, error: str | None):
     else:
         placeholder = {"email": "name@example.com", "phone": "+33 6 12 34 56 78", "url": "https://…"}.get(attr.type)
         if attr.key == "language":
-            placeholder, help_ = "fr, en, de… or French", help_ or "An ISO 639-1 code; a language name is converted."
+            placeholder = "French, fr, pt-BR, zh-Hans…"
+            help_ = help_ or ("A language name (English, French or its own) or a code, with a region or script if you"
+                              " like (pt-BR, en_US, sr-Latn): it is stored as a standard tag.")
         out = st.text_input(label, value=value or "", key=key, disabled=disabled, placeholder=placeholder,
                             help=help_ or (f"Pattern: {attr.regex}" if attr.regex else None))
+        if attr.key == "language" and value:
+            st.caption(literal(language_label(value)))  # "Portuguese (Brazil) — pt-BR"
     if error:
         st.error(f"{attr.label}: {literal(error)}")
     return out

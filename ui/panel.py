@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 import streamlit as st
 
+from inbox.contacts import language_label
+
 from .text import literal
 
 
@@ -21,6 +23,13 @@ def format_value(value, type_: str) -> str:
     return str(value)
 
 
+def shown_value(value, attr) -> str:
+    """The panel's text for one value: ``format_value``, and the language's name beside its tag."""
+    if attr.key == "language" and value:
+        return language_label(value)  # "Portuguese (Brazil) — pt-BR"
+    return format_value(value, attr.type)
+
+
 def contact_panel(contact, attributes, *, container=None) -> None:
     """Draw the panel for ``contact`` (or a placeholder when ``None``) with ``attributes`` in order."""
     box = (container or st).container(border=True)
@@ -34,6 +43,6 @@ def contact_panel(contact, attributes, *, container=None) -> None:
         values = contact.values
     if not attributes:
         box.info("No attribute is enabled: agents see only the name.")
-    lines = [f":gray[{literal(a.label)}]  \n{literal(format_value(values.get(a.key), a.type))}" for a in attributes]
+    lines = [f":gray[{literal(a.label)}]  \n{literal(shown_value(values.get(a.key), a))}" for a in attributes]
     if lines:
         box.markdown("\n\n".join(lines))

@@ -20,9 +20,9 @@ SETTING_KEYS: tuple[str, ...] = ("plan", "default_region",
                                  "deletion_hmac_secret", "deletion_keep_snapshot")  # deletion log
 
 _LAZY = {
-    "checks": ("email_ok", "e164_ok", "iso639_1_ok", "url_ok", "slug_ok", "no_control_chars_ok",
+    "checks": ("email_ok", "e164_ok", "language_tag_ok", "url_ok", "slug_ok", "no_control_chars_ok",
                "json_list_of_str_ok", "valid_regex_ok", "sha256_hex_ok", "lowercase_ok", "not_blank_ok",
-               "argon2_hash_ok", "relative_path_ok", "ISO639_1_CODES", "CHECK_NAMES"),
+               "argon2_hash_ok", "relative_path_ok", "CHECK_NAMES"),
     "tables": ("TABLE_SCHEMAS", "failures_frame", "frame_failures"),
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}

@@ -51,17 +51,6 @@ RELATIVE_PATH_RE = r"[^/\\\x00-\x1f\x7f]+(?:/[^/\\\x00-\x1f\x7f]+)*"
 DOT_SEGMENT_RE = r"(?:^|/)\.\.?(?:/|$)"
 DRIVE_PREFIX_RE = r"^[A-Za-z]:"
 
-#: Every ISO 639-1 two-letter language code (184, as in Debian's iso-codes, including ``bh``).
-ISO639_1_CODES: frozenset[str] = frozenset("""
-    aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy
-    da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu
-    hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb
-    lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om
-    or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw
-    ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
-""".split())
-_ISO639_1_LIST = sorted(ISO639_1_CODES)
-
 
 # -- vectorised building blocks ----------------------------------------------------------
 def _flag(mask: pd.Series) -> pd.Series:
@@ -156,9 +145,11 @@ def is_phone_number(s: pd.Series) -> pd.Series:
 
 
 @_register
-def is_iso639_1(s: pd.Series) -> pd.Series:
-    """A lower-case ISO 639-1 two-letter language code (``en``, ``pt``...)."""
-    return s.isna() | s.isin(_ISO639_1_LIST)
+def is_language_tag(s: pd.Series) -> pd.Series:
+    """A language as ``validation.languages`` stores it: a normalised BCP 47 tag (``fr``, ``pt-BR``, ``zh-Hans-CN``)."""
+    from .languages import is_normalised_tag  # langcodes loads on first use
+
+    return _on_text(s, lambda t: t.isin([v for v in t.dropna().unique() if is_normalised_tag(v)]))
 
 
 @_register
@@ -243,9 +234,9 @@ def phone_number_ok(value: Any) -> bool:
     return _one(is_phone_number, value)
 
 
-def iso639_1_ok(value: Any) -> bool:
-    """``is_iso639_1`` for one value (True for None)."""
-    return _one(is_iso639_1, value)
+def language_tag_ok(value: Any) -> bool:
+    """``is_language_tag`` for one value (True for None)."""
+    return _one(is_language_tag, value)
 
 
 def url_ok(value: Any) -> bool:

@@ -26,7 +26,7 @@ REASONS = {
     "is_email": "not a valid email address",
     "is_e164": "not a phone number: use the international form +<country code><number>",
     "is_phone_number": "not a valid phone number",
-    "is_iso639_1": "not a language: use an ISO 639-1 code such as en, fr, de",
+    "is_language_tag": "not a language: use a name such as French or a code such as fr, pt-BR",
     "is_url": "not a web address (http:// or https://)",
     "no_control_chars": "contains control characters",
     "str_length": f"longer than {MAX_TEXT} characters",
@@ -104,7 +104,7 @@ def _checks(attr: dict) -> list[pa.Check]:
     if kind == "text" and attr.get("regex"):
         found.append(pa.Check.str_matches(attr["regex"]))
     if attr["key"] == "language":
-        found.append(pa.Check.is_iso639_1())
+        found.append(pa.Check.is_language_tag())
     return found
 
 
@@ -113,7 +113,7 @@ def check_values(frame: pd.DataFrame, attributes: list[dict], *,
     """Normalise then validate the columns of ``frame`` named after ``attributes`` keys.
 
     Normalisation: trim; empty → missing; e-mails to ``validation.emails`` form; phones to E.164 (``default_region``
-    for national numbers); language names/locales to ISO 639-1; list values to their option's
+    for national numbers); language names/locales to BCP 47 tags; list values to their option's
     spelling; numbers, dates (ISO 8601) and yes/no typed. Returns ``(typed, problems)``: the typed
     frame (same index) and one problem row per (row, column) with ``row, column, value, reason``.
     """

@@ -100,7 +100,7 @@ class ContactTable(_StoredTable):
     phone: Text = pa.Field(nullable=True, is_e164=(), is_phone_number=())
     account_id: Text = _line(nullable=True)
     job_title: Text = _line(nullable=True)
-    language: Text = pa.Field(nullable=True, is_iso639_1=())
+    language: Text = pa.Field(nullable=True, is_language_tag=())
     subscription: Text = _line(nullable=True)
     external_id: Text = _line(nullable=True)
     created_at: Timestamp

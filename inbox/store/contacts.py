@@ -43,10 +43,13 @@ def _where(terms, platform, language, subscription, custom) -> tuple[str, list]:
             params.append(anchor)
         clauses.append("contains(search_text, ?)")
         params.append(term)
-    for column, value in (("platform", platform), ("language", language), ("subscription", subscription)):
+    for column, value in (("platform", platform), ("subscription", subscription)):
         if value:
             clauses.append(f"{column} = ?")
             params.append(value)
+    if language:  # a language and its regional or script variants: pt finds pt, pt-BR and pt-PT
+        clauses.append("(language = ? OR starts_with(language, ?))")
+        params += [language, f"{language}-"]
     for key, value in (custom or {}).items():
         clauses.append("id IN (SELECT contact_id FROM attribute_values WHERE attribute_key = ? AND value_text = ?)")
         params += [key, value]
@@ -156,6 +159,11 @@ class ContactsSQL:
             raise ValueError(f"not a filter column: {column}")
         return [r[0] for r in self._rows(f"SELECT DISTINCT {column} FROM contacts WHERE {column} IS NOT NULL"
                                          f" ORDER BY 1 LIMIT ?", [limit])]
+
+    def primary_languages(self, limit: int = 200) -> list[str]:
+        """The language subtags in use (``pt`` for ``pt``, ``pt-BR`` and ``pt-PT``), in order."""
+        return [r[0] for r in self._rows("SELECT DISTINCT split_part(language, '-', 1) FROM contacts"
+                                         " WHERE language IS NOT NULL ORDER BY 1 LIMIT ?", [limit])]
 
     # -- writes -------------------------------------------------------------------------
     def update_contact_values(self, contact_id: int, expected_version: int, builtin: dict, custom: dict,

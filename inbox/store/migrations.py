@@ -210,6 +210,28 @@ def m017_normalise_emails(cur) -> None:
         if table == "contacts":
             cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL}"
                         " WHERE id IN (SELECT unnest(?::BIGINT[]))", [fixes["id"].tolist()])
+def m016_language_tags(cur) -> None:
+    # Languages were ISO 639-1 codes; they are now normalised BCP 47 tags (validation.languages). Each
+    # distinct stored value is read once, in Python; a value that reads differently is rewritten, in the
+    # contacts and in the prior values an import undo restores. Contact versions and timestamps stay:
+    # the language is the same, only its spelling changes. A value that cannot be read is kept as it
+    # is (nothing is dropped) and ``inbox check`` reports it, with its row, as not a language tag.
+    import pandas as pd
+
+    from validation.languages import to_language_tag
+
+    stored = cur.execute("SELECT language FROM contacts WHERE language IS NOT NULL UNION SELECT prior_language"
+                         " FROM import_batch_contacts WHERE prior_language IS NOT NULL").fetchall()
+    changes = {old: new for (old,) in stored if (new := to_language_tag(old)) is not None and new != old}
+    if not changes:
+        return
+    cur.register("language_tags", pd.DataFrame({"old": list(changes), "new": list(changes.values())}, dtype="str"))
+    try:
+        cur.execute("UPDATE contacts SET language = t.new FROM language_tags t WHERE contacts.language = t.old")
+        cur.execute("UPDATE import_batch_contacts SET prior_language = t.new FROM language_tags t"
+                    " WHERE import_batch_contacts.prior_language = t.old")
+    finally:
+        cur.unregister("language_tags")
 
 
 CORE_MIGRATIONS = [
@@ -218,6 +240,7 @@ CORE_MIGRATIONS = [
     (3, "lookup indexes", m003_indexes),
     (4, "layout versions", m004_layout_versions),
     (5, "contact search text and lookup indexes", m005_contact_search),
+    (16, "language tags", m016_language_tags),  # needs import_batch_contacts (11)
     (17, "e-mail addresses normalised", m017_normalise_emails),
 ]
 

@@ -15,6 +15,7 @@ from inbox.errors import InvalidInput
 from inbox.models import PLATFORMS
 from inbox.store import Store
 from validation.phones import read_phones
+from validation.checks import language_tag_ok
 
 NOW = datetime(2026, 3, 1, 12, 0, 0)
 N = 2000
@@ -80,8 +81,10 @@ def test_builtin_attributes_are_realistic(store):
     stored, _ = read_phones(phones, None)  # every number is valid for its country (libphonenumber)
     assert stored.tolist() == phones.tolist()
     assert {phonenumbers.region_code_for_number(phonenumbers.parse(p)) for p in phones} >= {"GB", "FR", "DE", "JP"}
-    assert all(re.fullmatch(r"[a-z]{2}", c) for c in df["language"])
-    assert len(set(df["language"])) >= 10
+    assert all(language_tag_ok(c) and re.fullmatch(r"[a-z]{2}(-Hans)?(-[A-Z]{2})?", c) for c in df["language"])
+    assert len({c.split("-")[0] for c in df["language"]}) >= 10
+    regional = df["language"].str.contains("-")
+    assert 0.15 < regional.mean() < 0.45 and {"pt-BR", "en-US", "fr-FR"} <= set(df["language"])
     assert set(df["subscription"]) == {"free", "basic", "premium", "enterprise"}
     assert 0.1 < df["job_title"].isna().mean() < 0.3
     assert all(re.fullmatch(r"ACC-\d{6,}", a) for a in df["account_id"].dropna())
@@ -259,8 +262,8 @@ def test_vocabulary_is_well_formed():
 def test_language_matches_the_script_of_the_name(store):
     build(store)
     scripts = {"HANGUL": "ko", "ARABIC": "ar", "CYRILLIC": "ru", "GREEK": "el", "DEVANAGARI": "hi"}
-    for name, language in store._rows("SELECT last_name, language FROM contacts"):
-        script = unicodedata.name(name[0]).split()[0]
+    for name, tag in store._rows("SELECT last_name, language FROM contacts"):
+        script, language = unicodedata.name(name[0]).split()[0], tag.split("-")[0]
         if script in scripts:
             assert language == scripts[script], (name, language)
         if script == "LATIN":
