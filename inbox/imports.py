@@ -204,13 +204,10 @@ def run_import(store, actor: Actor, path, *, mapping: dict | None = None, option
     info = csv_files.transcode(csv_files.inspect(path, encoding=encoding, delimiter=delimiter, name=name))
     try:
         info, *read = _read(store, info, say)
-        if encoding is None and info.encoding == "utf-8" and any(r[1] == "INVALID ENCODING" for r in read[2]):
-            csv_files.cleanup(info)  # not UTF-8 after all (the sample was): read it as Windows-1252
-            info = csv_files.transcode(csv_files.inspect(path, encoding="windows-1252", delimiter=info.delimiter,
-                                                         name=name))
-            read = None
-            info, *read = _read(store, info, say)
-        return _import_table(store, actor, info, read, mapping, options, dry_run, say, started)
+        note = csv_files.encoding_note(info, read[2])  # the whole file was checked: only a chosen UTF-8 gets here
+        result = _import_table(store, actor, info, read, mapping, options, dry_run, say, started)
+        result.notes.extend([note] if note else [])
+        return result
     finally:
         csv_files.cleanup(info)
 

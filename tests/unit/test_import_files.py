@@ -171,5 +171,14 @@ def test_a_wrong_encoding_chosen_by_the_user_rejects_the_rows_it_cannot_read(sto
     path = write(tmp_path, csv_text(HEADER, ROWS), encoding="windows-1252")
     result = run(store, path, encoding="utf-8")
     assert (result.encoding, result.inserted, result.rejected) == ("utf-8", 0, 2)
-    assert result.rejects["errors"].tolist() == ["line 2: not valid utf-8 text: choose the file's encoding",
-                                                 "line 3: not valid utf-8 text: choose the file's encoding"]
+    assert result.rejects["errors"].tolist() == [
+        "line 2: not valid UTF-8 text (bytes 0xEB 0xE8 0x9C …, which are ë è œ … in Windows-1252, shown as �): the "
+        "file may not be UTF-8: choose its encoding",
+        "line 3: not valid UTF-8 text (bytes 0xFA 0xF1, which are ú ñ in Windows-1252, shown as �): the file may "
+        "not be UTF-8: choose its encoding"]
+    # the cells are the file's bytes, read again (the reader's own copy of the line loses some): only the
+    # invalid bytes are shown as �
+    assert result.rejects[HEADER].values.tolist() == [["zoe@example.fr", "Zo�", "Lef�vre", "�uvre �quote� 5 �"],
+                                                      ["ana@example.es", "Ana", "N��ez", "se�ora"]]
+    assert result.notes[-1] == ("2 rows are not valid UTF-8 text (first: line 2) and were rejected: if the file is "
+                                "not UTF-8, choose its encoding")
