@@ -194,18 +194,19 @@ def transcode(info: CsvFile) -> CsvFile:
         return info
     target = _temp_path(".csv")
     decoder = codecs.getincrementaldecoder(info.encoding)(errors="strict")
-    first = True
+    first, lines = True, 1
     try:
         with open(info.source, "rb") as src, open(target, "w", encoding="utf-8", newline="") as dst:
             while chunk := src.read(CHUNK_BYTES):
                 text = decoder.decode(chunk)
                 dst.write(text.lstrip("\ufeff") if first else text)
-                first = first and not text
+                first, lines = first and not text, lines + text.count("\n")
             dst.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as exc:
         target.unlink(missing_ok=True)
-        raise InvalidInput(f"{info.name} is not valid {info.encoding} (byte {exc.start:,} of a chunk): choose "
-                           "another encoding") from None
+        lines += exc.object[:exc.start].decode(info.encoding, "replace").count("\n")
+        raise InvalidInput(f"{info.name} is not valid {info.encoding} text at line {lines} ({exc.reason}): "
+                           "choose another encoding") from None
     except BaseException:
         target.unlink(missing_ok=True)
         raise

@@ -139,3 +139,12 @@ def test_the_scan_reads_in_chunks_and_finds_every_line(tmp_path, monkeypatch):
     mixed = names_file(tmp_path, rows=25, bad_at=20)
     scan = text_encoding.scan_utf8(mixed)
     assert scan.multibyte and len(scan.bad) == 1 and text_encoding.line_numbers(mixed, [scan.bad[0][0]]) == [22]
+
+
+def test_utf16_with_an_unpaired_surrogate_names_its_line(store, tmp_path):
+    path = tmp_path / "contacts.csv"
+    path.write_bytes(codecs.BOM_UTF16_LE + (HEADER + "a@example.com,Zoë,X\nb@example.com,").encode("utf-16-le")
+                     + b"\x3d\xd8" + "Y,Z\n".encode("utf-16-le"))  # half of an emoji's surrogate pair
+    with pytest.raises(InvalidInput, match=r"^contacts.csv is not valid utf-16 text at line 3 \(illegal UTF-16 "
+                                           r"surrogate\): choose another encoding$"):
+        run(store, path)

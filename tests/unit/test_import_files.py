@@ -42,7 +42,7 @@ def test_latin1_and_cp1252_differ_and_the_user_may_choose(tmp_path):
         csv_files.inspect(path, encoding="klingon")
 
 
-def test_non_utf8_after_the_sample_falls_back_to_windows_1252(store, tmp_path):
+def test_non_utf8_after_the_sample_is_detected_as_windows_1252(store, tmp_path):
     rows = [[f"user{i}@example.com", "Anna", "Smith", "x" * 40] for i in range(2000)] + [ROWS[0]]
     path = write(tmp_path, csv_text(HEADER, rows), encoding="windows-1252")
     assert path.stat().st_size > csv_files.SAMPLE_BYTES
