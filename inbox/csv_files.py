@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import text_encoding
 from .errors import InvalidInput
+from .spreadsheet import unmark
 
 SAMPLE_BYTES = 1 << 16
 CHUNK_BYTES = 8 << 20
@@ -134,7 +135,7 @@ def _detect_delimiter(text: str) -> str:
 def _header(cells: list[str]) -> tuple[str, ...]:
     names: list[str] = []
     for n, cell in enumerate(cells, start=1):
-        name = " ".join(cell.replace("\ufeff", "").split()) or f"column {n}"
+        name = " ".join(unmark(cell.replace("\ufeff", "")).split()) or f"column {n}"
         base, k = name, 2
         while name in names:
             name, k = f"{base} ({k})", k + 1
@@ -272,7 +273,7 @@ def refused_rows(info: CsvFile, rejects: list[tuple]):
             reasons[line] = READER_REASONS.get(kind, message)
         if len(fields) > width:
             fields = fields[:width - 1] + [info.delimiter.join(fields[width - 1:])]
-        rows[line] = fields + [""] * (width - len(fields))
+        rows[line] = [unmark(f) for f in fields] + [""] * (width - len(fields))  # as the rows read are
     frame = pd.DataFrame(list(rows.values()), columns=list(info.header), index=list(rows), dtype="str")
     return frame, reasons
 

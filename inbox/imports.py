@@ -21,6 +21,7 @@ from .auth import require_admin
 from .errors import InvalidInput, Problems
 from .mapping import DISPLAY_NAME, HANDLE, PLATFORM, SPECIAL, apply_template, label_of, mapping_problems, slug
 from .models import PLATFORMS, Actor, utcnow
+from .spreadsheet import neutralise, unmark_table
 from .store.imports import UndoRefused
 from .workspace import default_region
 
@@ -91,8 +92,11 @@ class ImportResult:
         return {"file": self.file_name, **{k: getattr(self, k) for k in keys}, "notes": self.notes}
 
     def rejects_csv(self) -> bytes:
-        """The rejected rows as CSV (the file's columns plus ``errors``), UTF-8 with BOM for Excel."""
-        return self.rejects.to_csv(index=False, sep=self.delimiter, lineterminator="\r\n").encode("utf-8-sig")
+        """The rejected rows as CSV (the file's columns plus ``errors``), UTF-8 with BOM for Excel; cells a
+        spreadsheet would run as formulas get a leading quote, which the import takes off again."""
+        cells = self.rejects.astype(object).map(neutralise, na_action="ignore")
+        cells.columns = [neutralise(c) for c in cells.columns]
+        return cells.to_csv(index=False, sep=self.delimiter, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _attribute_dicts(attributes: list[Attribute]) -> list[dict]:
@@ -114,6 +118,7 @@ def _read(store, info, progress: Progress):
             raise InvalidInput(f"{info.name} cannot be read as CSV with the {info.delimiter_name} delimiter "
                                f"({exc}): check the delimiter and the quotes") from None
     progress(0.2, f"read {table.num_rows:,} rows")
+    table = unmark_table(table)  # '+33 6… as a spreadsheet (or our rejects file) marks text: +33 6…
     refused = np.asarray(sorted({r[0] for r in rejects}), dtype=np.int64)
     total = table.num_rows + len(refused)
     kept = np.ones(total, dtype=bool)
