@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +26,10 @@ class Utf8Scan:
 
 
 def scan_utf8(path: Path, start: int = 0) -> Utf8Scan:
-    """Check the file from byte ``start`` as UTF-8, in SCAN_BYTES chunks (never the whole file in memory).
-
-    Stops early once the file is known to mix valid multi-byte UTF-8 and invalid bytes."""
+    """Check the file from byte ``start`` as UTF-8, in SCAN_BYTES chunks (never the whole file in memory):
+    ASCII chunks at memory speed, others validated by Arrow (no Python text built), and only a chunk that
+    fails decoded again to find its invalid bytes. Stops early once the file is known to mix valid
+    multi-byte UTF-8 and invalid bytes."""
     bad: list[tuple[int, int]] = []
     multibyte = undefined = False
     offset, rest = start, b""
@@ -37,17 +39,45 @@ def scan_utf8(path: Path, start: int = 0) -> Utf8Scan:
             chunk = fh.read(SCAN_BYTES)
             final = not chunk
             data = rest + chunk if rest else chunk
-            try:
-                text, used = codecs.utf_8_decode(data, "strict", final)
-            except UnicodeDecodeError:
-                text, used = codecs.utf_8_decode(data, "surrogateescape", final)
+            cut = len(data) if final else _boundary(data)
+            if data.isascii():
+                cut = len(data)
+            elif _valid(data, cut):  # non-ASCII bytes, maybe only in the cut-off tail
+                multibyte = multibyte or cut == len(data) or not data[:cut].isascii()
+            else:
+                text, cut = codecs.utf_8_decode(data, "surrogateescape", final)
+                multibyte = multibyte or cut != len(text)  # an invalid byte is one character, a valid sequence too
                 undefined = undefined or any(b in data for b in _UNDEFINED_1252)
-                _collect(memoryview(data)[:used], offset, bad)
-            multibyte = multibyte or used != len(text)  # an invalid byte is one character, a valid sequence too
+                _collect(memoryview(data)[:cut], offset, bad)
             if final or (bad and multibyte):
                 break
-            rest, offset = data[used:], offset + used
+            rest, offset = data[cut:], offset + cut
     return Utf8Scan(tuple(bad), multibyte, undefined)
+
+
+def _boundary(data: bytes) -> int:
+    """Where the last whole character of ``data`` ends (a multi-byte character may be cut by the chunk)."""
+    n = len(data)
+    for back in range(1, min(4, n) + 1):
+        byte = data[n - back]
+        if byte < 0x80:
+            return n
+        if byte >= 0xC0:  # a lead byte: is its sequence complete?
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return n - back if need > back else n
+    return n
+
+
+def _valid(data: bytes, length: int) -> bool:
+    """Whether ``data[:length]`` is valid UTF-8 (Arrow's validation, on the bytes as they are)."""
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(array("i", [0, length]).tobytes())
+    try:
+        pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(data)]).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _collect(view: memoryview, offset: int, bad: list) -> None:
