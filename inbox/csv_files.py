@@ -87,14 +87,20 @@ def _detect_encoding(source: Path, head: bytes, label: str) -> str:
     return text_encoding.detect(source, head, label)
 
 
-def _chosen_encoding(head: bytes, size: int, label: str, encoding: str) -> str:
-    """The user's encoding, refused when the file plainly is UTF-16 and it is not, or the reverse."""
+def _chosen_encoding(source: Path, head: bytes, size: int, label: str, encoding: str) -> str:
+    """The user's encoding, refused when the file plainly is UTF-16 and it is not, or the reverse, and when
+    a legacy encoding is chosen for valid UTF-8 text with accents (every accent would be garbled)."""
     if encoding in text_encoding.UTF16:
         return text_encoding.chosen_utf16(label, head, size, encoding)
     found = text_encoding.sniff(head)
     if found in text_encoding.UTF16:
         shown = found if found != "utf-16" else "utf-16 (it starts with a UTF-16 byte-order mark)"
         raise InvalidInput(f"{label} is {shown} text, not {encoding}: choose utf-16, or let it be detected")
+    if encoding not in ("utf-8", "utf-8-sig"):
+        scan = text_encoding.scan_utf8(source, 3 if found == "utf-8-sig" else 0)
+        if scan.multibyte and not scan.bad:
+            raise InvalidInput(f"{label} is valid UTF-8 text with accented letters: read as {encoding} they would "
+                               "be garbled (Ã© for é): choose utf-8, or let the encoding be detected")
     return encoding
 
 
@@ -160,7 +166,7 @@ def inspect(source: str | os.PathLike, *, encoding: str | None = None, delimiter
     with open(source, "rb") as fh:
         head = fh.read(SAMPLE_BYTES)
     chosen_encoding = canonical_encoding(encoding) if encoding else None
-    enc = (_chosen_encoding(head, size, label, chosen_encoding) if chosen_encoding
+    enc = (_chosen_encoding(source, head, size, label, chosen_encoding) if chosen_encoding
            else _detect_encoding(source, head, label))
     text = _decode_sample(head, enc, truncated=size > SAMPLE_BYTES)
     delim = canonical_delimiter(delimiter) if delimiter else _detect_delimiter(text)
@@ -252,8 +258,8 @@ def cleanup(info: CsvFile) -> None:
 
 
 def refused_rows(info: CsvFile, rejects: list[tuple]):
-    """Records the reader refused (``(line, error_type, raw line, message, near byte)``) as a frame of the file's columns
-    (extra fields kept in the last one) indexed by line, and a reason per line."""
+    """Records the reader refused (``(line, error_type, raw line, message, near byte)``) as a frame of the
+    file's columns (extra fields kept in the last one) indexed by line, and a reason per line."""
     import pandas as pd
 
     width, rows, reasons = len(info.header), {}, {}

@@ -1,4 +1,4 @@
-"""Import encodings: the whole file is checked, mixed or damaged UTF-8 is never imported garbled, UTF-16 without BOM."""
+"""Import encodings: the whole file is checked; mixed or damaged UTF-8 is never imported garbled; UTF-16 w/o BOM."""
 
 import codecs
 
@@ -88,6 +88,17 @@ def test_a_true_windows_1252_file_is_detected_over_the_whole_file(store, tmp_pat
                                                                                 ("Renée", "Œuvre")]
     assert csv_files.inspect(path).describe().startswith("contacts.csv: 1,")
     assert "windows-1252 (detected)" in csv_files.inspect(path).describe()
+
+
+@pytest.mark.parametrize("encoding", ["windows-1252", "latin-1", "cp850"])
+def test_a_legacy_encoding_chosen_for_utf8_text_with_accents_is_refused(store, tmp_path, encoding):
+    path = names_file(tmp_path, rows=5)
+    with pytest.raises(InvalidInput, match=f"^contacts.csv is valid UTF-8 text with accented letters: read as "
+                                           f"{encoding} they would be garbled"):
+        run(store, path, encoding=encoding)
+    assert contacts(store) == []
+    ascii_only = write(tmp_path, HEADER + "a@example.com,Ann,Lee\n", name="plain.csv")
+    assert run(store, ascii_only, encoding=encoding).inserted == 1  # nothing to garble: as chosen
 
 
 def test_bytes_windows_1252_leaves_undefined_mean_latin_1(tmp_path):
