@@ -12,14 +12,15 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import text_encoding
 from .errors import InvalidInput
+from .spreadsheet import unmark
 
 SAMPLE_BYTES = 1 << 16
 CHUNK_BYTES = 8 << 20
 PREVIEW_ROWS = 10
 MAX_COLUMNS = 1000
 READER_REASONS = {"UNQUOTED VALUE": "a quote is not closed, or text follows a closing quote",
-                  "INVALID ENCODING": "not valid {encoding} text: choose the file's encoding",
                   "INVALID STATE": "the line cannot be read as CSV"}
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # Names offered to users; any codec Python knows is accepted too.
@@ -76,33 +77,31 @@ def canonical_delimiter(text: str) -> str:
     return value
 
 
-def _detect_encoding(head: bytes) -> str:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+def _detect_encoding(source: Path, head: bytes, label: str) -> str:
     for magic, what in _MAGIC:
         if head.startswith(magic):
             raise InvalidInput(f"this file is {what}, not a CSV text file")
-    if b"\x00" in head:
-        even, odd = head[0::2].count(0), head[1::2].count(0)
-        half = len(head) // 2 or 1
-        if odd > 0.3 * half and even < 0.05 * half:
-            return "utf-16-le"
-        if even > 0.3 * half and odd < 0.05 * half:
-            return "utf-16-be"
+    found = text_encoding.sniff(head)
+    if found is None and b"\x00" in head:
         raise InvalidInput("this file holds binary data, not CSV text: export it from your tool as CSV")
-    try:
-        head.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 3 and len(head) == SAMPLE_BYTES:  # a character cut by the sample's end
-            return "utf-8"
-    try:
-        head.decode("windows-1252")
-        return "windows-1252"
-    except UnicodeDecodeError:
-        return "latin-1"
+    return text_encoding.detect(source, head, label)
+
+
+def _chosen_encoding(source: Path, head: bytes, size: int, label: str, encoding: str) -> str:
+    """The user's encoding, refused when the file plainly is UTF-16 and it is not, or the reverse, and when
+    a legacy encoding is chosen for valid UTF-8 text with accents (every accent would be garbled)."""
+    if encoding in text_encoding.UTF16:
+        return text_encoding.chosen_utf16(label, head, size, encoding)
+    found = text_encoding.sniff(head)
+    if found in text_encoding.UTF16:
+        shown = found if found != "utf-16" else "utf-16 (it starts with a UTF-16 byte-order mark)"
+        raise InvalidInput(f"{label} is {shown} text, not {encoding}: choose utf-16, or let it be detected")
+    if encoding not in ("utf-8", "utf-8-sig"):
+        scan = text_encoding.scan_utf8(source, 3 if found == "utf-8-sig" else 0)
+        if scan.multibyte and not scan.bad:
+            raise InvalidInput(f"{label} is valid UTF-8 text with accented letters: read as {encoding} they would "
+                               "be garbled (Ã© for é): choose utf-8, or let the encoding be detected")
+    return encoding
 
 
 def _decode_sample(head: bytes, encoding: str, truncated: bool) -> str:
@@ -142,7 +141,7 @@ def _detect_delimiter(text: str) -> str:
 def _header(cells: list[str]) -> tuple[str, ...]:
     names: list[str] = []
     for n, cell in enumerate(cells, start=1):
-        name = " ".join(cell.replace("\ufeff", "").split()) or f"column {n}"
+        name = " ".join(unmark(cell.replace("\ufeff", "")).split()) or f"column {n}"
         base, k = name, 2
         while name in names:
             name, k = f"{base} ({k})", k + 1
@@ -152,7 +151,8 @@ def _header(cells: list[str]) -> tuple[str, ...]:
 
 def inspect(source: str | os.PathLike, *, encoding: str | None = None, delimiter: str | None = None,
             name: str | None = None) -> CsvFile:
-    """Sniff a CSV file: its encoding (BOMs, UTF-16 without BOM, UTF-8, else Windows-1252), delimiter
+    """Sniff a CSV file: its encoding (BOMs, UTF-16 without BOM, UTF-8 over the whole file, else
+    Windows-1252; see ``text_encoding.detect``), delimiter
     (``,`` ``;`` tab ``|``: the one giving the most consistent rows), header and first rows.
 
     ``encoding``/``delimiter`` override the detection. Raises ``InvalidInput`` for an empty, binary or
@@ -166,7 +166,8 @@ def inspect(source: str | os.PathLike, *, encoding: str | None = None, delimiter
     with open(source, "rb") as fh:
         head = fh.read(SAMPLE_BYTES)
     chosen_encoding = canonical_encoding(encoding) if encoding else None
-    enc = chosen_encoding or _detect_encoding(head)
+    enc = (_chosen_encoding(source, head, size, label, chosen_encoding) if chosen_encoding
+           else _detect_encoding(source, head, label))
     text = _decode_sample(head, enc, truncated=size > SAMPLE_BYTES)
     delim = canonical_delimiter(delimiter) if delimiter else _detect_delimiter(text)
     rows = _rows(text, delim)
@@ -200,18 +201,19 @@ def transcode(info: CsvFile) -> CsvFile:
         return info
     target = _temp_path(".csv")
     decoder = codecs.getincrementaldecoder(info.encoding)(errors="strict")
-    first = True
+    first, lines = True, 1
     try:
         with open(info.source, "rb") as src, open(target, "w", encoding="utf-8", newline="") as dst:
             while chunk := src.read(CHUNK_BYTES):
                 text = decoder.decode(chunk)
                 dst.write(text.lstrip("\ufeff") if first else text)
-                first = first and not text
+                first, lines = first and not text, lines + text.count("\n")
             dst.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as exc:
         target.unlink(missing_ok=True)
-        raise InvalidInput(f"{info.name} is not valid {info.encoding} (byte {exc.start:,} of a chunk): choose "
-                           "another encoding") from None
+        lines += exc.object[:exc.start].decode(info.encoding, "replace").count("\n")
+        raise InvalidInput(f"{info.name} is not valid {info.encoding} text at line {lines} ({exc.reason}): "
+                           "choose another encoding") from None
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -235,8 +237,8 @@ def rewrite(info: CsvFile) -> CsvFile:
     DuckDB's strict reader cannot take as they are (mixed line endings, blank lines)."""
     target = _temp_path(".csv")
     try:
-        with open(info.path, encoding="utf-8-sig", newline="", errors="replace") as src, \
-                open(target, "w", encoding="utf-8", newline="") as dst:
+        with open(info.path, encoding="utf-8-sig", newline="", errors="surrogateescape") as src, \
+                open(target, "w", encoding="utf-8", newline="", errors="surrogateescape") as dst:
             reader = csv.reader(src, delimiter=info.delimiter)
             writer = csv.writer(dst, delimiter=info.delimiter, lineterminator="\n")
             width = len(info.header)
@@ -256,25 +258,41 @@ def cleanup(info: CsvFile) -> None:
 
 
 def refused_rows(info: CsvFile, rejects: list[tuple]):
-    """Records the reader refused (``(line, error_type, raw line, message)``) as a frame of the file's columns
-    (extra fields kept in the last one) indexed by line, and a reason per line."""
+    """Records the reader refused (``(line, error_type, raw line, message, near byte)``) as a frame of the
+    file's columns (extra fields kept in the last one) indexed by line, and a reason per line."""
     import pandas as pd
 
     width, rows, reasons = len(info.header), {}, {}
-    for line, kind, raw, message in rejects:
+    for line, kind, raw, message, *near in rejects:
         if line in rows:
             continue
         fields = parse_line(raw or "", info.delimiter)
-        if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+        if kind == "INVALID ENCODING":
+            name = info.encoding.upper().replace("-SIG", "")
+            found = text_encoding.record_at(info.path, near[0] if near else None, raw or "", info.delimiter)
+            fields, shown = found or (fields, "the unreadable bytes are shown as ?")
+            reasons[line] = f"not valid {name} text ({shown}): the file may not be {name}: choose its encoding"
+        elif kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
             reasons[line] = (f"{len(fields)} fields instead of {width}"
                              + (": the extra fields are kept in the last column" if len(fields) > width else ""))
         else:
-            reasons[line] = READER_REASONS.get(kind, message).replace("{encoding}", info.encoding)
+            reasons[line] = READER_REASONS.get(kind, message)
         if len(fields) > width:
             fields = fields[:width - 1] + [info.delimiter.join(fields[width - 1:])]
-        rows[line] = fields + [""] * (width - len(fields))
+        rows[line] = [unmark(f) for f in fields] + [""] * (width - len(fields))  # as the rows read are
     frame = pd.DataFrame(list(rows.values()), columns=list(info.header), index=list(rows), dtype="str")
     return frame, reasons
+
+
+def encoding_note(info: CsvFile, rejects: list[tuple]) -> str | None:
+    """A summary note when rows were refused as not valid text in the chosen encoding."""
+    lines = sorted({r[0] for r in rejects if r[1] == "INVALID ENCODING"})
+    if not lines:
+        return None
+    name = info.encoding.upper().replace("-SIG", "")
+    return (f"{len(lines):,} row{'s are' if len(lines) > 1 else ' is'} not valid {name} text (first: line "
+            f"{lines[0]}) and {'were' if len(lines) > 1 else 'was'} rejected: if the file is not {name}, "
+            "choose its encoding")
 
 
 def parse_line(text: str, delimiter: str) -> list[str]:

@@ -19,6 +19,7 @@ from .auth import require_admin
 from .deletion import hmac_key, keyed_hash
 from .errors import InvalidInput
 from .models import Actor
+from .spreadsheet import neutralise
 
 MAX_SHOWN = 1_000
 EXPORT_CHUNK = 100_000
@@ -153,14 +154,6 @@ def lookup(store, actor: Actor, identifier: str) -> list[dict]:
 
 
 # -- exports --------------------------------------------------------------------------------
-def neutralise(value):
-    """A CSV cell that a spreadsheet would run as a formula (starting with = + - @ tab or CR) gets a
-    leading single quote; other values are returned unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _for_csv(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out["deleted_at"] = pd.to_datetime(out["deleted_at"]).dt.strftime("%Y-%m-%d %H:%M:%S")

@@ -21,6 +21,7 @@ from .auth import require_admin
 from .errors import InvalidInput, Problems
 from .mapping import DISPLAY_NAME, HANDLE, PLATFORM, SPECIAL, apply_template, label_of, mapping_problems, slug
 from .models import PLATFORMS, Actor, utcnow
+from .spreadsheet import neutralise, unmark_table
 from .store.imports import UndoRefused
 from .workspace import checked_region, default_region
 
@@ -102,8 +103,11 @@ class ImportResult:
 
     def rejects_csv(self) -> bytes:
         """The rejected rows, and the imported rows whose invalid values were left empty, as CSV (the file's
-        columns plus ``status`` and ``errors``), UTF-8 with BOM for Excel."""
-        return self.rejects.to_csv(index=False, sep=self.delimiter, lineterminator="\r\n").encode("utf-8-sig")
+        columns plus ``status`` and ``errors``), UTF-8 with BOM for Excel; cells a spreadsheet would run as
+        formulas get a leading quote, which the import takes off again."""
+        cells = self.rejects.astype(object).map(neutralise, na_action="ignore")
+        cells.columns = [neutralise(c) for c in cells.columns]
+        return cells.to_csv(index=False, sep=self.delimiter, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _attribute_dicts(attributes: list[Attribute]) -> list[dict]:
@@ -125,6 +129,7 @@ def _read(store, info, progress: Progress):
             raise InvalidInput(f"{info.name} cannot be read as CSV with the {info.delimiter_name} delimiter "
                                f"({exc}): check the delimiter and the quotes") from None
     progress(0.2, f"read {table.num_rows:,} rows")
+    table = unmark_table(table)  # '+33 6… as a spreadsheet (or our rejects file) marks text: +33 6…
     refused = np.asarray(sorted({r[0] for r in rejects}), dtype=np.int64)
     total = table.num_rows + len(refused)
     kept = np.ones(total, dtype=bool)
@@ -215,13 +220,10 @@ def run_import(store, actor: Actor, path, *, mapping: dict | None = None, option
     info = csv_files.transcode(csv_files.inspect(path, encoding=encoding, delimiter=delimiter, name=name))
     try:
         info, *read = _read(store, info, say)
-        if encoding is None and info.encoding == "utf-8" and any(r[1] == "INVALID ENCODING" for r in read[2]):
-            csv_files.cleanup(info)  # not UTF-8 after all (the sample was): read it as Windows-1252
-            info = csv_files.transcode(csv_files.inspect(path, encoding="windows-1252", delimiter=info.delimiter,
-                                                         name=name))
-            read = None
-            info, *read = _read(store, info, say)
-        return _import_table(store, actor, info, read, mapping, options, dry_run, say, started)
+        note = csv_files.encoding_note(info, read[2])  # the whole file was checked: only a chosen UTF-8 gets here
+        result = _import_table(store, actor, info, read, mapping, options, dry_run, say, started)
+        result.notes.extend([note] if note else [])
+        return result
     finally:
         csv_files.cleanup(info)
 

@@ -91,7 +91,7 @@ class ImportsSQL:
     # -- reading -------------------------------------------------------------------------
     def import_read_csv(self, path: str, delimiter: str, n_columns: int):
         """Every record of a UTF-8 CSV file (header skipped) as an Arrow table of ``c0..c{n-1}`` strings,
-        in file order, and the records DuckDB refused: ``[(line, error_type, csv_line, message)]``.
+        in file order, and the records DuckDB refused: ``[(line, error_type, csv_line, message, near_byte)]``.
 
         Strict parsing: a row with too few or too many fields is refused with its line (the header is
         line 1; blank lines count), never padded, cut or dropped. Raises ``InvalidInput`` when the file
@@ -107,8 +107,8 @@ class ImportsSQL:
                     params=[str(path), delimiter]).to_arrow_table()
             except duckdb.Error as exc:
                 raise InvalidInput(str(exc).splitlines()[0].replace("Invalid Input Error: ", "")) from None
-            rejects = cur.execute("SELECT line, error_type, csv_line, error_message FROM import_rejects"
-                                  " ORDER BY line, column_idx").fetchall()
+            rejects = cur.execute("SELECT line, error_type, csv_line, error_message, line_byte_position"
+                                  " FROM import_rejects ORDER BY line, column_idx").fetchall()
         return table, rejects
 
     # -- planning (inside the caller's transaction or cursor) ------------------------------

@@ -97,6 +97,9 @@ def test_options_mapping_encoding_delimiter_and_policy(db, tmp_path):
     (b"a@example.com,Ann\n", (), "no header line"),
     (b"Name,City\nAnn,Paris\n", (), "no column maps to an identifier"),
     (b"Email\na@example.com\n", ("--encoding", "klingon"), "unknown encoding"),
+    ("Email,Name\na@example.com,Zoë\n".encode("utf-16-le") + b"x", (), "odd number of bytes (59)"),
+    ("Email,Name\na@example.com,Zoë\n".encode("utf-16-le"), ("--encoding", "utf-8"), "is utf-16-le text, not utf-8"),
+    ("Email,Name\na@example.com,Zoë\n".encode(), ("--encoding", "utf-16"), "does not look like UTF-16 text"),
     (b"Email\na@example.com\n", ("--delimiter", "ab"), "the delimiter must be one character"),
     (b"Email\na@example.com\n", ("--actor", "agent@example.com"), "only admins"),
     (b"Email\na@example.com\n", ("--actor", "ghost@example.com"), "no active user"),
@@ -132,3 +135,36 @@ def test_undo_import_exit_codes(db, tmp_path):
     assert "already undone" in one_line_error(cli("undo-import", batch, "--db", db))
     assert "no import 99" in one_line_error(cli("undo-import", "99", "--db", db))
     assert "invalid value" in one_line_error(cli("undo-import", "abc", "--db", db)).lower()
+
+
+def test_damaged_utf8_is_refused_naming_the_line_then_imported_without_it_when_chosen(db, tmp_path):
+    good = "".join(f"user{i}@example.com,Zoë,Lefèvre\n" for i in range(40_000)).encode()
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(b"Email,First name,Last name\n" + good + b"late@example.com,Ren\xe9e,Dupont\n"
+                     + "wang@example.cn,王,小明\n".encode())
+    line = one_line_error(cli("import", path, "--db", db))
+    assert "not valid UTF-8 text at line 40002 (byte 0xE9, which is é in Windows-1252)" in line and "--encoding" in line
+    rejects = tmp_path / "rejects.csv"
+    out = ok_json(cli("import", path, "--db", db, "--encoding", "utf-8", "--rejects", rejects))
+    assert (out["inserted"], out["rejected"], out["encoding"]) == (40_001, 1, "utf-8")
+    assert "1 row is not valid UTF-8 text (first: line 40002)" in out["notes"][-1]
+    assert rejects.read_text(encoding="utf-8-sig").splitlines()[1] == (
+        'late@example.com,Ren�e,Dupont,"line 40002: not valid UTF-8 text (byte 0xE9, which is é in Windows-1252, '
+        'shown as �): the file may not be UTF-8: choose its encoding"')
+    with Store(db) as store:
+        assert store._rows("SELECT first_name, last_name FROM contacts WHERE email IN ('user39999@example.com',"
+                           " 'wang@example.cn') ORDER BY email") == [("Zoë", "Lefèvre"), ("王", "小明")]
+
+
+def test_utf16_without_bom_is_read_when_chosen(db, tmp_path):
+    path = write(tmp_path, "Email;Prénom\nzoe@example.fr;Zoë\nwang@example.cn;王小明\n", encoding="utf-16-be")
+    out = ok_json(cli("import", path, "--db", db, "--encoding", "utf-16", "--mapping", _first_name_mapping(tmp_path)))
+    assert (out["inserted"], out["encoding"], out["delimiter"]) == (2, "utf-16-be", ";")
+    with Store(db) as store:
+        assert store._rows("SELECT first_name FROM contacts ORDER BY email") == [("王小明",), ("Zoë",)]
+
+
+def _first_name_mapping(tmp_path):
+    path = tmp_path / "mapping.json"
+    path.write_text(json.dumps({"Email": "email", "Prénom": "first_name"}), encoding="utf-8")
+    return path

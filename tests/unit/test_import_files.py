@@ -42,7 +42,7 @@ def test_latin1_and_cp1252_differ_and_the_user_may_choose(tmp_path):
         csv_files.inspect(path, encoding="klingon")
 
 
-def test_non_utf8_after_the_sample_falls_back_to_windows_1252(store, tmp_path):
+def test_non_utf8_after_the_sample_is_detected_as_windows_1252(store, tmp_path):
     rows = [[f"user{i}@example.com", "Anna", "Smith", "x" * 40] for i in range(2000)] + [ROWS[0]]
     path = write(tmp_path, csv_text(HEADER, rows), encoding="windows-1252")
     assert path.stat().st_size > csv_files.SAMPLE_BYTES
@@ -190,5 +190,14 @@ def test_a_wrong_encoding_chosen_by_the_user_rejects_the_rows_it_cannot_read(sto
     path = write(tmp_path, csv_text(HEADER, ROWS), encoding="windows-1252")
     result = run(store, path, encoding="utf-8")
     assert (result.encoding, result.inserted, result.rejected) == ("utf-8", 0, 2)
-    assert result.rejects["errors"].tolist() == ["line 2: not valid utf-8 text: choose the file's encoding",
-                                                 "line 3: not valid utf-8 text: choose the file's encoding"]
+    assert result.rejects["errors"].tolist() == [
+        "line 2: not valid UTF-8 text (bytes 0xEB 0xE8 0x9C …, which are ë è œ … in Windows-1252, shown as �): the "
+        "file may not be UTF-8: choose its encoding",
+        "line 3: not valid UTF-8 text (bytes 0xFA 0xF1, which are ú ñ in Windows-1252, shown as �): the file may "
+        "not be UTF-8: choose its encoding"]
+    # the cells are the file's bytes, read again (the reader's own copy of the line loses some): only the
+    # invalid bytes are shown as �
+    assert result.rejects[HEADER].values.tolist() == [["zoe@example.fr", "Zo�", "Lef�vre", "�uvre �quote� 5 �"],
+                                                      ["ana@example.es", "Ana", "N��ez", "se�ora"]]
+    assert result.notes[-1] == ("2 rows are not valid UTF-8 text (first: line 2) and were rejected: if the file is "
+                                "not UTF-8, choose its encoding")

@@ -1,0 +1,39 @@
+"""Spreadsheet formula injection: CSV cells a spreadsheet would run get a leading quote; imports take it off."""
+
+from __future__ import annotations
+
+import re
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MARKED = re.compile(r"'+[=+\-@\t\r]")
+_MARKED_RE2 = r"^'('*[=+\-@\t\r])"  # the same, for Arrow: one leading quote off
+
+
+def neutralise(value):
+    """A CSV cell that a spreadsheet would run as a formula (starting with = + - @ tab or CR) gets a leading
+    single quote; so does one already starting with quotes before such a character (``'=x`` → ``''=x``), so
+    that ``unmark`` gives every value back exactly. Other values are returned unchanged."""
+    if isinstance(value, str) and (value.startswith(FORMULA_START) or _MARKED.match(value)):
+        return "'" + value
+    return value
+
+
+def unmark(value):
+    """``neutralise`` undone: one leading quote off a cell whose quotes are followed by = + - @ tab or CR
+    (``'+33 6 12`` → ``+33 6 12``, the spreadsheet convention for "this is text")."""
+    if isinstance(value, str) and _MARKED.match(value):
+        return value[1:]
+    return value
+
+
+def unmark_table(table):
+    """``unmark`` on every string column of an Arrow table (columns without a leading quote are left alone)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for n, column in enumerate(table.columns):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            if pc.any(pc.starts_with(column, "'")).as_py():
+                table = table.set_column(n, table.field(n), pc.replace_substring_regex(
+                    column, _MARKED_RE2, r"\1", max_replacements=1))
+    return table
