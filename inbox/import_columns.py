@@ -26,7 +26,7 @@ _SPLIT = re.compile(r"\s+:::\s+")
 
 
 def _blank(values: pd.Series) -> np.ndarray:
-    return (values.isna() | (values.astype("str").str.strip() == "")).to_numpy(dtype=bool)
+    return np.array(values.isna() | (values.astype("str").str.strip() == ""), dtype=bool)
 
 
 def _parts(cell) -> list[str]:
@@ -41,6 +41,10 @@ def _valid(values: list[str], attribute: dict | None, region: str | None) -> set
     typed, problems = check_values(frame, [attribute], default_region=region)
     bad = set(problems["row"].tolist()) | set(np.flatnonzero(typed[attribute["key"]].isna().to_numpy()).tolist())
     return {v for n, v in enumerate(values) if n not in bad}
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row{'s' if n != 1 else ''}"
 
 
 def _shown(found: list[tuple[int, str]]) -> str:
@@ -59,10 +63,10 @@ def _target(columns: list[pd.Series], names: list[str], attribute, region, label
         both = ~empty & filled
         value[use] = other[use]
         if use.any():
-            notes.append(f"{name} filled {label} on {int(use.sum()):,} rows where {names[0]} was empty")
+            notes.append(f"{name} filled {label} on {_rows(int(use.sum()))} where {names[0]} was empty")
         for position in np.flatnonzero(both):
             left.setdefault(int(position), []).extend(_parts(other.iat[position]))
-        empty &= ~filled
+        empty = empty & ~filled
     multi = value.astype("str").str.contains(":::", regex=False).to_numpy(dtype=bool) & ~empty
     if multi.any():
         cells = {int(p): _parts(value.iat[p]) for p in np.flatnonzero(multi)}
@@ -71,7 +75,7 @@ def _target(columns: list[pd.Series], names: list[str], attribute, region, label
             chosen = next((v for v in parts if v in valid), parts[0] if parts else None)
             value.iat[position] = chosen
             left.setdefault(position, [])[:0] = [v for v in parts if v != chosen]
-        notes.append(f"{label}: {len(cells):,} cells held several values joined by ':::'; the first valid one "
+        notes.append(f"{label}: {_rows(len(cells))} held several values joined by ':::'; the first valid one "
                      "was imported")
     return value, {p: [v for v in dict.fromkeys(vs) if v != value.iat[p]] for p, vs in left.items()}
 
@@ -98,14 +102,19 @@ def combine(table, header, mapping: dict, fallbacks: dict | None, lines: np.ndar
         if not left:
             continue
         extra = EXTRA_KEYS.get(target)
-        if extra in by_key and extra not in mapped:
+        if extra in by_key and extra not in mapped:  # only valid values go there; the rest is noted below
+            valid = _valid(sorted({v for vs in left.values() for v in vs}), by_key.get(target), region)
             kept = pd.Series([None] * len(raw[0]), dtype="object")
             for p, vs in left.items():
-                kept.iat[p] = ", ".join(vs)
+                kept.iat[p] = ", ".join(v for v in vs if v in valid) or None
             frame[extra] = kept
-            notes.append(f"{label}: the other values of {len(left):,} rows are kept in {by_key[extra]['label']}")
-        else:
-            found = [(int(lines[p]), v) for p, vs in sorted(left.items()) for v in vs]
-            hint = (f" (add a text attribute with the key {extra} to keep them)" if extra else "")
-            notes.append(f"{label}: {len(found):,} other values were not imported{hint}: {_shown(found)}")
+            notes.append(f"{label}: the other values of {_rows(int(kept.notna().sum()))} are kept in "
+                         f"{by_key[extra]['label']}")
+            left = {p: [v for v in vs if v not in valid] for p, vs in left.items()}
+            extra = None
+        found = [(int(lines[p]), v) for p, vs in sorted(left.items()) for v in vs]
+        if found:
+            hint = f" (add a text attribute with the key {extra} to keep them)" if extra else ""
+            count = f"{len(found):,} other value{'s were' if len(found) > 1 else ' was'}"
+            notes.append(f"{label}: {count} not imported{hint}: {_shown(found)}")
     return pd.DataFrame(frame), notes

@@ -45,15 +45,15 @@ def usable_fallbacks(mapping: dict, fallbacks: dict | None) -> dict[str, list[st
 
 
 def fallback_notes(mapping: dict, fallbacks: dict | None, attributes) -> list[str]:
-    """``Mobile Phone also fills Phone when Business Phone is empty``, one line per fallback column."""
+    """One line per target: ``Business Phone also fills Phone when Mobile Phone is empty``, or with more
+    fallbacks ``Business Phone, then Home Phone also fill Phone when Mobile Phone is empty (the first
+    non-empty one)``."""
     main, notes = main_columns(mapping), []
     for target, columns in (fallbacks or {}).items():
-        if target not in main:
-            continue
-        for n, column in enumerate(columns):
-            before = [main[target], *columns[:n]]
-            notes.append(f"{column} also fills {label_of(target, attributes)} when {_joined(before)} "
-                         f"{'is' if len(before) == 1 else 'are'} empty")
+        if target in main and columns:
+            many = len(columns) > 1
+            notes.append(f"{', then '.join(columns)} also fill{'' if many else 's'} {label_of(target, attributes)} "
+                         f"when {main[target]} is empty{' (the first non-empty one)' if many else ''}")
     return notes
 
 
@@ -122,7 +122,10 @@ def resolve(header: Iterable[str], attributes, mapping: dict | None = None, fall
         columns[:] = [c for c in columns if not result[c]]
         if columns and target not in main:
             result[columns.pop(0)] = target
-    return result, usable_fallbacks(result, fb), notes
+    fb = usable_fallbacks(result, fb)
+    settled = explicit | {c for columns in fb.values() for c in columns}
+    notes = [n for n in notes if not any(n.startswith(f"{c} is not mapped: ") for c in settled)]
+    return result, fb, notes
 
 
 def split_document(data) -> tuple[dict, dict]:
