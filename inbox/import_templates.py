@@ -127,3 +127,27 @@ def template(name: str) -> dict:
     if found is None:
         raise InvalidInput(f"no built-in template '{name}': use one of {', '.join(BUILTIN)}")
     return found
+
+
+def choices(saved: list[str]) -> list[str]:
+    """The template picker's options: the saved templates, then the built-in ones labelled ``(built-in)``."""
+    return [*saved, *(f"{n}{SUFFIX}" for n in BUILTIN)]
+
+
+def base_of(choice: str | None, saved: list[dict]) -> dict | None:
+    """What a picked option starts the mapping from: ``{"template": …}`` for a built-in one, else the
+    saved template's ``{"mapping", "fallbacks"}``; None for no choice."""
+    found = next((t for t in saved if t["name"] == choice), None)
+    if found:
+        return {"mapping": found["mapping"], "fallbacks": found.get("fallbacks") or {}}
+    return {"template": find(choice)} if choice and choice.endswith(SUFFIX) and find(choice) else None
+
+
+def suggest(store, header, base: dict | None) -> tuple[dict, dict, list[str]]:
+    """The mapping, fallbacks and notes the import page starts from (``base`` from ``base_of``)."""
+    from .attributes import all_attributes
+    from .mapping_fallbacks import resolve
+
+    base = base or {}
+    return resolve(header, all_attributes(store), base.get("mapping"), base.get("fallbacks"),
+                   template=base.get("template"))
