@@ -38,7 +38,8 @@ BUILTIN: dict[str, dict] = {
     "Google Contacts": {
         "mapping": {"Name": DISPLAY_NAME, "Given Name": "first_name", "Family Name": "last_name",
                     "First Name": "first_name", "Last Name": "last_name", "E-mail 1 - Value": "email",
-                    "Phone 1 - Value": "phone", "Organization 1 - Name": "account_id", "Organization Name": "account_id",
+                    "Phone 1 - Value": "phone", "Organization 1 - Name": "account_id",
+                    "Organization Name": "account_id",
                     "Organization 1 - Title": "job_title", "Organization Title": "job_title", "Language": "language",
                     **dict.fromkeys(_GOOGLE_IGNORED)},
         "fallbacks": {"email": ["E-mail 2 - Value", "E-mail 3 - Value", "E-mail 4 - Value"],

@@ -198,8 +198,8 @@ def run_import(store, actor: Actor, path, *, mapping: dict | None = None, option
     ``mapping`` (header → attribute key, a ``contact.*`` target or None) overrides the automatic
     mapping column by column, after the built-in ``template`` (``import_templates``); ``fallbacks``
     fill a target when its column is empty (``mapping_fallbacks``). Every row is validated; rejected
-    rows are reported with every reason and never written. The rest goes in ONE transaction (nothing at all when anything fails) as a
-    batch that ``undo`` can revert. Raises ``InvalidInput`` for an unusable file or mapping.
+    rows are reported with every reason and never written. The rest goes in ONE transaction (nothing
+    at all when anything fails) as a batch that ``undo`` can revert. Raises ``InvalidInput`` for an unusable file or mapping.
     """
     require_admin(actor, "import contacts")
     started = time.perf_counter()
@@ -270,7 +270,8 @@ def _import_table(store, actor, info, read: list, plan, options, dry_run, say, s
             result.samples = _samples(store.import_samples(cur, SAMPLE_ROWS), errors)
         else:
             batch = {"file_name": info.name, "encoding": info.encoding, "delimiter": info.delimiter,
-                     "on_conflict": options.on_conflict, "match_order": options.match_order, "mapping": mapping,
+                     "on_conflict": options.on_conflict, "match_order": options.match_order,
+                     "mapping": document(mapping, fallbacks),
                      **{k: getattr(result, k) for k in ("inserted", "updated", "unchanged", "skipped", "rejected")},
                      "rows_total": result.rows}
             total = result.inserted + result.updated

@@ -1,4 +1,4 @@
-"""Import of vendors' exports: each sample maps right with and without its built-in template, fallbacks, ` ::: ` cells."""
+"""Import of vendors' exports: each sample maps with and without its built-in template; fallbacks; ` ::: ` cells."""
 
 import json
 
@@ -84,7 +84,8 @@ def test_google_first_valid_value_of_a_multi_value_cell_and_the_second_columns_f
     assert found["helene.dubois@example.com"]["phone"] == "+33612345678"  # first of "+33 6… ::: +33 1…"
     assert found["jose.garcia@example.org"]["first_name"] == "José"  # "pas-un-email ::: jose.garcia@…"
     zoe = found["zoe.mueller@example.com"]  # E-mail 1 and Phone 1 empty: E-mail 2 and Phone 2 fill in
-    assert (zoe["phone"], zoe["account_id"], zoe["job_title"]) == ("+4930123456", "Müller & Söhne GmbH", "Einkäuferin")
+    assert (zoe["phone"], zoe["account_id"], zoe["job_title"]) == ("+4930123456", "Müller & Söhne GmbH",
+                                                                   "Einkäuferin")
     assert "Email: 2 other values were not imported (add a text attribute with the key other_emails to keep them): " \
            "line 2: h.dubois@example.org; line 3: pas-un-email" in result.notes
     assert "E-mail 2 - Value also fills Email when E-mail 1 - Value is empty" in result.notes
