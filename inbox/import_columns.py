@@ -54,8 +54,8 @@ def _shown(found: list[tuple[int, str]]) -> str:
 
 def _target(columns: list[pd.Series], names: list[str], attribute, region, label: str, notes: list[str]):
     """The raw column of one target and, per row position, the values it leaves over (or {})."""
-    value = columns[0].astype("object").copy()
-    empty = _blank(value)
+    value = columns[0].copy()  # (the blank test costs a pass over the column: only with fallbacks)
+    empty = _blank(value) if len(columns) > 1 else np.zeros(len(value), dtype=bool)
     left: dict[int, list[str]] = {}
     for name, other in zip(names[1:], columns[1:]):
         filled = ~_blank(other)
@@ -67,7 +67,7 @@ def _target(columns: list[pd.Series], names: list[str], attribute, region, label
         for position in np.flatnonzero(both):
             left.setdefault(int(position), []).extend(_parts(other.iat[position]))
         empty = empty & ~filled
-    multi = value.astype("str").str.contains(":::", regex=False).to_numpy(dtype=bool) & ~empty
+    multi = value.str.contains(":::", regex=False).fillna(False).to_numpy(dtype=bool)
     if multi.any():
         cells = {int(p): _parts(value.iat[p]) for p in np.flatnonzero(multi)}
         valid = _valid(sorted({v for parts in cells.values() for v in parts}), attribute, region)
