@@ -6,10 +6,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from inbox import imports, workspace
+from inbox import import_templates, imports, workspace
 from inbox.attributes import all_attributes
 from inbox.errors import InboxError
 from inbox.mapping import SPECIAL, label_of
+from inbox.mapping_fallbacks import document, fallback_notes, usable_fallbacks
 from inbox.models import ATTRIBUTE_TYPES
 from ui.session import get_store, require_user
 from ui.text import literal
@@ -47,14 +48,14 @@ def current_mapping(header) -> dict:
 
 
 def on_template() -> None:
-    chosen = next((t for t in imports.templates(store) if t["name"] == S.get("imp.template")), None)
-    S["imp.base"] = chosen["mapping"] if chosen else None
+    S["imp.base"] = import_templates.base_of(S.get("imp.template"), imports.templates(store))
     S["imp.gen"] += 1
 
 
 def on_save_template(header) -> None:
     try:
-        name = imports.save_template(store, me.actor, S.get("imp.template_name", ""), current_mapping(header))
+        name = imports.save_template(store, me.actor, S.get("imp.template_name", ""), current_mapping(header),
+                                     S.get("imp.fallbacks"))
         S["imp.flash"] = f"Mapping saved as template “{name}”."
     except InboxError as exc:
         S["imp.errors"] = [str(exc)]
@@ -68,7 +69,7 @@ def on_create_attribute(i: int, column: str, header) -> None:
     except InboxError as exc:
         S["imp.errors"] = getattr(exc, "problems", None) or [str(exc)]
         return
-    S["imp.base"] = {**mapping, column: key}
+    S["imp.base"] = {"mapping": {**mapping, column: key}, "fallbacks": S.get("imp.fallbacks")}
     S["imp.gen"] += 1
     S["imp.flash"] = f"Created the custom attribute {key}; column {column} now maps to it."
 
@@ -188,10 +189,11 @@ st.dataframe(pd.DataFrame(preview, columns=list(info.header)), hide_index=True, 
 
 st.subheader("Column mapping")
 attributes = all_attributes(store)
-names = [t["name"] for t in imports.templates(store)]
-st.selectbox("Start from a saved mapping", names, index=None, key="imp.template", on_change=on_template,
-             placeholder="Automatic mapping")
-suggested, notes = imports.suggest_mapping(store, info.header, S.get("imp.base"))
+names = import_templates.choices([t["name"] for t in imports.templates(store)])
+st.selectbox("Start from a saved or built-in mapping", names, index=None, key="imp.template", on_change=on_template,
+             placeholder="Automatic mapping", help="Built-in templates know the columns of Google Contacts, Outlook, "
+             "HubSpot, Salesforce, Zendesk, Mailchimp, Intercom, Freshdesk and Chatwoot exports.")
+suggested, suggested_fallbacks, notes = import_templates.suggest(store, info.header, S.get("imp.base"))
 targets = [IGNORE, *[a.key for a in attributes if not a.crm_managed], *SPECIAL, NEW]
 fmt = lambda t: ("— ignore —" if t == IGNORE else "＋ New custom attribute…" if t == NEW  # noqa: E731
                  else f"{label_of(t, attributes)} ({t})")
@@ -212,9 +214,10 @@ for i, column in enumerate(info.header):
                 st.button("Create attribute", key=f"imp.new.go.{i}", on_click=on_create_attribute,
                           args=(i, column, info.header))
 mapping = current_mapping(info.header)
-for note in notes:
+fallbacks = S["imp.fallbacks"] = usable_fallbacks(mapping, suggested_fallbacks)
+for note in notes + fallback_notes(mapping, fallbacks, attributes):
     st.caption(literal(note))
-problems = imports.check_mapping(store, mapping)
+problems = imports.check_mapping(store, mapping, fallbacks)
 for problem in problems:
     st.error(literal(problem))
 
@@ -222,7 +225,7 @@ with st.expander("Save or export this mapping"):
     t1, t2, t3 = st.columns([2, 1, 1])
     t1.text_input("Template name", key="imp.template_name")
     t2.button("Save template", key="imp.template_save", on_click=on_save_template, args=(info.header,))
-    t3.download_button("Mapping JSON", data=json.dumps(mapping, ensure_ascii=False, indent=2),
+    t3.download_button("Mapping JSON", data=json.dumps(document(mapping, fallbacks), ensure_ascii=False, indent=2),
                        file_name="mapping.json", mime="application/json", key="imp.mapping_json",
                        help="For the command line: python -m inbox import FILE --mapping mapping.json")
 
@@ -256,7 +259,8 @@ if dry or go:
     try:
         S["imp.result"] = imports.run_import(
             store, me.actor, S["imp.path"], mapping=mapping, options=options, encoding=encoding, delimiter=delimiter,
-            name=upload.name, dry_run=dry, progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
+            name=upload.name, dry_run=dry, progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text),
+            fallbacks=fallbacks)
     except imports.MappingInvalid as exc:
         S.pop("imp.result", None)
         for reason in exc.reasons:

@@ -23,7 +23,11 @@ def _progress(fraction: float, message: str) -> None:
 @click.option("--actor", metavar="EMAIL", default=None, help="The admin running the import (recorded on the batch).")
 @click.option("--dry-run", is_flag=True, help="Validate and count new/updated/unchanged/rejected rows; write nothing.")
 @click.option("--mapping", "mapping_file", metavar="FILE.json", default=None,
-              help='Column header → attribute key (or null to ignore), e.g. {"Courriel": "email"}.')
+              help='Column header → attribute key (or null to ignore), e.g. {"Courriel": "email"}; or '
+                   '{"mapping": {…}, "fallbacks": {"phone": ["Mobile Phone"]}}. Overrides --template column by column.')
+@click.option("--template", "template", metavar="NAME", default=None,
+              help="A built-in template for a vendor's export (any case): Google Contacts, Outlook, HubSpot, "
+                   "Salesforce, Zendesk users, Mailchimp audience, Intercom users, Freshdesk contacts, Chatwoot contacts.")
 @click.option("--on-conflict", type=click.Choice(["update", "skip", "fill-empty"]), default="update", show_default=True,
               help="For rows matching a contact: overwrite with non-empty cells, leave the contact, or fill empty values.")
 @click.option("--match", "match_order", default="external_id,email,phone", show_default=True,
@@ -41,14 +45,15 @@ def _progress(fraction: float, message: str) -> None:
               help="Write the rejected rows there: the file's columns plus `errors`, ready to fix and re-import.")
 @click.option("--progress", "show_progress", is_flag=True, help="Print progress lines on stderr.")
 @db_option
-def import_command(file, actor, dry_run, mapping_file, on_conflict, match_order, phone_platform, invalid_values,
-                   region, encoding, delimiter, rejects_file, show_progress, db):
+def import_command(file, actor, dry_run, mapping_file, template, on_conflict, match_order, phone_platform,
+                   invalid_values, region, encoding, delimiter, rejects_file, show_progress, db):
     """Import contacts from a CSV file (one transaction); prints one JSON object with the counts and batch id."""
-    from . import imports
-    from .mapping import read_mapping_file
+    from . import import_templates, imports
+    from .mapping_fallbacks import read_mapping_document
     from .users import admin_actor
 
-    mapping = read_mapping_file(mapping_file) if mapping_file else None
+    template = import_templates.template(template) and template if template else None
+    mapping, fallbacks = read_mapping_document(mapping_file) if mapping_file else (None, None)
     options = imports.ImportOptions(on_conflict=on_conflict, phone_platform=phone_platform.strip().lower(),
                                     match_order=tuple(k.strip() for k in match_order.split(",") if k.strip()),
                                     invalid_values=invalid_values, region=region).checked()
@@ -60,7 +65,8 @@ def import_command(file, actor, dry_run, mapping_file, on_conflict, match_order,
     with open_store(db) as store:
         who = admin_actor(store, actor) if actor else SYSTEM
         result = imports.run_import(store, who, file, mapping=mapping, options=options, encoding=encoding,
-                                    delimiter=delimiter, dry_run=dry_run, progress=_progress if show_progress else None)
+                                    delimiter=delimiter, dry_run=dry_run, progress=_progress if show_progress else None,
+                                    fallbacks=fallbacks, template=template)
     out = result.summary()
     out["rejects_file"] = None
     if rejects_file and len(result.rejects):

@@ -15,11 +15,12 @@ import pandas as pd
 
 from validation.contact_import import check_import
 
-from . import csv_files
+from . import csv_files, import_columns, import_templates
 from .attributes import Attribute, LayoutInvalid, all_attributes, load_layout, new_attribute, save_layout
 from .auth import require_admin
 from .errors import InvalidInput, Problems
-from .mapping import DISPLAY_NAME, HANDLE, PLATFORM, SPECIAL, apply_template, label_of, mapping_problems, slug
+from .mapping import DISPLAY_NAME, HANDLE, PLATFORM, SPECIAL, label_of, mapping_problems, slug
+from .mapping_fallbacks import document, fallback_notes, resolve, split_document
 from .models import PLATFORMS, Actor, utcnow
 from .spreadsheet import neutralise, unmark_table
 from .store.imports import UndoRefused
@@ -94,6 +95,7 @@ class ImportResult:
     region: str | None = None
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
     samples: dict = field(default_factory=dict)
+    fallbacks: dict = field(default_factory=dict)
 
     def summary(self) -> dict:
         """The figures as plain data (what the CLI prints)."""
@@ -205,13 +207,15 @@ def _errors_text(problems: pd.DataFrame, header_of: dict, extra: dict[int, str])
 
 def run_import(store, actor: Actor, path, *, mapping: dict | None = None, options: ImportOptions | None = None,
                encoding: str | None = None, delimiter: str | None = None, name: str | None = None,
-               dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+               dry_run: bool = False, progress: Progress | None = None, fallbacks: dict | None = None,
+               template: str | None = None) -> ImportResult:
     """Import (or dry-run) the CSV file at ``path``. Admins only.
 
     ``mapping`` (header → attribute key, a ``contact.*`` target or None) overrides the automatic
-    mapping column by column. Every row is validated; rejected rows are reported with every reason
-    and never written. The rest goes in ONE transaction (nothing at all when anything fails) as a
-    batch that ``undo`` can revert. Raises ``InvalidInput`` for an unusable file or mapping.
+    mapping column by column, after the built-in ``template`` (``import_templates``); ``fallbacks``
+    fill a target when its column is empty (``mapping_fallbacks``). Every row is validated; rejected
+    rows are reported with every reason and never written. The rest goes in ONE transaction (nothing
+    at all when anything fails) as a batch that ``undo`` can revert. Raises ``InvalidInput`` for an unusable file or mapping.
     """
     require_admin(actor, "import contacts")
     started = time.perf_counter()
@@ -221,36 +225,40 @@ def run_import(store, actor: Actor, path, *, mapping: dict | None = None, option
     try:
         info, *read = _read(store, info, say)
         note = csv_files.encoding_note(info, read[2])  # the whole file was checked: only a chosen UTF-8 gets here
-        result = _import_table(store, actor, info, read, mapping, options, dry_run, say, started)
+        plan = (mapping, fallbacks, import_templates.template(template) if template else None)
+        result = _import_table(store, actor, info, read, plan, options, dry_run, say, started)
         result.notes.extend([note] if note else [])
         return result
     finally:
         csv_files.cleanup(info)
 
 
-def _import_table(store, actor, info, read: list, mapping, options, dry_run, say, started):
-    """The import proper; ``read`` is ``[table, lines, rejects]``, emptied as soon as the rows are staged so
-    the raw file's memory is free while the transaction writes."""
+def _import_table(store, actor, info, read: list, plan, options, dry_run, say, started):
+    """The import proper; ``plan`` is ``(mapping, fallbacks, built-in template)``; ``read`` is ``[table, lines,
+    rejects]``, emptied as soon as the rows are staged so the raw file's memory is free while the transaction writes."""
     table, lines, rejects = read
     read.clear()
     attributes = all_attributes(store)
-    mapping, notes = apply_template(info.header, attributes, mapping)
-    reasons = mapping_problems(mapping, attributes)
+    mapping, fallbacks, notes = resolve(info.header, attributes, plan[0], plan[1], template=plan[2])
+    reasons = mapping_problems(mapping, attributes, fallbacks)
     if reasons:
         raise MappingInvalid(reasons)
-    result = ImportResult(info.name, info.encoding, info.delimiter, info.header, mapping, dry_run, notes=notes)
+    notes += fallback_notes(mapping, fallbacks, attributes)
+    result = ImportResult(info.name, info.encoding, info.delimiter, info.header, mapping, dry_run, notes=notes,
+                          fallbacks=fallbacks)
     empty = _empty_mask(table)
     result.empty = int(empty.sum())
     keep_rows = ~empty
-    position = {c: n for n, c in enumerate(info.header)}
     targets = {c: t for c, t in mapping.items() if t}
-    frame = pd.DataFrame({t: table.column(position[c]).to_pandas() for c, t in targets.items()})
+    result.region = options.region or default_region(store)
+    frame, combined = import_columns.combine(table, info.header, mapping, fallbacks, lines,
+                                             _attribute_dicts(attributes), result.region)
+    result.notes += combined
     frame.index = pd.Index(lines)
     if result.empty:
         frame = frame[keep_rows]
     defs = {a.key: a for a in attributes}
-    used = [defs[t] for t in targets.values() if t in defs]
-    result.region = options.region or default_region(store)
+    used = [defs[t] for t in frame.columns if t in defs]
     typed, problems = check_import(frame, _attribute_dicts(used), default_region=result.region)
     say(0.45, f"validated {len(frame):,} rows")
     problems, left_empty = _skip_values(typed, problems, defs, options.invalid_values)
@@ -279,7 +287,8 @@ def _import_table(store, actor, info, read: list, mapping, options, dry_run, say
             result.samples = _samples(store.import_samples(cur, SAMPLE_ROWS), errors)
         else:
             batch = {"file_name": info.name, "encoding": info.encoding, "delimiter": info.delimiter,
-                     "on_conflict": options.on_conflict, "match_order": options.match_order, "mapping": mapping,
+                     "on_conflict": options.on_conflict, "match_order": options.match_order,
+                     "mapping": document(mapping, fallbacks),
                      **{k: getattr(result, k) for k in ("inserted", "updated", "unchanged", "skipped", "rejected")},
                      "rows_total": result.rows}
             total = result.inserted + result.updated
@@ -365,13 +374,14 @@ def discard_upload(path) -> None:
 
 
 def suggest_mapping(store, header, template: dict | None = None) -> tuple[dict, list[str]]:
-    """The automatic mapping of ``header`` (overridden by ``template``) and notes about it."""
-    return apply_template(header, all_attributes(store), template)
+    """The automatic mapping of ``header`` (overridden by ``template``) and notes about it (fallbacks too)."""
+    mapping, fallbacks, notes = resolve(header, attributes := all_attributes(store), template)
+    return mapping, notes + fallback_notes(mapping, fallbacks, attributes)
 
 
-def check_mapping(store, mapping: dict) -> list[str]:
-    """Why ``mapping`` cannot be imported (empty when it can)."""
-    return mapping_problems(mapping, all_attributes(store))
+def check_mapping(store, mapping: dict, fallbacks: dict | None = None) -> list[str]:
+    """Why ``mapping`` (with ``fallbacks``) cannot be imported (empty when it can)."""
+    return mapping_problems(mapping, all_attributes(store), fallbacks)
 
 
 def undo(store, actor: Actor, batch_id: int) -> dict:
@@ -386,22 +396,23 @@ def batches(store, limit: int = 50) -> list[dict]:
 
 
 def templates(store) -> list[dict]:
-    """Saved mapping templates: name, mapping, saved_at, saved_by."""
-    return store.import_mappings()
+    """Saved mapping templates: name, mapping, fallbacks, saved_at, saved_by."""
+    return [{**t, **dict(zip(("mapping", "fallbacks"), split_document(t["mapping"])))} for t in store.import_mappings()]
 
 
-def save_template(store, actor: Actor, name: str, mapping: dict) -> str:
-    """Save (or replace) a named mapping template (header → target or None). Admins only."""
+def save_template(store, actor: Actor, name: str, mapping: dict, fallbacks: dict | None = None) -> str:
+    """Save (or replace) a named mapping template (header → target or None, and fallbacks). Admins only."""
     require_admin(actor, "save import mappings")
     name = " ".join((name or "").split())
     if not name or len(name) > 80:
         raise InvalidInput("a mapping template needs a name of 1–80 characters")
     attributes = all_attributes(store)
     keys = {a.key for a in attributes} | set(SPECIAL)
-    unknown = sorted({t for t in mapping.values() if t and t not in keys})
+    unknown = sorted({t for t in [*mapping.values(), *(fallbacks or {})] if t and t not in keys})
     if unknown:
         raise InvalidInput(f"unknown attribute key(s) in the mapping: {', '.join(unknown)}")
-    store.save_import_mapping(name, {str(k): (v or None) for k, v in mapping.items()}, actor.email, utcnow())
+    store.save_import_mapping(name, document({str(k): (v or None) for k, v in mapping.items()}, fallbacks), actor.email,
+                              utcnow())
     return name
 
 

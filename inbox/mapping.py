@@ -17,23 +17,24 @@ IDENTIFIERS = ("external_id", "email", "phone")
 SYNONYMS = {
     "email": "email | e-mail | mail | email address | e-mail address | mail address | courriel | adresse courriel"
              " | adresse email | adresse e-mail | adresse mail | adresse electronique | work email | primary email"
-             " | correo | correo electronico | e-mail-adresse",
+             " | correo | correo electronico | e-mail-adresse | e-mail 1 - value | email 1 | e-mail 1 address",
     "first_name": "first name | firstname | first | given name | forename | prenom | prénom | vorname | nombre",
     "last_name": "last name | lastname | last | surname | family name | nom | nom de famille | nachname | apellido"
                  " | apellidos",
     "phone": "phone | phone number | telephone | téléphone | tel | tél | telephone number | mobile | mobile phone"
-             " | mobile number | mobile phone number | cell | cell phone | cellphone | portable | numero de telephone"
-             " | numéro de téléphone | n de telephone | telefono | handy | whatsapp number",
+             " | mobile number | cell | cell phone | cellphone | portable | numero de telephone"
+             " | numéro de téléphone | n de telephone | telefono | handy | whatsapp number | phone 1 - value",
     "account_id": "account id | account | company id | company | organization id | organisation id | organization"
                   " | organisation | id compte | compte | id entreprise | entreprise | societe | société"
-                  " | id societe | associated company id",
-    "job_title": "job title | title | job | position | job position | poste | fonction | intitule du poste"
-                 " | intitulé du poste | titre | métier | metier",
-    "language": "language | langue | preferred language | langue preferee | lang | locale | idioma | sprache",
+                  " | id societe | associated company id | primary associated company id",
+    "job_title": "job title | job | position | job position | poste | fonction | intitule du poste"
+                 " | intitulé du poste | titre | métier | metier | organization 1 - title | organization title",
+    "language": "language | langue | preferred language | langue preferee | lang | locale | idioma | sprache"
+                " | language override",
     "subscription": "subscription | plan | subscription plan | abonnement | formule | offre | forfait",
-    "external_id": "external id | externalid | record id | crm id | contact id | id | external reference"
+    "external_id": "external id | externalid | record id | crm id | contact id | external reference"
                    " | id externe | identifiant externe | identifiant | reference client | customer id | client id"
-                   " | hubspot id | zendesk id | salesforce id",
+                   " | hubspot id | zendesk id | salesforce id | unique external id | user id | identifier",
     PLATFORM: "platform | channel | canal | plateforme | network | reseau | réseau | medium",
     HANDLE: "handle | username | user name | screen name | pseudo | nom d'utilisateur | identifiant de canal"
             " | channel id | social handle",
@@ -48,7 +49,29 @@ def fold(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", "".join(c for c in text if not unicodedata.combining(c)))
 
 
-_INDEX = {fold(phrase): target for target, phrases in SYNONYMS.items() for phrase in phrases.split("|")}
+# Columns that only stand in for an attribute. ALTERNATES, best first: when the file also has a main
+# column for the attribute they become its fallbacks (they fill it when the main cell is empty), else the
+# best of them is the main column. WEAK phrases map only when no other column of the file maps there:
+# Outlook's Title is a salutation (Dr., Mme) next to Job Title, Chatwoot's id is its own row id next to
+# identifier, a company name yields to a company id.
+ALTERNATES = {
+    "email": "e-mail 2 - value | e-mail 2 address | email 2 | secondary email | e-mail 3 - value"
+             " | e-mail 3 address | email 3 | other email",
+    "phone": "business phone | work phone | mobile phone number | phone 2 - value | home phone | phone 3 - value"
+             " | primary phone | company main phone | business phone 2 | home phone 2 | other phone",
+    "language": "browser language",
+}
+WEAK = {"job_title": "title", "external_id": "id",
+        "account_id": "company name | account name | organization name | organization 1 - name"}
+WEAK_RANK = 10_000
+
+
+def _ranked(table: dict, first: int, step: int) -> dict:
+    return {fold(p): (target, first + step * n) for target, phrases in table.items()
+            for n, p in enumerate(phrases.split("|"))}
+
+
+_INDEX = {**_ranked(WEAK, WEAK_RANK, 0), **_ranked(ALTERNATES, 1, 1), **_ranked(SYNONYMS, 0, 0)}
 
 
 def _attribute_index(attributes) -> dict[str, str]:
@@ -59,32 +82,51 @@ def _attribute_index(attributes) -> dict[str, str]:
     return index
 
 
-def auto_map(header: Iterable[str], attributes) -> tuple[dict[str, str | None], list[str]]:
-    """Each header → an attribute key (or a SPECIAL target), or ``None`` when nothing fits.
+def auto_mapping(header: Iterable[str], attributes) -> tuple[dict[str, str | None], dict[str, list[str]], list[str]]:
+    """Each header → an attribute key (or a SPECIAL target), or ``None`` when nothing fits; plus the
+    fallbacks (target → columns that fill it when its column is empty, best first) and notes.
 
-    Synonyms first, then attribute keys and labels (custom ones included). A target is used by the
-    first column only; CRM-managed attributes are never chosen. Returns the mapping and notes.
+    Synonyms first, then attribute keys and labels (custom ones included); CRM-managed attributes are
+    never chosen. Per target the best-ranked column wins (a main synonym, else the best alternate, else a
+    weak one, earlier columns first); other main synonyms and weak columns are left out with a note,
+    alternates become fallbacks.
     """
     by_key = {a.key: a for a in attributes}
     own = _attribute_index(attributes)
     mapping: dict[str, str | None] = {}
     notes: list[str] = []
-    taken: dict[str, str] = {}
-    for column in header:
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for position, column in enumerate(header):
         f = fold(column)
-        target = _INDEX.get(f) or own.get(f)
+        target, rank = _INDEX.get(f) or (own.get(f), 0)
         if target and target not in SPECIAL and target not in by_key:
             target = None
         if target and target in by_key and by_key[target].crm_managed:
             notes.append(f"{column} is not mapped: {by_key[target].label} is managed by the CRM (read-only)")
             target = None
-        if target and target in taken:
-            notes.append(f"{column} is not mapped: {taken[target]} already maps to {label_of(target, attributes)}")
-            target = None
+        mapping[column] = None
         if target:
-            taken[target] = column
-        mapping[column] = target
-    return mapping, notes
+            found.setdefault(target, []).append((rank, position, column))
+    fallbacks: dict[str, list[str]] = {}
+    for target, columns in found.items():
+        columns.sort()
+        main = columns[0][2]
+        mapping[main] = target
+        for rank, _, column in columns[1:]:
+            if 0 < rank < WEAK_RANK:
+                fallbacks.setdefault(target, []).append(column)
+            else:
+                notes.append(f"{column} is not mapped: {main} {'already ' if not rank else ''}maps to "
+                             f"{label_of(target, attributes)}")
+    return mapping, fallbacks, notes
+
+
+def auto_map(header: Iterable[str], attributes) -> tuple[dict[str, str | None], list[str]]:
+    """``auto_mapping`` without the fallbacks (the notes name them: ``Mobile Phone also fills Phone…``)."""
+    from .mapping_fallbacks import fallback_notes
+
+    mapping, fallbacks, notes = auto_mapping(header, attributes)
+    return mapping, notes + fallback_notes(mapping, fallbacks, attributes)
 
 
 def label_of(target: str | None, attributes) -> str:
@@ -100,30 +142,22 @@ def apply_template(header: Iterable[str], attributes, template: dict | None) -> 
     """Auto-mapping overridden by ``template`` (header → target or None), matched on folded headers.
 
     Columns the template does not name keep their automatic mapping; template entries for columns
-    absent from the file are reported in the notes.
+    absent from the file are reported in the notes. (``mapping_fallbacks.resolve`` also returns the
+    fallbacks, which the notes name.)
     """
-    header = list(header)
-    mapping, notes = auto_map(header, attributes)
-    if not template:
-        return mapping, notes
-    chosen = {fold(k): (v or None) for k, v in template.items()}
-    for column in header:
-        if fold(column) in chosen:
-            mapping[column] = chosen[fold(column)]
-    present = {fold(c) for c in header}
-    notes += [f"the mapping names a column this file does not have: {k}" for k in template if fold(k) not in present]
-    # a template may take a target that auto-mapping gave to another column: the template wins
-    for column in header:
-        target = mapping[column]
-        if target and fold(column) not in chosen and any(
-                mapping[c] == target and fold(c) in chosen for c in header if c != column):
-            mapping[column] = None
-    return mapping, notes
+    from .mapping_fallbacks import fallback_notes, resolve
+
+    mapping, fallbacks, notes = resolve(header, attributes, template)
+    return mapping, notes + fallback_notes(mapping, fallbacks, attributes)
 
 
-def mapping_problems(mapping: dict[str, str | None], attributes) -> list[str]:
+def mapping_problems(mapping: dict[str, str | None], attributes, fallbacks: dict | None = None) -> list[str]:
     """Why ``mapping`` cannot be used (empty when it can): unknown or doubled targets, CRM-managed
-    attributes, half of platform+handle, no identifier column, required attributes left out."""
+    attributes, half of platform+handle, no identifier column, required attributes left out, and
+    fallbacks (``mapping_fallbacks``) that do not fit: a column that fills an attribute when its
+    column is empty is a fallback, not a second column mapped to it."""
+    from .mapping_fallbacks import fallback_problems
+
     by_key = {a.key: a for a in attributes}
     problems, seen = [], {}
     for column, target in mapping.items():
@@ -146,7 +180,7 @@ def mapping_problems(mapping: dict[str, str | None], attributes) -> list[str]:
                         "there is no way to match or create contacts")
     problems += [f"{a.label} is required on import: map a column to it" for a in attributes
                  if a.required_on_import and not a.crm_managed and a.key not in seen]
-    return problems
+    return problems + fallback_problems(mapping, fallbacks, attributes)
 
 
 def read_mapping_file(path) -> dict[str, str | None]:

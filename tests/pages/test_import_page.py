@@ -157,3 +157,32 @@ def test_headers_and_values_are_shown_as_text(page):
     label = page.selectbox[4].label
     assert label == "\\*\\*bold\\*\\* \\<img src=x onerror=alert\\(1\\)\\>"
     assert "a@example\\.com" not in [c.value for c in page.caption]  # data only in the (text) preview table
+
+
+def test_built_in_templates_are_offered_and_fallbacks_are_listed(page, workspace_db):
+    upload(page, "outlook.csv", (SAMPLES / "outlook_contacts.csv").read_bytes())
+    assert mapping_box(page, "Title").value == "__ignore__" and mapping_box(page, "Job Title").value == "job_title"
+    captions = [c.value for c in page.caption]
+    assert "Business Phone, then Home Phone, then Primary Phone, then Company Main Phone, then Business Phone 2, then " \
+           "Home Phone 2, then Other Phone also fill Phone when Mobile Phone is empty \\(the first non\\-empty one\\)" \
+           in captions
+    options = page.selectbox(key="imp.template").options
+    assert {"Google Contacts (built-in)", "Outlook (built-in)", "Chatwoot contacts (built-in)"} <= set(options)
+    page.selectbox(key="imp.template").set_value("Outlook (built-in)").run()
+    assert not page.exception
+    assert mapping_box(page, "Title").value == "__ignore__" and mapping_box(page, "Mobile Phone").value == "phone"
+    assert "Business Phone, then Primary Phone, then Home Phone" in " ".join(c.value for c in page.caption)
+    page.button(key="imp.go").click().run()
+    assert count(workspace_db) == 5
+    with Store(workspace_db) as store:
+        phone = store._scalar("SELECT phone FROM contacts WHERE email = 'francoise.lambert@example.org'")
+    assert phone == "+33123456788"  # from Business Phone: Mobile Phone is empty
+
+
+def test_a_google_export_fills_the_first_valid_value(page, workspace_db):
+    upload(page, "contacts.csv", (SAMPLES / "google_contacts.csv").read_bytes())
+    page.selectbox(key="imp.template").set_value("Google Contacts (built-in)").run()
+    page.button(key="imp.dry").click().run()
+    notes = " ".join(c.value for c in page.caption)
+    assert "line 3\\: pas\\-un\\-email" in notes
+    assert count(workspace_db) == 0

@@ -168,3 +168,25 @@ def _first_name_mapping(tmp_path):
     path = tmp_path / "mapping.json"
     path.write_text(json.dumps({"Email": "email", "Prénom": "first_name"}), encoding="utf-8")
     return path
+
+
+def test_built_in_templates_and_mapping_files_with_fallbacks(db, tmp_path):
+    out = ok_json(cli("import", SAMPLES / "outlook_contacts.csv", "--db", db, "--template", "outlook", "--dry-run"))
+    assert (out["inserted"], out["rejected"]) == (5, 0)
+    assert out["notes"][0].startswith("Business Phone, then Primary Phone, then Home Phone")
+    mapping = tmp_path / "m.json"  # the mapping file overrides the template column by column (fallbacks: by target)
+    mapping.write_text(json.dumps({"mapping": {"Title": "job_title", "Job Title": None},
+                                   "fallbacks": {"email": ["E-mail 3 Address"]}}))
+    out = ok_json(cli("import", SAMPLES / "outlook_contacts.csv", "--db", db, "--template", "Outlook",
+                      "--mapping", mapping))
+    assert "E-mail 3 Address also fills Email when E-mail Address is empty" in out["notes"]
+    with Store(db) as store:
+        titles = store._rows("SELECT email, job_title FROM contacts ORDER BY email")
+    assert ("amelie.rousseau@example.com", "Dr.") in titles
+    assert "oliver.obrien@example.com" not in [e for e, _ in titles]  # E-mail 2 Address is no fallback any more
+
+
+def test_an_unknown_template_is_one_line_listing_the_names(db):
+    line = one_line_error(cli("import", SAMPLES / "google_contacts.csv", "--db", db, "--template", "gmail"))
+    assert line == ("inbox: no built-in template 'gmail': use one of Google Contacts, Outlook, HubSpot, Salesforce, "
+                    "Zendesk users, Mailchimp audience, Intercom users, Freshdesk contacts, Chatwoot contacts")

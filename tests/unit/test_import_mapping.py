@@ -25,6 +25,10 @@ from .test_import_helpers import ADMIN, contacts, run, write
     ("Platform", PLATFORM), ("Canal", PLATFORM), ("Handle", HANDLE), ("Username", HANDLE),
     ("Full name", "contact.display_name"), ("Nom complet", "contact.display_name"),
     ("  e_mail  ", "email"), ("Lifecycle Stage", None), ("Create Date", None),
+    ("E-mail 1 - Value", "email"), ("Phone 1 - Value", "phone"), ("Organization 1 - Name", "account_id"),
+    ("Organization 1 - Title", "job_title"), ("Title", "job_title"), ("identifier", "external_id"),
+    ("Unique external ID", "external_id"), ("Language Override", "language"), ("Browser Language", "language"),
+    ("Primary Associated Company ID", "account_id"), ("E-mail 1 - Type", None), ("Phone 1 - Label", None),
 ])
 def test_headers_auto_map_ignoring_case_accents_spaces_and_punctuation(store, header, target):
     mapping, _ = auto_map([header], attrs.all_attributes(store))
@@ -43,6 +47,20 @@ def test_a_second_column_for_the_same_attribute_is_left_out_with_a_note(store):
     mapping, notes = auto_map(["Email", "E-mail", "Mobile", "Phone"], attrs.all_attributes(store))
     assert mapping == {"Email": "email", "E-mail": None, "Mobile": "phone", "Phone": None}
     assert notes == ["E-mail is not mapped: Email already maps to Email", "Phone is not mapped: Mobile already maps to Phone"]
+
+
+@pytest.mark.parametrize("header,mapping,notes", [
+    (["Title", "Job Title"], {"Title": None, "Job Title": "job_title"}, ["Title is not mapped: Job Title maps to Job title"]),
+    (["id", "identifier"], {"id": None, "identifier": "external_id"}, ["id is not mapped: identifier maps to External ID"]),
+    (["Browser Language", "Language Override"], {"Browser Language": None, "Language Override": "language"},
+     ["Browser Language also fills Language when Language Override is empty"]),
+    (["Business Phone", "Mobile Phone"], {"Business Phone": None, "Mobile Phone": "phone"},
+     ["Business Phone also fills Phone when Mobile Phone is empty"]),
+    (["E-mail 2 - Value", "E-mail 1 - Value"], {"E-mail 2 - Value": None, "E-mail 1 - Value": "email"},
+     ["E-mail 2 - Value also fills Email when E-mail 1 - Value is empty"]),
+])
+def test_weak_columns_yield_and_alternates_become_fallbacks(store, header, mapping, notes):
+    assert auto_map(header, attrs.all_attributes(store)) == (mapping, notes)
 
 
 def test_crm_managed_attributes_are_never_auto_mapped_and_an_explicit_mapping_is_refused(store, tmp_path):
