@@ -16,6 +16,7 @@ import pandas as pd
 from validation.contact_import import check_import
 
 from . import csv_files, import_columns, import_templates
+from .import_report import MATCH_KEYS, SAMPLE_ROWS, VALUE_COLUMNS, errors_text, rejects_frame, samples, skip_values
 from .attributes import Attribute, LayoutInvalid, all_attributes, load_layout, new_attribute, save_layout
 from .auth import require_admin
 from .errors import InvalidInput, Problems
@@ -28,12 +29,7 @@ from .workspace import checked_region, default_region
 
 POLICIES = ("update", "skip", "fill-empty")
 INVALID_VALUES = ("skip-value", "reject-row")
-MATCH_KEYS = ("external_id", "email", "phone")
-BUILTIN_COLUMNS = ("email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
-                   "subscription", "external_id")
-VALUE_COLUMNS = ("display_name", *BUILTIN_COLUMNS)  # the contact columns an import sets, in the store's order
-SAMPLE_ROWS = 5
-MAX_VALUE_SHOWN = 60
+BUILTIN_COLUMNS = VALUE_COLUMNS[1:]
 Progress = Callable[[float, str], None]
 
 
@@ -184,27 +180,6 @@ def _sql_frames(typed: pd.DataFrame, keep: np.ndarray, defs: dict[str, Attribute
     return rows, pa.concat_tables(parts)
 
 
-def _errors_text(problems: pd.DataFrame, header_of: dict, extra: dict[int, str]) -> pd.Series:
-    """One ``errors`` text per line: ``line 7: Email: not a valid email address (x@); …`` (vectorised)."""
-    if extra:
-        problems = pd.concat([problems, pd.DataFrame({"row": list(extra), "reason": list(extra.values())})],
-                             ignore_index=True)
-    if not len(problems):
-        return pd.Series(dtype=object)
-    problems = problems.sort_values("row", kind="stable")
-    reason = problems["reason"].astype("str")
-    value = problems["value"].astype("str").str.slice(0, MAX_VALUE_SHOWN)
-    show = problems["value"].notna() & ~reason.str.startswith("duplicate")
-    column = problems["column"].map(header_of).fillna(problems["column"])
-    text = column.where(column.isna(), column.astype("str") + ": ").fillna("") + reason
-    text = text.where(~show, text + " (" + value + ")") + "; "
-    rows = problems["row"].to_numpy(dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    joined = np.add.reduceat(text.to_numpy(dtype=object), starts)
-    lines = rows[starts]
-    return pd.Series([f"line {n}: {t[:-2]}" for n, t in zip(lines.tolist(), joined)], index=lines, dtype=object)
-
-
 def run_import(store, actor: Actor, path, *, mapping: dict | None = None, options: ImportOptions | None = None,
                encoding: str | None = None, delimiter: str | None = None, name: str | None = None,
                dry_run: bool = False, progress: Progress | None = None, fallbacks: dict | None = None,
@@ -261,7 +236,7 @@ def _import_table(store, actor, info, read: list, plan, options, dry_run, say, s
     used = [defs[t] for t in frame.columns if t in defs]
     typed, problems = check_import(frame, _attribute_dicts(used), default_region=result.region)
     say(0.45, f"validated {len(frame):,} rows")
-    problems, left_empty = _skip_values(typed, problems, defs, options.invalid_values)
+    problems, left_empty = skip_values(typed, problems, defs, options.invalid_values)
     result.skipped_values = len(left_empty)
     bad = np.isin(typed.index.to_numpy(), problems["row"].to_numpy(dtype=np.int64))
     staged, values = _sql_frames(typed, ~bad, defs)
@@ -277,14 +252,14 @@ def _import_table(store, actor, info, read: list, plan, options, dry_run, say, s
         refused = pd.DataFrame(plan["refused"], columns=["row", "reason"]).assign(column=None, value=None)
         reader_rows, reader_reasons = csv_files.refused_rows(info, rejects)
         header_of = {t: c for c, t in targets.items()}
-        errors = _errors_text(pd.concat([problems, refused], ignore_index=True) if len(refused) else problems,
+        errors = errors_text(pd.concat([problems, refused], ignore_index=True) if len(refused) else problems,
                               header_of, reader_reasons)
         result.rejected = len(errors)
-        left = _errors_text(left_empty[~left_empty["row"].isin(errors.index)], header_of, {})
-        result.rejects = _rejects_frame(info, table, lines, reader_rows, errors, left)
+        left = errors_text(left_empty[~left_empty["row"].isin(errors.index)], header_of, {})
+        result.rejects = rejects_frame(info, table, lines, reader_rows, errors, left)
         del table, staged, values
         if dry_run:
-            result.samples = _samples(store.import_samples(cur, SAMPLE_ROWS), errors)
+            result.samples = samples(store.import_samples(cur, SAMPLE_ROWS), errors)
         else:
             batch = {"file_name": info.name, "encoding": info.encoding, "delimiter": info.delimiter,
                      "on_conflict": options.on_conflict, "match_order": options.match_order,
@@ -301,61 +276,6 @@ def _import_table(store, actor, info, read: list, plan, options, dry_run, say, s
     result.seconds = round(time.perf_counter() - started, 3)
     say(1.0, "done")
     return result
-
-
-def _skip_values(typed: pd.DataFrame, problems: pd.DataFrame, defs: dict, policy: str):
-    """Under ``skip-value``, an invalid value of an optional attribute that is no identifier (email, phone,
-    external id) is left empty and its row imported: those problems come out of ``problems`` (returned
-    second, reason prefixed), and their cells out of ``typed`` (in place)."""
-    if policy != "skip-value" or not len(problems):
-        return problems, problems.iloc[:0]
-    optional = {k for k, a in defs.items() if k not in MATCH_KEYS and not a.required_on_import}
-    cell = problems["column"].isin(optional) & problems["value"].notna()
-    hard = set(problems.loc[~cell, "row"].tolist())
-    skip = cell & ~problems["row"].isin(hard)
-    left = problems[skip].assign(reason="left empty: " + problems.loc[skip, "reason"].astype("str"))
-    for column, rows in left.groupby("column")["row"]:
-        typed[column] = typed[column].mask(typed.index.isin(rows.to_numpy()))
-    return problems[~skip].reset_index(drop=True), left.reset_index(drop=True)
-
-
-def _rejects_frame(info, table, lines: np.ndarray, reader_rows: pd.DataFrame, errors: pd.Series,
-                   left: pd.Series) -> pd.DataFrame:
-    status = pd.concat([pd.Series("rejected", index=errors.index, dtype=object),
-                        pd.Series("imported without the invalid value", index=left.index, dtype=object)]).sort_index()
-    errors = pd.concat([errors, left]).sort_index()
-    wanted = errors.index.to_numpy(dtype=np.int64)
-    from_table = wanted[np.isin(wanted, lines)]
-    positions = np.searchsorted(lines, from_table)
-    rows = table.take(positions).to_pandas() if len(positions) else pd.DataFrame(columns=table.column_names)
-    rows.columns = list(info.header)
-    rows.index = from_table
-    frame = pd.concat([rows, reader_rows]) if len(reader_rows) else rows
-    frame = frame.reindex(wanted)
-    frame["status"] = status.reindex(wanted).to_numpy()
-    frame["errors"] = errors.reindex(wanted).to_numpy()
-    return frame.reset_index(drop=True)
-
-
-def _samples(raw: dict, errors: pd.Series) -> dict:
-    """The store's sample rows as dicts for display: values as they would be stored."""
-    values: dict[int, dict] = {}
-    for line, key, value, before, existed in raw["values"]:
-        values.setdefault(line, {})[key] = (value, before, existed)
-    columns = ("platform", "handle", *VALUE_COLUMNS)
-    inserted = [{"line": r[0], **dict(zip(columns, r[1:])), "values": {k: v[0] for k, v in values.get(r[0], {}).items()}}
-                for r in raw["inserted"]]
-    updated = []
-    for r in raw["updated"]:
-        pairs = {c: [r[2 + 2 * i], r[3 + 2 * i]] for i, c in enumerate(VALUE_COLUMNS)}
-        changes = {c: p for c, p in pairs.items() if p[0] != p[1]}
-        changes.update({k: [before, value] for k, (value, before, existed) in values.get(r[0], {}).items()
-                        if existed is not None})  # only the custom values the import would change
-        updated.append({"line": r[0], "contact_id": r[1], "changes": changes})
-    rejected = [{"line": int(line), "errors": text.split(": ", 1)[1]} for line, text in errors.head(SAMPLE_ROWS).items()]
-    return {"inserted": inserted, "updated": updated, "rejected": rejected,
-            **{key: [{"line": line, "contact_id": cid} for line, cid in raw[action]]
-               for key, action in (("unchanged", "unchanged"), ("skipped", "skip"))}}
 
 
 def inspect_file(path, *, encoding: str | None = None, delimiter: str | None = None, name: str | None = None):
