@@ -10,7 +10,8 @@ import pandas as pd
 
 from validation import PLATFORMS
 from validation.checks import EMAIL_RE, no_control_chars_ok
-from validation.phones import phone_identifier
+from validation.phones import country_name, phone_identifier, phone_region
+from validation.phones import display as phone_display
 from validation.contact_values import check_values
 from validation.emails import normalise_email
 from validation.languages import language_name
@@ -177,6 +178,14 @@ def language_label(tag: str | None) -> str:
         return ""
     name = language_name(tag)
     return tag if name == tag else f"{name} — {tag}"
+
+
+def phone_label(stored: str | None) -> str:
+    """The panel's phone as people read it, with its country: ``'+1 650-253-0000 ext. 12 · United States'``."""
+    if not stored:
+        return ""
+    shown, region = phone_display(stored), phone_region(stored)
+    return f"{shown} · {country_name(region)}" if region else shown
 
 
 def language_filter_label(code: str) -> str:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from inbox.contacts import language_label
+from inbox.contacts import language_label, phone_label
 
 from .text import literal
 
@@ -49,6 +49,8 @@ def attribute_input(attr, value, *, key: str, error: str | None):
                             help=help_ or (f"Pattern: {attr.regex}" if attr.regex else None))
         if attr.key == "language" and value:
             st.caption(literal(language_label(value)))  # "Portuguese (Brazil) — pt-BR"
+        if attr.type == "phone" and value:
+            st.caption(literal(phone_label(value)))  # "+1 650-253-0000 ext. 12 · United States"
     if error:
         st.error(f"{attr.label}: {literal(error)}")
     return out

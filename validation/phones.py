@@ -142,6 +142,13 @@ def phone_identifier(raw, region: str | None = None) -> str | None:
     return stored_form(number) if number is not None and sum(c.isdigit() for c in raw) >= 4 else None
 
 
+def phone_region(stored) -> str | None:
+    """The region (ISO 3166) of a stored number, None when it has none (non-geographic, unreadable)."""
+    number, _ = _parse(stored.replace(EXTENSION, " ext. "), None) if isinstance(stored, str) else (None, None)
+    region = phonenumbers.region_code_for_number(number) if number is not None else None
+    return region if region not in (None, "001", "ZZ") else None
+
+
 def display(stored) -> str:
     """A stored number as people read it: ``+33 6 12 34 56 78``, ``+1 650-253-0000 ext. 12``."""
     if not isinstance(stored, str) or not stored:

@@ -210,6 +210,26 @@ def m017_normalise_emails(cur) -> None:
         if table == "contacts":
             cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL}"
                         " WHERE id IN (SELECT unnest(?::BIGINT[]))", [fixes["id"].tolist()])
+def m018_phone_numbers(cur) -> None:
+    """Stored phones to what libphonenumber reads (``validation.phones``): ``+330612345678`` was taken by its
+    shape before and is ``+33612345678``. A number with no valid reading stays for ``inbox check`` to report;
+    handles stay as the platforms sent them."""
+    from validation.phones import read_phones
+
+    found = cur.execute("SELECT id, phone FROM contacts WHERE phone IS NOT NULL").df()
+    if found.empty:
+        return
+    found["normal"] = read_phones(found["phone"].astype("str"), None, reasons=False)[0]
+    fixes = found[found["normal"].notna() & (found["normal"] != found["phone"])]
+    if fixes.empty:
+        return
+    cur.register("phone_fixes", fixes[["id", "normal"]].astype({"normal": object}))
+    cur.execute("UPDATE contacts SET phone = f.normal FROM phone_fixes f WHERE contacts.id = f.id")
+    cur.unregister("phone_fixes")
+    cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id IN (SELECT unnest(?::BIGINT[]))",
+                [fixes["id"].tolist()])
+
+
 def m016_language_tags(cur) -> None:
     # Languages were ISO 639-1 codes; they are now normalised BCP 47 tags (validation.languages). Each
     # distinct stored value is read once, in Python; a value that reads differently is rewritten, in the
@@ -242,6 +262,7 @@ CORE_MIGRATIONS = [
     (5, "contact search text and lookup indexes", m005_contact_search),
     (16, "language tags", m016_language_tags),  # needs import_batch_contacts (11)
     (17, "e-mail addresses normalised", m017_normalise_emails),
+    (18, "phone numbers as libphonenumber reads them", m018_phone_numbers),
 ]
 
 # Feature modules own their migrations (each in its reserved version range).

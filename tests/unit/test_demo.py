@@ -84,7 +84,7 @@ def test_builtin_attributes_are_realistic(store):
     assert all(language_tag_ok(c) and re.fullmatch(r"[a-z]{2}(-Hans)?(-[A-Z]{2})?", c) for c in df["language"])
     assert len({c.split("-")[0] for c in df["language"]}) >= 10
     regional = df["language"].str.contains("-")
-    assert 0.15 < regional.mean() < 0.45 and {"pt-BR", "en-US", "fr-FR"} <= set(df["language"])
+    assert 0.15 < regional.mean() < 0.45 and {"pt-BR", "en-GB", "fr-FR"} <= set(df["language"])
     assert set(df["subscription"]) == {"free", "basic", "premium", "enterprise"}
     assert 0.1 < df["job_title"].isna().mean() < 0.3
     assert all(re.fullmatch(r"ACC-\d{6,}", a) for a in df["account_id"].dropna())

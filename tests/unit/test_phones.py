@@ -146,3 +146,33 @@ def test_a_stored_number_is_shown_as_people_read_it():
     assert display("+33612345678") == "+33 6 12 34 56 78"
     assert display("+16502530000;ext=12") == "+1 650-253-0000 ext. 12"
     assert display("not a number") == "not a number"
+
+
+def test_the_panel_shows_a_phone_with_its_country():
+    from inbox.contacts import phone_label
+
+    assert phone_label("+16502530000;ext=12") == "+1 650-253-0000 ext. 12 · United States"
+    assert phone_label("+33612345678") == "+33 6 12 34 56 78 · France"
+    assert phone_label("+80012345678") == "+800 1234 5678"  # international freephone: no country
+    assert phone_label(None) == ""
+
+
+def test_migration_18_stores_phones_as_libphonenumber_reads_them(store):
+    from inbox import contacts
+    from inbox.store.migrations import MIGRATIONS, SEARCH_TEXT_SQL
+
+    rows = {1: "+330612345678", 2: "+33612345678", 3: "+491524897233", 4: None, 5: "+16502530000;ext=12"}
+    with store.tx() as cur:
+        for cid, phone in rows.items():
+            cur.execute("INSERT INTO contacts (id, platform, handle, phone, created_at, created_by, updated_at,"
+                        " updated_by) VALUES (?, 'sms', ?, ?, now(), 'test', now(), 'test')",
+                        [cid, f"handle-{cid}", phone])
+            cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [cid])
+        cur.execute("DELETE FROM schema_migrations WHERE version = 18")
+    assert store.migrate(MIGRATIONS) == [18]
+    got = dict(store._rows("SELECT id, phone FROM contacts"))
+    # the "(0)" trunk prefix is gone; a number with no valid reading is kept for `inbox check` to report
+    assert got == {1: "+33612345678", 2: "+33612345678", 3: "+491524897233", 4: None, 5: "+16502530000;ext=12"}
+    assert "+33612345678" in store._rows("SELECT search_text FROM contacts WHERE id = 1")[0][0]
+    assert [r["id"] for r in contacts.search(store, "+33 (0)6 12 34 56 78").rows] == [1, 2]
+    assert [r["id"] for r in contacts.search(store, "+1 650 253 0000").rows] == [5]  # the extension: found too
