@@ -146,7 +146,7 @@ def _from_name(text: str) -> str | None:
     qualified = None if tag else _QUALIFIED.fullmatch(text)  # "Portuguese (Brazil)", "Chinese (Simplified, China)"
     if qualified is None or (base := _from_name(qualified.group(1))) is None:
         return tag
-    parts = Language.get(base).to_dict()
+    parts = dict(Language.get(base).to_dict())  # a copy: langcodes caches the dict of each tag
     for qualifier in qualified.group(2).split(","):
         territory, script = _lookup(qualifier, "territory"), _lookup(qualifier, "script")
         if (territory is None) == (script is None):

@@ -162,8 +162,8 @@ class ContactsSQL:
 
     def primary_languages(self, limit: int = 200) -> list[str]:
         """The language subtags in use (``pt`` for ``pt``, ``pt-BR`` and ``pt-PT``), in order."""
-        return [r[0] for r in self._rows("SELECT DISTINCT split_part(language, '-', 1) FROM contacts"
-                                         " WHERE language IS NOT NULL ORDER BY 1 LIMIT ?", [limit])]
+        tags = self._rows("SELECT DISTINCT language FROM contacts WHERE language IS NOT NULL")  # a few hundred
+        return sorted({tag.split("-", 1)[0] for (tag,) in tags})[:limit]
 
     # -- writes -------------------------------------------------------------------------
     def update_contact_values(self, contact_id: int, expected_version: int, builtin: dict, custom: dict,

@@ -43,7 +43,7 @@ SELECT 'rec-' || lpad(i::VARCHAR, 8, '0') || ',' ||
        THEN '+33 6 ' || lpad((i % 100000000)::VARCHAR, 8, '0') ELSE '+44 7700 ' || lpad((i % 1000000)::VARCHAR, 6, '0') END
   || ',' || ['Buyer','Software Engineer','Teacher','CEO','"Director, Sales"'][1 + i % 5] || ',' ||
   'ACC-' || (i % 5000) || ',' ||
-  CASE WHEN i % 1000 IN (4, 5) THEN 'Klingon' ELSE ['English','fr','Français','de-DE','es','Deutsch'][1 + i % 6] END
+  CASE WHEN i % 1000 IN (4, 5) THEN 'Elvish' ELSE ['English','fr','Français','de-DE','es','Deutsch'][1 + i % 6] END
   || ',' || CASE WHEN i % 1000 IN (6, 7) THEN 'platinum' ELSE ['Free','basic','Premium','enterprise'][1 + i % 4] END
   || ',' || ['lead','customer','subscriber'][1 + i % 3] || ',' || '2024-01-' || lpad((1 + i % 28)::VARCHAR, 2, '0')
   || CASE WHEN i % 1000 = 9 THEN ',extra' ELSE '' END AS line

@@ -121,3 +121,17 @@ def test_a_count_above_the_cap_shows_as_a_floor_and_pages_on(app, workspace_db, 
     assert "1–25 of 26+" in [c.value for c in at.caption]
     at.button(key="contacts.next").click().run()
     assert "26–30 of 30" in [c.value for c in at.caption] and at.button(key="contacts.next").disabled
+
+
+def test_language_is_saved_as_a_tag_shown_with_its_name_and_filtered_by_language(page, seeded, workspace_db):
+    cid = seeded["+33611111111"]
+    open_contact(page, cid)
+    page.text_input(key=f"contacts.v.{cid}.2.language").input("Brazilian Portuguese")
+    [b for b in page.button if b.label == "Save"][0].click().run()
+    assert "Saved." in [s.value for s in page.success]
+    assert page.text_input(key=f"contacts.v.{cid}.3.language").value == "pt-BR"
+    assert "Portuguese \\(Brazil\\) — pt\\-BR" in [c.value for c in page.caption]
+    language = page.selectbox(key="contacts.language")
+    assert language.options == ["Portuguese (pt)"]
+    language.set_value("pt").run()
+    assert list(page.dataframe[0].value["Name"]) == ["Élodie Durand"]

@@ -104,3 +104,12 @@ def test_language_name_in_english(tag, name):
 
 def test_primary_language():
     assert [primary_language(t) for t in ("pt-BR", "zh-Hans-CN", "fr", "ca-ES-valencia")] == ["pt", "zh", "fr", "ca"]
+
+
+def test_reading_a_qualified_name_changes_no_other_tag():
+    from langcodes import Language
+
+    for value in ("Portuguese (Brazil)", "French (Canada)", "Chinese (Traditional, Taiwan)"):
+        assert to_language_tag(value) in ("pt-BR", "fr-CA", "zh-Hant-TW")
+    assert [Language.get(t).to_dict() for t in ("pt", "fr", "zh")] == [{"language": t} for t in ("pt", "fr", "zh")]
+    assert (to_language_tag("pt"), language_name("fr"), to_language_tag("Chinese")) == ("pt", "French", "zh")
