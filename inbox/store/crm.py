@@ -45,7 +45,7 @@ def m015_crm_lookups(cur) -> None:
             skipped VARCHAR NOT NULL)""")
 
 
-MIGRATIONS: list = [  # versions 14-17 are reserved for the CRM
+MIGRATIONS: list = [  # versions 14-15 (16-18 are core: languages, e-mails, phones)
     (14, "crm settings", m014_crm_settings),
     (15, "crm lookup status per contact", m015_crm_lookups),
 ]
