@@ -195,31 +195,46 @@ def _lengths(values: pa.Array) -> np.ndarray:
     return pc.utf8_length(values).to_numpy(zero_copy_only=False)
 
 
-def _desc_ok(values: pa.Array, desc) -> np.ndarray:
-    """phonenumbers' ``_is_number_matching_desc``: a possible length, then the whole pattern."""
-    if desc is None or not desc.national_number_pattern:
-        return np.zeros(len(values), dtype=bool)
-    ok = np.ones(len(values), dtype=bool)
-    if desc.possible_length:
-        ok &= np.isin(_lengths(values), list(desc.possible_length))
+def _matching(values: pa.Array, lengths: tuple[int, ...], pattern: str) -> np.ndarray:
+    """phonenumbers' ``_is_number_matching_desc``: a possible length (any when none is given), then the
+    whole pattern."""
+    ok = np.isin(_lengths(values), list(lengths)) if lengths else np.ones(len(values), dtype=bool)
     if ok.any():
-        ok[ok] = _fullmatch(values.filter(pa.array(ok)), desc.national_number_pattern)
+        ok[ok] = _fullmatch(values.filter(pa.array(ok)), pattern)
     return ok
+
+
+_TYPE_TESTS: dict[int, tuple] = {}
+
+
+def _type_tests(meta) -> tuple[tuple[tuple[int, ...], str], ...]:
+    """The number types ``_number_type_helper`` tries, as few tests as possible: types with the same possible
+    lengths share one alternation (any type matching is all validity needs)."""
+    kinds = [getattr(meta, t) for t in _TYPES if not (t == "mobile" and meta.same_mobile_and_fixed_line_pattern)]
+    if id(meta) in _TYPE_TESTS:  # (metadata objects live as long as the process and are not hashable)
+        return _TYPE_TESTS[id(meta)]
+    grouped: dict[tuple[int, ...], list[str]] = {}
+    for desc in kinds:
+        if desc is not None and desc.national_number_pattern:
+            grouped.setdefault(tuple(desc.possible_length or ()), []).append(desc.national_number_pattern)
+    tests = tuple((lengths, "|".join(f"(?:{p})" for p in patterns)) for lengths, patterns in grouped.items())
+    return _TYPE_TESTS.setdefault(id(meta), tests)
 
 
 def _known_type(values: pa.Array, meta) -> np.ndarray:
     """``_number_type_helper(...) != UNKNOWN``: the general description, then any number type."""
-    ok = _desc_ok(values, meta.general_desc)
-    types = [t for t in _TYPES if not (t == "mobile" and meta.same_mobile_and_fixed_line_pattern)]
-    todo = ok.copy()
+    general = meta.general_desc
+    if general is None or not general.national_number_pattern:
+        return np.zeros(len(values), dtype=bool)
+    todo = _matching(values, tuple(general.possible_length or ()), general.national_number_pattern)
     found = np.zeros(len(values), dtype=bool)
-    for kind in types:
+    for lengths, pattern in _type_tests(meta):
         if not todo.any():
             break
-        hit = _desc_ok(values.filter(pa.array(todo)), getattr(meta, kind))
-        index = np.flatnonzero(todo)[hit]
-        found[index] = True
-        todo[index] = False
+        index = np.flatnonzero(todo)
+        hit = index[_matching(values.take(pa.array(index)), lengths, pattern)]
+        found[hit] = True
+        todo[hit] = False
     return found
 
 
