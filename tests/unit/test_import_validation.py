@@ -32,7 +32,7 @@ def check(rows: dict, **kwargs):
 
 
 @pytest.mark.parametrize("column,value,reason", [
-    ("email", "ann.example.com", "not a valid email address"),
+    ("email", "ann.example.com", "not a valid email address: it must have an @"),
     ("phone", "12", "not a phone number: use the international form +<country code><number>"),
     ("language", "Klingon", "not a language: use an ISO 639-1 code such as en, fr, de"),
     ("subscription", "gold", "not one of: free, premium"),
