@@ -32,7 +32,7 @@ def check(rows: dict, **kwargs):
 
 
 @pytest.mark.parametrize("column,value,reason", [
-    ("email", "ann.example.com", "not a valid email address"),
+    ("email", "ann.example.com", "not a valid email address: it must have an @"),
     ("phone", "12", "not a phone number: write it with its country code, such as +44 20 7946 0958"),
     ("language", "Elvish", "not a language: use a name such as French or a code such as fr, pt-BR"),
     ("subscription", "gold", "not one of: free, premium"),
