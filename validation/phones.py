@@ -7,7 +7,7 @@ the world). A valid number is stored as ``+<country code><number>``, plus ``;ext
 extension was written (``ext. 12``, ``x12``, ``#12``, ``;ext=12``); anything else gets a reason.
 
 ``read_phones`` gives the same answer for a whole column: values written only with digits, spaces,
-dashes, dots, brackets and slashes (and a leading ``+``) are settled vectorised by ``_Engine``, which
+dashes, dots, brackets and slashes (and a leading ``+``) are settled vectorised by ``phone_engine``, which
 replays phonenumbers' parse and validity steps on its own metadata (national prefix, international
 prefix, possible lengths, number-type patterns, main region and leading digits of shared country
 codes); where a region's metadata needs a step the engine does not replay (a national-prefix
@@ -25,17 +25,16 @@ import pandas as pd
 import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
-from phonenumbers import NumberParseException, PhoneMetadata
-from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE, ValidationResult
+from phonenumbers import NumberParseException
+from phonenumbers.phonenumberutil import ValidationResult
+
+from .phone_engine import _bools, _engine
 
 EXTENSION = ";ext="
 #: What a stored phone looks like (validity is ``valid_stored``'s business).
 STORED_RE = r"\+[1-9][0-9]{3,19}(?:;ext=[0-9]{1,20})?"
 _NOISE = r"[ \-.()/]"  # punctuation phonenumbers ignores in a number written with digits only
 _LEADING_00 = re.compile(r"[\s(]*00")
-_TYPES = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "voip", "personal_number", "pager",
-          "uan", "voicemail")
-_MIN_NSN, _MAX_NSN = 2, 17
 
 
 # -- one value: the rule ---------------------------------------------------------------------
@@ -162,208 +161,6 @@ def display(stored) -> str:
 
 
 # -- a column: the vectorised engine ---------------------------------------------------------------
-def _metadata(cc: int, region: str):
-    if region == "001":
-        return PhoneMetadata.metadata_for_nongeo_region(cc, None)
-    return PhoneMetadata.metadata_for_region(region, None)
-
-
-def _fullmatch(values: pa.Array, pattern: str | None) -> np.ndarray:
-    if not pattern:
-        return np.zeros(len(values), dtype=bool)
-    return pc.match_substring_regex(values, f"^(?:{pattern})$").to_numpy(zero_copy_only=False).astype(bool)
-
-
-def _bools(values) -> np.ndarray:
-    return pc.fill_null(values, False).to_numpy(zero_copy_only=False).astype(bool)
-
-
-def _length_kinds(lengths: np.ndarray, before: np.ndarray, main) -> np.ndarray:
-    """``why`` kinds of invalid numbers by length: parse's limits, then ``is_possible_number_with_reason``
-    (``_test_number_length`` on the main region of the calling code)."""
-    possible = list(main.general_desc.possible_length)
-    local = np.isin(lengths, list(main.general_desc.possible_length_local_only or ()))
-    kinds = np.full(len(lengths), "range", dtype=object)
-    kinds[~local & (lengths != possible[0]) & (lengths > possible[-1])] = "long"
-    kinds[~local & (lengths < possible[0])] = "short"
-    kinds[lengths > _MAX_NSN] = "many_digits"
-    kinds[before < _MIN_NSN] = "few_digits"
-    return kinds
-
-
-def _lengths(values: pa.Array) -> np.ndarray:
-    return pc.utf8_length(values).to_numpy(zero_copy_only=False)
-
-
-def _matching(values: pa.Array, lengths: tuple[int, ...], pattern: str) -> np.ndarray:
-    """phonenumbers' ``_is_number_matching_desc``: a possible length (any when none is given), then the
-    whole pattern."""
-    ok = np.isin(_lengths(values), list(lengths)) if lengths else np.ones(len(values), dtype=bool)
-    if ok.any():
-        ok[ok] = _fullmatch(values.filter(pa.array(ok)), pattern)
-    return ok
-
-
-_TYPE_TESTS: dict[int, tuple] = {}
-
-
-def _type_tests(meta) -> tuple[tuple[tuple[int, ...], str], ...]:
-    """The number types ``_number_type_helper`` tries, as few tests as possible: types with the same possible
-    lengths share one alternation (any type matching is all validity needs)."""
-    kinds = [getattr(meta, t) for t in _TYPES if not (t == "mobile" and meta.same_mobile_and_fixed_line_pattern)]
-    if id(meta) in _TYPE_TESTS:  # (metadata objects live as long as the process and are not hashable)
-        return _TYPE_TESTS[id(meta)]
-    grouped: dict[tuple[int, ...], list[str]] = {}
-    for desc in kinds:
-        if desc is not None and desc.national_number_pattern:
-            grouped.setdefault(tuple(desc.possible_length or ()), []).append(desc.national_number_pattern)
-    tests = tuple((lengths, "|".join(f"(?:{p})" for p in patterns)) for lengths, patterns in grouped.items())
-    return _TYPE_TESTS.setdefault(id(meta), tests)
-
-
-def _known_type(values: pa.Array, meta) -> np.ndarray:
-    """``_number_type_helper(...) != UNKNOWN``: the general description, then any number type."""
-    general = meta.general_desc
-    if general is None or not general.national_number_pattern:
-        return np.zeros(len(values), dtype=bool)
-    todo = _matching(values, tuple(general.possible_length or ()), general.national_number_pattern)
-    found = np.zeros(len(values), dtype=bool)
-    for lengths, pattern in _type_tests(meta):
-        if not todo.any():
-            break
-        index = np.flatnonzero(todo)
-        hit = index[_matching(values.take(pa.array(index)), lengths, pattern)]
-        found[hit] = True
-        todo[hit] = False
-    return found
-
-
-def _possible_after_strip(values: pa.Array, meta) -> np.ndarray:
-    """``_test_number_length`` neither TOO_SHORT, IS_POSSIBLE_LOCAL_ONLY nor INVALID_LENGTH."""
-    lengths = _lengths(values)
-    possible = list(meta.general_desc.possible_length)
-    local = list(meta.general_desc.possible_length_local_only or ())
-    ok = (lengths == possible[0]) | np.isin(lengths, possible[1:]) | (lengths > possible[-1])
-    return ok & ~np.isin(lengths, local) & (lengths >= possible[0])
-
-
-def _cut(values: pa.Array, pattern: str) -> tuple[np.ndarray, pa.Array]:
-    """Where ``re.match(pattern, value)`` matches, and the values with that match removed (RE2 picks the
-    same leftmost-first match as Python's ``re``)."""
-    if pattern.isdigit():
-        matched = _bools(pc.starts_with(values, pattern))
-        return matched, pc.if_else(pa.array(matched), pc.utf8_slice_codeunits(values, len(pattern)), values)
-    head = f"^(?:{pattern})"
-    matched = _bools(pc.match_substring_regex(values, head))
-    return matched, pc.replace_substring_regex(values, head, "", max_replacements=1)
-
-
-def _strip_national_prefix(numbers: pa.Array, meta) -> pa.Array:
-    """``_maybe_strip_national_prefix_carrier_code`` then parse's length test (no transform rule)."""
-    prefix = meta.national_prefix_for_parsing
-    if not prefix or not len(numbers):
-        return numbers
-    matched, rest = _cut(numbers, prefix)
-    matched &= _lengths(numbers) > 0
-    if not matched.any():
-        return numbers
-    general = meta.general_desc.national_number_pattern
-    refused = _fullmatch(numbers, general) & ~_fullmatch(rest, general)
-    take = matched & ~refused & _possible_after_strip(rest, meta)
-    return pc.if_else(pa.array(take), rest, numbers)
-
-
-class _Engine:
-    """Country code and national number of ``+digits`` (or national ``digits`` in ``region``), then validity."""
-
-    def __init__(self, region: str | None):
-        self.region = region
-        self.meta = _metadata(0, region) if region else None
-
-    def run(self, digits: pa.Array, plus: np.ndarray):
-        """Per digit string: the stored form (None when invalid), whether it is settled (else ``read_phone``
-        must read it), and for invalid ones the ``why`` arguments (kind, calling code, national region)."""
-        n = len(digits)
-        out = np.full(n, None, dtype=object)
-        kind = np.full(n, None, dtype=object)
-        codes = np.zeros(n, dtype=np.int64)
-        national_in = np.full(n, None, dtype=object)
-        settled = np.zeros(n, dtype=bool)
-        body, international = digits, plus.copy()
-        idd = self.meta.international_prefix if self.meta is not None else None
-        if idd:  # _parse_prefix_as_idd: the prefix is not taken when a 0 follows it
-            matched, after = _cut(digits, idd)
-            matched &= ~plus & ~_bools(pc.starts_with(after, "0"))
-            body = pc.if_else(pa.array(matched), after, digits)
-            international |= matched
-        lengths = _lengths(body)
-        short = international & (lengths <= 2)  # too short after + or the prefix: parse raises
-        settled |= short
-        kind[short] = "few_digits"
-        cc = np.zeros(n, dtype=np.int64)
-        for size in (1, 2, 3):
-            head = pc.utf8_slice_codeunits(body, 0, size)
-            known = international & (cc == 0) & (lengths > 2) & _bools(pc.is_in(head, value_set=_CODE_TEXTS[size]))
-            if known.any():
-                cc[known] = pc.cast(head.filter(pa.array(known)), pa.int64()).to_numpy(zero_copy_only=False)
-        # "+0…", an unknown code, or a national number starting with the region's own code: read_phone
-        if self.meta is not None:
-            national = ~international & ~_bools(pc.starts_with(body, str(self.meta.country_code)))
-            cc[national] = self.meta.country_code
-        for code in np.unique(cc[cc > 0]).tolist():
-            main = _metadata(code, COUNTRY_CODE_TO_REGION_CODE[code][0])
-            for inter, meta in ((True, main), (False, self.meta)):
-                rows = np.flatnonzero((cc == code) & (international == inter))
-                if not len(rows) or meta is None or meta.national_prefix_transform_rule:
-                    continue  # a transform rule: read_phone
-                nsn = body.take(pa.array(rows))
-                if inter:
-                    nsn = pc.utf8_slice_codeunits(nsn, len(str(code)))
-                size = _lengths(nsn)  # (parse refuses under 2 digits before stripping, over 17 after)
-                nsn = _strip_national_prefix(nsn, meta)
-                valid = self._valid(code, nsn)
-                out[rows[valid]] = pc.binary_join_element_wise(
-                    pa.scalar(f"+{code}", nsn.type), nsn.filter(pa.array(valid)), pa.scalar("", nsn.type)).to_numpy(
-                    zero_copy_only=False)
-                settled[rows] = True
-                codes[rows] = code
-                national_in[rows[~valid]] = None if inter else self.region
-                kind[rows[~valid]] = _length_kinds(_lengths(nsn), size, main)[~valid]
-        return out, settled, (kind, codes, national_in)
-
-    @staticmethod
-    def _valid(code: int, nsn: pa.Array) -> np.ndarray:
-        lengths = _lengths(nsn)
-        todo = (lengths >= _MIN_NSN) & (lengths <= _MAX_NSN)
-        regions = COUNTRY_CODE_TO_REGION_CODE[code]
-        valid = np.zeros(len(nsn), dtype=bool)
-        for region in regions:  # region_code_for_number: leading digits, else any known type
-            meta = _metadata(code, region)
-            if meta is None or not todo.any():
-                continue
-            index = np.flatnonzero(todo)
-            subset = nsn.take(pa.array(index))
-            if len(regions) > 1 and meta.leading_digits:
-                mine = pc.match_substring_regex(subset, f"^(?:{meta.leading_digits})").to_numpy(
-                    zero_copy_only=False).astype(bool)
-                valid[index[mine]] = _known_type(subset.filter(pa.array(mine)), meta)
-            else:
-                known = _known_type(subset, meta)
-                mine = known if len(regions) > 1 else np.ones(len(index), dtype=bool)
-                valid[index[mine]] = known[mine]
-            todo[index[mine]] = False
-        return valid
-
-
-_CODE_TEXTS = {size: pa.array([str(c) for c in COUNTRY_CODE_TO_REGION_CODE if len(str(c)) == size], pa.large_string())
-               for size in (1, 2, 3)}
-
-
-@lru_cache(maxsize=64)
-def _engine(region: str | None) -> _Engine:
-    return _Engine(region)
-
-
 def _digits(candidates: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """Values written with digits and the punctuation phonenumbers ignores, a ``+`` only first: those digits
     (``+`` kept) and which values they are."""

@@ -99,7 +99,8 @@ def test_update_normalises_and_records_who_and_when(store, people):
 
 @pytest.mark.parametrize("changes,key,reason", [
     ({"email": "not-an-email"}, "email", "not a valid email address"),
-    ({"phone": "12"}, "phone", "not a phone number"),
+    ({"phone": "12"}, "phone", "not a valid phone number: too few digits for United States (+1) (read as a national"
+                               " number of United States, region US"),
     ({"language": "elvish"}, "language", "not a language"),
     ({"subscription": "platinum"}, "subscription", "not one of: free, basic, premium, enterprise"),
 ])

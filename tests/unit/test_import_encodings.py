@@ -48,7 +48,7 @@ def test_choosing_utf8_rejects_the_damaged_line_and_imports_the_rest_intact(stor
     result = run(store, path, encoding="utf-8")
     assert (result.encoding, result.inserted, result.rejected, result.rows) == ("utf-8", 39_999, 1, 40_000)
     assert result.rejects.to_dict("records") == [{
-        "Email": "user35000@example.com", "First name": "Ren�e", "Last name": "Dupont",
+        "Email": "user35000@example.com", "First name": "Ren�e", "Last name": "Dupont", "status": "rejected",
         "errors": "line 35002: not valid UTF-8 text (byte 0xE9, which is é in Windows-1252, shown as �): the file "
                   "may not be UTF-8: choose its encoding"}]
     assert result.notes[-1] == ("1 row is not valid UTF-8 text (first: line 35002) and was rejected: if the file "
