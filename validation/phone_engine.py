@@ -111,19 +111,33 @@ def _cut(values: pa.Array, pattern: str) -> tuple[np.ndarray, pa.Array]:
     return matched, pc.replace_substring_regex(values, head, "", max_replacements=1)
 
 
-def _strip_national_prefix(numbers: pa.Array, meta) -> pa.Array:
-    """``_maybe_strip_national_prefix_carrier_code`` then parse's length test (no transform rule)."""
+def _prefix_stripped(numbers: pa.Array, meta) -> tuple[np.ndarray, pa.Array]:
+    """``_maybe_strip_national_prefix_carrier_code`` (no transform rule): whether it strips, and the number
+    with the prefix cut (use it only where it strips)."""
     prefix = meta.national_prefix_for_parsing
     if not prefix or not len(numbers):
-        return numbers
+        return np.zeros(len(numbers), dtype=bool), numbers
     matched, rest = _cut(numbers, prefix)
     matched &= _lengths(numbers) > 0
-    if not matched.any():
+    if matched.any():
+        general = meta.general_desc.national_number_pattern
+        matched &= ~(_fullmatch(numbers, general) & ~_fullmatch(rest, general))
+    return matched, rest
+
+
+def _strip_national_prefix(numbers: pa.Array, meta) -> pa.Array:
+    """The national prefix as parse strips it: ``_prefix_stripped``, kept when the length test allows."""
+    stripped, rest = _prefix_stripped(numbers, meta)
+    if not stripped.any():
         return numbers
-    general = meta.general_desc.national_number_pattern
-    refused = _fullmatch(numbers, general) & ~_fullmatch(rest, general)
-    take = matched & ~refused & _possible_after_strip(rest, meta)
-    return pc.if_else(pa.array(take), rest, numbers)
+    return pc.if_else(pa.array(stripped & _possible_after_strip(rest, meta)), rest, numbers)
+
+
+def _too_long(values: pa.Array, meta) -> np.ndarray:
+    """``_test_number_length(...) == TOO_LONG``."""
+    lengths, possible = _lengths(values), list(meta.general_desc.possible_length)
+    local = np.isin(lengths, list(meta.general_desc.possible_length_local_only or ()))
+    return ~local & (lengths != possible[0]) & (lengths > possible[0]) & (lengths > possible[-1])
 
 
 class _Engine:
@@ -159,18 +173,38 @@ class _Engine:
             known = international & (cc == 0) & (lengths > 2) & _bools(pc.is_in(head, value_set=_CODE_TEXTS[size]))
             if known.any():
                 cc[known] = pc.cast(head.filter(pa.array(known)), pa.int64()).to_numpy(zero_copy_only=False)
-        # "+0…", an unknown code, or a national number starting with the region's own code: read_phone
+        # how the national number is read: 1 after + or the international prefix, 2 after the region's own
+        # code written without + (_maybe_extract_country_code), 3 as a national number; 0 (a "+0…" or an
+        # unknown code): read_phone
+        how = np.where(cc > 0, 1, 0)
         if self.meta is not None:
-            national = ~international & ~_bools(pc.starts_with(body, str(self.meta.country_code)))
-            cc[national] = self.meta.country_code
-        for code in np.unique(cc[cc > 0]).tolist():
+            own = ~international & _bools(pc.starts_with(body, str(self.meta.country_code)))
+            how[~international] = 3
+            cc[~international] = self.meta.country_code
+            if own.any() and not self.meta.national_prefix_transform_rule:
+                full = body.filter(pa.array(own))
+                after = pc.utf8_slice_codeunits(full, len(str(self.meta.country_code)))
+                stripped, cut = _prefix_stripped(after, self.meta)
+                rest = pc.if_else(pa.array(stripped), cut, after)
+                general = self.meta.general_desc.national_number_pattern
+                taken = (~_fullmatch(full, general) & _fullmatch(rest, general)) | _too_long(full, self.meta)
+                if taken.any():
+                    index = np.flatnonzero(own)[taken]
+                    how[index] = 2
+                    values = body.to_numpy(zero_copy_only=False).astype(object)
+                    values[index] = rest.filter(pa.array(taken)).to_numpy(zero_copy_only=False)
+                    body = pa.array(values, body.type)
+            elif own.any():
+                how[own] = 0
+        for code in np.unique(cc[how > 0]).tolist():
             main = _metadata(code, COUNTRY_CODE_TO_REGION_CODE[code][0])
-            for inter, meta in ((True, main), (False, self.meta)):
-                rows = np.flatnonzero((cc == code) & (international == inter))
+            for way, meta in ((1, main), (2, main), (3, self.meta)):
+                rows = np.flatnonzero((cc == code) & (how == way))
                 if not len(rows) or meta is None or meta.national_prefix_transform_rule:
                     continue  # a transform rule: read_phone
+                inter = way != 3
                 nsn = body.take(pa.array(rows))
-                if inter:
+                if way == 1:
                     nsn = pc.utf8_slice_codeunits(nsn, len(str(code)))
                 size = _lengths(nsn)  # (parse refuses under 2 digits before stripping, over 17 after)
                 nsn = _strip_national_prefix(nsn, meta)

@@ -39,7 +39,7 @@ def written(draw):
     text, home = draw(st.sampled_from(EXAMPLES))
     for _ in range(draw(st.integers(0, 3))):
         digits = [i for i, c in enumerate(text) if c.isdigit()]
-        step = draw(st.sampled_from(["drop", "add", "punctuate", "00", "(0)", "ext", "bracket", "space"]))
+        step = draw(st.sampled_from(["drop", "add", "punctuate", "00", "(0)", "ext", "bracket", "space", "code"]))
         at = draw(st.sampled_from(digits)) if digits else 0
         if step == "drop" and digits:
             text = text[:at] + text[at + 1:]
@@ -58,6 +58,9 @@ def written(draw):
             text = "(" + text[:4] + ") " + text[4:]
         elif step == "space":
             text = " " + text + " "
+        elif step == "code" and not text.startswith("+"):  # the country code written without + (1-650-…)
+            text = draw(st.sampled_from(["1", "33", "44", "49", "7", "39", "55", "61", "86"])) + draw(
+                st.sampled_from([" ", "-", ""])) + text
     region = draw(st.sampled_from([home, home, "US", "FR", "GB", "DE", "BR", "AR", "IN", "MX", "IT", "RU", None]))
     return text, region
 
@@ -98,6 +101,9 @@ def test_every_example_number_of_every_region_is_read_in_each_of_its_writings():
     ("0049 30 901820", "US", "+4930901820"),
     ("(650) 253-0000", "US", "+16502530000"),
     ("1-650-253-0000", "US", "+16502530000"),
+    ("1 (650) 253-0000", "CA", "+16502530000"),
+    ("33 6 12 34 56 78", "FR", "+33612345678"),
+    ("44 20 7946 0958", "GB", "+442079460958"),
     ("+1 650 253 0000 ext. 123", "FR", "+16502530000;ext=123"),
     ("+1 650 253 0000 x123", "FR", "+16502530000;ext=123"),
     ("+1 650 253 0000 #123", "FR", "+16502530000;ext=123"),
