@@ -10,7 +10,7 @@ import pandas as pd
 
 from validation import PLATFORMS
 from validation.checks import EMAIL_RE, no_control_chars_ok
-from validation.phones import country_name, phone_identifier, phone_region
+from validation.phones import country_name, phone_identifier, phone_region, read_phone
 from validation.phones import display as phone_display
 from validation.contact_values import check_values
 from validation.emails import normalise_email
@@ -24,6 +24,7 @@ BUILTIN_KEYS = ("email", "first_name", "last_name", "phone", "account_id", "job_
                 "subscription", "external_id")
 _SLOT = {"number": 1, "date": 2, "boolean": 3}  # other types are stored as text (slot 0)
 MAX_HANDLE = 200
+PHONE_PLATFORMS = ("sms", "whatsapp")
 _EMAIL = re.compile(EMAIL_RE)  # routing only; values are validated by the checks
 
 
@@ -304,10 +305,14 @@ def receive(store, platform: str, handle: str, text: str, attachments=(), *, at:
     metas = [files.read_attachment_arg(a) for a in attachments]
     if not text and not metas:
         raise InvalidInput("a message needs text or an attachment")
+    # an SMS or WhatsApp handle is a phone number with its country code: "+33 6 12 34 56 78" and
+    # "+33612345678" are one contact, whose phone is known from its first message
+    phone = read_phone(handle, None)[0] if platform in PHONE_PLATFORMS else None
     written: list = []
     try:
         result = store.receive_message(platform=platform, handle=handle, text=text, at=at or utcnow(),
-                                       attachments=metas, write_files=files.writer(store.attachments_dir, written))
+                                       attachments=metas, write_files=files.writer(store.attachments_dir, written),
+                                       phone=phone)
     except BaseException:
         files.remove(written)
         raise

@@ -148,21 +148,23 @@ class _Engine:
         self.meta = _metadata(0, region) if region else None
 
     def run(self, digits: pa.Array, plus: np.ndarray):
-        """Per digit string: the stored form (None when invalid), whether it is settled (else ``read_phone``
-        must read it), and for invalid ones the ``why`` arguments (kind, calling code, national region)."""
+        """The valid numbers' positions and stored forms; per digit string whether it is settled (else
+        ``read_phone`` must read it), and for invalid ones the ``why`` arguments (kind, calling code,
+        national region)."""
         n = len(digits)
-        out = np.full(n, None, dtype=object)
+        found_rows, found_values = [], []
         kind = np.full(n, None, dtype=object)
         codes = np.zeros(n, dtype=np.int64)
         national_in = np.full(n, None, dtype=object)
         settled = np.zeros(n, dtype=bool)
         body, international = digits, plus.copy()
         idd = self.meta.international_prefix if self.meta is not None else None
-        if idd:  # _parse_prefix_as_idd: the prefix is not taken when a 0 follows it
+        if idd and not plus.all():  # _parse_prefix_as_idd: the prefix is not taken when a 0 follows it
             matched, after = _cut(digits, idd)
             matched &= ~plus & ~_bools(pc.starts_with(after, "0"))
-            body = pc.if_else(pa.array(matched), after, digits)
-            international |= matched
+            if matched.any():
+                body = pc.if_else(pa.array(matched), after, digits)
+                international |= matched
         lengths = _lengths(body)
         short = international & (lengths <= 2)  # too short after + or the prefix: parse raises
         settled |= short
@@ -209,14 +211,17 @@ class _Engine:
                 size = _lengths(nsn)  # (parse refuses under 2 digits before stripping, over 17 after)
                 nsn = _strip_national_prefix(nsn, meta)
                 valid = self._valid(code, nsn)
-                out[rows[valid]] = pc.binary_join_element_wise(
-                    pa.scalar(f"+{code}", nsn.type), nsn.filter(pa.array(valid)), pa.scalar("", nsn.type)).to_numpy(
-                    zero_copy_only=False)
+                found_rows.append(rows[valid])
+                found_values.append(pc.binary_join_element_wise(
+                    pa.scalar(f"+{code}", nsn.type), nsn.filter(pa.array(valid)), pa.scalar("", nsn.type)))
                 settled[rows] = True
                 codes[rows] = code
                 national_in[rows[~valid]] = None if inter else self.region
-                kind[rows[~valid]] = _length_kinds(_lengths(nsn), size, main)[~valid]
-        return out, settled, (kind, codes, national_in)
+                if not valid.all():
+                    kind[rows[~valid]] = _length_kinds(_lengths(nsn), size, main)[~valid]
+        found = (np.concatenate(found_rows) if found_rows else np.zeros(0, dtype=np.int64),
+                 pa.concat_arrays(found_values) if found_values else pa.array([], digits.type))
+        return found, settled, (kind, codes, national_in)
 
     @staticmethod
     def _valid(code: int, nsn: pa.Array) -> np.ndarray:

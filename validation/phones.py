@@ -173,39 +173,58 @@ def _digits(candidates: pa.Array) -> tuple[pa.Array, np.ndarray]:
     return cleaned.filter(pa.array(fast)), fast
 
 
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str"
+
+
+def _column(rows: list[np.ndarray], values: list[pa.Array], size: int, index: pd.Index) -> pd.Series:
+    """A ``str`` Series of ``size`` holding ``values`` at ``rows`` (missing elsewhere), built in Arrow."""
+    at = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    taker = np.full(size, -1, dtype=np.int64)
+    taker[at] = np.arange(len(at))
+    joined = pa.concat_arrays([v.cast(pa.large_string()) for v in values]) if values else pa.array([], pa.large_string())
+    column = joined.take(pa.array(taker, mask=taker < 0))
+    return pd.Series(column.to_pandas(types_mapper={pa.large_string(): _STR}.get).array, index=index)
+
+
 def read_phones(values: pd.Series, region: str | None = None, *, reasons: bool = True
                 ) -> tuple[pd.Series, pd.Series]:
     """``read_phone`` for a column: (stored forms, reasons), both NaN where the value is missing (the
     reasons are left out when ``reasons`` is false)."""
     region = _region(region)
-    text = values.astype("str").str.strip()
-    present = (text.notna() & (text != "")).to_numpy(dtype=bool)
-    result = np.full(len(values), None, dtype=object)
-    said = np.full(len(values), None, dtype=object)
-    candidates = pa.array(text.array).cast(pa.large_string()).filter(pa.array(present))
-    at = np.flatnonzero(present)
+    text = pc.utf8_trim_whitespace(pa.array(values.astype("str").array).cast(pa.large_string()))
+    present = _bools(pc.greater(pc.utf8_length(text), 0))
+    candidates, at = text.filter(pa.array(present)), np.flatnonzero(present)
     digits, fast = _digits(candidates)
     settled = np.zeros(len(candidates), dtype=bool)
+    rows, found, why_rows, whys = [], [], [], []
     if fast.any():
         plus = _bools(pc.starts_with(digits, "+"))
-        found, done, (kinds, codes, national_in) = _engine(region).run(pc.utf8_ltrim(digits, "+"), plus)
+        (valid_at, valid), done, (kinds, codes, national_in) = _engine(region).run(pc.utf8_ltrim(digits, "+"), plus)
         index = np.flatnonzero(fast)
+        bad = done.copy()
+        bad[valid_at] = False
         # a 00 number the region does not read is read as international: read_phone
-        done &= ~((found == None) & _bools(pc.starts_with(digits, "00")))  # noqa: E711
-        result[at[index[done]]] = found[done]
+        retry = bad & _bools(pc.starts_with(digits, "00"))
+        done &= ~retry
+        bad &= ~retry
+        rows.append(at[index[valid_at]])
+        found.append(valid)
         settled[index[done]] = True
-        bad = done & (found == None)  # noqa: E711
         if reasons and bad.any():
-            said[at[index[bad]]] = [why(k, c, r) for k, c, r in zip(kinds[bad], codes[bad].tolist(), national_in[bad])]
+            why_rows.append(at[index[bad]])
+            whys.append(pa.array([why(k, c, r) for k, c, r in zip(kinds[bad], codes[bad].tolist(), national_in[bad])],
+                                 pa.large_string()))
     if not settled.all():
         slow = np.flatnonzero(~settled)
         slow_values = candidates.take(pa.array(slow)).to_pylist()
         read = {value: read_phone(value, region) for value in set(slow_values)}
-        result[at[slow]] = [read[v][0] for v in slow_values]
+        rows.append(at[slow])
+        found.append(pa.array([read[v][0] for v in slow_values], pa.large_string()))
         if reasons:
-            said[at[slow]] = [read[v][1] for v in slow_values]
-    return (pd.Series(result, index=values.index, dtype="str"),
-            pd.Series(said if reasons else None, index=values.index, dtype="str"))
+            why_rows.append(at[slow])
+            whys.append(pa.array([read[v][1] for v in slow_values], pa.large_string()))
+    return (_column(rows, found, len(values), values.index),
+            _column(why_rows, whys, len(values), values.index))
 
 
 def valid_stored(values: pd.Series) -> pd.Series:

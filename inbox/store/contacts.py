@@ -203,28 +203,31 @@ class ContactsSQL:
         return row[0]
 
     def receive_message(self, *, platform: str, handle: str, text: str, at: datetime,
-                        attachments: list[dict], write_files) -> dict:
+                        attachments: list[dict], write_files, phone: str | None = None) -> dict:
         """Append an inbound message to the contact's open conversation (creating either if needed).
 
         ``attachments`` are metadata dicts (filename, content_type, size_bytes, sha256, data);
         ``write_files(contact_id, attachments)`` stores the bytes and returns the storage paths; it
-        runs inside the transaction so a failure stores nothing.
+        runs inside the transaction so a failure stores nothing. ``phone``: the handle as a stored phone
+        number (SMS, WhatsApp): the contact is found by either, and a new one gets it as handle and phone.
         """
         try:
-            return self._receive(platform, handle, text, at, attachments, write_files)
+            return self._receive(platform, handle, text, at, attachments, write_files, phone)
         except duckdb.ConstraintException:  # another process created the same contact meanwhile
-            return self._receive(platform, handle, text, at, attachments, write_files)
+            return self._receive(platform, handle, text, at, attachments, write_files, phone)
 
-    def _receive(self, platform, handle, text, at, attachments, write_files) -> dict:
+    def _receive(self, platform, handle, text, at, attachments, write_files, phone) -> dict:
         with self.tx() as cur:
-            found = cur.execute("SELECT id FROM contacts WHERE platform = ? AND handle = ?",
-                                [platform, handle]).fetchone()
+            found = cur.execute("SELECT id FROM contacts WHERE platform = ? AND handle IN (?, ?)"
+                                " ORDER BY handle = ? DESC, id LIMIT 1",
+                                [platform, handle, phone or handle, phone or handle]).fetchone()
             new_contact = found is None
             if new_contact:
                 contact_id = cur.execute(
-                    "INSERT INTO contacts (platform, handle, created_at, created_by, updated_at, updated_by)"
-                    " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                    [platform, handle, at, f"channel:{platform}", at, f"channel:{platform}"]).fetchone()[0]
+                    "INSERT INTO contacts (platform, handle, phone, created_at, created_by, updated_at, updated_by)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    [platform, phone or handle, phone, at, f"channel:{platform}", at, f"channel:{platform}"]
+                ).fetchone()[0]
                 cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [contact_id])
                 conversation = None
             else:

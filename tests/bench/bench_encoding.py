@@ -9,27 +9,17 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from inbox import text_encoding  # noqa: E402
-from tests.bench.common import emit  # noqa: E402
+from tests.bench.common import best, emit  # noqa: E402
 
 SIZE = 200_000_000
 ROWS = {"ascii": "user{}@example.com,Anna,Smith,+1 650 253 0000,en,Account manager\n",
         "accented": "user{}@example.fr,Zoë Renée,Lefèvre Núñez,+33 6 12 34 56 78,fr,王小明 Straße\n"}
-
-
-def best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def read_only(path: Path) -> None:

@@ -32,6 +32,16 @@ def timed_ms(fn, repeat: int) -> list[float]:
     return out
 
 
+def best(fn, repeat: int = 3) -> float:
+    """The shortest wall time of ``repeat`` calls of ``fn``, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
 

@@ -182,3 +182,31 @@ def test_migration_18_stores_phones_as_libphonenumber_reads_them(store):
     assert "+33612345678" in store._rows("SELECT search_text FROM contacts WHERE id = 1")[0][0]
     assert [r["id"] for r in contacts.search(store, "+33 (0)6 12 34 56 78").rows] == [1, 2]
     assert [r["id"] for r in contacts.search(store, "+1 650 253 0000").rows] == [5]  # the extension: found too
+
+
+def test_an_sms_or_whatsapp_sender_is_one_contact_however_the_platform_writes_the_number(store):
+    from inbox import contacts
+
+    first = contacts.receive(store, "whatsapp", "+33 6 12 34 56 78", "Bonjour")
+    again = contacts.receive(store, "whatsapp", "+33612345678", "Vous êtes là ?")
+    assert first["new_contact"] and not again["new_contact"] and again["contact_id"] == first["contact_id"]
+    saved = contacts.get_contact(store, first["contact_id"])
+    assert (saved.handle, saved.values["phone"]) == ("+33612345678", "+33612345678")
+    other = contacts.receive(store, "sms", "+33 6 12 34 56 78", "Hi")  # another channel: another contact
+    assert other["new_contact"] and other["contact_id"] != first["contact_id"]
+    with store.tx() as cur:  # a contact whose handle was stored as the platform wrote it, before
+        cur.execute("INSERT INTO contacts (platform, handle, created_at, created_by, updated_at, updated_by)"
+                    " VALUES ('whatsapp', '+44 20 7946 0958', now(), 't', now(), 't')")
+    legacy = store._rows("SELECT id FROM contacts WHERE handle = '+44 20 7946 0958'")[0][0]
+    assert contacts.receive(store, "whatsapp", "+44 20 7946 0958", "Hello")["contact_id"] == legacy
+    odd = contacts.receive(store, "whatsapp", "not-a-number", "?")  # kept as sent: a message is never refused
+    assert contacts.get_contact(store, odd["contact_id"]).handle == "not-a-number"
+
+
+def test_a_column_with_any_index_keeps_each_number_on_its_row():
+    values = pd.Series(["+44 20 7946 0958", None, "06 12 34 56 78", "+1 650 253 0000 x1", "bad"],
+                       index=[10, 3, 7, 42, 5], dtype="str")
+    stored, reasons = read_phones(values, "FR")
+    assert stored.to_dict() == {10: "+442079460958", 3: stored[3], 7: "+33612345678", 42: "+16502530000;ext=1",
+                                5: stored[5]}
+    assert pd.isna(stored[3]) and pd.isna(stored[5]) and pd.isna(reasons[3]) and reasons[5] == "not a phone number"
