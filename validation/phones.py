@@ -191,7 +191,9 @@ def read_phones(values: pd.Series, region: str | None = None, *, reasons: bool =
     """``read_phone`` for a column: (stored forms, reasons), both NaN where the value is missing (the
     reasons are left out when ``reasons`` is false)."""
     region = _region(region)
-    text = pc.utf8_trim_whitespace(pa.array(values.astype("str").array).cast(pa.large_string()))
+    text = pa.array(values.astype("str").array)
+    text = pc.utf8_trim_whitespace((text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text)
+                                   .cast(pa.large_string()))
     present = _bools(pc.greater(pc.utf8_length(text), 0))
     candidates, at = text.filter(pa.array(present)), np.flatnonzero(present)
     digits, fast = _digits(candidates)

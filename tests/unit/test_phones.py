@@ -210,3 +210,12 @@ def test_a_column_with_any_index_keeps_each_number_on_its_row():
     assert stored.to_dict() == {10: "+442079460958", 3: stored[3], 7: "+33612345678", 42: "+16502530000;ext=1",
                                 5: stored[5]}
     assert pd.isna(stored[3]) and pd.isna(stored[5]) and pd.isna(reasons[3]) and reasons[5] == "not a phone number"
+
+
+def test_a_column_held_in_several_arrow_chunks_is_read_whole():
+    import pyarrow as pa
+
+    chunks = pa.chunked_array([["+33 6 12 34 56 78", None], ["+44 20 7946 0958", "06 12 34 56 78"]], pa.large_string())
+    values = pd.Series(chunks.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow", na_value=float("nan"))}.get).array)
+    assert isinstance(pa.array(values.array), pa.ChunkedArray)  # (what a large CSV read gives)
+    assert read_phones(values, "FR")[0].fillna("").tolist() == ["+33612345678", "", "+442079460958", "+33612345678"]
