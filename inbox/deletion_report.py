@@ -121,10 +121,20 @@ def candidates(identifier: str, region: str | None) -> dict[str, set[str]]:
     return hashed_forms(raw, normalise_email(raw), e164(raw, region))
 
 
+def _shape_phone(raw: str) -> str | None:
+    """The form the rules before libphonenumber stored a phone in: punctuation removed, 00 made +, any
+    E.164 shape (``+33 (0)6 12…`` was ``+330612…``). Entries logged then were hashed under it."""
+    text = re.sub(r"[\s\-.()/]", "", raw)
+    text = "+" + text[2:] if text.startswith("00") else text
+    return text if re.fullmatch(r"\+[1-9][0-9]{7,14}", text) else None
+
+
 def hashed_forms(raw: str, email: str | None, phone: str | None) -> dict[str, set[str]]:
     """The forms an identifier may have been hashed under, by kind, given its normalised email and
-    E.164 phone (``None`` when it is neither): see ``candidates``."""
-    out = {"email": {email} - {None}, "phone": {phone} - {None}, "external_id": {raw}}
+    E.164 phone (``None`` when it is neither): see ``candidates``. A phone is also tried in the form
+    the rules before libphonenumber stored it."""
+    phones = {phone, _shape_phone(raw) if phone else None} - {None}
+    out = {"email": {email} - {None}, "phone": phones, "external_id": {raw}}
     prefix, _, rest = raw.partition(":")
     if rest and prefix.lower() in PLATFORMS:
         handles = {(prefix.lower(), rest.strip())}

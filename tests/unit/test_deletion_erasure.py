@@ -45,7 +45,8 @@ def test_preview_matches_by_email_phone_external_id_and_handle_and_reads_only(st
     by_line = {r.line: r for r in plan.rows}
     assert by_line[1].contact_ids == (people["zoe"], people["same_email"]) and by_line[1].matched_by == ("email",
                                                                                                         "handle")
-    assert by_line[2].contact_ids == (people["sms"],) and by_line[2].matched_by == ("handle",)
+    # an SMS sender's number is its phone too (receive stores it)
+    assert by_line[2].contact_ids == (people["sms"],) and by_line[2].matched_by == ("handle", "phone")
     assert by_line[3].contact_ids == (people["zoe"],) and by_line[3].matched_by == ("external_id",)
     assert by_line[4].contact_ids == (people["web"],) and by_line[4].matched_by == ("handle",)
     assert by_line[5].status == "not_found" and by_line[6].status == "invalid"

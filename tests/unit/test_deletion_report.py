@@ -174,3 +174,13 @@ def test_lookup_before_any_deletion_and_bad_input(store):
     assert store.get_setting(deletion.SECRET_KEY) is None  # a lookup never creates the secret
     with pytest.raises(InvalidInput, match="enter an email"):
         report.lookup(store, ADMIN, "  ")
+
+
+def test_a_phone_stored_before_the_libphonenumber_rules_is_found_in_the_log(store):
+    with store.tx() as cur:  # as the shape-only rules stored "+33 (0)6 12 34 56 78"
+        cur.execute("INSERT INTO contacts (platform, handle, phone, created_at, created_by, updated_at, updated_by)"
+                    " VALUES ('email', 'old@example.com', '+330612345678', now(), 't', now(), 't')")
+    cid = store._rows("SELECT id FROM contacts WHERE handle = 'old@example.com'")[0][0]
+    deletion.delete_contact(store, ADMIN, cid, hint="old number", reason="gdpr_request")
+    for typed in ("+33 (0)6 12 34 56 78", "+330612345678", "0033 (0)6 12 34 56 78"):
+        assert [e["matched"] for e in report.lookup(store, ADMIN, typed)] == [["phone"]]
