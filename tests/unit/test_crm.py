@@ -84,7 +84,8 @@ def test_invalid_fields_are_skipped_and_reported_the_rest_is_written(store, fake
     assert any("not one of: free, basic, premium, enterprise" in s for s in result.skipped)
     after = contacts.get_contact(store, ada.id)
     assert after.values["job_title"] == "CTO" and after.values["language"] == "fr"  # French → fr, as in edits
-    assert after.values["phone"] is None and after.values["subscription"] is None
+    # the CRM's bad phone is skipped: Ada keeps the number she wrote from on WhatsApp
+    assert after.values["phone"] == "+33612345678" and after.values["subscription"] is None
     assert after.values["email"] == "ada@example.com"  # same after normalisation: not a change
     assert crm.contact_status(store, ada.id).skipped == tuple(result.skipped)
 
