@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from validation import PLATFORMS
-from validation.checks import EMAIL_RE, no_control_chars_ok
+from validation.checks import no_control_chars_ok
 from validation.phones import country_name, phone_identifier, phone_region, read_phone
 from validation.phones import display as phone_display
 from validation.contact_values import check_values
@@ -25,7 +25,6 @@ BUILTIN_KEYS = ("email", "first_name", "last_name", "phone", "account_id", "job_
 _SLOT = {"number": 1, "date": 2, "boolean": 3}  # other types are stored as text (slot 0)
 MAX_HANDLE = 200
 PHONE_PLATFORMS = ("sms", "whatsapp")
-_EMAIL = re.compile(EMAIL_RE)  # routing only; values are validated by the checks
 
 
 def _region(store) -> str:

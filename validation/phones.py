@@ -31,8 +31,6 @@ from phonenumbers.phonenumberutil import ValidationResult
 from .phone_engine import _bools, _engine
 
 EXTENSION = ";ext="
-#: What a stored phone looks like (validity is ``valid_stored``'s business).
-STORED_RE = r"\+[1-9][0-9]{3,19}(?:;ext=[0-9]{1,20})?"
 _NOISE = r"[ \-.()/]"  # punctuation phonenumbers ignores in a number written with digits only
 _LEADING_00 = re.compile(r"[\s(]*00")
 
