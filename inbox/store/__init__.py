@@ -1,6 +1,7 @@
 """The storage package: the only place with SQL. ``Store`` is the one interface use cases call."""
 
 from .accounts import AccountsSQL
+from .compact import CompactionFailed, CompactSQL
 from .contacts import ContactsSQL
 from .crm import CrmSQL
 from .core import StoreCore, TxCursor, attachments_dir_for
@@ -14,8 +15,8 @@ from .stats import StatsSQL
 
 
 class Store(AccountsSQL, ContactsSQL, LayoutSQL, DeletionSQL, DeletionLogSQL, ImportsSQL, CrmSQL, StatsSQL, DemoSQL,
-            IntegritySQL, StoreCore):
+            IntegritySQL, CompactSQL, StoreCore):
     """A DuckDB-backed store: open with a file path; migrations run on open (unless read-only)."""
 
 
-__all__ = ["Store", "TxCursor", "attachments_dir_for"]
+__all__ = ["CompactionFailed", "Store", "TxCursor", "attachments_dir_for"]

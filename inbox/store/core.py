@@ -22,6 +22,18 @@ DUCKDB_CONFIG = {
 }
 
 Migration = tuple[int, str, Callable[[Any], None]]
+_OPEN: dict[str, int] = {}  # resolved database path → StoreCore objects open on it in this process
+_OPEN_GUARD = threading.Lock()
+
+
+def _key(path: Path) -> str:
+    return str(path.resolve())
+
+
+def open_count(path: Path) -> int:
+    """How many StoreCore objects of this process have ``path`` open (DuckDB shares one instance between them)."""
+    with _OPEN_GUARD:
+        return _OPEN.get(_key(path), 0)
 
 
 def attachments_dir_for(db_path: Path) -> Path:
@@ -84,7 +96,16 @@ class StoreCore:
         self.read_only = read_only
         self.attachments_dir = Path(attachments_dir) if attachments_dir else attachments_dir_for(self.path)
         self._con = _open(self.path, read_only)
-        self._lock = threading.Lock()
+        # The gate: operations in flight are counted; ``_exclusive()`` (compaction) waits for them to end and
+        # holds new ones back while it closes, swaps and reopens the connection. Nested operations of a
+        # thread that is already inside one pass (the exclusive holder is waiting for that thread anyway).
+        self._gate = threading.Condition(threading.Lock())
+        self._busy = 0
+        self._paused = False
+        self._depth = threading.local()
+        self._closed = False
+        with _OPEN_GUARD:
+            _OPEN[_key(self.path)] = _OPEN.get(_key(self.path), 0) + 1
         if migrate and not read_only:
             from .migrations import MIGRATIONS
 
@@ -92,8 +113,17 @@ class StoreCore:
 
     # -- connections ---------------------------------------------------------------------
     def close(self) -> None:
-        with self._lock:
+        with self._gate:
             self._con.close()
+            if self._closed:
+                return
+            self._closed = True
+        with _OPEN_GUARD:
+            left = _OPEN.get(_key(self.path), 1) - 1
+            if left:
+                _OPEN[_key(self.path)] = left
+            else:
+                _OPEN.pop(_key(self.path), None)
 
     def __enter__(self):
         return self
@@ -103,13 +133,43 @@ class StoreCore:
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A fresh cursor for one read or one autocommitted statement."""
-        with self._lock:
+        """A fresh cursor for one read or one autocommitted statement (waits while a compaction runs)."""
+        depth = getattr(self._depth, "n", 0)
+        with self._gate:
+            while self._paused and not depth:
+                self._gate.wait()
             cur = self._con.cursor()
+            self._busy += 1
+        self._depth.n = depth + 1
         try:
             yield cur
         finally:
-            cur.close()
+            self._depth.n = depth
+            try:
+                cur.close()
+            finally:
+                with self._gate:
+                    self._busy -= 1
+                    if self._paused and not self._busy:
+                        self._gate.notify_all()
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """Wait for every operation in flight to end and hold new ones back until the block exits."""
+        if getattr(self._depth, "n", 0):
+            raise RuntimeError("the store cannot be taken exclusively from inside one of its operations")
+        with self._gate:
+            while self._paused:  # another exclusive holder (a second compaction) goes first
+                self._gate.wait()
+            self._paused = True
+            while self._busy:
+                self._gate.wait()
+        try:
+            yield
+        finally:
+            with self._gate:
+                self._paused = False
+                self._gate.notify_all()
 
     @contextmanager
     def tx(self) -> Iterator[TxCursor]:
