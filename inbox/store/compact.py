@@ -1,4 +1,4 @@
-"""Compaction: rewrite the database into a fresh file, verify it, and swap it in atomically (freed blocks go)."""
+"""Compaction: rewrite the database into a fresh file, verify it, swap it in atomically (freed blocks go)."""
 
 from __future__ import annotations
 
@@ -80,7 +80,8 @@ def _differences(con, source: str, copy: str) -> list[str]:
         if con.execute(sql, [source]).fetchall() != con.execute(sql, [copy]).fetchall():
             problems.append(f"the {what} differ")
     for schema, table, _ in con.execute(_SHAPE["tables"], [source]).fetchall():
-        counts = [con.execute(f"SELECT count(*) FROM {_quote(db)}.{_quote(schema)}.{_quote(table)}").fetchone()[0]
+        name = f"{_quote(schema)}.{_quote(table)}"
+        counts = [con.execute(f"SELECT count(*) FROM {_quote(db)}.{name}").fetchone()[0]
                   for db in (source, copy)]
         if counts[0] != counts[1]:
             problems.append(f"table {table} has {counts[0]} rows but {counts[1]} in the copy")
@@ -116,8 +117,8 @@ class CompactSQL:
         if self.read_only:
             raise CompactionFailed("the database is open read-only; it cannot be compacted")
         if open_count(self.path) > 1:
-            raise CompactionFailed(f"the database {self.path} is open more than once in this process; close the "
-                                   "other store first")
+            raise CompactionFailed(f"the database {self.path} is open more than once in this process;"
+                                   " close the other store first")
         copy = copy_path(self.path)
         with self._exclusive():
             started = time.perf_counter()
@@ -128,7 +129,8 @@ class CompactSQL:
                 self._con.close()
                 try:
                     if _wal(self.path).exists():  # never leave a WAL of the old file next to the new one
-                        raise CompactionFailed("the database's write-ahead log was not merged; nothing changed")
+                        raise CompactionFailed("the database's write-ahead log was not merged; nothing"
+                                               " changed")
                     _swap(copy, self.path)
                 finally:
                     self._reopen()

@@ -31,7 +31,7 @@ def _key(path: Path) -> str:
 
 
 def open_count(path: Path) -> int:
-    """How many StoreCore objects of this process have ``path`` open (DuckDB shares one instance between them)."""
+    """How many StoreCore objects of this process have ``path`` open (they share one DuckDB instance)."""
     with _OPEN_GUARD:
         return _OPEN.get(_key(path), 0)
 
