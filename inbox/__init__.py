@@ -28,4 +28,5 @@ def open_store(path: str | os.PathLike | None = None, **kwargs):
         from .deletion import remove_orphan_files
 
         remove_orphan_files(store)  # finish attachment removals a crash interrupted (see inbox.deletion)
+        store.discard_stale_copy()  # a copy an interrupted `compact` left next to the file (inbox.compaction)
     return store

@@ -233,7 +233,7 @@ def search(query, limit, db):
 
 
 # Commands of the deletion and import features live beside this module and register on `cli`.
-from . import cli_crm, cli_deletion, cli_imports  # noqa: E402,F401
+from . import cli_compact, cli_crm, cli_deletion, cli_imports  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:

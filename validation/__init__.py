@@ -18,6 +18,7 @@ MESSAGE_DIRECTIONS: tuple[str, ...] = ("inbound", "outbound")
 #: Keys allowed in ``workspace_settings``; add a key here when a feature stores a new setting.
 SETTING_KEYS: tuple[str, ...] = ("plan", "default_region",
                                  "deletion_hmac_secret", "deletion_keep_snapshot")  # deletion log
+SETTING_KEYS += ("purge_schedule", "purge_last", "purge_last_error")  # purging deleted data from disk
 
 _LAZY = {
     "checks": ("email_ok", "e164_ok", "language_tag_ok", "url_ok", "slug_ok", "no_control_chars_ok",

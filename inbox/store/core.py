@@ -125,6 +125,10 @@ class StoreCore:
             else:
                 _OPEN.pop(_key(self.path), None)
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def __enter__(self):
         return self
 
