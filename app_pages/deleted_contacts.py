@@ -5,12 +5,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from inbox import deletion
+from inbox import compaction, deletion
 from inbox import deletion_report as report
 from inbox.errors import InboxError
 from inbox.models import PLATFORMS
 from ui.bulk_erase import bulk_erasure
 from ui.delete_contact import size
+from ui.purge import purge_section, status_line
 from ui.session import get_store, require_user
 from ui.text import literal
 
@@ -26,8 +27,9 @@ st.title("Deleted contacts")
 st.caption("Every deletion is recorded here: who deleted which contact, when, why, and what went with it. "
            "The log is append-only and hash-chained (tamper-evident); identifiers are kept only as keyed "
            "hashes, enough to answer \"was this person deleted?\" without keeping their data. Times are UTC.")
-log_tab, lookup_tab, erase_tab, settings_tab = st.tabs(
-    ["Log", "Was this identifier deleted?", "Bulk erasure", "Settings"])
+st.info(status_line(compaction.status(store)), icon=":material/delete_sweep:")
+log_tab, lookup_tab, erase_tab, purge_tab, settings_tab = st.tabs(
+    ["Log", "Was this identifier deleted?", "Bulk erasure", "Purge from disk", "Settings"])
 
 
 def _verify() -> None:
@@ -148,6 +150,9 @@ with lookup_tab:
 
 with erase_tab:
     bulk_erasure(store, me.actor)
+
+with purge_tab:
+    purge_section(store, me.actor)
 
 with settings_tab:
     def _snapshot_changed() -> None:

@@ -1,4 +1,4 @@
-"""Purging deleted data from disk: the admin's schedule, what is pending, running a compaction, the scheduler."""
+"""Purging deleted data from disk: the admin's schedule, what is pending, running a purge, the scheduler."""
 
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ def set_schedule(store, actor: Actor, mode: str, hour: int = 3, weekday: int = 6
     mode, hour, weekday = _checked(mode, hour, weekday)
     schedule = Schedule(mode, hour, weekday, now or utcnow())
     store.put_setting(SCHEDULE_KEY, json.dumps({"mode": mode, "hour": hour, "weekday": weekday,
-                                                "set_at": schedule.set_at.isoformat()}), actor.email, utcnow())
+                                                "set_at": schedule.set_at.isoformat()}),
+                      actor.email, utcnow())
     return schedule
 
 
@@ -117,7 +118,7 @@ def due(schedule: Schedule, last_at: datetime | None, now: datetime, since: date
 
 def next_run(schedule: Schedule, last_at: datetime | None, now: datetime,
              since: datetime | None = None) -> datetime | None:
-    """When the next purge starts: ``now`` when one is due (within the minute), else the next scheduled time."""
+    """When the next purge starts: ``now`` when one is due (within a minute), else the next scheduled time."""
     if schedule.mode == "off":
         return None
     return now if due(schedule, last_at, now, since) else next_slot(schedule, now)

@@ -7,13 +7,16 @@ import streamlit as st
 from inbox import db_path, open_store, users
 from inbox.errors import InboxError
 from inbox.models import User
+from ui.purge import purge_scheduler
 
 USER_KEY = "auth.email"
 
 
 @st.cache_resource(show_spinner=False)
 def _store_for(path: str):
-    return open_store(path)
+    store = open_store(path)
+    purge_scheduler().watch(store)  # scheduled purges of deleted data (one thread per process)
+    return store
 
 
 def get_store():

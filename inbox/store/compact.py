@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import time
@@ -12,6 +13,7 @@ import duckdb
 from ..errors import InboxError, StoreUnavailable
 from .core import _open, open_count
 
+log = logging.getLogger(__name__)
 REOPEN_SECONDS = 10.0  # another process may grab the file between our close and reopen: retry this long
 
 
@@ -54,7 +56,10 @@ def _fsync(path: Path, directory: bool = False) -> None:
 def _swap(copy: Path, target: Path) -> None:
     """Atomically put the copy in the database's place (the old file goes with the rename), durably."""
     os.replace(copy, target)
-    _fsync(target.parent, directory=True)
+    try:
+        _fsync(target.parent, directory=True)
+    except OSError as exc:  # e.g. a file system without directory fsync: the rename is done all the same
+        log.warning("could not sync folder %s after compacting: %s", target.parent, exc)
 
 
 # What must be equal in the database and its copy: every table's definition and rows, indexes, sequences.
@@ -134,6 +139,10 @@ class CompactSQL:
                     _swap(copy, self.path)
                 finally:
                     self._reopen()
+            except OSError as exc:  # before the swap (a failed rename changes nothing)
+                _remove(copy, _wal(copy))
+                raise CompactionFailed("the copy could not be written or put in place"
+                                       f" ({exc.strerror or exc}); nothing changed") from None
             except BaseException:
                 _remove(copy, _wal(copy))
                 raise
