@@ -65,8 +65,8 @@ def purge_section(store, actor) -> None:
     """The *Purge from disk* tab: what is pending, the next purge, the schedule and *Purge now*."""
     status = compaction.status(store)
     st.caption("Deleting a contact removes its rows at once, but the database file keeps the freed space: "
-               "the deleted e-mails, phones and messages stay readable in the raw file until it is rewritten. "
-               "A purge rewrites the database into a fresh file and swaps it in (the app waits a moment "
+               "the deleted e-mails, phones and messages stay readable in the raw file until it is "
+               "rewritten. A purge rewrites the database into a fresh file and swaps it in (the app waits a moment "
                "meanwhile). Attachment files are removed at deletion already.")
     c1, c2, c3 = st.columns(3)
     c1.metric("Not yet purged from disk", f"{status.pending:,}", help="Deletions since the last purge.")
