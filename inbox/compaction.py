@@ -181,24 +181,25 @@ def status(store, now: datetime | None = None) -> Status:
 
 
 # -- running -----------------------------------------------------------------------------------
-def run(store, actor: Actor) -> dict:
-    """Purge deleted data from disk now: compact the database (``Store.compact``) and record it.
-    Admins only. Returns bytes before/after, seconds and how many deletions were purged."""
+def run(store, actor: Actor, now: datetime | None = None) -> dict:
+    """Purge deleted data from disk now: compact the database (``Store.compact``) and record it (at ``now``,
+    default the clock). Admins only. Returns bytes before/after, seconds and how many deletions were purged."""
     require_admin(actor, "purge deleted data from disk")
     entries = store.deletion_log_count()  # read before: a deletion during the purge stays counted as pending
     pending = pending_count(store)
     try:
         result = store.compact()
     except InboxError as exc:
-        store.put_setting(LAST_ERROR_KEY, json.dumps({"at": utcnow().isoformat(), "error": str(exc)}),
+        failed_at = now or utcnow()
+        store.put_setting(LAST_ERROR_KEY, json.dumps({"at": failed_at.isoformat(), "error": str(exc)}),
                           actor.email, utcnow())
         raise
     result = {**result, "purged_deletions": pending}
-    at = utcnow()
+    at = now or utcnow()
     store.put_setting(LAST_KEY, json.dumps({**result, "at": at.isoformat(), "log_entries": entries,
-                                            "by": actor.email}), actor.email, at)
+                                            "by": actor.email}), actor.email, utcnow())
     if store.get_setting(LAST_ERROR_KEY):
-        store.put_setting(LAST_ERROR_KEY, "", actor.email, at)
+        store.put_setting(LAST_ERROR_KEY, "", actor.email, utcnow())
     return result
 
 
@@ -207,7 +208,7 @@ def run_if_due(store, now: datetime | None = None, since: datetime | None = None
     now = now or utcnow()
     if not due(read_schedule(store), _last_attempt(store), now, since):
         return None
-    return run(store, SCHEDULER)
+    return run(store, SCHEDULER, now)
 
 
 class PurgeScheduler:
