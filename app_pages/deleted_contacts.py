@@ -5,13 +5,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from inbox import compaction, deletion
+from inbox import deletion
 from inbox import deletion_report as report
 from inbox.errors import InboxError
 from inbox.models import PLATFORMS
 from ui.bulk_erase import bulk_erasure
 from ui.delete_contact import size
-from ui.purge import purge_section, status_line
+from ui.purge import page_status, purge_section, status_line
 from ui.session import get_store, require_user
 from ui.text import literal
 
@@ -27,7 +27,7 @@ st.title("Deleted contacts")
 st.caption("Every deletion is recorded here: who deleted which contact, when, why, and what went with it. "
            "The log is append-only and hash-chained (tamper-evident); identifiers are kept only as keyed "
            "hashes, enough to answer \"was this person deleted?\" without keeping their data. Times are UTC.")
-st.info(status_line(compaction.status(store)), icon=":material/delete_sweep:")
+st.info(status_line(page_status(store)), icon=":material/delete_sweep:")
 log_tab, lookup_tab, erase_tab, purge_tab, settings_tab = st.tabs(
     ["Log", "Was this identifier deleted?", "Bulk erasure", "Purge from disk", "Settings"])
 

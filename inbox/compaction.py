@@ -108,12 +108,11 @@ def next_slot(schedule: Schedule, now: datetime) -> datetime | None:
 
 def due(schedule: Schedule, last_at: datetime | None, now: datetime, since: datetime | None = None) -> bool:
     """Whether a scheduled time passed after the last purge (or failed attempt), the schedule's change and
-    ``since`` (when the scheduler started watching): a time missed while the app was down is caught up."""
+    ``since`` (when the scheduler started watching): a time missed while the app was down is caught up.
+    With none of these known, nothing is due before the next scheduled time."""
     slot = last_slot(schedule, now)
-    if slot is None:
-        return False
     marks = [t for t in (last_at, schedule.set_at, since) if t is not None]
-    return not marks or slot > max(marks)
+    return slot is not None and bool(marks) and slot > max(marks)
 
 
 def next_run(schedule: Schedule, last_at: datetime | None, now: datetime,
@@ -173,11 +172,12 @@ class Status:
     last_error: dict | None  # {"at", "error"} when the last attempt failed
 
 
-def status(store, now: datetime | None = None) -> Status:
+def status(store, now: datetime | None = None, since: datetime | None = None) -> Status:
+    """Pending deletions, the last purge and the next one (``since``: when the scheduler began watching)."""
     now = now or utcnow()
     schedule = read_schedule(store)
     return Status(schedule, pending_count(store), _json(store, LAST_KEY),
-                  next_run(schedule, _last_attempt(store), now), _json(store, LAST_ERROR_KEY))
+                  next_run(schedule, _last_attempt(store), now, since), _json(store, LAST_ERROR_KEY))
 
 
 # -- running -----------------------------------------------------------------------------------
@@ -224,6 +224,11 @@ class PurgeScheduler:
     def watch(self, store) -> None:
         with self._guard:
             self._since.setdefault(store, self.clock())
+
+    def since(self, store) -> datetime | None:
+        """When this scheduler began watching ``store`` (``None`` when it does not)."""
+        with self._guard:
+            return self._since.get(store)
 
     def tick(self, now: datetime | None = None) -> list[dict]:
         """Check every watched, open store once; returns the purges run (failures are logged and recorded)."""

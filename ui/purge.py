@@ -12,7 +12,7 @@ from inbox.errors import InboxError
 from .delete_contact import size
 from .text import literal
 
-RESULT = "purge.result"  # ("ok" | "error", text) of the last *Purge now* / *Save schedule* in this session
+RESULT = "purge.result"  # ("ok" | "error", Markdown) of the last *Purge now* / *Save schedule* in this session
 HOURS = list(range(24))
 
 
@@ -20,6 +20,11 @@ HOURS = list(range(24))
 def purge_scheduler() -> compaction.PurgeScheduler:
     """The one scheduler thread of this process (checks every minute whether a purge is due)."""
     return compaction.PurgeScheduler().start()
+
+
+def page_status(store) -> compaction.Status:
+    """The purge status as the scheduler of this process sees it."""
+    return compaction.status(store, since=purge_scheduler().since(store))
 
 
 def _when(at: datetime | None) -> str:
@@ -44,7 +49,7 @@ def _purge_now(store, actor) -> None:
     try:
         done = compaction.run(store, actor)
     except InboxError as exc:
-        st.session_state[RESULT] = ("error", f"Nothing was purged: {exc}")
+        st.session_state[RESULT] = ("error", f"Nothing was purged: {literal(str(exc))}")
         return
     st.session_state[RESULT] = (
         "ok", f"Purged {_plural(done['purged_deletions'], 'deletion')} from disk in {done['seconds']:.1f} s: "
@@ -56,14 +61,14 @@ def _save_schedule(store, actor) -> None:
     try:
         saved = compaction.set_schedule(store, actor, S["purge.mode"], S["purge.hour"], S["purge.weekday"])
     except InboxError as exc:
-        S[RESULT] = ("error", f"The schedule was not saved: {exc}")
+        S[RESULT] = ("error", f"The schedule was not saved: {literal(str(exc))}")
         return
     S[RESULT] = ("ok", f"Schedule saved: purging is {saved.describe()}.")
 
 
 def purge_section(store, actor) -> None:
     """The *Purge from disk* tab: what is pending, the next purge, the schedule and *Purge now*."""
-    status = compaction.status(store)
+    status = page_status(store)
     st.caption("Deleting a contact removes its rows at once, but the database file keeps the freed space: "
                "the deleted e-mails, phones and messages stay readable in the raw file until it is "
                "rewritten. A purge rewrites the database into a fresh file and swaps it in (the app waits a moment "
@@ -94,7 +99,7 @@ def purge_section(store, actor) -> None:
               args=(store, actor), help="Rewrite the database now (other users wait a moment meanwhile).")
     if result := st.session_state.get(RESULT):
         kind, text = result
-        (b3.success if kind == "ok" else b3.error)(literal(text))
+        (b3.success if kind == "ok" else b3.error)(text)
     st.caption(f"Current schedule: {schedule.describe()}. Times are UTC. A purge missed while the app was "
                "stopped runs when it is back; a failed one is retried at the next scheduled time. "
                "From a shell (with the app stopped): `python -m inbox compact`.")

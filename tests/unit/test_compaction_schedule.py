@@ -43,7 +43,8 @@ def test_due_after_a_scheduled_time_passed_since_the_last_purge():
 
 
 def test_never_purged_runs_at_the_first_scheduled_time_after_the_schedule_or_the_start():
-    assert due(DAILY, None, TUE)  # nothing known: run
+    assert not due(DAILY, None, TUE)  # nothing known: wait for the next scheduled time
+    assert next_run(DAILY, None, TUE) == at(2, 3)
     assert not due(DAILY, None, TUE, since=at(1, 14))  # the scheduler started after today's 03:00
     assert due(DAILY, None, at(2, 3), since=at(1, 14))
     changed = Schedule("daily", hour=3, set_at=at(1, 10))
@@ -108,13 +109,13 @@ def test_a_failed_purge_is_recorded_and_waits_for_the_next_time(store, monkeypat
 
     monkeypatch.setattr(store, "compact", fail)
     with pytest.raises(CompactionFailed):
-        compaction.run_if_due(store, now=TUE)
+        compaction.run_if_due(store, now=TUE, since=at(1, 1))
     status = compaction.status(store, now=TUE)
     assert status.pending == 1 and "disk full" in status.last_error["error"]
-    assert compaction.run_if_due(store, now=TUE) is None  # not retried every minute
+    assert compaction.run_if_due(store, now=TUE, since=at(1, 1)) is None  # not retried every minute
     assert status.next_run.date() == at(2, 3).date()
     monkeypatch.undo()
-    assert compaction.run_if_due(store, now=at(2, 3, 1))["purged_deletions"] == 1
+    assert compaction.run_if_due(store, now=at(2, 3, 1), since=at(1, 1))["purged_deletions"] == 1
     assert compaction.status(store).last_error is None and compaction.pending_count(store) == 0
 
 
