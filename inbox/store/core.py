@@ -104,12 +104,12 @@ class StoreCore:
         self._paused = False
         self._depth = threading.local()
         self._closed = False
-        with _OPEN_GUARD:
-            _OPEN[_key(self.path)] = _OPEN.get(_key(self.path), 0) + 1
         if migrate and not read_only:
             from .migrations import MIGRATIONS
 
             self.migrate(MIGRATIONS)
+        with _OPEN_GUARD:  # (a store whose migration failed never reaches here: the caller has no object)
+            _OPEN[_key(self.path)] = _OPEN.get(_key(self.path), 0) + 1
 
     # -- connections ---------------------------------------------------------------------
     def close(self) -> None:
