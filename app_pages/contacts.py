@@ -107,7 +107,7 @@ with main:
                                        icon=":material/attach_file:")
 
 with panel:
-    st.subheader(literal(contact.name))
+    st.subheader(literal(contact.name), anchor=False)  # no "#slug" link made of user text
     st.caption(f"{literal(contact.platform)} · {literal(contact.handle)}")
     if me.role == "admin":
         delete_button(store, me.actor, contact)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -52,3 +53,11 @@ def visible_body(value) -> str:
 def has_hidden(value) -> bool:
     """Whether ``visible(value)`` differs from ``value`` (the value holds an invisible character)."""
     return value is not None and any(_hidden(c) for c in str(value))
+
+
+def visible_json(text: str) -> str:
+    """JSON text with every hidden character written as its JSON escape (``\\u202e``, surrogate pairs
+    above U+FFFF): the same JSON value, shown safely on a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(json.dumps(c)[1:-1] if _hidden(c) else c for c in text)

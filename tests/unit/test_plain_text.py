@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ui.text import JOINER, literal, plain, plain_frame
-from validation.visible import has_hidden, visible, visible_body
+from validation.visible import has_hidden, visible, visible_body, visible_json
 
 HOSTILE = ["![p](https://attacker.example/x.png)", "[text](https://attacker.example)", "https://attacker.example",
            "someone@attacker.example", "**bold**", "www.attacker.example", "<img src=x onerror=alert(1)>",
@@ -120,3 +120,12 @@ def test_plain_frame_shows_hidden_characters_in_cells_and_headers():
     assert list(frame.columns) == ["Na\\u200bme", "n"]
     assert frame.iloc[0, 0] == "a\\u202eb" and frame.iloc[1, 0] is None or pd.isna(frame.iloc[1, 0])
     assert list(frame["n"]) == [1, 2]
+
+
+def test_visible_json_keeps_the_json_value_and_shows_hidden_characters():
+    import json
+
+    value = {"handle": "a\u202eb", "tag": "x\U000e0041", "ok": "Élodie 👍"}
+    shown = visible_json(json.dumps(value, ensure_ascii=False))
+    assert "\u202e" not in shown and "\\u202e" in shown and "\\udb40\\udc41" in shown and "Élodie 👍" in shown
+    assert json.loads(shown) == value
