@@ -143,7 +143,10 @@ with panel:
             S[f"contacts.errors.{contact.id}"] = exc.problems
         except Conflict as exc:  # load the latest version, put the agent's values back over it, say so
             S.pop(f"contacts.loaded.{contact.id}")
-            latest = contacts.get_contact(store, contact.id).values
+            try:
+                latest = contacts.get_contact(store, contact.id).values
+            except NotFound:  # deleted meanwhile: the next run says so
+                latest = {}
             S[f"contacts.kept.{contact.id}"] = changed
             S["contacts.conflict"] = conflict_message(exc, changed, latest, enabled)
         except InboxError as exc:
