@@ -6,6 +6,7 @@ import streamlit as st
 
 from inbox import workspace
 from ui.session import get_store, sign_out, signed_in_user
+from ui.text import plain
 
 st.set_page_config(page_title="Inbox contacts", page_icon=":material/contacts:", layout="wide")
 
@@ -36,7 +37,7 @@ else:
     page = st.navigation(sections)
     with st.sidebar:
         st.markdown("**Signed in**")
-        st.text(f"{user.display_name}\n{user.email}")
+        st.text(f"{plain(user.display_name)}\n{plain(user.email)}")
         st.caption(f"Role: {user.role} · Plan: {workspace.get_plan(get_store())}")
         st.button("Sign out", icon=":material/logout:", on_click=sign_out, key="sign_out")
 page.run()

@@ -12,6 +12,7 @@ from inbox.models import ATTRIBUTE_TYPES
 from ui.editor import apply_edits
 from ui.panel import contact_panel
 from ui.session import get_store, require_user
+from ui.text import literal, plain, plain_frame
 
 store = get_store()
 me = require_user()
@@ -98,7 +99,7 @@ def on_revert(version: int) -> None:
 @st.dialog("Delete attribute")
 def confirm_delete(row: dict) -> None:
     n = attrs.values_count(store, row["key"])
-    st.write(f"Delete the custom attribute **{row['label']}** ({row['key']})?")
+    st.markdown(f"Delete the custom attribute **{literal(row['label'])}** ({literal(row['key'])})?")
     st.warning(f"{n:,} contact(s) have a value for it. Their values are deleted when you save; "
                "a later revert brings the attribute back, not the values.")
     st.button("Delete attribute", type="primary", key="attrs.delete.confirm", on_click=on_delete,
@@ -110,9 +111,9 @@ if "attrs.draft" not in S:
 st.title("Contact attributes")
 st.caption("Choose which attributes agents see in the contact panel, and in what order.")
 for line in S.pop("attrs.errors", []):
-    st.error(line)
+    st.error(literal(line))
 if flash := S.pop("attrs.flash", None):
-    st.success(flash)
+    st.success(literal(flash))
 
 left, right = st.columns([3, 1])
 with left:
@@ -133,14 +134,14 @@ with left:
     edited = attrs.renumber(current())
     problems = attrs.check_layout(store, edited)[2]
     for line in problems:
-        st.error(line)
+        st.error(literal(line))
     pending = attrs.diff_layouts(attrs.load_layout(store)[1], edited)
     c1, c2, c3 = st.columns([1, 1, 4])
     c1.button("Save", type="primary", on_click=on_save, key="attrs.save", disabled=bool(problems))
     c2.button("Discard", on_click=on_discard, key="attrs.discard", disabled=not pending)
-    c3.caption("Unsaved: " + "; ".join(pending) if pending else "No unsaved changes.")
+    c3.caption(literal("Unsaved: " + "; ".join(pending)) if pending else "No unsaved changes.")
 
-    labels = {r["key"]: f"{r['position']}. {r['label']}" for r in edited}
+    labels = {r["key"]: plain(f"{r['position']}. {r['label']}") for r in edited}
     pick = st.selectbox("Attribute to move or delete", list(labels), format_func=labels.get, key="attrs.pick",
                         index=None, placeholder="Select an attribute")
     m = st.columns(5)
@@ -168,8 +169,8 @@ with left:
 
     with st.expander("History"):
         versions = attrs.history(store)
-        st.dataframe(pd.DataFrame([{"Version": v["version"], "Saved": v["saved_at"], "By": v["saved_by"],
-                                    "Changes": "; ".join(v["changes"])} for v in versions]),
+        st.dataframe(plain_frame(pd.DataFrame([{"Version": v["version"], "Saved": v["saved_at"], "By": v["saved_by"],
+                                                "Changes": "; ".join(v["changes"])} for v in versions])),
                      hide_index=True, width="stretch")
         older = [v["version"] for v in versions if v["version"] != S["attrs.base"]]
         r1, r2 = st.columns([2, 1])

@@ -6,12 +6,12 @@ import streamlit as st
 from inbox import attributes as attrs
 from inbox import contacts, files, workspace
 from inbox.errors import Conflict, InboxError, NotFound
-from ui.contact_form import attribute_input
+from ui.contact_form import attribute_input, conflict_message
 from ui.crm_panel import crm_status
 from ui.delete_contact import delete_button
 from ui.panel import format_value
 from ui.session import get_store, require_user
-from ui.text import literal
+from ui.text import body, literal, plain, plain_frame
 
 store = get_store()
 me = require_user()
@@ -21,6 +21,12 @@ PAGE_SIZE = 25
 
 def reset_page() -> None:
     S["contacts.page"] = 1
+
+
+def discard_kept(contact_id: int, version: int) -> None:
+    """Drop the values a lost save put back into the form: it shows the latest saved values again."""
+    for key in S.pop(f"contacts.kept.{contact_id}", {}):
+        S.pop(f"contacts.v.{contact_id}.{version}.{key}", None)
 
 
 st.title("Contacts")
@@ -40,8 +46,8 @@ with lookup:
                                 help="A language finds its regional variants too: Portuguese finds pt, pt-BR, pt-PT.")
         subscription = st.selectbox("Subscription", options["subscription"], index=None,
                                     key="contacts.subscription", on_change=reset_page)
-        custom = {a.key: st.selectbox(a.label, list(a.options or []), index=None, key=f"contacts.f.{a.key}",
-                                      on_change=reset_page) for a in list_attrs}
+        custom = {a.key: st.selectbox(literal(a.label), list(a.options or []), index=None, format_func=plain,
+                                      key=f"contacts.f.{a.key}", on_change=reset_page) for a in list_attrs}
     page = S.setdefault("contacts.page", 1)
     result = contacts.search(store, query, platform=platform, language=language, subscription=subscription,
                              custom=custom, page=page, page_size=PAGE_SIZE)
@@ -54,7 +60,7 @@ with lookup:
                                or r["display_name"] or r["handle"], "Platform": r["platform"],
                                "Email": r["email"], "Phone": r["phone"], "Handle": r["handle"],
                                "Updated": r["updated_at"]} for r in result.rows])
-        picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
+        picked = st.dataframe(plain_frame(table), hide_index=True, width="stretch", on_select="rerun",
                               selection_mode="single-row", height=36 + 35 * min(len(table), 12),
                               key=f"contacts.table.{page}.{query}.{platform}.{language}.{subscription}")
         rows = picked.selection.rows
@@ -92,14 +98,16 @@ with main:
             role = "user" if message["direction"] == "inbound" else "assistant"
             with st.chat_message(role):
                 st.caption(f"{literal(message['author'] or contact.name)} · {message['sent_at']:%Y-%m-%d %H:%M}")
-                st.markdown(literal(message["body"]))
+                st.text(body(message["body"]))  # plain text: no Markdown, no links, no images
                 for att in thread["attachments"].get(message["id"], []):
-                    st.download_button(f"{att['filename']} ({att['size_bytes']:,} bytes)", key=f"att.{att['id']}",
+                    st.download_button(f"{literal(att['filename'])} ({att['size_bytes']:,} bytes)",
+                                       key=f"att.{att['id']}",
                                        data=lambda p=att["storage_path"]: files.read(store.attachments_dir, p),
-                                       file_name=att["filename"], mime=att["content_type"], icon=":material/attach_file:")
+                                       file_name=plain(att["filename"]), mime=att["content_type"],
+                                       icon=":material/attach_file:")
 
 with panel:
-    st.subheader(literal(contact.name))
+    st.subheader(literal(contact.name), anchor=False)  # no "#slug" link made of user text
     st.caption(f"{literal(contact.platform)} · {literal(contact.handle)}")
     if me.role == "admin":
         delete_button(store, me.actor, contact)
@@ -109,12 +117,18 @@ with panel:
         st.success(flash)
     if conflict := S.pop("contacts.conflict", None):
         st.error(conflict)
-    # The form edits what the agent loaded (version + values), so a concurrent save is detected.
+    # The form edits what the agent loaded (version + values), so a concurrent save is detected; the
+    # values a lost save had typed are put back over the latest ones ("kept") until saved or discarded.
     loaded_version, loaded = S.setdefault(f"contacts.loaded.{contact.id}", (contact.version, contact.values))
+    kept = S.get(f"contacts.kept.{contact.id}", {})
     with st.form(f"contacts.edit.{contact.id}.{loaded_version}", border=False):
-        entered = {a.key: attribute_input(a, loaded.get(a.key), key=f"contacts.v.{contact.id}.{loaded_version}.{a.key}",
+        entered = {a.key: attribute_input(a, kept.get(a.key, loaded.get(a.key)),
+                                          key=f"contacts.v.{contact.id}.{loaded_version}.{a.key}",
                                           error=errors.get(a.key)) for a in enabled}
         saved = st.form_submit_button("Save", type="primary")
+    if kept:
+        st.button("Discard my values", key=f"contacts.discard.{contact.id}", on_click=discard_kept,
+                  args=(contact.id, loaded_version))
     st.caption(f"Updated {contact.updated_at:%Y-%m-%d %H:%M} UTC by {literal(contact.updated_by)}")
     if saved:
         changed = {a.key: entered[a.key] for a in enabled if not a.crm_managed
@@ -124,13 +138,18 @@ with panel:
                                    default_region=workspace.default_region(store))
             S["contacts.flash"] = "Saved." if changed else "Nothing changed."
             S.pop(f"contacts.loaded.{contact.id}")
+            S.pop(f"contacts.kept.{contact.id}", None)
         except contacts.ContactInvalid as exc:
             S[f"contacts.errors.{contact.id}"] = exc.problems
-        except Conflict as exc:  # reload the latest values; say what was not saved
-            mine = "; ".join(f"{k} = {v}" for k, v in changed.items())
-            S["contacts.conflict"] = f"{exc}. Your unsaved values: {mine}."
+        except Conflict as exc:  # load the latest version, put the agent's values back over it, say so
             S.pop(f"contacts.loaded.{contact.id}")
+            try:
+                latest = contacts.get_contact(store, contact.id).values
+            except NotFound:  # deleted meanwhile: the next run says so
+                latest = {}
+            S[f"contacts.kept.{contact.id}"] = changed
+            S["contacts.conflict"] = conflict_message(exc, changed, latest, enabled)
         except InboxError as exc:
-            st.error(str(exc))
+            st.error(literal(exc))
             st.stop()
         st.rerun()

@@ -6,7 +6,7 @@ from inbox import attributes as attrs
 from inbox import crm
 from inbox.errors import InboxError
 from ui.session import get_store, require_user
-from ui.text import literal
+from ui.text import literal, plain
 
 store = get_store()
 me = require_user()
@@ -72,7 +72,7 @@ if flash := S.pop("crm.flash", None):
 for problem in S.pop("crm.errors", []):
     st.error(literal(problem))
 definitions = attrs.all_attributes(store)
-labels = {a.key: f"{a.label} ({a.key})" for a in definitions}
+labels = {a.key: plain(f"{a.label} ({a.key})") for a in definitions}
 
 if not crm.is_enterprise(store):
     st.info("The CRM integration is part of the **Enterprise** plan. This workspace is on Team: no request is "

@@ -13,7 +13,7 @@ from ui.bulk_erase import bulk_erasure
 from ui.delete_contact import size
 from ui.purge import page_status, purge_section, status_line
 from ui.session import get_store, require_user
-from ui.text import literal
+from ui.text import literal, plain, plain_frame
 
 store = get_store()
 me = require_user()
@@ -47,7 +47,7 @@ def show_log(result, filters) -> None:
     m5.metric("Admins", f"{figures['admins']:,}")
     if result.total:
         st.caption(f"From {figures['first_at']:%Y-%m-%d %H:%M} to {figures['last_at']:%Y-%m-%d %H:%M} UTC · "
-                   + " · ".join(f"{REASONS.get(r, r)}: {n:,}" for r, n in zip(result.by_reason['Reason'],
+                   + " · ".join(f"{literal(REASONS.get(r, r))}: {n:,}" for r, n in zip(result.by_reason['Reason'],
                                                                             result.by_reason['Deletions'])))
         c1, c2, c3 = st.columns([3, 2, 2])
         with c1:
@@ -74,7 +74,7 @@ def show_log(result, filters) -> None:
         "Messages": rows["messages"], "Attachments": rows["attachments"], "Size": rows["bytes"].map(size),
         "Schema check": rows[report.PROBLEMS].map(lambda p: p or "OK")})
     if result.total:
-        st.dataframe(table, hide_index=True, width="stretch", key="deleted.table",
+        st.dataframe(plain_frame(table), hide_index=True, width="stretch", key="deleted.table",
                      column_config={"Deleted at (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
         more = f"the newest {len(rows):,} of {result.total:,}" if result.total > len(rows) else f"{result.total:,}"
         st.caption(f"Showing {more} matching entries, newest first. Exports hold every matching entry.")
@@ -107,7 +107,7 @@ with log_tab:
     until = f2.date_input("To", value=None, key="deleted.until", min_value=date(2000, 1, 1))
     text = f3.text_input("Text in hint or name", key="deleted.text", placeholder="e.g. #1234 or erasure request")
     f4, f5, f6 = st.columns(3)
-    admins = f4.multiselect("Admin", report.admins_in_log(store, me.actor), key="deleted.admins",
+    admins = f4.multiselect("Admin", report.admins_in_log(store, me.actor), key="deleted.admins", format_func=plain,
                             placeholder="Any admin")
     platforms = f5.multiselect("Platform", list(PLATFORMS), key="deleted.platforms",
                                placeholder="Any platform")
@@ -139,11 +139,11 @@ with lookup_tab:
             else:
                 st.warning(f"Deleted: {len(found)} log entr{'y' if len(found) == 1 else 'ies'} match.",
                            icon=":material/person_remove:")
-                st.dataframe(pd.DataFrame({
+                st.dataframe(plain_frame(pd.DataFrame({
                     "Entry": [e["id"] for e in found], "Deleted at (UTC)": [e["deleted_at"] for e in found],
                     "By": [e["deleted_by"] for e in found], "Platform": [e["platform"] for e in found],
                     "Reason": [REASONS.get(e["reason"], e["reason"]) for e in found],
-                    "Matched by": [", ".join(e["matched"]) for e in found]}), hide_index=True, key="deleted.found")
+                    "Matched by": [", ".join(e["matched"]) for e in found]})), hide_index=True, key="deleted.found")
     st.caption("The identifier is hashed with this workspace's secret key, as at deletion, and compared with the "
                "stored hashes; it is not stored. Emails ignore case; phone numbers may be typed in any format "
                "(national numbers are read in the workspace's default region).")

@@ -13,7 +13,7 @@ from inbox.mapping import SPECIAL, label_of
 from inbox.mapping_fallbacks import document, fallback_notes, usable_fallbacks
 from inbox.models import ATTRIBUTE_TYPES
 from ui.session import get_store, require_user
-from ui.text import literal
+from ui.text import literal, plain, plain_frame
 
 store = get_store()
 me = require_user()
@@ -103,14 +103,15 @@ def history() -> None:
     if not done:
         st.caption("No import yet.")
         return
-    st.dataframe(pd.DataFrame([{"Import": b["id"], "When (UTC)": b["created_at"], "By": b["created_by"],
-                                "File": b["file_name"], "New": b["inserted"], "Updated": b["updated"],
-                                "Rejected": b["rejected"], "Status": b["status"]} for b in done]),
+    st.dataframe(plain_frame(pd.DataFrame([{"Import": b["id"], "When (UTC)": b["created_at"], "By": b["created_by"],
+                                            "File": b["file_name"], "New": b["inserted"], "Updated": b["updated"],
+                                            "Rejected": b["rejected"], "Status": b["status"]} for b in done])),
                  hide_index=True, width="stretch")
     undoable = {b["id"]: b for b in done if b["status"] == "committed"}
     c1, c2 = st.columns([3, 1])
     pick = c1.selectbox("Import to undo", list(undoable), index=None, key="imp.undo.pick",
-                        format_func=lambda i: f"#{i} — {undoable[i]['file_name']} ({undoable[i]['created_at']:%Y-%m-%d %H:%M})")
+                        format_func=lambda i: plain(f"#{i} — {undoable[i]['file_name']} "
+                                                     f"({undoable[i]['created_at']:%Y-%m-%d %H:%M})"))
     if c2.button("Undo…", key="imp.undo", disabled=pick is None, icon=":material/undo:"):
         confirm_undo(undoable[pick])
 
@@ -138,21 +139,21 @@ def show_result(result, stem: str) -> None:
     samples = result.samples
     if samples.get("inserted"):
         st.markdown("**New contacts (sample, as they would be stored)**")
-        st.dataframe(pd.DataFrame([{**{k: v for k, v in r.items() if k != "values"}, **r["values"]}
-                                   for r in samples["inserted"]]), hide_index=True, width="stretch")
+        st.dataframe(plain_frame(pd.DataFrame([{**{k: v for k, v in r.items() if k != "values"}, **r["values"]}
+                                               for r in samples["inserted"]])), hide_index=True, width="stretch")
     if samples.get("updated"):
         st.markdown("**Updated contacts (sample)**")
-        st.dataframe(pd.DataFrame([{"Line": r["line"], "Contact": r["contact_id"],
-                                    "Changes": "; ".join(f"{k}: {b if b is not None else '—'} → {a}"
-                                                         for k, (b, a) in r["changes"].items())}
-                                   for r in samples["updated"]]), hide_index=True, width="stretch")
+        st.dataframe(plain_frame(pd.DataFrame([{"Line": r["line"], "Contact": r["contact_id"],
+                                                "Changes": "; ".join(f"{k}: {b if b is not None else '—'} → {a}"
+                                                                     for k, (b, a) in r["changes"].items())}
+                                               for r in samples["updated"]])), hide_index=True, width="stretch")
     for kind, title in (("unchanged", "Unchanged"), ("skipped", "Skipped")):
         if samples.get(kind):
             st.caption(f"{title} (sample): " + ", ".join(f"line {r['line']} → #{r['contact_id']}" for r in samples[kind]))
     if samples.get("rejected"):
         st.markdown("**Rejected rows (sample)**")
-        st.dataframe(pd.DataFrame([{"Line": r["line"], "Errors": r["errors"]} for r in samples["rejected"]]),
-                     hide_index=True, width="stretch")
+        st.dataframe(plain_frame(pd.DataFrame([{"Line": r["line"], "Errors": r["errors"]}
+                                               for r in samples["rejected"]])), hide_index=True, width="stretch")
 
 
 st.title("Import contacts")
@@ -185,7 +186,8 @@ except InboxError as exc:
 st.caption(literal(info.describe()))
 width = len(info.header)
 preview = [list(r[:width]) + [""] * (width - len(r)) for r in info.preview]
-st.dataframe(pd.DataFrame(preview, columns=list(info.header)), hide_index=True, width="stretch", height=220)
+st.dataframe(plain_frame(pd.DataFrame(preview, columns=list(info.header))), hide_index=True, width="stretch",
+             height=220)
 
 st.subheader("Column mapping")
 attributes = all_attributes(store)
@@ -196,14 +198,15 @@ st.selectbox("Start from a saved or built-in mapping", names, index=None, key="i
 suggested, suggested_fallbacks, notes = import_templates.suggest(store, info.header, S.get("imp.base"))
 targets = [IGNORE, *[a.key for a in attributes if not a.crm_managed], *SPECIAL, NEW]
 fmt = lambda t: ("— ignore —" if t == IGNORE else "＋ New custom attribute…" if t == NEW  # noqa: E731
-                 else f"{label_of(t, attributes)} ({t})")
+                 else plain(f"{label_of(t, attributes)} ({t})"))
 grid = st.columns(3)
 for i, column in enumerate(info.header):
     default = suggested.get(column) or IGNORE
     with grid[i % 3]:
         example = next((r[i] for r in info.preview if i < len(r) and r[i].strip()), "")
         st.selectbox(literal(column), targets, index=targets.index(default) if default in targets else 0, key=widget(i, column),
-                     format_func=fmt, help=f"Example: {example[:60]}" if example else "No value in the first rows")
+                     format_func=fmt,
+                     help=f"Example: {literal(example[:60])}" if example else "No value in the first rows")
         if S.get(widget(i, column)) == NEW:
             with st.container(border=True):
                 st.text_input("Label", value=column[:80], key=f"imp.new.label.{i}")

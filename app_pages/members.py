@@ -7,13 +7,14 @@ from inbox import users, workspace
 from inbox.errors import InboxError
 from inbox.models import PLANS, ROLES
 from ui.session import get_store, require_user
+from ui.text import literal, plain, plain_frame
 
 store = get_store()
 me = require_user()
 st.title("Members & plan")
 
 if flash := st.session_state.pop("members.flash", None):
-    st.success(flash)
+    st.success(literal(flash))
 
 st.subheader("Plan")
 current = workspace.get_plan(store)
@@ -26,7 +27,7 @@ if new_plan != current:
         st.session_state["members.flash"] = f"Plan changed to {new_plan}."
         st.rerun()
     except InboxError as exc:
-        st.error(str(exc))
+        st.error(literal(exc))
 
 region = st.text_input("Default phone region", value=workspace.default_region(store), max_chars=2,
                        key="members.region", help="Two-letter country code used to read national phone numbers "
@@ -37,14 +38,14 @@ if region.strip().upper() != workspace.default_region(store):
         st.session_state["members.flash"] = f"Default phone region set to {region.strip().upper()}."
         st.rerun()
     except InboxError as exc:
-        st.error(str(exc))
+        st.error(literal(exc))
 
 st.subheader("Members")
 members = users.list_users(store, me.actor)
 st.dataframe(
-    pd.DataFrame([{"Email": u.email, "Name": u.display_name, "Role": u.role,
+    plain_frame(pd.DataFrame([{"Email": u.email, "Name": u.display_name, "Role": u.role,
                    "Status": "active" if u.active else "disabled",
-                   "Last sign-in": u.last_sign_in_at} for u in members]),
+                   "Last sign-in": u.last_sign_in_at} for u in members])),
     hide_index=True, width="stretch",
 )
 
@@ -62,12 +63,12 @@ with left, st.form("members.add", clear_on_submit=True):
             st.session_state["members.flash"] = f"Added {added.email} ({added.role})."
             st.rerun()
         except InboxError as exc:
-            st.error(str(exc))
+            st.error(literal(exc))
 
 with right:
     st.markdown("**Disable or enable a member**")
     others = [u.email for u in members if u.email != me.email]
-    target = st.selectbox("Member", others, key="members.toggle.email", index=None,
+    target = st.selectbox("Member", others, key="members.toggle.email", index=None, format_func=plain,
                           placeholder="Choose a member")
     if target:
         chosen = next(u for u in members if u.email == target)
@@ -78,5 +79,5 @@ with right:
                 st.session_state["members.flash"] = f"{label}d {target}."
                 st.rerun()
             except InboxError as exc:
-                st.error(str(exc))
+                st.error(literal(exc))
     st.caption("A disabled member can no longer sign in; you cannot disable yourself here.")

@@ -8,6 +8,8 @@ import time
 
 import click
 
+from validation.visible import visible, visible_json
+
 from . import db_path, open_store
 from .errors import InboxError
 from .models import PLANS, ROLES, SYSTEM
@@ -27,7 +29,8 @@ def db_option(fn):
 
 
 def _say_json(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+    """One JSON line; bidi overrides and invisible characters in values written as \\uXXXX escapes."""
+    click.echo(visible_json(json.dumps(obj, ensure_ascii=False, default=str)))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,7 +98,8 @@ def users_list(db):
 
     with open_store(db) as store:
         for u in list_users(store, SYSTEM):
-            click.echo(f"{u.email}\t{u.role}\t{'active' if u.active else 'disabled'}\t{u.display_name}")
+            status = "active" if u.active else "disabled"
+            click.echo(f"{visible(u.email)}\t{u.role}\t{status}\t{visible(u.display_name)}")
 
 
 @users.command("disable")
@@ -175,7 +179,7 @@ def layout_export(db):
     from .attributes import export_layout
 
     with open_store(db) as store:
-        click.echo(json.dumps(export_layout(store), ensure_ascii=False, indent=2))
+        click.echo(visible_json(json.dumps(export_layout(store), ensure_ascii=False, indent=2)))
 
 
 @layout.command("import")
@@ -248,11 +252,11 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"inbox: {exc.format_message()}{hint}", err=True)
         sys.exit(2)
     except click.ClickException as exc:
-        click.echo(f"inbox: {exc.format_message()}", err=True)
+        click.echo(f"inbox: {visible(exc.format_message())}", err=True)
         sys.exit(2)
-    except InboxError as exc:
+    except InboxError as exc:  # messages may quote a handle, a name or a file name: hidden characters shown
         for line in getattr(exc, "problems", None) or [str(exc)]:
-            click.echo(f"inbox: {line}", err=True)
+            click.echo(f"inbox: {visible(line)}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         click.echo("inbox: interrupted", err=True)

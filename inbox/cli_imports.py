@@ -6,6 +6,8 @@ import json
 
 import click
 
+from validation.visible import visible_json
+
 from . import open_store
 from .cli import cli, db_option
 from .errors import InvalidInput
@@ -73,7 +75,7 @@ def import_command(file, actor, dry_run, mapping_file, template, on_conflict, ma
         with open(rejects_file, "wb") as fh:
             fh.write(result.rejects_csv())
         out["rejects_file"] = rejects_file
-    click.echo(json.dumps(out, ensure_ascii=False, default=str))
+    click.echo(visible_json(json.dumps(out, ensure_ascii=False, default=str)))
 
 
 @cli.command("undo-import")

@@ -19,6 +19,7 @@ from validation.languages import language_name
 from . import files
 from .errors import InvalidInput, NotFound, PermissionDenied
 from .models import Actor, utcnow
+from .store.retry import retry_conflicts
 
 BUILTIN_KEYS = ("email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
                 "subscription", "external_id")
@@ -307,14 +308,21 @@ def receive(store, platform: str, handle: str, text: str, attachments=(), *, at:
     # an SMS or WhatsApp handle is a phone number with its country code: "+33 6 12 34 56 78" and
     # "+33612345678" are one contact, whose phone is known from its first message
     phone = read_phone(handle, None)[0] if platform in PHONE_PLATFORMS else None
-    written: list = []
-    try:
-        result = store.receive_message(platform=platform, handle=handle, text=text, at=at or utcnow(),
-                                       attachments=metas, write_files=files.writer(store.attachments_dir, written),
-                                       phone=phone)
-    except BaseException:
-        files.remove(written)
-        raise
+    at = at or utcnow()
+
+    def attempt() -> dict:  # one transaction; the files it wrote go with it when it fails
+        written: list = []
+        try:
+            return store.receive_message(platform=platform, handle=handle, text=text, at=at, attachments=metas,
+                                         write_files=files.writer(store.attachments_dir, written), phone=phone)
+        except BaseException:
+            files.remove(written)
+            raise
+
+    # Threads receiving from one new handle race to create its contact and append to one conversation:
+    # the losers retry and find them, so every message is stored, on one contact.
+    result = retry_conflicts(attempt, gave_up="other messages kept arriving for this contact at the same moment;"
+                                              " this one was not stored — send it again")
     from . import crm
 
     crm.after_receive(store, result)  # never raises: a CRM failure is recorded, the message is kept

@@ -39,3 +39,7 @@ class Problems(InvalidInput):
 
 class Conflict(InboxError):
     """The data changed since it was read (stale version) or a unique value is taken."""
+
+
+class WriteConflict(Conflict, TransactionAborted):
+    """Another transaction changed the same rows at the same moment; this one was rolled back whole."""

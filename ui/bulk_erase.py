@@ -7,7 +7,7 @@ import streamlit as st
 from inbox import deletion, erasure
 from inbox.errors import InboxError
 
-from .text import literal
+from .text import literal, plain, plain_frame
 
 LINES = "One identifier per line"
 PLAN, RESULT, ERROR = "erase.plan", "erase.result", "erase.error"
@@ -36,7 +36,7 @@ def _show_result(result) -> None:
         f"deleted · {s['deleted_before']:,} deleted earlier · {s['not_found']:,} not found · {s['error']:,} errors.")
     st.download_button("Download the result file (CSV)", data=result.csv(), file_name="erasure-result.csv",
                        mime="text/csv", icon=":material/download:", key="erase.result_csv", on_click="ignore")
-    st.dataframe(result.frame(), hide_index=True, width="stretch", key="erase.result_table")
+    st.dataframe(plain_frame(result.frame()), hide_index=True, width="stretch", key="erase.result_table")
 
 
 def bulk_erasure(store, actor) -> None:
@@ -61,7 +61,7 @@ def bulk_erasure(store, actor) -> None:
         except InboxError as exc:
             st.error(literal(str(exc)))
             return
-        picked = st.selectbox("Read identifiers from", [LINES] + columns, key="erase.column",
+        picked = st.selectbox("Read identifiers from", [LINES] + columns, key="erase.column", format_func=plain,
                               index=1 if columns else 0)
         column = None if picked == LINES else picked
     key = (upload.file_id, column)
@@ -77,7 +77,7 @@ def bulk_erasure(store, actor) -> None:
     st.markdown(f"**Preview** · {n['identifiers']:,} identifiers: {n['matched']:,} match **{n['contacts']:,} contacts**, "
                 f"{n['deleted_before']:,} deleted earlier, {n['not_found']:,} match nothing, "
                 f"{n['invalid']:,} invalid.")
-    st.dataframe(plan.frame(), hide_index=True, width="stretch", key="erase.preview_table", height=280)
+    st.dataframe(plain_frame(plan.frame()), hide_index=True, width="stretch", key="erase.preview_table", height=280)
     if not plan.contact_ids:
         before = n["deleted_before"]
         st.info(f"Nothing left to erase: {before:,} identifier{'s' if before != 1 else ''} belonged to contacts "

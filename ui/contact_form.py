@@ -8,7 +8,7 @@ import streamlit as st
 
 from inbox.contacts import language_label, phone_label
 
-from .text import literal
+from .text import literal, plain
 
 
 def _date(value):
@@ -19,7 +19,7 @@ def _date(value):
 
 def attribute_input(attr, value, *, key: str, error: str | None):
     """Draw the input for ``attr`` pre-filled with ``value``; return what the user entered."""
-    label = attr.label + (" · CRM" if attr.crm_managed else "")
+    label = literal(attr.label) + (" · CRM" if attr.crm_managed else "")  # labels render Markdown
     disabled = bool(attr.crm_managed)
     help_ = "Managed by the CRM: read-only." if disabled else None
     if attr.type == "number":
@@ -38,7 +38,7 @@ def attribute_input(attr, value, *, key: str, error: str | None):
         if value and value not in options:
             options.append(value)
         out = st.selectbox(label, options, index=options.index(value or ""), key=key, disabled=disabled,
-                           help=help_) or None
+                           format_func=plain, help=help_) or None
     else:
         placeholder = {"email": "name@example.com", "phone": "+33 6 12 34 56 78", "url": "https://…"}.get(attr.type)
         if attr.key == "language":
@@ -46,11 +46,30 @@ def attribute_input(attr, value, *, key: str, error: str | None):
             help_ = help_ or ("A language name (English, French or its own) or a code, with a region or script if you"
                               " like (pt-BR, en_US, sr-Latn): it is stored as a standard tag.")
         out = st.text_input(label, value=value or "", key=key, disabled=disabled, placeholder=placeholder,
-                            help=help_ or (f"Pattern: {attr.regex}" if attr.regex else None))
+                            help=help_ or (f"Pattern: {literal(attr.regex)}" if attr.regex else None))
         if attr.key == "language" and value:
             st.caption(literal(language_label(value)))  # "Portuguese (Brazil) — pt-BR"
         if attr.type == "phone" and value:
             st.caption(literal(phone_label(value)))  # "+1 650-253-0000 ext. 12 · United States"
     if error:
-        st.error(f"{attr.label}: {literal(error)}")
+        st.error(f"{literal(attr.label)}: {literal(error)}")
     return out
+
+
+def conflict_message(exc, mine: dict, latest: dict, attributes) -> str:
+    """Markdown for a save that lost to another one: why nothing was saved, then each value the agent
+    typed beside the value saved meanwhile (labels, not keys), every value escaped."""
+    from .panel import format_value
+
+    labels = {a.key: a for a in attributes}
+    lines = []
+    for key, value in mine.items():
+        attr = labels.get(key)
+        label, type_ = (attr.label, attr.type) if attr else (key, "text")
+        lines.append(f"- {literal(label)}: yours **{literal(format_value(value, type_))}**, saved meanwhile "
+                     f"**{literal(format_value(latest.get(key), type_))}**")
+    head = f"Not saved: {literal(exc)}."
+    if not lines:
+        return head
+    return (head + " The form shows the latest version with your values put back: press **Save** to keep "
+            "yours, or **Discard my values**.\n\n" + "\n".join(lines))

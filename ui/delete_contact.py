@@ -79,7 +79,7 @@ def _dialog(store, actor, contact) -> None:
         st.button("Close", key="delete.gone", on_click=_close, args=(contact.id,))
         return
     except InboxError as exc:
-        st.error(str(exc))
+        st.error(literal(exc))
         return
     st.markdown(f"**{literal(contact.name)}** · {literal(contact.platform)} · {literal(contact.handle)}")
     st.warning(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import datetime
 
@@ -9,6 +10,7 @@ import duckdb
 
 from ..errors import Conflict, NotFound
 from .migrations import SEARCH_TEXT_SQL
+from .retry import as_conflict, retry_conflicts
 
 CONTACT_COLS = ("id", "platform", "handle", "display_name", "email", "first_name", "last_name", "phone",
                 "account_id", "job_title", "language", "subscription", "external_id", "created_at",
@@ -17,6 +19,7 @@ BUILTIN_COLUMNS = CONTACT_COLS[4:13]
 LIST_COLS = ("id", "platform", "handle", "display_name", "first_name", "last_name", "email", "phone",
              "updated_at")
 VALUE_SLOTS = ("value_text", "value_number", "value_date", "value_bool")
+_RECEIVE_LOCKS = [threading.Lock() for _ in range(64)]  # striped by (platform, handle)
 
 
 # Characters of the search text from most to least frequent (names, emails, phones, ids).
@@ -171,22 +174,28 @@ class ContactsSQL:
         """Set built-in columns and custom values if the contact is still at ``expected_version``.
 
         ``custom`` maps key → ``(text, number, date, bool)`` or ``None`` (clear). Returns the new
-        version. Raises ``NotFound`` or ``Conflict`` (stale version); nothing is written then.
+        version. Raises ``NotFound`` or ``Conflict`` (stale version); nothing is written then. A save
+        that collides with a simultaneous one is retried: it then sees the new version (``Conflict``).
         """
-        contact_id = int(contact_id)
+        return retry_conflicts(lambda: self._update_values(int(contact_id), expected_version, builtin, custom,
+                                                           actor, at))
+
+    def _update_values(self, contact_id, expected_version, builtin, custom, actor, at) -> int:
         sets = "".join(f"{col} = ?, " for col in builtin)
         with self.tx() as cur:
-            row = cur.execute(
+            # No RETURNING here: DuckDB 2.0 skips the write-write conflict check of an UPDATE … RETURNING, and
+            # a save made at the same moment would be lost without a word (tests/unit/test_concurrency.py).
+            (updated,) = cur.execute(
                 f"UPDATE contacts SET {sets}updated_at = ?, updated_by = ?, version = version + 1"
-                " WHERE id = ? AND version = ? RETURNING version",
+                " WHERE id = ? AND version = ?",
                 [*builtin.values(), at, actor, contact_id, int(expected_version)]).fetchone()
-            if row is None:
+            if not updated:
                 current = cur.execute("SELECT version, updated_by FROM contacts WHERE id = ?",
                                       [contact_id]).fetchone()
                 if current is None:
                     raise NotFound(f"contact {contact_id} no longer exists (it may have been deleted)")
                 raise Conflict(f"{current[1]} changed this contact since you opened it (version "
-                               f"{expected_version} → {current[0]}); nothing was saved — reload to see it")
+                               f"{expected_version} → {current[0]}); nothing was saved")
             if builtin:
                 cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [contact_id])
             for key, slots in custom.items():
@@ -200,7 +209,7 @@ class ContactsSQL:
                         " value_number = excluded.value_number, value_date = excluded.value_date,"
                         " value_bool = excluded.value_bool, updated_at = excluded.updated_at,"
                         " updated_by = excluded.updated_by", [contact_id, key, *slots, at, actor])
-        return row[0]
+        return int(expected_version) + 1
 
     def receive_message(self, *, platform: str, handle: str, text: str, at: datetime,
                         attachments: list[dict], write_files, phone: str | None = None) -> dict:
@@ -210,11 +219,16 @@ class ContactsSQL:
         ``write_files(contact_id, attachments)`` stores the bytes and returns the storage paths; it
         runs inside the transaction so a failure stores nothing. ``phone``: the handle as a stored phone
         number (SMS, WhatsApp): the contact is found by either, and a new one gets it as handle and phone.
+        One attempt: ``WriteConflict`` when another transaction created the same contact or wrote to the
+        same conversation meanwhile (nothing stored; the caller retries with ``retry_conflicts``).
         """
+        # Messages from one handle are written one at a time in this process (the only one holding the
+        # file read-write), so a burst from a new handle does not turn into a storm of conflicts.
         try:
-            return self._receive(platform, handle, text, at, attachments, write_files, phone)
-        except duckdb.ConstraintException:  # another process created the same contact meanwhile
-            return self._receive(platform, handle, text, at, attachments, write_files, phone)
+            with _RECEIVE_LOCKS[hash((platform, phone or handle)) % len(_RECEIVE_LOCKS)]:
+                return self._receive(platform, handle, text, at, attachments, write_files, phone)
+        except duckdb.ConstraintException as exc:  # another thread created the same contact meanwhile
+            raise as_conflict(exc) from exc
 
     def _receive(self, platform, handle, text, at, attachments, write_files, phone) -> dict:
         with self.tx() as cur:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..errors import StoreLocked, StoreUnavailable, TransactionAborted
 from ..models import utcnow
+from .retry import as_conflict, is_conflict
 
 DUCKDB_CONFIG = {
     # Offline machines: never try to download an extension behind our back.
@@ -72,12 +73,13 @@ class TxCursor:
     def __init__(self, cur: duckdb.DuckDBPyConnection):
         self._cur = cur
         self.failed = False
+        self.error: duckdb.Error | None = None
 
     def execute(self, sql: str, params: Sequence[Any] | dict | None = None):
         try:
             return self._cur.execute(sql, params) if params is not None else self._cur.execute(sql)
-        except duckdb.Error:
-            self.failed = True
+        except duckdb.Error as exc:
+            self.failed, self.error = True, exc
             raise
 
     def register(self, name: str, df: pd.DataFrame) -> None:
@@ -181,18 +183,23 @@ class StoreCore:
 
         DuckDB's ``commit()`` after a failed statement silently rolls back; if a statement
         failed (even when the caller swallowed the error) this raises ``TransactionAborted``
-        instead of pretending to commit.
+        instead of pretending to commit. A write-write conflict with another transaction (DuckDB's
+        ``TransactionException``) raises ``WriteConflict`` (a ``Conflict``); ``retry_conflicts`` retries.
         """
         with self.cursor() as raw:
             raw.begin()
             cur = TxCursor(raw)
             try:
                 yield cur
-            except BaseException:
+            except BaseException as exc:
                 raw.rollback()
+                if is_conflict(exc) and not isinstance(exc, TransactionAborted):
+                    raise as_conflict(exc) from exc  # a concurrent write: a Conflict, never a raw DuckDB error
                 raise
             if cur.failed:
                 raw.rollback()
+                if is_conflict(cur.error):  # swallowed by the caller, but a conflict all the same
+                    raise as_conflict(cur.error) from cur.error
                 raise TransactionAborted("a statement failed inside the transaction; nothing was saved")
             try:
                 raw.execute("SELECT 1").fetchall()  # raises if DuckDB aborted the transaction
@@ -202,6 +209,8 @@ class StoreCore:
                     raw.rollback()
                 except duckdb.Error:
                     pass
+                if is_conflict(exc):  # e.g. "Failed to commit: … duplicate key": another writer won the race
+                    raise as_conflict(exc) from exc
                 raise TransactionAborted(f"the transaction could not be committed: {exc}") from exc
 
     # -- small read helpers (private to the store package) -------------------------------

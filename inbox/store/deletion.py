@@ -10,7 +10,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from ..errors import Conflict, TransactionAborted
+from ..errors import Conflict, TransactionAborted, WriteConflict
 
 GENESIS = "0" * 64  # the prev_hash of entry 1
 LOG_COLS = ("id", "deleted_at", "deleted_by", "contact_id", "platform", "display_name", "identity_hint", "reason",
@@ -97,6 +97,8 @@ MakeEntries = Callable[[int, str, list[dict], bool], list[dict]]
 
 
 def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, WriteConflict):
+        return True
     text = str(exc).lower()
     return "conflict" in text or "constraint violation" in text or "duplicate key" in text
 

@@ -42,3 +42,11 @@ def app(workspace_db):
         return at
 
     return make
+
+
+def shown(markdown: str) -> str:
+    """The text a Markdown value of ``ui.text.literal`` shows: escapes resolved, invisible joiners dropped."""
+    import re
+
+    text = markdown.replace("  \n", "\n").replace("&#32;", " ").replace("&#9;", "\t").replace("\u2060", "")
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)

@@ -6,7 +6,7 @@ from inbox import attributes as attrs
 from inbox.models import Actor
 from inbox.store import Store
 
-from .conftest import ADMIN, AGENT
+from .conftest import ADMIN, AGENT, shown
 
 EDITOR = "attrs.editor.1"  # the first editor generation after the page loads
 
@@ -49,7 +49,7 @@ def test_seeded_edits_reach_the_preview_before_saving(page, workspace_db):
     text = preview(page)
     assert "Job title" not in text
     assert order_in(text, ["Email", "Language"]) == ["Language", "Email"]
-    assert any(c.value.startswith("Unsaved: ") and "disabled Job title" in c.value for c in page.caption)
+    assert any(shown(c.value).startswith("Unsaved: ") and "disabled Job title" in shown(c.value) for c in page.caption)
     with Store(workspace_db) as store:
         assert attrs.load_layout(store)[0] == 1  # nothing saved yet
 
@@ -59,7 +59,7 @@ def test_save_applies_and_renumbers(page, workspace_db):
                                   "added_rows": [], "deleted_rows": []}
     page.run()
     page.button(key="attrs.save").click().run()
-    assert [s.value for s in page.success] == ["Saved as version 2."]
+    assert [shown(s.value) for s in page.success] == ["Saved as version 2."]
     with Store(workspace_db) as store:
         assert [a.key for a in attrs.enabled_attributes(store)][:2] == ["language", "email"]
         assert "job_title" not in [a.key for a in attrs.enabled_attributes(store)]
@@ -68,7 +68,7 @@ def test_save_applies_and_renumbers(page, workspace_db):
 def test_bad_edit_names_the_row_and_disables_save(page, workspace_db):
     page.session_state[EDITOR] = {"edited_rows": {7: {"Options": " , "}}, "added_rows": [], "deleted_rows": []}
     page.run()
-    assert "row 8 (Subscription): a list attribute needs at least one option" in [e.value for e in page.error]
+    assert "row 8 (Subscription): a list attribute needs at least one option" in [shown(e.value) for e in page.error]
     assert page.button(key="attrs.save").disabled
     with Store(workspace_db) as store:
         assert attrs.load_layout(store)[0] == 1
@@ -87,7 +87,7 @@ def test_discard_drops_staged_changes(page):
     page.button(key="attrs.move.top").click().run()
     page.button(key="attrs.discard").click().run()
     assert order_in(preview(page), ["Email", "Phone"]) == ["Email", "Phone"]
-    assert "Unsaved changes discarded." in [s.value for s in page.success]
+    assert "Unsaved changes discarded." in [shown(s.value) for s in page.success]
 
 
 def test_add_custom_attribute_then_save(page, workspace_db):
@@ -117,7 +117,7 @@ def test_stale_save_is_refused_with_a_reload(page, workspace_db):
         layout[1]["label"] = "Theirs"
         attrs.save_layout(store, Actor("other@example.com", "admin"), layout, base_version=version)
     page.button(key="attrs.save").click().run()
-    errors = [e.value for e in page.error]
+    errors = [shown(e.value) for e in page.error]
     assert any("another admin saved version 2" in e for e in errors)
     assert any("your unsaved changes were: renamed Email to Mine" in e for e in errors)
     assert "Theirs" in preview(page)  # reloaded
@@ -129,5 +129,5 @@ def test_revert_from_history(page, workspace_db):
     page.button(key="attrs.save").click().run()
     page.selectbox(key="attrs.revert.version").set_value(1).run()
     page.button(key="attrs.revert").click().run()
-    assert "Reverted to version 1 (saved as version 3)." in [s.value for s in page.success]
+    assert "Reverted to version 1 (saved as version 3)." in [shown(s.value) for s in page.success]
     assert order_in(preview(page), ["Email", "Phone"]) == ["Email", "Phone"]
