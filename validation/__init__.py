@@ -17,7 +17,8 @@ CONVERSATION_STATUSES: tuple[str, ...] = ("open", "closed")
 MESSAGE_DIRECTIONS: tuple[str, ...] = ("inbound", "outbound")
 #: Keys allowed in ``workspace_settings``; add a key here when a feature stores a new setting.
 SETTING_KEYS: tuple[str, ...] = ("plan", "default_region",
-                                 "deletion_hmac_secret", "deletion_keep_snapshot")  # deletion log
+                                 "deletion_hmac_secret", "deletion_keep_snapshot",  # deletion log (the secret: before the key file)
+                                 "key_fingerprint")  # which key file the database was keyed with
 
 _LAZY = {
     "checks": ("email_ok", "e164_ok", "language_tag_ok", "url_ok", "slug_ok", "no_control_chars_ok",
