@@ -48,7 +48,8 @@ _LAST: dict[str, Adoption] = {}  # db path -> what its adoption did in this proc
 
 
 def last_adoption(db_path) -> Adoption | None:
-    return _LAST.get(str(db_path))
+    """What the adoption of the key file did for this database in this process (once; then ``None``)."""
+    return _LAST.pop(str(db_path), None)
 
 
 def _load_or_create(path: Path, legacy: bytes | None) -> tuple[Keys, bool, bool]:

@@ -28,8 +28,8 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "import_mappings": ("name",),
     "deletion_log": ("id",),
     "deletion_log_head": ("id",),
-    "deletion_log_seals": ("id",),
     "deletion_pending_files": ("storage_path",),
+    "deletion_log_seals": ("id",),
 }
 
 EXAMPLES = 5

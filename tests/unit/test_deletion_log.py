@@ -8,6 +8,7 @@ import pytest
 
 from inbox import contacts, deletion
 from inbox.deletion import GENESIS, canonical_json, entry_hash
+from inbox.keys import require_keys
 
 from .deletion_support import ADMIN, log_count
 
@@ -41,7 +42,7 @@ def test_entries_chain_each_to_the_previous_one(logged):
     for before, entry in zip(entries, entries[1:]):
         assert entry["prev_hash"] == before["entry_hash"]
     for entry in entries:
-        assert entry["entry_hash"] == entry_hash(entry)
+        assert entry["entry_hash"] == entry_hash(require_keys(logged).chain_key, entry)
         assert "prev_hash" not in canonical_json(entry) and '"identity_hint":"ticket #77"' in canonical_json(entry)
     result = deletion.verify_log(logged, ADMIN)
     assert result.ok and result.line() == "OK 5 entries" and result.head == entries[-1]["entry_hash"]
@@ -68,11 +69,12 @@ def test_a_tampered_log_names_the_first_entry_that_does_not_match(logged, tamper
 
 
 def test_a_rehashed_entry_still_breaks_the_chain(logged):
-    """Recomputing the changed entry's own hash is not enough: the next entry points to the old one."""
+    """Recomputing the changed entry's own hash (even with the key) is not enough: the next entry points to
+    the old one."""
     row = dict(zip(deletion.LOG_COLUMNS, list(logged.iter_deletion_log())[0][2]))
     row["identity_hint"] = "rewritten"
     sql(logged, "UPDATE deletion_log SET identity_hint = ?, entry_hash = ? WHERE id = 3",
-        ["rewritten", entry_hash(row)])
+        ["rewritten", entry_hash(require_keys(logged).chain_key, row)])
     result = deletion.verify_log(logged, ADMIN)
     assert not result.ok and result.bad_entry == 4 and "prev_hash" in result.problem
 
@@ -80,7 +82,7 @@ def test_a_rehashed_entry_still_breaks_the_chain(logged):
 def test_an_entry_added_outside_the_app_is_detected(logged):
     last = dict(zip(deletion.LOG_COLUMNS, list(logged.iter_deletion_log())[0][-1]))
     forged = {**last, "id": 6, "contact_id": 999, "prev_hash": last["entry_hash"]}
-    forged["entry_hash"] = entry_hash(forged)
+    forged["entry_hash"] = entry_hash(require_keys(logged).chain_key, forged)  # even with the key file
     cols = deletion.LOG_COLUMNS
     sql(logged, f"INSERT INTO deletion_log ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
         [forged[c] for c in cols])
