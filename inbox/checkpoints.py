@@ -47,7 +47,9 @@ def signed_bytes(body: dict) -> bytes:
 
 def sign(keys, entries: int, head: str, at: datetime | None = None) -> dict:
     """A checkpoint of the log's first ``entries`` entries, the last one's hash being ``head``."""
-    stamp = (at or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None)
+    stamp = at or datetime.now(timezone.utc)
+    if stamp.tzinfo is not None:  # naive times are UTC already
+        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
     body = {"format": FORMAT, "version": 1, "entries": int(entries), "head": head,
             "at": stamp.isoformat(timespec="seconds") + "Z", "public_key": keys.public_key_hex}
     return {**body, "signature": keys.signing_key.sign(signed_bytes(body)).hex()}

@@ -80,23 +80,25 @@ def _require_enterprise(store, action: str) -> None:
 def lookup_config(store, action: str) -> dict:
     """The stored settings (secret included) for a lookup; refuses on Team, unconfigured or turned off."""
     _require_enterprise(store, action)
-    config = store.crm_settings_row()
+    config = _with_secret(store)
     if config is None:
         raise InvalidInput("no CRM is configured: an admin sets it up in Admin settings › Integrations › CRM")
     if not config["enabled"]:
         raise InvalidInput("CRM lookups are turned off in Admin settings › Integrations › CRM")
-    return _decrypted(store, config)
+    return config
 
 
-def _decrypted(store, config: dict) -> dict:
-    """The settings with the shared secret decrypted (it is stored encrypted with the key file's key)."""
-    return {**config, "secret": require_keys(store).decrypt(config["secret"], SECRET_LABEL)}
+def _with_secret(store) -> dict | None:
+    """The stored settings with the shared secret decrypted (it is stored encrypted with the key file's key)."""
+    keys = require_keys(store)  # first: a database adopting its key file encrypts a plaintext secret now
+    config = store.crm_settings_row()
+    return None if config is None else {**config, "secret": keys.decrypt(config["secret"], SECRET_LABEL)}
 
 
 def signing_secret(store) -> str | None:
     """The shared secret as the CRM knows it (for signing only: never display it); ``None`` when unset."""
-    config = store.crm_settings_row()
-    return None if config is None else _decrypted(store, config)["secret"]
+    config = _with_secret(store)
+    return None if config is None else config["secret"]
 
 
 def settings_problems(store) -> list[str]:
@@ -276,10 +278,9 @@ def test_connection(store, actor: Actor) -> LookupResult:
     and report what the answer would fill. Admins only; writes nothing and records nothing."""
     require_admin(actor, "test the CRM connection")
     _require_enterprise(store, "A CRM connection test")
-    config = store.crm_settings_row()
+    config = _with_secret(store)
     if config is None:
         raise InvalidInput("save the CRM settings first, then test the connection")
-    config = _decrypted(store, config)
     body = {"test": True, "contact_id": None, "platform": "webchat", "handle": "connection-test",
             "display_name": None, "lookup": {"key": config["lookup_key"], "value": None}, "attributes": {}}
     started = time.monotonic()
@@ -309,7 +310,7 @@ def after_receive(store, result: dict) -> None:
         config = store.crm_settings_row()
         if config is None or not config["enabled"]:
             return
-        config = _decrypted(store, config)
+        config = _with_secret(store)
         crm_lookup.run(store, int(result["contact_id"]), config, by="inbox (new contact)", trigger="new_contact",
                        region=workspace.default_region(store))
     except Exception as exc:  # noqa: BLE001 — receiving a message must never fail because of the CRM
