@@ -220,14 +220,18 @@ def prepare(store) -> None:
 
 
 def key_problems(store) -> list[str]:
-    """For ``inbox check``: the key file is missing, wrong, or readable by other users."""
+    """For ``inbox check`` (never creates anything): the key file is missing, wrong, or readable by other
+    users; or the database still holds the secrets of an earlier version (not adopted yet)."""
     try:
-        keys = workspace_keys(store, create=not store.read_only)
+        keys = workspace_keys(store, create=False)
     except KeyFileProblem as exc:
         return [str(exc)]
     path = key_file_for(store.path)
     if keys is None:
-        return [f"the database {store.path} has no key file yet: open it once read-write (python -m inbox init)"]
+        if store.legacy_deletion_secret() is not None:
+            return [f"the deletion log's HMAC key is still in the database {store.path}: open it once read-write"
+                    " (python -m inbox init) to move it into a key file"]
+        return []  # nothing keyed yet: the first read-write open creates the key file
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError as exc:

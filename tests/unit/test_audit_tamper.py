@@ -210,5 +210,5 @@ def test_commands_that_need_the_key_file_refuse_without_it(db, tmp_path):
         line = one_line(run(*args, "--db", str(db)))
         assert f"the key file {db.with_name('w.key')} is missing" in line, (args, line)
     ran = run("check", "--db", str(db))
-    assert ran.code == 1 and "key_file: 1 problem: the key file" in ran.stdout
+    assert ran.code == 1 and "  key file: 1 problem: the key file" in ran.stdout
     assert run("users", "list", "--db", str(db)).code == 0  # what needs no key keeps working

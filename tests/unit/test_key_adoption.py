@@ -63,6 +63,11 @@ def test_an_old_database_is_adopted_secrets_move_out_and_its_log_stays_verifiabl
         keys = require_keys(store)
         assert read_key_file(key_file_for(path)).legacy_identifier_keys == (bytes.fromhex(OLD_SECRET),)
         assert store.get_setting("deletion_hmac_secret") is None and store.seal_count() == 4
+        from validation.deletion_log import DELETION_TABLE_SCHEMAS
+        from validation.tables import frame_failures
+
+        seals = store._df("SELECT * FROM deletion_log_seals")
+        assert frame_failures(DELETION_TABLE_SCHEMAS["deletion_log_seals"], seals).empty
         stored = store.crm_settings_row()["secret"]
         assert CRM_SECRET not in stored and crm.signing_secret(store) == CRM_SECRET
         assert deletion.verify_log(store, ADMIN).line() == "OK 4 entries"
@@ -70,7 +75,7 @@ def test_an_old_database_is_adopted_secrets_move_out_and_its_log_stays_verifiabl
         assert [e["id"] for e in report.lookup(store, ADMIN, "old2@example.org")] == [3]
         cid = contacts.receive(store, "email", "new@example.org", "hi")["contact_id"]
         entry = deletion.delete_contact(store, ADMIN, cid, hint="after", reason="other")
-        assert entry["email_hmac"] == deletion.keyed_hash(keys.identifier_key, "email", "new@example.org")
+        assert entry["handle_hmac"] == deletion.keyed_hash(keys.identifier_key, "handle", "email:new@example.org")
         assert deletion.verify_log(store, ADMIN).line() == "OK 5 entries"
         assert [e["id"] for e in report.lookup(store, ADMIN, "new@example.org")] == [5]
     with open_store(path) as store:  # adopted once: reopening changes nothing
