@@ -16,7 +16,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from .errors import InvalidInput
 
 CHECKPOINT_ENV = "INBOX_CHECKPOINT_DIR"
-FILE_NAME = "checkpoints.jsonl"
 FORMAT = "inbox-deletion-log-checkpoint"
 FIELDS = ("format", "version", "entries", "head", "at", "public_key")
 log = logging.getLogger("inbox.checkpoints")
@@ -37,6 +36,11 @@ def folder_for(store) -> Path:
 def use_folder(store, folder) -> None:
     if folder:
         _FOLDERS[store] = Path(folder)
+
+
+def file_for(store, keys) -> Path:
+    """The checkpoint file of this workspace's key in the folder (several workspaces may share a folder)."""
+    return folder_for(store) / f"checkpoints-{keys.public_key_hex[:16]}.jsonl"
 
 
 def signed_bytes(body: dict) -> bytes:
@@ -97,10 +101,10 @@ def parse(text: str) -> dict:
 def append(store, keys, entries: int, head: str) -> dict:
     """Sign a checkpoint and append it to the folder's file (created mode 0700/0600)."""
     checkpoint = sign(keys, entries, head)
-    folder = folder_for(store)
+    path = file_for(store, keys)
     with _WRITE:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(folder / FILE_NAME, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         with os.fdopen(fd, "a", encoding="ascii") as out:
             out.write(as_line(checkpoint) + "\n")
     return checkpoint
@@ -118,8 +122,8 @@ def record(store, keys, entries: list[dict]) -> None:
 
 
 def read(store, keys) -> tuple[list[dict], list[str]]:
-    """The folder's checkpoints in file order, and one problem per line that is not a genuine one."""
-    path = folder_for(store) / FILE_NAME
+    """The checkpoints of this key in file order, and one problem per line that is not a genuine one."""
+    path = file_for(store, keys)
     try:
         text = path.read_text(encoding="ascii", errors="replace")
     except FileNotFoundError:

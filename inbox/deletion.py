@@ -15,8 +15,8 @@ from . import checkpoints, files
 from .auth import require_admin
 from .errors import InvalidInput, NotFound
 from .models import Actor, utcnow
-from .deletion_chain import GENESIS, Verification, canonical_json, entry_hash, legacy_entry_hash, verify_log  # noqa: F401
-from .deletion_chain import _plain
+from .deletion_chain import (GENESIS, Verification, _plain, canonical_json, entry_hash,  # noqa: F401
+                             legacy_entry_hash, verify_log)
 from .keys import require_keys, workspace_keys
 
 SNAPSHOT_KEY = "deletion_keep_snapshot"

@@ -91,18 +91,22 @@ def _seal_unkeyed(store, keys: Keys) -> tuple[list[tuple[int, str]], str | None]
                 return seals, f"entry {expected_id} is missing (the next entry is {entry['id']})"
             if entry["prev_hash"] != prev:
                 return seals, f"entry {entry['id']}: its prev_hash is not the previous entry's hash"
+            keyed = entry_hash(keys.chain_key, entry)
+            if keyed == entry["entry_hash"]:  # keyed already (the fingerprint row was lost): needs no seal
+                prev, expected_id = entry["entry_hash"], expected_id + 1
+                continue
             if legacy_entry_hash(entry) != entry["entry_hash"]:
                 return seals, f"entry {entry['id']}: its content differs from what was hashed"
-            seals.append((entry["id"], entry_hash(keys.chain_key, entry)))
+            seals.append((entry["id"], keyed))
             prev, expected_id = entry["entry_hash"], expected_id + 1
     head_entries, head_hash = store.deletion_log_head()
-    n = len(seals)
+    n = expected_id - 1
     if head_entries > n:
         return seals, f"entry {n + 1} is missing (the log head records {head_entries} entries)"
     if head_entries < n:
-        return seals[:head_entries], f"entry {head_entries + 1} was added outside the app"
+        return [s for s in seals if s[0] <= head_entries], f"entry {head_entries + 1} was added outside the app"
     if head_hash != prev:
-        return seals[:-1], f"entry {n}: the log head records another hash for it"
+        return [s for s in seals if s[0] < n], f"entry {n}: the log head records another hash for it"
     return seals, None
 
 

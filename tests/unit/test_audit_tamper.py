@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from inbox import contacts, deletion, users
-from inbox.checkpoints import FILE_NAME, sign
+from inbox.checkpoints import sign
 from inbox.cli import main
 from inbox.deletion_chain import legacy_entry_hash
 from inbox.keys import Keys
@@ -91,7 +91,9 @@ def verify(path, *extra) -> Ran:
 
 def test_an_untouched_log_verifies_and_checkpoints_are_one_per_batch(db):
     assert verify(db).stdout == "OK 5 entries\n"
-    lines = (db.with_name("w-checkpoints") / FILE_NAME).read_text().splitlines()
+    [path] = db.with_name("w-checkpoints").iterdir()
+    assert path.name.startswith("checkpoints-") and (path.stat().st_mode & 0o777) == 0o600
+    lines = path.read_text().splitlines()
     assert [json.loads(line)["entries"] for line in lines] == [0, 2, 3, 4, 5]
 
 
@@ -166,7 +168,8 @@ def test_checkpoints_removed_moved_or_forged(db, tmp_path):
     assert ran.code == 1 and "no signed checkpoint in" in ran.stdout
     assert verify(db, "--checkpoints", str(moved)).stdout == "OK 5 entries\n"
     forged = sign(Keys(bytes(32)), 5, "e" * 64)  # signed, but not with this workspace's key
-    with open(moved / FILE_NAME, "a") as out:
+    [kept] = moved.iterdir()
+    with open(kept, "a") as out:
         out.write(json.dumps(forged) + "\n")
     ran = verify(db, "--checkpoints", str(moved))
     assert ran.code == 1 and "a checkpoint is not genuine" in ran.stdout and "another key" in ran.stdout
@@ -212,3 +215,15 @@ def test_commands_that_need_the_key_file_refuse_without_it(db, tmp_path):
     ran = run("check", "--db", str(db))
     assert ran.code == 1 and "  key file: 1 problem: the key file" in ran.stdout
     assert run("users", "list", "--db", str(db)).code == 0  # what needs no key keeps working
+
+
+def test_an_erasure_writes_one_checkpoint_per_committed_batch(db):
+    from inbox import erasure
+
+    with Store(db) as store:
+        handles = [contacts.receive(store, "sms", f"+3361234{i:04d}", "hi") and f"+3361234{i:04d}" for i in range(5)]
+        plan = erasure.preview(store, ADMIN, handles)
+        erasure.execute(store, ADMIN, plan, hint="batch", reason="gdpr_request", batch_size=2)
+    [path] = db.with_name("w-checkpoints").iterdir()
+    assert [json.loads(line)["entries"] for line in path.read_text().splitlines()] == [0, 2, 3, 4, 5, 7, 9, 10]
+    assert verify(db).stdout == "OK 10 entries\n"

@@ -157,3 +157,21 @@ def test_the_raw_file_of_an_adopted_database_no_longer_holds_the_secrets_after_a
     raw = fresh.read_bytes()
     assert OLD_SECRET.encode() not in raw and CRM_SECRET.encode() not in raw
     assert os.path.getsize(fresh) > 0
+
+
+def test_init_adopts_an_old_database_and_says_what_it_did(tmp_path):
+    from inbox.check import run_check
+
+    from .test_audit_tamper import run
+
+    path = tmp_path / "old.duckdb"
+    build_old_database(path)
+    with Store(path, read_only=True) as store:  # before adoption, check says the secret is still in the file
+        assert "HMAC key is still in the database" in "\n".join(run_check(store).lines())
+    ran = run("init", "--db", str(path))
+    assert ran.code == 0 and ran.stdout.startswith("database ")
+    assert f"key file {tmp_path / 'old.key'} created" in ran.stderr
+    assert "HMAC key moved from the database into the key file" in ran.stderr
+    assert "CRM shared secret is now stored encrypted" in ran.stderr
+    assert "4 deletion-log entries verified and sealed" in ran.stderr and "warning" not in ran.stderr
+    assert run("audit", "verify", "--db", str(path)).stdout == "OK 4 entries\n"
