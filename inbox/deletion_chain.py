@@ -162,7 +162,7 @@ def verify_log(store, actor: Actor, progress=None, *, expect: dict | None = None
         return failed(n + 1, f"entry {n + 1} is missing (the signed checkpoint of {newest['at']} records"
                              f" {newest['entries']} entries): the log was cut short or rolled back")
     if bad_files:
-        return failed(None, f"a checkpoint is not genuine: {bad_files[0]}")
+        return failed(None, f"a checkpoint cannot be trusted: {bad_files[0]}")
     if newest is None:
         return failed(None, f"no signed checkpoint in {checkpoints.folder_for(store)}: the folder was removed or"
                             " moved (give it with --checkpoints), so a log cut short cannot be ruled out")

@@ -172,7 +172,7 @@ def test_checkpoints_removed_moved_or_forged(db, tmp_path):
     with open(kept, "a") as out:
         out.write(json.dumps(forged) + "\n")
     ran = verify(db, "--checkpoints", str(moved))
-    assert ran.code == 1 and "a checkpoint is not genuine" in ran.stdout and "another key" in ran.stdout
+    assert ran.code == 1 and "a checkpoint cannot be trusted" in ran.stdout and "another key" in ran.stdout
 
 
 def test_audit_checkpoint_and_verify_expect(db, tmp_path):

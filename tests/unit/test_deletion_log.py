@@ -60,6 +60,8 @@ def test_empty_log_verifies(store):
     ("UPDATE deletion_log SET deleted_at = deleted_at - INTERVAL 1 DAY WHERE id = 2", 2, "content differs"),
     ("DELETE FROM deletion_log WHERE id = 2", 2, "entry 2 is missing"),
     ("DELETE FROM deletion_log WHERE id = 5", 5, "removed from the end"),
+    ("UPDATE deletion_log_head SET last_hash = repeat('f', 64)", 5, "the log head records another hash"),
+    ("UPDATE deletion_log_head SET entries = 4", 5, "added outside the app"),
 ])
 def test_a_tampered_log_names_the_first_entry_that_does_not_match(logged, tamper, bad, why):
     sql(logged, tamper)
@@ -95,6 +97,19 @@ def test_an_entry_added_outside_the_app_is_detected(logged):
         [forged[c] for c in cols])
     result = deletion.verify_log(logged, ADMIN)
     assert not result.ok and result.bad_entry == 6 and "outside the app" in result.problem
+
+
+def test_a_deletion_stands_when_its_checkpoint_cannot_be_written(store, tmp_path, caplog):
+    from inbox import checkpoints
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the checkpoint folder should be")
+    checkpoints.use_folder(store, blocked)
+    entry = deletion.delete_contact(store, ADMIN, make_contacts(store, 1)[0], **HINT)
+    assert entry["id"] == 1 and log_count(store) == 1
+    assert "cannot write the deletion-log checkpoint" in caplog.text
+    result = deletion.verify_log(store, ADMIN)  # and `audit verify` does not say OK without a checkpoint
+    assert not result.ok and result.bad_entry is None
 
 
 def test_no_code_path_updates_or_deletes_log_entries(store):
