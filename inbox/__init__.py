@@ -26,7 +26,9 @@ def open_store(path: str | os.PathLike | None = None, **kwargs):
     store = Store(db_path(path), **kwargs)
     if not store.read_only:
         from .deletion import remove_orphan_files
+        from .keys import prepare
 
+        prepare(store)  # the key file: created for a new database, adopted by an old one (see inbox.keys)
         remove_orphan_files(store)  # finish attachment removals a crash interrupted (see inbox.deletion)
         store.discard_stale_copy()  # a copy an interrupted `compact` left next to the file (inbox.compaction)
     return store

@@ -199,6 +199,10 @@ def run_check(store: Store, *, chunk_size: int = 250_000, progress: Progress | N
                                            tuple(finding.examples), finding.description))
     say("integrity: attachment files")
     report.problems.extend(_file_problems(store))
+    say("key file")
+    from .keys import key_problems
+
+    report.problems.extend(Problem("key file", "key_file", 1, (), f"problem: {p}") for p in key_problems(store))
     order = {t: i for i, t in enumerate(report.tables)}
     report.problems.sort(key=lambda p: order.get(p.table, len(order)))
     report.seconds = time.perf_counter() - started

@@ -42,8 +42,15 @@ def cli():
 @db_option
 def init(db):
     """Create (or migrate) an empty database. It has no account until `users add`."""
+    from .key_adoption import last_adoption
+    from .keys import require_keys
+
     with open_store(db) as store:
+        require_keys(store)  # a missing or wrong key file of an existing database: one line, exit 2
         click.echo(f"database {store.path} at schema version {store.schema_version()}")
+        done = last_adoption(store.path)
+        for line in done.lines() if done else ():
+            click.echo(line, err=True)
 
 
 @cli.command()

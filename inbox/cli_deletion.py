@@ -1,4 +1,4 @@
-"""CLI commands of contact deletion and the deletion audit: delete, erase, audit verify|export|lookup."""
+"""CLI commands of contact deletion and the deletion audit: delete, erase, audit verify|checkpoint|export|lookup."""
 
 from __future__ import annotations
 
@@ -15,18 +15,34 @@ from .models import SYSTEM
 REASON_HELP = "gdpr_request, duplicate, test_data or other."
 
 
+def checkpoints_option(fn):
+    return click.option(
+        "--checkpoints", "checkpoint_dir", metavar="DIR", default=None,
+        help="Folder of the signed log checkpoints (default: $INBOX_CHECKPOINT_DIR, else <db>-checkpoints).",
+    )(fn)
+
+
+def _open(db, checkpoint_dir):
+    from .checkpoints import use_folder
+
+    store = open_store(db)
+    use_folder(store, checkpoint_dir)
+    return store
+
+
 @cli.command()
 @click.argument("contact_id", type=click.IntRange(min=1))
 @click.option("--actor", required=True, metavar="EMAIL", help="The admin deleting the contact (recorded).")
 @click.option("--hint", required=True, metavar="TEXT", help="Identity hint, e.g. 'customer #1234, request of …'.")
 @click.option("--reason", required=True, metavar="R", help=REASON_HELP)
+@checkpoints_option
 @db_option
-def delete(contact_id, actor, hint, reason, db):
+def delete(contact_id, actor, hint, reason, checkpoint_dir, db):
     """Delete a contact and everything it owns; prints its deletion-log entry as JSON."""
     from .deletion import delete_contact, public_entry
     from .users import admin_actor
 
-    with open_store(db) as store:
+    with _open(db, checkpoint_dir) as store:
         entry = delete_contact(store, admin_actor(store, actor), contact_id, hint=hint, reason=reason)
     _say_json(public_entry(entry))
 
@@ -43,8 +59,9 @@ def delete(contact_id, actor, hint, reason, db):
 @click.option("--dry-run", is_flag=True, help="Only preview: write the result file with what would match.")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=5_000, show_default=True,
               help="Contacts per transaction (each keeps its own log entry).")
+@checkpoints_option
 @db_option
-def erase(file, actor, hint, reason, column, result_path, dry_run, batch_size, db):
+def erase(file, actor, hint, reason, column, result_path, dry_run, batch_size, checkpoint_dir, db):
     """Erase every contact matching the identifiers of FILE (emails, phones, external ids, handles);
     writes a result CSV (one line per identifier) and prints a JSON summary."""
     from .deletion import check_hint, check_reason
@@ -54,7 +71,7 @@ def erase(file, actor, hint, reason, column, result_path, dry_run, batch_size, d
     hint, reason = check_hint(hint), check_reason(reason)  # bad input: nothing read, nothing deleted
     identifiers = read_identifiers(file.read_bytes(), column=column)
     result_path = result_path or file.with_name(f"{file.stem}-erasure-result.csv")
-    with open_store(db) as store:
+    with _open(db, checkpoint_dir) as store:
         who = admin_actor(store, actor)
         plan = preview(store, who, identifiers)
         if dry_run:
@@ -74,17 +91,48 @@ def audit():
 
 
 @audit.command("verify")
+@click.option("--expect", default=None, metavar="CHECKPOINT",
+              help="A checkpoint kept elsewhere (its JSON line, or a file): prove the log still extends it.")
+@checkpoints_option
 @db_option
-def audit_verify(db):
-    """Recompute the hash chain: prints `OK <n> entries` (exit 0) or the first entry that does not match (exit 1)."""
+def audit_verify(expect, checkpoint_dir, db):
+    """Check the keyed hash chain against the key file and the signed checkpoints: prints `OK <n> entries`
+    (exit 0) or the first entry that does not match (exit 1)."""
+    from .checkpoints import parse
     from .deletion import verify_log
 
-    with open_store(db) as store:
-        result = verify_log(store, SYSTEM)
+    expected = parse(expect) if expect is not None else None
+    with _open(db, checkpoint_dir) as store:
+        result = verify_log(store, SYSTEM, expect=expected)
     click.echo(result.line())
     if result.ok:
-        click.echo(f"head {result.head}", err=True)  # record it elsewhere to detect a rewritten log later
+        click.echo(f"head {result.head}", err=True)
+        if expected is not None:
+            click.echo(f"extends the expected checkpoint of {expected['at']} ({expected['entries']} entries)",
+                       err=True)
     return 0 if result.ok else 1
+
+
+@audit.command("checkpoint")
+@checkpoints_option
+@db_option
+def audit_checkpoint(checkpoint_dir, db):
+    """Verify the log, then print its latest signed checkpoint (one JSON line) to keep somewhere else;
+    `audit verify --expect` proves the log still extends it. Exit 1 (nothing printed) when the log does not
+    verify."""
+    from .deletion_chain import latest_checkpoint
+
+    with _open(db, checkpoint_dir) as store:
+        result, checkpoint = latest_checkpoint(store, SYSTEM)
+    if checkpoint is None:
+        click.echo(result.line(), err=True)
+        return 1
+    from .checkpoints import as_line
+
+    click.echo(as_line(checkpoint))
+    click.echo(f"public key (Ed25519) {checkpoint['public_key']}; the signature covers the line without"
+               " \"signature\", keys sorted, no spaces", err=True)
+    return 0
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -22,11 +22,12 @@ from .auth import require_admin
 from .crm_client import CrmFailure
 from .crm_lookup import CRM_WRITER, LookupResult
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problems
+from .keys import CRM_SECRET_LABEL as SECRET_LABEL, require_keys
 from .models import Actor, utcnow
 
 __all__ = ["CRM_WRITER", "ContactStatus", "CrmSettings", "LookupResult", "SettingsInvalid", "after_receive",
            "contact_status", "format_aliases", "generate_secret", "get_settings", "is_enterprise", "lookup_counts",
-           "parse_aliases", "refresh_contact", "save_settings", "set_managed", "settings_problems",
+           "parse_aliases", "refresh_contact", "save_settings", "set_managed", "settings_problems", "signing_secret",
            "test_connection"]
 
 TIMEOUT_MIN, TIMEOUT_MAX, DEFAULT_TIMEOUT = 0.5, 30.0, 5.0
@@ -79,12 +80,25 @@ def _require_enterprise(store, action: str) -> None:
 def lookup_config(store, action: str) -> dict:
     """The stored settings (secret included) for a lookup; refuses on Team, unconfigured or turned off."""
     _require_enterprise(store, action)
-    config = store.crm_settings_row()
+    config = _with_secret(store)
     if config is None:
         raise InvalidInput("no CRM is configured: an admin sets it up in Admin settings › Integrations › CRM")
     if not config["enabled"]:
         raise InvalidInput("CRM lookups are turned off in Admin settings › Integrations › CRM")
     return config
+
+
+def _with_secret(store) -> dict | None:
+    """The stored settings with the shared secret decrypted (it is stored encrypted with the key file's key)."""
+    keys = require_keys(store)  # first: a database adopting its key file encrypts a plaintext secret now
+    config = store.crm_settings_row()
+    return None if config is None else {**config, "secret": keys.decrypt(config["secret"], SECRET_LABEL)}
+
+
+def signing_secret(store) -> str | None:
+    """The shared secret as the CRM knows it (for signing only: never display it); ``None`` when unset."""
+    config = _with_secret(store)
+    return None if config is None else config["secret"]
 
 
 def settings_problems(store) -> list[str]:
@@ -186,8 +200,9 @@ def save_settings(store, actor: Actor, *, lookup_url: str, timeout_seconds: floa
     problems += _settings_problems(store, lookup_url, timeout_seconds, lookup_key, aliases, secret)
     if problems:
         raise SettingsInvalid(problems)
+    sealed = None if secret is None else require_keys(store).encrypt(secret, SECRET_LABEL)  # never stored in clear
     store.save_crm_settings(lookup_url=lookup_url, timeout_seconds=float(timeout_seconds), lookup_key=lookup_key,
-                            aliases=dict(aliases), enabled=bool(enabled), secret=secret, actor=actor.email,
+                            aliases=dict(aliases), enabled=bool(enabled), secret=sealed, actor=actor.email,
                             at=utcnow())
     return get_settings(store)
 
@@ -263,7 +278,7 @@ def test_connection(store, actor: Actor) -> LookupResult:
     and report what the answer would fill. Admins only; writes nothing and records nothing."""
     require_admin(actor, "test the CRM connection")
     _require_enterprise(store, "A CRM connection test")
-    config = store.crm_settings_row()
+    config = _with_secret(store)
     if config is None:
         raise InvalidInput("save the CRM settings first, then test the connection")
     body = {"test": True, "contact_id": None, "platform": "webchat", "handle": "connection-test",
@@ -295,6 +310,7 @@ def after_receive(store, result: dict) -> None:
         config = store.crm_settings_row()
         if config is None or not config["enabled"]:
             return
+        config = _with_secret(store)
         crm_lookup.run(store, int(result["contact_id"]), config, by="inbox (new contact)", trigger="new_contact",
                        region=workspace.default_region(store))
     except Exception as exc:  # noqa: BLE001 — receiving a message must never fail because of the CRM

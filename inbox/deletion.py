@@ -5,24 +5,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 import time
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from validation.checks import no_control_chars_ok
 from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, MAX_HINT
 
-from . import files
+from . import checkpoints, files
 from .auth import require_admin
 from .errors import InvalidInput, NotFound
 from .models import Actor, utcnow
-from .store.deletion import GENESIS  # the prev_hash of entry 1
+from .deletion_chain import (GENESIS, Verification, _plain, canonical_json, entry_hash,  # noqa: F401
+                             legacy_entry_hash, verify_log)
+from .keys import require_keys, workspace_keys
 
-SECRET_KEY, SNAPSHOT_KEY = "deletion_hmac_secret", "deletion_keep_snapshot"
+SNAPSHOT_KEY = "deletion_keep_snapshot"
 ORPHAN_GRACE_SECONDS = 600  # a file younger than this may belong to a message being received right now
-_HASHED = tuple(c for c in LOG_COLUMNS if c not in ("prev_hash", "entry_hash"))
 
 
 # -- input ---------------------------------------------------------------------------------
@@ -62,12 +60,11 @@ def set_keep_snapshot(store, actor: Actor, on: bool) -> bool:
     return bool(on)
 
 
-def hmac_key(store, create: bool) -> bytes | None:
-    """The workspace's HMAC key (generated with ``secrets`` on first need, stored, never shown)."""
-    stored = store.deletion_secret()
-    if stored is None and create:
-        stored = store.deletion_secret(secrets.token_hex(32))
-    return bytes.fromhex(stored) if stored else None
+def identifier_keys(store) -> tuple[bytes, ...]:
+    """Every key identifiers in the log may be hashed with (the key file's, then legacy ones); empty when the
+    database has no key yet (then nothing was ever deleted). ``KeyFileProblem`` when the key file is missing."""
+    keys = workspace_keys(store, create=False)
+    return keys.identifier_keys if keys is not None else ()
 
 
 # -- keyed hashes of identifiers -------------------------------------------------------------
@@ -89,30 +86,7 @@ def identifier_hashes(secret: bytes, contact: dict) -> dict[str, str | None]:
             "external_id_hmac": h("external_id", contact.get("external_id"))}
 
 
-# -- the chain -----------------------------------------------------------------------------
-def _plain(value):
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if hasattr(value, "to_pydatetime"):
-        value = value.to_pydatetime()
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if hasattr(value, "item"):  # numpy scalar
-        return value.item()
-    return value
-
-
-def canonical_json(entry: dict) -> str:
-    """The entry's content (every column but prev_hash and entry_hash) as canonical JSON."""
-    return json.dumps({k: _plain(entry[k]) for k in _HASHED}, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
-
-
-def entry_hash(entry: dict) -> str:
-    """sha256 over the canonical JSON of the entry's content followed by the previous entry's hash."""
-    return hashlib.sha256((canonical_json(entry) + entry["prev_hash"]).encode("utf-8")).hexdigest()
-
-
+# -- the entries ---------------------------------------------------------------------------
 def _snapshot(contact: dict) -> str:
     values = {k: contact[k] for k in contact if k not in ("values", "conversations", "messages", "attachments",
                                                           "bytes")}
@@ -127,7 +101,7 @@ def _display_name(contact: dict) -> str | None:
     return name or None
 
 
-def _entry_maker(secret: bytes, actor: Actor, hint: str, reason: str):
+def _entry_maker(keys, actor: Actor, hint: str, reason: str):
     def make(last_id: int, last_hash: str, contacts: list[dict], keep_snapshot: bool) -> list[dict]:
         at, out, prev = utcnow(), [], last_hash
         for n, contact in enumerate(contacts, start=last_id + 1):
@@ -135,9 +109,9 @@ def _entry_maker(secret: bytes, actor: Actor, hint: str, reason: str):
                      "platform": contact["platform"], "display_name": _display_name(contact),
                      "identity_hint": hint, "reason": reason,
                      **{k: int(contact[k]) for k in ("conversations", "messages", "attachments", "bytes")},
-                     **identifier_hashes(secret, contact),
+                     **identifier_hashes(keys.identifier_key, contact),
                      "snapshot": _snapshot(contact) if keep_snapshot else None, "prev_hash": prev}
-            entry["entry_hash"] = prev = entry_hash(entry)
+            entry["entry_hash"] = prev = entry_hash(keys.chain_key, entry)
             out.append(entry)
         return out
 
@@ -170,8 +144,10 @@ def delete_contacts(store, actor: Actor, contact_ids: list[int], *, hint: str, r
     hint, reason = check_hint(hint), check_reason(reason)
     if not contact_ids:
         return [], []
-    make = _entry_maker(hmac_key(store, create=True), actor, hint, reason)
+    keys = require_keys(store)
+    make = _entry_maker(keys, actor, hint, reason)
     entries, paths, missing = store.erase_contacts(list(contact_ids), snapshot_key=SNAPSHOT_KEY, make_entries=make)
+    checkpoints.record(store, keys, entries)  # one signed checkpoint per committed batch
     finish_file_removal(store, paths)
     return entries, missing
 
@@ -241,50 +217,3 @@ def remove_orphan_files(store, grace_seconds: float = ORPHAN_GRACE_SECONDS) -> d
                 orphans.append(path)
     failed = _unlink(orphans)
     return {"pending": pending, "orphans": len(orphans) - len(failed)}
-
-
-# -- verification ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Verification:
-    """``ok``, how many entries were checked, the head hash, and the first entry that does not match."""
-
-    ok: bool
-    entries: int
-    head: str
-    bad_entry: int | None = None
-    problem: str = ""
-
-    def line(self) -> str:
-        if self.ok:
-            return f"OK {self.entries} entries"
-        return f"entry {self.bad_entry} does not match: {self.problem}"
-
-
-def verify_log(store, actor: Actor, progress=None) -> Verification:
-    """Recompute every entry's hash in id order and compare with the stored hashes and chain head.
-    Admins only (the CLI operator counts as admin)."""
-    require_admin(actor, "verify the deletion log")
-    expected_id, prev, n = 1, GENESIS, 0
-    for chunk in store.iter_deletion_log():
-        for row in chunk:
-            entry = dict(zip(LOG_COLUMNS, row))
-            if entry["id"] != expected_id:
-                return Verification(False, n, prev, expected_id, f"entry {expected_id} is missing"
-                                    f" (the next entry is {entry['id']})")
-            if entry["prev_hash"] != prev:
-                return Verification(False, n, prev, entry["id"], "its prev_hash is not the previous entry's hash")
-            if entry_hash(entry) != entry["entry_hash"]:
-                return Verification(False, n, prev, entry["id"], "its content differs from what was hashed")
-            prev, expected_id, n = entry["entry_hash"], expected_id + 1, n + 1
-        if progress:
-            progress(f"{n:,} entries verified")
-    head_entries, head_hash = store.deletion_log_head()
-    if head_entries > n:
-        return Verification(False, n, prev, n + 1, f"entry {n + 1} is missing (the log head records"
-                            f" {head_entries} entries): entries were removed from the end")
-    if head_entries < n:
-        return Verification(False, n, prev, head_entries + 1, f"it was added outside the app (the log head"
-                            f" records {head_entries} entries)")
-    if head_hash != prev:
-        return Verification(False, n, prev, n, "the log head records another hash for the last entry")
-    return Verification(True, n, prev)

@@ -16,7 +16,7 @@ from validation.phones import phone_identifier
 from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, entry_problems
 
 from .auth import require_admin
-from .deletion import hmac_key, keyed_hash
+from .deletion import identifier_keys, keyed_hash
 from .errors import InvalidInput
 from .models import Actor
 from .spreadsheet import neutralise
@@ -153,13 +153,13 @@ def lookup(store, actor: Actor, identifier: str) -> list[dict]:
         raise InvalidInput("enter an email, phone number, handle or external id to look up")
     if len(raw) > 500:
         raise InvalidInput("an identifier has at most 500 characters")
-    secret = hmac_key(store, create=False)
-    if secret is None:  # no contact was ever deleted in this workspace
+    secrets = identifier_keys(store)  # the key file's key, then keys of deletions made before it
+    if not secrets:  # the database has no key yet: no contact was ever deleted
         return []
     from .workspace import default_region
 
     forms = candidates(raw, default_region(store))
-    return store.deletion_lookup({kind: [keyed_hash(secret, kind, v) for v in values]
+    return store.deletion_lookup({kind: [keyed_hash(secret, kind, v) for secret in secrets for v in values]
                                   for kind, values in forms.items()})
 
 

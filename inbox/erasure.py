@@ -14,7 +14,7 @@ from validation.emails import normalise_emails
 from validation.phones import PHONE_LIKE, read_phones
 
 from .auth import require_admin
-from .deletion import check_hint, check_reason, delete_contacts, hmac_key, keyed_hash
+from .deletion import check_hint, check_reason, delete_contacts, identifier_keys, keyed_hash
 from .deletion_report import e164, hashed_forms, neutralise
 from .errors import InvalidInput
 from .models import Actor
@@ -182,13 +182,13 @@ def preview(store, actor: Actor, identifiers: list[str]) -> ErasurePlan:
 def _mark_deleted_before(store, forms: pd.DataFrame, rows: list[PlanRow]) -> None:
     """Identifiers no contact has but a deletion-log entry does (hashed with the workspace key as at
     deletion): an erasure run again after an interruption says which were already erased, and where."""
-    secret = hmac_key(store, create=False)
-    if secret is None or not rows:
+    secrets = identifier_keys(store) if rows else ()
+    if not secrets:
         return
     hashes, by_line = [], list(forms.itertuples(index=False))
     for row in rows:
         raw, _ok, email, phone = by_line[row.line - 1]
-        hashes += [(row.line, kind, keyed_hash(secret, kind, v))
+        hashes += [(row.line, kind, keyed_hash(secret, kind, v)) for secret in secrets
                    for kind, vs in hashed_forms(raw, email, phone).items() for v in vs]
     found: dict[int, list[int]] = {}
     for line, entry_id in store.deleted_identifiers(pd.DataFrame(hashes, columns=["line", "kind", "hash"])):

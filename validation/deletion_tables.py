@@ -93,9 +93,20 @@ class DeletionPendingFileTable(_StoredTable):
         name = "deletion_pending_files"
 
 
+class DeletionLogSealTable(_StoredTable):
+    """``deletion_log_seals``: the keyed hash of each entry written before the key file existed."""
+
+    id: Int64 = pa.Field(ge=1, unique=True)
+    seal: Text = pa.Field(is_sha256_hex=())
+
+    class Config:
+        name = "deletion_log_seals"
+
+
 #: The deletion feature's tables, for ``validation.tables.TABLE_SCHEMAS`` (``inbox check``).
 DELETION_TABLE_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "deletion_log": DeletionLogSchema,
     "deletion_log_head": DeletionLogHeadTable,
     "deletion_pending_files": DeletionPendingFileTable,
+    "deletion_log_seals": DeletionLogSealTable,
 }

@@ -10,12 +10,13 @@ from .deletion_log import DeletionLogSQL
 from .demo import DemoSQL
 from .imports import ImportsSQL
 from .integrity import IntegritySQL
+from .keys import KeysSQL
 from .layout import LayoutSQL
 from .stats import StatsSQL
 
 
 class Store(AccountsSQL, ContactsSQL, LayoutSQL, DeletionSQL, DeletionLogSQL, ImportsSQL, CrmSQL, StatsSQL, DemoSQL,
-            IntegritySQL, CompactSQL, StoreCore):
+            IntegritySQL, CompactSQL, KeysSQL, StoreCore):
     """A DuckDB-backed store: open with a file path; migrations run on open (unless read-only)."""
 
 

@@ -106,23 +106,6 @@ def _retryable(exc: Exception) -> bool:
 class DeletionSQL:
     """Deletion of a contact and everything it owns, plus the deletion log (append and read only)."""
 
-    # -- settings ---------------------------------------------------------------------------
-    def deletion_secret(self, new_secret: str | None = None) -> str | None:
-        """The stored HMAC secret (cached: it never changes once stored); with ``new_secret``, store it
-        first unless one exists — a concurrent first store wins and its value is returned."""
-        cached = getattr(self, "_deletion_secret", None)
-        if cached is not None:
-            return cached
-        if new_secret is not None and self.get_setting("deletion_hmac_secret") is None:
-            try:
-                with self.tx() as cur:
-                    cur.execute("INSERT INTO workspace_settings VALUES ('deletion_hmac_secret', ?, now()::TIMESTAMP,"
-                                " 'system') ON CONFLICT (key) DO NOTHING", [new_secret])
-            except (duckdb.Error, TransactionAborted):  # a concurrent first deletion stored its own: use it
-                pass
-        self._deletion_secret = self.get_setting("deletion_hmac_secret")
-        return self._deletion_secret
-
     # -- what a deletion removes --------------------------------------------------------------
     def contact_manifest(self, contact_id: int) -> dict | None:
         """Counts of what deleting the contact removes, or ``None`` when it does not exist."""

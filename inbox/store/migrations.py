@@ -269,5 +269,6 @@ CORE_MIGRATIONS = [
 from .crm import MIGRATIONS as _CRM  # noqa: E402
 from .deletion import MIGRATIONS as _DELETION  # noqa: E402
 from .imports import MIGRATIONS as _IMPORTS  # noqa: E402
+from .keys import MIGRATIONS as _KEYS  # noqa: E402
 
-MIGRATIONS = sorted(CORE_MIGRATIONS + _DELETION + _IMPORTS + _CRM, key=lambda m: m[0])
+MIGRATIONS = sorted(CORE_MIGRATIONS + _DELETION + _IMPORTS + _CRM + _KEYS, key=lambda m: m[0])

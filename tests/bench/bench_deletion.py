@@ -16,11 +16,12 @@ if __package__ in (None, ""):
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from inbox import deletion, erasure, users  # noqa: E402
+from inbox import checkpoints, deletion, erasure, users  # noqa: E402
+from inbox.keys import require_keys  # noqa: E402
 from inbox import deletion_report as report  # noqa: E402
 from inbox.models import SYSTEM, Actor, PLATFORMS  # noqa: E402
 from inbox.store import Store  # noqa: E402
-from tests.bench.common import BENCH_DIR, copy_of, demo_db, emit, p95, timed_ms  # noqa: E402
+from tests.bench.common import BENCH_DIR, copy_of, demo_db, emit, p95, remove_db, timed_ms  # noqa: E402
 
 ADMIN = Actor("bench-admin@example.com", "admin")
 LOG_ENTRIES = int(os.environ.get("BENCH_LOG_ENTRIES", "1000000"))
@@ -107,7 +108,8 @@ def synthetic_log(store, n: int) -> None:
         "reason": reasons[rng.integers(0, len(reasons), n)],
         "conversations": rng.integers(0, 5, n), "messages": rng.integers(0, 30, n),
         "attachments": np.zeros(n, dtype="int64"), "bytes": np.zeros(n, dtype="int64")})
-    key = bytes.fromhex(store.deletion_secret(os.urandom(32).hex()))  # the workspace key: lookups find them
+    keys = require_keys(store)  # the workspace's key file: lookups find them, `audit verify` checks them
+    key = keys.identifier_key
     frame["email_hmac"] = [deletion.keyed_hash(key, "email", f"p{i}@example.com") for i in range(n)]
     frame["phone_hmac"] = None
     frame["handle_hmac"] = [deletion.keyed_hash(key, "handle", f"x:h{i}") for i in range(n)]
@@ -117,7 +119,7 @@ def synthetic_log(store, n: int) -> None:
     for entry in frame.to_dict("records"):
         entry["prev_hash"] = prev
         prevs.append(prev)
-        prev = deletion.entry_hash(entry)
+        prev = deletion.entry_hash(keys.chain_key, entry)
         hashes.append(prev)
     frame["prev_hash"], frame["entry_hash"] = prevs, hashes
     with store.tx() as cur:
@@ -125,11 +127,11 @@ def synthetic_log(store, n: int) -> None:
         cur.execute(f"INSERT INTO deletion_log SELECT {', '.join(deletion.LOG_COLUMNS)} FROM bench_log")
         cur.execute("UPDATE deletion_log_head SET entries = ?, last_hash = ?, updated_at = now()::TIMESTAMP",
                     [n, prev])
+    checkpoints.append(store, keys, n, prev)
 
 
 def report_bench(path: Path) -> None:
-    for leftover in (path, Path(f"{path}.wal")):
-        leftover.unlink(missing_ok=True)
+    remove_db(path)
     with Store(path) as store:
         started = time.perf_counter()
         synthetic_log(store, LOG_ENTRIES)
@@ -183,8 +185,7 @@ def main() -> None:
         with Store(path) as store:
             deletions(store)
     finally:
-        for leftover in (path, Path(f"{path}.wal")):
-            leftover.unlink(missing_ok=True)
+        remove_db(path)
         import shutil
 
         shutil.rmtree(path.with_name(path.stem + "-attachments"), ignore_errors=True)
@@ -192,8 +193,7 @@ def main() -> None:
     try:
         report_bench(log_path)
     finally:
-        for leftover in (log_path, Path(f"{log_path}.wal")):
-            leftover.unlink(missing_ok=True)
+        remove_db(log_path)
 
 
 if __name__ == "__main__":

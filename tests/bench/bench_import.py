@@ -25,7 +25,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.bench.common import emit  # noqa: E402
+from tests.bench.common import emit, remove_db  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = ("Record ID,First Name,Last Name,Email,Phone Number,Job Title,Company ID,Language,Subscription,"
@@ -63,8 +63,7 @@ def make_file(path: Path, rows: int) -> None:
 
 def fresh_db(folder: Path, name: str) -> Path:
     path = folder / f"{name}.duckdb"
-    for leftover in (path, Path(f"{path}.wal")):
-        leftover.unlink(missing_ok=True)
+    remove_db(path)
     return path
 
 

@@ -46,6 +46,20 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
 
 
+def beside(path: Path) -> list[Path]:
+    """The files that belong with a database: its WAL, key file and checkpoints folder (not the attachments)."""
+    return [Path(f"{path}.wal"), path.with_name(path.stem + ".key"), path.with_name(path.stem + "-checkpoints")]
+
+
+def remove_db(path: Path) -> None:
+    """Remove a database and what belongs with it (a fresh start for a benchmark)."""
+    for leftover in (path, *beside(path)):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
 def demo_db(contacts: int = DEMO_CONTACTS) -> Path:
     """The cached demo database with ``contacts`` contacts (built once with `python -m inbox demo`)."""
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -53,21 +67,27 @@ def demo_db(contacts: int = DEMO_CONTACTS) -> Path:
     if not path.exists():
         print(f"# building {path.name} ({contacts:,} contacts)…", file=sys.stderr, flush=True)
         tmp = path.with_name(path.stem + "-tmp.duckdb")
-        for leftover in (tmp, Path(str(tmp) + ".wal")):
-            leftover.unlink(missing_ok=True)
+        remove_db(tmp)
         shutil.rmtree(tmp.with_name(tmp.stem + "-attachments"), ignore_errors=True)
         subprocess.run([sys.executable, "-m", "inbox", "demo", "--contacts", str(contacts), "--db", str(tmp)],
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         tmp.rename(path)
         tmp.with_name(tmp.stem + "-attachments").rename(path.with_name(path.stem + "-attachments"))
+        for old, new in zip(beside(tmp)[1:], beside(path)[1:]):
+            old.rename(new)
     return path
 
 
 def copy_of(path: Path, name: str) -> Path:
     """A private copy of a database (and its attachments folder) for a benchmark that writes."""
     target = BENCH_DIR / f"{name}.duckdb"
-    target.unlink(missing_ok=True)
+    remove_db(target)
     shutil.copyfile(path, target)
+    for src, dst in zip(beside(path)[1:], beside(target)[1:]):  # the key file and the checkpoints
+        if src.is_dir():
+            shutil.copytree(src, dst)
+        elif src.exists():
+            shutil.copy2(src, dst)
     src_files = path.with_name(path.stem + "-attachments")
     dst_files = target.with_name(target.stem + "-attachments")
     shutil.rmtree(dst_files, ignore_errors=True)

@@ -96,11 +96,11 @@ def test_admin_saves_the_settings_and_the_secret_is_never_shown_again(app, enter
         saved = crm.get_settings(store)
         assert (saved.lookup_url, saved.timeout_seconds, saved.lookup_key) == (fake.url, 2.0, "email")
         assert saved.aliases == {"jobTitle": "job_title", "accountNumber": "account_id"}
-        assert store.crm_settings_row()["secret"] == SECRET
+        assert crm.signing_secret(store) == SECRET
     at.text_input(key="crm.url").input(fake.url + "/v2")
     save(at)  # a later save, secret left empty, keeps the secret
     with Store(enterprise) as store:
-        assert store.crm_settings_row()["secret"] == SECRET and crm.get_settings(store).lookup_url.endswith("/v2")
+        assert crm.signing_secret(store) == SECRET and crm.get_settings(store).lookup_url.endswith("/v2")
 
 
 def test_invalid_settings_show_every_problem_and_save_nothing(app, enterprise):
@@ -124,7 +124,7 @@ def test_generate_secret_shows_it_once_and_save_uses_it(app, enterprise, fake):
     save(fill(at, fake.url, secret=None))
     assert not at.code and generated not in every_text(at)
     with Store(enterprise) as store:
-        assert store.crm_settings_row()["secret"] == generated
+        assert crm.signing_secret(store) == generated
 
 
 def test_managed_attributes_and_test_connection(app, enterprise, fake):

@@ -132,19 +132,24 @@ def test_unknown_contact(store):
     assert log_count(store) == 0
 
 
-def test_the_secret_is_generated_once_and_identifiers_are_keyed_hashes(store, two):
+def test_the_key_is_created_once_outside_the_database_and_identifiers_are_keyed_hashes(store, two):
+    from inbox.keys import key_file_for, read_key_file, require_keys
+
     cid, other = two
-    assert store.get_setting(deletion.SECRET_KEY) is None
     e1 = deletion.delete_contact(store, ADMIN, cid, **GDPR)
-    secret = store.get_setting(deletion.SECRET_KEY)
-    assert len(secret) == 64 and store.deletion_secret("ff" * 32) == secret  # never replaced
-    key = bytes.fromhex(secret)
+    path = key_file_for(store.path)
+    assert path == store.path.with_name("inbox.key") and (path.stat().st_mode & 0o777) == 0o600
+    keys = require_keys(store)
+    assert read_key_file(path) == keys and store.key_fingerprint() == keys.fingerprint
+    assert store.get_setting("deletion_hmac_secret") is None  # nothing secret in the database
+    key = keys.identifier_key
     assert e1["email_hmac"] == deletion.keyed_hash(key, "email", PERSON["email"].lower())
     assert e1["phone_hmac"] == deletion.keyed_hash(key, "phone", PERSON["phone"])
     assert e1["handle_hmac"] == deletion.keyed_hash(key, "handle", f"whatsapp:{HANDLE}")
     assert e1["external_id_hmac"] == deletion.keyed_hash(key, "external_id", PERSON["external_id"])
+    before = path.read_bytes()
     e2 = deletion.delete_contact(store, ADMIN, other, **GDPR)
-    assert store.get_setting(deletion.SECRET_KEY) == secret and e2["email_hmac"] != e1["email_hmac"]
+    assert path.read_bytes() == before and e2["email_hmac"] != e1["email_hmac"]  # never replaced
 
 
 def test_snapshot_is_off_by_default_and_kept_when_turned_on(store, two):

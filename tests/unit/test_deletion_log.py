@@ -8,6 +8,7 @@ import pytest
 
 from inbox import contacts, deletion
 from inbox.deletion import GENESIS, canonical_json, entry_hash
+from inbox.keys import require_keys
 
 from .deletion_support import ADMIN, log_count
 
@@ -41,7 +42,7 @@ def test_entries_chain_each_to_the_previous_one(logged):
     for before, entry in zip(entries, entries[1:]):
         assert entry["prev_hash"] == before["entry_hash"]
     for entry in entries:
-        assert entry["entry_hash"] == entry_hash(entry)
+        assert entry["entry_hash"] == entry_hash(require_keys(logged).chain_key, entry)
         assert "prev_hash" not in canonical_json(entry) and '"identity_hint":"ticket #77"' in canonical_json(entry)
     result = deletion.verify_log(logged, ADMIN)
     assert result.ok and result.line() == "OK 5 entries" and result.head == entries[-1]["entry_hash"]
@@ -59,6 +60,8 @@ def test_empty_log_verifies(store):
     ("UPDATE deletion_log SET deleted_at = deleted_at - INTERVAL 1 DAY WHERE id = 2", 2, "content differs"),
     ("DELETE FROM deletion_log WHERE id = 2", 2, "entry 2 is missing"),
     ("DELETE FROM deletion_log WHERE id = 5", 5, "removed from the end"),
+    ("UPDATE deletion_log_head SET last_hash = repeat('f', 64)", 5, "the log head records another hash"),
+    ("UPDATE deletion_log_head SET entries = 4", 5, "added outside the app"),
 ])
 def test_a_tampered_log_names_the_first_entry_that_does_not_match(logged, tamper, bad, why):
     sql(logged, tamper)
@@ -68,11 +71,19 @@ def test_a_tampered_log_names_the_first_entry_that_does_not_match(logged, tamper
 
 
 def test_a_rehashed_entry_still_breaks_the_chain(logged):
-    """Recomputing the changed entry's own hash is not enough: the next entry points to the old one."""
+    """Recomputing the changed entry's own hash (even with the key) is not enough: its signed checkpoint
+    records the old hash, and the next entry points to the old one."""
+    import shutil
+
+    from inbox.checkpoints import folder_for
+
     row = dict(zip(deletion.LOG_COLUMNS, list(logged.iter_deletion_log())[0][2]))
     row["identity_hint"] = "rewritten"
     sql(logged, "UPDATE deletion_log SET identity_hint = ?, entry_hash = ? WHERE id = 3",
-        ["rewritten", entry_hash(row)])
+        ["rewritten", entry_hash(require_keys(logged).chain_key, row)])
+    result = deletion.verify_log(logged, ADMIN)
+    assert not result.ok and result.bad_entry == 3 and "checkpoint" in result.problem
+    shutil.move(folder_for(logged), folder_for(logged).with_name("elsewhere"))
     result = deletion.verify_log(logged, ADMIN)
     assert not result.ok and result.bad_entry == 4 and "prev_hash" in result.problem
 
@@ -80,12 +91,25 @@ def test_a_rehashed_entry_still_breaks_the_chain(logged):
 def test_an_entry_added_outside_the_app_is_detected(logged):
     last = dict(zip(deletion.LOG_COLUMNS, list(logged.iter_deletion_log())[0][-1]))
     forged = {**last, "id": 6, "contact_id": 999, "prev_hash": last["entry_hash"]}
-    forged["entry_hash"] = entry_hash(forged)
+    forged["entry_hash"] = entry_hash(require_keys(logged).chain_key, forged)  # even with the key file
     cols = deletion.LOG_COLUMNS
     sql(logged, f"INSERT INTO deletion_log ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
         [forged[c] for c in cols])
     result = deletion.verify_log(logged, ADMIN)
     assert not result.ok and result.bad_entry == 6 and "outside the app" in result.problem
+
+
+def test_a_deletion_stands_when_its_checkpoint_cannot_be_written(store, tmp_path, caplog):
+    from inbox import checkpoints
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the checkpoint folder should be")
+    checkpoints.use_folder(store, blocked)
+    entry = deletion.delete_contact(store, ADMIN, make_contacts(store, 1)[0], **HINT)
+    assert entry["id"] == 1 and log_count(store) == 1
+    assert "cannot write the deletion-log checkpoint" in caplog.text
+    result = deletion.verify_log(store, ADMIN)  # and `audit verify` does not say OK without a checkpoint
+    assert not result.ok and result.bad_entry is None
 
 
 def test_no_code_path_updates_or_deletes_log_entries(store):
@@ -202,6 +226,7 @@ def test_the_deletion_tables_pass_their_pandera_schemas(logged, monkeypatch):
     deletion.delete_contact(logged, ADMIN, rich_contact(logged), **HINT)
     for table, schema in DELETION_TABLE_SCHEMAS.items():
         frame = logged._df(f"SELECT * FROM {table}")
-        assert len(frame) and frame_failures(schema, frame).empty, (table, frame_failures(schema, frame))
+        assert len(frame) or table == "deletion_log_seals", table  # seals: only in adopted databases
+        assert frame_failures(schema, frame).empty, (table, frame_failures(schema, frame))
     broken = logged._df("SELECT * FROM deletion_log_head").assign(last_hash="nope")
     assert not frame_failures(DELETION_TABLE_SCHEMAS["deletion_log_head"], broken).empty

@@ -7,9 +7,11 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
+
 from inbox import contacts, deletion
 from inbox import deletion_report as report
 from inbox.errors import InvalidInput
+from inbox.keys import key_file_for
 from inbox.models import Actor
 from validation.deletion_log import entry_problems
 
@@ -171,7 +173,7 @@ def test_lookup_reads_national_numbers_in_the_workspace_region(log):
 
 def test_lookup_before_any_deletion_and_bad_input(store):
     assert report.lookup(store, ADMIN, "x@example.com") == []
-    assert store.get_setting(deletion.SECRET_KEY) is None  # a lookup never creates the secret
+    assert store.key_fingerprint() is None and not key_file_for(store.path).exists()  # a lookup creates no key
     with pytest.raises(InvalidInput, match="enter an email"):
         report.lookup(store, ADMIN, "  ")
 
