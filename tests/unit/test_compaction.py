@@ -77,10 +77,10 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def deleted(template, tmp_path):
-    """An open copy of the template (database file and attachments folder) for one test."""
+    """An open copy of the template (database, attachments, key file, checkpoints) for one test."""
     path = tmp_path / template.name
-    shutil.copyfile(template, path)
-    shutil.copytree(template.with_name("inbox-attachments"), tmp_path / "inbox-attachments")
+    for item in template.parent.iterdir():  # the database with its attachments, key file and checkpoints
+        (shutil.copytree if item.is_dir() else shutil.copyfile)(item, tmp_path / item.name)
     store = Store(path)
     yield store
     store.close()
@@ -102,7 +102,6 @@ def test_deleted_data_is_in_the_file_until_compaction_and_gone_after(deleted):
 
 
 def test_data_survives_reopening_and_other_files_stay_untouched(deleted, tmp_path):
-    (tmp_path / "inbox.key").write_bytes(b"k" * 32)  # a key file next to the database (issue 12 item 4)
     others = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith("inbox.duckdb")}
     attachments = files_under(deleted.attachments_dir)
     assert attachments  # the kept contact's files
