@@ -23,9 +23,16 @@ def open_store(path: str | os.PathLike | None = None, **kwargs):
     """
     from .store import Store
 
-    store = Store(db_path(path), **kwargs)
-    if not store.read_only:
-        from .deletion import remove_orphan_files
+    from .files import check_folder
 
-        remove_orphan_files(store)  # finish attachment removals a crash interrupted (see inbox.deletion)
+    store = Store(db_path(path), **kwargs)
+    try:
+        check_folder(store.attachments_dir)  # a file in its place: said at open, not at the first attachment
+        if not store.read_only:
+            from .deletion import remove_orphan_files
+
+            remove_orphan_files(store)  # finish attachment removals a crash interrupted (see inbox.deletion)
+    except BaseException:
+        store.close()
+        raise
     return store

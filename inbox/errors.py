@@ -39,3 +39,19 @@ class Problems(InvalidInput):
 
 class Conflict(InboxError):
     """The data changed since it was read (stale version) or a unique value is taken."""
+
+
+class StoreDamaged(StoreUnavailable):
+    """The database file is truncated or fails its checksums: restore it from a backup."""
+
+
+class StoreTooNew(StoreUnavailable):
+    """The database was written by a newer version of the app (it holds migrations this code does not know)."""
+
+
+class MigrationFailed(StoreUnavailable):
+    """A schema migration failed; it was rolled back whole (the message names it)."""
+
+
+class WriteFailed(InboxError):
+    """A file could not be written (disk full, folder missing or not writable); nothing was kept."""

@@ -12,7 +12,8 @@ from typing import Any, Callable, Iterator, Sequence
 import duckdb
 import pandas as pd
 
-from ..errors import StoreLocked, StoreUnavailable, TransactionAborted
+from ..errors import (MigrationFailed, StoreDamaged, StoreLocked, StoreTooNew, StoreUnavailable, TransactionAborted,
+                      WriteFailed)
 from ..models import utcnow
 
 DUCKDB_CONFIG = {
@@ -22,6 +23,23 @@ DUCKDB_CONFIG = {
 }
 
 Migration = tuple[int, str, Callable[[Any], None]]
+def damaged(path: Path, exc: BaseException) -> StoreDamaged | None:
+    """The ``StoreDamaged`` error for a DuckDB error that shows a truncated or corrupt file, else None."""
+    text = str(exc)
+    low = text.lower()
+    if not (isinstance(exc, duckdb.FatalException) or "corrupt database file" in low
+            or ("checksum" in low and "block" in low) or "database has been invalidated" in low
+            or (isinstance(exc, duckdb.IOException) and str(path) in text and "could not read" in low)):
+        return None
+    return StoreDamaged(f"database {path} is damaged (cut short, or a block fails its checksum: "
+                        f"{text.splitlines()[0][:160]}): restore it from a backup")
+
+
+def _translated(path: Path, exc: duckdb.Error) -> Exception:
+    """A damaged file or a full disk as one clear ``InboxError``; any other DuckDB error as it is."""
+    if isinstance(exc, duckdb.IOException) and "no space left" in str(exc).lower():
+        return WriteFailed(f"database {path} could not be written: no space left on the device; nothing was saved")
+    return damaged(path, exc) or exc
 
 
 def attachments_dir_for(db_path: Path) -> Path:
@@ -49,9 +67,9 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             ) from None
         if "not a valid DuckDB database" in text:
             raise StoreUnavailable(f"cannot open database {path}: not a DuckDB database file") from None
-        raise StoreUnavailable(f"cannot open database {path}: {text}") from None
+        raise damaged(path, exc) or StoreUnavailable(f"cannot open database {path}: {text}") from None
     except duckdb.Error as exc:
-        raise StoreUnavailable(f"cannot open database {path}: {exc}") from None
+        raise damaged(path, exc) or StoreUnavailable(f"cannot open database {path}: {exc}") from None
 
 
 class TxCursor:
@@ -85,10 +103,16 @@ class StoreCore:
         self.attachments_dir = Path(attachments_dir) if attachments_dir else attachments_dir_for(self.path)
         self._con = _open(self.path, read_only)
         self._lock = threading.Lock()
-        if migrate and not read_only:
-            from .migrations import MIGRATIONS
+        from .migrations import MIGRATIONS
 
-            self.migrate(MIGRATIONS)
+        try:
+            if migrate and not read_only:
+                self.migrate(MIGRATIONS)
+            elif self.schema_version():
+                self._refuse_newer(MIGRATIONS)
+        except BaseException:
+            self._con.close()  # a store that cannot be used does not keep the file open
+            raise
 
     # -- connections ---------------------------------------------------------------------
     def close(self) -> None:
@@ -105,9 +129,14 @@ class StoreCore:
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A fresh cursor for one read or one autocommitted statement."""
         with self._lock:
-            cur = self._con.cursor()
+            try:
+                cur = self._con.cursor()
+            except duckdb.Error as exc:
+                raise _translated(self.path, exc)
         try:
             yield cur
+        except duckdb.Error as exc:
+            raise _translated(self.path, exc)
         finally:
             cur.close()
 
@@ -177,16 +206,35 @@ class StoreCore:
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
                 " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
             )
-        done = {v for (v,) in self._rows("SELECT version FROM schema_migrations")}
+        done = self._refuse_newer(migrations)
         applied = []
         for version, name, step in sorted(migrations, key=lambda m: m[0]):
             if version in done:
                 continue
-            with self.tx() as cur:
-                step(cur)
-                cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
+            try:
+                with self.tx() as cur:
+                    step(cur)
+                    cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
+            except (StoreDamaged, WriteFailed):
+                raise
+            except Exception as exc:  # DDL is transactional: the failed step left nothing behind
+                reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+                raise MigrationFailed(
+                    f"database {self.path}: migration {version} ({name}) failed and was rolled back whole, the "
+                    f"database stays at schema version {max(done | set(applied), default=0)}: {reason}") from exc
             applied.append(version)
         return applied
+
+    def _refuse_newer(self, migrations: Sequence[Migration]) -> set[int]:
+        """The versions applied; ``StoreTooNew`` when some are unknown to this code (a newer app wrote them)."""
+        done = {v for (v,) in self._rows("SELECT version FROM schema_migrations")}
+        unknown = done - {m[0] for m in migrations}
+        if unknown:
+            raise StoreTooNew(
+                f"database {self.path} was written by a newer version of the app: its schema version is "
+                f"{max(done)}, this version knows up to {max((m[0] for m in migrations), default=0)} "
+                f"(unknown migrations {', '.join(map(str, sorted(unknown)))}): upgrade the app, or use another file")
+        return done
 
     def applied_migrations(self) -> list[tuple[int, str]]:
         return self._rows("SELECT version, name FROM schema_migrations ORDER BY version")
