@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from inbox import workspace
+from ui.errors import run_page
 from ui.session import get_store, sign_out, signed_in_user
 
 st.set_page_config(page_title="Inbox contacts", page_icon=":material/contacts:", layout="wide")
@@ -39,4 +40,4 @@ else:
         st.text(f"{user.display_name}\n{user.email}")
         st.caption(f"Role: {user.role} · Plan: {workspace.get_plan(get_store())}")
         st.button("Sign out", icon=":material/logout:", on_click=sign_out, key="sign_out")
-page.run()
+run_page(page)  # errors inside a page: one plain message, never a traceback

@@ -226,14 +226,13 @@ class StoreCore:
         return applied
 
     def _refuse_newer(self, migrations: Sequence[Migration]) -> set[int]:
-        """The versions applied; ``StoreTooNew`` when some are unknown to this code (a newer app wrote them)."""
+        """The versions applied; ``StoreTooNew`` when some are beyond what this code knows (a newer app wrote them)."""
         done = {v for (v,) in self._rows("SELECT version FROM schema_migrations")}
-        unknown = done - {m[0] for m in migrations}
-        if unknown:
+        known = max((m[0] for m in migrations), default=0)
+        if done and max(done) > known:
             raise StoreTooNew(
                 f"database {self.path} was written by a newer version of the app: its schema version is "
-                f"{max(done)}, this version knows up to {max((m[0] for m in migrations), default=0)} "
-                f"(unknown migrations {', '.join(map(str, sorted(unknown)))}): upgrade the app, or use another file")
+                f"{max(done)}, this version knows up to {known}: upgrade the app, or use another file")
         return done
 
     def applied_migrations(self) -> list[tuple[int, str]]:
