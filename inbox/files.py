@@ -113,7 +113,10 @@ def _write_failed(root: Path, name: str, exc: OSError) -> WriteFailed:
 def remove(paths: list[Path]) -> None:
     """Delete files (and their emptied contact folders); missing files are fine."""
     for path in paths:
-        path.unlink(missing_ok=True)
+        try:
+            path.unlink(missing_ok=True)
+        except NotADirectoryError:  # its folder is a file: the file was never written
+            continue
         try:
             path.parent.rmdir()
         except OSError:
