@@ -103,7 +103,8 @@ def test_disk_full_during_receive_leaves_no_partial_file_and_stores_nothing(db_p
     monkeypatch.setattr(pathlib.Path, "write_bytes", second_write_fails)
     line = one_line(invoke("receive", "--platform", "email", "--handle", "full@example.com", "--text", "two files",
                            "--attach", first, "--attach", second, "--db", db_path))
-    assert line == "inbox: attachment b.png could not be stored (no space left on the device); the message was not stored"
+    assert line == ("inbox: attachment b.png could not be stored (no space left on the device); "
+                    "the message was not stored")
     assert len(writes) == 2 and not any(p.exists() for p in writes)  # the whole one and the partial one removed
     with Store(db_path) as store:
         assert stored(store) == (0, 0, 0) and files_under(store.attachments_dir) == []
