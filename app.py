@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from inbox import workspace
-from ui.errors import run_page
+from ui.errors import run_page, shown_plainly
 from ui.session import get_store, sign_out, signed_in_user
 
 st.set_page_config(page_title="Inbox contacts", page_icon=":material/contacts:", layout="wide")
@@ -25,7 +25,7 @@ PAGES = [
 ]
 
 get_store()  # a database that cannot be opened stops here with one clear error
-user = signed_in_user()
+user = shown_plainly(signed_in_user)  # a database failing here: a plain message too
 if user is None:
     page = st.navigation([st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:")],
                          position="hidden")

@@ -60,6 +60,17 @@ def run_page(page) -> None:
         st.error(message_for(exc))
 
 
+def shown_plainly(fn, *args, **kwargs):
+    """``fn(...)``; an error is shown as ``run_page`` shows it, and the run stops there."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:
+        if isinstance(exc, InboxError):
+            LOG.warning("error: %s", exc)
+        st.error(message_for(exc))
+        st.stop()
+
+
 def guarded(callback):
     """A widget callback whose error is shown (plainly, by ``run_page``) instead of Streamlit's error box."""
 

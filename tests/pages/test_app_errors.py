@@ -74,6 +74,18 @@ def test_the_sign_in_callback_on_a_damaged_database_shows_a_plain_message(app, w
     assert [t.label for t in at.text_input] == ["Email", "Password"]  # still on the sign-in form
 
 
+def test_a_database_failing_for_a_signed_in_member_shows_a_plain_message(app, workspace_db, monkeypatch):
+    at = app(ADMIN)
+    assert at.title[0].value == "Overview"
+
+    def damaged(store, email):
+        raise StoreDamaged(f"database {workspace_db} is damaged: Corrupt database file")
+
+    monkeypatch.setattr("inbox.users.current_user", damaged)
+    [message] = shown(at.run())
+    assert message.startswith("The database file is damaged") and str(workspace_db) not in message
+
+
 def test_plain_text_takes_server_paths_out(workspace_db):
     from inbox.errors import InvalidInput
     from ui.errors import plain_text
