@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from inbox import workspace
+from ui.errors import run_page, shown_plainly
 from ui.session import get_store, sign_out, signed_in_user
 from ui.text import plain
 
@@ -25,7 +26,7 @@ PAGES = [
 ]
 
 get_store()  # a database that cannot be opened stops here with one clear error
-user = signed_in_user()
+user = shown_plainly(signed_in_user)  # a database failing here: a plain message too
 if user is None:
     page = st.navigation([st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:")],
                          position="hidden")
@@ -40,4 +41,4 @@ else:
         st.text(f"{plain(user.display_name)}\n{plain(user.email)}")
         st.caption(f"Role: {user.role} · Plan: {workspace.get_plan(get_store())}")
         st.button("Sign out", icon=":material/logout:", on_click=sign_out, key="sign_out")
-page.run()
+run_page(page)  # errors inside a page: one plain message, never a traceback

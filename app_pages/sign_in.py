@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.errors import guarded
 from ui.session import sign_in
 
 
@@ -15,6 +16,6 @@ with st.form("sign_in_form"):
     st.subheader("Sign in")
     st.text_input("Email", key="sign_in_email", autocomplete="username")
     st.text_input("Password", type="password", key="sign_in_password", autocomplete="current-password")
-    st.form_submit_button("Sign in", type="primary", on_click=attempt)
+    st.form_submit_button("Sign in", type="primary", on_click=guarded(attempt))
 if st.session_state.pop("sign_in_failed", False):
     st.error("wrong email or password")

@@ -23,12 +23,19 @@ def open_store(path: str | os.PathLike | None = None, **kwargs):
     """
     from .store import Store
 
-    store = Store(db_path(path), **kwargs)
-    if not store.read_only:
-        from .deletion import remove_orphan_files
-        from .keys import prepare
+    from .files import check_folder
 
-        prepare(store)  # the key file: created for a new database, adopted by an old one (see inbox.keys)
-        remove_orphan_files(store)  # finish attachment removals a crash interrupted (see inbox.deletion)
-        store.discard_stale_copy()  # a copy an interrupted `compact` left next to the file (inbox.compaction)
+    store = Store(db_path(path), **kwargs)
+    try:
+        check_folder(store.attachments_dir)  # a file in its place: said at open, not at the first attachment
+        if not store.read_only:
+            from .deletion import remove_orphan_files
+            from .keys import prepare
+
+            prepare(store)  # the key file: created for a new database, adopted by an old one (see inbox.keys)
+            remove_orphan_files(store)  # finish attachment removals a crash interrupted (see inbox.deletion)
+            store.discard_stale_copy()  # a copy an interrupted `compact` left next to the file (inbox.compaction)
+    except BaseException:
+        store.close()
+        raise
     return store

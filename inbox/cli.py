@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
@@ -190,17 +191,24 @@ def layout_export(db):
 
 
 @layout.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--actor", required=True, metavar="EMAIL", help="The admin applying the layout (recorded).")
 @db_option
 def layout_import(file, actor, db):
-    """Apply a layout file with the same validation as the page (nothing changes when invalid)."""
+    """Apply a layout file (UTF-8 JSON) with the same validation as the page (nothing changes when invalid)."""
     from .attributes import import_layout
     from .errors import InvalidInput
     from .users import admin_actor
 
+    raw = file.read()
     try:
-        items = json.load(file)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InvalidInput(f"{file.name} is not UTF-8 text (byte 0x{raw[exc.start]:02X} on line {line}): "
+                           "save it as UTF-8 (the format `layout export` writes)") from None
+    try:
+        items = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"{file.name} is not valid JSON: {exc}") from None
     with open_store(db) as store:
@@ -268,6 +276,17 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("inbox: interrupted", err=True)
         sys.exit(130)
+    except OSError as exc:  # a file or folder the command reads or writes
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"inbox: {exc.strerror or exc}{where}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # a bug: one line (the traceback with INBOX_DEBUG=1), never a wall of text
+        if os.environ.get("INBOX_DEBUG"):
+            raise
+        first = (str(exc).splitlines() or [""])[0][:200]
+        click.echo(f"inbox: unexpected error ({type(exc).__name__}: {first}); "
+                   "run again with INBOX_DEBUG=1 to see where", err=True)
+        sys.exit(1)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 

@@ -9,8 +9,9 @@ import click
 
 from . import open_store
 from .cli import _say_json, cli, db_option
-from .errors import InvalidInput
+from .errors import InvalidInput, WriteFailed
 from .models import SYSTEM
+from .outputs import check_writable, write_whole
 
 REASON_HELP = "gdpr_request, duplicate, test_data or other."
 
@@ -70,7 +71,7 @@ def erase(file, actor, hint, reason, column, result_path, dry_run, batch_size, c
 
     hint, reason = check_hint(hint), check_reason(reason)  # bad input: nothing read, nothing deleted
     identifiers = read_identifiers(file.read_bytes(), column=column)
-    result_path = result_path or file.with_name(f"{file.stem}-erasure-result.csv")
+    result_path = check_writable(result_path or file.with_name(f"{file.stem}-erasure-result.csv"), "--result")
     with _open(db, checkpoint_dir) as store:
         who = admin_actor(store, actor)
         plan = preview(store, who, identifiers)
@@ -136,10 +137,7 @@ def audit_checkpoint(checkpoint_dir, db):
 
 
 def _write(path: Path, data: bytes) -> None:
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_whole(path, data)
 
 
 def _since(value: str | None):
@@ -161,13 +159,14 @@ def audit_export(fmt, out, since, db):
     from .deletion_report import Filters, write_export
 
     filters = Filters(since=_since(since))
-    if not out.parent.is_dir():
-        raise InvalidInput(f"cannot write {out}: folder {out.parent} does not exist")
+    check_writable(out, "--out")
     with open_store(db) as store:
         try:
             n = write_export(store, SYSTEM, filters, fmt, out)
         except OSError as exc:
-            raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
+            if out.is_file():
+                out.unlink()  # no half-written export left behind
+            raise WriteFailed(f"cannot write {out}: {exc.strerror or exc}") from None
     click.echo(f"exported {n} entries to {out}", err=True)
 
 

@@ -10,8 +10,9 @@ from validation.visible import visible_json
 
 from . import open_store
 from .cli import cli, db_option
-from .errors import InvalidInput
+from .errors import InvalidInput, WriteFailed
 from .models import SYSTEM
+from .outputs import check_writable, write_whole
 
 SHOWN = 20
 
@@ -64,6 +65,8 @@ def import_command(file, actor, dry_run, mapping_file, template, on_conflict, ma
             pass
     except OSError as exc:
         raise InvalidInput(f"cannot read {file}: {exc.strerror}") from None
+    if rejects_file:
+        check_writable(rejects_file, "--rejects")  # before the import commits: never a saved import reported failed
     with open_store(db) as store:
         who = admin_actor(store, actor) if actor else SYSTEM
         result = imports.run_import(store, who, file, mapping=mapping, options=options, encoding=encoding,
@@ -72,8 +75,13 @@ def import_command(file, actor, dry_run, mapping_file, template, on_conflict, ma
     out = result.summary()
     out["rejects_file"] = None
     if rejects_file and len(result.rejects):
-        with open(rejects_file, "wb") as fh:
-            fh.write(result.rejects_csv())
+        try:
+            write_whole(rejects_file, result.rejects_csv())
+        except WriteFailed as exc:
+            click.echo(json.dumps(out, ensure_ascii=False, default=str))
+            saved = "" if dry_run else f"the import was saved (batch {result.batch_id}), but "
+            raise WriteFailed(f"{saved}{exc}; the rejects were not written"
+                              + ("" if dry_run else f" (undo it with: undo-import {result.batch_id})")) from None
         out["rejects_file"] = rejects_file
     click.echo(visible_json(json.dumps(out, ensure_ascii=False, default=str)))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import text_encoding
-from .errors import InvalidInput
+from .errors import InvalidInput, WriteFailed
 from .spreadsheet import unmark
 
 SAMPLE_BYTES = 1 << 16
@@ -189,9 +189,19 @@ def inspect(source: str | os.PathLike, *, encoding: str | None = None, delimiter
 
 
 def _temp_path(suffix: str) -> Path:
-    fd, name = tempfile.mkstemp(prefix="inbox-import-", suffix=suffix)
+    try:
+        fd, name = tempfile.mkstemp(prefix="inbox-import-", suffix=suffix)
+    except OSError as exc:
+        raise temp_failed(exc) from None
     os.close(fd)
     return Path(name)
+
+
+def temp_failed(exc: OSError) -> WriteFailed:
+    """A full or unwritable temporary folder, as one clear error (nothing was imported)."""
+    return WriteFailed(f"the import needs a temporary copy of the file and the temporary folder "
+                       f"{tempfile.gettempdir()} refused it ({exc.strerror or exc}): free space there, or set "
+                       "TMPDIR to a folder with room; nothing was imported")
 
 
 def transcode(info: CsvFile) -> CsvFile:
@@ -214,6 +224,9 @@ def transcode(info: CsvFile) -> CsvFile:
         lines += exc.object[:exc.start].decode(info.encoding, "replace").count("\n")
         raise InvalidInput(f"{info.name} is not valid {info.encoding} text at line {lines} ({exc.reason}): "
                            "choose another encoding") from None
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise temp_failed(exc) from None
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -243,6 +256,9 @@ def rewrite(info: CsvFile) -> CsvFile:
             writer = csv.writer(dst, delimiter=info.delimiter, lineterminator="\n")
             width = len(info.header)
             writer.writerows(row if row else [""] * width for row in reader)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise temp_failed(exc) from None
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -312,7 +328,10 @@ def stash(stream, name: str) -> Path:
     """
     import time
 
-    UPLOADS.mkdir(mode=0o700, exist_ok=True)
+    try:
+        UPLOADS.mkdir(mode=0o700, exist_ok=True)
+    except OSError as exc:
+        raise temp_failed(exc) from None
     for old in UPLOADS.iterdir():
         try:
             if time.time() - old.stat().st_mtime > KEEP_UPLOADS_SECONDS:
@@ -320,14 +339,20 @@ def stash(stream, name: str) -> Path:
         except OSError:
             pass
     suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in (".csv", ".tsv", ".txt") else ".csv"
-    fd, path = tempfile.mkstemp(prefix="upload-", suffix=suffix, dir=UPLOADS)
-    with os.fdopen(fd, "wb") as fh:
-        if isinstance(stream, (bytes, bytearray)):
-            fh.write(stream)
-        else:
-            stream.seek(0)
-            while chunk := stream.read(CHUNK_BYTES):
-                fh.write(chunk)
+    path = None
+    try:
+        fd, path = tempfile.mkstemp(prefix="upload-", suffix=suffix, dir=UPLOADS)
+        with os.fdopen(fd, "wb") as fh:
+            if isinstance(stream, (bytes, bytearray)):
+                fh.write(stream)
+            else:
+                stream.seek(0)
+                while chunk := stream.read(CHUNK_BYTES):
+                    fh.write(chunk)
+    except OSError as exc:
+        if path:
+            Path(path).unlink(missing_ok=True)
+        raise temp_failed(exc) from None
     return Path(path)
 
 

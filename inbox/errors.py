@@ -43,3 +43,19 @@ class Conflict(InboxError):
 
 class WriteConflict(Conflict, TransactionAborted):
     """Another transaction changed the same rows at the same moment; this one was rolled back whole."""
+
+
+class StoreDamaged(StoreUnavailable):
+    """The database file is truncated or fails its checksums: restore it from a backup."""
+
+
+class StoreTooNew(StoreUnavailable):
+    """The database was written by a newer version of the app (it holds migrations this code does not know)."""
+
+
+class MigrationFailed(StoreUnavailable):
+    """A schema migration failed; it was rolled back whole (the message names it)."""
+
+
+class WriteFailed(InboxError):
+    """A file could not be written (disk full, folder missing or not writable); nothing was kept."""

@@ -2,37 +2,81 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import mimetypes
+import os
 import re
+import stat
 import uuid
 from pathlib import Path
 
-from .errors import InvalidInput
+from .errors import InvalidInput, StoreUnavailable, WriteFailed
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+CHUNK_BYTES = 1 << 20
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _too_large(name: str) -> InvalidInput:
+    return InvalidInput(f"attachment {name} is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB")
+
+
+def checked_name(filename: str) -> str:
+    """The attachment's file name (no folder part); ``InvalidInput`` when empty or holding control characters
+    (NUL, line breaks, tabs…), which no file name shown to agents may carry."""
+    raw = str(filename or "")
+    if _CONTROL.search(raw):
+        shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", raw)[:120]
+        raise InvalidInput(f"attachment name {shown} holds control characters (NUL, line breaks or the like): "
+                           "rename the file")
+    name = Path(raw).name.strip()
+    if not name:
+        raise InvalidInput("an attachment needs a file name")
+    return name
 
 
 def describe(filename: str, data: bytes) -> dict:
     """Metadata of one attachment to store: filename, content_type, size_bytes, sha256, data."""
-    name = Path(filename or "").name.strip()
-    if not name:
-        raise InvalidInput("an attachment needs a file name")
+    name = checked_name(filename)
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput(f"attachment {name} is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB")
+        raise _too_large(name)
     return {"filename": name, "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
             "size_bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "data": data}
 
 
 def read_attachment_arg(item) -> dict:
-    """A path, or a ``(filename, bytes)`` pair, as attachment metadata; ``InvalidInput`` if unreadable."""
+    """A path, or a ``(filename, bytes)`` pair, as attachment metadata; ``InvalidInput`` if unreadable.
+
+    A path is read in chunks, at most ``MAX_ATTACHMENT_BYTES`` + 1 bytes, hashing as it goes: a 2 GB file is
+    refused without being read whole. Only regular files: a FIFO or a device could block or never end."""
     if isinstance(item, tuple):
         return describe(item[0], item[1])
     path = Path(item)
-    if not path.is_file():
-        raise InvalidInput(f"attachment {path} is not a readable file")
-    return describe(path.name, path.read_bytes())
+    name = checked_name(path.name)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InvalidInput(f"attachment {path} is not a readable file ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InvalidInput(f"attachment {path} is not a readable file (not a regular file)")
+        digest, parts, size = hashlib.sha256(), [], 0
+        while chunk := fh.read(min(CHUNK_BYTES, MAX_ATTACHMENT_BYTES + 1 - size)):
+            size += len(chunk)
+            if size > MAX_ATTACHMENT_BYTES:
+                raise _too_large(name)
+            digest.update(chunk)
+            parts.append(chunk)
+    return {"filename": name, "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
+            "size_bytes": size, "sha256": digest.hexdigest(), "data": b"".join(parts)}
+
+
+def check_folder(root: Path) -> None:
+    """At open: the attachments folder, when it exists, must be a folder (``StoreUnavailable`` otherwise)."""
+    if root.exists() and not root.is_dir():
+        raise StoreUnavailable(f"the attachments folder {root} is a file, not a folder: move that file away")
 
 
 def writer(root: Path, written: list[Path]):
@@ -44,19 +88,35 @@ def writer(root: Path, written: list[Path]):
             safe = _UNSAFE.sub("_", meta["filename"])[-80:] or "file"
             rel = f"{int(contact_id)}/{uuid.uuid4().hex[:12]}-{safe}"
             target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(meta["data"])
-            written.append(target)
+            written.append(target)  # listed before writing: a half-written file is removed too
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(meta["data"])
+            except OSError as exc:
+                raise _write_failed(root, meta["filename"], exc) from None
             paths.append(rel)
         return paths
 
     return write_files
 
 
+def _write_failed(root: Path, name: str, exc: OSError) -> WriteFailed:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        why = "no space left on the device"
+    elif root.exists() and not root.is_dir() or exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        why = f"the attachments folder {root} is a file, not a folder"
+    else:
+        why = exc.strerror or str(exc)
+    return WriteFailed(f"attachment {name} could not be stored ({why}); the message was not stored")
+
+
 def remove(paths: list[Path]) -> None:
     """Delete files (and their emptied contact folders); missing files are fine."""
     for path in paths:
-        path.unlink(missing_ok=True)
+        try:
+            path.unlink(missing_ok=True)
+        except NotADirectoryError:  # its folder is a file: the file was never written
+            continue
         try:
             path.parent.rmdir()
         except OSError:

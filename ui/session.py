@@ -28,7 +28,10 @@ def get_store():
     try:
         return _store_for(path)
     except InboxError as exc:
-        st.error(f"The database cannot be opened. {exc}")
+        from .errors import LOG, message_for
+
+        LOG.warning("database unavailable: %s", exc)  # the full message for the server log
+        st.error(message_for(exc))  # no server path for visitors
         st.stop()
 
 

@@ -12,7 +12,8 @@ from typing import Any, Callable, Iterator, Sequence
 import duckdb
 import pandas as pd
 
-from ..errors import StoreLocked, StoreUnavailable, TransactionAborted
+from ..errors import (MigrationFailed, StoreDamaged, StoreLocked, StoreTooNew, StoreUnavailable, TransactionAborted,
+                      WriteFailed)
 from ..models import utcnow
 from .retry import as_conflict, is_conflict
 
@@ -35,6 +36,25 @@ def open_count(path: Path) -> int:
     """How many StoreCore objects of this process have ``path`` open (they share one DuckDB instance)."""
     with _OPEN_GUARD:
         return _OPEN.get(_key(path), 0)
+
+
+def damaged(path: Path, exc: BaseException) -> StoreDamaged | None:
+    """The ``StoreDamaged`` error for a DuckDB error that shows a truncated or corrupt file, else None."""
+    text = str(exc)
+    low = text.lower()
+    if not (isinstance(exc, duckdb.FatalException) or "corrupt database file" in low
+            or ("checksum" in low and "block" in low) or "database has been invalidated" in low
+            or (isinstance(exc, duckdb.IOException) and str(path) in text and "could not read" in low)):
+        return None
+    return StoreDamaged(f"database {path} is damaged (cut short, or a block fails its checksum: "
+                        f"{text.splitlines()[0][:160]}): restore it from a backup")
+
+
+def _translated(path: Path, exc: duckdb.Error) -> Exception:
+    """A damaged file or a full disk as one clear ``InboxError``; any other DuckDB error as it is."""
+    if isinstance(exc, duckdb.IOException) and "no space left" in str(exc).lower():
+        return WriteFailed(f"database {path} could not be written: no space left on the device; nothing was saved")
+    return damaged(path, exc) or exc
 
 
 def attachments_dir_for(db_path: Path) -> Path:
@@ -62,9 +82,9 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             ) from None
         if "not a valid DuckDB database" in text:
             raise StoreUnavailable(f"cannot open database {path}: not a DuckDB database file") from None
-        raise StoreUnavailable(f"cannot open database {path}: {text}") from None
+        raise damaged(path, exc) or StoreUnavailable(f"cannot open database {path}: {text}") from None
     except duckdb.Error as exc:
-        raise StoreUnavailable(f"cannot open database {path}: {exc}") from None
+        raise damaged(path, exc) or StoreUnavailable(f"cannot open database {path}: {exc}") from None
 
 
 class TxCursor:
@@ -106,10 +126,16 @@ class StoreCore:
         self._paused = False
         self._depth = threading.local()
         self._closed = False
-        if migrate and not read_only:
-            from .migrations import MIGRATIONS
+        from .migrations import MIGRATIONS
 
-            self.migrate(MIGRATIONS)
+        try:
+            if migrate and not read_only:
+                self.migrate(MIGRATIONS)
+            elif self.schema_version():
+                self._refuse_newer(MIGRATIONS)
+        except BaseException:
+            self._con.close()  # a store that cannot be used does not keep the file open
+            raise
         with _OPEN_GUARD:  # (a store whose migration failed never reaches here: the caller has no object)
             _OPEN[_key(self.path)] = _OPEN.get(_key(self.path), 0) + 1
 
@@ -144,11 +170,16 @@ class StoreCore:
         with self._gate:
             while self._paused and not depth:
                 self._gate.wait()
-            cur = self._con.cursor()
+            try:
+                cur = self._con.cursor()
+            except duckdb.Error as exc:
+                raise _translated(self.path, exc)
             self._busy += 1
         self._depth.n = depth + 1
         try:
             yield cur
+        except duckdb.Error as exc:
+            raise _translated(self.path, exc)
         finally:
             self._depth.n = depth
             try:
@@ -211,6 +242,8 @@ class StoreCore:
                     pass
                 if is_conflict(exc):  # e.g. "Failed to commit: … duplicate key": another writer won the race
                     raise as_conflict(exc) from exc
+                if (clear := _translated(self.path, exc)) is not exc:  # a full disk or a damaged file at commit
+                    raise clear from exc
                 raise TransactionAborted(f"the transaction could not be committed: {exc}") from exc
 
     # -- small read helpers (private to the store package) -------------------------------
@@ -250,16 +283,34 @@ class StoreCore:
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
                 " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
             )
-        done = {v for (v,) in self._rows("SELECT version FROM schema_migrations")}
+        done = self._refuse_newer(migrations)
         applied = []
         for version, name, step in sorted(migrations, key=lambda m: m[0]):
             if version in done:
                 continue
-            with self.tx() as cur:
-                step(cur)
-                cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
+            try:
+                with self.tx() as cur:
+                    step(cur)
+                    cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
+            except (StoreDamaged, WriteFailed):
+                raise
+            except Exception as exc:  # DDL is transactional: the failed step left nothing behind
+                reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+                raise MigrationFailed(
+                    f"database {self.path}: migration {version} ({name}) failed and was rolled back whole, the "
+                    f"database stays at schema version {max(done | set(applied), default=0)}: {reason}") from exc
             applied.append(version)
         return applied
+
+    def _refuse_newer(self, migrations: Sequence[Migration]) -> set[int]:
+        """The versions applied; ``StoreTooNew`` when some are beyond what this code knows (a newer app wrote them)."""
+        done = {v for (v,) in self._rows("SELECT version FROM schema_migrations")}
+        known = max((m[0] for m in migrations), default=0)
+        if done and max(done) > known:
+            raise StoreTooNew(
+                f"database {self.path} was written by a newer version of the app: its schema version is "
+                f"{max(done)}, this version knows up to {known}: upgrade the app, or use another file")
+        return done
 
     def applied_migrations(self) -> list[tuple[int, str]]:
         return self._rows("SELECT version, name FROM schema_migrations ORDER BY version")

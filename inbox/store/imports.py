@@ -321,14 +321,13 @@ class ImportsSQL:
         return [dict(zip(BATCH_COLS, r)) for r in rows]
 
     def undo_import_batch(self, batch_id: int, actor: str, at: datetime) -> dict:
-        """Undo a committed batch in one transaction: remove the contacts it inserted (with their values),
-        restore the prior values of the contacts it updated (as a new version).
-
-        Raises ``NotFound``, ``Conflict`` (already undone) or ``UndoRefused`` listing the contacts changed
-        since (another version, or a conversation on an inserted contact) — nothing is changed then.
-        Contacts deleted since are left deleted. Returns ``removed``, ``restored``, ``already_deleted``.
+        """Undo a committed batch in one transaction: remove the contacts it inserted (with their rows in every
+        contact table: values, CRM lookups), restore the prior values of the contacts it updated (a new version).
+        Raises ``NotFound``, ``Conflict`` (already undone) or ``UndoRefused`` listing the contacts changed since
+        (another version, or a conversation on an inserted contact) — nothing is changed then. Contacts deleted
+        since are left deleted. Returns ``removed``, ``restored``, ``already_deleted``.
         """
-        batch_id = int(batch_id)
+        batch_id, tables = int(batch_id), [t for t in self.contact_tables() if not t.startswith("import_batch")]
         with self.tx() as cur:
             row = cur.execute("SELECT status FROM import_batches WHERE id = ?", [batch_id]).fetchone()
             if row is None:
@@ -350,7 +349,8 @@ class ImportsSQL:
                 FROM import_batch_contacts b LEFT JOIN contacts c ON c.id = b.contact_id WHERE b.batch_id = ?""",
                                  [batch_id]).fetchone()
             inserted = "(SELECT contact_id FROM import_batch_contacts WHERE batch_id = ? AND action = 'inserted')"
-            cur.execute(f"DELETE FROM attribute_values WHERE contact_id IN {inserted}", [batch_id])
+            for table in tables:
+                cur.execute(f"DELETE FROM {table} WHERE contact_id IN {inserted}", [batch_id])
             cur.execute(f"DELETE FROM contacts WHERE id IN {inserted}", [batch_id])
             sets = ", ".join(f"{c} = n.{c}" for c in VALUE_COLUMNS)
             prior = ", ".join(f"b.prior_{c} AS {c}" for c in VALUE_COLUMNS)

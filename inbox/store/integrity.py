@@ -107,6 +107,18 @@ INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
      "attachments whose conversation or contact differs from their message's",
      """SELECT a.id AS k, a.id::VARCHAR AS label FROM attachments a JOIN messages m ON m.id = a.message_id
         WHERE a.conversation_id <> m.conversation_id OR a.contact_id <> m.contact_id"""),
+    ("crm_lookups_without_contact", "crm_lookups", "CRM lookup rows whose contact is missing",
+     """SELECT l.contact_id AS k, l.contact_id::VARCHAR AS label FROM crm_lookups l
+        WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = l.contact_id)"""),
+    ("import_batch_contacts_without_batch", "import_batch_contacts", "import rows whose import batch is missing",
+     """SELECT {'b': r.batch_id, 'c': r.contact_id} AS k, r.batch_id::VARCHAR || '/' || r.contact_id AS label
+        FROM import_batch_contacts r WHERE NOT EXISTS (SELECT 1 FROM import_batches b WHERE b.id = r.batch_id)"""),
+    ("import_batch_values_without_contact_row", "import_batch_values",
+     "prior values of an import whose import row (batch, contact) is missing",
+     """SELECT {'b': v.batch_id, 'c': v.contact_id, 'k': v.attribute_key} AS k,
+               v.batch_id::VARCHAR || '/' || v.contact_id || '/' || v.attribute_key AS label
+        FROM import_batch_values v WHERE NOT EXISTS (SELECT 1 FROM import_batch_contacts r
+                                                     WHERE r.batch_id = v.batch_id AND r.contact_id = v.contact_id)"""),
     ("duplicate_contact_handles", "contacts", "(platform, handle) pairs used by more than one contact",
      """SELECT platform || ':' || handle AS k, platform || ':' || handle AS label FROM contacts
         GROUP BY platform, handle HAVING count(*) > 1"""),

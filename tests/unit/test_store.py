@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from inbox.errors import StoreLocked, StoreUnavailable, TransactionAborted
+from inbox.errors import MigrationFailed, StoreLocked, StoreUnavailable, TransactionAborted
 from inbox.store import Store
 from inbox.store.migrations import MIGRATIONS
 
@@ -47,7 +47,7 @@ def test_failing_migration_leaves_no_table_and_no_record(store):
         cur.execute("CREATE TABLE half_done (x INTEGER)")
         cur.execute("INSERT INTO half_done VALUES ('not a number')")
 
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(MigrationFailed, match=r"migration 999 \(broken\) failed .* stays at schema version"):
         store.migrate(MIGRATIONS + [(999, "broken", broken)])
     assert store.schema_version() == before
     assert "half_done" not in tables(store)
