@@ -60,4 +60,5 @@ def visible_json(text: str) -> str:
     above U+FFFF): the same JSON value, shown safely on a terminal."""
     if text.isprintable():
         return text
-    return "".join(json.dumps(c)[1:-1] if _hidden(c) else c for c in text)
+    # json.dumps already escapes control characters inside strings: a raw line break or tab is layout (indent)
+    return "".join(json.dumps(c)[1:-1] if _hidden(c) and c not in "\n\r\t" else c for c in text)

@@ -129,3 +129,11 @@ def test_visible_json_keeps_the_json_value_and_shows_hidden_characters():
     shown = visible_json(json.dumps(value, ensure_ascii=False))
     assert "\u202e" not in shown and "\\u202e" in shown and "\\udb40\\udc41" in shown and "Élodie 👍" in shown
     assert json.loads(shown) == value
+
+
+def test_visible_json_keeps_indented_json_valid():
+    import json
+
+    value = [{"label": "line\nbreak\u202e", "tab": "a\tb"}]
+    shown = visible_json(json.dumps(value, ensure_ascii=False, indent=2))
+    assert "\n  {" in shown and "\u202e" not in shown and json.loads(shown) == value
