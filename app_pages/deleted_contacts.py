@@ -11,7 +11,7 @@ from inbox.errors import InboxError
 from inbox.models import PLATFORMS
 from ui.bulk_erase import bulk_erasure
 from ui.delete_contact import size
-from ui.session import get_store, require_user
+from ui.session import get_store, member_callback, require_user
 from ui.text import literal
 
 store = get_store()
@@ -30,6 +30,7 @@ log_tab, lookup_tab, erase_tab, settings_tab = st.tabs(
     ["Log", "Was this identifier deleted?", "Bulk erasure", "Settings"])
 
 
+@member_callback
 def _verify() -> None:
     S["deleted.verify"] = deletion.verify_log(store, me.actor)
 
@@ -150,6 +151,7 @@ with erase_tab:
     bulk_erasure(store, me.actor)
 
 with settings_tab:
+    @member_callback
     def _snapshot_changed() -> None:
         deletion.set_keep_snapshot(store, me.actor, S["deleted.keep_snapshot"])
 

@@ -10,11 +10,12 @@ from .demo import DemoSQL
 from .imports import ImportsSQL
 from .integrity import IntegritySQL
 from .layout import LayoutSQL
+from .sign_ins import SignInsSQL
 from .stats import StatsSQL
 
 
-class Store(AccountsSQL, ContactsSQL, LayoutSQL, DeletionSQL, DeletionLogSQL, ImportsSQL, CrmSQL, StatsSQL, DemoSQL,
-            IntegritySQL, StoreCore):
+class Store(AccountsSQL, SignInsSQL, ContactsSQL, LayoutSQL, DeletionSQL, DeletionLogSQL, ImportsSQL, CrmSQL,
+            StatsSQL, DemoSQL, IntegritySQL, StoreCore):
     """A DuckDB-backed store: open with a file path; migrations run on open (unless read-only)."""
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..errors import StoreLocked, StoreUnavailable, TransactionAborted
 from ..models import utcnow
+from .acting import check_acting
 
 DUCKDB_CONFIG = {
     # Offline machines: never try to download an extension behind our back.
@@ -123,6 +124,7 @@ class StoreCore:
             raw.begin()
             cur = TxCursor(raw)
             try:
+                check_acting(cur)  # the acting member, re-read in this transaction (inbox.store.acting)
                 yield cur
             except BaseException:
                 raw.rollback()

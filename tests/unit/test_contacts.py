@@ -8,9 +8,11 @@ from inbox import attributes as attrs
 from inbox import contacts
 from inbox.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from inbox.models import Actor
+from ..members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
 ADMIN = Actor("admin@example.com", "admin")
+_members = members_fixture(ADMIN, AGENT)
 PEOPLE = [
     ("whatsapp", "+33612345678", {"first_name": "Élodie", "last_name": "Durand", "email": "elodie@example.fr",
                                   "phone": "+33612345678", "language": "fr", "subscription": "premium"}),

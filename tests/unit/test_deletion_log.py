@@ -9,6 +9,7 @@ import pytest
 from inbox import contacts, deletion
 from inbox.deletion import GENESIS, canonical_json, entry_hash
 
+from .deletion_support import members  # noqa: F401 (autouse fixture)
 from .deletion_support import ADMIN, log_count
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,8 +14,10 @@ from inbox.store.migrations import MIGRATIONS, SEARCH_TEXT_SQL
 from validation import checks
 from validation.contact_values import check_values
 from validation.emails import _slow, fast_path, normalise_email, normalise_emails
+from ..members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
+_members = members_fixture(AGENT)
 LABEL63 = "a" * 63
 # Taiwan's network information centre and its punycode; 台灣 ("Taiwan") is xn--kpry57d.
 TWNIC, TWNIC_ACE, TAIWAN_ACE = "jeff@臺網中心.tw", "jeff@xn--fiqq24b10vi0d.tw", "jeff@xn--kpry57d.tw"
