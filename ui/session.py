@@ -53,10 +53,12 @@ def client_address() -> str:
     sets it (a header is only trusted when configured: anyone can send one)."""
     header = os.environ.get("INBOX_CLIENT_IP_HEADER", "").strip()
     if header:
-        forwarded = (st.context.headers.get(header) or "").split(",")[0].strip()
+        value = st.context.headers.get(header)
+        forwarded = value.split(",")[0].strip() if isinstance(value, str) else ""
         if forwarded:
             return forwarded[:100]
-    return st.context.ip_address or "localhost"
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) and ip else "localhost"  # (no connection under AppTest)
 
 
 def sign_in(email: str, password: str) -> signing.SignIn:
