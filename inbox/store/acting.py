@@ -44,7 +44,8 @@ def refusal(actor: Actor, row, *, admin: bool, action: str) -> str | None:
 
 def member_row(cur, email: str):
     """``(role, active)`` of the member as stored now (``cur``: a cursor, inside a transaction or not)."""
-    return cur.execute("SELECT role, active FROM users WHERE email = ?", [email]).fetchone()
+    rows = cur.execute("SELECT role, active FROM users WHERE email = ?", [email]).fetchall()  # (finish the result)
+    return rows[0] if rows else None
 
 
 def check_acting(cur) -> None:
