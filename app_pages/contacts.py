@@ -96,7 +96,8 @@ with main:
                 st.markdown(literal(message["body"]))
                 for att in thread["attachments"].get(message["id"], []):
                     st.download_button(f"{att['filename']} ({att['size_bytes']:,} bytes)", key=f"att.{att['id']}",
-                                       data=lambda p=att["storage_path"]: contacts.attachment_bytes(store, me.actor, p),
+                                       data=lambda p=att["storage_path"]: contacts.attachment_bytes(
+                                           store, me.actor, p),
                                        file_name=att["filename"], mime=att["content_type"], icon=":material/attach_file:")
 
 with panel:

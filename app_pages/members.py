@@ -59,7 +59,8 @@ st.dataframe(
 )
 st.caption(f"After {sign_in.ACCOUNT_FREE} failed sign-ins an e-mail must wait before each new try (from "
            f"{sign_in.FIRST_DELAY.seconds} s, doubling up to {sign_in.MAX_DELAY.seconds // 60} min); after "
-           f"{sign_in.LOCK_AFTER} it is locked for {sign_in.LOCK_TIME.seconds // 3600} h or until unlocked here.")
+           f"{sign_in.LOCK_AFTER} it is locked for {sign_in.LOCK_TIME.seconds // 3600} h or until "
+           "unlocked here.")
 
 
 @member_callback

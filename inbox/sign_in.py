@@ -43,7 +43,7 @@ def hashing_slot(timeout: float | None = None):
 
 
 def delay(failures: int, free: int) -> timedelta:
-    """How long to wait after the last of ``failures``: nothing below ``free``, then 5 s doubling up to 15 min."""
+    """The wait after the last of ``failures``: none below ``free``, then 5 s doubling up to 15 min."""
     if failures < free:
         return timedelta(0)
     return min(FIRST_DELAY * 2 ** min(failures - free, 20), MAX_DELAY)
@@ -98,7 +98,8 @@ def _refusal(state: Throttle) -> SignIn:
                   "again.", state.wait)
 
 
-def attempt(store, email: str, password: str, *, client: str | None = None, now: datetime | None = None) -> SignIn:
+def attempt(store, email: str, password: str, *, client: str | None = None,
+            now: datetime | None = None) -> SignIn:
     """Sign in with throttling. Every attempt is recorded (time, e-mail typed, client, outcome). An unknown
     e-mail and a wrong password get the same answer after the same work (one hash verified); a throttled
     or locked attempt verifies nothing and is refused even with the right password."""
@@ -143,7 +144,7 @@ class MemberSignIns:
 
 @member_action("see sign-in activity")
 def overview(store, actor: Actor, *, now: datetime | None = None) -> dict[str, MemberSignIns]:
-    """Per member e-mail: last sign-in, failures in the last 24 hours, and until when it is locked. Admins only."""
+    """Per member e-mail: last sign-in, failures in the last 24 h, until when it is locked. Admins only."""
     require_admin(actor, "see sign-in activity")
     now = now or utcnow()
     members = store.list_users()

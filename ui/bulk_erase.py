@@ -49,7 +49,8 @@ def bulk_erasure(store, actor) -> None:
                "You see which contacts match before anything is deleted. Each contact gets its own log entry.")
     if RESULT in S:
         _show_result(S[RESULT])
-        st.button("Start another erasure", key="erase.again", on_click=member_callback(lambda: S.pop(RESULT, None)))
+        st.button("Start another erasure", key="erase.again",
+                  on_click=member_callback(lambda: S.pop(RESULT, None)))
         return
     upload = st.file_uploader("Identifiers file", type=["txt", "csv"], key="erase.file", max_upload_size=20)
     if upload is None:

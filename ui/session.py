@@ -1,4 +1,4 @@
-"""The cached store per database path and the signed-in user kept in session state, re-read at every action."""
+"""The cached store per database path and the signed-in user in session state, re-read at every action."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ def current() -> tuple[Actor, bool, str] | None:
 
 
 def refusal(actor: Actor, row, *, admin: bool, action: str) -> str | None:
-    """Why the member (``row`` = (role, active) as stored, or ``None``) may not ``action`` now; ``None`` if they may."""
+    """Why the member (``row``: stored (role, active), or ``None``) may not ``action`` now; else ``None``."""
     if actor.role == "system":  # the CLI operator, who holds the database file itself
         return None
     if row is None:
@@ -44,7 +44,7 @@ def refusal(actor: Actor, row, *, admin: bool, action: str) -> str | None:
 
 def member_row(cur, email: str):
     """``(role, active)`` of the member as stored now (``cur``: a cursor, inside a transaction or not)."""
-    rows = cur.execute("SELECT role, active FROM users WHERE email = ?", [email]).fetchall()  # (finish the result)
+    rows = cur.execute("SELECT role, active FROM users WHERE email = ?", [email]).fetchall()  # read it all
     return rows[0] if rows else None
 
 

@@ -1,4 +1,4 @@
-"""AppTest: a member disabled meanwhile is signed out at the next action; sign-in waits; Members page figures."""
+"""AppTest: a member disabled meanwhile is signed out at its next action; sign-in waits; Members page."""
 
 from datetime import timedelta
 
@@ -36,7 +36,7 @@ def signed_out(at) -> bool:
             and any("signed out" in w.value for w in at.warning))
 
 
-def test_a_disabled_admin_saving_the_layout_is_signed_out_and_nothing_is_saved(app, workspace_db, second_admin):
+def test_a_disabled_admin_saving_the_layout_is_signed_out_and_nothing_saved(app, workspace_db, second_admin):
     at = app(ADMIN)
     at.switch_page("app_pages/attributes.py").run()
     with Store(workspace_db) as store:

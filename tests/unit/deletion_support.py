@@ -21,7 +21,7 @@ HANDLE = "+33698765432"
 def add_tier(store) -> None:
     seed_members(store, ADMIN, AGENT)
     version, layout = attrs.load_layout(store)
-    layout = [{**a, "enabled": True} if a["key"] == "external_id" else a for a in layout]  # agents may fill it
+    layout = [{**a, "enabled": True} if a["key"] == "external_id" else a for a in layout]  # agents fill it
     attrs.save_layout(store, ADMIN, attrs.new_attribute(layout, label="Tier", key="tier", type="text"),
                       base_version=version)
 

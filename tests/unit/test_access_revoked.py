@@ -26,7 +26,8 @@ def contact_id(store, handle="+33612345678") -> int:
 
 def snapshot(store) -> dict:
     """What the refused writes could change."""
-    return {"contacts": store._scalar("SELECT count(*) FROM contacts"), "layout": store.current_layout_version(),
+    return {"contacts": store._scalar("SELECT count(*) FROM contacts"),
+            "layout": store.current_layout_version(),
             "log": store._scalar("SELECT count(*) FROM deletion_log"), "plan": workspace.get_plan(store),
             "region": workspace.default_region(store), "users": store.count_users(),
             "settings": store._rows("SELECT key, value FROM workspace_settings ORDER BY key"),
@@ -44,7 +45,8 @@ def csv_file(tmp_path):
 
 
 WRITES = {
-    "delete a contact": lambda s, a, cid, tmp: deletion.delete_contact(s, a, cid, hint="ticket 1", reason="duplicate"),
+    "delete a contact": lambda s, a, cid, tmp: deletion.delete_contact(s, a, cid, hint="ticket 1",
+                                                                      reason="duplicate"),
     "save the layout": lambda s, a, cid, tmp: attrs.save_layout(
         s, a, attrs.new_attribute(attrs.load_layout(s)[1], label="Tier", key="tier", type="text"),
         base_version=attrs.load_layout(s)[0]),
@@ -138,7 +140,8 @@ def test_an_agent_cannot_set_an_attribute_disabled_in_the_layout(team, store):
     cid = contact_id(store)
     c = contacts.get_contact(store, cid)
     with pytest.raises(PermissionDenied, match="External ID is disabled in the contact layout"):
-        contacts.update_values(store, team[AGENT], cid, c.version, {"external_id": "crm-1", "job_title": "CFO"})
+        contacts.update_values(store, team[AGENT], cid, c.version,
+                               {"external_id": "crm-1", "job_title": "CFO"})
     after = contacts.get_contact(store, cid)
     assert (after.version, after.values["external_id"], after.values["job_title"]) == (c.version, None, None)
     saved = contacts.update_values(store, team[AGENT], cid, c.version, {"job_title": "CFO"})

@@ -65,13 +65,14 @@ def hasher(monkeypatch):
 
 
 def fail_until_locked(store, email, client="198.51.100.7"):
-    """Wrong passwords, each once the previous wait is over, until the e-mail is locked; returns a second later."""
+    """Wrong passwords, each once the previous wait is over, until the e-mail is locked; then + 1 s."""
     now = T0
     for _ in range(sign_in.LOCK_AFTER):
         result = sign_in.attempt(store, email, "wrong-password", client=f"{client}", now=now)
         assert result.outcome == "failure"
         last = now
-        now += sign_in.delay(store.account_failures(email, now - sign_in.ACCOUNT_WINDOW)[0], sign_in.ACCOUNT_FREE)
+        failed = store.account_failures(email, now - sign_in.ACCOUNT_WINDOW)[0]
+        now += sign_in.delay(failed, sign_in.ACCOUNT_FREE)
         now += timedelta(seconds=1)
     return last + timedelta(seconds=1)
 
@@ -97,7 +98,8 @@ def test_the_wait_message_counts_down_and_a_success_resets_the_account(team):
     for i in range(5):
         sign_in.attempt(team, AGENT[0], "nope-nope", client="c1", now=T0)
     early = sign_in.attempt(team, AGENT[0], AGENT[1], client="c2", now=T0 + timedelta(seconds=2))
-    assert (early.outcome, early.message) == ("throttled", "Too many failed sign-ins: wait 3 seconds before trying again.")
+    assert (early.outcome, early.message) == (
+        "throttled", "Too many failed sign-ins: wait 3 seconds before trying again.")
     ok = sign_in.attempt(team, AGENT[0], AGENT[1], client="c2", now=T0 + timedelta(seconds=5))
     assert ok.outcome == "success"
     assert team.account_failures(AGENT[0], T0 - timedelta(days=1)) == (0, None)
@@ -115,17 +117,19 @@ def test_unknown_email_and_wrong_password_answer_the_same_after_the_same_work(te
         for _ in range(sign_in.ACCOUNT_FREE - 1):
             sign_in.attempt(team, email, "wrong-password", client=f"own-{email}", now=T0)
         before = hasher.calls
-        result = sign_in.attempt(team, email, "wrong-password", client=f"own-{email}", now=T0 + timedelta(seconds=1))
+        result = sign_in.attempt(team, email, "wrong-password", client=f"own-{email}",
+                                 now=T0 + timedelta(seconds=1))
         throttled.append((result.outcome, result.message, hasher.calls - before))
-    assert throttled[0] == throttled[1] == ("throttled", "Too many failed sign-ins: wait 4 seconds before trying "
-                                                         "again.", 0)
+    wait = "Too many failed sign-ins: wait 4 seconds before trying again."
+    assert throttled[0] == throttled[1] == ("throttled", wait, 0)
 
 
 @pytest.mark.parametrize("email", [ADMIN[0], "nobody@example.com"])
 def test_a_locked_email_is_refused_until_an_admin_unlocks_it(team, email):
     now = fail_until_locked(team, email)
     locked = sign_in.attempt(team, email, ADMIN[1], client="another-client", now=now)
-    assert locked.outcome == "locked" and "locked for 60 minutes, or until an admin unlocks it" in locked.message
+    assert locked.outcome == "locked"
+    assert "locked for 60 minutes, or until an admin unlocks it" in locked.message
     board = sign_in.overview(team, SYSTEM, now=now)
     assert (email in board) == (email == ADMIN[0])  # the Members page lists members only
     assert email not in board or board[email].locked_until is not None
@@ -139,7 +143,8 @@ def test_a_locked_email_is_refused_until_an_admin_unlocks_it(team, email):
 def test_the_lock_is_temporary(team):
     now = fail_until_locked(team, AGENT[0])
     assert sign_in.attempt(team, AGENT[0], AGENT[1], client="x", now=now).outcome == "locked"
-    assert sign_in.attempt(team, AGENT[0], AGENT[1], client="x", now=now + sign_in.LOCK_TIME).outcome == "success"
+    later = now + sign_in.LOCK_TIME
+    assert sign_in.attempt(team, AGENT[0], AGENT[1], client="x", now=later).outcome == "success"
 
 
 def test_one_client_is_throttled_across_accounts_but_others_are_not(team):
@@ -172,7 +177,8 @@ def test_no_more_than_two_hashes_are_verified_at_once(team, monkeypatch):
     results = []
 
     def one(i):
-        results.append(sign_in.attempt(team, f"user{i}@example.com", "wrong-password", client=f"c{i}", now=T0))
+        results.append(sign_in.attempt(team, f"user{i}@example.com", "wrong-password", client=f"c{i}",
+                                       now=T0))
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(32)]
     for t in threads:
