@@ -29,6 +29,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "deletion_log": ("id",),
     "deletion_log_head": ("id",),
     "deletion_pending_files": ("storage_path",),
+    "sign_in_attempts": ("id",),
 }
 
 EXAMPLES = 5

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-OUTCOMES = ("success", "failure", "throttled", "locked", "busy", "unlocked")
+import validation.tables  # noqa: F401 — loads every table model first (sign_in_tables is one of them)
+from validation.sign_in_tables import SIGN_IN_OUTCOMES as OUTCOMES
+
 MAX_EMAIL = 320   # what is kept of the e-mail typed (and counted by): the longest valid address
 MAX_CLIENT = 100
 

@@ -211,3 +211,14 @@ def test_cli_unlock(team, db_path):
     with Store(db_path) as again:
         assert again.account_failures(AGENT[0], T0 - timedelta(days=1)) == (0, None)
         assert again.recent_sign_ins(1)[0]["outcome"] == "unlocked"
+
+
+def test_check_validates_the_sign_in_log(team):
+    from inbox.check import run_check
+
+    sign_in.attempt(team, "", "x", client="198.51.100.2", now=T0)
+    sign_in.attempt(team, ADMIN[0], ADMIN[1], client="198.51.100.2", now=T0)
+    assert run_check(team).tables["sign_in_attempts"] == 2 and not run_check(team).problems
+    with team.tx() as cur:
+        cur.execute("UPDATE sign_in_attempts SET outcome = 'maybe' WHERE email = ''")
+    assert [p.table for p in run_check(team).problems] == ["sign_in_attempts"]
