@@ -7,6 +7,7 @@ import pytest
 from inbox import attributes as attrs
 from inbox.errors import Conflict, PermissionDenied
 from inbox.models import SYSTEM, Actor
+
 from ..members import members_fixture
 
 ADMIN = Actor("admin@example.com", "admin")

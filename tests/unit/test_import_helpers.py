@@ -6,6 +6,7 @@ from pathlib import Path
 
 from inbox import imports
 from inbox.models import SYSTEM, Actor
+
 from ..members import members_fixture
 
 ADMIN = Actor("admin@example.com", "admin")

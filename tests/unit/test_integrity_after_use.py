@@ -5,6 +5,7 @@ from inbox import contacts, workspace
 from inbox.check import run_check
 from inbox.demo import build_demo
 from inbox.models import SYSTEM, Actor
+
 from ..members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")

@@ -9,6 +9,7 @@ from inbox.check import run_check
 from inbox.models import Actor
 from inbox.store import Store
 from inbox.store.migrations import MIGRATIONS, SEARCH_TEXT_SQL
+
 from ..members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")

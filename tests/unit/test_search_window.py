@@ -6,6 +6,7 @@ import pytest
 
 from inbox import contacts
 from inbox.models import Actor
+
 from ..members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
