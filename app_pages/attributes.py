@@ -11,7 +11,7 @@ from inbox.errors import Conflict, InboxError
 from inbox.models import ATTRIBUTE_TYPES
 from ui.editor import apply_edits
 from ui.panel import contact_panel
-from ui.session import get_store, require_user
+from ui.session import get_store, member_callback, member_dialog, require_user
 from ui.text import literal, plain, plain_frame
 
 store = get_store()
@@ -46,11 +46,13 @@ def fold(layout=None) -> None:
     S["attrs.gen"] += 1
 
 
+@member_callback
 def on_move(where: str) -> None:
     if S.get("attrs.pick"):
         fold(attrs.move(current(), S["attrs.pick"], where))
 
 
+@member_callback
 def on_save() -> None:
     mine = current()
     try:
@@ -66,11 +68,13 @@ def on_save() -> None:
         reload()
 
 
+@member_callback
 def on_discard() -> None:
     reload()
     S["attrs.flash"] = "Unsaved changes discarded."
 
 
+@member_callback
 def on_add() -> None:
     key = S["attrs.new.key"].strip() or re.sub(r"[^a-z0-9]+", "_", S["attrs.new.label"].lower()).strip("_")
     try:
@@ -82,11 +86,13 @@ def on_add() -> None:
         S["attrs.errors"] = exc.problems
 
 
+@member_callback
 def on_delete(key: str) -> None:
     fold([r for r in current() if r["key"] != key])
     S["attrs.flash"] = f"{key} will be deleted, with its values, when you save."
 
 
+@member_callback
 def on_revert(version: int) -> None:
     try:
         new = attrs.revert_layout(store, me.actor, version, base_version=S["attrs.base"])
@@ -98,6 +104,7 @@ def on_revert(version: int) -> None:
 
 @st.dialog("Delete attribute")
 def confirm_delete(row: dict) -> None:
+    member_dialog()
     n = attrs.values_count(store, row["key"])
     st.markdown(f"Delete the custom attribute **{literal(row['label'])}** ({literal(row['key'])})?")
     st.warning(f"{n:,} contact(s) have a value for it. Their values are deleted when you save; "

@@ -4,13 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from inbox import attributes as attrs
-from inbox import contacts, files, workspace
+from inbox import contacts, workspace
 from inbox.errors import Conflict, InboxError, NotFound
 from ui.contact_form import attribute_input, conflict_message
 from ui.crm_panel import crm_status
 from ui.delete_contact import delete_button
 from ui.panel import format_value
-from ui.session import get_store, require_user
+from ui.session import get_store, member_callback, require_user
 from ui.text import body, literal, plain, plain_frame
 
 store = get_store()
@@ -19,6 +19,7 @@ S = st.session_state
 PAGE_SIZE = 25
 
 
+@member_callback
 def reset_page() -> None:
     S["contacts.page"] = 1
 
@@ -68,9 +69,9 @@ with lookup:
             S["contacts.open"] = int(result.rows[rows[0]]["id"])
         p1, p2 = st.columns(2)
         p1.button("Previous", key="contacts.prev", disabled=page <= 1, width="stretch",
-                  on_click=lambda: S.update({"contacts.page": page - 1}))
+                  on_click=member_callback(lambda: S.update({"contacts.page": page - 1})))
         p2.button("Next", key="contacts.next", disabled=not result.has_next,
-                  width="stretch", on_click=lambda: S.update({"contacts.page": page + 1}))
+                  width="stretch", on_click=member_callback(lambda: S.update({"contacts.page": page + 1})))
         st.caption(f"{first:,}–{first + len(result.rows) - 1:,} of {result.count_text}"
                    + (" · exact match" if result.exact else ""))
 
@@ -102,7 +103,8 @@ with main:
                 for att in thread["attachments"].get(message["id"], []):
                     st.download_button(f"{literal(att['filename'])} ({att['size_bytes']:,} bytes)",
                                        key=f"att.{att['id']}",
-                                       data=lambda p=att["storage_path"]: files.read(store.attachments_dir, p),
+                                       data=lambda p=att["storage_path"]: contacts.attachment_bytes(
+                                           store, me.actor, p),
                                        file_name=plain(att["filename"]), mime=att["content_type"],
                                        icon=":material/attach_file:")
 

@@ -5,7 +5,7 @@ import streamlit as st
 from inbox import attributes as attrs
 from inbox import crm
 from inbox.errors import InboxError
-from ui.session import get_store, require_user
+from ui.session import get_store, member_callback, require_user
 from ui.text import literal, plain
 
 store = get_store()
@@ -33,10 +33,12 @@ PLAN_ADDS = """
 """
 
 
+@member_callback
 def on_generate() -> None:
     S["crm.secret"] = S["crm.generated"] = crm.generate_secret()
 
 
+@member_callback
 def on_save() -> None:
     try:
         crm.save_settings(store, me.actor, lookup_url=S["crm.url"], timeout_seconds=S["crm.timeout"],
@@ -50,6 +52,7 @@ def on_save() -> None:
         S["crm.errors"] = [str(exc)]
 
 
+@member_callback
 def on_managed(version: int, key: str) -> None:
     try:
         saved = crm.set_managed(store, me.actor, S.get(key) or [], base_version=version)
@@ -59,6 +62,7 @@ def on_managed(version: int, key: str) -> None:
         S["crm.errors"] = [str(exc)]
 
 
+@member_callback
 def on_test() -> None:
     try:
         S["crm.test"] = crm.test_connection(store, me.actor)

@@ -12,7 +12,7 @@ from inbox.models import PLATFORMS
 from ui.bulk_erase import bulk_erasure
 from ui.delete_contact import size
 from ui.purge import page_status, purge_section, status_line
-from ui.session import get_store, require_user
+from ui.session import get_store, member_callback, require_user
 from ui.text import literal, plain, plain_frame
 
 store = get_store()
@@ -32,6 +32,7 @@ log_tab, lookup_tab, erase_tab, purge_tab, settings_tab = st.tabs(
     ["Log", "Was this identifier deleted?", "Bulk erasure", "Purge from disk", "Settings"])
 
 
+@member_callback
 def _verify() -> None:
     S["deleted.verify"] = deletion.verify_log(store, me.actor)
 
@@ -155,6 +156,7 @@ with purge_tab:
     purge_section(store, me.actor)
 
 with settings_tab:
+    @member_callback
     def _snapshot_changed() -> None:
         deletion.set_keep_snapshot(store, me.actor, S["deleted.keep_snapshot"])
 

@@ -12,7 +12,7 @@ from inbox.errors import InboxError
 from inbox.mapping import SPECIAL, label_of
 from inbox.mapping_fallbacks import document, fallback_notes, usable_fallbacks
 from inbox.models import ATTRIBUTE_TYPES
-from ui.session import get_store, require_user
+from ui.session import get_store, member_callback, member_dialog, require_user
 from ui.text import literal, plain, plain_frame
 
 store = get_store()
@@ -47,11 +47,13 @@ def current_mapping(header) -> dict:
     return {column: (None if target in (NEW, IGNORE, None) else target) for column, target in chosen.items()}
 
 
+@member_callback
 def on_template() -> None:
     S["imp.base"] = import_templates.base_of(S.get("imp.template"), imports.templates(store))
     S["imp.gen"] += 1
 
 
+@member_callback
 def on_save_template(header) -> None:
     try:
         name = imports.save_template(store, me.actor, S.get("imp.template_name", ""), current_mapping(header),
@@ -61,6 +63,7 @@ def on_save_template(header) -> None:
         S["imp.errors"] = [str(exc)]
 
 
+@member_callback
 def on_create_attribute(i: int, column: str, header) -> None:
     mapping = current_mapping(header)
     try:
@@ -74,6 +77,7 @@ def on_create_attribute(i: int, column: str, header) -> None:
     S["imp.flash"] = f"Created the custom attribute {key}; column {column} now maps to it."
 
 
+@member_callback
 def on_undo(batch_id: int) -> None:
     try:
         done = imports.undo(store, me.actor, batch_id)
@@ -91,6 +95,7 @@ def on_undo(batch_id: int) -> None:
 
 @st.dialog("Undo import")
 def confirm_undo(batch: dict) -> None:
+    member_dialog()
     st.write(f"Undo import #{batch['id']} of {literal(batch['file_name'])}?")
     st.warning(f"{batch['inserted']:,} contacts it created are deleted and {batch['updated']:,} contacts get their "
                "previous values back. Nothing changes if any of them was edited since.")

@@ -1,12 +1,12 @@
-"""Admin settings › Workspace: the plan and the members (add, disable, enable)."""
+"""Admin settings › Workspace: the plan and the members (add, disable, enable, sign-ins, unlock)."""
 
 import pandas as pd
 import streamlit as st
 
-from inbox import users, workspace
+from inbox import sign_in, users, workspace
 from inbox.errors import InboxError
 from inbox.models import PLANS, ROLES
-from ui.session import get_store, require_user
+from ui.session import get_store, member_callback, require_user
 from ui.text import literal, plain, plain_frame
 
 store = get_store()
@@ -42,12 +42,44 @@ if region.strip().upper() != workspace.default_region(store):
 
 st.subheader("Members")
 members = users.list_users(store, me.actor)
+activity = sign_in.overview(store, me.actor)
+
+
+def sign_in_state(email: str) -> str:
+    locked = activity[email].locked_until if email in activity else None
+    return f"locked until {locked:%Y-%m-%d %H:%M} UTC" if locked else "ok"
+
+
 st.dataframe(
     plain_frame(pd.DataFrame([{"Email": u.email, "Name": u.display_name, "Role": u.role,
                    "Status": "active" if u.active else "disabled",
-                   "Last sign-in": u.last_sign_in_at} for u in members])),
+                   "Last sign-in": u.last_sign_in_at,
+                   "Failed sign-ins (24 h)": activity[u.email].recent_failures if u.email in activity else 0,
+                   "Sign-in": sign_in_state(u.email)} for u in members])),
     hide_index=True, width="stretch",
 )
+st.caption(f"After {sign_in.ACCOUNT_FREE} failed sign-ins an e-mail must wait before each new try (from "
+           f"{sign_in.FIRST_DELAY.seconds} s, doubling up to {sign_in.MAX_DELAY.seconds // 60} min); after "
+           f"{sign_in.LOCK_AFTER} it is locked for {sign_in.LOCK_TIME.seconds // 3600} h or until "
+           "unlocked here.")
+
+
+@member_callback
+def on_unlock(email: str) -> None:
+    try:
+        sign_in.unlock(store, me.actor, email)
+        st.session_state["members.flash"] = f"Unlocked {email}: it can sign in again."
+    except InboxError as exc:
+        st.session_state["members.unlock_error"] = str(exc)
+
+
+locked = [u.email for u in members if activity.get(u.email) and activity[u.email].locked_until]
+if locked:
+    u1, u2 = st.columns([3, 1])
+    who = u1.selectbox("Locked member", locked, key="members.unlock.email")
+    u2.button("Unlock", key="members.unlock.go", icon=":material/lock_open:", on_click=on_unlock, args=(who,))
+if error := st.session_state.pop("members.unlock_error", None):
+    st.error(literal(error))
 
 left, right = st.columns(2)
 with left, st.form("members.add", clear_on_submit=True):

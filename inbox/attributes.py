@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from validation.layout import BUILTIN_KEYS, layout_problems
 
-from .auth import require_admin
+from .auth import member_action, require_admin
 from .errors import Conflict, NotFound, Problems
 from .models import Actor, utcnow
 
@@ -138,6 +138,7 @@ def diff_layouts(old: list[dict], new: list[dict]) -> list[str]:
     return changes
 
 
+@member_action("change the contact attribute layout")
 def save_layout(store, actor: Actor, layout: list[dict], *, base_version: int,
                 reverted_from: int | None = None) -> int:
     """Validate and save an edited layout as a new version. Admins only.
@@ -163,6 +164,7 @@ def save_layout(store, actor: Actor, layout: list[dict], *, base_version: int,
                              reverted_from=reverted_from)
 
 
+@member_action("revert the contact attribute layout")
 def revert_layout(store, actor: Actor, version: int, *, base_version: int) -> int:
     """Make version ``version`` current again, as a new version. Admins only.
 
@@ -224,6 +226,7 @@ def export_layout(store) -> list[dict]:
             for d in store.attribute_definitions()]
 
 
+@member_action("change the contact attribute layout")
 def import_layout(store, actor: Actor, items) -> int:
     """Apply an exported layout (list of objects) with the same validation as the page.
 

@@ -134,6 +134,19 @@ def users_enable(email, db):
     click.echo(f"enabled {email}")
 
 
+@users.command("unlock")
+@click.argument("email")
+@db_option
+def users_unlock(email, db):
+    """Lift the sign-in lock and delays of an e-mail after too many failed sign-ins."""
+    from .sign_in import unlock
+
+    with open_store(db) as store:
+        was_locked = unlock(store, SYSTEM, email)
+    click.echo(f"unlocked {email}" if was_locked
+               else f"{email} was not locked; its failed sign-ins are cleared")
+
+
 @cli.group()
 def plan():
     """The workspace plan (team or enterprise)."""

@@ -9,7 +9,7 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .auth import require_admin
+from .auth import member_action, require_admin
 from .errors import InboxError, InvalidInput
 from .models import Actor, utcnow
 
@@ -75,6 +75,7 @@ def read_schedule(store) -> Schedule:
     return Schedule(mode, hour, weekday, set_at)
 
 
+@member_action("change when deleted data is purged from disk")
 def set_schedule(store, actor: Actor, mode: str, hour: int = 3, weekday: int = 6,
                  now: datetime | None = None) -> Schedule:
     """Save when purges run. Admins only; ``InvalidInput`` for an unknown frequency, hour or day."""
@@ -181,6 +182,7 @@ def status(store, now: datetime | None = None, since: datetime | None = None) ->
 
 
 # -- running -----------------------------------------------------------------------------------
+@member_action("purge deleted data from disk")
 def run(store, actor: Actor, now: datetime | None = None) -> dict:
     """Purge deleted data from disk now: compact the database (``Store.compact``) and record it (at ``now``,
     default the clock). Admins only. Returns bytes before/after, seconds and how many deletions were purged."""

@@ -17,6 +17,7 @@ from validation.emails import normalise_email
 from validation.languages import language_name
 
 from . import files
+from .auth import member_action
 from .errors import InvalidInput, NotFound, PermissionDenied
 from .models import Actor, utcnow
 from .store.retry import retry_conflicts
@@ -252,6 +253,7 @@ def storage_columns(values: dict, definitions: dict) -> tuple[dict, dict]:
     return builtin, custom
 
 
+@member_action("edit contacts", admin=False)
 def update_values(store, actor: Actor, contact_id: int, expected_version: int, changes: dict,
                   *, default_region: str | None = None) -> Contact:
     """Validate and save attribute values of one contact (admins and agents).
@@ -259,8 +261,9 @@ def update_values(store, actor: Actor, contact_id: int, expected_version: int, c
     ``changes`` maps attribute key → new value (``None``/empty clears it). Values pass the same
     normalisation and registered checks as the CSV import (national phone numbers are read in
     ``default_region``, by default the workspace's). Raises ``ContactInvalid`` (every field
-    with its reason; nothing saved), ``PermissionDenied`` for CRM-managed attributes, ``Conflict``
-    when someone saved since ``expected_version``, ``NotFound`` for a deleted contact.
+    with its reason; nothing saved), ``PermissionDenied`` for CRM-managed or disabled attributes
+    and a member disabled meanwhile, ``Conflict`` when someone saved since ``expected_version``,
+    ``NotFound`` for a deleted contact.
     """
     if not isinstance(actor, Actor) or actor.role not in ("admin", "agent", "system"):
         raise PermissionDenied("sign in to edit contacts")
@@ -273,6 +276,10 @@ def update_values(store, actor: Actor, contact_id: int, expected_version: int, c
     managed = [defs[k].label for k in changes if defs[k].crm_managed]
     if managed:
         raise PermissionDenied(f"{', '.join(managed)} is managed by the CRM and read-only")
+    hidden = [defs[k].label for k in changes if not defs[k].enabled]
+    if hidden and actor.role != "system":  # the panel never offers them; the CLI operator may fill them
+        raise PermissionDenied(f"{', '.join(hidden)} is disabled in the contact layout and cannot be set"
+                               " (an admin can enable it in Contact attributes)")
     if not changes:
         return get_contact(store, contact_id)
     if default_region is None:
@@ -327,6 +334,12 @@ def receive(store, platform: str, handle: str, text: str, attachments=(), *, at:
 
     crm.after_receive(store, result)  # never raises: a CRM failure is recorded, the message is kept
     return result
+
+
+@member_action("download attachments", admin=False)
+def attachment_bytes(store, actor: Actor, storage_path: str) -> bytes:
+    """An attachment's bytes for a member still allowed to read them (a download runs outside the page)."""
+    return files.read(store.attachments_dir, storage_path)
 
 
 def conversations(store, contact_id: int) -> list[dict]:

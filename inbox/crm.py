@@ -18,7 +18,7 @@ from validation.checks import no_control_chars_ok, url_ok
 
 from . import crm_lookup, workspace
 from .attributes import all_attributes, load_layout
-from .auth import require_admin
+from .auth import member_action, require_admin
 from .crm_client import CrmFailure
 from .crm_lookup import CRM_WRITER, LookupResult
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problems
@@ -178,6 +178,7 @@ def _settings_problems(store, lookup_url: str, timeout_seconds, lookup_key: str,
     return problems
 
 
+@member_action("change the CRM settings")
 def save_settings(store, actor: Actor, *, lookup_url: str, timeout_seconds: float, lookup_key: str,
                   aliases: dict | str, enabled: bool = True, secret: str | None = None) -> CrmSettings:
     """Validate and save the CRM settings. Admins only, Enterprise only.
@@ -207,6 +208,7 @@ def save_settings(store, actor: Actor, *, lookup_url: str, timeout_seconds: floa
     return get_settings(store)
 
 
+@member_action("choose the attributes managed by the CRM")
 def set_managed(store, actor: Actor, keys, *, base_version: int | None = None) -> int:
     """Make exactly ``keys`` the attributes managed by the CRM (read-only in the panel and in imports).
 
@@ -258,6 +260,7 @@ def lookup_counts(store) -> dict[str, int]:
     return store.crm_lookup_counts()
 
 
+@member_action("refresh a contact from the CRM", admin=False)
 def refresh_contact(store, actor: Actor, contact_id: int) -> LookupResult:
     """*Refresh from CRM*: look the contact up now (admins and agents). The outcome is recorded and
     returned (``ok`` false with the reason on any CRM failure, the contact unchanged). Raises
@@ -273,6 +276,7 @@ def refresh_contact(store, actor: Actor, contact_id: int) -> LookupResult:
     return result
 
 
+@member_action("test the CRM connection")
 def test_connection(store, actor: Actor) -> LookupResult:
     """*Test connection*: send a signed sample lookup (``"test": true``, no contact) with the saved settings
     and report what the answer would fill. Admins only; writes nothing and records nothing."""

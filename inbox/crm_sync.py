@@ -8,10 +8,11 @@ from datetime import date, datetime, timezone
 from typing import Callable
 
 from . import crm_lookup, workspace
-from .auth import require_admin
+from .auth import member_action, require_admin
 from .crm import lookup_config
 from .errors import InvalidInput
 from .models import Actor
+from .store import acting
 
 BATCH = 200
 MAX_CONCURRENCY = 32
@@ -28,6 +29,7 @@ def parse_since(text: str) -> datetime:
     return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo is not None else value
 
 
+@member_action("run a CRM sync")
 def sync(store, actor: Actor, *, since: datetime | None = None, every: bool = False, concurrency: int = 4,
          retries: int = 3, backoff: float = 0.5, progress: Callable[[str], None] | None = None) -> dict:
     """Look up every contact (``every``) or those created or changed since ``since`` (UTC), ``concurrency``
@@ -53,9 +55,12 @@ def sync(store, actor: Actor, *, since: datetime | None = None, every: bool = Fa
     started = time.monotonic()
     say(f"crm sync: {summary['selected']:,} contacts selected, {int(concurrency)} at a time")
 
+    who, admin, action = acting.current()  # worker threads write as the same, re-checked member
+
     def one(contact_id: int):
-        return crm_lookup.run(store, contact_id, config, by=actor.email, trigger="sync", region=region,
-                              retries=int(retries), backoff=float(backoff))
+        with acting.acting_as(who, admin=admin, action=action):
+            return crm_lookup.run(store, contact_id, config, by=actor.email, trigger="sync", region=region,
+                                  retries=int(retries), backoff=float(backoff))
 
     pool = ThreadPoolExecutor(max_workers=int(concurrency), thread_name_prefix="crm-sync")
     try:

@@ -12,7 +12,7 @@ from validation.checks import no_control_chars_ok
 from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, MAX_HINT
 
 from . import checkpoints, files
-from .auth import require_admin
+from .auth import member_action, require_admin
 from .errors import InvalidInput, NotFound
 from .models import Actor, utcnow
 from .deletion_chain import (GENESIS, Verification, _plain, canonical_json, entry_hash,  # noqa: F401
@@ -53,6 +53,7 @@ def keeps_snapshot(store) -> bool:
     return store.get_setting(SNAPSHOT_KEY) == "on"
 
 
+@member_action("change what the deletion log keeps")
 def set_keep_snapshot(store, actor: Actor, on: bool) -> bool:
     """Turn the attribute snapshot of future log entries on or off. Admins only."""
     require_admin(actor, "change what the deletion log keeps")
@@ -119,6 +120,7 @@ def _entry_maker(keys, actor: Actor, hint: str, reason: str):
 
 
 # -- use cases -----------------------------------------------------------------------------
+@member_action("delete contacts")
 def manifest(store, actor: Actor, contact_id: int) -> dict:
     """What deleting the contact removes: conversations, messages, attachments, bytes. Admins only."""
     require_admin(actor, "delete contacts")
@@ -133,6 +135,7 @@ def public_entry(entry: dict) -> dict:
     return {k: _plain(entry[k]) for k in LOG_COLUMNS}
 
 
+@member_action("delete contacts")
 def delete_contacts(store, actor: Actor, contact_ids: list[int], *, hint: str, reason: str
                     ) -> tuple[list[dict], list[int]]:
     """Delete contacts in one transaction, one log entry each; then remove their attachment files.

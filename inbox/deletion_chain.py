@@ -11,7 +11,7 @@ from datetime import date, datetime
 from validation.deletion_log import LOG_COLUMNS
 
 from . import checkpoints
-from .auth import require_admin
+from .auth import member_action, require_admin
 from .keys import require_keys
 from .models import Actor
 from .store.deletion import GENESIS  # the prev_hash of entry 1
@@ -110,6 +110,7 @@ class _Checks:
         return None
 
 
+@member_action("verify the deletion log")
 def verify_log(store, actor: Actor, progress=None, *, expect: dict | None = None) -> Verification:
     """Recompute every entry's keyed hash in id order; compare with the stored hashes, the chain head, the
     signed checkpoints of the checkpoint folder and ``expect`` (a checkpoint an analyst kept). Admins only (the
@@ -169,6 +170,7 @@ def verify_log(store, actor: Actor, progress=None, *, expect: dict | None = None
     return Verification(True, n, prev, checkpoint=newest)
 
 
+@member_action("verify the deletion log")
 def latest_checkpoint(store, actor: Actor) -> tuple[Verification, dict | None]:
     """Verify the log, then the signed checkpoint of its current head (signed and appended now unless the
     newest checkpoint already records it). No checkpoint for a log that does not verify. Admins only."""

@@ -15,7 +15,7 @@ from validation.emails import normalise_email
 from validation.phones import phone_identifier
 from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, entry_problems
 
-from .auth import require_admin
+from .auth import member_action, require_admin
 from .deletion import identifier_keys, keyed_hash
 from .errors import InvalidInput
 from .models import Actor
@@ -78,6 +78,7 @@ def flag(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{PROBLEMS: entry_problems(frame)})
 
 
+@member_action("read the deletion log")
 def report(store, actor: Actor, filters: Filters, *, limit: int = MAX_SHOWN) -> Report:
     """Figures and charts over every matching entry, and the newest ``limit`` of them, each validated
     against the deletion-log schema (failures are flagged, never dropped). Admins only."""
@@ -99,6 +100,7 @@ def report(store, actor: Actor, filters: Filters, *, limit: int = MAX_SHOWN) -> 
                   _series(agg, "platform", "Platform"), _series(agg, "reason", "Reason"), flagged)
 
 
+@member_action("read the deletion log")
 def admins_in_log(store, actor: Actor) -> list[str]:
     require_admin(actor, "read the deletion log")
     return store.deletion_log_admins()
@@ -144,6 +146,7 @@ def hashed_forms(raw: str, email: str | None, phone: str | None) -> dict[str, se
     return out
 
 
+@member_action("look up deleted identifiers")
 def lookup(store, actor: Actor, identifier: str) -> list[dict]:
     """Log entries of contacts that had this email, phone, handle or external id (the identifier is
     hashed with the workspace key exactly as at deletion; nothing is stored). Admins only."""
@@ -173,6 +176,7 @@ def _for_csv(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@member_action("export the deletion log")
 def export_chunks(store, actor: Actor, filters: Filters, chunk: int = EXPORT_CHUNK):
     """Matching entries in id order, flagged (``schema_problems``), ``chunk`` rows at a time."""
     require_admin(actor, "export the deletion log")

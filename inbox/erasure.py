@@ -13,7 +13,7 @@ from validation.checks import no_control_chars
 from validation.emails import normalise_emails
 from validation.phones import PHONE_LIKE, read_phones
 
-from .auth import require_admin
+from .auth import member_action, require_admin
 from .deletion import check_hint, check_reason, delete_contacts, identifier_keys, keyed_hash
 from .deletion_report import e164, hashed_forms, neutralise
 from .errors import InvalidInput
@@ -153,6 +153,7 @@ def _match_frame(forms: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"line": "int64", **{c: object for c in frame.columns if c != "line"}})
 
 
+@member_action("erase contacts")
 def preview(store, actor: Actor, identifiers: list[str]) -> ErasurePlan:
     """Which contacts each identifier matches (email, E.164 phone, external id, or handle — optionally
     ``platform:handle``) and which match nothing. Reads only. Admins only."""
@@ -239,6 +240,7 @@ def _delete_all(store, actor, ids, hint, reason, batch_size, progress):
     return entry_of, gone, errors
 
 
+@member_action("erase contacts")
 def execute(store, actor: Actor, plan: ErasurePlan, *, hint: str, reason: str, batch_size: int = BATCH,
             progress=None) -> ErasureResult:
     """Delete the plan's contacts with one hint and reason: one log entry per contact, committed in

@@ -18,7 +18,7 @@ from validation.contact_import import check_import
 from . import csv_files, import_columns, import_templates
 from .import_report import MATCH_KEYS, SAMPLE_ROWS, VALUE_COLUMNS, errors_text, rejects_frame, samples, skip_values
 from .attributes import Attribute, LayoutInvalid, all_attributes, load_layout, new_attribute, save_layout
-from .auth import require_admin
+from .auth import member_action, require_admin
 from .errors import InvalidInput, Problems
 from .mapping import DISPLAY_NAME, HANDLE, PLATFORM, SPECIAL, label_of, mapping_problems, slug
 from .mapping_fallbacks import document, fallback_notes, resolve, split_document
@@ -180,6 +180,7 @@ def _sql_frames(typed: pd.DataFrame, keep: np.ndarray, defs: dict[str, Attribute
     return rows, pa.concat_tables(parts)
 
 
+@member_action("import contacts")
 def run_import(store, actor: Actor, path, *, mapping: dict | None = None, options: ImportOptions | None = None,
                encoding: str | None = None, delimiter: str | None = None, name: str | None = None,
                dry_run: bool = False, progress: Progress | None = None, fallbacks: dict | None = None,
@@ -304,6 +305,7 @@ def check_mapping(store, mapping: dict, fallbacks: dict | None = None) -> list[s
     return mapping_problems(mapping, all_attributes(store), fallbacks)
 
 
+@member_action("undo an import")
 def undo(store, actor: Actor, batch_id: int) -> dict:
     """Undo a whole import batch (admins only); raises ``UndoRefused`` listing contacts changed since."""
     require_admin(actor, "undo an import")
@@ -320,6 +322,7 @@ def templates(store) -> list[dict]:
     return [{**t, **dict(zip(("mapping", "fallbacks"), split_document(t["mapping"])))} for t in store.import_mappings()]
 
 
+@member_action("save import mappings")
 def save_template(store, actor: Actor, name: str, mapping: dict, fallbacks: dict | None = None) -> str:
     """Save (or replace) a named mapping template (header → target or None, and fallbacks). Admins only."""
     require_admin(actor, "save import mappings")
@@ -336,11 +339,13 @@ def save_template(store, actor: Actor, name: str, mapping: dict, fallbacks: dict
     return name
 
 
+@member_action("delete import mappings")
 def delete_template(store, actor: Actor, name: str) -> bool:
     require_admin(actor, "delete import mappings")
     return store.delete_import_mapping(name)
 
 
+@member_action("add contact attributes")
 def create_attribute(store, actor: Actor, *, label: str, key: str, type: str, options=None) -> str:
     """Add a custom attribute for an unmapped column (same validation as the attributes page); its key."""
     require_admin(actor, "add contact attributes")

@@ -8,7 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from validation import emails
 from validation.checks import email_ok
 
-from .auth import require_admin
+from .auth import member_action, require_admin
 from .errors import Conflict, InvalidInput, NotFound
 from .models import ROLES, Actor, User, utcnow
 
@@ -34,6 +34,7 @@ def _check_new_user(email: str, role: str, password: str, display_name: str) -> 
         raise InvalidInput("the display name must not be empty")
 
 
+@member_action("add users")
 def add_user(store, actor: Actor, email: str, *, role: str, password: str,
              display_name: str | None = None) -> User:
     """Create a member. Admins only.
@@ -46,15 +47,21 @@ def add_user(store, actor: Actor, email: str, *, role: str, password: str,
     _check_new_user(email, role, password, display_name)
     if store.user_by_email(email):
         raise Conflict(f"a user with email {email} already exists")
-    return store.insert_user(email, display_name, role, _hasher.hash(password), utcnow())
+    from .sign_in import hashing_slot
+
+    with hashing_slot():
+        hashed = _hasher.hash(password)
+    return store.insert_user(email, display_name, role, hashed, utcnow())
 
 
+@member_action("list users")
 def list_users(store, actor: Actor) -> list[User]:
     """All members, active or not. Admins only."""
     require_admin(actor, "list users")
     return store.list_users()
 
 
+@member_action("disable or enable users")
 def set_active(store, actor: Actor, email: str, active: bool) -> User:
     """Disable (or re-enable) a member; the last active admin cannot be disabled. Admins only."""
     require_admin(actor, "disable or enable users")
@@ -68,8 +75,18 @@ def set_active(store, actor: Actor, email: str, active: bool) -> User:
     return store.user_by_email(email)
 
 
-def authenticate(store, email: str, password: str) -> User | None:
-    """The active user with these credentials, or ``None`` (never says which part was wrong)."""
+def authenticate(store, email: str, password: str, *, client: str = "library") -> User | None:
+    """The active user with these credentials, or ``None`` (never says which part was wrong).
+
+    Throttled like the sign-in page (``inbox.sign_in.attempt``, which the page calls to show why)."""
+    from .sign_in import attempt
+
+    return attempt(store, email, password, client=client).user
+
+
+def check_credentials(store, email: str, password: str) -> User | None:
+    """Verify once (against a dummy hash for an unknown e-mail: the same work); the active user or ``None``.
+    Unthrottled: call it through ``inbox.sign_in.attempt``, which holds a hashing slot meanwhile."""
     email = normalise_email(email)
     stored = store.password_hash(email) if email else None
     try:
@@ -83,7 +100,6 @@ def authenticate(store, email: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(stored):
         store.set_user_password_hash(email, _hasher.hash(password))
-    store.touch_sign_in(email, utcnow())
     return user
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .auth import require_admin
+from .auth import member_action, require_admin
 from .errors import InvalidInput
 from .models import PLANS, Actor, utcnow
 
@@ -14,6 +14,7 @@ def get_plan(store) -> str:
     return store.get_setting("plan") or "team"
 
 
+@member_action("change the workspace plan")
 def set_plan(store, actor: Actor, plan: str) -> str:
     """Change the plan. Admins only. Raises ``InvalidInput`` for an unknown plan."""
     require_admin(actor, "change the workspace plan")
@@ -53,6 +54,7 @@ def regions() -> list[tuple[str, str]]:
     return sorted(named, key=lambda pair: pair[1])
 
 
+@member_action("change the default phone region")
 def set_default_region(store, actor: Actor, region: str) -> str:
     """Change the default phone region. Admins only. Raises ``InvalidInput`` for an unknown region."""
     require_admin(actor, "change the default phone region")

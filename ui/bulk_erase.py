@@ -7,12 +7,14 @@ import streamlit as st
 from inbox import deletion, erasure
 from inbox.errors import InboxError
 
+from .session import member_callback
 from .text import literal, plain, plain_frame
 
 LINES = "One identifier per line"
 PLAN, RESULT, ERROR = "erase.plan", "erase.result", "erase.error"
 
 
+@member_callback
 def _run(store, actor, plan) -> None:
     """on_click of *Erase*: delete the previewed contacts; keep the result (and its file) for download."""
     S = st.session_state
@@ -47,7 +49,8 @@ def bulk_erasure(store, actor) -> None:
                "You see which contacts match before anything is deleted. Each contact gets its own log entry.")
     if RESULT in S:
         _show_result(S[RESULT])
-        st.button("Start another erasure", key="erase.again", on_click=lambda: S.pop(RESULT, None))
+        st.button("Start another erasure", key="erase.again",
+                  on_click=member_callback(lambda: S.pop(RESULT, None)))
         return
     upload = st.file_uploader("Identifiers file", type=["txt", "csv"], key="erase.file", max_upload_size=20)
     if upload is None:

@@ -7,11 +7,13 @@ import streamlit as st
 from inbox import crm
 from inbox.errors import InboxError
 
+from .session import member_callback
 from .text import literal
 
 FLASH = "crm.flash"
 
 
+@member_callback
 def _refresh(store, actor, contact_id: int) -> None:
     """on_click of *Refresh from CRM*: look up now; reload the panel's values when the CRM changed some."""
     try:

@@ -7,6 +7,7 @@ import streamlit as st
 from inbox import deletion
 from inbox.errors import InboxError, NotFound
 
+from .session import member_callback, member_dialog
 from .text import literal
 
 OPEN = "delete.open"    # the contact whose dialog is open
@@ -29,12 +30,14 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+@member_callback
 def _open(contact_id: int) -> None:
     st.session_state[OPEN] = contact_id
     st.session_state.pop(ERROR, None)
     st.session_state.pop(DONE, None)
 
 
+@member_callback
 def _close(contact_id: int | None = None) -> None:
     S = st.session_state
     contact_id = S.pop(OPEN, contact_id)
@@ -44,6 +47,7 @@ def _close(contact_id: int | None = None) -> None:
         S.pop(key, None)
 
 
+@member_callback
 def _confirm(store, actor, contact_id: int, name: str) -> None:
     """on_click of *Delete permanently*: delete, close the dialog and the contact; or keep it open with why."""
     S = st.session_state
@@ -63,6 +67,7 @@ def _confirm(store, actor, contact_id: int, name: str) -> None:
 
 @st.dialog("Delete contact", width="medium", on_dismiss=_close)
 def _dialog(store, actor, contact) -> None:
+    member_dialog()
     S = st.session_state
     if S.get(OPEN) != contact.id:  # closed by a button of this dialog: rerun the whole page
         st.rerun()

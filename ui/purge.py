@@ -46,6 +46,10 @@ def status_line(status: compaction.Status) -> str:
 
 def _purge_now(store, actor) -> None:
     """on_click of *Purge now*: compact the database; the result is shown next to the button."""
+    from .session import still_member  # (ui.session imports this module for the scheduler)
+
+    if not still_member():  # a member disabled meanwhile is signed out, nothing runs
+        return
     try:
         done = compaction.run(store, actor)
     except InboxError as exc:
@@ -57,6 +61,10 @@ def _purge_now(store, actor) -> None:
 
 
 def _save_schedule(store, actor) -> None:
+    from .session import still_member
+
+    if not still_member():
+        return
     S = st.session_state
     try:
         saved = compaction.set_schedule(store, actor, S["purge.mode"], S["purge.hour"], S["purge.weekday"])

@@ -1,15 +1,20 @@
-"""The cached store per database path and the signed-in user kept in session state."""
+"""The cached store per database path and the signed-in user in session state, re-read at every action."""
 
 from __future__ import annotations
 
+import functools
+import os
+
 import streamlit as st
 
-from inbox import db_path, open_store, users
+from inbox import db_path, open_store, sign_in as signing, users
 from inbox.errors import InboxError
 from inbox.models import User
 from ui.purge import purge_scheduler
 
 USER_KEY = "auth.email"
+NOTE_KEY = "auth.note"  # why the session was signed out, shown once on the sign-in page
+REVOKED = "You have been signed out: your access to this workspace was revoked or changed."
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,22 +41,38 @@ def get_store():
 
 
 def signed_in_user() -> User | None:
-    """The signed-in, still active user, re-read from the store on every run."""
+    """The signed-in, still active user, re-read from the store on every run (and by every action):
+    a member disabled or removed meanwhile is signed out, and the sign-in page says why."""
     email = st.session_state.get(USER_KEY)
     if not email:
         return None
     user = users.current_user(get_store(), email)
     if user is None:
-        st.session_state.pop(USER_KEY, None)
+        sign_out()
+        st.session_state[NOTE_KEY] = REVOKED
     return user
 
 
-def sign_in(email: str, password: str) -> bool:
-    user = users.authenticate(get_store(), email, password)
-    if user is None:
-        return False
-    st.session_state[USER_KEY] = user.email
-    return True
+def client_address() -> str:
+    """Who is signing in, for throttling: the connection's IP address (``localhost`` for a local browser),
+    or the first address of the header named by ``$INBOX_CLIENT_IP_HEADER`` when a trusted reverse proxy
+    sets it (a header is only trusted when configured: anyone can send one)."""
+    header = os.environ.get("INBOX_CLIENT_IP_HEADER", "").strip()
+    if header:
+        value = st.context.headers.get(header)
+        forwarded = value.split(",")[0].strip() if isinstance(value, str) else ""
+        if forwarded:
+            return forwarded[:100]
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) and ip else "localhost"  # (no connection under AppTest)
+
+
+def sign_in(email: str, password: str) -> signing.SignIn:
+    """One throttled attempt (``inbox.sign_in``); signs the session in on success."""
+    result = signing.attempt(get_store(), email, password, client=client_address())
+    if result.user is not None:
+        st.session_state[USER_KEY] = result.user.email
+    return result
 
 
 def sign_out() -> None:
@@ -66,3 +87,28 @@ def require_user() -> User:
         st.error("Please sign in.")
         st.stop()
     return user
+
+
+def still_member() -> bool:
+    """Re-read the signed-in member now; ``False`` (and signed out) when disabled or removed meanwhile."""
+    return signed_in_user() is not None
+
+
+def member_callback(fn):
+    """Decorate an ``on_click``/``on_change`` callback: callbacks run before the page script, so re-read the
+    member first; a member disabled meanwhile is signed out and the callback does nothing."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        if still_member():
+            return fn(*args, **kwargs)
+        return None
+
+    return run
+
+
+def member_dialog() -> None:
+    """First line of every ``st.dialog``: a dialog reruns alone (not the page), so re-read the member;
+    a member disabled meanwhile is signed out and the whole app reruns (to the sign-in page)."""
+    if not still_member():
+        st.rerun()

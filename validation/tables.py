@@ -282,6 +282,9 @@ TABLE_SCHEMAS.update(IMPORT_TABLE_SCHEMAS)
 from .deletion_tables import DELETION_TABLE_SCHEMAS  # noqa: E402
 
 TABLE_SCHEMAS.update(DELETION_TABLE_SCHEMAS)
+from .sign_in_tables import SIGN_IN_TABLE_SCHEMAS  # noqa: E402
+
+TABLE_SCHEMAS.update(SIGN_IN_TABLE_SCHEMAS)
 
 _SCHEMA_LEVEL = ("column_in_schema", "column_in_dataframe")
 

@@ -12,11 +12,12 @@ from .imports import ImportsSQL
 from .integrity import IntegritySQL
 from .keys import KeysSQL
 from .layout import LayoutSQL
+from .sign_ins import SignInsSQL
 from .stats import StatsSQL
 
 
-class Store(AccountsSQL, ContactsSQL, LayoutSQL, DeletionSQL, DeletionLogSQL, ImportsSQL, CrmSQL, StatsSQL, DemoSQL,
-            IntegritySQL, CompactSQL, KeysSQL, StoreCore):
+class Store(AccountsSQL, SignInsSQL, ContactsSQL, LayoutSQL, DeletionSQL, DeletionLogSQL, ImportsSQL, CrmSQL,
+            StatsSQL, DemoSQL, IntegritySQL, CompactSQL, KeysSQL, StoreCore):
     """A DuckDB-backed store: open with a file path; migrations run on open (unless read-only)."""
 
 

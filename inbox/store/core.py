@@ -16,6 +16,7 @@ from ..errors import (MigrationFailed, StoreDamaged, StoreLocked, StoreTooNew, S
                       WriteFailed)
 from ..models import utcnow
 from .retry import as_conflict, is_conflict
+from .acting import check_acting
 
 DUCKDB_CONFIG = {
     # Offline machines: never try to download an extension behind our back.
@@ -221,6 +222,7 @@ class StoreCore:
             raw.begin()
             cur = TxCursor(raw)
             try:
+                check_acting(cur)  # the acting member, re-read in this transaction (inbox.store.acting)
                 yield cur
             except BaseException as exc:
                 raw.rollback()

@@ -30,6 +30,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "deletion_log_head": ("id",),
     "deletion_pending_files": ("storage_path",),
     "deletion_log_seals": ("id",),
+    "sign_in_attempts": ("id",),
 }
 
 EXAMPLES = 5

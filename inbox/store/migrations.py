@@ -270,5 +270,6 @@ from .crm import MIGRATIONS as _CRM  # noqa: E402
 from .deletion import MIGRATIONS as _DELETION  # noqa: E402
 from .imports import MIGRATIONS as _IMPORTS  # noqa: E402
 from .keys import MIGRATIONS as _KEYS  # noqa: E402
+from .sign_ins import MIGRATIONS as _SIGN_INS  # noqa: E402
 
-MIGRATIONS = sorted(CORE_MIGRATIONS + _DELETION + _IMPORTS + _CRM + _KEYS, key=lambda m: m[0])
+MIGRATIONS = sorted(CORE_MIGRATIONS + _DELETION + _IMPORTS + _CRM + _KEYS + _SIGN_INS, key=lambda m: m[0])

@@ -7,6 +7,7 @@ from inbox.models import Actor
 from inbox.store import Store
 
 from .conftest import ADMIN, AGENT, shown
+from ..members import seed_members
 
 EDITOR = "attrs.editor.1"  # the first editor generation after the page loads
 
@@ -113,6 +114,7 @@ def test_stale_save_is_refused_with_a_reload(page, workspace_db):
     page.session_state[EDITOR] = {"edited_rows": {0: {"Label": "Mine"}}, "added_rows": [], "deleted_rows": []}
     page.run()
     with Store(workspace_db) as store:  # another admin saves meanwhile
+        seed_members(store, Actor("other@example.com", "admin"))
         version, layout = attrs.load_layout(store)
         layout[1]["label"] = "Theirs"
         attrs.save_layout(store, Actor("other@example.com", "admin"), layout, base_version=version)

@@ -6,6 +6,7 @@ from inbox import contacts, deletion
 from inbox.models import Actor
 from inbox.store import Store
 
+from ..members import seed_members
 from .conftest import ADMIN, AGENT
 
 
@@ -95,6 +96,7 @@ def test_a_contact_deleted_meanwhile_says_so(app, contact_id, workspace_db):
     at = opened(app, ADMIN, contact_id)
     buttons(at)[f"delete.{contact_id}"].click().run()
     with Store(workspace_db) as store:  # another admin was faster
+        seed_members(store, Actor("other@example.com", "admin"))
         deletion.delete_contact(store, Actor("other@example.com", "admin"), contact_id, hint="dup", reason="duplicate")
     at.text_input(key=f"delete.hint.{contact_id}").input("ticket #88")
     at.selectbox(key=f"delete.reason.{contact_id}").select("gdpr_request")

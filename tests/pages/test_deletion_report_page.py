@@ -10,6 +10,7 @@ from inbox import contacts, deletion
 from inbox.models import Actor
 from inbox.store import Store
 
+from ..members import seed_members
 from .conftest import ADMIN, AGENT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,6 +21,7 @@ BOB = Actor("bob@example.com", "admin")
 @pytest.fixture
 def logged(workspace_db):
     with Store(workspace_db) as store:
+        seed_members(store, BOB)
         for i in range(3):
             cid = contacts.receive(store, "whatsapp", f"+3361000000{i}", "hi")["contact_id"]
             deletion.delete_contact(store, Actor(ADMIN[0], "admin"), cid, hint=f"ticket #10{i}", reason="gdpr_request")

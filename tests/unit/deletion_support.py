@@ -8,15 +8,20 @@ from inbox import attributes as attrs
 from inbox import contacts
 from inbox.models import Actor, utcnow
 
+from ..members import members_fixture, seed_members
+
 ADMIN = Actor("admin@example.com", "admin")
 AGENT = Actor("agent@example.com", "agent")
+members = members_fixture(ADMIN, AGENT)  # import it into a test module to use it there
 PERSON = {"email": "Zoe.Quill@Example.org", "phone": "+33698765432", "external_id": "crm-zq-991",
           "first_name": "Zoé", "last_name": "Quill", "tier": "gold"}
 HANDLE = "+33698765432"
 
 
 def add_tier(store) -> None:
+    seed_members(store, ADMIN, AGENT)
     version, layout = attrs.load_layout(store)
+    layout = [{**a, "enabled": True} if a["key"] == "external_id" else a for a in layout]  # agents fill it
     attrs.save_layout(store, ADMIN, attrs.new_attribute(layout, label="Tier", key="tier", type="text"),
                       base_version=version)
 
@@ -24,6 +29,7 @@ def add_tier(store) -> None:
 def rich_contact(store, handle: str = HANDLE, values: dict | None = None, platform: str = "whatsapp") -> int:
     """A contact with 3 messages, 2 attachment files, built-in and custom values, a CRM lookup row and an
     import-batch row (personal data kept by other features); returns its id."""
+    seed_members(store, ADMIN, AGENT)
     if "tier" not in {a.key for a in attrs.all_attributes(store)}:
         add_tier(store)
     first = contacts.receive(store, platform, handle, "Bonjour", attachments=[("passport.pdf", b"%PDF-1.4 secret")])

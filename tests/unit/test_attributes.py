@@ -8,8 +8,11 @@ from inbox import attributes as attrs
 from inbox.errors import Conflict, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
+from ..members import members_fixture
+
 ADMIN = Actor("admin@example.com", "admin")
 AGENT = Actor("agent@example.com", "agent")
+_members = members_fixture(ADMIN, AGENT)
 BUILTIN_ORDER = ["email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
                  "subscription", "external_id"]
 

@@ -7,10 +7,13 @@ import pytest
 from inbox import attributes as attrs
 from inbox import contacts
 from inbox.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from inbox.models import Actor
+from inbox.models import SYSTEM, Actor
+
+from ..members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
 ADMIN = Actor("admin@example.com", "admin")
+_members = members_fixture(ADMIN, AGENT)
 PEOPLE = [
     ("whatsapp", "+33612345678", {"first_name": "Élodie", "last_name": "Durand", "email": "elodie@example.fr",
                                   "phone": "+33612345678", "language": "fr", "subscription": "premium"}),
@@ -23,6 +26,10 @@ PEOPLE = [
 
 
 def make(store, platform, handle, values):
+    version, layout = attrs.load_layout(store)
+    if any(a["key"] in values and not a["enabled"] for a in layout):  # agents set enabled attributes only
+        attrs.save_layout(store, SYSTEM, [{**a, "enabled": a["enabled"] or a["key"] in values} for a in layout],
+                          base_version=version)
     made = contacts.receive(store, platform, handle, "hello")
     c = contacts.get_contact(store, made["contact_id"])
     return contacts.update_values(store, AGENT, c.id, c.version, values)

@@ -10,8 +10,10 @@ from inbox.errors import InvalidInput, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
 from ..crm_server import SECRET, FakeCrm, closed_port_url
+from ..members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
+_members = members_fixture(AGENT)
 ALIASES = {"jobTitle": "job_title", "accountNumber": "account_id", "tier": "subscription"}
 
 

@@ -11,9 +11,11 @@ from inbox.errors import Conflict, InvalidInput, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
 from ..crm_server import SECRET, FakeCrm
+from ..members import members_fixture
 
 ADMIN = Actor("admin@example.com", "admin")
 AGENT = Actor("agent@example.com", "agent")
+_members = members_fixture(ADMIN, AGENT)
 GOOD = {"lookup_url": "https://crm.example.com/lookup", "timeout_seconds": 5, "lookup_key": "email",
         "aliases": "jobTitle = job_title\n# comment\n\naccountNumber = account_id", "secret": SECRET}
 

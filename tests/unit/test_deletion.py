@@ -11,6 +11,7 @@ from inbox import contacts, deletion
 from inbox.errors import InvalidInput, NotFound, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
+from .deletion_support import members  # noqa: F401 (autouse fixture)
 from .deletion_support import (ADMIN, AGENT, HANDLE, PERSON, files_under, log_count, rich_contact, rows_of,
                                text_anywhere)
 

@@ -10,6 +10,7 @@ from inbox import contacts, deletion
 from inbox.deletion import GENESIS, canonical_json, entry_hash
 from inbox.keys import require_keys
 
+from .deletion_support import members  # noqa: F401 (autouse fixture)
 from .deletion_support import ADMIN, log_count
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,6 +15,8 @@ from inbox.keys import key_file_for
 from inbox.models import Actor
 from validation.deletion_log import entry_problems
 
+from ..members import seed_members
+from .deletion_support import members  # noqa: F401 (autouse fixture)
 from .deletion_support import ADMIN, PERSON, rich_contact
 
 BOB = Actor("bob@example.com", "admin")
@@ -23,6 +25,7 @@ BOB = Actor("bob@example.com", "admin")
 @pytest.fixture
 def log(store):
     """Six entries: three by ADMIN (whatsapp, gdpr), two by BOB (email, duplicate), one rich (whatsapp)."""
+    seed_members(store, BOB)
     for i in range(3):
         cid = contacts.receive(store, "whatsapp", f"+3361000000{i}", "hi")["contact_id"]
         deletion.delete_contact(store, ADMIN, cid, hint=f"ticket #10{i} erasure request", reason="gdpr_request")

@@ -14,6 +14,7 @@ from inbox.store.migrations import MIGRATIONS, SEARCH_TEXT_SQL
 from validation import checks
 from validation.contact_values import check_values
 from validation.emails import _slow, fast_path, normalise_email, normalise_emails
+from ..members import seed_members
 
 AGENT = Actor("agent@example.com", "agent")
 LABEL63 = "a" * 63
@@ -181,6 +182,7 @@ def test_contact_values_carry_the_reason_and_the_normal_form():
 
 
 def _contact(store, handle, email):
+    seed_members(store, AGENT)  # (not for every test: the migration test stores its own user 1)
     made = contacts.receive(store, "whatsapp", handle, "hello")
     c = contacts.get_contact(store, made["contact_id"])
     return contacts.update_values(store, AGENT, c.id, c.version, {"email": email})

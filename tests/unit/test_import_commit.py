@@ -10,7 +10,10 @@ from inbox.errors import Conflict, PermissionDenied
 from inbox.models import SYSTEM, Actor
 from inbox.store import Store
 
+from ..members import members_fixture
 from .test_import_helpers import ADMIN, contacts, fingerprint, run, values, write
+
+_members = members_fixture(ADMIN)
 
 EXISTING = ("External ID,Email,Phone,First name,Last name,Job title,Tier\n"
             "crm-1,ann@example.com,+33611111111,Ann,Lee,Buyer,gold\n"

@@ -7,7 +7,10 @@ from pathlib import Path
 from inbox import imports
 from inbox.models import SYSTEM, Actor
 
+from ..members import members_fixture
+
 ADMIN = Actor("admin@example.com", "admin")
+_members = members_fixture(ADMIN)
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 TABLES = ("contacts", "attribute_values", "attribute_definitions", "conversations", "messages", "import_batches",
           "import_batch_contacts", "import_batch_values", "import_mappings", "layout_versions")

@@ -10,7 +10,10 @@ from inbox.errors import InvalidInput, PermissionDenied
 from inbox.mapping import HANDLE, PLATFORM, auto_map, fold, read_mapping_file, slug
 from inbox.models import SYSTEM, Actor
 
+from ..members import members_fixture
 from .test_import_helpers import ADMIN, contacts, run, write
+
+_members = members_fixture(ADMIN)
 
 
 @pytest.mark.parametrize("header,target", [

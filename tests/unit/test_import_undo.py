@@ -10,8 +10,10 @@ from inbox.errors import Conflict, NotFound, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
 from .test_import_helpers import ADMIN, contacts, fingerprint, run, values, write
+from ..members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
+_members = members_fixture(AGENT, ADMIN)
 CORE = ("id", "platform", "handle", "display_name", "email", "first_name", "last_name", "phone", "account_id",
         "job_title", "language", "subscription", "external_id", "search_text")
 

@@ -6,7 +6,10 @@ from inbox.check import run_check
 from inbox.demo import build_demo
 from inbox.models import SYSTEM, Actor
 
+from ..members import members_fixture
+
 AGENT = Actor("agent@example.com", "agent")
+_members = members_fixture(AGENT)
 
 
 def test_demo_then_everyday_work_stays_clean(store, tmp_path):

@@ -10,7 +10,10 @@ from inbox.models import Actor
 from inbox.store import Store
 from inbox.store.migrations import MIGRATIONS, SEARCH_TEXT_SQL
 
+from ..members import members_fixture
+
 AGENT = Actor("agent@example.com", "agent")
+_members = members_fixture(AGENT)
 T = datetime(2024, 3, 1, 9, 30)
 OLD = {1: "fr", 2: "pt", 3: "tl", 4: "tw", 5: "bh", 6: "zh", 7: None, 8: "Elvish", 9: "no", 10: "nb"}
 

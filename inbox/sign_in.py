@@ -1,0 +1,166 @@
+"""Sign-in throttling: per-account and per-client delays, a lock after many failures, few hashes at once."""
+
+from __future__ import annotations
+
+import math
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .auth import member_action, require_admin
+from .errors import Conflict
+from .models import Actor, utcnow
+
+ACCOUNT_FREE = 5        # failures of one e-mail (typed, known or not) before each attempt must wait
+CLIENT_FREE = 10        # failures from one client (IP address), whatever e-mail, before it must wait
+FIRST_DELAY = timedelta(seconds=5)   # the first wait; it doubles with each further failure...
+MAX_DELAY = timedelta(minutes=15)    # ...up to this
+LOCK_AFTER = 20         # failures of one e-mail that lock it for LOCK_TIME (or until an admin unlocks it)
+LOCK_TIME = timedelta(hours=1)
+ACCOUNT_WINDOW = timedelta(hours=24)  # failures older than this (or before a success/unlock) no longer count
+CLIENT_WINDOW = timedelta(hours=1)
+RECENT = timedelta(hours=24)          # "recent failures" on the Members page
+KEEP_LOG = timedelta(days=90)         # sign-in attempts older than this are pruned
+MAX_VERIFYING = 2       # password hashes computed at the same time (argon2 takes 64 MiB each)
+WAIT_FOR_SLOT = 10.0    # seconds an attempt waits for a free slot before it is refused as busy
+
+_slots = threading.BoundedSemaphore(MAX_VERIFYING)
+
+WRONG = "wrong email or password"
+BUSY = "Many sign-ins are being checked right now: try again in a moment."
+
+
+@contextmanager
+def hashing_slot(timeout: float | None = None):
+    """Hold one of the ``MAX_VERIFYING`` slots while hashing (``Conflict`` when none frees up in time)."""
+    if not _slots.acquire(timeout=timeout if timeout is not None else -1):
+        raise Conflict(BUSY)
+    try:
+        yield
+    finally:
+        _slots.release()
+
+
+def delay(failures: int, free: int) -> timedelta:
+    """The wait after the last of ``failures``: none below ``free``, then 5 s doubling up to 15 min."""
+    if failures < free:
+        return timedelta(0)
+    return min(FIRST_DELAY * 2 ** min(failures - free, 20), MAX_DELAY)
+
+
+def in_words(seconds: float) -> str:
+    seconds = max(1, math.ceil(seconds))
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """Whether an attempt may verify a password now: ``wait`` seconds left, ``locked_until`` when locked."""
+
+    wait: float = 0.0
+    locked_until: datetime | None = None
+
+    @property
+    def blocked(self) -> bool:
+        return self.wait > 0 or self.locked_until is not None
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of one attempt: ``user`` when signed in; else ``message`` (the same for any e-mail)."""
+
+    user: object | None
+    outcome: str                  # success, failure, throttled, locked, busy
+    message: str = ""
+    wait: float = 0.0
+
+
+def throttle(store, email: str, client: str, now: datetime) -> Throttle:
+    """The delays that apply to ``email`` (as typed, normalised) and ``client`` at ``now``."""
+    n, last = store.account_failures(email, now - ACCOUNT_WINDOW)
+    if n >= LOCK_AFTER and last is not None and now < last + LOCK_TIME:
+        return Throttle(wait=(last + LOCK_TIME - now).total_seconds(), locked_until=last + LOCK_TIME)
+    waits = [(last + delay(n, ACCOUNT_FREE) - now).total_seconds() if last else 0.0]
+    n, last = store.client_failures(client, now - CLIENT_WINDOW)
+    waits.append((last + delay(n, CLIENT_FREE) - now).total_seconds() if last else 0.0)
+    return Throttle(wait=max(0.0, *waits))
+
+
+def _refusal(state: Throttle) -> SignIn:
+    if state.locked_until is not None:
+        return SignIn(None, "locked", f"Too many failed sign-ins with this email: it is locked for "
+                      f"{in_words(state.wait)}, or until an admin unlocks it.", state.wait)
+    return SignIn(None, "throttled", f"Too many failed sign-ins: wait {in_words(state.wait)} before trying "
+                  "again.", state.wait)
+
+
+def attempt(store, email: str, password: str, *, client: str | None = None,
+            now: datetime | None = None) -> SignIn:
+    """Sign in with throttling. Every attempt is recorded (time, e-mail typed, client, outcome). An unknown
+    e-mail and a wrong password get the same answer after the same work (one hash verified); a throttled
+    or locked attempt verifies nothing and is refused even with the right password."""
+    from .users import check_credentials, normalise_email
+
+    now = now or utcnow()
+    email, client = normalise_email(email or ""), (client or "unknown")
+    state = throttle(store, email, client, now)
+    if state.blocked:
+        return _recorded(store, now, email, client, _refusal(state))
+    if not _slots.acquire(timeout=WAIT_FOR_SLOT):
+        return _recorded(store, now, email, client, SignIn(None, "busy", BUSY))
+    try:
+        state = throttle(store, email, client, now)  # again: attempts that held the slots are recorded now
+        if state.blocked:
+            return _recorded(store, now, email, client, _refusal(state))
+        user = check_credentials(store, email, password)
+        result = SignIn(user, "success") if user else SignIn(None, "failure", WRONG)
+        _recorded(store, now, email, client, result)
+    finally:
+        _slots.release()
+    if user is not None:
+        store.touch_sign_in(email, now)
+        store.prune_sign_ins(now - KEEP_LOG)
+    return result
+
+
+def _recorded(store, now, email, client, result: SignIn) -> SignIn:
+    store.record_sign_in(now, email, client, result.outcome)
+    return result
+
+
+@dataclass(frozen=True)
+class MemberSignIns:
+    """What the Members page shows per member."""
+
+    email: str
+    last_sign_in_at: datetime | None
+    recent_failures: int
+    locked_until: datetime | None
+
+
+@member_action("see sign-in activity")
+def overview(store, actor: Actor, *, now: datetime | None = None) -> dict[str, MemberSignIns]:
+    """Per member e-mail: last sign-in, failures in the last 24 h, until when it is locked. Admins only."""
+    require_admin(actor, "see sign-in activity")
+    now = now or utcnow()
+    members = store.list_users()
+    failures = store.failures_since([u.email for u in members], now - RECENT)
+    return {u.email: MemberSignIns(u.email, u.last_sign_in_at, failures.get(u.email, 0),
+                                   throttle(store, u.email, "", now).locked_until) for u in members}
+
+
+@member_action("unlock sign-ins")
+def unlock(store, actor: Actor, email: str, *, now: datetime | None = None) -> bool:
+    """Lift the lock and the delays of an e-mail (its failures so far no longer count). Admins only.
+    Returns whether it was locked."""
+    from .users import normalise_email
+
+    require_admin(actor, "unlock sign-ins")
+    now, email = now or utcnow(), normalise_email(email)
+    was_locked = throttle(store, email, "", now).locked_until is not None
+    store.record_sign_in(now, email, f"unlocked by {actor.email}", "unlocked")
+    return was_locked

@@ -1,0 +1,107 @@
+"""AppTest: a member disabled meanwhile is signed out at its next action; sign-in waits; Members page."""
+
+from datetime import timedelta
+
+import pytest
+
+from inbox import attributes as attrs
+from inbox import contacts, sign_in, users
+from inbox.models import SYSTEM, utcnow
+from inbox.store import Store
+
+from .conftest import ADMIN, AGENT
+
+OTHER = ("other.admin@example.com", "other-secret-1")
+
+
+@pytest.fixture
+def second_admin(workspace_db):
+    with Store(workspace_db) as store:
+        users.add_user(store, SYSTEM, OTHER[0], role="admin", password=OTHER[1])
+
+
+def disable(db, email):
+    with Store(db) as store:
+        users.set_active(store, SYSTEM, email, False)
+
+
+def failures(db, email, n, client="203.0.113.50", at=None):
+    with Store(db) as store:
+        for _ in range(n):
+            store.record_sign_in(at or utcnow(), email, client, "failure")
+
+
+def signed_out(at) -> bool:
+    return (not at.exception and [b.label for b in at.button] == ["Sign in"]
+            and any("signed out" in w.value for w in at.warning))
+
+
+def test_a_disabled_admin_saving_the_layout_is_signed_out_and_nothing_saved(app, workspace_db, second_admin):
+    at = app(ADMIN)
+    at.switch_page("app_pages/attributes.py").run()
+    with Store(workspace_db) as store:
+        version = attrs.load_layout(store)[0]
+    disable(workspace_db, ADMIN[0])  # another admin, on Members & plan
+    at.button(key="attrs.save").click().run()
+    assert signed_out(at)
+    with Store(workspace_db) as store:
+        assert attrs.load_layout(store)[0] == version
+
+
+def test_a_disabled_admin_confirming_a_deletion_is_signed_out_and_nothing_is_deleted(app, workspace_db,
+                                                                                     second_admin):
+    with Store(workspace_db) as store:
+        cid = contacts.receive(store, "whatsapp", "+33677777777", "Bonjour")["contact_id"]
+    at = app(ADMIN)
+    at.switch_page("app_pages/contacts.py").run()
+    at.session_state["contacts.open"] = cid
+    at.run()
+    at.button(key=f"delete.{cid}").click().run()
+    at.text_input(key=f"delete.hint.{cid}").input("ticket #88")
+    at.selectbox(key=f"delete.reason.{cid}").select("gdpr_request")
+    at.run()
+    disable(workspace_db, ADMIN[0])
+    at.button(key="delete.confirm").click().run()
+    assert signed_out(at)
+    with Store(workspace_db) as store:
+        assert store.contact_row(cid) is not None
+        assert store._scalar("SELECT count(*) FROM deletion_log") == 0
+
+
+def test_any_rerun_of_a_disabled_member_signs_out(app, workspace_db):
+    at = app(AGENT)
+    disable(workspace_db, AGENT[0])
+    at.run()
+    assert signed_out(at)
+
+
+@pytest.mark.parametrize("email", [ADMIN[0], "nobody@example.com"])
+def test_the_sign_in_page_says_how_long_to_wait(app, workspace_db, email):
+    failures(workspace_db, email, sign_in.ACCOUNT_FREE, client="198.51.100.3")
+    at = app()
+    at.text_input(key="sign_in_email").input(email)
+    at.text_input(key="sign_in_password").input(ADMIN[1])
+    at.button[0].click().run()
+    assert [b.label for b in at.button] == ["Sign in"]  # not signed in, even with the right password
+    assert len(at.error) == 1 and at.error[0].value.startswith("Too many failed sign-ins: wait ")
+    assert at.error[0].value.endswith("seconds before trying again.")
+
+
+def test_the_members_page_shows_sign_ins_and_unlocks(app, workspace_db):
+    failures(workspace_db, AGENT[0], sign_in.LOCK_AFTER)
+    at = app(ADMIN)
+    at.switch_page("app_pages/members.py").run()
+    table = at.dataframe[0].value.set_index("Email")
+    assert table.loc[AGENT[0], "Failed sign-ins (24 h)"] == sign_in.LOCK_AFTER
+    assert table.loc[AGENT[0], "Sign-in"].startswith("locked until ")
+    assert table.loc[ADMIN[0], "Sign-in"] == "ok" and table.loc[ADMIN[0], "Last sign-in"] is not None
+    assert at.selectbox(key="members.unlock.email").value == AGENT[0]
+    at.button(key="members.unlock.go").click().run()
+    assert any(f"Unlocked {AGENT[0]}" in s.value for s in at.success)
+    assert at.dataframe[0].value.set_index("Email").loc[AGENT[0], "Sign-in"] == "ok"
+    assert app(AGENT).session_state["auth.email"] == AGENT[0]  # can sign in again
+
+
+def test_old_failures_do_not_count(app, workspace_db):
+    failures(workspace_db, ADMIN[0], sign_in.LOCK_AFTER, at=utcnow() - timedelta(days=2))
+    assert app(ADMIN).session_state["auth.email"] == ADMIN[0]
