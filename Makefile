@@ -38,8 +38,9 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "warning: $(CHROMIUM) is missing and cannot be installed here: browser tests will be skipped (CI fails instead)"; fi
 
+# Tests run on every core (at most 4 workers, pytest-xdist); the browser tests share one worker (see tests/browser).
 test: $(VENV)/.dev-installed chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadgroup
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.bench.run

@@ -10,7 +10,6 @@ import streamlit as st
 from inbox import db_path, open_store, sign_in as signing, users
 from inbox.errors import InboxError
 from inbox.models import User
-from ui.purge import purge_scheduler
 
 USER_KEY = "auth.email"
 NOTE_KEY = "auth.note"  # why the session was signed out, shown once on the sign-in page
@@ -19,6 +18,8 @@ REVOKED = "You have been signed out: your access to this workspace was revoked o
 
 @st.cache_resource(show_spinner=False)
 def _store_for(path: str):
+    from ui.purge import purge_scheduler  # (ui.purge's page section imports this module)
+
     store = open_store(path)
     purge_scheduler().watch(store)  # scheduled purges of deleted data (one thread per process)
     return store

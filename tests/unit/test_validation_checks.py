@@ -160,6 +160,8 @@ GOOD = {
     "deletion_log_head": {"id": [1], "entries": [2], "last_hash": [H2], "updated_at": [T2]},
     "deletion_pending_files": {"storage_path": ["7/0a1b2c3d4e5f-passport.pdf"], "entry_id": [1], "recorded_at": [T]},
     "deletion_log_seals": {"id": [1, 2], "seal": [H, H2]},
+    "sign_in_attempts": {"id": [1, 2], "attempted_at": [T, T2], "email": ["ada@example.com", ""],
+                         "client": ["127.0.0.1", "localhost"], "outcome": ["failure", "success"]},
     "import_batches": {"id": [1, 2], "created_at": [T, T2], "created_by": ["ada@example.com", "system (cli)"],
                        "file_name": ["a.csv", "b.csv"], "encoding": ["utf-8", "windows-1252"], "delimiter": [",", ";"],
                        "on_conflict": ["update", "fill-empty"], "match_order": ["external_id,email,phone"] * 2,
@@ -269,6 +271,9 @@ BAD = [
     ("attachments", "storage_path", "../etc/passwd", "is_relative_path"),
     ("attachments", "storage_path", "/abs/path", "is_relative_path"),
     ("deletion_log_seals", "seal", "not a hash", "is_sha256_hex"),
+    ("sign_in_attempts", "outcome", "maybe", "isin"),
+    ("sign_in_attempts", "client", "", "str_length"),
+    ("sign_in_attempts", "email", "x" * 321, "str_length"),
 ]
 
 
