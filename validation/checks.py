@@ -33,10 +33,12 @@ EMAIL_RE = FAST_RE
 # A stored phone: E.164 (a plus, a country code 1-9…, at most 20 digits: libphonenumber's longest national
 # number is 17) and an optional RFC 3966 extension. Whether it is a valid number is ``is_phone_number``'s call.
 E164_RE = r"\+[1-9][0-9]{3,19}(?:;ext=[0-9]{1,20})?"
-# http(s)://host[:port][/path?query#fragment]; host is a name/IPv4 or a bracketed IPv6 literal.
+# A TCP port, 0-65535 (leading zeros allowed, as browsers do): anything larger is no port.
+PORT_RE = r"(?:[0-9]{1,4}|[0-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+# http(s)://host[:port][/path?query#fragment]; host is a name/IPv4 or a bracketed IPv6 literal (no user@).
 URL_RE = (r"[Hh][Tt][Tt][Pp][Ss]?://"
           r"(?:[^ /?#@:\[\]\\\x00-\x1f\x7f]+|\[[0-9A-Fa-f:.]+\])"
-          r"(?::[0-9]{1,5})?"
+          rf"(?::{PORT_RE})?"
           r"(?:[/?#][^ \x00-\x1f\x7f]*)?")
 # Attribute keys: lower-case letter first, then a-z 0-9 _, at most 64 characters.
 SLUG_RE = r"[a-z][a-z0-9_]{0,63}"
