@@ -2,7 +2,8 @@
 
 Usage: ``python -m tests.mutation.run [MODULE ...]`` (a path such as ``inbox/users.py`` or a short name such as
 ``users``; none: every module) runs mutmut 3 (settings in setup.cfg ``[mutmut]``; it works in ./mutants) on
-those modules' mutants; ``--score-only`` prints the figures of the last run without running anything.
+those modules' mutants; ``--score-only`` prints the figures of the last run without running anything;
+``--survivors`` runs again only the mutants that survived (or were not run) last time, after adding tests.
 """
 
 from __future__ import annotations
@@ -73,14 +74,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*")
     parser.add_argument("--score-only", action="store_true")
+    parser.add_argument("--survivors", action="store_true")
     parser.add_argument("--max-children", type=int, default=None)
     args = parser.parse_args(argv)
     paths = [module_path(m) for m in args.modules] or list(MODULES)
     started = time.monotonic()
     if not args.score_only:
         globs = [g for p in paths for g in MODULES[p]]
+        if args.survivors:
+            globs = [k for p in paths for k, v in results(p).items() if v not in KILLED]
+            if not globs:
+                print("no survivors to run again")
         extra = ["--max-children", str(args.max_children)] if args.max_children else []
-        code = subprocess.call([sys.executable, "-m", "mutmut", "run", *extra, *globs], cwd=ROOT)
+        code = subprocess.call([sys.executable, "-m", "mutmut", "run", *extra, *globs], cwd=ROOT) if globs else 0
         if code:
             print(f"mutmut stopped with exit code {code}", file=sys.stderr)
             return code

@@ -82,3 +82,20 @@ def test_repeated_values_are_judged_each_time():
 def test_a_non_text_column_passes_only_its_missing_values():
     assert checks.is_slug(pd.Series([1, 2], dtype="int64")).tolist() == [False, False]
     assert checks.is_slug(pd.Series([1.0, None], dtype="float64")).tolist() == [False, True]
+
+
+def test_registration_on_a_fresh_import_registers_each_check_once():
+    import importlib
+
+    from pandera.api.checks import Check
+
+    names = list(checks.CHECK_NAMES)
+    Check.REGISTERED_CUSTOM_CHECKS.pop("is_url")  # as on the first import: not registered yet
+    try:
+        importlib.reload(checks)
+    finally:
+        if "is_url" not in Check.REGISTERED_CUSTOM_CHECKS:
+            importlib.reload(checks)
+    assert checks.CHECK_NAMES == names and len(set(names)) == len(names) == len(BOUNDARIES)
+    assert all(name in Check.REGISTERED_CUSTOM_CHECKS for name in names)
+    assert not pa.Check.is_url()(pd.Series(["https://h:65536"])).check_passed
