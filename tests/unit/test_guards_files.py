@@ -172,3 +172,50 @@ def test_attachment_metadata(tmp_path):
             files.read_attachment_arg((bad, b"x"))
     with pytest.raises(InvalidInput):
         files.read_attachment_arg(str(tmp_path / "missing.bin"))
+
+
+def test_the_real_limit_is_25_mb_and_named_in_the_message(tmp_path):
+    big = tmp_path / "big.bin"
+    with open(big, "wb") as out:
+        out.truncate(files.MAX_ATTACHMENT_BYTES + 1)  # sparse: no 25 MB written
+    with pytest.raises(InvalidInput, match=r"big\.bin is larger than 25 MB"):
+        files.read_attachment_arg(str(big))
+
+
+def test_stored_names_are_sanitised_shortened_and_unique(store):
+    long_name = "x" * 90 + "-é ü.pdf"
+    cid = contacts.receive(store, "email", "s@example.com", "x",
+                           attachments=[(long_name, b"1"), (long_name, b"2")])["contact_id"]
+    rows = store.attachments_of_conversation(contacts.conversations(store, cid)[0]["id"])
+    names = [r["storage_path"].split("/", 1)[1] for r in rows]
+    assert [r["filename"] for r in rows] == [long_name, long_name]  # the shown name is kept as sent
+    assert len(set(names)) == 2
+    for name, data in zip(names, (b"1", b"2")):
+        prefix, safe = name.split("-", 1)
+        assert len(prefix) == 12 and all(c in "0123456789abcdef" for c in prefix)
+        assert safe == ("x" * 90 + "-_.pdf")[-80:]
+        assert (store.attachments_dir / str(cid) / name).read_bytes() == data
+
+
+def test_a_failed_receive_leaves_no_file(store, monkeypatch):
+    real = store.receive_message
+
+    def write_then_fail(**kwargs):
+        kwargs["write_files"](123, [files.read_attachment_arg(("a.txt", b"a"))])
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(store, "receive_message", write_then_fail)
+    with pytest.raises(RuntimeError):
+        contacts.receive(store, "email", "f@example.com", "x", attachments=[("a.txt", b"a")])
+    assert not (store.attachments_dir / "123").exists()
+    monkeypatch.setattr(store, "receive_message", real)
+
+
+def test_removing_a_file_keeps_a_folder_that_still_holds_files(store):
+    cid = contacts.receive(store, "email", "k@example.com", "x", attachments=[("a.txt", b"a"),
+                                                                              ("b.txt", b"b")])["contact_id"]
+    first, second = sorted((store.attachments_dir / str(cid)).iterdir())
+    files.remove([first, store.attachments_dir / str(cid) / "never-existed.bin"])
+    assert not first.exists() and second.exists()
+    files.remove([second])
+    assert not (store.attachments_dir / str(cid)).exists()
