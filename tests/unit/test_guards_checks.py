@@ -99,3 +99,10 @@ def test_registration_on_a_fresh_import_registers_each_check_once():
     assert checks.CHECK_NAMES == names and len(set(names)) == len(names) == len(BOUNDARIES)
     assert all(name in Check.REGISTERED_CUSTOM_CHECKS for name in names)
     assert not pa.Check.is_url()(pd.Series(["https://h:65536"])).check_passed
+
+
+@pytest.mark.parametrize("value", [5, 2.5, True, b"https://h", ["a"]])
+def test_every_single_value_helper_refuses_a_non_string(value):
+    helpers = [getattr(checks, h) for h in dir(checks) if h.endswith("_ok")]
+    assert len(helpers) == len(BOUNDARIES)
+    assert [h.__name__ for h in helpers if h(value) is not False] == []
