@@ -139,3 +139,45 @@ def test_bad_new_members_are_refused(team):
     with pytest.raises(Conflict):
         users.add_user(team, SYSTEM, "BOSS@example.com", role="agent", password=PASSWORD)
     assert sorted(u.email for u in users.list_users(team, SYSTEM)) == ["agent@example.com", "boss@example.com"]
+
+
+def test_messages_name_what_is_wrong(team):
+    cases = [(dict(email="not-an-email", role="agent"), InvalidInput, "'not-an-email' is not a valid email address"),
+             (dict(email="ok@example.com", role="owner"), InvalidInput, "role must be one of admin, agent, not 'owner'"),
+             (dict(email="Boss@example.com", role="agent"), Conflict, "a user with email boss@example.com already")]
+    for kwargs, error, words in cases:
+        with pytest.raises(error) as raised:
+            users.add_user(team, SYSTEM, kwargs["email"], role=kwargs["role"], password=PASSWORD)
+        assert words in str(raised.value)
+    with pytest.raises(PermissionDenied, match=r"only admins can add users \(agent@example.com is not an admin\)"):
+        users.add_user(team, Actor("agent@example.com", "agent"), "x@example.com", role="agent", password=PASSWORD)
+    with pytest.raises(NotFound, match="no user with email ghost@example.com"):
+        users.set_active(team, SYSTEM, " Ghost@example.com", False)
+    with pytest.raises(Conflict, match="cannot disable the last active admin"):
+        users.set_active(team, SYSTEM, "boss@example.com", False)
+    with pytest.raises(NotFound, match="no active user with email ghost@example.com"):
+        users.admin_actor(team, "GHOST@example.com")
+
+
+def test_disabling_an_already_disabled_admin_is_no_conflict(team):
+    users.add_user(team, SYSTEM, "second@example.com", role="admin", password=PASSWORD)
+    users.set_active(team, SYSTEM, "second@example.com", False)
+    assert users.set_active(team, SYSTEM, "second@example.com", False).active is False  # boss is the last active
+
+
+def test_a_sign_in_keeps_a_current_hash_and_upgrades_an_old_one(team):
+    current = team.password_hash("boss@example.com")
+    users.authenticate(team, "boss@example.com", PASSWORD)
+    assert team.password_hash("boss@example.com") == current
+    weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+    team.set_user_password_hash("boss@example.com", weak)
+    assert users.authenticate(team, "boss@example.com", PASSWORD).email == "boss@example.com"
+    upgraded = team.password_hash("boss@example.com")
+    assert upgraded != weak and not PasswordHasher().check_needs_rehash(upgraded)
+    assert PasswordHasher().verify(upgraded, PASSWORD)
+
+
+def test_normalised_addresses():
+    assert users.normalise_email("  Ada@Example.COM ") == "ada@example.com"
+    assert users.normalise_email(" Not An Address ") == "not an address"
+    assert users.normalise_email(None) == ""
