@@ -1,8 +1,9 @@
 """`make mutate`: mutmut over the modules that protect data, then the score per module and the survivors.
 
-Usage: ``python -m tests.mutation.run [MODULE ...]`` (a path such as ``inbox/users.py`` or a short name such as
-``users``; none: every module) runs mutmut 3 (settings in setup.cfg ``[mutmut]``; it works in ./mutants) on
-those modules' mutants; ``--score-only`` prints the figures of the last run without running anything;
+Usage: ``python -m tests.mutation.run [MODULE ...]`` (a path such as ``inbox/users.py`` or a short name
+such as ``users``; none: every module) runs mutmut 3 (settings in setup.cfg ``[mutmut]``; it works in
+./mutants) on those modules' mutants; ``--score-only`` prints the figures of the last run without running
+anything;
 ``--survivors`` runs again only the mutants that survived (or were not run) last time, after adding tests.
 """
 
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# module path -> the mutmut names (globs) of the functions it scores; imports.py: only the commit and undo code.
+# module path -> mutmut names (globs) of the functions it scores; imports.py: only the commit and undo code.
 MODULES: dict[str, tuple[str, ...]] = {
     "validation/checks.py": ("validation.checks.*",),
     "inbox/files.py": ("inbox.files.*",),
@@ -30,10 +31,11 @@ MODULES: dict[str, tuple[str, ...]] = {
     "inbox/users.py": ("inbox.users.*",),
     "inbox/auth.py": ("inbox.auth.*",),
 }
-SHORT = {"checks": "validation/checks.py", "files": "inbox/files.py", "store_imports": "inbox/store/imports.py",
-         "imports": "inbox/imports.py", "deletion": "inbox/deletion.py", "store_deletion": "inbox/store/deletion.py",
+SHORT = {"checks": "validation/checks.py", "files": "inbox/files.py",
+         "store_imports": "inbox/store/imports.py", "imports": "inbox/imports.py",
+         "deletion": "inbox/deletion.py", "store_deletion": "inbox/store/deletion.py",
          "deletion_log": "inbox/store/deletion_log.py", "users": "inbox/users.py", "auth": "inbox/auth.py"}
-# mutmut 3's exit codes per mutant (mutmut/stats.py): 1 and 3 killed; timeouts and crashes count as killed too.
+# mutmut 3's exit codes per mutant (mutmut/stats.py): 1 and 3 killed; timeouts and crashes count as killed.
 KILLED = {1, 3, 24, -24, 152, 255, 36, -11, -9, 37}
 SURVIVED, NO_TESTS, NOT_CHECKED = {0}, {5, 33}, {None}
 
@@ -86,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             if not globs:
                 print("no survivors to run again")
         extra = ["--max-children", str(args.max_children)] if args.max_children else []
-        code = subprocess.call([sys.executable, "-m", "mutmut", "run", *extra, *globs], cwd=ROOT) if globs else 0
+        command = [sys.executable, "-m", "mutmut", "run", *extra, *globs]
+        code = subprocess.call(command, cwd=ROOT) if globs else 0
         if code:
             print(f"mutmut stopped with exit code {code}", file=sys.stderr)
             return code

@@ -1,5 +1,5 @@
-"""Deletion guards, pinned by behaviour (the log's hash recipe is pinned elsewhere): the hint and reason at their
-boundaries, the head of the log checked by verify, identifiers found again after deletion, roles, snapshots."""
+"""Deletion guards, pinned by behaviour (the log's hash recipe is pinned elsewhere): hint and reason at their
+boundaries, the log head checked by verify, identifiers found again after deletion, roles, snapshots."""
 
 from __future__ import annotations
 
@@ -29,13 +29,15 @@ def _sql(store, statement, params=()):
         cur.execute(statement, list(params))
 
 
-@pytest.mark.parametrize("hint, expected", [("x", "x"), ("  x  ", "x"), ("é" * 500, "é" * 500), (1234, "1234")])
+@pytest.mark.parametrize("hint, expected", [("x", "x"), ("  x  ", "x"), ("é" * 500, "é" * 500),
+                                            (1234, "1234")])
 def test_hints_accepted_at_the_boundary(hint, expected):
     assert deletion.check_hint(hint) == expected
 
 
 @pytest.mark.parametrize("hint, words", [(None, "required"), ("", "required"), ("   ", "required"),
-                                         ("x" * 501, "at most 500"), ("a\tb", "one line"), ("a\nb", "one line"),
+                                         ("x" * 501, "at most 500"), ("a\tb", "one line"),
+                                         ("a\nb", "one line"),
                                          ("a\x00b", "one line")])
 def test_hints_refused(store, hint, words):
     cid = _contact(store)
@@ -62,7 +64,8 @@ def test_the_entry_records_who_why_and_what_was_removed(store):
     contacts.receive(store, "sms", "+33612345678", "again", attachments=[("a.txt", b"12345")])
     entry = deletion.delete_contact(store, ADMIN, cid, hint="  ticket 9 ", reason="Duplicate")
     assert (entry["id"], entry["contact_id"], entry["deleted_by"]) == (1, cid, ADMIN.email)
-    assert (entry["identity_hint"], entry["reason"], entry["display_name"]) == ("ticket 9", "duplicate", "Zoé Quill")
+    assert (entry["identity_hint"], entry["reason"]) == ("ticket 9", "duplicate")
+    assert entry["display_name"] == "Zoé Quill"
     assert (entry["conversations"], entry["messages"], entry["attachments"], entry["bytes"]) == (1, 2, 1, 5)
     assert entry["snapshot"] is None
     assert "zoe@example.org" not in json.dumps(deletion.public_entry(entry))

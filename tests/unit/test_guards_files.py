@@ -41,8 +41,8 @@ def _file_of(store, contact_id: int) -> Path:
 @pytest.fixture
 def kept(store):
     """A contact whose attachment file is old on disk: a row still references it."""
-    cid = contacts.receive(store, "email", "kept@example.com", "invoice", attachments=[("a.pdf", b"%PDF kept")])
-    cid = cid["contact_id"]
+    cid = contacts.receive(store, "email", "kept@example.com", "invoice",
+                           attachments=[("a.pdf", b"%PDF kept")])["contact_id"]
     _age(_file_of(store, cid))
     return cid
 
@@ -102,8 +102,8 @@ def test_finish_file_removal_refuses_paths_outside_the_attachments_folder(store,
 
 
 def test_a_failed_removal_stays_pending_until_the_next_open(store, db_path):
-    cid = contacts.receive(store, "email", "gone@example.com", "hi", attachments=[("a.txt", b"x"),
-                                                                                  ("b.txt", b"y")])["contact_id"]
+    two = [("a.txt", b"x"), ("b.txt", b"y")]
+    cid = contacts.receive(store, "email", "gone@example.com", "hi", attachments=two)["contact_id"]
     stuck, other = sorted((store.attachments_dir / str(cid)).iterdir())
     stuck.unlink()
     stuck.mkdir()  # a non-empty folder where the file was: unlink fails
@@ -125,16 +125,19 @@ def test_a_failed_removal_stays_pending_until_the_next_open(store, db_path):
 
 
 def test_deleting_a_contact_leaves_the_other_contacts_files(store, kept):
-    cid = contacts.receive(store, "email", "bye@example.com", "x", attachments=[("c.txt", b"c")])["contact_id"]
+    cid = contacts.receive(store, "email", "bye@example.com", "x", attachments=[("c.txt", b"c")])
+    cid = cid["contact_id"]
     deletion.delete_contact(store, ADMIN, cid, **GDPR)
     assert not (store.attachments_dir / str(cid)).exists()
     assert _file_of(store, kept).read_bytes() == b"%PDF kept"
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "..", "a/../../b.txt", "C:\\evil\\x.exe", "we ird;name.txt"])
+@pytest.mark.parametrize("name", ["../../etc/passwd", "..", "a/../../b.txt", "C:\\evil\\x.exe",
+                                  "we ird;name.txt"])
 def test_a_received_file_name_never_leaves_the_contacts_folder(store, name):
     try:
-        cid = contacts.receive(store, "email", "n@example.com", "x", attachments=[(name, b"data")])["contact_id"]
+        got = contacts.receive(store, "email", "n@example.com", "x", attachments=[(name, b"data")])
+        cid = got["contact_id"]
     except InvalidInput:
         return  # refusing the name is fine too
     (row,) = store.attachments_of_conversation(contacts.conversations(store, cid)[0]["id"])

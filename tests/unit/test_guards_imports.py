@@ -39,7 +39,8 @@ def test_a_failure_while_writing_leaves_nothing_at_all(tiered, tmp_path, monkeyp
 
     monkeypatch.setattr(tiered, "import_write", write_then_fail)
     with pytest.raises(RuntimeError):
-        run(tiered, write(tmp_path, "Email,Tier\nann@example.com,silver\nbob@example.com,bronze\n", name="b.csv"))
+        run(tiered, write(tmp_path, "Email,Tier\nann@example.com,silver\nbob@example.com,bronze\n",
+                          name="b.csv"))
     assert fingerprint(tiered) == before
     assert len(imports.batches(tiered)) == 1
 
@@ -67,7 +68,8 @@ def test_undo_removes_exactly_its_batch(tiered, tmp_path):
 
 
 def test_undo_restores_a_replaced_value_and_removes_an_added_one(tiered, tmp_path):
-    run(tiered, write(tmp_path, "Email,Tier,Job title\nann@example.com,gold,\nbob@example.com,,Chef\n", name="1.csv"))
+    run(tiered, write(tmp_path, "Email,Tier,Job title\nann@example.com,gold,\nbob@example.com,,Chef\n",
+                      name="1.csv"))
     before, values_before = contacts(tiered), values(tiered)
     second = run(tiered, write(tmp_path, "Email,Tier,Job title\nann@example.com,silver,Boss\n"
                                          "bob@example.com,bronze,Cook\n", name="2.csv"))

@@ -138,19 +138,22 @@ def test_bad_new_members_are_refused(team):
             users.add_user(team, SYSTEM, email, role=role, password=PASSWORD)
     with pytest.raises(Conflict):
         users.add_user(team, SYSTEM, "BOSS@example.com", role="agent", password=PASSWORD)
-    assert sorted(u.email for u in users.list_users(team, SYSTEM)) == ["agent@example.com", "boss@example.com"]
+    assert sorted(u.email for u in users.list_users(team, SYSTEM)) == ["agent@example.com",
+                                                                       "boss@example.com"]
 
 
 def test_messages_name_what_is_wrong(team):
-    cases = [(dict(email="not-an-email", role="agent"), InvalidInput, "'not-an-email' is not a valid email address"),
-             (dict(email="ok@example.com", role="owner"), InvalidInput, "role must be one of admin, agent, not 'owner'"),
-             (dict(email="Boss@example.com", role="agent"), Conflict, "a user with email boss@example.com already")]
-    for kwargs, error, words in cases:
+    cases = [("not-an-email", "agent", InvalidInput, "'not-an-email' is not a valid email address"),
+             ("ok@example.com", "owner", InvalidInput, "role must be one of admin, agent, not 'owner'"),
+             ("Boss@example.com", "agent", Conflict, "a user with email boss@example.com already")]
+    for email, role, error, words in cases:
         with pytest.raises(error) as raised:
-            users.add_user(team, SYSTEM, kwargs["email"], role=kwargs["role"], password=PASSWORD)
+            users.add_user(team, SYSTEM, email, role=role, password=PASSWORD)
         assert words in str(raised.value)
-    with pytest.raises(PermissionDenied, match=r"only admins can add users \(agent@example.com is not an admin\)"):
-        users.add_user(team, Actor("agent@example.com", "agent"), "x@example.com", role="agent", password=PASSWORD)
+    agent = Actor("agent@example.com", "agent")
+    refused = r"only admins can add users \(agent@example.com is not an admin\)"
+    with pytest.raises(PermissionDenied, match=refused):
+        users.add_user(team, agent, "x@example.com", role="agent", password=PASSWORD)
     with pytest.raises(NotFound, match="no user with email ghost@example.com"):
         users.set_active(team, SYSTEM, " Ghost@example.com", False)
     with pytest.raises(Conflict, match="cannot disable the last active admin"):
@@ -162,7 +165,8 @@ def test_messages_name_what_is_wrong(team):
 def test_disabling_an_already_disabled_admin_is_no_conflict(team):
     users.add_user(team, SYSTEM, "second@example.com", role="admin", password=PASSWORD)
     users.set_active(team, SYSTEM, "second@example.com", False)
-    assert users.set_active(team, SYSTEM, "second@example.com", False).active is False  # boss is the last active
+    # boss is the last active admin: disabling the already disabled one again is no conflict
+    assert users.set_active(team, SYSTEM, "second@example.com", False).active is False
 
 
 def test_a_sign_in_keeps_a_current_hash_and_upgrades_an_old_one(team):
