@@ -150,7 +150,7 @@ def test_a_received_file_name_never_leaves_the_contacts_folder(store, name):
 def test_reading_refuses_a_path_outside_the_folder(store, tmp_path):
     (tmp_path / "secret.txt").write_text("s")
     for path in ("../secret.txt", str(tmp_path / "secret.txt")):
-        with pytest.raises(InvalidInput):
+        with pytest.raises(InvalidInput, match="^attachment path outside the attachments folder$"):
             _read(store.attachments_dir, path)
 
 
@@ -170,10 +170,10 @@ def test_attachment_metadata(tmp_path):
     assert (meta["filename"], meta["content_type"], meta["size_bytes"]) == ("photo.jpg", "image/jpeg", 7)
     assert meta["sha256"] == hashlib.sha256(b"\xff\xd8 jpeg").hexdigest() and meta["data"] == b"\xff\xd8 jpeg"
     assert files.read_attachment_arg(("x.unknownext", b""))["content_type"] == "application/octet-stream"
-    for bad in ("", "   ", "/"):
-        with pytest.raises(InvalidInput):
+    for bad in ("", "   ", "/", None):
+        with pytest.raises(InvalidInput, match="^an attachment needs a file name$"):
             files.read_attachment_arg((bad, b"x"))
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match=r"missing\.bin is not a readable file$"):
         files.read_attachment_arg(str(tmp_path / "missing.bin"))
 
 

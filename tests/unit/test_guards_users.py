@@ -116,7 +116,7 @@ def test_the_last_active_admin_stays(team):
 
 def test_admin_actor_needs_an_active_admin(team):
     assert users.admin_actor(team, "Boss@Example.com").email == "boss@example.com"
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"^only admins can do this \(agent@example.com is not an admin\)$"):
         users.admin_actor(team, "agent@example.com")
     with pytest.raises(NotFound):
         users.admin_actor(team, "ghost@example.com")
@@ -124,11 +124,14 @@ def test_admin_actor_needs_an_active_admin(team):
 
 @pytest.mark.parametrize("actor", [Actor("agent@example.com", "agent"), None, "boss@example.com"])
 def test_only_admins_manage_members(team, actor):
-    for call in (lambda: users.add_user(team, actor, "x@example.com", role="agent", password=PASSWORD),
-                 lambda: users.list_users(team, actor),
-                 lambda: users.set_active(team, actor, "agent@example.com", False)):
-        with pytest.raises(PermissionDenied):
+    for call, words in ((lambda: users.add_user(team, actor, "x@example.com", role="agent", password=PASSWORD),
+                         "add users"), (lambda: users.list_users(team, actor), "list users"),
+                        (lambda: users.set_active(team, actor, "agent@example.com", False),
+                         "disable or enable users")):
+        who = "agent@example.com" if isinstance(actor, Actor) else "unknown user"
+        with pytest.raises(PermissionDenied) as refused:
             call()
+        assert str(refused.value) == f"only admins can {words} ({who} is not an admin)"
     assert team.user_by_email("x@example.com") is None and team.user_by_email("agent@example.com").active
 
 
