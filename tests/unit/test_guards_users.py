@@ -116,16 +116,17 @@ def test_the_last_active_admin_stays(team):
 
 def test_admin_actor_needs_an_active_admin(team):
     assert users.admin_actor(team, "Boss@Example.com").email == "boss@example.com"
-    with pytest.raises(PermissionDenied, match=r"^only admins can do this \(agent@example.com is not an admin\)$"):
+    with pytest.raises(PermissionDenied) as refused:
         users.admin_actor(team, "agent@example.com")
+    assert str(refused.value) == "only admins can do this (agent@example.com is not an admin)"
     with pytest.raises(NotFound):
         users.admin_actor(team, "ghost@example.com")
 
 
 @pytest.mark.parametrize("actor", [Actor("agent@example.com", "agent"), None, "boss@example.com"])
 def test_only_admins_manage_members(team, actor):
-    for call, words in ((lambda: users.add_user(team, actor, "x@example.com", role="agent", password=PASSWORD),
-                         "add users"), (lambda: users.list_users(team, actor), "list users"),
+    add = lambda: users.add_user(team, actor, "x@example.com", role="agent", password=PASSWORD)  # noqa: E731
+    for call, words in ((add, "add users"), (lambda: users.list_users(team, actor), "list users"),
                         (lambda: users.set_active(team, actor, "agent@example.com", False),
                          "disable or enable users")):
         who = "agent@example.com" if isinstance(actor, Actor) else "unknown user"
