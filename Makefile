@@ -6,7 +6,7 @@ DB     ?= $(or $(INBOX_DB),data/inbox.duckdb)
 DEMO_CONTACTS ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test bench install dev chromium clean-demo
+.PHONY: run test bench install dev chromium clean-demo mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,8 @@ test: $(VENV)/.dev-installed chromium
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.bench.run
+
+# Mutation testing (mutmut, settings in setup.cfg) of the modules that protect data; not part of `make test`.
+# One module: `make mutate MODULES=inbox/users.py` (or a short name: users, checks, files, deletion…).
+mutate: $(VENV)/.dev-installed
+	$(BIN)/python -m tests.mutation.run $(MODULES)

@@ -1,0 +1,108 @@
+"""`make mutate`: mutmut over the modules that protect data, then the score per module and the survivors.
+
+Usage: ``python -m tests.mutation.run [MODULE ...]`` (a path such as ``inbox/users.py`` or a short name
+such as ``users``; none: every module) runs mutmut 3 (settings in setup.cfg ``[mutmut]``; it works in
+./mutants) on those modules' mutants; ``--score-only`` prints the figures of the last run without running
+anything;
+``--survivors`` runs again only the mutants that survived (or were not run) last time, after adding tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# module path -> mutmut names (globs) of the functions it scores; imports.py: only the commit and undo code.
+MODULES: dict[str, tuple[str, ...]] = {
+    "validation/checks.py": ("validation.checks.*",),
+    "inbox/files.py": ("inbox.files.*",),
+    "inbox/store/imports.py": ("inbox.store.imports.*",),
+    "inbox/imports.py": ("inbox.imports.x_run_import__mutmut_*", "inbox.imports.x__import_table__mutmut_*",
+                         "inbox.imports.x_undo__mutmut_*"),
+    "inbox/deletion.py": ("inbox.deletion.*",),
+    "inbox/store/deletion.py": ("inbox.store.deletion.*",),
+    "inbox/store/deletion_log.py": ("inbox.store.deletion_log.*",),
+    "inbox/users.py": ("inbox.users.*",),
+    "inbox/auth.py": ("inbox.auth.*",),
+}
+SHORT = {"checks": "validation/checks.py", "files": "inbox/files.py",
+         "store_imports": "inbox/store/imports.py", "imports": "inbox/imports.py",
+         "deletion": "inbox/deletion.py", "store_deletion": "inbox/store/deletion.py",
+         "deletion_log": "inbox/store/deletion_log.py", "users": "inbox/users.py", "auth": "inbox/auth.py"}
+# mutmut 3's exit codes per mutant (mutmut/stats.py): 1 and 3 killed; timeouts and crashes count as killed.
+KILLED = {1, 3, 24, -24, 152, 255, 36, -11, -9, 37}
+SURVIVED, NO_TESTS, NOT_CHECKED = {0}, {5, 33}, {None}
+
+
+def module_path(name: str) -> str:
+    path = SHORT.get(name, name)
+    if path not in MODULES:
+        raise SystemExit(f"unknown module {name!r}: one of {', '.join(list(MODULES) + list(SHORT))}")
+    return path
+
+
+def results(path: str) -> dict[str, int | None]:
+    """``{mutant name: exit code}`` of the module's scored mutants, from mutmut's ``mutants/<path>.meta``."""
+    meta = ROOT / "mutants" / (path + ".meta")
+    if not meta.exists():
+        return {}
+    codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+    return {k: v for k, v in codes.items() if any(fnmatch.fnmatch(k, g) for g in MODULES[path])}
+
+
+def score_lines(paths: list[str]) -> tuple[list[str], list[str]]:
+    """One line per module (killed / total, %) and the names of the mutants that survived or had no test."""
+    lines, survivors = [], []
+    for path in paths:
+        codes = results(path)
+        killed = sum(1 for v in codes.values() if v in KILLED)
+        unchecked = sum(1 for v in codes.values() if v in NOT_CHECKED)
+        lost = sorted(k for k, v in codes.items() if v in SURVIVED | NO_TESTS)
+        survivors += [f"{k}: {'survived' if codes[k] in SURVIVED else 'no tests'}" for k in lost]
+        checked = len(codes) - unchecked
+        pct = f"{100 * killed / checked:5.1f}%" if checked else "  n/a "
+        extra = f" ({unchecked} not run yet)" if unchecked else ""
+        lines.append(f"{path:30} {killed:4} / {checked:4} killed  {pct}{extra}")
+    return lines, survivors
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*")
+    parser.add_argument("--score-only", action="store_true")
+    parser.add_argument("--survivors", action="store_true")
+    parser.add_argument("--max-children", type=int, default=None)
+    args = parser.parse_args(argv)
+    paths = [module_path(m) for m in args.modules] or list(MODULES)
+    started = time.monotonic()
+    if not args.score_only:
+        globs = [g for p in paths for g in MODULES[p]]
+        if args.survivors:
+            globs = [k for p in paths for k, v in results(p).items() if v not in KILLED]
+            if not globs:
+                print("no survivors to run again")
+        extra = ["--max-children", str(args.max_children)] if args.max_children else []
+        command = [sys.executable, "-m", "mutmut", "run", *extra, *globs]
+        code = subprocess.call(command, cwd=ROOT) if globs else 0
+        if code:
+            print(f"mutmut stopped with exit code {code}", file=sys.stderr)
+            return code
+    lines, survivors = score_lines(paths)
+    print("\nmutation score (killed / mutants tested):")
+    print("\n".join(lines))
+    if survivors:
+        print(f"\nsurvivors ({len(survivors)}; `mutmut show NAME` prints the change):")
+        print("\n".join(f"  {s}" for s in survivors))
+    if not args.score_only:
+        print(f"\ntook {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
