@@ -11,8 +11,10 @@ from validation.visible import visible, visible_body
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 # GFM autolink literals (https://…, www.…, a@b.c) and emoji / icon shortcodes (:smile:) are found in the
 # text AFTER escapes are resolved (mdast-util-gfm-autolink-literal, remark-emoji), so a backslash does not
-# stop them: a WORD JOINER (U+2060, invisible, no width) after every ":" and "@" and inside "www." does.
+# stop them: a WORD JOINER (U+2060, invisible, no width) after a ":" or "@" that touches the next character
+# and inside "www." does ("Unsaved: Job title" keeps its plain colon, so it reads and is found as typed).
 JOINER = "\u2060"
+_JOIN_AFTER = re.compile(r"\\[:@](?=\S)")
 _WWW = re.compile(r"(?i)(w)(ww\\\.)")
 _LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)  # 4 leading spaces would make a code block
 
@@ -28,7 +30,7 @@ def literal(value) -> str:
         return ""
     text = visible(str(value).replace("\r\n", "\n").replace("\r", "\n"), keep="\n\t")
     text = _PUNCTUATION.sub(r"\\\1", text)
-    text = text.replace("\\:", "\\:" + JOINER).replace("\\@", "\\@" + JOINER)
+    text = _JOIN_AFTER.sub(lambda m: m.group() + JOINER, text)
     text = _WWW.sub(lambda m: m.group(1) + JOINER + m.group(2), text)
     text = _LEADING_SPACE.sub(lambda m: m.group().replace(" ", "&#32;").replace("\t", "&#9;"), text)
     return text.replace("\n", "  \n")

@@ -45,7 +45,7 @@ def test_literal_leaves_no_markdown_construct_and_shows_every_character(value):
 @pytest.mark.parametrize("value,broken", [
     ("https://attacker.example", "https\\:" + JOINER + "\\/\\/"), ("someone@attacker.example", "\\@" + JOINER + "attacker"),
     ("www.attacker.example", "w" + JOINER + "ww\\."), ("WwW.attacker.example", "W" + JOINER + "wW\\."),
-    (":smile:", "\\:" + JOINER + "smile\\:" + JOINER)])
+    (":smile:", "\\:" + JOINER + "smile\\:")])
 def test_autolink_literals_and_shortcodes_are_broken_by_an_invisible_joiner(value, broken):
     """GFM finds autolinks in the text after escapes are resolved: only a character inside the match stops it."""
     assert broken in literal(value)
@@ -137,3 +137,8 @@ def test_visible_json_keeps_indented_json_valid():
     value = [{"label": "line\nbreak\u202e", "tab": "a\tb"}]
     shown = visible_json(json.dumps(value, ensure_ascii=False, indent=2))
     assert "\n  {" in shown and "\u202e" not in shown and json.loads(shown) == value
+
+
+def test_a_colon_or_at_sign_before_a_space_stays_plain_so_sentences_read_and_are_found_as_typed():
+    assert literal("Unsaved: disabled Job title") == "Unsaved\\: disabled Job title"
+    assert JOINER not in literal("a @ b: c") and JOINER in literal("10:30")
