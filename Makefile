@@ -38,9 +38,11 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "warning: $(CHROMIUM) is missing and cannot be installed here: browser tests will be skipped (CI fails instead)"; fi
 
-# Tests run on every core (at most 4 workers, pytest-xdist); the browser tests share one worker (see tests/browser).
+# Unit and AppTest tests on every core (at most 4 workers, pytest-xdist), then the real-browser tests one at a
+# time (each drives its own Streamlit server and Chromium: sharing the cores with other tests makes them flaky).
 test: $(VENV)/.dev-installed chromium
-	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadgroup
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --ignore=tests/browser
+	$(BIN)/python -m pytest tests/browser
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.bench.run

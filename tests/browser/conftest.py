@@ -27,9 +27,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "browser" in item.nodeid.split("::")[0].split("/"):
             item.add_marker(pytest.mark.browser)
-            # `make test` runs on several workers (pytest-xdist, --dist loadgroup): the browser tests, each with its
-            # own Streamlit server and Chromium, run one after another on one worker while the others run the rest
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _need_browser():
