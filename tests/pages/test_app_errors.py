@@ -64,10 +64,10 @@ def test_an_inbox_error_in_a_page_is_its_message_without_server_paths(app, works
 
 
 def test_the_sign_in_callback_on_a_damaged_database_shows_a_plain_message(app, workspace_db, monkeypatch):
-    def damaged(store, email, password):
+    def damaged(store, email, password, **kwargs):
         raise StoreDamaged(f"database {workspace_db} is damaged: SELECT * FROM users")
 
-    monkeypatch.setattr("inbox.users.authenticate", damaged)
+    monkeypatch.setattr("inbox.sign_in.attempt", damaged)  # what the sign-in form calls
     at = app()
     [message] = shown(sign_in(at, *ADMIN))
     assert message.startswith("The database file is damaged") and "SELECT" not in message
