@@ -11,8 +11,11 @@ from inbox.errors import InvalidInput, PermissionDenied
 from inbox.models import SYSTEM, Actor
 from inbox.store import CompactionFailed
 
+from ..members import members_fixture
+
 ADMIN = Actor("admin@example.com", "admin")
 AGENT = Actor("agent@example.com", "agent")
+_members = members_fixture(ADMIN, AGENT)  # the actors are stored members (writes re-read them)
 DAILY = Schedule("daily", hour=3)
 WEEKLY = Schedule("weekly", hour=22, weekday=6)  # Sundays 22:00 UTC
 OFF = Schedule("off")

@@ -10,8 +10,11 @@ from inbox.errors import Conflict, TransactionAborted, WriteConflict
 from inbox.models import Actor
 from inbox.store import retry
 
+from ..members import members_fixture
+
 AGENT = Actor("agent@example.com", "agent")
 ADMIN = Actor("admin@example.com", "admin")
+_members = members_fixture(ADMIN, AGENT)  # the actors are stored members (writes re-read them)
 TOUCH_CONVERSATION = "UPDATE conversations SET last_message_at = now()::TIMESTAMP WHERE id = ?"
 
 
