@@ -11,15 +11,18 @@ from inbox import contacts, deletion, deletion_report
 from inbox.errors import InvalidInput, NotFound, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
+from ..members import members_fixture
+
 ADMIN = Actor("admin@example.com", "admin")
 AGENT = Actor("agent@example.com", "agent")
+members = members_fixture(ADMIN, AGENT)  # a write re-reads its acting member in the database
 GDPR = {"hint": "erasure request #7", "reason": "gdpr_request"}
 
 
 def _contact(store, handle="+33612345678", **values) -> int:
     cid = contacts.receive(store, "sms", handle, "hello")["contact_id"]
     if values:
-        contacts.update_values(store, AGENT, cid, contacts.get_contact(store, cid).version, values)
+        contacts.update_values(store, SYSTEM, cid, contacts.get_contact(store, cid).version, values)
     return cid
 
 

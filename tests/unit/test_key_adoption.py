@@ -14,6 +14,7 @@ from inbox.keys import key_file_for, read_key_file, require_keys
 from inbox.models import SYSTEM, utcnow
 from inbox.store import Store
 
+from ..members import seed_members
 from .deletion_support import ADMIN
 
 OLD_SECRET = "5e" * 32  # what the old version generated and kept in workspace_settings
@@ -39,6 +40,7 @@ def old_entries(secret: bytes):
 def build_old_database(path, n=4):
     """A database as the previous version left it (no key file anywhere)."""
     with Store(path) as store:
+        seed_members(store, ADMIN)
         with store.tx() as cur:
             cur.execute("INSERT INTO workspace_settings VALUES ('deletion_hmac_secret', ?, ?, 'system')",
                         [OLD_SECRET, utcnow()])
