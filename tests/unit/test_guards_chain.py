@@ -1,5 +1,6 @@
 """Deletion-log chain and checkpoint guards, pinned by behaviour: values as read back hash like the originals,
-every verdict of `verify_log`, the checkpoint file's name, folder and modes, malformed or cut-short checkpoints."""
+every verdict of `verify_log`, the checkpoint file's name, folder and modes, malformed or cut-short
+checkpoints."""
 
 from __future__ import annotations
 
@@ -75,7 +76,8 @@ def test_an_expected_checkpoint_of_another_start_is_reported_at_entry_1(store):
     other_start = checkpoints.sign(require_keys(store), 0, "e" * 64)
     result = verify_log(store, SYSTEM, expect=other_start)
     assert (result.ok, result.bad_entry) == (False, 1)
-    assert result.problem.startswith("the signed checkpoint of ") and "another start of the log" in result.problem
+    assert result.problem.startswith("the signed checkpoint of ")
+    assert "another start of the log" in result.problem
     assert verify_log(store, SYSTEM, expect=checkpoints.sign(require_keys(store), 0, deletion.GENESIS)).ok
 
 
@@ -139,7 +141,8 @@ def test_the_checkpoint_folder_and_file_name(tmp_path, monkeypatch):
     monkeypatch.delenv(checkpoints.CHECKPOINT_ENV, raising=False)
     store = FakeStore(tmp_path / "ws.duckdb")
     assert checkpoints.folder_for(store) == tmp_path / "ws-checkpoints"
-    assert checkpoints.file_for(store, KEYS) == tmp_path / "ws-checkpoints" / "checkpoints-090ec4a3f0ed5c14.jsonl"
+    named = tmp_path / "ws-checkpoints" / "checkpoints-090ec4a3f0ed5c14.jsonl"  # the public key's first 16
+    assert checkpoints.file_for(store, KEYS) == named
     monkeypatch.setenv(checkpoints.CHECKPOINT_ENV, "   ")
     assert checkpoints.folder_for(store) == tmp_path / "ws-checkpoints"
     monkeypatch.setenv(checkpoints.CHECKPOINT_ENV, f" {tmp_path / 'env'} ")
@@ -168,8 +171,12 @@ def test_sign_stores_utc_times_and_now_by_default():
     cp = checkpoints.sign(KEYS, np.int64(3), "d" * 64)
     assert cp["entries"] == 3 and type(cp["entries"]) is int
     stamp = datetime.fromisoformat(cp["at"].removesuffix("Z"))
-    assert cp["at"].endswith("Z") and abs(stamp - datetime.now(timezone.utc).replace(tzinfo=None)) < timedelta(1)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    assert cp["at"].endswith("Z") and abs(stamp - now) < timedelta(1)
     assert checkpoints.problem_of(KEYS, cp) is None
+
+
+FORGED = "its signature does not match its content (forged or altered)"
 
 
 @pytest.mark.parametrize("change, why", [
@@ -182,8 +189,8 @@ def test_sign_stores_utc_times_and_now_by_default():
     (lambda cp: {**cp, "entries": -1}, "its entry count or head is malformed"),
     (lambda cp: {**cp, "head": 7}, "its entry count or head is malformed"),
     (lambda cp: {**cp, "public_key": "0" * 64}, "it was signed with another key than this workspace's"),
-    (lambda cp: {**cp, "signature": "not hex"}, "its signature does not match its content (forged or altered)"),
-    (lambda cp: {**cp, "head": "e" * 64}, "its signature does not match its content (forged or altered)"),
+    (lambda cp: {**cp, "signature": "not hex"}, FORGED),
+    (lambda cp: {**cp, "head": "e" * 64}, FORGED),
 ])
 def test_each_malformed_checkpoint_is_refused_with_its_reason(change, why):
     cp = checkpoints.sign(KEYS, 7, "d" * 64, at=datetime(2026, 11, 2, 9, 30, 16))
@@ -204,8 +211,8 @@ def test_parse_takes_a_json_line_or_the_last_line_of_a_file(tmp_path):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n")
     for text in (str(empty), "", None, "not a checkpoint", str(tmp_path / "missing.json")):
-        with pytest.raises(InvalidInput, match="^--expect needs a checkpoint: the JSON line `audit checkpoint`"
-                                               " printed, or a file holding it$"):
+        with pytest.raises(InvalidInput, match="^--expect needs a checkpoint: the JSON line `audit"
+                                               " checkpoint` printed, or a file holding it$"):
             checkpoints.parse(text)
     with pytest.raises(InvalidInput, match=r"^--expect needs a checkpoint \(a JSON object\)$"):
         checkpoints.parse("[1, 2]")
@@ -215,7 +222,8 @@ def test_record_writes_the_last_entry_and_survives_an_unwritable_folder(tmp_path
     store = FakeStore(tmp_path / "ws.duckdb")
     checkpoints.record(store, KEYS, [])
     assert not checkpoints.folder_for(store).exists()
-    checkpoints.record(store, KEYS, [{"id": "4", "entry_hash": "a" * 64}, {"id": np.int64(5), "entry_hash": "b" * 64}])
+    checkpoints.record(store, KEYS, [{"id": "4", "entry_hash": "a" * 64},
+                                     {"id": np.int64(5), "entry_hash": "b" * 64}])
     [cp], problems = checkpoints.read(store, KEYS)
     assert problems == [] and (cp["entries"], cp["head"]) == (5, "b" * 64)
     blocked = FakeStore(tmp_path / "blocked.duckdb")
@@ -232,7 +240,8 @@ def test_read_reports_bad_lines_by_number_and_forgives_a_last_line_cut_short(tmp
     good = checkpoints.append(store, KEYS, 1, "a" * 64)
     path = checkpoints.file_for(store, KEYS)
     with open(path, "a") as out:
-        out.write("\n{broken\n" + checkpoints.as_line(checkpoints.sign(Keys(bytes(32)), 2, "b" * 64)) + "\n{cut")
+        foreign = checkpoints.as_line(checkpoints.sign(Keys(bytes(32)), 2, "b" * 64))
+        out.write("\n{broken\n" + foreign + "\n{cut")
     found, problems = checkpoints.read(store, KEYS)
     assert found == [good]
     assert problems == [f"{path} line 3: it is not a checkpoint (fields missing)",

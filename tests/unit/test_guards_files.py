@@ -176,7 +176,7 @@ def test_attachment_metadata(tmp_path):
     for bad in ("", "   ", "/", None):
         with pytest.raises(InvalidInput, match="^an attachment needs a file name$"):
             files.read_attachment_arg((bad, b"x"))
-    with pytest.raises(InvalidInput, match=r"^attachment .*missing\.bin is not a readable file \(No such file"):
+    with pytest.raises(InvalidInput, match=r"^attachment .*missing\.bin is not a readable file \(No such"):
         files.read_attachment_arg(str(tmp_path / "missing.bin"))
 
 

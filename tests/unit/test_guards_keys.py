@@ -36,7 +36,8 @@ def test_the_key_file_format_round_trips_with_its_legacy_keys(tmp_path):
     assert path.read_text() == keys.to_json() + "\n" and (path.stat().st_mode & 0o777) == 0o600
     assert sorted(p.name for p in path.parent.iterdir()) == ["ws.key"]  # no temporary file left
     for missing in ({}, {"legacy_identifier_keys": None}):
-        path.write_text(json.dumps({**{k: v for k, v in data.items() if k != "legacy_identifier_keys"}, **missing}))
+        without = {k: v for k, v in data.items() if k != "legacy_identifier_keys"}
+        path.write_text(json.dumps({**without, **missing}))
         assert read_key_file(path) == Keys(MASTER)
 
 
@@ -58,7 +59,8 @@ def test_a_key_file_is_never_overwritten_unless_replaced(tmp_path):
     json.dumps({"format": "inbox-key-file", "version": 1}),
     json.dumps({"format": "inbox-key-file", "version": 1, "master": "zz"}),
     json.dumps({"format": "inbox-key-file", "version": 1, "master": 12}),
-    json.dumps({"format": "inbox-key-file", "version": 1, "master": MASTER.hex(), "legacy_identifier_keys": ["zz"]}),
+    json.dumps({"format": "inbox-key-file", "version": 1, "master": MASTER.hex(),
+                "legacy_identifier_keys": ["zz"]}),
     "[1]", "not json", "",
 ])
 def test_a_damaged_key_file_is_refused_in_one_line(tmp_path, text):
@@ -100,8 +102,8 @@ def test_encrypted_secrets_have_a_prefix_a_fresh_nonce_and_refuse_anything_else(
     raw = __import__("base64").urlsafe_b64decode(token[len("aesgcm1:"):])
     assert len(raw) == 12 + len("s3cret é".encode()) + 16  # nonce, ciphertext, tag
     for bad in ("s3cret é", "aesgcm2:" + token[8:], "aesgcm1:%%%", "aesgcm1:", token[:-4], token[8:]):
-        with pytest.raises(KeyFileProblem, match=r"^the stored crm_settings\.secret cannot be decrypted with this"
-                                                 r" key file \(another workspace's key file\?\)$"):
+        with pytest.raises(KeyFileProblem, match=r"^the stored crm_settings\.secret cannot be decrypted with"
+                                                 r" this key file \(another workspace's key file\?\)$"):
             KEYS.decrypt(bad, "crm_settings.secret")
 
 
@@ -129,7 +131,8 @@ def test_a_read_only_store_without_a_key_gets_none_and_require_keys_says_to_init
             require_keys(store)
     assert not key_file_for(path).exists()
     con = duckdb.connect(str(path))
-    con.execute("INSERT INTO workspace_settings VALUES ('deletion_hmac_secret', ?, now(), 'system')", ["5e" * 32])
+    con.execute("INSERT INTO workspace_settings VALUES ('deletion_hmac_secret', ?, now(), 'system')",
+                ["5e" * 32])
     con.close()
     with Store(path, read_only=True) as store:
         assert key_problems(store) == [
