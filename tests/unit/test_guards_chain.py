@@ -250,3 +250,26 @@ def test_read_reports_bad_lines_by_number_and_forgives_a_last_line_cut_short(tmp
     path.mkdir()
     found, problems = checkpoints.read(store, KEYS)
     assert found == [] and len(problems) == 1 and problems[0].startswith(f"{path} cannot be read: ")
+
+
+def test_an_entry_edited_in_place_is_reported_as_changed(store):
+    _deleted(store, 2)
+    _sql(store, "UPDATE deletion_log SET identity_hint = 'forged' WHERE id = 2")
+    result = verify_log(store, SYSTEM)
+    assert (result.ok, result.bad_entry, result.problem) == (False, 2, "its content differs from what was hashed")
+
+
+def test_a_sealed_old_entry_edited_in_place_is_reported_as_changed(tmp_path):
+    from inbox import open_store
+    from inbox.store import Store
+
+    from .test_key_adoption import build_old_database
+
+    path = tmp_path / "old.duckdb"
+    build_old_database(path)
+    open_store(path).close()  # adopted: the old unkeyed entries are sealed under the key file
+    with Store(path) as store, store.cursor() as cur:
+        cur.execute("UPDATE deletion_log SET identity_hint = 'forged' WHERE id = 2")
+    with open_store(path) as store:
+        result = verify_log(store, SYSTEM)
+    assert (result.ok, result.bad_entry, result.problem) == (False, 2, "its content differs from what was hashed")
