@@ -230,8 +230,9 @@ def test_record_writes_the_last_entry_and_survives_an_unwritable_folder(tmp_path
     checkpoints.folder_for(blocked).write_text("a file where the folder should be")
     with caplog.at_level(logging.WARNING, logger="inbox.checkpoints"):
         checkpoints.record(blocked, KEYS, [{"id": 1, "entry_hash": "c" * 64}])
-    assert [r.getMessage() for r in caplog.records] and "cannot write the deletion-log checkpoint in " + str(
-        checkpoints.folder_for(blocked)) in caplog.records[0].getMessage()
+    [message] = [r.getMessage() for r in caplog.records]
+    assert message.startswith(f"cannot write the deletion-log checkpoint in {checkpoints.folder_for(blocked)}: ")
+    assert "File exists" in message  # why, from the error
 
 
 def test_read_reports_bad_lines_by_number_and_forgives_a_last_line_cut_short(tmp_path):
@@ -273,3 +274,18 @@ def test_a_sealed_old_entry_edited_in_place_is_reported_as_changed(tmp_path):
     with open_store(path) as store:
         result = verify_log(store, SYSTEM)
     assert (result.ok, result.bad_entry, result.problem) == (False, 2, "its content differs from what was hashed")
+
+
+def test_an_entry_rehashed_without_the_key_is_reported_as_written_outside_the_app(store):
+    from inbox.deletion_chain import legacy_entry_hash
+
+    _deleted(store, 2)
+    with store.cursor() as cur:
+        cols = ", ".join(deletion.LOG_COLUMNS)
+        second = dict(zip(deletion.LOG_COLUMNS, cur.execute(f"SELECT {cols} FROM deletion_log WHERE id = 2")
+                          .fetchone()))
+    _sql(store, "UPDATE deletion_log SET entry_hash = ? WHERE id = 2", [legacy_entry_hash(second)])
+    result = verify_log(store, SYSTEM)
+    assert (result.ok, result.bad_entry) == (False, 2)
+    assert result.problem == ("its hash is not keyed with this workspace's key file: it was written or rewritten"
+                              " outside the app (or it did not verify when the key file was adopted)")
