@@ -161,6 +161,7 @@ def test_append_creates_a_private_folder_and_file_and_appends(tmp_path):
     path = checkpoints.file_for(store, KEYS)
     assert (path.parent.stat().st_mode & 0o777) == 0o700 and (path.stat().st_mode & 0o777) == 0o600
     assert path.read_text() == checkpoints.as_line(first) + "\n" + checkpoints.as_line(second) + "\n"
+    assert " " not in checkpoints.as_line(first) and json.loads(checkpoints.as_line(first)) == first
     assert checkpoints.read(store, KEYS) == ([first, second], [])
 
 
