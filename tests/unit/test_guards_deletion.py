@@ -15,13 +15,13 @@ from ..members import members_fixture
 
 ADMIN = Actor("admin@example.com", "admin")
 AGENT = Actor("agent@example.com", "agent")
-_members = members_fixture(ADMIN, AGENT)  # the actors are stored members (writes re-read them)
+members = members_fixture(ADMIN, AGENT)  # a write re-reads its acting member in the database
 GDPR = {"hint": "erasure request #7", "reason": "gdpr_request"}
 
 
 def _contact(store, handle="+33612345678", **values) -> int:
     cid = contacts.receive(store, "sms", handle, "hello")["contact_id"]
-    if values:  # (the external id is disabled in the default layout: only the CLI operator may set it)
+    if values:
         contacts.update_values(store, SYSTEM, cid, contacts.get_contact(store, cid).version, values)
     return cid
 

@@ -15,7 +15,10 @@ from inbox.errors import InvalidInput
 from inbox.models import Actor
 from validation.checks import relative_path_ok
 
+from ..members import members_fixture
+
 ADMIN = Actor("admin@example.com", "admin")
+members = members_fixture(ADMIN)  # a deletion re-reads its acting member in the database
 GDPR = {"hint": "erasure request #7", "reason": "gdpr_request"}
 LONG_AGO = time.time() - 30 * 24 * 3600  # far older than the grace period
 
@@ -173,7 +176,7 @@ def test_attachment_metadata(tmp_path):
     for bad in ("", "   ", "/", None):
         with pytest.raises(InvalidInput, match="^an attachment needs a file name$"):
             files.read_attachment_arg((bad, b"x"))
-    with pytest.raises(InvalidInput, match=r"missing\.bin is not a readable file$"):
+    with pytest.raises(InvalidInput, match=r"^attachment .*missing\.bin is not a readable file \(No such"):
         files.read_attachment_arg(str(tmp_path / "missing.bin"))
 
 

@@ -13,7 +13,8 @@ from inbox.models import SYSTEM
 from inbox.store import Store
 
 from ..crm_server import SECRET
-from .deletion_support import ADMIN, PERSON, rich_contact
+from ..members import seed_members
+from .deletion_support import ADMIN, PERSON, members, rich_contact  # noqa: F401  (members: autouse)
 
 MASTER = bytes(range(32))
 KEYS = Keys(MASTER, (bytes([7]) * 32,))
@@ -160,6 +161,7 @@ def test_the_crm_secret_is_stored_encrypted(store):
 def test_the_raw_database_file_holds_no_key_and_no_secret(tmp_path):
     path = tmp_path / "raw.duckdb"
     with Store(path) as store:
+        seed_members(store, ADMIN)
         workspace.set_plan(store, SYSTEM, "enterprise")
         crm.save_settings(store, ADMIN, lookup_url="https://crm.example.com/lookup", timeout_seconds=5,
                           lookup_key="email", aliases={}, secret=SECRET)
