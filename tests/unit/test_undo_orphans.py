@@ -6,7 +6,7 @@ from inbox.check import run_check
 from inbox.models import utcnow
 
 from .cli_inproc import invoke
-from .test_import_helpers import ADMIN, run, write
+from .test_import_helpers import ADMIN, _members, run, write  # noqa: F401
 
 
 def lookup(store, contact_id):
