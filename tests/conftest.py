@@ -1,8 +1,26 @@
 """Shared fixtures: every test gets its own DuckDB file (DuckDB allows one writer per file)."""
 
-import pytest
+import shutil
 
+import pytest
+from argon2 import PasswordHasher
+
+from inbox import users
 from inbox.store import Store
+
+# The product's hasher (argon2id, 64 MiB, 3 passes: ~0.3 s a hash) is pinned by tests/unit/test_users.py; every
+# other test hashes with argon2id at the smallest cost, as Django's test settings do, so a sign-in costs ~1 ms.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+users._hasher = CHEAP_HASHER
+users._DUMMY_HASH = CHEAP_HASHER.hash("not-a-real-password")
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """A database file with every migration applied, built once per test process and copied by ``store``."""
+    path = tmp_path_factory.mktemp("template") / "template.duckdb"
+    Store(path).close()
+    return path
 
 
 @pytest.fixture
@@ -11,7 +29,9 @@ def db_path(tmp_path):
 
 
 @pytest.fixture
-def store(db_path):
+def store(db_path, migrated_template):
+    """A fresh, fully migrated store (a copy of the template: opening it runs no migration)."""
+    shutil.copyfile(migrated_template, db_path)
     s = Store(db_path)
     yield s
     s.close()

@@ -1,5 +1,6 @@
 """AppTest fixtures: a workspace file with one admin and one agent, and a signed-in app runner."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,9 @@ AGENT = ("agent@example.com", "agent-secret-1")
 
 
 @pytest.fixture
-def workspace_db(tmp_path, monkeypatch):
+def workspace_db(tmp_path, monkeypatch, migrated_template):
     path = tmp_path / "app.duckdb"
+    shutil.copyfile(migrated_template, path)
     with Store(path) as store:
         users.add_user(store, SYSTEM, ADMIN[0], role="admin", password=ADMIN[1], display_name="Ada Admin")
         users.add_user(store, SYSTEM, AGENT[0], role="agent", password=AGENT[1], display_name="Alex Agent")

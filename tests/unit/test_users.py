@@ -21,6 +21,15 @@ def test_password_is_stored_as_an_argon2_hash(team):
     assert stored.startswith("$argon2id$") and "admin-secret-1" not in stored
 
 
+def test_the_product_hashes_with_argon2id_at_64_mib_and_3_passes():
+    from argon2 import Type, extract_parameters
+
+    hasher = users.product_hasher()
+    assert (hasher.type, hasher.memory_cost, hasher.time_cost, hasher.parallelism) == (Type.ID, 65536, 3, 4)
+    params = extract_parameters(hasher.hash("correct horse"))
+    assert (params.type, params.memory_cost, params.time_cost) == (Type.ID, 65536, 3)
+
+
 def test_sign_in_with_right_credentials_is_case_insensitive_on_email(team):
     user = users.authenticate(team, " ADMIN@example.com ", "admin-secret-1")
     assert user.email == "admin@example.com" and user.role == "admin" and user.display_name == "Ada"
