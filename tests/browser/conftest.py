@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -64,18 +65,31 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise TimeoutError(f"{url} not healthy after {timeout}s")
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("browser") / "inbox.duckdb"
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """A demo workspace (300 contacts) built once per run; each test module works on its own copy."""
+    db = tmp_path_factory.mktemp("demo") / "inbox.duckdb"
     subprocess.run([sys.executable, "-m", "inbox", "demo", "--contacts", "300", "--db", str(db)],
                    cwd=ROOT, check=True, capture_output=True, timeout=300)
-    # Facts the tests need, read now: once the server runs it holds the file lock.
+    # Facts the tests need, read now: once a server runs it holds the file lock.
     code = ("import json; from inbox.store import Store; s = Store(%r, read_only=True); print(json.dumps("
             "dict(zip(['id', 'email', 'job_title', 'first_name'], s._one('SELECT id, email, job_title, first_name"
             " FROM contacts WHERE email IS NOT NULL AND job_title IS NOT NULL ORDER BY id LIMIT 1')))))" % str(db))
     facts = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     db.with_suffix(".facts.json").write_text(facts.stdout)
     return db
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_template, tmp_path_factory) -> Path:
+    """This module's copy of the demo workspace: database, key file, attachments and checkpoints folders."""
+    folder = tmp_path_factory.mktemp("browser")
+    for item in demo_template.parent.iterdir():
+        if item.is_dir():
+            shutil.copytree(item, folder / item.name)
+        else:
+            shutil.copy2(item, folder / item.name)
+    return folder / demo_template.name
 
 
 @pytest.fixture(scope="module")
