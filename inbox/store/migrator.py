@@ -63,6 +63,10 @@ def refuse_newer(store: Any, plan: Sequence[Migration]) -> list[Record]:
     return done
 
 
+def _reason(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
 def _name_the_records(store: Any, plan: Sequence[Migration]) -> None:
     """Rewrite a numbered-era ``schema_migrations`` with each version's set and name, in one transaction."""
     by_version = {m.version: m for m in numbered(plan)}
@@ -86,7 +90,13 @@ def migrate(store: Any, plan: Sequence[Migration]) -> list[tuple[str, str]]:
             cur.execute(TABLE_SQL.format(name="IF NOT EXISTS schema_migrations"))
     done = {(r[1], r[2]) for r in refuse_newer(store, plan)}
     if columns and "migration_set" not in columns:
-        _name_the_records(store, plan)
+        try:
+            _name_the_records(store, plan)
+        except (StoreDamaged, WriteFailed):
+            raise
+        except Exception as exc:
+            raise MigrationFailed(f"database {store.path}: naming its migration records failed and was rolled back"
+                                  f" whole, nothing changed: {_reason(exc)}") from exc
     applied: list[tuple[str, str]] = []
     for migration in plan:
         if migration.key in done:
@@ -99,9 +109,8 @@ def migrate(store: Any, plan: Sequence[Migration]) -> list[tuple[str, str]]:
         except (StoreDamaged, WriteFailed):
             raise
         except Exception as exc:  # DDL is transactional: the failed step left nothing behind
-            reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
             raise MigrationFailed(
                 f"database {store.path}: migration {migration.label} failed and was rolled back whole, the database"
-                f" stays at schema version {schema_version(store)}: {reason}") from exc
+                f" stays at schema version {schema_version(store)}: {_reason(exc)}") from exc
         applied.append(migration.key)
     return applied
