@@ -269,7 +269,7 @@ class StoreCore:
 
     def migrate(self, migrations: Sequence[Migration]) -> list[tuple[str, str]]:
         """Apply the pending migrations of the plan, each with its record in one transaction; ``(set, name)``
-        of those applied now. ``StoreTooNew`` / ``MigrationFailed`` (rolled back whole) as the migrator says."""
+        of those applied now. ``StoreTooNew`` / ``MigrationFailed`` (rolled back whole): see the migrator."""
         return migrator.migrate(self, migrations)
 
     def _refuse_newer(self, migrations: Sequence[Migration]) -> list[tuple[int, str, str]]:

@@ -48,7 +48,7 @@ def schema_version(store: Any) -> int:
 
 
 def refuse_newer(store: Any, plan: Sequence[Migration]) -> list[Record]:
-    """The records; ``StoreTooNew`` when some name a migration this code does not know (a newer app wrote it)."""
+    """The records; ``StoreTooNew`` when some name a migration this code does not know (a newer app's)."""
     plan = numbered(plan)
     done = recorded(store, plan)
     known = {m.key for m in plan}
@@ -58,8 +58,8 @@ def refuse_newer(store: Any, plan: Sequence[Migration]) -> list[Record]:
         what = (f"its schema version is {newest}, this version knows up to {latest}" if newest > latest else
                 "this version does not know its migration(s) "
                 + ", ".join(f'"{name}" ({set_})' for _, set_, name in unknown))
-        raise StoreTooNew(f"database {store.path} was written by a newer version of the app: {what}: upgrade the"
-                          " app, or use another file")
+        raise StoreTooNew(f"database {store.path} was written by a newer version of the app: {what}: upgrade"
+                          " the app, or use another file")
     return done
 
 
@@ -75,7 +75,8 @@ def _name_the_records(store: Any, plan: Sequence[Migration]) -> None:
         cur.execute(TABLE_SQL.format(name="schema_migrations_named"))
         for version, applied_at in rows:
             m = by_version[version]
-            cur.execute("INSERT INTO schema_migrations_named VALUES (?, ?, ?, ?)", [version, m.set, m.name, applied_at])
+            cur.execute("INSERT INTO schema_migrations_named VALUES (?, ?, ?, ?)",
+                        [version, m.set, m.name, applied_at])
         cur.execute("DROP TABLE schema_migrations")
         cur.execute("ALTER TABLE schema_migrations_named RENAME TO schema_migrations")
 
@@ -95,8 +96,8 @@ def migrate(store: Any, plan: Sequence[Migration]) -> list[tuple[str, str]]:
         except (StoreDamaged, WriteFailed):
             raise
         except Exception as exc:
-            raise MigrationFailed(f"database {store.path}: naming its migration records failed and was rolled back"
-                                  f" whole, nothing changed: {_reason(exc)}") from exc
+            raise MigrationFailed(f"database {store.path}: naming its migration records failed and was rolled"
+                                  f" back whole, nothing changed: {_reason(exc)}") from exc
     applied: list[tuple[str, str]] = []
     for migration in plan:
         if migration.key in done:
@@ -110,7 +111,7 @@ def migrate(store: Any, plan: Sequence[Migration]) -> list[tuple[str, str]]:
             raise
         except Exception as exc:  # DDL is transactional: the failed step left nothing behind
             raise MigrationFailed(
-                f"database {store.path}: migration {migration.label} failed and was rolled back whole, the database"
-                f" stays at schema version {schema_version(store)}: {_reason(exc)}") from exc
+                f"database {store.path}: migration {migration.label} failed and was rolled back whole, the"
+                f" database stays at schema version {schema_version(store)}: {_reason(exc)}") from exc
         applied.append(migration.key)
     return applied

@@ -1,5 +1,5 @@
-"""Migrations as named sets: a database of the November 2026 release moves to named records without loss, the plan
-keeps one order on old and fresh databases, and migration modules import nothing of the store."""
+"""Migrations as named sets: a database of the November 2026 release moves to named records without loss,
+the plan keeps one order on old and fresh databases, and migration modules import nothing of the store."""
 
 import ast
 import gzip
@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "release-2026-11"  # built by tests/fixtures/build_release_db.py
 # Frozen: what the numbered era recorded (version → name), and the set each version belongs to now.
 RELEASE_2026_11 = {
-    1: ("core", "core tables"), 2: ("core", "seed settings and built-in attributes"), 3: ("core", "lookup indexes"),
+    1: ("core", "core tables"), 2: ("core", "seed settings and built-in attributes"),
+    3: ("core", "lookup indexes"),
     4: ("core", "layout versions"), 5: ("core", "contact search text and lookup indexes"),
     6: ("deletion", "deletion log and its head"), 7: ("deletion", "attachment files pending removal"),
     8: ("deletion", "attribute values by contact"), 10: ("imports", "import batches"),
@@ -30,7 +31,8 @@ RELEASE_2026_11 = {
     12: ("imports", "custom values replaced by an import batch"), 13: ("imports", "saved import mappings"),
     14: ("crm", "crm settings"), 15: ("crm", "crm lookup status per contact"), 16: ("core", "language tags"),
     17: ("core", "e-mail addresses normalised"), 18: ("core", "phone numbers as libphonenumber reads them"),
-    19: ("keys", "seals of deletion-log entries written before the key file"), 22: ("sign_ins", "sign-in attempts"),
+    19: ("keys", "seals of deletion-log entries written before the key file"),
+    22: ("sign_ins", "sign-in attempts"),
 }
 
 
@@ -62,7 +64,8 @@ def test_the_plan_keeps_the_numbered_era_as_it_was():
 
 def test_a_release_database_moves_to_named_records_without_loss(release_db):
     before = everything(release_db)
-    assert [r[:2] for r in sorted(before["schema_migrations"])] == [(v, n) for v, (_, n) in RELEASE_2026_11.items()]
+    old_records = sorted(before["schema_migrations"])
+    assert [r[:2] for r in old_records] == [(v, n) for v, (_, n) in RELEASE_2026_11.items()]
     assert len(before["contacts"]) > 40 and len(before["deletion_log"]) == 4 and before["attachments"]
     with open_store(release_db) as store:  # the app's way in: migrations, then the key file check
         assert store.applied_migrations()[:19] == list(RELEASE_2026_11.values())
@@ -90,8 +93,9 @@ def test_a_release_database_opened_read_only_is_read_through_the_plan(release_db
 
 def test_naming_the_records_is_one_transaction(release_db, monkeypatch):
     before = everything(release_db)["schema_migrations"]
-    monkeypatch.setattr(migrator, "TABLE_SQL", "CREATE TABLE {name} (version INTEGER PRIMARY KEY)")  # inserts fail
-    with pytest.raises(MigrationFailed, match="naming its migration records failed and was rolled back whole"):
+    # the new table cannot take the records: its inserts fail after it was created
+    monkeypatch.setattr(migrator, "TABLE_SQL", "CREATE TABLE {name} (version INTEGER PRIMARY KEY)")
+    with pytest.raises(MigrationFailed, match="naming its migration records failed and was rolled back"):
         Store(release_db)
     tables = everything(release_db)
     assert tables["schema_migrations"] == before and "schema_migrations_named" not in tables
@@ -109,7 +113,7 @@ def test_a_numbered_database_with_an_unknown_version_is_refused_untouched(releas
 def test_an_unknown_named_migration_is_refused_even_below_the_latest_version(store):
     with store.tx() as cur:
         cur.execute("DELETE FROM schema_migrations WHERE version = 22")
-        cur.execute("INSERT INTO schema_migrations VALUES (22, 'sign_ins', 'a branch of it', now()::TIMESTAMP)")
+        cur.execute("INSERT INTO schema_migrations VALUES (22, 'sign_ins', 'a branch of it', now())")
     with pytest.raises(StoreTooNew, match=r'does not know its migration\(s\) "a branch of it" \(sign_ins\)'):
         store.migrate(MIGRATIONS)
 
@@ -121,11 +125,12 @@ def test_a_migration_added_later_runs_after_everything_on_an_old_and_a_fresh_dat
         ran.append(cur.execute("SELECT count(*) FROM schema_migrations").fetchone()[0])
         cur.execute("CREATE TABLE later_things (x INTEGER)")
 
-    newer = MIGRATIONS + [Migration("deletion", "later things", later)]  # appended to the plan, as README says
+    newer = MIGRATIONS + [Migration("deletion", "later things", later)]  # appended to the plan (README)
     with Store(release_db) as old, Store(tmp_path / "fresh.duckdb", migrate=False) as fresh:
         assert old.migrate(newer) == [("deletion", "later things")]
         assert fresh.migrate(newer)[-1] == ("deletion", "later things")
-        assert old.applied_migrations() == fresh.applied_migrations() == [(m.set, m.name) for m in numbered(newer)]
+        expected = [(m.set, m.name) for m in numbered(newer)]
+        assert old.applied_migrations() == fresh.applied_migrations() == expected
         assert old.schema_version() == fresh.schema_version() == 23
     assert ran == [19, 19]  # on both, after the 19 migrations of the release
 

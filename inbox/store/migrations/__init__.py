@@ -20,7 +20,7 @@ MIGRATIONS: list[Migration] = plan(SETS, [
     deletion.log_and_head, deletion.pending_files, deletion.values_by_contact,
     imports.batches, imports.batch_contacts, imports.batch_values, imports.mappings,
     crm.settings, crm.lookups,
-    core.language_tags, core.emails_normalised, core.phone_numbers,  # language tags read import_batch_contacts
+    core.language_tags, core.emails_normalised, core.phone_numbers,  # tags also in import_batch_contacts
     keys.seals,
     sign_ins.attempts,
 ])

@@ -17,7 +17,7 @@ from .registry import Migrations
 
 core = Migrations("core")
 
-# The search text as these migrations computed it (frozen: the live one is inbox.store.schema.SEARCH_TEXT_SQL).
+# The search text as these migrations computed it (frozen; the live one: inbox.store.schema.SEARCH_TEXT_SQL).
 _SEARCH_TEXT = (
     "lower(strip_accents(concat_ws(' ', first_name, last_name,"
     " CASE WHEN display_name = concat_ws(' ', first_name, last_name) THEN NULL ELSE display_name END,"
@@ -40,7 +40,8 @@ BUILTIN_ATTRIBUTES = [
 
 @core("core tables", version=1)
 def core_tables(cur):
-    for seq in ("contact_id_seq", "conversation_id_seq", "message_id_seq", "attachment_id_seq", "user_id_seq"):
+    for seq in ("contact_id_seq", "conversation_id_seq", "message_id_seq", "attachment_id_seq",
+                "user_id_seq"):
         cur.execute(f"CREATE SEQUENCE {seq} START 1")
     cur.execute("""
         CREATE TABLE workspace_settings (
@@ -141,7 +142,8 @@ def seed(cur):
     cur.execute("INSERT INTO workspace_settings VALUES ('plan', 'team', ?, 'migration')", [now])
     for position, (key, label, type_, enabled, options) in enumerate(BUILTIN_ATTRIBUTES, start=1):
         cur.execute(
-            "INSERT INTO attribute_definitions (key, label, type, builtin, enabled, position, options, created_at)"
+            "INSERT INTO attribute_definitions"
+            " (key, label, type, builtin, enabled, position, options, created_at)"
             " VALUES (?, ?, ?, TRUE, ?, ?, ?, ?)",
             [key, label, type_, enabled, position, json.dumps(options) if options else None, now],
         )
@@ -196,14 +198,17 @@ def language_tags(cur):
     # is (nothing is dropped) and ``inbox check`` reports it, with its row, as not a language tag.
     from validation.languages import to_language_tag
 
-    stored = cur.execute("SELECT language FROM contacts WHERE language IS NOT NULL UNION SELECT prior_language"
-                         " FROM import_batch_contacts WHERE prior_language IS NOT NULL").fetchall()
+    stored = cur.execute("SELECT language FROM contacts WHERE language IS NOT NULL"
+                         " UNION SELECT prior_language FROM import_batch_contacts"
+                         " WHERE prior_language IS NOT NULL").fetchall()
     changes = {old: new for (old,) in stored if (new := to_language_tag(old)) is not None and new != old}
     if not changes:
         return
-    cur.register("language_tags", pd.DataFrame({"old": list(changes), "new": list(changes.values())}, dtype="str"))
+    tags = pd.DataFrame({"old": list(changes), "new": list(changes.values())}, dtype="str")
+    cur.register("language_tags", tags)
     try:
-        cur.execute("UPDATE contacts SET language = t.new FROM language_tags t WHERE contacts.language = t.old")
+        cur.execute("UPDATE contacts SET language = t.new FROM language_tags t"
+                    " WHERE contacts.language = t.old")
         cur.execute("UPDATE import_batch_contacts SET prior_language = t.new FROM language_tags t"
                     " WHERE import_batch_contacts.prior_language = t.old")
     finally:
@@ -220,7 +225,8 @@ def emails_normalised(cur):
     """
     for table in ("contacts", "users"):
         rows = cur.execute(f"SELECT id, email FROM {table} WHERE email IS NOT NULL"
-                           " AND (NOT regexp_full_match(email, ?) OR contains(email, '--'))", [PLAIN_RE]).fetchall()
+                           " AND (NOT regexp_full_match(email, ?) OR contains(email, '--'))",
+                           [PLAIN_RE]).fetchall()
         if not rows:
             continue
         found = pd.DataFrame(rows, columns=["id", "email"])

@@ -1,4 +1,4 @@
-"""Migrations of the deletion set: the append-only deletion log, its head, attachment files pending removal."""
+"""Migrations of the deletion set: the append-only deletion log, its head, files pending removal."""
 
 from __future__ import annotations
 

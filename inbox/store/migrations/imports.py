@@ -21,7 +21,8 @@ def batches(cur):
             created_at TIMESTAMP NOT NULL, created_by VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
             encoding VARCHAR NOT NULL, delimiter VARCHAR NOT NULL, on_conflict VARCHAR NOT NULL,
             match_order VARCHAR NOT NULL, mapping VARCHAR NOT NULL, rows_total BIGINT NOT NULL,
-            inserted BIGINT NOT NULL, updated BIGINT NOT NULL, unchanged BIGINT NOT NULL, skipped BIGINT NOT NULL,
+            inserted BIGINT NOT NULL, updated BIGINT NOT NULL, unchanged BIGINT NOT NULL,
+            skipped BIGINT NOT NULL,
             rejected BIGINT NOT NULL, status VARCHAR NOT NULL CHECK (status IN ('committed', 'undone')),
             undone_at TIMESTAMP, undone_by VARCHAR)""")
 
@@ -42,7 +43,8 @@ def batch_values(cur):
     cur.execute("""
         CREATE TABLE import_batch_values (
             batch_id BIGINT NOT NULL, contact_id BIGINT NOT NULL, attribute_key VARCHAR NOT NULL,
-            existed BOOLEAN NOT NULL, value_text VARCHAR, value_number DOUBLE, value_date DATE, value_bool BOOLEAN,
+            existed BOOLEAN NOT NULL, value_text VARCHAR, value_number DOUBLE, value_date DATE,
+            value_bool BOOLEAN,
             updated_at TIMESTAMP, updated_by VARCHAR)""")
 
 

@@ -2,7 +2,7 @@
 
 A migration is known by its set and its name, both stable forever. The plan is the one order every database
 applies them in, whatever their area; each migration's ``version`` is the schema version it brings a database
-to: the migrations of the numbered era keep the number they had, the later ones follow their place in the plan.
+to: the migrations of the numbered era keep the number they had, later ones follow their place in the plan.
 """
 
 from __future__ import annotations
@@ -34,19 +34,20 @@ class Migration:
 
 
 class Migrations:
-    """A named, ordered set of migrations: ``@deletion("deletion log and its head")`` over a function of a cursor
-    adds it (the function's name when no name is given) and returns the ``Migration``."""
+    """A named, ordered set of migrations: ``@deletion("deletion log and its head")`` over a function of a
+    cursor adds it (the function's name when no name is given) and returns the ``Migration``."""
 
     def __init__(self, name: str):
         self.name = name
         self._migrations: list[Migration] = []
 
     def __call__(self, name: str | None = None, *, version: int | None = None) -> Callable[[Step], Migration]:
-        """``version``: only for migrations of the numbered era (their old number); later ones leave it out."""
+        """``version``: only for migrations of the numbered era (their old number); later ones omit it."""
         def add(fn: Step) -> Migration:
             migration = Migration(self.name, name or fn.__name__, fn, version)
             if any(m.name == migration.name for m in self._migrations):
-                raise ValueError(f"migration set {self.name!r} already has a migration named {migration.name!r}")
+                raise ValueError(f"migration set {self.name!r} already has a migration named"
+                                 f" {migration.name!r}")
             self._migrations.append(migration)
             return migration
 
@@ -60,7 +61,7 @@ class Migrations:
 
 
 def numbered(order: Iterable[Migration]) -> list[Migration]:
-    """``order`` with every version filled in; ``ValueError`` when a version does not grow or a key repeats."""
+    """``order`` with every version filled in; ``ValueError`` when a version does not grow or a key repeats"""
     found: list[Migration] = []
     seen: set[tuple[str, str]] = set()
     last = 0
@@ -83,6 +84,6 @@ def plan(sets: Iterable[Migrations], order: Iterable[Migration]) -> list[Migrati
         placed = [m for m in order if m.set == migrations.name]
         if placed != declared:
             missing = [m.name for m in declared if m not in placed]
-            raise ValueError(f"the plan must list every migration of set {migrations.name!r} once, in the order"
-                             f" they are declared (not in the plan: {missing or 'none'})")
+            raise ValueError(f"the plan must list every migration of set {migrations.name!r} once, in the"
+                             f" order they are declared (not in the plan: {missing or 'none'})")
     return numbered(order)
