@@ -34,7 +34,8 @@ def recorded(store: Any, plan: Sequence[Migration]) -> list[Record]:
     if not columns:
         return []
     if "migration_set" in columns:
-        return store._rows("SELECT version, migration_set, name FROM schema_migrations ORDER BY version")
+        return [(int(v), str(s), str(n)) for v, s, n in
+                store._rows("SELECT version, migration_set, name FROM schema_migrations ORDER BY version")]
     by_version = {m.version: m for m in numbered(plan)}
     return [(v, by_version[v].set, by_version[v].name) if v in by_version else (v, "?", name)
             for v, name in store._rows("SELECT version, name FROM schema_migrations ORDER BY version")]
@@ -44,7 +45,7 @@ def schema_version(store: Any) -> int:
     """The largest version recorded (0: none)."""
     if not _columns(store):
         return 0
-    return store._scalar("SELECT coalesce(max(version), 0) FROM schema_migrations")
+    return int(store._scalar("SELECT coalesce(max(version), 0) FROM schema_migrations"))
 
 
 def refuse_newer(store: Any, plan: Sequence[Migration]) -> list[Record]:
@@ -54,7 +55,7 @@ def refuse_newer(store: Any, plan: Sequence[Migration]) -> list[Record]:
     known = {m.key for m in plan}
     unknown = [r for r in done if (r[1], r[2]) not in known]
     if unknown:
-        latest, newest = plan[-1].version if plan else 0, max(r[0] for r in done)
+        latest, newest = (plan[-1].version or 0) if plan else 0, max(r[0] for r in done)
         what = (f"its schema version is {newest}, this version knows up to {latest}" if newest > latest else
                 "this version does not know its migration(s) "
                 + ", ".join(f'"{name}" ({set_})' for _, set_, name in unknown))

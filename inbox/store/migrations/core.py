@@ -13,7 +13,7 @@ import pandas as pd
 from validation.emails import PLAIN_RE, normalise_emails
 
 from ...models import utcnow
-from .registry import Migrations
+from .registry import Cursor, Migrations
 
 core = Migrations("core")
 
@@ -39,7 +39,7 @@ BUILTIN_ATTRIBUTES = [
 
 
 @core("core tables", version=1)
-def core_tables(cur):
+def core_tables(cur: Cursor) -> None:
     for seq in ("contact_id_seq", "conversation_id_seq", "message_id_seq", "attachment_id_seq",
                 "user_id_seq"):
         cur.execute(f"CREATE SEQUENCE {seq} START 1")
@@ -137,7 +137,7 @@ def core_tables(cur):
 
 
 @core("seed settings and built-in attributes", version=2)
-def seed(cur):
+def seed(cur: Cursor) -> None:
     now = utcnow()
     cur.execute("INSERT INTO workspace_settings VALUES ('plan', 'team', ?, 'migration')", [now])
     for position, (key, label, type_, enabled, options) in enumerate(BUILTIN_ATTRIBUTES, start=1):
@@ -150,14 +150,14 @@ def seed(cur):
 
 
 @core("lookup indexes", version=3)
-def lookup_indexes(cur):
+def lookup_indexes(cur: Cursor) -> None:
     cur.execute("CREATE INDEX conversations_contact_idx ON conversations (contact_id)")
     cur.execute("CREATE INDEX messages_conversation_idx ON messages (conversation_id)")
     cur.execute("CREATE INDEX attachments_contact_idx ON attachments (contact_id)")
 
 
 @core("layout versions", version=4)
-def layout_versions(cur):
+def layout_versions(cur: Cursor) -> None:
     cur.execute("""
         CREATE TABLE layout_versions (
             version INTEGER PRIMARY KEY,
@@ -179,7 +179,7 @@ def layout_versions(cur):
 
 
 @core("contact search text and lookup indexes", version=5)
-def contact_search(cur):
+def contact_search(cur: Cursor) -> None:
     # Stored uncompressed (DuckDB-specific): a substring scan of 1M rows is 3x faster than over FSST.
     cur.execute("ALTER TABLE contacts ADD COLUMN search_text VARCHAR USING COMPRESSION uncompressed")
     cur.execute(f"UPDATE contacts SET search_text = {_SEARCH_TEXT}")
@@ -190,7 +190,7 @@ def contact_search(cur):
 
 
 @core("language tags", version=16)  # needs import_batch_contacts (imports)
-def language_tags(cur):
+def language_tags(cur: Cursor) -> None:
     # Languages were ISO 639-1 codes; they are now normalised BCP 47 tags (validation.languages). Each
     # distinct stored value is read once, in Python; a value that reads differently is rewritten, in the
     # contacts and in the prior values an import undo restores. Contact versions and timestamps stay:
@@ -216,7 +216,7 @@ def language_tags(cur):
 
 
 @core("e-mail addresses normalised", version=17)
-def emails_normalised(cur):
+def emails_normalised(cur: Cursor) -> None:
     """Stored e-mails to the normal form of ``validation.emails`` (IDN domains in Unicode, lower case).
 
     Only addresses that are not plain lower-case ASCII (or hold "--") are read; values with no
@@ -246,7 +246,7 @@ def emails_normalised(cur):
 
 
 @core("phone numbers as libphonenumber reads them", version=18)
-def phone_numbers(cur):
+def phone_numbers(cur: Cursor) -> None:
     """Stored phones to what libphonenumber reads (``validation.phones``): ``+330612345678`` was taken by its
     shape before and is ``+33612345678``. A number with no valid reading stays for ``inbox check`` to report;
     handles stay as the platforms sent them."""

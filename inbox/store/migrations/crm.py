@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from .registry import Migrations
+from .registry import Cursor, Migrations
 
 crm = Migrations("crm")
 
 
 @crm("crm settings", version=14)
-def settings(cur):
+def settings(cur: Cursor) -> None:
     # One row (id = 1). The secret is write-only for people: no read path shows it, only that it is set.
     cur.execute("""
         CREATE TABLE crm_settings (
@@ -26,7 +26,7 @@ def settings(cur):
 
 
 @crm("crm lookup status per contact", version=15)
-def lookups(cur):
+def lookups(cur: Cursor) -> None:
     # The last lookup of each contact: shown in the panel (Validated at … / the last error).
     cur.execute("""
         CREATE TABLE crm_lookups (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...models import utcnow
-from .registry import Migrations
+from .registry import Cursor, Migrations
 
 deletion = Migrations("deletion")
 
@@ -11,7 +11,7 @@ _GENESIS = "0" * 64  # the prev_hash of entry 1 (frozen copy of inbox.store.dele
 
 
 @deletion("deletion log and its head", version=6)
-def log_and_head(cur):
+def log_and_head(cur: Cursor) -> None:
     # Append-only: no code path updates or deletes a row (tests/unit/test_deletion_log.py scans for it).
     # id = previous id + 1 and a unique prev_hash: two deletions at once cannot fork the chain.
     cur.execute("""
@@ -47,7 +47,7 @@ def log_and_head(cur):
 
 
 @deletion("attachment files pending removal", version=7)
-def pending_files(cur):
+def pending_files(cur: Cursor) -> None:
     # Attachment files of deleted contacts, recorded in the deleting transaction and removed after
     # commit; rows left by a crash in between are finished by the next open (inbox.deletion).
     cur.execute("""
@@ -58,6 +58,6 @@ def pending_files(cur):
 
 
 @deletion("attribute values by contact", version=8)
-def values_by_contact(cur):
+def values_by_contact(cur: Cursor) -> None:
     # The (contact_id, attribute_key) primary key does not serve `WHERE contact_id = ?`.
     cur.execute("CREATE INDEX attribute_values_contact_idx ON attribute_values (contact_id)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .registry import Migrations
+from .registry import Cursor, Migrations
 
 imports = Migrations("imports")
 
@@ -13,7 +13,7 @@ _PRIOR = ", ".join(f"prior_{c} VARCHAR" for c in (
 
 
 @imports("import batches", version=10)
-def batches(cur):
+def batches(cur: Cursor) -> None:
     cur.execute("CREATE SEQUENCE import_batch_seq START 1")
     cur.execute("""
         CREATE TABLE import_batches (
@@ -28,7 +28,7 @@ def batches(cur):
 
 
 @imports("contacts changed by an import batch, with prior values", version=11)
-def batch_contacts(cur):
+def batch_contacts(cur: Cursor) -> None:
     # One row per contact a batch changed: the batch stamp, and the prior values that undo restores.
     cur.execute(f"""
         CREATE TABLE import_batch_contacts (
@@ -38,7 +38,7 @@ def batch_contacts(cur):
 
 
 @imports("custom values replaced by an import batch", version=12)
-def batch_values(cur):
+def batch_values(cur: Cursor) -> None:
     # Custom attribute values an update batch replaced (existed = FALSE: there was none, undo deletes it).
     cur.execute("""
         CREATE TABLE import_batch_values (
@@ -49,6 +49,6 @@ def batch_values(cur):
 
 
 @imports("saved import mappings", version=13)
-def mappings(cur):
+def mappings(cur: Cursor) -> None:
     cur.execute("CREATE TABLE import_mappings (name VARCHAR PRIMARY KEY, mapping VARCHAR NOT NULL,"
                 " saved_at TIMESTAMP NOT NULL, saved_by VARCHAR NOT NULL)")

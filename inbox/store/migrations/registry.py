@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-Step = Callable[[Any], None]  # runs on a cursor inside the transaction that also records it
+Cursor = Any  # the store's TxCursor (execute, register, unregister); not imported: migrations stand alone
+Step = Callable[[Cursor], None]  # runs on a cursor inside the transaction that also records it
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Migration:
     fn: Step
     version: int | None = None  # None: the version after the previous migration of the plan
 
-    def __call__(self, cur: Any) -> None:
+    def __call__(self, cur: Cursor) -> None:
         self.fn(cur)
 
     @property

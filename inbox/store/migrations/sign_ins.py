@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .registry import Migrations
+from .registry import Cursor, Migrations
 
 sign_ins = Migrations("sign_ins")
 
@@ -11,7 +11,7 @@ _OUTCOMES = ("success", "failure", "throttled", "locked", "busy", "unlocked")
 
 
 @sign_ins("sign-in attempts", version=22)
-def attempts(cur):
+def attempts(cur: Cursor) -> None:
     cur.execute("CREATE SEQUENCE sign_in_attempt_id_seq START 1")
     cur.execute(f"""
         CREATE TABLE sign_in_attempts (
