@@ -1,4 +1,4 @@
-"""pandera models of every stored table (as in inbox/store/migrations.py) and a flat failure report."""
+"""pandera models of every stored table (made by inbox/store/migrations/) and a flat failure report."""
 
 from __future__ import annotations
 

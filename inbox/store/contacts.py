@@ -9,12 +9,8 @@ from datetime import datetime
 import duckdb
 
 from ..errors import Conflict, NotFound
-from .migrations import SEARCH_TEXT_SQL
 from .retry import as_conflict, retry_conflicts
-
-CONTACT_COLS = ("id", "platform", "handle", "display_name", "email", "first_name", "last_name", "phone",
-                "account_id", "job_title", "language", "subscription", "external_id", "created_at",
-                "created_by", "updated_at", "updated_by", "version")
+from .schema import CONTACT_COLS, SEARCH_TEXT_SQL
 BUILTIN_COLUMNS = CONTACT_COLS[4:13]
 LIST_COLS = ("id", "platform", "handle", "display_name", "first_name", "last_name", "email", "phone",
              "updated_at")

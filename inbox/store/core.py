@@ -7,16 +7,16 @@ import re
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import duckdb
 import pandas as pd
 
-from ..errors import (MigrationFailed, StoreDamaged, StoreLocked, StoreTooNew, StoreUnavailable, TransactionAborted,
-                      WriteFailed)
-from ..models import utcnow
-from .retry import as_conflict, is_conflict
+from ..errors import StoreDamaged, StoreLocked, StoreUnavailable, TransactionAborted, WriteFailed
+from . import migrator
 from .acting import check_acting
+from .migrations import MIGRATIONS, Migration
+from .retry import as_conflict, is_conflict
 
 DUCKDB_CONFIG = {
     # Offline machines: never try to download an extension behind our back.
@@ -24,7 +24,6 @@ DUCKDB_CONFIG = {
     "autoload_known_extensions": "false",
 }
 
-Migration = tuple[int, str, Callable[[Any], None]]
 _OPEN: dict[str, int] = {}  # resolved database path → StoreCore objects open on it in this process
 _OPEN_GUARD = threading.Lock()
 
@@ -127,8 +126,6 @@ class StoreCore:
         self._paused = False
         self._depth = threading.local()
         self._closed = False
-        from .migrations import MIGRATIONS
-
         try:
             if migrate and not read_only:
                 self.migrate(MIGRATIONS)
@@ -265,54 +262,19 @@ class StoreCore:
         with self.cursor() as cur:
             return cur.execute(sql, list(params)).df()
 
-    # -- migrations ----------------------------------------------------------------------
+    # -- migrations (inbox.store.migrator; the plan is inbox.store.migrations.MIGRATIONS) -----------
     def schema_version(self) -> int:
-        with self.cursor() as cur:
-            exists = cur.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-            ).fetchone()[0]
-            if not exists:
-                return 0
-            return cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+        """The largest version recorded in ``schema_migrations`` (0 for a new file)."""
+        return migrator.schema_version(self)
 
-    def migrate(self, migrations: Sequence[Migration]) -> list[int]:
-        """Apply pending migrations in order, each with its record in one transaction.
+    def migrate(self, migrations: Sequence[Migration]) -> list[tuple[str, str]]:
+        """Apply the pending migrations of the plan, each with its record in one transaction; ``(set, name)``
+        of those applied now. ``StoreTooNew`` / ``MigrationFailed`` (rolled back whole): see the migrator."""
+        return migrator.migrate(self, migrations)
 
-        Re-running is a no-op. Returns the versions applied now.
-        """
-        with self.cursor() as cur:
-            cur.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-            )
-        done = self._refuse_newer(migrations)
-        applied = []
-        for version, name, step in sorted(migrations, key=lambda m: m[0]):
-            if version in done:
-                continue
-            try:
-                with self.tx() as cur:
-                    step(cur)
-                    cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()])
-            except (StoreDamaged, WriteFailed):
-                raise
-            except Exception as exc:  # DDL is transactional: the failed step left nothing behind
-                reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-                raise MigrationFailed(
-                    f"database {self.path}: migration {version} ({name}) failed and was rolled back whole, the "
-                    f"database stays at schema version {max(done | set(applied), default=0)}: {reason}") from exc
-            applied.append(version)
-        return applied
+    def _refuse_newer(self, migrations: Sequence[Migration]) -> list[tuple[int, str, str]]:
+        return migrator.refuse_newer(self, migrations)
 
-    def _refuse_newer(self, migrations: Sequence[Migration]) -> set[int]:
-        """The versions applied; ``StoreTooNew`` when some are beyond what this code knows (a newer app wrote them)."""
-        done = {v for (v,) in self._rows("SELECT version FROM schema_migrations")}
-        known = max((m[0] for m in migrations), default=0)
-        if done and max(done) > known:
-            raise StoreTooNew(
-                f"database {self.path} was written by a newer version of the app: its schema version is "
-                f"{max(done)}, this version knows up to {known}: upgrade the app, or use another file")
-        return done
-
-    def applied_migrations(self) -> list[tuple[int, str]]:
-        return self._rows("SELECT version, name FROM schema_migrations ORDER BY version")
+    def applied_migrations(self) -> list[tuple[str, str]]:
+        """``(set, name)`` of every migration recorded, in the order of their versions."""
+        return [(set_, name) for _, set_, name in migrator.recorded(self, MIGRATIONS)]

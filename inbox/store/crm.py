@@ -13,44 +13,6 @@ LOOKUP_COLS = ("contact_id", "attempted_at", "attempted_by", "trigger", "ok", "l
                "written", "skipped")
 
 
-def m014_crm_settings(cur) -> None:
-    # One row (id = 1). The secret is write-only for people: no read path shows it, only that it is set.
-    cur.execute("""
-        CREATE TABLE crm_settings (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            lookup_url VARCHAR NOT NULL,
-            secret VARCHAR NOT NULL,
-            secret_set_at TIMESTAMP NOT NULL,
-            secret_set_by VARCHAR NOT NULL,
-            timeout_seconds DOUBLE NOT NULL,
-            lookup_key VARCHAR NOT NULL,
-            aliases VARCHAR NOT NULL,
-            enabled BOOLEAN NOT NULL,
-            updated_at TIMESTAMP NOT NULL,
-            updated_by VARCHAR NOT NULL)""")
-
-
-def m015_crm_lookups(cur) -> None:
-    # The last lookup of each contact: shown in the panel (Validated at … / the last error).
-    cur.execute("""
-        CREATE TABLE crm_lookups (
-            contact_id BIGINT PRIMARY KEY,
-            attempted_at TIMESTAMP NOT NULL,
-            attempted_by VARCHAR NOT NULL,
-            trigger VARCHAR NOT NULL,
-            ok BOOLEAN NOT NULL,
-            last_success_at TIMESTAMP,
-            last_error VARCHAR,
-            written VARCHAR NOT NULL,
-            skipped VARCHAR NOT NULL)""")
-
-
-MIGRATIONS: list = [  # versions 14-15 (16-18 are core: languages, e-mails, phones)
-    (14, "crm settings", m014_crm_settings),
-    (15, "crm lookup status per contact", m015_crm_lookups),
-]
-
-
 class CrmSQL:
     """CRM configuration and per-contact lookup status."""
 

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from ..errors import Conflict, TransactionAborted, WriteConflict
+from .schema import CONTACT_COLS
 
 GENESIS = "0" * 64  # the prev_hash of entry 1
 LOG_COLS = ("id", "deleted_at", "deleted_by", "contact_id", "platform", "display_name", "identity_hint", "reason",
@@ -34,64 +35,6 @@ def chain_lock(path) -> threading.Lock:
     with _LOCKS_GUARD:
         return _LOCKS.setdefault(key, threading.Lock())
 
-
-def m006_deletion_log(cur) -> None:
-    from ..models import utcnow
-
-    # Append-only: no code path updates or deletes a row (tests/unit/test_deletion_log.py scans for it).
-    # id = previous id + 1 and a unique prev_hash: two deletions at once cannot fork the chain.
-    cur.execute("""
-        CREATE TABLE deletion_log (
-            id BIGINT PRIMARY KEY,
-            deleted_at TIMESTAMP NOT NULL,
-            deleted_by VARCHAR NOT NULL,
-            contact_id BIGINT NOT NULL,
-            platform VARCHAR NOT NULL,
-            display_name VARCHAR,
-            identity_hint VARCHAR NOT NULL,
-            reason VARCHAR NOT NULL CHECK (reason IN ('gdpr_request', 'duplicate', 'test_data', 'other')),
-            conversations BIGINT NOT NULL CHECK (conversations >= 0),
-            messages BIGINT NOT NULL CHECK (messages >= 0),
-            attachments BIGINT NOT NULL CHECK (attachments >= 0),
-            bytes BIGINT NOT NULL CHECK (bytes >= 0),
-            email_hmac VARCHAR,
-            phone_hmac VARCHAR,
-            handle_hmac VARCHAR NOT NULL,
-            external_id_hmac VARCHAR,
-            snapshot VARCHAR,
-            prev_hash VARCHAR NOT NULL UNIQUE,
-            entry_hash VARCHAR NOT NULL)""")
-    # The chain's head (a pointer, not the log): read in the deleting transaction, so concurrent
-    # deletions conflict here and retry; `audit verify` also detects a log cut short at the end.
-    cur.execute("""
-        CREATE TABLE deletion_log_head (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            entries BIGINT NOT NULL,
-            last_hash VARCHAR NOT NULL,
-            updated_at TIMESTAMP NOT NULL)""")
-    cur.execute("INSERT INTO deletion_log_head VALUES (1, 0, ?, ?)", [GENESIS, utcnow()])
-
-
-def m007_pending_files(cur) -> None:
-    # Attachment files of deleted contacts, recorded in the deleting transaction and removed after
-    # commit; rows left by a crash in between are finished by the next open (inbox.deletion).
-    cur.execute("""
-        CREATE TABLE deletion_pending_files (
-            storage_path VARCHAR PRIMARY KEY,
-            entry_id BIGINT NOT NULL,
-            recorded_at TIMESTAMP NOT NULL)""")
-
-
-def m008_values_by_contact(cur) -> None:
-    # The (contact_id, attribute_key) primary key does not serve `WHERE contact_id = ?`.
-    cur.execute("CREATE INDEX attribute_values_contact_idx ON attribute_values (contact_id)")
-
-
-MIGRATIONS: list = [  # versions 6-9 are reserved for deletion
-    (6, "deletion log and its head", m006_deletion_log),
-    (7, "attachment files pending removal", m007_pending_files),
-    (8, "attribute values by contact", m008_values_by_contact),
-]
 
 MakeEntries = Callable[[int, str, list[dict], bool], list[dict]]
 
@@ -155,8 +98,6 @@ class DeletionSQL:
         raise AssertionError("unreachable")
 
     def _erase_once(self, ids, snapshot_key, make_entries):
-        from .contacts import CONTACT_COLS  # (contacts → migrations → this module at import time)
-
         with self.tx() as cur:
             read = self._facts_of_one if len(ids) == 1 else self._facts_of_many
             facts, paths, tables, head, snapshot = read(cur, ids, CONTACT_COLS, snapshot_key)

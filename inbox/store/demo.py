@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .migrations import SEARCH_TEXT_SQL
+from .schema import SEARCH_TEXT_SQL
 
 # Tables the demo builder fills, with the sequence that hands out their ids.
 _SEQUENCES = {

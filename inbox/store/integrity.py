@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from .migrations import SEARCH_TEXT_SQL
+from .schema import SEARCH_TEXT_SQL
 
 #: The tables ``inbox check`` reads, in report order, with the key they are read in order of.
 TABLE_KEYS: dict[str, tuple[str, ...]] = {

@@ -17,21 +17,6 @@ LEGACY_SECRET_KEY = "deletion_hmac_secret"
 LOG_TABLES = ("deletion_log", "deletion_log_head", "deletion_log_seals")
 
 
-def m019_deletion_log_seals(cur) -> None:
-    # Entries written before the chain was keyed keep their (unkeyed) hashes; when the key file is adopted,
-    # each entry that verifies gets a seal — its hash under the chain key — so a later rewrite is detected.
-    # Insert-only, like the log.
-    cur.execute("""
-        CREATE TABLE deletion_log_seals (
-            id BIGINT PRIMARY KEY,
-            seal VARCHAR NOT NULL)""")
-
-
-MIGRATIONS: list = [  # versions 19-20 are reserved for the key file
-    (19, "seals of deletion-log entries written before the key file", m019_deletion_log_seals),
-]
-
-
 class KeysSQL:
     """The database side of the key file: nothing secret is stored here, only a fingerprint."""
 

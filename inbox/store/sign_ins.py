@@ -4,29 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import validation.tables  # noqa: F401 — loads every table model first (sign_in_tables is one of them)
-from validation.sign_in_tables import SIGN_IN_OUTCOMES as OUTCOMES
-
 MAX_EMAIL = 320   # what is kept of the e-mail typed (and counted by): the longest valid address
 MAX_CLIENT = 100
-
-
-def m022_sign_in_attempts(cur) -> None:
-    cur.execute("CREATE SEQUENCE sign_in_attempt_id_seq START 1")
-    cur.execute(f"""
-        CREATE TABLE sign_in_attempts (
-            id BIGINT PRIMARY KEY DEFAULT nextval('sign_in_attempt_id_seq'),
-            attempted_at TIMESTAMP NOT NULL,
-            email VARCHAR NOT NULL,
-            client VARCHAR NOT NULL,
-            outcome VARCHAR NOT NULL CHECK (outcome IN ({', '.join(f"'{o}'" for o in OUTCOMES)})))""")
-    cur.execute("CREATE INDEX sign_in_attempts_email ON sign_in_attempts (email)")
-    cur.execute("CREATE INDEX sign_in_attempts_client ON sign_in_attempts (client)")
-
-
-MIGRATIONS: list = [  # versions 22-23 are reserved for sign-in hardening
-    (22, "sign-in attempts", m022_sign_in_attempts),
-]
 
 
 def clip_email(email: str) -> str:

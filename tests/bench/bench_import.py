@@ -82,7 +82,7 @@ def child_read_csv(csv: str, db: str) -> dict:
 
 def child_floor(csv: str, db: str) -> dict:
     from inbox.store import Store
-    from inbox.store.migrations import SEARCH_TEXT_SQL
+    from inbox.store.schema import SEARCH_TEXT_SQL
 
     with Store(db) as store, store.tx() as cur:
         start = time.perf_counter()

@@ -33,8 +33,8 @@ def test_a_damaged_database_file_shows_a_plain_page(workspace_db):
 def test_a_database_of_a_newer_version_is_refused(workspace_db):
     with Store(workspace_db) as store:
         with store.tx() as cur:
-            cur.execute("INSERT INTO schema_migrations VALUES (999, 'future', now()::TIMESTAMP)")
-    assert max(m[0] for m in MIGRATIONS) < 999
+            cur.execute("INSERT INTO schema_migrations VALUES (999, 'future', 'future', now()::TIMESTAMP)")
+    assert max(m.version for m in MIGRATIONS) < 999
     [message] = shown(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
     assert "newer version of this app" in message
 

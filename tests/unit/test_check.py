@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from inbox.check import CheckReport, Problem, files_on_disk, run_check
-from inbox.store.migrations import SEARCH_TEXT_SQL
+from inbox.store.schema import SEARCH_TEXT_SQL
 
 T = datetime(2024, 3, 1, 9, 30)
 HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA"

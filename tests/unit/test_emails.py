@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from inbox import contacts, deletion_report, erasure
 from inbox.check import run_check
 from inbox.models import Actor
-from inbox.store.migrations import MIGRATIONS, SEARCH_TEXT_SQL
+from inbox.store.migrations import MIGRATIONS
+from inbox.store.schema import SEARCH_TEXT_SQL
 from validation import checks
 from validation.contact_values import check_values
 from validation.emails import _slow, fast_path, normalise_email, normalise_emails
@@ -221,8 +222,8 @@ def test_migration_17_normalises_stored_addresses(store):
             cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [cid])
         cur.execute("INSERT INTO users (id, email, display_name, role, password_hash, created_at)"
                     " VALUES (1, ?, 'Jeff', 'agent', 'x', now())", [TAIWAN_ACE])
-        cur.execute("DELETE FROM schema_migrations WHERE version = 17")
-    assert store.migrate(MIGRATIONS) == [17]
+        cur.execute("DELETE FROM schema_migrations WHERE name = 'e-mail addresses normalised'")
+    assert store.migrate(MIGRATIONS) == [("core", "e-mail addresses normalised")]
     got = dict(store._rows("SELECT id, email FROM contacts"))
     assert got == {1: TWNIC, 2: "ada@example.com", 3: TWNIC, 4: ".broken@example.com", 5: TWNIC,
                    6: "plain@example.com", 7: None}  # 1, 3 and 5 now share one address: allowed

@@ -163,10 +163,11 @@ def test_a_damaged_database_is_one_clear_line(pristine, tmp_path, how):
 
 
 def test_a_database_written_by_a_newer_version_is_refused_naming_both_versions(db):
-    known = max(m[0] for m in MIGRATIONS)
+    known = max(m.version for m in MIGRATIONS)
     with Store(db) as store:
         with store.tx() as cur:
-            cur.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', now()::TIMESTAMP)", [known + 7])
+            cur.execute("INSERT INTO schema_migrations VALUES (?, 'future', 'from the future', now()::TIMESTAMP)",
+                        [known + 7])
     line = one_line(invoke("plan", "show", "--db", db))
     assert f"schema version is {known + 7}, this version knows up to {known}" in line and "newer version" in line
     with pytest.raises(StoreTooNew):

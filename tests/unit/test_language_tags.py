@@ -8,7 +8,8 @@ from inbox import contacts
 from inbox.check import run_check
 from inbox.models import Actor
 from inbox.store import Store
-from inbox.store.migrations import MIGRATIONS, SEARCH_TEXT_SQL
+from inbox.store.migrations import MIGRATIONS
+from inbox.store.schema import SEARCH_TEXT_SQL
 
 from ..members import members_fixture
 
@@ -26,19 +27,19 @@ def _insert(cur, cid: int, language: str | None) -> None:
 
 def test_migration_16_rewrites_stored_languages_as_tags(db_path):
     old = Store(db_path, migrate=False)
-    old.migrate([m for m in MIGRATIONS if m[0] < 16])
+    old.migrate([m for m in MIGRATIONS if m.version < 16])
     with old.tx() as cur:
         for cid, language in OLD.items():
             _insert(cur, cid, language)
         cur.execute("INSERT INTO import_batch_contacts (batch_id, contact_id, action, version_after, prior_language,"
                     " prior_version) VALUES (1, 3, 'updated', 2, 'tl', 1), (1, 8, 'updated', 2, 'Elvish', 1)")
-    assert 16 in old.migrate(MIGRATIONS)
+    assert ("core", "language tags") in old.migrate(MIGRATIONS)
     rows = dict(old._rows("SELECT id, language FROM contacts"))
     assert rows == {1: "fr", 2: "pt", 3: "fil", 4: "ak", 5: "bho", 6: "zh", 7: None, 8: "Elvish", 9: "no", 10: "nb"}
     assert dict(old._rows("SELECT contact_id, prior_language FROM import_batch_contacts")) == {3: "fil", 8: "Elvish"}
     # the language is the same, only its spelling changed: no new version, no new timestamp
     assert set(old._rows("SELECT version, updated_at, updated_by FROM contacts")) == {(1, T, "test")}
-    assert (16, "language tags") in old.applied_migrations()
+    assert ("core", "language tags") in old.applied_migrations()
     # the value that cannot be read is kept, and `inbox check` names it
     problems = [p for p in run_check(old).problems if p.table == "contacts"]
     assert [(p.kind, p.count) for p in problems] == [("language is_language_tag", 1)]
@@ -47,7 +48,7 @@ def test_migration_16_rewrites_stored_languages_as_tags(db_path):
 
 
 def test_migration_16_on_a_fresh_database_changes_nothing(store):
-    assert store.migrate(MIGRATIONS) == [] and (16, "language tags") in store.applied_migrations()
+    assert store.migrate(MIGRATIONS) == [] and ("core", "language tags") in store.applied_migrations()
 
 
 @pytest.fixture

@@ -165,7 +165,8 @@ def test_the_panel_shows_a_phone_with_its_country():
 
 def test_migration_18_stores_phones_as_libphonenumber_reads_them(store):
     from inbox import contacts
-    from inbox.store.migrations import MIGRATIONS, SEARCH_TEXT_SQL
+    from inbox.store.migrations import MIGRATIONS
+    from inbox.store.schema import SEARCH_TEXT_SQL
 
     rows = {1: "+330612345678", 2: "+33612345678", 3: "+491524897233", 4: None, 5: "+16502530000;ext=12"}
     with store.tx() as cur:
@@ -174,8 +175,8 @@ def test_migration_18_stores_phones_as_libphonenumber_reads_them(store):
                         " updated_by) VALUES (?, 'sms', ?, ?, now(), 'test', now(), 'test')",
                         [cid, f"handle-{cid}", phone])
             cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [cid])
-        cur.execute("DELETE FROM schema_migrations WHERE version = 18")
-    assert store.migrate(MIGRATIONS) == [18]
+        cur.execute("DELETE FROM schema_migrations WHERE name = 'phone numbers as libphonenumber reads them'")
+    assert store.migrate(MIGRATIONS) == [("core", "phone numbers as libphonenumber reads them")]
     got = dict(store._rows("SELECT id, phone FROM contacts"))
     # the "(0)" trunk prefix is gone; a number with no valid reading is kept for `inbox check` to report
     assert got == {1: "+33612345678", 2: "+33612345678", 3: "+491524897233", 4: None, 5: "+16502530000;ext=12"}

@@ -13,7 +13,7 @@ import pytest
 
 from inbox.errors import MigrationFailed, StoreLocked, StoreUnavailable, TransactionAborted
 from inbox.store import Store
-from inbox.store.migrations import MIGRATIONS
+from inbox.store.migrations import MIGRATIONS, Migration
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = {"schema_migrations", "workspace_settings", "users", "contacts", "attribute_definitions",
@@ -26,9 +26,9 @@ def tables(store):
 
 
 def test_fresh_database_is_migrated_to_latest(store):
-    assert store.schema_version() == max(v for v, _, _ in MIGRATIONS)
+    assert store.schema_version() == max(m.version for m in MIGRATIONS)
     assert TABLES <= tables(store)
-    assert [v for v, _ in store.applied_migrations()] == sorted(v for v, _, _ in MIGRATIONS)
+    assert store.applied_migrations() == [(m.set, m.name) for m in MIGRATIONS]
 
 
 def test_rerunning_migrations_is_a_no_op(store, db_path):
@@ -47,8 +47,8 @@ def test_failing_migration_leaves_no_table_and_no_record(store):
         cur.execute("CREATE TABLE half_done (x INTEGER)")
         cur.execute("INSERT INTO half_done VALUES ('not a number')")
 
-    with pytest.raises(MigrationFailed, match=r"migration 999 \(broken\) failed .* stays at schema version"):
-        store.migrate(MIGRATIONS + [(999, "broken", broken)])
+    with pytest.raises(MigrationFailed, match=r'migration "broken" \(test\) failed .* stays at schema version'):
+        store.migrate(MIGRATIONS + [Migration("test", "broken", broken, 999)])
     assert store.schema_version() == before
     assert "half_done" not in tables(store)
 
@@ -146,14 +146,14 @@ def test_kill_9_during_a_migration_leaves_the_previous_version(db_path):
     script = textwrap.dedent(f"""
         import time
         from inbox.store import Store
-        from inbox.store.migrations import MIGRATIONS
+        from inbox.store.migrations import MIGRATIONS, Migration
         def slow(cur):
             cur.execute("CREATE TABLE half_done (x INTEGER)")
             cur.execute("INSERT INTO half_done SELECT range FROM range(100000)")
             cur.execute("UPDATE contacts SET version = 2")
             print("inside", flush=True)
             time.sleep(60)
-        Store({str(db_path)!r}).migrate(MIGRATIONS + [(999, "slow", slow)])
+        Store({str(db_path)!r}).migrate(MIGRATIONS + [Migration("test", "slow", slow, 999)])
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -163,6 +163,6 @@ def test_kill_9_during_a_migration_leaves_the_previous_version(db_path):
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     store = Store(db_path)
-    assert store.schema_version() == max(v for v, _, _ in MIGRATIONS)
+    assert store.schema_version() == max(m.version for m in MIGRATIONS)
     assert "half_done" not in tables(store)
     store.close()

@@ -1,4 +1,4 @@
-"""Ordered schema migrations; each runs in one transaction together with its schema_migrations row.
+"""Migrations of the core set: tables, seed, indexes, layout versions, search text, stored values normalised.
 
 No foreign keys on purpose (DuckDB 2.0 cannot cascade and FKs block updates of indexed
 columns): integrity is kept by the use cases in transactions and checked by ``inbox check``.
@@ -11,6 +11,18 @@ import json
 import pandas as pd
 
 from validation.emails import PLAIN_RE, normalise_emails
+
+from ...models import utcnow
+from .registry import Cursor, Migrations
+
+core = Migrations("core")
+
+# The search text as these migrations computed it (frozen; the live one: inbox.store.schema.SEARCH_TEXT_SQL).
+_SEARCH_TEXT = (
+    "lower(strip_accents(concat_ws(' ', first_name, last_name,"
+    " CASE WHEN display_name = concat_ws(' ', first_name, last_name) THEN NULL ELSE display_name END,"
+    " email, phone, account_id, external_id,"
+    " CASE WHEN handle = email OR handle = phone THEN NULL ELSE handle END)))")
 
 BUILTIN_ATTRIBUTES = [
     # key, label, type, enabled, options
@@ -26,8 +38,10 @@ BUILTIN_ATTRIBUTES = [
 ]
 
 
-def m001_core(cur) -> None:
-    for seq in ("contact_id_seq", "conversation_id_seq", "message_id_seq", "attachment_id_seq", "user_id_seq"):
+@core("core tables", version=1)
+def core_tables(cur: Cursor) -> None:
+    for seq in ("contact_id_seq", "conversation_id_seq", "message_id_seq", "attachment_id_seq",
+                "user_id_seq"):
         cur.execute(f"CREATE SEQUENCE {seq} START 1")
     cur.execute("""
         CREATE TABLE workspace_settings (
@@ -122,29 +136,28 @@ def m001_core(cur) -> None:
             created_at TIMESTAMP NOT NULL)""")
 
 
-def m002_seed(cur) -> None:
-    from ..models import utcnow
-
+@core("seed settings and built-in attributes", version=2)
+def seed(cur: Cursor) -> None:
     now = utcnow()
     cur.execute("INSERT INTO workspace_settings VALUES ('plan', 'team', ?, 'migration')", [now])
     for position, (key, label, type_, enabled, options) in enumerate(BUILTIN_ATTRIBUTES, start=1):
         cur.execute(
-            "INSERT INTO attribute_definitions (key, label, type, builtin, enabled, position, options, created_at)"
+            "INSERT INTO attribute_definitions"
+            " (key, label, type, builtin, enabled, position, options, created_at)"
             " VALUES (?, ?, ?, TRUE, ?, ?, ?, ?)",
             [key, label, type_, enabled, position, json.dumps(options) if options else None, now],
         )
 
 
-def m003_indexes(cur) -> None:
+@core("lookup indexes", version=3)
+def lookup_indexes(cur: Cursor) -> None:
     cur.execute("CREATE INDEX conversations_contact_idx ON conversations (contact_id)")
     cur.execute("CREATE INDEX messages_conversation_idx ON messages (conversation_id)")
     cur.execute("CREATE INDEX attachments_contact_idx ON attachments (contact_id)")
 
 
-
-def m004_layout_versions(cur) -> None:
-    from ..models import utcnow
-
+@core("layout versions", version=4)
+def layout_versions(cur: Cursor) -> None:
     cur.execute("""
         CREATE TABLE layout_versions (
             version INTEGER PRIMARY KEY,
@@ -165,26 +178,45 @@ def m004_layout_versions(cur) -> None:
                 [utcnow(), json.dumps(layout), json.dumps(["initial layout"])])
 
 
-# What the search box matches: names, identifiers and handle, lower-cased without accents, each value
-# once (a handle equal to the email or phone, a display name equal to the full name, are not repeated).
-SEARCH_TEXT_SQL = (
-    "lower(strip_accents(concat_ws(' ', first_name, last_name,"
-    " CASE WHEN display_name = concat_ws(' ', first_name, last_name) THEN NULL ELSE display_name END,"
-    " email, phone, account_id, external_id,"
-    " CASE WHEN handle = email OR handle = phone THEN NULL ELSE handle END)))")
-
-
-def m005_contact_search(cur) -> None:
+@core("contact search text and lookup indexes", version=5)
+def contact_search(cur: Cursor) -> None:
     # Stored uncompressed (DuckDB-specific): a substring scan of 1M rows is 3x faster than over FSST.
     cur.execute("ALTER TABLE contacts ADD COLUMN search_text VARCHAR USING COMPRESSION uncompressed")
-    cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL}")
+    cur.execute(f"UPDATE contacts SET search_text = {_SEARCH_TEXT}")
     for column in ("email", "phone", "external_id", "account_id"):
         cur.execute(f"CREATE INDEX contacts_{column}_idx ON contacts ({column})")
     cur.execute("CREATE INDEX messages_contact_idx ON messages (contact_id)")
     cur.execute("CREATE INDEX attribute_values_key_idx ON attribute_values (attribute_key, value_text)")
 
 
-def m017_normalise_emails(cur) -> None:
+@core("language tags", version=16)  # needs import_batch_contacts (imports)
+def language_tags(cur: Cursor) -> None:
+    # Languages were ISO 639-1 codes; they are now normalised BCP 47 tags (validation.languages). Each
+    # distinct stored value is read once, in Python; a value that reads differently is rewritten, in the
+    # contacts and in the prior values an import undo restores. Contact versions and timestamps stay:
+    # the language is the same, only its spelling changes. A value that cannot be read is kept as it
+    # is (nothing is dropped) and ``inbox check`` reports it, with its row, as not a language tag.
+    from validation.languages import to_language_tag
+
+    stored = cur.execute("SELECT language FROM contacts WHERE language IS NOT NULL"
+                         " UNION SELECT prior_language FROM import_batch_contacts"
+                         " WHERE prior_language IS NOT NULL").fetchall()
+    changes = {old: new for (old,) in stored if (new := to_language_tag(old)) is not None and new != old}
+    if not changes:
+        return
+    tags = pd.DataFrame({"old": list(changes), "new": list(changes.values())}, dtype="str")
+    cur.register("language_tags", tags)
+    try:
+        cur.execute("UPDATE contacts SET language = t.new FROM language_tags t"
+                    " WHERE contacts.language = t.old")
+        cur.execute("UPDATE import_batch_contacts SET prior_language = t.new FROM language_tags t"
+                    " WHERE import_batch_contacts.prior_language = t.old")
+    finally:
+        cur.unregister("language_tags")
+
+
+@core("e-mail addresses normalised", version=17)
+def emails_normalised(cur: Cursor) -> None:
     """Stored e-mails to the normal form of ``validation.emails`` (IDN domains in Unicode, lower case).
 
     Only addresses that are not plain lower-case ASCII (or hold "--") are read; values with no
@@ -193,7 +225,8 @@ def m017_normalise_emails(cur) -> None:
     """
     for table in ("contacts", "users"):
         rows = cur.execute(f"SELECT id, email FROM {table} WHERE email IS NOT NULL"
-                           " AND (NOT regexp_full_match(email, ?) OR contains(email, '--'))", [PLAIN_RE]).fetchall()
+                           " AND (NOT regexp_full_match(email, ?) OR contains(email, '--'))",
+                           [PLAIN_RE]).fetchall()
         if not rows:
             continue
         found = pd.DataFrame(rows, columns=["id", "email"])
@@ -208,9 +241,12 @@ def m017_normalise_emails(cur) -> None:
         cur.execute(f"UPDATE {table} SET email = f.normal FROM email_fixes f WHERE {table}.id = f.id")
         cur.unregister("email_fixes")
         if table == "contacts":
-            cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL}"
+            cur.execute(f"UPDATE contacts SET search_text = {_SEARCH_TEXT}"
                         " WHERE id IN (SELECT unnest(?::BIGINT[]))", [fixes["id"].tolist()])
-def m018_phone_numbers(cur) -> None:
+
+
+@core("phone numbers as libphonenumber reads them", version=18)
+def phone_numbers(cur: Cursor) -> None:
     """Stored phones to what libphonenumber reads (``validation.phones``): ``+330612345678`` was taken by its
     shape before and is ``+33612345678``. A number with no valid reading stays for ``inbox check`` to report;
     handles stay as the platforms sent them."""
@@ -226,50 +262,5 @@ def m018_phone_numbers(cur) -> None:
     cur.register("phone_fixes", fixes[["id", "normal"]].astype({"normal": object}))
     cur.execute("UPDATE contacts SET phone = f.normal FROM phone_fixes f WHERE contacts.id = f.id")
     cur.unregister("phone_fixes")
-    cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id IN (SELECT unnest(?::BIGINT[]))",
+    cur.execute(f"UPDATE contacts SET search_text = {_SEARCH_TEXT} WHERE id IN (SELECT unnest(?::BIGINT[]))",
                 [fixes["id"].tolist()])
-
-
-def m016_language_tags(cur) -> None:
-    # Languages were ISO 639-1 codes; they are now normalised BCP 47 tags (validation.languages). Each
-    # distinct stored value is read once, in Python; a value that reads differently is rewritten, in the
-    # contacts and in the prior values an import undo restores. Contact versions and timestamps stay:
-    # the language is the same, only its spelling changes. A value that cannot be read is kept as it
-    # is (nothing is dropped) and ``inbox check`` reports it, with its row, as not a language tag.
-    import pandas as pd
-
-    from validation.languages import to_language_tag
-
-    stored = cur.execute("SELECT language FROM contacts WHERE language IS NOT NULL UNION SELECT prior_language"
-                         " FROM import_batch_contacts WHERE prior_language IS NOT NULL").fetchall()
-    changes = {old: new for (old,) in stored if (new := to_language_tag(old)) is not None and new != old}
-    if not changes:
-        return
-    cur.register("language_tags", pd.DataFrame({"old": list(changes), "new": list(changes.values())}, dtype="str"))
-    try:
-        cur.execute("UPDATE contacts SET language = t.new FROM language_tags t WHERE contacts.language = t.old")
-        cur.execute("UPDATE import_batch_contacts SET prior_language = t.new FROM language_tags t"
-                    " WHERE import_batch_contacts.prior_language = t.old")
-    finally:
-        cur.unregister("language_tags")
-
-
-CORE_MIGRATIONS = [
-    (1, "core tables", m001_core),
-    (2, "seed settings and built-in attributes", m002_seed),
-    (3, "lookup indexes", m003_indexes),
-    (4, "layout versions", m004_layout_versions),
-    (5, "contact search text and lookup indexes", m005_contact_search),
-    (16, "language tags", m016_language_tags),  # needs import_batch_contacts (11)
-    (17, "e-mail addresses normalised", m017_normalise_emails),
-    (18, "phone numbers as libphonenumber reads them", m018_phone_numbers),
-]
-
-# Feature modules own their migrations (each in its reserved version range).
-from .crm import MIGRATIONS as _CRM  # noqa: E402
-from .deletion import MIGRATIONS as _DELETION  # noqa: E402
-from .imports import MIGRATIONS as _IMPORTS  # noqa: E402
-from .keys import MIGRATIONS as _KEYS  # noqa: E402
-from .sign_ins import MIGRATIONS as _SIGN_INS  # noqa: E402
-
-MIGRATIONS = sorted(CORE_MIGRATIONS + _DELETION + _IMPORTS + _CRM + _KEYS + _SIGN_INS, key=lambda m: m[0])
