@@ -10,6 +10,7 @@ import duckdb
 
 from ..errors import Conflict, NotFound
 from .migrations import SEARCH_TEXT_SQL
+from .repository import Repository
 from .retry import as_conflict, retry_conflicts
 
 CONTACT_COLS = ("id", "platform", "handle", "display_name", "email", "first_name", "last_name", "phone",
@@ -64,7 +65,7 @@ def _capped(total: int, cap: int | None) -> tuple[int, bool]:
     return (int(total), False) if cap is None or total <= cap else (cap, True)
 
 
-class ContactsSQL:
+class ContactsSQL(Repository):
     """Contacts (built-in attributes are columns) and attribute_values (custom, typed)."""
 
     def contact_row(self, contact_id: int) -> dict | None:

@@ -8,6 +8,7 @@ from typing import Iterator
 import pandas as pd
 
 from .migrations import SEARCH_TEXT_SQL
+from .repository import Repository
 
 #: The tables ``inbox check`` reads, in report order, with the key they are read in order of.
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
@@ -162,7 +163,7 @@ def _key_range(keys: tuple[str, ...], low: tuple, high: tuple | None) -> tuple[s
     return " AND ".join(where), params
 
 
-class IntegritySQL:
+class IntegritySQL(Repository):
     """Reads used by ``inbox.check``."""
 
     def checked_tables(self) -> dict[str, tuple[str, ...]]:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..errors import Conflict
 from .deletion import LOG_COLS
+from .repository import Repository
 
 FINGERPRINT_KEY = "key_fingerprint"
 LEGACY_SECRET_KEY = "deletion_hmac_secret"
@@ -32,7 +33,7 @@ MIGRATIONS: list = [  # versions 19-20 are reserved for the key file
 ]
 
 
-class KeysSQL:
+class KeysSQL(Repository):
     """The database side of the key file: nothing secret is stored here, only a fingerprint."""
 
     def key_fingerprint(self) -> str | None:
@@ -68,8 +69,8 @@ class KeysSQL:
     # -- the log as `audit verify` reads it ----------------------------------------------------
     def missing_log_tables(self) -> list[str]:
         """Which of the log's tables do not exist (dropped outside the app)."""
-        present = {r[0] for r in self._rows("SELECT table_name FROM information_schema.tables"
-                                            " WHERE table_schema = 'main'")}
+        with self.cursor() as cur:
+            present = self.dialect.table_names(cur)
         return [t for t in LOG_TABLES if t not in present]
 
     def iter_sealed_log(self, chunk: int = 50_000) -> Iterator[list[tuple]]:

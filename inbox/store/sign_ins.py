@@ -7,6 +7,8 @@ from datetime import datetime
 import validation.tables  # noqa: F401 — loads every table model first (sign_in_tables is one of them)
 from validation.sign_in_tables import SIGN_IN_OUTCOMES as OUTCOMES
 
+from .repository import Repository
+
 MAX_EMAIL = 320   # what is kept of the e-mail typed (and counted by): the longest valid address
 MAX_CLIENT = 100
 
@@ -37,7 +39,7 @@ def clip_client(client: str) -> str:
     return (client or "unknown")[:MAX_CLIENT]
 
 
-class SignInsSQL:
+class SignInsSQL(Repository):
     """The sign-in log (append, count, prune)."""
 
     def record_sign_in(self, at: datetime, email: str, client: str, outcome: str) -> None:
