@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Callable
 import duckdb
 
 from ..errors import Conflict, NotFound
-from .imports import BATCH_COLS, CHUNK_ROWS, SLOTS, VALUE_COLUMNS, UndoRefused, _search_text_of
+from . import imports as tables  # (CHUNK_ROWS read at run time: tests make it small)
+from .imports import BATCH_COLS, SLOTS, VALUE_COLUMNS, UndoRefused, _search_text_of
 from .imports_plan import ImportPlanning
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class ImportsSQL(ImportPlanning):
         cur.execute("CREATE OR REPLACE TEMP TABLE import_todo AS SELECT line, action, CASE WHEN action = 'insert'"
                     " THEN ? - 1 + n ELSE contact_id END AS contact_id, (n - 1) // ? AS chunk FROM (SELECT *,"
                     " row_number() OVER (ORDER BY action, line) AS n FROM import_plan WHERE action IN ('insert',"
-                    " 'update'))", [first, CHUNK_ROWS])
+                    " 'update'))", [first, tables.CHUNK_ROWS])
         chunks = int(cur.execute("SELECT coalesce(max(chunk) + 1, 0) FROM import_todo").fetchone()[0])
         for chunk in range(chunks):
             try:
@@ -57,7 +58,7 @@ class ImportsSQL(ImportPlanning):
                 raise Conflict("contacts of this import changed in another session meanwhile; nothing was "
                                "imported: run the import again") from exc
             if progress:
-                progress(min((chunk + 1) * CHUNK_ROWS, n_new + n_upd), n_new + n_upd)
+                progress(min((chunk + 1) * tables.CHUNK_ROWS, n_new + n_upd), n_new + n_upd)
         return batch_id
 
     def import_write_chunk(self, cur, batch_id: int, chunk: int, actor: str, at: datetime) -> None:

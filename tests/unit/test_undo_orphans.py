@@ -10,7 +10,7 @@ from .test_import_helpers import ADMIN, _members, run, write  # noqa: F401
 
 
 def lookup(store, contact_id):
-    store.record_crm_lookup(contact_id, ok=True, at=utcnow(), by="crm", trigger="sync", error=None,
+    store.crm.record_crm_lookup(contact_id, ok=True, at=utcnow(), by="crm", trigger="sync", error=None,
                             written=["job_title"], skipped=[])
 
 
