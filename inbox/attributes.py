@@ -164,8 +164,8 @@ def save_layout(store: Store, actor: Actor, layout: list[dict], *, base_version:
             raise Conflict("another admin saved since you loaded this layout; reload")
         return base_version
     return store.layout.save_layout(base_version=base_version, layout=layout, deleted_keys=deleted,
-                             saved_by=actor.email, saved_at=utcnow(), changes=changes, snapshot=layout,
-                             reverted_from=reverted_from)
+                                    saved_by=actor.email, saved_at=utcnow(), changes=changes, snapshot=layout,
+                                    reverted_from=reverted_from)
 
 
 @member_action("revert the contact attribute layout")
@@ -181,7 +181,8 @@ def revert_layout(store: Store, actor: Actor, version: int, *, base_version: int
         raise NotFound(f"there is no layout version {version}")
     kept = {d["key"] for d in snapshot}
     extra = [{**d, "enabled": False, "position": len(snapshot) + n}
-             for n, d in enumerate((d for d in store.layout.attribute_definitions() if d["key"] not in kept), start=1)]
+             for n, d in enumerate((d for d in store.layout.attribute_definitions() if d["key"] not in kept),
+                                   start=1)]
     return save_layout(store, actor, snapshot + extra, base_version=base_version, reverted_from=version)
 
 

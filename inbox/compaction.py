@@ -87,7 +87,7 @@ def set_schedule(store: Store, actor: Actor, mode: str, hour: int = 3, weekday: 
     mode, hour, weekday = _checked(mode, hour, weekday)
     schedule = Schedule(mode, hour, weekday, now or utcnow())
     store.accounts.put_setting(SCHEDULE_KEY, json.dumps({"mode": mode, "hour": hour, "weekday": weekday,
-                                                "set_at": schedule.set_at.isoformat()}),
+                                                         "set_at": schedule.set_at.isoformat()}),
                       actor.email, utcnow())
     return schedule
 
@@ -188,22 +188,25 @@ def status(store: Store, now: datetime | None = None, since: datetime | None = N
 # -- running -----------------------------------------------------------------------------------
 @member_action("purge deleted data from disk")
 def run(store: Store, actor: Actor, now: datetime | None = None) -> dict:
-    """Purge deleted data from disk now: compact the database (``Store.compaction.compact``) and record it (at ``now``,
-    default the clock). Admins only. Returns bytes before/after, seconds and how many deletions were purged."""
+    """Purge deleted data from disk now: compact the database (``Store.compaction.compact``) and record it
+    (at ``now``, default the clock). Admins only. Returns bytes before/after, seconds and how many deletions
+    were purged."""
     require_admin(actor, "purge deleted data from disk")
-    entries = store.compaction.deletion_log_count()  # read before: a deletion during the purge stays counted as pending
+    # read before: a deletion during the purge stays counted as pending
+    entries = store.compaction.deletion_log_count()
     pending = pending_count(store)
     try:
         result = store.compaction.compact()
     except InboxError as exc:
         failed_at = now or utcnow()
-        store.accounts.put_setting(LAST_ERROR_KEY, json.dumps({"at": failed_at.isoformat(), "error": str(exc)}),
-                          actor.email, utcnow())
+        store.accounts.put_setting(LAST_ERROR_KEY,
+                                   json.dumps({"at": failed_at.isoformat(), "error": str(exc)}),
+                                   actor.email, utcnow())
         raise
     result = {**result, "purged_deletions": pending}
     at = now or utcnow()
     store.accounts.put_setting(LAST_KEY, json.dumps({**result, "at": at.isoformat(), "log_entries": entries,
-                                            "by": actor.email}), actor.email, utcnow())
+                                                     "by": actor.email}), actor.email, utcnow())
     if store.accounts.get_setting(LAST_ERROR_KEY):
         store.accounts.put_setting(LAST_ERROR_KEY, "", actor.email, utcnow())
     return result

@@ -123,7 +123,8 @@ def _exact_lookup(store: Store, query: str) -> list[dict]:
         if found:
             return sorted(found.values(), key=lambda r: r["id"])
     if q and " " not in q and len(q) <= 100:
-        return store.contacts.exact_contacts("external_id", q) or store.contacts.exact_contacts("account_id", q)
+        return (store.contacts.exact_contacts("external_id", q)
+                or store.contacts.exact_contacts("account_id", q))
     return []
 
 
@@ -147,7 +148,7 @@ def search(store: Store, query: str = "", *, platform: str | None = None, langua
                                 has_next=start + page_size < len(exact))
     terms = [t for t in query.split() if t][:8]
     rows, total, more, has_next = store.contacts.search_contacts(terms=terms, limit=page_size,
-                                                        offset=(page - 1) * page_size, **filters)
+                                                                 offset=(page - 1) * page_size, **filters)
     seen = (page - 1) * page_size + len(rows)
     if more:  # a floor: at least what has been paged through; exact once the last page is reached
         total, more = (max(total, seen + 1), True) if has_next else (seen, False)
@@ -298,7 +299,8 @@ def update_values(store: Store, actor: Actor, contact_id: int, expected_version:
     return get_contact(store, contact_id)
 
 
-def receive(store: Store, platform: str, handle: str, text: str, attachments=(), *, at: datetime | None = None) -> dict:
+def receive(store: Store, platform: str, handle: str, text: str, attachments=(), *,
+            at: datetime | None = None) -> dict:
     """An inbound message: append to the contact's open conversation, or start one.
 
     Creates the contact when no contact has this (platform, handle) — also after a deletion,
@@ -324,8 +326,9 @@ def receive(store: Store, platform: str, handle: str, text: str, attachments=(),
     def attempt() -> dict:  # one transaction; the files it wrote go with it when it fails
         written: list = []
         try:
-            return store.contacts.receive_message(platform=platform, handle=handle, text=text, at=at, attachments=metas,
-                                         write_files=files.writer(store.attachments_dir, written), phone=phone)
+            return store.contacts.receive_message(
+                platform=platform, handle=handle, text=text, at=at, attachments=metas,
+                write_files=files.writer(store.attachments_dir, written), phone=phone)
         except BaseException:
             files.remove(written)
             raise

@@ -206,9 +206,9 @@ def save_settings(store: Store, actor: Actor, *, lookup_url: str, timeout_second
     if problems:
         raise SettingsInvalid(problems)
     sealed = None if secret is None else require_keys(store).encrypt(secret, SECRET_LABEL)  # never stored in clear
-    store.crm.save_crm_settings(lookup_url=lookup_url, timeout_seconds=float(timeout_seconds), lookup_key=lookup_key,
-                            aliases=dict(aliases), enabled=bool(enabled), secret=sealed, actor=actor.email,
-                            at=utcnow())
+    store.crm.save_crm_settings(lookup_url=lookup_url, timeout_seconds=float(timeout_seconds),
+                                lookup_key=lookup_key, aliases=dict(aliases), enabled=bool(enabled),
+                                secret=sealed, actor=actor.email, at=utcnow())
     return get_settings(store)
 
 
@@ -240,8 +240,8 @@ def set_managed(store: Store, actor: Actor, keys, *, base_version: int | None = 
     changes = [f"{label} now managed by the CRM (read-only)" for label in added]
     changes += [f"{label} no longer managed by the CRM (editable)" for label in removed]
     snapshot = [{**d, "crm_managed": d["key"] in keys} for d in layout]
-    return store.crm.set_crm_managed(base_version=base_version, managed_keys=keys, snapshot=snapshot, changes=changes,
-                                 saved_by=actor.email, saved_at=utcnow())
+    return store.crm.set_crm_managed(base_version=base_version, managed_keys=keys, snapshot=snapshot,
+                                     changes=changes, saved_by=actor.email, saved_at=utcnow())
 
 
 def contact_status(store: Store, contact_id: int) -> ContactStatus | None:

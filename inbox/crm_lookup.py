@@ -146,7 +146,8 @@ def write(store: Store, contact, changes: dict, definitions: dict) -> None:
     store.contacts.update_contact_values(contact.id, contact.version, builtin, custom, CRM_WRITER, utcnow())
 
 
-def apply_answer(store: Store, contact, answer: dict, config: dict, region: str, definitions: dict) -> LookupResult:
+def apply_answer(store: Store, contact, answer: dict, config: dict, region: str,
+                 definitions: dict) -> LookupResult:
     """Map, validate and write ``answer`` to ``contact`` (as read before the call); when someone saved
     meanwhile, re-read once and redo, so their edit is seen, never overwritten blindly."""
     mapped, ignored, skipped_map = map_fields(answer, config["aliases"], definitions)
@@ -189,9 +190,9 @@ def run(store: Store, contact_id: int, config: dict, *, by: str, trigger: str, r
         result.error, result.error_kind = f"the answer could not be saved ({type(exc).__name__})", "save"
     result.seconds = time.monotonic() - started
     try:
-        result.recorded = store.crm.record_crm_lookup(contact_id, ok=result.ok, at=utcnow(), by=by, trigger=trigger,
-                                                  error=result.error, written=result.written,
-                                                  skipped=result.skipped)
+        result.recorded = store.crm.record_crm_lookup(contact_id, ok=result.ok, at=utcnow(), by=by,
+                                                      trigger=trigger, error=result.error,
+                                                      written=result.written, skipped=result.skipped)
     except Exception as exc:  # noqa: BLE001 — the status is best effort; the result still says what happened
         log.warning("CRM lookup status of contact %s not recorded: %s", contact_id, type(exc).__name__)
     return result

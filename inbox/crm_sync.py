@@ -33,8 +33,9 @@ def parse_since(text: str) -> datetime:
 
 
 @member_action("run a CRM sync")
-def sync(store: Store, actor: Actor, *, since: datetime | None = None, every: bool = False, concurrency: int = 4,
-         retries: int = 3, backoff: float = 0.5, progress: Callable[[str], None] | None = None) -> dict:
+def sync(store: Store, actor: Actor, *, since: datetime | None = None, every: bool = False,
+         concurrency: int = 4, retries: int = 3, backoff: float = 0.5,
+         progress: Callable[[str], None] | None = None) -> dict:
     """Look up every contact (``every``) or those created or changed since ``since`` (UTC), ``concurrency``
     at a time, retrying 429/5xx/timeouts/connection errors ``retries`` times with exponential backoff.
 
@@ -53,8 +54,8 @@ def sync(store: Store, actor: Actor, *, since: datetime | None = None, every: bo
     config = lookup_config(store, "A CRM sync")
     region = workspace.default_region(store)
     say = progress or (lambda line: None)
-    summary = {"selected": store.crm.crm_sync_count(since), "looked_up": 0, "validated": 0, "updated": 0, "failed": 0,
-               "retried": 0, "skipped_fields": 0, "errors": {}}
+    summary = {"selected": store.crm.crm_sync_count(since), "looked_up": 0, "validated": 0, "updated": 0,
+               "failed": 0, "retried": 0, "skipped_fields": 0, "errors": {}}
     started = time.monotonic()
     say(f"crm sync: {summary['selected']:,} contacts selected, {int(concurrency)} at a time")
 

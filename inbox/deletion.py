@@ -153,7 +153,8 @@ def delete_contacts(store: Store, actor: Actor, contact_ids: list[int], *, hint:
         return [], []
     keys = require_keys(store)
     make = _entry_maker(keys, actor, hint, reason)
-    entries, paths, missing = store.deletion.erase_contacts(list(contact_ids), snapshot_key=SNAPSHOT_KEY, make_entries=make)
+    entries, paths, missing = store.deletion.erase_contacts(list(contact_ids), snapshot_key=SNAPSHOT_KEY,
+                                                            make_entries=make)
     checkpoints.record(store, keys, entries)  # one signed checkpoint per committed batch
     finish_file_removal(store, paths)
     return entries, missing
@@ -194,7 +195,7 @@ def finish_file_removal(store: Store, paths: list[str]) -> int:
     if not paths:
         return 0
     root = Path(store.attachments_dir)
-    still_used = store.deletion.referenced_attachment_paths(list(paths))  # never remove a file a row points to
+    still_used = store.deletion.referenced_attachment_paths(list(paths))  # never remove a file in use
     targets = {s: _inside(root, s) for s in paths if s not in still_used}
     failed = set(_unlink([t for t in targets.values() if t is not None]))
     done = [s for s in paths if targets.get(s) not in failed]

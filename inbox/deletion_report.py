@@ -166,8 +166,9 @@ def lookup(store: Store, actor: Actor, identifier: str) -> list[dict]:
     from .workspace import default_region
 
     forms = candidates(raw, default_region(store))
-    return store.deletion_log.deletion_lookup({kind: [keyed_hash(secret, kind, v) for secret in secrets for v in values]
-                                  for kind, values in forms.items()})
+    hashes = {kind: [keyed_hash(secret, kind, v) for secret in secrets for v in values]
+              for kind, values in forms.items()}
+    return store.deletion_log.deletion_lookup(hashes)
 
 
 # -- exports --------------------------------------------------------------------------------

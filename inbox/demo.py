@@ -213,7 +213,8 @@ def _attachments(rng: np.random.Generator, messages: pd.DataFrame, count: int) -
 
 def _insert(store: Store, cur, frames: dict[str, pd.DataFrame], say: Callable[[str], None]) -> dict[str, int]:
     """Move the 0-based ids onto ranges reserved from the sequences, name the files, insert every frame."""
-    base = {name: store.demo.demo_reserve_ids(cur, name, len(frame)) if len(frame) else 0 for name, frame in frames.items()}
+    base = {name: store.demo.demo_reserve_ids(cur, name, len(frame)) if len(frame) else 0
+            for name, frame in frames.items()}
     links = {"contact_id": "contacts", "conversation_id": "conversations", "message_id": "messages"}
     for name, frame in frames.items():
         for col in frame.columns.intersection(["id", *links]):

@@ -196,7 +196,8 @@ def _mark_deleted_before(store: Store, forms: pd.DataFrame, rows: list[PlanRow])
         hashes += [(row.line, kind, keyed_hash(secret, kind, v)) for secret in secrets
                    for kind, vs in hashed_forms(raw, email, phone).items() for v in vs]
     found: dict[int, list[int]] = {}
-    for line, entry_id in store.deletion_log.deleted_identifiers(pd.DataFrame(hashes, columns=["line", "kind", "hash"])):
+    for line, entry_id in store.deletion_log.deleted_identifiers(
+            pd.DataFrame(hashes, columns=["line", "kind", "hash"])):
         found.setdefault(line, []).append(entry_id)
     for row in rows:
         if row.line in found:

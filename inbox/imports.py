@@ -184,9 +184,10 @@ def _sql_frames(typed: pd.DataFrame, keep: np.ndarray, defs: dict[str, Attribute
 
 
 @member_action("import contacts")
-def run_import(store: Store, actor: Actor, path, *, mapping: dict | None = None, options: ImportOptions | None = None,
-               encoding: str | None = None, delimiter: str | None = None, name: str | None = None,
-               dry_run: bool = False, progress: Progress | None = None, fallbacks: dict | None = None,
+def run_import(store: Store, actor: Actor, path, *, mapping: dict | None = None,
+               options: ImportOptions | None = None, encoding: str | None = None,
+               delimiter: str | None = None, name: str | None = None, dry_run: bool = False,
+               progress: Progress | None = None, fallbacks: dict | None = None,
                template: str | None = None) -> ImportResult:
     """Import (or dry-run) the CSV file at ``path``. Admins only.
 
@@ -322,7 +323,8 @@ def batches(store: Store, limit: int = 50) -> list[dict]:
 
 def templates(store: Store) -> list[dict]:
     """Saved mapping templates: name, mapping, fallbacks, saved_at, saved_by."""
-    return [{**t, **dict(zip(("mapping", "fallbacks"), split_document(t["mapping"])))} for t in store.imports.import_mappings()]
+    return [{**t, **dict(zip(("mapping", "fallbacks"), split_document(t["mapping"])))}
+            for t in store.imports.import_mappings()]
 
 
 @member_action("save import mappings")
@@ -337,8 +339,8 @@ def save_template(store: Store, actor: Actor, name: str, mapping: dict, fallback
     unknown = sorted({t for t in [*mapping.values(), *(fallbacks or {})] if t and t not in keys})
     if unknown:
         raise InvalidInput(f"unknown attribute key(s) in the mapping: {', '.join(unknown)}")
-    store.imports.save_import_mapping(name, document({str(k): (v or None) for k, v in mapping.items()}, fallbacks), actor.email,
-                              utcnow())
+    saved = document({str(k): (v or None) for k, v in mapping.items()}, fallbacks)
+    store.imports.save_import_mapping(name, saved, actor.email, utcnow())
     return name
 
 

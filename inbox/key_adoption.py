@@ -137,8 +137,8 @@ def adopt(store: Store, path: Path) -> Keys:
         log.warning("cannot write the first deletion-log checkpoint in %s: %s", checkpoints.folder_for(store), exc)
     stored = store.keys.crm_secret_stored()
     try:
-        store.keys.adopt_keys(fingerprint=keys.fingerprint, seals=seals, at=utcnow(),
-                         crm_secret=keys.encrypt(stored, CRM_SECRET_LABEL) if stored is not None else None)
+        sealed = keys.encrypt(stored, CRM_SECRET_LABEL) if stored is not None else None
+        store.keys.adopt_keys(fingerprint=keys.fingerprint, seals=seals, at=utcnow(), crm_secret=sealed)
     except Conflict:  # a concurrent open of this file adopted first
         fingerprint = store.keys.key_fingerprint()
         if fingerprint != keys.fingerprint:

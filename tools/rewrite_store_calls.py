@@ -1,4 +1,4 @@
-"""Rewrite ``store.method(...)`` into ``store.<area>.method(...)`` over the project (idempotent; re-run after merges).
+"""Rewrite ``store.method(...)`` as ``store.<area>.method(...)`` over the project (idempotent, re-run it).
 
 Usage, from the repository root:  ``python tools/rewrite_store_calls.py [--check] [paths...]``
 (default paths: inbox/ ui/ app_pages/ tests/ app.py; ``inbox/store/`` itself is never rewritten).
@@ -66,11 +66,43 @@ def patterns(methods: dict[str, str]):
     return access, patched, on_class
 
 
-def rewrite_text(text: str, methods: dict[str, str]) -> str:
-    access, patched, on_class = patterns(methods)
-    text = patched.sub(lambda m: f"{m[1]}{m[2]}.{methods[m[4]]}{m[3]}{m[4]}{m[5]}", text)
+def rewrite_line(line: str, methods: dict[str, str]) -> str:
+    access, patched, _ = patterns(methods)
+    line = patched.sub(lambda m: f"{m[1]}{m[2]}.{methods[m[4]]}{m[3]}{m[4]}{m[5]}", line)
+    return access.sub(lambda m: f"{m[1]}.{methods[m[2]]}.{m[2]}", line)
 
-    return access.sub(lambda m: f"{m[1]}.{methods[m[2]]}.{m[2]}", text)
+
+def open_bracket(line: str) -> int | None:
+    """Column of the innermost bracket ``line`` leaves open (strings are not parsed: good enough here)."""
+    stack: list[int] = []
+    for i, c in enumerate(line):
+        if c in "([{":
+            stack.append(i)
+        elif c in ")]}" and stack:
+            stack.pop()
+        elif c == "#":
+            break
+    return stack[-1] if stack else None
+
+
+def rewrite_text(text: str, methods: dict[str, str]) -> str:
+    """Rewrite every line; continuation lines aligned with a bracket the rewrite moved move with it."""
+    lines = text.split("\n")
+    out: list[str] = []
+    shift: tuple[int, int] | None = None  # (old column of the aligned continuation lines, added spaces)
+    for line in lines:
+        indent = len(line) - len(line.lstrip(" "))
+        if shift and line.strip() and indent == shift[0]:
+            line = " " * shift[1] + line
+        elif shift and line.strip() and indent < shift[0]:
+            shift = None
+        new = rewrite_line(line, methods)
+        if new != line:
+            old_col, new_col = open_bracket(line), open_bracket(new)
+            if old_col is not None and new_col is not None and new_col != old_col:
+                shift = (old_col + 1, new_col - old_col)
+        out.append(new)
+    return "\n".join(out)
 
 
 _DEF = re.compile(r"(\bdef \w+\(\s*(?:\*\s*,\s*)?)store(\s*[,)=])")
@@ -111,14 +143,16 @@ def _after_imports(lines: list[str]) -> int:
     return last
 
 
-THIRD_PARTY = ("duckdb", "pandas", "numpy", "pandera", "pyarrow", "click", "argon2", "validation", "streamlit")
+THIRD_PARTY = ("duckdb", "pandas", "numpy", "pandera", "pyarrow", "click", "argon2", "validation",
+               "streamlit")
 
 
 def _add_typing_import(text: str) -> str:
     """Add ``TYPE_CHECKING`` to ``from typing import …``, or that line in order among the standard imports."""
     m = re.search(r"^from typing import ([^(\n]+)$", text, re.M)
     if m:
-        names = sorted({*(n.strip() for n in m[1].split(",")), "TYPE_CHECKING"}, key=lambda n: (n.upper() != n, n))
+        names = sorted({*(n.strip() for n in m[1].split(",")), "TYPE_CHECKING"},
+                       key=lambda n: (n.upper() != n, n))
         return text[:m.start()] + f"from typing import {', '.join(names)}" + text[m.end():]
     lines = text.split("\n")
     start = lines.index("from __future__ import annotations") + 2
@@ -126,8 +160,8 @@ def _add_typing_import(text: str) -> str:
     while end < len(lines) and lines[end].strip():
         end += 1
     block = lines[start:end]
-    stdlib = block and all(not l.startswith(("from .", "import .")) and l.split()[1].split(".")[0] not in THIRD_PARTY
-                           for l in block if l.startswith(("import ", "from ")))
+    stdlib = block and all(not line.startswith("from .") and line.split()[1].split(".")[0] not in THIRD_PARTY
+                           for line in block if line.startswith(("import ", "from ")))
     line = "from typing import TYPE_CHECKING"
     if not stdlib:
         lines[start:start] = [line, ""]
@@ -154,7 +188,8 @@ def files(paths: list[str]) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=list(DEFAULT_PATHS))
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if something would change")
+    parser.add_argument("--check", action="store_true",
+                        help="change nothing; exit 1 if something would change")
     parser.add_argument("--no-annotate", action="store_true", help="do not type use cases' store parameter")
     args = parser.parse_args(argv)
     methods = method_areas()

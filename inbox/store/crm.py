@@ -107,8 +107,8 @@ class CrmSQL(Repository):
             cur.execute("UPDATE attribute_definitions SET crm_managed = list_contains(?::VARCHAR[], key)",
                         [list(managed_keys)])
 
-        return self._layout.write_version(base_version=int(base_version), saved_by=saved_by, saved_at=saved_at,
-                                          snapshot=snapshot, changes=changes, apply=apply)
+        return self._layout.write_version(base_version=int(base_version), saved_by=saved_by,
+                                          saved_at=saved_at, snapshot=snapshot, changes=changes, apply=apply)
 
     # -- lookup status -------------------------------------------------------------------
     def crm_lookup_status(self, contact_id: int) -> dict | None:

@@ -69,7 +69,8 @@ class LayoutSQL(Repository):
                     [saved_at])
 
         return self.write_version(base_version=base_version, saved_by=saved_by, saved_at=saved_at,
-                                  snapshot=snapshot, changes=changes, reverted_from=reverted_from, apply=apply)
+                                  snapshot=snapshot, changes=changes, reverted_from=reverted_from,
+                                  apply=apply)
 
     def write_version(self, *, base_version: int, saved_by: str, saved_at: datetime, snapshot: list[dict],
                       changes: list[str], apply: Callable[[TxCursor], None],
@@ -88,7 +89,8 @@ class LayoutSQL(Repository):
                     raise Conflict(f"another admin saved version {current} since you loaded version "
                                    f"{base_version}; nothing was saved — reload to see their changes")
                 cur.execute("INSERT INTO layout_versions VALUES (?, ?, ?, ?, ?, ?)",
-                            [version, saved_at, saved_by, json.dumps(snapshot), json.dumps(changes), reverted_from])
+                            [version, saved_at, saved_by, json.dumps(snapshot), json.dumps(changes),
+                             reverted_from])
                 apply(cur)
         except Exception as exc:
             if not self.dialect.is_constraint_violation(exc):

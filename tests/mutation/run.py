@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# module path -> mutmut names (globs) of the functions it scores; inbox/imports.py: only the commit and undo code.
+# module path -> mutmut names (globs) of the functions it scores; inbox/imports.py: only the commit and undo
+# code.
 MODULES: dict[str, tuple[str, ...]] = {
     "validation/checks.py": ("validation.checks.*",),
     "inbox/files.py": ("inbox.files.*",),

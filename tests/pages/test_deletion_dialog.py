@@ -36,7 +36,8 @@ def buttons(at):
 
 def contact_exists(db, contact_id):
     with Store(db) as store:
-        return store.contacts.contact_row(contact_id) is not None, store._scalar("SELECT count(*) FROM deletion_log")
+        return (store.contacts.contact_row(contact_id) is not None,
+                store._scalar("SELECT count(*) FROM deletion_log"))
 
 
 def test_agents_see_no_delete_button(app, contact_id):

@@ -86,7 +86,7 @@ def test_the_check_runs_inside_the_write_transaction(team, store, monkeypatch):
 
     def check_then_disable(s, actor, **kw):
         real(s, actor, **kw)
-        store.accounts.set_user_active(ADMIN, False)  # another admin's Disable, committed right after the check
+        store.accounts.set_user_active(ADMIN, False)  # another admin's Disable, committed after the check
 
     monkeypatch.setattr(inbox.auth, "require_member", check_then_disable)
     with pytest.raises(PermissionDenied, match="has been disabled"):

@@ -54,7 +54,8 @@ def test_a_first_save_needs_a_secret_a_later_one_keeps_it(enterprise):
     later = crm.save_settings(enterprise, SYSTEM, **{**GOOD, "secret": None, "timeout_seconds": 2.5})
     assert later.timeout_seconds == 2.5 and later.secret_set_at == first.secret_set_at
     assert later.secret_set_by == "admin@example.com" and later.updated_by == SYSTEM.email
-    assert crm.signing_secret(enterprise) == SECRET and SECRET not in enterprise.crm.crm_settings_row()["secret"]
+    assert crm.signing_secret(enterprise) == SECRET
+    assert SECRET not in enterprise.crm.crm_settings_row()["secret"]
     crm.save_settings(enterprise, ADMIN, **{**GOOD, "secret": "  a-brand-new-secret-42  "})
     assert crm.signing_secret(enterprise) == "a-brand-new-secret-42"
 
@@ -135,7 +136,8 @@ def test_test_connection_reports_what_the_answer_would_fill(enterprise):
         assert not failed.ok and "HTTP 500" in failed.error
         fake.then({"status": 404})
         assert "check the lookup URL" in crm.test_connection(enterprise, ADMIN).error
-    assert enterprise.crm.crm_lookup_counts() == {"validated": 0, "failed": 0, "never": 0}  # a test records nothing
+    # a test records nothing
+    assert enterprise.crm.crm_lookup_counts() == {"validated": 0, "failed": 0, "never": 0}
 
 
 def test_check_is_clean_after_crm_use_and_never_shows_the_secret(enterprise):

@@ -65,7 +65,8 @@ def test_an_error_after_the_log_insert_leaves_contact_and_log_untouched(store, t
     with pytest.raises(RuntimeError, match="disk on fire"):
         deletion.delete_contact(store, ADMIN, cid, **GDPR)
     assert rows_of(store, cid) == before and files_under(store.attachments_dir) == files_before
-    assert log_count(store) == 0 and store.deletion_log.deletion_log_head()[0] == 0 and store.deletion.pending_files() == []
+    assert log_count(store) == 0 and store.deletion_log.deletion_log_head()[0] == 0
+    assert store.deletion.pending_files() == []
     monkeypatch.setattr(store.deletion, "_delete_contact_rows", real)
     assert deletion.delete_contact(store, ADMIN, cid, **GDPR)["id"] == 1  # and it works afterwards
     assert deletion.verify_log(store, ADMIN).ok
@@ -176,7 +177,8 @@ def test_files_survive_a_crash_between_commit_and_removal(store, two, monkeypatc
     with pytest.raises(SystemExit):
         deletion.delete_contact(store, ADMIN, cid, **GDPR)
     assert rows_of(store, cid) == {} and log_count(store) == 1
-    assert len(store.deletion.pending_files()) == 2 and len(files_under(store.attachments_dir / str(cid))) == 2
+    assert len(store.deletion.pending_files()) == 2
+    assert len(files_under(store.attachments_dir / str(cid))) == 2
     store.close()
     monkeypatch.undo()
     reopened = open_store(db_path)

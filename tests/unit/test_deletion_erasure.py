@@ -62,7 +62,8 @@ def test_execute_deletes_each_contact_with_its_own_entry_and_reports_every_ident
     plan = erasure.preview(store, ADMIN, [PERSON["email"], PERSON["external_id"], "+49 151 12345678",
                                           "nobody@example.com", "bad\x07id"])
     batches, real = [], store.deletion.erase_contacts
-    monkeypatch.setattr(store.deletion, "erase_contacts", lambda ids, **kw: batches.append(list(ids)) or real(ids, **kw))
+    monkeypatch.setattr(store.deletion, "erase_contacts",
+                        lambda ids, **kw: batches.append(list(ids)) or real(ids, **kw))
     result = erasure.execute(store, ADMIN, plan, batch_size=2, **GDPR)
     assert batches == [[people["zoe"], people["same_email"]], [people["sms"]]]  # batches, no redo one by one
     for key in ("zoe", "same_email", "sms"):

@@ -127,7 +127,8 @@ def test_no_code_path_updates_or_deletes_log_entries(store):
     assert offenders == []
     assert pattern.search("UPDATE deletion_log SET x = 1") and pattern.search("delete from main.deletion_log")
     assert not pattern.search("UPDATE deletion_log_head SET entries = 1")
-    assert "deletion_log" not in store.deletion.contact_tables() and "contacts" not in store.deletion.contact_tables()
+    assert "deletion_log" not in store.deletion.contact_tables()
+    assert "contacts" not in store.deletion.contact_tables()
 
 
 def test_concurrent_deletions_never_fork_the_chain(store):

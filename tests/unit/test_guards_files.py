@@ -114,7 +114,8 @@ def test_a_failed_removal_stays_pending_until_the_next_open(store, db_path):
     deletion.delete_contact(store, ADMIN, cid, **GDPR)
     assert not other.exists()
     assert store.deletion.pending_files() == [f"{cid}/{stuck.name}"]
-    assert deletion.finish_file_removal(store, store.deletion.pending_files()) == 0  # still failing: still pending
+    # still failing: still pending
+    assert deletion.finish_file_removal(store, store.deletion.pending_files()) == 0
     assert store.deletion.pending_files() == [f"{cid}/{stuck.name}"]
     (stuck / "inside").unlink()
     stuck.rmdir()

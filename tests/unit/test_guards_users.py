@@ -133,7 +133,8 @@ def test_only_admins_manage_members(team, actor):
         with pytest.raises(PermissionDenied) as refused:
             call()
         assert str(refused.value) == f"only admins can {words} ({who} is not an admin)"
-    assert team.accounts.user_by_email("x@example.com") is None and team.accounts.user_by_email("agent@example.com").active
+    assert team.accounts.user_by_email("x@example.com") is None
+    assert team.accounts.user_by_email("agent@example.com").active
 
 
 def test_bad_new_members_are_refused(team):

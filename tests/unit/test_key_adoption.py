@@ -45,12 +45,13 @@ def build_old_database(path, n=4):
             cur.execute("INSERT INTO workspace_settings VALUES ('deletion_hmac_secret', ?, ?, 'system')",
                         [OLD_SECRET, utcnow()])
         workspace.set_plan(store, SYSTEM, "enterprise")
-        store.crm.save_crm_settings(lookup_url="https://crm.example.com/l", timeout_seconds=5, lookup_key="email",
-                                aliases={}, enabled=False, secret=CRM_SECRET, actor="admin@example.com", at=utcnow())
+        store.crm.save_crm_settings(lookup_url="https://crm.example.com/l", timeout_seconds=5,
+                                    lookup_key="email", aliases={}, enabled=False, secret=CRM_SECRET,
+                                    actor="admin@example.com", at=utcnow())
         ids = [contacts.receive(store, "email", f"old{i}@example.org", "hi")["contact_id"] for i in range(n)]
         for cid in ids:
             store.deletion.erase_contacts([cid], snapshot_key=deletion.SNAPSHOT_KEY,
-                                 make_entries=old_entries(bytes.fromhex(OLD_SECRET)))
+                                          make_entries=old_entries(bytes.fromhex(OLD_SECRET)))
         assert store.keys.key_fingerprint() is None
     assert not key_file_for(path).exists()
 
@@ -90,7 +91,8 @@ def test_a_rewritten_old_entry_is_caught_by_its_seal(tmp_path):
     build_old_database(path)
     open_store(path).close()
     with Store(path) as store, store.cursor() as cur:  # edited, the unkeyed chain recomputed from entry 2
-        entries = [dict(zip(deletion.LOG_COLUMNS, r)) for r in list(store.deletion_log.iter_deletion_log())[0]]
+        entries = [dict(zip(deletion.LOG_COLUMNS, r))
+                   for r in list(store.deletion_log.iter_deletion_log())[0]]
         entries[1]["identity_hint"] = "forged"
         prev = entries[0]["entry_hash"]
         for e in entries[1:]:

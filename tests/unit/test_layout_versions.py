@@ -19,8 +19,8 @@ def save_layout(store, base: int, by: str):
 
 def set_managed(store, base: int, by: str):
     return store.crm.set_crm_managed(base_version=base, managed_keys=["job_title"],
-                                     snapshot=store.layout.attribute_definitions(), changes=[f"managed by {by}"],
-                                     saved_by=by, saved_at=AT)
+                                     snapshot=store.layout.attribute_definitions(),
+                                     changes=[f"managed by {by}"], saved_by=by, saved_at=AT)
 
 
 WRITERS = {"layout": save_layout, "crm": set_managed}

@@ -11,7 +11,7 @@ from .test_import_helpers import ADMIN, _members, run, write  # noqa: F401
 
 def lookup(store, contact_id):
     store.crm.record_crm_lookup(contact_id, ok=True, at=utcnow(), by="crm", trigger="sync", error=None,
-                            written=["job_title"], skipped=[])
+                                written=["job_title"], skipped=[])
 
 
 def test_undo_removes_the_crm_lookups_of_the_contacts_it_removed(store, tmp_path):
