@@ -34,7 +34,8 @@ def open_store(path: str | os.PathLike | None = None, **kwargs):
 
             prepare(store)  # the key file: created for a new database, adopted by an old one (see inbox.keys)
             remove_orphan_files(store)  # finish attachment removals a crash interrupted (see inbox.deletion)
-            store.discard_stale_copy()  # a copy an interrupted `compact` left next to the file (inbox.compaction)
+            # a copy an interrupted `compact` left next to the file (inbox.compaction)
+            store.compaction.discard_stale_copy()
     except BaseException:
         store.close()
         raise

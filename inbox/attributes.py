@@ -6,12 +6,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from validation.layout import BUILTIN_KEYS, layout_problems
 
 from .auth import member_action, require_admin
 from .errors import Conflict, NotFound, Problems
 from .models import Actor, utcnow
+
+if TYPE_CHECKING:
+    from .store import Store
 
 EDITABLE = ("label", "enabled", "options", "regex", "required_on_import")
 FIXED = ("type", "builtin")
@@ -41,18 +45,18 @@ def _attribute(item: dict) -> Attribute:
     return Attribute(**{**item, "options": tuple(item["options"]) if item.get("options") else None})
 
 
-def enabled_attributes(store) -> list[Attribute]:
+def enabled_attributes(store: Store) -> list[Attribute]:
     """The enabled attributes in the admin's order: what the agent panel and imports use."""
-    return [_attribute(d) for d in store.attribute_definitions(enabled_only=True)]
+    return [_attribute(d) for d in store.layout.attribute_definitions(enabled_only=True)]
 
 
-def all_attributes(store) -> list[Attribute]:
-    return [_attribute(d) for d in store.attribute_definitions()]
+def all_attributes(store: Store) -> list[Attribute]:
+    return [_attribute(d) for d in store.layout.attribute_definitions()]
 
 
-def load_layout(store) -> tuple[int, list[dict]]:
+def load_layout(store: Store) -> tuple[int, list[dict]]:
     """``(version, layout)``: the current version number and every definition in order."""
-    return store.current_layout_version(), store.attribute_definitions()
+    return store.layout.current_layout_version(), store.layout.attribute_definitions()
 
 
 def renumber(layout: list[dict]) -> list[dict]:
@@ -83,12 +87,12 @@ def _clean(item: dict) -> dict:
             "options": options, "regex": regex}
 
 
-def check_layout(store, layout: list[dict]) -> tuple[list[dict], list[str], list[str]]:
+def check_layout(store: Store, layout: list[dict]) -> tuple[list[dict], list[str], list[str]]:
     """Normalise and validate an edited layout against the stored one.
 
     Returns ``(renumbered layout, deleted custom keys, problems)``.
     """
-    current = {d["key"]: d for d in store.attribute_definitions()}
+    current = {d["key"]: d for d in store.layout.attribute_definitions()}
     layout = renumber([_clean(item) for item in layout])
     problems = layout_problems(layout)
     keys = [item["key"] for item in layout]
@@ -139,7 +143,7 @@ def diff_layouts(old: list[dict], new: list[dict]) -> list[str]:
 
 
 @member_action("change the contact attribute layout")
-def save_layout(store, actor: Actor, layout: list[dict], *, base_version: int,
+def save_layout(store: Store, actor: Actor, layout: list[dict], *, base_version: int,
                 reverted_from: int | None = None) -> int:
     """Validate and save an edited layout as a new version. Admins only.
 
@@ -151,44 +155,45 @@ def save_layout(store, actor: Actor, layout: list[dict], *, base_version: int,
     layout, deleted, problems = check_layout(store, layout)
     if problems:
         raise LayoutInvalid(problems)
-    current = store.attribute_definitions()
+    current = store.layout.attribute_definitions()
     changes = diff_layouts(current, layout)
     if reverted_from is not None:
         changes.insert(0, f"reverted to version {reverted_from}")
     if not changes or changes == [f"reverted to version {reverted_from}"]:
-        if store.current_layout_version() != base_version:
+        if store.layout.current_layout_version() != base_version:
             raise Conflict("another admin saved since you loaded this layout; reload")
         return base_version
-    return store.save_layout(base_version=base_version, layout=layout, deleted_keys=deleted,
-                             saved_by=actor.email, saved_at=utcnow(), changes=changes, snapshot=layout,
-                             reverted_from=reverted_from)
+    return store.layout.save_layout(base_version=base_version, layout=layout, deleted_keys=deleted,
+                                    saved_by=actor.email, saved_at=utcnow(), changes=changes, snapshot=layout,
+                                    reverted_from=reverted_from)
 
 
 @member_action("revert the contact attribute layout")
-def revert_layout(store, actor: Actor, version: int, *, base_version: int) -> int:
+def revert_layout(store: Store, actor: Actor, version: int, *, base_version: int) -> int:
     """Make version ``version`` current again, as a new version. Admins only.
 
     Never deletes data: attributes created after that version stay, disabled, at the end;
     attributes deleted since come back (without their old values).
     """
     require_admin(actor, "revert the contact attribute layout")
-    snapshot = store.layout_snapshot(version)
+    snapshot = store.layout.layout_snapshot(version)
     if snapshot is None:
         raise NotFound(f"there is no layout version {version}")
     kept = {d["key"] for d in snapshot}
     extra = [{**d, "enabled": False, "position": len(snapshot) + n}
-             for n, d in enumerate((d for d in store.attribute_definitions() if d["key"] not in kept), start=1)]
+             for n, d in enumerate((d for d in store.layout.attribute_definitions() if d["key"] not in kept),
+                                   start=1)]
     return save_layout(store, actor, snapshot + extra, base_version=base_version, reverted_from=version)
 
 
-def history(store, limit: int = 50) -> list[dict]:
+def history(store: Store, limit: int = 50) -> list[dict]:
     """Saved versions, newest first: version, saved_at, saved_by, changes, reverted_from."""
-    return store.layout_versions(limit)
+    return store.layout.layout_versions(limit)
 
 
-def values_count(store, key: str) -> int:
+def values_count(store: Store, key: str) -> int:
     """How many contacts have a value for attribute ``key``."""
-    return store.count_contacts_with_value(key)
+    return store.layout.count_contacts_with_value(key)
 
 
 def new_attribute(layout: list[dict], *, label: str, key: str, type: str, options=None, regex=None,
@@ -220,14 +225,14 @@ def move(layout: list[dict], key: str, where: str) -> list[dict]:
 EXPORT_FIELDS = ("key", "label", "type", "enabled", "order", "options", "regex", "required_on_import")
 
 
-def export_layout(store) -> list[dict]:
+def export_layout(store: Store) -> list[dict]:
     """The layout as plain data (``order`` = position) for ``layout export``."""
     return [{f: (d["position"] if f == "order" else d.get(f)) for f in EXPORT_FIELDS}
-            for d in store.attribute_definitions()]
+            for d in store.layout.attribute_definitions()]
 
 
 @member_action("change the contact attribute layout")
-def import_layout(store, actor: Actor, items) -> int:
+def import_layout(store: Store, actor: Actor, items) -> int:
     """Apply an exported layout (list of objects) with the same validation as the page.
 
     Every current attribute must be listed (disable rather than drop). Raises ``LayoutInvalid``

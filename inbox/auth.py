@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import functools
 import inspect
+from typing import TYPE_CHECKING
 
 from .errors import PermissionDenied
 from .models import Actor
 from .store.acting import acting_as, refusal
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 def require_admin(actor: Actor, action: str) -> None:
@@ -17,7 +21,7 @@ def require_admin(actor: Actor, action: str) -> None:
         raise PermissionDenied(f"only admins can {action} ({who} is not an admin)")
 
 
-def require_member(store, actor: Actor, *, admin: bool, action: str) -> None:
+def require_member(store: Store, actor: Actor, *, admin: bool, action: str) -> None:
     """Re-read the member now: refuse a disabled, removed or demoted one (``SYSTEM`` is the CLI operator)."""
     if admin:
         require_admin(actor, action)
@@ -25,7 +29,7 @@ def require_member(store, actor: Actor, *, admin: bool, action: str) -> None:
         raise PermissionDenied(f"sign in to {action}")
     if actor.role == "system":
         return
-    user = store.user_by_email(actor.email)
+    user = store.accounts.user_by_email(actor.email)
     why = refusal(actor, None if user is None else (user.role, user.active), admin=admin, action=action)
     if why:
         raise PermissionDenied(why)
@@ -39,13 +43,13 @@ def member_action(action: str, *, admin: bool = True):
     def wrap(fn):
         if inspect.isgeneratorfunction(fn):  # a lazy reader: checked when called, and at each write it makes
             @functools.wraps(fn)
-            def gen(store, actor, *args, **kwargs):
+            def gen(store: Store, actor, *args, **kwargs):
                 require_member(store, actor, admin=admin, action=action)
                 return _acting_gen(fn(store, actor, *args, **kwargs), actor, admin, action)
             return gen
 
         @functools.wraps(fn)
-        def run(store, actor, *args, **kwargs):
+        def run(store: Store, actor, *args, **kwargs):
             require_member(store, actor, admin=admin, action=action)
             with acting_as(actor, admin=admin, action=action):
                 return fn(store, actor, *args, **kwargs)

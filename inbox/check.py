@@ -154,7 +154,7 @@ def files_on_disk(root: Path) -> set[str]:
 
 
 def _file_problems(store: Store) -> list[Problem]:
-    rows = set(store.attachment_storage_paths())
+    rows = set(store.integrity.attachment_storage_paths())
     files = files_on_disk(Path(store.attachments_dir))
     problems = []
     missing = sorted(rows - files)
@@ -180,11 +180,11 @@ def run_check(store: Store, *, chunk_size: int = 250_000, progress: Progress | N
     started = time.perf_counter()
     report = CheckReport()
     failures = _Failures()
-    totals = store.table_row_counts()
-    for table, keys in store.checked_tables().items():
+    totals = store.integrity.table_row_counts()
+    for table, keys in store.integrity.checked_tables().items():
         schema = TABLE_SCHEMAS[table]
         done = 0
-        for chunk in store.iter_table_chunks(table, chunk_size):
+        for chunk in store.integrity.iter_table_chunks(table, chunk_size):
             found = frame_failures(schema, chunk)
             if len(found):
                 failures.add(table, keys, chunk, found)
@@ -193,7 +193,7 @@ def run_check(store: Store, *, chunk_size: int = 250_000, progress: Progress | N
         report.tables[table] = done
     report.problems.extend(failures.problems())
     say("integrity: cross-table queries")
-    for finding in store.integrity_findings():
+    for finding in store.integrity.integrity_findings():
         if finding.count:
             report.problems.append(Problem(finding.table, finding.name, finding.count,
                                            tuple(finding.examples), finding.description))

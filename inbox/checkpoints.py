@@ -9,11 +9,15 @@ import threading
 import weakref
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .errors import InvalidInput
+
+if TYPE_CHECKING:
+    from .store import Store
 
 CHECKPOINT_ENV = "INBOX_CHECKPOINT_DIR"
 FORMAT = "inbox-deletion-log-checkpoint"
@@ -23,7 +27,7 @@ _FOLDERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # store -> 
 _WRITE = threading.Lock()
 
 
-def folder_for(store) -> Path:
+def folder_for(store: Store) -> Path:
     """Where the store's checkpoints go: the folder given with ``use_folder`` (CLI ``--checkpoints``), else
     ``$INBOX_CHECKPOINT_DIR``, else ``<db stem>-checkpoints`` next to the database."""
     chosen = _FOLDERS.get(store)
@@ -33,12 +37,12 @@ def folder_for(store) -> Path:
     return Path(env) if env else store.path.with_name(f"{store.path.stem}-checkpoints")
 
 
-def use_folder(store, folder) -> None:
+def use_folder(store: Store, folder) -> None:
     if folder:
         _FOLDERS[store] = Path(folder)
 
 
-def file_for(store, keys) -> Path:
+def file_for(store: Store, keys) -> Path:
     """The checkpoint file of this workspace's key in the folder (several workspaces may share a folder)."""
     return folder_for(store) / f"checkpoints-{keys.public_key_hex[:16]}.jsonl"
 
@@ -98,7 +102,7 @@ def parse(text: str) -> dict:
     return found
 
 
-def append(store, keys, entries: int, head: str) -> dict:
+def append(store: Store, keys, entries: int, head: str) -> dict:
     """Sign a checkpoint and append it to the folder's file (created mode 0700/0600)."""
     checkpoint = sign(keys, entries, head)
     path = file_for(store, keys)
@@ -110,7 +114,7 @@ def append(store, keys, entries: int, head: str) -> dict:
     return checkpoint
 
 
-def record(store, keys, entries: list[dict]) -> None:
+def record(store: Store, keys, entries: list[dict]) -> None:
     """After a committed deletion batch: a checkpoint of its last entry. The deletion stands even when the
     folder cannot be written (logged; the next checkpoint covers it, and `audit verify` says it is missing)."""
     if not entries:
@@ -121,7 +125,7 @@ def record(store, keys, entries: list[dict]) -> None:
         log.warning("cannot write the deletion-log checkpoint in %s: %s", folder_for(store), exc)
 
 
-def read(store, keys) -> tuple[list[dict], list[str]]:
+def read(store: Store, keys) -> tuple[list[dict], list[str]]:
     """The checkpoints of this key in file order, and one problem per line that is not a genuine one."""
     path = file_for(store, keys)
     try:

@@ -68,7 +68,7 @@ def demo(contacts, seed, db):
         counts = build_demo(store, contacts=contacts, seed=seed,
                             progress=lambda line: click.echo(line, err=True))
         for email, role, password, name in DEMO_USERS:
-            if store.user_by_email(email) is None:
+            if store.accounts.user_by_email(email) is None:
                 add_user(store, SYSTEM, email, role=role, password=password, display_name=name)
         counts["seconds"] = round(time.perf_counter() - started, 1)
         _say_json(counts)

@@ -8,10 +8,14 @@ import threading
 import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from .auth import member_action, require_admin
 from .errors import InboxError, InvalidInput
 from .models import Actor, utcnow
+
+if TYPE_CHECKING:
+    from .store import Store
 
 SCHEDULE_KEY = "purge_schedule"  # JSON {"mode", "hour", "weekday", "set_at"}
 # JSON of the last purge: "at" (UTC), "log_entries" (deletion-log entries that existed then), "bytes_before",
@@ -60,9 +64,9 @@ def _checked(mode, hour, weekday) -> tuple[str, int, int]:
     return mode, hour, weekday
 
 
-def read_schedule(store) -> Schedule:
+def read_schedule(store: Store) -> Schedule:
     """The stored schedule, or ``DEFAULT`` when none was saved (or the stored one cannot be read)."""
-    raw = store.get_setting(SCHEDULE_KEY)
+    raw = store.accounts.get_setting(SCHEDULE_KEY)
     if not raw:
         return DEFAULT
     try:
@@ -76,14 +80,14 @@ def read_schedule(store) -> Schedule:
 
 
 @member_action("change when deleted data is purged from disk")
-def set_schedule(store, actor: Actor, mode: str, hour: int = 3, weekday: int = 6,
+def set_schedule(store: Store, actor: Actor, mode: str, hour: int = 3, weekday: int = 6,
                  now: datetime | None = None) -> Schedule:
     """Save when purges run. Admins only; ``InvalidInput`` for an unknown frequency, hour or day."""
     require_admin(actor, "change when deleted data is purged from disk")
     mode, hour, weekday = _checked(mode, hour, weekday)
     schedule = Schedule(mode, hour, weekday, now or utcnow())
-    store.put_setting(SCHEDULE_KEY, json.dumps({"mode": mode, "hour": hour, "weekday": weekday,
-                                                "set_at": schedule.set_at.isoformat()}),
+    store.accounts.put_setting(SCHEDULE_KEY, json.dumps({"mode": mode, "hour": hour, "weekday": weekday,
+                                                         "set_at": schedule.set_at.isoformat()}),
                       actor.email, utcnow())
     return schedule
 
@@ -125,8 +129,8 @@ def next_run(schedule: Schedule, last_at: datetime | None, now: datetime,
 
 
 # -- state -------------------------------------------------------------------------------------
-def _json(store, key: str) -> dict | None:
-    raw = store.get_setting(key)
+def _json(store: Store, key: str) -> dict | None:
+    raw = store.accounts.get_setting(key)
     try:
         value = json.loads(raw) if raw else None
     except ValueError:
@@ -141,25 +145,25 @@ def _at(record: dict | None) -> datetime | None:
         return None
 
 
-def last_purge(store) -> datetime | None:
+def last_purge(store: Store) -> datetime | None:
     """When the last purge finished (UTC), ``None`` before the first."""
     return _at(_json(store, LAST_KEY))
 
 
-def _last_attempt(store) -> datetime | None:
+def _last_attempt(store: Store) -> datetime | None:
     """The last purge, or the last failed one if later (a failure waits for the next scheduled time)."""
     times = (last_purge(store), _at(_json(store, LAST_ERROR_KEY)))
     return max((t for t in times if t is not None), default=None)
 
 
-def pending_count(store) -> int:
+def pending_count(store: Store) -> int:
     """How many deletions are not yet purged from disk: log entries written since the last purge."""
     last = _json(store, LAST_KEY) or {}
     try:
         purged = int(last.get("log_entries") or 0)
     except (TypeError, ValueError):
         purged = 0
-    return max(0, store.deletion_log_count() - purged)
+    return max(0, store.compaction.deletion_log_count() - purged)
 
 
 @dataclass(frozen=True)
@@ -173,7 +177,7 @@ class Status:
     last_error: dict | None  # {"at", "error"} when the last attempt failed
 
 
-def status(store, now: datetime | None = None, since: datetime | None = None) -> Status:
+def status(store: Store, now: datetime | None = None, since: datetime | None = None) -> Status:
     """Pending deletions, the last purge and the next one (``since``: when the scheduler began watching)."""
     now = now or utcnow()
     schedule = read_schedule(store)
@@ -183,29 +187,32 @@ def status(store, now: datetime | None = None, since: datetime | None = None) ->
 
 # -- running -----------------------------------------------------------------------------------
 @member_action("purge deleted data from disk")
-def run(store, actor: Actor, now: datetime | None = None) -> dict:
-    """Purge deleted data from disk now: compact the database (``Store.compact``) and record it (at ``now``,
-    default the clock). Admins only. Returns bytes before/after, seconds and how many deletions were purged."""
+def run(store: Store, actor: Actor, now: datetime | None = None) -> dict:
+    """Purge deleted data from disk now: compact the database (``Store.compaction.compact``) and record it
+    (at ``now``, default the clock). Admins only. Returns bytes before/after, seconds and how many deletions
+    were purged."""
     require_admin(actor, "purge deleted data from disk")
-    entries = store.deletion_log_count()  # read before: a deletion during the purge stays counted as pending
+    # read before: a deletion during the purge stays counted as pending
+    entries = store.compaction.deletion_log_count()
     pending = pending_count(store)
     try:
-        result = store.compact()
+        result = store.compaction.compact()
     except InboxError as exc:
         failed_at = now or utcnow()
-        store.put_setting(LAST_ERROR_KEY, json.dumps({"at": failed_at.isoformat(), "error": str(exc)}),
-                          actor.email, utcnow())
+        store.accounts.put_setting(LAST_ERROR_KEY,
+                                   json.dumps({"at": failed_at.isoformat(), "error": str(exc)}),
+                                   actor.email, utcnow())
         raise
     result = {**result, "purged_deletions": pending}
     at = now or utcnow()
-    store.put_setting(LAST_KEY, json.dumps({**result, "at": at.isoformat(), "log_entries": entries,
-                                            "by": actor.email}), actor.email, utcnow())
-    if store.get_setting(LAST_ERROR_KEY):
-        store.put_setting(LAST_ERROR_KEY, "", actor.email, utcnow())
+    store.accounts.put_setting(LAST_KEY, json.dumps({**result, "at": at.isoformat(), "log_entries": entries,
+                                                     "by": actor.email}), actor.email, utcnow())
+    if store.accounts.get_setting(LAST_ERROR_KEY):
+        store.accounts.put_setting(LAST_ERROR_KEY, "", actor.email, utcnow())
     return result
 
 
-def run_if_due(store, now: datetime | None = None, since: datetime | None = None) -> dict | None:
+def run_if_due(store: Store, now: datetime | None = None, since: datetime | None = None) -> dict | None:
     """Run a purge when the schedule says one is due (as the scheduler); ``None`` when not due."""
     now = now or utcnow()
     if not due(read_schedule(store), _last_attempt(store), now, since):

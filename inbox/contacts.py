@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -22,6 +23,9 @@ from .errors import InvalidInput, NotFound, PermissionDenied
 from .models import Actor, utcnow
 from .store.retry import retry_conflicts
 
+if TYPE_CHECKING:
+    from .store import Store
+
 BUILTIN_KEYS = ("email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
                 "subscription", "external_id")
 _SLOT = {"number": 1, "date": 2, "boolean": 3}  # other types are stored as text (slot 0)
@@ -29,7 +33,7 @@ MAX_HANDLE = 200
 PHONE_PLATFORMS = ("sms", "whatsapp")
 
 
-def _region(store) -> str:
+def _region(store: Store) -> str:
     from .workspace import default_region  # (workspace → users → … → contacts: imported late)
 
     return default_region(store)
@@ -80,50 +84,51 @@ class SearchResult:
         return f"{self.total:,}+" if self.more else f"{self.total:,}"
 
 
-def _definitions(store, attributes):
+def _definitions(store: Store, attributes):
     from .attributes import all_attributes
 
     return attributes if attributes is not None else all_attributes(store)
 
 
-def get_contact(store, contact_id: int, attributes=None) -> Contact:
+def get_contact(store: Store, contact_id: int, attributes=None) -> Contact:
     """The contact with its values; raises ``NotFound``. ``attributes`` (definitions) give custom types."""
-    row = store.contact_row(contact_id)
+    row = store.contacts.contact_row(contact_id)
     if row is None:
         raise NotFound(f"no contact with id {contact_id}")
     types = {a.key: a.type for a in _definitions(store, attributes)}
     values = {k: row[k] for k in BUILTIN_KEYS}
-    for key, slots in store.custom_values(contact_id).items():
+    for key, slots in store.contacts.custom_values(contact_id).items():
         values[key] = slots[_SLOT.get(types.get(key), 0)]
     return Contact(id=row["id"], platform=row["platform"], handle=row["handle"], display_name=row["display_name"],
                    version=row["version"], created_at=row["created_at"], updated_at=row["updated_at"],
                    updated_by=row["updated_by"], values=values)
 
 
-def sample_contact(store, attributes=None) -> Contact | None:
+def sample_contact(store: Store, attributes=None) -> Contact | None:
     """A contact to preview the agent panel with (the oldest one), or ``None`` in an empty workspace."""
-    first = store.first_contact_id()
+    first = store.contacts.first_contact_id()
     return get_contact(store, first, attributes) if first is not None else None
 
 
-def _exact_lookup(store, query: str) -> list[dict]:
+def _exact_lookup(store: Store, query: str) -> list[dict]:
     q = query.strip()
     if re.fullmatch(r"#\d{1,18}", q):
-        return store.exact_contacts("id", int(q[1:]))
+        return store.contacts.exact_contacts("id", int(q[1:]))
     if "@" in q and (email := normalise_email(q)):
-        return store.exact_contacts("email", email)
+        return store.contacts.exact_contacts("email", email)
     phone = phone_identifier(q, _region(store))
     if phone:  # with an extension or without it: "+1 650 253 0000" finds "+16502530000;ext=12" too
         found = {r["id"]: r for form in dict.fromkeys((phone, phone.split(";")[0]))
-                 for r in store.exact_contacts("phone", form)}
+                 for r in store.contacts.exact_contacts("phone", form)}
         if found:
             return sorted(found.values(), key=lambda r: r["id"])
     if q and " " not in q and len(q) <= 100:
-        return store.exact_contacts("external_id", q) or store.exact_contacts("account_id", q)
+        return (store.contacts.exact_contacts("external_id", q)
+                or store.contacts.exact_contacts("account_id", q))
     return []
 
 
-def search(store, query: str = "", *, platform: str | None = None, language: str | None = None,
+def search(store: Store, query: str = "", *, platform: str | None = None, language: str | None = None,
            subscription: str | None = None, custom: dict[str, str] | None = None, page: int = 1,
            page_size: int = 25) -> SearchResult:
     """Contacts matching ``query`` and the filters, most recently updated first, one page at a time.
@@ -142,31 +147,31 @@ def search(store, query: str = "", *, platform: str | None = None, language: str
             return SearchResult(exact[start:start + page_size], len(exact), page, page_size, exact=True,
                                 has_next=start + page_size < len(exact))
     terms = [t for t in query.split() if t][:8]
-    rows, total, more, has_next = store.search_contacts(terms=terms, limit=page_size,
-                                                        offset=(page - 1) * page_size, **filters)
+    rows, total, more, has_next = store.contacts.search_contacts(terms=terms, limit=page_size,
+                                                                 offset=(page - 1) * page_size, **filters)
     seen = (page - 1) * page_size + len(rows)
     if more:  # a floor: at least what has been paged through; exact once the last page is reached
         total, more = (max(total, seen + 1), True) if has_next else (seen, False)
     return SearchResult(rows, total, page, page_size, more=more, has_next=has_next)
 
 
-def _passes(store, contact_id: int, filters: dict) -> bool:
+def _passes(store: Store, contact_id: int, filters: dict) -> bool:
     if not any(filters.values()):
         return True
-    row = store.contact_row(contact_id)
+    row = store.contacts.contact_row(contact_id)
     if any(filters[col] and row[col] != filters[col] for col in ("platform", "subscription")):
         return False
     if filters["language"] and not in_language(row["language"], filters["language"]):
         return False
-    values = store.custom_values(contact_id) if filters["custom"] else {}
+    values = store.contacts.custom_values(contact_id) if filters["custom"] else {}
     return all((values.get(k) or (None,))[0] == v for k, v in (filters["custom"] or {}).items())
 
 
-def filter_options(store) -> dict[str, list[str]]:
+def filter_options(store: Store) -> dict[str, list[str]]:
     """Values offered by the lookup filters: platforms, languages in use (``pt`` stands for ``pt``,
     ``pt-BR``, ``pt-PT``...: label them with ``language_filter_label``), subscriptions in use."""
-    return {"platform": list(PLATFORMS), "language": store.primary_languages(),
-            "subscription": store.distinct_values("subscription")}
+    return {"platform": list(PLATFORMS), "language": store.contacts.primary_languages(),
+            "subscription": store.contacts.distinct_values("subscription")}
 
 
 def in_language(tag: str | None, language: str) -> bool:
@@ -254,7 +259,7 @@ def storage_columns(values: dict, definitions: dict) -> tuple[dict, dict]:
 
 
 @member_action("edit contacts", admin=False)
-def update_values(store, actor: Actor, contact_id: int, expected_version: int, changes: dict,
+def update_values(store: Store, actor: Actor, contact_id: int, expected_version: int, changes: dict,
                   *, default_region: str | None = None) -> Contact:
     """Validate and save attribute values of one contact (admins and agents).
 
@@ -290,11 +295,12 @@ def update_values(store, actor: Actor, contact_id: int, expected_version: int, c
     if problems:
         raise ContactInvalid({k: f"{reason} ({value})" for k, (reason, value) in problems.items()})
     builtin, custom = storage_columns(typed, defs)
-    store.update_contact_values(contact_id, expected_version, builtin, custom, actor.email, utcnow())
+    store.contacts.update_contact_values(contact_id, expected_version, builtin, custom, actor.email, utcnow())
     return get_contact(store, contact_id)
 
 
-def receive(store, platform: str, handle: str, text: str, attachments=(), *, at: datetime | None = None) -> dict:
+def receive(store: Store, platform: str, handle: str, text: str, attachments=(), *,
+            at: datetime | None = None) -> dict:
     """An inbound message: append to the contact's open conversation, or start one.
 
     Creates the contact when no contact has this (platform, handle) — also after a deletion,
@@ -320,8 +326,9 @@ def receive(store, platform: str, handle: str, text: str, attachments=(), *, at:
     def attempt() -> dict:  # one transaction; the files it wrote go with it when it fails
         written: list = []
         try:
-            return store.receive_message(platform=platform, handle=handle, text=text, at=at, attachments=metas,
-                                         write_files=files.writer(store.attachments_dir, written), phone=phone)
+            return store.contacts.receive_message(
+                platform=platform, handle=handle, text=text, at=at, attachments=metas,
+                write_files=files.writer(store.attachments_dir, written), phone=phone)
         except BaseException:
             files.remove(written)
             raise
@@ -337,19 +344,19 @@ def receive(store, platform: str, handle: str, text: str, attachments=(), *, at:
 
 
 @member_action("download attachments", admin=False)
-def attachment_bytes(store, actor: Actor, storage_path: str) -> bytes:
+def attachment_bytes(store: Store, actor: Actor, storage_path: str) -> bytes:
     """An attachment's bytes for a member still allowed to read them (a download runs outside the page)."""
     return files.read(store.attachments_dir, storage_path)
 
 
-def conversations(store, contact_id: int) -> list[dict]:
+def conversations(store: Store, contact_id: int) -> list[dict]:
     """The contact's conversations, most recent first, with their message counts."""
-    return store.conversations_of(contact_id)
+    return store.contacts.conversations_of(contact_id)
 
 
-def thread(store, conversation_id: int, limit: int = 200) -> dict:
+def thread(store: Store, conversation_id: int, limit: int = 200) -> dict:
     """The last ``limit`` messages of a conversation in order, and attachments by message id."""
     by_message: dict[int, list[dict]] = {}
-    for att in store.attachments_of_conversation(conversation_id):
+    for att in store.contacts.attachments_of_conversation(conversation_id):
         by_message.setdefault(att["message_id"], []).append(att)
-    return {"messages": store.messages_of(conversation_id, limit), "attachments": by_message}
+    return {"messages": store.contacts.messages_of(conversation_id, limit), "attachments": by_message}

@@ -13,6 +13,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from validation.checks import no_control_chars_ok, url_ok
 
@@ -24,6 +25,9 @@ from .crm_lookup import CRM_WRITER, LookupResult
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problems
 from .keys import CRM_SECRET_LABEL as SECRET_LABEL, require_keys
 from .models import Actor, utcnow
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = ["CRM_WRITER", "ContactStatus", "CrmSettings", "LookupResult", "SettingsInvalid", "after_receive",
            "contact_status", "format_aliases", "generate_secret", "get_settings", "is_enterprise", "lookup_counts",
@@ -68,16 +72,16 @@ class ContactStatus:
     skipped: tuple[str, ...] = ()
 
 
-def is_enterprise(store) -> bool:
+def is_enterprise(store: Store) -> bool:
     return workspace.get_plan(store) == "enterprise"
 
 
-def _require_enterprise(store, action: str) -> None:
+def _require_enterprise(store: Store, action: str) -> None:
     if not is_enterprise(store):
         raise PermissionDenied(f"{action} needs the Enterprise plan (this workspace is on Team)")
 
 
-def lookup_config(store, action: str) -> dict:
+def lookup_config(store: Store, action: str) -> dict:
     """The stored settings (secret included) for a lookup; refuses on Team, unconfigured or turned off."""
     _require_enterprise(store, action)
     config = _with_secret(store)
@@ -88,20 +92,20 @@ def lookup_config(store, action: str) -> dict:
     return config
 
 
-def _with_secret(store) -> dict | None:
+def _with_secret(store: Store) -> dict | None:
     """The stored settings with the shared secret decrypted (it is stored encrypted with the key file's key)."""
     keys = require_keys(store)  # first: a database adopting its key file encrypts a plaintext secret now
-    config = store.crm_settings_row()
+    config = store.crm.crm_settings_row()
     return None if config is None else {**config, "secret": keys.decrypt(config["secret"], SECRET_LABEL)}
 
 
-def signing_secret(store) -> str | None:
+def signing_secret(store: Store) -> str | None:
     """The shared secret as the CRM knows it (for signing only: never display it); ``None`` when unset."""
     config = _with_secret(store)
     return None if config is None else config["secret"]
 
 
-def settings_problems(store) -> list[str]:
+def settings_problems(store: Store) -> list[str]:
     """What no longer fits in the saved settings (e.g. an attribute deleted since), for the admin to fix."""
     settings = get_settings(store)
     if settings is None:
@@ -113,9 +117,9 @@ def settings_problems(store) -> list[str]:
                     for name, key in settings.aliases.items() if key not in keys]
 
 
-def get_settings(store) -> CrmSettings | None:
+def get_settings(store: Store) -> CrmSettings | None:
     """The CRM settings without the secret, or ``None`` when no CRM was ever configured."""
-    row = store.crm_settings_row()
+    row = store.crm.crm_settings_row()
     return None if row is None else CrmSettings(**{k: v for k, v in row.items() if k != "secret"})
 
 
@@ -152,7 +156,7 @@ def format_aliases(aliases: dict) -> str:
     return "\n".join(f"{name} = {key}" for name, key in (aliases or {}).items())
 
 
-def _settings_problems(store, lookup_url: str, timeout_seconds, lookup_key: str, aliases: dict,
+def _settings_problems(store: Store, lookup_url: str, timeout_seconds, lookup_key: str, aliases: dict,
                        secret: str | None) -> list[str]:
     keys = {a.key for a in all_attributes(store)}
     problems = []
@@ -171,7 +175,7 @@ def _settings_problems(store, lookup_url: str, timeout_seconds, lookup_key: str,
     for name, key in aliases.items():
         if key not in keys:
             problems.append(f"alias {name} → {key}: there is no attribute with the key {key}")
-    if secret is None and store.crm_settings_row() is None:
+    if secret is None and store.crm.crm_settings_row() is None:
         problems.append("shared secret: required (type one, or generate one)")
     elif secret is not None and (not SECRET_MIN <= len(secret) <= SECRET_MAX or not no_control_chars_ok(secret)):
         problems.append(f"shared secret: {SECRET_MIN}–{SECRET_MAX} printable characters")  # never echo it
@@ -179,7 +183,7 @@ def _settings_problems(store, lookup_url: str, timeout_seconds, lookup_key: str,
 
 
 @member_action("change the CRM settings")
-def save_settings(store, actor: Actor, *, lookup_url: str, timeout_seconds: float, lookup_key: str,
+def save_settings(store: Store, actor: Actor, *, lookup_url: str, timeout_seconds: float, lookup_key: str,
                   aliases: dict | str, enabled: bool = True, secret: str | None = None) -> CrmSettings:
     """Validate and save the CRM settings. Admins only, Enterprise only.
 
@@ -202,14 +206,14 @@ def save_settings(store, actor: Actor, *, lookup_url: str, timeout_seconds: floa
     if problems:
         raise SettingsInvalid(problems)
     sealed = None if secret is None else require_keys(store).encrypt(secret, SECRET_LABEL)  # never stored in clear
-    store.save_crm_settings(lookup_url=lookup_url, timeout_seconds=float(timeout_seconds), lookup_key=lookup_key,
-                            aliases=dict(aliases), enabled=bool(enabled), secret=sealed, actor=actor.email,
-                            at=utcnow())
+    store.crm.save_crm_settings(lookup_url=lookup_url, timeout_seconds=float(timeout_seconds),
+                                lookup_key=lookup_key, aliases=dict(aliases), enabled=bool(enabled),
+                                secret=sealed, actor=actor.email, at=utcnow())
     return get_settings(store)
 
 
 @member_action("choose the attributes managed by the CRM")
-def set_managed(store, actor: Actor, keys, *, base_version: int | None = None) -> int:
+def set_managed(store: Store, actor: Actor, keys, *, base_version: int | None = None) -> int:
     """Make exactly ``keys`` the attributes managed by the CRM (read-only in the panel and in imports).
 
     Admins only. Recorded as a new version of the attribute layout (history shows it). Marking an
@@ -236,18 +240,18 @@ def set_managed(store, actor: Actor, keys, *, base_version: int | None = None) -
     changes = [f"{label} now managed by the CRM (read-only)" for label in added]
     changes += [f"{label} no longer managed by the CRM (editable)" for label in removed]
     snapshot = [{**d, "crm_managed": d["key"] in keys} for d in layout]
-    return store.set_crm_managed(base_version=base_version, managed_keys=keys, snapshot=snapshot, changes=changes,
-                                 saved_by=actor.email, saved_at=utcnow())
+    return store.crm.set_crm_managed(base_version=base_version, managed_keys=keys, snapshot=snapshot,
+                                     changes=changes, saved_by=actor.email, saved_at=utcnow())
 
 
-def contact_status(store, contact_id: int) -> ContactStatus | None:
+def contact_status(store: Store, contact_id: int) -> ContactStatus | None:
     """The panel's CRM block for a contact, or ``None`` on the Team plan or before a CRM is configured."""
     if not is_enterprise(store):
         return None
-    config = store.crm_settings_row()
+    config = store.crm.crm_settings_row()
     if config is None:
         return None
-    row = store.crm_lookup_status(contact_id)
+    row = store.crm.crm_lookup_status(contact_id)
     if row is None:
         return ContactStatus(enabled=config["enabled"])
     return ContactStatus(enabled=config["enabled"], ok=row["ok"], attempted_at=row["attempted_at"],
@@ -255,13 +259,13 @@ def contact_status(store, contact_id: int) -> ContactStatus | None:
                          written=tuple(row["written"]), skipped=tuple(row["skipped"]))
 
 
-def lookup_counts(store) -> dict[str, int]:
+def lookup_counts(store: Store) -> dict[str, int]:
     """Contacts by CRM status: ``validated``, ``failed`` (last lookup failed) and ``never`` looked up."""
-    return store.crm_lookup_counts()
+    return store.crm.crm_lookup_counts()
 
 
 @member_action("refresh a contact from the CRM", admin=False)
-def refresh_contact(store, actor: Actor, contact_id: int) -> LookupResult:
+def refresh_contact(store: Store, actor: Actor, contact_id: int) -> LookupResult:
     """*Refresh from CRM*: look the contact up now (admins and agents). The outcome is recorded and
     returned (``ok`` false with the reason on any CRM failure, the contact unchanged). Raises
     ``PermissionDenied`` on the Team plan, ``InvalidInput`` when no CRM is configured or it is off,
@@ -277,7 +281,7 @@ def refresh_contact(store, actor: Actor, contact_id: int) -> LookupResult:
 
 
 @member_action("test the CRM connection")
-def test_connection(store, actor: Actor) -> LookupResult:
+def test_connection(store: Store, actor: Actor) -> LookupResult:
     """*Test connection*: send a signed sample lookup (``"test": true``, no contact) with the saved settings
     and report what the answer would fill. Admins only; writes nothing and records nothing."""
     require_admin(actor, "test the CRM connection")
@@ -302,7 +306,7 @@ def test_connection(store, actor: Actor) -> LookupResult:
                         attempts=attempts, seconds=time.monotonic() - started)
 
 
-def after_receive(store, result: dict) -> None:
+def after_receive(store: Store, result: dict) -> None:
     """Called by ``contacts.receive`` after it stored a message; looks up new contacts in the CRM.
 
     Only for a new contact on an Enterprise workspace with a CRM configured and turned on. Never
@@ -311,7 +315,7 @@ def after_receive(store, result: dict) -> None:
     try:
         if not result.get("new_contact") or not is_enterprise(store):
             return
-        config = store.crm_settings_row()
+        config = store.crm.crm_settings_row()
         if config is None or not config["enabled"]:
             return
         config = _with_secret(store)

@@ -14,6 +14,7 @@ import logging
 import random
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import crm_client
 from .attributes import all_attributes
@@ -22,6 +23,9 @@ from .contacts import get_contact, storage_columns, typed_values
 from .crm_client import CrmFailure
 from .errors import Conflict, InboxError, NotFound
 from .models import utcnow
+
+if TYPE_CHECKING:
+    from .store import Store
 
 CRM_WRITER = "crm"  # updated_by of everything a lookup writes
 MAX_RETRY_WAIT = 60.0
@@ -136,13 +140,14 @@ def plan_changes(contact, mapped: dict, definitions: dict, region: str) -> tuple
     return changes, kept, skipped, unchanged
 
 
-def write(store, contact, changes: dict, definitions: dict) -> None:
+def write(store: Store, contact, changes: dict, definitions: dict) -> None:
     """Save ``changes`` at the contact's version, stamped ``crm`` (``Conflict``/``NotFound`` as the store says)."""
     builtin, custom = storage_columns(changes, definitions)
-    store.update_contact_values(contact.id, contact.version, builtin, custom, CRM_WRITER, utcnow())
+    store.contacts.update_contact_values(contact.id, contact.version, builtin, custom, CRM_WRITER, utcnow())
 
 
-def apply_answer(store, contact, answer: dict, config: dict, region: str, definitions: dict) -> LookupResult:
+def apply_answer(store: Store, contact, answer: dict, config: dict, region: str,
+                 definitions: dict) -> LookupResult:
     """Map, validate and write ``answer`` to ``contact`` (as read before the call); when someone saved
     meanwhile, re-read once and redo, so their edit is seen, never overwritten blindly."""
     mapped, ignored, skipped_map = map_fields(answer, config["aliases"], definitions)
@@ -160,7 +165,7 @@ def apply_answer(store, contact, answer: dict, config: dict, region: str, defini
                         skipped=skipped_map + skipped, ignored=ignored, fields=len(answer))
 
 
-def run(store, contact_id: int, config: dict, *, by: str, trigger: str, region: str, retries: int = 0,
+def run(store: Store, contact_id: int, config: dict, *, by: str, trigger: str, region: str, retries: int = 0,
         backoff: float = 0.5) -> LookupResult:
     """Look the contact up, write what the CRM says, record the outcome. Raises nothing for CRM or data
     failures (they are in the result and the recorded status); a vanished contact is not recorded."""
@@ -185,9 +190,9 @@ def run(store, contact_id: int, config: dict, *, by: str, trigger: str, region: 
         result.error, result.error_kind = f"the answer could not be saved ({type(exc).__name__})", "save"
     result.seconds = time.monotonic() - started
     try:
-        result.recorded = store.record_crm_lookup(contact_id, ok=result.ok, at=utcnow(), by=by, trigger=trigger,
-                                                  error=result.error, written=result.written,
-                                                  skipped=result.skipped)
+        result.recorded = store.crm.record_crm_lookup(contact_id, ok=result.ok, at=utcnow(), by=by,
+                                                      trigger=trigger, error=result.error,
+                                                      written=result.written, skipped=result.skipped)
     except Exception as exc:  # noqa: BLE001 — the status is best effort; the result still says what happened
         log.warning("CRM lookup status of contact %s not recorded: %s", contact_id, type(exc).__name__)
     return result

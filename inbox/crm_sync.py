@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import crm_lookup, workspace
 from .auth import member_action, require_admin
@@ -13,6 +13,9 @@ from .crm import lookup_config
 from .errors import InvalidInput
 from .models import Actor
 from .store import acting
+
+if TYPE_CHECKING:
+    from .store import Store
 
 BATCH = 200
 MAX_CONCURRENCY = 32
@@ -30,8 +33,9 @@ def parse_since(text: str) -> datetime:
 
 
 @member_action("run a CRM sync")
-def sync(store, actor: Actor, *, since: datetime | None = None, every: bool = False, concurrency: int = 4,
-         retries: int = 3, backoff: float = 0.5, progress: Callable[[str], None] | None = None) -> dict:
+def sync(store: Store, actor: Actor, *, since: datetime | None = None, every: bool = False,
+         concurrency: int = 4, retries: int = 3, backoff: float = 0.5,
+         progress: Callable[[str], None] | None = None) -> dict:
     """Look up every contact (``every``) or those created or changed since ``since`` (UTC), ``concurrency``
     at a time, retrying 429/5xx/timeouts/connection errors ``retries`` times with exponential backoff.
 
@@ -50,8 +54,8 @@ def sync(store, actor: Actor, *, since: datetime | None = None, every: bool = Fa
     config = lookup_config(store, "A CRM sync")
     region = workspace.default_region(store)
     say = progress or (lambda line: None)
-    summary = {"selected": store.crm_sync_count(since), "looked_up": 0, "validated": 0, "updated": 0, "failed": 0,
-               "retried": 0, "skipped_fields": 0, "errors": {}}
+    summary = {"selected": store.crm.crm_sync_count(since), "looked_up": 0, "validated": 0, "updated": 0,
+               "failed": 0, "retried": 0, "skipped_fields": 0, "errors": {}}
     started = time.monotonic()
     say(f"crm sync: {summary['selected']:,} contacts selected, {int(concurrency)} at a time")
 
@@ -65,7 +69,7 @@ def sync(store, actor: Actor, *, since: datetime | None = None, every: bool = Fa
     pool = ThreadPoolExecutor(max_workers=int(concurrency), thread_name_prefix="crm-sync")
     try:
         after = 0
-        while ids := store.crm_sync_ids(after_id=after, limit=BATCH, since=since):
+        while ids := store.crm.crm_sync_ids(after_id=after, limit=BATCH, since=since):
             after = ids[-1]
             for result in pool.map(one, ids):
                 if result.error_kind == "not_found":  # deleted meanwhile: nothing to look up

@@ -7,6 +7,7 @@ import hmac
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from validation.checks import no_control_chars_ok
 from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, MAX_HINT
@@ -18,6 +19,9 @@ from .models import Actor, utcnow
 from .deletion_chain import (GENESIS, Verification, _plain, canonical_json, entry_hash,  # noqa: F401
                              legacy_entry_hash, verify_log)
 from .keys import require_keys, workspace_keys
+
+if TYPE_CHECKING:
+    from .store import Store
 
 SNAPSHOT_KEY = "deletion_keep_snapshot"
 ORPHAN_GRACE_SECONDS = 600  # a file younger than this may belong to a message being received right now
@@ -48,20 +52,20 @@ def check_reason(reason) -> str:
 
 
 # -- settings ------------------------------------------------------------------------------
-def keeps_snapshot(store) -> bool:
+def keeps_snapshot(store: Store) -> bool:
     """Whether log entries also keep a JSON snapshot of every attribute value (off by default)."""
-    return store.get_setting(SNAPSHOT_KEY) == "on"
+    return store.accounts.get_setting(SNAPSHOT_KEY) == "on"
 
 
 @member_action("change what the deletion log keeps")
-def set_keep_snapshot(store, actor: Actor, on: bool) -> bool:
+def set_keep_snapshot(store: Store, actor: Actor, on: bool) -> bool:
     """Turn the attribute snapshot of future log entries on or off. Admins only."""
     require_admin(actor, "change what the deletion log keeps")
-    store.put_setting(SNAPSHOT_KEY, "on" if on else "off", actor.email, utcnow())
+    store.accounts.put_setting(SNAPSHOT_KEY, "on" if on else "off", actor.email, utcnow())
     return bool(on)
 
 
-def identifier_keys(store) -> tuple[bytes, ...]:
+def identifier_keys(store: Store) -> tuple[bytes, ...]:
     """Every key identifiers in the log may be hashed with (the key file's, then legacy ones); empty when the
     database has no key yet (then nothing was ever deleted). ``KeyFileProblem`` when the key file is missing."""
     keys = workspace_keys(store, create=False)
@@ -121,10 +125,10 @@ def _entry_maker(keys, actor: Actor, hint: str, reason: str):
 
 # -- use cases -----------------------------------------------------------------------------
 @member_action("delete contacts")
-def manifest(store, actor: Actor, contact_id: int) -> dict:
+def manifest(store: Store, actor: Actor, contact_id: int) -> dict:
     """What deleting the contact removes: conversations, messages, attachments, bytes. Admins only."""
     require_admin(actor, "delete contacts")
-    found = store.contact_manifest(int(contact_id))
+    found = store.deletion.contact_manifest(int(contact_id))
     if found is None:
         raise NotFound(f"no contact with id {contact_id}")
     return found
@@ -136,7 +140,7 @@ def public_entry(entry: dict) -> dict:
 
 
 @member_action("delete contacts")
-def delete_contacts(store, actor: Actor, contact_ids: list[int], *, hint: str, reason: str
+def delete_contacts(store: Store, actor: Actor, contact_ids: list[int], *, hint: str, reason: str
                     ) -> tuple[list[dict], list[int]]:
     """Delete contacts in one transaction, one log entry each; then remove their attachment files.
 
@@ -149,13 +153,14 @@ def delete_contacts(store, actor: Actor, contact_ids: list[int], *, hint: str, r
         return [], []
     keys = require_keys(store)
     make = _entry_maker(keys, actor, hint, reason)
-    entries, paths, missing = store.erase_contacts(list(contact_ids), snapshot_key=SNAPSHOT_KEY, make_entries=make)
+    entries, paths, missing = store.deletion.erase_contacts(list(contact_ids), snapshot_key=SNAPSHOT_KEY,
+                                                            make_entries=make)
     checkpoints.record(store, keys, entries)  # one signed checkpoint per committed batch
     finish_file_removal(store, paths)
     return entries, missing
 
 
-def delete_contact(store, actor: Actor, contact_id: int, *, hint: str, reason: str) -> dict:
+def delete_contact(store: Store, actor: Actor, contact_id: int, *, hint: str, reason: str) -> dict:
     """Delete one contact and everything it owns; returns its log entry. Admins only.
 
     Raises ``NotFound``, ``InvalidInput`` (hint, reason), ``PermissionDenied``, ``Conflict``.
@@ -183,30 +188,30 @@ def _unlink(paths: list[Path]) -> list[Path]:
     return failed
 
 
-def finish_file_removal(store, paths: list[str]) -> int:
+def finish_file_removal(store: Store, paths: list[str]) -> int:
     """Remove the files of deleted attachments (recorded as pending in the deleting transaction),
     then forget them. Safe to repeat: a missing file is fine; a file that cannot be removed stays
     pending for the next open. Returns how many files were handled."""
     if not paths:
         return 0
     root = Path(store.attachments_dir)
-    still_used = store.referenced_attachment_paths(list(paths))  # never remove a file a row points to
+    still_used = store.deletion.referenced_attachment_paths(list(paths))  # never remove a file in use
     targets = {s: _inside(root, s) for s in paths if s not in still_used}
     failed = set(_unlink([t for t in targets.values() if t is not None]))
     done = [s for s in paths if targets.get(s) not in failed]
-    store.clear_pending_files(done)
+    store.deletion.clear_pending_files(done)
     return len(done)
 
 
-def remove_orphan_files(store, grace_seconds: float = ORPHAN_GRACE_SECONDS) -> dict[str, int]:
+def remove_orphan_files(store: Store, grace_seconds: float = ORPHAN_GRACE_SECONDS) -> dict[str, int]:
     """At open: finish file removals a crash interrupted, then remove attachment files (``<contact id>/<name>``
     under the attachments folder — nothing else is touched) that no attachment row references and that are
     older than ``grace_seconds`` (a younger one may belong to a message being received)."""
-    pending = finish_file_removal(store, store.pending_files())
+    pending = finish_file_removal(store, store.deletion.pending_files())
     root = Path(store.attachments_dir)
     if not root.is_dir():
         return {"pending": pending, "orphans": 0}
-    known = set(store.attachment_storage_paths())
+    known = set(store.integrity.attachment_storage_paths())
     cutoff, orphans = time.time() - grace_seconds, []
     for folder in root.iterdir():
         if not (folder.name.isdigit() and folder.is_dir()):

@@ -7,6 +7,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from validation.deletion_log import LOG_COLUMNS
 
@@ -15,6 +16,9 @@ from .auth import member_action, require_admin
 from .keys import require_keys
 from .models import Actor
 from .store.deletion import GENESIS  # the prev_hash of entry 1
+
+if TYPE_CHECKING:
+    from .store import Store
 
 _HASHED = tuple(c for c in LOG_COLUMNS if c not in ("prev_hash", "entry_hash"))
 
@@ -111,13 +115,13 @@ class _Checks:
 
 
 @member_action("verify the deletion log")
-def verify_log(store, actor: Actor, progress=None, *, expect: dict | None = None) -> Verification:
+def verify_log(store: Store, actor: Actor, progress=None, *, expect: dict | None = None) -> Verification:
     """Recompute every entry's keyed hash in id order; compare with the stored hashes, the chain head, the
     signed checkpoints of the checkpoint folder and ``expect`` (a checkpoint an analyst kept). Admins only (the
     CLI operator counts as admin). ``KeyFileProblem`` when the key file is missing or wrong."""
     require_admin(actor, "verify the deletion log")
     keys = require_keys(store)
-    missing = store.missing_log_tables()
+    missing = store.keys.missing_log_tables()
     if missing:
         return Verification(False, 0, GENESIS, None, f"its table{'s' if len(missing) > 1 else ''}"
                             f" {', '.join(missing)} {'are' if len(missing) > 1 else 'is'} missing (dropped outside"
@@ -136,7 +140,7 @@ def verify_log(store, actor: Actor, progress=None, *, expect: dict | None = None
 
     if checks.genesis_problem():
         return failed(1, checks.genesis_problem())
-    for chunk in store.iter_sealed_log():
+    for chunk in store.keys.iter_sealed_log():
         for row in chunk:
             entry, seal = dict(zip(LOG_COLUMNS, row)), row[len(LOG_COLUMNS)]
             if entry["id"] != expected_id:
@@ -149,7 +153,7 @@ def verify_log(store, actor: Actor, progress=None, *, expect: dict | None = None
             prev, expected_id, n = entry["entry_hash"], expected_id + 1, n + 1
         if progress:
             progress(f"{n:,} entries verified")
-    head_entries, head_hash = store.deletion_log_head()
+    head_entries, head_hash = store.deletion_log.deletion_log_head()
     if head_entries > n:
         return failed(n + 1, f"entry {n + 1} is missing (the log head records {head_entries} entries):"
                              " entries were removed from the end")
@@ -171,7 +175,7 @@ def verify_log(store, actor: Actor, progress=None, *, expect: dict | None = None
 
 
 @member_action("verify the deletion log")
-def latest_checkpoint(store, actor: Actor) -> tuple[Verification, dict | None]:
+def latest_checkpoint(store: Store, actor: Actor) -> tuple[Verification, dict | None]:
     """Verify the log, then the signed checkpoint of its current head (signed and appended now unless the
     newest checkpoint already records it). No checkpoint for a log that does not verify. Admins only."""
     result = verify_log(store, actor)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -20,6 +21,9 @@ from .deletion import identifier_keys, keyed_hash
 from .errors import InvalidInput
 from .models import Actor
 from .spreadsheet import neutralise
+
+if TYPE_CHECKING:
+    from .store import Store
 
 MAX_SHOWN = 1_000
 EXPORT_CHUNK = 100_000
@@ -79,12 +83,12 @@ def flag(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @member_action("read the deletion log")
-def report(store, actor: Actor, filters: Filters, *, limit: int = MAX_SHOWN) -> Report:
+def report(store: Store, actor: Actor, filters: Filters, *, limit: int = MAX_SHOWN) -> Report:
     """Figures and charts over every matching entry, and the newest ``limit`` of them, each validated
     against the deletion-log schema (failures are flagged, never dropped). Admins only."""
     require_admin(actor, "read the deletion log")
     where = filters.sql()
-    agg = store.deletion_log_aggregates(where)
+    agg = store.deletion_log.deletion_log_aggregates(where)
     totals = agg[agg["dim"] == "all"]
     total = int(totals["entries"].iloc[0]) if len(totals) else 0
     summary = {"deletions": total}
@@ -93,7 +97,7 @@ def report(store, actor: Actor, filters: Filters, *, limit: int = MAX_SHOWN) -> 
     summary["admins"] = int((agg["dim"] == "admin").sum())
     summary["first_at"] = totals["first_at"].iloc[0] if total else None
     summary["last_at"] = totals["last_at"].iloc[0] if total else None
-    rows = flag(store.deletion_log_frame(where, limit=limit, newest_first=True)) if total else \
+    rows = flag(store.deletion_log.deletion_log_frame(where, limit=limit, newest_first=True)) if total else \
         flag(pd.DataFrame({c: [] for c in LOG_COLUMNS}))
     flagged = [int(i) for i in rows.loc[rows[PROBLEMS] != "", "id"]]
     return Report(rows, total, summary, _series(agg, "week", "Week"), _series(agg, "admin", "Admin"),
@@ -101,9 +105,9 @@ def report(store, actor: Actor, filters: Filters, *, limit: int = MAX_SHOWN) -> 
 
 
 @member_action("read the deletion log")
-def admins_in_log(store, actor: Actor) -> list[str]:
+def admins_in_log(store: Store, actor: Actor) -> list[str]:
     require_admin(actor, "read the deletion log")
-    return store.deletion_log_admins()
+    return store.deletion_log.deletion_log_admins()
 
 
 # -- "was this identifier deleted?" -----------------------------------------------------------
@@ -147,7 +151,7 @@ def hashed_forms(raw: str, email: str | None, phone: str | None) -> dict[str, se
 
 
 @member_action("look up deleted identifiers")
-def lookup(store, actor: Actor, identifier: str) -> list[dict]:
+def lookup(store: Store, actor: Actor, identifier: str) -> list[dict]:
     """Log entries of contacts that had this email, phone, handle or external id (the identifier is
     hashed with the workspace key exactly as at deletion; nothing is stored). Admins only."""
     require_admin(actor, "look up deleted identifiers")
@@ -162,8 +166,9 @@ def lookup(store, actor: Actor, identifier: str) -> list[dict]:
     from .workspace import default_region
 
     forms = candidates(raw, default_region(store))
-    return store.deletion_lookup({kind: [keyed_hash(secret, kind, v) for secret in secrets for v in values]
-                                  for kind, values in forms.items()})
+    hashes = {kind: [keyed_hash(secret, kind, v) for secret in secrets for v in values]
+              for kind, values in forms.items()}
+    return store.deletion_log.deletion_lookup(hashes)
 
 
 # -- exports --------------------------------------------------------------------------------
@@ -177,13 +182,13 @@ def _for_csv(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @member_action("export the deletion log")
-def export_chunks(store, actor: Actor, filters: Filters, chunk: int = EXPORT_CHUNK):
+def export_chunks(store: Store, actor: Actor, filters: Filters, chunk: int = EXPORT_CHUNK):
     """Matching entries in id order, flagged (``schema_problems``), ``chunk`` rows at a time."""
     require_admin(actor, "export the deletion log")
     where = filters.sql()
     after = 0
     while True:
-        frame = store.deletion_log_frame({**where, "after_id": after}, limit=chunk)
+        frame = store.deletion_log.deletion_log_frame({**where, "after_id": after}, limit=chunk)
         if frame.empty:
             return
         yield flag(frame)
@@ -199,7 +204,7 @@ def _arrow_schema():
                       for c in (*LOG_COLUMNS, PROBLEMS)])
 
 
-def write_export(store, actor: Actor, filters: Filters, fmt: str, out) -> int:
+def write_export(store: Store, actor: Actor, filters: Filters, fmt: str, out) -> int:
     """Write the matching entries as ``csv`` (formula-neutralised, UTF-8) or ``parquet`` to ``out`` (a path
     or a binary file object). Entries failing the schema are included and flagged. Returns the count."""
     if fmt not in ("csv", "parquet"):
@@ -233,7 +238,7 @@ def _chain(head: list, rest):
     yield from rest
 
 
-def export_bytes(store, actor: Actor, filters: Filters, fmt: str) -> bytes:
+def export_bytes(store: Store, actor: Actor, filters: Filters, fmt: str) -> bytes:
     """The export as bytes (for a download button)."""
     buffer = io.BytesIO()
     write_export(store, actor, filters, fmt, buffer)

@@ -8,7 +8,7 @@ import struct
 import zlib
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,9 @@ from .errors import InvalidInput
 from .files import remove as remove_files
 from .demo_words import _TAGS, _V
 from .models import PLATFORMS, utcnow
+
+if TYPE_CHECKING:
+    from .store import Store
 
 MAX_CONTACTS = 10_000_000
 MAX_MESSAGES_PER_CONTACT = 200
@@ -208,9 +211,10 @@ def _attachments(rng: np.random.Generator, messages: pd.DataFrame, count: int) -
     }), blobs
 
 
-def _insert(store, cur, frames: dict[str, pd.DataFrame], say: Callable[[str], None]) -> dict[str, int]:
+def _insert(store: Store, cur, frames: dict[str, pd.DataFrame], say: Callable[[str], None]) -> dict[str, int]:
     """Move the 0-based ids onto ranges reserved from the sequences, name the files, insert every frame."""
-    base = {name: store.demo_reserve_ids(cur, name, len(frame)) if len(frame) else 0 for name, frame in frames.items()}
+    base = {name: store.demo.demo_reserve_ids(cur, name, len(frame)) if len(frame) else 0
+            for name, frame in frames.items()}
     links = {"contact_id": "contacts", "conversation_id": "conversations", "message_id": "messages"}
     for name, frame in frames.items():
         for col in frame.columns.intersection(["id", *links]):
@@ -222,7 +226,7 @@ def _insert(store, cur, frames: dict[str, pd.DataFrame], say: Callable[[str], No
     counts = {}
     for name, frame in frames.items():
         say(f"writing {len(frame):,} {name}")
-        counts[name] = store.demo_insert(cur, name, frame)
+        counts[name] = store.demo.demo_insert(cur, name, frame)
     return counts | {"attribute_values": 0}  # custom attributes get no demo values; built-ins are columns
 
 
@@ -239,7 +243,7 @@ def _write(root: Path, files: pd.DataFrame, blobs: list[bytes], written: list[Pa
                                f"workspace left in {root} before building demo data") from None
 
 
-def _check(store, contacts, seed, messages_per_contact, attachments) -> None:
+def _check(store: Store, contacts, seed, messages_per_contact, attachments) -> None:
     for name, value, low, high, kind in (
             ("contacts", contacts, 1, MAX_CONTACTS, numbers.Integral), ("seed", seed, 0, 2**63, numbers.Integral),
             ("messages_per_contact", messages_per_contact, 1, MAX_MESSAGES_PER_CONTACT, numbers.Real),
@@ -247,12 +251,12 @@ def _check(store, contacts, seed, messages_per_contact, attachments) -> None:
         if not isinstance(value, kind) or isinstance(value, bool) or not low <= value <= high:
             raise InvalidInput(f"{name} must be a {'whole ' * (kind is numbers.Integral)}number from {low:,} to "
                                f"{high:,}, got {value!r}")
-    if found := store.demo_contact_count():
+    if found := store.demo.demo_contact_count():
         raise InvalidInput(f"the workspace already holds {found:,} contacts: demo data goes only into an empty "
                            "workspace (use a new database file)")
 
 
-def build_demo(store, *, contacts: int, seed: int = 42, messages_per_contact: float = 5.0,
+def build_demo(store: Store, *, contacts: int, seed: int = 42, messages_per_contact: float = 5.0,
                attachments: int | None = None, now: datetime | None = None,
                progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """Fill an empty workspace with synthetic contacts, conversations, messages and attachment files.
@@ -277,7 +281,7 @@ def build_demo(store, *, contacts: int, seed: int = 42, messages_per_contact: fl
     root, written = Path(store.attachments_dir), []
     try:
         with store.tx() as cur:
-            if store.demo_contact_count(cur):
+            if store.demo.demo_contact_count(cur):
                 raise InvalidInput("contacts were added while the demo data was generated; nothing was written")
             counts = _insert(store, cur, frames, say)
             say(f"writing {len(blobs)} attachment files under {root}")

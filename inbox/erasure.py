@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,6 +19,9 @@ from .deletion import check_hint, check_reason, delete_contacts, identifier_keys
 from .deletion_report import e164, hashed_forms, neutralise
 from .errors import InvalidInput
 from .models import Actor
+
+if TYPE_CHECKING:
+    from .store import Store
 
 MAX_IDENTIFIERS = 100_000
 MAX_IDENTIFIER = 500
@@ -154,7 +158,7 @@ def _match_frame(forms: pd.DataFrame) -> pd.DataFrame:
 
 
 @member_action("erase contacts")
-def preview(store, actor: Actor, identifiers: list[str]) -> ErasurePlan:
+def preview(store: Store, actor: Actor, identifiers: list[str]) -> ErasurePlan:
     """Which contacts each identifier matches (email, E.164 phone, external id, or handle — optionally
     ``platform:handle``) and which match nothing. Reads only. Admins only."""
     require_admin(actor, "erase contacts")
@@ -165,7 +169,7 @@ def preview(store, actor: Actor, identifiers: list[str]) -> ErasurePlan:
             PlanRow(line, raw[:80], "invalid", detail=f"not an identifier (1–{MAX_IDENTIFIER} printable characters)")
             for line, (raw, ok) in enumerate(zip(forms["raw"], forms["ok"]), start=1)]
     found: dict[int, dict[int, set]] = {}
-    for line, contact_id, kind in store.match_identifiers(_match_frame(forms)):
+    for line, contact_id, kind in store.deletion.match_identifiers(_match_frame(forms)):
         found.setdefault(line, {}).setdefault(contact_id, set()).add(kind)
     ordered: dict[int, None] = {}
     for row in rows:
@@ -176,11 +180,11 @@ def preview(store, actor: Actor, identifiers: list[str]) -> ErasurePlan:
             ordered.update(dict.fromkeys(row.contact_ids))
     _mark_deleted_before(store, forms, [r for r in rows if r.status == "not_found"])
     ids = list(ordered)
-    labels = store.contact_labels(ids[:5_000]) if ids else {}
+    labels = store.deletion.contact_labels(ids[:5_000]) if ids else {}
     return ErasurePlan(rows, ids, labels)
 
 
-def _mark_deleted_before(store, forms: pd.DataFrame, rows: list[PlanRow]) -> None:
+def _mark_deleted_before(store: Store, forms: pd.DataFrame, rows: list[PlanRow]) -> None:
     """Identifiers no contact has but a deletion-log entry does (hashed with the workspace key as at
     deletion): an erasure run again after an interruption says which were already erased, and where."""
     secrets = identifier_keys(store) if rows else ()
@@ -192,7 +196,8 @@ def _mark_deleted_before(store, forms: pd.DataFrame, rows: list[PlanRow]) -> Non
         hashes += [(row.line, kind, keyed_hash(secret, kind, v)) for secret in secrets
                    for kind, vs in hashed_forms(raw, email, phone).items() for v in vs]
     found: dict[int, list[int]] = {}
-    for line, entry_id in store.deleted_identifiers(pd.DataFrame(hashes, columns=["line", "kind", "hash"])):
+    for line, entry_id in store.deletion_log.deleted_identifiers(
+            pd.DataFrame(hashes, columns=["line", "kind", "hash"])):
         found.setdefault(line, []).append(entry_id)
     for row in rows:
         if row.line in found:
@@ -217,7 +222,7 @@ class ErasureResult:
         return self.frame().astype(object).map(neutralise).to_csv(index=False).encode("utf-8")
 
 
-def _delete_all(store, actor, ids, hint, reason, batch_size, progress):
+def _delete_all(store: Store, actor, ids, hint, reason, batch_size, progress):
     entry_of, gone, errors = {}, set(), {}
 
     def run(chunk):
@@ -241,7 +246,7 @@ def _delete_all(store, actor, ids, hint, reason, batch_size, progress):
 
 
 @member_action("erase contacts")
-def execute(store, actor: Actor, plan: ErasurePlan, *, hint: str, reason: str, batch_size: int = BATCH,
+def execute(store: Store, actor: Actor, plan: ErasurePlan, *, hint: str, reason: str, batch_size: int = BATCH,
             progress=None) -> ErasureResult:
     """Delete the plan's contacts with one hint and reason: one log entry per contact, committed in
     batches (a batch that fails is redone contact by contact). Contacts deleted meanwhile count as

@@ -12,8 +12,13 @@ the customer in ours; the id the customer is known by elsewhere (``external_id``
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .errors import InvalidInput
 from .mapping import DISPLAY_NAME, fold
+
+if TYPE_CHECKING:
+    from .store import Store
 
 SUFFIX = " (built-in)"
 
@@ -144,7 +149,7 @@ def base_of(choice: str | None, saved: list[dict]) -> dict | None:
     return {"template": find(choice)} if choice and choice.endswith(SUFFIX) and find(choice) else None
 
 
-def suggest(store, header, base: dict | None) -> tuple[dict, dict, list[str]]:
+def suggest(store: Store, header, base: dict | None) -> tuple[dict, dict, list[str]]:
     """The mapping, fallbacks and notes the import page starts from (``base`` from ``base_of``)."""
     from .attributes import all_attributes
     from .mapping_fallbacks import resolve

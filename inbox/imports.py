@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,9 @@ from .models import PLATFORMS, Actor, utcnow
 from .spreadsheet import neutralise, unmark_table
 from .store.imports import UndoRefused
 from .workspace import checked_region, default_region
+
+if TYPE_CHECKING:
+    from .store import Store
 
 POLICIES = ("update", "skip", "fill-empty")
 INVALID_VALUES = ("skip-value", "reject-row")
@@ -113,16 +116,16 @@ def _attribute_dicts(attributes: list[Attribute]) -> list[dict]:
              "required_on_import": a.required_on_import} for a in attributes]
 
 
-def _read(store, info, progress: Progress):
+def _read(store: Store, info, progress: Progress):
     """The file's records as Arrow plus their line numbers, the reader's refusals, the (maybe new) info."""
     if csv_files.has_blank_lines(info.path):
         info = csv_files.rewrite(info)
     try:
-        table, rejects = store.import_read_csv(info.path, info.delimiter, len(info.header))
+        table, rejects = store.imports.import_read_csv(info.path, info.delimiter, len(info.header))
     except InvalidInput:
         try:  # e.g. mixed line endings: read a canonical copy
             info = info if info.rewritten else csv_files.rewrite(info)
-            table, rejects = store.import_read_csv(info.path, info.delimiter, len(info.header))
+            table, rejects = store.imports.import_read_csv(info.path, info.delimiter, len(info.header))
         except InvalidInput as exc:
             raise InvalidInput(f"{info.name} cannot be read as CSV with the {info.delimiter_name} delimiter "
                                f"({exc}): check the delimiter and the quotes") from None
@@ -181,9 +184,10 @@ def _sql_frames(typed: pd.DataFrame, keep: np.ndarray, defs: dict[str, Attribute
 
 
 @member_action("import contacts")
-def run_import(store, actor: Actor, path, *, mapping: dict | None = None, options: ImportOptions | None = None,
-               encoding: str | None = None, delimiter: str | None = None, name: str | None = None,
-               dry_run: bool = False, progress: Progress | None = None, fallbacks: dict | None = None,
+def run_import(store: Store, actor: Actor, path, *, mapping: dict | None = None,
+               options: ImportOptions | None = None, encoding: str | None = None,
+               delimiter: str | None = None, name: str | None = None, dry_run: bool = False,
+               progress: Progress | None = None, fallbacks: dict | None = None,
                template: str | None = None) -> ImportResult:
     """Import (or dry-run) the CSV file at ``path``. Admins only.
 
@@ -209,7 +213,7 @@ def run_import(store, actor: Actor, path, *, mapping: dict | None = None, option
         csv_files.cleanup(info)
 
 
-def _import_table(store, actor, info, read: list, plan, options, dry_run, say, started):
+def _import_table(store: Store, actor, info, read: list, plan, options, dry_run, say, started):
     """The import proper; ``plan`` is ``(mapping, fallbacks, built-in template)``; ``read`` is ``[table, lines,
     rejects]``, emptied as soon as the rows are staged so the raw file's memory is free while the transaction writes."""
     table, lines, rejects = read
@@ -245,8 +249,8 @@ def _import_table(store, actor, info, read: list, plan, options, dry_run, say, s
     result.rows = len(lines) + len({r[0] for r in rejects})
     opened = store.cursor() if dry_run else store.tx()
     with opened as cur:
-        store.import_stage(cur, staged, values, options.phone_platform)
-        plan = store.import_plan(cur, options.match_order, options.on_conflict)
+        store.imports.import_stage(cur, staged, values, options.phone_platform)
+        plan = store.imports.import_plan(cur, options.match_order, options.on_conflict)
         say(0.55, "matched the rows with existing contacts")
         for key in ("inserted", "updated", "unchanged", "skipped"):
             setattr(result, key, int(plan[key]))
@@ -260,7 +264,7 @@ def _import_table(store, actor, info, read: list, plan, options, dry_run, say, s
         result.rejects = rejects_frame(info, table, lines, reader_rows, errors, left)
         del table, staged, values
         if dry_run:
-            result.samples = samples(store.import_samples(cur, SAMPLE_ROWS), errors)
+            result.samples = samples(store.imports.import_samples(cur, SAMPLE_ROWS), errors)
         else:
             batch = {"file_name": info.name, "encoding": info.encoding, "delimiter": info.delimiter,
                      "on_conflict": options.on_conflict, "match_order": options.match_order,
@@ -268,10 +272,10 @@ def _import_table(store, actor, info, read: list, plan, options, dry_run, say, s
                      **{k: getattr(result, k) for k in ("inserted", "updated", "unchanged", "skipped", "rejected")},
                      "rows_total": result.rows}
             total = result.inserted + result.updated
-            result.batch_id = store.import_write(
+            result.batch_id = store.imports.import_write(
                 cur, batch=batch, actor=actor.email, at=utcnow(),
                 progress=lambda done, n: say(0.6 + 0.38 * done / max(n, 1), f"wrote {done:,} of {total:,} contacts"))
-        store.import_unstage(cur)
+        store.imports.import_unstage(cur)
         if not dry_run:
             say(0.99, "committing")
     result.seconds = round(time.perf_counter() - started, 3)
@@ -294,36 +298,37 @@ def discard_upload(path) -> None:
     csv_files.discard(path)
 
 
-def suggest_mapping(store, header, template: dict | None = None) -> tuple[dict, list[str]]:
+def suggest_mapping(store: Store, header, template: dict | None = None) -> tuple[dict, list[str]]:
     """The automatic mapping of ``header`` (overridden by ``template``) and notes about it (fallbacks too)."""
     mapping, fallbacks, notes = resolve(header, attributes := all_attributes(store), template)
     return mapping, notes + fallback_notes(mapping, fallbacks, attributes)
 
 
-def check_mapping(store, mapping: dict, fallbacks: dict | None = None) -> list[str]:
+def check_mapping(store: Store, mapping: dict, fallbacks: dict | None = None) -> list[str]:
     """Why ``mapping`` (with ``fallbacks``) cannot be imported (empty when it can)."""
     return mapping_problems(mapping, all_attributes(store), fallbacks)
 
 
 @member_action("undo an import")
-def undo(store, actor: Actor, batch_id: int) -> dict:
+def undo(store: Store, actor: Actor, batch_id: int) -> dict:
     """Undo a whole import batch (admins only); raises ``UndoRefused`` listing contacts changed since."""
     require_admin(actor, "undo an import")
-    return store.undo_import_batch(int(batch_id), actor.email, utcnow())
+    return store.imports.undo_import_batch(int(batch_id), actor.email, utcnow())
 
 
-def batches(store, limit: int = 50) -> list[dict]:
+def batches(store: Store, limit: int = 50) -> list[dict]:
     """Import batches, newest first."""
-    return store.import_batches(limit)
+    return store.imports.import_batches(limit)
 
 
-def templates(store) -> list[dict]:
+def templates(store: Store) -> list[dict]:
     """Saved mapping templates: name, mapping, fallbacks, saved_at, saved_by."""
-    return [{**t, **dict(zip(("mapping", "fallbacks"), split_document(t["mapping"])))} for t in store.import_mappings()]
+    return [{**t, **dict(zip(("mapping", "fallbacks"), split_document(t["mapping"])))}
+            for t in store.imports.import_mappings()]
 
 
 @member_action("save import mappings")
-def save_template(store, actor: Actor, name: str, mapping: dict, fallbacks: dict | None = None) -> str:
+def save_template(store: Store, actor: Actor, name: str, mapping: dict, fallbacks: dict | None = None) -> str:
     """Save (or replace) a named mapping template (header → target or None, and fallbacks). Admins only."""
     require_admin(actor, "save import mappings")
     name = " ".join((name or "").split())
@@ -334,19 +339,19 @@ def save_template(store, actor: Actor, name: str, mapping: dict, fallbacks: dict
     unknown = sorted({t for t in [*mapping.values(), *(fallbacks or {})] if t and t not in keys})
     if unknown:
         raise InvalidInput(f"unknown attribute key(s) in the mapping: {', '.join(unknown)}")
-    store.save_import_mapping(name, document({str(k): (v or None) for k, v in mapping.items()}, fallbacks), actor.email,
-                              utcnow())
+    saved = document({str(k): (v or None) for k, v in mapping.items()}, fallbacks)
+    store.imports.save_import_mapping(name, saved, actor.email, utcnow())
     return name
 
 
 @member_action("delete import mappings")
-def delete_template(store, actor: Actor, name: str) -> bool:
+def delete_template(store: Store, actor: Actor, name: str) -> bool:
     require_admin(actor, "delete import mappings")
-    return store.delete_import_mapping(name)
+    return store.imports.delete_import_mapping(name)
 
 
 @member_action("add contact attributes")
-def create_attribute(store, actor: Actor, *, label: str, key: str, type: str, options=None) -> str:
+def create_attribute(store: Store, actor: Actor, *, label: str, key: str, type: str, options=None) -> str:
     """Add a custom attribute for an unmapped column (same validation as the attributes page); its key."""
     require_admin(actor, "add contact attributes")
     version, layout = load_layout(store)

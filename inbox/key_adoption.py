@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from validation.deletion_log import LOG_COLUMNS
 
@@ -14,6 +15,9 @@ from .errors import Conflict
 from .keys import CRM_SECRET_LABEL, KeyFileProblem, Keys, new_keys, read_key_file, write_key_file
 from .models import utcnow
 from .store.deletion import GENESIS
+
+if TYPE_CHECKING:
+    from .store import Store
 
 log = logging.getLogger("inbox.keys")
 
@@ -78,13 +82,13 @@ def _load_or_create(path: Path, legacy: bytes | None) -> tuple[Keys, bool, bool]
     return keys, created, moved
 
 
-def _seal_unkeyed(store, keys: Keys) -> tuple[list[tuple[int, str]], str | None]:
+def _seal_unkeyed(store: Store, keys: Keys) -> tuple[list[tuple[int, str]], str | None]:
     """Verify the unkeyed log as the old version did; seal every entry before the first that does not match.
     Returns (seals, the problem or None)."""
     from .deletion_chain import entry_hash, legacy_entry_hash
 
     seals, expected_id, prev = [], 1, GENESIS
-    for chunk in store.iter_deletion_log():
+    for chunk in store.deletion_log.iter_deletion_log():
         for row in chunk:
             entry = dict(zip(LOG_COLUMNS, row))
             if entry["id"] != expected_id:
@@ -99,7 +103,7 @@ def _seal_unkeyed(store, keys: Keys) -> tuple[list[tuple[int, str]], str | None]
                 return seals, f"entry {entry['id']}: its content differs from what was hashed"
             seals.append((entry["id"], keyed))
             prev, expected_id = entry["entry_hash"], expected_id + 1
-    head_entries, head_hash = store.deletion_log_head()
+    head_entries, head_hash = store.deletion_log.deletion_log_head()
     n = expected_id - 1
     if head_entries > n:
         return seals, f"entry {n + 1} is missing (the log head records {head_entries} entries)"
@@ -110,7 +114,7 @@ def _seal_unkeyed(store, keys: Keys) -> tuple[list[tuple[int, str]], str | None]
     return seals, None
 
 
-def adopt(store, path: Path) -> Keys:
+def adopt(store: Store, path: Path) -> Keys:
     """Give the writable ``store`` (which records no key fingerprint) its key file at ``path``.
 
     Order (each step safe to redo after a crash): the key file (with the old HMAC secret) is written first;
@@ -119,24 +123,24 @@ def adopt(store, path: Path) -> Keys:
     does not verify is never blessed: entries from the first that does not match stay unsealed, and the
     checkpoint keeps what the head claimed, so `audit verify` reports it.
     """
-    legacy_hex = store.legacy_deletion_secret()
+    legacy_hex = store.keys.legacy_deletion_secret()
     try:
         legacy = bytes.fromhex(legacy_hex) if legacy_hex else None
     except ValueError:
         legacy = legacy_hex.encode("utf-8")  # not hex: kept as it is (never dropped)
     keys, created, moved = _load_or_create(path, legacy)
     seals, problem = _seal_unkeyed(store, keys)
-    head_entries, head_hash = store.deletion_log_head()
+    head_entries, head_hash = store.deletion_log.deletion_log_head()
     try:
         checkpoints.append(store, keys, head_entries, head_hash)
     except OSError as exc:
         log.warning("cannot write the first deletion-log checkpoint in %s: %s", checkpoints.folder_for(store), exc)
-    stored = store.crm_secret_stored()
+    stored = store.keys.crm_secret_stored()
     try:
-        store.adopt_keys(fingerprint=keys.fingerprint, seals=seals, at=utcnow(),
-                         crm_secret=keys.encrypt(stored, CRM_SECRET_LABEL) if stored is not None else None)
+        sealed = keys.encrypt(stored, CRM_SECRET_LABEL) if stored is not None else None
+        store.keys.adopt_keys(fingerprint=keys.fingerprint, seals=seals, at=utcnow(), crm_secret=sealed)
     except Conflict:  # a concurrent open of this file adopted first
-        fingerprint = store.key_fingerprint()
+        fingerprint = store.keys.key_fingerprint()
         if fingerprint != keys.fingerprint:
             raise KeyFileProblem(f"the database {store.path} was given another key file meanwhile") from None
         return keys

@@ -14,6 +14,7 @@ import weakref
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -22,6 +23,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .errors import InboxError
+
+if TYPE_CHECKING:
+    from .store import Store
 
 KEY_ENV = "INBOX_KEY_FILE"
 FILE_FORMAT = "inbox-key-file"
@@ -163,7 +167,7 @@ def new_keys(legacy: tuple[bytes, ...] = ()) -> Keys:
 
 
 # -- the keys of a store -----------------------------------------------------------------
-def _matching(store, path: Path, fingerprint: str) -> Keys:
+def _matching(store: Store, path: Path, fingerprint: str) -> Keys:
     try:
         keys = read_key_file(path)
     except KeyFileProblem as exc:
@@ -175,7 +179,7 @@ def _matching(store, path: Path, fingerprint: str) -> Keys:
     return keys
 
 
-def workspace_keys(store, create: bool = False) -> Keys | None:
+def workspace_keys(store: Store, create: bool = False) -> Keys | None:
     """The store's keys from its key file (cached). A database that has no key yet gets one when
     ``create`` and the store is writable (an existing database's old secrets are moved into it, see
     ``inbox.key_adoption``); otherwise ``None``. ``KeyFileProblem`` when the key file is missing or wrong."""
@@ -186,7 +190,7 @@ def workspace_keys(store, create: bool = False) -> Keys | None:
         keys = _CACHE.get(store)
         if keys is not None:
             return keys
-        path, fingerprint = key_file_for(store.path), store.key_fingerprint()
+        path, fingerprint = key_file_for(store.path), store.keys.key_fingerprint()
         if fingerprint:
             keys = _matching(store, path, fingerprint)
         elif create and not store.read_only:
@@ -199,7 +203,7 @@ def workspace_keys(store, create: bool = False) -> Keys | None:
         return keys
 
 
-def require_keys(store) -> Keys:
+def require_keys(store: Store) -> Keys:
     """The store's keys (created for a new writable database); ``KeyFileProblem`` otherwise."""
     keys = workspace_keys(store, create=True)
     if keys is None:
@@ -208,7 +212,7 @@ def require_keys(store) -> Keys:
     return keys
 
 
-def prepare(store) -> None:
+def prepare(store: Store) -> None:
     """At open: make sure a writable store has its key file (a missing or wrong one is reported later,
     by the actions that need it and by ``inbox check``; other actions keep working)."""
     if store.read_only:
@@ -219,7 +223,7 @@ def prepare(store) -> None:
         pass
 
 
-def key_problems(store) -> list[str]:
+def key_problems(store: Store) -> list[str]:
     """For ``inbox check`` (never creates anything): the key file is missing, wrong, or readable by other
     users; or the database still holds the secrets of an earlier version (not adopted yet)."""
     try:
@@ -228,7 +232,7 @@ def key_problems(store) -> list[str]:
         return [str(exc)]
     path = key_file_for(store.path)
     if keys is None:
-        if store.legacy_deletion_secret() is not None:
+        if store.keys.legacy_deletion_secret() is not None:
             return [f"the deletion log's HMAC key is still in the database {store.path}: open it once read-write"
                     " (python -m inbox init) to move it into a key file"]
         return []  # nothing keyed yet: the first read-write open creates the key file
@@ -241,7 +245,7 @@ def key_problems(store) -> list[str]:
     return []
 
 
-def forget(store) -> None:
+def forget(store: Store) -> None:
     """Drop the cached keys of ``store`` (tests; after the key file was replaced)."""
     with _GUARD:
         _CACHE.pop(store, None)

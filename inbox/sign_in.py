@@ -7,10 +7,14 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from .auth import member_action, require_admin
 from .errors import Conflict
 from .models import Actor, utcnow
+
+if TYPE_CHECKING:
+    from .store import Store
 
 ACCOUNT_FREE = 5        # failures of one e-mail (typed, known or not) before each attempt must wait
 CLIENT_FREE = 10        # failures from one client (IP address), whatever e-mail, before it must wait
@@ -79,13 +83,13 @@ class SignIn:
     wait: float = 0.0
 
 
-def throttle(store, email: str, client: str, now: datetime) -> Throttle:
+def throttle(store: Store, email: str, client: str, now: datetime) -> Throttle:
     """The delays that apply to ``email`` (as typed, normalised) and ``client`` at ``now``."""
-    n, last = store.account_failures(email, now - ACCOUNT_WINDOW)
+    n, last = store.sign_ins.account_failures(email, now - ACCOUNT_WINDOW)
     if n >= LOCK_AFTER and last is not None and now < last + LOCK_TIME:
         return Throttle(wait=(last + LOCK_TIME - now).total_seconds(), locked_until=last + LOCK_TIME)
     waits = [(last + delay(n, ACCOUNT_FREE) - now).total_seconds() if last else 0.0]
-    n, last = store.client_failures(client, now - CLIENT_WINDOW)
+    n, last = store.sign_ins.client_failures(client, now - CLIENT_WINDOW)
     waits.append((last + delay(n, CLIENT_FREE) - now).total_seconds() if last else 0.0)
     return Throttle(wait=max(0.0, *waits))
 
@@ -98,7 +102,7 @@ def _refusal(state: Throttle) -> SignIn:
                   "again.", state.wait)
 
 
-def attempt(store, email: str, password: str, *, client: str | None = None,
+def attempt(store: Store, email: str, password: str, *, client: str | None = None,
             now: datetime | None = None) -> SignIn:
     """Sign in with throttling. Every attempt is recorded (time, e-mail typed, client, outcome). An unknown
     e-mail and a wrong password get the same answer after the same work (one hash verified); a throttled
@@ -122,13 +126,13 @@ def attempt(store, email: str, password: str, *, client: str | None = None,
     finally:
         _slots.release()
     if user is not None:
-        store.touch_sign_in(email, now)
-        store.prune_sign_ins(now - KEEP_LOG)
+        store.accounts.touch_sign_in(email, now)
+        store.sign_ins.prune_sign_ins(now - KEEP_LOG)
     return result
 
 
-def _recorded(store, now, email, client, result: SignIn) -> SignIn:
-    store.record_sign_in(now, email, client, result.outcome)
+def _recorded(store: Store, now, email, client, result: SignIn) -> SignIn:
+    store.sign_ins.record_sign_in(now, email, client, result.outcome)
     return result
 
 
@@ -143,18 +147,18 @@ class MemberSignIns:
 
 
 @member_action("see sign-in activity")
-def overview(store, actor: Actor, *, now: datetime | None = None) -> dict[str, MemberSignIns]:
+def overview(store: Store, actor: Actor, *, now: datetime | None = None) -> dict[str, MemberSignIns]:
     """Per member e-mail: last sign-in, failures in the last 24 h, until when it is locked. Admins only."""
     require_admin(actor, "see sign-in activity")
     now = now or utcnow()
-    members = store.list_users()
-    failures = store.failures_since([u.email for u in members], now - RECENT)
+    members = store.accounts.list_users()
+    failures = store.sign_ins.failures_since([u.email for u in members], now - RECENT)
     return {u.email: MemberSignIns(u.email, u.last_sign_in_at, failures.get(u.email, 0),
                                    throttle(store, u.email, "", now).locked_until) for u in members}
 
 
 @member_action("unlock sign-ins")
-def unlock(store, actor: Actor, email: str, *, now: datetime | None = None) -> bool:
+def unlock(store: Store, actor: Actor, email: str, *, now: datetime | None = None) -> bool:
     """Lift the lock and the delays of an e-mail (its failures so far no longer count). Admins only.
     Returns whether it was locked."""
     from .users import normalise_email
@@ -162,5 +166,5 @@ def unlock(store, actor: Actor, email: str, *, now: datetime | None = None) -> b
     require_admin(actor, "unlock sign-ins")
     now, email = now or utcnow(), normalise_email(email)
     was_locked = throttle(store, email, "", now).locked_until is not None
-    store.record_sign_in(now, email, f"unlocked by {actor.email}", "unlocked")
+    store.sign_ins.record_sign_in(now, email, f"unlocked by {actor.email}", "unlocked")
     return was_locked

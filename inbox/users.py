@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -11,6 +13,9 @@ from validation.checks import email_ok
 from .auth import member_action, require_admin
 from .errors import Conflict, InvalidInput, NotFound
 from .models import ROLES, Actor, User, utcnow
+
+if TYPE_CHECKING:
+    from .store import Store
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -42,7 +47,7 @@ def _check_new_user(email: str, role: str, password: str, display_name: str) -> 
 
 
 @member_action("add users")
-def add_user(store, actor: Actor, email: str, *, role: str, password: str,
+def add_user(store: Store, actor: Actor, email: str, *, role: str, password: str,
              display_name: str | None = None) -> User:
     """Create a member. Admins only.
 
@@ -52,37 +57,37 @@ def add_user(store, actor: Actor, email: str, *, role: str, password: str,
     email = normalise_email(email)
     display_name = (display_name or email.split("@")[0]).strip()
     _check_new_user(email, role, password, display_name)
-    if store.user_by_email(email):
+    if store.accounts.user_by_email(email):
         raise Conflict(f"a user with email {email} already exists")
     from .sign_in import hashing_slot
 
     with hashing_slot():
         hashed = _hasher.hash(password)
-    return store.insert_user(email, display_name, role, hashed, utcnow())
+    return store.accounts.insert_user(email, display_name, role, hashed, utcnow())
 
 
 @member_action("list users")
-def list_users(store, actor: Actor) -> list[User]:
+def list_users(store: Store, actor: Actor) -> list[User]:
     """All members, active or not. Admins only."""
     require_admin(actor, "list users")
-    return store.list_users()
+    return store.accounts.list_users()
 
 
 @member_action("disable or enable users")
-def set_active(store, actor: Actor, email: str, active: bool) -> User:
+def set_active(store: Store, actor: Actor, email: str, active: bool) -> User:
     """Disable (or re-enable) a member; the last active admin cannot be disabled. Admins only."""
     require_admin(actor, "disable or enable users")
     email = normalise_email(email)
-    user = store.user_by_email(email)
+    user = store.accounts.user_by_email(email)
     if user is None:
         raise NotFound(f"no user with email {email}")
-    if not active and user.role == "admin" and user.active and store.count_active_admins() <= 1:
+    if not active and user.role == "admin" and user.active and store.accounts.count_active_admins() <= 1:
         raise Conflict("cannot disable the last active admin: add another admin first")
-    store.set_user_active(email, active)
-    return store.user_by_email(email)
+    store.accounts.set_user_active(email, active)
+    return store.accounts.user_by_email(email)
 
 
-def authenticate(store, email: str, password: str, *, client: str = "library") -> User | None:
+def authenticate(store: Store, email: str, password: str, *, client: str = "library") -> User | None:
     """The active user with these credentials, or ``None`` (never says which part was wrong).
 
     Throttled like the sign-in page (``inbox.sign_in.attempt``, which the page calls to show why)."""
@@ -91,26 +96,26 @@ def authenticate(store, email: str, password: str, *, client: str = "library") -
     return attempt(store, email, password, client=client).user
 
 
-def check_credentials(store, email: str, password: str) -> User | None:
+def check_credentials(store: Store, email: str, password: str) -> User | None:
     """Verify once (against a dummy hash for an unknown e-mail: the same work); the active user or ``None``.
     Unthrottled: call it through ``inbox.sign_in.attempt``, which holds a hashing slot meanwhile."""
     email = normalise_email(email)
-    stored = store.password_hash(email) if email else None
+    stored = store.accounts.password_hash(email) if email else None
     try:
         _hasher.verify(stored or _DUMMY_HASH, password or "")
     except (VerificationError, InvalidHashError):
         return None
     if stored is None:
         return None
-    user = store.user_by_email(email)
+    user = store.accounts.user_by_email(email)
     if user is None or not user.active:
         return None
     if _hasher.check_needs_rehash(stored):
-        store.set_user_password_hash(email, _hasher.hash(password))
+        store.accounts.set_user_password_hash(email, _hasher.hash(password))
     return user
 
 
-def admin_actor(store, email: str) -> Actor:
+def admin_actor(store: Store, email: str) -> Actor:
     """The actor of an active admin named on the command line (``--actor``); else ``PermissionDenied``."""
     user = current_user(store, email)
     if user is None:
@@ -119,7 +124,7 @@ def admin_actor(store, email: str) -> Actor:
     return user.actor
 
 
-def current_user(store, email: str) -> User | None:
+def current_user(store: Store, email: str) -> User | None:
     """Re-read a signed-in member on every page run: a disabled account is signed out."""
-    user = store.user_by_email(normalise_email(email))
+    user = store.accounts.user_by_email(normalise_email(email))
     return user if user is not None and user.active else None

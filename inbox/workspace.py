@@ -3,34 +3,38 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from .auth import member_action, require_admin
 from .errors import InvalidInput
 from .models import PLANS, Actor, utcnow
 
+if TYPE_CHECKING:
+    from .store import Store
 
-def get_plan(store) -> str:
+
+def get_plan(store: Store) -> str:
     """The workspace plan: ``team`` or ``enterprise``."""
-    return store.get_setting("plan") or "team"
+    return store.accounts.get_setting("plan") or "team"
 
 
 @member_action("change the workspace plan")
-def set_plan(store, actor: Actor, plan: str) -> str:
+def set_plan(store: Store, actor: Actor, plan: str) -> str:
     """Change the plan. Admins only. Raises ``InvalidInput`` for an unknown plan."""
     require_admin(actor, "change the workspace plan")
     plan = (plan or "").strip().lower()
     if plan not in PLANS:
         raise InvalidInput(f"plan must be one of {', '.join(PLANS)}, not '{plan}'")
-    store.put_setting("plan", plan, actor.email, utcnow())
+    store.accounts.put_setting("plan", plan, actor.email, utcnow())
     return plan
 
 
 DEFAULT_REGION = "US"
 
 
-def default_region(store) -> str:
+def default_region(store: Store) -> str:
     """The region (ISO 3166 alpha-2) used to read national phone numbers, e.g. 06 12 34 56 78 in FR."""
-    return store.get_setting("default_region") or DEFAULT_REGION
+    return store.accounts.get_setting("default_region") or DEFAULT_REGION
 
 
 def checked_region(region: str) -> str:
@@ -55,14 +59,14 @@ def regions() -> list[tuple[str, str]]:
 
 
 @member_action("change the default phone region")
-def set_default_region(store, actor: Actor, region: str) -> str:
+def set_default_region(store: Store, actor: Actor, region: str) -> str:
     """Change the default phone region. Admins only. Raises ``InvalidInput`` for an unknown region."""
     require_admin(actor, "change the default phone region")
     region = checked_region(region)
-    store.put_setting("default_region", region, actor.email, utcnow())
+    store.accounts.put_setting("default_region", region, actor.email, utcnow())
     return region
 
 
-def figures(store, days: int = 30) -> dict[str, int]:
+def figures(store: Store, days: int = 30) -> dict[str, int]:
     """Workspace counts for the landing page (``new_contacts`` over the last ``days``)."""
-    return store.workspace_counts(utcnow() - timedelta(days=days))
+    return store.stats.workspace_counts(utcnow() - timedelta(days=days))

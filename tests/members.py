@@ -9,8 +9,9 @@ NO_PASSWORD = "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$" + "0" * 4
 def seed_members(store, *actors) -> None:
     """Add each ``Actor`` (email, role) as an active member unless one with that e-mail exists."""
     for actor in actors:
-        if actor.role != "system" and store.user_by_email(actor.email) is None:
-            store.insert_user(actor.email, actor.email.split("@")[0], actor.role, NO_PASSWORD, utcnow())
+        if actor.role != "system" and store.accounts.user_by_email(actor.email) is None:
+            store.accounts.insert_user(actor.email, actor.email.split("@")[0], actor.role, NO_PASSWORD,
+                                       utcnow())
 
 
 def members_fixture(*actors):

@@ -1,24 +1,57 @@
-"""The storage package: the only place with SQL. ``Store`` is the one interface use cases call."""
+"""The storage package: the only place with SQL. ``Store`` is the front door over per-area repositories."""
+
+from __future__ import annotations
+
+import os
 
 from .accounts import AccountsSQL
 from .compact import CompactionFailed, CompactSQL
 from .contacts import ContactsSQL
-from .crm import CrmSQL
 from .core import StoreCore, TxCursor, attachments_dir_for
+from .crm import CrmSQL
 from .deletion import DeletionSQL
 from .deletion_log import DeletionLogSQL
 from .demo import DemoSQL
-from .imports import ImportsSQL
+from .imports_write import ImportsSQL
 from .integrity import IntegritySQL
 from .keys import KeysSQL
 from .layout import LayoutSQL
 from .sign_ins import SignInsSQL
 from .stats import StatsSQL
 
+#: Area name on ``Store`` → repository class (what ``tools/rewrite_store_calls.py`` maps methods by).
+AREAS = {
+    "accounts": AccountsSQL, "sign_ins": SignInsSQL, "contacts": ContactsSQL, "layout": LayoutSQL,
+    "deletion": DeletionSQL, "deletion_log": DeletionLogSQL, "imports": ImportsSQL, "crm": CrmSQL,
+    "stats": StatsSQL, "demo": DemoSQL, "integrity": IntegritySQL, "compaction": CompactSQL, "keys": KeysSQL,
+}
 
-class Store(AccountsSQL, SignInsSQL, ContactsSQL, LayoutSQL, DeletionSQL, DeletionLogSQL, ImportsSQL, CrmSQL,
-            StatsSQL, DemoSQL, IntegritySQL, CompactSQL, KeysSQL, StoreCore):
-    """A DuckDB-backed store: open with a file path; migrations run on open (unless read-only)."""
+
+class Store(StoreCore):
+    """A DuckDB-backed store: open with a file path; migrations run on open (unless read-only).
+
+    The core (connection, ``tx()``, ``cursor()``, migrations) is the store itself; the SQL of each area is
+    a repository attribute, built here with its dependencies given explicitly: ``store.contacts``,
+    ``store.layout``, ``store.imports``… A transaction spanning areas is one ``store.tx()`` whose cursor is
+    passed to the repository methods that take ``cur`` (``imports.import_stage``, ``demo.demo_insert``…).
+    """
+
+    def __init__(self, path: str | os.PathLike, *, attachments_dir: str | os.PathLike | None = None,
+                 read_only: bool = False, migrate: bool = True):
+        super().__init__(path, attachments_dir=attachments_dir, read_only=read_only, migrate=migrate)
+        self.accounts = AccountsSQL(self)
+        self.sign_ins = SignInsSQL(self)
+        self.contacts = ContactsSQL(self)
+        self.layout = LayoutSQL(self)
+        self.deletion = DeletionSQL(self)
+        self.deletion_log = DeletionLogSQL(self)
+        self.imports = ImportsSQL(self, deletion=self.deletion)
+        self.crm = CrmSQL(self, layout=self.layout)
+        self.stats = StatsSQL(self)
+        self.demo = DemoSQL(self)
+        self.integrity = IntegritySQL(self)
+        self.compaction = CompactSQL(self)
+        self.keys = KeysSQL(self)
 
 
-__all__ = ["CompactionFailed", "Store", "TxCursor", "attachments_dir_for"]
+__all__ = ["AREAS", "CompactionFailed", "Store", "TxCursor", "attachments_dir_for"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..models import User
+from .repository import Repository
 
 _USER_COLS = "id, email, display_name, role, active, created_at, last_sign_in_at"
 
@@ -13,7 +14,7 @@ def _user(row) -> User | None:
     return User(*row) if row else None
 
 
-class AccountsSQL:
+class AccountsSQL(Repository):
     """Users (with password hashes) and key/value workspace settings."""
 
     def insert_user(self, email: str, display_name: str, role: str, password_hash: str,

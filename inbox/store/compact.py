@@ -12,6 +12,7 @@ import duckdb
 
 from ..errors import InboxError, StoreUnavailable
 from .core import _open, open_count
+from .repository import Repository
 
 log = logging.getLogger(__name__)
 REOPEN_SECONDS = 10.0  # another process may grab the file between our close and reopen: retry this long
@@ -97,8 +98,12 @@ def _differences(con, source: str, copy: str) -> list[str]:
     return problems
 
 
-class CompactSQL:
-    """Compaction of the database file (``compact``) and the clean-up of a copy a crash left behind."""
+class CompactSQL(Repository):
+    """Compaction of the database file (``compact``) and the clean-up of a copy a crash left behind.
+
+    The one repository that works on the core's connection itself: it holds the core's gate
+    (``_exclusive``) while it closes, swaps and reopens the file. Everything in it is DuckDB's.
+    """
 
     def discard_stale_copy(self) -> bool:
         """Remove a copy an interrupted compaction left next to the database (it holds personal data).
@@ -125,13 +130,13 @@ class CompactSQL:
             raise CompactionFailed(f"the database {self.path} is open more than once in this process;"
                                    " close the other store first")
         copy = copy_path(self.path)
-        with self._exclusive():
+        with self._core._exclusive():
             started = time.perf_counter()
             before = _size(self.path) + _size(_wal(self.path))
             _remove(copy, _wal(copy))
             try:
                 self._copy_into(copy)
-                self._con.close()
+                self._core._con.close()
                 try:
                     if _wal(self.path).exists():  # never leave a WAL of the old file next to the new one
                         raise CompactionFailed("the database's write-ahead log was not merged; nothing"
@@ -150,7 +155,7 @@ class CompactSQL:
                     "seconds": round(time.perf_counter() - started, 3)}
 
     def _copy_into(self, copy: Path) -> None:
-        con = self._con
+        con = self._core._con
         alias = f"compact_{secrets.token_hex(4)}"
         try:
             con.execute("CHECKPOINT")
@@ -174,7 +179,7 @@ class CompactSQL:
         deadline = time.monotonic() + REOPEN_SECONDS
         while True:
             try:
-                self._con = _open(self.path, False)
+                self._core._con = _open(self.path, False)
                 return
             except StoreUnavailable:
                 if time.monotonic() > deadline:

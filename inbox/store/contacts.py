@@ -9,6 +9,7 @@ from datetime import datetime
 import duckdb
 
 from ..errors import Conflict, NotFound
+from .repository import Repository
 from .retry import as_conflict, retry_conflicts
 from .schema import CONTACT_COLS, SEARCH_TEXT_SQL
 BUILTIN_COLUMNS = CONTACT_COLS[4:13]
@@ -60,7 +61,7 @@ def _capped(total: int, cap: int | None) -> tuple[int, bool]:
     return (int(total), False) if cap is None or total <= cap else (cap, True)
 
 
-class ContactsSQL:
+class ContactsSQL(Repository):
     """Contacts (built-in attributes are columns) and attribute_values (custom, typed)."""
 
     def contact_row(self, contact_id: int) -> dict | None:

@@ -17,6 +17,7 @@ from . import migrator
 from .acting import check_acting
 from .migrations import MIGRATIONS, Migration
 from .retry import as_conflict, is_conflict
+from .dialect import DUCKDB
 
 DUCKDB_CONFIG = {
     # Offline machines: never try to download an extension behind our back.
@@ -117,6 +118,7 @@ class StoreCore:
         self.path = Path(path)
         self.read_only = read_only
         self.attachments_dir = Path(attachments_dir) if attachments_dir else attachments_dir_for(self.path)
+        self.dialect = DUCKDB  # the SQL that differs between engines (inbox.store.dialect)
         self._con = _open(self.path, read_only)
         # The gate: operations in flight are counted; ``_exclusive()`` (compaction) waits for them to end and
         # holds new ones back while it closes, swaps and reopens the connection. Nested operations of a

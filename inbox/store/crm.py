@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from ..errors import Conflict
+from typing import TYPE_CHECKING
+
+from .repository import Repository
+
+if TYPE_CHECKING:
+    from .core import TxCursor
+    from .layout import LayoutSQL
 
 SETTING_COLS = ("lookup_url", "secret", "secret_set_at", "secret_set_by", "timeout_seconds", "lookup_key",
                 "aliases", "enabled", "updated_at", "updated_by")
@@ -13,8 +19,13 @@ LOOKUP_COLS = ("contact_id", "attempted_at", "attempted_by", "trigger", "ok", "l
                "written", "skipped")
 
 
-class CrmSQL:
-    """CRM configuration and per-contact lookup status."""
+class CrmSQL(Repository):
+    """CRM configuration and per-contact lookup status; managed attributes are written as a layout version
+    through ``layout`` (the one writer of layout versions)."""
+
+    def __init__(self, core, layout: LayoutSQL):
+        super().__init__(core)
+        self._layout = layout
 
     # -- settings ------------------------------------------------------------------------
     def crm_settings_row(self) -> dict | None:
@@ -52,19 +63,14 @@ class CrmSQL:
         """Flag exactly ``managed_keys`` as managed by the CRM and record it as layout version
         ``base_version + 1`` (with ``snapshot`` and ``changes``), in one transaction.
 
-        Raises ``Conflict`` when the layout changed since ``base_version``.
+        Raises ``Conflict`` when the layout changed since ``base_version`` (or changes at the same moment).
         """
-        version = int(base_version) + 1
-        with self.tx() as cur:
-            current = cur.execute("SELECT coalesce(max(version), 0) FROM layout_versions").fetchone()[0]
-            if current != base_version:
-                raise Conflict(f"another admin saved layout version {current} since you loaded version "
-                               f"{base_version}; nothing was saved — reload")
-            cur.execute("INSERT INTO layout_versions VALUES (?, ?, ?, ?, ?, NULL)",
-                        [version, saved_at, saved_by, json.dumps(snapshot), json.dumps(changes)])
+        def apply(cur: TxCursor) -> None:
             cur.execute("UPDATE attribute_definitions SET crm_managed = list_contains(?::VARCHAR[], key)",
                         [list(managed_keys)])
-        return version
+
+        return self._layout.write_version(base_version=int(base_version), saved_by=saved_by,
+                                          saved_at=saved_at, snapshot=snapshot, changes=changes, apply=apply)
 
     # -- lookup status -------------------------------------------------------------------
     def crm_lookup_status(self, contact_id: int) -> dict | None:

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from ..errors import Conflict, TransactionAborted, WriteConflict
+from .repository import Repository
 from .schema import CONTACT_COLS
 
 GENESIS = "0" * 64  # the prev_hash of entry 1
@@ -46,8 +47,10 @@ def _retryable(exc: Exception) -> bool:
     return "conflict" in text or "constraint violation" in text or "duplicate key" in text
 
 
-class DeletionSQL:
+class DeletionSQL(Repository):
     """Deletion of a contact and everything it owns, plus the deletion log (append and read only)."""
+
+    _contact_tables: list[str] | None = None  # cached per repository (the schema changes only by migrations)
 
     # -- what a deletion removes --------------------------------------------------------------
     def contact_manifest(self, contact_id: int) -> dict | None:
@@ -62,13 +65,10 @@ class DeletionSQL:
 
     def contact_tables(self) -> list[str]:
         """Every table with a ``contact_id`` column (the deletion log's own tables excepted), cached."""
-        if getattr(self, "_contact_tables", None) is None:
-            rows = self._rows(
-                "SELECT c.table_name FROM information_schema.columns c JOIN information_schema.tables t"
-                " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
-                " WHERE c.column_name = 'contact_id' AND t.table_type = 'BASE TABLE' AND t.table_schema = 'main'"
-                " ORDER BY 1")
-            self._contact_tables = [r[0] for r in rows if r[0] not in _OWN_TABLES]
+        if self._contact_tables is None:
+            with self.cursor() as cur:
+                found = self.dialect.tables_with_column(cur, "contact_id")
+            self._contact_tables = [t for t in found if t not in _OWN_TABLES]
         return self._contact_tables
 
     # -- deleting -----------------------------------------------------------------------------

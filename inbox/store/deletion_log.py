@@ -8,6 +8,7 @@ from typing import Iterator
 import pandas as pd
 
 from .deletion import GENESIS, HMAC_COLS, LOG_COLS
+from .repository import Repository
 
 
 def _where(filters: dict) -> tuple[str, list]:
@@ -36,7 +37,7 @@ def _where(filters: dict) -> tuple[str, list]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-class DeletionLogSQL:
+class DeletionLogSQL(Repository):
     """Reads of the append-only deletion log (nothing here writes it)."""
 
     # -- reading the log ----------------------------------------------------------------------

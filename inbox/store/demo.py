@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .repository import Repository
 from .schema import SEARCH_TEXT_SQL
 
 # Tables the demo builder fills, with the sequence that hands out their ids.
@@ -23,7 +24,7 @@ def _sequence(table: str) -> str:
     return _SEQUENCES[table]
 
 
-class DemoSQL:
+class DemoSQL(Repository):
     """Bulk inserts used by ``inbox.demo``; the builder passes the cursor of its transaction."""
 
     def demo_contact_count(self, cur=None) -> int:
@@ -39,11 +40,7 @@ class DemoSQL:
         every reserved id (one statement each, whatever ``n``). Sequences are not transactional:
         a rolled-back build leaves a gap in the ids, never a duplicate.
         """
-        seq = _sequence(table)
-        first = int(cur.execute(f"SELECT nextval('{seq}')").fetchone()[0])
-        if n > 1:
-            cur.execute(f"SELECT setval('{seq}', ?)", [first + int(n) - 1]).fetchall()
-        return first
+        return self.dialect.reserve_ids(cur, _sequence(table), n)
 
     def demo_insert(self, cur, table: str, frame: pd.DataFrame) -> int:
         """``INSERT … BY NAME SELECT`` a frame whose columns are columns of ``table`` (others get their
@@ -51,12 +48,8 @@ class DemoSQL:
         _sequence(table)
         if frame.empty:
             return 0
-        name = f"demo_{table}_frame"
-        cur.register(name, frame)
-        try:
+        with self.dialect.frame(cur, f"demo_{table}_frame", frame) as name:
             cur.execute(f"INSERT INTO {table} BY NAME SELECT *{_DERIVED.get(table, '')} FROM {name}")
-        finally:
-            cur.unregister(name)
         return len(frame)
 
     def demo_next_id(self, table: str) -> int:

@@ -7,6 +7,7 @@ from typing import Iterator
 
 import pandas as pd
 
+from .repository import Repository
 from .schema import SEARCH_TEXT_SQL
 
 #: The tables ``inbox check`` reads, in report order, with the key they are read in order of.
@@ -162,7 +163,7 @@ def _key_range(keys: tuple[str, ...], low: tuple, high: tuple | None) -> tuple[s
     return " AND ".join(where), params
 
 
-class IntegritySQL:
+class IntegritySQL(Repository):
     """Reads used by ``inbox.check``."""
 
     def checked_tables(self) -> dict[str, tuple[str, ...]]:

@@ -11,13 +11,14 @@ import pandas as pd
 
 from ..errors import Conflict
 from .deletion import LOG_COLS
+from .repository import Repository
 
 FINGERPRINT_KEY = "key_fingerprint"
 LEGACY_SECRET_KEY = "deletion_hmac_secret"
 LOG_TABLES = ("deletion_log", "deletion_log_head", "deletion_log_seals")
 
 
-class KeysSQL:
+class KeysSQL(Repository):
     """The database side of the key file: nothing secret is stored here, only a fingerprint."""
 
     def key_fingerprint(self) -> str | None:
@@ -53,8 +54,8 @@ class KeysSQL:
     # -- the log as `audit verify` reads it ----------------------------------------------------
     def missing_log_tables(self) -> list[str]:
         """Which of the log's tables do not exist (dropped outside the app)."""
-        present = {r[0] for r in self._rows("SELECT table_name FROM information_schema.tables"
-                                            " WHERE table_schema = 'main'")}
+        with self.cursor() as cur:
+            present = self.dialect.table_names(cur)
         return [t for t in LOG_TABLES if t not in present]
 
     def iter_sealed_log(self, chunk: int = 50_000) -> Iterator[list[tuple]]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Callable
 
-import duckdb
 import pandas as pd
 
 from ..errors import Conflict
+from .core import TxCursor
+from .repository import Repository
 
 DEF_COLS = ("key", "label", "type", "builtin", "enabled", "position", "options", "regex",
             "required_on_import", "crm_managed")
@@ -20,7 +22,7 @@ def _definition(row) -> dict:
     return item
 
 
-class LayoutSQL:
+class LayoutSQL(Repository):
     """Attribute definitions (ordered) and layout_versions (one row per save)."""
 
     def attribute_definitions(self, enabled_only: bool = False) -> list[dict]:
@@ -50,19 +52,12 @@ class LayoutSQL:
                   "position": "int64", "required_on_import": "bool", "crm_managed": "bool"})
         frame["options"] = frame["options"].astype("str")
         frame["regex"] = frame["regex"].astype("str")
-        version = base_version + 1
-        try:
-            with self.tx() as cur:
-                current = cur.execute("SELECT coalesce(max(version), 0) FROM layout_versions").fetchone()[0]
-                if current != base_version:
-                    raise Conflict(f"another admin saved version {current} since you loaded version "
-                                   f"{base_version}; nothing was saved — reload to see their changes")
-                cur.execute("INSERT INTO layout_versions VALUES (?, ?, ?, ?, ?, ?)",
-                            [version, saved_at, saved_by, json.dumps(snapshot), json.dumps(changes), reverted_from])
-                for key in deleted_keys:
-                    cur.execute("DELETE FROM attribute_values WHERE attribute_key = ?", [key])
-                    cur.execute("DELETE FROM attribute_definitions WHERE key = ? AND NOT builtin", [key])
-                cur.register("layout_df", frame)
+
+        def apply(cur: TxCursor) -> None:
+            for key in deleted_keys:
+                cur.execute("DELETE FROM attribute_values WHERE attribute_key = ?", [key])
+                cur.execute("DELETE FROM attribute_definitions WHERE key = ? AND NOT builtin", [key])
+            with self.dialect.frame(cur, "layout_df", frame):
                 cur.execute(
                     "INSERT INTO attribute_definitions (key, label, type, builtin, enabled, position, options,"
                     " regex, required_on_import, crm_managed, created_at)"
@@ -72,8 +67,35 @@ class LayoutSQL:
                     " position = excluded.position, options = excluded.options, regex = excluded.regex,"
                     " required_on_import = excluded.required_on_import",
                     [saved_at])
-                cur.unregister("layout_df")
-        except duckdb.ConstraintException as exc:  # a concurrent save took the same version number
+
+        return self.write_version(base_version=base_version, saved_by=saved_by, saved_at=saved_at,
+                                  snapshot=snapshot, changes=changes, reverted_from=reverted_from,
+                                  apply=apply)
+
+    def write_version(self, *, base_version: int, saved_by: str, saved_at: datetime, snapshot: list[dict],
+                      changes: list[str], apply: Callable[[TxCursor], None],
+                      reverted_from: int | None = None) -> int:
+        """The one writer of a layout version: in one transaction, check that the current version is still
+        ``base_version``, record version ``base_version + 1`` and run ``apply(cur)`` (the change itself).
+
+        Raises ``Conflict`` when someone saved meanwhile, including a save at the same moment that took the
+        same version number (a constraint error here, or a write conflict at commit); nothing is saved then.
+        """
+        version = int(base_version) + 1
+        try:
+            with self.tx() as cur:
+                current = cur.execute("SELECT coalesce(max(version), 0) FROM layout_versions").fetchone()[0]
+                if current != base_version:
+                    raise Conflict(f"another admin saved version {current} since you loaded version "
+                                   f"{base_version}; nothing was saved — reload to see their changes")
+                cur.execute("INSERT INTO layout_versions VALUES (?, ?, ?, ?, ?, ?)",
+                            [version, saved_at, saved_by, json.dumps(snapshot), json.dumps(changes),
+                             reverted_from])
+                apply(cur)
+        except Exception as exc:
+            if not self.dialect.is_constraint_violation(exc):
+                raise
+            # a concurrent save took the same version number
             raise Conflict("another admin saved at the same moment; nothing was saved — reload") from exc
         return version
 

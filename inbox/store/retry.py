@@ -6,9 +6,8 @@ import random
 import time
 from typing import Callable, TypeVar
 
-import duckdb
-
 from ..errors import WriteConflict
+from .dialect import DUCKDB
 
 T = TypeVar("T")
 ATTEMPTS = 12  # ≥ the threads that may race for one row: each round lets at least one of them through
@@ -19,9 +18,7 @@ sleep = time.sleep  # (tests replace it to act between two attempts)
 
 def is_conflict(exc: BaseException) -> bool:
     """Whether ``exc`` is a transaction conflict (a retry may succeed), not a failure of the statement."""
-    if isinstance(exc, WriteConflict):
-        return True
-    return isinstance(exc, duckdb.TransactionException) and "is aborted" not in str(exc)
+    return DUCKDB.is_conflict(exc)
 
 
 def as_conflict(exc: BaseException) -> WriteConflict:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .repository import Repository
+
 MAX_EMAIL = 320   # what is kept of the e-mail typed (and counted by): the longest valid address
 MAX_CLIENT = 100
 
@@ -16,7 +18,7 @@ def clip_client(client: str) -> str:
     return (client or "unknown")[:MAX_CLIENT]
 
 
-class SignInsSQL:
+class SignInsSQL(Repository):
     """The sign-in log (append, count, prune)."""
 
     def record_sign_in(self, at: datetime, email: str, client: str, outcome: str) -> None:

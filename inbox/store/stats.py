@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .repository import Repository
 
-class StatsSQL:
+
+class StatsSQL(Repository):
     """Counts over the whole workspace."""
 
     def workspace_counts(self, since: datetime) -> dict[str, int]:

@@ -19,7 +19,7 @@ def lookups(path: Path) -> None:
     with Store(path, read_only=True) as store:
         rng = random.Random(7)
         n = store._scalar("SELECT max(id) FROM contacts")
-        sample = [store.contact_row(rng.randint(1, n)) for _ in range(40)]
+        sample = [store.contacts.contact_row(rng.randint(1, n)) for _ in range(40)]
         sample = [s for s in sample if s]
         base = timed_ms(lambda: store._scalar("SELECT 1"), 200)
         emit("baseline_select_1", p95(base), "ms")
@@ -39,7 +39,7 @@ def lookups(path: Path) -> None:
             raw = []
             for v in values:
                 value = int(v[1:]) if column == "id" else v
-                raw += timed_ms(lambda value=value: store.exact_contacts(column, value), 5)
+                raw += timed_ms(lambda value=value: store.contacts.exact_contacts(column, value), 5)
             emit(f"exact_{name}_store_p95", p95(raw), "ms", ratio=round(p95(raw) / p95(base), 1))
             full = []
             for v in values:
@@ -56,9 +56,9 @@ def page_run(path: Path) -> None:
     with Store(path) as store:
         from inbox import users
         from inbox.models import SYSTEM
-        if store.user_by_email("bench@example.com") is None:
+        if store.accounts.user_by_email("bench@example.com") is None:
             users.add_user(store, SYSTEM, "bench@example.com", role="agent", password="bench-password")
-        first = store.first_contact_id()
+        first = store.contacts.first_contact_id()
     at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
     at.session_state["auth.email"] = "bench@example.com"
     at.run()

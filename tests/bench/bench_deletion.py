@@ -31,7 +31,7 @@ ERASE = int(os.environ.get("BENCH_ERASE", "10000"))
 def baseline(store, ids) -> float:
     """p95 of a point SELECT of a contact by id (the same-run yardstick of every ratio)."""
     sample = iter(ids * 5)
-    return p95(timed_ms(lambda: store.contact_row(next(sample)), 200))
+    return p95(timed_ms(lambda: store.contacts.contact_row(next(sample)), 200))
 
 
 def add_custom_values(store) -> int:
@@ -54,7 +54,7 @@ def deletions(store) -> None:
     deletion.delete_contact(store, ADMIN, picks[60], hint="warm-up", reason="test_data")  # secret, caches
     times = []
     for cid in picks[61:]:
-        if store.contact_row(cid) is None:
+        if store.contacts.contact_row(cid) is None:
             continue
         start = time.perf_counter()
         deletion.delete_contact(store, ADMIN, cid, hint=f"bench ticket #{cid}", reason="gdpr_request")

@@ -18,11 +18,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# module path -> mutmut names (globs) of the functions it scores; imports.py: only the commit and undo code.
+# module path -> mutmut names (globs) of the functions it scores; inbox/imports.py: only the commit and undo
+# code.
 MODULES: dict[str, tuple[str, ...]] = {
     "validation/checks.py": ("validation.checks.*",),
     "inbox/files.py": ("inbox.files.*",),
-    "inbox/store/imports.py": ("inbox.store.imports.*",),
+    "inbox/store/imports_write.py": ("inbox.store.imports_write.*",),
     "inbox/imports.py": ("inbox.imports.x_run_import__mutmut_*", "inbox.imports.x__import_table__mutmut_*",
                          "inbox.imports.x_undo__mutmut_*"),
     "inbox/deletion.py": ("inbox.deletion.*",),
@@ -36,7 +37,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "inbox/sign_in.py": ("inbox.sign_in.*",),
 }
 SHORT = {"checks": "validation/checks.py", "files": "inbox/files.py",
-         "store_imports": "inbox/store/imports.py", "imports": "inbox/imports.py",
+         "store_imports": "inbox/store/imports_write.py", "imports": "inbox/imports.py",
          "deletion": "inbox/deletion.py", "store_deletion": "inbox/store/deletion.py",
          "deletion_log": "inbox/store/deletion_log.py", "users": "inbox/users.py", "auth": "inbox/auth.py",
          "chain": "inbox/deletion_chain.py", "keys": "inbox/keys.py", "checkpoints": "inbox/checkpoints.py",

@@ -28,7 +28,7 @@ def disable(db, email):
 def failures(db, email, n, client="203.0.113.50", at=None):
     with Store(db) as store:
         for _ in range(n):
-            store.record_sign_in(at or utcnow(), email, client, "failure")
+            store.sign_ins.record_sign_in(at or utcnow(), email, client, "failure")
 
 
 def signed_out(at) -> bool:
@@ -64,7 +64,7 @@ def test_a_disabled_admin_confirming_a_deletion_is_signed_out_and_nothing_is_del
     at.button(key="delete.confirm").click().run()
     assert signed_out(at)
     with Store(workspace_db) as store:
-        assert store.contact_row(cid) is not None
+        assert store.contacts.contact_row(cid) is not None
         assert store._scalar("SELECT count(*) FROM deletion_log") == 0
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from inbox import contacts
 from inbox.models import Actor
-from inbox.store import Store
+from inbox.store import AREAS, Store
 from ui.text import literal
 
 from .conftest import ADMIN, AGENT
@@ -163,7 +163,7 @@ def test_a_count_above_the_cap_shows_as_a_floor_and_pages_on(app, workspace_db, 
     with Store(workspace_db) as store:
         for n in range(30):
             contacts.receive(store, "webchat", f"visitor-{n}", "hi")
-    monkeypatch.setattr(Store, "search_count_cap", 3)
+    monkeypatch.setattr(AREAS["contacts"], "search_count_cap", 3)
     at = app(AGENT)
     at.switch_page("app_pages/contacts.py").run()
     at.text_input(key="contacts.q").input("visitor").run()

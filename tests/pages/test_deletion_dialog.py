@@ -36,7 +36,8 @@ def buttons(at):
 
 def contact_exists(db, contact_id):
     with Store(db) as store:
-        return store.contact_row(contact_id) is not None, store._scalar("SELECT count(*) FROM deletion_log")
+        return (store.contacts.contact_row(contact_id) is not None,
+                store._scalar("SELECT count(*) FROM deletion_log"))
 
 
 def test_agents_see_no_delete_button(app, contact_id):
@@ -76,7 +77,7 @@ def test_confirming_deletes_and_closes_the_contact(app, contact_id, workspace_db
                                                            "deletion log entry #1.")
     assert "Select a contact to open its conversations and details." in [c.value for c in at.caption]
     with Store(workspace_db) as store:
-        entry = dict(zip(deletion.LOG_COLUMNS, list(store.iter_deletion_log())[0][0]))
+        entry = dict(zip(deletion.LOG_COLUMNS, list(store.deletion_log.iter_deletion_log())[0][0]))
     assert (entry["identity_hint"], entry["reason"], entry["deleted_by"]) == (
         "ticket #88, request of 2026-11-02", "gdpr_request", ADMIN[0])
     assert (entry["messages"], entry["attachments"], entry["bytes"]) == (2, 1, 2048)

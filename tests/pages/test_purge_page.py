@@ -73,7 +73,7 @@ def test_the_schedule_is_saved_and_off_is_shown(page, pending):
     assert infos(page)[0] == "2 deletions not yet purged from disk · scheduled purging is off"
     assert metric(page, "Next purge") == "off"
     with Store(pending) as store:
-        saved = json.loads(store.get_setting(compaction.SCHEDULE_KEY))
+        saved = json.loads(store.accounts.get_setting(compaction.SCHEDULE_KEY))
         assert saved["mode"] == "off" and saved["hour"] == 22
         assert store._one("SELECT updated_by FROM workspace_settings WHERE key = 'purge_schedule'") == (ADMIN[0],)
 

@@ -38,8 +38,8 @@ def rich_contact(store, handle: str = HANDLE, values: dict | None = None, platfo
     contacts.receive(store, platform, handle, "Merci")
     c = contacts.get_contact(store, cid)
     contacts.update_values(store, AGENT, cid, c.version, dict(values or PERSON))
-    store.record_crm_lookup(cid, ok=True, at=utcnow(), by="agent@example.com", trigger="manual", error=None,
-                            written=["email"], skipped=[])
+    store.crm.record_crm_lookup(cid, ok=True, at=utcnow(), by="agent@example.com", trigger="manual",
+                                error=None, written=["email"], skipped=[])
     with store.tx() as cur:  # what an import batch keeps about a contact it changed (prior values)
         cur.execute("INSERT INTO import_batch_contacts (batch_id, contact_id, action, version_after, prior_email)"
                     " VALUES (1, ?, 'updated', 2, ?)", [cid, (values or PERSON)["email"]])

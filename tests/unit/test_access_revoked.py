@@ -17,7 +17,7 @@ def team(store):
     """Two admins and an agent; returns the Actor objects a page would have captured when it rendered."""
     for email, role in ((ADMIN, "admin"), (OTHER, "admin"), (AGENT, "agent")):
         users.add_user(store, SYSTEM, email, role=role, password="long-enough-1")
-    return {e: store.user_by_email(e).actor for e in (ADMIN, OTHER, AGENT)}
+    return {e: store.accounts.user_by_email(e).actor for e in (ADMIN, OTHER, AGENT)}
 
 
 def contact_id(store, handle="+33612345678") -> int:
@@ -27,9 +27,9 @@ def contact_id(store, handle="+33612345678") -> int:
 def snapshot(store) -> dict:
     """What the refused writes could change."""
     return {"contacts": store._scalar("SELECT count(*) FROM contacts"),
-            "layout": store.current_layout_version(),
+            "layout": store.layout.current_layout_version(),
             "log": store._scalar("SELECT count(*) FROM deletion_log"), "plan": workspace.get_plan(store),
-            "region": workspace.default_region(store), "users": store.count_users(),
+            "region": workspace.default_region(store), "users": store.accounts.count_users(),
             "settings": store._rows("SELECT key, value FROM workspace_settings ORDER BY key"),
             "batches": store._scalar("SELECT count(*) FROM import_batches"),
             "templates": store._scalar("SELECT count(*) FROM import_mappings"),
@@ -86,23 +86,23 @@ def test_the_check_runs_inside_the_write_transaction(team, store, monkeypatch):
 
     def check_then_disable(s, actor, **kw):
         real(s, actor, **kw)
-        store.set_user_active(ADMIN, False)  # another admin's Disable, committed right after the check
+        store.accounts.set_user_active(ADMIN, False)  # another admin's Disable, committed after the check
 
     monkeypatch.setattr(inbox.auth, "require_member", check_then_disable)
     with pytest.raises(PermissionDenied, match="has been disabled"):
         deletion.delete_contact(store, team[ADMIN], cid, hint="ticket 1", reason="duplicate")
-    assert store.contact_row(cid) is not None
+    assert store.contacts.contact_row(cid) is not None
     assert store._scalar("SELECT count(*) FROM deletion_log") == 0
 
 
 def test_store_transactions_refuse_inside_an_acting_block(team, store):
     users.set_active(store, team[OTHER], ADMIN, False)
-    version = store.current_layout_version()
+    version = store.layout.current_layout_version()
     with acting_as(team[ADMIN], admin=True, action="change the layout"):
         with pytest.raises(PermissionDenied, match="you can no longer change the layout"):
             with store.tx() as cur:
                 cur.execute("UPDATE attribute_definitions SET label = 'X' WHERE key = 'email'")
-    assert store.current_layout_version() == version
+    assert store.layout.current_layout_version() == version
     assert attrs.all_attributes(store)[0].label == "Email"
 
 

@@ -202,7 +202,7 @@ def test_chunking_counts_rows_and_finds_bad_row_in_last_chunk(store):
     with store.tx() as cur:
         for cid in range(1, 6):
             add_contact(cur, cid, email=f"user{cid}@example.com" if cid < 5 else "broken@")
-    chunks = list(store.iter_table_chunks("contacts", 2))
+    chunks = list(store.integrity.iter_table_chunks("contacts", 2))
     assert [len(c) for c in chunks] == [2, 2, 1]
     assert [list(c["id"]) for c in chunks] == [[1, 2], [3, 4], [5]]
     lines: list[str] = []
@@ -219,7 +219,7 @@ def test_chunking_a_composite_key_keeps_order_and_every_row(store):
             for key in ("job_title", "first_name"):
                 cur.execute("INSERT INTO attribute_values (contact_id, attribute_key, value_text, updated_at,"
                             " updated_by) VALUES (?, ?, 'x', ?, 'test')", [cid, key, T])
-    chunks = list(store.iter_table_chunks("attribute_values", 4))
+    chunks = list(store.integrity.iter_table_chunks("attribute_values", 4))
     assert [len(c) for c in chunks] == [4, 2]
     keys = [(int(c), k) for chunk in chunks for c, k in zip(chunk["contact_id"], chunk["attribute_key"])]
     assert keys == sorted(keys) and len(set(keys)) == 6
@@ -235,20 +235,20 @@ def test_counts_aggregate_across_chunks_with_five_examples(store):
 
 def test_iter_table_chunks_refuses_unknown_tables(store):
     with pytest.raises(ValueError):
-        list(store.iter_table_chunks("contacts; DROP TABLE users", 10))
+        list(store.integrity.iter_table_chunks("contacts; DROP TABLE users", 10))
     with pytest.raises(ValueError):
-        list(store.iter_table_chunks("schema_migrations", 10))
+        list(store.integrity.iter_table_chunks("schema_migrations", 10))
     with pytest.raises(ValueError):
-        list(store.iter_table_chunks("contacts", 0))
+        list(store.integrity.iter_table_chunks("contacts", 0))
 
 
 def test_integrity_findings_have_counts_and_examples(populated):
     with populated.tx() as cur:
         for mid in range(200, 207):
             add_message(cur, mid, 99, 1)
-    found = populated.integrity_finding("messages_without_conversation")
+    found = populated.integrity.integrity_finding("messages_without_conversation")
     assert found.count == 7 and found.examples == ["200", "201", "202", "203", "204"]
-    assert all(f.count == 0 for f in populated.integrity_findings() if f.name != found.name)
+    assert all(f.count == 0 for f in populated.integrity.integrity_findings() if f.name != found.name)
 
 
 def test_files_on_disk_are_relative_forward_slash_paths(tmp_path):
@@ -293,7 +293,7 @@ def test_layout_version_reverted_from_a_missing_version(store):
 def test_every_table_schema_matches_the_migrated_columns(store):
     from validation.tables import TABLE_SCHEMAS
 
-    assert list(store.checked_tables()) == list(TABLE_SCHEMAS)
+    assert list(store.integrity.checked_tables()) == list(TABLE_SCHEMAS)
     for table, schema in TABLE_SCHEMAS.items():
         with store.cursor() as cur:
             columns = [r[0] for r in cur.execute(f"DESCRIBE {table}").fetchall()]

@@ -54,10 +54,10 @@ def app_state(store) -> dict:
                                 " WHERE database_name = current_database() ORDER BY 1").fetchall()
         indexes = cur.execute("SELECT index_name, sql FROM duckdb_indexes()"
                               " WHERE database_name = current_database() ORDER BY 1").fetchall()
-    return {"counts": store.table_counts(), "kept": (kept.handle, kept.version, kept.values),
+    return {"counts": store.stats.table_counts(), "kept": (kept.handle, kept.version, kept.values),
             "users": users.list_users(store, SYSTEM), "layout": attributes.export_layout(store),
             "log": deletion.verify_log(store, SYSTEM), "sequences": sequences, "indexes": indexes,
-            "version": store.schema_version(), "settings": store.get_setting("plan")}
+            "version": store.schema_version(), "settings": store.accounts.get_setting("plan")}
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_deleted_data_is_in_the_file_until_compaction_and_gone_after(deleted):
     path = deleted.path
     assert all(n in raw_bytes(path) for p in DOOMED for n in needles(p))  # the problem of issue 12 item 5
     before = app_state(deleted)
-    result = deleted.compact()
+    result = deleted.compaction.compact()
     raw = raw_bytes(path)
     assert [n for p in DOOMED for n in needles(p) if n in raw] == []
     assert all(n in raw for n in needles(KEPT))
@@ -98,7 +98,7 @@ def test_deleted_data_is_in_the_file_until_compaction_and_gone_after(deleted):
     assert app_state(deleted) == before and before["log"].ok and before["log"].entries == 3
     new = contacts.receive(deleted, "sms", "+4915112345678", "hello")  # sequences continue where they were
     assert (new["contact_id"], new["conversation_id"]) == (5, 5)
-    assert deleted.user_by_email("admin@example.com").role == "admin"
+    assert deleted.accounts.user_by_email("admin@example.com").role == "admin"
 
 
 def test_data_survives_reopening_and_other_files_stay_untouched(deleted, tmp_path):
@@ -106,7 +106,7 @@ def test_data_survives_reopening_and_other_files_stay_untouched(deleted, tmp_pat
     attachments = files_under(deleted.attachments_dir)
     assert attachments  # the kept contact's files
     before = app_state(deleted)
-    deleted.compact()
+    deleted.compaction.compact()
     deleted.close()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("inbox.duckdb")) == ["inbox.duckdb"]
     assert {p: p.read_bytes() for p in others} == others and files_under(deleted.attachments_dir) == attachments
@@ -121,21 +121,21 @@ def test_a_failure_before_the_swap_leaves_the_old_file_and_no_copy(deleted, monk
     monkeypatch.setattr(compact_module, "_swap", no_space)
     before = app_state(deleted)
     with pytest.raises(CompactionFailed, match="No space left on device.*nothing changed"):
-        deleted.compact()
+        deleted.compaction.compact()
     assert not compact_module.copy_path(deleted.path).exists()
     assert not Path(f"{compact_module.copy_path(deleted.path)}.wal").exists()
     assert DOOMED[0]["email"].encode() in raw_bytes(deleted.path)  # still the old file
     assert app_state(deleted) == before
     contacts.receive(deleted, "sms", "+4915112345678", "the store works after the failure")
     monkeypatch.undo()
-    deleted.compact()
+    deleted.compaction.compact()
     assert DOOMED[0]["email"].encode() not in raw_bytes(deleted.path)
 
 
 def test_a_copy_that_does_not_match_is_never_swapped_in(deleted, monkeypatch):
     monkeypatch.setattr(compact_module, "_differences", lambda con, a, b: ["table contacts has 1 rows but 0"])
     with pytest.raises(CompactionFailed, match="does not match.*nothing changed"):
-        deleted.compact()
+        deleted.compaction.compact()
     assert not compact_module.copy_path(deleted.path).exists()
     assert DOOMED[0]["email"].encode() in raw_bytes(deleted.path)
 
@@ -176,7 +176,7 @@ def test_a_crash_around_the_swap_leaves_a_whole_database(deleted, moment):
                 real(copy, target)
             os._exit(9)
         compact._swap = crash
-        Store({str(path)!r}).compact()
+        Store({str(path)!r}).compaction.compact()
         """)
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 9, done.stderr
@@ -190,9 +190,9 @@ def test_a_crash_around_the_swap_leaves_a_whole_database(deleted, moment):
 def test_refused_when_read_only_or_opened_twice(deleted):
     with Store(deleted.path) as twice:  # same process: DuckDB shares one instance, the file stays open
         with pytest.raises(CompactionFailed, match="open more than once"):
-            deleted.compact()
-        assert twice.count_users() == deleted.count_users() == 2  # admin and agent
-    deleted.compact()  # alone again
+            deleted.compaction.compact()
+        assert twice.accounts.count_users() == deleted.accounts.count_users() == 2  # admin and agent
+    deleted.compaction.compact()  # alone again
 
 
 def test_cli_compacts_and_prints_one_json_line(deleted):
@@ -206,7 +206,7 @@ def test_cli_compacts_and_prints_one_json_line(deleted):
     assert DOOMED[1]["phone"].encode() not in raw_bytes(path)
     with Store(path) as again:
         assert compaction.pending_count(again) == 0 and compaction.last_purge(again) is not None
-        assert json.loads(again.get_setting(compaction.LAST_KEY))["by"] == SYSTEM.email
+        assert json.loads(again.accounts.get_setting(compaction.LAST_KEY))["by"] == SYSTEM.email
 
 
 def test_cli_missing_or_locked_database_is_one_line(tmp_path, capsys):

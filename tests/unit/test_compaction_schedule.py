@@ -79,7 +79,7 @@ def test_schedule_is_saved_by_admins_only_and_checked(store):
         with pytest.raises(InvalidInput, match=message):
             compaction.set_schedule(store, ADMIN, *args)
     assert compaction.read_schedule(store) == saved  # nothing changed by the refused attempts
-    store.put_setting("purge_schedule", "{not json", "someone", TUE)
+    store.accounts.put_setting("purge_schedule", "{not json", "someone", TUE)
     assert compaction.read_schedule(store) == compaction.DEFAULT
 
 
@@ -97,7 +97,7 @@ def test_pending_count_and_run_record_the_purge(store):
         compaction.run(store, AGENT)
     done = compaction.run(store, ADMIN)
     assert done["purged_deletions"] == 3 and compaction.pending_count(store) == 0
-    last = json.loads(store.get_setting(compaction.LAST_KEY))
+    last = json.loads(store.accounts.get_setting(compaction.LAST_KEY))
     assert last["log_entries"] == 3 and last["by"] == ADMIN.email and compaction.last_purge(store) is not None
     _delete_one(store, "+491511230099")
     status = compaction.status(store, now=TUE)
@@ -110,7 +110,7 @@ def test_a_failed_purge_is_recorded_and_waits_for_the_next_time(store, monkeypat
     def fail():
         raise CompactionFailed("the copy could not be written (disk full); nothing changed")
 
-    monkeypatch.setattr(store, "compact", fail)
+    monkeypatch.setattr(store.compaction, "compact", fail)
     with pytest.raises(CompactionFailed):
         compaction.run_if_due(store, now=TUE, since=at(1, 1))
     status = compaction.status(store, now=TUE)
@@ -131,7 +131,7 @@ def test_scheduler_tick_purges_due_stores_and_survives_failures(store, tmp_path)
     clock[0] = at(1, 3, 1)
     done = scheduler.tick()
     assert [d["purged_deletions"] for d in done] == [1] and compaction.pending_count(store) == 0
-    assert json.loads(store.get_setting(compaction.LAST_KEY))["by"] == compaction.SCHEDULER.email
+    assert json.loads(store.accounts.get_setting(compaction.LAST_KEY))["by"] == compaction.SCHEDULER.email
     assert scheduler.tick() == []  # done for today
     compaction.set_schedule(store, SYSTEM, "off")
     clock[0] = at(5, 3, 1)

@@ -71,7 +71,7 @@ def test_eight_threads_sending_the_first_message_of_a_new_handle_store_eight_mes
     rows = store._rows("SELECT contact_id, conversation_id, body FROM messages ORDER BY id")
     assert sorted(b for _, _, b in rows) == sorted(f"hello {i}" for i in range(8))
     assert len({(c, v) for c, v, _ in rows}) == 1  # one contact, one conversation
-    assert store.table_counts()["contacts"] == 1
+    assert store.stats.table_counts()["contacts"] == 1
 
 
 def test_eight_threads_with_attachments_keep_every_file_and_leave_none_behind(store):
@@ -156,7 +156,7 @@ def test_a_conflict_the_caller_swallowed_is_still_reported_as_a_conflict(store):
             except duckdb.TransactionException:
                 pass
     blocker.commit()
-    assert store.get_setting("plan") == "b"
+    assert store.accounts.get_setting("plan") == "b"
 
 
 def test_a_duplicate_key_found_at_commit_is_a_conflict(store):
@@ -165,7 +165,7 @@ def test_a_duplicate_key_found_at_commit_is_a_conflict(store):
         with store.tx() as cur:
             cur.execute("INSERT INTO workspace_settings VALUES ('x', '2', now()::TIMESTAMP, 't')")
             blocker.commit()
-    assert store.get_setting("x") == "1"
+    assert store.accounts.get_setting("x") == "1"
 
 
 def test_retry_runs_again_only_after_conflicts_and_gives_up_after_the_bound(monkeypatch):

@@ -200,7 +200,7 @@ def test_failed_receive_leaves_no_row_and_no_file(store, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("disk on fire")
 
-    original = store.receive_message
+    original = store.contacts.receive_message
 
     def failing(**kw):
         writer = kw["write_files"]
@@ -210,10 +210,10 @@ def test_failed_receive_leaves_no_row_and_no_file(store, monkeypatch):
             boom()
         return original(**{**kw, "write_files": write_then_fail})
 
-    monkeypatch.setattr(store, "receive_message", failing)
+    monkeypatch.setattr(store.contacts, "receive_message", failing)
     with pytest.raises(RuntimeError):
         contacts.receive(store, "email", "b@example.com", "x", attachments=[("f.txt", b"data")])
-    assert store.table_counts()["contacts"] == 0
+    assert store.stats.table_counts()["contacts"] == 0
     assert not any(p.is_file() for p in store.attachments_dir.rglob("*")) if store.attachments_dir.exists() else True
 
 
@@ -224,4 +224,4 @@ def test_failed_receive_leaves_no_row_and_no_file(store, monkeypatch):
 def test_receive_refuses_bad_input(store, platform, handle, text, match):
     with pytest.raises(InvalidInput, match=match):
         contacts.receive(store, platform, handle, text)
-    assert store.table_counts()["contacts"] == 0
+    assert store.stats.table_counts()["contacts"] == 0

@@ -175,7 +175,7 @@ def test_an_edit_made_while_the_crm_answers_is_never_overwritten(store, fake, ad
 
 def test_a_conflicting_write_is_reread_once(store, fake, ada, monkeypatch):
     fake.records["ada@example.com"] = {"jobTitle": "Director", "last_name": "FromCRM"}
-    original = store.update_contact_values
+    original = store.contacts.update_contact_values
     calls = []
 
     def racing(contact_id, version, builtin, custom, actor, at):  # an agent saves between the CRM's read and write
@@ -185,7 +185,7 @@ def test_a_conflicting_write_is_reread_once(store, fake, ada, monkeypatch):
                 contacts.update_values(store, AGENT, ada.id, ada.version, {"last_name": "Agent"})
         return original(contact_id, version, builtin, custom, actor, at)
 
-    monkeypatch.setattr(store, "update_contact_values", racing)
+    monkeypatch.setattr(store.contacts, "update_contact_values", racing)
     result = crm.refresh_contact(store, AGENT, ada.id)
     assert result.ok and calls == [ada.version, ada.version + 1]
     after = contacts.get_contact(store, ada.id)

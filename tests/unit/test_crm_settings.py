@@ -54,7 +54,8 @@ def test_a_first_save_needs_a_secret_a_later_one_keeps_it(enterprise):
     later = crm.save_settings(enterprise, SYSTEM, **{**GOOD, "secret": None, "timeout_seconds": 2.5})
     assert later.timeout_seconds == 2.5 and later.secret_set_at == first.secret_set_at
     assert later.secret_set_by == "admin@example.com" and later.updated_by == SYSTEM.email
-    assert crm.signing_secret(enterprise) == SECRET and SECRET not in enterprise.crm_settings_row()["secret"]
+    assert crm.signing_secret(enterprise) == SECRET
+    assert SECRET not in enterprise.crm.crm_settings_row()["secret"]
     crm.save_settings(enterprise, ADMIN, **{**GOOD, "secret": "  a-brand-new-secret-42  "})
     assert crm.signing_secret(enterprise) == "a-brand-new-secret-42"
 
@@ -94,7 +95,7 @@ def test_managed_attributes_are_a_versioned_layout_change(enterprise):
     assert latest["saved_by"] == "admin@example.com"
     assert sorted(latest["changes"]) == ["Account ID now managed by the CRM (read-only)",
                                          "Job title now managed by the CRM (read-only)"]
-    snapshot = {d["key"]: d["crm_managed"] for d in enterprise.layout_snapshot(saved)}
+    snapshot = {d["key"]: d["crm_managed"] for d in enterprise.layout.layout_snapshot(saved)}
     assert snapshot["job_title"] and not snapshot["email"]
     assert crm.set_managed(enterprise, ADMIN, ["account_id", "job_title"], base_version=saved) == saved  # no change
     with pytest.raises(Conflict):
@@ -135,7 +136,8 @@ def test_test_connection_reports_what_the_answer_would_fill(enterprise):
         assert not failed.ok and "HTTP 500" in failed.error
         fake.then({"status": 404})
         assert "check the lookup URL" in crm.test_connection(enterprise, ADMIN).error
-    assert enterprise.crm_lookup_counts() == {"validated": 0, "failed": 0, "never": 0}  # a test records nothing
+    # a test records nothing
+    assert enterprise.crm.crm_lookup_counts() == {"validated": 0, "failed": 0, "never": 0}
 
 
 def test_check_is_clean_after_crm_use_and_never_shows_the_secret(enterprise):

@@ -40,7 +40,7 @@ def test_cascade_leaves_no_row_and_no_file(store, two):
 
     assert rows_of(store, cid) == {}
     assert not (root / str(cid)).exists() and not [f for f in files_under(root) if f.startswith(f"{cid}/")]
-    assert store.pending_files() == []
+    assert store.deletion.pending_files() == []
     # no identifier of the person is left in clear anywhere (the log keeps keyed hashes only)
     assert text_anywhere(store, [PERSON["email"], PERSON["phone"], PERSON["external_id"]]) == []
     assert text_anywhere(store, ["other@example.org"])  # (the probe does find what is there)
@@ -55,18 +55,19 @@ def test_cascade_leaves_no_row_and_no_file(store, two):
 def test_an_error_after_the_log_insert_leaves_contact_and_log_untouched(store, two, monkeypatch):
     cid, _ = two
     before, files_before = rows_of(store, cid), files_under(store.attachments_dir)
-    real = store._delete_contact_rows
+    real = store.deletion._delete_contact_rows
 
     def half_then_boom(cur, match, arg, tables):
         cur.execute(f"DELETE FROM messages WHERE contact_id {match}", arg)  # some rows really go…
         raise RuntimeError("disk on fire")  # …then the transaction fails after the log insert
 
-    monkeypatch.setattr(store, "_delete_contact_rows", half_then_boom)
+    monkeypatch.setattr(store.deletion, "_delete_contact_rows", half_then_boom)
     with pytest.raises(RuntimeError, match="disk on fire"):
         deletion.delete_contact(store, ADMIN, cid, **GDPR)
     assert rows_of(store, cid) == before and files_under(store.attachments_dir) == files_before
-    assert log_count(store) == 0 and store.deletion_log_head()[0] == 0 and store.pending_files() == []
-    monkeypatch.setattr(store, "_delete_contact_rows", real)
+    assert log_count(store) == 0 and store.deletion_log.deletion_log_head()[0] == 0
+    assert store.deletion.pending_files() == []
+    monkeypatch.setattr(store.deletion, "_delete_contact_rows", real)
     assert deletion.delete_contact(store, ADMIN, cid, **GDPR)["id"] == 1  # and it works afterwards
     assert deletion.verify_log(store, ADMIN).ok
 
@@ -141,8 +142,8 @@ def test_the_key_is_created_once_outside_the_database_and_identifiers_are_keyed_
     path = key_file_for(store.path)
     assert path == store.path.with_name("inbox.key") and (path.stat().st_mode & 0o777) == 0o600
     keys = require_keys(store)
-    assert read_key_file(path) == keys and store.key_fingerprint() == keys.fingerprint
-    assert store.get_setting("deletion_hmac_secret") is None  # nothing secret in the database
+    assert read_key_file(path) == keys and store.keys.key_fingerprint() == keys.fingerprint
+    assert store.accounts.get_setting("deletion_hmac_secret") is None  # nothing secret in the database
     key = keys.identifier_key
     assert e1["email_hmac"] == deletion.keyed_hash(key, "email", PERSON["email"].lower())
     assert e1["phone_hmac"] == deletion.keyed_hash(key, "phone", PERSON["phone"])
@@ -176,12 +177,13 @@ def test_files_survive_a_crash_between_commit_and_removal(store, two, monkeypatc
     with pytest.raises(SystemExit):
         deletion.delete_contact(store, ADMIN, cid, **GDPR)
     assert rows_of(store, cid) == {} and log_count(store) == 1
-    assert len(store.pending_files()) == 2 and len(files_under(store.attachments_dir / str(cid))) == 2
+    assert len(store.deletion.pending_files()) == 2
+    assert len(files_under(store.attachments_dir / str(cid))) == 2
     store.close()
     monkeypatch.undo()
     reopened = open_store(db_path)
     try:
-        assert reopened.pending_files() == [] and not (reopened.attachments_dir / str(cid)).exists()
+        assert reopened.deletion.pending_files() == [] and not (reopened.attachments_dir / str(cid)).exists()
         assert len(files_under(reopened.attachments_dir / str(other))) == 2  # the bystander's files stay
     finally:
         reopened.close()
@@ -221,7 +223,7 @@ def test_several_contacts_in_one_transaction_one_entry_each(store, two):
         assert (e["conversations"], e["messages"], e["attachments"], e["bytes"]) == (1, 3, 2, 15 + 7)
         assert json.loads(e["snapshot"])["values"] == {"tier": "gold"}
     assert rows_of(store, cid) == {} and rows_of(store, other) == {} and files_under(store.attachments_dir) == []
-    assert store.pending_files() == [] and deletion.verify_log(store, ADMIN).line() == "OK 2 entries"
+    assert store.deletion.pending_files() == [] and deletion.verify_log(store, ADMIN).line() == "OK 2 entries"
 
 
 def test_inbox_check_stays_clean_after_deletions(store):
@@ -238,4 +240,4 @@ def test_inbox_check_stays_clean_after_deletions(store):
     assert result.summary["contacts_deleted"] >= 20
     report = run_check(store)
     assert report.ok, report.lines()
-    assert deletion.verify_log(store, ADMIN).ok and store.pending_files() == []
+    assert deletion.verify_log(store, ADMIN).ok and store.deletion.pending_files() == []

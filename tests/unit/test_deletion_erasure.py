@@ -61,14 +61,15 @@ def test_preview_matches_by_email_phone_external_id_and_handle_and_reads_only(st
 def test_execute_deletes_each_contact_with_its_own_entry_and_reports_every_identifier(store, people, monkeypatch):
     plan = erasure.preview(store, ADMIN, [PERSON["email"], PERSON["external_id"], "+49 151 12345678",
                                           "nobody@example.com", "bad\x07id"])
-    batches, real = [], store.erase_contacts
-    monkeypatch.setattr(store, "erase_contacts", lambda ids, **kw: batches.append(list(ids)) or real(ids, **kw))
+    batches, real = [], store.deletion.erase_contacts
+    monkeypatch.setattr(store.deletion, "erase_contacts",
+                        lambda ids, **kw: batches.append(list(ids)) or real(ids, **kw))
     result = erasure.execute(store, ADMIN, plan, batch_size=2, **GDPR)
     assert batches == [[people["zoe"], people["same_email"]], [people["sms"]]]  # batches, no redo one by one
     for key in ("zoe", "same_email", "sms"):
         assert rows_of(store, people[key]) == {}
     assert rows_of(store, people["keep"])["contacts"] == 1 and rows_of(store, people["web"])["contacts"] == 1
-    assert not (store.attachments_dir / str(people["zoe"])).exists() and store.pending_files() == []
+    assert not (store.attachments_dir / str(people["zoe"])).exists() and store.deletion.pending_files() == []
     assert log_count(store) == 3 and deletion.verify_log(store, ADMIN).line() == "OK 3 entries"
     frame = result.frame()
     assert list(frame["outcome"]) == ["deleted", "deleted", "deleted", "not_found", "error"]
@@ -85,14 +86,14 @@ def test_execute_deletes_each_contact_with_its_own_entry_and_reports_every_ident
 
 
 def test_a_failing_batch_is_redone_contact_by_contact(store, people, monkeypatch):
-    real = store.erase_contacts
+    real = store.deletion.erase_contacts
 
     def flaky(ids, **kwargs):
         if people["sms"] in ids:
             raise RuntimeError("cannot delete this one")
         return real(ids, **kwargs)
 
-    monkeypatch.setattr(store, "erase_contacts", flaky)
+    monkeypatch.setattr(store.deletion, "erase_contacts", flaky)
     plan = erasure.preview(store, ADMIN, [PERSON["email"], "+49 151 12345678", "webchat:visitor-abc"])
     result = erasure.execute(store, ADMIN, plan, batch_size=10, **GDPR)
     assert [r["outcome"] for r in result.rows] == ["deleted", "error", "deleted"]

@@ -36,7 +36,7 @@ def sql(store, statement, params=()):
 
 
 def test_entries_chain_each_to_the_previous_one(logged):
-    rows = list(logged.iter_deletion_log())[0]
+    rows = list(logged.deletion_log.iter_deletion_log())[0]
     entries = [dict(zip(deletion.LOG_COLUMNS, r)) for r in rows]
     assert [e["id"] for e in entries] == [1, 2, 3, 4, 5]
     assert entries[0]["prev_hash"] == GENESIS
@@ -47,7 +47,7 @@ def test_entries_chain_each_to_the_previous_one(logged):
         assert "prev_hash" not in canonical_json(entry) and '"identity_hint":"ticket #77"' in canonical_json(entry)
     result = deletion.verify_log(logged, ADMIN)
     assert result.ok and result.line() == "OK 5 entries" and result.head == entries[-1]["entry_hash"]
-    assert logged.deletion_log_head() == (5, entries[-1]["entry_hash"])
+    assert logged.deletion_log.deletion_log_head() == (5, entries[-1]["entry_hash"])
 
 
 def test_empty_log_verifies(store):
@@ -78,7 +78,7 @@ def test_a_rehashed_entry_still_breaks_the_chain(logged):
 
     from inbox.checkpoints import folder_for
 
-    row = dict(zip(deletion.LOG_COLUMNS, list(logged.iter_deletion_log())[0][2]))
+    row = dict(zip(deletion.LOG_COLUMNS, list(logged.deletion_log.iter_deletion_log())[0][2]))
     row["identity_hint"] = "rewritten"
     sql(logged, "UPDATE deletion_log SET identity_hint = ?, entry_hash = ? WHERE id = 3",
         ["rewritten", entry_hash(require_keys(logged).chain_key, row)])
@@ -90,7 +90,7 @@ def test_a_rehashed_entry_still_breaks_the_chain(logged):
 
 
 def test_an_entry_added_outside_the_app_is_detected(logged):
-    last = dict(zip(deletion.LOG_COLUMNS, list(logged.iter_deletion_log())[0][-1]))
+    last = dict(zip(deletion.LOG_COLUMNS, list(logged.deletion_log.iter_deletion_log())[0][-1]))
     forged = {**last, "id": 6, "contact_id": 999, "prev_hash": last["entry_hash"]}
     forged["entry_hash"] = entry_hash(require_keys(logged).chain_key, forged)  # even with the key file
     cols = deletion.LOG_COLUMNS
@@ -127,7 +127,8 @@ def test_no_code_path_updates_or_deletes_log_entries(store):
     assert offenders == []
     assert pattern.search("UPDATE deletion_log SET x = 1") and pattern.search("delete from main.deletion_log")
     assert not pattern.search("UPDATE deletion_log_head SET entries = 1")
-    assert "deletion_log" not in store.contact_tables() and "contacts" not in store.contact_tables()
+    assert "deletion_log" not in store.deletion.contact_tables()
+    assert "contacts" not in store.deletion.contact_tables()
 
 
 def test_concurrent_deletions_never_fork_the_chain(store):

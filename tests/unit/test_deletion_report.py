@@ -176,7 +176,8 @@ def test_lookup_reads_national_numbers_in_the_workspace_region(log):
 
 def test_lookup_before_any_deletion_and_bad_input(store):
     assert report.lookup(store, ADMIN, "x@example.com") == []
-    assert store.key_fingerprint() is None and not key_file_for(store.path).exists()  # a lookup creates no key
+    # a lookup creates no key
+    assert store.keys.key_fingerprint() is None and not key_file_for(store.path).exists()
     with pytest.raises(InvalidInput, match="enter an email"):
         report.lookup(store, ADMIN, "  ")
 

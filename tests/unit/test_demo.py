@@ -175,7 +175,7 @@ def test_sequences_continue_above_the_built_ids(store):
     for table, seq in SEQUENCES.items():
         top = store._scalar(f"SELECT max(id) FROM {table}")
         assert store._scalar(f"SELECT nextval('{seq}')") > top, table
-        assert store.demo_next_id(table) > top
+        assert store.demo.demo_next_id(table) > top
     with store.tx() as cur:  # a plain insert that takes its id from the sequence must not collide
         cur.execute("INSERT INTO contacts (platform, handle, created_at, created_by, updated_at, updated_by)"
                     " VALUES ('sms', '+15550000000', ?, 'test', ?, 'test')", [NOW, NOW])

@@ -157,8 +157,8 @@ def test_a_damaged_database_is_one_clear_line(pristine, tmp_path, how):
     assert ran.stderr.strip().splitlines()[-1] == errors[0]  # the last word, after the progress lines
     with pytest.raises(StoreDamaged):  # the library says the same to every caller
         with Store(path) as store:
-            for table in store.checked_tables():
-                for _ in store.iter_table_chunks(table, 100_000):
+            for table in store.integrity.checked_tables():
+                for _ in store.integrity.iter_table_chunks(table, 100_000):
                     pass
 
 

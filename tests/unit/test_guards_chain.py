@@ -68,7 +68,7 @@ def test_progress_is_reported_and_a_clean_log_verifies(store):
     result = verify_log(store, SYSTEM, seen.append)
     assert seen == ["2 entries verified"]
     assert (result.ok, result.entries, result.bad_entry) == (True, 2, None)
-    assert result.head == store.deletion_log_head()[1] and result.checkpoint["entries"] == 2
+    assert result.head == store.deletion_log.deletion_log_head()[1] and result.checkpoint["entries"] == 2
 
 
 def test_an_expected_checkpoint_of_another_start_is_reported_at_entry_1(store):
@@ -83,7 +83,7 @@ def test_an_expected_checkpoint_of_another_start_is_reported_at_entry_1(store):
 
 def test_the_log_head_is_checked_for_its_count_and_its_hash(store):
     _deleted(store, 3)
-    entries, head = store.deletion_log_head()
+    entries, head = store.deletion_log.deletion_log_head()
     _sql(store, "UPDATE deletion_log_head SET entries = 2")
     result = verify_log(store, SYSTEM)
     assert (result.ok, result.bad_entry) == (False, 3)

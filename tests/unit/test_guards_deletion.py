@@ -50,7 +50,7 @@ def test_hints_refused(store, hint, message):
     with pytest.raises(InvalidInput) as refused:
         deletion.delete_contact(store, ADMIN, cid, hint=hint, reason="gdpr_request")
     assert str(refused.value) == message
-    assert contacts.get_contact(store, cid).id == cid and store.deletion_log_head()[0] == 0
+    assert contacts.get_contact(store, cid).id == cid and store.deletion_log.deletion_log_head()[0] == 0
 
 
 @pytest.mark.parametrize("reason, code", [("gdpr_request", "gdpr_request"), ("GDPR request", "gdpr_request"),

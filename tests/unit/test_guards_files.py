@@ -88,7 +88,7 @@ def test_the_sweep_touches_nothing_outside_contact_id_folders(store, kept):
 
 
 def test_finish_file_removal_never_deletes_a_file_a_row_references(store, kept):
-    (row,) = store.attachments_of_conversation(contacts.conversations(store, kept)[0]["id"])
+    (row,) = store.contacts.attachments_of_conversation(contacts.conversations(store, kept)[0]["id"])
     assert deletion.finish_file_removal(store, [row["storage_path"]]) == 1
     assert (store.attachments_dir / row["storage_path"]).read_bytes() == b"%PDF kept"
 
@@ -113,16 +113,17 @@ def test_a_failed_removal_stays_pending_until_the_next_open(store, db_path):
     (stuck / "inside").write_bytes(b"z")
     deletion.delete_contact(store, ADMIN, cid, **GDPR)
     assert not other.exists()
-    assert store.pending_files() == [f"{cid}/{stuck.name}"]
-    assert deletion.finish_file_removal(store, store.pending_files()) == 0  # still failing: still pending
-    assert store.pending_files() == [f"{cid}/{stuck.name}"]
+    assert store.deletion.pending_files() == [f"{cid}/{stuck.name}"]
+    # still failing: still pending
+    assert deletion.finish_file_removal(store, store.deletion.pending_files()) == 0
+    assert store.deletion.pending_files() == [f"{cid}/{stuck.name}"]
     (stuck / "inside").unlink()
     stuck.rmdir()
     stuck.write_bytes(b"x")  # the obstacle is gone: the next open finishes the removal
     store.close()
     reopened = open_store(db_path)
     try:
-        assert reopened.pending_files() == [] and not stuck.exists()
+        assert reopened.deletion.pending_files() == [] and not stuck.exists()
     finally:
         reopened.close()
 
@@ -143,7 +144,7 @@ def test_a_received_file_name_never_leaves_the_contacts_folder(store, name):
         cid = got["contact_id"]
     except InvalidInput:
         return  # refusing the name is fine too
-    (row,) = store.attachments_of_conversation(contacts.conversations(store, cid)[0]["id"])
+    (row,) = store.contacts.attachments_of_conversation(contacts.conversations(store, cid)[0]["id"])
     assert relative_path_ok(row["storage_path"]) and row["storage_path"].startswith(f"{cid}/")
     target = (store.attachments_dir / row["storage_path"]).resolve()
     assert target.parent == (store.attachments_dir / str(cid)).resolve()
@@ -192,7 +193,7 @@ def test_stored_names_are_sanitised_shortened_and_unique(store):
     long_name = "x" * 90 + "-é ü.pdf"
     cid = contacts.receive(store, "email", "s@example.com", "x",
                            attachments=[(long_name, b"1"), (long_name, b"2")])["contact_id"]
-    rows = store.attachments_of_conversation(contacts.conversations(store, cid)[0]["id"])
+    rows = store.contacts.attachments_of_conversation(contacts.conversations(store, cid)[0]["id"])
     names = [r["storage_path"].split("/", 1)[1] for r in rows]
     assert [r["filename"] for r in rows] == [long_name, long_name]  # the shown name is kept as sent
     assert len(set(names)) == 2
@@ -204,17 +205,17 @@ def test_stored_names_are_sanitised_shortened_and_unique(store):
 
 
 def test_a_failed_receive_leaves_no_file(store, monkeypatch):
-    real = store.receive_message
+    real = store.contacts.receive_message
 
     def write_then_fail(**kwargs):
         kwargs["write_files"](123, [files.read_attachment_arg(("a.txt", b"a"))])
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(store, "receive_message", write_then_fail)
+    monkeypatch.setattr(store.contacts, "receive_message", write_then_fail)
     with pytest.raises(RuntimeError):
         contacts.receive(store, "email", "f@example.com", "x", attachments=[("a.txt", b"a")])
     assert not (store.attachments_dir / "123").exists()
-    monkeypatch.setattr(store, "receive_message", real)
+    monkeypatch.setattr(store.contacts, "receive_message", real)
 
 
 def test_removing_a_file_keeps_a_folder_that_still_holds_files(store):

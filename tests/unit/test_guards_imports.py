@@ -33,13 +33,13 @@ def _by_email(store) -> dict[str, dict]:
 def test_a_failure_while_writing_leaves_nothing_at_all(tiered, tmp_path, monkeypatch):
     run(tiered, write(tmp_path, "Email,Tier\nann@example.com,gold\n", name="a.csv"))
     before = fingerprint(tiered)
-    real = tiered.import_write
+    real = tiered.imports.import_write
 
     def write_then_fail(cur, **kwargs):
         real(cur, **kwargs)  # everything is written inside the transaction…
         raise RuntimeError("disk full")  # …then the commit fails
 
-    monkeypatch.setattr(tiered, "import_write", write_then_fail)
+    monkeypatch.setattr(tiered.imports, "import_write", write_then_fail)
     with pytest.raises(RuntimeError):
         run(tiered, write(tmp_path, "Email,Tier\nann@example.com,silver\nbob@example.com,bronze\n",
                           name="b.csv"))

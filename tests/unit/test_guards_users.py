@@ -37,7 +37,7 @@ def verifies(monkeypatch):
 def test_the_password_length_boundary_is_eight(store):
     with pytest.raises(InvalidInput, match="at least 8"):
         users.add_user(store, SYSTEM, "seven@example.com", role="agent", password="x" * 7)
-    assert store.user_by_email("seven@example.com") is None
+    assert store.accounts.user_by_email("seven@example.com") is None
     user = users.add_user(store, SYSTEM, "eight@example.com", role="agent", password="y" * 8)
     assert user.email == "eight@example.com"
     assert users.authenticate(store, "eight@example.com", "y" * 8).email == "eight@example.com"
@@ -49,11 +49,11 @@ def test_the_password_length_boundary_is_eight(store):
 def test_a_blank_display_name_is_refused(store, name):
     with pytest.raises(InvalidInput, match="display name"):
         users.add_user(store, SYSTEM, "blank@example.com", role="agent", password=PASSWORD, display_name=name)
-    assert store.user_by_email("blank@example.com") is None
+    assert store.accounts.user_by_email("blank@example.com") is None
 
 
 def test_names_are_trimmed_and_default_to_the_address(team, store):
-    assert store.user_by_email("agent@example.com").display_name == "Al"
+    assert store.accounts.user_by_email("agent@example.com").display_name == "Al"
     user = users.add_user(store, SYSTEM, " Zed@Example.COM ", role="agent", password=PASSWORD)
     assert (user.email, user.display_name) == ("zed@example.com", "zed")
 
@@ -62,7 +62,7 @@ def test_an_unknown_email_still_verifies_one_hash(team, verifies):
     assert users.authenticate(team, "nobody@example.com", PASSWORD) is None
     assert len(verifies) == 1 and verifies[0][1] == PASSWORD
     assert verifies[0][0].startswith("$argon2id$")  # a real hash of the same cost, not a shortcut
-    assert verifies[0][0] != team.password_hash("boss@example.com")
+    assert verifies[0][0] != team.accounts.password_hash("boss@example.com")
 
 
 def test_an_empty_email_still_verifies_one_hash(team, verifies):
@@ -73,7 +73,7 @@ def test_an_empty_email_still_verifies_one_hash(team, verifies):
 
 def test_a_wrong_password_verifies_the_members_hash_once(team, verifies):
     assert users.authenticate(team, "boss@example.com", "wrong-horse") is None
-    assert verifies == [(team.password_hash("boss@example.com"), "wrong-horse")]
+    assert verifies == [(team.accounts.password_hash("boss@example.com"), "wrong-horse")]
 
 
 def test_the_dummy_hashs_own_password_signs_nobody_in(team, verifies):
@@ -84,17 +84,17 @@ def test_the_dummy_hashs_own_password_signs_nobody_in(team, verifies):
 
 
 def test_a_right_password_signs_in_and_records_it(team, verifies):
-    assert team.user_by_email("boss@example.com").last_sign_in_at is None
+    assert team.accounts.user_by_email("boss@example.com").last_sign_in_at is None
     user = users.authenticate(team, "  BOSS@example.com", PASSWORD)
     assert (user.email, user.role, user.active) == ("boss@example.com", "admin", True)
     assert len(verifies) == 1
-    assert team.user_by_email("boss@example.com").last_sign_in_at is not None
+    assert team.accounts.user_by_email("boss@example.com").last_sign_in_at is not None
 
 
 def test_a_disabled_member_is_refused_and_not_recorded(team):
     users.set_active(team, SYSTEM, "agent@example.com", False)
     assert users.authenticate(team, "agent@example.com", PASSWORD) is None
-    assert team.user_by_email("agent@example.com").last_sign_in_at is None
+    assert team.accounts.user_by_email("agent@example.com").last_sign_in_at is None
     assert users.current_user(team, "agent@example.com") is None
     users.set_active(team, SYSTEM, "agent@example.com", True)
     assert users.current_user(team, " Agent@example.com").email == "agent@example.com"
@@ -104,7 +104,7 @@ def test_a_disabled_member_is_refused_and_not_recorded(team):
 def test_the_last_active_admin_stays(team):
     with pytest.raises(Conflict):
         users.set_active(team, SYSTEM, "boss@example.com", False)
-    assert team.user_by_email("boss@example.com").active
+    assert team.accounts.user_by_email("boss@example.com").active
     users.add_user(team, SYSTEM, "second@example.com", role="admin", password=PASSWORD)
     assert users.set_active(team, SYSTEM, "boss@example.com", False).active is False
     with pytest.raises(Conflict):  # now the second one is the last
@@ -133,7 +133,8 @@ def test_only_admins_manage_members(team, actor):
         with pytest.raises(PermissionDenied) as refused:
             call()
         assert str(refused.value) == f"only admins can {words} ({who} is not an admin)"
-    assert team.user_by_email("x@example.com") is None and team.user_by_email("agent@example.com").active
+    assert team.accounts.user_by_email("x@example.com") is None
+    assert team.accounts.user_by_email("agent@example.com").active
 
 
 def test_bad_new_members_are_refused(team):
@@ -183,14 +184,14 @@ def test_disabling_an_already_disabled_admin_is_no_conflict(team):
 
 def test_a_sign_in_keeps_a_current_hash_and_upgrades_an_old_one(team, monkeypatch):
     monkeypatch.setattr(users, "_hasher", users.product_hasher())  # tests hash cheaply (tests/conftest.py)
-    team.set_user_password_hash("boss@example.com", users._hasher.hash(PASSWORD))
-    current = team.password_hash("boss@example.com")
+    team.accounts.set_user_password_hash("boss@example.com", users._hasher.hash(PASSWORD))
+    current = team.accounts.password_hash("boss@example.com")
     users.authenticate(team, "boss@example.com", PASSWORD)
-    assert team.password_hash("boss@example.com") == current
+    assert team.accounts.password_hash("boss@example.com") == current
     weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
-    team.set_user_password_hash("boss@example.com", weak)
+    team.accounts.set_user_password_hash("boss@example.com", weak)
     assert users.authenticate(team, "boss@example.com", PASSWORD).email == "boss@example.com"
-    upgraded = team.password_hash("boss@example.com")
+    upgraded = team.accounts.password_hash("boss@example.com")
     assert upgraded != weak and not PasswordHasher().check_needs_rehash(upgraded)
     assert PasswordHasher().verify(upgraded, PASSWORD)
 

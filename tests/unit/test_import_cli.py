@@ -53,7 +53,7 @@ def test_import_prints_one_json_object_and_writes_the_rejects(db, tmp_path):
     assert "rejected,line 3: email: not a valid email address: it must have an @ (not-an-email)" in text
     assert 'imported without the invalid value,"line 5: language: left empty: not a language' in text
     with Store(db) as store:
-        assert store.import_batches()[0]["created_by"] == "admin@example.com"
+        assert store.imports.import_batches()[0]["created_by"] == "admin@example.com"
 
 
 def test_the_rejects_file_can_be_fixed_and_imported_again(db, tmp_path):

@@ -8,7 +8,7 @@ from inbox import imports
 from inbox.check import run_check
 from inbox.errors import Conflict, PermissionDenied
 from inbox.models import SYSTEM, Actor
-from inbox.store import Store
+from inbox.store import AREAS
 
 from ..members import members_fixture
 from .test_import_helpers import ADMIN, contacts, fingerprint, run, values, write
@@ -150,7 +150,7 @@ def test_an_error_in_the_last_chunk_leaves_the_database_exactly_as_before(store,
     rows = "".join(f"user{i}@example.com,User {i},silver\n" for i in range(10))
     path = write(tmp_path, "Email,First name,Tier\nann@example.com,Annie,silver\n" + rows)
     before, calls = fingerprint(store), []
-    real = Store.import_write_chunk
+    real = AREAS["imports"].import_write_chunk
 
     def failing(self, cur, batch_id, chunk, actor, at):
         calls.append(chunk)
@@ -158,12 +158,12 @@ def test_an_error_in_the_last_chunk_leaves_the_database_exactly_as_before(store,
         if chunk == 3:  # the last of 4 chunks, after its rows were written
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Store, "import_write_chunk", failing)
+    monkeypatch.setattr(AREAS["imports"], "import_write_chunk", failing)
     with pytest.raises(RuntimeError, match="disk full"):
         run(store, path)
     assert calls == [0, 1, 2, 3]
     assert fingerprint(store) == before
-    monkeypatch.setattr(Store, "import_write_chunk", real)
+    monkeypatch.setattr(AREAS["imports"], "import_write_chunk", real)
     assert run(store, path).inserted == 10
 
 
@@ -207,7 +207,7 @@ def test_a_concurrent_change_is_reported_as_a_conflict_and_nothing_is_written(st
         raise duckdb.TransactionException("Conflict on tuple deletion!")
 
     before = fingerprint(store)
-    monkeypatch.setattr(Store, "import_write_chunk", clash)
+    monkeypatch.setattr(AREAS["imports"], "import_write_chunk", clash)
     with pytest.raises(Conflict, match="changed in another session meanwhile; nothing was imported"):
         run(store, write(tmp_path, "Email,First name\nann@example.com,Annie\n"))
     assert fingerprint(store) == before

@@ -147,7 +147,7 @@ def test_an_unmapped_column_becomes_a_new_custom_attribute_only_on_purpose(store
     key = imports.create_attribute(store, ADMIN, label="Loyalty points", key=slug("Loyalty points"), type="number")
     assert key == "loyalty_points"
     assert run(store, path).mapping["Loyalty points"] == "loyalty_points"
-    assert store.custom_values(contacts(store)[0]["id"])["loyalty_points"][1] == 120.0
+    assert store.contacts.custom_values(contacts(store)[0]["id"])["loyalty_points"][1] == 120.0
     assert attrs.history(store)[0]["saved_by"] == ADMIN.email
     with pytest.raises(PermissionDenied):
         imports.create_attribute(store, Actor("agent@example.com", "agent"), label="X", key="x", type="text")

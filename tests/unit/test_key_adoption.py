@@ -12,7 +12,7 @@ from inbox.deletion_chain import legacy_entry_hash
 from inbox.key_adoption import last_adoption
 from inbox.keys import key_file_for, read_key_file, require_keys
 from inbox.models import SYSTEM, utcnow
-from inbox.store import Store
+from inbox.store import AREAS, Store
 
 from ..members import seed_members
 from .deletion_support import ADMIN
@@ -45,13 +45,14 @@ def build_old_database(path, n=4):
             cur.execute("INSERT INTO workspace_settings VALUES ('deletion_hmac_secret', ?, ?, 'system')",
                         [OLD_SECRET, utcnow()])
         workspace.set_plan(store, SYSTEM, "enterprise")
-        store.save_crm_settings(lookup_url="https://crm.example.com/l", timeout_seconds=5, lookup_key="email",
-                                aliases={}, enabled=False, secret=CRM_SECRET, actor="admin@example.com", at=utcnow())
+        store.crm.save_crm_settings(lookup_url="https://crm.example.com/l", timeout_seconds=5,
+                                    lookup_key="email", aliases={}, enabled=False, secret=CRM_SECRET,
+                                    actor="admin@example.com", at=utcnow())
         ids = [contacts.receive(store, "email", f"old{i}@example.org", "hi")["contact_id"] for i in range(n)]
         for cid in ids:
-            store.erase_contacts([cid], snapshot_key=deletion.SNAPSHOT_KEY,
-                                 make_entries=old_entries(bytes.fromhex(OLD_SECRET)))
-        assert store.key_fingerprint() is None
+            store.deletion.erase_contacts([cid], snapshot_key=deletion.SNAPSHOT_KEY,
+                                          make_entries=old_entries(bytes.fromhex(OLD_SECRET)))
+        assert store.keys.key_fingerprint() is None
     assert not key_file_for(path).exists()
 
 
@@ -64,13 +65,13 @@ def test_an_old_database_is_adopted_secrets_move_out_and_its_log_stays_verifiabl
             True, True, True, 4, None)
         keys = require_keys(store)
         assert read_key_file(key_file_for(path)).legacy_identifier_keys == (bytes.fromhex(OLD_SECRET),)
-        assert store.get_setting("deletion_hmac_secret") is None and store.seal_count() == 4
+        assert store.accounts.get_setting("deletion_hmac_secret") is None and store.keys.seal_count() == 4
         from validation.deletion_log import DELETION_TABLE_SCHEMAS
         from validation.tables import frame_failures
 
         seals = store._df("SELECT * FROM deletion_log_seals")
         assert frame_failures(DELETION_TABLE_SCHEMAS["deletion_log_seals"], seals).empty
-        stored = store.crm_settings_row()["secret"]
+        stored = store.crm.crm_settings_row()["secret"]
         assert CRM_SECRET not in stored and crm.signing_secret(store) == CRM_SECRET
         assert deletion.verify_log(store, ADMIN).line() == "OK 4 entries"
         # an identifier deleted before the key file is still found, through the legacy key
@@ -81,7 +82,7 @@ def test_an_old_database_is_adopted_secrets_move_out_and_its_log_stays_verifiabl
         assert deletion.verify_log(store, ADMIN).line() == "OK 5 entries"
         assert [e["id"] for e in report.lookup(store, ADMIN, "new@example.org")] == [5]
     with open_store(path) as store:  # adopted once: reopening changes nothing
-        assert last_adoption(path) is None and store.seal_count() == 4
+        assert last_adoption(path) is None and store.keys.seal_count() == 4
         assert deletion.verify_log(store, ADMIN).ok
 
 
@@ -90,7 +91,8 @@ def test_a_rewritten_old_entry_is_caught_by_its_seal(tmp_path):
     build_old_database(path)
     open_store(path).close()
     with Store(path) as store, store.cursor() as cur:  # edited, the unkeyed chain recomputed from entry 2
-        entries = [dict(zip(deletion.LOG_COLUMNS, r)) for r in list(store.iter_deletion_log())[0]]
+        entries = [dict(zip(deletion.LOG_COLUMNS, r))
+                   for r in list(store.deletion_log.iter_deletion_log())[0]]
         entries[1]["identity_hint"] = "forged"
         prev = entries[0]["entry_hash"]
         for e in entries[1:]:
@@ -117,7 +119,7 @@ def test_an_old_log_that_does_not_verify_is_never_blessed(tmp_path, tamper, bad,
     with open_store(path) as store:
         done = last_adoption(path)
         assert done.sealed == sealed and f"entry {bad}" in done.problem
-        assert store.get_setting("deletion_hmac_secret") is None  # the secrets move out all the same
+        assert store.accounts.get_setting("deletion_hmac_secret") is None  # the secrets move out all the same
         result = deletion.verify_log(store, ADMIN)
         assert not result.ok and result.bad_entry == bad
         cid = contacts.receive(store, "email", "later@example.org", "hi")["contact_id"]
@@ -132,14 +134,14 @@ def test_an_adoption_interrupted_before_its_transaction_is_redone_with_the_same_
     def crash(self, **kwargs):
         raise SystemExit("killed before the adoption committed")
 
-    monkeypatch.setattr(Store, "adopt_keys", crash)
+    monkeypatch.setattr(AREAS["keys"], "adopt_keys", crash)
     with pytest.raises(SystemExit):
         open_store(path)
     monkeypatch.undo()
     first = read_key_file(key_file_for(path))
     assert first.legacy_identifier_keys == (bytes.fromhex(OLD_SECRET),)
     with open_store(path) as store:
-        assert require_keys(store) == first and store.get_setting("deletion_hmac_secret") is None
+        assert require_keys(store) == first and store.accounts.get_setting("deletion_hmac_secret") is None
         assert deletion.verify_log(store, ADMIN).line() == "OK 4 entries"
 
 

@@ -91,7 +91,7 @@ def test_the_key_file_is_created_at_open_with_mode_0600_next_to_the_database(tmp
     path = tmp_path / "ws.duckdb"
     with open_store(path) as store:
         keys = workspace_keys(store)
-        assert store.key_fingerprint() == keys.fingerprint
+        assert store.keys.key_fingerprint() == keys.fingerprint
     key_file = tmp_path / "ws.key"
     assert key_file.exists() and (key_file.stat().st_mode & 0o777) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ws-checkpoints", "ws.duckdb", "ws.key"]
@@ -153,7 +153,7 @@ def test_the_crm_secret_is_stored_encrypted(store):
     workspace.set_plan(store, SYSTEM, "enterprise")
     crm.save_settings(store, ADMIN, lookup_url="https://crm.example.com/lookup", timeout_seconds=5,
                       lookup_key="email", aliases={}, secret=SECRET)
-    stored = store.crm_settings_row()["secret"]
+    stored = store.crm.crm_settings_row()["secret"]
     assert stored.startswith("aesgcm1:") and SECRET not in stored
     assert crm.signing_secret(store) == SECRET and crm.lookup_config(store, "x")["secret"] == SECRET
 

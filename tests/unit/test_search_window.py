@@ -37,7 +37,7 @@ def expected(store, handles, term):
 @pytest.mark.parametrize("window", [5, 12, 50_000])
 @pytest.mark.parametrize("term", ["a", "ar", "maria", "zoe", "lee-1", "nobody"])
 def test_every_page_equals_the_full_scan(store, crowd, window, term):
-    store.search_window_rows, store.search_count_cap = window, 10
+    store.contacts.search_window_rows, store.contacts.search_count_cap = window, 10
     want = expected(store, crowd, term.replace("zoe", "zoé"))
     got, page = [], 1
     while True:
@@ -56,14 +56,14 @@ def test_every_page_equals_the_full_scan(store, crowd, window, term):
 
 
 def test_a_count_above_the_cap_is_a_floor(store, crowd):
-    store.search_window_rows, store.search_count_cap = 5, 10
+    store.contacts.search_window_rows, store.contacts.search_count_cap = 5, 10
     result = contacts.search(store, "a", page_size=4)
     assert result.more and result.total == 10 and result.count_text == "10+" and result.has_next
     assert contacts.search(store, "", page_size=4).total == 60  # no term, no filter: the exact count
 
 
 def test_a_stale_window_never_hides_a_newer_contact(store, crowd):
-    store.search_window_rows = 5
+    store.contacts.search_window_rows = 5
     before = contacts.search(store, "maria", page_size=3)  # computes and caches the window
     newest = contacts.receive(store, "webchat", "maria-new", "hi")["contact_id"]
     after = contacts.search(store, "maria", page_size=3)
@@ -88,7 +88,7 @@ def test_filters_inside_the_window_equal_the_full_scan(store, crowd):
     for contact_id in gold:
         c = contacts.get_contact(store, contact_id)
         contacts.update_values(store, AGENT, c.id, c.version, {"tier": "gold", "language": "fr"})
-    store.search_window_rows, store.search_count_cap = 5, 10
+    store.contacts.search_window_rows, store.contacts.search_count_cap = 5, 10
     for query, filters, want in [("", {"custom": {"tier": "gold"}}, set(gold)),
                                  ("", {"language": "fr"}, set(gold)),
                                  ("a", {"custom": {"tier": "gold"}}, {i for i in gold if "a" in crowd[i]})]:

@@ -71,7 +71,7 @@ def fail_until_locked(store, email, client="198.51.100.7"):
         result = sign_in.attempt(store, email, "wrong-password", client=f"{client}", now=now)
         assert result.outcome == "failure"
         last = now
-        failed = store.account_failures(email, now - sign_in.ACCOUNT_WINDOW)[0]
+        failed = store.sign_ins.account_failures(email, now - sign_in.ACCOUNT_WINDOW)[0]
         now += sign_in.delay(failed, sign_in.ACCOUNT_FREE)
         now += timedelta(seconds=1)
     return last + timedelta(seconds=1)
@@ -102,7 +102,7 @@ def test_the_wait_message_counts_down_and_a_success_resets_the_account(team):
         "throttled", "Too many failed sign-ins: wait 3 seconds before trying again.")
     ok = sign_in.attempt(team, AGENT[0], AGENT[1], client="c2", now=T0 + timedelta(seconds=5))
     assert ok.outcome == "success"
-    assert team.account_failures(AGENT[0], T0 - timedelta(days=1)) == (0, None)
+    assert team.sign_ins.account_failures(AGENT[0], T0 - timedelta(days=1)) == (0, None)
 
 
 def test_unknown_email_and_wrong_password_answer_the_same_after_the_same_work(team, hasher):
@@ -165,10 +165,10 @@ def test_successful_sign_ins_never_throttle_a_client(team):
 def test_every_attempt_is_recorded(team):
     sign_in.attempt(team, " Ada@Example.com ", "wrong-password", client="198.51.100.1", now=T0)
     sign_in.attempt(team, ADMIN[0], ADMIN[1], client="198.51.100.1", now=T0 + timedelta(seconds=1))
-    assert [(r["at"], r["email"], r["client"], r["outcome"]) for r in team.recent_sign_ins()] == [
+    assert [(r["at"], r["email"], r["client"], r["outcome"]) for r in team.sign_ins.recent_sign_ins()] == [
         (T0 + timedelta(seconds=1), ADMIN[0], "198.51.100.1", "success"),
         (T0, ADMIN[0], "198.51.100.1", "failure")]
-    assert team.user_by_email(ADMIN[0]).last_sign_in_at == T0 + timedelta(seconds=1)
+    assert team.accounts.user_by_email(ADMIN[0]).last_sign_in_at == T0 + timedelta(seconds=1)
 
 
 def test_no_more_than_two_hashes_are_verified_at_once(team, monkeypatch):
@@ -209,8 +209,8 @@ def test_cli_unlock(team, db_path):
     from inbox.store import Store
 
     with Store(db_path) as again:
-        assert again.account_failures(AGENT[0], T0 - timedelta(days=1)) == (0, None)
-        assert again.recent_sign_ins(1)[0]["outcome"] == "unlocked"
+        assert again.sign_ins.account_failures(AGENT[0], T0 - timedelta(days=1)) == (0, None)
+        assert again.sign_ins.recent_sign_ins(1)[0]["outcome"] == "unlocked"
 
 
 def test_check_validates_the_sign_in_log(team):

@@ -36,7 +36,7 @@ def test_rerunning_migrations_is_a_no_op(store, db_path):
     store.close()
     again = Store(db_path)
     assert again.migrate(MIGRATIONS) == []
-    assert again.get_setting("plan") == "team"  # seed not applied twice (PK would have failed)
+    assert again.accounts.get_setting("plan") == "team"  # seed not applied twice (PK would have failed)
     again.close()
 
 
@@ -58,7 +58,7 @@ def test_tx_rolls_back_on_exception(store):
         with store.tx() as cur:
             cur.execute("INSERT INTO workspace_settings VALUES ('x', 'y', now()::TIMESTAMP, 't')")
             raise RuntimeError("boom")
-    assert store.get_setting("x") is None
+    assert store.accounts.get_setting("x") is None
 
 
 def test_tx_refuses_to_pretend_after_a_swallowed_failure(store):
@@ -70,8 +70,8 @@ def test_tx_refuses_to_pretend_after_a_swallowed_failure(store):
                 cur.execute("INSERT INTO workspace_settings VALUES ('plan', 'dup', now()::TIMESTAMP, 't')")
             except duckdb.ConstraintException:
                 pass  # a careless caller swallows the error
-    assert store.get_setting("x") is None
-    assert store.get_setting("plan") == "team"
+    assert store.accounts.get_setting("x") is None
+    assert store.accounts.get_setting("plan") == "team"
 
 
 def test_raw_duckdb_commit_after_failure_is_silent():
@@ -89,7 +89,7 @@ def test_raw_duckdb_commit_after_failure_is_silent():
 def test_tx_commits(store):
     with store.tx() as cur:
         cur.execute("INSERT INTO workspace_settings VALUES ('x', 'y', now()::TIMESTAMP, 't')")
-    assert store.get_setting("x") == "y"
+    assert store.accounts.get_setting("x") == "y"
 
 
 def test_concurrent_cursors_from_threads(store):
@@ -101,7 +101,7 @@ def test_concurrent_cursors_from_threads(store):
                 with store.tx() as cur:
                     cur.execute("INSERT INTO workspace_settings VALUES (?, 'v', now()::TIMESTAMP, 't')",
                                 [f"k{n}-{i}"])
-                store.get_setting(f"k{n}-{i}")
+                store.accounts.get_setting(f"k{n}-{i}")
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 

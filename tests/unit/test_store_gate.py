@@ -72,7 +72,7 @@ def test_compaction_waits_for_a_transaction_in_flight_and_holds_new_operations(s
 
     w, w_errors = run_thread(writer)
     assert inside.wait(WAIT)
-    c, c_errors = run_thread(store.compact)
+    c, c_errors = run_thread(store.compaction.compact)
     wait_until(lambda: store._paused)
     n, n_errors = run_thread(later)
     wait_until(lambda: len(store._gate._waiters) >= 2)  # the compaction and the new operation both wait
@@ -104,7 +104,7 @@ def test_reads_and_writes_from_many_threads_during_compactions_all_succeed(store
         t.start()
     wait_until(lambda: len(written) >= 4)
     for _ in range(3):
-        store.compact()
+        store.compaction.compact()
     stop.set()
     assert joined(*threads) and not errors, errors
     assert store._scalar("SELECT count(*) FROM contacts") == 1 + len(written)
@@ -114,8 +114,8 @@ def test_reads_and_writes_from_many_threads_during_compactions_all_succeed(store
 def test_compacting_from_inside_an_operation_is_refused(store):
     with store.cursor():
         with pytest.raises(RuntimeError, match="inside one of its operations"):
-            store.compact()
-    assert store.compact()["bytes_after"] > 0
+            store.compaction.compact()
+    assert store.compaction.compact()["bytes_after"] > 0
 
 
 def test_a_closed_store_says_so(store):

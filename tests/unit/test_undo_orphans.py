@@ -10,8 +10,8 @@ from .test_import_helpers import ADMIN, _members, run, write  # noqa: F401
 
 
 def lookup(store, contact_id):
-    store.record_crm_lookup(contact_id, ok=True, at=utcnow(), by="crm", trigger="sync", error=None,
-                            written=["job_title"], skipped=[])
+    store.crm.record_crm_lookup(contact_id, ok=True, at=utcnow(), by="crm", trigger="sync", error=None,
+                                written=["job_title"], skipped=[])
 
 
 def test_undo_removes_the_crm_lookups_of_the_contacts_it_removed(store, tmp_path):

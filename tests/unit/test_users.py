@@ -17,7 +17,7 @@ def team(store):
 
 
 def test_password_is_stored_as_an_argon2_hash(team):
-    stored = team.password_hash("admin@example.com")
+    stored = team.accounts.password_hash("admin@example.com")
     assert stored.startswith("$argon2id$") and "admin-secret-1" not in stored
 
 
@@ -33,7 +33,7 @@ def test_the_product_hashes_with_argon2id_at_64_mib_and_3_passes():
 def test_sign_in_with_right_credentials_is_case_insensitive_on_email(team):
     user = users.authenticate(team, " ADMIN@example.com ", "admin-secret-1")
     assert user.email == "admin@example.com" and user.role == "admin" and user.display_name == "Ada"
-    assert team.user_by_email("admin@example.com").last_sign_in_at is not None
+    assert team.accounts.user_by_email("admin@example.com").last_sign_in_at is not None
 
 
 @pytest.mark.parametrize("email,password", [
@@ -65,7 +65,7 @@ def test_last_active_admin_cannot_be_disabled(team):
 def test_invalid_new_users_are_refused(store, email, role, password, match):
     with pytest.raises(InvalidInput, match=match):
         users.add_user(store, SYSTEM, email, role=role, password=password)
-    assert store.count_users() == 0
+    assert store.accounts.count_users() == 0
 
 
 def test_duplicate_email_is_refused(team):
@@ -89,8 +89,8 @@ def test_agent_is_refused_admin_functions_called_directly(team, call):
     with pytest.raises(PermissionDenied):
         call(team)
     assert workspace.get_plan(team) == "team"
-    assert team.user_by_email("new@example.com") is None
-    assert team.user_by_email("admin@example.com").active
+    assert team.accounts.user_by_email("new@example.com") is None
+    assert team.accounts.user_by_email("admin@example.com").active
 
 
 def test_admin_sets_the_plan(team):

@@ -1,0 +1,78 @@
+"""What differs between database engines, behind one small object per engine (DuckDB today)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import duckdb
+import pandas as pd
+
+from ..errors import WriteConflict
+
+
+class DuckDBDialect:
+    """DuckDB 2.0: error classes, data frames as tables, catalog queries, sequences.
+
+    A second backend (PostgreSQL) adds its own class with the same methods; repositories reach it as
+    ``self.dialect``. SQL that is plain enough for both engines stays in the repositories.
+    """
+
+    name = "duckdb"
+    Error = duckdb.Error  # the engine's base error class
+
+    # -- errors ------------------------------------------------------------------------------
+    @staticmethod
+    def is_conflict(exc: BaseException | None) -> bool:
+        """Whether ``exc`` is a transaction conflict (a retry may succeed), not a failure of the statement."""
+        if isinstance(exc, WriteConflict):
+            return True
+        return isinstance(exc, duckdb.TransactionException) and "is aborted" not in str(exc)
+
+    @staticmethod
+    def is_constraint_violation(exc: BaseException) -> bool:
+        """Whether ``exc`` is a unique/primary-key/check violation (e.g. two writers took the same key)."""
+        return isinstance(exc, duckdb.ConstraintException)
+
+    # -- data frames -------------------------------------------------------------------------
+    @staticmethod
+    @contextmanager
+    def frame(cur: Any, name: str, frame: pd.DataFrame) -> Iterator[str]:
+        """``frame`` readable as table ``name`` by ``cur``'s statements inside the block
+        (DuckDB: a registered view; ``INSERT … SELECT … FROM name``)."""
+        cur.register(name, frame)
+        try:
+            yield name
+        finally:
+            cur.unregister(name)
+
+    # -- catalog -----------------------------------------------------------------------------
+    @staticmethod
+    def table_names(cur: Any) -> set[str]:
+        """Names of the base tables of the main schema."""
+        return {r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables"
+                                          " WHERE table_schema = 'main'").fetchall()}
+
+    @staticmethod
+    def tables_with_column(cur: Any, column: str) -> list[str]:
+        """Base tables of the main schema that have a column ``column``, by name."""
+        return [r[0] for r in cur.execute(
+            "SELECT c.table_name FROM information_schema.columns c JOIN information_schema.tables t"
+            " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
+            " WHERE c.column_name = ? AND t.table_type = 'BASE TABLE' AND t.table_schema = 'main'"
+            " ORDER BY 1", [column]).fetchall()]
+
+    @staticmethod
+    def reserve_ids(cur: Any, sequence: str, n: int) -> int:
+        """Reserve ``n`` (>= 1) consecutive values of ``sequence``; returns the first one.
+
+        DuckDB 2.0 cannot ``ALTER SEQUENCE … RESTART`` but has ``setval``: take one ``nextval`` and move
+        the sequence to the end of the range (sequences are not transactional: a rollback leaves a gap).
+        """
+        first = int(cur.execute(f"SELECT nextval('{sequence}')").fetchone()[0])
+        if n > 1:
+            cur.execute(f"SELECT setval('{sequence}', ?)", [first + int(n) - 1]).fetchall()
+        return first
+
+
+DUCKDB = DuckDBDialect()
