@@ -4,8 +4,16 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages import (attributes, contacts, crm_settings, deleted_contacts, home, import_contacts, members,
-                       sign_in)
+from app_pages import (
+    attributes,
+    contacts,
+    crm_settings,
+    deleted_contacts,
+    home,
+    import_contacts,
+    members,
+    sign_in,
+)
 from inbox import workspace
 from ui.errors import run_page, shown_plainly
 from ui.purge import watch_purges
