@@ -11,18 +11,16 @@ from inbox.errors import Conflict, InboxError
 from inbox.models import ATTRIBUTE_TYPES
 from ui.editor import apply_edits
 from ui.panel import contact_panel
-from ui.session import get_store, member_callback, member_dialog, require_user
+from ui.session import member_callback, member_dialog, require_admin
 from ui.text import literal, plain, plain_frame
 
-store = get_store()
-me = require_user()
 S = st.session_state
 COLUMNS = {"Order": "position", "Label": "label", "Key": "key", "Type": "type", "Enabled": "enabled",
            "Options": "options", "Pattern": "regex", "Required on import": "required_on_import",
            "Built-in": "builtin", "CRM": "crm_managed"}
 
 
-def reload() -> None:
+def reload(store) -> None:
     S["attrs.base"], S["attrs.draft"] = attrs.load_layout(store)
     S["attrs.gen"] = S.get("attrs.gen", 0) + 1
 
@@ -53,24 +51,25 @@ def on_move(where: str) -> None:
 
 
 @member_callback
-def on_save() -> None:
+def on_save(store, me) -> None:
     mine = current()
     try:
         version = attrs.save_layout(store, me.actor, mine, base_version=S["attrs.base"])
-        S["attrs.flash"] = f"Saved as version {version}." if version != S["attrs.base"] else "Nothing to save."
-        reload()
+        S["attrs.flash"] = (f"Saved as version {version}." if version != S["attrs.base"]
+                            else "Nothing to save.")
+        reload(store)
     except attrs.LayoutInvalid as exc:
         S["attrs.errors"] = exc.problems
         fold(mine)
     except Conflict as exc:
         lost = attrs.diff_layouts(attrs.load_layout(store)[1], attrs.renumber(mine))
         S["attrs.errors"] = [str(exc)] + ([f"your unsaved changes were: {'; '.join(lost)}"] if lost else [])
-        reload()
+        reload(store)
 
 
 @member_callback
-def on_discard() -> None:
-    reload()
+def on_discard(store) -> None:
+    reload(store)
     S["attrs.flash"] = "Unsaved changes discarded."
 
 
@@ -93,17 +92,17 @@ def on_delete(key: str) -> None:
 
 
 @member_callback
-def on_revert(version: int) -> None:
+def on_revert(store, me, version: int) -> None:
     try:
         new = attrs.revert_layout(store, me.actor, version, base_version=S["attrs.base"])
         S["attrs.flash"] = f"Reverted to version {version} (saved as version {new})."
     except InboxError as exc:
         S["attrs.errors"] = [str(exc)]
-    reload()
+    reload(store)
 
 
 @st.dialog("Delete attribute")
-def confirm_delete(row: dict) -> None:
+def confirm_delete(store, row: dict) -> None:
     member_dialog()
     n = attrs.values_count(store, row["key"])
     st.markdown(f"Delete the custom attribute **{literal(row['label'])}** ({literal(row['key'])})?")
@@ -113,17 +112,9 @@ def confirm_delete(row: dict) -> None:
               args=(row["key"],))
 
 
-if "attrs.draft" not in S:
-    reload()
-st.title("Contact attributes")
-st.caption("Choose which attributes agents see in the contact panel, and in what order.")
-for line in S.pop("attrs.errors", []):
-    st.error(literal(line))
-if flash := S.pop("attrs.flash", None):
-    st.success(literal(flash))
 
-left, right = st.columns([3, 1])
-with left:
+def editor(store, me) -> list[dict]:
+    """The layout as an editable table with Save/Discard; returns the edited (renumbered) layout."""
     rows = S["attrs.draft"]
     frame = pd.DataFrame([{col: (", ".join(r[k]) if k == "options" and r.get(k) else r.get(k))
                            for col, k in COLUMNS.items()} for r in rows], columns=list(COLUMNS))
@@ -135,7 +126,8 @@ with left:
             "Label": st.column_config.TextColumn(required=True, max_chars=80),
             "Enabled": st.column_config.CheckboxColumn(help="Shown to agents"),
             "Options": st.column_config.TextColumn(help="List attributes: options separated by commas"),
-            "Pattern": st.column_config.TextColumn(help="Text attributes: a regular expression values must match"),
+            "Pattern": st.column_config.TextColumn(
+                help="Text attributes: a regular expression values must match"),
         },
     )
     edited = attrs.renumber(current())
@@ -144,29 +136,36 @@ with left:
         st.error(literal(line))
     pending = attrs.diff_layouts(attrs.load_layout(store)[1], edited)
     c1, c2, c3 = st.columns([1, 1, 4])
-    c1.button("Save", type="primary", on_click=on_save, key="attrs.save", disabled=bool(problems))
-    c2.button("Discard", on_click=on_discard, key="attrs.discard", disabled=not pending)
+    c1.button("Save", type="primary", on_click=on_save, args=(store, me), key="attrs.save",
+              disabled=bool(problems))
+    c2.button("Discard", on_click=on_discard, args=(store,), key="attrs.discard", disabled=not pending)
     c3.caption(literal("Unsaved: " + "; ".join(pending)) if pending else "No unsaved changes.")
+    return edited
 
+
+def move_or_delete(store, edited: list[dict]) -> None:
     labels = {r["key"]: plain(f"{r['position']}. {r['label']}") for r in edited}
     pick = st.selectbox("Attribute to move or delete", list(labels), format_func=labels.get, key="attrs.pick",
                         index=None, placeholder="Select an attribute")
     m = st.columns(5)
-    for col, (where, icon) in zip(m, [("top", ":material/vertical_align_top:"), ("up", ":material/arrow_upward:"),
-                                      ("down", ":material/arrow_downward:"),
-                                      ("bottom", ":material/vertical_align_bottom:")]):
-        col.button(f"{where.capitalize()}", icon=icon, key=f"attrs.move.{where}", on_click=on_move, args=(where,),
-                   disabled=pick is None, width="stretch")
+    moves = [("top", ":material/vertical_align_top:"), ("up", ":material/arrow_upward:"),
+             ("down", ":material/arrow_downward:"), ("bottom", ":material/vertical_align_bottom:")]
+    for col, (where, icon) in zip(m, moves):
+        col.button(f"{where.capitalize()}", icon=icon, key=f"attrs.move.{where}", on_click=on_move,
+                   args=(where,), disabled=pick is None, width="stretch")
     picked = next((r for r in edited if r["key"] == pick), None)
     if m[4].button("Delete…", icon=":material/delete:", key="attrs.delete", width="stretch",
                    disabled=picked is None or picked["builtin"],
                    help="Custom attributes only: built-ins can be disabled, not deleted."):
-        confirm_delete(picked)
+        confirm_delete(store, picked)
 
+
+def add_attribute() -> None:
     with st.expander("Add a custom attribute"):
         a1, a2, a3 = st.columns(3)
         a1.text_input("Label", key="attrs.new.label")
-        a2.text_input("Key", key="attrs.new.key", help="Lower-case slug; cannot change later. Default: from label.")
+        a2.text_input("Key", key="attrs.new.key",
+                      help="Lower-case slug; cannot change later. Default: from label.")
         a3.selectbox("Type", ATTRIBUTE_TYPES, key="attrs.new.type")
         b1, b2, b3 = st.columns(3)
         b1.text_input("Options (list type)", key="attrs.new.options", placeholder="gold, silver, bronze")
@@ -174,19 +173,41 @@ with left:
         b3.checkbox("Required on import", key="attrs.new.required")
         st.button("Add attribute", key="attrs.new.add", on_click=on_add)
 
+
+def history(store, me) -> None:
     with st.expander("History"):
         versions = attrs.history(store)
-        st.dataframe(plain_frame(pd.DataFrame([{"Version": v["version"], "Saved": v["saved_at"], "By": v["saved_by"],
-                                                "Changes": "; ".join(v["changes"])} for v in versions])),
+        st.dataframe(plain_frame(pd.DataFrame([{"Version": v["version"], "Saved": v["saved_at"],
+                                                "By": v["saved_by"], "Changes": "; ".join(v["changes"])}
+                                               for v in versions])),
                      hide_index=True, width="stretch")
         older = [v["version"] for v in versions if v["version"] != S["attrs.base"]]
         r1, r2 = st.columns([2, 1])
         target = r1.selectbox("Revert to version", older, key="attrs.revert.version", index=None)
-        r2.button("Revert", key="attrs.revert", disabled=target is None, on_click=on_revert, args=(target,),
+        r2.button("Revert", key="attrs.revert", disabled=target is None, on_click=on_revert,
+                  args=(store, me, target),
                   help="Saves that version's layout as a new version; unsaved edits are dropped.")
 
-with right:
-    st.markdown("**Agent panel preview**")
-    enabled = [attrs.Attribute(**{**r, "options": tuple(r["options"]) if r.get("options") else None})
-               for r in edited if r["enabled"]]
-    contact_panel(sample_contact(store), enabled)
+
+def render(store) -> None:
+    me = require_admin("the contact attributes")
+    if "attrs.draft" not in S:
+        reload(store)
+    st.title("Contact attributes")
+    st.caption("Choose which attributes agents see in the contact panel, and in what order.")
+    for line in S.pop("attrs.errors", []):
+        st.error(literal(line))
+    if flash := S.pop("attrs.flash", None):
+        st.success(literal(flash))
+
+    left, right = st.columns([3, 1])
+    with left:
+        edited = editor(store, me)
+        move_or_delete(store, edited)
+        add_attribute()
+        history(store, me)
+    with right:
+        st.markdown("**Agent panel preview**")
+        enabled = [attrs.Attribute(**{**r, "options": tuple(r["options"]) if r.get("options") else None})
+                   for r in edited if r["enabled"]]
+        contact_panel(sample_contact(store), enabled)

@@ -10,11 +10,9 @@ from ui.contact_form import attribute_input, conflict_message
 from ui.crm_panel import crm_status
 from ui.delete_contact import delete_button
 from ui.panel import format_value
-from ui.session import get_store, member_callback, require_user
+from ui.session import member_callback, require_user
 from ui.text import body, literal, plain, plain_frame
 
-store = get_store()
-me = require_user()
 S = st.session_state
 PAGE_SIZE = 25
 
@@ -30,13 +28,22 @@ def discard_kept(contact_id: int, version: int) -> None:
         S.pop(f"contacts.v.{contact_id}.{version}.{key}", None)
 
 
-st.title("Contacts")
-options = contacts.filter_options(store)
-enabled = attrs.enabled_attributes(store)
-list_attrs = [a for a in enabled if a.type == "list" and not a.builtin]
-lookup, main, panel = st.columns([5, 6, 4], gap="medium")
+def forget_contact(contact_id: int) -> None:
+    """``on_deleted`` of the Delete dialog: close the contact and forget its form."""
+    S.pop("contacts.open", None)
+    for key in [k for k in S if isinstance(k, str) and (k.startswith("contacts.table.") or
+                                                       k.startswith(f"contacts.loaded.{contact_id}"))]:
+        del S[key]  # the list's row selection would otherwise open the contact now in that row
 
-with lookup:
+
+def reload_form(contact_id: int) -> None:
+    """``on_refreshed`` of the CRM block: the form shows what it loaded: load the new values and version."""
+    S.pop(f"contacts.loaded.{contact_id}", None)
+
+
+def lookup(store, list_attrs) -> None:
+    """The search box, filters, one page of results and paging; a selected row opens its contact."""
+    options = contacts.filter_options(store)
     query = st.text_input("Search", key="contacts.q", on_change=reset_page,
                           placeholder="Name, email, phone, account id, external id or handle")
     with st.expander("Filters"):
@@ -44,7 +51,8 @@ with lookup:
                                 on_change=reset_page)
         language = st.selectbox("Language", options["language"], index=None, key="contacts.language",
                                 format_func=contacts.language_filter_label, on_change=reset_page,
-                                help="A language finds its regional variants too: Portuguese finds pt, pt-BR, pt-PT.")
+                                help="A language finds its regional variants too: Portuguese finds pt, "
+                                     "pt-BR, pt-PT.")
         subscription = st.selectbox("Subscription", options["subscription"], index=None,
                                     key="contacts.subscription", on_change=reset_page)
         custom = {a.key: st.selectbox(literal(a.label), list(a.options or []), index=None, format_func=plain,
@@ -55,65 +63,59 @@ with lookup:
     if not result.rows:
         filtered = query or platform or language or subscription or any(custom.values())
         st.info("No contact matches this search." if filtered else "No contacts yet.")
-    else:
-        first = (page - 1) * PAGE_SIZE + 1
-        table = pd.DataFrame([{"Name": " ".join(p for p in (r["first_name"], r["last_name"]) if p)
-                               or r["display_name"] or r["handle"], "Platform": r["platform"],
-                               "Email": r["email"], "Phone": r["phone"], "Handle": r["handle"],
-                               "Updated": r["updated_at"]} for r in result.rows])
-        picked = st.dataframe(plain_frame(table), hide_index=True, width="stretch", on_select="rerun",
-                              selection_mode="single-row", height=36 + 35 * min(len(table), 12),
-                              key=f"contacts.table.{page}.{query}.{platform}.{language}.{subscription}")
-        rows = picked.selection.rows
-        if rows:
-            S["contacts.open"] = int(result.rows[rows[0]]["id"])
-        p1, p2 = st.columns(2)
-        p1.button("Previous", key="contacts.prev", disabled=page <= 1, width="stretch",
-                  on_click=member_callback(lambda: S.update({"contacts.page": page - 1})))
-        p2.button("Next", key="contacts.next", disabled=not result.has_next,
-                  width="stretch", on_click=member_callback(lambda: S.update({"contacts.page": page + 1})))
-        st.caption(f"{first:,}–{first + len(result.rows) - 1:,} of {result.count_text}"
-                   + (" · exact match" if result.exact else ""))
+        return
+    first = (page - 1) * PAGE_SIZE + 1
+    table = pd.DataFrame([{"Name": " ".join(p for p in (r["first_name"], r["last_name"]) if p)
+                           or r["display_name"] or r["handle"], "Platform": r["platform"],
+                           "Email": r["email"], "Phone": r["phone"], "Handle": r["handle"],
+                           "Updated": r["updated_at"]} for r in result.rows])
+    picked = st.dataframe(plain_frame(table), hide_index=True, width="stretch", on_select="rerun",
+                          selection_mode="single-row", height=36 + 35 * min(len(table), 12),
+                          key=f"contacts.table.{page}.{query}.{platform}.{language}.{subscription}")
+    rows = picked.selection.rows
+    if rows:
+        S["contacts.open"] = int(result.rows[rows[0]]["id"])
+    p1, p2 = st.columns(2)
+    p1.button("Previous", key="contacts.prev", disabled=page <= 1, width="stretch",
+              on_click=member_callback(lambda: S.update({"contacts.page": page - 1})))
+    p2.button("Next", key="contacts.next", disabled=not result.has_next,
+              width="stretch", on_click=member_callback(lambda: S.update({"contacts.page": page + 1})))
+    st.caption(f"{first:,}–{first + len(result.rows) - 1:,} of {result.count_text}"
+               + (" · exact match" if result.exact else ""))
 
-open_id = S.get("contacts.open")
-if open_id is None:
-    main.caption("Select a contact to open its conversations and details.")
-    st.stop()
-try:
-    contact = contacts.get_contact(store, open_id)
-except NotFound:
-    S.pop("contacts.open", None)
-    main.warning("This contact no longer exists.")
-    st.stop()
 
-with main:
-    conversations = contacts.conversations(store, contact.id)
-    if not conversations:
+def conversations(store, me, contact) -> None:
+    """The contact's conversations: pick one, read its messages, download attachments."""
+    found = contacts.conversations(store, contact.id)
+    if not found:
         st.info("No conversation with this contact yet.")
-    else:
-        labels = {c["id"]: f"{c['last_message_at']:%Y-%m-%d} · {c['status']} · {c['messages']} "
-                           f"message{'s' if c['messages'] != 1 else ''}" for c in conversations}
-        chosen = st.selectbox("Conversation", list(labels), format_func=labels.get, key=f"contacts.conv.{contact.id}")
-        thread = contacts.thread(store, chosen)
-        for message in thread["messages"]:
-            role = "user" if message["direction"] == "inbound" else "assistant"
-            with st.chat_message(role):
-                st.caption(f"{literal(message['author'] or contact.name)} · {message['sent_at']:%Y-%m-%d %H:%M}")
-                st.text(body(message["body"]))  # plain text: no Markdown, no links, no images
-                for att in thread["attachments"].get(message["id"], []):
-                    st.download_button(f"{literal(att['filename'])} ({att['size_bytes']:,} bytes)",
-                                       key=f"att.{att['id']}",
-                                       data=lambda p=att["storage_path"]: contacts.attachment_bytes(
-                                           store, me.actor, p),
-                                       file_name=plain(att["filename"]), mime=att["content_type"],
-                                       icon=":material/attach_file:")
+        return
+    labels = {c["id"]: f"{c['last_message_at']:%Y-%m-%d} · {c['status']} · {c['messages']} "
+                       f"message{'s' if c['messages'] != 1 else ''}" for c in found}
+    chosen = st.selectbox("Conversation", list(labels), format_func=labels.get,
+                          key=f"contacts.conv.{contact.id}")
+    thread = contacts.thread(store, chosen)
+    for message in thread["messages"]:
+        role = "user" if message["direction"] == "inbound" else "assistant"
+        with st.chat_message(role):
+            st.caption(f"{literal(message['author'] or contact.name)} · {message['sent_at']:%Y-%m-%d %H:%M}")
+            st.text(body(message["body"]))  # plain text: no Markdown, no links, no images
+            for att in thread["attachments"].get(message["id"], []):
+                st.download_button(f"{literal(att['filename'])} ({att['size_bytes']:,} bytes)",
+                                   key=f"att.{att['id']}",
+                                   data=lambda p=att["storage_path"]: contacts.attachment_bytes(
+                                       store, me.actor, p),
+                                   file_name=plain(att["filename"]), mime=att["content_type"],
+                                   icon=":material/attach_file:")
 
-with panel:
+
+def panel(store, me, contact, enabled) -> None:
+    """The contact panel: name, Delete (admins), CRM status, the attribute form and its save."""
     st.subheader(literal(contact.name), anchor=False)  # no "#slug" link made of user text
     st.caption(f"{literal(contact.platform)} · {literal(contact.handle)}")
     if me.role == "admin":
-        delete_button(store, me.actor, contact)
-    crm_status(store, me.actor, contact)
+        delete_button(store, me.actor, contact, on_deleted=forget_contact)
+    crm_status(store, me.actor, contact, on_refreshed=reload_form)
     errors = S.pop(f"contacts.errors.{contact.id}", {})
     if flash := S.pop("contacts.flash", None):
         st.success(flash)
@@ -155,3 +157,27 @@ with panel:
             st.error(literal(exc))
             st.stop()
         st.rerun()
+
+
+def render(store) -> None:
+    me = require_user()
+    st.title("Contacts")
+    enabled = attrs.enabled_attributes(store)
+    list_attrs = [a for a in enabled if a.type == "list" and not a.builtin]
+    left, main, right = st.columns([5, 6, 4], gap="medium")
+    with left:
+        lookup(store, list_attrs)
+    open_id = S.get("contacts.open")
+    if open_id is None:
+        main.caption("Select a contact to open its conversations and details.")
+        return
+    try:
+        contact = contacts.get_contact(store, open_id)
+    except NotFound:
+        S.pop("contacts.open", None)
+        main.warning("This contact no longer exists.")
+        return
+    with main:
+        conversations(store, me, contact)
+    with right:
+        panel(store, me, contact, enabled)

@@ -1,4 +1,4 @@
-"""Admin settings › Privacy & security › Deleted contacts: the deletion log, figures, lookup, exports, bulk erasure."""
+"""Admin settings › Privacy & security › Deleted contacts: deletion log, figures, lookup, exports, erasure."""
 
 from datetime import date
 
@@ -12,32 +12,22 @@ from inbox.models import PLATFORMS
 from ui.bulk_erase import bulk_erasure
 from ui.delete_contact import size
 from ui.purge import page_status, purge_section, status_line
-from ui.session import get_store, member_callback, require_user
+from ui.session import member_callback, require_admin
 from ui.text import literal, plain, plain_frame
 
-store = get_store()
-me = require_user()
 S = st.session_state
-if me.role != "admin":  # the router only lists this page for admins; re-checked here and in inbox/
-    st.error("Only admins can see deleted contacts.")
-    st.stop()
 REASONS = deletion.DELETION_REASONS
-
-st.title("Deleted contacts")
-st.caption("Every deletion is recorded here: who deleted which contact, when, why, and what went with it. "
-           "The log is append-only and hash-chained (tamper-evident); identifiers are kept only as keyed "
-           "hashes, enough to answer \"was this person deleted?\" without keeping their data. Times are UTC.")
-st.info(status_line(page_status(store)), icon=":material/delete_sweep:")
-log_tab, lookup_tab, erase_tab, purge_tab, settings_tab = st.tabs(
-    ["Log", "Was this identifier deleted?", "Bulk erasure", "Purge from disk", "Settings"])
+INTRO = ("Every deletion is recorded here: who deleted which contact, when, why, and what went with it. "
+         "The log is append-only and hash-chained (tamper-evident); identifiers are kept only as keyed "
+         "hashes, enough to answer \"was this person deleted?\" without keeping their data. Times are UTC.")
 
 
 @member_callback
-def _verify() -> None:
+def _verify(store, me) -> None:
     S["deleted.verify"] = deletion.verify_log(store, me.actor)
 
 
-def show_log(result, filters) -> None:
+def show_log(store, me, result, filters) -> None:
     """Figures, charts, the flagged table, exports and the chain check of one report."""
     figures = result.summary
     m1, m2, m3, m4, m5 = st.columns(5)
@@ -48,8 +38,8 @@ def show_log(result, filters) -> None:
     m5.metric("Admins", f"{figures['admins']:,}")
     if result.total:
         st.caption(f"From {figures['first_at']:%Y-%m-%d %H:%M} to {figures['last_at']:%Y-%m-%d %H:%M} UTC · "
-                   + " · ".join(f"{literal(REASONS.get(r, r))}: {n:,}" for r, n in zip(result.by_reason['Reason'],
-                                                                            result.by_reason['Deletions'])))
+                   + " · ".join(f"{literal(REASONS.get(r, r))}: {n:,}"
+                                for r, n in zip(result.by_reason['Reason'], result.by_reason['Deletions'])))
         c1, c2, c3 = st.columns([3, 2, 2])
         with c1:
             st.markdown("**Deletions per week**")
@@ -65,8 +55,8 @@ def show_log(result, filters) -> None:
     if result.flagged:
         shown = ", ".join(f"#{i}" for i in result.flagged[:20]) + (" …" if len(result.flagged) > 20 else "")
         st.warning(f"{len(result.flagged):,} of the entries shown fail the deletion-log schema (see the "
-                   f"*Schema check* column): {shown}. They are shown and exported as stored — check them with "
-                   "*Verify the hash chain* below.", icon=":material/report:")
+                   f"*Schema check* column): {shown}. They are shown and exported as stored — check them "
+                   "with *Verify the hash chain* below.", icon=":material/report:")
     rows = result.rows
     table = pd.DataFrame({
         "Entry": rows["id"], "Deleted at (UTC)": rows["deleted_at"], "By": rows["deleted_by"],
@@ -76,40 +66,53 @@ def show_log(result, filters) -> None:
         "Schema check": rows[report.PROBLEMS].map(lambda p: p or "OK")})
     if result.total:
         st.dataframe(plain_frame(table), hide_index=True, width="stretch", key="deleted.table",
-                     column_config={"Deleted at (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
-        more = f"the newest {len(rows):,} of {result.total:,}" if result.total > len(rows) else f"{result.total:,}"
+                     column_config={"Deleted at (UTC)": st.column_config.DatetimeColumn(
+                         format="YYYY-MM-DD HH:mm")})
+        more = (f"the newest {len(rows):,} of {result.total:,}" if result.total > len(rows)
+                else f"{result.total:,}")
         st.caption(f"Showing {more} matching entries, newest first. Exports hold every matching entry.")
     else:
-        st.info("No deletion matches these filters." if filters != report.Filters() else "No contact was deleted yet.")
+        st.info("No deletion matches these filters." if filters != report.Filters()
+                else "No contact was deleted yet.")
     e1, e2, e3 = st.columns([2, 2, 5])
     stamp = date.today().isoformat()
     e1.download_button("Export CSV", data=lambda: report.export_bytes(store, me.actor, filters, "csv"),
                        file_name=f"deletion-log-{stamp}.csv", mime="text/csv", icon=":material/download:",
                        key="deleted.csv", on_click="ignore", disabled=not result.total)
-    e2.download_button("Export Parquet", data=lambda: report.export_bytes(store, me.actor, filters, "parquet"),
+    e2.download_button("Export Parquet",
+                       data=lambda: report.export_bytes(store, me.actor, filters, "parquet"),
                        file_name=f"deletion-log-{stamp}.parquet", mime="application/vnd.apache.parquet",
                        icon=":material/download:", key="deleted.parquet", on_click="ignore",
                        disabled=not result.total)
     e3.button("Verify the hash chain", key="deleted.verify_button", icon=":material/verified_user:",
-              on_click=_verify, help="Recompute every entry's hash: detects an entry changed, removed or added "
-                                     "outside the app.")
+              on_click=_verify, args=(store, me),
+              help="Recompute every entry's hash: detects an entry changed, removed or added outside the "
+                   "app.")
     verdict = S.get("deleted.verify")
     if verdict is not None:
         if verdict.ok:
-            st.success(f"Hash chain OK: {verdict.entries:,} entries. Head `{verdict.head}`", icon=":material/verified:")
+            st.success(f"Hash chain OK: {verdict.entries:,} entries. Head `{verdict.head}`",
+                       icon=":material/verified:")
         else:
             st.error(f"Hash chain broken at entry #{verdict.bad_entry}: {literal(verdict.problem)}.",
                      icon=":material/gpp_bad:")
 
 
-with log_tab:
+
+@member_callback
+def _snapshot_changed(store, me) -> None:
+    deletion.set_keep_snapshot(store, me.actor, S["deleted.keep_snapshot"])
+
+
+def log_tab(store, me) -> None:
     f1, f2, f3 = st.columns([2, 2, 5])
     since = f1.date_input("From", value=None, key="deleted.since", min_value=date(2000, 1, 1))
     until = f2.date_input("To", value=None, key="deleted.until", min_value=date(2000, 1, 1))
-    text = f3.text_input("Text in hint or name", key="deleted.text", placeholder="e.g. #1234 or erasure request")
+    text = f3.text_input("Text in hint or name", key="deleted.text",
+                         placeholder="e.g. #1234 or erasure request")
     f4, f5, f6 = st.columns(3)
-    admins = f4.multiselect("Admin", report.admins_in_log(store, me.actor), key="deleted.admins", format_func=plain,
-                            placeholder="Any admin")
+    admins = f4.multiselect("Admin", report.admins_in_log(store, me.actor), key="deleted.admins",
+                            format_func=plain, placeholder="Any admin")
     platforms = f5.multiselect("Platform", list(PLATFORMS), key="deleted.platforms",
                                placeholder="Any platform")
     reasons = f6.multiselect("Reason", list(REASONS), format_func=REASONS.get, key="deleted.reasons",
@@ -121,13 +124,15 @@ with log_tab:
     except InboxError as exc:  # e.g. a start date after the end date: say so, keep the other tabs
         st.error(literal(str(exc)))
     else:
-        show_log(result, filters)
+        show_log(store, me, result, filters)
 
-with lookup_tab:
+
+def lookup_tab(store, me) -> None:
     with st.form("deleted.lookup_form", border=False):
         identifier = st.text_input("Email, phone number, handle (or platform:handle) or external id",
                                    key="deleted.lookup", max_chars=500,
-                                   placeholder="e.g. jane@example.com, +33 6 12 34 56 78, whatsapp:+33612345678")
+                                   placeholder="e.g. jane@example.com, +33 6 12 34 56 78, "
+                                               "whatsapp:+33612345678")
         asked = st.form_submit_button("Look up", icon=":material/search:")
     if asked:
         try:
@@ -144,24 +149,35 @@ with lookup_tab:
                     "Entry": [e["id"] for e in found], "Deleted at (UTC)": [e["deleted_at"] for e in found],
                     "By": [e["deleted_by"] for e in found], "Platform": [e["platform"] for e in found],
                     "Reason": [REASONS.get(e["reason"], e["reason"]) for e in found],
-                    "Matched by": [", ".join(e["matched"]) for e in found]})), hide_index=True, key="deleted.found")
-    st.caption("The identifier is hashed with this workspace's secret key, as at deletion, and compared with the "
-               "stored hashes; it is not stored. Emails ignore case; phone numbers may be typed in any format "
-               "(national numbers are read in the workspace's default region).")
+                    "Matched by": [", ".join(e["matched"]) for e in found]})), hide_index=True,
+                    key="deleted.found")
+    st.caption("The identifier is hashed with this workspace's secret key, as at deletion, and compared with "
+               "the stored hashes; it is not stored. Emails ignore case; phone numbers may be typed in any "
+               "format (national numbers are read in the workspace's default region).")
 
-with erase_tab:
-    bulk_erasure(store, me.actor)
 
-with purge_tab:
-    purge_section(store, me.actor)
-
-with settings_tab:
-    @member_callback
-    def _snapshot_changed() -> None:
-        deletion.set_keep_snapshot(store, me.actor, S["deleted.keep_snapshot"])
-
+def settings_tab(store, me) -> None:
     st.toggle("Keep a full attribute snapshot in each log entry", value=deletion.keeps_snapshot(store),
-              key="deleted.keep_snapshot", on_change=_snapshot_changed,
+              key="deleted.keep_snapshot", on_change=_snapshot_changed, args=(store, me),
               help="Off by default. When on, every future log entry also keeps all the contact's attribute "
-                   "values as JSON — only for workspaces whose retention policy requires it: it keeps personal data.")
+                   "values as JSON — only for workspaces whose retention policy requires it: it keeps "
+                   "personal data.")
     st.caption("Entries already written are never changed.")
+
+
+def render(store) -> None:
+    me = require_admin("deleted contacts")  # (the router lists it for admins only; inbox/ checks again)
+    st.title("Deleted contacts")
+    st.caption(INTRO)
+    st.info(status_line(page_status(store)), icon=":material/delete_sweep:")
+    tabs = st.tabs(["Log", "Was this identifier deleted?", "Bulk erasure", "Purge from disk", "Settings"])
+    with tabs[0]:
+        log_tab(store, me)
+    with tabs[1]:
+        lookup_tab(store, me)
+    with tabs[2]:
+        bulk_erasure(store, me.actor)
+    with tabs[3]:
+        purge_section(store, me.actor)
+    with tabs[4]:
+        settings_tab(store, me)

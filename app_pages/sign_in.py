@@ -12,13 +12,14 @@ def attempt() -> None:
         st.session_state["sign_in_failed"] = result.message
 
 
-st.title("Inbox contacts")
-if note := st.session_state.pop(NOTE_KEY, None):
-    st.warning(note)
-with st.form("sign_in_form"):
-    st.subheader("Sign in")
-    st.text_input("Email", key="sign_in_email", autocomplete="username")
-    st.text_input("Password", type="password", key="sign_in_password", autocomplete="current-password")
-    st.form_submit_button("Sign in", type="primary", on_click=guarded(attempt))
-if message := st.session_state.pop("sign_in_failed", None):
-    st.error(message)
+def render() -> None:
+    st.title("Inbox contacts")
+    if note := st.session_state.pop(NOTE_KEY, None):
+        st.warning(note)
+    with st.form("sign_in_form"):
+        st.subheader("Sign in")
+        st.text_input("Email", key="sign_in_email", autocomplete="username")
+        st.text_input("Password", type="password", key="sign_in_password", autocomplete="current-password")
+        st.form_submit_button("Sign in", type="primary", on_click=guarded(attempt))
+    if message := st.session_state.pop("sign_in_failed", None):
+        st.error(message)

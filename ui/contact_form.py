@@ -8,6 +8,7 @@ import streamlit as st
 
 from inbox.contacts import language_label, phone_label
 
+from .panel import format_value
 from .text import literal, plain
 
 
@@ -59,8 +60,6 @@ def attribute_input(attr, value, *, key: str, error: str | None):
 def conflict_message(exc, mine: dict, latest: dict, attributes) -> str:
     """Markdown for a save that lost to another one: why nothing was saved, then each value the agent
     typed beside the value saved meanwhile (labels, not keys), every value escaped."""
-    from .panel import format_value
-
     labels = {a.key: a for a in attributes}
     lines = []
     for key, value in mine.items():

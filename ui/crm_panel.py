@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from inbox import crm
@@ -14,20 +16,22 @@ FLASH = "crm.flash"
 
 
 @member_callback
-def _refresh(store, actor, contact_id: int) -> None:
-    """on_click of *Refresh from CRM*: look up now; reload the panel's values when the CRM changed some."""
+def _refresh(store, actor, contact_id: int, on_refreshed: Callable[[int], None] | None) -> None:
+    """on_click of *Refresh from CRM*: look up now; when the CRM changed values, ``on_refreshed`` (the page
+    reloads its form)."""
     try:
         result = crm.refresh_contact(store, actor, contact_id)
     except InboxError as exc:  # not a lookup (plan, settings, deleted contact): nothing recorded, say it here
         st.session_state[FLASH] = (contact_id, str(exc))
         return
     st.toast(literal(result.summary()), icon=":material/sync:" if result.ok else ":material/sync_problem:")
-    if result.written:  # the form shows what it loaded: load the new values (and version)
-        st.session_state.pop(f"contacts.loaded.{contact_id}", None)
+    if result.written and on_refreshed is not None:  # the form shows what it loaded: the page reloads it
+        on_refreshed(contact_id)
 
 
-def crm_status(store, actor, contact) -> None:
-    """Draw the CRM status and the Refresh button for ``contact`` (nothing on the Team plan)."""
+def crm_status(store, actor, contact, *, on_refreshed: Callable[[int], None] | None = None) -> None:
+    """Draw the CRM status and the Refresh button for ``contact`` (nothing on the Team plan); after a refresh
+    that changed values, ``on_refreshed(contact_id)``."""
     status = crm.contact_status(store, contact.id)
     if status is None:  # Team plan, or no CRM configured yet
         return
@@ -50,6 +54,6 @@ def crm_status(store, actor, contact) -> None:
                    + "  \n".join(literal(line) for line in status.skipped))
     if status.enabled:
         st.button("Refresh from CRM", key=f"crm.refresh.{contact.id}", icon=":material/sync:",
-                  on_click=_refresh, args=(store, actor, contact.id))
+                  on_click=_refresh, args=(store, actor, contact.id, on_refreshed))
     else:
         st.caption("CRM lookups are turned off by an admin.")

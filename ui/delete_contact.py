@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from inbox import deletion
@@ -48,8 +50,9 @@ def _close(contact_id: int | None = None) -> None:
 
 
 @member_callback
-def _confirm(store, actor, contact_id: int, name: str) -> None:
-    """on_click of *Delete permanently*: delete, close the dialog and the contact; or keep it open with why."""
+def _confirm(store, actor, contact_id: int, name: str, on_deleted: Callable[[int], None] | None) -> None:
+    """on_click of *Delete permanently*: delete, tell the page (``on_deleted``: it closes the contact) and
+    show the confirmation; or keep the dialog open with why."""
     S = st.session_state
     try:
         entry = deletion.delete_contact(store, actor, contact_id, hint=S.get(f"delete.hint.{contact_id}", ""),
@@ -58,15 +61,13 @@ def _confirm(store, actor, contact_id: int, name: str) -> None:
         S[ERROR] = (contact_id, str(exc))
         return
     S.pop(ERROR, None)
-    S.pop("contacts.open", None)
-    for key in [k for k in S if isinstance(k, str) and (k.startswith("contacts.table.") or
-                                                       k.startswith(f"contacts.loaded.{contact_id}"))]:
-        del S[key]  # the list's row selection would otherwise open the contact now in that row
+    if on_deleted is not None:
+        on_deleted(contact_id)
     S[DONE] = (contact_id, f"Deleted {name} (contact #{contact_id}): deletion log entry #{entry['id']}.")
 
 
 @st.dialog("Delete contact", width="medium", on_dismiss=_close)
-def _dialog(store, actor, contact) -> None:
+def _dialog(store, actor, contact, on_deleted: Callable[[int], None] | None) -> None:
     member_dialog()
     S = st.session_state
     if S.get(OPEN) != contact.id:  # closed by a button of this dialog: rerun the whole page
@@ -104,15 +105,17 @@ def _dialog(store, actor, contact) -> None:
         st.error(literal(error[1]))
     left, right = st.columns(2)
     left.button("Delete permanently", type="primary", icon=":material/delete_forever:", key="delete.confirm",
-                width="stretch", on_click=_confirm, args=(store, actor, contact.id, contact.name))
+                width="stretch", on_click=_confirm,
+                args=(store, actor, contact.id, contact.name, on_deleted))
     right.button("Cancel", key="delete.cancel", width="stretch", on_click=_close, args=(contact.id,))
 
 
-def delete_button(store, actor, contact) -> None:
-    """Draw the Delete button for ``contact`` (admins only; nothing for agents)."""
+def delete_button(store, actor, contact, *, on_deleted: Callable[[int], None] | None = None) -> None:
+    """Draw the Delete button for ``contact`` (admins only; nothing for agents). After a deletion the dialog
+    calls ``on_deleted(contact_id)``: the page forgets the contact (this module keeps only its own keys)."""
     if actor is None or not actor.is_admin:
         return
     st.button("Delete", icon=":material/delete:", key=f"delete.{contact.id}", on_click=_open, args=(contact.id,),
               help="Delete this contact and everything it owns (recorded in the deletion log)")
     if st.session_state.get(OPEN) == contact.id:
-        _dialog(store, actor, contact)
+        _dialog(store, actor, contact, on_deleted)

@@ -10,6 +10,7 @@ from inbox import compaction
 from inbox.errors import InboxError
 
 from .delete_contact import size
+from .session import still_member
 from .text import literal
 
 RESULT = "purge.result"  # ("ok" | "error", Markdown) of the last *Purge now* / *Save schedule* in this session
@@ -20,6 +21,11 @@ HOURS = list(range(24))
 def purge_scheduler() -> compaction.PurgeScheduler:
     """The one scheduler thread of this process (checks every minute whether a purge is due)."""
     return compaction.PurgeScheduler().start()
+
+
+def watch_purges(store) -> None:
+    """Scheduled purges of ``store``'s deleted data (app.py registers it: ``ui.session.on_store_opened``)."""
+    purge_scheduler().watch(store)
 
 
 def page_status(store) -> compaction.Status:
@@ -46,8 +52,6 @@ def status_line(status: compaction.Status) -> str:
 
 def _purge_now(store, actor) -> None:
     """on_click of *Purge now*: compact the database; the result is shown next to the button."""
-    from .session import still_member  # (ui.session imports this module for the scheduler)
-
     if not still_member():  # a member disabled meanwhile is signed out, nothing runs
         return
     try:
@@ -61,8 +65,6 @@ def _purge_now(store, actor) -> None:
 
 
 def _save_schedule(store, actor) -> None:
-    from .session import still_member
-
     if not still_member():
         return
     S = st.session_state

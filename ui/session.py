@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -11,17 +12,25 @@ from inbox import db_path, open_store, sign_in as signing, users
 from inbox.errors import InboxError
 from inbox.models import User
 
+from .errors import LOG, message_for
+
 USER_KEY = "auth.email"
 NOTE_KEY = "auth.note"  # why the session was signed out, shown once on the sign-in page
 REVOKED = "You have been signed out: your access to this workspace was revoked or changed."
+_OPENED: list[Callable] = []  # called with each store this process opens (app.py adds the purge scheduler)
+
+
+def on_store_opened(hook: Callable) -> None:
+    """Call ``hook(store)`` whenever this process opens a store (once per hook, however often registered)."""
+    if hook not in _OPENED:
+        _OPENED.append(hook)
 
 
 @st.cache_resource(show_spinner=False)
 def _store_for(path: str):
-    from ui.purge import purge_scheduler  # (ui.purge's page section imports this module)
-
     store = open_store(path)
-    purge_scheduler().watch(store)  # scheduled purges of deleted data (one thread per process)
+    for hook in _OPENED:
+        hook(store)
     return store
 
 
@@ -34,8 +43,6 @@ def get_store():
     try:
         return _store_for(path)
     except InboxError as exc:
-        from .errors import LOG, message_for
-
         LOG.warning("database unavailable: %s", exc)  # the full message for the server log
         st.error(message_for(exc))  # no server path for visitors
         st.stop()
@@ -86,6 +93,16 @@ def require_user() -> User:
     user = signed_in_user()
     if user is None:
         st.error("Please sign in.")
+        st.stop()
+    return user
+
+
+def require_admin(what: str = "this page") -> User:
+    """The signed-in member, re-read now, who must be an admin: anyone else reads "Only admins can see
+    {what}." and the page stops (the router lists admin pages for admins only; each one checks again)."""
+    user = require_user()
+    if user.role != "admin":
+        st.error(f"Only admins can see {what}.")
         st.stop()
     return user
 

@@ -17,6 +17,7 @@ from inbox import users  # noqa: E402
 from inbox.models import ATTRIBUTE_TYPES, SYSTEM  # noqa: E402
 from inbox.store import Store  # noqa: E402
 from tests.bench.common import emit, p95, timed_ms  # noqa: E402
+from tests.support.navigation import open_page  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +39,7 @@ def main(count: int = 200) -> None:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.session_state["auth.email"] = "admin@example.com"
         at.run()
-        at.switch_page("app_pages/attributes.py").run()
+        open_page(at, "attributes").run()
         assert not at.exception, at.exception
         runs = timed_ms(at.run, 15)
         signin = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

@@ -13,6 +13,7 @@ if __package__ in (None, ""):
 from inbox import contacts  # noqa: E402
 from inbox.store import Store  # noqa: E402
 from tests.bench.common import demo_db, emit, p95, timed_ms  # noqa: E402
+from tests.support.navigation import open_page  # noqa: E402
 
 
 def lookups(path: Path) -> None:
@@ -62,7 +63,7 @@ def page_run(path: Path) -> None:
     at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
     at.session_state["auth.email"] = "bench@example.com"
     at.run()
-    at.switch_page("app_pages/contacts.py").run()
+    open_page(at, "contacts").run()
     at.session_state["contacts.open"] = first
     at.run()
     assert not at.exception, at.exception

@@ -22,6 +22,7 @@ from inbox import deletion_report as report  # noqa: E402
 from inbox.models import SYSTEM, Actor, PLATFORMS  # noqa: E402
 from inbox.store import Store  # noqa: E402
 from tests.bench.common import BENCH_DIR, copy_of, demo_db, emit, p95, remove_db, timed_ms  # noqa: E402
+from tests.support.navigation import open_page  # noqa: E402
 
 ADMIN = Actor("bench-admin@example.com", "admin")
 LOG_ENTRIES = int(os.environ.get("BENCH_LOG_ENTRIES", "1000000"))
@@ -173,7 +174,7 @@ def page_run(path: Path) -> None:
     at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
     at.session_state["auth.email"] = ADMIN.email
     at.run()
-    at.switch_page("app_pages/deleted_contacts.py").run()
+    open_page(at, "deleted_contacts").run()
     assert not at.exception, at.exception
     runs = timed_ms(at.run, 8)
     emit("report_page_run_p95", p95(runs), "ms", note="whole page incl. AppTest overhead, 1M entries")

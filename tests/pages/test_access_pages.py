@@ -8,6 +8,7 @@ from inbox import attributes as attrs
 from inbox import contacts, sign_in, users
 from inbox.models import SYSTEM, utcnow
 from inbox.store import Store
+from tests.support.navigation import open_page
 
 from .conftest import ADMIN, AGENT, shown
 
@@ -38,7 +39,7 @@ def signed_out(at) -> bool:
 
 def test_a_disabled_admin_saving_the_layout_is_signed_out_and_nothing_saved(app, workspace_db, second_admin):
     at = app(ADMIN)
-    at.switch_page("app_pages/attributes.py").run()
+    open_page(at, "attributes").run()
     with Store(workspace_db) as store:
         version = attrs.load_layout(store)[0]
     disable(workspace_db, ADMIN[0])  # another admin, on Members & plan
@@ -53,7 +54,7 @@ def test_a_disabled_admin_confirming_a_deletion_is_signed_out_and_nothing_is_del
     with Store(workspace_db) as store:
         cid = contacts.receive(store, "whatsapp", "+33677777777", "Bonjour")["contact_id"]
     at = app(ADMIN)
-    at.switch_page("app_pages/contacts.py").run()
+    open_page(at, "contacts").run()
     at.session_state["contacts.open"] = cid
     at.run()
     at.button(key=f"delete.{cid}").click().run()
@@ -90,7 +91,7 @@ def test_the_sign_in_page_says_how_long_to_wait(app, workspace_db, email):
 def test_the_members_page_shows_sign_ins_and_unlocks(app, workspace_db):
     failures(workspace_db, AGENT[0], sign_in.LOCK_AFTER)
     at = app(ADMIN)
-    at.switch_page("app_pages/members.py").run()
+    open_page(at, "members").run()
     table = at.dataframe[0].value.set_index("Email")
     assert table.loc[AGENT[0], "Failed sign-ins (24 h)"] == sign_in.LOCK_AFTER
     assert table.loc[AGENT[0], "Sign-in"].startswith("locked until ")

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.support.navigation import open_page
+
 from .conftest import ADMIN, AGENT, sign_in
 
 
@@ -31,14 +33,14 @@ def test_admin_signs_in_and_sees_role_and_plan(app):
 
 def test_admin_can_reach_admin_pages_and_agent_cannot(app):
     admin = app(ADMIN)
-    admin.switch_page("app_pages/members.py").run()
+    open_page(admin, "members").run()
     assert not admin.exception
     assert admin.title[0].value == "Members & plan"
 
     agent = app(AGENT)
     assert "Role: agent · Plan: team" in [c.value for c in agent.sidebar.caption]
     with pytest.raises(ValueError):  # the page is not even registered for an agent
-        agent.switch_page("app_pages/members.py")
+        open_page(agent, "members")
 
 
 def test_sign_out_returns_to_the_sign_in_form(app):

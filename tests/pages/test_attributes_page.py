@@ -5,6 +5,7 @@ import pytest
 from inbox import attributes as attrs
 from inbox.models import Actor
 from inbox.store import Store
+from tests.support.navigation import open_page
 
 from .conftest import ADMIN, AGENT, shown
 from ..members import seed_members
@@ -15,7 +16,7 @@ EDITOR = "attrs.editor.1"  # the first editor generation after the page loads
 @pytest.fixture
 def page(app):
     at = app(ADMIN)
-    at.switch_page("app_pages/attributes.py").run()
+    open_page(at, "attributes").run()
     assert not at.exception
     return at
 
@@ -33,7 +34,7 @@ def order_in(text: str, labels: list[str]) -> list[str]:
 
 def test_agent_cannot_open_the_page(app):
     with pytest.raises(ValueError):
-        app(AGENT).switch_page("app_pages/attributes.py")
+        open_page(app(AGENT), "attributes")
 
 
 def test_page_shows_the_layout_and_preview(page):

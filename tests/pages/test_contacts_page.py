@@ -6,6 +6,7 @@ from inbox import contacts
 from inbox.models import Actor
 from inbox.store import AREAS, Store
 from ui.text import literal
+from tests.support.navigation import open_page
 
 from .conftest import ADMIN, AGENT
 
@@ -30,7 +31,7 @@ def seeded(workspace_db):
 @pytest.fixture
 def page(app, seeded):
     at = app(AGENT)
-    at.switch_page("app_pages/contacts.py").run()
+    open_page(at, "contacts").run()
     assert not at.exception
     return at
 
@@ -165,7 +166,7 @@ def test_a_count_above_the_cap_shows_as_a_floor_and_pages_on(app, workspace_db, 
             contacts.receive(store, "webchat", f"visitor-{n}", "hi")
     monkeypatch.setattr(AREAS["contacts"], "search_count_cap", 3)
     at = app(AGENT)
-    at.switch_page("app_pages/contacts.py").run()
+    open_page(at, "contacts").run()
     at.text_input(key="contacts.q").input("visitor").run()
     assert "1–25 of 26+" in [c.value for c in at.caption]
     at.button(key="contacts.next").click().run()

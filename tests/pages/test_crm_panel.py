@@ -7,6 +7,7 @@ from inbox import contacts, crm, workspace
 from inbox.models import SYSTEM, Actor
 from inbox.store import Store
 from ui.text import literal
+from tests.support.navigation import open_page
 
 from ..crm_server import SECRET, FakeCrm
 from .conftest import AGENT
@@ -37,7 +38,7 @@ def contact_id(workspace_db, fake):
 
 def open_contact(app, cid):
     at = app(AGENT)
-    at.switch_page("app_pages/contacts.py").run()
+    open_page(at, "contacts").run()
     at.session_state["contacts.open"] = cid
     at.run()
     assert not at.exception

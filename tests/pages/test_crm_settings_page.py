@@ -7,11 +7,12 @@ from inbox import attributes as attrs
 from inbox import crm, workspace
 from inbox.models import SYSTEM
 from inbox.store import Store
+from tests.support.navigation import open_page as switch_to
 
 from ..crm_server import SECRET, FakeCrm
 from .conftest import ADMIN, AGENT, shown
 
-PAGE = "app_pages/crm_settings.py"
+PAGE = "crm_settings"
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def fake():
 
 def open_page(app):
     at = app(ADMIN)
-    at.switch_page(PAGE).run()
+    switch_to(at, PAGE).run()
     assert not at.exception
     return at
 
@@ -58,7 +59,7 @@ def save(at):
 
 def test_agent_cannot_open_the_page(app):
     with pytest.raises(ValueError):
-        app(AGENT).switch_page(PAGE)
+        switch_to(app(AGENT), PAGE)
 
 
 def test_team_sees_what_enterprise_adds_and_no_form(app, fake):

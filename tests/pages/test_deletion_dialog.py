@@ -5,6 +5,7 @@ import pytest
 from inbox import contacts, deletion
 from inbox.models import Actor
 from inbox.store import Store
+from tests.support.navigation import open_page
 
 from ..members import seed_members
 from .conftest import ADMIN, AGENT
@@ -23,7 +24,7 @@ def contact_id(workspace_db):
 
 def opened(app, credentials, contact_id):
     at = app(credentials)
-    at.switch_page("app_pages/contacts.py").run()
+    open_page(at, "contacts").run()
     at.session_state["contacts.open"] = contact_id
     at.run()
     assert not at.exception

@@ -1,20 +1,18 @@
 """AppTest: Admin settings › Privacy & security › Deleted contacts — filters, flags, lookup, verify, bulk erasure."""
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from inbox import contacts, deletion
 from inbox.models import Actor
 from inbox.store import Store
+from tests.support.navigation import open_page, render_directly
 
 from ..members import seed_members
 from .conftest import ADMIN, AGENT
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGE = "app_pages/deleted_contacts.py"
+PAGE = "deleted_contacts"
 BOB = Actor("bob@example.com", "admin")
 
 
@@ -35,7 +33,7 @@ def logged(workspace_db):
 @pytest.fixture
 def page(app, logged):
     at = app(ADMIN)
-    at.switch_page(PAGE).run()
+    open_page(at, PAGE).run()
     assert not at.exception
     return at
 
@@ -58,10 +56,8 @@ def metrics(at):
 def test_agents_cannot_reach_the_page(app, logged):
     at = app(AGENT)
     with pytest.raises(ValueError):
-        at.switch_page(PAGE)
-    direct = AppTest.from_file(str(ROOT / PAGE), default_timeout=30)
-    direct.session_state["auth.email"] = AGENT[0]
-    direct.run()
+        open_page(at, PAGE)
+    direct = render_directly(PAGE, AGENT[0])  # the page's render function, without the router
     assert [e.value for e in direct.error] == ["Only admins can see deleted contacts."] and not direct.dataframe
 
 
@@ -100,7 +96,7 @@ def test_an_entry_failing_the_schema_is_flagged(app, logged):
                     " '   ', reason, conversations, messages, attachments, bytes, email_hmac, phone_hmac, handle_hmac,"
                     " external_id_hmac, snapshot, sha256('x'), sha256('y') FROM deletion_log WHERE id = 1")
     at = app(ADMIN)
-    at.switch_page(PAGE).run()
+    open_page(at, PAGE).run()
     assert shown_ids(at) == [9, 4, 3, 2, 1]
     table = table_with(at, "Schema check")
     assert "identity_hint: not_blank" in table.loc[0, "Schema check"] and set(table["Schema check"][1:]) == {"OK"}

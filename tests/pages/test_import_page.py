@@ -8,10 +8,11 @@ from inbox import imports
 from inbox.store import Store
 
 from ui.text import literal
+from tests.support.navigation import open_page
 
 from .conftest import ADMIN, AGENT, shown
 
-PAGE = "app_pages/import_contacts.py"
+PAGE = "import_contacts"
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 FILE = ("Courriel;Prénom;Portable;Remarque\n"
         "ann@example.com;Ann;+33611111111;VIP\n"
@@ -25,7 +26,7 @@ def page(app, tmp_path, monkeypatch):
 
     monkeypatch.setattr(csv_files, "UPLOADS", tmp_path / "uploads")  # the page stashes uploads there
     at = app(ADMIN)
-    at.switch_page(PAGE).run()
+    open_page(at, PAGE).run()
     assert not at.exception
     return at
 
@@ -47,7 +48,7 @@ def count(workspace_db) -> int:
 
 def test_agents_cannot_open_the_page(app):
     with pytest.raises(ValueError):
-        app(AGENT).switch_page(PAGE)
+        open_page(app(AGENT), PAGE)
 
 
 def test_before_any_upload_the_page_lists_imports(page):

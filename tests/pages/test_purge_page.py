@@ -7,10 +7,11 @@ import pytest
 from inbox import compaction, contacts, deletion
 from inbox.models import Actor
 from inbox.store import Store
+from tests.support.navigation import open_page
 
 from .conftest import ADMIN, AGENT
 
-PAGE = "app_pages/deleted_contacts.py"
+PAGE = "deleted_contacts"
 EMAILS = [f"purge-me-{i}@example.org" for i in range(2)]
 
 
@@ -27,7 +28,7 @@ def pending(workspace_db):
 @pytest.fixture
 def page(app, pending):
     at = app(ADMIN)
-    at.switch_page(PAGE).run()
+    open_page(at, PAGE).run()
     assert not at.exception
     return at
 

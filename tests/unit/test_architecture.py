@@ -1,4 +1,5 @@
-"""Import direction: app.py/app_pages → ui → inbox → validation; nothing imports app_pages/ or app.py."""
+"""Import direction: app.py → app_pages → ui → inbox → validation; only app.py imports app_pages/, nothing
+imports app.py; pages run nothing on import (render functions only)."""
 
 import ast
 from pathlib import Path
@@ -35,8 +36,10 @@ def test_validation_imports_nothing_of_ours(path):
 
 @pytest.mark.parametrize("path", py_files("inbox", "validation", "ui", "app_pages", "tests") + [ROOT / "app.py"],
                          ids=lambda p: str(p.relative_to(ROOT)))
-def test_nothing_imports_pages_or_app(path):
-    assert not imports_of(path) & {"app_pages", "app"}
+def test_nothing_imports_app_and_only_the_router_imports_pages(path):
+    assert "app" not in imports_of(path)
+    if path != ROOT / "app.py":  # (tests call a page's render function by module name: tests/support/navigation.py)
+        assert "app_pages" not in imports_of(path)
 
 
 @pytest.mark.parametrize("path", py_files("app_pages", "ui") + [ROOT / "app.py"], ids=lambda p: str(p.relative_to(ROOT)))
@@ -64,7 +67,37 @@ def test_every_module_opens_with_a_docstring_and_stays_small(path):
     assert len(text.splitlines()) <= 400
 
 
+def top_level_code(path: Path) -> list[str]:
+    """Statements of a module that do something on import: anything but its docstring, imports, function and
+    class definitions, and names bound to values computed without a call (constants, aliases)."""
+    found = []
+    for i, node in enumerate(ast.parse(path.read_text(encoding="utf-8")).body):
+        if i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
+            continue
+        if (isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
+                and not any(isinstance(n, ast.Call) for n in ast.walk(node.value))):
+            continue
+        found.append(f"line {node.lineno}: {ast.unparse(node).splitlines()[0]}")
+    return found
+
+
+@pytest.mark.parametrize("path", py_files("app_pages"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_pages_run_nothing_on_import(path):
+    """A page is a ``render()`` function app.py registers with st.Page: importing the module draws nothing."""
+    assert top_level_code(path) == []
+
+
+def test_a_module_with_top_level_code_is_caught(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text('"""Doc."""\nimport streamlit as st\nS = st.session_state\nX = {"a": 1}\n\n\n'
+                    'def render():\n    st.title("x")\n\n\nst.title("Overview")\nme = require_user()\n')
+    assert top_level_code(page) == ['line 11: st.title(\'Overview\')', "line 12: me = require_user()"]
+
+
 def test_no_legacy_pages_folder():
-    """Streamlit runs any file in a ``pages/`` folder next to app.py directly (legacy multipage
-    mode, bypassing sign-in) until st.navigation has run once; AppTest does so on every run."""
+    """Streamlit serves the files of a ``pages/`` folder next to app.py (legacy multipage mode: its module
+    names listed in the sidebar, the file run instead of app.py) until st.navigation has run once in the
+    process, and AppTest on every run (tests/browser/test_pages_folder_browser.py: on a fresh server)."""
     assert not (ROOT / "pages").exists()

@@ -1,0 +1,1 @@
+"""One screen per module, each a ``render()`` function that app.py registers with ``st.Page``."""

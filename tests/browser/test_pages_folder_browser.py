@@ -1,0 +1,101 @@
+"""Real browser, a fresh server per test: its very first request, to any URL, shows the sign-in form and no
+page of the app's pages folder — neither content nor module names in a sidebar. A folder named ``pages/``
+would fail this (Streamlit's legacy multipage scan, until the process's first st.navigation call): the last
+test runs a copy of the app with app_pages/ renamed pages/ and pins what the browser then shows, which is why
+the folder keeps its name (README.md, Layout)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, free_port, wait_for_app, wait_healthy
+
+MODULES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py") if p.stem != "__init__")
+TITLES = ["Overview", "Contacts", "Contact attributes", "Deleted contacts", "CRM", "Members & plan",
+          "Import contacts"]  # what a signed-in member's pages show
+URLS = ["", "contacts", "members", "deleted_contacts", "sign_in", "app"]
+
+
+@contextmanager
+def fresh_server(root: Path, db: Path):
+    """A new `streamlit run app.py` process in ``root`` (so no st.navigation call has run in it yet)."""
+    port = free_port()
+    log = open(db.with_suffix(f".{port}.log"), "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+         f"--server.port={port}",
+         "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
+        cwd=root, env={**os.environ, "INBOX_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def first_request(browser, root: Path, db: Path, path: str) -> dict:
+    """What a browser shows after the first request of a fresh server to ``/path``."""
+    with fresh_server(root, db) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(f"{url}/{path}")
+        wait_for_app(page)
+        page.wait_for_timeout(1000)  # a late navigation message would redraw the sidebar
+        wait_for_app(page)
+        shown = {"nav": [t.split("\n")[-1].strip()
+                         for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()],
+                 "sidebar": " ".join(page.locator("[data-testid=stSidebar]").all_inner_texts()),
+                 "main": page.locator("[data-testid=stMain]").inner_text(),
+                 "sign_in": page.get_by_role("button", name="Sign in").count()}
+        context.close()
+    return shown
+
+
+def leaks(shown: dict) -> list[str]:
+    """What of the pages folder a first request showed: module names, page content, no sign-in form."""
+    found = [f"sidebar lists {shown['nav']}"] if shown["nav"] else []
+    found += [f"module name {m!r} shown" for m in MODULES
+              if re.search(rf"\b{m.replace('_', '[ _]')}\b", shown["sidebar"])]
+    found += [f"page title {t!r} shown" for t in TITLES if re.search(rf"(?m)^{re.escape(t)}$", shown["main"])]
+    return found + ([] if shown["sign_in"] else ["no sign-in form"])
+
+
+@pytest.mark.parametrize("path", URLS)
+def test_a_fresh_servers_first_request_shows_only_the_sign_in_form(browser, demo_db, path):
+    shown = first_request(browser, ROOT, demo_db, path)
+    assert leaks(shown) == [], shown
+
+
+@pytest.fixture(scope="module")
+def app_with_a_pages_folder(tmp_path_factory) -> Path:
+    """A copy of the app whose screens live in ``pages/`` (app.py importing them from there)."""
+    root = tmp_path_factory.mktemp("pages-folder")
+    for name in ("inbox", "ui", "validation", ".streamlit"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "app_pages", root / "pages", ignore=shutil.ignore_patterns("__pycache__"))
+    router = (ROOT / "app.py").read_text()
+    (root / "app.py").write_text(router.replace("from app_pages import", "from pages import"))
+    return root
+
+
+def test_a_pages_folder_would_show_its_module_names_on_a_fresh_servers_first_request(
+        browser, demo_db, app_with_a_pages_folder):
+    """Evidence for keeping app_pages/ (if a Streamlit upgrade makes this fail, pages/ may be safe to use)."""
+    shown = first_request(browser, app_with_a_pages_folder, demo_db, "members")
+    assert shown["nav"] == ["app", *[m.replace("_", " ") for m in MODULES]], shown
+    assert not shown["sign_in"] and leaks(shown)
