@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from click.testing import CliRunner
 
-from inbox.cli import main
+from inbox.cli.main import main
 
 
 @dataclass

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from inbox import contacts, deletion, users
 from inbox.checkpoints import sign
-from inbox.cli import main
+from inbox.cli.main import main
 from inbox.deletion_chain import legacy_entry_hash
 from inbox.keys import Keys
 from inbox.models import SYSTEM

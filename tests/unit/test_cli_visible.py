@@ -5,7 +5,7 @@ import json
 import pytest
 
 from inbox import contacts, users
-from inbox.cli import main
+from inbox.cli.main import main
 from inbox.models import SYSTEM
 from inbox.store import Store
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from inbox import attributes, compaction, contacts, deletion, open_store, users
-from inbox.cli import cli, main
+from inbox.cli.main import cli, main
 from inbox.models import SYSTEM
 from inbox.store import CompactionFailed, Store
 from inbox.store import compact as compact_module

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from . import open_store
-from .cli import _say_json, cli, db_option
-from .models import SYSTEM
+from .. import open_store
+from ..models import SYSTEM
+from .common import db_option, say_json
 
 
-@cli.group()
+@click.group()
 def crm():
     """CRM integration (Enterprise plan): bulk sync, one lookup, status."""
 
@@ -27,13 +27,13 @@ def crm():
 @db_option
 def crm_sync(every, since, concurrency, retries, backoff, db):
     """Look contacts up in the CRM: progress on stderr, a JSON summary on stdout, exit 1 if any lookup failed."""
-    from .crm_sync import parse_since, sync
+    from ..crm_sync import parse_since, sync
 
     when = parse_since(since) if since is not None else None
     with open_store(db) as store:
         summary = sync(store, SYSTEM, since=when, every=every, concurrency=concurrency, retries=retries,
                        backoff=backoff, progress=lambda line: click.echo(line, err=True))
-    _say_json(summary)
+    say_json(summary)
     return 1 if summary["failed"] else 0
 
 
@@ -42,11 +42,11 @@ def crm_sync(every, since, concurrency, retries, backoff, db):
 @db_option
 def crm_lookup(contact_id, db):
     """Look one contact up now (as Refresh from CRM); prints the outcome as JSON, exit 1 if it failed."""
-    from .crm import refresh_contact
+    from ..crm import refresh_contact
 
     with open_store(db) as store:
         result = refresh_contact(store, SYSTEM, contact_id)
-    _say_json({"contact_id": result.contact_id, "ok": result.ok, "error": result.error, "written": result.written,
+    say_json({"contact_id": result.contact_id, "ok": result.ok, "error": result.error, "written": result.written,
                "kept": result.kept, "skipped": result.skipped, "ignored": result.ignored,
                "attempts": result.attempts, "seconds": round(result.seconds, 3)})
     return 0 if result.ok else 1
@@ -56,9 +56,9 @@ def crm_lookup(contact_id, db):
 @db_option
 def crm_status(db):
     """Print the CRM settings (never the secret), the managed attributes and contacts by lookup status."""
-    from .attributes import all_attributes
-    from .crm import get_settings, lookup_counts
-    from .workspace import get_plan
+    from ..attributes import all_attributes
+    from ..crm import get_settings, lookup_counts
+    from ..workspace import get_plan
 
     with open_store(db) as store:
         settings = get_settings(store)
@@ -71,4 +71,4 @@ def crm_status(db):
                         "aliases": settings.aliases, "secret_set": True, "secret_set_at": settings.secret_set_at,
                         "secret_set_by": settings.secret_set_by, "updated_at": settings.updated_at,
                         "updated_by": settings.updated_by})
-    _say_json(out)
+    say_json(out)

@@ -6,13 +6,11 @@ import json
 
 import click
 
-from validation.visible import visible_json
-
-from . import open_store
-from .cli import cli, db_option
-from .errors import InvalidInput, WriteFailed
-from .models import SYSTEM
-from .outputs import check_writable, write_whole
+from .. import open_store
+from ..errors import InvalidInput, WriteFailed
+from ..models import SYSTEM
+from ..outputs import check_writable, write_whole
+from .common import actor_option, db_option, say_json
 
 SHOWN = 20
 
@@ -21,9 +19,9 @@ def _progress(fraction: float, message: str) -> None:
     click.echo(f"[{fraction:4.0%}] {message}", err=True)
 
 
-@cli.command("import")
+@click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--actor", metavar="EMAIL", default=None, help="The admin running the import (recorded on the batch).")
+@actor_option("The admin running the import (recorded on the batch).")
 @click.option("--dry-run", is_flag=True, help="Validate and count new/updated/unchanged/rejected rows; write nothing.")
 @click.option("--mapping", "mapping_file", metavar="FILE.json", default=None,
               help='Column header → attribute key (or null to ignore), e.g. {"Courriel": "email"}; or '
@@ -51,9 +49,9 @@ def _progress(fraction: float, message: str) -> None:
 def import_command(file, actor, dry_run, mapping_file, template, on_conflict, match_order, phone_platform,
                    invalid_values, region, encoding, delimiter, rejects_file, show_progress, db):
     """Import contacts from a CSV file (one transaction); prints one JSON object with the counts and batch id."""
-    from . import import_templates, imports
-    from .mapping_fallbacks import read_mapping_document
-    from .users import admin_actor
+    from .. import import_templates, imports
+    from ..mapping_fallbacks import read_mapping_document
+    from ..users import admin_actor
 
     template = import_templates.template(template) and template if template else None
     mapping, fallbacks = read_mapping_document(mapping_file) if mapping_file else (None, None)
@@ -83,17 +81,17 @@ def import_command(file, actor, dry_run, mapping_file, template, on_conflict, ma
             raise WriteFailed(f"{saved}{exc}; the rejects were not written"
                               + ("" if dry_run else f" (undo it with: undo-import {result.batch_id})")) from None
         out["rejects_file"] = rejects_file
-    click.echo(visible_json(json.dumps(out, ensure_ascii=False, default=str)))
+    say_json(out)
 
 
-@cli.command("undo-import")
+@click.command("undo-import")
 @click.argument("batch_id", type=int)
-@click.option("--actor", metavar="EMAIL", default=None, help="The admin undoing the import (recorded).")
+@actor_option("The admin undoing the import (recorded).")
 @db_option
 def undo_import_command(batch_id, actor, db):
     """Undo a whole import batch; exit 1 (changing nothing) when some of its contacts changed since."""
-    from . import imports
-    from .users import admin_actor
+    from .. import imports
+    from ..users import admin_actor
 
     with open_store(db) as store:
         who = admin_actor(store, actor) if actor else SYSTEM
