@@ -22,7 +22,9 @@ def db_option(fn):
 
 def actor_option(help_text: str, *, required: bool = False):
     """``--actor EMAIL``: the member a command acts as (recorded); ``help_text`` says who that must be."""
-    return click.option("--actor", required=required, default=None, metavar="EMAIL", help=help_text)
+    if required:
+        return click.option("--actor", required=True, metavar="EMAIL", help=help_text)
+    return click.option("--actor", metavar="EMAIL", default=None, help=help_text)
 
 
 def say_json(obj) -> None:

@@ -4,7 +4,7 @@ sees the filled, read-only attributes. The CRM is a real HTTP server in the test
 import pytest
 from playwright.sync_api import expect
 
-from ..crm_server import SECRET, FakeCrm
+from ..support.crm_server import SECRET, FakeCrm
 from .conftest import ADMIN, AGENT, open_contact, sign_in, wait_for_app
 
 

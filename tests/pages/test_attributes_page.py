@@ -7,7 +7,7 @@ from inbox.models import Actor
 from inbox.store import Store
 
 from .conftest import ADMIN, AGENT, shown
-from ..members import seed_members
+from ..support.members import seed_members
 
 EDITOR = "attrs.editor.1"  # the first editor generation after the page loads
 

@@ -8,7 +8,7 @@ from inbox.models import SYSTEM, Actor
 from inbox.store import Store
 from ui.text import literal
 
-from ..crm_server import SECRET, FakeCrm
+from ..support.crm_server import SECRET, FakeCrm
 from .conftest import AGENT
 
 SYSTEM_AGENT = Actor("agent@example.com", "agent")

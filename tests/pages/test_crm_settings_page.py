@@ -8,7 +8,7 @@ from inbox import crm, workspace
 from inbox.models import SYSTEM
 from inbox.store import Store
 
-from ..crm_server import SECRET, FakeCrm
+from ..support.crm_server import SECRET, FakeCrm
 from .conftest import ADMIN, AGENT, shown
 
 PAGE = "app_pages/crm_settings.py"

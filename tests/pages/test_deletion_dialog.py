@@ -6,7 +6,7 @@ from inbox import contacts, deletion
 from inbox.models import Actor
 from inbox.store import Store
 
-from ..members import seed_members
+from ..support.members import seed_members
 from .conftest import ADMIN, AGENT
 
 

@@ -18,8 +18,8 @@ from inbox.errors import InvalidInput
 from inbox.keys import Keys, require_keys
 from inbox.models import SYSTEM
 
-from .deletion_support import ADMIN, members  # noqa: F401  (members: autouse fixture)
-from .test_keys import ENTRY, KEYS
+from ..support.deletion import ADMIN, members  # noqa: F401  (members: autouse fixture)
+from ..support.keys import ENTRY, KEYS
 
 HINT = {"hint": "ticket #5", "reason": "duplicate"}
 

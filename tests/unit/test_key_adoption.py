@@ -14,8 +14,8 @@ from inbox.keys import key_file_for, read_key_file, require_keys
 from inbox.models import SYSTEM, utcnow
 from inbox.store import Store
 
-from ..members import seed_members
-from .deletion_support import ADMIN
+from ..support.members import seed_members
+from ..support.deletion import ADMIN
 
 OLD_SECRET = "5e" * 32  # what the old version generated and kept in workspace_settings
 CRM_SECRET = "old-plaintext-crm-secret-42"

@@ -10,7 +10,7 @@ from inbox.models import Actor
 from inbox.store import Store
 from inbox.store.migrations import MIGRATIONS, SEARCH_TEXT_SQL
 
-from ..members import members_fixture
+from ..support.members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
 _members = members_fixture(AGENT)

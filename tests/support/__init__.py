@@ -1,0 +1,1 @@
+"""Helpers shared by test modules (test modules import only from here and use conftest fixtures)."""
