@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..support.crm_server import SECRET, FakeCrm
-from .conftest import ADMIN, AGENT, open_contact, sign_in, wait_for_app
+from ..support.browser import ADMIN, AGENT, open_contact, sign_in, wait_for_app
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from inbox import contacts, sign_in, users
 from inbox.models import SYSTEM, utcnow
 from inbox.store import Store
 
-from .conftest import ADMIN, AGENT, shown
+from ..support.apptest import ADMIN, AGENT, shown
 
 OTHER = ("other.admin@example.com", "other-secret-1")
 

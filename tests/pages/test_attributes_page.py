@@ -6,7 +6,7 @@ from inbox import attributes as attrs
 from inbox.models import Actor
 from inbox.store import Store
 
-from .conftest import ADMIN, AGENT, shown
+from ..support.apptest import ADMIN, AGENT, shown
 from ..support.members import seed_members
 
 EDITOR = "attrs.editor.1"  # the first editor generation after the page loads

@@ -7,7 +7,7 @@ from inbox.models import Actor
 from inbox.store import Store
 from ui.text import literal
 
-from .conftest import ADMIN, AGENT
+from ..support.apptest import ADMIN, AGENT
 
 SYSTEM_AGENT = Actor("agent@example.com", "agent")
 

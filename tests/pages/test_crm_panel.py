@@ -9,7 +9,7 @@ from inbox.store import Store
 from ui.text import literal
 
 from ..support.crm_server import SECRET, FakeCrm
-from .conftest import AGENT
+from ..support.apptest import AGENT
 
 SYSTEM_AGENT = Actor("agent@example.com", "agent")
 

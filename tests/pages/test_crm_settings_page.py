@@ -9,7 +9,7 @@ from inbox.models import SYSTEM
 from inbox.store import Store
 
 from ..support.crm_server import SECRET, FakeCrm
-from .conftest import ADMIN, AGENT, shown
+from ..support.apptest import ADMIN, AGENT, shown
 
 PAGE = "app_pages/crm_settings.py"
 

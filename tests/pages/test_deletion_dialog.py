@@ -7,7 +7,7 @@ from inbox.models import Actor
 from inbox.store import Store
 
 from ..support.members import seed_members
-from .conftest import ADMIN, AGENT
+from ..support.apptest import ADMIN, AGENT
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from inbox.models import Actor
 from inbox.store import Store
 
 from ..support.members import seed_members
-from .conftest import ADMIN, AGENT
+from ..support.apptest import ADMIN, AGENT
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "app_pages/deleted_contacts.py"

@@ -9,7 +9,7 @@ from inbox.store import Store
 
 from ui.text import literal
 
-from .conftest import ADMIN, AGENT, shown
+from ..support.apptest import ADMIN, AGENT, shown
 
 PAGE = "app_pages/import_contacts.py"
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"

@@ -8,7 +8,7 @@ from inbox import compaction, contacts, deletion
 from inbox.models import Actor
 from inbox.store import Store
 
-from .conftest import ADMIN, AGENT
+from ..support.apptest import ADMIN, AGENT
 
 PAGE = "app_pages/deleted_contacts.py"
 EMAILS = [f"purge-me-{i}@example.org" for i in range(2)]

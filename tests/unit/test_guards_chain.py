@@ -272,7 +272,7 @@ def test_a_sealed_old_entry_edited_in_place_is_reported_as_changed(tmp_path):
     from inbox import open_store
     from inbox.store import Store
 
-    from .test_key_adoption import build_old_database
+    from ..support.legacy import build_old_database
 
     path = tmp_path / "old.duckdb"
     build_old_database(path)
