@@ -1,4 +1,4 @@
-"""What every CLI command shares: the --db and --actor options, JSON output, and errors as one line + exit 2."""
+"""What every CLI command shares: the --db and --actor options, JSON output, errors as one line + exit 2."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def say_json(obj) -> None:
 
 
 def run(group: click.Group, argv: list[str] | None = None) -> None:
-    """Run ``group`` as ``python -m inbox``: one clear line on stderr and exit 2 for any usage or input error."""
+    """Run ``group`` as ``python -m inbox``: one clear line on stderr and exit 2 for bad usage or input."""
     try:
         rv = group.main(args=argv, prog_name="python -m inbox", standalone_mode=False)
     except click.exceptions.Abort:

@@ -17,7 +17,8 @@ def crm():
 @crm.command("sync")
 @click.option("--all", "every", is_flag=True, help="Look up every contact.")
 @click.option("--since", metavar="DATE", default=None,
-              help="Look up the contacts created or changed since DATE (UTC): YYYY-MM-DD or YYYY-MM-DDTHH:MM.")
+              help="Look up the contacts created or changed since DATE (UTC): YYYY-MM-DD or "
+                   "YYYY-MM-DDTHH:MM.")
 @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True,
               help="Lookups in flight at once.")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
@@ -46,7 +47,8 @@ def crm_lookup(contact_id, db):
 
     with open_store(db) as store:
         result = refresh_contact(store, SYSTEM, contact_id)
-    say_json({"contact_id": result.contact_id, "ok": result.ok, "error": result.error, "written": result.written,
+    say_json({"contact_id": result.contact_id, "ok": result.ok, "error": result.error,
+              "written": result.written,
                "kept": result.kept, "skipped": result.skipped, "ignored": result.ignored,
                "attempts": result.attempts, "seconds": round(result.seconds, 3)})
     return 0 if result.ok else 1
@@ -68,7 +70,8 @@ def crm_status(db):
         if settings is not None:
             out.update({"enabled": settings.enabled, "lookup_url": settings.lookup_url,
                         "timeout_seconds": settings.timeout_seconds, "lookup_key": settings.lookup_key,
-                        "aliases": settings.aliases, "secret_set": True, "secret_set_at": settings.secret_set_at,
+                        "aliases": settings.aliases, "secret_set": True,
+                        "secret_set_at": settings.secret_set_at,
                         "secret_set_by": settings.secret_set_by, "updated_at": settings.updated_at,
                         "updated_by": settings.updated_by})
     say_json(out)

@@ -1,4 +1,4 @@
-"""CLI commands of contact deletion and the deletion audit: delete, erase, audit verify|checkpoint|export|lookup."""
+"""CLI commands of deletion and its audit log: delete, erase, audit verify|checkpoint|export|lookup."""
 
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ def _open(db, checkpoint_dir):
 @click.command()
 @click.argument("contact_id", type=click.IntRange(min=1))
 @actor_option("The admin deleting the contact (recorded).", required=True)
-@click.option("--hint", required=True, metavar="TEXT", help="Identity hint, e.g. 'customer #1234, request of …'.")
+@click.option("--hint", required=True, metavar="TEXT",
+              help="Identity hint, e.g. 'customer #1234, request of …'.")
 @click.option("--reason", required=True, metavar="R", help=REASON_HELP)
 @checkpoints_option
 @db_option
@@ -152,7 +153,8 @@ def _since(value: str | None):
 @audit.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), required=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
-@click.option("--since", default=None, metavar="DATE", help="Only entries deleted on or after DATE (UTC, YYYY-MM-DD).")
+@click.option("--since", default=None, metavar="DATE",
+              help="Only entries deleted on or after DATE (UTC, YYYY-MM-DD).")
 @db_option
 def audit_export(fmt, out, since, db):
     """Export the deletion log (entries failing the schema are included, flagged in `schema_problems`)."""

@@ -24,7 +24,7 @@ class Ran:
 
 
 def invoke(*args, stdin: str | None = None, env: Mapping[str, str | None] | None = None) -> Ran:
-    """``python -m inbox *args``; ``env`` entries are set (``None``: removed) for the call only, then restored."""
+    """``python -m inbox *args``; ``env`` entries are set (``None``: removed) for the call only."""
     with CliRunner().isolation(input=stdin, env=env) as (out, err, _mixed):
         try:
             main([str(a) for a in args])

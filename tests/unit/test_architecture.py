@@ -84,8 +84,10 @@ def imported_test_modules(path: Path) -> set[str]:
     return {name for name in found if name == "tests" or name.startswith("tests.")}
 
 
-@pytest.mark.parametrize("path", [p for p in py_files("tests") if not {"support", "bench", "mutation"} & set(p.parts)],
-                         ids=lambda p: str(p.relative_to(ROOT)))
+TEST_MODULES = [p for p in py_files("tests") if not {"support", "bench", "mutation"} & set(p.parts)]
+
+
+@pytest.mark.parametrize("path", TEST_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_test_modules_import_only_the_shared_helpers(path):
     """Test modules and conftest files share code through tests/support/ (and fixtures), never by importing
     another test module or a conftest: each test module stays runnable and movable on its own."""

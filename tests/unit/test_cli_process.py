@@ -1,5 +1,5 @@
-"""``python -m inbox`` as a real process (every other CLI test runs in-process, tests/support/cli.py): the entry
-point, exit codes, one line on stderr without a traceback, real stdin and $INBOX_DB, another process's lock."""
+"""``python -m inbox`` as a real process (every other CLI test runs in-process: tests/support/cli.py): the
+entry point, exit codes, one line on stderr without a traceback, real stdin and $INBOX_DB, another's lock."""
 
 import os
 import subprocess
@@ -19,7 +19,8 @@ def one_line_error(result, code: int = 2):
     """The single `inbox: …` line on stderr of a command that failed with ``code`` (no traceback)."""
     assert result.returncode == code, result
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("inbox: ") and "Traceback" not in result.stderr, result.stderr
+    assert len(lines) == 1 and lines[0].startswith("inbox: "), result.stderr
+    assert "Traceback" not in result.stderr
     return lines[0]
 
 
@@ -40,13 +41,14 @@ def test_an_unusable_database_is_one_line_without_a_traceback(tmp_path):
     line = one_line_error(run("users", "list", env={"INBOX_DB": str(tmp_path / "nope" / "x.duckdb")}))
     assert "does not exist" in line
     (tmp_path / "junk.duckdb").write_text("junk" * 100)
-    assert "not a DuckDB database" in one_line_error(run("plan", "show", "--db", str(tmp_path / "junk.duckdb")))
+    junk = one_line_error(run("plan", "show", "--db", str(tmp_path / "junk.duckdb")))
+    assert "not a DuckDB database" in junk
 
 
 def test_the_password_from_stdin_and_the_database_from_inbox_db(tmp_path):
     db = str(tmp_path / "w.duckdb")
-    added = run("users", "add", "Boss@Example.com", "--role", "admin", "--password-stdin", env={"INBOX_DB": db},
-                stdin="a-good-password\n")
+    added = run("users", "add", "Boss@Example.com", "--role", "admin", "--password-stdin",
+                env={"INBOX_DB": db}, stdin="a-good-password\n")
     assert (added.returncode, added.stdout) == (0, "added boss@example.com (admin)\n")
     listed = run("users", "list", "--db", db)
     assert (listed.returncode, listed.stdout) == (0, "boss@example.com\tadmin\tactive\tboss\n")
