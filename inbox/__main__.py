@@ -1,6 +1,6 @@
 """``python -m inbox``: run the command-line interface."""
 
-from .cli import main
+from .cli.main import main
 
 if __name__ == "__main__":
     main()

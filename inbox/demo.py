@@ -16,7 +16,8 @@ import pandas as pd
 from .errors import InvalidInput
 from .files import remove as remove_files
 from .demo_words import _TAGS, _V
-from .models import PLATFORMS, utcnow
+from .models import PLATFORMS, SYSTEM, utcnow
+from .users import add_user
 
 if TYPE_CHECKING:
     from .store import Store
@@ -38,6 +39,13 @@ _AGENTS = tuple(f"{a}@support.example.com" for a in ("lena.fischer", "marco.ross
                 "sofia.lima", "kenji.mori", "julia.nowak", "omar.haddad", "emma.dupont", "lucas.silva"))
 _FILES = (("receipt", "txt", "text/plain"), ("photo", "png", "image/png"), ("order", "csv", "text/csv"))
 _ITEMS = ("USB-C cable", "Phone case", "Wireless earbuds", "Charger 65W", "Screen protector", "Smart plug")
+DEMO_USERS = (
+    # email, role, password, display name — stated in README.md
+    ("admin@example.com", "admin", "demo-admin-password", "Ada Admin"),
+    ("agent@example.com", "agent", "demo-agent-password", "Alex Agent"),
+)
+
+
 def _pick(rng: np.random.Generator, group: np.ndarray, span: np.ndarray) -> np.ndarray:
     """For each row, a random index inside the (offset, count) span of its group."""
     return span[group, 0] + (rng.random(len(group)) * span[group, 1]).astype(np.int64)
@@ -291,3 +299,10 @@ def build_demo(store: Store, *, contacts: int, seed: int = 42, messages_per_cont
         remove_files(written)
         raise
     return counts
+
+
+def add_demo_users(store: Store) -> None:
+    """Add the demo admin and agent of ``DEMO_USERS`` (README.md states their passwords) unless they exist."""
+    for email, role, password, name in DEMO_USERS:
+        if store.accounts.user_by_email(email) is None:
+            add_user(store, SYSTEM, email, role=role, password=password, display_name=name)

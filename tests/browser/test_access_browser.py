@@ -7,7 +7,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ADMIN, ROOT, choose, open_contact, sign_in, wait_for_app
+from ..support.browser import ADMIN, ROOT, choose, open_contact, sign_in, wait_for_app
 
 OTHER = ("second.admin@example.com", "second-admin-password")
 

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from .conftest import ADMIN, AGENT, choose, focus_grid_cell, sign_in, wait_for_app
+from ..support.browser import ADMIN, AGENT, choose, focus_grid_cell, sign_in, wait_for_app
 
 ENABLED_COLUMN = 4  # Order, Label, Key, Type, Enabled
 JOB_TITLE_ROW = 5

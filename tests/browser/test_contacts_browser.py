@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from .conftest import AGENT, open_contact, sign_in, wait_for_app
+from ..support.browser import AGENT, open_contact, sign_in, wait_for_app
 
 
 def test_agent_edits_job_title_and_invalid_email_is_refused(demo_contact, page):

@@ -4,8 +4,8 @@ sees the filled, read-only attributes. The CRM is a real HTTP server in the test
 import pytest
 from playwright.sync_api import expect
 
-from ..crm_server import SECRET, FakeCrm
-from .conftest import ADMIN, AGENT, open_contact, sign_in, wait_for_app
+from ..support.crm_server import SECRET, FakeCrm
+from ..support.browser import ADMIN, AGENT, open_contact, sign_in, wait_for_app
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import ADMIN, AGENT, open_contact, sign_in, wait_for_app
+from ..support.browser import ADMIN, AGENT, open_contact, sign_in, wait_for_app
 
 HINT = "browser ticket #4242, erasure request"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from .conftest import ADMIN, choose, focus_grid_cell, sign_in, wait_for_app
+from ..support.browser import ADMIN, choose, focus_grid_cell, sign_in, wait_for_app
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples" / "contacts_with_errors.csv"
 GOOGLE = SAMPLE.with_name("google_contacts.csv")

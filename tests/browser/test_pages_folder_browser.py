@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, free_port, wait_for_app, wait_healthy
+from ..support.browser import ROOT, free_port, wait_for_app, wait_healthy
 
 MODULES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py") if p.stem != "__init__")
 TITLES = ["Overview", "Contacts", "Contact attributes", "Deleted contacts", "CRM", "Members & plan",

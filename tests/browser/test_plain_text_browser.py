@@ -4,7 +4,7 @@ the literal characters visible, a right-to-left override shown as \\u202e."""
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ADMIN, AGENT, focus_grid_cell, sign_in, wait_for_app
+from ..support.browser import ADMIN, AGENT, focus_grid_cell, sign_in, wait_for_app
 
 IMAGE = "![p](https://attacker.example/x.png)"
 LINK = "[text](https://attacker.example)"

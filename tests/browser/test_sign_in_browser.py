@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from .conftest import ADMIN, AGENT, sidebar_nav, sign_in, wait_for_app
+from ..support.browser import ADMIN, AGENT, sidebar_nav, sign_in, wait_for_app
 
 
 def test_wrong_password_is_refused(page):

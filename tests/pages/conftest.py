@@ -1,7 +1,6 @@
 """AppTest fixtures: a workspace file with one admin and one agent, and a signed-in app runner."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -10,9 +9,7 @@ from inbox import users
 from inbox.models import SYSTEM
 from inbox.store import Store
 
-ROOT = Path(__file__).resolve().parents[2]
-ADMIN = ("admin@example.com", "admin-secret-1")
-AGENT = ("agent@example.com", "agent-secret-1")
+from ..support.apptest import ADMIN, AGENT, ROOT, sign_in
 
 
 @pytest.fixture
@@ -26,13 +23,6 @@ def workspace_db(tmp_path, monkeypatch, migrated_template):
     yield path
 
 
-def sign_in(at: AppTest, email: str, password: str) -> AppTest:
-    at.text_input(key="sign_in_email").input(email)
-    at.text_input(key="sign_in_password").input(password)
-    at.button[0].click()
-    return at.run()
-
-
 @pytest.fixture
 def app(workspace_db):
     """A function returning a fresh AppTest of app.py, signed in as the given (email, password)."""
@@ -44,11 +34,3 @@ def app(workspace_db):
         return at
 
     return make
-
-
-def shown(markdown: str) -> str:
-    """The text a Markdown value of ``ui.text.literal`` shows: escapes resolved, invisible joiners dropped."""
-    import re
-
-    text = markdown.replace("  \n", "\n").replace("&#32;", " ").replace("&#9;", "\t").replace("\u2060", "")
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)

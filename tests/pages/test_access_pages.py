@@ -10,7 +10,7 @@ from inbox.models import SYSTEM, utcnow
 from inbox.store import Store
 from tests.support.navigation import open_page
 
-from .conftest import ADMIN, AGENT, shown
+from ..support.apptest import ADMIN, AGENT, shown
 
 OTHER = ("other.admin@example.com", "other-secret-1")
 

@@ -11,7 +11,7 @@ from inbox.errors import StoreDamaged
 from inbox.store import Store
 from inbox.store.migrations import MIGRATIONS
 
-from .conftest import ADMIN, ROOT, sign_in
+from ..support.apptest import ADMIN, ROOT, sign_in
 
 
 def shown(at: AppTest) -> list[str]:

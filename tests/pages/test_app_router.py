@@ -4,7 +4,7 @@ import pytest
 
 from tests.support.navigation import open_page
 
-from .conftest import ADMIN, AGENT, sign_in
+from ..support.apptest import ADMIN, AGENT, sign_in
 
 
 def test_signed_out_visitor_sees_only_the_sign_in_form(app):
@@ -63,7 +63,7 @@ def test_sign_in_fields_can_be_reused_after_a_failure(app):
 def test_unusable_database_is_one_clear_error(tmp_path, monkeypatch, make_path, reason):
     from streamlit.testing.v1 import AppTest
 
-    from .conftest import ROOT
+    from ..support.apptest import ROOT
 
     monkeypatch.setenv("INBOX_DB", str(make_path(tmp_path)))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()

@@ -7,8 +7,8 @@ from inbox.models import Actor
 from inbox.store import Store
 from tests.support.navigation import open_page
 
-from .conftest import ADMIN, AGENT, shown
-from ..members import seed_members
+from ..support.apptest import ADMIN, AGENT, shown
+from ..support.members import seed_members
 
 EDITOR = "attrs.editor.1"  # the first editor generation after the page loads
 

@@ -8,7 +8,7 @@ from inbox.store import AREAS, Store
 from ui.text import literal
 from tests.support.navigation import open_page
 
-from .conftest import ADMIN, AGENT
+from ..support.apptest import ADMIN, AGENT
 
 SYSTEM_AGENT = Actor("agent@example.com", "agent")
 

@@ -9,8 +9,8 @@ from inbox.store import Store
 from ui.text import literal
 from tests.support.navigation import open_page
 
-from ..crm_server import SECRET, FakeCrm
-from .conftest import AGENT
+from ..support.crm_server import SECRET, FakeCrm
+from ..support.apptest import AGENT
 
 SYSTEM_AGENT = Actor("agent@example.com", "agent")
 

@@ -7,8 +7,8 @@ from inbox.models import Actor
 from inbox.store import Store
 from tests.support.navigation import open_page
 
-from ..members import seed_members
-from .conftest import ADMIN, AGENT
+from ..support.members import seed_members
+from ..support.apptest import ADMIN, AGENT
 
 
 @pytest.fixture

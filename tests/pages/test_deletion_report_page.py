@@ -9,8 +9,8 @@ from inbox.models import Actor
 from inbox.store import Store
 from tests.support.navigation import open_page, render_directly
 
-from ..members import seed_members
-from .conftest import ADMIN, AGENT
+from ..support.members import seed_members
+from ..support.apptest import ADMIN, AGENT
 
 PAGE = "deleted_contacts"
 BOB = Actor("bob@example.com", "admin")

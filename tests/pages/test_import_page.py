@@ -10,7 +10,7 @@ from inbox.store import Store
 from ui.text import literal
 from tests.support.navigation import open_page
 
-from .conftest import ADMIN, AGENT, shown
+from ..support.apptest import ADMIN, AGENT, shown
 
 PAGE = "import_contacts"
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"

@@ -4,7 +4,7 @@ import pytest
 
 from tests.support.navigation import render_directly
 
-from .conftest import ADMIN, AGENT
+from ..support.apptest import ADMIN, AGENT
 
 ADMIN_PAGES = {"attributes": "the contact attributes", "crm_settings": "the CRM settings",
                "deleted_contacts": "deleted contacts", "import_contacts": "imports",

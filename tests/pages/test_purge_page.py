@@ -9,7 +9,7 @@ from inbox.models import Actor
 from inbox.store import Store
 from tests.support.navigation import open_page
 
-from .conftest import ADMIN, AGENT
+from ..support.apptest import ADMIN, AGENT
 
 PAGE = "deleted_contacts"
 EMAILS = [f"purge-me-{i}@example.org" for i in range(2)]

@@ -1,1 +1,1 @@
-"""Helpers shared by test modules (test modules do not import each other)."""
+"""Helpers shared by test modules (test modules import only from here and use conftest fixtures)."""

@@ -101,3 +101,27 @@ def test_no_legacy_pages_folder():
     names listed in the sidebar, the file run instead of app.py) until st.navigation has run once in the
     process, and AppTest on every run (tests/browser/test_pages_folder_browser.py: on a fresh server)."""
     assert not (ROOT / "pages").exists()
+
+
+def imported_test_modules(path: Path) -> set[str]:
+    """Modules of the ``tests`` package that ``path`` imports (relative imports resolved)."""
+    package = ".".join(path.relative_to(ROOT).parent.parts)
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(p for p in (base, node.module or "") if p)
+            found |= {f"{module}.{a.name}" for a in node.names} if node.module is None else {module}
+    return {name for name in found if name == "tests" or name.startswith("tests.")}
+
+
+TEST_MODULES = [p for p in py_files("tests") if not {"support", "bench", "mutation"} & set(p.parts)]
+
+
+@pytest.mark.parametrize("path", TEST_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_test_modules_import_only_the_shared_helpers(path):
+    """Test modules and conftest files share code through tests/support/ (and fixtures), never by importing
+    another test module or a conftest: each test module stays runnable and movable on its own."""
+    assert {name for name in imported_test_modules(path) if not name.startswith("tests.support")} == set()

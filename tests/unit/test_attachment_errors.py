@@ -13,7 +13,7 @@ from inbox.contacts import receive
 from inbox.errors import InvalidInput, StoreUnavailable, WriteFailed
 from inbox.store import Store
 
-from .cli_inproc import invoke, one_line
+from ..support.cli import invoke, one_line
 
 
 def stored(store):

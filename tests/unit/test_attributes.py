@@ -8,7 +8,7 @@ from inbox import attributes as attrs
 from inbox.errors import Conflict, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
-from ..members import members_fixture
+from ..support.members import members_fixture
 
 ADMIN = Actor("admin@example.com", "admin")
 AGENT = Actor("agent@example.com", "agent")

@@ -4,49 +4,26 @@ checkpoints, `--expect`; and every command that needs the key file with the key 
 
 import json
 import shutil
-from dataclasses import dataclass
 
 import duckdb
 import pytest
-from click.testing import CliRunner
 
 from inbox import contacts, deletion, users
 from inbox.checkpoints import sign
-from inbox.cli import main
 from inbox.deletion_chain import legacy_entry_hash
 from inbox.keys import Keys
 from inbox.models import SYSTEM
 from inbox.store import Store
 
-from .deletion_support import ADMIN
+from ..support.cli import Ran, invoke, one_line
+from ..support.deletion import ADMIN
 
 HINT = {"hint": "ticket #77", "reason": "duplicate"}
 
 
-@dataclass
-class Ran:
-    code: int
-    stdout: str
-    stderr: str
-
-
 def run(*args: str) -> Ran:
     """``python -m inbox ARGS`` in-process (the same `main`: one line on stderr and exit 2 for bad input)."""
-    with CliRunner().isolation(env={"INBOX_DB": "", "INBOX_KEY_FILE": None, "INBOX_CHECKPOINT_DIR": None}) as (
-            out, err, _):
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        return Ran(code, out.getvalue().decode(), err.getvalue().decode())
-
-
-def one_line(ran: Ran, code: int = 2) -> str:
-    lines = ran.stderr.strip().splitlines()
-    assert ran.code == code and len(lines) == 1 and lines[0].startswith("inbox: "), ran
-    assert "Traceback" not in ran.stderr
-    return lines[0]
+    return invoke(*args, env={"INBOX_DB": "", "INBOX_KEY_FILE": None, "INBOX_CHECKPOINT_DIR": None})
 
 
 def delete_some(path, n: int, start: int = 0) -> None:

@@ -1,27 +1,8 @@
 """CLI: init, users, plan; every bad input gives one line on stderr and exit 2."""
 
-import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(*args, stdin=None, env=None):
-    return subprocess.run([sys.executable, "-m", "inbox", *args], input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=120)
-
-
-def one_line_error(result, code: int = 2):
-    """The single `inbox: …` line on stderr of a command that failed with ``code`` (no traceback)."""
-    assert result.returncode == code, result
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("inbox: ") and "Traceback" not in result.stderr, result.stderr
-    return lines[0]
+from ..support.cli import invoke as run, one_line
 
 
 def test_init_users_and_plan(tmp_path):
@@ -44,43 +25,21 @@ def test_init_users_and_plan(tmp_path):
     ("plan", "set", "gold"), ("init", "--bogus"), ("demo", "--contacts", "0"),
 ])
 def test_unknown_or_bad_arguments(tmp_path, args):
-    line = one_line_error(run(*args, "--db", str(tmp_path / "w.duckdb")))
+    line = one_line(run(*args, "--db", str(tmp_path / "w.duckdb")))
     assert "--help" in line or "invalid" in line.lower() or "no such" in line.lower()
 
 
 def test_bad_values_are_one_line(tmp_path):
     db = str(tmp_path / "w.duckdb")
-    assert "at least 8" in one_line_error(run("users", "add", "x@example.com", "--role", "agent",
-                                              "--password-stdin", "--db", db, stdin="short\n"))
-    assert "not a valid email" in one_line_error(run("users", "add", "nope", "--role", "agent",
-                                                     "--password-stdin", "--db", db, stdin="long-enough\n"))
-    assert "no user" in one_line_error(run("users", "disable", "ghost@example.com", "--db", db))
+    assert "at least 8" in one_line(run("users", "add", "x@example.com", "--role", "agent",
+                                        "--password-stdin", "--db", db, stdin="short\n"))
+    assert "not a valid email" in one_line(run("users", "add", "nope", "--role", "agent",
+                                               "--password-stdin", "--db", db, stdin="long-enough\n"))
+    assert "no user" in one_line(run("users", "disable", "ghost@example.com", "--db", db))
 
 
 def test_bad_inbox_db_path(tmp_path):
-    line = one_line_error(run("users", "list", env={"INBOX_DB": str(tmp_path / "nope" / "x.duckdb")}))
+    line = one_line(run("users", "list", env={"INBOX_DB": str(tmp_path / "nope" / "x.duckdb")}))
     assert "does not exist" in line
     (tmp_path / "junk.duckdb").write_text("junk" * 100)
-    assert "not a DuckDB database" in one_line_error(run("plan", "show", "--db", str(tmp_path / "junk.duckdb")))
-
-
-def test_locked_database_says_so(tmp_path):
-    db = tmp_path / "w.duckdb"
-    run("init", "--db", str(db))
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import time, duckdb
-        con = duckdb.connect({str(db)!r}); print("locked", flush=True); time.sleep(60)""")],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
-        line = one_line_error(run("users", "list", "--db", str(db)))
-        assert "in use by another process" in line and "app" in line
-    finally:
-        holder.kill()
-        holder.wait()
-
-
-def test_help_lists_the_commands():
-    out = run("--help").stdout
-    for command in ("init", "demo", "users", "plan", "check"):
-        assert command in out
+    assert "not a DuckDB database" in one_line(run("plan", "show", "--db", str(tmp_path / "junk.duckdb")))

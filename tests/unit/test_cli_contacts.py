@@ -2,7 +2,7 @@
 
 import json
 
-from .test_cli import one_line_error, run
+from ..support.cli import invoke as run, one_line
 
 
 def test_receive_then_search(tmp_path):
@@ -25,10 +25,10 @@ def test_receive_then_search(tmp_path):
 
 def test_receive_bad_input_is_one_line(tmp_path):
     db = str(tmp_path / "w.duckdb")
-    assert "platform must be one of" in one_line_error(
+    assert "platform must be one of" in one_line(
         run("receive", "--platform", "fax", "--handle", "1", "--text", "x", "--db", db))
-    assert "not a readable file" in one_line_error(
+    assert "not a readable file" in one_line(
         run("receive", "--platform", "sms", "--handle", "+331", "--text", "x", "--attach", "/nope.png", "--db", db))
-    assert "needs text or an attachment" in one_line_error(
+    assert "needs text or an attachment" in one_line(
         run("receive", "--platform", "sms", "--handle", "+331", "--db", db))
-    assert "--limit" in one_line_error(run("search", "x", "--limit", "0", "--db", db))
+    assert "--limit" in one_line(run("search", "x", "--limit", "0", "--db", db))

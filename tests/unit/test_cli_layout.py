@@ -2,7 +2,7 @@
 
 import json
 
-from .test_cli import one_line_error, run
+from ..support.cli import invoke as run, one_line
 
 
 def setup_db(tmp_path):
@@ -48,8 +48,8 @@ def test_import_refuses_agents_unknown_actors_and_bad_json(tmp_path):
     db = setup_db(tmp_path)
     f = tmp_path / "l.json"
     f.write_text(run("layout", "export", "--db", db).stdout)
-    assert "only admins" in one_line_error(run("layout", "import", str(f), "--actor", "ag@example.com", "--db", db))
-    assert "no active user" in one_line_error(run("layout", "import", str(f), "--actor", "x@example.com", "--db", db))
+    assert "only admins" in one_line(run("layout", "import", str(f), "--actor", "ag@example.com", "--db", db))
+    assert "no active user" in one_line(run("layout", "import", str(f), "--actor", "x@example.com", "--db", db))
     f.write_text("{not json")
-    assert "not valid JSON" in one_line_error(run("layout", "import", str(f), "--actor", "boss@example.com",
-                                                  "--db", db))
+    assert "not valid JSON" in one_line(run("layout", "import", str(f), "--actor", "boss@example.com",
+                                            "--db", db))

@@ -5,18 +5,17 @@ import json
 import pytest
 
 from inbox import contacts, users
-from inbox.cli import main
 from inbox.models import SYSTEM
 from inbox.store import Store
+
+from ..support.cli import invoke
 
 HANDLE = "visitor\u202egnp.exe"
 
 
-def run(capsys, *argv):
-    with pytest.raises(SystemExit) as done:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return done.value.code, out, err
+def run(*argv):
+    ran = invoke(*argv)
+    return ran.code, ran.stdout, ran.stderr
 
 
 @pytest.fixture
@@ -29,18 +28,18 @@ def db(tmp_path):
     return str(path)
 
 
-def test_search_prints_the_handle_escaped_and_the_json_still_holds_it_whole(capsys, db):
-    code, out, _ = run(capsys, "search", "visitor", "--db", db)
+def test_search_prints_the_handle_escaped_and_the_json_still_holds_it_whole(db):
+    code, out, _ = run("search", "visitor", "--db", db)
     assert code == 0 and "\u202e" not in out and "visitor\\u202egnp.exe" in out
     assert json.loads(out)[0]["handle"] == HANDLE  # the same JSON value: nothing dropped
 
 
-def test_users_list_shows_a_name_with_zero_width_and_override_characters(capsys, db):
-    code, out, _ = run(capsys, "users", "list", "--db", db)
+def test_users_list_shows_a_name_with_zero_width_and_override_characters(db):
+    code, out, _ = run("users", "list", "--db", db)
     assert code == 0 and out == "eve@example.com\tagent\tactive\tEve\\u200b\\u202eliam\n"
 
 
-def test_an_error_quoting_what_was_typed_shows_its_hidden_characters(capsys, db):
-    code, out, err = run(capsys, "receive", "--platform", "fax\u202e", "--handle", "x", "--text", "hi", "--db", db)
+def test_an_error_quoting_what_was_typed_shows_its_hidden_characters(db):
+    code, out, err = run("receive", "--platform", "fax\u202e", "--handle", "x", "--text", "hi", "--db", db)
     assert code == 2 and out == ""
     assert err.startswith("inbox: platform must be one of") and err.endswith("not 'fax\\u202e'\n")

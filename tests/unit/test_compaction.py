@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from inbox import attributes, compaction, contacts, deletion, open_store, users
-from inbox.cli import cli, main
+from inbox.cli.main import cli, main
 from inbox.models import SYSTEM
 from inbox.store import CompactionFailed, Store
 from inbox.store import compact as compact_module
 
-from .deletion_support import ADMIN, files_under, rich_contact
+from ..support.deletion import ADMIN, files_under, rich_contact
 
 ROOT = Path(__file__).resolve().parents[2]
 DOOMED = [{"email": f"qvx7-doomed-{i}@example.org", "phone": f"+3361234500{i}", "text": f"doomed-note-{i}-zz"}

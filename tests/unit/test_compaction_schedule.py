@@ -11,7 +11,7 @@ from inbox.errors import InvalidInput, PermissionDenied
 from inbox.models import SYSTEM, Actor
 from inbox.store import CompactionFailed
 
-from ..members import members_fixture
+from ..support.members import members_fixture
 
 ADMIN = Actor("admin@example.com", "admin")
 AGENT = Actor("agent@example.com", "agent")

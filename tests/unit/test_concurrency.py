@@ -10,7 +10,7 @@ from inbox.errors import Conflict, TransactionAborted, WriteConflict
 from inbox.models import Actor
 from inbox.store import retry
 
-from ..members import members_fixture
+from ..support.members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
 ADMIN = Actor("admin@example.com", "admin")

@@ -9,7 +9,7 @@ from inbox import contacts
 from inbox.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
-from ..members import members_fixture
+from ..support.members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
 ADMIN = Actor("admin@example.com", "admin")

@@ -9,8 +9,8 @@ from inbox.crm_client import sign
 from inbox.errors import InvalidInput, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
-from ..crm_server import SECRET, FakeCrm, closed_port_url
-from ..members import members_fixture
+from ..support.crm_server import SECRET, FakeCrm, closed_port_url
+from ..support.members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
 _members = members_fixture(AGENT)

@@ -10,8 +10,8 @@ from inbox.check import run_check
 from inbox.errors import Conflict, InvalidInput, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
-from ..crm_server import SECRET, FakeCrm
-from ..members import members_fixture
+from ..support.crm_server import SECRET, FakeCrm
+from ..support.members import members_fixture
 
 ADMIN = Actor("admin@example.com", "admin")
 AGENT = Actor("agent@example.com", "agent")

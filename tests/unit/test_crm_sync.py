@@ -1,11 +1,7 @@
 """``python -m inbox crm sync|lookup|status`` against a real HTTP CRM: progress, retries, concurrency, plans."""
 
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -13,15 +9,10 @@ from inbox import contacts, crm, workspace
 from inbox.models import SYSTEM
 from inbox.store import Store
 
-from ..crm_server import SECRET, FakeCrm
+from ..support.cli import invoke as run
+from ..support.crm_server import SECRET, FakeCrm
 
-ROOT = Path(__file__).resolve().parents[2]
 HANDLES = [f"+3361000000{n}" for n in range(8)]
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "inbox", *args], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ}, timeout=120)
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from inbox import contacts, deletion
 from inbox.errors import InvalidInput, NotFound, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
-from .deletion_support import members  # noqa: F401 (autouse fixture)
-from .deletion_support import (ADMIN, AGENT, HANDLE, PERSON, files_under, log_count, rich_contact, rows_of,
+from ..support.deletion import members  # noqa: F401 (autouse fixture)
+from ..support.deletion import (ADMIN, AGENT, HANDLE, PERSON, files_under, log_count, rich_contact, rows_of,
                                text_anywhere)
 
 GDPR = {"hint": "customer #1234, erasure request of 2026-11-02", "reason": "gdpr_request"}

@@ -1,9 +1,6 @@
 """CLI: delete, erase, audit verify|export|lookup; bad input is one line on stderr and exit 2."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,15 +10,12 @@ from inbox import users
 from inbox.models import SYSTEM
 from inbox.store import Store
 
-from .deletion_support import PERSON, rich_contact
-from .test_cli import one_line_error
-
-ROOT = Path(__file__).resolve().parents[2]
+from ..support.cli import invoke, one_line
+from ..support.deletion import PERSON, rich_contact
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "inbox", *args], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "INBOX_DB": ""}, timeout=120)
+    return invoke(*args, env={"INBOX_DB": ""})
 
 
 @pytest.fixture
@@ -88,7 +82,7 @@ def test_tampered_log_fails_verify(db):
 def test_bad_input_is_one_line_and_changes_nothing(db, args, message):
     tmp = str(Path(db).parent)
     args = [a.format(cid=ids_of(db)[0], tmp=tmp) for a in args]
-    assert message in one_line_error(run(*args, "--db", db))
+    assert message in one_line(run(*args, "--db", db))
     with Store(db, read_only=True) as store:
         assert store._scalar("SELECT count(*) FROM deletion_log") == 0
 
@@ -125,8 +119,8 @@ def test_erase_previews_deletes_and_writes_the_result_file(db, tmp_path):
     result = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
     assert list(result["outcome"]) == ["deleted", "deleted", "not_found", "deleted"]
     assert run("audit", "verify", "--db", db).stdout == "OK 3 entries\n"
-    assert "no active user" in one_line_error(run("erase", str(listing), "--column", "contact", "--actor",
-                                                  "ghost@example.com", "--hint", "h", "--reason", "other",
-                                                  "--db", db))
-    assert "no column" in one_line_error(run("erase", str(listing), "--column", "mail", "--actor",
-                                             "boss@example.com", "--hint", "h", "--reason", "other", "--db", db))
+    assert "no active user" in one_line(run("erase", str(listing), "--column", "contact", "--actor",
+                                            "ghost@example.com", "--hint", "h", "--reason", "other",
+                                            "--db", db))
+    assert "no column" in one_line(run("erase", str(listing), "--column", "mail", "--actor",
+                                       "boss@example.com", "--hint", "h", "--reason", "other", "--db", db))

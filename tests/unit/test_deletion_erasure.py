@@ -8,8 +8,8 @@ import pytest
 from inbox import contacts, deletion, erasure
 from inbox.errors import InvalidInput
 
-from .deletion_support import members  # noqa: F401 (autouse fixture)
-from .deletion_support import ADMIN, PERSON, files_under, log_count, rich_contact, rows_of
+from ..support.deletion import members  # noqa: F401 (autouse fixture)
+from ..support.deletion import ADMIN, PERSON, files_under, log_count, rich_contact, rows_of
 
 GDPR = {"hint": "erasure batch 2026-11", "reason": "gdpr_request"}
 

@@ -10,8 +10,8 @@ from inbox import contacts, deletion
 from inbox.deletion import GENESIS, canonical_json, entry_hash
 from inbox.keys import require_keys
 
-from .deletion_support import members  # noqa: F401 (autouse fixture)
-from .deletion_support import ADMIN, log_count
+from ..support.deletion import members  # noqa: F401 (autouse fixture)
+from ..support.deletion import ADMIN, log_count
 
 ROOT = Path(__file__).resolve().parents[2]
 HINT = {"hint": "ticket #77", "reason": "duplicate"}
@@ -222,7 +222,7 @@ def test_the_deletion_tables_pass_their_pandera_schemas(logged, monkeypatch):
     from validation.deletion_log import DELETION_TABLE_SCHEMAS
     from validation.tables import frame_failures
 
-    from .deletion_support import rich_contact
+    from ..support.deletion import rich_contact
 
     monkeypatch.setattr(deletion, "finish_file_removal", lambda store, paths: 0)  # leave pending rows
     deletion.delete_contact(logged, ADMIN, rich_contact(logged), **HINT)

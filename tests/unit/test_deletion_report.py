@@ -15,9 +15,9 @@ from inbox.keys import key_file_for
 from inbox.models import Actor
 from validation.deletion_log import entry_problems
 
-from ..members import seed_members
-from .deletion_support import members  # noqa: F401 (autouse fixture)
-from .deletion_support import ADMIN, PERSON, rich_contact
+from ..support.members import seed_members
+from ..support.deletion import members  # noqa: F401 (autouse fixture)
+from ..support.deletion import ADMIN, PERSON, rich_contact
 
 BOB = Actor("bob@example.com", "admin")
 

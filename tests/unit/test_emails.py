@@ -15,7 +15,7 @@ from inbox.store.schema import SEARCH_TEXT_SQL
 from validation import checks
 from validation.contact_values import check_values
 from validation.emails import _slow, fast_path, normalise_email, normalise_emails
-from ..members import seed_members
+from ..support.members import seed_members
 
 AGENT = Actor("agent@example.com", "agent")
 LABEL63 = "a" * 63

@@ -15,8 +15,8 @@ from inbox.models import SYSTEM
 from inbox.store import Store
 from inbox.store.migrations import MIGRATIONS
 
-from .cli_inproc import invoke, one_line
-from .test_import_helpers import SAMPLES, write
+from ..support.cli import invoke, one_line
+from ..support.imports import SAMPLES, write
 
 ADMIN = "admin@example.com"
 

@@ -18,8 +18,8 @@ from inbox.errors import InvalidInput
 from inbox.keys import Keys, require_keys
 from inbox.models import SYSTEM
 
-from .deletion_support import ADMIN, members  # noqa: F401  (members: autouse fixture)
-from .test_keys import ENTRY, KEYS
+from ..support.deletion import ADMIN, members  # noqa: F401  (members: autouse fixture)
+from ..support.keys import ENTRY, KEYS
 
 HINT = {"hint": "ticket #5", "reason": "duplicate"}
 
@@ -272,7 +272,7 @@ def test_a_sealed_old_entry_edited_in_place_is_reported_as_changed(tmp_path):
     from inbox import open_store
     from inbox.store import Store
 
-    from .test_key_adoption import build_old_database
+    from ..support.legacy import build_old_database
 
     path = tmp_path / "old.duckdb"
     build_old_database(path)

@@ -11,7 +11,7 @@ from inbox import contacts, deletion, deletion_report
 from inbox.errors import InvalidInput, NotFound, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
-from ..members import members_fixture
+from ..support.members import members_fixture
 
 ADMIN = Actor("admin@example.com", "admin")
 AGENT = Actor("agent@example.com", "agent")

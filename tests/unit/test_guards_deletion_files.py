@@ -14,7 +14,7 @@ from inbox.errors import InvalidInput, NotFound
 from inbox.keys import key_file_for
 from inbox.models import SYSTEM, Actor
 
-from ..members import members_fixture
+from ..support.members import members_fixture
 
 ADMIN = Actor("admin@example.com", "admin")
 members = members_fixture(ADMIN)

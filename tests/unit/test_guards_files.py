@@ -15,7 +15,7 @@ from inbox.errors import InvalidInput
 from inbox.models import Actor
 from validation.checks import relative_path_ok
 
-from ..members import members_fixture
+from ..support.members import members_fixture
 
 ADMIN = Actor("admin@example.com", "admin")
 members = members_fixture(ADMIN)  # a deletion re-reads its acting member in the database

@@ -10,8 +10,8 @@ from inbox import contacts as contacts_uc
 from inbox import imports
 from inbox.models import SYSTEM, Actor
 
-from ..members import members_fixture
-from .test_import_helpers import ADMIN, contacts, fingerprint, run, values, write
+from ..support.members import members_fixture
+from ..support.imports import ADMIN, contacts, fingerprint, run, values, write
 
 AGENT = Actor("agent@example.com", "agent")
 members = members_fixture(ADMIN, AGENT)  # a write re-reads its acting member in the database

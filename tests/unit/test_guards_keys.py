@@ -13,7 +13,7 @@ from inbox.keys import (KeyFileProblem, Keys, key_file_for, key_problems, read_k
                         workspace_keys, write_key_file)
 from inbox.store import Store
 
-from .test_keys import KEYS, MASTER
+from ..support.keys import KEYS, MASTER
 
 LEGACY = (bytes([7]) * 32, bytes([8]) * 16)
 

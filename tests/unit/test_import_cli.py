@@ -1,10 +1,6 @@
 """CLI `import` and `undo-import`: one JSON object on stdout, exit codes, one line on stderr, never a traceback."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -12,15 +8,12 @@ from inbox import users
 from inbox.models import SYSTEM
 from inbox.store import Store
 
-from .test_import_helpers import SAMPLES, fingerprint, write
-from .test_cli import one_line_error
-
-ROOT = Path(__file__).resolve().parents[2]
+from ..support.cli import invoke, one_line
+from ..support.imports import SAMPLES, fingerprint, write
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "inbox", *map(str, args)], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "INBOX_DB": "/nonexistent/never-used.duckdb"}, timeout=120)
+    return invoke(*args, env={"INBOX_DB": "/nonexistent/never-used.duckdb"})
 
 
 def ok_json(result):
@@ -109,14 +102,14 @@ def test_options_mapping_encoding_delimiter_and_policy(db, tmp_path):
 def test_unusable_input_is_one_line_and_exit_2(db, tmp_path, content, args, message):
     path = tmp_path / "in.csv"
     path.write_bytes(content)
-    assert message in one_line_error(cli("import", path, "--db", db, *args))
+    assert message in one_line(cli("import", path, "--db", db, *args))
 
 
 def test_missing_file_and_bad_mapping_file(db, tmp_path):
-    assert "cannot read" in one_line_error(cli("import", tmp_path / "nope.csv", "--db", db))
+    assert "cannot read" in one_line(cli("import", tmp_path / "nope.csv", "--db", db))
     (tmp_path / "m.json").write_text("{oops")
     path = write(tmp_path, "Email\na@example.com\n")
-    assert "not valid JSON" in one_line_error(cli("import", path, "--db", db, "--mapping", tmp_path / "m.json"))
+    assert "not valid JSON" in one_line(cli("import", path, "--db", db, "--mapping", tmp_path / "m.json"))
 
 
 def test_undo_import_exit_codes(db, tmp_path):
@@ -132,9 +125,9 @@ def test_undo_import_exit_codes(db, tmp_path):
     assert ok_json(cli("undo-import", later, "--db", db)) == {"batch_id": later, "removed": 0, "restored": 1,
                                                               "already_deleted": 0}
     assert ok_json(cli("undo-import", batch, "--db", db))["removed"] == 8
-    assert "already undone" in one_line_error(cli("undo-import", batch, "--db", db))
-    assert "no import 99" in one_line_error(cli("undo-import", "99", "--db", db))
-    assert "invalid value" in one_line_error(cli("undo-import", "abc", "--db", db)).lower()
+    assert "already undone" in one_line(cli("undo-import", batch, "--db", db))
+    assert "no import 99" in one_line(cli("undo-import", "99", "--db", db))
+    assert "invalid value" in one_line(cli("undo-import", "abc", "--db", db)).lower()
 
 
 def test_damaged_utf8_is_refused_naming_the_line_then_imported_without_it_when_chosen(db, tmp_path):
@@ -142,7 +135,7 @@ def test_damaged_utf8_is_refused_naming_the_line_then_imported_without_it_when_c
     path = tmp_path / "damaged.csv"
     path.write_bytes(b"Email,First name,Last name\n" + good + b"late@example.com,Ren\xe9e,Dupont\n"
                      + "wang@example.cn,王,小明\n".encode())
-    line = one_line_error(cli("import", path, "--db", db))
+    line = one_line(cli("import", path, "--db", db))
     assert "not valid UTF-8 text at line 40002 (byte 0xE9, which is é in Windows-1252)" in line and "--encoding" in line
     rejects = tmp_path / "rejects.csv"
     out = ok_json(cli("import", path, "--db", db, "--encoding", "utf-8", "--rejects", rejects))
@@ -187,6 +180,6 @@ def test_built_in_templates_and_mapping_files_with_fallbacks(db, tmp_path):
 
 
 def test_an_unknown_template_is_one_line_listing_the_names(db):
-    line = one_line_error(cli("import", SAMPLES / "google_contacts.csv", "--db", db, "--template", "gmail"))
+    line = one_line(cli("import", SAMPLES / "google_contacts.csv", "--db", db, "--template", "gmail"))
     assert line == ("inbox: no built-in template 'gmail': use one of Google Contacts, Outlook, HubSpot, Salesforce, "
                     "Zendesk users, Mailchimp audience, Intercom users, Freshdesk contacts, Chatwoot contacts")

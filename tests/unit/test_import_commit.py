@@ -10,8 +10,8 @@ from inbox.errors import Conflict, PermissionDenied
 from inbox.models import SYSTEM, Actor
 from inbox.store import AREAS
 
-from ..members import members_fixture
-from .test_import_helpers import ADMIN, contacts, fingerprint, run, values, write
+from ..support.members import members_fixture
+from ..support.imports import ADMIN, contacts, fingerprint, run, values, write
 
 _members = members_fixture(ADMIN)
 

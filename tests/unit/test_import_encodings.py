@@ -7,7 +7,7 @@ import pytest
 from inbox import csv_files, text_encoding
 from inbox.errors import InvalidInput
 
-from .test_import_helpers import contacts, fingerprint, run, write
+from ..support.imports import contacts, fingerprint, run, write
 
 HEADER = "Email,First name,Last name\n"
 NAMES = [("Zoë", "Lefèvre"), ("王", "小明"), ("Renée", "Núñez"), ("Jürgen", "Straße"), ("Søren", "Kierkegård")]

@@ -6,7 +6,7 @@ from inbox import csv_files, imports, workspace
 from inbox.errors import InvalidInput
 from inbox.models import SYSTEM
 
-from .test_import_helpers import SAMPLES, contacts, csv_text, run, write
+from ..support.imports import SAMPLES, contacts, csv_text, run, write
 
 HEADER = ["Email", "First name", "Last name", "Notes"]
 ROWS = [["zoe@example.fr", "Zoë", "Lefèvre", "œuvre ’quote’ 5 €"], ["ana@example.es", "Ana", "Núñez", "señora"]]

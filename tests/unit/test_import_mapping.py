@@ -10,8 +10,8 @@ from inbox.errors import InvalidInput, PermissionDenied
 from inbox.mapping import HANDLE, PLATFORM, auto_map, fold, read_mapping_file, slug
 from inbox.models import SYSTEM, Actor
 
-from ..members import members_fixture
-from .test_import_helpers import ADMIN, contacts, run, write
+from ..support.members import members_fixture
+from ..support.imports import ADMIN, contacts, run, write
 
 _members = members_fixture(ADMIN)
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from inbox import spreadsheet
 
-from .test_import_helpers import contacts, run, write
+from ..support.imports import contacts, run, write
 
 HEADER = "Email,First name,Last name,Phone,Notes\n"
 ROWS = [  # every row has a bad e-mail address, so all land in the rejects file

@@ -9,8 +9,8 @@ from inbox.check import run_check
 from inbox.errors import Conflict, NotFound, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
-from .test_import_helpers import ADMIN, contacts, fingerprint, run, values, write
-from ..members import members_fixture
+from ..support.imports import ADMIN, contacts, fingerprint, run, values, write
+from ..support.members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
 _members = members_fixture(AGENT, ADMIN)

@@ -8,7 +8,7 @@ from inbox import workspace
 from inbox.models import SYSTEM
 from validation.contact_import import check_import
 
-from .test_import_helpers import contacts, run, values, write
+from ..support.imports import contacts, run, values, write
 
 ATTRS = [
     {"key": "email", "label": "Email", "type": "email", "options": [], "regex": None},

@@ -10,7 +10,7 @@ from inbox.errors import InvalidInput
 from inbox.mapping import DISPLAY_NAME, mapping_problems
 from inbox.mapping_fallbacks import resolve
 
-from .test_import_helpers import ADMIN, SAMPLES, _members, contacts, run, values, write  # noqa: F401
+from ..support.imports import ADMIN, SAMPLES, _members, contacts, run, values, write  # noqa: F401
 
 NAME = DISPLAY_NAME
 GOOGLE_FALLBACKS = {"email": ["E-mail 2 - Value"], "phone": ["Phone 2 - Value"]}

@@ -6,7 +6,7 @@ from inbox.check import run_check
 from inbox.demo import build_demo
 from inbox.models import SYSTEM, Actor
 
-from ..members import members_fixture
+from ..support.members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
 _members = members_fixture(AGENT)

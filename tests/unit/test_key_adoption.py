@@ -2,58 +2,24 @@
 its key file: secrets move out, the old chain is verified and sealed — or, tampered, reported, never blessed."""
 
 import os
-from types import SimpleNamespace
 
 import pytest
 
-from inbox import contacts, crm, deletion, open_store, workspace
+from inbox import contacts, crm, deletion, open_store
 from inbox import deletion_report as report
 from inbox.deletion_chain import legacy_entry_hash
 from inbox.key_adoption import last_adoption
 from inbox.keys import key_file_for, read_key_file, require_keys
-from inbox.models import SYSTEM, utcnow
 from inbox.store import AREAS, Store
 
-from ..members import seed_members
-from .deletion_support import ADMIN
-
-OLD_SECRET = "5e" * 32  # what the old version generated and kept in workspace_settings
-CRM_SECRET = "old-plaintext-crm-secret-42"
+from ..support.cli import invoke
+from ..support.deletion import ADMIN
+from ..support.legacy import CRM_SECRET, OLD_SECRET, build_old_database
 
 
-def old_entries(secret: bytes):
-    """``make_entries`` as the old version wrote them: identifiers keyed with the in-database secret, the
-    chain unkeyed (sha256)."""
-    inner = deletion._entry_maker(SimpleNamespace(identifier_key=secret, chain_key=b"unused"), ADMIN,
-                                  "old ticket", "gdpr_request")
-
-    def make(last_id, last_hash, facts, snapshot):
-        entries, prev = inner(last_id, last_hash, facts, snapshot), last_hash
-        for entry in entries:
-            entry["prev_hash"] = prev
-            entry["entry_hash"] = prev = legacy_entry_hash(entry)
-        return entries
-
-    return make
-
-
-def build_old_database(path, n=4):
-    """A database as the previous version left it (no key file anywhere)."""
-    with Store(path) as store:
-        seed_members(store, ADMIN)
-        with store.tx() as cur:
-            cur.execute("INSERT INTO workspace_settings VALUES ('deletion_hmac_secret', ?, ?, 'system')",
-                        [OLD_SECRET, utcnow()])
-        workspace.set_plan(store, SYSTEM, "enterprise")
-        store.crm.save_crm_settings(lookup_url="https://crm.example.com/l", timeout_seconds=5,
-                                    lookup_key="email", aliases={}, enabled=False, secret=CRM_SECRET,
-                                    actor="admin@example.com", at=utcnow())
-        ids = [contacts.receive(store, "email", f"old{i}@example.org", "hi")["contact_id"] for i in range(n)]
-        for cid in ids:
-            store.deletion.erase_contacts([cid], snapshot_key=deletion.SNAPSHOT_KEY,
-                                          make_entries=old_entries(bytes.fromhex(OLD_SECRET)))
-        assert store.keys.key_fingerprint() is None
-    assert not key_file_for(path).exists()
+def run(*args: str):
+    """``python -m inbox ARGS`` in-process, with neither $INBOX_DB, $INBOX_KEY_FILE nor $INBOX_CHECKPOINT_DIR."""
+    return invoke(*args, env={"INBOX_DB": "", "INBOX_KEY_FILE": None, "INBOX_CHECKPOINT_DIR": None})
 
 
 def test_an_old_database_is_adopted_secrets_move_out_and_its_log_stays_verifiable(tmp_path):
@@ -166,8 +132,6 @@ def test_the_raw_file_of_an_adopted_database_no_longer_holds_the_secrets_after_a
 
 def test_init_adopts_an_old_database_and_says_what_it_did(tmp_path):
     from inbox.check import run_check
-
-    from .test_audit_tamper import run
 
     path = tmp_path / "old.duckdb"
     build_old_database(path)

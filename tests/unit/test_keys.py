@@ -12,17 +12,10 @@ from inbox.keys import KeyFileProblem, Keys, forget, key_file_for, read_key_file
 from inbox.models import SYSTEM
 from inbox.store import Store
 
-from ..crm_server import SECRET
-from ..members import seed_members
-from .deletion_support import ADMIN, PERSON, members, rich_contact  # noqa: F401  (members: autouse)
-
-MASTER = bytes(range(32))
-KEYS = Keys(MASTER, (bytes([7]) * 32,))
-ENTRY = {"id": 7, "deleted_at": datetime(2026, 11, 2, 9, 30, 15), "deleted_by": "ada@example.com", "contact_id": 41,
-         "platform": "whatsapp", "display_name": "Zoé Quill", "identity_hint": "customer #1234",
-         "reason": "gdpr_request", "conversations": 1, "messages": 3, "attachments": 2, "bytes": 2048,
-         "email_hmac": "a" * 64, "phone_hmac": None, "handle_hmac": "b" * 64, "external_id_hmac": None,
-         "snapshot": '{"contact": {"email": "zoe@example.org"}}', "prev_hash": "c" * 64, "entry_hash": "ignored"}
+from ..support.crm_server import SECRET
+from ..support.members import seed_members
+from ..support.deletion import ADMIN, PERSON, members, rich_contact  # noqa: F401  (members: autouse)
+from ..support.keys import ENTRY, KEYS, MASTER
 
 
 # -- known answers: fixed inputs -> fixed outputs. NEVER update these values: every existing log, key file,

@@ -11,7 +11,7 @@ from inbox.store import Store
 from inbox.store.migrations import MIGRATIONS
 from inbox.store.schema import SEARCH_TEXT_SQL
 
-from ..members import members_fixture
+from ..support.members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
 _members = members_fixture(AGENT)

@@ -7,7 +7,7 @@ import pytest
 from inbox import contacts
 from inbox.models import Actor
 
-from ..members import members_fixture
+from ..support.members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
 _members = members_fixture(AGENT, Actor("admin@example.com", "admin"))

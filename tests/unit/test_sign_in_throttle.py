@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from inbox import sign_in, users
-from inbox.cli import cli
+from inbox.cli.main import cli
 from inbox.errors import PermissionDenied
 from inbox.models import SYSTEM
 

@@ -5,8 +5,8 @@ from inbox import imports
 from inbox.check import run_check
 from inbox.models import utcnow
 
-from .cli_inproc import invoke
-from .test_import_helpers import ADMIN, _members, run, write  # noqa: F401
+from ..support.cli import invoke
+from ..support.imports import ADMIN, _members, run, write  # noqa: F401
 
 
 def lookup(store, contact_id):

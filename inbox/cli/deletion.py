@@ -1,4 +1,4 @@
-"""CLI commands of contact deletion and the deletion audit: delete, erase, audit verify|checkpoint|export|lookup."""
+"""CLI commands of deletion and its audit log: delete, erase, audit verify|checkpoint|export|lookup."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from . import open_store
-from .cli import _say_json, cli, db_option
-from .errors import InvalidInput, WriteFailed
-from .models import SYSTEM
-from .outputs import check_writable, write_whole
+from .. import open_store
+from ..errors import InvalidInput, WriteFailed
+from ..models import SYSTEM
+from ..outputs import check_writable, write_whole
+from .common import actor_option, db_option, say_json
 
 REASON_HELP = "gdpr_request, duplicate, test_data or other."
 
@@ -24,33 +24,34 @@ def checkpoints_option(fn):
 
 
 def _open(db, checkpoint_dir):
-    from .checkpoints import use_folder
+    from ..checkpoints import use_folder
 
     store = open_store(db)
     use_folder(store, checkpoint_dir)
     return store
 
 
-@cli.command()
+@click.command()
 @click.argument("contact_id", type=click.IntRange(min=1))
-@click.option("--actor", required=True, metavar="EMAIL", help="The admin deleting the contact (recorded).")
-@click.option("--hint", required=True, metavar="TEXT", help="Identity hint, e.g. 'customer #1234, request of …'.")
+@actor_option("The admin deleting the contact (recorded).", required=True)
+@click.option("--hint", required=True, metavar="TEXT",
+              help="Identity hint, e.g. 'customer #1234, request of …'.")
 @click.option("--reason", required=True, metavar="R", help=REASON_HELP)
 @checkpoints_option
 @db_option
 def delete(contact_id, actor, hint, reason, checkpoint_dir, db):
     """Delete a contact and everything it owns; prints its deletion-log entry as JSON."""
-    from .deletion import delete_contact, public_entry
-    from .users import admin_actor
+    from ..deletion import delete_contact, public_entry
+    from ..users import admin_actor
 
     with _open(db, checkpoint_dir) as store:
         entry = delete_contact(store, admin_actor(store, actor), contact_id, hint=hint, reason=reason)
-    _say_json(public_entry(entry))
+    say_json(public_entry(entry))
 
 
-@cli.command()
+@click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--actor", required=True, metavar="EMAIL", help="The admin erasing the contacts (recorded).")
+@actor_option("The admin erasing the contacts (recorded).", required=True)
 @click.option("--hint", required=True, metavar="TEXT", help="Identity hint recorded with every entry.")
 @click.option("--reason", required=True, metavar="R", help=REASON_HELP)
 @click.option("--column", default=None, metavar="NAME",
@@ -65,9 +66,9 @@ def delete(contact_id, actor, hint, reason, checkpoint_dir, db):
 def erase(file, actor, hint, reason, column, result_path, dry_run, batch_size, checkpoint_dir, db):
     """Erase every contact matching the identifiers of FILE (emails, phones, external ids, handles);
     writes a result CSV (one line per identifier) and prints a JSON summary."""
-    from .deletion import check_hint, check_reason
-    from .erasure import execute, preview, read_identifiers
-    from .users import admin_actor
+    from ..deletion import check_hint, check_reason
+    from ..erasure import execute, preview, read_identifiers
+    from ..users import admin_actor
 
     hint, reason = check_hint(hint), check_reason(reason)  # bad input: nothing read, nothing deleted
     identifiers = read_identifiers(file.read_bytes(), column=column)
@@ -77,16 +78,16 @@ def erase(file, actor, hint, reason, column, result_path, dry_run, batch_size, c
         plan = preview(store, who, identifiers)
         if dry_run:
             _write(result_path, plan.csv())
-            _say_json({"dry_run": True, **plan.counts(), "result_file": str(result_path)})
+            say_json({"dry_run": True, **plan.counts(), "result_file": str(result_path)})
             return 0
         result = execute(store, who, plan, hint=hint, reason=reason, batch_size=batch_size,
                          progress=lambda line: click.echo(line, err=True))
     _write(result_path, result.csv())
-    _say_json({**result.summary, "result_file": str(result_path)})
+    say_json({**result.summary, "result_file": str(result_path)})
     return 1 if result.summary["contacts_failed"] else 0
 
 
-@cli.group()
+@click.group()
 def audit():
     """The deletion log: verify the hash chain, export it, look an identifier up."""
 
@@ -99,8 +100,8 @@ def audit():
 def audit_verify(expect, checkpoint_dir, db):
     """Check the keyed hash chain against the key file and the signed checkpoints: prints `OK <n> entries`
     (exit 0) or the first entry that does not match (exit 1)."""
-    from .checkpoints import parse
-    from .deletion import verify_log
+    from ..checkpoints import parse
+    from ..deletion import verify_log
 
     expected = parse(expect) if expect is not None else None
     with _open(db, checkpoint_dir) as store:
@@ -121,14 +122,14 @@ def audit_checkpoint(checkpoint_dir, db):
     """Verify the log, then print its latest signed checkpoint (one JSON line) to keep somewhere else;
     `audit verify --expect` proves the log still extends it. Exit 1 (nothing printed) when the log does not
     verify."""
-    from .deletion_chain import latest_checkpoint
+    from ..deletion_chain import latest_checkpoint
 
     with _open(db, checkpoint_dir) as store:
         result, checkpoint = latest_checkpoint(store, SYSTEM)
     if checkpoint is None:
         click.echo(result.line(), err=True)
         return 1
-    from .checkpoints import as_line
+    from ..checkpoints import as_line
 
     click.echo(as_line(checkpoint))
     click.echo(f"public key (Ed25519) {checkpoint['public_key']}; the signature covers the line without"
@@ -152,11 +153,12 @@ def _since(value: str | None):
 @audit.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), required=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
-@click.option("--since", default=None, metavar="DATE", help="Only entries deleted on or after DATE (UTC, YYYY-MM-DD).")
+@click.option("--since", default=None, metavar="DATE",
+              help="Only entries deleted on or after DATE (UTC, YYYY-MM-DD).")
 @db_option
 def audit_export(fmt, out, since, db):
     """Export the deletion log (entries failing the schema are included, flagged in `schema_problems`)."""
-    from .deletion_report import Filters, write_export
+    from ..deletion_report import Filters, write_export
 
     filters = Filters(since=_since(since))
     check_writable(out, "--out")
@@ -176,7 +178,7 @@ def audit_export(fmt, out, since, db):
 def audit_lookup(identifier, db):
     """Was a contact with this email, phone, handle (or platform:handle) or external id deleted?
     Prints `deleted` with the log entry ids (exit 0) or `not found` (exit 1)."""
-    from .deletion_report import lookup
+    from ..deletion_report import lookup
 
     with open_store(db) as store:
         found = lookup(store, SYSTEM, identifier)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from . import open_store
-from .cli import _say_json, cli, db_option
-from .models import SYSTEM
+from .. import open_store
+from ..models import SYSTEM
+from .common import db_option, say_json
 
 
-@cli.group()
+@click.group()
 def crm():
     """CRM integration (Enterprise plan): bulk sync, one lookup, status."""
 
@@ -17,7 +17,8 @@ def crm():
 @crm.command("sync")
 @click.option("--all", "every", is_flag=True, help="Look up every contact.")
 @click.option("--since", metavar="DATE", default=None,
-              help="Look up the contacts created or changed since DATE (UTC): YYYY-MM-DD or YYYY-MM-DDTHH:MM.")
+              help="Look up the contacts created or changed since DATE (UTC): YYYY-MM-DD or "
+                   "YYYY-MM-DDTHH:MM.")
 @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True,
               help="Lookups in flight at once.")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
@@ -27,13 +28,13 @@ def crm():
 @db_option
 def crm_sync(every, since, concurrency, retries, backoff, db):
     """Look contacts up in the CRM: progress on stderr, a JSON summary on stdout, exit 1 if any lookup failed."""
-    from .crm_sync import parse_since, sync
+    from ..crm_sync import parse_since, sync
 
     when = parse_since(since) if since is not None else None
     with open_store(db) as store:
         summary = sync(store, SYSTEM, since=when, every=every, concurrency=concurrency, retries=retries,
                        backoff=backoff, progress=lambda line: click.echo(line, err=True))
-    _say_json(summary)
+    say_json(summary)
     return 1 if summary["failed"] else 0
 
 
@@ -42,11 +43,12 @@ def crm_sync(every, since, concurrency, retries, backoff, db):
 @db_option
 def crm_lookup(contact_id, db):
     """Look one contact up now (as Refresh from CRM); prints the outcome as JSON, exit 1 if it failed."""
-    from .crm import refresh_contact
+    from ..crm import refresh_contact
 
     with open_store(db) as store:
         result = refresh_contact(store, SYSTEM, contact_id)
-    _say_json({"contact_id": result.contact_id, "ok": result.ok, "error": result.error, "written": result.written,
+    say_json({"contact_id": result.contact_id, "ok": result.ok, "error": result.error,
+              "written": result.written,
                "kept": result.kept, "skipped": result.skipped, "ignored": result.ignored,
                "attempts": result.attempts, "seconds": round(result.seconds, 3)})
     return 0 if result.ok else 1
@@ -56,9 +58,9 @@ def crm_lookup(contact_id, db):
 @db_option
 def crm_status(db):
     """Print the CRM settings (never the secret), the managed attributes and contacts by lookup status."""
-    from .attributes import all_attributes
-    from .crm import get_settings, lookup_counts
-    from .workspace import get_plan
+    from ..attributes import all_attributes
+    from ..crm import get_settings, lookup_counts
+    from ..workspace import get_plan
 
     with open_store(db) as store:
         settings = get_settings(store)
@@ -68,7 +70,8 @@ def crm_status(db):
         if settings is not None:
             out.update({"enabled": settings.enabled, "lookup_url": settings.lookup_url,
                         "timeout_seconds": settings.timeout_seconds, "lookup_key": settings.lookup_key,
-                        "aliases": settings.aliases, "secret_set": True, "secret_set_at": settings.secret_set_at,
+                        "aliases": settings.aliases, "secret_set": True,
+                        "secret_set_at": settings.secret_set_at,
                         "secret_set_by": settings.secret_set_by, "updated_at": settings.updated_at,
                         "updated_by": settings.updated_by})
-    _say_json(out)
+    say_json(out)

@@ -8,7 +8,7 @@ from inbox import attributes as attrs
 from inbox import contacts
 from inbox.models import Actor, utcnow
 
-from ..members import members_fixture, seed_members
+from .members import members_fixture, seed_members
 
 ADMIN = Actor("admin@example.com", "admin")
 AGENT = Actor("agent@example.com", "agent")

@@ -1,0 +1,1 @@
+"""The command-line interface: ``main`` builds the root group and adds one module's commands per feature."""

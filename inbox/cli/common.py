@@ -1,0 +1,67 @@
+"""What every CLI command shares: the --db and --actor options, JSON output, errors as one line + exit 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from validation.visible import visible, visible_json
+
+from ..errors import InboxError
+
+
+def db_option(fn):
+    return click.option(
+        "--db", "db", metavar="PATH", default=None,
+        help="DuckDB file (default: $INBOX_DB, else data/inbox.duckdb).",
+    )(fn)
+
+
+def actor_option(help_text: str, *, required: bool = False):
+    """``--actor EMAIL``: the member a command acts as (recorded); ``help_text`` says who that must be."""
+    if required:
+        return click.option("--actor", required=True, metavar="EMAIL", help=help_text)
+    return click.option("--actor", metavar="EMAIL", default=None, help=help_text)
+
+
+def say_json(obj) -> None:
+    """One JSON line; bidi overrides and invisible characters in values written as \\uXXXX escapes."""
+    click.echo(visible_json(json.dumps(obj, ensure_ascii=False, default=str)))
+
+
+def run(group: click.Group, argv: list[str] | None = None) -> None:
+    """Run ``group`` as ``python -m inbox``: one clear line on stderr and exit 2 for bad usage or input."""
+    try:
+        rv = group.main(args=argv, prog_name="python -m inbox", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("inbox: aborted", err=True)
+        sys.exit(1)
+    except click.UsageError as exc:
+        hint = f" (try: {exc.ctx.command_path} --help)" if exc.ctx else ""
+        click.echo(f"inbox: {exc.format_message()}{hint}", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        click.echo(f"inbox: {visible(exc.format_message())}", err=True)
+        sys.exit(2)
+    except InboxError as exc:  # messages may quote a handle, a name or a file name: hidden characters shown
+        for line in getattr(exc, "problems", None) or [str(exc)]:
+            click.echo(f"inbox: {visible(line)}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("inbox: interrupted", err=True)
+        sys.exit(130)
+    except OSError as exc:  # a file or folder the command reads or writes
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"inbox: {exc.strerror or exc}{where}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # a bug: one line (the traceback with INBOX_DEBUG=1), never a wall of text
+        if os.environ.get("INBOX_DEBUG"):
+            raise
+        first = (str(exc).splitlines() or [""])[0][:200]
+        click.echo(f"inbox: unexpected error ({type(exc).__name__}: {first}); "
+                   "run again with INBOX_DEBUG=1 to see where", err=True)
+        sys.exit(1)
+    sys.exit(rv if isinstance(rv, int) else 0)

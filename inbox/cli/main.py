@@ -1,0 +1,27 @@
+"""``python -m inbox …``: the root command group, with every feature's commands added to it."""
+
+from __future__ import annotations
+
+import click
+
+from . import contacts, crm, database, deletion, imports, layout, plan, users
+from .common import run
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """Inbox contacts: manage the workspace database from the command line."""
+
+
+for command in (database.init, database.demo, database.check, database.compact, users.users, plan.plan,
+                layout.layout, contacts.receive, contacts.search, crm.crm, deletion.delete, deletion.erase,
+                deletion.audit, imports.import_command, imports.undo_import_command):
+    cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one clear line on stderr and exit 2 for any usage or input error."""
+    run(cli, argv)
+
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,35 @@
+"""CLI commands on the workspace plan: plan set|show."""
+
+from __future__ import annotations
+
+import click
+
+from .. import open_store
+from ..models import PLANS, SYSTEM
+from .common import db_option
+
+
+@click.group()
+def plan():
+    """The workspace plan (team or enterprise)."""
+
+
+@plan.command("set")
+@click.argument("name", type=click.Choice(PLANS))
+@db_option
+def plan_set(name, db):
+    """Set the workspace plan."""
+    from ..workspace import set_plan
+
+    with open_store(db) as store:
+        click.echo(f"plan {set_plan(store, SYSTEM, name)}")
+
+
+@plan.command("show")
+@db_option
+def plan_show(db):
+    """Print the workspace plan."""
+    from ..workspace import get_plan
+
+    with open_store(db) as store:
+        click.echo(get_plan(store))

@@ -1,0 +1,112 @@
+"""Helpers of the real-browser (tests/browser) tests: the demo accounts, and driving the app with Playwright."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN = ("admin@example.com", "demo-admin-password")
+AGENT = ("agent@example.com", "demo-agent-password")
+
+
+def wait_for_app(page) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", state="attached")
+    page.wait_for_timeout(150)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", state="attached")
+
+
+def open_app(page, path: str = "") -> None:
+    page.goto(f"{page.base_url}/{path}")
+    wait_for_app(page)
+
+
+def sign_in(page, email: str, password: str) -> None:
+    open_app(page)
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    wait_for_app(page)
+
+
+def sidebar_nav(page) -> list[str]:
+    """Titles of the sidebar navigation links (without their material icon names)."""
+    return [t.split("\n")[-1].strip() for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
+
+
+GRID_HEADER_PX = 35
+GRID_ROW_PX = 35
+
+
+def focus_grid_cell(page, row: int, column: int = 0, grid: int = 0) -> None:
+    """Focus a cell of a Streamlit dataframe/data_editor (a canvas): click the row's first cell by
+    geometry, then move right with the keyboard, which does not depend on column widths."""
+    box = page.locator("[data-testid=stDataFrame]").nth(grid).bounding_box()
+    page.mouse.click(box["x"] + 20, box["y"] + GRID_HEADER_PX + GRID_ROW_PX * row + GRID_ROW_PX / 2)
+    page.wait_for_timeout(200)
+    for _ in range(column):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(100)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``: open it, type to filter (a long list is
+    virtualised), click the option. A click that lands while the app re-renders may leave the list
+    closed: then press Escape and open it again (three tries)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.get_by_role("combobox", name=label)
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        wait_for_app(page)
+        box.click()
+        box.press_sequentially(option[:12])
+        try:
+            wanted.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+    wanted.click()
+    wait_for_app(page)
+
+
+def open_contact(page, query: str = "") -> None:
+    """Contacts page, search ``query`` (a unique email puts the contact in row 1), open the first row."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name="Contacts", exact=True).click()
+    wait_for_app(page)
+    if query:
+        page.get_by_role("textbox", name="Search").fill(query)
+        page.keyboard.press("Enter")
+        wait_for_app(page)
+        expect(page.get_by_text("exact match")).to_be_visible()
+    focus_grid_cell(page, 0)
+    wait_for_app(page)
+    expect(page.locator("[data-testid=stForm]")).to_be_visible()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"{url} not healthy after {timeout}s")
