@@ -294,14 +294,9 @@ def update_values(store, actor: Actor, contact_id: int, expected_version: int, c
     return get_contact(store, contact_id)
 
 
-def receive(store, platform: str, handle: str, text: str, attachments=(), *, at: datetime | None = None) -> dict:
-    """An inbound message: append to the contact's open conversation, or start one.
-
-    Creates the contact when no contact has this (platform, handle) — also after a deletion,
-    which then yields a new id and none of the old data. ``attachments`` are file paths or
-    ``(filename, bytes)`` pairs. Returns ``contact_id``, ``conversation_id``, ``message_id``,
-    ``new_contact``. Raises ``InvalidInput`` for an unknown platform, empty handle or message.
-    """
+def store_inbound(store, platform: str, handle: str, text: str, attachments=(), *,
+                  at: datetime | None = None) -> dict:
+    """Store an inbound message (the contacts step of ``inbox.inbound.receive``, which documents it)."""
     platform = (platform or "").strip().lower()
     handle = (handle or "").strip()
     text = (text or "").strip()
@@ -328,12 +323,8 @@ def receive(store, platform: str, handle: str, text: str, attachments=(), *, at:
 
     # Threads receiving from one new handle race to create its contact and append to one conversation:
     # the losers retry and find them, so every message is stored, on one contact.
-    result = retry_conflicts(attempt, gave_up="other messages kept arriving for this contact at the same moment;"
-                                              " this one was not stored — send it again")
-    from . import crm
-
-    crm.after_receive(store, result)  # never raises: a CRM failure is recorded, the message is kept
-    return result
+    return retry_conflicts(attempt, gave_up="other messages kept arriving for this contact at the same moment;"
+                                            " this one was not stored — send it again")
 
 
 @member_action("download attachments", admin=False)

@@ -9,7 +9,7 @@ import tracemalloc
 import pytest
 
 from inbox import files, open_store
-from inbox.contacts import receive
+from inbox.inbound import receive
 from inbox.errors import InvalidInput, StoreUnavailable, WriteFailed
 from inbox.store import Store
 

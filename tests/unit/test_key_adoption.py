@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from inbox import contacts, crm, deletion, open_store, workspace
+from inbox import crm, deletion, inbound, open_store, workspace
 from inbox import deletion_report as report
 from inbox.deletion_chain import legacy_entry_hash
 from inbox.key_adoption import last_adoption
@@ -47,7 +47,7 @@ def build_old_database(path, n=4):
         workspace.set_plan(store, SYSTEM, "enterprise")
         store.save_crm_settings(lookup_url="https://crm.example.com/l", timeout_seconds=5, lookup_key="email",
                                 aliases={}, enabled=False, secret=CRM_SECRET, actor="admin@example.com", at=utcnow())
-        ids = [contacts.receive(store, "email", f"old{i}@example.org", "hi")["contact_id"] for i in range(n)]
+        ids = [inbound.receive(store, "email", f"old{i}@example.org", "hi")["contact_id"] for i in range(n)]
         for cid in ids:
             store.erase_contacts([cid], snapshot_key=deletion.SNAPSHOT_KEY,
                                  make_entries=old_entries(bytes.fromhex(OLD_SECRET)))
@@ -75,7 +75,7 @@ def test_an_old_database_is_adopted_secrets_move_out_and_its_log_stays_verifiabl
         assert deletion.verify_log(store, ADMIN).line() == "OK 4 entries"
         # an identifier deleted before the key file is still found, through the legacy key
         assert [e["id"] for e in report.lookup(store, ADMIN, "old2@example.org")] == [3]
-        cid = contacts.receive(store, "email", "new@example.org", "hi")["contact_id"]
+        cid = inbound.receive(store, "email", "new@example.org", "hi")["contact_id"]
         entry = deletion.delete_contact(store, ADMIN, cid, hint="after", reason="other")
         assert entry["handle_hmac"] == deletion.keyed_hash(keys.identifier_key, "handle", "email:new@example.org")
         assert deletion.verify_log(store, ADMIN).line() == "OK 5 entries"
@@ -120,7 +120,7 @@ def test_an_old_log_that_does_not_verify_is_never_blessed(tmp_path, tamper, bad,
         assert store.get_setting("deletion_hmac_secret") is None  # the secrets move out all the same
         result = deletion.verify_log(store, ADMIN)
         assert not result.ok and result.bad_entry == bad
-        cid = contacts.receive(store, "email", "later@example.org", "hi")["contact_id"]
+        cid = inbound.receive(store, "email", "later@example.org", "hi")["contact_id"]
         deletion.delete_contact(store, ADMIN, cid, hint="after", reason="other")
         assert deletion.verify_log(store, ADMIN).bad_entry == bad  # later deletions do not hide it
 
