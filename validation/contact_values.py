@@ -15,7 +15,7 @@ from . import checks  # noqa: F401  (registers the named checks)
 from .emails import normalise_emails
 from .languages import normalise_languages
 from .phones import read_phones
-from .tables import failures_frame
+from .failures import failures_frame
 
 PROBLEM_COLUMNS = ["row", "column", "value", "reason"]
 MAX_TEXT = 1000
