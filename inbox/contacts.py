@@ -18,7 +18,7 @@ from validation.languages import language_name
 
 from . import files
 from .auth import member_action
-from .errors import InvalidInput, NotFound, PermissionDenied
+from .errors import ContactInvalid, InvalidInput, NotFound, PermissionDenied
 from .models import Actor, utcnow
 from .store.retry import retry_conflicts
 
@@ -33,14 +33,6 @@ def _region(store) -> str:
     from .workspace import default_region  # (workspace → users → … → contacts: imported late)
 
     return default_region(store)
-
-
-class ContactInvalid(InvalidInput):
-    """Edited values that fail validation; ``problems`` maps attribute key → reason."""
-
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
 
 
 @dataclass(frozen=True)

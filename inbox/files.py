@@ -8,6 +8,7 @@ import mimetypes
 import os
 import re
 import stat
+import time
 import uuid
 from pathlib import Path
 
@@ -129,3 +130,33 @@ def read(root: Path, storage_path: str) -> bytes:
     if root.resolve() not in target.parents:
         raise InvalidInput("attachment path outside the attachments folder")
     return target.read_bytes()
+
+
+ORPHAN_GRACE_SECONDS = 600  # a file younger than this may belong to a message being received right now
+
+
+def sweep_orphans(store, grace_seconds: float = ORPHAN_GRACE_SECONDS) -> int:
+    """The orphan-file sweep (a step of ``inbox.open_store``, via ``deletion.remove_orphan_files``): remove the
+    attachment files (``<contact id>/<name>`` under the attachments folder — nothing else is touched) that no
+    attachment row references and that are older than ``grace_seconds`` (a younger one may belong to a message
+    being received). Returns how many were removed; one that cannot be removed is left for the next open."""
+    root = Path(store.attachments_dir)
+    if not root.is_dir():
+        return 0
+    known = set(store.attachment_storage_paths())
+    cutoff, removed = time.time() - grace_seconds, 0
+    for folder in root.iterdir():
+        if not (folder.name.isdigit() and folder.is_dir()):
+            continue
+        for path in folder.iterdir():
+            try:
+                stale = path.is_file() and path.stat().st_mtime < cutoff
+            except OSError:
+                continue
+            if stale and f"{folder.name}/{path.name}" not in known:
+                try:
+                    remove([path])
+                except OSError:
+                    continue
+                removed += 1
+    return removed

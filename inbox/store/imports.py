@@ -8,7 +8,7 @@ from typing import Callable
 
 import duckdb
 
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound, UndoRefused
 
 # Built-in attribute columns an import may set (never id, platform, handle or the audit columns).
 VALUE_COLUMNS = ("display_name", "email", "first_name", "last_name", "phone", "account_id", "job_title",
@@ -73,16 +73,6 @@ def _search_text_of(select: str) -> str:
     from .migrations import SEARCH_TEXT_SQL
 
     return f"SELECT *, {SEARCH_TEXT_SQL} AS search_text FROM ({select})"
-
-
-class UndoRefused(Conflict):
-    """Contacts of the batch changed since the import; ``contacts`` describes each (nothing was undone)."""
-
-    def __init__(self, batch_id: int, contacts: list[dict]):
-        self.batch_id = batch_id
-        self.contacts = contacts
-        super().__init__(f"import {batch_id} cannot be undone: {len(contacts):,} of its contacts changed since "
-                         "(undo the later changes first, or leave the import in place)")
 
 
 class ImportsSQL:

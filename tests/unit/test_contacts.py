@@ -6,7 +6,7 @@ import pytest
 
 from inbox import attributes as attrs, inbound
 from inbox import contacts
-from inbox.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from inbox.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problems
 from inbox.models import SYSTEM, Actor
 
 from ..members import members_fixture
@@ -115,7 +115,7 @@ def test_invalid_values_are_refused_and_nothing_is_saved(store, people, changes,
     c = contacts.get_contact(store, people[0].id)
     with pytest.raises(contacts.ContactInvalid) as exc:
         contacts.update_values(store, AGENT, c.id, c.version, {**changes, "job_title": "Saved?"})
-    assert reason in exc.value.problems[key]
+    assert reason in exc.value.by_key[key]
     after = contacts.get_contact(store, c.id)
     assert after.version == c.version and after.values == c.values
 
@@ -131,7 +131,10 @@ def test_custom_typed_values_and_pattern(store, people):
     with pytest.raises(contacts.ContactInvalid) as exc:
         contacts.update_values(store, AGENT, c.id, c.version, {"orders": "many", "since": "2024-02-30",
                                                                "site": "ftp://x", "ref": "ab123"})
-    assert set(exc.value.problems) == {"orders", "since", "site", "ref"}
+    assert set(exc.value.by_key) == {"orders", "since", "site", "ref"}
+    assert isinstance(exc.value, Problems)  # the CLI prints one line per attribute, the form one per field
+    assert exc.value.problems == [f"{k}: {v}" for k, v in exc.value.by_key.items()]
+    assert str(exc.value) == "; ".join(exc.value.problems)
     import datetime
     saved = contacts.update_values(store, AGENT, c.id, c.version, {"orders": 12, "since": datetime.date(2024, 2, 1),
                                    "vip": True, "site": "example.com", "ref": "AB123"})

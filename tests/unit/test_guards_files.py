@@ -225,3 +225,12 @@ def test_removing_a_file_keeps_a_folder_that_still_holds_files(store):
     assert not first.exists() and second.exists()
     files.remove([second])
     assert not (store.attachments_dir / str(cid)).exists()
+
+
+def test_every_writable_open_runs_the_orphan_sweep_as_a_named_step(store, kept, db_path, monkeypatch):
+    swept = []
+    monkeypatch.setattr(files, "sweep_orphans", lambda s, grace_seconds=0: swept.append(s) or 0)
+    store.close()
+    open_store(db_path).close()
+    open_store(db_path, read_only=True).close()  # a read-only open changes nothing on disk
+    assert len(swept) == 1
