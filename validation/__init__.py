@@ -17,7 +17,8 @@ CONVERSATION_STATUSES: tuple[str, ...] = ("open", "closed")
 MESSAGE_DIRECTIONS: tuple[str, ...] = ("inbound", "outbound")
 #: Keys allowed in ``workspace_settings``; add a key here when a feature stores a new setting.
 SETTING_KEYS: tuple[str, ...] = ("plan", "default_region",
-                                 "deletion_hmac_secret",  # deletion log: its HMAC key before the key file existed
+                                 # the deletion log's HMAC key before the key file existed
+                                 "deletion_hmac_secret",
                                  "deletion_keep_snapshot",
                                  "key_fingerprint")  # which key file the database was keyed with
 SETTING_KEYS += ("purge_schedule", "purge_last", "purge_last_error")  # purging deleted data from disk

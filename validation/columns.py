@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -23,17 +25,17 @@ Timestamp = Series[pd.Timestamp]    # TIMESTAMP
 Date = Series[pandas_engine.Date]   # DATE (datetime.date objects)
 
 
-def id_field(**kwargs) -> pa.Field:
+def id_field(**kwargs: Any) -> Any:  # (pa.Field is a function returning a FieldInfo)
     """A positive integer identifier."""
     return pa.Field(ge=1, **kwargs)
 
 
-def line_field(nullable: bool = False, **kwargs) -> pa.Field:
+def line_field(nullable: bool = False, **kwargs: Any) -> Any:
     """Single-line, human-entered text: no control characters, and not blank when present."""
     return pa.Field(nullable=nullable, no_control_chars=(), not_blank=(), **kwargs)
 
 
-def actor_field() -> pa.Field:
+def actor_field() -> Any:
     """Who did it: a member's e-mail or a named process, never blank."""
     return pa.Field(not_blank=(), no_control_chars=())
 

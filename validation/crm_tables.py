@@ -63,7 +63,8 @@ class CrmLookupTable(StoredTable):
     @pa.dataframe_check(name="error_iff_failed_and_last_success_at_attempted_at")
     def consistent(cls, df: pd.DataFrame) -> pd.Series:
         ok = df["ok"].astype(bool)
-        return ((ok == df["last_error"].isna()) & (~ok | (df["last_success_at"] == df["attempted_at"]))).astype(bool)
+        succeeded_now = df["last_success_at"] == df["attempted_at"]
+        return ((ok == df["last_error"].isna()) & (~ok | succeeded_now)).astype(bool)
 
 
 CRM_TABLE_SCHEMAS = {"crm_settings": CrmSettingsTable, "crm_lookups": CrmLookupTable}

@@ -34,7 +34,7 @@ def entry_problems(frame: pd.DataFrame) -> pd.Series:
     except (SchemaErrors, SchemaError) as exc:
         failures = failures_frame(exc)
     found: dict[int, list[str]] = {}
-    for row, column, check in zip(failures["row"], failures["column"], failures["check"]):
+    for row, column, check in zip(failures["row"], failures["column"], failures["check"], strict=True):
         check = re.sub(r"^isin\(.*\)$", "isin(allowed values)", str(check), flags=re.S)
         text = f"{column}: {check}" if column is not None and not pd.isna(column) else check
         rows = range(len(positional)) if row is None or pd.isna(row) else [int(row)]

@@ -62,7 +62,8 @@ class DeletionLogSchema(StoredTable):
     @pa.check("snapshot", name="is_json_object")
     def snapshot_is_json(cls, s: pd.Series) -> pd.Series:
         missing = s.isna().to_numpy()
-        return pd.Series([bool(m) or _json_object(v) for v, m in zip(s, missing)], index=s.index, dtype=bool)
+        judged = [bool(m) or _json_object(v) for v, m in zip(s, missing, strict=True)]
+        return pd.Series(judged, index=s.index, dtype=bool)
 
     @pa.dataframe_check(name="no_bytes_without_attachments")
     def bytes_need_attachments(cls, df: pd.DataFrame) -> pd.Series:

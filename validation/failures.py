@@ -1,4 +1,4 @@
-"""Flatten pandera's failure cases into one ``row, column, check, value`` frame (what ``inbox check`` shows)."""
+"""pandera's failure cases flattened into one ``row, column, check, value`` frame (``inbox check``)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def failures_frame(schema_errors: SchemaErrors | SchemaError) -> pd.DataFrame:
     coerced = set(out.loc[checks.str.startswith("coerce_dtype(").to_numpy(), "column"])
     out = out[~(checks.str.startswith("dtype(") & out["column"].isin(list(coerced))).to_numpy()]
     key = out[["row", "column", "check"]].astype(str).assign(value=out["value"].map(repr))
-    return out[~key.duplicated().to_numpy()].reset_index(drop=True)[FAILURE_COLUMNS]
+    kept: pd.DataFrame = out[~key.duplicated().to_numpy()].reset_index(drop=True)
+    return kept[FAILURE_COLUMNS]
 
 
 def _single_error_cases(exc: SchemaError) -> pd.DataFrame:

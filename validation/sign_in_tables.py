@@ -10,7 +10,7 @@ SIGN_IN_OUTCOMES: tuple[str, ...] = ("success", "failure", "throttled", "locked"
 
 
 class SignInAttemptTable(StoredTable):
-    """``sign_in_attempts``: the e-mail as typed (normalised, at most 320 characters, maybe empty), the client."""
+    """``sign_in_attempts``: the e-mail as typed (normalised, at most 320 characters, maybe empty), client."""
 
     id: Int64 = id_field(unique=True)
     attempted_at: Timestamp
