@@ -52,13 +52,13 @@ class Conflict(InboxError):
 
 
 class UndoRefused(Conflict):
-    """Contacts of an import batch changed since the import; ``contacts`` describes each (nothing was undone)."""
+    """Contacts of an import batch changed since; ``contacts`` describes each (nothing was undone)."""
 
     def __init__(self, batch_id: int, contacts: list[dict[str, object]]):
         self.batch_id = batch_id
         self.contacts = contacts
-        super().__init__(f"import {batch_id} cannot be undone: {len(contacts):,} of its contacts changed since "
-                         "(undo the later changes first, or leave the import in place)")
+        super().__init__(f"import {batch_id} cannot be undone: {len(contacts):,} of its contacts changed"
+                         " since (undo the later changes first, or leave the import in place)")
 
 
 class WriteConflict(Conflict, TransactionAborted):
@@ -70,7 +70,7 @@ class StoreDamaged(StoreUnavailable):
 
 
 class StoreTooNew(StoreUnavailable):
-    """The database was written by a newer version of the app (it holds migrations this code does not know)."""
+    """The database was written by a newer version of the app (with migrations this code does not know)."""
 
 
 class MigrationFailed(StoreUnavailable):

@@ -1,13 +1,21 @@
-"""Inbound messages: store the message with its contact (``contacts``), then look a new contact up (``crm``)."""
+"""Inbound messages: store the message and its contact (``contacts``), then a CRM lookup (``crm``)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from . import contacts, crm
 
+if TYPE_CHECKING:
+    from .store import Store
 
-def receive(store, platform: str, handle: str, text: str, attachments=(), *, at: datetime | None = None) -> dict:
+
+def receive(store: Store, platform: str, handle: str, text: str,
+            attachments: Iterable[str | os.PathLike[str] | tuple[str, bytes]] = (), *,
+            at: datetime | None = None) -> dict[str, Any]:
     """An inbound message: append to the contact's open conversation, or start one.
 
     Creates the contact when no contact has this (platform, handle) — also after a deletion,

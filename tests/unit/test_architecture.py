@@ -70,10 +70,10 @@ def test_no_legacy_pages_folder():
     assert not (ROOT / "pages").exists()
 
 
-# --- Import cycles -------------------------------------------------------------------------------------------
-# Every import statement counts, at module level or inside a function (a late import that closes a loop is still
-# a loop: it only moves the partly-initialised-module error to the first call). Relative imports are resolved and
-# ``from pkg import module`` is an arrow to the module; ``import a.b`` is an arrow to ``a.b`` (not to ``a``).
+# --- Import cycles ----------------------------------------------------------------------------------------
+# Every import statement counts, at module level or inside a function (a late import that closes a loop is
+# still a loop: it only moves the partly-initialised-module error to the first call). Relative imports are
+# resolved; ``from pkg import module`` is an arrow to the module, ``import a.b`` an arrow to ``a.b``.
 
 CYCLE_PACKAGES = ("inbox", "validation", "ui", "app_pages")
 
@@ -131,7 +131,7 @@ def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
-    """One import loop as ``[a, b, …, a]``, or None (iterative depth-first search, sorted for stable output)."""
+    """One import loop as ``[a, b, …, a]``, or None (iterative depth-first search, sorted: stable output)."""
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     for start in sorted(graph):
         if start in state:
