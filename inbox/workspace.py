@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from .auth import member_action, require_admin
 from .errors import InvalidInput
 from .models import PLANS, Actor, utcnow
 
+if TYPE_CHECKING:
+    from .store import Store
 
-def get_plan(store) -> str:
+
+def get_plan(store: Store) -> str:
     """The workspace plan: ``team`` or ``enterprise``."""
-    return store.get_setting("plan") or "team"
+    plan: str = store.get_setting("plan") or "team"
+    return plan
 
 
 @member_action("change the workspace plan")
-def set_plan(store, actor: Actor, plan: str) -> str:
+def set_plan(store: Store, actor: Actor, plan: str) -> str:
     """Change the plan. Admins only. Raises ``InvalidInput`` for an unknown plan."""
     require_admin(actor, "change the workspace plan")
     plan = (plan or "").strip().lower()
@@ -28,9 +33,10 @@ def set_plan(store, actor: Actor, plan: str) -> str:
 DEFAULT_REGION = "US"
 
 
-def default_region(store) -> str:
+def default_region(store: Store) -> str:
     """The region (ISO 3166 alpha-2) used to read national phone numbers, e.g. 06 12 34 56 78 in FR."""
-    return store.get_setting("default_region") or DEFAULT_REGION
+    region: str = store.get_setting("default_region") or DEFAULT_REGION
+    return region
 
 
 def checked_region(region: str) -> str:
@@ -55,7 +61,7 @@ def regions() -> list[tuple[str, str]]:
 
 
 @member_action("change the default phone region")
-def set_default_region(store, actor: Actor, region: str) -> str:
+def set_default_region(store: Store, actor: Actor, region: str) -> str:
     """Change the default phone region. Admins only. Raises ``InvalidInput`` for an unknown region."""
     require_admin(actor, "change the default phone region")
     region = checked_region(region)
@@ -63,6 +69,7 @@ def set_default_region(store, actor: Actor, region: str) -> str:
     return region
 
 
-def figures(store, days: int = 30) -> dict[str, int]:
+def figures(store: Store, days: int = 30) -> dict[str, int]:
     """Workspace counts for the landing page (``new_contacts`` over the last ``days``)."""
-    return store.workspace_counts(utcnow() - timedelta(days=days))
+    counts: dict[str, int] = store.workspace_counts(utcnow() - timedelta(days=days))
+    return counts
