@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from inbox import attributes as attrs, inbound
-from inbox import sign_in, users
+from inbox import attributes as attrs
+from inbox import inbound, sign_in, users
 from inbox.models import SYSTEM, utcnow
 from inbox.store import Store
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inbox import attributes as attrs, inbound
-from inbox import contacts
+from inbox import attributes as attrs
+from inbox import contacts, inbound
 from inbox.models import Actor, utcnow
 
 from ..members import members_fixture, seed_members

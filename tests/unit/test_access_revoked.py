@@ -2,8 +2,8 @@
 
 import pytest
 
-from inbox import attributes as attrs, inbound
-from inbox import contacts, crm, deletion, erasure, imports, sign_in, users, workspace
+from inbox import attributes as attrs
+from inbox import contacts, crm, deletion, erasure, imports, inbound, sign_in, users, workspace
 from inbox import deletion_report as report
 from inbox.errors import PermissionDenied
 from inbox.models import SYSTEM

@@ -4,8 +4,8 @@ import hashlib
 
 import pytest
 
-from inbox import attributes as attrs, inbound
-from inbox import contacts
+from inbox import attributes as attrs
+from inbox import contacts, inbound
 from inbox.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problems
 from inbox.models import SYSTEM, Actor
 

@@ -4,8 +4,8 @@ import dataclasses
 
 import pytest
 
-from inbox import attributes as attrs, inbound
-from inbox import crm, workspace
+from inbox import attributes as attrs
+from inbox import crm, inbound, workspace
 from inbox.check import run_check
 from inbox.errors import Conflict, InvalidInput, PermissionDenied
 from inbox.models import SYSTEM, Actor

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from inbox import attributes as attrs, inbound
+from inbox import attributes as attrs
 from inbox import contacts as contacts_uc
-from inbox import imports
+from inbox import imports, inbound
 from inbox.models import SYSTEM, Actor
 
 from ..members import members_fixture

@@ -2,9 +2,9 @@
 
 import pytest
 
-from inbox import attributes as attrs, inbound
+from inbox import attributes as attrs
 from inbox import contacts as contacts_uc
-from inbox import imports
+from inbox import imports, inbound
 from inbox.check import run_check
 from inbox.errors import Conflict, PermissionDenied
 from inbox.models import SYSTEM, Actor

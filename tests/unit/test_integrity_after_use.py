@@ -1,7 +1,7 @@
 """The use cases keep the database clean: `inbox check` passes after demo data and everyday work."""
 
-from inbox import attributes as attrs, inbound
-from inbox import contacts, workspace
+from inbox import attributes as attrs
+from inbox import contacts, inbound, workspace
 from inbox.check import run_check
 from inbox.demo import build_demo
 from inbox.models import SYSTEM, Actor
