@@ -6,7 +6,7 @@ DB     ?= $(or $(INBOX_DB),data/inbox.duckdb)
 DEMO_CONTACTS ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test bench install dev chromium clean-demo mutate
+.PHONY: run test lint bench install dev chromium clean-demo mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ chromium:
 	  echo "installing Debian's chromium for the browser tests…"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "warning: $(CHROMIUM) is missing and cannot be installed here: browser tests will be skipped (CI fails instead)"; fi
+
+# Style and types (settings in pyproject.toml): ruff on everything, mypy strict on inbox/ and validation/.
+lint: $(VENV)/.dev-installed
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m mypy
 
 # Unit and AppTest tests on every core (at most 4 workers, pytest-xdist), then the real-browser tests one at a
 # time (each drives its own Streamlit server and Chromium: sharing the cores with other tests makes them flaky).

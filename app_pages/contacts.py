@@ -144,7 +144,7 @@ def panel(store, me, contact, enabled) -> None:
             S.pop(f"contacts.loaded.{contact.id}")
             S.pop(f"contacts.kept.{contact.id}", None)
         except contacts.ContactInvalid as exc:
-            S[f"contacts.errors.{contact.id}"] = exc.problems
+            S[f"contacts.errors.{contact.id}"] = exc.by_key
         except Conflict as exc:  # load the latest version, put the agent's values back over it, say so
             S.pop(f"contacts.loaded.{contact.id}")
             try:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Generator, Iterator
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from .errors import PermissionDenied
 from .models import Actor
@@ -12,6 +13,10 @@ from .store.acting import acting_as, refusal
 
 if TYPE_CHECKING:
     from .store import Store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 def require_admin(actor: Actor, action: str) -> None:
@@ -35,30 +40,31 @@ def require_member(store: Store, actor: Actor, *, admin: bool, action: str) -> N
         raise PermissionDenied(why)
 
 
-def member_action(action: str, *, admin: bool = True):
+def member_action(action: str, *, admin: bool = True) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorate a use case ``f(store, actor, ...)``: check the actor now (role, then the member as stored),
     and run it as ``actor`` so that every transaction it opens re-reads the member before writing
     (``inbox.store.acting``): a member disabled meanwhile is refused and nothing is written."""
 
-    def wrap(fn):
+    def wrap(fn: Callable[P, R]) -> Callable[P, R]:
+        call = cast(Callable[..., Any], fn)
         if inspect.isgeneratorfunction(fn):  # a lazy reader: checked when called, and at each write it makes
             @functools.wraps(fn)
-            def gen(store: Store, actor, *args, **kwargs):
+            def gen(store: Store, actor: Actor, *args: Any, **kwargs: Any) -> Iterator[Any]:
                 require_member(store, actor, admin=admin, action=action)
-                return _acting_gen(fn(store, actor, *args, **kwargs), actor, admin, action)
-            return gen
+                return _acting_gen(call(store, actor, *args, **kwargs), actor, admin, action)
+            return cast(Callable[P, R], gen)
 
         @functools.wraps(fn)
-        def run(store: Store, actor, *args, **kwargs):
+        def run(store: Store, actor: Actor, *args: Any, **kwargs: Any) -> Any:
             require_member(store, actor, admin=admin, action=action)
             with acting_as(actor, admin=admin, action=action):
-                return fn(store, actor, *args, **kwargs)
-        return run
+                return call(store, actor, *args, **kwargs)
+        return cast(Callable[P, R], run)
 
     return wrap
 
 
-def _acting_gen(gen, actor, admin, action):
+def _acting_gen(gen: Generator[T, None, None], actor: Actor, admin: bool, action: str) -> Iterator[T]:
     while True:
         with acting_as(actor, admin=admin, action=action):
             try:

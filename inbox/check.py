@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -105,7 +106,7 @@ class _Failures:
 
     def add(self, table: str, keys: tuple[str, ...], chunk: pd.DataFrame, failures: pd.DataFrame) -> None:
         for (column, check), group in failures.groupby(["column", "check"], dropna=False, sort=False):
-            column = None if pd.isna(column) else column
+            column = None if pd.isna(cast(Any, column)) else column  # (a missing column groups as NaN)
             key = (table, column, _short_check(check))
             if group["row"].isna().all():  # the column as a whole: missing, unexpected, wrong type
                 self.whole_column.add(key)
@@ -114,7 +115,7 @@ class _Failures:
                 continue
             self.counts[key] = self.counts.get(key, 0) + len(group)
             examples = self.examples.setdefault(key, [])
-            for row, value in zip(group["row"], group["value"]):
+            for row, value in zip(group["row"], group["value"], strict=True):
                 if len(examples) >= EXAMPLES:
                     break
                 label = _row_label(chunk, keys, row)

@@ -19,7 +19,7 @@ from validation.languages import language_name
 
 from . import files
 from .auth import member_action
-from .errors import InvalidInput, NotFound, PermissionDenied
+from .errors import ContactInvalid, InvalidInput, NotFound, PermissionDenied
 from .models import Actor, utcnow
 from .store.retry import retry_conflicts
 
@@ -37,14 +37,6 @@ def _region(store: Store) -> str:
     from .workspace import default_region  # (workspace → users → … → contacts: imported late)
 
     return default_region(store)
-
-
-class ContactInvalid(InvalidInput):
-    """Edited values that fail validation; ``problems`` maps attribute key → reason."""
-
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
 
 
 @dataclass(frozen=True)
@@ -299,15 +291,9 @@ def update_values(store: Store, actor: Actor, contact_id: int, expected_version:
     return get_contact(store, contact_id)
 
 
-def receive(store: Store, platform: str, handle: str, text: str, attachments=(), *,
-            at: datetime | None = None) -> dict:
-    """An inbound message: append to the contact's open conversation, or start one.
-
-    Creates the contact when no contact has this (platform, handle) — also after a deletion,
-    which then yields a new id and none of the old data. ``attachments`` are file paths or
-    ``(filename, bytes)`` pairs. Returns ``contact_id``, ``conversation_id``, ``message_id``,
-    ``new_contact``. Raises ``InvalidInput`` for an unknown platform, empty handle or message.
-    """
+def store_inbound(store: Store, platform: str, handle: str, text: str, attachments=(), *,
+                  at: datetime | None = None) -> dict:
+    """Store an inbound message (the contacts step of ``inbox.inbound.receive``, which documents it)."""
     platform = (platform or "").strip().lower()
     handle = (handle or "").strip()
     text = (text or "").strip()
@@ -335,12 +321,8 @@ def receive(store: Store, platform: str, handle: str, text: str, attachments=(),
 
     # Threads receiving from one new handle race to create its contact and append to one conversation:
     # the losers retry and find them, so every message is stored, on one contact.
-    result = retry_conflicts(attempt, gave_up="other messages kept arriving for this contact at the same moment;"
-                                              " this one was not stored — send it again")
-    from . import crm
-
-    crm.after_receive(store, result)  # never raises: a CRM failure is recorded, the message is kept
-    return result
+    return retry_conflicts(attempt, gave_up="other messages kept arriving for this contact at the same moment;"
+                                            " this one was not stored — send it again")
 
 
 @member_action("download attachments", admin=False)

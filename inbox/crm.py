@@ -1,7 +1,7 @@
 """CRM integration (Enterprise plan): signed lookups that fill CRM-managed contact attributes.
 
 Settings (admins, Enterprise only), the managed-attribute flags (a versioned layout change), the
-panel's status and *Refresh from CRM*, *Test connection*, and the hook ``contacts.receive`` calls
+panel's status and *Refresh from CRM*, *Test connection*, and the hook ``inbound.receive`` calls
 for new contacts. On the Team plan no use case here ever sends a request. The protocol is in
 ``crm_client``, one lookup in ``crm_lookup``, the bulk sync in ``crm_sync``.
 """
@@ -307,7 +307,7 @@ def test_connection(store: Store, actor: Actor) -> LookupResult:
 
 
 def after_receive(store: Store, result: dict) -> None:
-    """Called by ``contacts.receive`` after it stored a message; looks up new contacts in the CRM.
+    """Called by ``inbound.receive`` after it stored a message; looks up new contacts in the CRM.
 
     Only for a new contact on an Enterprise workspace with a CRM configured and turned on. Never
     raises: a failure is recorded as the contact's CRM status, and the message stays stored.

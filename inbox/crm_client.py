@@ -17,7 +17,9 @@ import hmac
 import json
 import threading
 import time
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import requests
@@ -47,13 +49,13 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256).hexdigest()
 
 
-def _json_default(value):
+def _json_default(value: object) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def encode(payload: dict) -> bytes:
+def encode(payload: dict[str, Any]) -> bytes:
     """The exact body bytes sent for ``payload`` (compact UTF-8 JSON; dates as ISO 8601)."""
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode("utf-8")
 
@@ -121,7 +123,7 @@ def _read(response: requests.Response, deadline: float, timeout: float) -> bytes
     return b"".join(chunks)
 
 
-def verify(secret: str, headers, body: bytes, now: float | None = None) -> None:
+def verify(secret: str, headers: Mapping[str, str], body: bytes, now: float | None = None) -> None:
     """Raise ``CrmFailure`` unless ``headers`` sign ``body`` with ``secret`` at a fresh timestamp."""
     stamp, signature = headers.get(TIMESTAMP_HEADER), headers.get(SIGNATURE_HEADER)
     if not stamp or not signature:
@@ -136,11 +138,11 @@ def verify(secret: str, headers, body: bytes, now: float | None = None) -> None:
                                           "same shared secret")
 
 
-def _reject_constant(name: str):
+def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")
 
 
-def parse(body: bytes) -> dict:
+def parse(body: bytes) -> dict[str, Any]:
     """The answer as a flat ``{field: value}`` dict; ``CrmFailure`` for invalid JSON or the wrong shape."""
     try:
         data = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
@@ -157,7 +159,7 @@ def parse(body: bytes) -> dict:
     return data
 
 
-def lookup(url: str, secret: str, payload: dict, timeout: float) -> dict:
+def lookup(url: str, secret: str, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
     """POST the signed ``payload`` to ``url``; the verified, flat answer. Raises ``CrmFailure``.
 
     ``timeout`` (seconds) bounds connecting, each read, and reading the whole answer.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 SNAPSHOT_KEY = "deletion_keep_snapshot"
-ORPHAN_GRACE_SECONDS = 600  # a file younger than this may belong to a message being received right now
+ORPHAN_GRACE_SECONDS = files.ORPHAN_GRACE_SECONDS
 
 
 # -- input ---------------------------------------------------------------------------------
@@ -204,24 +203,7 @@ def finish_file_removal(store: Store, paths: list[str]) -> int:
 
 
 def remove_orphan_files(store: Store, grace_seconds: float = ORPHAN_GRACE_SECONDS) -> dict[str, int]:
-    """At open: finish file removals a crash interrupted, then remove attachment files (``<contact id>/<name>``
-    under the attachments folder — nothing else is touched) that no attachment row references and that are
-    older than ``grace_seconds`` (a younger one may belong to a message being received)."""
+    """The file step of ``inbox.open_store``: finish the file removals a crash interrupted (pending rows of
+    deleted attachments), then the orphan-file sweep ``files.sweep_orphans``. Returns both counts."""
     pending = finish_file_removal(store, store.deletion.pending_files())
-    root = Path(store.attachments_dir)
-    if not root.is_dir():
-        return {"pending": pending, "orphans": 0}
-    known = set(store.integrity.attachment_storage_paths())
-    cutoff, orphans = time.time() - grace_seconds, []
-    for folder in root.iterdir():
-        if not (folder.name.isdigit() and folder.is_dir()):
-            continue
-        for path in folder.iterdir():
-            try:
-                stale = path.is_file() and path.stat().st_mtime < cutoff
-            except OSError:
-                continue
-            if stale and f"{folder.name}/{path.name}" not in known:
-                orphans.append(path)
-    failed = _unlink(orphans)
-    return {"pending": pending, "orphans": len(orphans) - len(failed)}
+    return {"pending": pending, "orphans": files.sweep_orphans(store, grace_seconds)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import numpy as np
 
@@ -82,30 +83,30 @@ def _token(token: str) -> tuple[str, str, str, str]:
     l_masc, _, l_fem = (latin or native).partition("|")
     ascii_ = ["".join(c for c in unicodedata.normalize("NFKD", name.translate(_FOLD)).lower() if "a" <= c <= "z")
               for name in (l_masc, l_fem or l_masc)]  # 'Jürgen' -> 'jurgen', "O'Brien" -> 'obrien'
-    return masc, fem or masc, *ascii_
+    return masc, fem or masc, ascii_[0], ascii_[1]
 
 
-def _vocabulary() -> dict:
+def _vocabulary() -> dict[str, Any]:
     """The word lists, flat, with an (offset, count) span per culture and gender (names) or message kind."""
-    v: dict = {k: [] for k in ("lang", "prefix", "width", "weight", "family_first", "first", "first_ascii", "f_span", "last",
+    v: dict[str, Any] = {k: [] for k in ("lang", "prefix", "width", "weight", "family_first", "first", "first_ascii", "f_span", "last",
                                "last_f", "last_ascii", "last_ascii_f", "l_span", "bodies", "b_span")}
     for entry in _NAMES.split("@")[1:]:
         lang, prefix, weight, order, rest = entry.split(maxsplit=4)
         prefix, _, width = prefix.partition(":")
         for key, value in zip(("lang", "prefix", "width", "weight", "family_first"),
-                              (lang, prefix, int(width or 8), float(weight), order)):
+                              (lang, prefix, int(width or 8), float(weight), order), strict=True):
             v[key].append(value)
-        *firsts, lasts = (list(zip(*map(_token, part.split()))) for part in _PARTS.split(rest))
+        *firsts, lasts = (list(zip(*map(_token, part.split()), strict=True)) for part in _PARTS.split(rest))
         for masc, _, ascii_, _ in firsts:
             v["f_span"].append((len(v["first"]), len(masc)))
             v["first"] += masc
             v["first_ascii"] += ascii_
         v["l_span"].append((len(v["last"]), len(lasts[0])))
-        for key, names in zip(("last", "last_f", "last_ascii", "last_ascii_f"), lasts):
+        for key, names in zip(("last", "last_f", "last_ascii", "last_ascii_f"), lasts, strict=True):
             v[key] += names
     v["last"] += v.pop("last_f")  # the feminine forms follow the masculine ones, in the same order
     v["last_ascii"] += v.pop("last_ascii_f")
-    spans: dict[str, list] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
     for entry in _BODIES.split("@")[1:]:
         lang, rest = entry.split(maxsplit=1)
         for part in _PARTS.split(rest):

@@ -37,8 +37,28 @@ class Problems(InvalidInput):
         super().__init__("; ".join(self.problems))
 
 
+class ContactInvalid(Problems):
+    """Edited contact values that fail validation: one line per attribute, ``"key: reason"``.
+
+    ``by_key`` maps attribute key → reason (the contact form shows each under its field)."""
+
+    def __init__(self, by_key: dict[str, str]):
+        self.by_key = dict(by_key)
+        super().__init__([f"{k}: {v}" for k, v in self.by_key.items()])
+
+
 class Conflict(InboxError):
     """The data changed since it was read (stale version) or a unique value is taken."""
+
+
+class UndoRefused(Conflict):
+    """Contacts of an import batch changed since; ``contacts`` describes each (nothing was undone)."""
+
+    def __init__(self, batch_id: int, contacts: list[dict[str, object]]):
+        self.batch_id = batch_id
+        self.contacts = contacts
+        super().__init__(f"import {batch_id} cannot be undone: {len(contacts):,} of its contacts changed"
+                         " since (undo the later changes first, or leave the import in place)")
 
 
 class WriteConflict(Conflict, TransactionAborted):
@@ -50,7 +70,7 @@ class StoreDamaged(StoreUnavailable):
 
 
 class StoreTooNew(StoreUnavailable):
-    """The database was written by a newer version of the app (it holds migrations this code does not know)."""
+    """The database was written by a newer version of the app (with migrations this code does not know)."""
 
 
 class MigrationFailed(StoreUnavailable):

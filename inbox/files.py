@@ -8,10 +8,18 @@ import mimetypes
 import os
 import re
 import stat
+import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidInput, StoreUnavailable, WriteFailed
+
+if TYPE_CHECKING:
+    from .store import Store
+
+Attachment = dict[str, Any]  # filename, content_type, size_bytes, sha256, data
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 CHUNK_BYTES = 1 << 20
@@ -37,7 +45,7 @@ def checked_name(filename: str) -> str:
     return name
 
 
-def describe(filename: str, data: bytes) -> dict:
+def describe(filename: str, data: bytes) -> Attachment:
     """Metadata of one attachment to store: filename, content_type, size_bytes, sha256, data."""
     name = checked_name(filename)
     if len(data) > MAX_ATTACHMENT_BYTES:
@@ -46,7 +54,7 @@ def describe(filename: str, data: bytes) -> dict:
             "size_bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "data": data}
 
 
-def read_attachment_arg(item) -> dict:
+def read_attachment_arg(item: str | os.PathLike[str] | tuple[str, bytes]) -> Attachment:
     """A path, or a ``(filename, bytes)`` pair, as attachment metadata; ``InvalidInput`` if unreadable.
 
     A path is read in chunks, at most ``MAX_ATTACHMENT_BYTES`` + 1 bytes, hashing as it goes: a 2 GB file is
@@ -79,10 +87,10 @@ def check_folder(root: Path) -> None:
         raise StoreUnavailable(f"the attachments folder {root} is a file, not a folder: move that file away")
 
 
-def writer(root: Path, written: list[Path]):
+def writer(root: Path, written: list[Path]) -> Callable[[int, list[Attachment]], list[str]]:
     """A ``write_files(contact_id, attachments)`` callback that records what it wrote in ``written``."""
 
-    def write_files(contact_id: int, attachments: list[dict]) -> list[str]:
+    def write_files(contact_id: int, attachments: list[Attachment]) -> list[str]:
         paths = []
         for meta in attachments:
             safe = _UNSAFE.sub("_", meta["filename"])[-80:] or "file"
@@ -129,3 +137,33 @@ def read(root: Path, storage_path: str) -> bytes:
     if root.resolve() not in target.parents:
         raise InvalidInput("attachment path outside the attachments folder")
     return target.read_bytes()
+
+
+ORPHAN_GRACE_SECONDS = 600  # a file younger than this may belong to a message being received right now
+
+
+def sweep_orphans(store: Store, grace_seconds: float = ORPHAN_GRACE_SECONDS) -> int:
+    """The orphan-file sweep (a step of ``inbox.open_store``, via ``deletion.remove_orphan_files``): remove the
+    attachment files (``<contact id>/<name>`` under the attachments folder — nothing else is touched) that no
+    attachment row references and that are older than ``grace_seconds`` (a younger one may belong to a message
+    being received). Returns how many were removed; one that cannot be removed is left for the next open."""
+    root = Path(store.attachments_dir)
+    if not root.is_dir():
+        return 0
+    known = set(store.integrity.attachment_storage_paths())
+    cutoff, removed = time.time() - grace_seconds, 0
+    for folder in root.iterdir():
+        if not (folder.name.isdigit() and folder.is_dir()):
+            continue
+        for path in folder.iterdir():
+            try:
+                stale = path.is_file() and path.stat().st_mtime < cutoff
+            except OSError:
+                continue
+            if stale and f"{folder.name}/{path.name}" not in known:
+                try:
+                    remove([path])
+                except OSError:
+                    continue
+                removed += 1
+    return removed

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from .attributes import Attribute
+    from .csv_files import CsvFile
 
 MATCH_KEYS = ("external_id", "email", "phone")
 SAMPLE_ROWS = 5
@@ -12,7 +18,7 @@ VALUE_COLUMNS = ("display_name", "email", "first_name", "last_name", "phone", "a
                  "subscription", "external_id")
 
 
-def errors_text(problems: pd.DataFrame, header_of: dict, extra: dict[int, str]) -> pd.Series:
+def errors_text(problems: pd.DataFrame, header_of: dict[str, str], extra: dict[int, str]) -> pd.Series:
     """One ``errors`` text per line: ``line 7: Email: not a valid email address (x@); …`` (vectorised)."""
     if extra:
         problems = pd.concat([problems, pd.DataFrame({"row": list(extra), "reason": list(extra.values())})],
@@ -30,10 +36,11 @@ def errors_text(problems: pd.DataFrame, header_of: dict, extra: dict[int, str]) 
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     joined = np.add.reduceat(text.to_numpy(dtype=object), starts)
     lines = rows[starts]
-    return pd.Series([f"line {n}: {t[:-2]}" for n, t in zip(lines.tolist(), joined)], index=lines, dtype=object)
+    return pd.Series([f"line {n}: {t[:-2]}" for n, t in zip(lines.tolist(), joined, strict=True)], index=lines, dtype=object)
 
 
-def skip_values(typed: pd.DataFrame, problems: pd.DataFrame, defs: dict, policy: str):
+def skip_values(typed: pd.DataFrame, problems: pd.DataFrame, defs: dict[str, Attribute], policy: str
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Under ``skip-value``, an invalid value of an optional attribute that is no identifier (email, phone,
     external id) is left empty and its row imported: those problems come out of ``problems`` (returned
     second, reason prefixed), and their cells out of ``typed`` (in place)."""
@@ -49,7 +56,7 @@ def skip_values(typed: pd.DataFrame, problems: pd.DataFrame, defs: dict, policy:
     return problems[~skip].reset_index(drop=True), left.reset_index(drop=True)
 
 
-def rejects_frame(info, table, lines: np.ndarray, reader_rows: pd.DataFrame, errors: pd.Series,
+def rejects_frame(info: CsvFile, table: Any, lines: np.ndarray, reader_rows: pd.DataFrame, errors: pd.Series,
                    left: pd.Series) -> pd.DataFrame:
     status = pd.concat([pd.Series("rejected", index=errors.index, dtype=object),
                         pd.Series("imported without the invalid value", index=left.index, dtype=object)]).sort_index()
@@ -67,13 +74,13 @@ def rejects_frame(info, table, lines: np.ndarray, reader_rows: pd.DataFrame, err
     return frame.reset_index(drop=True)
 
 
-def samples(raw: dict, errors: pd.Series) -> dict:
+def samples(raw: dict[str, Any], errors: pd.Series) -> dict[str, list[dict[str, Any]]]:
     """The store's sample rows as dicts for display: values as they would be stored."""
-    values: dict[int, dict] = {}
+    values: dict[int, dict[str, tuple[Any, Any, Any]]] = {}
     for line, key, value, before, existed in raw["values"]:
         values.setdefault(line, {})[key] = (value, before, existed)
     columns = ("platform", "handle", *VALUE_COLUMNS)
-    inserted = [{"line": r[0], **dict(zip(columns, r[1:])), "values": {k: v[0] for k, v in values.get(r[0], {}).items()}}
+    inserted = [{"line": r[0], **dict(zip(columns, r[1:], strict=False)), "values": {k: v[0] for k, v in values.get(r[0], {}).items()}}
                 for r in raw["inserted"]]
     updated = []
     for r in raw["updated"]:
@@ -82,7 +89,9 @@ def samples(raw: dict, errors: pd.Series) -> dict:
         changes.update({k: [before, value] for k, (value, before, existed) in values.get(r[0], {}).items()
                         if existed is not None})  # only the custom values the import would change
         updated.append({"line": r[0], "contact_id": r[1], "changes": changes})
-    rejected = [{"line": int(line), "errors": text.split(": ", 1)[1]} for line, text in errors.head(SAMPLE_ROWS).items()]
+    shown = errors.head(SAMPLE_ROWS)
+    rejected = [{"line": int(line), "errors": text.split(": ", 1)[1]}
+                for line, text in zip(shown.index.tolist(), shown, strict=True)]
     return {"inserted": inserted, "updated": updated, "rejected": rejected,
             **{key: [{"line": line, "contact_id": cid} for line, cid in raw[action]]
                for key, action in (("unchanged", "unchanged"), ("skipped", "skip"))}}

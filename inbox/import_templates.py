@@ -12,7 +12,8 @@ the customer in ours; the id the customer is known by elsewhere (``external_id``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidInput
 from .mapping import DISPLAY_NAME, fold
@@ -39,7 +40,7 @@ _GOOGLE_IGNORED = [
     *_numbered("Phone", 4, "Type"), *_numbered("Phone", 4, "Label"),
 ]
 
-BUILTIN: dict[str, dict] = {
+BUILTIN: dict[str, dict[str, Any]] = {
     "Google Contacts": {
         "mapping": {"Name": DISPLAY_NAME, "Given Name": "first_name", "Family Name": "last_name",
                     "First Name": "first_name", "Last Name": "last_name", "E-mail 1 - Value": "email",
@@ -121,13 +122,13 @@ def names() -> list[str]:
     return list(BUILTIN)
 
 
-def find(name: str | None) -> dict | None:
+def find(name: str | None) -> dict[str, Any] | None:
     """The built-in template called ``name`` (any case and spacing, ``(built-in)`` suffix allowed), or None."""
     wanted = fold((name or "").removesuffix(SUFFIX))
     return next((t for n, t in BUILTIN.items() if fold(n) == wanted), None)
 
 
-def template(name: str) -> dict:
+def template(name: str) -> dict[str, Any]:
     """The built-in template ``name``; ``InvalidInput`` listing the names when there is none."""
     found = find(name)
     if found is None:
@@ -140,7 +141,7 @@ def choices(saved: list[str]) -> list[str]:
     return [*saved, *(f"{n}{SUFFIX}" for n in BUILTIN)]
 
 
-def base_of(choice: str | None, saved: list[dict]) -> dict | None:
+def base_of(choice: str | None, saved: list[dict[str, Any]]) -> dict[str, Any] | None:
     """What a picked option starts the mapping from: ``{"template": …}`` for a built-in one, else the
     saved template's ``{"mapping", "fallbacks"}``; None for no choice."""
     found = next((t for t in saved if t["name"] == choice), None)
@@ -149,7 +150,8 @@ def base_of(choice: str | None, saved: list[dict]) -> dict | None:
     return {"template": find(choice)} if choice and choice.endswith(SUFFIX) and find(choice) else None
 
 
-def suggest(store: Store, header, base: dict | None) -> tuple[dict, dict, list[str]]:
+def suggest(store: Store, header: Iterable[str], base: dict[str, Any] | None
+            ) -> tuple[dict[str, str | None], dict[str, list[str]], list[str]]:
     """The mapping, fallbacks and notes the import page starts from (``base`` from ``base_of``)."""
     from .attributes import all_attributes
     from .mapping_fallbacks import resolve

@@ -19,12 +19,11 @@ from . import csv_files, import_columns, import_templates
 from .import_report import MATCH_KEYS, SAMPLE_ROWS, VALUE_COLUMNS, errors_text, rejects_frame, samples, skip_values
 from .attributes import Attribute, LayoutInvalid, all_attributes, load_layout, new_attribute, save_layout
 from .auth import member_action, require_admin
-from .errors import InvalidInput, Problems
-from .mapping import DISPLAY_NAME, HANDLE, PLATFORM, SPECIAL, label_of, mapping_problems, slug
-from .mapping_fallbacks import document, fallback_notes, resolve, split_document
+from .errors import InvalidInput, Problems, UndoRefused
+from .mapping import DISPLAY_NAME, HANDLE, PLATFORM, SPECIAL, label_of, slug
+from .mapping_fallbacks import document, fallback_notes, mapping_problems, resolve, split_document
 from .models import PLATFORMS, Actor, utcnow
 from .spreadsheet import neutralise, unmark_table
-from .store.imports import UndoRefused
 from .workspace import checked_region, default_region
 
 if TYPE_CHECKING:

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from validation.deletion_log import LOG_COLUMNS
 
 from . import checkpoints
+from .entry_hashes import entry_hash, legacy_entry_hash
 from .errors import Conflict
-from .keys import CRM_SECRET_LABEL, KeyFileProblem, Keys, new_keys, read_key_file, write_key_file
+from .key_file import CRM_SECRET_LABEL, KeyFileProblem, Keys, new_keys, read_key_file, write_key_file
 from .models import utcnow
 from .store.deletion import GENESIS
 
@@ -85,8 +86,6 @@ def _load_or_create(path: Path, legacy: bytes | None) -> tuple[Keys, bool, bool]
 def _seal_unkeyed(store: Store, keys: Keys) -> tuple[list[tuple[int, str]], str | None]:
     """Verify the unkeyed log as the old version did; seal every entry before the first that does not match.
     Returns (seals, the problem or None)."""
-    from .deletion_chain import entry_hash, legacy_entry_hash
-
     seals, expected_id, prev = [], 1, GENESIS
     for chunk in store.deletion_log.iter_deletion_log():
         for row in chunk:

@@ -14,7 +14,7 @@ import json
 from typing import Iterable
 
 from .errors import InvalidInput
-from .mapping import auto_mapping, fold, label_of, read_mapping_file
+from .mapping import HANDLE, IDENTIFIERS, PLATFORM, SPECIAL, auto_mapping, fold, label_of, read_mapping_file
 
 
 def _joined(names: list[str]) -> str:
@@ -152,3 +152,52 @@ def read_mapping_document(path) -> tuple[dict, dict]:
     mapping = read_mapping_file(path)
     with open(path, encoding="utf-8-sig") as fh:
         return mapping, split_document(json.load(fh))[1]
+
+
+def auto_map(header: Iterable[str], attributes) -> tuple[dict[str, str | None], list[str]]:
+    """``auto_mapping`` without the fallbacks (the notes name them: ``Mobile Phone also fills Phone…``)."""
+    mapping, fallbacks, notes = auto_mapping(header, attributes)
+    return mapping, notes + fallback_notes(mapping, fallbacks, attributes)
+
+
+
+def apply_template(header: Iterable[str], attributes, template: dict | None) -> tuple[dict[str, str | None], list]:
+    """Auto-mapping overridden by ``template`` (header → target or None), matched on folded headers.
+
+    Columns the template does not name keep their automatic mapping; template entries for columns
+    absent from the file are reported in the notes. (``mapping_fallbacks.resolve`` also returns the
+    fallbacks, which the notes name.)
+    """
+    mapping, fallbacks, notes = resolve(header, attributes, template)
+    return mapping, notes + fallback_notes(mapping, fallbacks, attributes)
+
+
+
+def mapping_problems(mapping: dict[str, str | None], attributes, fallbacks: dict | None = None) -> list[str]:
+    """Why ``mapping`` cannot be used (empty when it can): unknown or doubled targets, CRM-managed
+    attributes, half of platform+handle, no identifier column, required attributes left out, and
+    fallbacks (``mapping_fallbacks``) that do not fit: a column that fills an attribute when its
+    column is empty is a fallback, not a second column mapped to it."""
+    by_key = {a.key: a for a in attributes}
+    problems, seen = [], {}
+    for column, target in mapping.items():
+        if not target:
+            continue
+        if target not in by_key and target not in SPECIAL:
+            problems.append(f"column {column} maps to {target}, which is not an attribute key")
+            continue
+        if target in by_key and by_key[target].crm_managed:
+            problems.append(f"column {column} maps to {by_key[target].label}, which is managed by the CRM and "
+                            "read-only in imports: leave the column unmapped")
+        if target in seen:
+            problems.append(f"columns {seen[target]} and {column} both map to {label_of(target, attributes)}: "
+                            "keep one")
+        seen.setdefault(target, column)
+    if (PLATFORM in seen) != (HANDLE in seen):
+        problems.append("map both a platform column and a handle column, or neither")
+    if not any(k in seen for k in (*IDENTIFIERS, HANDLE)):
+        problems.append("no column maps to an identifier (email, phone, external id, or platform and handle): "
+                        "there is no way to match or create contacts")
+    problems += [f"{a.label} is required on import: map a column to it" for a in attributes
+                 if a.required_on_import and not a.crm_managed and a.key not in seen]
+    return problems + fallback_problems(mapping, fallbacks, attributes)

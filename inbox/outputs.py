@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import InvalidInput, WriteFailed
 
 
-def check_writable(path, option: str) -> Path:
+def check_writable(path: str | os.PathLike[str], option: str) -> Path:
     """``path`` if a file can be written there, else ``InvalidInput`` naming ``option`` — called before the
     command changes anything, so a bad output path never follows a committed change."""
     path = Path(path)
@@ -26,7 +26,7 @@ def check_writable(path, option: str) -> Path:
     return path
 
 
-def write_whole(path, data: bytes) -> None:
+def write_whole(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, renamed when complete: a full
     disk leaves the previous file (or none), never half of one. ``WriteFailed`` says why."""
     path = Path(path)

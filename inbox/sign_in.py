@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import math
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from .auth import member_action, require_admin
-from .errors import Conflict
-from .models import Actor, utcnow
+from .models import Actor, User, utcnow
+from .users import BUSY, HASHING_SLOTS, MAX_VERIFYING, check_credentials, normalise_email  # noqa: F401
 
 if TYPE_CHECKING:
     from .store import Store
@@ -26,24 +24,9 @@ ACCOUNT_WINDOW = timedelta(hours=24)  # failures older than this (or before a su
 CLIENT_WINDOW = timedelta(hours=1)
 RECENT = timedelta(hours=24)          # "recent failures" on the Members page
 KEEP_LOG = timedelta(days=90)         # sign-in attempts older than this are pruned
-MAX_VERIFYING = 2       # password hashes computed at the same time (argon2 takes 64 MiB each)
 WAIT_FOR_SLOT = 10.0    # seconds an attempt waits for a free slot before it is refused as busy
 
-_slots = threading.BoundedSemaphore(MAX_VERIFYING)
-
 WRONG = "wrong email or password"
-BUSY = "Many sign-ins are being checked right now: try again in a moment."
-
-
-@contextmanager
-def hashing_slot(timeout: float | None = None):
-    """Hold one of the ``MAX_VERIFYING`` slots while hashing (``Conflict`` when none frees up in time)."""
-    if not _slots.acquire(timeout=timeout if timeout is not None else -1):
-        raise Conflict(BUSY)
-    try:
-        yield
-    finally:
-        _slots.release()
 
 
 def delay(failures: int, free: int) -> timedelta:
@@ -107,14 +90,13 @@ def attempt(store: Store, email: str, password: str, *, client: str | None = Non
     """Sign in with throttling. Every attempt is recorded (time, e-mail typed, client, outcome). An unknown
     e-mail and a wrong password get the same answer after the same work (one hash verified); a throttled
     or locked attempt verifies nothing and is refused even with the right password."""
-    from .users import check_credentials, normalise_email
 
     now = now or utcnow()
     email, client = normalise_email(email or ""), (client or "unknown")
     state = throttle(store, email, client, now)
     if state.blocked:
         return _recorded(store, now, email, client, _refusal(state))
-    if not _slots.acquire(timeout=WAIT_FOR_SLOT):
+    if not HASHING_SLOTS.acquire(timeout=WAIT_FOR_SLOT):
         return _recorded(store, now, email, client, SignIn(None, "busy", BUSY))
     try:
         state = throttle(store, email, client, now)  # again: attempts that held the slots are recorded now
@@ -124,7 +106,7 @@ def attempt(store: Store, email: str, password: str, *, client: str | None = Non
         result = SignIn(user, "success") if user else SignIn(None, "failure", WRONG)
         _recorded(store, now, email, client, result)
     finally:
-        _slots.release()
+        HASHING_SLOTS.release()
     if user is not None:
         store.accounts.touch_sign_in(email, now)
         store.sign_ins.prune_sign_ins(now - KEEP_LOG)
@@ -161,10 +143,16 @@ def overview(store: Store, actor: Actor, *, now: datetime | None = None) -> dict
 def unlock(store: Store, actor: Actor, email: str, *, now: datetime | None = None) -> bool:
     """Lift the lock and the delays of an e-mail (its failures so far no longer count). Admins only.
     Returns whether it was locked."""
-    from .users import normalise_email
 
     require_admin(actor, "unlock sign-ins")
     now, email = now or utcnow(), normalise_email(email)
     was_locked = throttle(store, email, "", now).locked_until is not None
     store.sign_ins.record_sign_in(now, email, f"unlocked by {actor.email}", "unlocked")
     return was_locked
+
+
+def authenticate(store: Store, email: str, password: str, *, client: str = "library") -> User | None:
+    """The active user with these credentials, or ``None`` (never says which part was wrong).
+
+    Throttled like the sign-in page (``attempt``, which the page calls to show why)."""
+    return attempt(store, email, password, client=client).user

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MARKED = re.compile(r"'+[=+\-@\t\r]")
 _MARKED_RE2 = r"^'('*[=+\-@\t\r])"  # the same, for Arrow: one leading quote off
 
 
-def neutralise(value):
+def neutralise(value: T) -> T | str:
     """A CSV cell that a spreadsheet would run as a formula (starting with = + - @ tab or CR) gets a leading
     single quote; so does one already starting with quotes before such a character (``'=x`` → ``''=x``), so
     that ``unmark`` gives every value back exactly. Other values are returned unchanged."""
@@ -18,7 +21,7 @@ def neutralise(value):
     return value
 
 
-def unmark(value):
+def unmark(value: T) -> T | str:
     """``neutralise`` undone: one leading quote off a cell whose quotes are followed by = + - @ tab or CR
     (``'+33 6 12`` → ``+33 6 12``, the spreadsheet convention for "this is text")."""
     if isinstance(value, str) and _MARKED.match(value):
@@ -26,7 +29,7 @@ def unmark(value):
     return value
 
 
-def unmark_table(table):
+def unmark_table(table: Any) -> Any:  # a pyarrow.Table (pyarrow has no type information)
     """``unmark`` on every string column of an Arrow table (columns without a leading quote are left alone)."""
     import pyarrow as pa
     import pyarrow.compute as pc

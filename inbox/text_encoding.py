@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterable, Iterator
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +81,7 @@ def _valid(data: bytes, length: int) -> bool:
     return True
 
 
-def _collect(view: memoryview, offset: int, bad: list) -> None:
+def _collect(view: memoryview, offset: int, bad: list[tuple[int, int]]) -> None:
     position = 0
     while len(bad) < SHOWN_BAD:
         try:
@@ -212,6 +213,6 @@ def record_at(path: Path, near: int | None, raw: str, delimiter: str) -> tuple[l
     return None
 
 
-def _chain(first: str, rest):
+def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:
     yield first
     yield from rest

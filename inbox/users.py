@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
@@ -18,6 +20,20 @@ if TYPE_CHECKING:
     from .store import Store
 
 MIN_PASSWORD_LENGTH = 8
+MAX_VERIFYING = 2       # password hashes computed at the same time (argon2 takes 64 MiB each)
+BUSY = "Many sign-ins are being checked right now: try again in a moment."
+HASHING_SLOTS = threading.BoundedSemaphore(MAX_VERIFYING)
+
+
+@contextmanager
+def hashing_slot(timeout: float | None = None):
+    """Hold one of the ``MAX_VERIFYING`` slots while hashing (``Conflict`` when none frees up in time)."""
+    if not HASHING_SLOTS.acquire(timeout=timeout if timeout is not None else -1):
+        raise Conflict(BUSY)
+    try:
+        yield
+    finally:
+        HASHING_SLOTS.release()
 
 
 def product_hasher() -> PasswordHasher:
@@ -59,8 +75,6 @@ def add_user(store: Store, actor: Actor, email: str, *, role: str, password: str
     _check_new_user(email, role, password, display_name)
     if store.accounts.user_by_email(email):
         raise Conflict(f"a user with email {email} already exists")
-    from .sign_in import hashing_slot
-
     with hashing_slot():
         hashed = _hasher.hash(password)
     return store.accounts.insert_user(email, display_name, role, hashed, utcnow())
@@ -85,15 +99,6 @@ def set_active(store: Store, actor: Actor, email: str, active: bool) -> User:
         raise Conflict("cannot disable the last active admin: add another admin first")
     store.accounts.set_user_active(email, active)
     return store.accounts.user_by_email(email)
-
-
-def authenticate(store: Store, email: str, password: str, *, client: str = "library") -> User | None:
-    """The active user with these credentials, or ``None`` (never says which part was wrong).
-
-    Throttled like the sign-in page (``inbox.sign_in.attempt``, which the page calls to show why)."""
-    from .sign_in import attempt
-
-    return attempt(store, email, password, client=client).user
 
 
 def check_credentials(store: Store, email: str, password: str) -> User | None:

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 def get_plan(store: Store) -> str:
     """The workspace plan: ``team`` or ``enterprise``."""
-    return store.accounts.get_setting("plan") or "team"
+    plan: str = store.accounts.get_setting("plan") or "team"
+    return plan
 
 
 @member_action("change the workspace plan")
@@ -34,7 +35,8 @@ DEFAULT_REGION = "US"
 
 def default_region(store: Store) -> str:
     """The region (ISO 3166 alpha-2) used to read national phone numbers, e.g. 06 12 34 56 78 in FR."""
-    return store.accounts.get_setting("default_region") or DEFAULT_REGION
+    region: str = store.accounts.get_setting("default_region") or DEFAULT_REGION
+    return region
 
 
 def checked_region(region: str) -> str:
@@ -69,4 +71,5 @@ def set_default_region(store: Store, actor: Actor, region: str) -> str:
 
 def figures(store: Store, days: int = 30) -> dict[str, int]:
     """Workspace counts for the landing page (``new_contacts`` over the last ``days``)."""
-    return store.stats.workspace_counts(utcnow() - timedelta(days=days))
+    counts: dict[str, int] = store.stats.workspace_counts(utcnow() - timedelta(days=days))
+    return counts

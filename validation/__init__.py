@@ -1,7 +1,7 @@
 """Pure pandas/pandera validation: the domain vocabulary here, named checks and table schemas below.
 
 The constants are defined in this module so that ``from validation import PLATFORMS`` stays
-cheap (no pandera import); ``checks`` and ``tables`` load on first use of their names.
+cheap (no pandera import); ``checks``, ``tables`` and ``failures`` load on first use of their names.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ CONVERSATION_STATUSES: tuple[str, ...] = ("open", "closed")
 MESSAGE_DIRECTIONS: tuple[str, ...] = ("inbound", "outbound")
 #: Keys allowed in ``workspace_settings``; add a key here when a feature stores a new setting.
 SETTING_KEYS: tuple[str, ...] = ("plan", "default_region",
-                                 "deletion_hmac_secret",  # deletion log: its HMAC key before the key file existed
+                                 # the deletion log's HMAC key before the key file existed
+                                 "deletion_hmac_secret",
                                  "deletion_keep_snapshot",
                                  "key_fingerprint")  # which key file the database was keyed with
 SETTING_KEYS += ("purge_schedule", "purge_last", "purge_last_error")  # purging deleted data from disk
@@ -26,7 +27,8 @@ _LAZY = {
     "checks": ("email_ok", "e164_ok", "language_tag_ok", "url_ok", "slug_ok", "no_control_chars_ok",
                "json_list_of_str_ok", "valid_regex_ok", "sha256_hex_ok", "lowercase_ok", "not_blank_ok",
                "argon2_hash_ok", "relative_path_ok", "CHECK_NAMES"),
-    "tables": ("TABLE_SCHEMAS", "failures_frame", "frame_failures"),
+    "tables": ("TABLE_SCHEMAS",),
+    "failures": ("failures_frame", "frame_failures"),
 }
 _WHERE = {name: module for module, names in _LAZY.items() for name in names}
 

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import pandas as pd
 from pandera.api.checks import Check
-from pandera.extensions import register_check_method
+from pandera.api.extensions import register_check_method
 
 from .emails import FAST_RE, normalise_emails
 
@@ -31,7 +33,8 @@ CONTROL_CHARS_RE = r"[\x00-\x1f\x7f]"
 # Plain ASCII local@domain.tld (routing a typed query; is_email judges by validation.emails).
 EMAIL_RE = FAST_RE
 # A stored phone: E.164 (a plus, a country code 1-9…, at most 20 digits: libphonenumber's longest national
-# number is 17) and an optional RFC 3966 extension. Whether it is a valid number is ``is_phone_number``'s call.
+# number is 17) and an optional RFC 3966 extension. Whether it is a valid number is
+# ``is_phone_number``'s call.
 E164_RE = r"\+[1-9][0-9]{3,19}(?:;ext=[0-9]{1,20})?"
 # A TCP port, 0-65535 (leading zeros allowed, as browsers do): anything larger is no port.
 PORT_RE = r"(?:[0-9]{1,4}|[0-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
@@ -92,8 +95,9 @@ def _each(s: pd.Series, ok: Callable[[str], bool]) -> pd.Series:
     todo = ~result
     if todo.any():
         seen: dict[str, bool] = {}
-        result[todo] = [(seen[v] if v in seen else seen.setdefault(v, ok(v))) if isinstance(v, str) else False
-                        for v in s[todo]]
+        judged = [(seen[v] if v in seen else seen.setdefault(v, ok(v))) if isinstance(v, str) else False
+                  for v in s[todo]]
+        result.loc[todo] = np.array(judged, dtype=bool)
     return result.astype(bool)
 
 
@@ -137,14 +141,15 @@ def is_e164(s: pd.Series) -> pd.Series:
 
 
 def is_phone_number(s: pd.Series) -> pd.Series:
-    """A valid phone number (libphonenumber's metadata) in its stored form: E.164 and an optional ``;ext=``."""
+    """A valid phone number (libphonenumber's metadata) stored as E.164 with an optional ``;ext=``."""
     from .phones import valid_stored
 
     return _on_text(s, lambda t: _flag(t.str.fullmatch(E164_RE)) & valid_stored(t))
 
 
 def is_language_tag(s: pd.Series) -> pd.Series:
-    """A language as ``validation.languages`` stores it: a normalised BCP 47 tag (``fr``, ``pt-BR``, ``zh-Hans-CN``)."""
+    """A language as ``validation.languages`` stores it: a normalised BCP 47 tag (``fr``, ``pt-BR``,
+    ``zh-Hans-CN``)."""
     from .languages import is_normalised_tag  # langcodes loads on first use
 
     return _on_text(s, lambda t: t.isin([v for v in t.dropna().unique() if is_normalised_tag(v)]))

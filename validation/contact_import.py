@@ -11,6 +11,9 @@ the import's region, are settled vectorised by ``validation.phones`` exactly as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -18,12 +21,13 @@ import pyarrow as pa_arrow
 import pyarrow.compute as pc
 
 from . import PLATFORMS
-from . import checks  # noqa: F401  (registers the named checks)
+from . import checks as _checks  # noqa: F401  (registers the named checks)
 from .contact_values import MAX_TEXT, PROBLEM_COLUMNS, check_values
 
 PLATFORM, HANDLE, DISPLAY_NAME = "contact.platform", "contact.handle", "contact.display_name"
 IDENTIFIERS = ("external_id", "email", "phone")
 MAX_HANDLE = 200
+Checked = tuple[pd.Series, pd.DataFrame, np.ndarray]  # typed column, its problems, which rows are blank
 REASONS = {
     "platform": "not a platform: use one of " + ", ".join(PLATFORMS),
     "handle": f"not a handle: 1–{MAX_HANDLE} characters on one line",
@@ -31,7 +35,8 @@ REASONS = {
     "handle_needs_platform": "a handle needs a platform on the same row",
     "platform_needs_handle": "a platform needs a handle on the same row",
     "required": "required: this attribute must have a value on every imported row",
-    "no_identifier": "no identifier: the row needs an email, a phone, an external id, or a platform and handle",
+    "no_identifier": ("no identifier: the row needs an email, a phone, an external id, or a platform and"
+                      " handle"),
 }
 
 
@@ -40,10 +45,13 @@ def _text(values: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
-def _codes(values) -> tuple[np.ndarray, pd.Series]:
+def _codes(values: pd.Series | pd.Index) -> tuple[np.ndarray, pd.Series]:
     """Dictionary-encode a column: a code per row (-1 when missing) and the distinct values (pyarrow)."""
     array = values.array if isinstance(values, pd.Series) else values
-    arrow = array.__arrow_array__() if hasattr(array, "__arrow_array__") else pa_arrow.array(array, from_pandas=True)
+    if hasattr(array, "__arrow_array__"):
+        arrow = array.__arrow_array__()
+    else:
+        arrow = pa_arrow.array(array, from_pandas=True)
     encoded = pc.dictionary_encode(arrow)
     if isinstance(encoded, pa_arrow.ChunkedArray):
         encoded = encoded.combine_chunks()
@@ -57,28 +65,29 @@ def _mostly_distinct(column: pd.Series, sample: int = 20_000) -> bool:
     return len(head) > 1000 and head.nunique() > 0.5 * len(head)
 
 
-def _checked(column: pd.Series, attribute: dict, region: str | None):
+def _checked(column: pd.Series, attribute: dict[str, Any], region: str | None) -> Checked:
     """``check_values`` on the distinct values of one column, spread back over its rows (or on the
     rows themselves when nearly every value is distinct)."""
-    key = attribute["key"]
+    key: str = attribute["key"]
     if _mostly_distinct(column):
-        typed, problems = check_values(pd.DataFrame({key: column}), [attribute], default_region=region)
-        return typed[key], problems, _text(column).isna().to_numpy()
+        rows, problems = check_values(pd.DataFrame({key: column}), [attribute], default_region=region)
+        return rows[key], problems, _text(column).isna().to_numpy()
     codes, uniques = _codes(column)
     typed_u, problems_u = check_values(pd.DataFrame({key: uniques}), [attribute], default_region=region)
     typed = pd.Series(typed_u[key].array.take(codes, allow_fill=True), index=column.index, name=key)
-    blank_u = np.append(_text(uniques).isna().to_numpy(dtype=bool), True)  # code -1 (missing) → the last entry
+    # code -1 (missing) → the last entry
+    blank_u = np.append(_text(uniques).isna().to_numpy(dtype=bool), True)
     blank = blank_u[codes]
     if not len(problems_u):
         return typed, pd.DataFrame(columns=PROBLEM_COLUMNS), blank
     reasons = problems_u.set_index("row")["reason"]
     bad = np.isin(codes, reasons.index.to_numpy())
-    found = pd.DataFrame({"row": column.index[bad], "column": key,
-                          "value": uniques.to_numpy()[codes[bad]], "reason": reasons.reindex(codes[bad]).to_numpy()})
+    found = pd.DataFrame({"row": column.index[bad], "column": key, "value": uniques.to_numpy()[codes[bad]],
+                          "reason": reasons.reindex(codes[bad]).to_numpy()})
     return typed, found, blank
 
 
-def _by_distinct(column: pd.Series, attribute: dict, region: str | None):
+def _by_distinct(column: pd.Series, attribute: dict[str, Any], region: str | None) -> Checked:
     """One column normalised and checked; returns the typed column, its problems, and which rows are blank.
 
     Phones are read by ``check_values`` over the whole column (``validation.phones`` settles most of them
@@ -123,11 +132,12 @@ def _special(frame: pd.DataFrame, problems: list[pd.DataFrame]) -> pd.DataFrame:
     return typed
 
 
-def _rows_problem(rows, column, reason, values=None) -> pd.DataFrame:
+def _rows_problem(rows: Any, column: str | None, reason: str, values: Any = None) -> pd.DataFrame:
     return pd.DataFrame({"row": rows, "column": column, "value": values, "reason": reason})
 
 
-def _duplicates(codes: np.ndarray, index: pd.Index, column: str, label: str, shown) -> pd.DataFrame:
+def _duplicates(codes: np.ndarray, index: pd.Index, column: str, label: str,
+                shown: Callable[[np.ndarray], Any]) -> pd.DataFrame:
     """Rows whose code (-1: no value) repeats an earlier row's; the reason names that first line."""
     valid = codes >= 0
     if not valid.any():
@@ -137,7 +147,8 @@ def _duplicates(codes: np.ndarray, index: pd.Index, column: str, label: str, sho
     if not len(positions):
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
     repeated = codes[positions]
-    kinds, first = np.unique(repeated, return_index=True)  # positions increase: the first is the earliest line
+    # positions increase: the first is the earliest line
+    kinds, first = np.unique(repeated, return_index=True)
     firsts = positions[first][np.searchsorted(kinds, repeated)]
     later = positions != firsts
     lines = index.to_numpy()
@@ -145,7 +156,7 @@ def _duplicates(codes: np.ndarray, index: pd.Index, column: str, label: str, sho
                          "reason": [f"duplicate of line {n} (same {label})" for n in lines[firsts[later]]]})
 
 
-def check_import(frame: pd.DataFrame, attributes: list[dict], *, default_region: str | None = None
+def check_import(frame: pd.DataFrame, attributes: list[dict[str, Any]], *, default_region: str | None = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Normalise and validate imported rows.
 
@@ -159,42 +170,52 @@ def check_import(frame: pd.DataFrame, attributes: list[dict], *, default_region:
     problems: list[pd.DataFrame] = []
     typed = pd.DataFrame(index=frame.index)
     by_key = {a["key"]: a for a in attributes}
-    codes, blank = {}, {}
+    codes: dict[str, np.ndarray] = {}
+    blank: dict[str, np.ndarray] = {}
 
-    def column(key: str):
+    def column(key: str) -> tuple[pd.Series, pd.DataFrame, np.ndarray, np.ndarray | None]:
         values, found, empty = _by_distinct(frame[key], by_key[key], default_region)
         # identifiers: codes of the normalised values ("A@x.com" and "a@x.com" are one address)
         return values, found, empty, (_codes(values)[0] if key in IDENTIFIERS else None)
 
     keys = [c for c in frame.columns if c in by_key]
-    for key, (values, found, empty, key_codes) in zip(keys, map(column, keys)):  # (threads measured slower: GIL)
+    # (threads measured slower: GIL)
+    for key, (values, found, empty, key_codes) in zip(keys, map(column, keys), strict=True):
         typed[key], blank[key] = values, empty
         problems.append(found)
         if key_codes is not None:
             codes[key] = key_codes
     special = _special(frame, problems)
-    for column in special.columns:
-        typed[column] = special[column]
+    for name in special.columns:
+        typed[name] = special[name]
     for key, attribute in by_key.items():
         if attribute.get("required_on_import") and key in blank:
             problems.append(_rows_problem(typed.index[blank[key]], key, REASONS["required"]))
     has_identifier = np.zeros(len(frame), dtype=bool)
-    for column in (*IDENTIFIERS, HANDLE):
-        if column in blank:
-            has_identifier |= ~blank[column]
-        elif column in typed:
-            has_identifier |= typed[column].notna().to_numpy()
+    for name in (*IDENTIFIERS, HANDLE):
+        if name in blank:
+            has_identifier |= ~blank[name]
+        elif name in typed:
+            has_identifier |= typed[name].notna().to_numpy()
     problems.append(_rows_problem(typed.index[~has_identifier], None, REASONS["no_identifier"]))
     for key, key_codes in codes.items():
         label = by_key[key]["label"].lower()
-        problems.append(_duplicates(key_codes, typed.index, key, label, lambda at, k=key: typed[k].to_numpy()[at]))
+        def values_of(at: np.ndarray, k: str = key) -> Any:
+            return typed[k].to_numpy()[at]
+
+        problems.append(_duplicates(key_codes, typed.index, key, label, values_of))
     if PLATFORM in typed and HANDLE in typed:
         p, _ = _codes(typed[PLATFORM])
         h, _ = _codes(typed[HANDLE])
         pair = np.where((p >= 0) & (h >= 0), p * (h.max() + 1) + h, -1)
-        shown = lambda at: (typed[PLATFORM].to_numpy()[at].astype(str) + " " + typed[HANDLE].to_numpy()[at].astype(str))  # noqa: E731
+
+        def shown(at: np.ndarray) -> np.ndarray:
+            platforms = typed[PLATFORM].to_numpy()[at].astype(str)
+            both: np.ndarray = platforms + " " + typed[HANDLE].to_numpy()[at].astype(str)
+            return both
+
         problems.append(_duplicates(pair, typed.index, HANDLE, "platform and handle", shown))
-    found = [p for p in problems if len(p)]
-    report = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    listed = [p for p in problems if len(p)]
+    report = pd.concat(listed, ignore_index=True) if listed else pd.DataFrame(columns=PROBLEM_COLUMNS)
     report = report.drop_duplicates(["row", "column", "reason"]).sort_values("row", kind="stable")
     return typed, report.reset_index(drop=True)[PROBLEM_COLUMNS]

@@ -7,17 +7,19 @@ exactly the same things. Attributes are passed as plain dicts (``key``, ``label`
 
 from __future__ import annotations
 
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
 from . import checks  # noqa: F401  (registers the named checks)
 from .emails import normalise_emails
+from .failures import failures_frame
 from .languages import normalise_languages
 from .phones import read_phones
-from .tables import failures_frame
 
 PROBLEM_COLUMNS = ["row", "column", "value", "reason"]
+Problem = tuple[Any, Any, Any, str]  # row label, column, value, reason
 MAX_TEXT = 1000
 _TRUE = {"true", "yes", "y", "1", "oui", "vrai", "x", "on"}
 _FALSE = {"false", "no", "n", "0", "non", "faux", "off"}
@@ -41,35 +43,38 @@ def _text(values: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
-def _phones(raw: pd.Series, key: str, region: str | None, problems: list) -> pd.Series:
+def _phones(raw: pd.Series, key: str, region: str | None, problems: list[Problem]) -> pd.Series:
     """Phones as libphonenumber reads them (``validation.phones``); each refused one with its reason."""
     stored, reasons = read_phones(raw, region)
     bad = raw.notna() & stored.isna()
-    for row, value, reason in zip(raw.index[bad], raw[bad], reasons[bad]):
+    for row, value, reason in zip(raw.index[bad], raw[bad], reasons[bad], strict=True):
         problems.append((row, key, value, reason))
     return stored.where(~bad, raw)
 
 
-def _coerced(raw: pd.Series, typed: pd.Series, reason: str, key: str, problems: list) -> None:
+def _coerced(raw: pd.Series, typed: pd.Series, reason: str, key: str, problems: list[Problem]) -> None:
     bad = raw.notna() & typed.isna()
     for row, value in raw[bad].items():
         problems.append((row, key, value, reason))
 
 
-def _normalise(column: pd.Series, attr: dict, region: str | None, problems: list) -> pd.Series:
+def _normalise(column: pd.Series, attr: dict[str, Any], region: str | None,
+               problems: list[Problem]) -> pd.Series:
     kind, key = attr["type"], attr["key"]
     if kind == "boolean" and column.dtype == bool:
         return column.astype("boolean")
     raw = _text(column)
     if kind == "email":
         normal, reasons = normalise_emails(raw)
-        for row, value in raw[reasons.notna()].items():
-            problems.append((row, key, value, reasons[row]))
+        refused = reasons.notna()
+        for row, value, reason in zip(raw.index[refused], raw[refused], reasons[refused], strict=True):
+            problems.append((row, key, value, reason))
         return normal.where(reasons.isna(), raw)
     if kind == "phone":
         return _phones(raw, key, region, problems)
     if kind == "url":
-        bare = raw.notna() & ~raw.str.contains("://", regex=False).fillna(False) & raw.str.contains(".", regex=False)
+        bare = (raw.notna() & ~raw.str.contains("://", regex=False).fillna(False)
+                & raw.str.contains(".", regex=False))
         return raw.mask(bare, "https://" + raw)
     if kind == "number":
         typed = pd.to_numeric(raw.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True), errors="coerce")
@@ -95,7 +100,7 @@ def _normalise(column: pd.Series, attr: dict, region: str | None, problems: list
     return raw
 
 
-def _checks(attr: dict) -> list[pa.Check]:
+def _checks(attr: dict[str, Any]) -> list[pa.Check]:
     kind = attr["type"]
     # (e-mails and phones are judged while normalised, each refusal with its reason: is_email would read
     # every address a second time, so e-mails get only the text checks here)
@@ -110,16 +115,16 @@ def _checks(attr: dict) -> list[pa.Check]:
     return found
 
 
-def check_values(frame: pd.DataFrame, attributes: list[dict], *,
+def check_values(frame: pd.DataFrame, attributes: list[dict[str, Any]], *,
                  default_region: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Normalise then validate the columns of ``frame`` named after ``attributes`` keys.
 
-    Normalisation: trim; empty → missing; e-mails to ``validation.emails`` form; phones to E.164 (``default_region``
-    for national numbers); language names/locales to BCP 47 tags; list values to their option's
-    spelling; numbers, dates (ISO 8601) and yes/no typed. Returns ``(typed, problems)``: the typed
-    frame (same index) and one problem row per (row, column) with ``row, column, value, reason``.
+    Normalisation: trim; empty → missing; e-mails to ``validation.emails`` form; phones to E.164
+    (``default_region`` for national numbers); language names/locales to BCP 47 tags; list values to
+    their option's spelling; numbers, dates (ISO 8601) and yes/no typed. Returns ``(typed, problems)``:
+    the typed frame (same index) and one problem row per (row, column) with ``row, column, value, reason``.
     """
-    problems: list[tuple] = []
+    problems: list[Problem] = []
     typed = pd.DataFrame(index=frame.index)
     by_key = {a["key"]: a for a in attributes}
     for key in [c for c in frame.columns if c in by_key]:

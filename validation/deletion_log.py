@@ -7,9 +7,15 @@ import re
 import pandas as pd
 from pandera.errors import SchemaError, SchemaErrors
 
-from . import tables as _tables  # first: it may load deletion_tables itself (TABLE_SCHEMAS)
-from .deletion_tables import (COUNT_COLUMNS, DELETION_REASONS, DELETION_TABLE_SCHEMAS, LOG_COLUMNS, MAX_HINT,
-                              DeletionLogSchema)
+from .deletion_tables import (
+    COUNT_COLUMNS,
+    DELETION_REASONS,
+    DELETION_TABLE_SCHEMAS,
+    LOG_COLUMNS,
+    MAX_HINT,
+    DeletionLogSchema,
+)
+from .failures import failures_frame
 
 __all__ = ["COUNT_COLUMNS", "DELETION_REASONS", "DELETION_TABLE_SCHEMAS", "LOG_COLUMNS", "MAX_HINT",
            "DeletionLogSchema", "entry_problems"]
@@ -26,9 +32,9 @@ def entry_problems(frame: pd.DataFrame) -> pd.Series:
         DeletionLogSchema.validate(positional, lazy=True)
         return out
     except (SchemaErrors, SchemaError) as exc:
-        failures = _tables.failures_frame(exc)
+        failures = failures_frame(exc)
     found: dict[int, list[str]] = {}
-    for row, column, check in zip(failures["row"], failures["column"], failures["check"]):
+    for row, column, check in zip(failures["row"], failures["column"], failures["check"], strict=True):
         check = re.sub(r"^isin\(.*\)$", "isin(allowed values)", str(check), flags=re.S)
         text = f"{column}: {check}" if column is not None and not pd.isna(column) else check
         rows = range(len(positional)) if row is None or pd.isna(row) else [int(row)]

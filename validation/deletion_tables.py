@@ -1,5 +1,4 @@
-"""pandera models of the deletion tables (log, head, files pending removal) and their vocabulary; import it
-through validation.deletion_log or validation.tables (which may merge DELETION_TABLE_SCHEMAS), not first."""
+"""pandera models of the deletion tables (log, head, files pending removal) and their vocabulary."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import PLATFORMS
-from .tables import Int32, Int64, Text, Timestamp, _actor, _StoredTable  # (tables registers the named checks)
+from .columns import Int32, Int64, StoredTable, Text, Timestamp, actor_field
 
 #: Why a contact was deleted: stored value → label shown to people.
 DELETION_REASONS: dict[str, str] = {
@@ -34,12 +33,12 @@ def _json_object(text: object) -> bool:
         return False
 
 
-class DeletionLogSchema(_StoredTable):
+class DeletionLogSchema(StoredTable):
     """``deletion_log``: one row per deleted contact; no personal identifier in clear (keyed hashes only)."""
 
     id: Int64 = pa.Field(ge=1, unique=True)
     deleted_at: Timestamp
-    deleted_by: Text = _actor()
+    deleted_by: Text = actor_field()
     contact_id: Int64 = pa.Field(ge=1)
     platform: Text = pa.Field(isin=list(PLATFORMS))
     display_name: Text = pa.Field(nullable=True, no_control_chars=(), not_blank=())
@@ -63,14 +62,15 @@ class DeletionLogSchema(_StoredTable):
     @pa.check("snapshot", name="is_json_object")
     def snapshot_is_json(cls, s: pd.Series) -> pd.Series:
         missing = s.isna().to_numpy()
-        return pd.Series([bool(m) or _json_object(v) for v, m in zip(s, missing)], index=s.index, dtype=bool)
+        judged = [bool(m) or _json_object(v) for v, m in zip(s, missing, strict=True)]
+        return pd.Series(judged, index=s.index, dtype=bool)
 
     @pa.dataframe_check(name="no_bytes_without_attachments")
     def bytes_need_attachments(cls, df: pd.DataFrame) -> pd.Series:
         return ((df["attachments"] > 0) | (df["bytes"] == 0)).astype(bool)
 
 
-class DeletionLogHeadTable(_StoredTable):
+class DeletionLogHeadTable(StoredTable):
     """``deletion_log_head``: one row (id 1), the number of entries and the last entry's hash."""
 
     id: Int32 = pa.Field(isin=[1], unique=True)
@@ -82,7 +82,7 @@ class DeletionLogHeadTable(_StoredTable):
         name = "deletion_log_head"
 
 
-class DeletionPendingFileTable(_StoredTable):
+class DeletionPendingFileTable(StoredTable):
     """``deletion_pending_files``: attachment files of deleted contacts not yet removed from disk."""
 
     storage_path: Text = pa.Field(is_relative_path=(), unique=True)
@@ -93,7 +93,7 @@ class DeletionPendingFileTable(_StoredTable):
         name = "deletion_pending_files"
 
 
-class DeletionLogSealTable(_StoredTable):
+class DeletionLogSealTable(StoredTable):
     """``deletion_log_seals``: the keyed hash of each entry written before the key file existed."""
 
     id: Int64 = pa.Field(ge=1, unique=True)

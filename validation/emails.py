@@ -93,7 +93,8 @@ def fast_path(text: pd.Series, low: pd.Series | None = None) -> pd.Series:
     low = text.str.lower() if low is None else low
     size = text.str.len()
     fast = (text.str.fullmatch(FAST_RE).fillna(False) & (size <= MAX_TOTAL).fillna(False)
-            & ~text.str.contains("--", regex=False).fillna(False) & ~low.str.endswith(_RESERVED).fillna(False))
+            & ~text.str.contains("--", regex=False).fillna(False)
+            & ~low.str.endswith(_RESERVED).fillna(False))
     long = fast & (size > MAX_LOCAL + 1)  # only then can the part before the @ be over 64
     if long.any():
         fast[long] = (text[long].str.find("@") <= MAX_LOCAL).to_numpy()
@@ -115,7 +116,7 @@ def normalise_emails(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     low = text.str.lower()
     fast = fast_path(text, low)
     normal = low.where(fast)
-    reason = pd.Series(float("nan"), index=values.index, dtype="str")
+    reason: pd.Series[str] = pd.Series(float("nan"), index=values.index, dtype="str")
     todo = strings & ~fast
     if todo.any():
         found = {v: _slow(v) for v in text[todo].unique()}
@@ -123,7 +124,7 @@ def normalise_emails(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         reason[todo] = text[todo].map(lambda v: found[v][1])
     odd = values.notna() & ~strings
     if odd.any():
-        reason[odd] = f"{PREFIX}: it is not text"
+        reason.loc[odd] = f"{PREFIX}: it is not text"
     return normal.astype("str"), reason
 
 

@@ -5,19 +5,31 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from .tables import Bool, Date, Float, Int32, Int64, NullableBool, NullableInt32, Text, Timestamp, _actor, _id, \
-    _StoredTable
+from .columns import (
+    Bool,
+    Date,
+    Float,
+    Int32,
+    Int64,
+    NullableBool,
+    NullableInt32,
+    StoredTable,
+    Text,
+    Timestamp,
+    actor_field,
+    id_field,
+)
 
 PRIOR = ("display_name", "email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
          "subscription", "external_id")
 
 
-class ImportBatchTable(_StoredTable):
+class ImportBatchTable(StoredTable):
     """``import_batches``: one row per committed import; counts are ≥ 0 and an undo has who and when."""
 
-    id: Int64 = _id(unique=True)
+    id: Int64 = id_field(unique=True)
     created_at: Timestamp
-    created_by: Text = _actor()
+    created_by: Text = actor_field()
     file_name: Text
     encoding: Text = pa.Field(not_blank=())
     delimiter: Text = pa.Field(str_length={"min_value": 1, "max_value": 1})
@@ -43,11 +55,11 @@ class ImportBatchTable(_StoredTable):
         return (undone == df["undone_at"].notna()) & (undone == df["undone_by"].notna())
 
 
-class ImportBatchContactTable(_StoredTable):
+class ImportBatchContactTable(StoredTable):
     """``import_batch_contacts``: a contact a batch inserted or updated, with its prior values."""
 
-    batch_id: Int64 = _id()
-    contact_id: Int64 = _id()
+    batch_id: Int64 = id_field()
+    contact_id: Int64 = id_field()
     action: Text = pa.Field(isin=["inserted", "updated"])
     version_after: Int32 = pa.Field(ge=1)
     prior_display_name: Text = pa.Field(nullable=True)
@@ -73,11 +85,11 @@ class ImportBatchContactTable(_StoredTable):
         return (df["action"] == "inserted") | df["prior_version"].notna()
 
 
-class ImportBatchValueTable(_StoredTable):
+class ImportBatchValueTable(StoredTable):
     """``import_batch_values``: a custom value a batch replaced (``existed`` false: there was none)."""
 
-    batch_id: Int64 = _id()
-    contact_id: Int64 = _id()
+    batch_id: Int64 = id_field()
+    contact_id: Int64 = id_field()
     attribute_key: Text = pa.Field(is_slug=())
     existed: Bool
     value_text: Text = pa.Field(nullable=True)
@@ -92,13 +104,13 @@ class ImportBatchValueTable(_StoredTable):
         unique = ["batch_id", "contact_id", "attribute_key"]
 
 
-class ImportMappingTable(_StoredTable):
+class ImportMappingTable(StoredTable):
     """``import_mappings``: saved header → attribute mappings, by unique name."""
 
     name: Text = pa.Field(not_blank=(), no_control_chars=(), unique=True)
     mapping: Text
     saved_at: Timestamp
-    saved_by: Text = _actor()
+    saved_by: Text = actor_field()
 
     class Config:
         name = "import_mappings"

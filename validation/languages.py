@@ -37,11 +37,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
 
 import pandas as pd
 from langcodes import Language, standardize_tag
 
-_LOCALE = re.compile(r"([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)(?:\.[A-Za-z0-9-]{1,20})?(?:@[A-Za-z0-9]{1,20})?")
+_LOCALE = re.compile(r"([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)"
+                     r"(?:\.[A-Za-z0-9-]{1,20})?(?:@[A-Za-z0-9]{1,20})?")
 _QUALIFIED = re.compile(r"([^()]+?)\s*\(([^()]+)\)")
 _SHORT = re.compile(r"[a-z]{1,2}")
 _NAME_LANGUAGES = ("en", "fr")  # names are read in English, French and the language's own
@@ -76,7 +78,8 @@ def _from_tag(text: str) -> str | None:
     except ValueError:  # LanguageTagError: not a tag at all
         return None
     known = _registered()
-    if not valid or lang.extlangs or lang.extensions or lang.private or lang.language not in known["language"]:
+    if (not valid or lang.extlangs or lang.extensions or lang.private
+            or lang.language not in known["language"]):
         return None
     if lang.script and lang.script not in known["script"]:
         return None
@@ -93,7 +96,7 @@ def _fold(name: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
-def _trie(language: str, kind: str):
+def _trie(language: str, kind: str) -> Any:
     from language_data.names import load_trie
     from language_data.util import data_filename
 
@@ -143,7 +146,8 @@ def _from_name(text: str) -> str | None:
         return None
     code = _lookup(text)
     tag = _from_tag(code) if code is not None else None
-    qualified = None if tag else _QUALIFIED.fullmatch(text)  # "Portuguese (Brazil)", "Chinese (Simplified, China)"
+    # "Portuguese (Brazil)", "Chinese (Simplified, China)"
+    qualified = None if tag else _QUALIFIED.fullmatch(text)
     if qualified is None or (base := _from_name(qualified.group(1))) is None:
         return tag
     parts = dict(Language.get(base).to_dict())  # a copy: langcodes caches the dict of each tag
@@ -163,7 +167,7 @@ def _read(text: str) -> str | None:
     return _from_tag(text) or _from_name(text)
 
 
-def to_language_tag(value) -> str | None:
+def to_language_tag(value: object) -> str | None:
     """``'Français'``, ``'fr_FR.UTF-8'``, ``'FR'`` → ``'fr'``; ``'Brazilian Portuguese'`` → ``'pt-BR'``;
     ``None`` when the value is not a language (or is empty). See the module docstring for the rule."""
     if not isinstance(value, str):
@@ -172,8 +176,8 @@ def to_language_tag(value) -> str | None:
     return _read(text) if text else None
 
 
-def is_normalised_tag(value) -> bool:
-    """True for a tag exactly as ``to_language_tag`` writes it (``pt-BR``, not ``pt_BR`` or ``Portuguese``)."""
+def is_normalised_tag(value: object) -> bool:
+    """True for a tag exactly as ``to_language_tag`` writes it (``pt-BR``; not ``pt_BR``, ``Portuguese``)."""
     return isinstance(value, str) and to_language_tag(value) == value
 
 
@@ -191,7 +195,7 @@ def primary_language(tag: str) -> str:
 
 @functools.lru_cache(maxsize=4_096)
 def language_name(tag: str) -> str:
-    """The English name of a normalised tag (``'pt-BR'`` → ``'Portuguese (Brazil)'``); any other value as given."""
+    """The English name of a normalised tag (``'pt-BR'`` → ``'Portuguese (Brazil)'``); others as given."""
     if not is_normalised_tag(tag):
         return tag
     return Language.get(tag).display_name("en")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from . import checks  # noqa: F401  (registers the named checks used below)
-from . import ATTRIBUTE_TYPES
+from . import (
+    ATTRIBUTE_TYPES,
+    checks,  # noqa: F401  (registers the named checks used below)
+)
 
 BUILTIN_KEYS = frozenset({"email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
                           "subscription", "external_id"})
@@ -28,15 +31,15 @@ class LayoutSchema(pa.DataFrameModel):
     regex: Series[str] = pa.Field(nullable=True, is_valid_regex=())
 
     @pa.dataframe_check(name="list_needs_options")
-    def list_needs_options(cls, df: pd.DataFrame) -> Series[bool]:
+    def list_needs_options(cls, df: pd.DataFrame) -> pd.Series:
         return (df["type"] != "list") | df["options"].notna()
 
     @pa.dataframe_check(name="options_only_for_lists")
-    def options_only_for_lists(cls, df: pd.DataFrame) -> Series[bool]:
+    def options_only_for_lists(cls, df: pd.DataFrame) -> pd.Series:
         return (df["type"] == "list") | df["options"].isna()
 
     @pa.dataframe_check(name="regex_only_for_text")
-    def regex_only_for_text(cls, df: pd.DataFrame) -> Series[bool]:
+    def regex_only_for_text(cls, df: pd.DataFrame) -> pd.Series:
         return (df["type"] == "text") | df["regex"].isna()
 
     @pa.dataframe_check(name="order_is_a_permutation")
@@ -65,7 +68,7 @@ REASONS = {
 }
 
 
-def _frame(layout: list[dict]) -> pd.DataFrame:
+def _frame(layout: list[dict[str, Any]]) -> pd.DataFrame:
     rows = []
     for item in layout:
         options = item.get("options")
@@ -79,12 +82,12 @@ def _frame(layout: list[dict]) -> pd.DataFrame:
     return frame.astype({"options": "str", "regex": "str"}) if len(frame) else frame
 
 
-def _check_name(check) -> str:
+def _check_name(check: object) -> str:
     text = str(check)
     return text.split("(")[0]
 
 
-def layout_problems(layout: list[dict], only_keys: set[str] | None = None) -> list[str]:
+def layout_problems(layout: list[dict[str, Any]], only_keys: set[str] | None = None) -> list[str]:
     """One readable line per (row, reason) that makes ``layout`` invalid; ``[]`` when valid.
 
     ``only_keys`` restricts row problems to those rows (used when adding one attribute).

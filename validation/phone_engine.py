@@ -1,8 +1,9 @@
-"""The vectorised half of ``validation.phones``: phonenumbers' parse and validity steps replayed over Arrow columns."""
+"""The vectorised half of ``validation.phones``: phonenumbers' parse and validity steps over Arrow columns."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -10,12 +11,12 @@ import pyarrow.compute as pc
 from phonenumbers import PhoneMetadata
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
-_TYPES = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "voip", "personal_number", "pager",
-          "uan", "voicemail")
+_TYPES = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "voip", "personal_number",
+          "pager", "uan", "voicemail")
 _MIN_NSN, _MAX_NSN = 2, 17
 
 
-def _metadata(cc: int, region: str):
+def _metadata(cc: int, region: str) -> Any:  # PhoneMetadata, or None for an unknown region
     if region == "001":
         return PhoneMetadata.metadata_for_nongeo_region(cc, None)
     return PhoneMetadata.metadata_for_region(region, None)
@@ -24,14 +25,16 @@ def _metadata(cc: int, region: str):
 def _fullmatch(values: pa.Array, pattern: str | None) -> np.ndarray:
     if not pattern:
         return np.zeros(len(values), dtype=bool)
-    return pc.match_substring_regex(values, f"^(?:{pattern})$").to_numpy(zero_copy_only=False).astype(bool)
+    found: np.ndarray = pc.match_substring_regex(values, f"^(?:{pattern})$").to_numpy(zero_copy_only=False)
+    return found.astype(bool)
 
 
-def _bools(values) -> np.ndarray:
-    return pc.fill_null(values, False).to_numpy(zero_copy_only=False).astype(bool)
+def _bools(values: pa.Array) -> np.ndarray:
+    found: np.ndarray = pc.fill_null(values, False).to_numpy(zero_copy_only=False)
+    return found.astype(bool)
 
 
-def _length_kinds(lengths: np.ndarray, before: np.ndarray, main) -> np.ndarray:
+def _length_kinds(lengths: np.ndarray, before: np.ndarray, main: Any) -> np.ndarray:
     """``why`` kinds of invalid numbers by length: parse's limits, then ``is_possible_number_with_reason``
     (``_test_number_length`` on the main region of the calling code)."""
     possible = list(main.general_desc.possible_length)
@@ -45,7 +48,8 @@ def _length_kinds(lengths: np.ndarray, before: np.ndarray, main) -> np.ndarray:
 
 
 def _lengths(values: pa.Array) -> np.ndarray:
-    return pc.utf8_length(values).to_numpy(zero_copy_only=False)
+    found: np.ndarray = pc.utf8_length(values).to_numpy(zero_copy_only=False)
+    return found
 
 
 def _matching(values: pa.Array, lengths: tuple[int, ...], pattern: str) -> np.ndarray:
@@ -57,13 +61,14 @@ def _matching(values: pa.Array, lengths: tuple[int, ...], pattern: str) -> np.nd
     return ok
 
 
-_TYPE_TESTS: dict[int, tuple] = {}
+_TYPE_TESTS: dict[int, tuple[tuple[tuple[int, ...], str], ...]] = {}
 
 
-def _type_tests(meta) -> tuple[tuple[tuple[int, ...], str], ...]:
+def _type_tests(meta: Any) -> tuple[tuple[tuple[int, ...], str], ...]:
     """The number types ``_number_type_helper`` tries, as few tests as possible: types with the same possible
     lengths share one alternation (any type matching is all validity needs)."""
-    kinds = [getattr(meta, t) for t in _TYPES if not (t == "mobile" and meta.same_mobile_and_fixed_line_pattern)]
+    same_mobile = meta.same_mobile_and_fixed_line_pattern
+    kinds = [getattr(meta, t) for t in _TYPES if not (t == "mobile" and same_mobile)]
     if id(meta) in _TYPE_TESTS:  # (metadata objects live as long as the process and are not hashable)
         return _TYPE_TESTS[id(meta)]
     grouped: dict[tuple[int, ...], list[str]] = {}
@@ -74,7 +79,7 @@ def _type_tests(meta) -> tuple[tuple[tuple[int, ...], str], ...]:
     return _TYPE_TESTS.setdefault(id(meta), tests)
 
 
-def _known_type(values: pa.Array, meta) -> np.ndarray:
+def _known_type(values: pa.Array, meta: Any) -> np.ndarray:
     """``_number_type_helper(...) != UNKNOWN``: the general description, then any number type."""
     general = meta.general_desc
     if general is None or not general.national_number_pattern:
@@ -91,13 +96,14 @@ def _known_type(values: pa.Array, meta) -> np.ndarray:
     return found
 
 
-def _possible_after_strip(values: pa.Array, meta) -> np.ndarray:
+def _possible_after_strip(values: pa.Array, meta: Any) -> np.ndarray:
     """``_test_number_length`` neither TOO_SHORT, IS_POSSIBLE_LOCAL_ONLY nor INVALID_LENGTH."""
     lengths = _lengths(values)
     possible = list(meta.general_desc.possible_length)
     local = list(meta.general_desc.possible_length_local_only or ())
     ok = (lengths == possible[0]) | np.isin(lengths, possible[1:]) | (lengths > possible[-1])
-    return ok & ~np.isin(lengths, local) & (lengths >= possible[0])
+    result: np.ndarray = ok & ~np.isin(lengths, local) & (lengths >= possible[0])
+    return result
 
 
 def _cut(values: pa.Array, pattern: str) -> tuple[np.ndarray, pa.Array]:
@@ -111,7 +117,7 @@ def _cut(values: pa.Array, pattern: str) -> tuple[np.ndarray, pa.Array]:
     return matched, pc.replace_substring_regex(values, head, "", max_replacements=1)
 
 
-def _prefix_stripped(numbers: pa.Array, meta) -> tuple[np.ndarray, pa.Array]:
+def _prefix_stripped(numbers: pa.Array, meta: Any) -> tuple[np.ndarray, pa.Array]:
     """``_maybe_strip_national_prefix_carrier_code`` (no transform rule): whether it strips, and the number
     with the prefix cut (use it only where it strips)."""
     prefix = meta.national_prefix_for_parsing
@@ -125,7 +131,7 @@ def _prefix_stripped(numbers: pa.Array, meta) -> tuple[np.ndarray, pa.Array]:
     return matched, rest
 
 
-def _strip_national_prefix(numbers: pa.Array, meta) -> pa.Array:
+def _strip_national_prefix(numbers: pa.Array, meta: Any) -> pa.Array:
     """The national prefix as parse strips it: ``_prefix_stripped``, kept when the length test allows."""
     stripped, rest = _prefix_stripped(numbers, meta)
     if not stripped.any():
@@ -133,21 +139,23 @@ def _strip_national_prefix(numbers: pa.Array, meta) -> pa.Array:
     return pc.if_else(pa.array(stripped & _possible_after_strip(rest, meta)), rest, numbers)
 
 
-def _too_long(values: pa.Array, meta) -> np.ndarray:
+def _too_long(values: pa.Array, meta: Any) -> np.ndarray:
     """``_test_number_length(...) == TOO_LONG``."""
     lengths, possible = _lengths(values), list(meta.general_desc.possible_length)
     local = np.isin(lengths, list(meta.general_desc.possible_length_local_only or ()))
-    return ~local & (lengths != possible[0]) & (lengths > possible[0]) & (lengths > possible[-1])
+    result: np.ndarray = (~local & (lengths != possible[0]) & (lengths > possible[0])
+                          & (lengths > possible[-1]))
+    return result
 
 
 class _Engine:
-    """Country code and national number of ``+digits`` (or national ``digits`` in ``region``), then validity."""
+    """Country code and national number of ``+digits`` (or national ``digits`` in ``region``), validity."""
 
     def __init__(self, region: str | None):
         self.region = region
         self.meta = _metadata(0, region) if region else None
 
-    def run(self, digits: pa.Array, plus: np.ndarray):
+    def run(self, digits: pa.Array, plus: np.ndarray) -> tuple[Any, np.ndarray, tuple[np.ndarray, ...]]:
         """The valid numbers' positions and stored forms; per digit string whether it is settled (else
         ``read_phone`` must read it), and for invalid ones the ``why`` arguments (kind, calling code,
         national region)."""
@@ -172,7 +180,8 @@ class _Engine:
         cc = np.zeros(n, dtype=np.int64)
         for size in (1, 2, 3):
             head = pc.utf8_slice_codeunits(body, 0, size)
-            known = international & (cc == 0) & (lengths > 2) & _bools(pc.is_in(head, value_set=_CODE_TEXTS[size]))
+            listed = _bools(pc.is_in(head, value_set=_CODE_TEXTS[size]))
+            known = international & (cc == 0) & (lengths > 2) & listed
             if known.any():
                 cc[known] = pc.cast(head.filter(pa.array(known)), pa.int64()).to_numpy(zero_copy_only=False)
         # how the national number is read: 1 after + or the international prefix, 2 after the region's own
@@ -208,7 +217,7 @@ class _Engine:
                 nsn = body.take(pa.array(rows))
                 if way == 1:
                     nsn = pc.utf8_slice_codeunits(nsn, len(str(code)))
-                size = _lengths(nsn)  # (parse refuses under 2 digits before stripping, over 17 after)
+                before = _lengths(nsn)  # (parse refuses under 2 digits before stripping, over 17 after)
                 nsn = _strip_national_prefix(nsn, meta)
                 valid = self._valid(code, nsn)
                 found_rows.append(rows[valid])
@@ -218,7 +227,7 @@ class _Engine:
                 codes[rows] = code
                 national_in[rows[~valid]] = None if inter else self.region
                 if not valid.all():
-                    kind[rows[~valid]] = _length_kinds(_lengths(nsn), size, main)[~valid]
+                    kind[rows[~valid]] = _length_kinds(_lengths(nsn), before, main)[~valid]
         found = (np.concatenate(found_rows) if found_rows else np.zeros(0, dtype=np.int64),
                  pa.concat_arrays(found_values) if found_values else pa.array([], digits.type))
         return found, settled, (kind, codes, national_in)
@@ -247,7 +256,8 @@ class _Engine:
         return valid
 
 
-_CODE_TEXTS = {size: pa.array([str(c) for c in COUNTRY_CODE_TO_REGION_CODE if len(str(c)) == size], pa.large_string())
+_CODE_TEXTS = {size: pa.array([str(c) for c in COUNTRY_CODE_TO_REGION_CODE if len(str(c)) == size],
+                              pa.large_string())
                for size in (1, 2, 3)}
 
 

@@ -1,4 +1,4 @@
-"""Phone numbers read exactly as libphonenumber reads them (``phonenumbers``): stored as E.164 with an RFC 3966 ``;ext=``.
+"""Phone numbers read exactly as libphonenumber (``phonenumbers``) reads them: stored as E.164 with ``;ext=``.
 
 ``read_phone`` is the rule, one value at a time: ``phonenumbers.parse`` with the region for numbers
 written without ``+country code``, then ``is_valid_number``; a number starting ``00`` that is not
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,14 +37,14 @@ _LEADING_00 = re.compile(r"[\s(]*00")
 
 
 # -- one value: the rule ---------------------------------------------------------------------
-def _parse(text: str, region: str | None):
+def _parse(text: str, region: str | None) -> tuple[Any, NumberParseException | None]:
     try:
         return phonenumbers.parse(text, region, keep_raw_input=True), None
     except NumberParseException as exc:
         return None, exc
 
 
-def stored_form(number) -> str:
+def stored_form(number: phonenumbers.PhoneNumber) -> str:
     """A parsed number as stored: E.164, then ``;ext=`` and the extension's digits when it has one."""
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     ext = phonenumbers.normalize_digits_only(number.extension or "")
@@ -74,8 +75,10 @@ _WHY = {"not_a_number": "not a phone number",
         "short": "not a valid phone number: too few digits for {country}",
         "long": "not a valid phone number: too many digits for {country}",
         "range": "not a valid phone number for {country}: no such number range"}
-_ERRORS = {NumberParseException.INVALID_COUNTRY_CODE: "no_code", NumberParseException.TOO_SHORT_NSN: "few_digits",
-           NumberParseException.TOO_SHORT_AFTER_IDD: "few_digits", NumberParseException.TOO_LONG: "many_digits"}
+_ERRORS = {NumberParseException.INVALID_COUNTRY_CODE: "no_code",
+           NumberParseException.TOO_SHORT_NSN: "few_digits",
+           NumberParseException.TOO_SHORT_AFTER_IDD: "few_digits",
+           NumberParseException.TOO_LONG: "many_digits"}
 _LENGTH_KINDS = {ValidationResult.TOO_SHORT: "short", ValidationResult.TOO_LONG: "long"}
 
 
@@ -87,12 +90,12 @@ def why(kind: str, code: int = 0, national_in: str | None = None) -> str:
     country = f"{country_name(where)} (+{code})" if where not in (None, "ZZ", "001") else f"+{code}"
     text = _WHY[kind].format(country=country)
     if national_in and kind in ("short", "long", "range"):
-        text += (f" (read as a national number of {country_name(national_in)}, region {national_in}: write it with"
-                 f" its country code, {_EXAMPLE}, or choose another phone region)")
+        text += (f" (read as a national number of {country_name(national_in)}, region {national_in}:"
+                 f" write it with its country code, {_EXAMPLE}, or choose another phone region)")
     return text
 
 
-def _reason(text: str, number, error, region: str | None) -> str:
+def _reason(text: str, number: Any, error: NumberParseException | None, region: str | None) -> str:
     if number is None:
         kind = _ERRORS.get(error.error_type, "not_a_number") if error is not None else "not_a_number"
         if kind == "no_code" and region is None and not re.match(r"[^0-9+\uff0b]*[+\uff0b]", text):
@@ -103,7 +106,7 @@ def _reason(text: str, number, error, region: str | None) -> str:
     return why(kind, number.country_code, region if national else None)
 
 
-def read_phone(raw, region: str | None = None) -> tuple[str | None, str | None]:
+def read_phone(raw: object, region: str | None = None) -> tuple[str | None, str | None]:
     """``(stored form, None)`` for a valid number, ``(None, reason)`` otherwise.
 
     ``region`` (ISO 3166 code) reads numbers written without their country code.
@@ -125,7 +128,7 @@ def read_phone(raw, region: str | None = None) -> tuple[str | None, str | None]:
 PHONE_LIKE = r"\+?\(?[0-9][0-9 \-.()/]*(?:(?:[;,]?\s*(?:ext\.?|extension|x|#|;ext=)\s*|;ext=)[0-9]{1,20})?"
 
 
-def phone_identifier(raw, region: str | None = None) -> str | None:
+def phone_identifier(raw: object, region: str | None = None) -> str | None:
     """The stored form a typed phone stands for: its valid reading, else the E.164 phonenumbers parses (a
     number stored before the rules were strict can still be found, and erased); None when not a phone."""
     if not isinstance(raw, str) or not re.fullmatch(PHONE_LIKE, raw.strip(), re.IGNORECASE):
@@ -139,14 +142,14 @@ def phone_identifier(raw, region: str | None = None) -> str | None:
     return stored_form(number) if number is not None and sum(c.isdigit() for c in raw) >= 4 else None
 
 
-def phone_region(stored) -> str | None:
+def phone_region(stored: object) -> str | None:
     """The region (ISO 3166) of a stored number, None when it has none (non-geographic, unreadable)."""
     number, _ = _parse(stored.replace(EXTENSION, " ext. "), None) if isinstance(stored, str) else (None, None)
     region = phonenumbers.region_code_for_number(number) if number is not None else None
     return region if region not in (None, "001", "ZZ") else None
 
 
-def display(stored) -> str:
+def display(stored: object) -> str:
     """A stored number as people read it: ``+33 6 12 34 56 78``, ``+1 650-253-0000 ext. 12``."""
     if not isinstance(stored, str) or not stored:
         return ""
@@ -179,7 +182,10 @@ def _column(rows: list[np.ndarray], values: list[pa.Array], size: int, index: pd
     at = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     taker = np.full(size, -1, dtype=np.int64)
     taker[at] = np.arange(len(at))
-    joined = pa.concat_arrays([v.cast(pa.large_string()) for v in values]) if values else pa.array([], pa.large_string())
+    if values:
+        joined = pa.concat_arrays([v.cast(pa.large_string()) for v in values])
+    else:
+        joined = pa.array([], pa.large_string())
     column = joined.take(pa.array(taker, mask=taker < 0))
     return pd.Series(column.to_pandas(types_mapper={pa.large_string(): _STR}.get).array, index=index)
 
@@ -199,7 +205,8 @@ def read_phones(values: pd.Series, region: str | None = None, *, reasons: bool =
     rows, found, why_rows, whys = [], [], [], []
     if fast.any():
         plus = _bools(pc.starts_with(digits, "+"))
-        (valid_at, valid), done, (kinds, codes, national_in) = _engine(region).run(pc.utf8_ltrim(digits, "+"), plus)
+        engine = _engine(region)
+        (valid_at, valid), done, (kinds, codes, national_in) = engine.run(pc.utf8_ltrim(digits, "+"), plus)
         index = np.flatnonzero(fast)
         bad = done.copy()
         bad[valid_at] = False
@@ -212,8 +219,8 @@ def read_phones(values: pd.Series, region: str | None = None, *, reasons: bool =
         settled[index[done]] = True
         if reasons and bad.any():
             why_rows.append(at[index[bad]])
-            whys.append(pa.array([why(k, c, r) for k, c, r in zip(kinds[bad], codes[bad].tolist(), national_in[bad])],
-                                 pa.large_string()))
+            triples = zip(kinds[bad], codes[bad].tolist(), national_in[bad], strict=True)
+            whys.append(pa.array([why(k, c, r) for k, c, r in triples], pa.large_string()))
     if not settled.all():
         slow = np.flatnonzero(~settled)
         slow_values = candidates.take(pa.array(slow)).to_pylist()

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from .tables import Int64, Text, Timestamp, _id, _StoredTable
+from .columns import Int64, StoredTable, Text, Timestamp, id_field
 
 SIGN_IN_OUTCOMES: tuple[str, ...] = ("success", "failure", "throttled", "locked", "busy", "unlocked")
 
 
-class SignInAttemptTable(_StoredTable):
-    """``sign_in_attempts``: the e-mail as typed (normalised, at most 320 characters, maybe empty), the client."""
+class SignInAttemptTable(StoredTable):
+    """``sign_in_attempts``: the e-mail as typed (normalised, at most 320 characters, maybe empty), client."""
 
-    id: Int64 = _id(unique=True)
+    id: Int64 = id_field(unique=True)
     attempted_at: Timestamp
     email: Text = pa.Field(str_length={"max_value": 320})
     client: Text = pa.Field(str_length={"min_value": 1, "max_value": 100})

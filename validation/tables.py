@@ -1,63 +1,52 @@
-"""pandera models of every stored table (made by inbox/store/migrations/) and a flat failure report."""
+"""pandera models of every stored table (made by inbox/store/migrations/), one registry ``TABLE_SCHEMAS``."""
 
 from __future__ import annotations
 
 import json
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pandera.engines import pandas_engine
-from pandera.errors import SchemaError, SchemaErrors
-from pandera.typing import Series
 
-from . import (ATTRIBUTE_TYPES, CONVERSATION_STATUSES, MESSAGE_DIRECTIONS, PLANS, PLATFORMS, ROLES,
-               SETTING_KEYS)
-from . import checks as _checks  # noqa: F401  (registers is_email, is_slug... before the models build)
+from . import (
+    ATTRIBUTE_TYPES,
+    CONVERSATION_STATUSES,
+    MESSAGE_DIRECTIONS,
+    PLANS,
+    PLATFORMS,
+    ROLES,
+    SETTING_KEYS,
+)
+from .columns import (
+    Bool,
+    Date,
+    Float,
+    Int32,
+    Int64,
+    NullableBool,
+    NullableInt32,
+    StoredTable,
+    Text,
+    Timestamp,
+    actor_field,
+    id_field,
+    line_field,
+)
+from .crm_tables import CRM_TABLE_SCHEMAS
+from .deletion_tables import DELETION_TABLE_SCHEMAS
+from .failures import FAILURE_COLUMNS, failures_frame, frame_failures
+from .import_tables import IMPORT_TABLE_SCHEMAS
+from .sign_in_tables import SIGN_IN_TABLE_SCHEMAS
 
-# Column types, one per DuckDB type of the schema. TIMESTAMP is naive UTC; pandera keeps
-# naive datetimes as datetime64[ns].
-Int64 = Series[np.int64]            # BIGINT NOT NULL
-Int32 = Series[np.int32]            # INTEGER NOT NULL
-NullableInt32 = Series[pd.Int32Dtype]
-Text = Series[str]                  # VARCHAR (coerced to string[pyarrow]; missing is NA)
-Bool = Series[bool]                 # BOOLEAN NOT NULL
-NullableBool = Series[pd.BooleanDtype]
-Float = Series[np.float64]          # DOUBLE
-Timestamp = Series[pd.Timestamp]    # TIMESTAMP
-Date = Series[pandas_engine.Date]   # DATE (datetime.date objects)
-
-FAILURE_COLUMNS = ["row", "column", "check", "value"]
-
-
-def _id(**kwargs) -> pa.Field:
-    return pa.Field(ge=1, **kwargs)
-
-
-def _line(nullable: bool = False, **kwargs) -> pa.Field:
-    """Single-line, human-entered text: no control characters, and not blank when present."""
-    return pa.Field(nullable=nullable, no_control_chars=(), not_blank=(), **kwargs)
-
-
-def _actor() -> pa.Field:
-    return pa.Field(not_blank=(), no_control_chars=())
+__all__ = ["FAILURE_COLUMNS", "TABLE_SCHEMAS", "failures_frame", "frame_failures"]
 
 
-class _StoredTable(pa.DataFrameModel):
-    """Base of the table models: coerce to the column types, and no column beyond the schema's."""
-
-    class Config:
-        coerce = True
-        strict = True
-
-
-class WorkspaceSettingsTable(_StoredTable):
+class WorkspaceSettingsTable(StoredTable):
     """``workspace_settings``: known keys only; the ``plan`` row holds a known plan."""
 
     key: Text = pa.Field(isin=list(SETTING_KEYS), unique=True)
     value: Text = pa.Field(no_control_chars=())
     updated_at: Timestamp
-    updated_by: Text = _actor()
+    updated_by: Text = actor_field()
 
     class Config:
         name = "workspace_settings"
@@ -67,12 +56,12 @@ class WorkspaceSettingsTable(_StoredTable):
         return (df["key"] != "plan") | df["value"].isin(list(PLANS))
 
 
-class UserTable(_StoredTable):
+class UserTable(StoredTable):
     """``users``: lower-case unique e-mail, a known role, an argon2id password hash."""
 
-    id: Int64 = _id(unique=True)
+    id: Int64 = id_field(unique=True)
     email: Text = pa.Field(is_email=(), is_lowercase=(), unique=True)
-    display_name: Text = _line()
+    display_name: Text = line_field()
     role: Text = pa.Field(isin=list(ROLES))
     password_hash: Text = pa.Field(is_argon2_hash=())
     active: Bool
@@ -83,30 +72,30 @@ class UserTable(_StoredTable):
         name = "users"
 
 
-class ContactTable(_StoredTable):
+class ContactTable(StoredTable):
     """``contacts``: one per (platform, handle); built-in attribute columns in their formats.
 
     E-mail addresses may repeat (one person on several platforms). ``subscription`` is checked
     against the options of its attribute definition by ``inbox check`` (cross-table).
     """
 
-    id: Int64 = _id(unique=True)
+    id: Int64 = id_field(unique=True)
     platform: Text = pa.Field(isin=list(PLATFORMS))
-    handle: Text = _line()
-    display_name: Text = _line(nullable=True)
+    handle: Text = line_field()
+    display_name: Text = line_field(nullable=True)
     email: Text = pa.Field(nullable=True, is_email=(), is_lowercase=())
-    first_name: Text = _line(nullable=True)
-    last_name: Text = _line(nullable=True)
+    first_name: Text = line_field(nullable=True)
+    last_name: Text = line_field(nullable=True)
     phone: Text = pa.Field(nullable=True, is_e164=(), is_phone_number=())
-    account_id: Text = _line(nullable=True)
-    job_title: Text = _line(nullable=True)
+    account_id: Text = line_field(nullable=True)
+    job_title: Text = line_field(nullable=True)
     language: Text = pa.Field(nullable=True, is_language_tag=())
-    subscription: Text = _line(nullable=True)
-    external_id: Text = _line(nullable=True)
+    subscription: Text = line_field(nullable=True)
+    external_id: Text = line_field(nullable=True)
     created_at: Timestamp
-    created_by: Text = _actor()
+    created_by: Text = actor_field()
     updated_at: Timestamp
-    updated_by: Text = _actor()
+    updated_by: Text = actor_field()
     version: Int32 = pa.Field(ge=1)
     search_text: Text = pa.Field(nullable=True)  # derived; ``inbox check`` compares it with its source
 
@@ -127,11 +116,11 @@ def _has_options(text: object) -> bool:
     return isinstance(value, list) and len(value) > 0
 
 
-class AttributeDefinitionTable(_StoredTable):
+class AttributeDefinitionTable(StoredTable):
     """``attribute_definitions``: slug keys, known types, list options as JSON, valid regexes."""
 
     key: Text = pa.Field(is_slug=(), unique=True)
-    label: Text = _line()
+    label: Text = line_field()
     type: Text = pa.Field(isin=list(ATTRIBUTE_TYPES))
     builtin: Bool
     enabled: Bool
@@ -158,12 +147,12 @@ def _json_list_of_objects(text: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, dict) for item in value)
 
 
-class LayoutVersionTable(_StoredTable):
+class LayoutVersionTable(StoredTable):
     """``layout_versions``: one row per saved attribute layout, a JSON snapshot and change list."""
 
     version: Int32 = pa.Field(ge=1, unique=True)
     saved_at: Timestamp
-    saved_by: Text = _actor()
+    saved_by: Text = actor_field()
     layout: Text
     changes: Text = pa.Field(is_json_list_of_str=())
     reverted_from: NullableInt32 = pa.Field(nullable=True, ge=1)
@@ -183,7 +172,7 @@ class LayoutVersionTable(_StoredTable):
 VALUE_COLUMNS = ("value_text", "value_number", "value_date", "value_bool")
 
 
-class AttributeValueTable(_StoredTable):
+class AttributeValueTable(StoredTable):
     """``attribute_values``: one row per (contact, attribute).
 
     Rule: at most one of the typed ``value_*`` columns is set. A row with all four null is
@@ -191,14 +180,14 @@ class AttributeValueTable(_StoredTable):
     cross-table rule checked by ``inbox check``.
     """
 
-    contact_id: Int64 = _id()
+    contact_id: Int64 = id_field()
     attribute_key: Text = pa.Field(is_slug=())
     value_text: Text = pa.Field(nullable=True)
     value_number: Float = pa.Field(nullable=True)
     value_date: Date = pa.Field(nullable=True)
     value_bool: NullableBool = pa.Field(nullable=True)
     updated_at: Timestamp
-    updated_by: Text = _actor()
+    updated_by: Text = actor_field()
 
     class Config:
         name = "attribute_values"
@@ -209,14 +198,14 @@ class AttributeValueTable(_StoredTable):
         return df[list(VALUE_COLUMNS)].notna().sum(axis=1) <= 1
 
 
-class ConversationTable(_StoredTable):
+class ConversationTable(StoredTable):
     """``conversations``: a known platform and status; started no later than the last message."""
 
-    id: Int64 = _id(unique=True)
-    contact_id: Int64 = _id()
+    id: Int64 = id_field(unique=True)
+    contact_id: Int64 = id_field()
     platform: Text = pa.Field(isin=list(PLATFORMS))
     status: Text = pa.Field(isin=list(CONVERSATION_STATUSES))
-    subject: Text = _line(nullable=True)
+    subject: Text = line_field(nullable=True)
     started_at: Timestamp
     last_message_at: Timestamp
 
@@ -228,12 +217,12 @@ class ConversationTable(_StoredTable):
         return df["started_at"] <= df["last_message_at"]
 
 
-class MessageTable(_StoredTable):
+class MessageTable(StoredTable):
     """``messages``: a direction and a body (which may hold newlines)."""
 
-    id: Int64 = _id(unique=True)
-    conversation_id: Int64 = _id()
-    contact_id: Int64 = _id()
+    id: Int64 = id_field(unique=True)
+    conversation_id: Int64 = id_field()
+    contact_id: Int64 = id_field()
     direction: Text = pa.Field(isin=list(MESSAGE_DIRECTIONS))
     author: Text = pa.Field(nullable=True, no_control_chars=())
     body: Text
@@ -243,15 +232,15 @@ class MessageTable(_StoredTable):
         name = "messages"
 
 
-class AttachmentTable(_StoredTable):
+class AttachmentTable(StoredTable):
     """``attachments``: a non-negative size, a SHA-256 digest and a safe relative storage path."""
 
-    id: Int64 = _id(unique=True)
-    message_id: Int64 = _id()
-    conversation_id: Int64 = _id()
-    contact_id: Int64 = _id()
-    filename: Text = _line()
-    content_type: Text = _line()
+    id: Int64 = id_field(unique=True)
+    message_id: Int64 = id_field()
+    conversation_id: Int64 = id_field()
+    contact_id: Int64 = id_field()
+    filename: Text = line_field()
+    content_type: Text = line_field()
     size_bytes: Int64 = pa.Field(ge=0)
     storage_path: Text = pa.Field(is_relative_path=(), unique=True)
     sha256: Text = pa.Field(is_sha256_hex=())
@@ -272,78 +261,8 @@ TABLE_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "messages": MessageTable,
     "attachments": AttachmentTable,
 }
-
-# Feature tables, defined on the models above (their modules import this one).
-from .crm_tables import CRM_TABLE_SCHEMAS  # noqa: E402
-from .import_tables import IMPORT_TABLE_SCHEMAS  # noqa: E402
-
+# Feature tables: each feature module defines its models on validation.columns; this registry merges them.
 TABLE_SCHEMAS.update(CRM_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(IMPORT_TABLE_SCHEMAS)
-from .deletion_tables import DELETION_TABLE_SCHEMAS  # noqa: E402
-
 TABLE_SCHEMAS.update(DELETION_TABLE_SCHEMAS)
-from .sign_in_tables import SIGN_IN_TABLE_SCHEMAS  # noqa: E402
-
 TABLE_SCHEMAS.update(SIGN_IN_TABLE_SCHEMAS)
-
-_SCHEMA_LEVEL = ("column_in_schema", "column_in_dataframe")
-
-
-def failures_frame(schema_errors: SchemaErrors | SchemaError) -> pd.DataFrame:
-    """Flatten pandera's failure cases into ``row, column, check, value``, one line per finding.
-
-    ``row`` is the validated frame's index label (None for a schema-level failure such as a
-    missing or unexpected column, whose name is then in ``column``). A dataframe-wide check
-    gives one line per failing row with ``column`` and ``value`` None (pandera repeats it per
-    column). Dropped: the ``TypeError`` rows with a null index that follow a failed coercion,
-    and ``dtype(...)`` rows that repeat a ``coerce_dtype(...)`` failure of the same column.
-    """
-    fc = schema_errors.failure_cases
-    if isinstance(schema_errors, SchemaError):  # eager validation: one check, no context columns
-        fc = _single_error_cases(schema_errors)
-    if fc is None or len(fc) == 0:
-        return pd.DataFrame(columns=FAILURE_COLUMNS)
-    index = fc["index"].astype(object)
-    value = fc["failure_case"].astype(object)
-    column = fc["column"].astype(object)
-    check = fc["check"].astype(object)
-    no_row = index.isna()
-    errors = value.map(lambda v: isinstance(v, BaseException)
-                       or (isinstance(v, str) and v.startswith("TypeError("))).astype(bool)
-    frame_wide = (fc["schema_context"] == "DataFrameSchema").to_numpy() & ~no_row.to_numpy()
-    schema_level = check.isin(_SCHEMA_LEVEL)
-    out = pd.DataFrame({
-        "row": index.where(~no_row, None),
-        "column": column.where(~frame_wide & ~schema_level, value.where(schema_level, None)),
-        "check": check,
-        "value": value.where(~frame_wide & ~schema_level, None),
-    })
-    out = out[~(no_row & errors).to_numpy()]
-    checks = out["check"].astype(str)
-    coerced = set(out.loc[checks.str.startswith("coerce_dtype(").to_numpy(), "column"])
-    out = out[~(checks.str.startswith("dtype(") & out["column"].isin(list(coerced))).to_numpy()]
-    key = out[["row", "column", "check"]].astype(str).assign(value=out["value"].map(repr))
-    return out[~key.duplicated().to_numpy()].reset_index(drop=True)[FAILURE_COLUMNS]
-
-
-def _single_error_cases(exc: SchemaError) -> pd.DataFrame:
-    cases = exc.failure_cases
-    if not isinstance(cases, pd.DataFrame):
-        cases = pd.DataFrame({"index": [None], "failure_case": [cases]})
-    check = exc.check
-    return pd.DataFrame({
-        "schema_context": "Column" if exc.column_name is not None else "DataFrameSchema",
-        "column": exc.column_name,
-        "check": getattr(check, "error", None) or getattr(check, "name", None) or str(check),
-        "failure_case": cases.get("failure_case"),
-        "index": cases.get("index"),
-    })
-
-
-def frame_failures(schema: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
-    """Validate ``frame`` lazily against ``schema``; its failures (empty when valid)."""
-    try:
-        schema.validate(frame, lazy=True)
-    except (SchemaErrors, SchemaError) as exc:
-        return failures_frame(exc)
-    return pd.DataFrame(columns=FAILURE_COLUMNS)

@@ -1,4 +1,4 @@
-"""Invisible characters made visible: bidi overrides, zero-width and control characters shown as ``\\u202e``."""
+"""Invisible characters made visible: bidi overrides, zero-width and control characters as ``\\u202e``."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _code(ch: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-def visible(value, keep: str = "") -> str:
+def visible(value: object, keep: str = "") -> str:
     """``value`` with every invisible or reordering character written as its escape (``\\u202e``,
     ``\\u200b``, ``\\x00`` → ``\\u0000``): a handle, name, label or file name shows what it holds.
 
@@ -42,7 +42,7 @@ def visible(value, keep: str = "") -> str:
     return "".join(_code(c) if _hidden(c) and c not in keep else c for c in text)
 
 
-def visible_body(value) -> str:
+def visible_body(value: object) -> str:
     """A message body for display: bidi controls and control characters (tab and newline kept) escaped;
     zero-width joiners stay, as emoji sequences and Persian or Indic words use them."""
     if value is None:
@@ -50,7 +50,7 @@ def visible_body(value) -> str:
     return _BODY.sub(lambda m: _code(m.group()), str(value))
 
 
-def has_hidden(value) -> bool:
+def has_hidden(value: object) -> bool:
     """Whether ``visible(value)`` differs from ``value`` (the value holds an invisible character)."""
     return value is not None and any(_hidden(c) for c in str(value))
 

@@ -16,7 +16,7 @@ from .common import db_option, say_json
 @db_option
 def receive(platform, handle, text, attach, db):
     """Deliver an inbound message; prints {"contact_id", "conversation_id", "new_contact"}."""
-    from ..contacts import receive as receive_message
+    from ..inbound import receive as receive_message
 
     with open_store(db) as store:
         result = receive_message(store, platform, handle, text, attachments=attach)

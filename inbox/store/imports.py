@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..errors import Conflict
 from .schema import SEARCH_TEXT_SQL
 
 # Built-in attribute columns an import may set (never id, platform, handle or the audit columns).
@@ -12,7 +11,6 @@ SLOTS = ("value_text", "value_number", "value_date", "value_bool")
 MATCH_KEYS = {"external_id": "ext", "email": "em", "phone": "ph"}  # whitelisted match columns → CTE names
 POLICIES = ("update", "skip", "fill-empty")
 CHUNK_ROWS = 250_000
-_PRIOR = ", ".join(f"prior_{c} VARCHAR" for c in VALUE_COLUMNS)
 
 
 BATCH_COLS = ("id", "created_at", "created_by", "file_name", "encoding", "delimiter", "on_conflict", "match_order",
@@ -25,11 +23,3 @@ def _search_text_of(select: str) -> str:
     return f"SELECT *, {SEARCH_TEXT_SQL} AS search_text FROM ({select})"
 
 
-class UndoRefused(Conflict):
-    """Contacts of the batch changed since the import; ``contacts`` describes each (nothing was undone)."""
-
-    def __init__(self, batch_id: int, contacts: list[dict]):
-        self.batch_id = batch_id
-        self.contacts = contacts
-        super().__init__(f"import {batch_id} cannot be undone: {len(contacts):,} of its contacts changed since "
-                         "(undo the later changes first, or leave the import in place)")

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Callable
 
 import duckdb
 
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, NotFound, UndoRefused
 from . import imports as tables  # (CHUNK_ROWS read at run time: tests make it small)
-from .imports import BATCH_COLS, SLOTS, VALUE_COLUMNS, UndoRefused, _search_text_of
+from .imports import BATCH_COLS, SLOTS, VALUE_COLUMNS, _search_text_of
 from .imports_plan import ImportPlanning
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ LABEL = "![i](https://attacker.example/l.png) **Tier**"
 def demo_db(tmp_path_factory):
     """A workspace holding one hostile contact (overrides conftest's demo database: small and fast)."""
     from inbox import attributes as attrs
-    from inbox import contacts, users
+    from inbox import contacts, inbound, users
     from inbox.models import SYSTEM, Actor
     from inbox.store import Store
 
@@ -34,7 +34,7 @@ def demo_db(tmp_path_factory):
         layout = attrs.new_attribute(layout, label=LABEL, key="tier", type="list",
                                      options=[f"{BOLD} gold", f"{LINK} silver"])
         attrs.save_layout(store, admin, layout, base_version=version)
-        made = contacts.receive(store, "webchat", HANDLE, "\n".join(["Hello zebracorn"] + PAYLOADS),
+        made = inbound.receive(store, "webchat", HANDLE, "\n".join(["Hello zebracorn"] + PAYLOADS),
                                 attachments=[("![p](https:attacker.example) x.png", b"x"),
                                              ("[text](https:attacker.example) invoice.pdf", b"y")])
         contact = contacts.get_contact(store, made["contact_id"])

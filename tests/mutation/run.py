@@ -32,7 +32,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     "inbox/users.py": ("inbox.users.*",),
     "inbox/auth.py": ("inbox.auth.*",),
     "inbox/deletion_chain.py": ("inbox.deletion_chain.*",),
+    "inbox/entry_hashes.py": ("inbox.entry_hashes.*",),
     "inbox/keys.py": ("inbox.keys.*",),
+    "inbox/key_file.py": ("inbox.key_file.*",),
     "inbox/checkpoints.py": ("inbox.checkpoints.*",),
     "inbox/sign_in.py": ("inbox.sign_in.*",),
 }
@@ -40,7 +42,8 @@ SHORT = {"checks": "validation/checks.py", "files": "inbox/files.py",
          "store_imports": "inbox/store/imports_write.py", "imports": "inbox/imports.py",
          "deletion": "inbox/deletion.py", "store_deletion": "inbox/store/deletion.py",
          "deletion_log": "inbox/store/deletion_log.py", "users": "inbox/users.py", "auth": "inbox/auth.py",
-         "chain": "inbox/deletion_chain.py", "keys": "inbox/keys.py", "checkpoints": "inbox/checkpoints.py",
+         "chain": "inbox/deletion_chain.py", "hashes": "inbox/entry_hashes.py",
+         "keys": "inbox/keys.py", "key_file": "inbox/key_file.py", "checkpoints": "inbox/checkpoints.py",
          "sign_in": "inbox/sign_in.py"}
 # mutmut 3's exit codes per mutant (mutmut/stats.py): 1 and 3 killed; timeouts and crashes count as killed.
 KILLED = {1, 3, 24, -24, 152, 255, 36, -11, -9, 37}

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from inbox import attributes as attrs
-from inbox import contacts, sign_in, users
+from inbox import inbound, sign_in, users
 from inbox.models import SYSTEM, utcnow
 from inbox.store import Store
 from tests.support.navigation import open_page
@@ -52,7 +52,7 @@ def test_a_disabled_admin_saving_the_layout_is_signed_out_and_nothing_saved(app,
 def test_a_disabled_admin_confirming_a_deletion_is_signed_out_and_nothing_is_deleted(app, workspace_db,
                                                                                      second_admin):
     with Store(workspace_db) as store:
-        cid = contacts.receive(store, "whatsapp", "+33677777777", "Bonjour")["contact_id"]
+        cid = inbound.receive(store, "whatsapp", "+33677777777", "Bonjour")["contact_id"]
     at = app(ADMIN)
     open_page(at, "contacts").run()
     at.session_state["contacts.open"] = cid

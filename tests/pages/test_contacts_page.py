@@ -2,7 +2,7 @@
 
 import pytest
 
-from inbox import contacts
+from inbox import contacts, inbound
 from inbox.models import Actor
 from inbox.store import AREAS, Store
 from ui.text import literal
@@ -21,7 +21,7 @@ def seeded(workspace_db):
                                                  "email": "elodie@example.fr", "job_title": "Buyer"}),
                                ("+33622222222", {"first_name": "<img src=x onerror=alert(1)>",
                                                  "last_name": "**bold**"})]:
-            made = contacts.receive(store, "whatsapp", handle, "Bonjour, ma commande ?",
+            made = inbound.receive(store, "whatsapp", handle, "Bonjour, ma commande ?",
                                     attachments=[("facture.txt", b"facture 42")])
             c = contacts.get_contact(store, made["contact_id"])
             ids[handle] = contacts.update_values(store, SYSTEM_AGENT, c.id, c.version, values).id
@@ -163,7 +163,7 @@ def test_attachments_are_downloadable(page, seeded):
 def test_a_count_above_the_cap_shows_as_a_floor_and_pages_on(app, workspace_db, monkeypatch):
     with Store(workspace_db) as store:
         for n in range(30):
-            contacts.receive(store, "webchat", f"visitor-{n}", "hi")
+            inbound.receive(store, "webchat", f"visitor-{n}", "hi")
     monkeypatch.setattr(AREAS["contacts"], "search_count_cap", 3)
     at = app(AGENT)
     open_page(at, "contacts").run()

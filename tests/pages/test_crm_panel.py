@@ -3,7 +3,7 @@ failures show the last error, the Team plan shows nothing CRM-related."""
 
 import pytest
 
-from inbox import contacts, crm, workspace
+from inbox import contacts, crm, inbound, workspace
 from inbox.models import SYSTEM, Actor
 from inbox.store import Store
 from ui.text import literal
@@ -25,7 +25,7 @@ def fake():
 def contact_id(workspace_db, fake):
     """One contact with an email, made on Team; then Enterprise with the CRM set up and job_title managed."""
     with Store(workspace_db) as store:
-        made = contacts.receive(store, "whatsapp", "+33611111111", "Bonjour")
+        made = inbound.receive(store, "whatsapp", "+33611111111", "Bonjour")
         c = contacts.get_contact(store, made["contact_id"])
         contacts.update_values(store, SYSTEM_AGENT, c.id, c.version, {"email": "elodie@example.fr",
                                                                       "first_name": "Élodie"})

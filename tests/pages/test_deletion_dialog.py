@@ -2,7 +2,7 @@
 
 import pytest
 
-from inbox import contacts, deletion
+from inbox import contacts, deletion, inbound
 from inbox.models import Actor
 from inbox.store import Store
 from tests.support.navigation import open_page
@@ -14,8 +14,8 @@ from ..support.apptest import ADMIN, AGENT
 @pytest.fixture
 def contact_id(workspace_db):
     with Store(workspace_db) as store:
-        made = contacts.receive(store, "whatsapp", "+33677777777", "Bonjour", attachments=[("cv.pdf", b"x" * 2048)])
-        contacts.receive(store, "whatsapp", "+33677777777", "Encore")
+        made = inbound.receive(store, "whatsapp", "+33677777777", "Bonjour", attachments=[("cv.pdf", b"x" * 2048)])
+        inbound.receive(store, "whatsapp", "+33677777777", "Encore")
         c = contacts.get_contact(store, made["contact_id"])
         contacts.update_values(store, Actor(ADMIN[0], "admin"), c.id, c.version,
                                {"first_name": "Inès", "last_name": "Roux"})

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from inbox import contacts, deletion
+from inbox import deletion, inbound
 from inbox.models import Actor
 from inbox.store import Store
 from tests.support.navigation import open_page, render_directly
@@ -21,12 +21,12 @@ def logged(workspace_db):
     with Store(workspace_db) as store:
         seed_members(store, BOB)
         for i in range(3):
-            cid = contacts.receive(store, "whatsapp", f"+3361000000{i}", "hi")["contact_id"]
+            cid = inbound.receive(store, "whatsapp", f"+3361000000{i}", "hi")["contact_id"]
             deletion.delete_contact(store, Actor(ADMIN[0], "admin"), cid, hint=f"ticket #10{i}", reason="gdpr_request")
-        cid = contacts.receive(store, "email", "dup@example.com", "hi")["contact_id"]
+        cid = inbound.receive(store, "email", "dup@example.com", "hi")["contact_id"]
         deletion.delete_contact(store, BOB, cid, hint="merged duplicate", reason="duplicate")
-        contacts.receive(store, "email", "keep@example.com", "hello")
-        contacts.receive(store, "sms", "+4915112345678", "hallo")
+        inbound.receive(store, "email", "keep@example.com", "hello")
+        inbound.receive(store, "sms", "+4915112345678", "hallo")
     return workspace_db
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from inbox import compaction, contacts, deletion
+from inbox import compaction, deletion, inbound
 from inbox.models import Actor
 from inbox.store import Store
 from tests.support.navigation import open_page
@@ -19,9 +19,9 @@ EMAILS = [f"purge-me-{i}@example.org" for i in range(2)]
 def pending(workspace_db):
     with Store(workspace_db) as store:
         for email in EMAILS:
-            cid = contacts.receive(store, "email", email, "please forget me")["contact_id"]
+            cid = inbound.receive(store, "email", email, "please forget me")["contact_id"]
             deletion.delete_contact(store, Actor(ADMIN[0], "admin"), cid, hint="request", reason="gdpr_request")
-        contacts.receive(store, "email", "keep@example.com", "hello")
+        inbound.receive(store, "email", "keep@example.com", "hello")
     return workspace_db
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from inbox import attributes as attrs
-from inbox import contacts
+from inbox import contacts, inbound
 from inbox.models import Actor, utcnow
 
 from .members import members_fixture, seed_members
@@ -32,10 +32,10 @@ def rich_contact(store, handle: str = HANDLE, values: dict | None = None, platfo
     seed_members(store, ADMIN, AGENT)
     if "tier" not in {a.key for a in attrs.all_attributes(store)}:
         add_tier(store)
-    first = contacts.receive(store, platform, handle, "Bonjour", attachments=[("passport.pdf", b"%PDF-1.4 secret")])
+    first = inbound.receive(store, platform, handle, "Bonjour", attachments=[("passport.pdf", b"%PDF-1.4 secret")])
     cid = first["contact_id"]
-    contacts.receive(store, platform, handle, "Encore moi", attachments=[("photo.jpg", b"\xff\xd8 jpeg")])
-    contacts.receive(store, platform, handle, "Merci")
+    inbound.receive(store, platform, handle, "Encore moi", attachments=[("photo.jpg", b"\xff\xd8 jpeg")])
+    inbound.receive(store, platform, handle, "Merci")
     c = contacts.get_contact(store, cid)
     contacts.update_values(store, AGENT, cid, c.version, dict(values or PERSON))
     store.crm.record_crm_lookup(cid, ok=True, at=utcnow(), by="agent@example.com", trigger="manual",

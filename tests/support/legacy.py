@@ -3,7 +3,7 @@ text, an unkeyed sha256 deletion-log chain, no key file."""
 
 from types import SimpleNamespace
 
-from inbox import contacts, deletion, workspace
+from inbox import deletion, inbound, workspace
 from inbox.deletion_chain import legacy_entry_hash
 from inbox.keys import key_file_for
 from inbox.models import SYSTEM, utcnow
@@ -42,7 +42,7 @@ def build_old_database(path, n=4):
         workspace.set_plan(store, SYSTEM, "enterprise")
         store.crm.save_crm_settings(lookup_url="https://crm.example.com/l", timeout_seconds=5, lookup_key="email",
                                     aliases={}, enabled=False, secret=CRM_SECRET, actor="admin@example.com", at=utcnow())
-        ids = [contacts.receive(store, "email", f"old{i}@example.org", "hi")["contact_id"] for i in range(n)]
+        ids = [inbound.receive(store, "email", f"old{i}@example.org", "hi")["contact_id"] for i in range(n)]
         for cid in ids:
             store.deletion.erase_contacts([cid], snapshot_key=deletion.SNAPSHOT_KEY,
                                           make_entries=old_entries(bytes.fromhex(OLD_SECRET)))

@@ -3,7 +3,7 @@
 import pytest
 
 from inbox import attributes as attrs
-from inbox import contacts, crm, deletion, erasure, imports, sign_in, users, workspace
+from inbox import contacts, crm, deletion, erasure, imports, inbound, sign_in, users, workspace
 from inbox import deletion_report as report
 from inbox.errors import PermissionDenied
 from inbox.models import SYSTEM
@@ -21,7 +21,7 @@ def team(store):
 
 
 def contact_id(store, handle="+33612345678") -> int:
-    return contacts.receive(store, "whatsapp", handle, "hello")["contact_id"]
+    return inbound.receive(store, "whatsapp", handle, "hello")["contact_id"]
 
 
 def snapshot(store) -> dict:

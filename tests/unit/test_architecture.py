@@ -125,3 +125,80 @@ def test_test_modules_import_only_the_shared_helpers(path):
     """Test modules and conftest files share code through tests/support/ (and fixtures), never by importing
     another test module or a conftest: each test module stays runnable and movable on its own."""
     assert {name for name in imported_test_modules(path) if not name.startswith("tests.support")} == set()
+# --- Import cycles ----------------------------------------------------------------------------------------
+# Every import statement counts, at module level or inside a function (a late import that closes a loop is
+# still a loop: it only moves the partly-initialised-module error to the first call). Relative imports are
+# resolved; ``from pkg import module`` is an arrow to the module, ``import a.b`` an arrow to ``a.b``.
+
+CYCLE_PACKAGES = ("inbox", "validation", "ui", "app_pages")
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def our_modules() -> dict[str, Path]:
+    return {module_name(p): p for p in py_files(*CYCLE_PACKAGES)}
+
+
+def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
+    """``module -> modules of ours it imports`` from every import statement in its file."""
+
+    def ours(name: str) -> str | None:  # the module itself, else the nearest package of ours holding it
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets: set[str | None] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets |= {ours(alias.name) for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                    base = ".".join([*anchor, *([base] if base else [])])
+                targets |= {f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else ours(base)
+                            for alias in node.names}
+        graph[name] = {t for t in targets if t and t != name}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import loop as ``[a, b, …, a]``, or None (iterative depth-first search, sorted: stable output)."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in sorted(graph):
+        if start in state:
+            continue
+        path, stack = [start], [iter(sorted(graph[start]))]
+        state[start] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(sorted(graph.get(nxt, ()))))
+    return None
+
+
+def test_the_import_graph_sees_relative_late_and_submodule_imports():
+    graph = import_graph(our_modules())
+    assert "inbox.errors" in graph["inbox.store.core"]  # relative, two levels up
+    assert "validation.checks" in graph["validation.columns"]  # ``from . import checks as _checks``
+    assert "inbox.store" in graph["inbox"]  # function-level ``from .store import Store``
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_import_cycles_inside_our_packages():
+    graph = import_graph(our_modules())
+    cycle = find_cycle(graph)
+    assert cycle is None, "import cycle: " + " → ".join(cycle)

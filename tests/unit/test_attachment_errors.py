@@ -9,8 +9,8 @@ import tracemalloc
 import pytest
 
 from inbox import files, open_store
-from inbox.contacts import receive
 from inbox.errors import InvalidInput, StoreUnavailable, WriteFailed
+from inbox.inbound import receive
 from inbox.store import Store
 
 from ..support.cli import invoke, one_line

@@ -8,7 +8,7 @@ import shutil
 import duckdb
 import pytest
 
-from inbox import contacts, deletion, users
+from inbox import deletion, inbound, users
 from inbox.checkpoints import sign
 from inbox.deletion_chain import legacy_entry_hash
 from inbox.keys import Keys
@@ -28,7 +28,7 @@ def run(*args: str) -> Ran:
 
 def delete_some(path, n: int, start: int = 0) -> None:
     with Store(path) as store:
-        ids = [contacts.receive(store, "sms", f"+3360000{start + i:04d}", "hello")["contact_id"] for i in range(n)]
+        ids = [inbound.receive(store, "sms", f"+3360000{start + i:04d}", "hello")["contact_id"] for i in range(n)]
         deletion.delete_contacts(store, ADMIN, ids[:2], **HINT)  # one batch: one checkpoint
         for cid in ids[2:]:
             deletion.delete_contact(store, ADMIN, cid, **HINT)
@@ -198,7 +198,7 @@ def test_an_erasure_writes_one_checkpoint_per_committed_batch(db):
     from inbox import erasure
 
     with Store(db) as store:
-        handles = [contacts.receive(store, "sms", f"+3361234{i:04d}", "hi") and f"+3361234{i:04d}" for i in range(5)]
+        handles = [inbound.receive(store, "sms", f"+3361234{i:04d}", "hi") and f"+3361234{i:04d}" for i in range(5)]
         plan = erasure.preview(store, ADMIN, handles)
         erasure.execute(store, ADMIN, plan, hint="batch", reason="gdpr_request", batch_size=2)
     [path] = db.with_name("w-checkpoints").iterdir()

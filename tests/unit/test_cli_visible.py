@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from inbox import contacts, users
+from inbox import inbound, users
 from inbox.models import SYSTEM
 from inbox.store import Store
 
@@ -24,7 +24,7 @@ def db(tmp_path):
     with Store(path) as store:
         users.add_user(store, SYSTEM, "eve@example.com", role="agent", password="a-good-password",
                        display_name="Eve\u200b\u202eliam")
-        contacts.receive(store, "webchat", HANDLE, "hello")
+        inbound.receive(store, "webchat", HANDLE, "hello")
     return str(path)
 
 

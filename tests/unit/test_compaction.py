@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from inbox import attributes, compaction, contacts, deletion, open_store, users
+from inbox import attributes, compaction, contacts, deletion, inbound, open_store, users
 from inbox.cli.main import cli, main
 from inbox.models import SYSTEM
 from inbox.store import CompactionFailed, Store
@@ -28,7 +28,7 @@ KEPT = {"email": "kept-wq42@example.org", "phone": "+33698760042", "text": "kept
 def _add(store, person: dict, handle: str) -> int:
     cid = rich_contact(store, handle=handle, values={"email": person["email"], "phone": person["phone"],
                                                      "first_name": "Ann", "tier": "gold"})
-    contacts.receive(store, "whatsapp", handle, f"{person['text']} " * 3)
+    inbound.receive(store, "whatsapp", handle, f"{person['text']} " * 3)
     return cid
 
 
@@ -96,7 +96,7 @@ def test_deleted_data_is_in_the_file_until_compaction_and_gone_after(deleted):
     assert all(n in raw for n in needles(KEPT))
     assert result["bytes_after"] < result["bytes_before"] and result["database"] == str(path)
     assert app_state(deleted) == before and before["log"].ok and before["log"].entries == 3
-    new = contacts.receive(deleted, "sms", "+4915112345678", "hello")  # sequences continue where they were
+    new = inbound.receive(deleted, "sms", "+4915112345678", "hello")  # sequences continue where they were
     assert (new["contact_id"], new["conversation_id"]) == (5, 5)
     assert deleted.accounts.user_by_email("admin@example.com").role == "admin"
 
@@ -126,7 +126,7 @@ def test_a_failure_before_the_swap_leaves_the_old_file_and_no_copy(deleted, monk
     assert not Path(f"{compact_module.copy_path(deleted.path)}.wal").exists()
     assert DOOMED[0]["email"].encode() in raw_bytes(deleted.path)  # still the old file
     assert app_state(deleted) == before
-    contacts.receive(deleted, "sms", "+4915112345678", "the store works after the failure")
+    inbound.receive(deleted, "sms", "+4915112345678", "the store works after the failure")
     monkeypatch.undo()
     deleted.compaction.compact()
     assert DOOMED[0]["email"].encode() not in raw_bytes(deleted.path)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from inbox import compaction, contacts, deletion
+from inbox import compaction, deletion, inbound
 from inbox.compaction import Schedule, due, last_slot, next_run, next_slot
 from inbox.errors import InvalidInput, PermissionDenied
 from inbox.models import SYSTEM, Actor
@@ -84,7 +84,7 @@ def test_schedule_is_saved_by_admins_only_and_checked(store):
 
 
 def _delete_one(store, handle: str) -> None:
-    cid = contacts.receive(store, "sms", handle, "bye")["contact_id"]
+    cid = inbound.receive(store, "sms", handle, "bye")["contact_id"]
     deletion.delete_contact(store, ADMIN, cid, hint="test", reason="test_data")
 
 

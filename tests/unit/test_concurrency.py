@@ -5,7 +5,7 @@ import threading
 import duckdb
 import pytest
 
-from inbox import contacts
+from inbox import contacts, inbound
 from inbox.errors import Conflict, TransactionAborted, WriteConflict
 from inbox.models import Actor
 from inbox.store import retry
@@ -64,7 +64,7 @@ def commit_on_first_retry(monkeypatch, blocker):
 
 
 def test_eight_threads_sending_the_first_message_of_a_new_handle_store_eight_messages_on_one_contact(store):
-    results, errors = run_together(8, lambda i: contacts.receive(store, "instagram", "@newbie", f"hello {i}"))
+    results, errors = run_together(8, lambda i: inbound.receive(store, "instagram", "@newbie", f"hello {i}"))
     assert errors == [None] * 8
     assert len({r["contact_id"] for r in results}) == 1
     assert sum(r["new_contact"] for r in results) == 1
@@ -75,7 +75,7 @@ def test_eight_threads_sending_the_first_message_of_a_new_handle_store_eight_mes
 
 
 def test_eight_threads_with_attachments_keep_every_file_and_leave_none_behind(store):
-    results, errors = run_together(8, lambda i: contacts.receive(store, "email", "new@example.com", "",
+    results, errors = run_together(8, lambda i: inbound.receive(store, "email", "new@example.com", "",
                                                                   attachments=[(f"f{i}.txt", b"x" * i)]))
     assert errors == [None] * 8
     stored = store._rows("SELECT storage_path FROM attachments")
@@ -86,22 +86,22 @@ def test_eight_threads_with_attachments_keep_every_file_and_leave_none_behind(st
 
 
 def test_a_message_that_collides_with_another_writer_is_retried_and_stored(store, monkeypatch):
-    first = contacts.receive(store, "sms", "+447700900123", "first")
+    first = inbound.receive(store, "sms", "+447700900123", "first")
     blocker = Blocker(store, TOUCH_CONVERSATION, [first["conversation_id"]])
     waits = commit_on_first_retry(monkeypatch, blocker)
-    second = contacts.receive(store, "sms", "+447700900123", "second")
+    second = inbound.receive(store, "sms", "+447700900123", "second")
     assert len(waits) == 1 and 0 <= waits[0] <= retry.BASE_DELAY
     assert second["conversation_id"] == first["conversation_id"]
     assert [b for (b,) in store._rows("SELECT body FROM messages ORDER BY id")] == ["first", "second"]
 
 
 def test_a_receive_that_keeps_colliding_gives_up_with_a_conflict_and_stores_nothing(store, monkeypatch):
-    first = contacts.receive(store, "sms", "+447700900123", "first")
+    first = inbound.receive(store, "sms", "+447700900123", "first")
     blocker = Blocker(store, TOUCH_CONVERSATION, [first["conversation_id"]])
     waits = []
     monkeypatch.setattr(retry, "sleep", waits.append)
     with pytest.raises(WriteConflict, match="this one was not stored — send it again"):
-        contacts.receive(store, "sms", "+447700900123", "second", attachments=[("a.txt", b"a")])
+        inbound.receive(store, "sms", "+447700900123", "second", attachments=[("a.txt", b"a")])
     blocker.commit()
     assert len(waits) == retry.ATTEMPTS - 1
     assert all(0 <= w <= retry.MAX_DELAY for w in waits) and len(set(waits)) > 1  # jittered
@@ -111,7 +111,7 @@ def test_a_receive_that_keeps_colliding_gives_up_with_a_conflict_and_stores_noth
 
 @pytest.fixture
 def ada(store):
-    made = contacts.receive(store, "whatsapp", "+33611111111", "Bonjour")
+    made = inbound.receive(store, "whatsapp", "+33611111111", "Bonjour")
     return contacts.get_contact(store, made["contact_id"])
 
 

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from inbox import contacts, crm, workspace
+from inbox import contacts, crm, inbound, workspace
 from inbox.crm_client import sign
 from inbox.errors import InvalidInput, PermissionDenied
 from inbox.models import SYSTEM, Actor
@@ -33,7 +33,7 @@ def configure(store, url, **overrides):
 @pytest.fixture
 def ada(store, fake):
     """A contact made before the CRM is configured (no lookup yet) with a job title and a first name."""
-    made = contacts.receive(store, "whatsapp", "+33612345678", "Bonjour")
+    made = inbound.receive(store, "whatsapp", "+33612345678", "Bonjour")
     c = contacts.get_contact(store, made["contact_id"])
     contacts.update_values(store, AGENT, c.id, c.version, {"email": "ada@example.com", "first_name": "Ada",
                                                            "job_title": "Intern"})
@@ -194,24 +194,24 @@ def test_a_conflicting_write_is_reread_once(store, fake, ada, monkeypatch):
 
 def test_receive_of_a_new_contact_looks_it_up_on_enterprise(store, fake, ada):
     fake.records["+447700900123"] = {"email": "new@example.com", "jobTitle": "Buyer", "first_name": "Nia"}
-    made = contacts.receive(store, "sms", "+447700900123", "Hello")
+    made = inbound.receive(store, "sms", "+447700900123", "Hello")
     assert made["new_contact"] and fake.count == 1
     assert fake.requests[0]["payload"]["handle"] == "+447700900123"
     c = contacts.get_contact(store, made["contact_id"])
     assert (c.values["email"], c.values["job_title"], c.values["first_name"]) == ("new@example.com", "Buyer", "Nia")
     assert crm.contact_status(store, c.id).ok
-    contacts.receive(store, "sms", "+447700900123", "Second message")  # not new: no lookup
+    inbound.receive(store, "sms", "+447700900123", "Second message")  # not new: no lookup
     assert fake.count == 1
 
 
 def test_receive_never_fails_because_of_the_crm(store, fake, ada):
     fake.then({"status": 500})
-    made = contacts.receive(store, "sms", "+447700900999", "Hello")
+    made = inbound.receive(store, "sms", "+447700900999", "Hello")
     assert made["new_contact"] and contacts.thread(store, made["conversation_id"])["messages"]
     status = crm.contact_status(store, made["contact_id"])
     assert status.ok is False and "HTTP 500" in status.error
     configure(store, closed_port_url())
-    assert contacts.receive(store, "sms", "+447700900998", "Hi")["new_contact"]
+    assert inbound.receive(store, "sms", "+447700900998", "Hi")["new_contact"]
 
 
 def test_team_plan_never_calls_the_crm(store, fake, ada):
@@ -221,7 +221,7 @@ def test_team_plan_never_calls_the_crm(store, fake, ada):
         crm.refresh_contact(store, AGENT, ada.id)
     with pytest.raises(PermissionDenied, match="Enterprise plan"):
         crm.test_connection(store, SYSTEM)
-    contacts.receive(store, "sms", "+447700900555", "Hello")
+    inbound.receive(store, "sms", "+447700900555", "Hello")
     assert crm.contact_status(store, ada.id) is None
     assert fake.count == 0
 
@@ -230,13 +230,13 @@ def test_turned_off_lookups_send_nothing(store, fake, ada):
     configure(store, fake.url, enabled=False, secret=None)
     with pytest.raises(InvalidInput, match="turned off"):
         crm.refresh_contact(store, AGENT, ada.id)
-    contacts.receive(store, "sms", "+447700900556", "Hello")
+    inbound.receive(store, "sms", "+447700900556", "Hello")
     assert fake.count == 0 and crm.contact_status(store, ada.id).enabled is False
 
 
 def test_unconfigured_enterprise_workspace_sends_nothing(store, fake):
     workspace.set_plan(store, SYSTEM, "enterprise")
-    made = contacts.receive(store, "sms", "+447700900557", "Hello")
+    made = inbound.receive(store, "sms", "+447700900557", "Hello")
     with pytest.raises(InvalidInput, match="no CRM is configured"):
         crm.refresh_contact(store, AGENT, made["contact_id"])
     assert crm.contact_status(store, made["contact_id"]) is None and fake.count == 0
@@ -249,6 +249,6 @@ def test_the_secret_is_never_logged_nor_put_in_a_status(store, fake, ada, caplog
         crm.refresh_contact(store, AGENT, ada.id)
     configure(store, closed_port_url())
     crm.refresh_contact(store, AGENT, ada.id)
-    contacts.receive(store, "sms", "+447700900777", "Hello")
+    inbound.receive(store, "sms", "+447700900777", "Hello")
     assert caplog.records and SECRET not in caplog.text
     assert SECRET not in repr(crm.contact_status(store, ada.id)) and SECRET not in repr(crm.get_settings(store))

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from inbox import attributes as attrs
-from inbox import contacts, crm, workspace
+from inbox import crm, inbound, workspace
 from inbox.check import run_check
 from inbox.errors import Conflict, InvalidInput, PermissionDenied
 from inbox.models import SYSTEM, Actor
@@ -145,9 +145,9 @@ def test_check_is_clean_after_crm_use_and_never_shows_the_secret(enterprise):
         crm.save_settings(enterprise, ADMIN, **{**GOOD, "lookup_url": fake.url})
         crm.set_managed(enterprise, ADMIN, ["job_title"])
         fake.records["+33600000001"] = {"jobTitle": "Chef", "phone": "nope"}
-        contacts.receive(enterprise, "sms", "+33600000001", "hello")  # looked up: ok, one field skipped
+        inbound.receive(enterprise, "sms", "+33600000001", "hello")  # looked up: ok, one field skipped
         fake.then({"status": 500})
-        contacts.receive(enterprise, "sms", "+33600000002", "hello")  # looked up: failed
+        inbound.receive(enterprise, "sms", "+33600000002", "hello")  # looked up: failed
     report = run_check(enterprise)
     assert report.ok, report.lines()
     assert report.tables["crm_settings"] == 1 and report.tables["crm_lookups"] == 2
@@ -172,7 +172,7 @@ def test_an_attribute_deleted_after_configuration_is_reported_not_fatal(enterpri
         assert crm.settings_problems(enterprise) == [
             "the lookup attribute loyalty_id no longer exists: choose another and save",
             "alias loyalty → loyalty_id: the attribute loyalty_id no longer exists (its values are skipped)"]
-        made = contacts.receive(enterprise, "sms", "+33600000003", "hello")  # lookup value: None, by handle
+        made = inbound.receive(enterprise, "sms", "+33600000003", "hello")  # lookup value: None, by handle
         fake.records["+33600000003"] = {"loyalty": "L-1", "jobTitle": "Chef"}
         result = crm.refresh_contact(enterprise, ADMIN, made["contact_id"])
         assert result.ok and result.written == ["job_title"]

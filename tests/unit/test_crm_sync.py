@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from inbox import contacts, crm, workspace
+from inbox import contacts, crm, inbound, workspace
 from inbox.models import SYSTEM
 from inbox.store import Store
 
@@ -26,7 +26,7 @@ def workspace_db(db_path, fake):
     """Eight contacts (made before the CRM was configured), Enterprise, job_title managed; the file is closed."""
     with Store(db_path) as store:
         for handle in HANDLES:
-            contacts.receive(store, "whatsapp", handle, "hello")
+            inbound.receive(store, "whatsapp", handle, "hello")
         workspace.set_plan(store, SYSTEM, "enterprise")
         crm.save_settings(store, SYSTEM, lookup_url=fake.url, timeout_seconds=2, lookup_key="phone",
                           aliases={"title": "job_title"}, secret=SECRET)

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from inbox import contacts, deletion
+from inbox import contacts, deletion, inbound
 from inbox.errors import InvalidInput, NotFound, PermissionDenied
-from inbox.models import SYSTEM, Actor
+from inbox.models import SYSTEM
 
 from ..support.deletion import members  # noqa: F401 (autouse fixture)
 from ..support.deletion import (ADMIN, AGENT, HANDLE, PERSON, files_under, log_count, rich_contact, rows_of,
@@ -100,7 +100,7 @@ def test_the_cli_operator_counts_as_admin(store, two):
 def test_a_message_from_the_same_handle_later_creates_a_new_contact(store, two):
     cid, _ = two
     deletion.delete_contact(store, ADMIN, cid, **GDPR)
-    again = contacts.receive(store, "whatsapp", HANDLE, "C'est encore moi")
+    again = inbound.receive(store, "whatsapp", HANDLE, "C'est encore moi")
     assert again["new_contact"] and again["contact_id"] != cid
     fresh = contacts.get_contact(store, again["contact_id"])
     # none of the old data; the phone is the number the new message came from

@@ -5,7 +5,7 @@ import io
 import pandas as pd
 import pytest
 
-from inbox import contacts, deletion, erasure
+from inbox import contacts, deletion, erasure, inbound
 from inbox.errors import InvalidInput
 
 from ..support.deletion import members  # noqa: F401 (autouse fixture)
@@ -17,12 +17,12 @@ GDPR = {"hint": "erasure batch 2026-11", "reason": "gdpr_request"}
 @pytest.fixture
 def people(store):
     zoe = rich_contact(store)
-    sms = contacts.receive(store, "sms", "+4915112345678", "hallo")["contact_id"]
-    web = contacts.receive(store, "webchat", "visitor-abc", "hi")["contact_id"]
-    same_email = contacts.receive(store, "email", PERSON["email"].lower(), "again")["contact_id"]
+    sms = inbound.receive(store, "sms", "+4915112345678", "hallo")["contact_id"]
+    web = inbound.receive(store, "webchat", "visitor-abc", "hi")["contact_id"]
+    same_email = inbound.receive(store, "email", PERSON["email"].lower(), "again")["contact_id"]
     c = contacts.get_contact(store, same_email)
     contacts.update_values(store, ADMIN, same_email, c.version, {"email": PERSON["email"].lower()})
-    keep = contacts.receive(store, "sms", "+4915199999999", "stay")["contact_id"]
+    keep = inbound.receive(store, "sms", "+4915199999999", "stay")["contact_id"]
     return {"zoe": zoe, "sms": sms, "web": web, "same_email": same_email, "keep": keep}
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from inbox import contacts, deletion
+from inbox import deletion, inbound
 from inbox.deletion import GENESIS, canonical_json, entry_hash
 from inbox.keys import require_keys
 
@@ -18,7 +18,7 @@ HINT = {"hint": "ticket #77", "reason": "duplicate"}
 
 
 def make_contacts(store, n, prefix="+336000000"):
-    return [contacts.receive(store, "sms", f"{prefix}{i:02d}", "hello")["contact_id"] for i in range(n)]
+    return [inbound.receive(store, "sms", f"{prefix}{i:02d}", "hello")["contact_id"] for i in range(n)]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 
-from inbox import contacts, deletion
+from inbox import contacts, deletion, inbound
 from inbox import deletion_report as report
 from inbox.errors import InvalidInput
 from inbox.keys import key_file_for
@@ -27,10 +27,10 @@ def log(store):
     """Six entries: three by ADMIN (whatsapp, gdpr), two by BOB (email, duplicate), one rich (whatsapp)."""
     seed_members(store, BOB)
     for i in range(3):
-        cid = contacts.receive(store, "whatsapp", f"+3361000000{i}", "hi")["contact_id"]
+        cid = inbound.receive(store, "whatsapp", f"+3361000000{i}", "hi")["contact_id"]
         deletion.delete_contact(store, ADMIN, cid, hint=f"ticket #10{i} erasure request", reason="gdpr_request")
     for i in range(2):
-        cid = contacts.receive(store, "email", f"dup{i}@example.com", "hi")["contact_id"]
+        cid = inbound.receive(store, "email", f"dup{i}@example.com", "hi")["contact_id"]
         deletion.delete_contact(store, BOB, cid, hint="merged duplicate", reason="duplicate")
     deletion.delete_contact(store, ADMIN, rich_contact(store), hint="Zoé asked", reason="other")
     return store
@@ -123,9 +123,9 @@ def test_formula_neutralisation(value, expected):
 
 
 def test_csv_export_neutralises_and_holds_every_column(store):
-    cid = contacts.receive(store, "webchat", "visitor-1", "hi")["contact_id"]
+    cid = inbound.receive(store, "webchat", "visitor-1", "hi")["contact_id"]
     deletion.delete_contact(store, ADMIN, cid, hint="=cmd|' /C calc'!A0", reason="other")
-    cid = contacts.receive(store, "webchat", "visitor-2", "hi")["contact_id"]
+    cid = inbound.receive(store, "webchat", "visitor-2", "hi")["contact_id"]
     c = contacts.get_contact(store, cid)
     contacts.update_values(store, ADMIN, cid, c.version, {"first_name": "@Evil", "last_name": "-Name"})
     deletion.delete_contact(store, ADMIN, cid, hint="+1 for spreadsheets", reason="other")

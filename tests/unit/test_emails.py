@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from inbox import contacts, deletion_report, erasure
+from inbox import contacts, deletion_report, erasure, inbound
 from inbox.check import run_check
 from inbox.models import Actor
 from inbox.store.migrations import MIGRATIONS
@@ -184,7 +184,7 @@ def test_contact_values_carry_the_reason_and_the_normal_form():
 
 def _contact(store, handle, email):
     seed_members(store, AGENT)  # (not for every test: the migration test stores its own user 1)
-    made = contacts.receive(store, "whatsapp", handle, "hello")
+    made = inbound.receive(store, "whatsapp", handle, "hello")
     c = contacts.get_contact(store, made["contact_id"])
     return contacts.update_values(store, AGENT, c.id, c.version, {"email": email})
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from inbox import checkpoints, contacts, deletion
+from inbox import checkpoints, deletion, inbound
 from inbox.deletion_chain import Verification, canonical_json, latest_checkpoint, verify_log
 from inbox.errors import InvalidInput
 from inbox.keys import Keys, require_keys
@@ -33,7 +33,7 @@ class FakeStore:
 
 def _deleted(store, n: int) -> None:
     for i in range(n):
-        cid = contacts.receive(store, "sms", f"+3361000{i:04d}", "hello")["contact_id"]
+        cid = inbound.receive(store, "sms", f"+3361000{i:04d}", "hello")["contact_id"]
         deletion.delete_contact(store, ADMIN, cid, **HINT)
 
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from inbox import contacts, deletion, deletion_report
+from inbox import contacts, deletion, deletion_report, inbound
 from inbox.errors import InvalidInput, NotFound, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
@@ -20,7 +20,7 @@ GDPR = {"hint": "erasure request #7", "reason": "gdpr_request"}
 
 
 def _contact(store, handle="+33612345678", **values) -> int:
-    cid = contacts.receive(store, "sms", handle, "hello")["contact_id"]
+    cid = inbound.receive(store, "sms", handle, "hello")["contact_id"]
     if values:
         contacts.update_values(store, SYSTEM, cid, contacts.get_contact(store, cid).version, values)
     return cid
@@ -68,7 +68,7 @@ def test_unknown_reasons_refused(reason):
 
 def test_the_entry_records_who_why_and_what_was_removed(store):
     cid = _contact(store, first_name="Zoé", last_name="Quill", email="zoe@example.org")
-    contacts.receive(store, "sms", "+33612345678", "again", attachments=[("a.txt", b"12345")])
+    inbound.receive(store, "sms", "+33612345678", "again", attachments=[("a.txt", b"12345")])
     entry = deletion.delete_contact(store, ADMIN, cid, hint="  ticket 9 ", reason="Duplicate")
     assert (entry["id"], entry["contact_id"], entry["deleted_by"]) == (1, cid, ADMIN.email)
     assert (entry["identity_hint"], entry["reason"]) == ("ticket 9", "duplicate")

@@ -9,7 +9,7 @@ import pathlib
 
 import pytest
 
-from inbox import contacts, deletion
+from inbox import contacts, deletion, inbound
 from inbox.errors import InvalidInput, NotFound
 from inbox.keys import key_file_for
 from inbox.models import SYSTEM, Actor
@@ -30,7 +30,7 @@ def test_the_snapshot_is_sorted_unescaped_json_without_counts():
 
 def test_a_kept_snapshot_holds_the_contact_and_its_values(store):
     deletion.set_keep_snapshot(store, ADMIN, True)
-    cid = contacts.receive(store, "sms", "+33612345678", "hello")["contact_id"]
+    cid = inbound.receive(store, "sms", "+33612345678", "hello")["contact_id"]
     contacts.update_values(store, SYSTEM, cid, contacts.get_contact(store, cid).version, {"job_title": "Chef"})
     snapshot = json.loads(deletion.delete_contact(store, ADMIN, cid, **GDPR)["snapshot"])
     assert snapshot["contact"]["job_title"] == "Chef" and snapshot["contact"]["id"] == cid
@@ -39,7 +39,7 @@ def test_a_kept_snapshot_holds_the_contact_and_its_values(store):
 
 
 def test_public_entry_gives_every_column_as_json_values(store):
-    cid = contacts.receive(store, "sms", "+33612345678", "hello")["contact_id"]
+    cid = inbound.receive(store, "sms", "+33612345678", "hello")["contact_id"]
     entry = deletion.delete_contact(store, ADMIN, cid, **GDPR)
     public = deletion.public_entry(entry)
     assert list(public) == list(deletion.LOG_COLUMNS)

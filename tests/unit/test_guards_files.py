@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from inbox import contacts, deletion, files, open_store
+from inbox import contacts, deletion, files, inbound, open_store
 from inbox.errors import InvalidInput
 from inbox.models import Actor
 from validation.checks import relative_path_ok
@@ -44,7 +44,7 @@ def _file_of(store, contact_id: int) -> Path:
 @pytest.fixture
 def kept(store):
     """A contact whose attachment file is old on disk: a row still references it."""
-    cid = contacts.receive(store, "email", "kept@example.com", "invoice",
+    cid = inbound.receive(store, "email", "kept@example.com", "invoice",
                            attachments=[("a.pdf", b"%PDF kept")])["contact_id"]
     _age(_file_of(store, cid))
     return cid
@@ -106,7 +106,7 @@ def test_finish_file_removal_refuses_paths_outside_the_attachments_folder(store,
 
 def test_a_failed_removal_stays_pending_until_the_next_open(store, db_path):
     two = [("a.txt", b"x"), ("b.txt", b"y")]
-    cid = contacts.receive(store, "email", "gone@example.com", "hi", attachments=two)["contact_id"]
+    cid = inbound.receive(store, "email", "gone@example.com", "hi", attachments=two)["contact_id"]
     stuck, other = sorted((store.attachments_dir / str(cid)).iterdir())
     stuck.unlink()
     stuck.mkdir()  # a non-empty folder where the file was: unlink fails
@@ -129,7 +129,7 @@ def test_a_failed_removal_stays_pending_until_the_next_open(store, db_path):
 
 
 def test_deleting_a_contact_leaves_the_other_contacts_files(store, kept):
-    cid = contacts.receive(store, "email", "bye@example.com", "x", attachments=[("c.txt", b"c")])
+    cid = inbound.receive(store, "email", "bye@example.com", "x", attachments=[("c.txt", b"c")])
     cid = cid["contact_id"]
     deletion.delete_contact(store, ADMIN, cid, **GDPR)
     assert not (store.attachments_dir / str(cid)).exists()
@@ -140,7 +140,7 @@ def test_deleting_a_contact_leaves_the_other_contacts_files(store, kept):
                                   "we ird;name.txt"])
 def test_a_received_file_name_never_leaves_the_contacts_folder(store, name):
     try:
-        got = contacts.receive(store, "email", "n@example.com", "x", attachments=[(name, b"data")])
+        got = inbound.receive(store, "email", "n@example.com", "x", attachments=[(name, b"data")])
         cid = got["contact_id"]
     except InvalidInput:
         return  # refusing the name is fine too
@@ -191,7 +191,7 @@ def test_the_real_limit_is_25_mb_and_named_in_the_message(tmp_path):
 
 def test_stored_names_are_sanitised_shortened_and_unique(store):
     long_name = "x" * 90 + "-é ü.pdf"
-    cid = contacts.receive(store, "email", "s@example.com", "x",
+    cid = inbound.receive(store, "email", "s@example.com", "x",
                            attachments=[(long_name, b"1"), (long_name, b"2")])["contact_id"]
     rows = store.contacts.attachments_of_conversation(contacts.conversations(store, cid)[0]["id"])
     names = [r["storage_path"].split("/", 1)[1] for r in rows]
@@ -213,16 +213,25 @@ def test_a_failed_receive_leaves_no_file(store, monkeypatch):
 
     monkeypatch.setattr(store.contacts, "receive_message", write_then_fail)
     with pytest.raises(RuntimeError):
-        contacts.receive(store, "email", "f@example.com", "x", attachments=[("a.txt", b"a")])
+        inbound.receive(store, "email", "f@example.com", "x", attachments=[("a.txt", b"a")])
     assert not (store.attachments_dir / "123").exists()
     monkeypatch.setattr(store.contacts, "receive_message", real)
 
 
 def test_removing_a_file_keeps_a_folder_that_still_holds_files(store):
-    cid = contacts.receive(store, "email", "k@example.com", "x", attachments=[("a.txt", b"a"),
+    cid = inbound.receive(store, "email", "k@example.com", "x", attachments=[("a.txt", b"a"),
                                                                               ("b.txt", b"b")])["contact_id"]
     first, second = sorted((store.attachments_dir / str(cid)).iterdir())
     files.remove([first, store.attachments_dir / str(cid) / "never-existed.bin"])
     assert not first.exists() and second.exists()
     files.remove([second])
     assert not (store.attachments_dir / str(cid)).exists()
+
+
+def test_every_writable_open_runs_the_orphan_sweep_as_a_named_step(store, kept, db_path, monkeypatch):
+    swept = []
+    monkeypatch.setattr(files, "sweep_orphans", lambda s, grace_seconds=0: swept.append(s) or 0)
+    store.close()
+    open_store(db_path).close()
+    open_store(db_path, read_only=True).close()  # a read-only open changes nothing on disk
+    assert len(swept) == 1

@@ -7,7 +7,7 @@ import pytest
 
 from inbox import attributes as attrs
 from inbox import contacts as contacts_uc
-from inbox import imports
+from inbox import imports, inbound
 from inbox.models import SYSTEM, Actor
 
 from ..support.members import members_fixture
@@ -54,7 +54,7 @@ def test_rejected_rows_are_never_written_and_the_rest_is(tiered, tmp_path):
 
 
 def test_undo_removes_exactly_its_batch(tiered, tmp_path):
-    wrote_in = contacts_uc.receive(tiered, "email", "walkin@example.com", "hello")["contact_id"]
+    wrote_in = inbound.receive(tiered, "email", "walkin@example.com", "hello")["contact_id"]
     first = run(tiered, write(tmp_path, "Email,Tier\nann@example.com,gold\n", name="1.csv"))
     second = run(tiered, write(tmp_path, "Email,Tier\nbob@example.com,silver\nwalkin@example.com,vip\n",
                                name="2.csv"))
@@ -92,7 +92,7 @@ def test_undo_is_refused_when_a_contact_changed_since(tiered, tmp_path, change):
     elif change == "built_in":
         contacts_uc.update_values(tiered, AGENT, bob["id"], bob["version"], {"first_name": "Robert"})
     else:
-        contacts_uc.receive(tiered, "email", "bob@example.com", "did you get my order?")
+        inbound.receive(tiered, "email", "bob@example.com", "did you get my order?")
     snapshot = fingerprint(tiered)
     with pytest.raises(imports.UndoRefused) as refused:
         imports.undo(tiered, ADMIN, result.batch_id)
@@ -104,7 +104,7 @@ def test_undo_is_refused_when_a_contact_changed_since(tiered, tmp_path, change):
 
 def test_an_unchanged_batch_can_be_undone_after_an_unrelated_change(tiered, tmp_path):
     result = run(tiered, write(tmp_path, "Email,Tier\nann@example.com,gold\n"))
-    other = contacts_uc.receive(tiered, "email", "zed@example.com", "hi")["contact_id"]
+    other = inbound.receive(tiered, "email", "zed@example.com", "hi")["contact_id"]
     zed = contacts_uc.get_contact(tiered, other)
     contacts_uc.update_values(tiered, AGENT, other, zed.version, {"tier": "gold"})
     imports.undo(tiered, ADMIN, result.batch_id)

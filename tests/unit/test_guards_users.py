@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from inbox import users
+from inbox import sign_in, users
 from inbox.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
@@ -40,7 +40,7 @@ def test_the_password_length_boundary_is_eight(store):
     assert store.accounts.user_by_email("seven@example.com") is None
     user = users.add_user(store, SYSTEM, "eight@example.com", role="agent", password="y" * 8)
     assert user.email == "eight@example.com"
-    assert users.authenticate(store, "eight@example.com", "y" * 8).email == "eight@example.com"
+    assert sign_in.authenticate(store, "eight@example.com", "y" * 8).email == "eight@example.com"
     with pytest.raises(InvalidInput):
         users.add_user(store, SYSTEM, "none@example.com", role="agent", password=None)
 
@@ -59,33 +59,33 @@ def test_names_are_trimmed_and_default_to_the_address(team, store):
 
 
 def test_an_unknown_email_still_verifies_one_hash(team, verifies):
-    assert users.authenticate(team, "nobody@example.com", PASSWORD) is None
+    assert sign_in.authenticate(team, "nobody@example.com", PASSWORD) is None
     assert len(verifies) == 1 and verifies[0][1] == PASSWORD
     assert verifies[0][0].startswith("$argon2id$")  # a real hash of the same cost, not a shortcut
     assert verifies[0][0] != team.accounts.password_hash("boss@example.com")
 
 
 def test_an_empty_email_still_verifies_one_hash(team, verifies):
-    assert users.authenticate(team, "", PASSWORD) is None
-    assert users.authenticate(team, None, None) is None
+    assert sign_in.authenticate(team, "", PASSWORD) is None
+    assert sign_in.authenticate(team, None, None) is None
     assert len(verifies) == 2
 
 
 def test_a_wrong_password_verifies_the_members_hash_once(team, verifies):
-    assert users.authenticate(team, "boss@example.com", "wrong-horse") is None
+    assert sign_in.authenticate(team, "boss@example.com", "wrong-horse") is None
     assert verifies == [(team.accounts.password_hash("boss@example.com"), "wrong-horse")]
 
 
 def test_the_dummy_hashs_own_password_signs_nobody_in(team, verifies):
     # the dummy hash verifies its own password: an unknown e-mail must still give no user
     for guess in ("not-a-real-password", PASSWORD, ""):
-        assert users.authenticate(team, "ghost@example.com", guess) is None
+        assert sign_in.authenticate(team, "ghost@example.com", guess) is None
     assert len(verifies) == 3
 
 
 def test_a_right_password_signs_in_and_records_it(team, verifies):
     assert team.accounts.user_by_email("boss@example.com").last_sign_in_at is None
-    user = users.authenticate(team, "  BOSS@example.com", PASSWORD)
+    user = sign_in.authenticate(team, "  BOSS@example.com", PASSWORD)
     assert (user.email, user.role, user.active) == ("boss@example.com", "admin", True)
     assert len(verifies) == 1
     assert team.accounts.user_by_email("boss@example.com").last_sign_in_at is not None
@@ -93,12 +93,12 @@ def test_a_right_password_signs_in_and_records_it(team, verifies):
 
 def test_a_disabled_member_is_refused_and_not_recorded(team):
     users.set_active(team, SYSTEM, "agent@example.com", False)
-    assert users.authenticate(team, "agent@example.com", PASSWORD) is None
+    assert sign_in.authenticate(team, "agent@example.com", PASSWORD) is None
     assert team.accounts.user_by_email("agent@example.com").last_sign_in_at is None
     assert users.current_user(team, "agent@example.com") is None
     users.set_active(team, SYSTEM, "agent@example.com", True)
     assert users.current_user(team, " Agent@example.com").email == "agent@example.com"
-    assert users.authenticate(team, "agent@example.com", PASSWORD) is not None
+    assert sign_in.authenticate(team, "agent@example.com", PASSWORD) is not None
 
 
 def test_the_last_active_admin_stays(team):
@@ -186,11 +186,11 @@ def test_a_sign_in_keeps_a_current_hash_and_upgrades_an_old_one(team, monkeypatc
     monkeypatch.setattr(users, "_hasher", users.product_hasher())  # tests hash cheaply (tests/conftest.py)
     team.accounts.set_user_password_hash("boss@example.com", users._hasher.hash(PASSWORD))
     current = team.accounts.password_hash("boss@example.com")
-    users.authenticate(team, "boss@example.com", PASSWORD)
+    sign_in.authenticate(team, "boss@example.com", PASSWORD)
     assert team.accounts.password_hash("boss@example.com") == current
     weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
     team.accounts.set_user_password_hash("boss@example.com", weak)
-    assert users.authenticate(team, "boss@example.com", PASSWORD).email == "boss@example.com"
+    assert sign_in.authenticate(team, "boss@example.com", PASSWORD).email == "boss@example.com"
     upgraded = team.accounts.password_hash("boss@example.com")
     assert upgraded != weak and not PasswordHasher().check_needs_rehash(upgraded)
     assert PasswordHasher().verify(upgraded, PASSWORD)

@@ -4,7 +4,7 @@ import pytest
 
 from inbox import attributes as attrs
 from inbox import contacts as contacts_uc
-from inbox import imports
+from inbox import imports, inbound
 from inbox.check import run_check
 from inbox.errors import Conflict, PermissionDenied
 from inbox.models import SYSTEM, Actor
@@ -73,7 +73,7 @@ def test_the_match_order_is_configurable(store, seeded, tmp_path, order, expecte
 
 
 def test_ambiguous_and_conflicting_matches_are_rejected(store, seeded, tmp_path):
-    twin = contacts_uc.receive(store, "x", "@ann", "hello")["contact_id"]
+    twin = inbound.receive(store, "x", "@ann", "hello")["contact_id"]
     made = contacts_uc.get_contact(store, twin)
     contacts_uc.update_values(store, ADMIN, twin, made.version, {"email": "ann@example.com"})
     ann = seeded["ann@example.com"]["id"]
@@ -100,7 +100,7 @@ def test_new_contacts_get_a_platform_and_handle(store, tmp_path):
     assert result.rejects["errors"].tolist() == [
         "line 5: no contact matches, and a new contact needs an email, a phone, or platform and handle"]
     # a contact that already has that platform and handle is matched, never duplicated
-    made = contacts_uc.receive(store, "email", "carol@example.com", "hi")
+    made = inbound.receive(store, "email", "carol@example.com", "hi")
     assert run(store, write(tmp_path, "Email,First name\ncarol@example.com,Carol\n", name="c.csv")).updated == 1
     assert contacts_uc.get_contact(store, made["contact_id"]).values["first_name"] == "Carol"
 

@@ -7,7 +7,8 @@ import pytest
 from inbox import attributes as attrs
 from inbox import imports
 from inbox.errors import InvalidInput, PermissionDenied
-from inbox.mapping import HANDLE, PLATFORM, auto_map, fold, read_mapping_file, slug
+from inbox.mapping import HANDLE, PLATFORM, fold, read_mapping_file, slug
+from inbox.mapping_fallbacks import auto_map
 from inbox.models import SYSTEM, Actor
 
 from ..support.members import members_fixture

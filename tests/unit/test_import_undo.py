@@ -2,7 +2,7 @@
 
 import pytest
 
-from inbox import attributes as attrs
+from inbox import attributes as attrs, inbound
 from inbox import contacts as contacts_uc
 from inbox import imports
 from inbox.check import run_check
@@ -70,7 +70,7 @@ def test_undo_is_refused_when_a_contact_changed_since_and_nothing_changes(store,
 
 def test_undo_is_refused_when_a_new_contact_started_a_conversation(store, tmp_path):
     result = run(store, write(tmp_path, "Email\nnew@example.com\n"))
-    contacts_uc.receive(store, "email", "new@example.com", "Hello, it's me")
+    inbound.receive(store, "email", "new@example.com", "Hello, it's me")
     with pytest.raises(imports.UndoRefused) as refused:
         imports.undo(store, ADMIN, result.batch_id)
     assert refused.value.contacts[0]["conversation"] is True

@@ -7,7 +7,8 @@ import pytest
 from inbox import import_templates, imports
 from inbox.attributes import all_attributes
 from inbox.errors import InvalidInput
-from inbox.mapping import DISPLAY_NAME, mapping_problems
+from inbox.mapping import DISPLAY_NAME
+from inbox.mapping_fallbacks import mapping_problems
 from inbox.mapping_fallbacks import resolve
 
 from ..support.imports import ADMIN, SAMPLES, _members, contacts, run, values, write  # noqa: F401

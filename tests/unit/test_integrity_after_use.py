@@ -1,7 +1,7 @@
 """The use cases keep the database clean: `inbox check` passes after demo data and everyday work."""
 
 from inbox import attributes as attrs
-from inbox import contacts, workspace
+from inbox import contacts, inbound, workspace
 from inbox.check import run_check
 from inbox.demo import build_demo
 from inbox.models import SYSTEM, Actor
@@ -22,8 +22,8 @@ def test_demo_then_everyday_work_stays_clean(store, tmp_path):
     attrs.save_layout(store, SYSTEM, attrs.move(layout, "tier", "top"), base_version=version)
     f = tmp_path / "a.txt"
     f.write_text("hello")
-    made = contacts.receive(store, "webchat", "visitor-1", "hi", attachments=[f])
-    contacts.receive(store, "whatsapp", "+33600000001", "bonjour")
+    made = inbound.receive(store, "webchat", "visitor-1", "hi", attachments=[f])
+    inbound.receive(store, "whatsapp", "+33600000001", "bonjour")
     c = contacts.get_contact(store, made["contact_id"])
     contacts.update_values(store, AGENT, c.id, c.version, {"first_name": "Zoé", "phone": "06 12 34 56 78",
                                                            "tier": "Gold", "orders": "3", "language": "French"})

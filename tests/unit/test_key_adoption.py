@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from inbox import contacts, crm, deletion, open_store
+from inbox import crm, deletion, inbound, open_store
 from inbox import deletion_report as report
 from inbox.deletion_chain import legacy_entry_hash
 from inbox.key_adoption import last_adoption
@@ -42,7 +42,7 @@ def test_an_old_database_is_adopted_secrets_move_out_and_its_log_stays_verifiabl
         assert deletion.verify_log(store, ADMIN).line() == "OK 4 entries"
         # an identifier deleted before the key file is still found, through the legacy key
         assert [e["id"] for e in report.lookup(store, ADMIN, "old2@example.org")] == [3]
-        cid = contacts.receive(store, "email", "new@example.org", "hi")["contact_id"]
+        cid = inbound.receive(store, "email", "new@example.org", "hi")["contact_id"]
         entry = deletion.delete_contact(store, ADMIN, cid, hint="after", reason="other")
         assert entry["handle_hmac"] == deletion.keyed_hash(keys.identifier_key, "handle", "email:new@example.org")
         assert deletion.verify_log(store, ADMIN).line() == "OK 5 entries"
@@ -88,7 +88,7 @@ def test_an_old_log_that_does_not_verify_is_never_blessed(tmp_path, tamper, bad,
         assert store.accounts.get_setting("deletion_hmac_secret") is None  # the secrets move out all the same
         result = deletion.verify_log(store, ADMIN)
         assert not result.ok and result.bad_entry == bad
-        cid = contacts.receive(store, "email", "later@example.org", "hi")["contact_id"]
+        cid = inbound.receive(store, "email", "later@example.org", "hi")["contact_id"]
         deletion.delete_contact(store, ADMIN, cid, hint="after", reason="other")
         assert deletion.verify_log(store, ADMIN).bad_entry == bad  # later deletions do not hide it
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from inbox import checkpoints, contacts, crm, deletion, workspace
+from inbox import checkpoints, crm, deletion, inbound, workspace
 from inbox.deletion_chain import canonical_json, entry_hash, legacy_entry_hash
 from inbox.keys import KeyFileProblem, Keys, forget, key_file_for, read_key_file, require_keys, workspace_keys
 from inbox.models import SYSTEM
@@ -159,7 +159,7 @@ def test_the_raw_database_file_holds_no_key_and_no_secret(tmp_path):
         crm.save_settings(store, ADMIN, lookup_url="https://crm.example.com/lookup", timeout_seconds=5,
                           lookup_key="email", aliases={}, secret=SECRET)
         cid = rich_contact(store)
-        contacts.receive(store, "sms", "+33611110000", "a bystander")
+        inbound.receive(store, "sms", "+33611110000", "a bystander")
         entry = deletion.delete_contact(store, ADMIN, cid, hint="ticket #1", reason="gdpr_request")
         keys = require_keys(store)
         assert entry["email_hmac"] == deletion.keyed_hash(keys.identifier_key, "email", PERSON["email"].lower())

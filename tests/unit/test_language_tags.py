@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from inbox import contacts
+from inbox import contacts, inbound
 from inbox.check import run_check
 from inbox.models import Actor
 from inbox.store import Store
@@ -56,7 +56,7 @@ def speakers(store):
     made = {}
     for handle, language in (("pt", "Portuguese"), ("br", "pt_BR"), ("pt-pt", "Portuguese (Portugal)"),
                              ("en", "en-GB"), ("fr", "fr"), ("none", None), ("ptx", "Pitjantjatjara")):
-        c = contacts.get_contact(store, contacts.receive(store, "x", handle, "hello")["contact_id"])
+        c = contacts.get_contact(store, inbound.receive(store, "x", handle, "hello")["contact_id"])
         made[handle] = contacts.update_values(store, AGENT, c.id, c.version, {"language": language})
     return made
 

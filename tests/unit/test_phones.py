@@ -186,21 +186,21 @@ def test_migration_18_stores_phones_as_libphonenumber_reads_them(store):
 
 
 def test_an_sms_or_whatsapp_sender_is_one_contact_however_the_platform_writes_the_number(store):
-    from inbox import contacts
+    from inbox import contacts, inbound
 
-    first = contacts.receive(store, "whatsapp", "+33 6 12 34 56 78", "Bonjour")
-    again = contacts.receive(store, "whatsapp", "+33612345678", "Vous êtes là ?")
+    first = inbound.receive(store, "whatsapp", "+33 6 12 34 56 78", "Bonjour")
+    again = inbound.receive(store, "whatsapp", "+33612345678", "Vous êtes là ?")
     assert first["new_contact"] and not again["new_contact"] and again["contact_id"] == first["contact_id"]
     saved = contacts.get_contact(store, first["contact_id"])
     assert (saved.handle, saved.values["phone"]) == ("+33612345678", "+33612345678")
-    other = contacts.receive(store, "sms", "+33 6 12 34 56 78", "Hi")  # another channel: another contact
+    other = inbound.receive(store, "sms", "+33 6 12 34 56 78", "Hi")  # another channel: another contact
     assert other["new_contact"] and other["contact_id"] != first["contact_id"]
     with store.tx() as cur:  # a contact whose handle was stored as the platform wrote it, before
         cur.execute("INSERT INTO contacts (platform, handle, created_at, created_by, updated_at, updated_by)"
                     " VALUES ('whatsapp', '+44 20 7946 0958', now(), 't', now(), 't')")
     legacy = store._rows("SELECT id FROM contacts WHERE handle = '+44 20 7946 0958'")[0][0]
-    assert contacts.receive(store, "whatsapp", "+44 20 7946 0958", "Hello")["contact_id"] == legacy
-    odd = contacts.receive(store, "whatsapp", "not-a-number", "?")  # kept as sent: a message is never refused
+    assert inbound.receive(store, "whatsapp", "+44 20 7946 0958", "Hello")["contact_id"] == legacy
+    odd = inbound.receive(store, "whatsapp", "not-a-number", "?")  # kept as sent: a message is never refused
     assert contacts.get_contact(store, odd["contact_id"]).handle == "not-a-number"
 
 

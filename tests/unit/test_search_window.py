@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from inbox import contacts
+from inbox import contacts, inbound
 from inbox.models import Actor
 
 from ..support.members import members_fixture
@@ -21,7 +21,7 @@ def crowd(store):
     made = {}
     for n in range(60):
         word = rng.choice(WORDS)
-        made[contacts.receive(store, "webchat", f"{word}-{n}", "hi")["contact_id"]] = f"{word}-{n}"
+        made[inbound.receive(store, "webchat", f"{word}-{n}", "hi")["contact_id"]] = f"{word}-{n}"
     for contact_id in rng.sample(sorted(made), 20):
         c = contacts.get_contact(store, contact_id)
         contacts.update_values(store, AGENT, c.id, c.version, {"job_title": "edited"})
@@ -65,7 +65,7 @@ def test_a_count_above_the_cap_is_a_floor(store, crowd):
 def test_a_stale_window_never_hides_a_newer_contact(store, crowd):
     store.contacts.search_window_rows = 5
     before = contacts.search(store, "maria", page_size=3)  # computes and caches the window
-    newest = contacts.receive(store, "webchat", "maria-new", "hi")["contact_id"]
+    newest = inbound.receive(store, "webchat", "maria-new", "hi")["contact_id"]
     after = contacts.search(store, "maria", page_size=3)
     assert after.rows[0]["id"] == newest and after.rows[1]["id"] == before.rows[0]["id"]
 

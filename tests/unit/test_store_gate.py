@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from inbox import contacts
+from inbox import inbound
 from inbox.store import Store
 from inbox.store import compact as compact_module
 
@@ -14,7 +14,7 @@ WAIT = 60  # seconds before a join gives up: only reached when something deadloc
 @pytest.fixture
 def store(tmp_path):
     s = Store(tmp_path / "gate.duckdb")
-    contacts.receive(s, "email", "first@example.com", "hello")
+    inbound.receive(s, "email", "first@example.com", "hello")
     yield s
     s.close()
 
@@ -67,7 +67,7 @@ def test_compaction_waits_for_a_transaction_in_flight_and_holds_new_operations(s
         order.append("writer committed")
 
     def later():  # starts while the compaction holds the gate: runs after it, on the new file
-        contacts.receive(store, "email", "second@example.com", "hi")
+        inbound.receive(store, "email", "second@example.com", "hi")
         order.append("later write")
 
     w, w_errors = run_thread(writer)
@@ -90,7 +90,7 @@ def test_reads_and_writes_from_many_threads_during_compactions_all_succeed(store
         i = 0
         while not stop.is_set() or i < 3:
             try:
-                contacts.receive(store, "sms", f"+4915112{n:02d}{i:04d}", f"message {i}")
+                inbound.receive(store, "sms", f"+4915112{n:02d}{i:04d}", f"message {i}")
                 written.append((n, i))
                 assert store._scalar("SELECT count(*) FROM contacts WHERE handle = ?",
                                      [f"+4915112{n:02d}{i:04d}"]) == 1

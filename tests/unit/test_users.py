@@ -2,7 +2,7 @@
 
 import pytest
 
-from inbox import users, workspace
+from inbox import sign_in, users, workspace
 from inbox.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from inbox.models import SYSTEM, Actor
 
@@ -31,7 +31,7 @@ def test_the_product_hashes_with_argon2id_at_64_mib_and_3_passes():
 
 
 def test_sign_in_with_right_credentials_is_case_insensitive_on_email(team):
-    user = users.authenticate(team, " ADMIN@example.com ", "admin-secret-1")
+    user = sign_in.authenticate(team, " ADMIN@example.com ", "admin-secret-1")
     assert user.email == "admin@example.com" and user.role == "admin" and user.display_name == "Ada"
     assert team.accounts.user_by_email("admin@example.com").last_sign_in_at is not None
 
@@ -41,15 +41,15 @@ def test_sign_in_with_right_credentials_is_case_insensitive_on_email(team):
     ("admin@example.com", ""),
 ])
 def test_wrong_credentials_give_no_user(team, email, password):
-    assert users.authenticate(team, email, password) is None
+    assert sign_in.authenticate(team, email, password) is None
 
 
 def test_disabled_user_cannot_sign_in_and_is_signed_out(team):
     users.set_active(team, SYSTEM, "agent@example.com", False)
-    assert users.authenticate(team, "agent@example.com", "agent-secret-1") is None
+    assert sign_in.authenticate(team, "agent@example.com", "agent-secret-1") is None
     assert users.current_user(team, "agent@example.com") is None
     users.set_active(team, SYSTEM, "agent@example.com", True)
-    assert users.authenticate(team, "agent@example.com", "agent-secret-1") is not None
+    assert sign_in.authenticate(team, "agent@example.com", "agent-secret-1") is not None
 
 
 def test_last_active_admin_cannot_be_disabled(team):
@@ -94,7 +94,7 @@ def test_agent_is_refused_admin_functions_called_directly(team, call):
 
 
 def test_admin_sets_the_plan(team):
-    admin = users.authenticate(team, "admin@example.com", "admin-secret-1").actor
+    admin = sign_in.authenticate(team, "admin@example.com", "admin-secret-1").actor
     assert workspace.set_plan(team, admin, " Enterprise ") == "enterprise"
     assert workspace.get_plan(team) == "enterprise"
     with pytest.raises(InvalidInput):
