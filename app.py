@@ -26,30 +26,63 @@ st.set_page_config(page_title="Inbox contacts", page_icon=":material/contacts:",
 PAGES = [
     ("Inbox", home.render, "home", "Overview", ":material/dashboard:", ("admin", "agent")),
     ("Inbox", contacts.render, "contacts", "Contacts", ":material/contacts:", ("admin", "agent")),
-    ("Admin settings › Agent workspace", attributes.render, "attributes", "Contact attributes",
-     ":material/tune:", ("admin",)),
-    ("Admin settings › Privacy & security", deleted_contacts.render, "deleted_contacts", "Deleted contacts",
-     ":material/person_remove:", ("admin",)),
-    ("Admin settings › Integrations", crm_settings.render, "crm_settings", "CRM", ":material/sync_alt:",
-     ("admin",)),
-    ("Admin settings › Workspace", members.render, "members", "Members & plan", ":material/group:",
-     ("admin",)),
-    ("Data", import_contacts.render, "import_contacts", "Import contacts", ":material/upload_file:",
-     ("admin",)),
+    (
+        "Admin settings › Agent workspace",
+        attributes.render,
+        "attributes",
+        "Contact attributes",
+        ":material/tune:",
+        ("admin",),
+    ),
+    (
+        "Admin settings › Privacy & security",
+        deleted_contacts.render,
+        "deleted_contacts",
+        "Deleted contacts",
+        ":material/person_remove:",
+        ("admin",),
+    ),
+    (
+        "Admin settings › Integrations",
+        crm_settings.render,
+        "crm_settings",
+        "CRM",
+        ":material/sync_alt:",
+        ("admin",),
+    ),
+    (
+        "Admin settings › Workspace",
+        members.render,
+        "members",
+        "Members & plan",
+        ":material/group:",
+        ("admin",),
+    ),
+    (
+        "Data",
+        import_contacts.render,
+        "import_contacts",
+        "Import contacts",
+        ":material/upload_file:",
+        ("admin",),
+    ),
 ]
 
 on_store_opened(watch_purges)  # scheduled purges of deleted data (one scheduler thread per process)
 store = get_store()  # a database that cannot be opened stops here with one clear error
 user = shown_plainly(signed_in_user)  # a database failing here: a plain message too
 if user is None:
-    page = st.navigation([st.Page(sign_in.render, title="Sign in", url_path="sign_in",
-                                  icon=":material/login:")], position="hidden")
+    page = st.navigation(
+        [st.Page(sign_in.render, title="Sign in", url_path="sign_in", icon=":material/login:")],
+        position="hidden",
+    )
 else:
     sections: dict[str, list] = {}
     for section, render, url_path, title, icon, roles in PAGES:
         if user.role in roles:
             sections.setdefault(section, []).append(
-                st.Page(partial(render, store), title=title, url_path=url_path, icon=icon))
+                st.Page(partial(render, store), title=title, url_path=url_path, icon=icon)
+            )
     page = st.navigation(sections)
     with st.sidebar:
         st.markdown("**Signed in**")

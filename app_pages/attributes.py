@@ -15,9 +15,18 @@ from ui.session import member_callback, member_dialog, require_admin
 from ui.text import literal, plain, plain_frame
 
 S = st.session_state
-COLUMNS = {"Order": "position", "Label": "label", "Key": "key", "Type": "type", "Enabled": "enabled",
-           "Options": "options", "Pattern": "regex", "Required on import": "required_on_import",
-           "Built-in": "builtin", "CRM": "crm_managed"}
+COLUMNS = {
+    "Order": "position",
+    "Label": "label",
+    "Key": "key",
+    "Type": "type",
+    "Enabled": "enabled",
+    "Options": "options",
+    "Pattern": "regex",
+    "Required on import": "required_on_import",
+    "Built-in": "builtin",
+    "CRM": "crm_managed",
+}
 
 
 def reload(store) -> None:
@@ -55,8 +64,9 @@ def on_save(store, me) -> None:
     mine = current()
     try:
         version = attrs.save_layout(store, me.actor, mine, base_version=S["attrs.base"])
-        S["attrs.flash"] = (f"Saved as version {version}." if version != S["attrs.base"]
-                            else "Nothing to save.")
+        S["attrs.flash"] = (
+            f"Saved as version {version}." if version != S["attrs.base"] else "Nothing to save."
+        )
         reload(store)
     except attrs.LayoutInvalid as exc:
         S["attrs.errors"] = exc.problems
@@ -77,9 +87,17 @@ def on_discard(store) -> None:
 def on_add() -> None:
     key = S["attrs.new.key"].strip() or re.sub(r"[^a-z0-9]+", "_", S["attrs.new.label"].lower()).strip("_")
     try:
-        fold(attrs.new_attribute(current(), label=S["attrs.new.label"], key=key, type=S["attrs.new.type"],
-                                 options=S["attrs.new.options"] or None, regex=S["attrs.new.regex"] or None,
-                                 required_on_import=S["attrs.new.required"]))
+        fold(
+            attrs.new_attribute(
+                current(),
+                label=S["attrs.new.label"],
+                key=key,
+                type=S["attrs.new.type"],
+                options=S["attrs.new.options"] or None,
+                regex=S["attrs.new.regex"] or None,
+                required_on_import=S["attrs.new.required"],
+            )
+        )
         S["attrs.flash"] = f"Added {key}: save to keep it."
     except attrs.LayoutInvalid as exc:
         S["attrs.errors"] = exc.problems
@@ -106,20 +124,34 @@ def confirm_delete(store, row: dict) -> None:
     member_dialog()
     n = attrs.values_count(store, row["key"])
     st.markdown(f"Delete the custom attribute **{literal(row['label'])}** ({literal(row['key'])})?")
-    st.warning(f"{n:,} contact(s) have a value for it. Their values are deleted when you save; "
-               "a later revert brings the attribute back, not the values.")
-    st.button("Delete attribute", type="primary", key="attrs.delete.confirm", on_click=on_delete,
-              args=(row["key"],))
-
+    st.warning(
+        f"{n:,} contact(s) have a value for it. Their values are deleted when you save; "
+        "a later revert brings the attribute back, not the values."
+    )
+    st.button(
+        "Delete attribute", type="primary", key="attrs.delete.confirm", on_click=on_delete, args=(row["key"],)
+    )
 
 
 def editor(store, me) -> list[dict]:
     """The layout as an editable table with Save/Discard; returns the edited (renumbered) layout."""
     rows = S["attrs.draft"]
-    frame = pd.DataFrame([{col: (", ".join(r[k]) if k == "options" and r.get(k) else r.get(k))
-                           for col, k in COLUMNS.items()} for r in rows], columns=list(COLUMNS))
+    frame = pd.DataFrame(
+        [
+            {
+                col: (", ".join(r[k]) if k == "options" and r.get(k) else r.get(k))
+                for col, k in COLUMNS.items()
+            }
+            for r in rows
+        ],
+        columns=list(COLUMNS),
+    )
     st.data_editor(
-        frame, key=editor_key(), hide_index=True, num_rows="fixed", width="stretch",
+        frame,
+        key=editor_key(),
+        hide_index=True,
+        num_rows="fixed",
+        width="stretch",
         disabled=["Key", "Type", "Built-in", "CRM"],
         column_config={
             "Order": st.column_config.NumberColumn(min_value=1, step=1, width="small"),
@@ -127,7 +159,8 @@ def editor(store, me) -> list[dict]:
             "Enabled": st.column_config.CheckboxColumn(help="Shown to agents"),
             "Options": st.column_config.TextColumn(help="List attributes: options separated by commas"),
             "Pattern": st.column_config.TextColumn(
-                help="Text attributes: a regular expression values must match"),
+                help="Text attributes: a regular expression values must match"
+            ),
         },
     )
     edited = attrs.renumber(current())
@@ -136,8 +169,9 @@ def editor(store, me) -> list[dict]:
         st.error(literal(line))
     pending = attrs.diff_layouts(attrs.load_layout(store)[1], edited)
     c1, c2, c3 = st.columns([1, 1, 4])
-    c1.button("Save", type="primary", on_click=on_save, args=(store, me), key="attrs.save",
-              disabled=bool(problems))
+    c1.button(
+        "Save", type="primary", on_click=on_save, args=(store, me), key="attrs.save", disabled=bool(problems)
+    )
     c2.button("Discard", on_click=on_discard, args=(store,), key="attrs.discard", disabled=not pending)
     c3.caption(literal("Unsaved: " + "; ".join(pending)) if pending else "No unsaved changes.")
     return edited
@@ -145,18 +179,40 @@ def editor(store, me) -> list[dict]:
 
 def move_or_delete(store, edited: list[dict]) -> None:
     labels = {r["key"]: plain(f"{r['position']}. {r['label']}") for r in edited}
-    pick = st.selectbox("Attribute to move or delete", list(labels), format_func=labels.get, key="attrs.pick",
-                        index=None, placeholder="Select an attribute")
+    pick = st.selectbox(
+        "Attribute to move or delete",
+        list(labels),
+        format_func=labels.get,
+        key="attrs.pick",
+        index=None,
+        placeholder="Select an attribute",
+    )
     m = st.columns(5)
-    moves = [("top", ":material/vertical_align_top:"), ("up", ":material/arrow_upward:"),
-             ("down", ":material/arrow_downward:"), ("bottom", ":material/vertical_align_bottom:")]
+    moves = [
+        ("top", ":material/vertical_align_top:"),
+        ("up", ":material/arrow_upward:"),
+        ("down", ":material/arrow_downward:"),
+        ("bottom", ":material/vertical_align_bottom:"),
+    ]
     for col, (where, icon) in zip(m, moves):
-        col.button(f"{where.capitalize()}", icon=icon, key=f"attrs.move.{where}", on_click=on_move,
-                   args=(where,), disabled=pick is None, width="stretch")
+        col.button(
+            f"{where.capitalize()}",
+            icon=icon,
+            key=f"attrs.move.{where}",
+            on_click=on_move,
+            args=(where,),
+            disabled=pick is None,
+            width="stretch",
+        )
     picked = next((r for r in edited if r["key"] == pick), None)
-    if m[4].button("Delete…", icon=":material/delete:", key="attrs.delete", width="stretch",
-                   disabled=picked is None or picked["builtin"],
-                   help="Custom attributes only: built-ins can be disabled, not deleted."):
+    if m[4].button(
+        "Delete…",
+        icon=":material/delete:",
+        key="attrs.delete",
+        width="stretch",
+        disabled=picked is None or picked["builtin"],
+        help="Custom attributes only: built-ins can be disabled, not deleted.",
+    ):
         confirm_delete(store, picked)
 
 
@@ -164,8 +220,9 @@ def add_attribute() -> None:
     with st.expander("Add a custom attribute"):
         a1, a2, a3 = st.columns(3)
         a1.text_input("Label", key="attrs.new.label")
-        a2.text_input("Key", key="attrs.new.key",
-                      help="Lower-case slug; cannot change later. Default: from label.")
+        a2.text_input(
+            "Key", key="attrs.new.key", help="Lower-case slug; cannot change later. Default: from label."
+        )
         a3.selectbox("Type", ATTRIBUTE_TYPES, key="attrs.new.type")
         b1, b2, b3 = st.columns(3)
         b1.text_input("Options (list type)", key="attrs.new.options", placeholder="gold, silver, bronze")
@@ -177,16 +234,34 @@ def add_attribute() -> None:
 def history(store, me) -> None:
     with st.expander("History"):
         versions = attrs.history(store)
-        st.dataframe(plain_frame(pd.DataFrame([{"Version": v["version"], "Saved": v["saved_at"],
-                                                "By": v["saved_by"], "Changes": "; ".join(v["changes"])}
-                                               for v in versions])),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            plain_frame(
+                pd.DataFrame(
+                    [
+                        {
+                            "Version": v["version"],
+                            "Saved": v["saved_at"],
+                            "By": v["saved_by"],
+                            "Changes": "; ".join(v["changes"]),
+                        }
+                        for v in versions
+                    ]
+                )
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         older = [v["version"] for v in versions if v["version"] != S["attrs.base"]]
         r1, r2 = st.columns([2, 1])
         target = r1.selectbox("Revert to version", older, key="attrs.revert.version", index=None)
-        r2.button("Revert", key="attrs.revert", disabled=target is None, on_click=on_revert,
-                  args=(store, me, target),
-                  help="Saves that version's layout as a new version; unsaved edits are dropped.")
+        r2.button(
+            "Revert",
+            key="attrs.revert",
+            disabled=target is None,
+            on_click=on_revert,
+            args=(store, me, target),
+            help="Saves that version's layout as a new version; unsaved edits are dropped.",
+        )
 
 
 def render(store) -> None:
@@ -208,6 +283,9 @@ def render(store) -> None:
         history(store, me)
     with right:
         st.markdown("**Agent panel preview**")
-        enabled = [attrs.Attribute(**{**r, "options": tuple(r["options"]) if r.get("options") else None})
-                   for r in edited if r["enabled"]]
+        enabled = [
+            attrs.Attribute(**{**r, "options": tuple(r["options"]) if r.get("options") else None})
+            for r in edited
+            if r["enabled"]
+        ]
         contact_panel(sample_contact(store), enabled)

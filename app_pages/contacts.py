@@ -31,8 +31,12 @@ def discard_kept(contact_id: int, version: int) -> None:
 def forget_contact(contact_id: int) -> None:
     """``on_deleted`` of the Delete dialog: close the contact and forget its form."""
     S.pop("contacts.open", None)
-    for key in [k for k in S if isinstance(k, str) and (k.startswith("contacts.table.") or
-                                                       k.startswith(f"contacts.loaded.{contact_id}"))]:
+    for key in [
+        k
+        for k in S
+        if isinstance(k, str)
+        and (k.startswith("contacts.table.") or k.startswith(f"contacts.loaded.{contact_id}"))
+    ]:
         del S[key]  # the list's row selection would otherwise open the contact now in that row
 
 
@@ -44,44 +48,105 @@ def reload_form(contact_id: int) -> None:
 def lookup(store, list_attrs) -> None:
     """The search box, filters, one page of results and paging; a selected row opens its contact."""
     options = contacts.filter_options(store)
-    query = st.text_input("Search", key="contacts.q", on_change=reset_page,
-                          placeholder="Name, email, phone, account id, external id or handle")
+    query = st.text_input(
+        "Search",
+        key="contacts.q",
+        on_change=reset_page,
+        placeholder="Name, email, phone, account id, external id or handle",
+    )
     with st.expander("Filters"):
-        platform = st.selectbox("Platform", options["platform"], index=None, key="contacts.platform",
-                                on_change=reset_page)
-        language = st.selectbox("Language", options["language"], index=None, key="contacts.language",
-                                format_func=contacts.language_filter_label, on_change=reset_page,
-                                help="A language finds its regional variants too: Portuguese finds pt, "
-                                     "pt-BR, pt-PT.")
-        subscription = st.selectbox("Subscription", options["subscription"], index=None,
-                                    key="contacts.subscription", on_change=reset_page)
-        custom = {a.key: st.selectbox(literal(a.label), list(a.options or []), index=None, format_func=plain,
-                                      key=f"contacts.f.{a.key}", on_change=reset_page) for a in list_attrs}
+        platform = st.selectbox(
+            "Platform", options["platform"], index=None, key="contacts.platform", on_change=reset_page
+        )
+        language = st.selectbox(
+            "Language",
+            options["language"],
+            index=None,
+            key="contacts.language",
+            format_func=contacts.language_filter_label,
+            on_change=reset_page,
+            help="A language finds its regional variants too: Portuguese finds pt, pt-BR, pt-PT.",
+        )
+        subscription = st.selectbox(
+            "Subscription",
+            options["subscription"],
+            index=None,
+            key="contacts.subscription",
+            on_change=reset_page,
+        )
+        custom = {
+            a.key: st.selectbox(
+                literal(a.label),
+                list(a.options or []),
+                index=None,
+                format_func=plain,
+                key=f"contacts.f.{a.key}",
+                on_change=reset_page,
+            )
+            for a in list_attrs
+        }
     page = S.setdefault("contacts.page", 1)
-    result = contacts.search(store, query, platform=platform, language=language, subscription=subscription,
-                             custom=custom, page=page, page_size=PAGE_SIZE)
+    result = contacts.search(
+        store,
+        query,
+        platform=platform,
+        language=language,
+        subscription=subscription,
+        custom=custom,
+        page=page,
+        page_size=PAGE_SIZE,
+    )
     if not result.rows:
         filtered = query or platform or language or subscription or any(custom.values())
         st.info("No contact matches this search." if filtered else "No contacts yet.")
         return
     first = (page - 1) * PAGE_SIZE + 1
-    table = pd.DataFrame([{"Name": " ".join(p for p in (r["first_name"], r["last_name"]) if p)
-                           or r["display_name"] or r["handle"], "Platform": r["platform"],
-                           "Email": r["email"], "Phone": r["phone"], "Handle": r["handle"],
-                           "Updated": r["updated_at"]} for r in result.rows])
-    picked = st.dataframe(plain_frame(table), hide_index=True, width="stretch", on_select="rerun",
-                          selection_mode="single-row", height=36 + 35 * min(len(table), 12),
-                          key=f"contacts.table.{page}.{query}.{platform}.{language}.{subscription}")
+    table = pd.DataFrame(
+        [
+            {
+                "Name": " ".join(p for p in (r["first_name"], r["last_name"]) if p)
+                or r["display_name"]
+                or r["handle"],
+                "Platform": r["platform"],
+                "Email": r["email"],
+                "Phone": r["phone"],
+                "Handle": r["handle"],
+                "Updated": r["updated_at"],
+            }
+            for r in result.rows
+        ]
+    )
+    picked = st.dataframe(
+        plain_frame(table),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        height=36 + 35 * min(len(table), 12),
+        key=f"contacts.table.{page}.{query}.{platform}.{language}.{subscription}",
+    )
     rows = picked.selection.rows
     if rows:
         S["contacts.open"] = int(result.rows[rows[0]]["id"])
     p1, p2 = st.columns(2)
-    p1.button("Previous", key="contacts.prev", disabled=page <= 1, width="stretch",
-              on_click=member_callback(lambda: S.update({"contacts.page": page - 1})))
-    p2.button("Next", key="contacts.next", disabled=not result.has_next,
-              width="stretch", on_click=member_callback(lambda: S.update({"contacts.page": page + 1})))
-    st.caption(f"{first:,}–{first + len(result.rows) - 1:,} of {result.count_text}"
-               + (" · exact match" if result.exact else ""))
+    p1.button(
+        "Previous",
+        key="contacts.prev",
+        disabled=page <= 1,
+        width="stretch",
+        on_click=member_callback(lambda: S.update({"contacts.page": page - 1})),
+    )
+    p2.button(
+        "Next",
+        key="contacts.next",
+        disabled=not result.has_next,
+        width="stretch",
+        on_click=member_callback(lambda: S.update({"contacts.page": page + 1})),
+    )
+    st.caption(
+        f"{first:,}–{first + len(result.rows) - 1:,} of {result.count_text}"
+        + (" · exact match" if result.exact else "")
+    )
 
 
 def conversations(store, me, contact) -> None:
@@ -90,10 +155,14 @@ def conversations(store, me, contact) -> None:
     if not found:
         st.info("No conversation with this contact yet.")
         return
-    labels = {c["id"]: f"{c['last_message_at']:%Y-%m-%d} · {c['status']} · {c['messages']} "
-                       f"message{'s' if c['messages'] != 1 else ''}" for c in found}
-    chosen = st.selectbox("Conversation", list(labels), format_func=labels.get,
-                          key=f"contacts.conv.{contact.id}")
+    labels = {
+        c["id"]: f"{c['last_message_at']:%Y-%m-%d} · {c['status']} · {c['messages']} "
+        f"message{'s' if c['messages'] != 1 else ''}"
+        for c in found
+    }
+    chosen = st.selectbox(
+        "Conversation", list(labels), format_func=labels.get, key=f"contacts.conv.{contact.id}"
+    )
     thread = contacts.thread(store, chosen)
     for message in thread["messages"]:
         role = "user" if message["direction"] == "inbound" else "assistant"
@@ -101,12 +170,14 @@ def conversations(store, me, contact) -> None:
             st.caption(f"{literal(message['author'] or contact.name)} · {message['sent_at']:%Y-%m-%d %H:%M}")
             st.text(body(message["body"]))  # plain text: no Markdown, no links, no images
             for att in thread["attachments"].get(message["id"], []):
-                st.download_button(f"{literal(att['filename'])} ({att['size_bytes']:,} bytes)",
-                                   key=f"att.{att['id']}",
-                                   data=lambda p=att["storage_path"]: contacts.attachment_bytes(
-                                       store, me.actor, p),
-                                   file_name=plain(att["filename"]), mime=att["content_type"],
-                                   icon=":material/attach_file:")
+                st.download_button(
+                    f"{literal(att['filename'])} ({att['size_bytes']:,} bytes)",
+                    key=f"att.{att['id']}",
+                    data=lambda p=att["storage_path"]: contacts.attachment_bytes(store, me.actor, p),
+                    file_name=plain(att["filename"]),
+                    mime=att["content_type"],
+                    icon=":material/attach_file:",
+                )
 
 
 def panel(store, me, contact, enabled) -> None:
@@ -126,20 +197,40 @@ def panel(store, me, contact, enabled) -> None:
     loaded_version, loaded = S.setdefault(f"contacts.loaded.{contact.id}", (contact.version, contact.values))
     kept = S.get(f"contacts.kept.{contact.id}", {})
     with st.form(f"contacts.edit.{contact.id}.{loaded_version}", border=False):
-        entered = {a.key: attribute_input(a, kept.get(a.key, loaded.get(a.key)),
-                                          key=f"contacts.v.{contact.id}.{loaded_version}.{a.key}",
-                                          error=errors.get(a.key)) for a in enabled}
+        entered = {
+            a.key: attribute_input(
+                a,
+                kept.get(a.key, loaded.get(a.key)),
+                key=f"contacts.v.{contact.id}.{loaded_version}.{a.key}",
+                error=errors.get(a.key),
+            )
+            for a in enabled
+        }
         saved = st.form_submit_button("Save", type="primary")
     if kept:
-        st.button("Discard my values", key=f"contacts.discard.{contact.id}", on_click=discard_kept,
-                  args=(contact.id, loaded_version))
+        st.button(
+            "Discard my values",
+            key=f"contacts.discard.{contact.id}",
+            on_click=discard_kept,
+            args=(contact.id, loaded_version),
+        )
     st.caption(f"Updated {contact.updated_at:%Y-%m-%d %H:%M} UTC by {literal(contact.updated_by)}")
     if saved:
-        changed = {a.key: entered[a.key] for a in enabled if not a.crm_managed
-                   and format_value(entered[a.key], a.type) != format_value(loaded.get(a.key), a.type)}
+        changed = {
+            a.key: entered[a.key]
+            for a in enabled
+            if not a.crm_managed
+            and format_value(entered[a.key], a.type) != format_value(loaded.get(a.key), a.type)
+        }
         try:
-            contacts.update_values(store, me.actor, contact.id, loaded_version, changed,
-                                   default_region=workspace.default_region(store))
+            contacts.update_values(
+                store,
+                me.actor,
+                contact.id,
+                loaded_version,
+                changed,
+                default_region=workspace.default_region(store),
+            )
             S["contacts.flash"] = "Saved." if changed else "Nothing changed."
             S.pop(f"contacts.loaded.{contact.id}")
             S.pop(f"contacts.kept.{contact.id}", None)

@@ -39,9 +39,16 @@ def on_generate() -> None:
 @member_callback
 def on_save(store, me) -> None:
     try:
-        crm.save_settings(store, me.actor, lookup_url=S["crm.url"], timeout_seconds=S["crm.timeout"],
-                          lookup_key=S["crm.lookup_key"], aliases=S["crm.aliases"],
-                          enabled=S["crm.enabled"], secret=S.get("crm.secret") or None)
+        crm.save_settings(
+            store,
+            me.actor,
+            lookup_url=S["crm.url"],
+            timeout_seconds=S["crm.timeout"],
+            lookup_key=S["crm.lookup_key"],
+            aliases=S["crm.aliases"],
+            enabled=S["crm.enabled"],
+            secret=S.get("crm.secret") or None,
+        )
         S["crm.flash"] = "CRM settings saved."
         S["crm.secret"] = ""  # the secret never stays in the form
     except crm.SettingsInvalid as exc:
@@ -54,8 +61,11 @@ def on_save(store, me) -> None:
 def on_managed(store, me, version: int, key: str) -> None:
     try:
         saved = crm.set_managed(store, me.actor, S.get(key) or [], base_version=version)
-        S["crm.flash"] = (f"Managed attributes saved as layout version {saved}." if saved != version
-                          else "Managed attributes unchanged.")
+        S["crm.flash"] = (
+            f"Managed attributes saved as layout version {saved}."
+            if saved != version
+            else "Managed attributes unchanged."
+        )
     except InboxError as exc:
         S["crm.errors"] = [str(exc)]
 
@@ -68,21 +78,30 @@ def on_test(store, me) -> None:
         S["crm.errors"] = [str(exc)]
 
 
-
 def team_plan(store, me, definitions) -> None:
     """What a Team workspace sees: what Enterprise adds, and a way to release attributes still managed."""
-    st.info("The CRM integration is part of the **Enterprise** plan. This workspace is on Team: no request "
-            "is ever sent to a CRM.", icon=":material/lock:")
+    st.info(
+        "The CRM integration is part of the **Enterprise** plan. This workspace is on Team: no request "
+        "is ever sent to a CRM.",
+        icon=":material/lock:",
+    )
     st.markdown("**What Enterprise adds**" + PLAN_ADDS)
     st.caption("An admin can change the plan in Admin settings › Workspace › Members & plan.")
     still = [a for a in definitions if a.crm_managed]
     if still:
-        st.warning(f"{len(still)} attribute(s) are still marked managed by the CRM, so read-only for agents: "
-                   + ", ".join(literal(a.label) for a in still) + ".")
+        st.warning(
+            f"{len(still)} attribute(s) are still marked managed by the CRM, so read-only for agents: "
+            + ", ".join(literal(a.label) for a in still)
+            + "."
+        )
         version, _ = attrs.load_layout(store)
         S["crm.release"] = []
-        st.button("Make them editable again", key="crm.release.go", on_click=on_managed,
-                  args=(store, me, version, "crm.release"))
+        st.button(
+            "Make them editable again",
+            key="crm.release.go",
+            on_click=on_managed,
+            args=(store, me, version, "crm.release"),
+        )
 
 
 def settings_form(store, me, settings, definitions, labels) -> list[str]:
@@ -91,58 +110,99 @@ def settings_form(store, me, settings, definitions, labels) -> list[str]:
         st.info("No CRM is configured yet: fill in the lookup URL and a shared secret, then save.")
     else:
         counts = crm.lookup_counts(store)
-        st.caption(f"Lookups {'on' if settings.enabled else 'off'} · saved "
-                   f"{settings.updated_at:%Y-%m-%d %H:%M} UTC by {literal(settings.updated_by)} · contacts "
-                   f"validated {counts['validated']:,}, failed {counts['failed']:,}, never looked up "
-                   f"{counts['never']:,}")
+        st.caption(
+            f"Lookups {'on' if settings.enabled else 'off'} · saved "
+            f"{settings.updated_at:%Y-%m-%d %H:%M} UTC by {literal(settings.updated_by)} · contacts "
+            f"validated {counts['validated']:,}, failed {counts['failed']:,}, never looked up "
+            f"{counts['never']:,}"
+        )
 
     for problem in crm.settings_problems(store):
         st.warning(literal(problem))
     if generated := S.pop("crm.generated", None):
-        st.warning("New secret — copy it to your CRM now: it is shown only this once. Press **Save** to use "
-                   "it.")
+        st.warning(
+            "New secret — copy it to your CRM now: it is shown only this once. Press **Save** to use it."
+        )
         st.code(generated, language=None)
     st.button("Generate a new secret", key="crm.generate", icon=":material/key:", on_click=on_generate)
     with st.form("crm.form", border=True):
-        st.text_input("Lookup URL", value=settings.lookup_url if settings else "", key="crm.url",
-                      placeholder="https://crm.example.com/inbox-lookup")
-        st.text_input("Shared secret", type="password", key="crm.secret",
-                      placeholder=("A secret is set — type a new one to replace it" if settings
-                                   else "Required"),
-                      help="Write-only: it is never shown again. It signs every request and every answer.")
-        st.caption(f"A secret is set (since {settings.secret_set_at:%Y-%m-%d %H:%M} UTC, by "
-                   f"{literal(settings.secret_set_by)})." if settings else "No secret is set yet.")
-        st.number_input("Timeout (seconds)", min_value=crm.TIMEOUT_MIN, max_value=crm.TIMEOUT_MAX, step=0.5,
-                        value=float(settings.timeout_seconds if settings else crm.DEFAULT_TIMEOUT),
-                        key="crm.timeout")
+        st.text_input(
+            "Lookup URL",
+            value=settings.lookup_url if settings else "",
+            key="crm.url",
+            placeholder="https://crm.example.com/inbox-lookup",
+        )
+        st.text_input(
+            "Shared secret",
+            type="password",
+            key="crm.secret",
+            placeholder=("A secret is set — type a new one to replace it" if settings else "Required"),
+            help="Write-only: it is never shown again. It signs every request and every answer.",
+        )
+        st.caption(
+            f"A secret is set (since {settings.secret_set_at:%Y-%m-%d %H:%M} UTC, by "
+            f"{literal(settings.secret_set_by)})."
+            if settings
+            else "No secret is set yet."
+        )
+        st.number_input(
+            "Timeout (seconds)",
+            min_value=crm.TIMEOUT_MIN,
+            max_value=crm.TIMEOUT_MAX,
+            step=0.5,
+            value=float(settings.timeout_seconds if settings else crm.DEFAULT_TIMEOUT),
+            key="crm.timeout",
+        )
         keys = [a.key for a in definitions]
         current = settings.lookup_key if settings and settings.lookup_key in keys else "email"
-        st.selectbox("Lookup attribute", keys, index=keys.index(current) if current in keys else 0,
-                     format_func=labels.get, key="crm.lookup_key",
-                     help="Its value is sent as the lookup key (with the platform, handle and every "
-                          "attribute).")
-        st.text_area("Alias map", value=crm.format_aliases(settings.aliases if settings else {}),
-                     key="crm.aliases", placeholder="jobTitle = job_title\naccountNumber = account_id",
-                     help="One line per CRM field: crm_field = attribute_key. A field named like an "
-                          "attribute key needs no line; other fields are ignored.")
-        st.checkbox("Look contacts up (new contacts, Refresh from CRM, crm sync)", key="crm.enabled",
-                    value=settings.enabled if settings else True)
+        st.selectbox(
+            "Lookup attribute",
+            keys,
+            index=keys.index(current) if current in keys else 0,
+            format_func=labels.get,
+            key="crm.lookup_key",
+            help="Its value is sent as the lookup key (with the platform, handle and every attribute).",
+        )
+        st.text_area(
+            "Alias map",
+            value=crm.format_aliases(settings.aliases if settings else {}),
+            key="crm.aliases",
+            placeholder="jobTitle = job_title\naccountNumber = account_id",
+            help="One line per CRM field: crm_field = attribute_key. A field named like an "
+            "attribute key needs no line; other fields are ignored.",
+        )
+        st.checkbox(
+            "Look contacts up (new contacts, Refresh from CRM, crm sync)",
+            key="crm.enabled",
+            value=settings.enabled if settings else True,
+        )
         st.form_submit_button("Save", type="primary", on_click=on_save, args=(store, me))
     return keys
 
 
 def test_connection(store, me, settings, labels) -> None:
     st.subheader("Test connection")
-    st.button("Test connection", key="crm.test.go", icon=":material/network_check:", on_click=on_test,
-              args=(store, me), disabled=settings is None,
-              help="Sends a signed sample lookup with the saved settings; writes nothing.")
+    st.button(
+        "Test connection",
+        key="crm.test.go",
+        icon=":material/network_check:",
+        on_click=on_test,
+        args=(store, me),
+        disabled=settings is None,
+        help="Sends a signed sample lookup with the saved settings; writes nothing.",
+    )
     if (test := S.pop("crm.test", None)) is not None:
         if test.ok:
             names = ", ".join(labels.get(k, k) for k in test.written) or "no attribute"
             extra = (f" Ignored: {', '.join(test.ignored)}." if test.ignored else "") + (
-                f" Problems: {'; '.join(test.skipped)}." if test.skipped else "")
-            st.success(literal(f"Connected in {test.seconds * 1000:.0f} ms: the CRM answered {test.fields} "
-                               f"field(s), mapped to {names}.{extra}"))
+                f" Problems: {'; '.join(test.skipped)}." if test.skipped else ""
+            )
+            st.success(
+                literal(
+                    f"Connected in {test.seconds * 1000:.0f} ms: the CRM answered {test.fields} "
+                    f"field(s), mapped to {names}.{extra}"
+                )
+            )
         else:
             st.error(literal(f"Connection failed: {test.error}"))
 
@@ -164,14 +224,25 @@ def render(store) -> None:
     keys = settings_form(store, me, settings, definitions, labels)
 
     st.subheader("Attributes managed by the CRM")
-    st.caption("Read-only for agents and imports; every lookup writes the CRM's value (null clears it). "
-               "Other attributes are filled only while empty.")
+    st.caption(
+        "Read-only for agents and imports; every lookup writes the CRM's value (null clears it). "
+        "Other attributes are filled only while empty."
+    )
     version, _ = attrs.load_layout(store)
     managed_key = f"crm.managed.{version}"
-    st.multiselect("Managed by the CRM", keys, default=[a.key for a in definitions if a.crm_managed],
-                   format_func=labels.get, key=managed_key)
-    st.button("Save managed attributes", key="crm.managed.go", on_click=on_managed,
-              args=(store, me, version, managed_key))
+    st.multiselect(
+        "Managed by the CRM",
+        keys,
+        default=[a.key for a in definitions if a.crm_managed],
+        format_func=labels.get,
+        key=managed_key,
+    )
+    st.button(
+        "Save managed attributes",
+        key="crm.managed.go",
+        on_click=on_managed,
+        args=(store, me, version, managed_key),
+    )
 
     test_connection(store, me, settings, labels)
     with st.expander("Lookup protocol (for your CRM developers)"):

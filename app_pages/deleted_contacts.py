@@ -17,9 +17,11 @@ from ui.text import literal, plain, plain_frame
 
 S = st.session_state
 REASONS = deletion.DELETION_REASONS
-INTRO = ("Every deletion is recorded here: who deleted which contact, when, why, and what went with it. "
-         "The log is append-only and hash-chained (tamper-evident); identifiers are kept only as keyed "
-         "hashes, enough to answer \"was this person deleted?\" without keeping their data. Times are UTC.")
+INTRO = (
+    "Every deletion is recorded here: who deleted which contact, when, why, and what went with it. "
+    "The log is append-only and hash-chained (tamper-evident); identifiers are kept only as keyed "
+    "hashes, enough to answer \"was this person deleted?\" without keeping their data. Times are UTC."
+)
 
 
 @member_callback
@@ -37,66 +39,124 @@ def show_log(store, me, result, filters) -> None:
     m4.metric("Attachments", f"{figures['attachments']:,}", help=f"{size(figures['bytes'])} of files")
     m5.metric("Admins", f"{figures['admins']:,}")
     if result.total:
-        st.caption(f"From {figures['first_at']:%Y-%m-%d %H:%M} to {figures['last_at']:%Y-%m-%d %H:%M} UTC · "
-                   + " · ".join(f"{literal(REASONS.get(r, r))}: {n:,}"
-                                for r, n in zip(result.by_reason['Reason'], result.by_reason['Deletions'])))
+        st.caption(
+            f"From {figures['first_at']:%Y-%m-%d %H:%M} to {figures['last_at']:%Y-%m-%d %H:%M} UTC · "
+            + " · ".join(
+                f"{literal(REASONS.get(r, r))}: {n:,}"
+                for r, n in zip(result.by_reason['Reason'], result.by_reason['Deletions'])
+            )
+        )
         c1, c2, c3 = st.columns([3, 2, 2])
         with c1:
             st.markdown("**Deletions per week**")
             st.bar_chart(result.by_week, x="Week", y="Deletions", height=220)
         with c2:
             st.markdown("**Per admin**")
-            st.bar_chart(result.by_admin.head(15), x="Admin", y="Deletions", horizontal=True, height=220,
-                         sort="-Deletions")
+            st.bar_chart(
+                result.by_admin.head(15),
+                x="Admin",
+                y="Deletions",
+                horizontal=True,
+                height=220,
+                sort="-Deletions",
+            )
         with c3:
             st.markdown("**Per platform**")
-            st.bar_chart(result.by_platform, x="Platform", y="Deletions", horizontal=True, height=220,
-                         sort="-Deletions")
+            st.bar_chart(
+                result.by_platform,
+                x="Platform",
+                y="Deletions",
+                horizontal=True,
+                height=220,
+                sort="-Deletions",
+            )
     if result.flagged:
         shown = ", ".join(f"#{i}" for i in result.flagged[:20]) + (" …" if len(result.flagged) > 20 else "")
-        st.warning(f"{len(result.flagged):,} of the entries shown fail the deletion-log schema (see the "
-                   f"*Schema check* column): {shown}. They are shown and exported as stored — check them "
-                   "with *Verify the hash chain* below.", icon=":material/report:")
+        st.warning(
+            f"{len(result.flagged):,} of the entries shown fail the deletion-log schema (see the "
+            f"*Schema check* column): {shown}. They are shown and exported as stored — check them "
+            "with *Verify the hash chain* below.",
+            icon=":material/report:",
+        )
     rows = result.rows
-    table = pd.DataFrame({
-        "Entry": rows["id"], "Deleted at (UTC)": rows["deleted_at"], "By": rows["deleted_by"],
-        "Platform": rows["platform"], "Name": rows["display_name"], "Identity hint": rows["identity_hint"],
-        "Reason": rows["reason"].map(lambda r: REASONS.get(r, r)), "Conversations": rows["conversations"],
-        "Messages": rows["messages"], "Attachments": rows["attachments"], "Size": rows["bytes"].map(size),
-        "Schema check": rows[report.PROBLEMS].map(lambda p: p or "OK")})
+    table = pd.DataFrame(
+        {
+            "Entry": rows["id"],
+            "Deleted at (UTC)": rows["deleted_at"],
+            "By": rows["deleted_by"],
+            "Platform": rows["platform"],
+            "Name": rows["display_name"],
+            "Identity hint": rows["identity_hint"],
+            "Reason": rows["reason"].map(lambda r: REASONS.get(r, r)),
+            "Conversations": rows["conversations"],
+            "Messages": rows["messages"],
+            "Attachments": rows["attachments"],
+            "Size": rows["bytes"].map(size),
+            "Schema check": rows[report.PROBLEMS].map(lambda p: p or "OK"),
+        }
+    )
     if result.total:
-        st.dataframe(plain_frame(table), hide_index=True, width="stretch", key="deleted.table",
-                     column_config={"Deleted at (UTC)": st.column_config.DatetimeColumn(
-                         format="YYYY-MM-DD HH:mm")})
-        more = (f"the newest {len(rows):,} of {result.total:,}" if result.total > len(rows)
-                else f"{result.total:,}")
+        st.dataframe(
+            plain_frame(table),
+            hide_index=True,
+            width="stretch",
+            key="deleted.table",
+            column_config={"Deleted at (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+        )
+        more = (
+            f"the newest {len(rows):,} of {result.total:,}"
+            if result.total > len(rows)
+            else f"{result.total:,}"
+        )
         st.caption(f"Showing {more} matching entries, newest first. Exports hold every matching entry.")
     else:
-        st.info("No deletion matches these filters." if filters != report.Filters()
-                else "No contact was deleted yet.")
+        st.info(
+            "No deletion matches these filters."
+            if filters != report.Filters()
+            else "No contact was deleted yet."
+        )
     e1, e2, e3 = st.columns([2, 2, 5])
     stamp = date.today().isoformat()
-    e1.download_button("Export CSV", data=lambda: report.export_bytes(store, me.actor, filters, "csv"),
-                       file_name=f"deletion-log-{stamp}.csv", mime="text/csv", icon=":material/download:",
-                       key="deleted.csv", on_click="ignore", disabled=not result.total)
-    e2.download_button("Export Parquet",
-                       data=lambda: report.export_bytes(store, me.actor, filters, "parquet"),
-                       file_name=f"deletion-log-{stamp}.parquet", mime="application/vnd.apache.parquet",
-                       icon=":material/download:", key="deleted.parquet", on_click="ignore",
-                       disabled=not result.total)
-    e3.button("Verify the hash chain", key="deleted.verify_button", icon=":material/verified_user:",
-              on_click=_verify, args=(store, me),
-              help="Recompute every entry's hash: detects an entry changed, removed or added outside the "
-                   "app.")
+    e1.download_button(
+        "Export CSV",
+        data=lambda: report.export_bytes(store, me.actor, filters, "csv"),
+        file_name=f"deletion-log-{stamp}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="deleted.csv",
+        on_click="ignore",
+        disabled=not result.total,
+    )
+    e2.download_button(
+        "Export Parquet",
+        data=lambda: report.export_bytes(store, me.actor, filters, "parquet"),
+        file_name=f"deletion-log-{stamp}.parquet",
+        mime="application/vnd.apache.parquet",
+        icon=":material/download:",
+        key="deleted.parquet",
+        on_click="ignore",
+        disabled=not result.total,
+    )
+    e3.button(
+        "Verify the hash chain",
+        key="deleted.verify_button",
+        icon=":material/verified_user:",
+        on_click=_verify,
+        args=(store, me),
+        help="Recompute every entry's hash: detects an entry changed, removed or added outside the app.",
+    )
     verdict = S.get("deleted.verify")
     if verdict is not None:
         if verdict.ok:
-            st.success(f"Hash chain OK: {verdict.entries:,} entries. Head `{verdict.head}`",
-                       icon=":material/verified:")
+            st.success(
+                f"Hash chain OK: {verdict.entries:,} entries. Head `{verdict.head}`",
+                icon=":material/verified:",
+            )
         else:
-            st.error(f"Hash chain broken at entry #{verdict.bad_entry}: {literal(verdict.problem)}.",
-                     icon=":material/gpp_bad:")
-
+            st.error(
+                f"Hash chain broken at entry #{verdict.bad_entry}: {literal(verdict.problem)}.",
+                icon=":material/gpp_bad:",
+            )
 
 
 @member_callback
@@ -108,17 +168,31 @@ def log_tab(store, me) -> None:
     f1, f2, f3 = st.columns([2, 2, 5])
     since = f1.date_input("From", value=None, key="deleted.since", min_value=date(2000, 1, 1))
     until = f2.date_input("To", value=None, key="deleted.until", min_value=date(2000, 1, 1))
-    text = f3.text_input("Text in hint or name", key="deleted.text",
-                         placeholder="e.g. #1234 or erasure request")
+    text = f3.text_input(
+        "Text in hint or name", key="deleted.text", placeholder="e.g. #1234 or erasure request"
+    )
     f4, f5, f6 = st.columns(3)
-    admins = f4.multiselect("Admin", report.admins_in_log(store, me.actor), key="deleted.admins",
-                            format_func=plain, placeholder="Any admin")
-    platforms = f5.multiselect("Platform", list(PLATFORMS), key="deleted.platforms",
-                               placeholder="Any platform")
-    reasons = f6.multiselect("Reason", list(REASONS), format_func=REASONS.get, key="deleted.reasons",
-                             placeholder="Any reason")
-    filters = report.Filters(since=since, until=until, admins=tuple(admins), platforms=tuple(platforms),
-                             reasons=tuple(reasons), text=text)
+    admins = f4.multiselect(
+        "Admin",
+        report.admins_in_log(store, me.actor),
+        key="deleted.admins",
+        format_func=plain,
+        placeholder="Any admin",
+    )
+    platforms = f5.multiselect(
+        "Platform", list(PLATFORMS), key="deleted.platforms", placeholder="Any platform"
+    )
+    reasons = f6.multiselect(
+        "Reason", list(REASONS), format_func=REASONS.get, key="deleted.reasons", placeholder="Any reason"
+    )
+    filters = report.Filters(
+        since=since,
+        until=until,
+        admins=tuple(admins),
+        platforms=tuple(platforms),
+        reasons=tuple(reasons),
+        text=text,
+    )
     try:
         result = report.report(store, me.actor, filters)
     except InboxError as exc:  # e.g. a start date after the end date: say so, keep the other tabs
@@ -129,10 +203,12 @@ def log_tab(store, me) -> None:
 
 def lookup_tab(store, me) -> None:
     with st.form("deleted.lookup_form", border=False):
-        identifier = st.text_input("Email, phone number, handle (or platform:handle) or external id",
-                                   key="deleted.lookup", max_chars=500,
-                                   placeholder="e.g. jane@example.com, +33 6 12 34 56 78, "
-                                               "whatsapp:+33612345678")
+        identifier = st.text_input(
+            "Email, phone number, handle (or platform:handle) or external id",
+            key="deleted.lookup",
+            max_chars=500,
+            placeholder="e.g. jane@example.com, +33 6 12 34 56 78, whatsapp:+33612345678",
+        )
         asked = st.form_submit_button("Look up", icon=":material/search:")
     if asked:
         try:
@@ -143,25 +219,44 @@ def lookup_tab(store, me) -> None:
             if not found:
                 st.info("Not found: no deleted contact had this identifier.", icon=":material/search_off:")
             else:
-                st.warning(f"Deleted: {len(found)} log entr{'y' if len(found) == 1 else 'ies'} match.",
-                           icon=":material/person_remove:")
-                st.dataframe(plain_frame(pd.DataFrame({
-                    "Entry": [e["id"] for e in found], "Deleted at (UTC)": [e["deleted_at"] for e in found],
-                    "By": [e["deleted_by"] for e in found], "Platform": [e["platform"] for e in found],
-                    "Reason": [REASONS.get(e["reason"], e["reason"]) for e in found],
-                    "Matched by": [", ".join(e["matched"]) for e in found]})), hide_index=True,
-                    key="deleted.found")
-    st.caption("The identifier is hashed with this workspace's secret key, as at deletion, and compared with "
-               "the stored hashes; it is not stored. Emails ignore case; phone numbers may be typed in any "
-               "format (national numbers are read in the workspace's default region).")
+                st.warning(
+                    f"Deleted: {len(found)} log entr{'y' if len(found) == 1 else 'ies'} match.",
+                    icon=":material/person_remove:",
+                )
+                st.dataframe(
+                    plain_frame(
+                        pd.DataFrame(
+                            {
+                                "Entry": [e["id"] for e in found],
+                                "Deleted at (UTC)": [e["deleted_at"] for e in found],
+                                "By": [e["deleted_by"] for e in found],
+                                "Platform": [e["platform"] for e in found],
+                                "Reason": [REASONS.get(e["reason"], e["reason"]) for e in found],
+                                "Matched by": [", ".join(e["matched"]) for e in found],
+                            }
+                        )
+                    ),
+                    hide_index=True,
+                    key="deleted.found",
+                )
+    st.caption(
+        "The identifier is hashed with this workspace's secret key, as at deletion, and compared with "
+        "the stored hashes; it is not stored. Emails ignore case; phone numbers may be typed in any "
+        "format (national numbers are read in the workspace's default region)."
+    )
 
 
 def settings_tab(store, me) -> None:
-    st.toggle("Keep a full attribute snapshot in each log entry", value=deletion.keeps_snapshot(store),
-              key="deleted.keep_snapshot", on_change=_snapshot_changed, args=(store, me),
-              help="Off by default. When on, every future log entry also keeps all the contact's attribute "
-                   "values as JSON — only for workspaces whose retention policy requires it: it keeps "
-                   "personal data.")
+    st.toggle(
+        "Keep a full attribute snapshot in each log entry",
+        value=deletion.keeps_snapshot(store),
+        key="deleted.keep_snapshot",
+        on_change=_snapshot_changed,
+        args=(store, me),
+        help="Off by default. When on, every future log entry also keeps all the contact's attribute "
+        "values as JSON — only for workspaces whose retention policy requires it: it keeps "
+        "personal data.",
+    )
     st.caption("Entries already written are never changed.")
 
 

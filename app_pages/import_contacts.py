@@ -19,9 +19,11 @@ S = st.session_state
 NEW, IGNORE = "__new__", "__ignore__"  # (None would read as "no selection")
 ENCODINGS = [None, "utf-8", "utf-8-sig", "utf-16", "windows-1252", "latin-1"]
 DELIMITERS = {None: "Detect", ",": "Comma ,", ";": "Semicolon ;", "\t": "Tab", "|": "Pipe |"}
-POLICY_HELP = {"update": "Update: non-empty cells replace the contact's values",
-               "fill-empty": "Fill empty: only set values the contact does not have",
-               "skip": "Skip: leave existing contacts as they are"}
+POLICY_HELP = {
+    "update": "Update: non-empty cells replace the contact's values",
+    "fill-empty": "Fill empty: only set values the contact does not have",
+    "skip": "Skip: leave existing contacts as they are",
+}
 KEY_LABELS = {"external_id": "External ID", "email": "Email", "phone": "Phone"}
 INVALID_HELP = {"skip-value": "Leave it empty and import the row", "reject-row": "Reject the whole row"}
 
@@ -54,8 +56,9 @@ def on_template(store) -> None:
 @member_callback
 def on_save_template(store, me, header) -> None:
     try:
-        name = imports.save_template(store, me.actor, S.get("imp.template_name", ""),
-                                     current_mapping(header), S.get("imp.fallbacks"))
+        name = imports.save_template(
+            store, me.actor, S.get("imp.template_name", ""), current_mapping(header), S.get("imp.fallbacks")
+        )
         S["imp.flash"] = f"Mapping saved as template “{name}”."
     except InboxError as exc:
         S["imp.errors"] = [str(exc)]
@@ -65,9 +68,14 @@ def on_save_template(store, me, header) -> None:
 def on_create_attribute(store, me, i: int, column: str, header) -> None:
     mapping = current_mapping(header)
     try:
-        key = imports.create_attribute(store, me.actor, label=S[f"imp.new.label.{i}"],
-                                       key=S[f"imp.new.key.{i}"], type=S[f"imp.new.type.{i}"],
-                                       options=S.get(f"imp.new.options.{i}") or None)
+        key = imports.create_attribute(
+            store,
+            me.actor,
+            label=S[f"imp.new.label.{i}"],
+            key=S[f"imp.new.key.{i}"],
+            type=S[f"imp.new.type.{i}"],
+            options=S.get(f"imp.new.options.{i}") or None,
+        )
     except InboxError as exc:
         S["imp.errors"] = getattr(exc, "problems", None) or [str(exc)]
         return
@@ -80,14 +88,19 @@ def on_create_attribute(store, me, i: int, column: str, header) -> None:
 def on_undo(store, me, batch_id: int) -> None:
     try:
         done = imports.undo(store, me.actor, batch_id)
-        S["imp.flash"] = (f"Import #{batch_id} undone: {done['removed']:,} contacts removed, "
-                          f"{done['restored']:,} restored.")
+        S["imp.flash"] = (
+            f"Import #{batch_id} undone: {done['removed']:,} contacts removed, {done['restored']:,} restored."
+        )
         if getattr(S.get("imp.result"), "batch_id", None) == batch_id:
             S.pop("imp.result")
     except imports.UndoRefused as exc:
         shown = [f"#{c['contact_id']} (changed by {c['updated_by']})" for c in exc.contacts[:10]]
-        S["imp.errors"] = [str(exc), "Changed since: " + ", ".join(shown)
-                           + (f" and {len(exc.contacts) - 10:,} more" if len(exc.contacts) > 10 else "")]
+        S["imp.errors"] = [
+            str(exc),
+            "Changed since: "
+            + ", ".join(shown)
+            + (f" and {len(exc.contacts) - 10:,} more" if len(exc.contacts) > 10 else ""),
+        ]
     except InboxError as exc:
         S["imp.errors"] = [str(exc)]
 
@@ -96,10 +109,13 @@ def on_undo(store, me, batch_id: int) -> None:
 def confirm_undo(store, me, batch: dict) -> None:
     member_dialog()
     st.write(f"Undo import #{batch['id']} of {literal(batch['file_name'])}?")
-    st.warning(f"{batch['inserted']:,} contacts it created are deleted and {batch['updated']:,} contacts get "
-               "their previous values back. Nothing changes if any of them was edited since.")
-    st.button("Undo import", type="primary", key="imp.undo.confirm", on_click=on_undo,
-              args=(store, me, batch["id"]))
+    st.warning(
+        f"{batch['inserted']:,} contacts it created are deleted and {batch['updated']:,} contacts get "
+        "their previous values back. Nothing changes if any of them was edited since."
+    )
+    st.button(
+        "Undo import", type="primary", key="imp.undo.confirm", on_click=on_undo, args=(store, me, batch["id"])
+    )
 
 
 def history(store, me) -> None:
@@ -108,17 +124,38 @@ def history(store, me) -> None:
     if not done:
         st.caption("No import yet.")
         return
-    st.dataframe(plain_frame(pd.DataFrame([{"Import": b["id"], "When (UTC)": b["created_at"],
-                                            "By": b["created_by"], "File": b["file_name"],
-                                            "New": b["inserted"], "Updated": b["updated"],
-                                            "Rejected": b["rejected"], "Status": b["status"]}
-                                           for b in done])),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        plain_frame(
+            pd.DataFrame(
+                [
+                    {
+                        "Import": b["id"],
+                        "When (UTC)": b["created_at"],
+                        "By": b["created_by"],
+                        "File": b["file_name"],
+                        "New": b["inserted"],
+                        "Updated": b["updated"],
+                        "Rejected": b["rejected"],
+                        "Status": b["status"],
+                    }
+                    for b in done
+                ]
+            )
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     undoable = {b["id"]: b for b in done if b["status"] == "committed"}
     c1, c2 = st.columns([3, 1])
-    pick = c1.selectbox("Import to undo", list(undoable), index=None, key="imp.undo.pick",
-                        format_func=lambda i: plain(f"#{i} — {undoable[i]['file_name']} "
-                                                     f"({undoable[i]['created_at']:%Y-%m-%d %H:%M})"))
+    pick = c1.selectbox(
+        "Import to undo",
+        list(undoable),
+        index=None,
+        key="imp.undo.pick",
+        format_func=lambda i: plain(
+            f"#{i} — {undoable[i]['file_name']} ({undoable[i]['created_at']:%Y-%m-%d %H:%M})"
+        ),
+    )
     if c2.button("Undo…", key="imp.undo", disabled=pick is None, icon=":material/undo:"):
         confirm_undo(store, me, undoable[pick])
 
@@ -128,44 +165,87 @@ def show_result(result, stem: str) -> None:
         st.info("Dry run: this is what the import would do. Nothing was written.")
     else:
         st.success(f"Imported as batch #{result.batch_id} in {result.seconds:.1f} s.")
-    st.caption(literal(f"{result.rows:,} rows read from {result.file_name} ({result.encoding}, "
-                       f"{DELIMITERS.get(result.delimiter, result.delimiter).lower()} delimiter)."))
+    st.caption(
+        literal(
+            f"{result.rows:,} rows read from {result.file_name} ({result.encoding}, "
+            f"{DELIMITERS.get(result.delimiter, result.delimiter).lower()} delimiter)."
+        )
+    )
     cols = st.columns(7)
-    figures = [("New", result.inserted), ("Updated", result.updated), ("Unchanged", result.unchanged),
-               ("Skipped", result.skipped), ("Rejected", result.rejected),
-               ("Values left empty", result.skipped_values), ("Empty rows", result.empty)]
+    figures = [
+        ("New", result.inserted),
+        ("Updated", result.updated),
+        ("Unchanged", result.unchanged),
+        ("Skipped", result.skipped),
+        ("Rejected", result.rejected),
+        ("Values left empty", result.skipped_values),
+        ("Empty rows", result.empty),
+    ]
     for col, (label, value) in zip(cols, figures):
         col.metric(label, f"{value:,}")
     for note in result.notes:
         st.caption(literal(note))
     if len(result.rejects):
-        st.download_button("Download rejected rows and left-empty values (CSV)", data=result.rejects_csv,
-                           file_name=f"{stem}-rejects.csv", mime="text/csv", key="imp.rejects",
-                           icon=":material/download:",
-                           help="The file's columns plus status and errors columns: fix the rows and "
-                                "import this file again.")
+        st.download_button(
+            "Download rejected rows and left-empty values (CSV)",
+            data=result.rejects_csv,
+            file_name=f"{stem}-rejects.csv",
+            mime="text/csv",
+            key="imp.rejects",
+            icon=":material/download:",
+            help="The file's columns plus status and errors columns: fix the rows and "
+            "import this file again.",
+        )
     samples = result.samples
     if samples.get("inserted"):
         st.markdown("**New contacts (sample, as they would be stored)**")
-        st.dataframe(plain_frame(pd.DataFrame([{**{k: v for k, v in r.items() if k != "values"},
-                                                **r["values"]} for r in samples["inserted"]])),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            plain_frame(
+                pd.DataFrame(
+                    [
+                        {**{k: v for k, v in r.items() if k != "values"}, **r["values"]}
+                        for r in samples["inserted"]
+                    ]
+                )
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     if samples.get("updated"):
         st.markdown("**Updated contacts (sample)**")
-        st.dataframe(plain_frame(pd.DataFrame([{"Line": r["line"], "Contact": r["contact_id"],
-                                                "Changes": "; ".join(f"{k}: {'—' if b is None else b} → {a}"
-                                                                     for k, (b, a) in r["changes"].items())}
-                                               for r in samples["updated"]])),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            plain_frame(
+                pd.DataFrame(
+                    [
+                        {
+                            "Line": r["line"],
+                            "Contact": r["contact_id"],
+                            "Changes": "; ".join(
+                                f"{k}: {'—' if b is None else b} → {a}" for k, (b, a) in r["changes"].items()
+                            ),
+                        }
+                        for r in samples["updated"]
+                    ]
+                )
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     for kind, title in (("unchanged", "Unchanged"), ("skipped", "Skipped")):
         if samples.get(kind):
-            st.caption(f"{title} (sample): "
-                       + ", ".join(f"line {r['line']} → #{r['contact_id']}" for r in samples[kind]))
+            st.caption(
+                f"{title} (sample): "
+                + ", ".join(f"line {r['line']} → #{r['contact_id']}" for r in samples[kind])
+            )
     if samples.get("rejected"):
         st.markdown("**Rejected rows (sample)**")
-        st.dataframe(plain_frame(pd.DataFrame([{"Line": r["line"], "Errors": r["errors"]}
-                                               for r in samples["rejected"]])),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            plain_frame(
+                pd.DataFrame([{"Line": r["line"], "Errors": r["errors"]} for r in samples["rejected"]])
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def file_format(upload):
@@ -181,8 +261,12 @@ def file_format(upload):
     st.caption(literal(info.describe()))
     width = len(info.header)
     preview = [list(r[:width]) + [""] * (width - len(r)) for r in info.preview]
-    st.dataframe(plain_frame(pd.DataFrame(preview, columns=list(info.header))), hide_index=True,
-                 width="stretch", height=220)
+    st.dataframe(
+        plain_frame(pd.DataFrame(preview, columns=list(info.header))),
+        hide_index=True,
+        width="stretch",
+        height=220,
+    )
     return encoding, delimiter, info
 
 
@@ -191,23 +275,39 @@ def column_mapping(store, me, info):
     st.subheader("Column mapping")
     attributes = all_attributes(store)
     names = import_templates.choices([t["name"] for t in imports.templates(store)])
-    st.selectbox("Start from a saved or built-in mapping", names, index=None, key="imp.template",
-                 on_change=on_template, args=(store,), placeholder="Automatic mapping",
-                 help="Built-in templates know the columns of Google Contacts, Outlook, HubSpot, Salesforce, "
-                      "Zendesk, Mailchimp, Intercom, Freshdesk and Chatwoot exports.")
+    st.selectbox(
+        "Start from a saved or built-in mapping",
+        names,
+        index=None,
+        key="imp.template",
+        on_change=on_template,
+        args=(store,),
+        placeholder="Automatic mapping",
+        help="Built-in templates know the columns of Google Contacts, Outlook, HubSpot, Salesforce, "
+        "Zendesk, Mailchimp, Intercom, Freshdesk and Chatwoot exports.",
+    )
     suggested, suggested_fallbacks, notes = import_templates.suggest(store, info.header, S.get("imp.base"))
     targets = [IGNORE, *[a.key for a in attributes if not a.crm_managed], *SPECIAL, NEW]
-    fmt = lambda t: ("— ignore —" if t == IGNORE else "＋ New custom attribute…" if t == NEW  # noqa: E731
-                     else plain(f"{label_of(t, attributes)} ({t})"))
+    fmt = lambda t: (
+        "— ignore —"
+        if t == IGNORE
+        else "＋ New custom attribute…"
+        if t == NEW  # noqa: E731
+        else plain(f"{label_of(t, attributes)} ({t})")
+    )
     grid = st.columns(3)
     for i, column in enumerate(info.header):
         default = suggested.get(column) or IGNORE
         with grid[i % 3]:
             example = next((r[i] for r in info.preview if i < len(r) and r[i].strip()), "")
-            st.selectbox(literal(column), targets, index=targets.index(default) if default in targets else 0,
-                         key=widget(i, column), format_func=fmt,
-                         help=(f"Example: {literal(example[:60])}" if example
-                               else "No value in the first rows"))
+            st.selectbox(
+                literal(column),
+                targets,
+                index=targets.index(default) if default in targets else 0,
+                key=widget(i, column),
+                format_func=fmt,
+                help=(f"Example: {literal(example[:60])}" if example else "No value in the first rows"),
+            )
             if S.get(widget(i, column)) == NEW:
                 with st.container(border=True):
                     st.text_input("Label", value=column[:80], key=f"imp.new.label.{i}")
@@ -215,8 +315,12 @@ def column_mapping(store, me, info):
                     kind = st.selectbox("Type", ATTRIBUTE_TYPES, key=f"imp.new.type.{i}")
                     if kind == "list":
                         st.text_input("Options (comma-separated)", key=f"imp.new.options.{i}")
-                    st.button("Create attribute", key=f"imp.new.go.{i}", on_click=on_create_attribute,
-                              args=(store, me, i, column, info.header))
+                    st.button(
+                        "Create attribute",
+                        key=f"imp.new.go.{i}",
+                        on_click=on_create_attribute,
+                        args=(store, me, i, column, info.header),
+                    )
     mapping = current_mapping(info.header)
     fallbacks = S["imp.fallbacks"] = usable_fallbacks(mapping, suggested_fallbacks)
     for note in notes + fallback_notes(mapping, fallbacks, attributes):
@@ -228,12 +332,17 @@ def column_mapping(store, me, info):
     with st.expander("Save or export this mapping"):
         t1, t2, t3 = st.columns([2, 1, 1])
         t1.text_input("Template name", key="imp.template_name")
-        t2.button("Save template", key="imp.template_save", on_click=on_save_template,
-                  args=(store, me, info.header))
-        t3.download_button("Mapping JSON", data=json.dumps(document(mapping, fallbacks), ensure_ascii=False,
-                                                           indent=2),
-                           file_name="mapping.json", mime="application/json", key="imp.mapping_json",
-                           help="For the command line: python -m inbox import FILE --mapping mapping.json")
+        t2.button(
+            "Save template", key="imp.template_save", on_click=on_save_template, args=(store, me, info.header)
+        )
+        t3.download_button(
+            "Mapping JSON",
+            data=json.dumps(document(mapping, fallbacks), ensure_ascii=False, indent=2),
+            file_name="mapping.json",
+            mime="application/json",
+            key="imp.mapping_json",
+            help="For the command line: python -m inbox import FILE --mapping mapping.json",
+        )
     return mapping, fallbacks, problems
 
 
@@ -242,32 +351,53 @@ def matching(store) -> imports.ImportOptions:
     st.subheader("Matching")
     o1, o2, o3 = st.columns(3)
     policy = o1.radio("Existing contacts", list(POLICY_HELP), format_func=POLICY_HELP.get, key="imp.policy")
-    order = o2.multiselect("Match existing contacts by (in this order)", list(KEY_LABELS),
-                           default=list(KEY_LABELS), format_func=KEY_LABELS.get, key="imp.match",
-                           help="The first key that finds a contact wins; platform and handle always "
-                                "identify one too.")
-    phone_platform = o3.selectbox("Platform of new contacts known only by phone", ["sms", "whatsapp"],
-                                  key="imp.phone_platform")
+    order = o2.multiselect(
+        "Match existing contacts by (in this order)",
+        list(KEY_LABELS),
+        default=list(KEY_LABELS),
+        format_func=KEY_LABELS.get,
+        key="imp.match",
+        help="The first key that finds a contact wins; platform and handle always identify one too.",
+    )
+    phone_platform = o3.selectbox(
+        "Platform of new contacts known only by phone", ["sms", "whatsapp"], key="imp.phone_platform"
+    )
     v1, v2 = st.columns([2, 1])
-    invalid = v1.radio("An invalid value (not an e-mail, phone or external id)", list(INVALID_HELP),
-                       format_func=INVALID_HELP.get, key="imp.invalid", horizontal=True,
-                       help="Invalid e-mails, phones and external ids always reject their row: they identify "
-                            "the contact.")
+    invalid = v1.radio(
+        "An invalid value (not an e-mail, phone or external id)",
+        list(INVALID_HELP),
+        format_func=INVALID_HELP.get,
+        key="imp.invalid",
+        horizontal=True,
+        help="Invalid e-mails, phones and external ids always reject their row: they identify the contact.",
+    )
     regions = dict(workspace.regions())
     home = workspace.default_region(store)
-    region = v2.selectbox("Phone region of numbers without +country code", list(regions), key="imp.region",
-                          index=list(regions).index(home) if home in regions else 0, format_func=regions.get,
-                          help="06 12 34 56 78 is a French number when this is France. The workspace default "
-                               "is set on Members & plan.")
-    return imports.ImportOptions(on_conflict=policy, match_order=tuple(order), phone_platform=phone_platform,
-                                 invalid_values=invalid, region=region)
+    region = v2.selectbox(
+        "Phone region of numbers without +country code",
+        list(regions),
+        key="imp.region",
+        index=list(regions).index(home) if home in regions else 0,
+        format_func=regions.get,
+        help="06 12 34 56 78 is a French number when this is France. The workspace default "
+        "is set on Members & plan.",
+    )
+    return imports.ImportOptions(
+        on_conflict=policy,
+        match_order=tuple(order),
+        phone_platform=phone_platform,
+        invalid_values=invalid,
+        region=region,
+    )
 
 
 def render(store) -> None:
     me = require_admin("imports")
     st.title("Import contacts")
-    st.caption("CSV exports from HubSpot, Zendesk, Excel… up to 1,000,000 rows / 200 MB. Check the mapping, "
-               "try a dry run, then import: one all-or-nothing transaction that you can undo.")
+    st.caption(
+        "CSV exports from HubSpot, Zendesk, Excel… up to 1,000,000 rows / 200 MB. Check the mapping, "
+        "try a dry run, then import: one all-or-nothing transaction that you can undo."
+    )
     for line in S.pop("imp.errors", []):
         st.error(literal(line))
     if flash := S.pop("imp.flash", None):
@@ -298,9 +428,18 @@ def render(store) -> None:
         bar = st.progress(0.0, text="Reading the file…")
         try:
             S["imp.result"] = imports.run_import(
-                store, me.actor, S["imp.path"], mapping=mapping, options=options, encoding=encoding,
-                delimiter=delimiter, name=upload.name, dry_run=dry,
-                progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text), fallbacks=fallbacks)
+                store,
+                me.actor,
+                S["imp.path"],
+                mapping=mapping,
+                options=options,
+                encoding=encoding,
+                delimiter=delimiter,
+                name=upload.name,
+                dry_run=dry,
+                progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text),
+                fallbacks=fallbacks,
+            )
         except imports.MappingInvalid as exc:
             S.pop("imp.result", None)
             for reason in exc.reasons:

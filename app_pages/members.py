@@ -22,9 +22,15 @@ def on_unlock(store, me, email: str) -> None:
 def plan_and_region(store, me) -> None:
     st.subheader("Plan")
     current = workspace.get_plan(store)
-    new_plan = st.radio("Workspace plan", PLANS, index=PLANS.index(current), horizontal=True,
-                        format_func=str.capitalize, key="members.plan",
-                        help="Enterprise can fill contact attributes from an external CRM.")
+    new_plan = st.radio(
+        "Workspace plan",
+        PLANS,
+        index=PLANS.index(current),
+        horizontal=True,
+        format_func=str.capitalize,
+        key="members.plan",
+        help="Enterprise can fill contact attributes from an external CRM.",
+    )
     if new_plan != current:
         try:
             workspace.set_plan(store, me.actor, new_plan)
@@ -33,10 +39,15 @@ def plan_and_region(store, me) -> None:
         except InboxError as exc:
             st.error(literal(exc))
 
-    region = st.text_input("Default phone region", value=workspace.default_region(store), max_chars=2,
-                           key="members.region", help="Two-letter country code used to read national "
-                           "phone numbers (e.g. FR reads 06 12 34 56 78 as +33 6 12 34 56 78) in edits and "
-                           "imports.")
+    region = st.text_input(
+        "Default phone region",
+        value=workspace.default_region(store),
+        max_chars=2,
+        key="members.region",
+        help="Two-letter country code used to read national "
+        "phone numbers (e.g. FR reads 06 12 34 56 78 as +33 6 12 34 56 78) in edits and "
+        "imports.",
+    )
     if region.strip().upper() != workspace.default_region(store):
         try:
             workspace.set_default_region(store, me.actor, region)
@@ -54,25 +65,45 @@ def member_table(store, me, members) -> None:
         return f"locked until {locked:%Y-%m-%d %H:%M} UTC" if locked else "ok"
 
     st.dataframe(
-        plain_frame(pd.DataFrame([{"Email": u.email, "Name": u.display_name, "Role": u.role,
-                                   "Status": "active" if u.active else "disabled",
-                                   "Last sign-in": u.last_sign_in_at,
-                                   "Failed sign-ins (24 h)": (activity[u.email].recent_failures
-                                                              if u.email in activity else 0),
-                                   "Sign-in": sign_in_state(u.email)} for u in members])),
-        hide_index=True, width="stretch",
+        plain_frame(
+            pd.DataFrame(
+                [
+                    {
+                        "Email": u.email,
+                        "Name": u.display_name,
+                        "Role": u.role,
+                        "Status": "active" if u.active else "disabled",
+                        "Last sign-in": u.last_sign_in_at,
+                        "Failed sign-ins (24 h)": (
+                            activity[u.email].recent_failures if u.email in activity else 0
+                        ),
+                        "Sign-in": sign_in_state(u.email),
+                    }
+                    for u in members
+                ]
+            )
+        ),
+        hide_index=True,
+        width="stretch",
     )
-    st.caption(f"After {sign_in.ACCOUNT_FREE} failed sign-ins an e-mail must wait before each new try (from "
-               f"{sign_in.FIRST_DELAY.seconds} s, doubling up to {sign_in.MAX_DELAY.seconds // 60} min); "
-               f"after {sign_in.LOCK_AFTER} it is locked for {sign_in.LOCK_TIME.seconds // 3600} h or until "
-               "unlocked here.")
+    st.caption(
+        f"After {sign_in.ACCOUNT_FREE} failed sign-ins an e-mail must wait before each new try (from "
+        f"{sign_in.FIRST_DELAY.seconds} s, doubling up to {sign_in.MAX_DELAY.seconds // 60} min); "
+        f"after {sign_in.LOCK_AFTER} it is locked for {sign_in.LOCK_TIME.seconds // 3600} h or until "
+        "unlocked here."
+    )
 
     locked = [u.email for u in members if activity.get(u.email) and activity[u.email].locked_until]
     if locked:
         u1, u2 = st.columns([3, 1])
         who = u1.selectbox("Locked member", locked, key="members.unlock.email")
-        u2.button("Unlock", key="members.unlock.go", icon=":material/lock_open:", on_click=on_unlock,
-                  args=(store, me, who))
+        u2.button(
+            "Unlock",
+            key="members.unlock.go",
+            icon=":material/lock_open:",
+            on_click=on_unlock,
+            args=(store, me, who),
+        )
     if error := st.session_state.pop("members.unlock_error", None):
         st.error(literal(error))
 
@@ -83,12 +114,17 @@ def add_member(store, me) -> None:
         email = st.text_input("Email", key="members.add.email")
         name = st.text_input("Display name", key="members.add.name")
         role = st.selectbox("Role", ROLES, index=ROLES.index("agent"), key="members.add.role")
-        password = st.text_input("Initial password", type="password", key="members.add.password",
-                                 help=f"At least {users.MIN_PASSWORD_LENGTH} characters.")
+        password = st.text_input(
+            "Initial password",
+            type="password",
+            key="members.add.password",
+            help=f"At least {users.MIN_PASSWORD_LENGTH} characters.",
+        )
         if st.form_submit_button("Add member", type="primary"):
             try:
-                added = users.add_user(store, me.actor, email, role=role, password=password,
-                                       display_name=name)
+                added = users.add_user(
+                    store, me.actor, email, role=role, password=password, display_name=name
+                )
                 st.session_state["members.flash"] = f"Added {added.email} ({added.role})."
                 st.rerun()
             except InboxError as exc:
@@ -98,8 +134,14 @@ def add_member(store, me) -> None:
 def toggle_member(store, me, members) -> None:
     st.markdown("**Disable or enable a member**")
     others = [u.email for u in members if u.email != me.email]
-    target = st.selectbox("Member", others, key="members.toggle.email", index=None, format_func=plain,
-                          placeholder="Choose a member")
+    target = st.selectbox(
+        "Member",
+        others,
+        key="members.toggle.email",
+        index=None,
+        format_func=plain,
+        placeholder="Choose a member",
+    )
     if target:
         chosen = next(u for u in members if u.email == target)
         label = "Disable" if chosen.active else "Enable"

@@ -81,10 +81,17 @@ def _clean(item: dict) -> dict:
         options = [str(o).strip() for o in options if str(o).strip()] or None
     regex = item.get("regex")
     regex = str(regex).strip() if regex is not None and regex == regex and str(regex).strip() else None
-    return {**item, "key": str(item.get("key") or "").strip(), "label": str(item.get("label") or "").strip(),
-            "enabled": bool(item.get("enabled")), "required_on_import": bool(item.get("required_on_import")),
-            "builtin": bool(item.get("builtin")), "crm_managed": bool(item.get("crm_managed")),
-            "options": options, "regex": regex}
+    return {
+        **item,
+        "key": str(item.get("key") or "").strip(),
+        "label": str(item.get("label") or "").strip(),
+        "enabled": bool(item.get("enabled")),
+        "required_on_import": bool(item.get("required_on_import")),
+        "builtin": bool(item.get("builtin")),
+        "crm_managed": bool(item.get("crm_managed")),
+        "options": options,
+        "regex": regex,
+    }
 
 
 def check_layout(store: Store, layout: list[dict]) -> tuple[list[dict], list[str], list[str]]:
@@ -132,19 +139,24 @@ def diff_layouts(old: list[dict], new: list[dict]) -> list[str]:
         if b["position"] != d["position"]:
             changes.append(f"moved {label} from {b['position']} to {d['position']}")
         if (b.get("options") or None) != (d.get("options") or None):
-            changes.append(f"options of {label}: {', '.join(b.get('options') or []) or '—'}"
-                           f" → {', '.join(d.get('options') or []) or '—'}")
+            changes.append(
+                f"options of {label}: {', '.join(b.get('options') or []) or '—'}"
+                f" → {', '.join(d.get('options') or []) or '—'}"
+            )
         if (b.get("regex") or None) != (d.get("regex") or None):
             changes.append(f"pattern of {label}: {b.get('regex') or '—'} → {d.get('regex') or '—'}")
         if bool(b.get("required_on_import")) != bool(d.get("required_on_import")):
-            changes.append(f"{label} {'now' if d.get('required_on_import') else 'no longer'} required on import")
+            changes.append(
+                f"{label} {'now' if d.get('required_on_import') else 'no longer'} required on import"
+            )
     changes += [f"deleted attribute {before[k]['label']} ({k})" for k in before if k not in after]
     return changes
 
 
 @member_action("change the contact attribute layout")
-def save_layout(store: Store, actor: Actor, layout: list[dict], *, base_version: int,
-                reverted_from: int | None = None) -> int:
+def save_layout(
+    store: Store, actor: Actor, layout: list[dict], *, base_version: int, reverted_from: int | None = None
+) -> int:
     """Validate and save an edited layout as a new version. Admins only.
 
     Positions are renumbered 1..n. Raises ``LayoutInvalid`` (nothing saved) or ``Conflict``
@@ -163,9 +175,16 @@ def save_layout(store: Store, actor: Actor, layout: list[dict], *, base_version:
         if store.layout.current_layout_version() != base_version:
             raise Conflict("another admin saved since you loaded this layout; reload")
         return base_version
-    return store.layout.save_layout(base_version=base_version, layout=layout, deleted_keys=deleted,
-                                    saved_by=actor.email, saved_at=utcnow(), changes=changes, snapshot=layout,
-                                    reverted_from=reverted_from)
+    return store.layout.save_layout(
+        base_version=base_version,
+        layout=layout,
+        deleted_keys=deleted,
+        saved_by=actor.email,
+        saved_at=utcnow(),
+        changes=changes,
+        snapshot=layout,
+        reverted_from=reverted_from,
+    )
 
 
 @member_action("revert the contact attribute layout")
@@ -180,9 +199,12 @@ def revert_layout(store: Store, actor: Actor, version: int, *, base_version: int
     if snapshot is None:
         raise NotFound(f"there is no layout version {version}")
     kept = {d["key"] for d in snapshot}
-    extra = [{**d, "enabled": False, "position": len(snapshot) + n}
-             for n, d in enumerate((d for d in store.layout.attribute_definitions() if d["key"] not in kept),
-                                   start=1)]
+    extra = [
+        {**d, "enabled": False, "position": len(snapshot) + n}
+        for n, d in enumerate(
+            (d for d in store.layout.attribute_definitions() if d["key"] not in kept), start=1
+        )
+    ]
     return save_layout(store, actor, snapshot + extra, base_version=base_version, reverted_from=version)
 
 
@@ -196,12 +218,31 @@ def values_count(store: Store, key: str) -> int:
     return store.layout.count_contacts_with_value(key)
 
 
-def new_attribute(layout: list[dict], *, label: str, key: str, type: str, options=None, regex=None,
-                  required_on_import: bool = False) -> list[dict]:
+def new_attribute(
+    layout: list[dict],
+    *,
+    label: str,
+    key: str,
+    type: str,
+    options=None,
+    regex=None,
+    required_on_import: bool = False,
+) -> list[dict]:
     """``layout`` plus a new enabled custom attribute at the end (validated when saved)."""
-    item = _clean({"key": key, "label": label, "type": type, "builtin": False, "enabled": True,
-                   "position": len(layout) + 1, "options": options, "regex": regex,
-                   "required_on_import": required_on_import, "crm_managed": False})
+    item = _clean(
+        {
+            "key": key,
+            "label": label,
+            "type": type,
+            "builtin": False,
+            "enabled": True,
+            "position": len(layout) + 1,
+            "options": options,
+            "regex": regex,
+            "required_on_import": required_on_import,
+            "crm_managed": False,
+        }
+    )
     problems = layout_problems(renumber(layout + [item]), only_keys={item["key"]})
     if item["key"] in BUILTIN_KEYS:
         problems.append(f"key {item['key']} is a built-in attribute: choose another key")
@@ -227,8 +268,10 @@ EXPORT_FIELDS = ("key", "label", "type", "enabled", "order", "options", "regex",
 
 def export_layout(store: Store) -> list[dict]:
     """The layout as plain data (``order`` = position) for ``layout export``."""
-    return [{f: (d["position"] if f == "order" else d.get(f)) for f in EXPORT_FIELDS}
-            for d in store.layout.attribute_definitions()]
+    return [
+        {f: (d["position"] if f == "order" else d.get(f)) for f in EXPORT_FIELDS}
+        for d in store.layout.attribute_definitions()
+    ]
 
 
 @member_action("change the contact attribute layout")
@@ -248,19 +291,29 @@ def import_layout(store: Store, actor: Actor, items) -> int:
         unknown = sorted(set(item) - set(EXPORT_FIELDS))
         missing = [f for f in ("key", "label", "type", "enabled", "order") if f not in item]
         if unknown or missing:
-            problems.append(f"item {n}: " + "; ".join(
-                ([f"unknown field(s) {', '.join(unknown)}"] if unknown else [])
-                + ([f"missing field(s) {', '.join(missing)}"] if missing else [])))
+            problems.append(
+                f"item {n}: "
+                + "; ".join(
+                    ([f"unknown field(s) {', '.join(unknown)}"] if unknown else [])
+                    + ([f"missing field(s) {', '.join(missing)}"] if missing else [])
+                )
+            )
             continue
         if not isinstance(item["order"], int) or isinstance(item["order"], bool) or item["order"] < 1:
-            problems.append(f"item {n} ({item['key']}): order must be a whole number ≥ 1, not {item['order']!r}")
+            problems.append(
+                f"item {n} ({item['key']}): order must be a whole number ≥ 1, not {item['order']!r}"
+            )
             continue
         old = by_key.get(item["key"], {"builtin": False, "crm_managed": False})
-        layout.append({**item, "position": item["order"], "builtin": old["builtin"],
-                       "crm_managed": old["crm_managed"]})
+        layout.append(
+            {**item, "position": item["order"], "builtin": old["builtin"], "crm_managed": old["crm_managed"]}
+        )
     listed = {i.get("key") for i in items if isinstance(i, dict)}
-    problems += [f"{d['label']} ({d['key']}) is missing: list it (with \"enabled\": false to hide it)"
-                 for d in current if d["key"] not in listed]
+    problems += [
+        f"{d['label']} ({d['key']}) is missing: list it (with \"enabled\": false to hide it)"
+        for d in current
+        if d["key"] not in listed
+    ]
     if problems:
         raise LayoutInvalid(problems)
     return save_layout(store, actor, layout, base_version=version)

@@ -48,10 +48,12 @@ def member_action(action: str, *, admin: bool = True) -> Callable[[Callable[P, R
     def wrap(fn: Callable[P, R]) -> Callable[P, R]:
         call = cast(Callable[..., Any], fn)
         if inspect.isgeneratorfunction(fn):  # a lazy reader: checked when called, and at each write it makes
+
             @functools.wraps(fn)
             def gen(store: Store, actor: Actor, *args: Any, **kwargs: Any) -> Iterator[Any]:
                 require_member(store, actor, admin=admin, action=action)
                 return _acting_gen(call(store, actor, *args, **kwargs), actor, admin, action)
+
             return cast(Callable[P, R], gen)
 
         @functools.wraps(fn)
@@ -59,6 +61,7 @@ def member_action(action: str, *, admin: bool = True) -> Callable[[Callable[P, R
             require_member(store, actor, admin=admin, action=action)
             with acting_as(actor, admin=admin, action=action):
                 return call(store, actor, *args, **kwargs)
+
         return cast(Callable[P, R], run)
 
     return wrap

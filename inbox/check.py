@@ -128,7 +128,9 @@ class _Failures:
         for key, count in self.counts.items():
             table, column, check = key
             kind = f"{column} {check}" if column else check
-            description = WHOLE_COLUMN.get(check, f"column failing {check}") if key in self.whole_column else ""
+            description = (
+                WHOLE_COLUMN.get(check, f"column failing {check}") if key in self.whole_column else ""
+            )
             out.append(Problem(table, kind, count, tuple(self.examples[key]), description))
         return out
 
@@ -160,12 +162,26 @@ def _file_problems(store: Store) -> list[Problem]:
     problems = []
     missing = sorted(rows - files)
     if missing:
-        problems.append(Problem("attachments", "file_missing", len(missing), tuple(missing[:EXAMPLES]),
-                                "attachment rows whose file is missing"))
+        problems.append(
+            Problem(
+                "attachments",
+                "file_missing",
+                len(missing),
+                tuple(missing[:EXAMPLES]),
+                "attachment rows whose file is missing",
+            )
+        )
     extra = sorted(files - rows)
     if extra:
-        problems.append(Problem("attachments", "file_without_row", len(extra), tuple(extra[:EXAMPLES]),
-                                "files without an attachment row"))
+        problems.append(
+            Problem(
+                "attachments",
+                "file_without_row",
+                len(extra),
+                tuple(extra[:EXAMPLES]),
+                "files without an attachment row",
+            )
+        )
     return problems
 
 
@@ -196,14 +212,19 @@ def run_check(store: Store, *, chunk_size: int = 250_000, progress: Progress | N
     say("integrity: cross-table queries")
     for finding in store.integrity.integrity_findings():
         if finding.count:
-            report.problems.append(Problem(finding.table, finding.name, finding.count,
-                                           tuple(finding.examples), finding.description))
+            report.problems.append(
+                Problem(
+                    finding.table, finding.name, finding.count, tuple(finding.examples), finding.description
+                )
+            )
     say("integrity: attachment files")
     report.problems.extend(_file_problems(store))
     say("key file")
     from .keys import key_problems
 
-    report.problems.extend(Problem("key file", "key_file", 1, (), f"problem: {p}") for p in key_problems(store))
+    report.problems.extend(
+        Problem("key file", "key_file", 1, (), f"problem: {p}") for p in key_problems(store)
+    )
     order = {t: i for i, t in enumerate(report.tables)}
     report.problems.sort(key=lambda p: order.get(p.table, len(order)))
     report.seconds = time.perf_counter() - started

@@ -7,7 +7,7 @@ import logging
 import os
 import threading
 import weakref
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ CHECKPOINT_ENV = "INBOX_CHECKPOINT_DIR"
 FORMAT = "inbox-deletion-log-checkpoint"
 FIELDS = ("format", "version", "entries", "head", "at", "public_key")
 log = logging.getLogger("inbox.checkpoints")
-_FOLDERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # store -> folder chosen on the CLI
+_FOLDERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store -> folder chosen on the CLI
 _WRITE = threading.Lock()
 
 
@@ -49,17 +49,24 @@ def file_for(store: Store, keys) -> Path:
 
 def signed_bytes(body: dict) -> bytes:
     """What the signature covers: the checkpoint without ``signature`` as JSON, keys sorted, no spaces."""
-    return json.dumps({k: body[k] for k in FIELDS}, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=True).encode("ascii")
+    return json.dumps(
+        {k: body[k] for k in FIELDS}, sort_keys=True, separators=(",", ":"), ensure_ascii=True
+    ).encode("ascii")
 
 
 def sign(keys, entries: int, head: str, at: datetime | None = None) -> dict:
     """A checkpoint of the log's first ``entries`` entries, the last one's hash being ``head``."""
-    stamp = at or datetime.now(timezone.utc)
+    stamp = at or datetime.now(UTC)
     if stamp.tzinfo is not None:  # naive times are UTC already
-        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
-    body = {"format": FORMAT, "version": 1, "entries": int(entries), "head": head,
-            "at": stamp.isoformat(timespec="seconds") + "Z", "public_key": keys.public_key_hex}
+        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+    body = {
+        "format": FORMAT,
+        "version": 1,
+        "entries": int(entries),
+        "head": head,
+        "at": stamp.isoformat(timespec="seconds") + "Z",
+        "public_key": keys.public_key_hex,
+    }
     return {**body, "signature": keys.signing_key.sign(signed_bytes(body)).hex()}
 
 
@@ -73,14 +80,18 @@ def problem_of(keys, checkpoint) -> str | None:
         return "it is not a checkpoint (fields missing)"
     if checkpoint["format"] != FORMAT or checkpoint["version"] != 1:
         return "it is not a deletion-log checkpoint of this version"
-    if not isinstance(checkpoint["entries"], int) or checkpoint["entries"] < 0 or \
-            not isinstance(checkpoint["head"], str):
+    if (
+        not isinstance(checkpoint["entries"], int)
+        or checkpoint["entries"] < 0
+        or not isinstance(checkpoint["head"], str)
+    ):
         return "its entry count or head is malformed"
     if checkpoint["public_key"] != keys.public_key_hex:
         return "it was signed with another key than this workspace's"
     try:
         Ed25519PublicKey.from_public_bytes(bytes.fromhex(keys.public_key_hex)).verify(
-            bytes.fromhex(str(checkpoint["signature"])), signed_bytes(checkpoint))
+            bytes.fromhex(str(checkpoint["signature"])), signed_bytes(checkpoint)
+        )
     except (InvalidSignature, ValueError):
         return "its signature does not match its content (forged or altered)"
     return None
@@ -95,8 +106,9 @@ def parse(text: str) -> dict:
     try:
         found = json.loads(text)
     except ValueError:
-        raise InvalidInput("--expect needs a checkpoint: the JSON line `audit checkpoint` printed,"
-                           " or a file holding it") from None
+        raise InvalidInput(
+            "--expect needs a checkpoint: the JSON line `audit checkpoint` printed, or a file holding it"
+        ) from None
     if not isinstance(found, dict):
         raise InvalidInput("--expect needs a checkpoint (a JSON object)")
     return found

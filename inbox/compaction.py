@@ -80,15 +80,19 @@ def read_schedule(store: Store) -> Schedule:
 
 
 @member_action("change when deleted data is purged from disk")
-def set_schedule(store: Store, actor: Actor, mode: str, hour: int = 3, weekday: int = 6,
-                 now: datetime | None = None) -> Schedule:
+def set_schedule(
+    store: Store, actor: Actor, mode: str, hour: int = 3, weekday: int = 6, now: datetime | None = None
+) -> Schedule:
     """Save when purges run. Admins only; ``InvalidInput`` for an unknown frequency, hour or day."""
     require_admin(actor, "change when deleted data is purged from disk")
     mode, hour, weekday = _checked(mode, hour, weekday)
     schedule = Schedule(mode, hour, weekday, now or utcnow())
-    store.accounts.put_setting(SCHEDULE_KEY, json.dumps({"mode": mode, "hour": hour, "weekday": weekday,
-                                                         "set_at": schedule.set_at.isoformat()}),
-                      actor.email, utcnow())
+    store.accounts.put_setting(
+        SCHEDULE_KEY,
+        json.dumps({"mode": mode, "hour": hour, "weekday": weekday, "set_at": schedule.set_at.isoformat()}),
+        actor.email,
+        utcnow(),
+    )
     return schedule
 
 
@@ -120,8 +124,9 @@ def due(schedule: Schedule, last_at: datetime | None, now: datetime, since: date
     return slot is not None and bool(marks) and slot > max(marks)
 
 
-def next_run(schedule: Schedule, last_at: datetime | None, now: datetime,
-             since: datetime | None = None) -> datetime | None:
+def next_run(
+    schedule: Schedule, last_at: datetime | None, now: datetime, since: datetime | None = None
+) -> datetime | None:
     """When the next purge starts: ``now`` when one is due (within a minute), else the next scheduled time."""
     if schedule.mode == "off":
         return None
@@ -181,8 +186,13 @@ def status(store: Store, now: datetime | None = None, since: datetime | None = N
     """Pending deletions, the last purge and the next one (``since``: when the scheduler began watching)."""
     now = now or utcnow()
     schedule = read_schedule(store)
-    return Status(schedule, pending_count(store), _json(store, LAST_KEY),
-                  next_run(schedule, _last_attempt(store), now, since), _json(store, LAST_ERROR_KEY))
+    return Status(
+        schedule,
+        pending_count(store),
+        _json(store, LAST_KEY),
+        next_run(schedule, _last_attempt(store), now, since),
+        _json(store, LAST_ERROR_KEY),
+    )
 
 
 # -- running -----------------------------------------------------------------------------------
@@ -199,14 +209,21 @@ def run(store: Store, actor: Actor, now: datetime | None = None) -> dict:
         result = store.compaction.compact()
     except InboxError as exc:
         failed_at = now or utcnow()
-        store.accounts.put_setting(LAST_ERROR_KEY,
-                                   json.dumps({"at": failed_at.isoformat(), "error": str(exc)}),
-                                   actor.email, utcnow())
+        store.accounts.put_setting(
+            LAST_ERROR_KEY,
+            json.dumps({"at": failed_at.isoformat(), "error": str(exc)}),
+            actor.email,
+            utcnow(),
+        )
         raise
     result = {**result, "purged_deletions": pending}
     at = now or utcnow()
-    store.accounts.put_setting(LAST_KEY, json.dumps({**result, "at": at.isoformat(), "log_entries": entries,
-                                                     "by": actor.email}), actor.email, utcnow())
+    store.accounts.put_setting(
+        LAST_KEY,
+        json.dumps({**result, "at": at.isoformat(), "log_entries": entries, "by": actor.email}),
+        actor.email,
+        utcnow(),
+    )
     if store.accounts.get_setting(LAST_ERROR_KEY):
         store.accounts.put_setting(LAST_ERROR_KEY, "", actor.email, utcnow())
     return result

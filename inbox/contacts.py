@@ -11,11 +11,11 @@ import pandas as pd
 
 from validation import PLATFORMS
 from validation.checks import no_control_chars_ok
-from validation.phones import country_name, phone_identifier, phone_region, read_phone
-from validation.phones import display as phone_display
 from validation.contact_values import check_values
 from validation.emails import normalise_email
 from validation.languages import language_name
+from validation.phones import country_name, phone_identifier, phone_region, read_phone
+from validation.phones import display as phone_display
 
 from . import files
 from .auth import member_action
@@ -26,8 +26,17 @@ from .store.retry import retry_conflicts
 if TYPE_CHECKING:
     from .store import Store
 
-BUILTIN_KEYS = ("email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
-                "subscription", "external_id")
+BUILTIN_KEYS = (
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "account_id",
+    "job_title",
+    "language",
+    "subscription",
+    "external_id",
+)
 _SLOT = {"number": 1, "date": 2, "boolean": 3}  # other types are stored as text (slot 0)
 MAX_HANDLE = 200
 PHONE_PLATFORMS = ("sms", "whatsapp")
@@ -91,9 +100,17 @@ def get_contact(store: Store, contact_id: int, attributes=None) -> Contact:
     values = {k: row[k] for k in BUILTIN_KEYS}
     for key, slots in store.contacts.custom_values(contact_id).items():
         values[key] = slots[_SLOT.get(types.get(key), 0)]
-    return Contact(id=row["id"], platform=row["platform"], handle=row["handle"], display_name=row["display_name"],
-                   version=row["version"], created_at=row["created_at"], updated_at=row["updated_at"],
-                   updated_by=row["updated_by"], values=values)
+    return Contact(
+        id=row["id"],
+        platform=row["platform"],
+        handle=row["handle"],
+        display_name=row["display_name"],
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        updated_by=row["updated_by"],
+        values=values,
+    )
 
 
 def sample_contact(store: Store, attributes=None) -> Contact | None:
@@ -110,19 +127,31 @@ def _exact_lookup(store: Store, query: str) -> list[dict]:
         return store.contacts.exact_contacts("email", email)
     phone = phone_identifier(q, _region(store))
     if phone:  # with an extension or without it: "+1 650 253 0000" finds "+16502530000;ext=12" too
-        found = {r["id"]: r for form in dict.fromkeys((phone, phone.split(";")[0]))
-                 for r in store.contacts.exact_contacts("phone", form)}
+        found = {
+            r["id"]: r
+            for form in dict.fromkeys((phone, phone.split(";")[0]))
+            for r in store.contacts.exact_contacts("phone", form)
+        }
         if found:
             return sorted(found.values(), key=lambda r: r["id"])
     if q and " " not in q and len(q) <= 100:
-        return (store.contacts.exact_contacts("external_id", q)
-                or store.contacts.exact_contacts("account_id", q))
+        return store.contacts.exact_contacts("external_id", q) or store.contacts.exact_contacts(
+            "account_id", q
+        )
     return []
 
 
-def search(store: Store, query: str = "", *, platform: str | None = None, language: str | None = None,
-           subscription: str | None = None, custom: dict[str, str] | None = None, page: int = 1,
-           page_size: int = 25) -> SearchResult:
+def search(
+    store: Store,
+    query: str = "",
+    *,
+    platform: str | None = None,
+    language: str | None = None,
+    subscription: str | None = None,
+    custom: dict[str, str] | None = None,
+    page: int = 1,
+    page_size: int = 25,
+) -> SearchResult:
     """Contacts matching ``query`` and the filters, most recently updated first, one page at a time.
 
     An exact email, E.164 phone, ``#id``, external id or account id returns its contacts straight
@@ -130,17 +159,28 @@ def search(store: Store, query: str = "", *, platform: str | None = None, langua
     email, phone, account id, external id or handle.
     """
     page, page_size = max(int(page), 1), min(max(int(page_size), 1), 200)
-    filters = {"platform": platform or None, "language": language or None, "subscription": subscription or None,
-               "custom": {k: v for k, v in (custom or {}).items() if v} or None}
+    filters = {
+        "platform": platform or None,
+        "language": language or None,
+        "subscription": subscription or None,
+        "custom": {k: v for k, v in (custom or {}).items() if v} or None,
+    }
     if query.strip():
         exact = [r for r in _exact_lookup(store, query) if _passes(store, r["id"], filters)]
         if exact:
             start = (page - 1) * page_size
-            return SearchResult(exact[start:start + page_size], len(exact), page, page_size, exact=True,
-                                has_next=start + page_size < len(exact))
+            return SearchResult(
+                exact[start : start + page_size],
+                len(exact),
+                page,
+                page_size,
+                exact=True,
+                has_next=start + page_size < len(exact),
+            )
     terms = [t for t in query.split() if t][:8]
-    rows, total, more, has_next = store.contacts.search_contacts(terms=terms, limit=page_size,
-                                                                 offset=(page - 1) * page_size, **filters)
+    rows, total, more, has_next = store.contacts.search_contacts(
+        terms=terms, limit=page_size, offset=(page - 1) * page_size, **filters
+    )
     seen = (page - 1) * page_size + len(rows)
     if more:  # a floor: at least what has been paged through; exact once the last page is reached
         total, more = (max(total, seen + 1), True) if has_next else (seen, False)
@@ -162,8 +202,11 @@ def _passes(store: Store, contact_id: int, filters: dict) -> bool:
 def filter_options(store: Store) -> dict[str, list[str]]:
     """Values offered by the lookup filters: platforms, languages in use (``pt`` stands for ``pt``,
     ``pt-BR``, ``pt-PT``...: label them with ``language_filter_label``), subscriptions in use."""
-    return {"platform": list(PLATFORMS), "language": store.contacts.primary_languages(),
-            "subscription": store.contacts.distinct_values("subscription")}
+    return {
+        "platform": list(PLATFORMS),
+        "language": store.contacts.primary_languages(),
+        "subscription": store.contacts.distinct_values("subscription"),
+    }
 
 
 def in_language(tag: str | None, language: str) -> bool:
@@ -194,8 +237,10 @@ def language_filter_label(code: str) -> str:
 
 
 def _attribute_dicts(attributes) -> list[dict]:
-    return [{"key": a.key, "label": a.label, "type": a.type, "options": list(a.options or []), "regex": a.regex}
-            for a in attributes]
+    return [
+        {"key": a.key, "label": a.label, "type": a.type, "options": list(a.options or []), "regex": a.regex}
+        for a in attributes
+    ]
 
 
 def _storable(value, type_: str):
@@ -230,9 +275,12 @@ def typed_values(changes: dict, definitions: dict, region: str | None) -> tuple[
     """
     if not changes:
         return {}, {}
-    frame = pd.DataFrame({k: pd.Series([_as_input(v, definitions[k].type)], dtype=object)
-                          for k, v in changes.items()})
-    typed, problems = check_values(frame, _attribute_dicts([definitions[k] for k in changes]), default_region=region)
+    frame = pd.DataFrame(
+        {k: pd.Series([_as_input(v, definitions[k].type)], dtype=object) for k, v in changes.items()}
+    )
+    typed, problems = check_values(
+        frame, _attribute_dicts([definitions[k] for k in changes]), default_region=region
+    )
     bad = {p.column: (p.reason, p.value) for p in problems.itertuples()}
     return {k: _storable(typed[k].iloc[0], definitions[k].type) for k in changes if k not in bad}, bad
 
@@ -251,8 +299,15 @@ def storage_columns(values: dict, definitions: dict) -> tuple[dict, dict]:
 
 
 @member_action("edit contacts", admin=False)
-def update_values(store: Store, actor: Actor, contact_id: int, expected_version: int, changes: dict,
-                  *, default_region: str | None = None) -> Contact:
+def update_values(
+    store: Store,
+    actor: Actor,
+    contact_id: int,
+    expected_version: int,
+    changes: dict,
+    *,
+    default_region: str | None = None,
+) -> Contact:
     """Validate and save attribute values of one contact (admins and agents).
 
     ``changes`` maps attribute key → new value (``None``/empty clears it). Values pass the same
@@ -275,8 +330,10 @@ def update_values(store: Store, actor: Actor, contact_id: int, expected_version:
         raise PermissionDenied(f"{', '.join(managed)} is managed by the CRM and read-only")
     hidden = [defs[k].label for k in changes if not defs[k].enabled]
     if hidden and actor.role != "system":  # the panel never offers them; the CLI operator may fill them
-        raise PermissionDenied(f"{', '.join(hidden)} is disabled in the contact layout and cannot be set"
-                               " (an admin can enable it in Contact attributes)")
+        raise PermissionDenied(
+            f"{', '.join(hidden)} is disabled in the contact layout and cannot be set"
+            " (an admin can enable it in Contact attributes)"
+        )
     if not changes:
         return get_contact(store, contact_id)
     if default_region is None:
@@ -291,8 +348,9 @@ def update_values(store: Store, actor: Actor, contact_id: int, expected_version:
     return get_contact(store, contact_id)
 
 
-def store_inbound(store: Store, platform: str, handle: str, text: str, attachments=(), *,
-                  at: datetime | None = None) -> dict:
+def store_inbound(
+    store: Store, platform: str, handle: str, text: str, attachments=(), *, at: datetime | None = None
+) -> dict:
     """Store an inbound message (the contacts step of ``inbox.inbound.receive``, which documents it)."""
     platform = (platform or "").strip().lower()
     handle = (handle or "").strip()
@@ -313,16 +371,25 @@ def store_inbound(store: Store, platform: str, handle: str, text: str, attachmen
         written: list = []
         try:
             return store.contacts.receive_message(
-                platform=platform, handle=handle, text=text, at=at, attachments=metas,
-                write_files=files.writer(store.attachments_dir, written), phone=phone)
+                platform=platform,
+                handle=handle,
+                text=text,
+                at=at,
+                attachments=metas,
+                write_files=files.writer(store.attachments_dir, written),
+                phone=phone,
+            )
         except BaseException:
             files.remove(written)
             raise
 
     # Threads receiving from one new handle race to create its contact and append to one conversation:
     # the losers retry and find them, so every message is stored, on one contact.
-    return retry_conflicts(attempt, gave_up="other messages kept arriving for this contact at the same moment;"
-                                            " this one was not stored — send it again")
+    return retry_conflicts(
+        attempt,
+        gave_up="other messages kept arriving for this contact at the same moment;"
+        " this one was not stored — send it again",
+    )
 
 
 @member_action("download attachments", admin=False)

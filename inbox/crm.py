@@ -23,16 +23,34 @@ from .auth import member_action, require_admin
 from .crm_client import CrmFailure
 from .crm_lookup import CRM_WRITER, LookupResult
 from .errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problems
-from .keys import CRM_SECRET_LABEL as SECRET_LABEL, require_keys
+from .keys import CRM_SECRET_LABEL as SECRET_LABEL
+from .keys import require_keys
 from .models import Actor, utcnow
 
 if TYPE_CHECKING:
     from .store import Store
 
-__all__ = ["CRM_WRITER", "ContactStatus", "CrmSettings", "LookupResult", "SettingsInvalid", "after_receive",
-           "contact_status", "format_aliases", "generate_secret", "get_settings", "is_enterprise", "lookup_counts",
-           "parse_aliases", "refresh_contact", "save_settings", "set_managed", "settings_problems", "signing_secret",
-           "test_connection"]
+__all__ = [
+    "CRM_WRITER",
+    "ContactStatus",
+    "CrmSettings",
+    "LookupResult",
+    "SettingsInvalid",
+    "after_receive",
+    "contact_status",
+    "format_aliases",
+    "generate_secret",
+    "get_settings",
+    "is_enterprise",
+    "lookup_counts",
+    "parse_aliases",
+    "refresh_contact",
+    "save_settings",
+    "set_managed",
+    "settings_problems",
+    "signing_secret",
+    "test_connection",
+]
 
 TIMEOUT_MIN, TIMEOUT_MAX, DEFAULT_TIMEOUT = 0.5, 30.0, 5.0
 SECRET_MIN, SECRET_MAX = 16, 256
@@ -111,10 +129,16 @@ def settings_problems(store: Store) -> list[str]:
     if settings is None:
         return []
     keys = {a.key for a in all_attributes(store)}
-    found = [f"the lookup attribute {settings.lookup_key} no longer exists: choose another and save"
-             ] if settings.lookup_key not in keys else []
-    return found + [f"alias {name} → {key}: the attribute {key} no longer exists (its values are skipped)"
-                    for name, key in settings.aliases.items() if key not in keys]
+    found = (
+        [f"the lookup attribute {settings.lookup_key} no longer exists: choose another and save"]
+        if settings.lookup_key not in keys
+        else []
+    )
+    return found + [
+        f"alias {name} → {key}: the attribute {key} no longer exists (its values are skipped)"
+        for name, key in settings.aliases.items()
+        if key not in keys
+    ]
 
 
 def get_settings(store: Store) -> CrmSettings | None:
@@ -156,8 +180,9 @@ def format_aliases(aliases: dict) -> str:
     return "\n".join(f"{name} = {key}" for name, key in (aliases or {}).items())
 
 
-def _settings_problems(store: Store, lookup_url: str, timeout_seconds, lookup_key: str, aliases: dict,
-                       secret: str | None) -> list[str]:
+def _settings_problems(
+    store: Store, lookup_url: str, timeout_seconds, lookup_key: str, aliases: dict, secret: str | None
+) -> list[str]:
     keys = {a.key for a in all_attributes(store)}
     problems = []
     if not lookup_url:
@@ -169,7 +194,9 @@ def _settings_problems(store: Store, lookup_url: str, timeout_seconds, lookup_ke
     except (TypeError, ValueError):
         timeout = float("nan")
     if not TIMEOUT_MIN <= timeout <= TIMEOUT_MAX:
-        problems.append(f"timeout: between {TIMEOUT_MIN:g} and {TIMEOUT_MAX:g} seconds, not {timeout_seconds}")
+        problems.append(
+            f"timeout: between {TIMEOUT_MIN:g} and {TIMEOUT_MAX:g} seconds, not {timeout_seconds}"
+        )
     if lookup_key not in keys:
         problems.append(f"lookup attribute: {lookup_key or '(none)'} is not an attribute key")
     for name, key in aliases.items():
@@ -177,14 +204,25 @@ def _settings_problems(store: Store, lookup_url: str, timeout_seconds, lookup_ke
             problems.append(f"alias {name} → {key}: there is no attribute with the key {key}")
     if secret is None and store.crm.crm_settings_row() is None:
         problems.append("shared secret: required (type one, or generate one)")
-    elif secret is not None and (not SECRET_MIN <= len(secret) <= SECRET_MAX or not no_control_chars_ok(secret)):
+    elif secret is not None and (
+        not SECRET_MIN <= len(secret) <= SECRET_MAX or not no_control_chars_ok(secret)
+    ):
         problems.append(f"shared secret: {SECRET_MIN}–{SECRET_MAX} printable characters")  # never echo it
     return problems
 
 
 @member_action("change the CRM settings")
-def save_settings(store: Store, actor: Actor, *, lookup_url: str, timeout_seconds: float, lookup_key: str,
-                  aliases: dict | str, enabled: bool = True, secret: str | None = None) -> CrmSettings:
+def save_settings(
+    store: Store,
+    actor: Actor,
+    *,
+    lookup_url: str,
+    timeout_seconds: float,
+    lookup_key: str,
+    aliases: dict | str,
+    enabled: bool = True,
+    secret: str | None = None,
+) -> CrmSettings:
     """Validate and save the CRM settings. Admins only, Enterprise only.
 
     ``aliases`` maps CRM field → attribute key (or is the ``field = key`` text). ``secret`` empty or
@@ -205,10 +243,19 @@ def save_settings(store: Store, actor: Actor, *, lookup_url: str, timeout_second
     problems += _settings_problems(store, lookup_url, timeout_seconds, lookup_key, aliases, secret)
     if problems:
         raise SettingsInvalid(problems)
-    sealed = None if secret is None else require_keys(store).encrypt(secret, SECRET_LABEL)  # never stored in clear
-    store.crm.save_crm_settings(lookup_url=lookup_url, timeout_seconds=float(timeout_seconds),
-                                lookup_key=lookup_key, aliases=dict(aliases), enabled=bool(enabled),
-                                secret=sealed, actor=actor.email, at=utcnow())
+    sealed = (
+        None if secret is None else require_keys(store).encrypt(secret, SECRET_LABEL)
+    )  # never stored in clear
+    store.crm.save_crm_settings(
+        lookup_url=lookup_url,
+        timeout_seconds=float(timeout_seconds),
+        lookup_key=lookup_key,
+        aliases=dict(aliases),
+        enabled=bool(enabled),
+        secret=sealed,
+        actor=actor.email,
+        at=utcnow(),
+    )
     return get_settings(store)
 
 
@@ -240,8 +287,14 @@ def set_managed(store: Store, actor: Actor, keys, *, base_version: int | None = 
     changes = [f"{label} now managed by the CRM (read-only)" for label in added]
     changes += [f"{label} no longer managed by the CRM (editable)" for label in removed]
     snapshot = [{**d, "crm_managed": d["key"] in keys} for d in layout]
-    return store.crm.set_crm_managed(base_version=base_version, managed_keys=keys, snapshot=snapshot,
-                                     changes=changes, saved_by=actor.email, saved_at=utcnow())
+    return store.crm.set_crm_managed(
+        base_version=base_version,
+        managed_keys=keys,
+        snapshot=snapshot,
+        changes=changes,
+        saved_by=actor.email,
+        saved_at=utcnow(),
+    )
 
 
 def contact_status(store: Store, contact_id: int) -> ContactStatus | None:
@@ -254,9 +307,15 @@ def contact_status(store: Store, contact_id: int) -> ContactStatus | None:
     row = store.crm.crm_lookup_status(contact_id)
     if row is None:
         return ContactStatus(enabled=config["enabled"])
-    return ContactStatus(enabled=config["enabled"], ok=row["ok"], attempted_at=row["attempted_at"],
-                         validated_at=row["last_success_at"], error=row["last_error"],
-                         written=tuple(row["written"]), skipped=tuple(row["skipped"]))
+    return ContactStatus(
+        enabled=config["enabled"],
+        ok=row["ok"],
+        attempted_at=row["attempted_at"],
+        validated_at=row["last_success_at"],
+        error=row["last_error"],
+        written=tuple(row["written"]),
+        skipped=tuple(row["skipped"]),
+    )
 
 
 def lookup_counts(store: Store) -> dict[str, int]:
@@ -273,8 +332,14 @@ def refresh_contact(store: Store, actor: Actor, contact_id: int) -> LookupResult
     if not isinstance(actor, Actor) or actor.role not in ("admin", "agent", "system"):
         raise PermissionDenied("sign in to look contacts up in the CRM")
     config = lookup_config(store, "A CRM lookup")
-    result = crm_lookup.run(store, int(contact_id), config, by=actor.email, trigger="manual",
-                            region=workspace.default_region(store))
+    result = crm_lookup.run(
+        store,
+        int(contact_id),
+        config,
+        by=actor.email,
+        trigger="manual",
+        region=workspace.default_region(store),
+    )
     if result.error_kind == "not_found":
         raise NotFound(f"contact {contact_id} no longer exists (it may have been deleted)")
     return result
@@ -289,21 +354,40 @@ def test_connection(store: Store, actor: Actor) -> LookupResult:
     config = _with_secret(store)
     if config is None:
         raise InvalidInput("save the CRM settings first, then test the connection")
-    body = {"test": True, "contact_id": None, "platform": "webchat", "handle": "connection-test",
-            "display_name": None, "lookup": {"key": config["lookup_key"], "value": None}, "attributes": {}}
+    body = {
+        "test": True,
+        "contact_id": None,
+        "platform": "webchat",
+        "handle": "connection-test",
+        "display_name": None,
+        "lookup": {"key": config["lookup_key"], "value": None},
+        "attributes": {},
+    }
     started = time.monotonic()
     try:
         answer, attempts = crm_lookup.call(config, body)
     except CrmFailure as exc:
         message = exc.message
         if "HTTP 404" in message:  # for a test, 404 means a wrong URL more often than an unknown contact
-            message = ('the CRM answered HTTP 404: check the lookup URL (a request with "test": true should be '
-                       "answered with a signed {})")
-        return LookupResult(None, ok=False, error=message, error_kind=exc.kind, seconds=time.monotonic() - started)
+            message = (
+                'the CRM answered HTTP 404: check the lookup URL (a request with "test": true should be '
+                "answered with a signed {})"
+            )
+        return LookupResult(
+            None, ok=False, error=message, error_kind=exc.kind, seconds=time.monotonic() - started
+        )
     definitions = {a.key: a for a in all_attributes(store)}
     mapped, ignored, skipped = crm_lookup.map_fields(answer, config["aliases"], definitions)
-    return LookupResult(None, ok=True, written=sorted(mapped), skipped=skipped, ignored=ignored, fields=len(answer),
-                        attempts=attempts, seconds=time.monotonic() - started)
+    return LookupResult(
+        None,
+        ok=True,
+        written=sorted(mapped),
+        skipped=skipped,
+        ignored=ignored,
+        fields=len(answer),
+        attempts=attempts,
+        seconds=time.monotonic() - started,
+    )
 
 
 def after_receive(store: Store, result: dict) -> None:
@@ -319,8 +403,13 @@ def after_receive(store: Store, result: dict) -> None:
         if config is None or not config["enabled"]:
             return
         config = _with_secret(store)
-        crm_lookup.run(store, int(result["contact_id"]), config, by="inbox (new contact)", trigger="new_contact",
-                       region=workspace.default_region(store))
+        crm_lookup.run(
+            store,
+            int(result["contact_id"]),
+            config,
+            by="inbox (new contact)",
+            trigger="new_contact",
+            region=workspace.default_region(store),
+        )
     except Exception as exc:  # noqa: BLE001 — receiving a message must never fail because of the CRM
         log.warning("CRM lookup of a new contact failed: %s", type(exc).__name__)
-

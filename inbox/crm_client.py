@@ -46,7 +46,9 @@ class CrmFailure(InboxError):
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     """Hex HMAC-SHA256 of ``<timestamp>.<body>`` keyed with ``secret``."""
-    return hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256).hexdigest()
+    return hmac.new(
+        secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256
+    ).hexdigest()
 
 
 def _json_default(value: object) -> str:
@@ -57,7 +59,9 @@ def _json_default(value: object) -> str:
 
 def encode(payload: dict[str, Any]) -> bytes:
     """The exact body bytes sent for ``payload`` (compact UTF-8 JSON; dates as ISO 8601)."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode("utf-8")
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode(
+        "utf-8"
+    )
 
 
 def _session() -> requests.Session:
@@ -89,8 +93,9 @@ def _connection_reason(exc: Exception) -> str:
 def _http_failure(response: requests.Response) -> CrmFailure:
     status = response.status_code
     if 300 <= status < 400:
-        return CrmFailure("redirect", f"the CRM answered with a redirect (HTTP {status}): configure the final "
-                                      "lookup URL")
+        return CrmFailure(
+            "redirect", f"the CRM answered with a redirect (HTTP {status}): configure the final lookup URL"
+        )
     retry_after = response.headers.get("Retry-After", "")
     hint = float(retry_after) if retry_after.strip().isdigit() else None
     if status == 429:
@@ -98,8 +103,10 @@ def _http_failure(response: requests.Response) -> CrmFailure:
     if status >= 500:
         return CrmFailure("http", f"the CRM failed (HTTP {status})", retryable=True, retry_after=hint)
     if status in (401, 403):
-        return CrmFailure("http", f"the CRM refused the request (HTTP {status}): check that both sides use the "
-                                  "same shared secret")
+        return CrmFailure(
+            "http",
+            f"the CRM refused the request (HTTP {status}): check that both sides use the same shared secret",
+        )
     if status == 404:
         return CrmFailure("http", "the CRM does not know this contact (HTTP 404)")
     return CrmFailure("http", f"the CRM refused the request (HTTP {status})")
@@ -111,15 +118,20 @@ def _read(response: requests.Response, deadline: float, timeout: float) -> bytes
         for chunk in response.iter_content(64 * 1024):
             size += len(chunk)
             if size > MAX_RESPONSE_BYTES:
-                raise CrmFailure("too_large", f"the CRM's answer is larger than {MAX_RESPONSE_BYTES // 1_000_000} MB")
+                raise CrmFailure(
+                    "too_large", f"the CRM's answer is larger than {MAX_RESPONSE_BYTES // 1_000_000} MB"
+                )
             if time.monotonic() > deadline:
                 raise requests.Timeout()
             chunks.append(chunk)
     except requests.RequestException as exc:
         if isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower():
-            raise CrmFailure("timeout", f"the CRM did not answer within {timeout:g} s", retryable=True) from None
-        raise CrmFailure("connection", f"the CRM's answer was cut off ({_connection_reason(exc)})",
-                         retryable=True) from None
+            raise CrmFailure(
+                "timeout", f"the CRM did not answer within {timeout:g} s", retryable=True
+            ) from None
+        raise CrmFailure(
+            "connection", f"the CRM's answer was cut off ({_connection_reason(exc)})", retryable=True
+        ) from None
     return b"".join(chunks)
 
 
@@ -127,15 +139,23 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes, now: float | No
     """Raise ``CrmFailure`` unless ``headers`` sign ``body`` with ``secret`` at a fresh timestamp."""
     stamp, signature = headers.get(TIMESTAMP_HEADER), headers.get(SIGNATURE_HEADER)
     if not stamp or not signature:
-        raise CrmFailure("unsigned", f"the CRM's answer is not signed ({TIMESTAMP_HEADER} and {SIGNATURE_HEADER} "
-                                     "headers missing): it was refused")
+        raise CrmFailure(
+            "unsigned",
+            f"the CRM's answer is not signed ({TIMESTAMP_HEADER} and {SIGNATURE_HEADER} "
+            "headers missing): it was refused",
+        )
     stamp = stamp.strip()
     if not stamp.isdigit() or abs(int(stamp) - (now if now is not None else time.time())) > MAX_SKEW_SECONDS:
-        raise CrmFailure("stale", f"the CRM's answer has a missing or out-of-date {TIMESTAMP_HEADER} (more than "
-                                  f"{MAX_SKEW_SECONDS // 60} minutes off): check both clocks")
+        raise CrmFailure(
+            "stale",
+            f"the CRM's answer has a missing or out-of-date {TIMESTAMP_HEADER} (more than "
+            f"{MAX_SKEW_SECONDS // 60} minutes off): check both clocks",
+        )
     if not hmac.compare_digest(sign(secret, stamp, body), signature.strip().lower()):
-        raise CrmFailure("bad_signature", "the CRM's answer has a wrong signature: check that both sides use the "
-                                          "same shared secret")
+        raise CrmFailure(
+            "bad_signature",
+            "the CRM's answer has a wrong signature: check that both sides use the same shared secret",
+        )
 
 
 def _reject_constant(name: str) -> NoReturn:
@@ -149,13 +169,18 @@ def parse(body: bytes) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError):
         raise CrmFailure("invalid_json", "the CRM's answer is not valid JSON") from None
     if not isinstance(data, dict):
-        kind = {list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(type(data), "a number")
+        kind = {list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
+            type(data), "a number"
+        )
         raise CrmFailure("bad_shape", f"the CRM's answer must be a JSON object of field → value, not {kind}")
     nested = [k for k, v in data.items() if isinstance(v, (dict, list))]
     if nested:
         shown = ", ".join(n[:40] for n in nested[:3]) + (", …" if len(nested) > 3 else "")
-        raise CrmFailure("bad_shape", f"the CRM's answer has nested values ({shown}): a field's value must be "
-                                      "text, a number, true/false or null")
+        raise CrmFailure(
+            "bad_shape",
+            f"the CRM's answer has nested values ({shown}): a field's value must be "
+            "text, a number, true/false or null",
+        )
     return data
 
 
@@ -166,17 +191,26 @@ def lookup(url: str, secret: str, payload: dict[str, Any], timeout: float) -> di
     """
     body = encode(payload)
     stamp = str(int(time.time()))
-    headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json",
-               "User-Agent": USER_AGENT, TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: sign(secret, stamp, body)}
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "Accept": "application/json",
+        "User-Agent": USER_AGENT,
+        TIMESTAMP_HEADER: stamp,
+        SIGNATURE_HEADER: sign(secret, stamp, body),
+    }
     deadline = time.monotonic() + timeout
     try:
-        response = _session().post(url, data=body, headers=headers, timeout=(timeout, timeout), stream=True,
-                                   allow_redirects=False)
+        response = _session().post(
+            url, data=body, headers=headers, timeout=(timeout, timeout), stream=True, allow_redirects=False
+        )
     except requests.Timeout:
         raise CrmFailure("timeout", f"the CRM did not answer within {timeout:g} s", retryable=True) from None
     except requests.ConnectionError as exc:
-        raise CrmFailure("connection", f"cannot connect to the CRM at {_where(url)} ({_connection_reason(exc)})",
-                         retryable=True) from None
+        raise CrmFailure(
+            "connection",
+            f"cannot connect to the CRM at {_where(url)} ({_connection_reason(exc)})",
+            retryable=True,
+        ) from None
     except requests.RequestException as exc:
         raise CrmFailure("connection", f"the request to the CRM failed ({type(exc).__name__})") from None
     with response:

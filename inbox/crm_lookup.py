@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import crm_client
 from .attributes import all_attributes
+
 # The conversions a panel edit uses (form value → validation input → stored value), shared on purpose.
 from .contacts import get_contact, storage_columns, typed_values
 from .crm_client import CrmFailure
@@ -56,8 +57,11 @@ class LookupResult:
         """One line for people: what was filled, kept, skipped, or why it failed."""
         if not self.ok:
             return f"CRM lookup failed: {self.error}"
-        parts = [f"{len(self.written)} attribute{'s' if len(self.written) != 1 else ''} updated"
-                 if self.written else "nothing to update"]
+        parts = [
+            f"{len(self.written)} attribute{'s' if len(self.written) != 1 else ''} updated"
+            if self.written
+            else "nothing to update"
+        ]
         if self.kept:
             parts.append(f"{len(self.kept)} kept (already filled, not managed by the CRM)")
         if self.skipped:
@@ -70,10 +74,14 @@ class LookupResult:
 def payload(contact, config: dict, definitions) -> dict:
     """The request body for ``contact``: id, platform, handle, the lookup attribute and every attribute."""
     key = config["lookup_key"]
-    return {"contact_id": contact.id, "platform": contact.platform, "handle": contact.handle,
-            "display_name": contact.display_name,
-            "lookup": {"key": key, "value": contact.values.get(key)},
-            "attributes": {a.key: contact.values.get(a.key) for a in definitions}}
+    return {
+        "contact_id": contact.id,
+        "platform": contact.platform,
+        "handle": contact.handle,
+        "display_name": contact.display_name,
+        "lookup": {"key": key, "value": contact.values.get(key)},
+        "attributes": {a.key: contact.values.get(a.key) for a in definitions},
+    }
 
 
 def call(config: dict, body: dict, *, retries: int = 0, backoff: float = 0.5) -> tuple[dict, int]:
@@ -84,7 +92,9 @@ def call(config: dict, body: dict, *, retries: int = 0, backoff: float = 0.5) ->
     while True:
         attempt += 1
         try:
-            return crm_client.lookup(config["lookup_url"], config["secret"], body, config["timeout_seconds"]), attempt
+            return crm_client.lookup(
+                config["lookup_url"], config["secret"], body, config["timeout_seconds"]
+            ), attempt
         except CrmFailure as exc:
             exc.attempts = attempt
             if not exc.retryable or attempt > retries:
@@ -146,8 +156,9 @@ def write(store: Store, contact, changes: dict, definitions: dict) -> None:
     store.contacts.update_contact_values(contact.id, contact.version, builtin, custom, CRM_WRITER, utcnow())
 
 
-def apply_answer(store: Store, contact, answer: dict, config: dict, region: str,
-                 definitions: dict) -> LookupResult:
+def apply_answer(
+    store: Store, contact, answer: dict, config: dict, region: str, definitions: dict
+) -> LookupResult:
     """Map, validate and write ``answer`` to ``contact`` (as read before the call); when someone saved
     meanwhile, re-read once and redo, so their edit is seen, never overwritten blindly."""
     mapped, ignored, skipped_map = map_fields(answer, config["aliases"], definitions)
@@ -159,14 +170,32 @@ def apply_answer(store: Store, contact, answer: dict, config: dict, region: str,
             break
         except Conflict:
             if attempt == 2:
-                raise Conflict("the contact kept changing during the CRM lookup; nothing was saved — try again")
+                raise Conflict(
+                    "the contact kept changing during the CRM lookup; nothing was saved — try again"
+                )
             contact = get_contact(store, contact.id, list(definitions.values()))
-    return LookupResult(contact.id, ok=True, written=sorted(changes), kept=sorted(kept),
-                        skipped=skipped_map + skipped, ignored=ignored, fields=len(answer))
+    return LookupResult(
+        contact.id,
+        ok=True,
+        written=sorted(changes),
+        kept=sorted(kept),
+        skipped=skipped_map + skipped,
+        ignored=ignored,
+        fields=len(answer),
+    )
 
 
-def run(store: Store, contact_id: int, config: dict, *, by: str, trigger: str, region: str, retries: int = 0,
-        backoff: float = 0.5) -> LookupResult:
+def run(
+    store: Store,
+    contact_id: int,
+    config: dict,
+    *,
+    by: str,
+    trigger: str,
+    region: str,
+    retries: int = 0,
+    backoff: float = 0.5,
+) -> LookupResult:
     """Look the contact up, write what the CRM says, record the outcome. Raises nothing for CRM or data
     failures (they are in the result and the recorded status); a vanished contact is not recorded."""
     started = time.monotonic()
@@ -174,7 +203,9 @@ def run(store: Store, contact_id: int, config: dict, *, by: str, trigger: str, r
     try:
         attributes = all_attributes(store)
         contact = get_contact(store, contact_id, attributes)
-        answer, attempts = call(config, payload(contact, config, attributes), retries=retries, backoff=backoff)
+        answer, attempts = call(
+            config, payload(contact, config, attributes), retries=retries, backoff=backoff
+        )
         result = apply_answer(store, contact, answer, config, region, {a.key: a for a in attributes})
         result.attempts = attempts
     except NotFound:
@@ -190,9 +221,16 @@ def run(store: Store, contact_id: int, config: dict, *, by: str, trigger: str, r
         result.error, result.error_kind = f"the answer could not be saved ({type(exc).__name__})", "save"
     result.seconds = time.monotonic() - started
     try:
-        result.recorded = store.crm.record_crm_lookup(contact_id, ok=result.ok, at=utcnow(), by=by,
-                                                      trigger=trigger, error=result.error,
-                                                      written=result.written, skipped=result.skipped)
+        result.recorded = store.crm.record_crm_lookup(
+            contact_id,
+            ok=result.ok,
+            at=utcnow(),
+            by=by,
+            trigger=trigger,
+            error=result.error,
+            written=result.written,
+            skipped=result.skipped,
+        )
     except Exception as exc:  # noqa: BLE001 — the status is best effort; the result still says what happened
         log.warning("CRM lookup status of contact %s not recorded: %s", contact_id, type(exc).__name__)
     return result

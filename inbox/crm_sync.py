@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Callable
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from . import crm_lookup, workspace
 from .auth import member_action, require_admin
@@ -25,17 +26,28 @@ def parse_since(text: str) -> datetime:
     """``YYYY-MM-DD`` or an ISO 8601 date-time (UTC) as a naive datetime; ``InvalidInput`` otherwise."""
     text = (text or "").strip()
     try:
-        value = datetime.fromisoformat(text) if "T" in text or " " in text else datetime.combine(
-            date.fromisoformat(text), datetime.min.time())
+        value = (
+            datetime.fromisoformat(text)
+            if "T" in text or " " in text
+            else datetime.combine(date.fromisoformat(text), datetime.min.time())
+        )
     except ValueError:
         raise InvalidInput(f"--since: not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM): {text[:40]}") from None
-    return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo is not None else value
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo is not None else value
 
 
 @member_action("run a CRM sync")
-def sync(store: Store, actor: Actor, *, since: datetime | None = None, every: bool = False,
-         concurrency: int = 4, retries: int = 3, backoff: float = 0.5,
-         progress: Callable[[str], None] | None = None) -> dict:
+def sync(
+    store: Store,
+    actor: Actor,
+    *,
+    since: datetime | None = None,
+    every: bool = False,
+    concurrency: int = 4,
+    retries: int = 3,
+    backoff: float = 0.5,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
     """Look up every contact (``every``) or those created or changed since ``since`` (UTC), ``concurrency``
     at a time, retrying 429/5xx/timeouts/connection errors ``retries`` times with exponential backoff.
 
@@ -54,8 +66,16 @@ def sync(store: Store, actor: Actor, *, since: datetime | None = None, every: bo
     config = lookup_config(store, "A CRM sync")
     region = workspace.default_region(store)
     say = progress or (lambda line: None)
-    summary = {"selected": store.crm.crm_sync_count(since), "looked_up": 0, "validated": 0, "updated": 0,
-               "failed": 0, "retried": 0, "skipped_fields": 0, "errors": {}}
+    summary = {
+        "selected": store.crm.crm_sync_count(since),
+        "looked_up": 0,
+        "validated": 0,
+        "updated": 0,
+        "failed": 0,
+        "retried": 0,
+        "skipped_fields": 0,
+        "errors": {},
+    }
     started = time.monotonic()
     say(f"crm sync: {summary['selected']:,} contacts selected, {int(concurrency)} at a time")
 
@@ -63,8 +83,16 @@ def sync(store: Store, actor: Actor, *, since: datetime | None = None, every: bo
 
     def one(contact_id: int):
         with acting.acting_as(who, admin=admin, action=action):
-            return crm_lookup.run(store, contact_id, config, by=actor.email, trigger="sync", region=region,
-                                  retries=int(retries), backoff=float(backoff))
+            return crm_lookup.run(
+                store,
+                contact_id,
+                config,
+                by=actor.email,
+                trigger="sync",
+                region=region,
+                retries=int(retries),
+                backoff=float(backoff),
+            )
 
     pool = ThreadPoolExecutor(max_workers=int(concurrency), thread_name_prefix="crm-sync")
     try:
@@ -84,8 +112,10 @@ def sync(store: Store, actor: Actor, *, since: datetime | None = None, every: bo
                     summary["failed"] += 1
                     summary["errors"][result.error_kind] = summary["errors"].get(result.error_kind, 0) + 1
             rate = summary["looked_up"] / max(time.monotonic() - started, 1e-9)
-            say(f"crm sync: {summary['looked_up']:,}/{summary['selected']:,} contacts · {summary['validated']:,} "
-                f"validated · {summary['failed']:,} failed · {rate:,.1f}/s")
+            say(
+                f"crm sync: {summary['looked_up']:,}/{summary['selected']:,} contacts · {summary['validated']:,} "
+                f"validated · {summary['failed']:,} failed · {rate:,.1f}/s"
+            )
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     summary["seconds"] = round(time.monotonic() - started, 2)

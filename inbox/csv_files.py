@@ -20,15 +20,21 @@ SAMPLE_BYTES = 1 << 16
 CHUNK_BYTES = 8 << 20
 PREVIEW_ROWS = 10
 MAX_COLUMNS = 1000
-READER_REASONS = {"UNQUOTED VALUE": "a quote is not closed, or text follows a closing quote",
-                  "INVALID STATE": "the line cannot be read as CSV"}
+READER_REASONS = {
+    "UNQUOTED VALUE": "a quote is not closed, or text follows a closing quote",
+    "INVALID STATE": "the line cannot be read as CSV",
+}
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # Names offered to users; any codec Python knows is accepted too.
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "windows-1252", "latin-1")
-_MAGIC = ((b"PK\x03\x04", "a zip archive or an Excel workbook (.xlsx): in Excel use File › Save as › CSV"),
-          (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls): in Excel use File › Save as › CSV"),
-          (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
-          (b"\x1f\x8b", "a gzip archive: unpack it first"))
+_MAGIC = (
+    (b"PK\x03\x04", "a zip archive or an Excel workbook (.xlsx): in Excel use File › Save as › CSV"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls): in Excel use File › Save as › CSV"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x1f\x8b", "a gzip archive: unpack it first"),
+)
 _C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _DATA_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|\+?[\d\s().-]{7,}")
 
@@ -55,8 +61,10 @@ class CsvFile:
 
     def describe(self) -> str:
         how = lambda detected: "detected" if detected else "chosen"  # noqa: E731
-        return (f"{self.name}: {self.size:,} bytes, {self.encoding} ({how(self.encoding_detected)}), "
-                f"{self.delimiter_name} delimiter ({how(self.delimiter_detected)}), {len(self.header)} columns")
+        return (
+            f"{self.name}: {self.size:,} bytes, {self.encoding} ({how(self.encoding_detected)}), "
+            f"{self.delimiter_name} delimiter ({how(self.delimiter_detected)}), {len(self.header)} columns"
+        )
 
 
 def canonical_encoding(name: str) -> str:
@@ -65,13 +73,22 @@ def canonical_encoding(name: str) -> str:
         codec = codecs.lookup(name.strip())
     except (LookupError, AttributeError):
         raise InvalidInput(f"unknown encoding '{name}': use one of {', '.join(ENCODINGS)}") from None
-    return {"cp1252": "windows-1252", "iso8859-1": "latin-1", "utf-8": "utf-8", "utf-8-sig": "utf-8-sig",
-            "utf-16": "utf-16", "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be"}.get(codec.name, codec.name)
+    return {
+        "cp1252": "windows-1252",
+        "iso8859-1": "latin-1",
+        "utf-8": "utf-8",
+        "utf-8-sig": "utf-8-sig",
+        "utf-16": "utf-16",
+        "utf-16-le": "utf-16-le",
+        "utf-16-be": "utf-16-be",
+    }.get(codec.name, codec.name)
 
 
 def canonical_delimiter(text: str) -> str:
     """``,`` ``;`` ``|`` a tab (also ``tab``/``\\t``), or another single character; ``InvalidInput`` otherwise."""
-    value = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(text.strip().lower(), text)
+    value = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(
+        text.strip().lower(), text
+    )
     if len(value) != 1 or value in "\"\r\n" or value.isalnum():
         raise InvalidInput(f"the delimiter must be one character such as , ; | or tab, not {text!r}")
     return value
@@ -99,8 +116,10 @@ def _chosen_encoding(source: Path, head: bytes, size: int, label: str, encoding:
     if encoding not in ("utf-8", "utf-8-sig"):
         scan = text_encoding.scan_utf8(source, 3 if found == "utf-8-sig" else 0)
         if scan.multibyte and not scan.bad:
-            raise InvalidInput(f"{label} is valid UTF-8 text with accented letters: read as {encoding} they would "
-                               "be garbled (Ã© for é): choose utf-8, or let the encoding be detected")
+            raise InvalidInput(
+                f"{label} is valid UTF-8 text with accented letters: read as {encoding} they would "
+                "be garbled (Ã© for é): choose utf-8, or let the encoding be detected"
+            )
     return encoding
 
 
@@ -109,11 +128,13 @@ def _decode_sample(head: bytes, encoding: str, truncated: bool) -> str:
     text = decoder.decode(head, final=not truncated).lstrip("\ufeff")
     if truncated:  # drop the last, maybe partial, line
         cut = max(text.rfind("\n"), text.rfind("\r"))
-        text = text[:cut + 1] if cut > 0 else text
+        text = text[: cut + 1] if cut > 0 else text
     controls = len(_C0.findall(text))  # C0 controls other than tab and line ends: a binary file
     if controls > max(2, len(text) // 100):
-        raise InvalidInput(f"this file does not read as {encoding} text (it looks binary): check the file or "
-                           "choose its encoding")
+        raise InvalidInput(
+            f"this file does not read as {encoding} text (it looks binary): check the file or "
+            "choose its encoding"
+        )
     return text
 
 
@@ -149,8 +170,13 @@ def _header(cells: list[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def inspect(source: str | os.PathLike, *, encoding: str | None = None, delimiter: str | None = None,
-            name: str | None = None) -> CsvFile:
+def inspect(
+    source: str | os.PathLike,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    name: str | None = None,
+) -> CsvFile:
     """Sniff a CSV file: its encoding (BOMs, UTF-16 without BOM, UTF-8 over the whole file, else
     Windows-1252; see ``text_encoding.detect``), delimiter
     (``,`` ``;`` tab ``|``: the one giving the most consistent rows), header and first rows.
@@ -166,26 +192,42 @@ def inspect(source: str | os.PathLike, *, encoding: str | None = None, delimiter
     with open(source, "rb") as fh:
         head = fh.read(SAMPLE_BYTES)
     chosen_encoding = canonical_encoding(encoding) if encoding else None
-    enc = (_chosen_encoding(source, head, size, label, chosen_encoding) if chosen_encoding
-           else _detect_encoding(source, head, label))
+    enc = (
+        _chosen_encoding(source, head, size, label, chosen_encoding)
+        if chosen_encoding
+        else _detect_encoding(source, head, label)
+    )
     text = _decode_sample(head, enc, truncated=size > SAMPLE_BYTES)
     delim = canonical_delimiter(delimiter) if delimiter else _detect_delimiter(text)
     rows = _rows(text, delim)
     if rows and not any(c.strip() for c in rows[0]):
-        raise InvalidInput(f"{label}: the first line is empty; the file needs a header line with column names")
+        raise InvalidInput(
+            f"{label}: the first line is empty; the file needs a header line with column names"
+        )
     if not rows:
         raise InvalidInput(f"{label} has no header line")
     if len(rows[0]) > MAX_COLUMNS:
         raise InvalidInput(f"{label} has {len(rows[0]):,} columns; at most {MAX_COLUMNS:,} are supported")
     data_like = [c for c in rows[0] if _DATA_LIKE.fullmatch(c.strip())]
     if data_like:
-        raise InvalidInput(f"{label} has no header line: the first line holds data ({data_like[0].strip()}); add "
-                           "a first line with the column names")
+        raise InvalidInput(
+            f"{label} has no header line: the first line holds data ({data_like[0].strip()}); add "
+            "a first line with the column names"
+        )
     if len(rows) < 2 and size <= SAMPLE_BYTES:
         raise InvalidInput(f"{label} has a header line but no rows to import")
-    return CsvFile(source=source, path=source, name=label, size=size, encoding=enc, delimiter=delim,
-                   header=_header(rows[0]), preview=tuple(tuple(r) for r in rows[1:1 + PREVIEW_ROWS]),
-                   encoding_detected=chosen_encoding is None, delimiter_detected=delimiter is None)
+    return CsvFile(
+        source=source,
+        path=source,
+        name=label,
+        size=size,
+        encoding=enc,
+        delimiter=delim,
+        header=_header(rows[0]),
+        preview=tuple(tuple(r) for r in rows[1 : 1 + PREVIEW_ROWS]),
+        encoding_detected=chosen_encoding is None,
+        delimiter_detected=delimiter is None,
+    )
 
 
 def _temp_path(suffix: str) -> Path:
@@ -199,9 +241,11 @@ def _temp_path(suffix: str) -> Path:
 
 def temp_failed(exc: OSError) -> WriteFailed:
     """A full or unwritable temporary folder, as one clear error (nothing was imported)."""
-    return WriteFailed(f"the import needs a temporary copy of the file and the temporary folder "
-                       f"{tempfile.gettempdir()} refused it ({exc.strerror or exc}): free space there, or set "
-                       "TMPDIR to a folder with room; nothing was imported")
+    return WriteFailed(
+        f"the import needs a temporary copy of the file and the temporary folder "
+        f"{tempfile.gettempdir()} refused it ({exc.strerror or exc}): free space there, or set "
+        "TMPDIR to a folder with room; nothing was imported"
+    )
 
 
 def transcode(info: CsvFile) -> CsvFile:
@@ -221,9 +265,11 @@ def transcode(info: CsvFile) -> CsvFile:
             dst.write(decoder.decode(b"", final=True))
     except UnicodeDecodeError as exc:
         target.unlink(missing_ok=True)
-        lines += exc.object[:exc.start].decode(info.encoding, "replace").count("\n")
-        raise InvalidInput(f"{info.name} is not valid {info.encoding} text at line {lines} ({exc.reason}): "
-                           "choose another encoding") from None
+        lines += exc.object[: exc.start].decode(info.encoding, "replace").count("\n")
+        raise InvalidInput(
+            f"{info.name} is not valid {info.encoding} text at line {lines} ({exc.reason}): "
+            "choose another encoding"
+        ) from None
     except OSError as exc:
         target.unlink(missing_ok=True)
         raise temp_failed(exc) from None
@@ -240,7 +286,7 @@ def has_blank_lines(path: Path) -> bool:
             return False
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
             end = len(data)
-            while end and data[end - 1:end] in (b"\n", b"\r", b" "):
+            while end and data[end - 1 : end] in (b"\n", b"\r", b" "):
                 end -= 1
             return any(data.find(p, 0, end) >= 0 for p in (b"\n\n", b"\n\r\n", b"\r\r"))
 
@@ -250,8 +296,10 @@ def rewrite(info: CsvFile) -> CsvFile:
     DuckDB's strict reader cannot take as they are (mixed line endings, blank lines)."""
     target = _temp_path(".csv")
     try:
-        with open(info.path, encoding="utf-8-sig", newline="", errors="surrogateescape") as src, \
-                open(target, "w", encoding="utf-8", newline="", errors="surrogateescape") as dst:
+        with (
+            open(info.path, encoding="utf-8-sig", newline="", errors="surrogateescape") as src,
+            open(target, "w", encoding="utf-8", newline="", errors="surrogateescape") as dst,
+        ):
             reader = csv.reader(src, delimiter=info.delimiter)
             writer = csv.writer(dst, delimiter=info.delimiter, lineterminator="\n")
             width = len(info.header)
@@ -287,14 +335,17 @@ def refused_rows(info: CsvFile, rejects: list[tuple]):
             name = info.encoding.upper().replace("-SIG", "")
             found = text_encoding.record_at(info.path, near[0] if near else None, raw or "", info.delimiter)
             fields, shown = found or (fields, "the unreadable bytes are shown as ?")
-            reasons[line] = f"not valid {name} text ({shown}): the file may not be {name}: choose its encoding"
+            reasons[line] = (
+                f"not valid {name} text ({shown}): the file may not be {name}: choose its encoding"
+            )
         elif kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
-            reasons[line] = (f"{len(fields)} fields instead of {width}"
-                             + (": the extra fields are kept in the last column" if len(fields) > width else ""))
+            reasons[line] = f"{len(fields)} fields instead of {width}" + (
+                ": the extra fields are kept in the last column" if len(fields) > width else ""
+            )
         else:
             reasons[line] = READER_REASONS.get(kind, message)
         if len(fields) > width:
-            fields = fields[:width - 1] + [info.delimiter.join(fields[width - 1:])]
+            fields = fields[: width - 1] + [info.delimiter.join(fields[width - 1 :])]
         rows[line] = [unmark(f) for f in fields] + [""] * (width - len(fields))  # as the rows read are
     frame = pd.DataFrame(list(rows.values()), columns=list(info.header), index=list(rows), dtype="str")
     return frame, reasons
@@ -306,9 +357,11 @@ def encoding_note(info: CsvFile, rejects: list[tuple]) -> str | None:
     if not lines:
         return None
     name = info.encoding.upper().replace("-SIG", "")
-    return (f"{len(lines):,} row{'s are' if len(lines) > 1 else ' is'} not valid {name} text (first: line "
-            f"{lines[0]}) and {'were' if len(lines) > 1 else 'was'} rejected: if the file is not {name}, "
-            "choose its encoding")
+    return (
+        f"{len(lines):,} row{'s are' if len(lines) > 1 else ' is'} not valid {name} text (first: line "
+        f"{lines[0]}) and {'were' if len(lines) > 1 else 'was'} rejected: if the file is not {name}, "
+        "choose its encoding"
+    )
 
 
 def parse_line(text: str, delimiter: str) -> list[str]:

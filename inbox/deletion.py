@@ -13,11 +13,13 @@ from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, MAX_HINT
 
 from . import checkpoints, files
 from .auth import member_action, require_admin
+from .deletion_chain import (
+    _plain,
+    entry_hash,  # noqa: F401
+    )
 from .errors import InvalidInput, NotFound
-from .models import Actor, utcnow
-from .deletion_chain import (GENESIS, Verification, _plain, canonical_json, entry_hash,  # noqa: F401
-                             legacy_entry_hash, verify_log)
 from .keys import require_keys, workspace_keys
+from .models import Actor, utcnow
 
 if TYPE_CHECKING:
     from .store import Store
@@ -31,11 +33,15 @@ def check_hint(hint) -> str:
     """The identity hint, trimmed; ``InvalidInput`` unless 1–500 printable characters."""
     text = str(hint if hint is not None else "").strip()
     if not text:
-        raise InvalidInput("the identity hint is required (e.g. \"customer #1234, erasure request of 2026-11-02\")")
+        raise InvalidInput(
+            "the identity hint is required (e.g. \"customer #1234, erasure request of 2026-11-02\")"
+        )
     if len(text) > MAX_HINT:
         raise InvalidInput(f"the identity hint has {len(text)} characters; at most {MAX_HINT}")
     if not no_control_chars_ok(text):
-        raise InvalidInput("the identity hint must be one line without control characters (tabs, line breaks…)")
+        raise InvalidInput(
+            "the identity hint must be one line without control characters (tabs, line breaks…)"
+        )
     return text
 
 
@@ -74,27 +80,35 @@ def identifier_keys(store: Store) -> tuple[bytes, ...]:
 # -- keyed hashes of identifiers -------------------------------------------------------------
 def keyed_hash(secret: bytes, kind: str, value: str) -> str:
     """HMAC-SHA256 of ``kind:value`` (kinds: email, phone, handle, external_id) as hex."""
-    return hmac.new(secret, f"{kind}:{value}".encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def identifier_hashes(secret: bytes, contact: dict) -> dict[str, str | None]:
     """The four ``*_hmac`` columns of a contact: email lower-cased, phone (E.164 as stored),
     ``platform:handle``, external id; ``None`` for an empty identifier."""
+
     def h(kind, value):
         value = (value or "").strip()
         return keyed_hash(secret, kind, value) if value else None
 
-    return {"email_hmac": h("email", (contact.get("email") or "").lower()),
-            "phone_hmac": h("phone", contact.get("phone")),
-            "handle_hmac": h("handle", f"{contact['platform']}:{contact['handle']}"),
-            "external_id_hmac": h("external_id", contact.get("external_id"))}
+    return {
+        "email_hmac": h("email", (contact.get("email") or "").lower()),
+        "phone_hmac": h("phone", contact.get("phone")),
+        "handle_hmac": h("handle", f"{contact['platform']}:{contact['handle']}"),
+        "external_id_hmac": h("external_id", contact.get("external_id")),
+    }
 
 
 # -- the entries ---------------------------------------------------------------------------
 def _snapshot(contact: dict) -> str:
-    values = {k: contact[k] for k in contact if k not in ("values", "conversations", "messages", "attachments",
-                                                          "bytes")}
-    custom = {key: next((v for v in slots if v is not None), None) for key, slots in contact["values"].items()}
+    values = {
+        k: contact[k]
+        for k in contact
+        if k not in ("values", "conversations", "messages", "attachments", "bytes")
+    }
+    custom = {
+        key: next((v for v in slots if v is not None), None) for key, slots in contact["values"].items()
+    }
     return json.dumps({"contact": values, "values": custom}, sort_keys=True, ensure_ascii=False, default=str)
 
 
@@ -109,12 +123,20 @@ def _entry_maker(keys, actor: Actor, hint: str, reason: str):
     def make(last_id: int, last_hash: str, contacts: list[dict], keep_snapshot: bool) -> list[dict]:
         at, out, prev = utcnow(), [], last_hash
         for n, contact in enumerate(contacts, start=last_id + 1):
-            entry = {"id": n, "deleted_at": at, "deleted_by": actor.email, "contact_id": int(contact["id"]),
-                     "platform": contact["platform"], "display_name": _display_name(contact),
-                     "identity_hint": hint, "reason": reason,
-                     **{k: int(contact[k]) for k in ("conversations", "messages", "attachments", "bytes")},
-                     **identifier_hashes(keys.identifier_key, contact),
-                     "snapshot": _snapshot(contact) if keep_snapshot else None, "prev_hash": prev}
+            entry = {
+                "id": n,
+                "deleted_at": at,
+                "deleted_by": actor.email,
+                "contact_id": int(contact["id"]),
+                "platform": contact["platform"],
+                "display_name": _display_name(contact),
+                "identity_hint": hint,
+                "reason": reason,
+                **{k: int(contact[k]) for k in ("conversations", "messages", "attachments", "bytes")},
+                **identifier_hashes(keys.identifier_key, contact),
+                "snapshot": _snapshot(contact) if keep_snapshot else None,
+                "prev_hash": prev,
+            }
             entry["entry_hash"] = prev = entry_hash(keys.chain_key, entry)
             out.append(entry)
         return out
@@ -139,8 +161,9 @@ def public_entry(entry: dict) -> dict:
 
 
 @member_action("delete contacts")
-def delete_contacts(store: Store, actor: Actor, contact_ids: list[int], *, hint: str, reason: str
-                    ) -> tuple[list[dict], list[int]]:
+def delete_contacts(
+    store: Store, actor: Actor, contact_ids: list[int], *, hint: str, reason: str
+) -> tuple[list[dict], list[int]]:
     """Delete contacts in one transaction, one log entry each; then remove their attachment files.
 
     Returns (entries, ids that did not exist). Admins only. Raises ``InvalidInput`` for a bad hint or
@@ -152,8 +175,9 @@ def delete_contacts(store: Store, actor: Actor, contact_ids: list[int], *, hint:
         return [], []
     keys = require_keys(store)
     make = _entry_maker(keys, actor, hint, reason)
-    entries, paths, missing = store.deletion.erase_contacts(list(contact_ids), snapshot_key=SNAPSHOT_KEY,
-                                                            make_entries=make)
+    entries, paths, missing = store.deletion.erase_contacts(
+        list(contact_ids), snapshot_key=SNAPSHOT_KEY, make_entries=make
+    )
     checkpoints.record(store, keys, entries)  # one signed checkpoint per committed batch
     finish_file_removal(store, paths)
     return entries, missing

@@ -49,8 +49,10 @@ def _entry_problem(key: bytes, entry: dict, seal) -> str | None:
     if hmac.compare_digest(entry_hash(key, entry), entry["entry_hash"]):
         return None
     if legacy_entry_hash(entry) == entry["entry_hash"]:
-        return ("its hash is not keyed with this workspace's key file: it was written or rewritten outside the"
-                " app (or it did not verify when the key file was adopted)")
+        return (
+            "its hash is not keyed with this workspace's key file: it was written or rewritten outside the"
+            " app (or it did not verify when the key file was adopted)"
+        )
     return "its content differs from what was hashed"
 
 
@@ -68,8 +70,10 @@ class _Checks:
         for cp in self.by_count.get(entry_id, ()):
             if cp["head"] != entry_hash_:
                 since = f" after entry {self.last_matched}" if self.last_matched else ""
-                return (f"the signed checkpoint of {cp['at']} records another hash for entry {entry_id}: the log"
-                        f" was rewritten or rolled back{since}")
+                return (
+                    f"the signed checkpoint of {cp['at']} records another hash for entry {entry_id}: the log"
+                    f" was rewritten or rolled back{since}"
+                )
         if entry_id in self.by_count:
             self.last_matched = entry_id
         return None
@@ -90,9 +94,15 @@ def verify_log(store: Store, actor: Actor, progress=None, *, expect: dict | None
     keys = require_keys(store)
     missing = store.keys.missing_log_tables()
     if missing:
-        return Verification(False, 0, GENESIS, None, f"its table{'s' if len(missing) > 1 else ''}"
-                            f" {', '.join(missing)} {'are' if len(missing) > 1 else 'is'} missing (dropped outside"
-                            " the app)")
+        return Verification(
+            False,
+            0,
+            GENESIS,
+            None,
+            f"its table{'s' if len(missing) > 1 else ''}"
+            f" {', '.join(missing)} {'are' if len(missing) > 1 else 'is'} missing (dropped outside"
+            " the app)",
+        )
     found, bad_files = checkpoints.read(store, keys)
     if expect is not None:
         why = checkpoints.problem_of(keys, expect)
@@ -111,7 +121,9 @@ def verify_log(store: Store, actor: Actor, progress=None, *, expect: dict | None
         for row in chunk:
             entry, seal = dict(zip(LOG_COLUMNS, row)), row[len(LOG_COLUMNS)]
             if entry["id"] != expected_id:
-                return failed(expected_id, f"entry {expected_id} is missing (the next entry is {entry['id']})")
+                return failed(
+                    expected_id, f"entry {expected_id} is missing (the next entry is {entry['id']})"
+                )
             if entry["prev_hash"] != prev:
                 return failed(entry["id"], "its prev_hash is not the previous entry's hash")
             why = _entry_problem(key, entry, seal) or checks.mismatch(entry["id"], entry["entry_hash"])
@@ -122,22 +134,32 @@ def verify_log(store: Store, actor: Actor, progress=None, *, expect: dict | None
             progress(f"{n:,} entries verified")
     head_entries, head_hash = store.deletion_log.deletion_log_head()
     if head_entries > n:
-        return failed(n + 1, f"entry {n + 1} is missing (the log head records {head_entries} entries):"
-                             " entries were removed from the end")
+        return failed(
+            n + 1,
+            f"entry {n + 1} is missing (the log head records {head_entries} entries):"
+            " entries were removed from the end",
+        )
     if head_entries < n:
-        return failed(head_entries + 1, f"it was added outside the app (the log head records {head_entries}"
-                                        " entries)")
+        return failed(
+            head_entries + 1, f"it was added outside the app (the log head records {head_entries} entries)"
+        )
     if head_hash != prev:
         return failed(n, "the log head records another hash for the last entry")
     newest = checks.newest
     if newest is not None and newest["entries"] > n:
-        return failed(n + 1, f"entry {n + 1} is missing (the signed checkpoint of {newest['at']} records"
-                             f" {newest['entries']} entries): the log was cut short or rolled back")
+        return failed(
+            n + 1,
+            f"entry {n + 1} is missing (the signed checkpoint of {newest['at']} records"
+            f" {newest['entries']} entries): the log was cut short or rolled back",
+        )
     if bad_files:
         return failed(None, f"a checkpoint cannot be trusted: {bad_files[0]}")
     if newest is None:
-        return failed(None, f"no signed checkpoint in {checkpoints.folder_for(store)}: the folder was removed or"
-                            " moved (give it with --checkpoints), so a log cut short cannot be ruled out")
+        return failed(
+            None,
+            f"no signed checkpoint in {checkpoints.folder_for(store)}: the folder was removed or"
+            " moved (give it with --checkpoints), so a log cut short cannot be ruled out",
+        )
     return Verification(True, n, prev, checkpoint=newest)
 
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from validation import PLATFORMS
+from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, entry_problems
 from validation.emails import normalise_email
 from validation.phones import phone_identifier
-from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, entry_problems
 
 from .auth import member_action, require_admin
 from .deletion import identifier_keys, keyed_hash
@@ -46,13 +46,19 @@ class Filters:
         """The store's filter dict (validated: unknown platforms or reasons are refused)."""
         if self.since and self.until and self.since > self.until:
             raise InvalidInput(f"the start date {self.since} is after the end date {self.until}")
-        bad = [p for p in self.platforms if p not in PLATFORMS] + [r for r in self.reasons if r not in DELETION_REASONS]
+        bad = [p for p in self.platforms if p not in PLATFORMS] + [
+            r for r in self.reasons if r not in DELETION_REASONS
+        ]
         if bad:
             raise InvalidInput(f"unknown platform or reason: {', '.join(map(str, bad))}")
-        return {"since": datetime.combine(self.since, time()) if self.since else None,
-                "until": datetime.combine(self.until + timedelta(days=1), time()) if self.until else None,
-                "admins": list(self.admins), "platforms": list(self.platforms), "reasons": list(self.reasons),
-                "text": (self.text or "").strip().lower()}
+        return {
+            "since": datetime.combine(self.since, time()) if self.since else None,
+            "until": datetime.combine(self.until + timedelta(days=1), time()) if self.until else None,
+            "admins": list(self.admins),
+            "platforms": list(self.platforms),
+            "reasons": list(self.reasons),
+            "text": (self.text or "").strip().lower(),
+        }
 
 
 @dataclass
@@ -71,10 +77,12 @@ class Report:
 
 def _series(agg: pd.DataFrame, dim: str, label: str) -> pd.DataFrame:
     part = agg[agg["dim"] == dim]
-    out = pd.DataFrame({label: part["key"].astype(str).to_numpy(),
-                        "Deletions": part["entries"].astype("int64").to_numpy()})
-    return out.sort_values(label if dim == "week" else ["Deletions", label], ascending=dim == "week",
-                           ignore_index=True)
+    out = pd.DataFrame(
+        {label: part["key"].astype(str).to_numpy(), "Deletions": part["entries"].astype("int64").to_numpy()}
+    )
+    return out.sort_values(
+        label if dim == "week" else ["Deletions", label], ascending=dim == "week", ignore_index=True
+    )
 
 
 def flag(frame: pd.DataFrame) -> pd.DataFrame:
@@ -97,11 +105,22 @@ def report(store: Store, actor: Actor, filters: Filters, *, limit: int = MAX_SHO
     summary["admins"] = int((agg["dim"] == "admin").sum())
     summary["first_at"] = totals["first_at"].iloc[0] if total else None
     summary["last_at"] = totals["last_at"].iloc[0] if total else None
-    rows = flag(store.deletion_log.deletion_log_frame(where, limit=limit, newest_first=True)) if total else \
-        flag(pd.DataFrame({c: [] for c in LOG_COLUMNS}))
+    rows = (
+        flag(store.deletion_log.deletion_log_frame(where, limit=limit, newest_first=True))
+        if total
+        else flag(pd.DataFrame({c: [] for c in LOG_COLUMNS}))
+    )
     flagged = [int(i) for i in rows.loc[rows[PROBLEMS] != "", "id"]]
-    return Report(rows, total, summary, _series(agg, "week", "Week"), _series(agg, "admin", "Admin"),
-                  _series(agg, "platform", "Platform"), _series(agg, "reason", "Reason"), flagged)
+    return Report(
+        rows,
+        total,
+        summary,
+        _series(agg, "week", "Week"),
+        _series(agg, "admin", "Admin"),
+        _series(agg, "platform", "Platform"),
+        _series(agg, "reason", "Reason"),
+        flagged,
+    )
 
 
 @member_action("read the deletion log")
@@ -166,8 +185,10 @@ def lookup(store: Store, actor: Actor, identifier: str) -> list[dict]:
     from .workspace import default_region
 
     forms = candidates(raw, default_region(store))
-    hashes = {kind: [keyed_hash(secret, kind, v) for secret in secrets for v in values]
-              for kind, values in forms.items()}
+    hashes = {
+        kind: [keyed_hash(secret, kind, v) for secret in secrets for v in values]
+        for kind, values in forms.items()
+    }
     return store.deletion_log.deletion_lookup(hashes)
 
 
@@ -198,10 +219,27 @@ def export_chunks(store: Store, actor: Actor, filters: Filters, chunk: int = EXP
 def _arrow_schema():
     import pyarrow as pa
 
-    text = {"deleted_by", "platform", "display_name", "identity_hint", "reason", "email_hmac", "phone_hmac",
-            "handle_hmac", "external_id_hmac", "snapshot", "prev_hash", "entry_hash", PROBLEMS}
-    return pa.schema([(c, pa.string() if c in text else pa.timestamp("us") if c == "deleted_at" else pa.int64())
-                      for c in (*LOG_COLUMNS, PROBLEMS)])
+    text = {
+        "deleted_by",
+        "platform",
+        "display_name",
+        "identity_hint",
+        "reason",
+        "email_hmac",
+        "phone_hmac",
+        "handle_hmac",
+        "external_id_hmac",
+        "snapshot",
+        "prev_hash",
+        "entry_hash",
+        PROBLEMS,
+    }
+    return pa.schema(
+        [
+            (c, pa.string() if c in text else pa.timestamp("us") if c == "deleted_at" else pa.int64())
+            for c in (*LOG_COLUMNS, PROBLEMS)
+        ]
+    )
 
 
 def write_export(store: Store, actor: Actor, filters: Filters, fmt: str, out) -> int:

@@ -81,20 +81,43 @@ def _token(token: str) -> tuple[str, str, str, str]:
     native, _, latin = token.replace("~", " ").partition("=")
     masc, _, fem = native.partition("|")
     l_masc, _, l_fem = (latin or native).partition("|")
-    ascii_ = ["".join(c for c in unicodedata.normalize("NFKD", name.translate(_FOLD)).lower() if "a" <= c <= "z")
-              for name in (l_masc, l_fem or l_masc)]  # 'Jürgen' -> 'jurgen', "O'Brien" -> 'obrien'
+    ascii_ = [
+        "".join(c for c in unicodedata.normalize("NFKD", name.translate(_FOLD)).lower() if "a" <= c <= "z")
+        for name in (l_masc, l_fem or l_masc)
+    ]  # 'Jürgen' -> 'jurgen', "O'Brien" -> 'obrien'
     return masc, fem or masc, ascii_[0], ascii_[1]
 
 
 def _vocabulary() -> dict[str, Any]:
     """The word lists, flat, with an (offset, count) span per culture and gender (names) or message kind."""
-    v: dict[str, Any] = {k: [] for k in ("lang", "prefix", "width", "weight", "family_first", "first", "first_ascii", "f_span", "last",
-                               "last_f", "last_ascii", "last_ascii_f", "l_span", "bodies", "b_span")}
+    v: dict[str, Any] = {
+        k: []
+        for k in (
+            "lang",
+            "prefix",
+            "width",
+            "weight",
+            "family_first",
+            "first",
+            "first_ascii",
+            "f_span",
+            "last",
+            "last_f",
+            "last_ascii",
+            "last_ascii_f",
+            "l_span",
+            "bodies",
+            "b_span",
+        )
+    }
     for entry in _NAMES.split("@")[1:]:
         lang, prefix, weight, order, rest = entry.split(maxsplit=4)
         prefix, _, width = prefix.partition(":")
-        for key, value in zip(("lang", "prefix", "width", "weight", "family_first"),
-                              (lang, prefix, int(width or 8), float(weight), order), strict=True):
+        for key, value in zip(
+            ("lang", "prefix", "width", "weight", "family_first"),
+            (lang, prefix, int(width or 8), float(weight), order),
+            strict=True,
+        ):
             v[key].append(value)
         *firsts, lasts = (list(zip(*map(_token, part.split()), strict=True)) for part in _PARTS.split(rest))
         for masc, _, ascii_, _ in firsts:
@@ -121,5 +144,11 @@ def _vocabulary() -> dict[str, Any]:
 
 
 _V = _vocabulary()
-_TAGS = [{t.split("-")[0]: t for t in "en-GB es-ES fr-FR de-DE pt-BR tr-TR no-NO pl-PL zh-Hans-CN ja-JP ko-KR ar-EG"
-          " ru-RU el-GR hi-IN".split()}[lang] for lang in _V["lang"]]  # 30% of contacts: with their phone's region
+_TAGS = [
+    {
+        t.split("-")[0]: t
+        for t in "en-GB es-ES fr-FR de-DE pt-BR tr-TR no-NO pl-PL zh-Hans-CN ja-JP ko-KR ar-EG"
+        " ru-RU el-GR hi-IN".split()
+    }[lang]
+    for lang in _V["lang"]
+]  # 30% of contacts: with their phone's region

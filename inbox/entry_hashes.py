@@ -26,8 +26,9 @@ def _plain(value):
 
 def canonical_json(entry: dict) -> str:
     """The entry's content (every column but prev_hash and entry_hash) as canonical JSON."""
-    return json.dumps({k: _plain(entry[k]) for k in _HASHED}, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
+    return json.dumps(
+        {k: _plain(entry[k]) for k in _HASHED}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
 
 
 def entry_hash(chain_key: bytes, entry: dict) -> str:

@@ -73,7 +73,9 @@ def read_identifiers(data: bytes, *, column: str | None = None) -> list[str]:
     if not values:
         raise InvalidInput("the file has no identifier: put one email, phone, external id or handle per line")
     if len(values) > MAX_IDENTIFIERS:
-        raise InvalidInput(f"the file has {len(values):,} identifiers; at most {MAX_IDENTIFIERS:,} per erasure")
+        raise InvalidInput(
+            f"the file has {len(values):,} identifiers; at most {MAX_IDENTIFIERS:,} per erasure"
+        )
     return values
 
 
@@ -101,24 +103,41 @@ class ErasurePlan:
     labels: dict[int, tuple] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        return {"identifiers": len(self.rows), "matched": sum(r.status == "match" for r in self.rows),
-                "deleted_before": sum(r.status == "deleted_before" for r in self.rows),
-                "not_found": sum(r.status == "not_found" for r in self.rows),
-                "invalid": sum(r.status == "invalid" for r in self.rows), "contacts": len(self.contact_ids)}
+        return {
+            "identifiers": len(self.rows),
+            "matched": sum(r.status == "match" for r in self.rows),
+            "deleted_before": sum(r.status == "deleted_before" for r in self.rows),
+            "not_found": sum(r.status == "not_found" for r in self.rows),
+            "invalid": sum(r.status == "invalid" for r in self.rows),
+            "contacts": len(self.contact_ids),
+        }
 
     def frame(self) -> pd.DataFrame:
         def who(cid):
             platform, name = self.labels.get(cid, ("?", None))
             return f"#{cid} {platform}" + (f" {name}" if name else "")
 
-        return pd.DataFrame({
-            "Line": [r.line for r in self.rows], "Identifier": [r.identifier for r in self.rows],
-            "Status": [{"match": "matches", "deleted_before": "deleted earlier", "not_found": "not found",
-                        "invalid": "invalid"}[r.status] for r in self.rows],
-            "Contacts": ["; ".join(who(c) for c in r.contact_ids[:5]) + (" …" if len(r.contact_ids) > 5 else "")
-                         for r in self.rows],
-            "Matched by": [", ".join(r.matched_by) for r in self.rows],
-            "Detail": [r.detail for r in self.rows]})
+        return pd.DataFrame(
+            {
+                "Line": [r.line for r in self.rows],
+                "Identifier": [r.identifier for r in self.rows],
+                "Status": [
+                    {
+                        "match": "matches",
+                        "deleted_before": "deleted earlier",
+                        "not_found": "not found",
+                        "invalid": "invalid",
+                    }[r.status]
+                    for r in self.rows
+                ],
+                "Contacts": [
+                    "; ".join(who(c) for c in r.contact_ids[:5]) + (" …" if len(r.contact_ids) > 5 else "")
+                    for r in self.rows
+                ],
+                "Matched by": [", ".join(r.matched_by) for r in self.rows],
+                "Detail": [r.detail for r in self.rows],
+            }
+        )
 
     def csv(self) -> bytes:
         """The preview as a formula-neutralised CSV (a dry run's result file)."""
@@ -135,9 +154,15 @@ def _forms(identifiers: list[str], region: str | None) -> pd.DataFrame:
     valid, _ = read_phones(raw.where(phoneish), region, reasons=False)  # vectorised; the rest one by one
     phones = {v: e164(v, region) for v in raw[phoneish & valid.isna()].unique()}
     phones.update(zip(raw[valid.notna()], valid[valid.notna()]))
-    return pd.DataFrame({"raw": raw.astype(object), "ok": ok,
-                         "email": emails.astype(object).where(emails.notna(), None),
-                         "phone": [phones.get(v) for v in raw]}, dtype=object).astype({"ok": bool})
+    return pd.DataFrame(
+        {
+            "raw": raw.astype(object),
+            "ok": ok,
+            "email": emails.astype(object).where(emails.notna(), None),
+            "phone": [phones.get(v) for v in raw],
+        },
+        dtype=object,
+    ).astype({"ok": bool})
 
 
 def _match_frame(forms: pd.DataFrame) -> pd.DataFrame:
@@ -165,9 +190,14 @@ def preview(store: Store, actor: Actor, identifiers: list[str]) -> ErasurePlan:
     from .workspace import default_region
 
     forms = _forms(identifiers, default_region(store))
-    rows = [PlanRow(line, raw, "not_found") if ok else
-            PlanRow(line, raw[:80], "invalid", detail=f"not an identifier (1–{MAX_IDENTIFIER} printable characters)")
-            for line, (raw, ok) in enumerate(zip(forms["raw"], forms["ok"]), start=1)]
+    rows = [
+        PlanRow(line, raw, "not_found")
+        if ok
+        else PlanRow(
+            line, raw[:80], "invalid", detail=f"not an identifier (1–{MAX_IDENTIFIER} printable characters)"
+        )
+        for line, (raw, ok) in enumerate(zip(forms["raw"], forms["ok"]), start=1)
+    ]
     found: dict[int, dict[int, set]] = {}
     for line, contact_id, kind in store.deletion.match_identifiers(_match_frame(forms)):
         found.setdefault(line, {}).setdefault(contact_id, set()).add(kind)
@@ -193,11 +223,16 @@ def _mark_deleted_before(store: Store, forms: pd.DataFrame, rows: list[PlanRow])
     hashes, by_line = [], list(forms.itertuples(index=False))
     for row in rows:
         raw, _ok, email, phone = by_line[row.line - 1]
-        hashes += [(row.line, kind, keyed_hash(secret, kind, v)) for secret in secrets
-                   for kind, vs in hashed_forms(raw, email, phone).items() for v in vs]
+        hashes += [
+            (row.line, kind, keyed_hash(secret, kind, v))
+            for secret in secrets
+            for kind, vs in hashed_forms(raw, email, phone).items()
+            for v in vs
+        ]
     found: dict[int, list[int]] = {}
     for line, entry_id in store.deletion_log.deleted_identifiers(
-            pd.DataFrame(hashes, columns=["line", "kind", "hash"])):
+        pd.DataFrame(hashes, columns=["line", "kind", "hash"])
+    ):
         found.setdefault(line, []).append(entry_id)
     for row in rows:
         if row.line in found:
@@ -214,8 +249,9 @@ class ErasureResult:
     summary: dict
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=["line", "identifier", "outcome", "contact_ids", "log_entries",
-                                                "detail"])
+        return pd.DataFrame(
+            self.rows, columns=["line", "identifier", "outcome", "contact_ids", "log_entries", "detail"]
+        )
 
     def csv(self) -> bytes:
         """The result file: one line per identifier (formula-neutralised CSV, UTF-8)."""
@@ -231,7 +267,7 @@ def _delete_all(store: Store, actor, ids, hint, reason, batch_size, progress):
         gone.update(missing)
 
     for start in range(0, len(ids), batch_size):
-        chunk = ids[start:start + batch_size]
+        chunk = ids[start : start + batch_size]
         try:
             run(chunk)
         except Exception:  # noqa: BLE001 — redo this batch contact by contact, so one failure blocks no other
@@ -246,15 +282,24 @@ def _delete_all(store: Store, actor, ids, hint, reason, batch_size, progress):
 
 
 @member_action("erase contacts")
-def execute(store: Store, actor: Actor, plan: ErasurePlan, *, hint: str, reason: str, batch_size: int = BATCH,
-            progress=None) -> ErasureResult:
+def execute(
+    store: Store,
+    actor: Actor,
+    plan: ErasurePlan,
+    *,
+    hint: str,
+    reason: str,
+    batch_size: int = BATCH,
+    progress=None,
+) -> ErasureResult:
     """Delete the plan's contacts with one hint and reason: one log entry per contact, committed in
     batches (a batch that fails is redone contact by contact). Contacts deleted meanwhile count as
     not found. Admins only; the hint and reason are checked before anything is deleted."""
     require_admin(actor, "erase contacts")
     hint, reason = check_hint(hint), check_reason(reason)
-    entry_of, gone, errors = _delete_all(store, actor, plan.contact_ids, hint, reason, max(int(batch_size), 1),
-                                         progress)
+    entry_of, gone, errors = _delete_all(
+        store, actor, plan.contact_ids, hint, reason, max(int(batch_size), 1), progress
+    )
     rows = []
     for r in plan.rows:
         deleted = [c for c in r.contact_ids if c in entry_of]
@@ -268,12 +313,24 @@ def execute(store: Store, actor: Actor, plan: ErasurePlan, *, hint: str, reason:
             outcome, detail = "deleted_before", r.detail
         else:
             outcome = "not_found"
-            detail = "deleted meanwhile by someone else" if r.contact_ids else "no contact has this identifier"
-        rows.append({"line": r.line, "identifier": r.identifier, "outcome": outcome,
-                     "contact_ids": " ".join(str(c) for c in deleted),
-                     "log_entries": " ".join(str(i) for i in ([entry_of[c] for c in deleted] or r.entry_ids)),
-                     "detail": detail})
-    summary = {"identifiers": len(rows), **{o: sum(r["outcome"] == o for r in rows) for o in OUTCOMES},
-               "contacts_deleted": len(entry_of), "contacts_failed": len(errors),
-               "log_entries": [min(entry_of.values()), max(entry_of.values())] if entry_of else []}
+            detail = (
+                "deleted meanwhile by someone else" if r.contact_ids else "no contact has this identifier"
+            )
+        rows.append(
+            {
+                "line": r.line,
+                "identifier": r.identifier,
+                "outcome": outcome,
+                "contact_ids": " ".join(str(c) for c in deleted),
+                "log_entries": " ".join(str(i) for i in ([entry_of[c] for c in deleted] or r.entry_ids)),
+                "detail": detail,
+            }
+        )
+    summary = {
+        "identifiers": len(rows),
+        **{o: sum(r["outcome"] == o for r in rows) for o in OUTCOMES},
+        "contacts_deleted": len(entry_of),
+        "contacts_failed": len(errors),
+        "log_entries": [min(entry_of.values()), max(entry_of.values())] if entry_of else [],
+    }
     return ErasureResult(rows, summary)

@@ -57,8 +57,10 @@ class UndoRefused(Conflict):
     def __init__(self, batch_id: int, contacts: list[dict[str, object]]):
         self.batch_id = batch_id
         self.contacts = contacts
-        super().__init__(f"import {batch_id} cannot be undone: {len(contacts):,} of its contacts changed"
-                         " since (undo the later changes first, or leave the import in place)")
+        super().__init__(
+            f"import {batch_id} cannot be undone: {len(contacts):,} of its contacts changed"
+            " since (undo the later changes first, or leave the import in place)"
+        )
 
 
 class WriteConflict(Conflict, TransactionAborted):

@@ -37,8 +37,10 @@ def checked_name(filename: str) -> str:
     raw = str(filename or "")
     if _CONTROL.search(raw):
         shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", raw)[:120]
-        raise InvalidInput(f"attachment name {shown} holds control characters (NUL, line breaks or the like): "
-                           "rename the file")
+        raise InvalidInput(
+            f"attachment name {shown} holds control characters (NUL, line breaks or the like): "
+            "rename the file"
+        )
     name = Path(raw).name.strip()
     if not name:
         raise InvalidInput("an attachment needs a file name")
@@ -50,8 +52,13 @@ def describe(filename: str, data: bytes) -> Attachment:
     name = checked_name(filename)
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise _too_large(name)
-    return {"filename": name, "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
-            "size_bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "data": data}
+    return {
+        "filename": name,
+        "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
+        "size_bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "data": data,
+    }
 
 
 def read_attachment_arg(item: str | os.PathLike[str] | tuple[str, bytes]) -> Attachment:
@@ -77,8 +84,13 @@ def read_attachment_arg(item: str | os.PathLike[str] | tuple[str, bytes]) -> Att
                 raise _too_large(name)
             digest.update(chunk)
             parts.append(chunk)
-    return {"filename": name, "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
-            "size_bytes": size, "sha256": digest.hexdigest(), "data": b"".join(parts)}
+    return {
+        "filename": name,
+        "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
+        "size_bytes": size,
+        "sha256": digest.hexdigest(),
+        "data": b"".join(parts),
+    }
 
 
 def check_folder(root: Path) -> None:

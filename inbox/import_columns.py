@@ -39,7 +39,9 @@ def _valid(values: list[str], attribute: dict | None, region: str | None) -> set
         return set(values)
     frame = pd.DataFrame({attribute["key"]: pd.Series(values, dtype="str")})
     typed, problems = check_values(frame, [attribute], default_region=region)
-    bad = set(problems["row"].tolist()) | set(np.flatnonzero(typed[attribute["key"]].isna().to_numpy()).tolist())
+    bad = set(problems["row"].tolist()) | set(
+        np.flatnonzero(typed[attribute["key"]].isna().to_numpy()).tolist()
+    )
     return {v for n, v in enumerate(values) if n not in bad}
 
 
@@ -75,13 +77,22 @@ def _target(columns: list[pd.Series], names: list[str], attribute, region, label
             chosen = next((v for v in parts if v in valid), parts[0] if parts else None)
             value.iat[position] = chosen
             left.setdefault(position, [])[:0] = [v for v in parts if v != chosen]
-        notes.append(f"{label}: {_rows(len(cells))} held several values joined by ':::'; the first valid one "
-                     "was imported")
+        notes.append(
+            f"{label}: {_rows(len(cells))} held several values joined by ':::'; the first valid one "
+            "was imported"
+        )
     return value, {p: [v for v in dict.fromkeys(vs) if v != value.iat[p]] for p, vs in left.items()}
 
 
-def combine(table, header, mapping: dict, fallbacks: dict | None, lines: np.ndarray, attributes: list[dict],
-            region: str | None) -> tuple[pd.DataFrame, list[str]]:
+def combine(
+    table,
+    header,
+    mapping: dict,
+    fallbacks: dict | None,
+    lines: np.ndarray,
+    attributes: list[dict],
+    region: str | None,
+) -> tuple[pd.DataFrame, list[str]]:
     """One raw column per mapped target (positions as in ``table``) and notes on how they were filled.
 
     ``mapping``: header → target or None; ``fallbacks``: target → headers, best first; ``lines``: the
@@ -108,8 +119,10 @@ def combine(table, header, mapping: dict, fallbacks: dict | None, lines: np.ndar
             for p, vs in left.items():
                 kept.iat[p] = ", ".join(v for v in vs if v in valid) or None
             frame[extra] = kept
-            notes.append(f"{label}: the other values of {_rows(int(kept.notna().sum()))} are kept in "
-                         f"{by_key[extra]['label']}")
+            notes.append(
+                f"{label}: the other values of {_rows(int(kept.notna().sum()))} are kept in "
+                f"{by_key[extra]['label']}"
+            )
             left = {p: [v for v in vs if v not in valid] for p, vs in left.items()}
             extra = None
         found = [(int(lines[p]), v) for p, vs in sorted(left.items()) for v in vs]

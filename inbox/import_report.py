@@ -14,15 +14,26 @@ if TYPE_CHECKING:
 MATCH_KEYS = ("external_id", "email", "phone")
 SAMPLE_ROWS = 5
 MAX_VALUE_SHOWN = 60
-VALUE_COLUMNS = ("display_name", "email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
-                 "subscription", "external_id")
+VALUE_COLUMNS = (
+    "display_name",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "account_id",
+    "job_title",
+    "language",
+    "subscription",
+    "external_id",
+)
 
 
 def errors_text(problems: pd.DataFrame, header_of: dict[str, str], extra: dict[int, str]) -> pd.Series:
     """One ``errors`` text per line: ``line 7: Email: not a valid email address (x@); …`` (vectorised)."""
     if extra:
-        problems = pd.concat([problems, pd.DataFrame({"row": list(extra), "reason": list(extra.values())})],
-                             ignore_index=True)
+        problems = pd.concat(
+            [problems, pd.DataFrame({"row": list(extra), "reason": list(extra.values())})], ignore_index=True
+        )
     if not len(problems):
         return pd.Series(dtype=object)
     problems = problems.sort_values("row", kind="stable")
@@ -36,11 +47,16 @@ def errors_text(problems: pd.DataFrame, header_of: dict[str, str], extra: dict[i
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     joined = np.add.reduceat(text.to_numpy(dtype=object), starts)
     lines = rows[starts]
-    return pd.Series([f"line {n}: {t[:-2]}" for n, t in zip(lines.tolist(), joined, strict=True)], index=lines, dtype=object)
+    return pd.Series(
+        [f"line {n}: {t[:-2]}" for n, t in zip(lines.tolist(), joined, strict=True)],
+        index=lines,
+        dtype=object,
+    )
 
 
-def skip_values(typed: pd.DataFrame, problems: pd.DataFrame, defs: dict[str, Attribute], policy: str
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def skip_values(
+    typed: pd.DataFrame, problems: pd.DataFrame, defs: dict[str, Attribute], policy: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Under ``skip-value``, an invalid value of an optional attribute that is no identifier (email, phone,
     external id) is left empty and its row imported: those problems come out of ``problems`` (returned
     second, reason prefixed), and their cells out of ``typed`` (in place)."""
@@ -56,10 +72,20 @@ def skip_values(typed: pd.DataFrame, problems: pd.DataFrame, defs: dict[str, Att
     return problems[~skip].reset_index(drop=True), left.reset_index(drop=True)
 
 
-def rejects_frame(info: CsvFile, table: Any, lines: np.ndarray, reader_rows: pd.DataFrame, errors: pd.Series,
-                   left: pd.Series) -> pd.DataFrame:
-    status = pd.concat([pd.Series("rejected", index=errors.index, dtype=object),
-                        pd.Series("imported without the invalid value", index=left.index, dtype=object)]).sort_index()
+def rejects_frame(
+    info: CsvFile,
+    table: Any,
+    lines: np.ndarray,
+    reader_rows: pd.DataFrame,
+    errors: pd.Series,
+    left: pd.Series,
+) -> pd.DataFrame:
+    status = pd.concat(
+        [
+            pd.Series("rejected", index=errors.index, dtype=object),
+            pd.Series("imported without the invalid value", index=left.index, dtype=object),
+        ]
+    ).sort_index()
     errors = pd.concat([errors, left]).sort_index()
     wanted = errors.index.to_numpy(dtype=np.int64)
     from_table = wanted[np.isin(wanted, lines)]
@@ -80,18 +106,37 @@ def samples(raw: dict[str, Any], errors: pd.Series) -> dict[str, list[dict[str, 
     for line, key, value, before, existed in raw["values"]:
         values.setdefault(line, {})[key] = (value, before, existed)
     columns = ("platform", "handle", *VALUE_COLUMNS)
-    inserted = [{"line": r[0], **dict(zip(columns, r[1:], strict=False)), "values": {k: v[0] for k, v in values.get(r[0], {}).items()}}
-                for r in raw["inserted"]]
+    inserted = [
+        {
+            "line": r[0],
+            **dict(zip(columns, r[1:], strict=False)),
+            "values": {k: v[0] for k, v in values.get(r[0], {}).items()},
+        }
+        for r in raw["inserted"]
+    ]
     updated = []
     for r in raw["updated"]:
         pairs = {c: [r[2 + 2 * i], r[3 + 2 * i]] for i, c in enumerate(VALUE_COLUMNS)}
         changes = {c: p for c, p in pairs.items() if p[0] != p[1]}
-        changes.update({k: [before, value] for k, (value, before, existed) in values.get(r[0], {}).items()
-                        if existed is not None})  # only the custom values the import would change
+        changes.update(
+            {
+                k: [before, value]
+                for k, (value, before, existed) in values.get(r[0], {}).items()
+                if existed is not None
+            }
+        )  # only the custom values the import would change
         updated.append({"line": r[0], "contact_id": r[1], "changes": changes})
     shown = errors.head(SAMPLE_ROWS)
-    rejected = [{"line": int(line), "errors": text.split(": ", 1)[1]}
-                for line, text in zip(shown.index.tolist(), shown, strict=True)]
-    return {"inserted": inserted, "updated": updated, "rejected": rejected,
-            **{key: [{"line": line, "contact_id": cid} for line, cid in raw[action]]
-               for key, action in (("unchanged", "unchanged"), ("skipped", "skip"))}}
+    rejected = [
+        {"line": int(line), "errors": text.split(": ", 1)[1]}
+        for line, text in zip(shown.index.tolist(), shown, strict=True)
+    ]
+    return {
+        "inserted": inserted,
+        "updated": updated,
+        "rejected": rejected,
+        **{
+            key: [{"line": line, "contact_id": cid} for line, cid in raw[action]]
+            for key, action in (("unchanged", "unchanged"), ("skipped", "skip"))
+        },
+    }

@@ -7,8 +7,9 @@ Reading lives in ``csv_files``, header mapping in ``mapping``, row validation in
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,10 +17,18 @@ import pandas as pd
 from validation.contact_import import check_import
 
 from . import csv_files, import_columns, import_templates
-from .import_report import MATCH_KEYS, SAMPLE_ROWS, VALUE_COLUMNS, errors_text, rejects_frame, samples, skip_values
 from .attributes import Attribute, LayoutInvalid, all_attributes, load_layout, new_attribute, save_layout
 from .auth import member_action, require_admin
 from .errors import InvalidInput, Problems, UndoRefused
+from .import_report import (
+    MATCH_KEYS,
+    SAMPLE_ROWS,
+    VALUE_COLUMNS,
+    errors_text,
+    rejects_frame,
+    samples,
+    skip_values,
+)
 from .mapping import DISPLAY_NAME, HANDLE, PLATFORM, SPECIAL, label_of, slug
 from .mapping_fallbacks import document, fallback_notes, mapping_problems, resolve, split_document
 from .models import PLATFORMS, Actor, utcnow
@@ -55,7 +64,7 @@ class ImportOptions:
     invalid_values: str = "skip-value"
     region: str | None = None
 
-    def checked(self) -> "ImportOptions":
+    def checked(self) -> ImportOptions:
         if self.on_conflict not in POLICIES:
             raise InvalidInput(f"on-conflict must be one of {', '.join(POLICIES)}, not '{self.on_conflict}'")
         order = tuple(dict.fromkeys(self.match_order))
@@ -64,9 +73,16 @@ class ImportOptions:
         if self.phone_platform not in PLATFORMS:
             raise InvalidInput(f"the phone platform must be one of {', '.join(PLATFORMS)}")
         if self.invalid_values not in INVALID_VALUES:
-            raise InvalidInput(f"invalid-values must be one of {', '.join(INVALID_VALUES)}, not '{self.invalid_values}'")
-        return ImportOptions(self.on_conflict, order, self.phone_platform, self.invalid_values,
-                             checked_region(self.region) if self.region else None)
+            raise InvalidInput(
+                f"invalid-values must be one of {', '.join(INVALID_VALUES)}, not '{self.invalid_values}'"
+            )
+        return ImportOptions(
+            self.on_conflict,
+            order,
+            self.phone_platform,
+            self.invalid_values,
+            checked_region(self.region) if self.region else None,
+        )
 
 
 @dataclass
@@ -97,8 +113,22 @@ class ImportResult:
 
     def summary(self) -> dict:
         """The figures as plain data (what the CLI prints)."""
-        keys = ("inserted", "updated", "unchanged", "skipped", "rejected", "skipped_values", "empty", "rows",
-                "batch_id", "dry_run", "encoding", "delimiter", "region", "seconds")
+        keys = (
+            "inserted",
+            "updated",
+            "unchanged",
+            "skipped",
+            "rejected",
+            "skipped_values",
+            "empty",
+            "rows",
+            "batch_id",
+            "dry_run",
+            "encoding",
+            "delimiter",
+            "region",
+            "seconds",
+        )
         return {"file": self.file_name, **{k: getattr(self, k) for k in keys}, "notes": self.notes}
 
     def rejects_csv(self) -> bytes:
@@ -111,8 +141,17 @@ class ImportResult:
 
 
 def _attribute_dicts(attributes: list[Attribute]) -> list[dict]:
-    return [{"key": a.key, "label": a.label, "type": a.type, "options": list(a.options or []), "regex": a.regex,
-             "required_on_import": a.required_on_import} for a in attributes]
+    return [
+        {
+            "key": a.key,
+            "label": a.label,
+            "type": a.type,
+            "options": list(a.options or []),
+            "regex": a.regex,
+            "required_on_import": a.required_on_import,
+        }
+        for a in attributes
+    ]
 
 
 def _read(store: Store, info, progress: Progress):
@@ -126,15 +165,17 @@ def _read(store: Store, info, progress: Progress):
             info = info if info.rewritten else csv_files.rewrite(info)
             table, rejects = store.imports.import_read_csv(info.path, info.delimiter, len(info.header))
         except InvalidInput as exc:
-            raise InvalidInput(f"{info.name} cannot be read as CSV with the {info.delimiter_name} delimiter "
-                               f"({exc}): check the delimiter and the quotes") from None
+            raise InvalidInput(
+                f"{info.name} cannot be read as CSV with the {info.delimiter_name} delimiter "
+                f"({exc}): check the delimiter and the quotes"
+            ) from None
     progress(0.2, f"read {table.num_rows:,} rows")
     table = unmark_table(table)  # '+33 6… as a spreadsheet (or our rejects file) marks text: +33 6…
     refused = np.asarray(sorted({r[0] for r in rejects}), dtype=np.int64)
     total = table.num_rows + len(refused)
     kept = np.ones(total, dtype=bool)
     kept[refused[refused - 2 < total] - 2] = False
-    return info, table, np.arange(2, total + 2, dtype=np.int64)[kept][:table.num_rows], rejects
+    return info, table, np.arange(2, total + 2, dtype=np.int64)[kept][: table.num_rows], rejects
 
 
 def _empty_mask(table) -> np.ndarray:
@@ -146,7 +187,7 @@ def _empty_mask(table) -> np.ndarray:
     return mask
 
 
-def _arrow(values) -> "pa.Array":
+def _arrow(values) -> pa.Array:
     import pyarrow as pa
 
     return pa.array(values.array if isinstance(values, pd.Series) else values, from_pandas=True)
@@ -159,35 +200,65 @@ def _sql_frames(typed: pd.DataFrame, keep: np.ndarray, defs: dict[str, Attribute
 
     n = len(typed)
     columns = {"line": pa.array(typed.index.to_numpy(dtype=np.int64)), "ok": pa.array(keep)}
-    for key, name in ((PLATFORM, "platform"), (HANDLE, "handle"), (DISPLAY_NAME, "display_name"),
-                      *((k, k) for k in BUILTIN_COLUMNS)):
-        columns[name] = _arrow(typed[key]).cast(pa.large_string()) if key in typed else pa.nulls(n, pa.large_string())
+    for key, name in (
+        (PLATFORM, "platform"),
+        (HANDLE, "handle"),
+        (DISPLAY_NAME, "display_name"),
+        *((k, k) for k in BUILTIN_COLUMNS),
+    ):
+        columns[name] = (
+            _arrow(typed[key]).cast(pa.large_string()) if key in typed else pa.nulls(n, pa.large_string())
+        )
     rows = pa.table(columns)
-    slots = {"value_text": pa.large_string(), "value_number": pa.float64(), "value_date": pa.timestamp("ns"),
-             "value_bool": pa.bool_()}
+    slots = {
+        "value_text": pa.large_string(),
+        "value_number": pa.float64(),
+        "value_date": pa.timestamp("ns"),
+        "value_bool": pa.bool_(),
+    }
     parts = []
     for key in [c for c in typed.columns if c in defs and c not in BUILTIN_COLUMNS]:
         wanted = keep & typed[key].notna().to_numpy()
-        slot = {"number": "value_number", "date": "value_date", "boolean": "value_bool"}.get(defs[key].type,
-                                                                                            "value_text")
+        slot = {"number": "value_number", "date": "value_date", "boolean": "value_bool"}.get(
+            defs[key].type, "value_text"
+        )
         count = int(wanted.sum())
-        part = {"line": pa.array(typed.index.to_numpy(dtype=np.int64)[wanted]),
-                "attribute_key": pa.array([key] * count, pa.large_string())}
+        part = {
+            "line": pa.array(typed.index.to_numpy(dtype=np.int64)[wanted]),
+            "attribute_key": pa.array([key] * count, pa.large_string()),
+        }
         for name, kind in slots.items():
             part[name] = _arrow(typed[key][wanted]).cast(kind) if name == slot else pa.nulls(count, kind)
         parts.append(pa.table(part))
     if not parts:
-        parts.append(pa.table({"line": pa.array([], pa.int64()), "attribute_key": pa.array([], pa.large_string()),
-                               **{name: pa.array([], kind) for name, kind in slots.items()}}))
+        parts.append(
+            pa.table(
+                {
+                    "line": pa.array([], pa.int64()),
+                    "attribute_key": pa.array([], pa.large_string()),
+                    **{name: pa.array([], kind) for name, kind in slots.items()},
+                }
+            )
+        )
     return rows, pa.concat_tables(parts)
 
 
 @member_action("import contacts")
-def run_import(store: Store, actor: Actor, path, *, mapping: dict | None = None,
-               options: ImportOptions | None = None, encoding: str | None = None,
-               delimiter: str | None = None, name: str | None = None, dry_run: bool = False,
-               progress: Progress | None = None, fallbacks: dict | None = None,
-               template: str | None = None) -> ImportResult:
+def run_import(
+    store: Store,
+    actor: Actor,
+    path,
+    *,
+    mapping: dict | None = None,
+    options: ImportOptions | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    name: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    fallbacks: dict | None = None,
+    template: str | None = None,
+) -> ImportResult:
     """Import (or dry-run) the CSV file at ``path``. Admins only.
 
     ``mapping`` (header → attribute key, a ``contact.*`` target or None) overrides the automatic
@@ -203,7 +274,9 @@ def run_import(store: Store, actor: Actor, path, *, mapping: dict | None = None,
     info = csv_files.transcode(csv_files.inspect(path, encoding=encoding, delimiter=delimiter, name=name))
     try:
         info, *read = _read(store, info, say)
-        note = csv_files.encoding_note(info, read[2])  # the whole file was checked: only a chosen UTF-8 gets here
+        note = csv_files.encoding_note(
+            info, read[2]
+        )  # the whole file was checked: only a chosen UTF-8 gets here
         plan = (mapping, fallbacks, import_templates.template(template) if template else None)
         result = _import_table(store, actor, info, read, plan, options, dry_run, say, started)
         result.notes.extend([note] if note else [])
@@ -223,15 +296,24 @@ def _import_table(store: Store, actor, info, read: list, plan, options, dry_run,
     if reasons:
         raise MappingInvalid(reasons)
     notes += fallback_notes(mapping, fallbacks, attributes)
-    result = ImportResult(info.name, info.encoding, info.delimiter, info.header, mapping, dry_run, notes=notes,
-                          fallbacks=fallbacks)
+    result = ImportResult(
+        info.name,
+        info.encoding,
+        info.delimiter,
+        info.header,
+        mapping,
+        dry_run,
+        notes=notes,
+        fallbacks=fallbacks,
+    )
     empty = _empty_mask(table)
     result.empty = int(empty.sum())
     keep_rows = ~empty
     targets = {c: t for c, t in mapping.items() if t}
     result.region = options.region or default_region(store)
-    frame, combined = import_columns.combine(table, info.header, mapping, fallbacks, lines,
-                                             _attribute_dicts(attributes), result.region)
+    frame, combined = import_columns.combine(
+        table, info.header, mapping, fallbacks, lines, _attribute_dicts(attributes), result.region
+    )
     result.notes += combined
     frame.index = pd.Index(lines)
     if result.empty:
@@ -256,8 +338,11 @@ def _import_table(store: Store, actor, info, read: list, plan, options, dry_run,
         refused = pd.DataFrame(plan["refused"], columns=["row", "reason"]).assign(column=None, value=None)
         reader_rows, reader_reasons = csv_files.refused_rows(info, rejects)
         header_of = {t: c for c, t in targets.items()}
-        errors = errors_text(pd.concat([problems, refused], ignore_index=True) if len(refused) else problems,
-                              header_of, reader_reasons)
+        errors = errors_text(
+            pd.concat([problems, refused], ignore_index=True) if len(refused) else problems,
+            header_of,
+            reader_reasons,
+        )
         result.rejected = len(errors)
         left = errors_text(left_empty[~left_empty["row"].isin(errors.index)], header_of, {})
         result.rejects = rejects_frame(info, table, lines, reader_rows, errors, left)
@@ -265,15 +350,28 @@ def _import_table(store: Store, actor, info, read: list, plan, options, dry_run,
         if dry_run:
             result.samples = samples(store.imports.import_samples(cur, SAMPLE_ROWS), errors)
         else:
-            batch = {"file_name": info.name, "encoding": info.encoding, "delimiter": info.delimiter,
-                     "on_conflict": options.on_conflict, "match_order": options.match_order,
-                     "mapping": document(mapping, fallbacks),
-                     **{k: getattr(result, k) for k in ("inserted", "updated", "unchanged", "skipped", "rejected")},
-                     "rows_total": result.rows}
+            batch = {
+                "file_name": info.name,
+                "encoding": info.encoding,
+                "delimiter": info.delimiter,
+                "on_conflict": options.on_conflict,
+                "match_order": options.match_order,
+                "mapping": document(mapping, fallbacks),
+                **{
+                    k: getattr(result, k) for k in ("inserted", "updated", "unchanged", "skipped", "rejected")
+                },
+                "rows_total": result.rows,
+            }
             total = result.inserted + result.updated
             result.batch_id = store.imports.import_write(
-                cur, batch=batch, actor=actor.email, at=utcnow(),
-                progress=lambda done, n: say(0.6 + 0.38 * done / max(n, 1), f"wrote {done:,} of {total:,} contacts"))
+                cur,
+                batch=batch,
+                actor=actor.email,
+                at=utcnow(),
+                progress=lambda done, n: say(
+                    0.6 + 0.38 * done / max(n, 1), f"wrote {done:,} of {total:,} contacts"
+                ),
+            )
         store.imports.import_unstage(cur)
         if not dry_run:
             say(0.99, "committing")
@@ -322,8 +420,10 @@ def batches(store: Store, limit: int = 50) -> list[dict]:
 
 def templates(store: Store) -> list[dict]:
     """Saved mapping templates: name, mapping, fallbacks, saved_at, saved_by."""
-    return [{**t, **dict(zip(("mapping", "fallbacks"), split_document(t["mapping"])))}
-            for t in store.imports.import_mappings()]
+    return [
+        {**t, **dict(zip(("mapping", "fallbacks"), split_document(t["mapping"])))}
+        for t in store.imports.import_mappings()
+    ]
 
 
 @member_action("save import mappings")
@@ -359,5 +459,27 @@ def create_attribute(store: Store, actor: Actor, *, label: str, key: str, type: 
     return layout[-1]["key"]
 
 
-__all__ = ["INVALID_VALUES", "check_mapping", "discard_upload", "inspect_file", "stash_upload", "suggest_mapping", "ImportOptions", "ImportResult", "LayoutInvalid", "MappingInvalid", "POLICIES", "MATCH_KEYS", "batches",
-           "create_attribute", "delete_template", "label_of", "run_import", "save_template", "slug", "templates", "undo", "UndoRefused"]
+__all__ = [
+    "INVALID_VALUES",
+    "check_mapping",
+    "discard_upload",
+    "inspect_file",
+    "stash_upload",
+    "suggest_mapping",
+    "ImportOptions",
+    "ImportResult",
+    "LayoutInvalid",
+    "MappingInvalid",
+    "POLICIES",
+    "MATCH_KEYS",
+    "batches",
+    "create_attribute",
+    "delete_template",
+    "label_of",
+    "run_import",
+    "save_template",
+    "slug",
+    "templates",
+    "undo",
+    "UndoRefused",
+]

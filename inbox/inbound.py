@@ -13,9 +13,15 @@ if TYPE_CHECKING:
     from .store import Store
 
 
-def receive(store: Store, platform: str, handle: str, text: str,
-            attachments: Iterable[str | os.PathLike[str] | tuple[str, bytes]] = (), *,
-            at: datetime | None = None) -> dict[str, Any]:
+def receive(
+    store: Store,
+    platform: str,
+    handle: str,
+    text: str,
+    attachments: Iterable[str | os.PathLike[str] | tuple[str, bytes]] = (),
+    *,
+    at: datetime | None = None,
+) -> dict[str, Any]:
     """An inbound message: append to the contact's open conversation, or start one.
 
     Creates the contact when no contact has this (platform, handle) — also after a deletion,

@@ -35,8 +35,10 @@ class Adoption:
     problem: str | None = None  # the unkeyed log did not verify: the first entry that does not match
 
     def lines(self) -> list[str]:
-        out = [f"key file {self.path} {'created' if self.created else 'in use'}: back it up apart from the"
-               " database (without it, the deletion log cannot be verified)"]
+        out = [
+            f"key file {self.path} {'created' if self.created else 'in use'}: back it up apart from the"
+            " database (without it, the deletion log cannot be verified)"
+        ]
         if self.legacy_key_moved:
             out.append("the deletion log's HMAC key moved from the database into the key file")
         if self.crm_secret_encrypted:
@@ -44,8 +46,10 @@ class Adoption:
         if self.sealed:
             out.append(f"{self.sealed} deletion-log entries verified and sealed with the key")
         if self.problem:
-            out.append(f"warning: the deletion log did not verify before it was keyed — {self.problem};"
-                       " `audit verify` keeps reporting it")
+            out.append(
+                f"warning: the deletion log did not verify before it was keyed — {self.problem};"
+                " `audit verify` keeps reporting it"
+            )
         return out
 
 
@@ -107,7 +111,9 @@ def _seal_unkeyed(store: Store, keys: Keys) -> tuple[list[tuple[int, str]], str 
     if head_entries > n:
         return seals, f"entry {n + 1} is missing (the log head records {head_entries} entries)"
     if head_entries < n:
-        return [s for s in seals if s[0] <= head_entries], f"entry {head_entries + 1} was added outside the app"
+        return [
+            s for s in seals if s[0] <= head_entries
+        ], f"entry {head_entries + 1} was added outside the app"
     if head_hash != prev:
         return [s for s in seals if s[0] < n], f"entry {n}: the log head records another hash for it"
     return seals, None
@@ -133,7 +139,9 @@ def adopt(store: Store, path: Path) -> Keys:
     try:
         checkpoints.append(store, keys, head_entries, head_hash)
     except OSError as exc:
-        log.warning("cannot write the first deletion-log checkpoint in %s: %s", checkpoints.folder_for(store), exc)
+        log.warning(
+            "cannot write the first deletion-log checkpoint in %s: %s", checkpoints.folder_for(store), exc
+        )
     stored = store.keys.crm_secret_stored()
     try:
         sealed = keys.encrypt(stored, CRM_SECRET_LABEL) if stored is not None else None

@@ -48,8 +48,9 @@ class Keys:
 
     def derive(self, purpose: str) -> bytes:
         """32 bytes for one purpose (HKDF-SHA256, no salt, info ``inbox/<purpose>/v1``)."""
-        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                    info=f"inbox/{purpose}/v1".encode("ascii")).derive(self.master)
+        return HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=f"inbox/{purpose}/v1".encode("ascii")
+        ).derive(self.master)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -98,15 +99,23 @@ class Keys:
         try:
             if not token.startswith(CIPHER_PREFIX):
                 raise ValueError("not encrypted")
-            raw = base64.urlsafe_b64decode(token[len(CIPHER_PREFIX):].encode("ascii"))
+            raw = base64.urlsafe_b64decode(token[len(CIPHER_PREFIX) :].encode("ascii"))
             return AESGCM(self.secrets_key).decrypt(raw[:12], raw[12:], label.encode("utf-8")).decode("utf-8")
         except (InvalidTag, ValueError, UnicodeError):
-            raise KeyFileProblem(f"the stored {label} cannot be decrypted with this key file"
-                                 " (another workspace's key file?)") from None
+            raise KeyFileProblem(
+                f"the stored {label} cannot be decrypted with this key file (another workspace's key file?)"
+            ) from None
 
     def to_json(self) -> str:
-        return json.dumps({"format": FILE_FORMAT, "version": 1, "master": self.master.hex(),
-                           "legacy_identifier_keys": [k.hex() for k in self.legacy_identifier_keys]}, indent=1)
+        return json.dumps(
+            {
+                "format": FILE_FORMAT,
+                "version": 1,
+                "master": self.master.hex(),
+                "legacy_identifier_keys": [k.hex() for k in self.legacy_identifier_keys],
+            },
+            indent=1,
+        )
 
 
 # -- the file ------------------------------------------------------------------------------

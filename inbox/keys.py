@@ -28,7 +28,7 @@ from .key_file import (  # noqa: F401 (re-exported: the key file's names are the
 if TYPE_CHECKING:
     from .store import Store
 
-_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # store -> Keys
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store -> Keys
 _GUARD = threading.Lock()
 
 
@@ -36,11 +36,15 @@ def _matching(store: Store, path: Path, fingerprint: str) -> Keys:
     try:
         keys = read_key_file(path)
     except KeyFileProblem as exc:
-        raise KeyFileProblem(f"{exc}: the database {store.path} was keyed with it — restore it from your"
-                             f" backup (or point {KEY_ENV} at it)") from None
+        raise KeyFileProblem(
+            f"{exc}: the database {store.path} was keyed with it — restore it from your"
+            f" backup (or point {KEY_ENV} at it)"
+        ) from None
     if not hmac.compare_digest(keys.fingerprint, fingerprint):
-        raise KeyFileProblem(f"the key file {path} is not the key of the database {store.path} (its fingerprint"
-                             f" differs): restore the right one (or point {KEY_ENV} at it)")
+        raise KeyFileProblem(
+            f"the key file {path} is not the key of the database {store.path} (its fingerprint"
+            f" differs): restore the right one (or point {KEY_ENV} at it)"
+        )
     return keys
 
 
@@ -70,8 +74,9 @@ def require_keys(store: Store) -> Keys:
     """The store's keys (created for a new writable database); ``KeyFileProblem`` otherwise."""
     keys = workspace_keys(store, create=True)
     if keys is None:
-        raise KeyFileProblem(f"the database {store.path} has no key file yet: open it once read-write"
-                             " (python -m inbox init)")
+        raise KeyFileProblem(
+            f"the database {store.path} has no key file yet: open it once read-write (python -m inbox init)"
+        )
     return keys
 
 
@@ -96,8 +101,10 @@ def key_problems(store: Store) -> list[str]:
     path = key_file_for(store.path)
     if keys is None:
         if store.keys.legacy_deletion_secret() is not None:
-            return [f"the deletion log's HMAC key is still in the database {store.path}: open it once read-write"
-                    " (python -m inbox init) to move it into a key file"]
+            return [
+                f"the deletion log's HMAC key is still in the database {store.path}: open it once read-write"
+                " (python -m inbox init) to move it into a key file"
+            ]
         return []  # nothing keyed yet: the first read-write open creates the key file
     try:
         mode = stat.S_IMODE(path.stat().st_mode)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 from .errors import InvalidInput
 
@@ -16,30 +16,30 @@ IDENTIFIERS = ("external_id", "email", "phone")
 # target → phrases; a header matches when it folds (lower case, no accents, letters and digits only) to one.
 SYNONYMS = {
     "email": "email | e-mail | mail | email address | e-mail address | mail address | courriel | adresse courriel"
-             " | adresse email | adresse e-mail | adresse mail | adresse electronique | work email | primary email"
-             " | correo | correo electronico | e-mail-adresse | e-mail 1 - value | email 1 | e-mail 1 address",
+    " | adresse email | adresse e-mail | adresse mail | adresse electronique | work email | primary email"
+    " | correo | correo electronico | e-mail-adresse | e-mail 1 - value | email 1 | e-mail 1 address",
     "first_name": "first name | firstname | first | given name | forename | prenom | prénom | vorname | nombre",
     "last_name": "last name | lastname | last | surname | family name | nom | nom de famille | nachname | apellido"
-                 " | apellidos",
+    " | apellidos",
     "phone": "phone | phone number | telephone | téléphone | tel | tél | telephone number | mobile | mobile phone"
-             " | mobile number | cell | cell phone | cellphone | portable | numero de telephone"
-             " | numéro de téléphone | n de telephone | telefono | handy | whatsapp number | phone 1 - value",
+    " | mobile number | cell | cell phone | cellphone | portable | numero de telephone"
+    " | numéro de téléphone | n de telephone | telefono | handy | whatsapp number | phone 1 - value",
     "account_id": "account id | account | company id | company | organization id | organisation id | organization"
-                  " | organisation | id compte | compte | id entreprise | entreprise | societe | société"
-                  " | id societe | associated company id | primary associated company id",
+    " | organisation | id compte | compte | id entreprise | entreprise | societe | société"
+    " | id societe | associated company id | primary associated company id",
     "job_title": "job title | job | position | job position | poste | fonction | intitule du poste"
-                 " | intitulé du poste | titre | métier | metier | organization 1 - title | organization title",
+    " | intitulé du poste | titre | métier | metier | organization 1 - title | organization title",
     "language": "language | langue | preferred language | langue preferee | lang | locale | idioma | sprache"
-                " | language override",
+    " | language override",
     "subscription": "subscription | plan | subscription plan | abonnement | formule | offre | forfait",
     "external_id": "external id | externalid | record id | crm id | contact id | external reference"
-                   " | id externe | identifiant externe | identifiant | reference client | customer id | client id"
-                   " | hubspot id | zendesk id | salesforce id | unique external id | user id | identifier",
+    " | id externe | identifiant externe | identifiant | reference client | customer id | client id"
+    " | hubspot id | zendesk id | salesforce id | unique external id | user id | identifier",
     PLATFORM: "platform | channel | canal | plateforme | network | reseau | réseau | medium",
     HANDLE: "handle | username | user name | screen name | pseudo | nom d'utilisateur | identifiant de canal"
-            " | channel id | social handle",
+    " | channel id | social handle",
     DISPLAY_NAME: "name | full name | display name | contact name | nom complet | nom et prenom | nom prenom"
-                  " | prenom nom",
+    " | prenom nom",
 }
 
 
@@ -56,19 +56,25 @@ def fold(text: str) -> str:
 # identifier, a company name yields to a company id.
 ALTERNATES = {
     "email": "e-mail 2 - value | e-mail 2 address | email 2 | secondary email | e-mail 3 - value"
-             " | e-mail 3 address | email 3 | other email",
+    " | e-mail 3 address | email 3 | other email",
     "phone": "business phone | work phone | mobile phone number | phone 2 - value | home phone | phone 3 - value"
-             " | primary phone | company main phone | business phone 2 | home phone 2 | other phone",
+    " | primary phone | company main phone | business phone 2 | home phone 2 | other phone",
     "language": "browser language",
 }
-WEAK = {"job_title": "title", "external_id": "id",
-        "account_id": "company name | account name | organization name | organization 1 - name"}
+WEAK = {
+    "job_title": "title",
+    "external_id": "id",
+    "account_id": "company name | account name | organization name | organization 1 - name",
+}
 WEAK_RANK = 10_000
 
 
 def _ranked(table: dict, first: int, step: int) -> dict:
-    return {fold(p): (target, first + step * n) for target, phrases in table.items()
-            for n, p in enumerate(phrases.split("|"))}
+    return {
+        fold(p): (target, first + step * n)
+        for target, phrases in table.items()
+        for n, p in enumerate(phrases.split("|"))
+    }
 
 
 _INDEX = {**_ranked(WEAK, WEAK_RANK, 0), **_ranked(ALTERNATES, 1, 1), **_ranked(SYNONYMS, 0, 0)}
@@ -82,7 +88,9 @@ def _attribute_index(attributes) -> dict[str, str]:
     return index
 
 
-def auto_mapping(header: Iterable[str], attributes) -> tuple[dict[str, str | None], dict[str, list[str]], list[str]]:
+def auto_mapping(
+    header: Iterable[str], attributes
+) -> tuple[dict[str, str | None], dict[str, list[str]], list[str]]:
     """Each header → an attribute key (or a SPECIAL target), or ``None`` when nothing fits; plus the
     fallbacks (target → columns that fill it when its column is empty, best first) and notes.
 
@@ -116,8 +124,10 @@ def auto_mapping(header: Iterable[str], attributes) -> tuple[dict[str, str | Non
             if 0 < rank < WEAK_RANK:
                 fallbacks.setdefault(target, []).append(column)
             else:
-                notes.append(f"{column} is not mapped: {main} {'already ' if not rank else ''}maps to "
-                             f"{label_of(target, attributes)}")
+                notes.append(
+                    f"{column} is not mapped: {main} {'already ' if not rank else ''}maps to "
+                    f"{label_of(target, attributes)}"
+                )
     return mapping, fallbacks, notes
 
 
@@ -141,10 +151,13 @@ def read_mapping_file(path) -> dict[str, str | None]:
         raise InvalidInput(f"the mapping file {path} is not valid JSON: {exc}") from None
     if isinstance(data, dict) and isinstance(data.get("mapping"), dict):
         data = data["mapping"]
-    if not isinstance(data, dict) or not all(isinstance(k, str) and (v is None or isinstance(v, str))
-                                             for k, v in data.items()):
-        raise InvalidInput(f"the mapping file {path} must be a JSON object of column header → attribute key "
-                           "(or null to ignore the column)")
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in data.items()
+    ):
+        raise InvalidInput(
+            f"the mapping file {path} must be a JSON object of column header → attribute key "
+            "(or null to ignore the column)"
+        )
     return data
 
 

@@ -11,7 +11,7 @@ means no fallbacks).
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 from .errors import InvalidInput
 from .mapping import HANDLE, IDENTIFIERS, PLATFORM, SPECIAL, auto_mapping, fold, label_of, read_mapping_file
@@ -52,8 +52,10 @@ def fallback_notes(mapping: dict, fallbacks: dict | None, attributes) -> list[st
     for target, columns in (fallbacks or {}).items():
         if target in main and columns:
             many = len(columns) > 1
-            notes.append(f"{', then '.join(columns)} also fill{'' if many else 's'} {label_of(target, attributes)} "
-                         f"when {main[target]} is empty{' (the first non-empty one)' if many else ''}")
+            notes.append(
+                f"{', then '.join(columns)} also fill{'' if many else 's'} {label_of(target, attributes)} "
+                f"when {main[target]} is empty{' (the first non-empty one)' if many else ''}"
+            )
     return notes
 
 
@@ -67,14 +69,18 @@ def fallback_problems(mapping: dict, fallbacks: dict | None, attributes) -> list
             problems.append(f"fallbacks name {target}, which is not an attribute key")
             continue
         if target not in main:
-            problems.append(f"{_joined(list(columns))} would fill {label} when its column is empty, but no column "
-                            f"maps to {label}")
+            problems.append(
+                f"{_joined(list(columns))} would fill {label} when its column is empty, but no column "
+                f"maps to {label}"
+            )
         for column in columns:
             if column not in mapping:
                 problems.append(f"the fallback column {column} is not in the file")
             elif mapping[column]:
-                problems.append(f"column {column} maps to {label_of(mapping[column], attributes)} and is also a "
-                                f"fallback for {label}: keep one")
+                problems.append(
+                    f"column {column} maps to {label_of(mapping[column], attributes)} and is also a "
+                    f"fallback for {label}: keep one"
+                )
             elif column in seen:
                 problems.append(f"column {column} is a fallback twice: keep one")
             seen.add(column)
@@ -99,8 +105,14 @@ def _layer(mapping, fallbacks, header, result, fb, explicit, notes, strict: bool
         notes += [f"the mapping names a column this file does not have: {k}" for k in dict.fromkeys(absent)]
 
 
-def resolve(header: Iterable[str], attributes, mapping: dict | None = None, fallbacks: dict | None = None, *,
-            template: dict | None = None) -> tuple[dict[str, str | None], dict[str, list[str]], list[str]]:
+def resolve(
+    header: Iterable[str],
+    attributes,
+    mapping: dict | None = None,
+    fallbacks: dict | None = None,
+    *,
+    template: dict | None = None,
+) -> tuple[dict[str, str | None], dict[str, list[str]], list[str]]:
     """The mapping, fallbacks and notes for ``header``: the automatic mapping, overridden by the built-in
     ``template`` (``{"mapping", "fallbacks"}``; columns it names that the file lacks are fine: it covers
     several versions of an export), then by ``mapping``/``fallbacks`` column by column (columns they
@@ -135,10 +147,13 @@ def split_document(data) -> tuple[dict, dict]:
     else:
         mapping, fallbacks = data, {}
     if not isinstance(fallbacks, dict) or not all(
-            isinstance(t, str) and isinstance(cs, list) and all(isinstance(c, str) for c in cs)
-            for t, cs in fallbacks.items()):
-        raise InvalidInput('"fallbacks" must be a JSON object of attribute key → list of column headers, '
-                           'e.g. {"phone": ["Mobile Phone"]}')
+        isinstance(t, str) and isinstance(cs, list) and all(isinstance(c, str) for c in cs)
+        for t, cs in fallbacks.items()
+    ):
+        raise InvalidInput(
+            '"fallbacks" must be a JSON object of attribute key → list of column headers, '
+            'e.g. {"phone": ["Mobile Phone"]}'
+        )
     return mapping, fallbacks
 
 
@@ -160,8 +175,9 @@ def auto_map(header: Iterable[str], attributes) -> tuple[dict[str, str | None], 
     return mapping, notes + fallback_notes(mapping, fallbacks, attributes)
 
 
-
-def apply_template(header: Iterable[str], attributes, template: dict | None) -> tuple[dict[str, str | None], list]:
+def apply_template(
+    header: Iterable[str], attributes, template: dict | None
+) -> tuple[dict[str, str | None], list]:
     """Auto-mapping overridden by ``template`` (header → target or None), matched on folded headers.
 
     Columns the template does not name keep their automatic mapping; template entries for columns
@@ -170,7 +186,6 @@ def apply_template(header: Iterable[str], attributes, template: dict | None) -> 
     """
     mapping, fallbacks, notes = resolve(header, attributes, template)
     return mapping, notes + fallback_notes(mapping, fallbacks, attributes)
-
 
 
 def mapping_problems(mapping: dict[str, str | None], attributes, fallbacks: dict | None = None) -> list[str]:
@@ -187,17 +202,25 @@ def mapping_problems(mapping: dict[str, str | None], attributes, fallbacks: dict
             problems.append(f"column {column} maps to {target}, which is not an attribute key")
             continue
         if target in by_key and by_key[target].crm_managed:
-            problems.append(f"column {column} maps to {by_key[target].label}, which is managed by the CRM and "
-                            "read-only in imports: leave the column unmapped")
+            problems.append(
+                f"column {column} maps to {by_key[target].label}, which is managed by the CRM and "
+                "read-only in imports: leave the column unmapped"
+            )
         if target in seen:
-            problems.append(f"columns {seen[target]} and {column} both map to {label_of(target, attributes)}: "
-                            "keep one")
+            problems.append(
+                f"columns {seen[target]} and {column} both map to {label_of(target, attributes)}: keep one"
+            )
         seen.setdefault(target, column)
     if (PLATFORM in seen) != (HANDLE in seen):
         problems.append("map both a platform column and a handle column, or neither")
     if not any(k in seen for k in (*IDENTIFIERS, HANDLE)):
-        problems.append("no column maps to an identifier (email, phone, external id, or platform and handle): "
-                        "there is no way to match or create contacts")
-    problems += [f"{a.label} is required on import: map a column to it" for a in attributes
-                 if a.required_on_import and not a.crm_managed and a.key not in seen]
+        problems.append(
+            "no column maps to an identifier (email, phone, external id, or platform and handle): "
+            "there is no way to match or create contacts"
+        )
+    problems += [
+        f"{a.label} is required on import: map a column to it"
+        for a in attributes
+        if a.required_on_import and not a.crm_managed and a.key not in seen
+    ]
     return problems + fallback_problems(mapping, fallbacks, attributes)

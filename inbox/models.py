@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from validation import ATTRIBUTE_TYPES, PLANS, PLATFORMS, ROLES  # one vocabulary for schemas and code
 
@@ -12,7 +12,7 @@ __all__ = ["ATTRIBUTE_TYPES", "PLANS", "PLATFORMS", "ROLES", "Actor", "SYSTEM", 
 
 def utcnow() -> datetime:
     """Current time in UTC as a naive datetime (the store keeps every timestamp in UTC)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass(frozen=True)

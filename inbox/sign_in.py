@@ -14,17 +14,17 @@ from .users import BUSY, HASHING_SLOTS, MAX_VERIFYING, check_credentials, normal
 if TYPE_CHECKING:
     from .store import Store
 
-ACCOUNT_FREE = 5        # failures of one e-mail (typed, known or not) before each attempt must wait
-CLIENT_FREE = 10        # failures from one client (IP address), whatever e-mail, before it must wait
-FIRST_DELAY = timedelta(seconds=5)   # the first wait; it doubles with each further failure...
-MAX_DELAY = timedelta(minutes=15)    # ...up to this
-LOCK_AFTER = 20         # failures of one e-mail that lock it for LOCK_TIME (or until an admin unlocks it)
+ACCOUNT_FREE = 5  # failures of one e-mail (typed, known or not) before each attempt must wait
+CLIENT_FREE = 10  # failures from one client (IP address), whatever e-mail, before it must wait
+FIRST_DELAY = timedelta(seconds=5)  # the first wait; it doubles with each further failure...
+MAX_DELAY = timedelta(minutes=15)  # ...up to this
+LOCK_AFTER = 20  # failures of one e-mail that lock it for LOCK_TIME (or until an admin unlocks it)
 LOCK_TIME = timedelta(hours=1)
 ACCOUNT_WINDOW = timedelta(hours=24)  # failures older than this (or before a success/unlock) no longer count
 CLIENT_WINDOW = timedelta(hours=1)
-RECENT = timedelta(hours=24)          # "recent failures" on the Members page
-KEEP_LOG = timedelta(days=90)         # sign-in attempts older than this are pruned
-WAIT_FOR_SLOT = 10.0    # seconds an attempt waits for a free slot before it is refused as busy
+RECENT = timedelta(hours=24)  # "recent failures" on the Members page
+KEEP_LOG = timedelta(days=90)  # sign-in attempts older than this are pruned
+WAIT_FOR_SLOT = 10.0  # seconds an attempt waits for a free slot before it is refused as busy
 
 WRONG = "wrong email or password"
 
@@ -61,7 +61,7 @@ class SignIn:
     """The outcome of one attempt: ``user`` when signed in; else ``message`` (the same for any e-mail)."""
 
     user: object | None
-    outcome: str                  # success, failure, throttled, locked, busy
+    outcome: str  # success, failure, throttled, locked, busy
     message: str = ""
     wait: float = 0.0
 
@@ -79,14 +79,24 @@ def throttle(store: Store, email: str, client: str, now: datetime) -> Throttle:
 
 def _refusal(state: Throttle) -> SignIn:
     if state.locked_until is not None:
-        return SignIn(None, "locked", f"Too many failed sign-ins with this email: it is locked for "
-                      f"{in_words(state.wait)}, or until an admin unlocks it.", state.wait)
-    return SignIn(None, "throttled", f"Too many failed sign-ins: wait {in_words(state.wait)} before trying "
-                  "again.", state.wait)
+        return SignIn(
+            None,
+            "locked",
+            f"Too many failed sign-ins with this email: it is locked for "
+            f"{in_words(state.wait)}, or until an admin unlocks it.",
+            state.wait,
+        )
+    return SignIn(
+        None,
+        "throttled",
+        f"Too many failed sign-ins: wait {in_words(state.wait)} before trying again.",
+        state.wait,
+    )
 
 
-def attempt(store: Store, email: str, password: str, *, client: str | None = None,
-            now: datetime | None = None) -> SignIn:
+def attempt(
+    store: Store, email: str, password: str, *, client: str | None = None, now: datetime | None = None
+) -> SignIn:
     """Sign in with throttling. Every attempt is recorded (time, e-mail typed, client, outcome). An unknown
     e-mail and a wrong password get the same answer after the same work (one hash verified); a throttled
     or locked attempt verifies nothing and is refused even with the right password."""
@@ -135,8 +145,15 @@ def overview(store: Store, actor: Actor, *, now: datetime | None = None) -> dict
     now = now or utcnow()
     members = store.accounts.list_users()
     failures = store.sign_ins.failures_since([u.email for u in members], now - RECENT)
-    return {u.email: MemberSignIns(u.email, u.last_sign_in_at, failures.get(u.email, 0),
-                                   throttle(store, u.email, "", now).locked_until) for u in members}
+    return {
+        u.email: MemberSignIns(
+            u.email,
+            u.last_sign_in_at,
+            failures.get(u.email, 0),
+            throttle(store, u.email, "", now).locked_until,
+        )
+        for u in members
+    }
 
 
 @member_action("unlock sign-ins")

@@ -37,6 +37,9 @@ def unmark_table(table: Any) -> Any:  # a pyarrow.Table (pyarrow has no type inf
     for n, column in enumerate(table.columns):
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             if pc.any(pc.starts_with(column, "'")).as_py():
-                table = table.set_column(n, table.field(n), pc.replace_substring_regex(
-                    column, _MARKED_RE2, r"\1", max_replacements=1))
+                table = table.set_column(
+                    n,
+                    table.field(n),
+                    pc.replace_substring_regex(column, _MARKED_RE2, r"\1", max_replacements=1),
+                )
     return table

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterable, Iterator
 from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +47,9 @@ def scan_utf8(path: Path, start: int = 0) -> Utf8Scan:
                 multibyte = multibyte or cut == len(data) or not data[:cut].isascii()
             else:
                 text, cut = codecs.utf_8_decode(data, "surrogateescape", final)
-                multibyte = multibyte or cut != len(text)  # an invalid byte is one character, a valid sequence too
+                multibyte = multibyte or cut != len(
+                    text
+                )  # an invalid byte is one character, a valid sequence too
                 undefined = undefined or any(b in data for b in _UNDEFINED_1252)
                 _collect(memoryview(data)[:cut], offset, bad)
             if final or (bad and multibyte):
@@ -115,8 +117,11 @@ def describe_bytes(values: list[int]) -> str:
     """``byte 0xE9, which is é in Windows-1252`` (a hint to the file's real encoding); at most three bytes."""
     shown, more = values[:3], " …" if len(values) > 3 else ""
     text = bytes(shown).decode("windows-1252", "replace")
-    hint = "" if "\ufffd" in text or not text.isprintable() else \
-        f", which {'is' if len(shown) == 1 else 'are'} {' '.join(text)}{more} in Windows-1252"
+    hint = (
+        ""
+        if "\ufffd" in text or not text.isprintable()
+        else f", which {'is' if len(shown) == 1 else 'are'} {' '.join(text)}{more} in Windows-1252"
+    )
     return f"byte{'s' if len(values) > 1 else ''} {' '.join(f'0x{b:02X}' for b in shown)}{more}{hint}"
 
 
@@ -144,15 +149,23 @@ def chosen_utf16(label: str, head: bytes, size: int, encoding: str) -> str:
     """A UTF-16 encoding the user chose, checked against the file: its byte order when the file has no BOM,
     an odd size or a contrary byte order refused."""
     bom = head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    order = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}.get(head[:2]) or utf16_order(head)
+    order = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}.get(head[:2]) or utf16_order(
+        head
+    )
     if order is None:
-        raise InvalidInput(f"{label} does not look like UTF-16 text (no byte-order mark, and no zero bytes "
-                           "beside its letters): choose another encoding, or let it be detected")
+        raise InvalidInput(
+            f"{label} does not look like UTF-16 text (no byte-order mark, and no zero bytes "
+            "beside its letters): choose another encoding, or let it be detected"
+        )
     if (size - (2 if bom else 0)) % 2:
-        raise InvalidInput(f"{label} has an odd number of bytes ({size:,}), so it is not complete UTF-16 text: "
-                           "the file may be cut short, or not UTF-16: choose another encoding")
+        raise InvalidInput(
+            f"{label} has an odd number of bytes ({size:,}), so it is not complete UTF-16 text: "
+            "the file may be cut short, or not UTF-16: choose another encoding"
+        )
     if encoding != "utf-16" and encoding != order:
-        raise InvalidInput(f"{label} is {order.upper()} text, not {encoding.upper()}: choose {order} or utf-16")
+        raise InvalidInput(
+            f"{label} is {order.upper()} text, not {encoding.upper()}: choose {order} or utf-16"
+        )
     return "utf-16" if bom else order
 
 
@@ -161,11 +174,16 @@ def refuse_mixed(label: str, path: Path, scan: Utf8Scan, bom: bool) -> InvalidIn
     offsets = [o for o, _ in scan.bad]
     lines = line_numbers(path, offsets)
     where = "; ".join(f"line {n} ({describe_bytes([b])})" for n, (_, b) in zip(lines, scan.bad))
-    why = ("it starts with a UTF-8 byte-order mark" if bom else
-           "other lines hold UTF-8 accents, so the file mixes encodings or is damaged")
-    return InvalidInput(f"{label} is not valid UTF-8 text at {where}, and {why}: correct those lines, or choose "
-                        "the file's encoding (--encoding, or Encoding on the import page; utf-8 imports the other "
-                        "rows and rejects these lines)")
+    why = (
+        "it starts with a UTF-8 byte-order mark"
+        if bom
+        else "other lines hold UTF-8 accents, so the file mixes encodings or is damaged"
+    )
+    return InvalidInput(
+        f"{label} is not valid UTF-8 text at {where}, and {why}: correct those lines, or choose "
+        "the file's encoding (--encoding, or Encoding on the import page; utf-8 imports the other "
+        "rows and rejects these lines)"
+    )
 
 
 def detect(path: Path, head: bytes, label: str) -> str:

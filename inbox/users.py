@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 MIN_PASSWORD_LENGTH = 8
-MAX_VERIFYING = 2       # password hashes computed at the same time (argon2 takes 64 MiB each)
+MAX_VERIFYING = 2  # password hashes computed at the same time (argon2 takes 64 MiB each)
 BUSY = "Many sign-ins are being checked right now: try again in a moment."
 HASHING_SLOTS = threading.BoundedSemaphore(MAX_VERIFYING)
 
@@ -63,8 +63,9 @@ def _check_new_user(email: str, role: str, password: str, display_name: str) -> 
 
 
 @member_action("add users")
-def add_user(store: Store, actor: Actor, email: str, *, role: str, password: str,
-             display_name: str | None = None) -> User:
+def add_user(
+    store: Store, actor: Actor, email: str, *, role: str, password: str, display_name: str | None = None
+) -> User:
     """Create a member. Admins only.
 
     Raises ``InvalidInput`` (bad email, role or short password) or ``Conflict`` (email taken).

@@ -55,8 +55,10 @@ def regions() -> list[tuple[str, str]]:
 
     from validation.phones import country_name
 
-    named = [(r, f"{country_name(r)} (+{phonenumbers.country_code_for_region(r)})")
-             for r in phonenumbers.SUPPORTED_REGIONS]
+    named = [
+        (r, f"{country_name(r)} (+{phonenumbers.country_code_for_region(r)})")
+        for r in phonenumbers.SUPPORTED_REGIONS
+    ]
     return sorted(named, key=lambda pair: pair[1])
 
 

@@ -120,7 +120,7 @@ def annotate(text: str) -> str:
         return new  # imported already (at the top, or under TYPE_CHECKING)
     block = re.search(r"^if TYPE_CHECKING:\n", new, re.M)
     if block:
-        return new[:block.end()] + "    from .store import Store\n" + new[block.end():]
+        return new[: block.end()] + "    from .store import Store\n" + new[block.end() :]
     lines = new.split("\n")
     at = _after_imports(lines)
     lines[at:at] = ["", "if TYPE_CHECKING:", "    from .store import Store"]
@@ -143,25 +143,38 @@ def _after_imports(lines: list[str]) -> int:
     return last
 
 
-THIRD_PARTY = ("duckdb", "pandas", "numpy", "pandera", "pyarrow", "click", "argon2", "validation",
-               "streamlit")
+THIRD_PARTY = (
+    "duckdb",
+    "pandas",
+    "numpy",
+    "pandera",
+    "pyarrow",
+    "click",
+    "argon2",
+    "validation",
+    "streamlit",
+)
 
 
 def _add_typing_import(text: str) -> str:
     """Add ``TYPE_CHECKING`` to ``from typing import …``, or that line in order among the standard imports."""
     m = re.search(r"^from typing import ([^(\n]+)$", text, re.M)
     if m:
-        names = sorted({*(n.strip() for n in m[1].split(",")), "TYPE_CHECKING"},
-                       key=lambda n: (n.upper() != n, n))
-        return text[:m.start()] + f"from typing import {', '.join(names)}" + text[m.end():]
+        names = sorted(
+            {*(n.strip() for n in m[1].split(",")), "TYPE_CHECKING"}, key=lambda n: (n.upper() != n, n)
+        )
+        return text[: m.start()] + f"from typing import {', '.join(names)}" + text[m.end() :]
     lines = text.split("\n")
     start = lines.index("from __future__ import annotations") + 2
     end = start
     while end < len(lines) and lines[end].strip():
         end += 1
     block = lines[start:end]
-    stdlib = block and all(not line.startswith("from .") and line.split()[1].split(".")[0] not in THIRD_PARTY
-                           for line in block if line.startswith(("import ", "from ")))
+    stdlib = block and all(
+        not line.startswith("from .") and line.split()[1].split(".")[0] not in THIRD_PARTY
+        for line in block
+        if line.startswith(("import ", "from "))
+    )
     line = "from typing import TYPE_CHECKING"
     if not stdlib:
         lines[start:start] = [line, ""]
@@ -188,8 +201,9 @@ def files(paths: list[str]) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=list(DEFAULT_PATHS))
-    parser.add_argument("--check", action="store_true",
-                        help="change nothing; exit 1 if something would change")
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if something would change"
+    )
     parser.add_argument("--no-annotate", action="store_true", help="do not type use cases' store parameter")
     args = parser.parse_args(argv)
     methods = method_areas()

@@ -43,17 +43,26 @@ def crm_status(store, actor, contact, *, on_refreshed: Callable[[int], None] | N
         st.caption(f"Last CRM lookup {status.validated_at:%Y-%m-%d %H:%M} UTC")
     elif status.ok is False:
         st.badge("Not validated", icon=":material/sync_problem:", color="red")
-        st.error(f"The CRM lookup of {status.attempted_at:%Y-%m-%d %H:%M} UTC failed: {literal(status.error)}")
+        st.error(
+            f"The CRM lookup of {status.attempted_at:%Y-%m-%d %H:%M} UTC failed: {literal(status.error)}"
+        )
         if status.validated_at:
             st.caption(f"Last validated {status.validated_at:%Y-%m-%d %H:%M} UTC")
     else:
         st.badge("Not validated", icon=":material/help:", color="gray")
         st.caption("Never looked up in the CRM.")
     if status.ok and status.skipped:
-        st.warning("The CRM sent values that fail validation (not saved):  \n"
-                   + "  \n".join(literal(line) for line in status.skipped))
+        st.warning(
+            "The CRM sent values that fail validation (not saved):  \n"
+            + "  \n".join(literal(line) for line in status.skipped)
+        )
     if status.enabled:
-        st.button("Refresh from CRM", key=f"crm.refresh.{contact.id}", icon=":material/sync:",
-                  on_click=_refresh, args=(store, actor, contact.id, on_refreshed))
+        st.button(
+            "Refresh from CRM",
+            key=f"crm.refresh.{contact.id}",
+            icon=":material/sync:",
+            on_click=_refresh,
+            args=(store, actor, contact.id, on_refreshed),
+        )
     else:
         st.caption("CRM lookups are turned off by an admin.")

@@ -12,9 +12,9 @@ from inbox.errors import InboxError, NotFound
 from .session import member_callback, member_dialog
 from .text import literal
 
-OPEN = "delete.open"    # the contact whose dialog is open
+OPEN = "delete.open"  # the contact whose dialog is open
 ERROR = "delete.error"  # (contact id, message) of a refused confirmation
-DONE = "delete.done"    # (contact id, confirmation) after a deletion, shown in the dialog until it is closed
+DONE = "delete.done"  # (contact id, confirmation) after a deletion, shown in the dialog until it is closed
 
 
 def size(n: int) -> str:
@@ -55,8 +55,13 @@ def _confirm(store, actor, contact_id: int, name: str, on_deleted: Callable[[int
     show the confirmation; or keep the dialog open with why."""
     S = st.session_state
     try:
-        entry = deletion.delete_contact(store, actor, contact_id, hint=S.get(f"delete.hint.{contact_id}", ""),
-                                        reason=S.get(f"delete.reason.{contact_id}") or "")
+        entry = deletion.delete_contact(
+            store,
+            actor,
+            contact_id,
+            hint=S.get(f"delete.hint.{contact_id}", ""),
+            reason=S.get(f"delete.reason.{contact_id}") or "",
+        )
     except InboxError as exc:
         S[ERROR] = (contact_id, str(exc))
         return
@@ -93,20 +98,37 @@ def _dialog(store, actor, contact, on_deleted: Callable[[int], None] | None) -> 
         f"**{_plural(counts['conversations'], 'conversation')}**, **{_plural(counts['messages'], 'message')}**, "
         f"**{_plural(counts['attachments'], 'attachment')}** ({size(counts['bytes'])}) and every attribute value.  \n"
         "It cannot be undone. A new message from the same handle will create a new contact.",
-        icon=":material/warning:")
-    st.text_input("Identity hint", key=f"delete.hint.{contact.id}", max_chars=deletion.MAX_HINT,
-                  placeholder="e.g. customer #1234, erasure request of 2026-11-02",
-                  help="Required. Kept in the deletion log so the request can be traced later without keeping "
-                       "the person's data. One line, at most 500 characters.")
-    st.selectbox("Reason", list(deletion.DELETION_REASONS), format_func=deletion.DELETION_REASONS.get, index=None,
-                 key=f"delete.reason.{contact.id}", placeholder="Choose a reason")
+        icon=":material/warning:",
+    )
+    st.text_input(
+        "Identity hint",
+        key=f"delete.hint.{contact.id}",
+        max_chars=deletion.MAX_HINT,
+        placeholder="e.g. customer #1234, erasure request of 2026-11-02",
+        help="Required. Kept in the deletion log so the request can be traced later without keeping "
+        "the person's data. One line, at most 500 characters.",
+    )
+    st.selectbox(
+        "Reason",
+        list(deletion.DELETION_REASONS),
+        format_func=deletion.DELETION_REASONS.get,
+        index=None,
+        key=f"delete.reason.{contact.id}",
+        placeholder="Choose a reason",
+    )
     error = S.get(ERROR)
     if error and error[0] == contact.id:
         st.error(literal(error[1]))
     left, right = st.columns(2)
-    left.button("Delete permanently", type="primary", icon=":material/delete_forever:", key="delete.confirm",
-                width="stretch", on_click=_confirm,
-                args=(store, actor, contact.id, contact.name, on_deleted))
+    left.button(
+        "Delete permanently",
+        type="primary",
+        icon=":material/delete_forever:",
+        key="delete.confirm",
+        width="stretch",
+        on_click=_confirm,
+        args=(store, actor, contact.id, contact.name, on_deleted),
+    )
     right.button("Cancel", key="delete.cancel", width="stretch", on_click=_close, args=(contact.id,))
 
 
@@ -115,7 +137,13 @@ def delete_button(store, actor, contact, *, on_deleted: Callable[[int], None] | 
     calls ``on_deleted(contact_id)``: the page forgets the contact (this module keeps only its own keys)."""
     if actor is None or not actor.is_admin:
         return
-    st.button("Delete", icon=":material/delete:", key=f"delete.{contact.id}", on_click=_open, args=(contact.id,),
-              help="Delete this contact and everything it owns (recorded in the deletion log)")
+    st.button(
+        "Delete",
+        icon=":material/delete:",
+        key=f"delete.{contact.id}",
+        on_click=_open,
+        args=(contact.id,),
+        help="Delete this contact and everything it owns (recorded in the deletion log)",
+    )
     if st.session_state.get(OPEN) == contact.id:
         _dialog(store, actor, contact, on_deleted)

@@ -21,9 +21,13 @@ _ABSOLUTE_PATH = re.compile(r"(?<![\w.])/[^\s\"'():,;]+")
 def plain_text(exc: InboxError) -> str:
     """The error's message with server paths taken out (the database file, its folders, any absolute path)."""
     text, path = str(exc), db_path()
-    for shown, word in ((path.with_name(f"{path.stem}-attachments"), "the attachments folder"),
-                        (path.resolve(), "the database file"), (path, "the database file"),
-                        (path.resolve().parent, "its folder"), (path.parent, "its folder")):
+    for shown, word in (
+        (path.with_name(f"{path.stem}-attachments"), "the attachments folder"),
+        (path.resolve(), "the database file"),
+        (path, "the database file"),
+        (path.resolve().parent, "its folder"),
+        (path.parent, "its folder"),
+    ):
         if str(shown) not in (".", "/"):
             text = text.replace(str(shown), word)
     text = _ABSOLUTE_PATH.sub("(a server path)", text)
@@ -33,18 +37,24 @@ def plain_text(exc: InboxError) -> str:
 def message_for(exc: BaseException) -> str:
     """What a visitor reads for ``exc``; an unexpected error is logged with its traceback under a reference."""
     if isinstance(exc, StoreDamaged):
-        return ("The database file is damaged (cut short, or a block fails its checksum). An administrator must "
-                "restore it from a backup.")
+        return (
+            "The database file is damaged (cut short, or a block fails its checksum). An administrator must "
+            "restore it from a backup."
+        )
     if isinstance(exc, StoreTooNew):
-        return "The database was written by a newer version of this app. An administrator must upgrade the app."
+        return (
+            "The database was written by a newer version of this app. An administrator must upgrade the app."
+        )
     if isinstance(exc, StoreUnavailable):
         return f"The database cannot be opened. {plain_text(exc)}"
     if isinstance(exc, InboxError):
         return plain_text(exc)
     reference = uuid.uuid4().hex[:10]
     LOG.error("unexpected error, reference %s", reference, exc_info=exc)
-    return (f"Something went wrong. Please try again; if it happens again, give this reference to your "
-            f"administrator: {reference}")
+    return (
+        f"Something went wrong. Please try again; if it happens again, give this reference to your "
+        f"administrator: {reference}"
+    )
 
 
 def run_page(page) -> None:

@@ -13,7 +13,9 @@ from .delete_contact import size
 from .session import still_member
 from .text import literal
 
-RESULT = "purge.result"  # ("ok" | "error", Markdown) of the last *Purge now* / *Save schedule* in this session
+RESULT = (
+    "purge.result"  # ("ok" | "error", Markdown) of the last *Purge now* / *Save schedule* in this session
+)
 HOURS = list(range(24))
 
 
@@ -43,8 +45,11 @@ def _plural(n: int, word: str) -> str:
 
 def status_line(status: compaction.Status) -> str:
     """E.g. "3 deletions not yet purged from disk · next purge Sun 06 Dec 2026 03:00 UTC"."""
-    pending = (f"{_plural(status.pending, 'deletion')} not yet purged from disk" if status.pending
-               else "Every deletion is purged from disk")
+    pending = (
+        f"{_plural(status.pending, 'deletion')} not yet purged from disk"
+        if status.pending
+        else "Every deletion is purged from disk"
+    )
     if status.schedule.mode == "off":
         return f"{pending} · scheduled purging is off"
     return f"{pending} · next purge {_when(status.next_run)}"
@@ -60,8 +65,10 @@ def _purge_now(store, actor) -> None:
         st.session_state[RESULT] = ("error", f"Nothing was purged: {literal(str(exc))}")
         return
     st.session_state[RESULT] = (
-        "ok", f"Purged {_plural(done['purged_deletions'], 'deletion')} from disk in {done['seconds']:.1f} s: "
-              f"the database went from {size(done['bytes_before'])} to {size(done['bytes_after'])}.")
+        "ok",
+        f"Purged {_plural(done['purged_deletions'], 'deletion')} from disk in {done['seconds']:.1f} s: "
+        f"the database went from {size(done['bytes_before'])} to {size(done['bytes_after'])}.",
+    )
 
 
 def _save_schedule(store, actor) -> None:
@@ -79,37 +86,77 @@ def _save_schedule(store, actor) -> None:
 def purge_section(store, actor) -> None:
     """The *Purge from disk* tab: what is pending, the next purge, the schedule and *Purge now*."""
     status = page_status(store)
-    st.caption("Deleting a contact removes its rows at once, but the database file keeps the freed space: "
-               "the deleted e-mails, phones and messages stay readable in the raw file until it is "
-               "rewritten. A purge rewrites the database into a fresh file and swaps it in (the app waits a moment "
-               "meanwhile). Attachment files are removed at deletion already.")
+    st.caption(
+        "Deleting a contact removes its rows at once, but the database file keeps the freed space: "
+        "the deleted e-mails, phones and messages stay readable in the raw file until it is "
+        "rewritten. A purge rewrites the database into a fresh file and swaps it in (the app waits a moment "
+        "meanwhile). Attachment files are removed at deletion already."
+    )
     c1, c2, c3 = st.columns(3)
     c1.metric("Not yet purged from disk", f"{status.pending:,}", help="Deletions since the last purge.")
     c2.metric("Next purge", _when(status.next_run) if status.schedule.mode != "off" else "off")
     last = status.last or {}
-    c3.metric("Last purge", _when(compaction.last_purge(store)),
-              help=f"By {last.get('by')}: {size(int(last.get('bytes_before', 0)))} → "
-                   f"{size(int(last.get('bytes_after', 0)))}" if last else None)
+    c3.metric(
+        "Last purge",
+        _when(compaction.last_purge(store)),
+        help=f"By {last.get('by')}: {size(int(last.get('bytes_before', 0)))} → "
+        f"{size(int(last.get('bytes_after', 0)))}"
+        if last
+        else None,
+    )
     if status.last_error and status.last_error.get("error"):
-        st.error(f"The last purge attempt ({status.last_error.get('at', '?')} UTC) failed: "
-                 f"{literal(status.last_error['error'])}", icon=":material/error:")
+        st.error(
+            f"The last purge attempt ({status.last_error.get('at', '?')} UTC) failed: "
+            f"{literal(status.last_error['error'])}",
+            icon=":material/error:",
+        )
 
     schedule = status.schedule
     s1, s2, s3 = st.columns(3)
-    mode = s1.selectbox("Purge deleted data from disk", list(compaction.MODES), key="purge.mode",
-                        index=list(compaction.MODES).index(schedule.mode), format_func=compaction.MODES.get)
-    s2.selectbox("Day", range(7), key="purge.weekday", index=schedule.weekday,
-                 format_func=lambda d: compaction.WEEKDAYS[d], disabled=mode != "weekly")
-    s3.selectbox("At (UTC)", HOURS, key="purge.hour", index=schedule.hour,
-                 format_func=lambda h: f"{h:02d}:00", disabled=mode == "off")
+    mode = s1.selectbox(
+        "Purge deleted data from disk",
+        list(compaction.MODES),
+        key="purge.mode",
+        index=list(compaction.MODES).index(schedule.mode),
+        format_func=compaction.MODES.get,
+    )
+    s2.selectbox(
+        "Day",
+        range(7),
+        key="purge.weekday",
+        index=schedule.weekday,
+        format_func=lambda d: compaction.WEEKDAYS[d],
+        disabled=mode != "weekly",
+    )
+    s3.selectbox(
+        "At (UTC)",
+        HOURS,
+        key="purge.hour",
+        index=schedule.hour,
+        format_func=lambda h: f"{h:02d}:00",
+        disabled=mode == "off",
+    )
     b1, b2, b3 = st.columns([2, 2, 5])
-    b1.button("Save schedule", key="purge.save", icon=":material/schedule:", on_click=_save_schedule,
-              args=(store, actor))
-    b2.button("Purge now", key="purge.now", icon=":material/delete_sweep:", on_click=_purge_now,
-              args=(store, actor), help="Rewrite the database now (other users wait a moment meanwhile).")
+    b1.button(
+        "Save schedule",
+        key="purge.save",
+        icon=":material/schedule:",
+        on_click=_save_schedule,
+        args=(store, actor),
+    )
+    b2.button(
+        "Purge now",
+        key="purge.now",
+        icon=":material/delete_sweep:",
+        on_click=_purge_now,
+        args=(store, actor),
+        help="Rewrite the database now (other users wait a moment meanwhile).",
+    )
     if result := st.session_state.get(RESULT):
         kind, text = result
         (b3.success if kind == "ok" else b3.error)(text)
-    st.caption(f"Current schedule: {schedule.describe()}. Times are UTC. A purge missed while the app was "
-               "stopped runs when it is back; a failed one is retried at the next scheduled time. "
-               "From a shell (with the app stopped): `python -m inbox compact`.")
+    st.caption(
+        f"Current schedule: {schedule.describe()}. Times are UTC. A purge missed while the app was "
+        "stopped runs when it is back; a failed one is retried at the next scheduled time. "
+        "From a shell (with the app stopped): `python -m inbox compact`."
+    )

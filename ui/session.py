@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from inbox import db_path, open_store, sign_in as signing, users
+from inbox import db_path, open_store, users
+from inbox import sign_in as signing
 from inbox.errors import InboxError
 from inbox.models import User
 

@@ -39,17 +39,21 @@ E164_RE = r"\+[1-9][0-9]{3,19}(?:;ext=[0-9]{1,20})?"
 # A TCP port, 0-65535 (leading zeros allowed, as browsers do): anything larger is no port.
 PORT_RE = r"(?:[0-9]{1,4}|[0-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
 # http(s)://host[:port][/path?query#fragment]; host is a name/IPv4 or a bracketed IPv6 literal (no user@).
-URL_RE = (r"[Hh][Tt][Tt][Pp][Ss]?://"
-          r"(?:[^ /?#@:\[\]\\\x00-\x1f\x7f]+|\[[0-9A-Fa-f:.]+\])"
-          rf"(?::{PORT_RE})?"
-          r"(?:[/?#][^ \x00-\x1f\x7f]*)?")
+URL_RE = (
+    r"[Hh][Tt][Tt][Pp][Ss]?://"
+    r"(?:[^ /?#@:\[\]\\\x00-\x1f\x7f]+|\[[0-9A-Fa-f:.]+\])"
+    rf"(?::{PORT_RE})?"
+    r"(?:[/?#][^ \x00-\x1f\x7f]*)?"
+)
 # Attribute keys: lower-case letter first, then a-z 0-9 _, at most 64 characters.
 SLUG_RE = r"[a-z][a-z0-9_]{0,63}"
 # A SHA-256 digest as Python's hexdigest() writes it: 64 lower-case hex digits.
 SHA256_HEX_RE = r"[0-9a-f]{64}"
 # An argon2id PHC string as argon2-cffi writes it: $argon2id$v=19$m=..,t=..,p=..$salt$hash
-ARGON2_HASH_RE = (r"\$argon2id\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+"
-                  r"\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}")
+ARGON2_HASH_RE = (
+    r"\$argon2id\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+"
+    r"\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}"
+)
 # A relative path with forward slashes: no leading slash, no backslash, no empty segment...
 RELATIVE_PATH_RE = r"[^/\\\x00-\x1f\x7f]+(?:/[^/\\\x00-\x1f\x7f]+)*"
 # ...no "." or ".." segment, and no Windows drive prefix.
@@ -95,8 +99,10 @@ def _each(s: pd.Series, ok: Callable[[str], bool]) -> pd.Series:
     todo = ~result
     if todo.any():
         seen: dict[str, bool] = {}
-        judged = [(seen[v] if v in seen else seen.setdefault(v, ok(v))) if isinstance(v, str) else False
-                  for v in s[todo]]
+        judged = [
+            (seen[v] if v in seen else seen.setdefault(v, ok(v))) if isinstance(v, str) else False
+            for v in s[todo]
+        ]
         result.loc[todo] = np.array(judged, dtype=bool)
     return result.astype(bool)
 
@@ -202,14 +208,31 @@ def is_argon2_hash(s: pd.Series) -> pd.Series:
 
 def is_relative_path(s: pd.Series) -> pd.Series:
     """A relative path with forward slashes, no ``.``/``..`` segment, no drive or leading slash."""
-    return _on_text(s, lambda t: _flag(t.str.fullmatch(RELATIVE_PATH_RE))
-                    & _lacks(t, DOT_SEGMENT_RE) & _lacks(t, DRIVE_PREFIX_RE))
+    return _on_text(
+        s,
+        lambda t: (
+            _flag(t.str.fullmatch(RELATIVE_PATH_RE)) & _lacks(t, DOT_SEGMENT_RE) & _lacks(t, DRIVE_PREFIX_RE)
+        ),
+    )
 
 
 # Registered here, not with a decorator, so that `make mutate` (mutmut skips decorated functions) tests them.
-for _check in (is_email, is_e164, is_phone_number, is_language_tag, is_url, is_slug, no_control_chars,
-               is_json_list_of_str, is_valid_regex, is_sha256_hex, is_lowercase, not_blank, is_argon2_hash,
-               is_relative_path):
+for _check in (
+    is_email,
+    is_e164,
+    is_phone_number,
+    is_language_tag,
+    is_url,
+    is_slug,
+    no_control_chars,
+    is_json_list_of_str,
+    is_valid_regex,
+    is_sha256_hex,
+    is_lowercase,
+    not_blank,
+    is_argon2_hash,
+    is_relative_path,
+):
     _register(_check)
 
 

@@ -14,15 +14,15 @@ from . import checks as _checks  # noqa: F401  (registers is_email, is_slug... b
 
 # Column types, one per DuckDB type of the schema. TIMESTAMP is naive UTC; pandera keeps
 # naive datetimes as datetime64[ns].
-Int64 = Series[np.int64]            # BIGINT NOT NULL
-Int32 = Series[np.int32]            # INTEGER NOT NULL
+Int64 = Series[np.int64]  # BIGINT NOT NULL
+Int32 = Series[np.int32]  # INTEGER NOT NULL
 NullableInt32 = Series[pd.Int32Dtype]
-Text = Series[str]                  # VARCHAR (coerced to string[pyarrow]; missing is NA)
-Bool = Series[bool]                 # BOOLEAN NOT NULL
+Text = Series[str]  # VARCHAR (coerced to string[pyarrow]; missing is NA)
+Bool = Series[bool]  # BOOLEAN NOT NULL
 NullableBool = Series[pd.BooleanDtype]
-Float = Series[np.float64]          # DOUBLE
-Timestamp = Series[pd.Timestamp]    # TIMESTAMP
-Date = Series[pandas_engine.Date]   # DATE (datetime.date objects)
+Float = Series[np.float64]  # DOUBLE
+Timestamp = Series[pd.Timestamp]  # TIMESTAMP
+Date = Series[pandas_engine.Date]  # DATE (datetime.date objects)
 
 
 def id_field(**kwargs: Any) -> Any:  # (pa.Field is a function returning a FieldInfo)

@@ -35,8 +35,9 @@ REASONS = {
     "handle_needs_platform": "a handle needs a platform on the same row",
     "platform_needs_handle": "a platform needs a handle on the same row",
     "required": "required: this attribute must have a value on every imported row",
-    "no_identifier": ("no identifier: the row needs an email, a phone, an external id, or a platform and"
-                      " handle"),
+    "no_identifier": (
+        "no identifier: the row needs an email, a phone, an external id, or a platform and handle"
+    ),
 }
 
 
@@ -82,8 +83,14 @@ def _checked(column: pd.Series, attribute: dict[str, Any], region: str | None) -
         return typed, pd.DataFrame(columns=PROBLEM_COLUMNS), blank
     reasons = problems_u.set_index("row")["reason"]
     bad = np.isin(codes, reasons.index.to_numpy())
-    found = pd.DataFrame({"row": column.index[bad], "column": key, "value": uniques.to_numpy()[codes[bad]],
-                          "reason": reasons.reindex(codes[bad]).to_numpy()})
+    found = pd.DataFrame(
+        {
+            "row": column.index[bad],
+            "column": key,
+            "value": uniques.to_numpy()[codes[bad]],
+            "reason": reasons.reindex(codes[bad]).to_numpy(),
+        }
+    )
     return typed, found, blank
 
 
@@ -120,13 +127,24 @@ def _special(frame: pd.DataFrame, problems: list[pd.DataFrame]) -> pd.DataFrame:
         _special_schema(typed).validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases.dropna(subset=["index"])
-        reason = fc["column"].map({PLATFORM: REASONS["platform"], HANDLE: REASONS["handle"],
-                                   DISPLAY_NAME: REASONS["display_name"]})
-        problems.append(pd.DataFrame({"row": fc["index"].to_numpy(), "column": fc["column"].to_numpy(),
-                                      "value": fc["failure_case"].to_numpy(), "reason": reason.to_numpy()}))
+        reason = fc["column"].map(
+            {PLATFORM: REASONS["platform"], HANDLE: REASONS["handle"], DISPLAY_NAME: REASONS["display_name"]}
+        )
+        problems.append(
+            pd.DataFrame(
+                {
+                    "row": fc["index"].to_numpy(),
+                    "column": fc["column"].to_numpy(),
+                    "value": fc["failure_case"].to_numpy(),
+                    "reason": reason.to_numpy(),
+                }
+            )
+        )
     if PLATFORM in typed and HANDLE in typed:
-        for column, other, reason in ((HANDLE, PLATFORM, "handle_needs_platform"),
-                                      (PLATFORM, HANDLE, "platform_needs_handle")):
+        for column, other, reason in (
+            (HANDLE, PLATFORM, "handle_needs_platform"),
+            (PLATFORM, HANDLE, "platform_needs_handle"),
+        ):
             alone = typed[column].notna() & typed[other].isna()
             problems.append(_rows_problem(typed.index[alone.to_numpy()], other, REASONS[reason]))
     return typed
@@ -136,8 +154,9 @@ def _rows_problem(rows: Any, column: str | None, reason: str, values: Any = None
     return pd.DataFrame({"row": rows, "column": column, "value": values, "reason": reason})
 
 
-def _duplicates(codes: np.ndarray, index: pd.Index, column: str, label: str,
-                shown: Callable[[np.ndarray], Any]) -> pd.DataFrame:
+def _duplicates(
+    codes: np.ndarray, index: pd.Index, column: str, label: str, shown: Callable[[np.ndarray], Any]
+) -> pd.DataFrame:
     """Rows whose code (-1: no value) repeats an earlier row's; the reason names that first line."""
     valid = codes >= 0
     if not valid.any():
@@ -152,12 +171,19 @@ def _duplicates(codes: np.ndarray, index: pd.Index, column: str, label: str,
     firsts = positions[first][np.searchsorted(kinds, repeated)]
     later = positions != firsts
     lines = index.to_numpy()
-    return pd.DataFrame({"row": lines[positions[later]], "column": column, "value": shown(positions[later]),
-                         "reason": [f"duplicate of line {n} (same {label})" for n in lines[firsts[later]]]})
+    return pd.DataFrame(
+        {
+            "row": lines[positions[later]],
+            "column": column,
+            "value": shown(positions[later]),
+            "reason": [f"duplicate of line {n} (same {label})" for n in lines[firsts[later]]],
+        }
+    )
 
 
-def check_import(frame: pd.DataFrame, attributes: list[dict[str, Any]], *, default_region: str | None = None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def check_import(
+    frame: pd.DataFrame, attributes: list[dict[str, Any]], *, default_region: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Normalise and validate imported rows.
 
     ``frame``: one column per mapped target — attribute keys, and ``contact.platform``,
@@ -200,6 +226,7 @@ def check_import(frame: pd.DataFrame, attributes: list[dict[str, Any]], *, defau
     problems.append(_rows_problem(typed.index[~has_identifier], None, REASONS["no_identifier"]))
     for key, key_codes in codes.items():
         label = by_key[key]["label"].lower()
+
         def values_of(at: np.ndarray, k: str = key) -> Any:
             return typed[k].to_numpy()[at]
 

@@ -58,8 +58,9 @@ def _coerced(raw: pd.Series, typed: pd.Series, reason: str, key: str, problems: 
         problems.append((row, key, value, reason))
 
 
-def _normalise(column: pd.Series, attr: dict[str, Any], region: str | None,
-               problems: list[Problem]) -> pd.Series:
+def _normalise(
+    column: pd.Series, attr: dict[str, Any], region: str | None, problems: list[Problem]
+) -> pd.Series:
     kind, key = attr["type"], attr["key"]
     if kind == "boolean" and column.dtype == bool:
         return column.astype("boolean")
@@ -73,8 +74,11 @@ def _normalise(column: pd.Series, attr: dict[str, Any], region: str | None,
     if kind == "phone":
         return _phones(raw, key, region, problems)
     if kind == "url":
-        bare = (raw.notna() & ~raw.str.contains("://", regex=False).fillna(False)
-                & raw.str.contains(".", regex=False))
+        bare = (
+            raw.notna()
+            & ~raw.str.contains("://", regex=False).fillna(False)
+            & raw.str.contains(".", regex=False)
+        )
         return raw.mask(bare, "https://" + raw)
     if kind == "number":
         typed = pd.to_numeric(raw.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True), errors="coerce")
@@ -104,8 +108,11 @@ def _checks(attr: dict[str, Any]) -> list[pa.Check]:
     kind = attr["type"]
     # (e-mails and phones are judged while normalised, each refusal with its reason: is_email would read
     # every address a second time, so e-mails get only the text checks here)
-    found = {"phone": [pa.Check.is_e164()], "url": [pa.Check.is_url()],
-             "list": [pa.Check.isin(list(attr.get("options") or []))]}.get(kind, [])
+    found = {
+        "phone": [pa.Check.is_e164()],
+        "url": [pa.Check.is_url()],
+        "list": [pa.Check.isin(list(attr.get("options") or []))],
+    }.get(kind, [])
     if kind in ("text", "list", "email", "phone", "url"):
         found += [pa.Check.no_control_chars(), pa.Check.str_length(max_value=MAX_TEXT)]
     if kind == "text" and attr.get("regex"):
@@ -115,8 +122,9 @@ def _checks(attr: dict[str, Any]) -> list[pa.Check]:
     return found
 
 
-def check_values(frame: pd.DataFrame, attributes: list[dict[str, Any]], *,
-                 default_region: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def check_values(
+    frame: pd.DataFrame, attributes: list[dict[str, Any]], *, default_region: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Normalise then validate the columns of ``frame`` named after ``attributes`` keys.
 
     Normalisation: trim; empty → missing; e-mails to ``validation.emails`` form; phones to E.164
@@ -129,8 +137,13 @@ def check_values(frame: pd.DataFrame, attributes: list[dict[str, Any]], *,
     by_key = {a["key"]: a for a in attributes}
     for key in [c for c in frame.columns if c in by_key]:
         typed[key] = _normalise(frame[key], by_key[key], default_region, problems)
-    schema = pa.DataFrameSchema({key: pa.Column(nullable=True, checks=_checks(by_key[key]))
-                                 for key in typed.columns if _checks(by_key[key])})
+    schema = pa.DataFrameSchema(
+        {
+            key: pa.Column(nullable=True, checks=_checks(by_key[key]))
+            for key in typed.columns
+            if _checks(by_key[key])
+        }
+    )
     try:
         schema.validate(typed, lazy=True)
     except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:
@@ -139,8 +152,9 @@ def check_values(frame: pd.DataFrame, attributes: list[dict[str, Any]], *,
                 continue
             attr = by_key[case.column]
             name = str(case.check).split("(")[0]
-            reason = REASONS.get(name, name).format(regex=attr.get("regex"),
-                                                    options=", ".join(attr.get("options") or []))
+            reason = REASONS.get(name, name).format(
+                regex=attr.get("regex"), options=", ".join(attr.get("options") or [])
+            )
             problems.append((case.row, case.column, case.value, reason))
     report = pd.DataFrame(problems, columns=PROBLEM_COLUMNS).drop_duplicates(["row", "column"])
     return typed, report.reset_index(drop=True)

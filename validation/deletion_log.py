@@ -17,8 +17,15 @@ from .deletion_tables import (
 )
 from .failures import failures_frame
 
-__all__ = ["COUNT_COLUMNS", "DELETION_REASONS", "DELETION_TABLE_SCHEMAS", "LOG_COLUMNS", "MAX_HINT",
-           "DeletionLogSchema", "entry_problems"]
+__all__ = [
+    "COUNT_COLUMNS",
+    "DELETION_REASONS",
+    "DELETION_TABLE_SCHEMAS",
+    "LOG_COLUMNS",
+    "MAX_HINT",
+    "DeletionLogSchema",
+    "entry_problems",
+]
 
 
 def entry_problems(frame: pd.DataFrame) -> pd.Series:

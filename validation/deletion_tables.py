@@ -20,9 +20,26 @@ DELETION_REASONS: dict[str, str] = {
 MAX_HINT = 500
 #: The columns of an entry, in table order (``entry_hash`` is computed over all the others).
 LOG_COLUMNS: tuple[str, ...] = (
-    "id", "deleted_at", "deleted_by", "contact_id", "platform", "display_name", "identity_hint", "reason",
-    "conversations", "messages", "attachments", "bytes", "email_hmac", "phone_hmac", "handle_hmac",
-    "external_id_hmac", "snapshot", "prev_hash", "entry_hash")
+    "id",
+    "deleted_at",
+    "deleted_by",
+    "contact_id",
+    "platform",
+    "display_name",
+    "identity_hint",
+    "reason",
+    "conversations",
+    "messages",
+    "attachments",
+    "bytes",
+    "email_hmac",
+    "phone_hmac",
+    "handle_hmac",
+    "external_id_hmac",
+    "snapshot",
+    "prev_hash",
+    "entry_hash",
+)
 COUNT_COLUMNS: tuple[str, ...] = ("conversations", "messages", "attachments", "bytes")
 
 

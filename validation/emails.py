@@ -29,8 +29,10 @@ PREFIX = "not a valid email address"
 _ATEXT = "A-Za-z0-9!#$%&'*+/=?^_`{|}~-"
 # Plain ASCII addresses that email-validator accepts and normalises to their lower-case form
 # (proven by a property test); anything else goes to email-validator.
-FAST_RE = (rf"[{_ATEXT}]+(?:\.[{_ATEXT}]+)*"
-           r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+FAST_RE = (
+    rf"[{_ATEXT}]+(?:\.[{_ATEXT}]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
 # Plain lower-case ASCII addresses: their own normal form unless a label holds "--" (punycode is
 # shown in Unicode) or a limit or reserved name refuses them (the migration reads only the others).
 PLAIN_RE = FAST_RE.replace("A-Z", "")
@@ -40,16 +42,11 @@ _RESERVED = tuple("." + d for d in SPECIAL_USE_DOMAIN_NAMES)
 _TLD_RE = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}")
 MAX_LOCAL, MAX_TOTAL = 64, 254
 _PLAIN = {  # email-validator wording -> words a person uses
-    r"^After the @-sign, periods cannot be separated by so many characters (\(.*\))\.?$":
-        r"a part between dots after the @ is longer than 63 characters \1",
-    r"^The part after the @-sign is not valid IDNA.*|.*after normalizing to international characters.*":
-        "the part after the @ is not a valid international domain name",
-    r"^The part after the @-sign is a special-use or reserved name.*":
-        "the part after the @ is a reserved name (such as .test or .local) that cannot receive mail",
-    r"^The part after the @-sign is not valid. It should have a period.*":
-        "the part after the @ needs a dot, as in example.com",
-    r"^An email address cannot have two letters followed by two dashes.*":
-        "a part after the @ cannot have two dashes in third and fourth place (only punycode xn-- can)",
+    r"^After the @-sign, periods cannot be separated by so many characters (\(.*\))\.?$": r"a part between dots after the @ is longer than 63 characters \1",
+    r"^The part after the @-sign is not valid IDNA.*|.*after normalizing to international characters.*": "the part after the @ is not a valid international domain name",
+    r"^The part after the @-sign is a special-use or reserved name.*": "the part after the @ is a reserved name (such as .test or .local) that cannot receive mail",
+    r"^The part after the @-sign is not valid. It should have a period.*": "the part after the @ needs a dot, as in example.com",
+    r"^An email address cannot have two letters followed by two dashes.*": "a part after the @ cannot have two dashes in third and fourth place (only punycode xn-- can)",
 }
 
 
@@ -64,12 +61,22 @@ def _reason(message: str) -> str:
 
 def _validated(text: str) -> tuple[str, str]:
     """(local part, Unicode domain) as email-validator normalises them; raises EmailNotValidError."""
-    found = validate_email(text, check_deliverability=False, strict=True, allow_smtputf8=True,
-                           allow_quoted_local=False, allow_domain_literal=False, allow_display_name=False,
-                           allow_empty_local=False, globally_deliverable=True, test_environment=False)
+    found = validate_email(
+        text,
+        check_deliverability=False,
+        strict=True,
+        allow_smtputf8=True,
+        allow_quoted_local=False,
+        allow_domain_literal=False,
+        allow_display_name=False,
+        allow_empty_local=False,
+        globally_deliverable=True,
+        test_environment=False,
+    )
     if not _TLD_RE.fullmatch(found.ascii_domain.rsplit(".", 1)[-1].lower()):
-        raise EmailNotValidError("The part after the @-sign does not end in a real top-level domain "
-                                 "such as .com or .de.")
+        raise EmailNotValidError(
+            "The part after the @-sign does not end in a real top-level domain such as .com or .de."
+        )
     return found.local_part.lower(), found.domain.lower()
 
 
@@ -92,9 +99,12 @@ def fast_path(text: pd.Series, low: pd.Series | None = None) -> pd.Series:
     """Which trimmed ``str`` values are plain ASCII addresses whose normal form is their lower-case."""
     low = text.str.lower() if low is None else low
     size = text.str.len()
-    fast = (text.str.fullmatch(FAST_RE).fillna(False) & (size <= MAX_TOTAL).fillna(False)
-            & ~text.str.contains("--", regex=False).fillna(False)
-            & ~low.str.endswith(_RESERVED).fillna(False))
+    fast = (
+        text.str.fullmatch(FAST_RE).fillna(False)
+        & (size <= MAX_TOTAL).fillna(False)
+        & ~text.str.contains("--", regex=False).fillna(False)
+        & ~low.str.endswith(_RESERVED).fillna(False)
+    )
     long = fast & (size > MAX_LOCAL + 1)  # only then can the part before the @ be over 64
     if long.any():
         fast[long] = (text[long].str.find("@") <= MAX_LOCAL).to_numpy()

@@ -30,16 +30,19 @@ def failures_frame(schema_errors: SchemaErrors | SchemaError) -> pd.DataFrame:
     column = fc["column"].astype(object)
     check = fc["check"].astype(object)
     no_row = index.isna()
-    errors = value.map(lambda v: isinstance(v, BaseException)
-                       or (isinstance(v, str) and v.startswith("TypeError("))).astype(bool)
+    errors = value.map(
+        lambda v: isinstance(v, BaseException) or (isinstance(v, str) and v.startswith("TypeError("))
+    ).astype(bool)
     frame_wide = (fc["schema_context"] == "DataFrameSchema").to_numpy() & ~no_row.to_numpy()
     schema_level = check.isin(_SCHEMA_LEVEL)
-    out = pd.DataFrame({
-        "row": index.where(~no_row, None),
-        "column": column.where(~frame_wide & ~schema_level, value.where(schema_level, None)),
-        "check": check,
-        "value": value.where(~frame_wide & ~schema_level, None),
-    })
+    out = pd.DataFrame(
+        {
+            "row": index.where(~no_row, None),
+            "column": column.where(~frame_wide & ~schema_level, value.where(schema_level, None)),
+            "check": check,
+            "value": value.where(~frame_wide & ~schema_level, None),
+        }
+    )
     out = out[~(no_row & errors).to_numpy()]
     checks = out["check"].astype(str)
     coerced = set(out.loc[checks.str.startswith("coerce_dtype(").to_numpy(), "column"])
@@ -54,13 +57,15 @@ def _single_error_cases(exc: SchemaError) -> pd.DataFrame:
     if not isinstance(cases, pd.DataFrame):
         cases = pd.DataFrame({"index": [None], "failure_case": [cases]})
     check = exc.check
-    return pd.DataFrame({
-        "schema_context": "Column" if exc.column_name is not None else "DataFrameSchema",
-        "column": exc.column_name,
-        "check": getattr(check, "error", None) or getattr(check, "name", None) or str(check),
-        "failure_case": cases.get("failure_case"),
-        "index": cases.get("index"),
-    })
+    return pd.DataFrame(
+        {
+            "schema_context": "Column" if exc.column_name is not None else "DataFrameSchema",
+            "column": exc.column_name,
+            "check": getattr(check, "error", None) or getattr(check, "name", None) or str(check),
+            "failure_case": cases.get("failure_case"),
+            "index": cases.get("index"),
+        }
+    )
 
 
 def frame_failures(schema: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:

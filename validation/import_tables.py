@@ -20,8 +20,18 @@ from .columns import (
     id_field,
 )
 
-PRIOR = ("display_name", "email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
-         "subscription", "external_id")
+PRIOR = (
+    "display_name",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "account_id",
+    "job_title",
+    "language",
+    "subscription",
+    "external_id",
+)
 
 
 class ImportBatchTable(StoredTable):

@@ -42,8 +42,10 @@ from typing import Any
 import pandas as pd
 from langcodes import Language, standardize_tag
 
-_LOCALE = re.compile(r"([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)"
-                     r"(?:\.[A-Za-z0-9-]{1,20})?(?:@[A-Za-z0-9]{1,20})?")
+_LOCALE = re.compile(
+    r"([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)"
+    r"(?:\.[A-Za-z0-9-]{1,20})?(?:@[A-Za-z0-9]{1,20})?"
+)
 _QUALIFIED = re.compile(r"([^()]+?)\s*\(([^()]+)\)")
 _SHORT = re.compile(r"[a-z]{1,2}")
 _NAME_LANGUAGES = ("en", "fr")  # names are read in English, French and the language's own
@@ -78,8 +80,13 @@ def _from_tag(text: str) -> str | None:
     except ValueError:  # LanguageTagError: not a tag at all
         return None
     known = _registered()
-    if (not valid or lang.extlangs or lang.extensions or lang.private
-            or lang.language not in known["language"]):
+    if (
+        not valid
+        or lang.extlangs
+        or lang.extensions
+        or lang.private
+        or lang.language not in known["language"]
+    ):
         return None
     if lang.script and lang.script not in known["script"]:
         return None
@@ -119,8 +126,13 @@ def _name_index(kind: str = "language") -> tuple[dict[str, str], dict[str, str |
         from language_data.name_data import CODE_TO_NAMES
         from language_data.names import normalize_name
 
-        sources.append([(normalize_name(names[code]), code) for code, names in CODE_TO_NAMES.items()
-                        if code[:1].islower() and code in names])
+        sources.append(
+            [
+                (normalize_name(names[code]), code)
+                for code, names in CODE_TO_NAMES.items()
+                if code[:1].islower() and code in names
+            ]
+        )
     exact: dict[str, str] = {}
     folded: dict[str, str | None] = {}
     for source in sources:

@@ -14,8 +14,19 @@ from . import (
     checks,  # noqa: F401  (registers the named checks used below)
 )
 
-BUILTIN_KEYS = frozenset({"email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
-                          "subscription", "external_id"})
+BUILTIN_KEYS = frozenset(
+    {
+        "email",
+        "first_name",
+        "last_name",
+        "phone",
+        "account_id",
+        "job_title",
+        "language",
+        "subscription",
+        "external_id",
+    }
+)
 MAX_LABEL = 80
 
 
@@ -72,12 +83,17 @@ def _frame(layout: list[dict[str, Any]]) -> pd.DataFrame:
     rows = []
     for item in layout:
         options = item.get("options")
-        rows.append({
-            "key": item.get("key"), "label": item.get("label"), "type": item.get("type"),
-            "enabled": bool(item.get("enabled")), "position": item.get("position"),
-            "options": json.dumps(list(options), ensure_ascii=False) if options else None,
-            "regex": item.get("regex") or None,
-        })
+        rows.append(
+            {
+                "key": item.get("key"),
+                "label": item.get("label"),
+                "type": item.get("type"),
+                "enabled": bool(item.get("enabled")),
+                "position": item.get("position"),
+                "options": json.dumps(list(options), ensure_ascii=False) if options else None,
+                "regex": item.get("regex") or None,
+            }
+        )
     frame = pd.DataFrame(rows, columns=["key", "label", "type", "enabled", "position", "options", "regex"])
     return frame.astype({"options": "str", "regex": "str"}) if len(frame) else frame
 

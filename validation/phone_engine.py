@@ -11,8 +11,18 @@ import pyarrow.compute as pc
 from phonenumbers import PhoneMetadata
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
-_TYPES = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "voip", "personal_number",
-          "pager", "uan", "voicemail")
+_TYPES = (
+    "fixed_line",
+    "mobile",
+    "toll_free",
+    "premium_rate",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+)
 _MIN_NSN, _MAX_NSN = 2, 17
 
 
@@ -143,8 +153,9 @@ def _too_long(values: pa.Array, meta: Any) -> np.ndarray:
     """``_test_number_length(...) == TOO_LONG``."""
     lengths, possible = _lengths(values), list(meta.general_desc.possible_length)
     local = np.isin(lengths, list(meta.general_desc.possible_length_local_only or ()))
-    result: np.ndarray = (~local & (lengths != possible[0]) & (lengths > possible[0])
-                          & (lengths > possible[-1]))
+    result: np.ndarray = (
+        ~local & (lengths != possible[0]) & (lengths > possible[0]) & (lengths > possible[-1])
+    )
     return result
 
 
@@ -221,15 +232,20 @@ class _Engine:
                 nsn = _strip_national_prefix(nsn, meta)
                 valid = self._valid(code, nsn)
                 found_rows.append(rows[valid])
-                found_values.append(pc.binary_join_element_wise(
-                    pa.scalar(f"+{code}", nsn.type), nsn.filter(pa.array(valid)), pa.scalar("", nsn.type)))
+                found_values.append(
+                    pc.binary_join_element_wise(
+                        pa.scalar(f"+{code}", nsn.type), nsn.filter(pa.array(valid)), pa.scalar("", nsn.type)
+                    )
+                )
                 settled[rows] = True
                 codes[rows] = code
                 national_in[rows[~valid]] = None if inter else self.region
                 if not valid.all():
                     kind[rows[~valid]] = _length_kinds(_lengths(nsn), before, main)[~valid]
-        found = (np.concatenate(found_rows) if found_rows else np.zeros(0, dtype=np.int64),
-                 pa.concat_arrays(found_values) if found_values else pa.array([], digits.type))
+        found = (
+            np.concatenate(found_rows) if found_rows else np.zeros(0, dtype=np.int64),
+            pa.concat_arrays(found_values) if found_values else pa.array([], digits.type),
+        )
         return found, settled, (kind, codes, national_in)
 
     @staticmethod
@@ -245,8 +261,11 @@ class _Engine:
             index = np.flatnonzero(todo)
             subset = nsn.take(pa.array(index))
             if len(regions) > 1 and meta.leading_digits:
-                mine = pc.match_substring_regex(subset, f"^(?:{meta.leading_digits})").to_numpy(
-                    zero_copy_only=False).astype(bool)
+                mine = (
+                    pc.match_substring_regex(subset, f"^(?:{meta.leading_digits})")
+                    .to_numpy(zero_copy_only=False)
+                    .astype(bool)
+                )
                 valid[index[mine]] = _known_type(subset.filter(pa.array(mine)), meta)
             else:
                 known = _known_type(subset, meta)
@@ -256,9 +275,10 @@ class _Engine:
         return valid
 
 
-_CODE_TEXTS = {size: pa.array([str(c) for c in COUNTRY_CODE_TO_REGION_CODE if len(str(c)) == size],
-                              pa.large_string())
-               for size in (1, 2, 3)}
+_CODE_TEXTS = {
+    size: pa.array([str(c) for c in COUNTRY_CODE_TO_REGION_CODE if len(str(c)) == size], pa.large_string())
+    for size in (1, 2, 3)
+}
 
 
 @lru_cache(maxsize=64)

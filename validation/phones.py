@@ -67,18 +67,22 @@ def country_name(region: str) -> str:
 
 
 _EXAMPLE = "such as +44 20 7946 0958"
-_WHY = {"not_a_number": "not a phone number",
-        "no_region": f"not a phone number: write it with its country code, {_EXAMPLE}",
-        "no_code": "not a phone number: no country has this calling code",
-        "few_digits": "not a phone number: too few digits",
-        "many_digits": "not a phone number: too many digits",
-        "short": "not a valid phone number: too few digits for {country}",
-        "long": "not a valid phone number: too many digits for {country}",
-        "range": "not a valid phone number for {country}: no such number range"}
-_ERRORS = {NumberParseException.INVALID_COUNTRY_CODE: "no_code",
-           NumberParseException.TOO_SHORT_NSN: "few_digits",
-           NumberParseException.TOO_SHORT_AFTER_IDD: "few_digits",
-           NumberParseException.TOO_LONG: "many_digits"}
+_WHY = {
+    "not_a_number": "not a phone number",
+    "no_region": f"not a phone number: write it with its country code, {_EXAMPLE}",
+    "no_code": "not a phone number: no country has this calling code",
+    "few_digits": "not a phone number: too few digits",
+    "many_digits": "not a phone number: too many digits",
+    "short": "not a valid phone number: too few digits for {country}",
+    "long": "not a valid phone number: too many digits for {country}",
+    "range": "not a valid phone number for {country}: no such number range",
+}
+_ERRORS = {
+    NumberParseException.INVALID_COUNTRY_CODE: "no_code",
+    NumberParseException.TOO_SHORT_NSN: "few_digits",
+    NumberParseException.TOO_SHORT_AFTER_IDD: "few_digits",
+    NumberParseException.TOO_LONG: "many_digits",
+}
 _LENGTH_KINDS = {ValidationResult.TOO_SHORT: "short", ValidationResult.TOO_LONG: "long"}
 
 
@@ -90,8 +94,10 @@ def why(kind: str, code: int = 0, national_in: str | None = None) -> str:
     country = f"{country_name(where)} (+{code})" if where not in (None, "ZZ", "001") else f"+{code}"
     text = _WHY[kind].format(country=country)
     if national_in and kind in ("short", "long", "range"):
-        text += (f" (read as a national number of {country_name(national_in)}, region {national_in}:"
-                 f" write it with its country code, {_EXAMPLE}, or choose another phone region)")
+        text += (
+            f" (read as a national number of {country_name(national_in)}, region {national_in}:"
+            f" write it with its country code, {_EXAMPLE}, or choose another phone region)"
+        )
     return text
 
 
@@ -116,7 +122,7 @@ def read_phone(raw: object, region: str | None = None) -> tuple[str | None, str 
     text, region = raw.strip(), _region(region)
     number, error = _parse(text, region)
     if (number is None or not phonenumbers.is_valid_number(number)) and (lead := _LEADING_00.match(text)):
-        again, _ = _parse("+" + text[lead.end():], None)
+        again, _ = _parse("+" + text[lead.end() :], None)
         if again is not None and phonenumbers.is_valid_number(again):
             number = again
     if number is not None and phonenumbers.is_valid_number(number):
@@ -138,7 +144,7 @@ def phone_identifier(raw: object, region: str | None = None) -> str | None:
         return found
     text = raw.strip()
     lead = _LEADING_00.match(text)
-    number, _ = _parse("+" + text[lead.end():], None) if lead else _parse(text, _region(region))
+    number, _ = _parse("+" + text[lead.end() :], None) if lead else _parse(text, _region(region))
     return stored_form(number) if number is not None and sum(c.isdigit() for c in raw) >= 4 else None
 
 
@@ -157,8 +163,12 @@ def display(stored: object) -> str:
     if number is None:
         return stored
     text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return text if not number.extension else text.replace(f" ext. {number.extension}", "") + \
-        f" ext. {phonenumbers.normalize_digits_only(number.extension)}"
+    return (
+        text
+        if not number.extension
+        else text.replace(f" ext. {number.extension}", "")
+        + f" ext. {phonenumbers.normalize_digits_only(number.extension)}"
+    )
 
 
 # -- a column: the vectorised engine ---------------------------------------------------------------
@@ -190,14 +200,16 @@ def _column(rows: list[np.ndarray], values: list[pa.Array], size: int, index: pd
     return pd.Series(column.to_pandas(types_mapper={pa.large_string(): _STR}.get).array, index=index)
 
 
-def read_phones(values: pd.Series, region: str | None = None, *, reasons: bool = True
-                ) -> tuple[pd.Series, pd.Series]:
+def read_phones(
+    values: pd.Series, region: str | None = None, *, reasons: bool = True
+) -> tuple[pd.Series, pd.Series]:
     """``read_phone`` for a column: (stored forms, reasons), both NaN where the value is missing (the
     reasons are left out when ``reasons`` is false)."""
     region = _region(region)
     text = pa.array(values.astype("str").array)
-    text = pc.utf8_trim_whitespace((text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text)
-                                   .cast(pa.large_string()))
+    text = pc.utf8_trim_whitespace(
+        (text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text).cast(pa.large_string())
+    )
     present = _bools(pc.greater(pc.utf8_length(text), 0))
     candidates, at = text.filter(pa.array(present)), np.flatnonzero(present)
     digits, fast = _digits(candidates)
@@ -230,8 +242,10 @@ def read_phones(values: pd.Series, region: str | None = None, *, reasons: bool =
         if reasons:
             why_rows.append(at[slow])
             whys.append(pa.array([read[v][1] for v in slow_values], pa.large_string()))
-    return (_column(rows, found, len(values), values.index),
-            _column(why_rows, whys, len(values), values.index))
+    return (
+        _column(rows, found, len(values), values.index),
+        _column(why_rows, whys, len(values), values.index),
+    )
 
 
 def valid_stored(values: pd.Series) -> pd.Series:

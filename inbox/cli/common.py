@@ -15,7 +15,10 @@ from ..errors import InboxError
 
 def db_option(fn):
     return click.option(
-        "--db", "db", metavar="PATH", default=None,
+        "--db",
+        "db",
+        metavar="PATH",
+        default=None,
         help="DuckDB file (default: $INBOX_DB, else data/inbox.duckdb).",
     )(fn)
 
@@ -61,7 +64,10 @@ def run(group: click.Group, argv: list[str] | None = None) -> None:
         if os.environ.get("INBOX_DEBUG"):
             raise
         first = (str(exc).splitlines() or [""])[0][:200]
-        click.echo(f"inbox: unexpected error ({type(exc).__name__}: {first}); "
-                   "run again with INBOX_DEBUG=1 to see where", err=True)
+        click.echo(
+            f"inbox: unexpected error ({type(exc).__name__}: {first}); "
+            "run again with INBOX_DEBUG=1 to see where",
+            err=True,
+        )
         sys.exit(1)
     sys.exit(rv if isinstance(rv, int) else 0)

@@ -30,7 +30,8 @@ def receive(platform, handle, text, attach, db):
 def search(query, limit, db):
     """Print matching contacts as JSON: id, platform, handle and attributes by key."""
     from ..attributes import all_attributes
-    from ..contacts import get_contact, search as search_contacts
+    from ..contacts import get_contact
+    from ..contacts import search as search_contacts
 
     with open_store(db) as store:
         definitions = all_attributes(store)
@@ -38,6 +39,12 @@ def search(query, limit, db):
         out = []
         for row in found:
             contact = get_contact(store, row["id"], definitions)
-            out.append({"id": contact.id, "platform": contact.platform, "handle": contact.handle,
-                        "attributes": {a.key: contact.values.get(a.key) for a in definitions}})
+            out.append(
+                {
+                    "id": contact.id,
+                    "platform": contact.platform,
+                    "handle": contact.handle,
+                    "attributes": {a.key: contact.values.get(a.key) for a in definitions},
+                }
+            )
     say_json(out)

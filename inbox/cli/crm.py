@@ -16,15 +16,33 @@ def crm():
 
 @crm.command("sync")
 @click.option("--all", "every", is_flag=True, help="Look up every contact.")
-@click.option("--since", metavar="DATE", default=None,
-              help="Look up the contacts created or changed since DATE (UTC): YYYY-MM-DD or "
-                   "YYYY-MM-DDTHH:MM.")
-@click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True,
-              help="Lookups in flight at once.")
-@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
-              help="Retries of a lookup answered 429 or 5xx, timed out or not connected.")
-@click.option("--backoff", type=click.FloatRange(0, 60), default=0.5, show_default=True,
-              help="Seconds before the first retry, doubling each time (the CRM's Retry-After wins).")
+@click.option(
+    "--since",
+    metavar="DATE",
+    default=None,
+    help="Look up the contacts created or changed since DATE (UTC): YYYY-MM-DD or YYYY-MM-DDTHH:MM.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 32),
+    default=4,
+    show_default=True,
+    help="Lookups in flight at once.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=3,
+    show_default=True,
+    help="Retries of a lookup answered 429 or 5xx, timed out or not connected.",
+)
+@click.option(
+    "--backoff",
+    type=click.FloatRange(0, 60),
+    default=0.5,
+    show_default=True,
+    help="Seconds before the first retry, doubling each time (the CRM's Retry-After wins).",
+)
 @db_option
 def crm_sync(every, since, concurrency, retries, backoff, db):
     """Look contacts up in the CRM: progress on stderr, a JSON summary on stdout, exit 1 if any lookup failed."""
@@ -32,8 +50,16 @@ def crm_sync(every, since, concurrency, retries, backoff, db):
 
     when = parse_since(since) if since is not None else None
     with open_store(db) as store:
-        summary = sync(store, SYSTEM, since=when, every=every, concurrency=concurrency, retries=retries,
-                       backoff=backoff, progress=lambda line: click.echo(line, err=True))
+        summary = sync(
+            store,
+            SYSTEM,
+            since=when,
+            every=every,
+            concurrency=concurrency,
+            retries=retries,
+            backoff=backoff,
+            progress=lambda line: click.echo(line, err=True),
+        )
     say_json(summary)
     return 1 if summary["failed"] else 0
 
@@ -47,10 +73,19 @@ def crm_lookup(contact_id, db):
 
     with open_store(db) as store:
         result = refresh_contact(store, SYSTEM, contact_id)
-    say_json({"contact_id": result.contact_id, "ok": result.ok, "error": result.error,
-              "written": result.written,
-               "kept": result.kept, "skipped": result.skipped, "ignored": result.ignored,
-               "attempts": result.attempts, "seconds": round(result.seconds, 3)})
+    say_json(
+        {
+            "contact_id": result.contact_id,
+            "ok": result.ok,
+            "error": result.error,
+            "written": result.written,
+            "kept": result.kept,
+            "skipped": result.skipped,
+            "ignored": result.ignored,
+            "attempts": result.attempts,
+            "seconds": round(result.seconds, 3),
+        }
+    )
     return 0 if result.ok else 1
 
 
@@ -64,14 +99,25 @@ def crm_status(db):
 
     with open_store(db) as store:
         settings = get_settings(store)
-        out = {"plan": get_plan(store), "configured": settings is not None,
-               "managed": [a.key for a in all_attributes(store) if a.crm_managed],
-               "contacts": lookup_counts(store)}
+        out = {
+            "plan": get_plan(store),
+            "configured": settings is not None,
+            "managed": [a.key for a in all_attributes(store) if a.crm_managed],
+            "contacts": lookup_counts(store),
+        }
         if settings is not None:
-            out.update({"enabled": settings.enabled, "lookup_url": settings.lookup_url,
-                        "timeout_seconds": settings.timeout_seconds, "lookup_key": settings.lookup_key,
-                        "aliases": settings.aliases, "secret_set": True,
-                        "secret_set_at": settings.secret_set_at,
-                        "secret_set_by": settings.secret_set_by, "updated_at": settings.updated_at,
-                        "updated_by": settings.updated_by})
+            out.update(
+                {
+                    "enabled": settings.enabled,
+                    "lookup_url": settings.lookup_url,
+                    "timeout_seconds": settings.timeout_seconds,
+                    "lookup_key": settings.lookup_key,
+                    "aliases": settings.aliases,
+                    "secret_set": True,
+                    "secret_set_at": settings.secret_set_at,
+                    "secret_set_by": settings.secret_set_by,
+                    "updated_at": settings.updated_at,
+                    "updated_by": settings.updated_by,
+                }
+            )
     say_json(out)

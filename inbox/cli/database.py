@@ -37,8 +37,9 @@ def demo(contacts, seed, db):
 
     with open_store(db) as store:
         started = time.perf_counter()
-        counts = build_demo(store, contacts=contacts, seed=seed,
-                            progress=lambda line: click.echo(line, err=True))
+        counts = build_demo(
+            store, contacts=contacts, seed=seed, progress=lambda line: click.echo(line, err=True)
+        )
         add_demo_users(store)
         counts["seconds"] = round(time.perf_counter() - started, 1)
         say_json(counts)

@@ -18,7 +18,10 @@ REASON_HELP = "gdpr_request, duplicate, test_data or other."
 
 def checkpoints_option(fn):
     return click.option(
-        "--checkpoints", "checkpoint_dir", metavar="DIR", default=None,
+        "--checkpoints",
+        "checkpoint_dir",
+        metavar="DIR",
+        default=None,
         help="Folder of the signed log checkpoints (default: $INBOX_CHECKPOINT_DIR, else <db>-checkpoints).",
     )(fn)
 
@@ -34,8 +37,9 @@ def _open(db, checkpoint_dir):
 @click.command()
 @click.argument("contact_id", type=click.IntRange(min=1))
 @actor_option("The admin deleting the contact (recorded).", required=True)
-@click.option("--hint", required=True, metavar="TEXT",
-              help="Identity hint, e.g. 'customer #1234, request of …'.")
+@click.option(
+    "--hint", required=True, metavar="TEXT", help="Identity hint, e.g. 'customer #1234, request of …'."
+)
 @click.option("--reason", required=True, metavar="R", help=REASON_HELP)
 @checkpoints_option
 @db_option
@@ -54,13 +58,27 @@ def delete(contact_id, actor, hint, reason, checkpoint_dir, db):
 @actor_option("The admin erasing the contacts (recorded).", required=True)
 @click.option("--hint", required=True, metavar="TEXT", help="Identity hint recorded with every entry.")
 @click.option("--reason", required=True, metavar="R", help=REASON_HELP)
-@click.option("--column", default=None, metavar="NAME",
-              help="Read this column of a CSV file (header row first); default: one identifier per line.")
-@click.option("--result", "result_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Result CSV (default: FILE-erasure-result.csv next to FILE).")
+@click.option(
+    "--column",
+    default=None,
+    metavar="NAME",
+    help="Read this column of a CSV file (header row first); default: one identifier per line.",
+)
+@click.option(
+    "--result",
+    "result_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Result CSV (default: FILE-erasure-result.csv next to FILE).",
+)
 @click.option("--dry-run", is_flag=True, help="Only preview: write the result file with what would match.")
-@click.option("--batch-size", type=click.IntRange(1, 10_000), default=5_000, show_default=True,
-              help="Contacts per transaction (each keeps its own log entry).")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 10_000),
+    default=5_000,
+    show_default=True,
+    help="Contacts per transaction (each keeps its own log entry).",
+)
 @checkpoints_option
 @db_option
 def erase(file, actor, hint, reason, column, result_path, dry_run, batch_size, checkpoint_dir, db):
@@ -80,8 +98,15 @@ def erase(file, actor, hint, reason, column, result_path, dry_run, batch_size, c
             _write(result_path, plan.csv())
             say_json({"dry_run": True, **plan.counts(), "result_file": str(result_path)})
             return 0
-        result = execute(store, who, plan, hint=hint, reason=reason, batch_size=batch_size,
-                         progress=lambda line: click.echo(line, err=True))
+        result = execute(
+            store,
+            who,
+            plan,
+            hint=hint,
+            reason=reason,
+            batch_size=batch_size,
+            progress=lambda line: click.echo(line, err=True),
+        )
     _write(result_path, result.csv())
     say_json({**result.summary, "result_file": str(result_path)})
     return 1 if result.summary["contacts_failed"] else 0
@@ -93,8 +118,12 @@ def audit():
 
 
 @audit.command("verify")
-@click.option("--expect", default=None, metavar="CHECKPOINT",
-              help="A checkpoint kept elsewhere (its JSON line, or a file): prove the log still extends it.")
+@click.option(
+    "--expect",
+    default=None,
+    metavar="CHECKPOINT",
+    help="A checkpoint kept elsewhere (its JSON line, or a file): prove the log still extends it.",
+)
 @checkpoints_option
 @db_option
 def audit_verify(expect, checkpoint_dir, db):
@@ -110,8 +139,10 @@ def audit_verify(expect, checkpoint_dir, db):
     if result.ok:
         click.echo(f"head {result.head}", err=True)
         if expected is not None:
-            click.echo(f"extends the expected checkpoint of {expected['at']} ({expected['entries']} entries)",
-                       err=True)
+            click.echo(
+                f"extends the expected checkpoint of {expected['at']} ({expected['entries']} entries)",
+                err=True,
+            )
     return 0 if result.ok else 1
 
 
@@ -132,8 +163,11 @@ def audit_checkpoint(checkpoint_dir, db):
     from ..checkpoints import as_line
 
     click.echo(as_line(checkpoint))
-    click.echo(f"public key (Ed25519) {checkpoint['public_key']}; the signature covers the line without"
-               " \"signature\", keys sorted, no spaces", err=True)
+    click.echo(
+        f"public key (Ed25519) {checkpoint['public_key']}; the signature covers the line without"
+        " \"signature\", keys sorted, no spaces",
+        err=True,
+    )
     return 0
 
 
@@ -153,8 +187,9 @@ def _since(value: str | None):
 @audit.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), required=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
-@click.option("--since", default=None, metavar="DATE",
-              help="Only entries deleted on or after DATE (UTC, YYYY-MM-DD).")
+@click.option(
+    "--since", default=None, metavar="DATE", help="Only entries deleted on or after DATE (UTC, YYYY-MM-DD)."
+)
 @db_option
 def audit_export(fmt, out, since, db):
     """Export the deletion log (entries failing the schema are included, flagged in `schema_problems`)."""
@@ -188,4 +223,3 @@ def audit_lookup(identifier, db):
     click.echo("deleted " + " ".join(str(e["id"]) for e in found))
     click.echo("matched by " + ", ".join(sorted({k for e in found for k in e["matched"]})), err=True)
     return 0
-

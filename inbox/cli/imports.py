@@ -22,40 +22,93 @@ def _progress(fraction: float, message: str) -> None:
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @actor_option("The admin running the import (recorded on the batch).")
-@click.option("--dry-run", is_flag=True,
-              help="Validate and count new/updated/unchanged/rejected rows; write nothing.")
-@click.option("--mapping", "mapping_file", metavar="FILE.json", default=None,
-              help='Column header → attribute key (or null to ignore), e.g. {"Courriel": "email"}; or '
-                   '{"mapping": {…}, "fallbacks": {"phone": ["Mobile Phone"]}}. '
-                   'Overrides --template column by column.')
-@click.option("--template", "template", metavar="NAME", default=None,
-              help="A built-in template for a vendor's export (any case): Google Contacts, Outlook, HubSpot, "
-                   "Salesforce, Zendesk users, Mailchimp audience, Intercom users, Freshdesk contacts, "
-                   "Chatwoot contacts.")
-@click.option("--on-conflict", type=click.Choice(["update", "skip", "fill-empty"]), default="update",
-              show_default=True, help="For rows matching a contact: overwrite with non-empty cells, "
-              "leave the contact, or fill empty values.")
-@click.option("--match", "match_order", default="external_id,email,phone", show_default=True,
-              help="Keys that find an existing contact, in order (comma-separated).")
-@click.option("--phone-platform", default="sms", show_default=True,
-              help="Platform of new contacts known only by a phone number (sms or whatsapp).")
-@click.option("--invalid-values", type=click.Choice(["skip-value", "reject-row"]), default="skip-value",
-              show_default=True, help="An invalid optional value: leave the cell empty and import the row "
-              "(listed in the rejects file), or reject the whole row. Invalid e-mails, phones and external "
-              "ids always reject it.")
-@click.option("--region", default=None, metavar="CC",
-              help="Region of phone numbers written without +country code, e.g. FR "
-                   "(default: the workspace's).")
-@click.option("--encoding", default=None,
-              help="The file's encoding (default: detected): utf-8, utf-16, windows-1252…")
+@click.option(
+    "--dry-run", is_flag=True, help="Validate and count new/updated/unchanged/rejected rows; write nothing."
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    metavar="FILE.json",
+    default=None,
+    help='Column header → attribute key (or null to ignore), e.g. {"Courriel": "email"}; or '
+    '{"mapping": {…}, "fallbacks": {"phone": ["Mobile Phone"]}}. '
+    'Overrides --template column by column.',
+)
+@click.option(
+    "--template",
+    "template",
+    metavar="NAME",
+    default=None,
+    help="A built-in template for a vendor's export (any case): Google Contacts, Outlook, HubSpot, "
+    "Salesforce, Zendesk users, Mailchimp audience, Intercom users, Freshdesk contacts, "
+    "Chatwoot contacts.",
+)
+@click.option(
+    "--on-conflict",
+    type=click.Choice(["update", "skip", "fill-empty"]),
+    default="update",
+    show_default=True,
+    help="For rows matching a contact: overwrite with non-empty cells, "
+    "leave the contact, or fill empty values.",
+)
+@click.option(
+    "--match",
+    "match_order",
+    default="external_id,email,phone",
+    show_default=True,
+    help="Keys that find an existing contact, in order (comma-separated).",
+)
+@click.option(
+    "--phone-platform",
+    default="sms",
+    show_default=True,
+    help="Platform of new contacts known only by a phone number (sms or whatsapp).",
+)
+@click.option(
+    "--invalid-values",
+    type=click.Choice(["skip-value", "reject-row"]),
+    default="skip-value",
+    show_default=True,
+    help="An invalid optional value: leave the cell empty and import the row "
+    "(listed in the rejects file), or reject the whole row. Invalid e-mails, phones and external "
+    "ids always reject it.",
+)
+@click.option(
+    "--region",
+    default=None,
+    metavar="CC",
+    help="Region of phone numbers written without +country code, e.g. FR (default: the workspace's).",
+)
+@click.option(
+    "--encoding", default=None, help="The file's encoding (default: detected): utf-8, utf-16, windows-1252…"
+)
 @click.option("--delimiter", default=None, help="The field delimiter (default: detected): , ; | or tab.")
-@click.option("--rejects", "rejects_file", metavar="OUT.csv", default=None,
-              help="Write the rejected rows there: the file's columns plus `errors`, ready to fix and "
-                   "re-import.")
+@click.option(
+    "--rejects",
+    "rejects_file",
+    metavar="OUT.csv",
+    default=None,
+    help="Write the rejected rows there: the file's columns plus `errors`, ready to fix and re-import.",
+)
 @click.option("--progress", "show_progress", is_flag=True, help="Print progress lines on stderr.")
 @db_option
-def import_command(file, actor, dry_run, mapping_file, template, on_conflict, match_order, phone_platform,
-                   invalid_values, region, encoding, delimiter, rejects_file, show_progress, db):
+def import_command(
+    file,
+    actor,
+    dry_run,
+    mapping_file,
+    template,
+    on_conflict,
+    match_order,
+    phone_platform,
+    invalid_values,
+    region,
+    encoding,
+    delimiter,
+    rejects_file,
+    show_progress,
+    db,
+):
     """Import contacts from a CSV file (one transaction); prints one JSON object with the counts and batch id."""
     from .. import import_templates, imports
     from ..mapping_fallbacks import read_mapping_document
@@ -63,9 +116,13 @@ def import_command(file, actor, dry_run, mapping_file, template, on_conflict, ma
 
     template = import_templates.template(template) and template if template else None
     mapping, fallbacks = read_mapping_document(mapping_file) if mapping_file else (None, None)
-    options = imports.ImportOptions(on_conflict=on_conflict, phone_platform=phone_platform.strip().lower(),
-                                    match_order=tuple(k.strip() for k in match_order.split(",") if k.strip()),
-                                    invalid_values=invalid_values, region=region).checked()
+    options = imports.ImportOptions(
+        on_conflict=on_conflict,
+        phone_platform=phone_platform.strip().lower(),
+        match_order=tuple(k.strip() for k in match_order.split(",") if k.strip()),
+        invalid_values=invalid_values,
+        region=region,
+    ).checked()
     try:
         with open(file, "rb"):
             pass
@@ -76,10 +133,19 @@ def import_command(file, actor, dry_run, mapping_file, template, on_conflict, ma
         check_writable(rejects_file, "--rejects")
     with open_store(db) as store:
         who = admin_actor(store, actor) if actor else SYSTEM
-        result = imports.run_import(store, who, file, mapping=mapping, options=options, encoding=encoding,
-                                    delimiter=delimiter, dry_run=dry_run,
-                                    progress=_progress if show_progress else None,
-                                    fallbacks=fallbacks, template=template)
+        result = imports.run_import(
+            store,
+            who,
+            file,
+            mapping=mapping,
+            options=options,
+            encoding=encoding,
+            delimiter=delimiter,
+            dry_run=dry_run,
+            progress=_progress if show_progress else None,
+            fallbacks=fallbacks,
+            template=template,
+        )
     out = result.summary()
     out["rejects_file"] = None
     if rejects_file and len(result.rejects):
@@ -88,9 +154,10 @@ def import_command(file, actor, dry_run, mapping_file, template, on_conflict, ma
         except WriteFailed as exc:
             click.echo(json.dumps(out, ensure_ascii=False, default=str))
             saved = "" if dry_run else f"the import was saved (batch {result.batch_id}), but "
-            raise WriteFailed(f"{saved}{exc}; the rejects were not written"
-                              + ("" if dry_run else f" (undo it with: undo-import {result.batch_id})")
-                              ) from None
+            raise WriteFailed(
+                f"{saved}{exc}; the rejects were not written"
+                + ("" if dry_run else f" (undo it with: undo-import {result.batch_id})")
+            ) from None
         out["rejects_file"] = rejects_file
     say_json(out)
 
@@ -111,9 +178,12 @@ def undo_import_command(batch_id, actor, db):
         except imports.UndoRefused as exc:
             click.echo(f"inbox: {exc}", err=True)
             for c in exc.contacts[:SHOWN]:
-                why = ("it has a conversation" if c["conversation"] and c["version"] == c["version_after"]
-                       else f"version {c['version_after']} → {c['version']}, last by {c['updated_by']}"
-                            f" at {c['updated_at']:%Y-%m-%d %H:%M}")
+                why = (
+                    "it has a conversation"
+                    if c["conversation"] and c["version"] == c["version_after"]
+                    else f"version {c['version_after']} → {c['version']}, last by {c['updated_by']}"
+                    f" at {c['updated_at']:%Y-%m-%d %H:%M}"
+                )
                 click.echo(f"  contact #{c['contact_id']} ({c['action']} by the import): {why}", err=True)
             if len(exc.contacts) > SHOWN:
                 click.echo(f"  … and {len(exc.contacts) - SHOWN:,} more", err=True)

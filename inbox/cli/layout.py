@@ -41,9 +41,11 @@ def layout_import(file, actor, db):
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise InvalidInput(f"{file.name} is not UTF-8 text (byte 0x{raw[exc.start]:02X} on line {line}): "
-                           "save it as UTF-8 (the format `layout export` writes)") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidInput(
+            f"{file.name} is not UTF-8 text (byte 0x{raw[exc.start]:02X} on line {line}): "
+            "save it as UTF-8 (the format `layout export` writes)"
+        ) from None
     try:
         items = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -13,9 +13,23 @@ def cli():
     """Inbox contacts: manage the workspace database from the command line."""
 
 
-for command in (database.init, database.demo, database.check, database.compact, users.users, plan.plan,
-                layout.layout, contacts.receive, contacts.search, crm.crm, deletion.delete, deletion.erase,
-                deletion.audit, imports.import_command, imports.undo_import_command):
+for command in (
+    database.init,
+    database.demo,
+    database.check,
+    database.compact,
+    users.users,
+    plan.plan,
+    layout.layout,
+    contacts.receive,
+    contacts.search,
+    crm.crm,
+    deletion.delete,
+    deletion.erase,
+    deletion.audit,
+    imports.import_command,
+    imports.undo_import_command,
+):
     cli.add_command(command)
 
 

@@ -82,5 +82,6 @@ def users_unlock(email, db):
 
     with open_store(db) as store:
         was_locked = unlock(store, SYSTEM, email)
-    click.echo(f"unlocked {email}" if was_locked
-               else f"{email} was not locked; its failed sign-ins are cleared")
+    click.echo(
+        f"unlocked {email}" if was_locked else f"{email} was not locked; its failed sign-ins are cleared"
+    )

@@ -21,9 +21,19 @@ from .stats import StatsSQL
 
 #: Area name on ``Store`` → repository class (what ``tools/rewrite_store_calls.py`` maps methods by).
 AREAS = {
-    "accounts": AccountsSQL, "sign_ins": SignInsSQL, "contacts": ContactsSQL, "layout": LayoutSQL,
-    "deletion": DeletionSQL, "deletion_log": DeletionLogSQL, "imports": ImportsSQL, "crm": CrmSQL,
-    "stats": StatsSQL, "demo": DemoSQL, "integrity": IntegritySQL, "compaction": CompactSQL, "keys": KeysSQL,
+    "accounts": AccountsSQL,
+    "sign_ins": SignInsSQL,
+    "contacts": ContactsSQL,
+    "layout": LayoutSQL,
+    "deletion": DeletionSQL,
+    "deletion_log": DeletionLogSQL,
+    "imports": ImportsSQL,
+    "crm": CrmSQL,
+    "stats": StatsSQL,
+    "demo": DemoSQL,
+    "integrity": IntegritySQL,
+    "compaction": CompactSQL,
+    "keys": KeysSQL,
 }
 
 
@@ -36,8 +46,14 @@ class Store(StoreCore):
     passed to the repository methods that take ``cur`` (``imports.import_stage``, ``demo.demo_insert``…).
     """
 
-    def __init__(self, path: str | os.PathLike, *, attachments_dir: str | os.PathLike | None = None,
-                 read_only: bool = False, migrate: bool = True):
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        attachments_dir: str | os.PathLike | None = None,
+        read_only: bool = False,
+        migrate: bool = True,
+    ):
         super().__init__(path, attachments_dir=attachments_dir, read_only=read_only, migrate=migrate)
         self.accounts = AccountsSQL(self)
         self.sign_ins = SignInsSQL(self)

@@ -17,8 +17,9 @@ def _user(row) -> User | None:
 class AccountsSQL(Repository):
     """Users (with password hashes) and key/value workspace settings."""
 
-    def insert_user(self, email: str, display_name: str, role: str, password_hash: str,
-                    created_at: datetime) -> User:
+    def insert_user(
+        self, email: str, display_name: str, role: str, password_hash: str, created_at: datetime
+    ) -> User:
         with self.tx() as cur:
             row = cur.execute(
                 f"INSERT INTO users (email, display_name, role, password_hash, active, created_at)"
@@ -44,7 +45,9 @@ class AccountsSQL(Repository):
 
     def set_user_active(self, email: str, active: bool) -> bool:
         with self.tx() as cur:
-            n = cur.execute("UPDATE users SET active = ? WHERE email = ? RETURNING id", [active, email]).fetchall()
+            n = cur.execute(
+                "UPDATE users SET active = ? WHERE email = ? RETURNING id", [active, email]
+            ).fetchall()
         return bool(n)
 
     def set_user_password_hash(self, email: str, password_hash: str) -> None:

@@ -67,11 +67,11 @@ def _swap(copy: Path, target: Path) -> None:
 _SHAPE = {
     "tables": "SELECT schema_name, table_name, sql FROM duckdb_tables() WHERE database_name = ? ORDER BY ALL",
     "indexes": "SELECT schema_name, index_name, table_name, sql FROM duckdb_indexes() WHERE database_name = ?"
-               " ORDER BY ALL",
+    " ORDER BY ALL",
     "sequences": "SELECT schema_name, sequence_name, increment_by, min_value, max_value, cycle, last_value"
-                 " FROM duckdb_sequences() WHERE database_name = ? ORDER BY ALL",
+    " FROM duckdb_sequences() WHERE database_name = ? ORDER BY ALL",
     "views": "SELECT schema_name, view_name, sql FROM duckdb_views() WHERE database_name = ? AND NOT internal"
-             " ORDER BY ALL",
+    " ORDER BY ALL",
 }
 
 
@@ -87,12 +87,15 @@ def _differences(con, source: str, copy: str) -> list[str]:
             problems.append(f"the {what} differ")
     for schema, table, _ in con.execute(_SHAPE["tables"], [source]).fetchall():
         name = f"{_quote(schema)}.{_quote(table)}"
-        counts = [con.execute(f"SELECT count(*) FROM {_quote(db)}.{name}").fetchone()[0]
-                  for db in (source, copy)]
+        counts = [
+            con.execute(f"SELECT count(*) FROM {_quote(db)}.{name}").fetchone()[0] for db in (source, copy)
+        ]
         if counts[0] != counts[1]:
             problems.append(f"table {table} has {counts[0]} rows but {counts[1]} in the copy")
-    versions = [con.execute(f"SELECT max(version) FROM {_quote(db)}.main.schema_migrations").fetchone()[0]
-                for db in (source, copy)]
+    versions = [
+        con.execute(f"SELECT max(version) FROM {_quote(db)}.main.schema_migrations").fetchone()[0]
+        for db in (source, copy)
+    ]
     if versions[0] != versions[1]:
         problems.append(f"schema version {versions[0]} but {versions[1]} in the copy")
     return problems
@@ -127,8 +130,10 @@ class CompactSQL(Repository):
         if self.read_only:
             raise CompactionFailed("the database is open read-only; it cannot be compacted")
         if open_count(self.path) > 1:
-            raise CompactionFailed(f"the database {self.path} is open more than once in this process;"
-                                   " close the other store first")
+            raise CompactionFailed(
+                f"the database {self.path} is open more than once in this process;"
+                " close the other store first"
+            )
         copy = copy_path(self.path)
         with self._core._exclusive():
             started = time.perf_counter()
@@ -139,20 +144,26 @@ class CompactSQL(Repository):
                 self._core._con.close()
                 try:
                     if _wal(self.path).exists():  # never leave a WAL of the old file next to the new one
-                        raise CompactionFailed("the database's write-ahead log was not merged; nothing"
-                                               " changed")
+                        raise CompactionFailed(
+                            "the database's write-ahead log was not merged; nothing changed"
+                        )
                     _swap(copy, self.path)
                 finally:
                     self._reopen()
             except OSError as exc:  # before the swap (a failed rename changes nothing)
                 _remove(copy, _wal(copy))
-                raise CompactionFailed("the copy could not be written or put in place"
-                                       f" ({exc.strerror or exc}); nothing changed") from None
+                raise CompactionFailed(
+                    f"the copy could not be written or put in place ({exc.strerror or exc}); nothing changed"
+                ) from None
             except BaseException:
                 _remove(copy, _wal(copy))
                 raise
-            return {"database": str(self.path), "bytes_before": before, "bytes_after": _size(self.path),
-                    "seconds": round(time.perf_counter() - started, 3)}
+            return {
+                "database": str(self.path),
+                "bytes_before": before,
+                "bytes_after": _size(self.path),
+                "seconds": round(time.perf_counter() - started, 3),
+            }
 
     def _copy_into(self, copy: Path) -> None:
         con = self._core._con
@@ -169,8 +180,9 @@ class CompactSQL(Repository):
         except duckdb.Error as exc:
             raise CompactionFailed(f"the copy could not be written ({exc}); nothing changed") from None
         if problems:
-            raise CompactionFailed("the copy does not match the database (" + "; ".join(problems)
-                                   + "); nothing changed")
+            raise CompactionFailed(
+                "the copy does not match the database (" + "; ".join(problems) + "); nothing changed"
+            )
         if _wal(copy).exists():
             raise CompactionFailed("the copy was not fully written; nothing changed")
         _fsync(copy)

@@ -12,9 +12,19 @@ from ..errors import Conflict, NotFound
 from .repository import Repository
 from .retry import as_conflict, retry_conflicts
 from .schema import CONTACT_COLS, SEARCH_TEXT_SQL
+
 BUILTIN_COLUMNS = CONTACT_COLS[4:13]
-LIST_COLS = ("id", "platform", "handle", "display_name", "first_name", "last_name", "email", "phone",
-             "updated_at")
+LIST_COLS = (
+    "id",
+    "platform",
+    "handle",
+    "display_name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "updated_at",
+)
 VALUE_SLOTS = ("value_text", "value_number", "value_date", "value_bool")
 _RECEIVE_LOCKS = [threading.Lock() for _ in range(64)]  # striped by (platform, handle)
 
@@ -51,7 +61,9 @@ def _where(terms, platform, language, subscription, custom) -> tuple[str, list]:
         clauses.append("(language = ? OR starts_with(language, ?))")
         params += [language, f"{language}-"]
     for key, value in (custom or {}).items():
-        clauses.append("id IN (SELECT contact_id FROM attribute_values WHERE attribute_key = ? AND value_text = ?)")
+        clauses.append(
+            "id IN (SELECT contact_id FROM attribute_values WHERE attribute_key = ? AND value_text = ?)"
+        )
         params += [key, value]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
@@ -73,8 +85,11 @@ class ContactsSQL(Repository):
 
     def custom_values(self, contact_id: int) -> dict[str, tuple]:
         """``{attribute_key: (text, number, date, bool)}`` for one contact."""
-        rows = self._rows("SELECT attribute_key, value_text, value_number, value_date, value_bool"
-                          " FROM attribute_values WHERE contact_id = ?", [int(contact_id)])
+        rows = self._rows(
+            "SELECT attribute_key, value_text, value_number, value_date, value_bool"
+            " FROM attribute_values WHERE contact_id = ?",
+            [int(contact_id)],
+        )
         return {r[0]: r[1:] for r in rows}
 
     # -- lookup ------------------------------------------------------------------------
@@ -82,8 +97,17 @@ class ContactsSQL(Repository):
     search_count_cap = 1_000  # a count above this is reported as "more than"
     _window: tuple[float, object] | None = None  # (computed at, updated_at threshold), per store
 
-    def search_contacts(self, *, terms=(), platform=None, language=None, subscription=None, custom=None,
-                        limit: int = 25, offset: int = 0) -> tuple[list[dict], int, bool, bool]:
+    def search_contacts(
+        self,
+        *,
+        terms=(),
+        platform=None,
+        language=None,
+        subscription=None,
+        custom=None,
+        limit: int = 25,
+        offset: int = 0,
+    ) -> tuple[list[dict], int, bool, bool]:
         """One page of contacts matching every term (substring, accent/case-insensitive) and filter,
         most recently updated first; the number of matches, whether that number is only a floor, and
         whether a next page exists (known from the ids, so a contact deleted meanwhile changes nothing).
@@ -101,26 +125,31 @@ class ContactsSQL(Repository):
         if since is not None:
             # The threshold is pushed down into the scan; the match sits in a CASE so that the
             # substring tests run on the window's rows only, not on every row of the table.
-            match = f"CASE WHEN updated_at >= ? THEN {where[len(' WHERE '):]} END" if where else "true"
-            count, top = self._one("SELECT count(*), max_by(id, {'u': updated_at, 'i': id}, ?) FROM contacts"
-                                   f" WHERE updated_at >= ? AND {match}",
-                                   [need, since] + ([since, *params] if where else []))
+            match = f"CASE WHEN updated_at >= ? THEN {where[len(' WHERE ') :]} END" if where else "true"
+            count, top = self._one(
+                "SELECT count(*), max_by(id, {'u': updated_at, 'i': id}, ?) FROM contacts"
+                f" WHERE updated_at >= ? AND {match}",
+                [need, since] + ([since, *params] if where else []),
+            )
             if count >= need:
                 if not where:
                     total = self._scalar("SELECT count(*) FROM contacts")
                 elif count > cap:
                     total = cap + 1
                 else:
-                    total = self._scalar(f"SELECT count(*) FROM (SELECT 1 FROM contacts{where} LIMIT ?)",
-                                         [*params, cap + 1])
+                    total = self._scalar(
+                        f"SELECT count(*) FROM (SELECT 1 FROM contacts{where} LIMIT ?)", [*params, cap + 1]
+                    )
                 return self._page(list(top), offset, limit, total, cap if where else None)
-        total, top = self._one("SELECT count(*), max_by(id, {'u': updated_at, 'i': id}, ?) FROM contacts"
-                               + where, [need] + params)
+        total, top = self._one(
+            "SELECT count(*), max_by(id, {'u': updated_at, 'i': id}, ?) FROM contacts" + where,
+            [need] + params,
+        )
         return self._page(list(top or []), offset, limit, total, cap if where else None)
 
     def _page(self, top: list[int], offset: int, limit: int, total: int, cap: int | None):
-        ids = top[int(offset):]
-        return (self._list_rows(ids[:int(limit)]), *_capped(total, cap), len(ids) > int(limit))
+        ids = top[int(offset) :]
+        return (self._list_rows(ids[: int(limit)]), *_capped(total, cap), len(ids) > int(limit))
 
     def _since(self):
         """The ``updated_at`` of the ``search_window_rows``-th most recently updated contact, or
@@ -131,8 +160,10 @@ class ContactsSQL(Repository):
             return cached[1]
         since = None
         if self._scalar("SELECT count(*) FROM contacts") > 4 * self.search_window_rows:
-            since = self._scalar("SELECT updated_at FROM contacts ORDER BY updated_at DESC LIMIT 1 OFFSET ?",
-                                 [self.search_window_rows])
+            since = self._scalar(
+                "SELECT updated_at FROM contacts ORDER BY updated_at DESC LIMIT 1 OFFSET ?",
+                [self.search_window_rows],
+            )
         self._window = (time.monotonic(), since)
         return since
 
@@ -140,8 +171,12 @@ class ContactsSQL(Repository):
         if not ids:
             return []
         marks = ", ".join("?" for _ in ids)
-        rows = {r[0]: dict(zip(LIST_COLS, r)) for r in self._rows(
-            f"SELECT {', '.join(LIST_COLS)} FROM contacts WHERE id IN ({marks})", [int(i) for i in ids])}
+        rows = {
+            r[0]: dict(zip(LIST_COLS, r))
+            for r in self._rows(
+                f"SELECT {', '.join(LIST_COLS)} FROM contacts WHERE id IN ({marks})", [int(i) for i in ids]
+            )
+        }
         return [rows[i] for i in ids if i in rows]
 
     def exact_contacts(self, column: str, value) -> list[dict]:
@@ -157,25 +192,34 @@ class ContactsSQL(Repository):
     def distinct_values(self, column: str, limit: int = 200) -> list[str]:
         if column not in ("language", "subscription"):
             raise ValueError(f"not a filter column: {column}")
-        return [r[0] for r in self._rows(f"SELECT DISTINCT {column} FROM contacts WHERE {column} IS NOT NULL"
-                                         f" ORDER BY 1 LIMIT ?", [limit])]
+        return [
+            r[0]
+            for r in self._rows(
+                f"SELECT DISTINCT {column} FROM contacts WHERE {column} IS NOT NULL ORDER BY 1 LIMIT ?",
+                [limit],
+            )
+        ]
 
     def primary_languages(self, limit: int = 200) -> list[str]:
         """The language subtags in use (``pt`` for ``pt``, ``pt-BR`` and ``pt-PT``), in order."""
-        tags = self._rows("SELECT DISTINCT language FROM contacts WHERE language IS NOT NULL")  # a few hundred
+        tags = self._rows(
+            "SELECT DISTINCT language FROM contacts WHERE language IS NOT NULL"
+        )  # a few hundred
         return sorted({tag.split("-", 1)[0] for (tag,) in tags})[:limit]
 
     # -- writes -------------------------------------------------------------------------
-    def update_contact_values(self, contact_id: int, expected_version: int, builtin: dict, custom: dict,
-                              actor: str, at: datetime) -> int:
+    def update_contact_values(
+        self, contact_id: int, expected_version: int, builtin: dict, custom: dict, actor: str, at: datetime
+    ) -> int:
         """Set built-in columns and custom values if the contact is still at ``expected_version``.
 
         ``custom`` maps key → ``(text, number, date, bool)`` or ``None`` (clear). Returns the new
         version. Raises ``NotFound`` or ``Conflict`` (stale version); nothing is written then. A save
         that collides with a simultaneous one is retried: it then sees the new version (``Conflict``).
         """
-        return retry_conflicts(lambda: self._update_values(int(contact_id), expected_version, builtin, custom,
-                                                           actor, at))
+        return retry_conflicts(
+            lambda: self._update_values(int(contact_id), expected_version, builtin, custom, actor, at)
+        )
 
     def _update_values(self, contact_id, expected_version, builtin, custom, actor, at) -> int:
         sets = "".join(f"{col} = ?, " for col in builtin)
@@ -185,31 +229,48 @@ class ContactsSQL(Repository):
             (updated,) = cur.execute(
                 f"UPDATE contacts SET {sets}updated_at = ?, updated_by = ?, version = version + 1"
                 " WHERE id = ? AND version = ?",
-                [*builtin.values(), at, actor, contact_id, int(expected_version)]).fetchone()
+                [*builtin.values(), at, actor, contact_id, int(expected_version)],
+            ).fetchone()
             if not updated:
-                current = cur.execute("SELECT version, updated_by FROM contacts WHERE id = ?",
-                                      [contact_id]).fetchone()
+                current = cur.execute(
+                    "SELECT version, updated_by FROM contacts WHERE id = ?", [contact_id]
+                ).fetchone()
                 if current is None:
                     raise NotFound(f"contact {contact_id} no longer exists (it may have been deleted)")
-                raise Conflict(f"{current[1]} changed this contact since you opened it (version "
-                               f"{expected_version} → {current[0]}); nothing was saved")
+                raise Conflict(
+                    f"{current[1]} changed this contact since you opened it (version "
+                    f"{expected_version} → {current[0]}); nothing was saved"
+                )
             if builtin:
                 cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [contact_id])
             for key, slots in custom.items():
                 if slots is None:
-                    cur.execute("DELETE FROM attribute_values WHERE contact_id = ? AND attribute_key = ?",
-                                [contact_id, key])
+                    cur.execute(
+                        "DELETE FROM attribute_values WHERE contact_id = ? AND attribute_key = ?",
+                        [contact_id, key],
+                    )
                 else:
                     cur.execute(
                         "INSERT INTO attribute_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                         " ON CONFLICT (contact_id, attribute_key) DO UPDATE SET value_text = excluded.value_text,"
                         " value_number = excluded.value_number, value_date = excluded.value_date,"
                         " value_bool = excluded.value_bool, updated_at = excluded.updated_at,"
-                        " updated_by = excluded.updated_by", [contact_id, key, *slots, at, actor])
+                        " updated_by = excluded.updated_by",
+                        [contact_id, key, *slots, at, actor],
+                    )
         return int(expected_version) + 1
 
-    def receive_message(self, *, platform: str, handle: str, text: str, at: datetime,
-                        attachments: list[dict], write_files, phone: str | None = None) -> dict:
+    def receive_message(
+        self,
+        *,
+        platform: str,
+        handle: str,
+        text: str,
+        at: datetime,
+        attachments: list[dict],
+        write_files,
+        phone: str | None = None,
+    ) -> dict:
         """Append an inbound message to the contact's open conversation (creating either if needed).
 
         ``attachments`` are metadata dicts (filename, content_type, size_bytes, sha256, data);
@@ -229,15 +290,17 @@ class ContactsSQL(Repository):
 
     def _receive(self, platform, handle, text, at, attachments, write_files, phone) -> dict:
         with self.tx() as cur:
-            found = cur.execute("SELECT id FROM contacts WHERE platform = ? AND handle IN (?, ?)"
-                                " ORDER BY handle = ? DESC, id LIMIT 1",
-                                [platform, handle, phone or handle, phone or handle]).fetchone()
+            found = cur.execute(
+                "SELECT id FROM contacts WHERE platform = ? AND handle IN (?, ?)"
+                " ORDER BY handle = ? DESC, id LIMIT 1",
+                [platform, handle, phone or handle, phone or handle],
+            ).fetchone()
             new_contact = found is None
             if new_contact:
                 contact_id = cur.execute(
                     "INSERT INTO contacts (platform, handle, phone, created_at, created_by, updated_at, updated_by)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    [platform, phone or handle, phone, at, f"channel:{platform}", at, f"channel:{platform}"]
+                    [platform, phone or handle, phone, at, f"channel:{platform}", at, f"channel:{platform}"],
                 ).fetchone()[0]
                 cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [contact_id])
                 conversation = None
@@ -245,47 +308,76 @@ class ContactsSQL(Repository):
                 contact_id = found[0]
                 conversation = cur.execute(
                     "SELECT id FROM conversations WHERE contact_id = ? AND status = 'open'"
-                    " ORDER BY last_message_at DESC LIMIT 1", [contact_id]).fetchone()
+                    " ORDER BY last_message_at DESC LIMIT 1",
+                    [contact_id],
+                ).fetchone()
             if conversation is None:
                 conversation_id = cur.execute(
                     "INSERT INTO conversations (contact_id, platform, status, started_at, last_message_at)"
-                    " VALUES (?, ?, 'open', ?, ?) RETURNING id", [contact_id, platform, at, at]).fetchone()[0]
+                    " VALUES (?, ?, 'open', ?, ?) RETURNING id",
+                    [contact_id, platform, at, at],
+                ).fetchone()[0]
             else:
                 conversation_id = conversation[0]
-                cur.execute("UPDATE conversations SET last_message_at = ? WHERE id = ?", [at, conversation_id])
+                cur.execute(
+                    "UPDATE conversations SET last_message_at = ? WHERE id = ?", [at, conversation_id]
+                )
             message_id = cur.execute(
                 "INSERT INTO messages (conversation_id, contact_id, direction, body, sent_at)"
-                " VALUES (?, ?, 'inbound', ?, ?) RETURNING id", [conversation_id, contact_id, text, at]).fetchone()[0]
+                " VALUES (?, ?, 'inbound', ?, ?) RETURNING id",
+                [conversation_id, contact_id, text, at],
+            ).fetchone()[0]
             paths = write_files(contact_id, attachments) if attachments else []
             for meta, path in zip(attachments, paths):
                 cur.execute(
                     "INSERT INTO attachments (message_id, conversation_id, contact_id, filename, content_type,"
                     " size_bytes, storage_path, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [message_id, conversation_id, contact_id, meta["filename"], meta["content_type"],
-                     meta["size_bytes"], path, meta["sha256"], at])
-        return {"contact_id": contact_id, "conversation_id": conversation_id, "message_id": message_id,
-                "new_contact": new_contact}
+                    [
+                        message_id,
+                        conversation_id,
+                        contact_id,
+                        meta["filename"],
+                        meta["content_type"],
+                        meta["size_bytes"],
+                        path,
+                        meta["sha256"],
+                        at,
+                    ],
+                )
+        return {
+            "contact_id": contact_id,
+            "conversation_id": conversation_id,
+            "message_id": message_id,
+            "new_contact": new_contact,
+        }
 
     # -- conversations --------------------------------------------------------------------
     def conversations_of(self, contact_id: int) -> list[dict]:
         cols = ("id", "platform", "status", "subject", "started_at", "last_message_at", "messages")
-        rows = self._rows("SELECT c.id, c.platform, c.status, c.subject, c.started_at, c.last_message_at,"
-                          " (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
-                          " FROM conversations c WHERE c.contact_id = ? ORDER BY c.last_message_at DESC",
-                          [int(contact_id)])
+        rows = self._rows(
+            "SELECT c.id, c.platform, c.status, c.subject, c.started_at, c.last_message_at,"
+            " (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"
+            " FROM conversations c WHERE c.contact_id = ? ORDER BY c.last_message_at DESC",
+            [int(contact_id)],
+        )
         return [dict(zip(cols, r)) for r in rows]
 
     def messages_of(self, conversation_id: int, limit: int = 200) -> list[dict]:
         cols = ("id", "direction", "author", "body", "sent_at")
-        rows = self._rows("SELECT * FROM (SELECT id, direction, author, body, sent_at FROM messages"
-                          " WHERE conversation_id = ? ORDER BY sent_at DESC, id DESC LIMIT ?)"
-                          " ORDER BY sent_at, id", [int(conversation_id), int(limit)])
+        rows = self._rows(
+            "SELECT * FROM (SELECT id, direction, author, body, sent_at FROM messages"
+            " WHERE conversation_id = ? ORDER BY sent_at DESC, id DESC LIMIT ?)"
+            " ORDER BY sent_at, id",
+            [int(conversation_id), int(limit)],
+        )
         return [dict(zip(cols, r)) for r in rows]
 
     def attachments_of_conversation(self, conversation_id: int) -> list[dict]:
         cols = ("id", "message_id", "filename", "content_type", "size_bytes", "storage_path", "contact_id")
-        rows = self._rows(f"SELECT {', '.join(cols)} FROM attachments WHERE conversation_id = ? ORDER BY id",
-                          [int(conversation_id)])
+        rows = self._rows(
+            f"SELECT {', '.join(cols)} FROM attachments WHERE conversation_id = ? ORDER BY id",
+            [int(conversation_id)],
+        )
         return [dict(zip(cols, r)) for r in rows]
 
     def attachment(self, attachment_id: int) -> dict | None:

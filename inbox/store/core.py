@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -15,9 +16,9 @@ import pandas as pd
 from ..errors import StoreDamaged, StoreLocked, StoreUnavailable, TransactionAborted, WriteFailed
 from . import migrator
 from .acting import check_acting
+from .dialect import DUCKDB
 from .migrations import MIGRATIONS, Migration
 from .retry import as_conflict, is_conflict
-from .dialect import DUCKDB
 
 DUCKDB_CONFIG = {
     # Offline machines: never try to download an extension behind our back.
@@ -43,18 +44,26 @@ def damaged(path: Path, exc: BaseException) -> StoreDamaged | None:
     """The ``StoreDamaged`` error for a DuckDB error that shows a truncated or corrupt file, else None."""
     text = str(exc)
     low = text.lower()
-    if not (isinstance(exc, duckdb.FatalException) or "corrupt database file" in low
-            or ("checksum" in low and "block" in low) or "database has been invalidated" in low
-            or (isinstance(exc, duckdb.IOException) and str(path) in text and "could not read" in low)):
+    if not (
+        isinstance(exc, duckdb.FatalException)
+        or "corrupt database file" in low
+        or ("checksum" in low and "block" in low)
+        or "database has been invalidated" in low
+        or (isinstance(exc, duckdb.IOException) and str(path) in text and "could not read" in low)
+    ):
         return None
-    return StoreDamaged(f"database {path} is damaged (cut short, or a block fails its checksum: "
-                        f"{text.splitlines()[0][:160]}): restore it from a backup")
+    return StoreDamaged(
+        f"database {path} is damaged (cut short, or a block fails its checksum: "
+        f"{text.splitlines()[0][:160]}): restore it from a backup"
+    )
 
 
 def _translated(path: Path, exc: duckdb.Error) -> Exception:
     """A damaged file or a full disk as one clear ``InboxError``; any other DuckDB error as it is."""
     if isinstance(exc, duckdb.IOException) and "no space left" in str(exc).lower():
-        return WriteFailed(f"database {path} could not be written: no space left on the device; nothing was saved")
+        return WriteFailed(
+            f"database {path} could not be written: no space left on the device; nothing was saved"
+        )
     return damaged(path, exc) or exc
 
 
@@ -113,8 +122,14 @@ class TxCursor:
 class StoreCore:
     """Owns one DuckDB connection; every operation uses its own cursor (thread-safe)."""
 
-    def __init__(self, path: str | os.PathLike, *, attachments_dir: str | os.PathLike | None = None,
-                 read_only: bool = False, migrate: bool = True):
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        attachments_dir: str | os.PathLike | None = None,
+        read_only: bool = False,
+        migrate: bool = True,
+    ):
         self.path = Path(path)
         self.read_only = read_only
         self.attachments_dir = Path(attachments_dir) if attachments_dir else attachments_dir_for(self.path)
@@ -226,7 +241,9 @@ class StoreCore:
             except BaseException as exc:
                 raw.rollback()
                 if is_conflict(exc) and not isinstance(exc, TransactionAborted):
-                    raise as_conflict(exc) from exc  # a concurrent write: a Conflict, never a raw DuckDB error
+                    raise as_conflict(
+                        exc
+                    ) from exc  # a concurrent write: a Conflict, never a raw DuckDB error
                 raise
             if cur.failed:
                 raw.rollback()
@@ -243,7 +260,9 @@ class StoreCore:
                     pass
                 if is_conflict(exc):  # e.g. "Failed to commit: … duplicate key": another writer won the race
                     raise as_conflict(exc) from exc
-                if (clear := _translated(self.path, exc)) is not exc:  # a full disk or a damaged file at commit
+                if (
+                    clear := _translated(self.path, exc)
+                ) is not exc:  # a full disk or a damaged file at commit
                     raise clear from exc
                 raise TransactionAborted(f"the transaction could not be committed: {exc}") from exc
 

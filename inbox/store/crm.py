@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-
 from typing import TYPE_CHECKING
 
 from .repository import Repository
@@ -13,10 +12,29 @@ if TYPE_CHECKING:
     from .core import TxCursor
     from .layout import LayoutSQL
 
-SETTING_COLS = ("lookup_url", "secret", "secret_set_at", "secret_set_by", "timeout_seconds", "lookup_key",
-                "aliases", "enabled", "updated_at", "updated_by")
-LOOKUP_COLS = ("contact_id", "attempted_at", "attempted_by", "trigger", "ok", "last_success_at", "last_error",
-               "written", "skipped")
+SETTING_COLS = (
+    "lookup_url",
+    "secret",
+    "secret_set_at",
+    "secret_set_by",
+    "timeout_seconds",
+    "lookup_key",
+    "aliases",
+    "enabled",
+    "updated_at",
+    "updated_by",
+)
+LOOKUP_COLS = (
+    "contact_id",
+    "attempted_at",
+    "attempted_by",
+    "trigger",
+    "ok",
+    "last_success_at",
+    "last_error",
+    "written",
+    "skipped",
+)
 
 
 class CrmSQL(Repository):
@@ -37,52 +55,106 @@ class CrmSQL(Repository):
         out["aliases"] = json.loads(out["aliases"])
         return out
 
-    def save_crm_settings(self, *, lookup_url: str, timeout_seconds: float, lookup_key: str, aliases: dict,
-                          enabled: bool, secret: str | None, actor: str, at: datetime) -> None:
+    def save_crm_settings(
+        self,
+        *,
+        lookup_url: str,
+        timeout_seconds: float,
+        lookup_key: str,
+        aliases: dict,
+        enabled: bool,
+        secret: str | None,
+        actor: str,
+        at: datetime,
+    ) -> None:
         """Insert or update the settings row; ``secret=None`` keeps the stored secret (which must exist)."""
-        values = [lookup_url, float(timeout_seconds), lookup_key, json.dumps(aliases, ensure_ascii=False),
-                  bool(enabled), at, actor]
+        values = [
+            lookup_url,
+            float(timeout_seconds),
+            lookup_key,
+            json.dumps(aliases, ensure_ascii=False),
+            bool(enabled),
+            at,
+            actor,
+        ]
         with self.tx() as cur:
             exists = cur.execute("SELECT count(*) FROM crm_settings").fetchone()[0]
             if not exists:
                 if secret is None:
                     raise ValueError("a first save needs a secret")
-                cur.execute("INSERT INTO crm_settings (id, lookup_url, timeout_seconds, lookup_key, aliases, enabled,"
-                            " updated_at, updated_by, secret, secret_set_at, secret_set_by)"
-                            " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values + [secret, at, actor])
+                cur.execute(
+                    "INSERT INTO crm_settings (id, lookup_url, timeout_seconds, lookup_key, aliases, enabled,"
+                    " updated_at, updated_by, secret, secret_set_at, secret_set_by)"
+                    " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    values + [secret, at, actor],
+                )
                 return
-            cur.execute("UPDATE crm_settings SET lookup_url = ?, timeout_seconds = ?, lookup_key = ?, aliases = ?,"
-                        " enabled = ?, updated_at = ?, updated_by = ? WHERE id = 1", values)
+            cur.execute(
+                "UPDATE crm_settings SET lookup_url = ?, timeout_seconds = ?, lookup_key = ?, aliases = ?,"
+                " enabled = ?, updated_at = ?, updated_by = ? WHERE id = 1",
+                values,
+            )
             if secret is not None:
-                cur.execute("UPDATE crm_settings SET secret = ?, secret_set_at = ?, secret_set_by = ? WHERE id = 1",
-                            [secret, at, actor])
+                cur.execute(
+                    "UPDATE crm_settings SET secret = ?, secret_set_at = ?, secret_set_by = ? WHERE id = 1",
+                    [secret, at, actor],
+                )
 
     # -- managed attributes (a versioned change of the attribute layout) ----------------------
-    def set_crm_managed(self, *, base_version: int, managed_keys: list[str], snapshot: list[dict],
-                        changes: list[str], saved_by: str, saved_at: datetime) -> int:
+    def set_crm_managed(
+        self,
+        *,
+        base_version: int,
+        managed_keys: list[str],
+        snapshot: list[dict],
+        changes: list[str],
+        saved_by: str,
+        saved_at: datetime,
+    ) -> int:
         """Flag exactly ``managed_keys`` as managed by the CRM and record it as layout version
         ``base_version + 1`` (with ``snapshot`` and ``changes``), in one transaction.
 
         Raises ``Conflict`` when the layout changed since ``base_version`` (or changes at the same moment).
         """
-        def apply(cur: TxCursor) -> None:
-            cur.execute("UPDATE attribute_definitions SET crm_managed = list_contains(?::VARCHAR[], key)",
-                        [list(managed_keys)])
 
-        return self._layout.write_version(base_version=int(base_version), saved_by=saved_by,
-                                          saved_at=saved_at, snapshot=snapshot, changes=changes, apply=apply)
+        def apply(cur: TxCursor) -> None:
+            cur.execute(
+                "UPDATE attribute_definitions SET crm_managed = list_contains(?::VARCHAR[], key)",
+                [list(managed_keys)],
+            )
+
+        return self._layout.write_version(
+            base_version=int(base_version),
+            saved_by=saved_by,
+            saved_at=saved_at,
+            snapshot=snapshot,
+            changes=changes,
+            apply=apply,
+        )
 
     # -- lookup status -------------------------------------------------------------------
     def crm_lookup_status(self, contact_id: int) -> dict | None:
-        row = self._one(f"SELECT {', '.join(LOOKUP_COLS)} FROM crm_lookups WHERE contact_id = ?", [int(contact_id)])
+        row = self._one(
+            f"SELECT {', '.join(LOOKUP_COLS)} FROM crm_lookups WHERE contact_id = ?", [int(contact_id)]
+        )
         if row is None:
             return None
         out = dict(zip(LOOKUP_COLS, row))
         out["written"], out["skipped"] = json.loads(out["written"]), json.loads(out["skipped"])
         return out
 
-    def record_crm_lookup(self, contact_id: int, *, ok: bool, at: datetime, by: str, trigger: str,
-                          error: str | None, written: list[str], skipped: list[str]) -> bool:
+    def record_crm_lookup(
+        self,
+        contact_id: int,
+        *,
+        ok: bool,
+        at: datetime,
+        by: str,
+        trigger: str,
+        error: str | None,
+        written: list[str],
+        skipped: list[str],
+    ) -> bool:
         """Upsert the contact's lookup status; a failure keeps the time of the last success (and what it
         wrote). Nothing is recorded for a contact that no longer exists; returns whether it was recorded.
         """
@@ -98,25 +170,45 @@ class CrmSQL(Repository):
                 " written = CASE WHEN excluded.ok THEN excluded.written ELSE crm_lookups.written END,"
                 " skipped = CASE WHEN excluded.ok THEN excluded.skipped ELSE crm_lookups.skipped END"
                 " RETURNING contact_id",
-                [at, by, trigger, bool(ok), at if ok else None, None if ok else error,
-                 json.dumps(written if ok else [], ensure_ascii=False),
-                 json.dumps(skipped if ok else [], ensure_ascii=False), contact_id]).fetchall()
+                [
+                    at,
+                    by,
+                    trigger,
+                    bool(ok),
+                    at if ok else None,
+                    None if ok else error,
+                    json.dumps(written if ok else [], ensure_ascii=False),
+                    json.dumps(skipped if ok else [], ensure_ascii=False),
+                    contact_id,
+                ],
+            ).fetchall()
         return bool(done)
 
     def crm_lookup_counts(self) -> dict[str, int]:
         """Contacts by CRM status: ``validated`` (last lookup ok), ``failed`` (last lookup failed), ``never``."""
-        row = self._one("SELECT (SELECT count(*) FROM contacts), count(*) FILTER (WHERE l.ok),"
-                        " count(*) FILTER (WHERE NOT l.ok) FROM crm_lookups l JOIN contacts c ON c.id = l.contact_id")
+        row = self._one(
+            "SELECT (SELECT count(*) FROM contacts), count(*) FILTER (WHERE l.ok),"
+            " count(*) FILTER (WHERE NOT l.ok) FROM crm_lookups l JOIN contacts c ON c.id = l.contact_id"
+        )
         total, ok, failed = (int(v) for v in row)
         return {"validated": ok, "failed": failed, "never": max(total - ok - failed, 0)}
 
     # -- bulk selection --------------------------------------------------------------------
     def crm_sync_count(self, since: datetime | None) -> int:
-        where, params = ("", []) if since is None else (" WHERE updated_at >= ? OR created_at >= ?", [since, since])
+        where, params = (
+            ("", []) if since is None else (" WHERE updated_at >= ? OR created_at >= ?", [since, since])
+        )
         return int(self._scalar(f"SELECT count(*) FROM contacts{where}", params))
 
     def crm_sync_ids(self, *, after_id: int, limit: int, since: datetime | None) -> list[int]:
         """The next ``limit`` contact ids above ``after_id`` (created or updated since ``since``), in id order."""
-        where, params = ("", []) if since is None else (" AND (updated_at >= ? OR created_at >= ?)", [since, since])
-        return [r[0] for r in self._rows(f"SELECT id FROM contacts WHERE id > ?{where} ORDER BY id LIMIT ?",
-                                         [int(after_id), *params, int(limit)])]
+        where, params = (
+            ("", []) if since is None else (" AND (updated_at >= ? OR created_at >= ?)", [since, since])
+        )
+        return [
+            r[0]
+            for r in self._rows(
+                f"SELECT id FROM contacts WHERE id > ?{where} ORDER BY id LIMIT ?",
+                [int(after_id), *params, int(limit)],
+            )
+        ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -29,7 +29,9 @@ def _where(filters: dict) -> tuple[str, list]:
         clauses.append("(identity_hint ILIKE ? OR display_name ILIKE ?)")
         params += [f"%{text}%"] * 2
     elif text:  # a wildcard character: match it literally
-        clauses.append("(contains(lower(identity_hint), ?) OR contains(lower(coalesce(display_name, '')), ?))")
+        clauses.append(
+            "(contains(lower(identity_hint), ?) OR contains(lower(coalesce(display_name, '')), ?))"
+        )
         params += [text.lower()] * 2
     if filters.get("after_id") is not None:
         clauses.append("id > ?")
@@ -49,8 +51,10 @@ class DeletionLogSQL(Repository):
         """Every entry (LOG_COLS tuples) in id order, ``chunk`` rows at a time."""
         after = 0
         while True:
-            rows = self._rows(f"SELECT {', '.join(LOG_COLS)} FROM deletion_log WHERE id > ? ORDER BY id LIMIT ?",
-                              [after, int(chunk)])
+            rows = self._rows(
+                f"SELECT {', '.join(LOG_COLS)} FROM deletion_log WHERE id > ? ORDER BY id LIMIT ?",
+                [after, int(chunk)],
+            )
             if not rows:
                 return
             yield rows
@@ -61,8 +65,11 @@ class DeletionLogSQL(Repository):
         where, params = _where(filters)
         order = "id DESC" if newest_first else "id"
         # Pick the ids first, then read the wide rows of those only (5x faster than a top-N over every column).
-        return self._df(f"SELECT {', '.join(LOG_COLS)} FROM deletion_log WHERE id IN (SELECT id FROM deletion_log"
-                        f"{where} ORDER BY {order} LIMIT ?) ORDER BY {order}", params + [int(limit)])
+        return self._df(
+            f"SELECT {', '.join(LOG_COLS)} FROM deletion_log WHERE id IN (SELECT id FROM deletion_log"
+            f"{where} ORDER BY {order} LIMIT ?) ORDER BY {order}",
+            params + [int(limit)],
+        )
 
     def deletion_log_aggregates(self, filters: dict) -> pd.DataFrame:
         """One scan: totals (dim ``all``) and counts per week, admin, platform and reason of the matches."""
@@ -74,7 +81,9 @@ class DeletionLogSQL(Repository):
             " sum(conversations) AS conversations, sum(messages) AS messages, sum(attachments) AS attachments,"
             " sum(bytes) AS bytes, min(deleted_at) AS first_at, max(deleted_at) AS last_at"
             " FROM (SELECT date_trunc('week', deleted_at) AS week, * FROM deletion_log"
-            f"{where}) GROUP BY GROUPING SETS ((week), (deleted_by), (platform), (reason), ())", params)
+            f"{where}) GROUP BY GROUPING SETS ((week), (deleted_by), (platform), (reason), ())",
+            params,
+        )
 
     def deletion_log_admins(self) -> list[str]:
         return [r[0] for r in self._rows("SELECT DISTINCT deleted_by FROM deletion_log ORDER BY 1")]
@@ -85,12 +94,17 @@ class DeletionLogSQL(Repository):
         if not any(lists):
             return []
         hits = [f"list_contains(${i + 1}::VARCHAR[], {c})" for i, c in enumerate(HMAC_COLS)]
-        rows = self._rows(f"SELECT id, deleted_at, deleted_by, platform, reason, {', '.join(hits)} FROM deletion_log"
-                          f" WHERE {' OR '.join(hits)} ORDER BY id", lists)
+        rows = self._rows(
+            f"SELECT id, deleted_at, deleted_by, platform, reason, {', '.join(hits)} FROM deletion_log"
+            f" WHERE {' OR '.join(hits)} ORDER BY id",
+            lists,
+        )
         out = []
         for r in rows:
             matched = [c[:-5] for c, hit in zip(HMAC_COLS, r[5:]) if hit]
-            out.append(dict(zip(("id", "deleted_at", "deleted_by", "platform", "reason"), r[:5]), matched=matched))
+            out.append(
+                dict(zip(("id", "deleted_at", "deleted_by", "platform", "reason"), r[:5]), matched=matched)
+            )
         return out
 
     def deleted_identifiers(self, hashes: pd.DataFrame) -> list[tuple[int, int]]:
@@ -101,8 +115,16 @@ class DeletionLogSQL(Repository):
         with self.cursor() as cur:
             cur.register("erase_hashes", hashes)
             try:
-                return [(int(a), int(b)) for a, b in cur.execute(" UNION ".join(
-                    f"SELECT h.line, d.id FROM erase_hashes h JOIN deletion_log d ON d.{c} = h.hash"
-                    f" WHERE h.kind = '{c[:-5]}'" for c in HMAC_COLS) + " ORDER BY 1, 2").fetchall()]
+                return [
+                    (int(a), int(b))
+                    for a, b in cur.execute(
+                        " UNION ".join(
+                            f"SELECT h.line, d.id FROM erase_hashes h JOIN deletion_log d ON d.{c} = h.hash"
+                            f" WHERE h.kind = '{c[:-5]}'"
+                            for c in HMAC_COLS
+                        )
+                        + " ORDER BY 1, 2"
+                    ).fetchall()
+                ]
             finally:
                 cur.unregister("erase_hashes")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -50,17 +51,26 @@ class DuckDBDialect:
     @staticmethod
     def table_names(cur: Any) -> set[str]:
         """Names of the base tables of the main schema."""
-        return {r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables"
-                                          " WHERE table_schema = 'main'").fetchall()}
+        return {
+            r[0]
+            for r in cur.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        }
 
     @staticmethod
     def tables_with_column(cur: Any, column: str) -> list[str]:
         """Base tables of the main schema that have a column ``column``, by name."""
-        return [r[0] for r in cur.execute(
-            "SELECT c.table_name FROM information_schema.columns c JOIN information_schema.tables t"
-            " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
-            " WHERE c.column_name = ? AND t.table_type = 'BASE TABLE' AND t.table_schema = 'main'"
-            " ORDER BY 1", [column]).fetchall()]
+        return [
+            r[0]
+            for r in cur.execute(
+                "SELECT c.table_name FROM information_schema.columns c JOIN information_schema.tables t"
+                " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
+                " WHERE c.column_name = ? AND t.table_type = 'BASE TABLE' AND t.table_schema = 'main'"
+                " ORDER BY 1",
+                [column],
+            ).fetchall()
+        ]
 
     @staticmethod
     def reserve_ids(cur: Any, sequence: str, n: int) -> int:

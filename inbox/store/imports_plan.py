@@ -28,11 +28,14 @@ class ImportPlanning(Repository):
                     f"SELECT * FROM read_csv(?, delim = ?, header = true, quote = '\"', escape = '\"',"
                     f" auto_detect = false, strict_mode = true, columns = {columns}, store_rejects = true,"
                     f" rejects_table = 'import_rejects', rejects_scan = 'import_reject_scans')",
-                    params=[str(path), delimiter]).to_arrow_table()
+                    params=[str(path), delimiter],
+                ).to_arrow_table()
             except duckdb.Error as exc:
                 raise InvalidInput(str(exc).splitlines()[0].replace("Invalid Input Error: ", "")) from None
-            rejects = cur.execute("SELECT line, error_type, csv_line, error_message, line_byte_position"
-                                  " FROM import_rejects ORDER BY line, column_idx").fetchall()
+            rejects = cur.execute(
+                "SELECT line, error_type, csv_line, error_message, line_byte_position"
+                " FROM import_rejects ORDER BY line, column_idx"
+            ).fetchall()
         return table, rejects
 
     # -- planning (inside the caller's transaction or cursor) ------------------------------
@@ -54,9 +57,12 @@ class ImportPlanning(Repository):
             "CREATE OR REPLACE TEMP VIEW import_rows AS SELECT * EXCLUDE (ok),"
             " CASE WHEN handle IS NOT NULL THEN platform WHEN email IS NOT NULL THEN 'email'"
             f" WHEN phone IS NOT NULL THEN '{phone_platform}' END AS key_platform,"
-            " coalesce(handle, email, phone) AS key_handle FROM import_rows_in WHERE ok")
-        cur.execute("CREATE OR REPLACE TEMP VIEW import_values_in AS SELECT line, attribute_key, value_text,"
-                    " value_number, value_date::DATE AS value_date, value_bool FROM import_values_df")
+            " coalesce(handle, email, phone) AS key_handle FROM import_rows_in WHERE ok"
+        )
+        cur.execute(
+            "CREATE OR REPLACE TEMP VIEW import_values_in AS SELECT line, attribute_key, value_text,"
+            " value_number, value_date::DATE AS value_date, value_bool FROM import_values_df"
+        )
 
     def import_unstage(self, cur) -> None:
         """Drop what ``import_stage`` and ``import_plan`` made in ``cur``'s connection."""
@@ -79,12 +85,21 @@ class ImportPlanning(Repository):
         if policy not in POLICIES or not match_order or any(k not in MATCH_KEYS for k in match_order):
             raise ValueError("unknown policy or match key")
         keys = [(k, MATCH_KEYS[k]) for k in match_order]
-        ctes = "".join(f", {a} AS (SELECT r.line, count(*) AS n, min(c.id) AS id, list(c.id ORDER BY c.id)[1:3]"
-                       f" AS ids FROM import_rows r JOIN contacts c ON c.{k} = r.{k} GROUP BY r.line)" for k, a in keys)
+        ctes = "".join(
+            f", {a} AS (SELECT r.line, count(*) AS n, min(c.id) AS id, list(c.id ORDER BY c.id)[1:3]"
+            f" AS ids FROM import_rows r JOIN contacts c ON c.{k} = r.{k} GROUP BY r.line)"
+            for k, a in keys
+        )
 
         def pick(col: str, otherwise: str) -> str:
-            return "CASE " + " ".join(f"WHEN {a}.n IS NOT NULL THEN {a}.{col}" for _, a in keys) + f" ELSE {otherwise} END"
-        cur.execute(f"""
+            return (
+                "CASE "
+                + " ".join(f"WHEN {a}.n IS NOT NULL THEN {a}.{col}" for _, a in keys)
+                + f" ELSE {otherwise} END"
+            )
+
+        cur.execute(
+            f"""
             CREATE OR REPLACE TEMP TABLE import_plan AS
             WITH hd AS (SELECT r.line, min(c.id) AS id FROM import_rows r
                         JOIN contacts c ON c.platform = r.key_platform AND c.handle = r.key_handle GROUP BY r.line){ctes},
@@ -110,7 +125,9 @@ class ImportPlanning(Repository):
                     WHEN contact_id IS NULL AND same_handle < line THEN 'same new contact (' || key_platform || ' '
                          || key_handle || ') as line ' || same_handle END AS reason FROM w)
             SELECT *, CASE WHEN reason IS NOT NULL THEN 'rejected' WHEN contact_id IS NULL THEN 'insert'
-                           WHEN ? = 'skip' THEN 'skip' ELSE 'match' END AS action FROM r""", [policy])
+                           WHEN ? = 'skip' THEN 'skip' ELSE 'match' END AS action FROM r""",
+            [policy],
+        )
         merge = "coalesce(r.{c}, c.{c})" if policy == "update" else "coalesce(c.{c}, r.{c})"
         cur.execute(f"""
             CREATE OR REPLACE TEMP TABLE import_updates AS
@@ -118,8 +135,11 @@ class ImportPlanning(Repository):
                    {' OR '.join(f'({merge.format(c=c)} IS DISTINCT FROM c.{c})' for c in VALUE_COLUMNS)} AS changed
             FROM import_plan p JOIN import_rows r USING (line) JOIN contacts c ON c.id = p.contact_id
             WHERE p.action = 'match'""")
-        apply = (" OR ".join(f"v.{s} IS DISTINCT FROM a.{s}" for s in SLOTS) if policy == "update"
-                 else " AND ".join(f"a.{s} IS NULL" for s in SLOTS))
+        apply = (
+            " OR ".join(f"v.{s} IS DISTINCT FROM a.{s}" for s in SLOTS)
+            if policy == "update"
+            else " AND ".join(f"a.{s} IS NULL" for s in SLOTS)
+        )
         cur.execute(f"""
             CREATE OR REPLACE TEMP TABLE import_values AS
             SELECT p.line, p.contact_id, v.attribute_key, {', '.join('v.' + s for s in SLOTS)},
@@ -128,33 +148,51 @@ class ImportPlanning(Repository):
             FROM import_values_in v JOIN import_plan p USING (line)
             LEFT JOIN attribute_values a ON a.contact_id = p.contact_id AND a.attribute_key = v.attribute_key
             WHERE p.action = 'match' AND ({apply})""")
-        cur.execute("UPDATE import_plan SET action = CASE WHEN line IN (SELECT line FROM import_updates WHERE changed)"
-                    " OR line IN (SELECT line FROM import_values) THEN 'update' ELSE 'unchanged' END"
-                    " WHERE action = 'match'")
+        cur.execute(
+            "UPDATE import_plan SET action = CASE WHEN line IN (SELECT line FROM import_updates WHERE changed)"
+            " OR line IN (SELECT line FROM import_values) THEN 'update' ELSE 'unchanged' END"
+            " WHERE action = 'match'"
+        )
         counts = dict(cur.execute("SELECT action, count(*) FROM import_plan GROUP BY action").fetchall())
-        refused = cur.execute("SELECT line, reason FROM import_plan WHERE action = 'rejected' ORDER BY line").fetchall()
-        return {"inserted": counts.get("insert", 0), "updated": counts.get("update", 0),
-                "unchanged": counts.get("unchanged", 0), "skipped": counts.get("skip", 0), "refused": refused}
+        refused = cur.execute(
+            "SELECT line, reason FROM import_plan WHERE action = 'rejected' ORDER BY line"
+        ).fetchall()
+        return {
+            "inserted": counts.get("insert", 0),
+            "updated": counts.get("update", 0),
+            "unchanged": counts.get("unchanged", 0),
+            "skipped": counts.get("skip", 0),
+            "refused": refused,
+        }
 
     def import_samples(self, cur, n: int = 5) -> dict[str, list[tuple]]:
         """Up to ``n`` lines per action: ``inserted`` (line, platform, handle, VALUE_COLUMNS…), ``updated``
         (line, contact id, then before and after of each VALUE_COLUMNS), ``unchanged``/``skip`` (line,
         contact id), ``values`` (line, key, value, value before, existed) of those lines."""
-        out = {"inserted": cur.execute(
-            f"SELECT r.line, r.key_platform, r.key_handle, {', '.join('r.' + c for c in VALUE_COLUMNS)} FROM"
-            " import_plan p JOIN import_rows r USING (line) WHERE p.action = 'insert' ORDER BY line LIMIT ?",
-            [n]).fetchall(), "updated": cur.execute(
-            f"SELECT u.line, u.id, {', '.join(f'c.{c}, u.{c}' for c in VALUE_COLUMNS)} FROM import_plan p JOIN"
-            " import_updates u USING (line) JOIN contacts c ON c.id = u.id WHERE p.action = 'update'"
-            " ORDER BY line LIMIT ?", [n]).fetchall()}
+        out = {
+            "inserted": cur.execute(
+                f"SELECT r.line, r.key_platform, r.key_handle, {', '.join('r.' + c for c in VALUE_COLUMNS)} FROM"
+                " import_plan p JOIN import_rows r USING (line) WHERE p.action = 'insert' ORDER BY line LIMIT ?",
+                [n],
+            ).fetchall(),
+            "updated": cur.execute(
+                f"SELECT u.line, u.id, {', '.join(f'c.{c}, u.{c}' for c in VALUE_COLUMNS)} FROM import_plan p JOIN"
+                " import_updates u USING (line) JOIN contacts c ON c.id = u.id WHERE p.action = 'update'"
+                " ORDER BY line LIMIT ?",
+                [n],
+            ).fetchall(),
+        }
         for action in ("unchanged", "skip"):
-            out[action] = cur.execute("SELECT line, contact_id FROM import_plan WHERE action = ? ORDER BY line"
-                                      " LIMIT ?", [action, n]).fetchall()
+            out[action] = cur.execute(
+                "SELECT line, contact_id FROM import_plan WHERE action = ? ORDER BY line LIMIT ?", [action, n]
+            ).fetchall()
         lines = [int(r[0]) for r in out["inserted"] + out["updated"]] or [0]
         out["values"] = cur.execute(
             "SELECT v.line, v.attribute_key, coalesce(v.value_text, v.value_number::VARCHAR, v.value_date::VARCHAR,"
             " v.value_bool::VARCHAR), coalesce(iv.old_value_text, iv.old_value_number::VARCHAR,"
             " iv.old_value_date::VARCHAR, iv.old_value_bool::VARCHAR), iv.existed FROM import_values_in v"
             f" LEFT JOIN import_values iv USING (line, attribute_key) WHERE v.line IN ({', '.join('?' for _ in lines)})"
-            " ORDER BY v.line, v.attribute_key", lines).fetchall()
+            " ORDER BY v.line, v.attribute_key",
+            lines,
+        ).fetchall()
         return out

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -26,8 +27,15 @@ class ImportsSQL(ImportPlanning):
         self._deletion = deletion
 
     # -- writing -------------------------------------------------------------------------
-    def import_write(self, cur, *, batch: dict, actor: str, at: datetime,
-                     progress: Callable[[int, int], None] | None = None) -> int:
+    def import_write(
+        self,
+        cur,
+        *,
+        batch: dict,
+        actor: str,
+        at: datetime,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
         """Apply the plan of ``cur``'s staged import inside its transaction; returns the new batch id.
 
         New contacts get ids reserved from the sequence; every changed contact gets a row in
@@ -36,27 +44,53 @@ class ImportsSQL(ImportPlanning):
         after each; one transaction, so a failure in any chunk leaves the database as it was.
         """
         batch_id = int(cur.execute("SELECT nextval('import_batch_seq')").fetchone()[0])
-        cur.execute(f"INSERT INTO import_batches ({', '.join(BATCH_COLS[:-2])}) VALUES"
-                    f" ({', '.join('?' for _ in BATCH_COLS[:-2])})",
-                    [batch_id, at, actor, batch["file_name"], batch["encoding"], batch["delimiter"],
-                     batch["on_conflict"], ",".join(batch["match_order"]), json.dumps(batch["mapping"]),
-                     batch["rows_total"], batch["inserted"], batch["updated"], batch["unchanged"],
-                     batch["skipped"], batch["rejected"], "committed"])
-        n_new, n_upd = (int(x) for x in cur.execute("SELECT count(*) FILTER (WHERE action = 'insert'), count(*)"
-                                                    " FILTER (WHERE action = 'update') FROM import_plan").fetchone())
+        cur.execute(
+            f"INSERT INTO import_batches ({', '.join(BATCH_COLS[:-2])}) VALUES"
+            f" ({', '.join('?' for _ in BATCH_COLS[:-2])})",
+            [
+                batch_id,
+                at,
+                actor,
+                batch["file_name"],
+                batch["encoding"],
+                batch["delimiter"],
+                batch["on_conflict"],
+                ",".join(batch["match_order"]),
+                json.dumps(batch["mapping"]),
+                batch["rows_total"],
+                batch["inserted"],
+                batch["updated"],
+                batch["unchanged"],
+                batch["skipped"],
+                batch["rejected"],
+                "committed",
+            ],
+        )
+        n_new, n_upd = (
+            int(x)
+            for x in cur.execute(
+                "SELECT count(*) FILTER (WHERE action = 'insert'), count(*)"
+                " FILTER (WHERE action = 'update') FROM import_plan"
+            ).fetchone()
+        )
         # a range of ids for the new contacts (a failed import leaves a gap, never a duplicate)
         first = self.dialect.reserve_ids(cur, "contact_id_seq", n_new) if n_new else 0
-        cur.execute("CREATE OR REPLACE TEMP TABLE import_todo AS SELECT line, action, CASE WHEN action = 'insert'"
-                    " THEN ? - 1 + n ELSE contact_id END AS contact_id, (n - 1) // ? AS chunk FROM (SELECT *,"
-                    " row_number() OVER (ORDER BY action, line) AS n FROM import_plan WHERE action IN ('insert',"
-                    " 'update'))", [first, tables.CHUNK_ROWS])
+        cur.execute(
+            "CREATE OR REPLACE TEMP TABLE import_todo AS SELECT line, action, CASE WHEN action = 'insert'"
+            " THEN ? - 1 + n ELSE contact_id END AS contact_id, (n - 1) // ? AS chunk FROM (SELECT *,"
+            " row_number() OVER (ORDER BY action, line) AS n FROM import_plan WHERE action IN ('insert',"
+            " 'update'))",
+            [first, tables.CHUNK_ROWS],
+        )
         chunks = int(cur.execute("SELECT coalesce(max(chunk) + 1, 0) FROM import_todo").fetchone()[0])
         for chunk in range(chunks):
             try:
                 self.import_write_chunk(cur, batch_id, chunk, actor, at)
             except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
-                raise Conflict("contacts of this import changed in another session meanwhile; nothing was "
-                               "imported: run the import again") from exc
+                raise Conflict(
+                    "contacts of this import changed in another session meanwhile; nothing was "
+                    "imported: run the import again"
+                ) from exc
             if progress:
                 progress(min((chunk + 1) * tables.CHUNK_ROWS, n_new + n_upd), n_new + n_upd)
         return batch_id
@@ -69,42 +103,68 @@ class ImportsSQL(ImportPlanning):
         cur.execute(
             f"INSERT INTO contacts (id, platform, handle, {cols}, created_at, created_by, updated_at, updated_by,"
             f" version, search_text) SELECT * FROM ("
-            + _search_text_of(f"SELECT t.contact_id AS id, r.key_platform AS platform, r.key_handle AS handle,"
-                              f" {', '.join('r.' + c for c in VALUE_COLUMNS)}, ?::TIMESTAMP AS created_at,"
-                              f" ?::VARCHAR AS created_by, ?::TIMESTAMP AS updated_at, ?::VARCHAR AS updated_by,"
-                              f" 1 AS version FROM {ins} t JOIN import_rows r USING (line)") + ")",
-            [at, actor, at, actor, chunk])
-        cur.execute(f"INSERT INTO import_batch_contacts (batch_id, contact_id, action, version_after)"
-                    f" SELECT ?, contact_id, 'inserted', 1 FROM {ins}", [batch_id, chunk])
-        cur.execute(f"INSERT INTO attribute_values SELECT t.contact_id, v.attribute_key, v.value_text, v.value_number,"
-                    f" v.value_date, v.value_bool, ?, ? FROM {ins} t JOIN import_values_in v USING (line)",
-                    [at, actor, chunk])
+            + _search_text_of(
+                f"SELECT t.contact_id AS id, r.key_platform AS platform, r.key_handle AS handle,"
+                f" {', '.join('r.' + c for c in VALUE_COLUMNS)}, ?::TIMESTAMP AS created_at,"
+                f" ?::VARCHAR AS created_by, ?::TIMESTAMP AS updated_at, ?::VARCHAR AS updated_by,"
+                f" 1 AS version FROM {ins} t JOIN import_rows r USING (line)"
+            )
+            + ")",
+            [at, actor, at, actor, chunk],
+        )
+        cur.execute(
+            f"INSERT INTO import_batch_contacts (batch_id, contact_id, action, version_after)"
+            f" SELECT ?, contact_id, 'inserted', 1 FROM {ins}",
+            [batch_id, chunk],
+        )
+        cur.execute(
+            f"INSERT INTO attribute_values SELECT t.contact_id, v.attribute_key, v.value_text, v.value_number,"
+            f" v.value_date, v.value_bool, ?, ? FROM {ins} t JOIN import_values_in v USING (line)",
+            [at, actor, chunk],
+        )
         # Updates: remember the prior values first, then change the contacts and their values.
         cur.execute(
             f"INSERT INTO import_batch_contacts (batch_id, contact_id, action, version_after,"
             f" {', '.join('prior_' + c for c in VALUE_COLUMNS)}, prior_version, prior_updated_at, prior_updated_by)"
             f" SELECT ?, c.id, 'updated', c.version + 1, {', '.join('c.' + c for c in VALUE_COLUMNS)}, c.version,"
-            f" c.updated_at, c.updated_by FROM {upd} t JOIN contacts c ON c.id = t.contact_id", [batch_id, chunk])
-        cur.execute(f"INSERT INTO import_batch_values SELECT ?, v.contact_id, v.attribute_key, v.existed,"
-                    f" {', '.join('v.old_' + s for s in SLOTS)}, v.old_updated_at, v.old_updated_by"
-                    f" FROM {upd} t JOIN import_values v USING (line)", [batch_id, chunk])
+            f" c.updated_at, c.updated_by FROM {upd} t JOIN contacts c ON c.id = t.contact_id",
+            [batch_id, chunk],
+        )
+        cur.execute(
+            f"INSERT INTO import_batch_values SELECT ?, v.contact_id, v.attribute_key, v.existed,"
+            f" {', '.join('v.old_' + s for s in SLOTS)}, v.old_updated_at, v.old_updated_by"
+            f" FROM {upd} t JOIN import_values v USING (line)",
+            [batch_id, chunk],
+        )
         sets = ", ".join(f"{c} = n.{c}" for c in VALUE_COLUMNS)
         cur.execute(
             f"UPDATE contacts SET {sets}, search_text = n.search_text, version = contacts.version + 1,"
             f" updated_at = ?, updated_by = ? FROM ("
-            + _search_text_of(f"SELECT u.id, u.platform, u.handle, {', '.join('u.' + c for c in VALUE_COLUMNS)}"
-                              f" FROM {upd} t JOIN import_updates u USING (line)")
-            + ") n WHERE contacts.id = n.id", [at, actor, chunk])
-        cur.execute(f"UPDATE attribute_values SET {', '.join(f'{s} = v.{s}' for s in SLOTS)}, updated_at = ?,"
-                    f" updated_by = ? FROM (SELECT v.* FROM {upd} t JOIN import_values v USING (line)"
-                    f" WHERE v.existed) v WHERE attribute_values.contact_id = v.contact_id"
-                    f" AND attribute_values.attribute_key = v.attribute_key", [at, actor, chunk])
-        cur.execute(f"INSERT INTO attribute_values SELECT v.contact_id, v.attribute_key, {', '.join('v.' + s for s in SLOTS)},"
-                    f" ?, ? FROM {upd} t JOIN import_values v USING (line) WHERE NOT v.existed", [at, actor, chunk])
+            + _search_text_of(
+                f"SELECT u.id, u.platform, u.handle, {', '.join('u.' + c for c in VALUE_COLUMNS)}"
+                f" FROM {upd} t JOIN import_updates u USING (line)"
+            )
+            + ") n WHERE contacts.id = n.id",
+            [at, actor, chunk],
+        )
+        cur.execute(
+            f"UPDATE attribute_values SET {', '.join(f'{s} = v.{s}' for s in SLOTS)}, updated_at = ?,"
+            f" updated_by = ? FROM (SELECT v.* FROM {upd} t JOIN import_values v USING (line)"
+            f" WHERE v.existed) v WHERE attribute_values.contact_id = v.contact_id"
+            f" AND attribute_values.attribute_key = v.attribute_key",
+            [at, actor, chunk],
+        )
+        cur.execute(
+            f"INSERT INTO attribute_values SELECT v.contact_id, v.attribute_key, {', '.join('v.' + s for s in SLOTS)},"
+            f" ?, ? FROM {upd} t JOIN import_values v USING (line) WHERE NOT v.existed",
+            [at, actor, chunk],
+        )
 
     # -- batches and undo ----------------------------------------------------------------
     def import_batches(self, limit: int = 50) -> list[dict]:
-        rows = self._rows(f"SELECT {', '.join(BATCH_COLS)} FROM import_batches ORDER BY id DESC LIMIT ?", [limit])
+        rows = self._rows(
+            f"SELECT {', '.join(BATCH_COLS)} FROM import_batches ORDER BY id DESC LIMIT ?", [limit]
+        )
         return [dict(zip(BATCH_COLS, r)) for r in rows]
 
     def undo_import_batch(self, batch_id: int, actor: str, at: datetime) -> dict:
@@ -114,28 +174,46 @@ class ImportsSQL(ImportPlanning):
         (another version, or a conversation on an inserted contact) — nothing is changed then. Contacts deleted
         since are left deleted. Returns ``removed``, ``restored``, ``already_deleted``.
         """
-        batch_id, tables = int(batch_id), [t for t in self._deletion.contact_tables() if not t.startswith("import_batch")]
+        batch_id, tables = (
+            int(batch_id),
+            [t for t in self._deletion.contact_tables() if not t.startswith("import_batch")],
+        )
         with self.tx() as cur:
             row = cur.execute("SELECT status FROM import_batches WHERE id = ?", [batch_id]).fetchone()
             if row is None:
                 raise NotFound(f"there is no import {batch_id}")
             if row[0] != "committed":
                 raise Conflict(f"import {batch_id} was already undone")
-            changed = cur.execute("""
+            changed = cur.execute(
+                """
                 SELECT * FROM (SELECT b.contact_id, b.action, b.version_after, c.version, c.updated_by, c.updated_at,
                        b.action = 'inserted' AND EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = c.id) AS talked
                 FROM import_batch_contacts b JOIN contacts c ON c.id = b.contact_id WHERE b.batch_id = ?)
-                WHERE version <> version_after OR talked ORDER BY contact_id""", [batch_id]).fetchall()
+                WHERE version <> version_after OR talked ORDER BY contact_id""",
+                [batch_id],
+            ).fetchall()
             if changed:
-                keys = ("contact_id", "action", "version_after", "version", "updated_by", "updated_at", "conversation")
+                keys = (
+                    "contact_id",
+                    "action",
+                    "version_after",
+                    "version",
+                    "updated_by",
+                    "updated_at",
+                    "conversation",
+                )
                 raise UndoRefused(batch_id, [dict(zip(keys, r)) for r in changed])
-            counts = cur.execute("""
+            counts = cur.execute(
+                """
                 SELECT count(*) FILTER (WHERE b.action = 'inserted' AND c.id IS NOT NULL),
                        count(*) FILTER (WHERE b.action = 'updated' AND c.id IS NOT NULL),
                        count(*) FILTER (WHERE c.id IS NULL)
                 FROM import_batch_contacts b LEFT JOIN contacts c ON c.id = b.contact_id WHERE b.batch_id = ?""",
-                                 [batch_id]).fetchone()
-            inserted = "(SELECT contact_id FROM import_batch_contacts WHERE batch_id = ? AND action = 'inserted')"
+                [batch_id],
+            ).fetchone()
+            inserted = (
+                "(SELECT contact_id FROM import_batch_contacts WHERE batch_id = ? AND action = 'inserted')"
+            )
             for table in tables:
                 cur.execute(f"DELETE FROM {table} WHERE contact_id IN {inserted}", [batch_id])
             cur.execute(f"DELETE FROM contacts WHERE id IN {inserted}", [batch_id])
@@ -144,44 +222,76 @@ class ImportsSQL(ImportPlanning):
             cur.execute(
                 f"UPDATE contacts SET {sets}, search_text = n.search_text, version = contacts.version + 1,"
                 f" updated_at = ?, updated_by = ? FROM ("
-                + _search_text_of(f"SELECT c.id, c.platform, c.handle, {prior} FROM import_batch_contacts b"
-                                  f" JOIN contacts c ON c.id = b.contact_id WHERE b.batch_id = ? AND b.action = 'updated'")
-                + ") n WHERE contacts.id = n.id", [at, actor, batch_id])
-            olds = ("(SELECT v.* FROM import_batch_values v JOIN contacts c ON c.id = v.contact_id"
-                    " JOIN attribute_definitions d ON d.key = v.attribute_key WHERE v.batch_id = ?)")
-            cur.execute(f"DELETE FROM attribute_values USING {olds} v WHERE NOT v.existed"
-                        f" AND attribute_values.contact_id = v.contact_id"
-                        f" AND attribute_values.attribute_key = v.attribute_key", [batch_id])
-            cur.execute(f"UPDATE attribute_values SET {', '.join(f'{s} = v.{s}' for s in SLOTS)},"
-                        f" updated_at = v.updated_at, updated_by = v.updated_by FROM {olds} v WHERE v.existed"
-                        f" AND attribute_values.contact_id = v.contact_id"
-                        f" AND attribute_values.attribute_key = v.attribute_key", [batch_id])
-            cur.execute(f"INSERT INTO attribute_values SELECT v.contact_id, v.attribute_key,"
-                        f" {', '.join('v.' + s for s in SLOTS)}, v.updated_at, v.updated_by FROM {olds} v"
-                        f" WHERE v.existed AND NOT EXISTS (SELECT 1 FROM attribute_values a WHERE"
-                        f" a.contact_id = v.contact_id AND a.attribute_key = v.attribute_key)", [batch_id])
+                + _search_text_of(
+                    f"SELECT c.id, c.platform, c.handle, {prior} FROM import_batch_contacts b"
+                    f" JOIN contacts c ON c.id = b.contact_id WHERE b.batch_id = ? AND b.action = 'updated'"
+                )
+                + ") n WHERE contacts.id = n.id",
+                [at, actor, batch_id],
+            )
+            olds = (
+                "(SELECT v.* FROM import_batch_values v JOIN contacts c ON c.id = v.contact_id"
+                " JOIN attribute_definitions d ON d.key = v.attribute_key WHERE v.batch_id = ?)"
+            )
+            cur.execute(
+                f"DELETE FROM attribute_values USING {olds} v WHERE NOT v.existed"
+                f" AND attribute_values.contact_id = v.contact_id"
+                f" AND attribute_values.attribute_key = v.attribute_key",
+                [batch_id],
+            )
+            cur.execute(
+                f"UPDATE attribute_values SET {', '.join(f'{s} = v.{s}' for s in SLOTS)},"
+                f" updated_at = v.updated_at, updated_by = v.updated_by FROM {olds} v WHERE v.existed"
+                f" AND attribute_values.contact_id = v.contact_id"
+                f" AND attribute_values.attribute_key = v.attribute_key",
+                [batch_id],
+            )
+            cur.execute(
+                f"INSERT INTO attribute_values SELECT v.contact_id, v.attribute_key,"
+                f" {', '.join('v.' + s for s in SLOTS)}, v.updated_at, v.updated_by FROM {olds} v"
+                f" WHERE v.existed AND NOT EXISTS (SELECT 1 FROM attribute_values a WHERE"
+                f" a.contact_id = v.contact_id AND a.attribute_key = v.attribute_key)",
+                [batch_id],
+            )
             # Earlier batches that left these contacts in the state now restored may be undone next.
-            cur.execute("UPDATE import_batch_contacts SET version_after = s.version FROM (SELECT b.contact_id,"
-                        " b.prior_version, c.version FROM import_batch_contacts b JOIN contacts c ON c.id = b.contact_id"
-                        " WHERE b.batch_id = ? AND b.action = 'updated') s WHERE import_batch_contacts.batch_id <> ?"
-                        " AND import_batch_contacts.contact_id = s.contact_id"
-                        " AND import_batch_contacts.version_after = s.prior_version", [batch_id, batch_id])
-            cur.execute("UPDATE import_batches SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?",
-                        [at, actor, batch_id])
-        return {"batch_id": batch_id, "removed": int(counts[0]), "restored": int(counts[1]),
-                "already_deleted": int(counts[2])}
+            cur.execute(
+                "UPDATE import_batch_contacts SET version_after = s.version FROM (SELECT b.contact_id,"
+                " b.prior_version, c.version FROM import_batch_contacts b JOIN contacts c ON c.id = b.contact_id"
+                " WHERE b.batch_id = ? AND b.action = 'updated') s WHERE import_batch_contacts.batch_id <> ?"
+                " AND import_batch_contacts.contact_id = s.contact_id"
+                " AND import_batch_contacts.version_after = s.prior_version",
+                [batch_id, batch_id],
+            )
+            cur.execute(
+                "UPDATE import_batches SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?",
+                [at, actor, batch_id],
+            )
+        return {
+            "batch_id": batch_id,
+            "removed": int(counts[0]),
+            "restored": int(counts[1]),
+            "already_deleted": int(counts[2]),
+        }
 
     # -- mapping templates ---------------------------------------------------------------
     def save_import_mapping(self, name: str, mapping: dict, actor: str, at: datetime) -> None:
         with self.tx() as cur:
-            cur.execute("INSERT INTO import_mappings VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
-                        " mapping = excluded.mapping, saved_at = excluded.saved_at, saved_by = excluded.saved_by",
-                        [name, json.dumps(mapping, ensure_ascii=False), at, actor])
+            cur.execute(
+                "INSERT INTO import_mappings VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+                " mapping = excluded.mapping, saved_at = excluded.saved_at, saved_by = excluded.saved_by",
+                [name, json.dumps(mapping, ensure_ascii=False), at, actor],
+            )
 
     def import_mappings(self) -> list[dict]:
-        rows = self._rows("SELECT name, mapping, saved_at, saved_by FROM import_mappings ORDER BY lower(name)")
-        return [{"name": n, "mapping": json.loads(m), "saved_at": at, "saved_by": by} for n, m, at, by in rows]
+        rows = self._rows(
+            "SELECT name, mapping, saved_at, saved_by FROM import_mappings ORDER BY lower(name)"
+        )
+        return [
+            {"name": n, "mapping": json.loads(m), "saved_at": at, "saved_by": by} for n, m, at, by in rows
+        ]
 
     def delete_import_mapping(self, name: str) -> bool:
         with self.tx() as cur:
-            return bool(cur.execute("DELETE FROM import_mappings WHERE name = ? RETURNING name", [name]).fetchall())
+            return bool(
+                cur.execute("DELETE FROM import_mappings WHERE name = ? RETURNING name", [name]).fetchall()
+            )

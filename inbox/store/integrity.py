@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import pandas as pd
 
@@ -56,82 +56,154 @@ _LIST_OPTIONS = """(SELECT key, json_extract_string(options, '$[*]') AS allowed 
                     WHERE type = 'list' AND options IS NOT NULL AND json_valid(options))"""
 
 INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
-    ("messages_without_conversation", "messages", "messages whose conversation is missing",
-     """SELECT m.id AS k, m.id::VARCHAR AS label FROM messages m
-        WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = m.conversation_id)"""),
-    ("messages_contact_mismatch", "messages", "messages whose contact differs from their conversation's",
-     """SELECT m.id AS k, m.id::VARCHAR AS label FROM messages m
-        JOIN conversations c ON c.id = m.conversation_id WHERE m.contact_id <> c.contact_id"""),
-    ("conversations_without_contact", "conversations", "conversations whose contact is missing",
-     """SELECT c.id AS k, c.id::VARCHAR AS label FROM conversations c
-        WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = c.contact_id)"""),
-    ("attribute_values_without_contact", "attribute_values", "attribute values whose contact is missing",
-     f"""SELECT {_AV_KEY} AS k, {_AV_LABEL} AS label FROM attribute_values v
-        WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = v.contact_id)"""),
-    ("attribute_values_without_definition", "attribute_values",
-     "attribute values whose attribute has no definition",
-     f"""SELECT {_AV_KEY} AS k, {_AV_LABEL} AS label FROM attribute_values v
-        WHERE NOT EXISTS (SELECT 1 FROM attribute_definitions d WHERE d.key = v.attribute_key)"""),
-    ("attribute_values_wrong_column", "attribute_values",
-     "attribute values stored in a column that does not match the attribute's type",
-     f"""SELECT {_AV_KEY} AS k, {_AV_LABEL} AS label FROM attribute_values v
+    (
+        "messages_without_conversation",
+        "messages",
+        "messages whose conversation is missing",
+        """SELECT m.id AS k, m.id::VARCHAR AS label FROM messages m
+        WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = m.conversation_id)""",
+    ),
+    (
+        "messages_contact_mismatch",
+        "messages",
+        "messages whose contact differs from their conversation's",
+        """SELECT m.id AS k, m.id::VARCHAR AS label FROM messages m
+        JOIN conversations c ON c.id = m.conversation_id WHERE m.contact_id <> c.contact_id""",
+    ),
+    (
+        "conversations_without_contact",
+        "conversations",
+        "conversations whose contact is missing",
+        """SELECT c.id AS k, c.id::VARCHAR AS label FROM conversations c
+        WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = c.contact_id)""",
+    ),
+    (
+        "attribute_values_without_contact",
+        "attribute_values",
+        "attribute values whose contact is missing",
+        f"""SELECT {_AV_KEY} AS k, {_AV_LABEL} AS label FROM attribute_values v
+        WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = v.contact_id)""",
+    ),
+    (
+        "attribute_values_without_definition",
+        "attribute_values",
+        "attribute values whose attribute has no definition",
+        f"""SELECT {_AV_KEY} AS k, {_AV_LABEL} AS label FROM attribute_values v
+        WHERE NOT EXISTS (SELECT 1 FROM attribute_definitions d WHERE d.key = v.attribute_key)""",
+    ),
+    (
+        "attribute_values_wrong_column",
+        "attribute_values",
+        "attribute values stored in a column that does not match the attribute's type",
+        f"""SELECT {_AV_KEY} AS k, {_AV_LABEL} AS label FROM attribute_values v
         JOIN attribute_definitions d ON d.key = v.attribute_key
         WHERE (v.value_text IS NOT NULL AND d.type IN ('number', 'date', 'boolean'))
            OR (v.value_number IS NOT NULL AND d.type <> 'number')
            OR (v.value_date IS NOT NULL AND d.type <> 'date')
-           OR (v.value_bool IS NOT NULL AND d.type <> 'boolean')"""),
-    ("attribute_values_not_in_options", "attribute_values",
-     "list attribute values that are not one of the attribute's options",
-     f"""SELECT {_AV_KEY} AS k, {_AV_LABEL} || '=' || v.value_text AS label FROM attribute_values v
+           OR (v.value_bool IS NOT NULL AND d.type <> 'boolean')""",
+    ),
+    (
+        "attribute_values_not_in_options",
+        "attribute_values",
+        "list attribute values that are not one of the attribute's options",
+        f"""SELECT {_AV_KEY} AS k, {_AV_LABEL} || '=' || v.value_text AS label FROM attribute_values v
         JOIN {_LIST_OPTIONS} o ON o.key = v.attribute_key
-        WHERE v.value_text IS NOT NULL AND NOT list_contains(o.allowed, v.value_text)"""),
-    ("contacts_subscription_not_in_options", "contacts",
-     "contacts whose subscription is not one of the subscription attribute's options",
-     f"""SELECT p.id AS k, p.id::VARCHAR || '=' || p.subscription AS label FROM contacts p
+        WHERE v.value_text IS NOT NULL AND NOT list_contains(o.allowed, v.value_text)""",
+    ),
+    (
+        "contacts_subscription_not_in_options",
+        "contacts",
+        "contacts whose subscription is not one of the subscription attribute's options",
+        f"""SELECT p.id AS k, p.id::VARCHAR || '=' || p.subscription AS label FROM contacts p
         JOIN {_LIST_OPTIONS} o ON o.key = 'subscription'
-        WHERE p.subscription IS NOT NULL AND NOT list_contains(o.allowed, p.subscription)"""),
-    ("contacts_search_text_stale", "contacts",
-     "contacts whose search text is missing or out of date (search will not find them)",
-     f"""SELECT p.id AS k, p.id::VARCHAR AS label FROM contacts p
-        WHERE p.search_text IS DISTINCT FROM {SEARCH_TEXT_SQL}"""),
-    ("layout_versions_missing_source", "layout_versions",
-     "layout versions reverted from a version that does not exist",
-     """SELECT l.version AS k, l.version::VARCHAR AS label FROM layout_versions l
+        WHERE p.subscription IS NOT NULL AND NOT list_contains(o.allowed, p.subscription)""",
+    ),
+    (
+        "contacts_search_text_stale",
+        "contacts",
+        "contacts whose search text is missing or out of date (search will not find them)",
+        f"""SELECT p.id AS k, p.id::VARCHAR AS label FROM contacts p
+        WHERE p.search_text IS DISTINCT FROM {SEARCH_TEXT_SQL}""",
+    ),
+    (
+        "layout_versions_missing_source",
+        "layout_versions",
+        "layout versions reverted from a version that does not exist",
+        """SELECT l.version AS k, l.version::VARCHAR AS label FROM layout_versions l
         WHERE l.reverted_from IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM layout_versions s WHERE s.version = l.reverted_from)"""),
-    ("attachments_without_message", "attachments", "attachments whose message is missing",
-     """SELECT a.id AS k, a.id::VARCHAR AS label FROM attachments a
-        WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = a.message_id)"""),
-    ("attachments_without_contact", "attachments", "attachments whose contact is missing",
-     """SELECT a.id AS k, a.id::VARCHAR AS label FROM attachments a
-        WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = a.contact_id)"""),
-    ("attachments_message_mismatch", "attachments",
-     "attachments whose conversation or contact differs from their message's",
-     """SELECT a.id AS k, a.id::VARCHAR AS label FROM attachments a JOIN messages m ON m.id = a.message_id
-        WHERE a.conversation_id <> m.conversation_id OR a.contact_id <> m.contact_id"""),
-    ("crm_lookups_without_contact", "crm_lookups", "CRM lookup rows whose contact is missing",
-     """SELECT l.contact_id AS k, l.contact_id::VARCHAR AS label FROM crm_lookups l
-        WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = l.contact_id)"""),
-    ("import_batch_contacts_without_batch", "import_batch_contacts", "import rows whose import batch is missing",
-     """SELECT {'b': r.batch_id, 'c': r.contact_id} AS k, r.batch_id::VARCHAR || '/' || r.contact_id AS label
-        FROM import_batch_contacts r WHERE NOT EXISTS (SELECT 1 FROM import_batches b WHERE b.id = r.batch_id)"""),
-    ("import_batch_values_without_contact_row", "import_batch_values",
-     "prior values of an import whose import row (batch, contact) is missing",
-     """SELECT {'b': v.batch_id, 'c': v.contact_id, 'k': v.attribute_key} AS k,
+          AND NOT EXISTS (SELECT 1 FROM layout_versions s WHERE s.version = l.reverted_from)""",
+    ),
+    (
+        "attachments_without_message",
+        "attachments",
+        "attachments whose message is missing",
+        """SELECT a.id AS k, a.id::VARCHAR AS label FROM attachments a
+        WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = a.message_id)""",
+    ),
+    (
+        "attachments_without_contact",
+        "attachments",
+        "attachments whose contact is missing",
+        """SELECT a.id AS k, a.id::VARCHAR AS label FROM attachments a
+        WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = a.contact_id)""",
+    ),
+    (
+        "attachments_message_mismatch",
+        "attachments",
+        "attachments whose conversation or contact differs from their message's",
+        """SELECT a.id AS k, a.id::VARCHAR AS label FROM attachments a JOIN messages m ON m.id = a.message_id
+        WHERE a.conversation_id <> m.conversation_id OR a.contact_id <> m.contact_id""",
+    ),
+    (
+        "crm_lookups_without_contact",
+        "crm_lookups",
+        "CRM lookup rows whose contact is missing",
+        """SELECT l.contact_id AS k, l.contact_id::VARCHAR AS label FROM crm_lookups l
+        WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = l.contact_id)""",
+    ),
+    (
+        "import_batch_contacts_without_batch",
+        "import_batch_contacts",
+        "import rows whose import batch is missing",
+        """SELECT {'b': r.batch_id, 'c': r.contact_id} AS k, r.batch_id::VARCHAR || '/' || r.contact_id AS label
+        FROM import_batch_contacts r WHERE NOT EXISTS (SELECT 1 FROM import_batches b WHERE b.id = r.batch_id)""",
+    ),
+    (
+        "import_batch_values_without_contact_row",
+        "import_batch_values",
+        "prior values of an import whose import row (batch, contact) is missing",
+        """SELECT {'b': v.batch_id, 'c': v.contact_id, 'k': v.attribute_key} AS k,
                v.batch_id::VARCHAR || '/' || v.contact_id || '/' || v.attribute_key AS label
         FROM import_batch_values v WHERE NOT EXISTS (SELECT 1 FROM import_batch_contacts r
-                                                     WHERE r.batch_id = v.batch_id AND r.contact_id = v.contact_id)"""),
-    ("duplicate_contact_handles", "contacts", "(platform, handle) pairs used by more than one contact",
-     """SELECT platform || ':' || handle AS k, platform || ':' || handle AS label FROM contacts
-        GROUP BY platform, handle HAVING count(*) > 1"""),
-    ("duplicate_user_emails", "users", "user e-mails (ignoring case) used by more than one user",
-     """SELECT lower(email) AS k, lower(email) AS label FROM users GROUP BY lower(email) HAVING count(*) > 1"""),
-    ("duplicate_attribute_positions", "attribute_definitions", "positions shared by several attributes",
-     """SELECT position AS k, position::VARCHAR AS label FROM attribute_definitions
-        GROUP BY position HAVING count(*) > 1"""),
-    ("duplicate_storage_paths", "attachments", "storage paths used by more than one attachment",
-     """SELECT storage_path AS k, storage_path AS label FROM attachments
-        GROUP BY storage_path HAVING count(*) > 1"""),
+                                                     WHERE r.batch_id = v.batch_id AND r.contact_id = v.contact_id)""",
+    ),
+    (
+        "duplicate_contact_handles",
+        "contacts",
+        "(platform, handle) pairs used by more than one contact",
+        """SELECT platform || ':' || handle AS k, platform || ':' || handle AS label FROM contacts
+        GROUP BY platform, handle HAVING count(*) > 1""",
+    ),
+    (
+        "duplicate_user_emails",
+        "users",
+        "user e-mails (ignoring case) used by more than one user",
+        """SELECT lower(email) AS k, lower(email) AS label FROM users GROUP BY lower(email) HAVING count(*) > 1""",
+    ),
+    (
+        "duplicate_attribute_positions",
+        "attribute_definitions",
+        "positions shared by several attributes",
+        """SELECT position AS k, position::VARCHAR AS label FROM attribute_definitions
+        GROUP BY position HAVING count(*) > 1""",
+    ),
+    (
+        "duplicate_storage_paths",
+        "attachments",
+        "storage paths used by more than one attachment",
+        """SELECT storage_path AS k, storage_path AS label FROM attachments
+        GROUP BY storage_path HAVING count(*) > 1""",
+    ),
 )
 _QUERIES = {q[0]: q for q in INTEGRITY_QUERIES}
 
@@ -195,7 +267,9 @@ class IntegritySQL(Repository):
             try:
                 bounds = cur.execute(
                     f"SELECT {cols} FROM (SELECT {cols}, row_number() OVER (ORDER BY {cols}) - 1 AS n"
-                    f" FROM {table}) WHERE n % ? = 0 ORDER BY {cols}", [size]).fetchall()
+                    f" FROM {table}) WHERE n % ? = 0 ORDER BY {cols}",
+                    [size],
+                ).fetchall()
                 for i, low in enumerate(bounds):
                     high = bounds[i + 1] if i + 1 < len(bounds) else None
                     where, params = _key_range(keys, low, high)
@@ -216,7 +290,8 @@ class IntegritySQL(Repository):
             raise ValueError(f"unknown integrity query {name!r}")
         _, table, description, sql = _QUERIES[name]
         count, examples = self._one(
-            f"WITH bad AS ({sql}) SELECT count(*), arg_min(label, k, {EXAMPLES}) FROM bad")
+            f"WITH bad AS ({sql}) SELECT count(*), arg_min(label, k, {EXAMPLES}) FROM bad"
+        )
         return IntegrityFinding(name, table, description, int(count), list(examples or []))
 
     def integrity_findings(self) -> list[IntegrityFinding]:

@@ -3,8 +3,8 @@ was keyed, moving the old HMAC secret out and encrypting the CRM secret (one tra
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Iterator
 
 import duckdb
 import pandas as pd
@@ -32,18 +32,27 @@ class KeysSQL(Repository):
         """The CRM secret column as stored (plaintext before adoption, ciphertext after)."""
         return self._scalar("SELECT secret FROM crm_settings WHERE id = 1")
 
-    def adopt_keys(self, *, fingerprint: str, seals: list[tuple[int, str]], crm_secret: str | None,
-                   at: datetime) -> None:
+    def adopt_keys(
+        self, *, fingerprint: str, seals: list[tuple[int, str]], crm_secret: str | None, at: datetime
+    ) -> None:
         """In one transaction: record the key's fingerprint (``Conflict`` when one is recorded already),
         insert the seals, delete the old HMAC secret, store the encrypted CRM secret (when given)."""
         with self.tx() as cur:
-            if cur.execute("SELECT count(*) FROM workspace_settings WHERE key = ?",
-                           [FINGERPRINT_KEY]).fetchone()[0]:
+            if cur.execute(
+                "SELECT count(*) FROM workspace_settings WHERE key = ?", [FINGERPRINT_KEY]
+            ).fetchone()[0]:
                 raise Conflict("the database was given a key file meanwhile")
-            cur.execute("INSERT INTO workspace_settings VALUES (?, ?, ?, 'system')", [FINGERPRINT_KEY, fingerprint, at])
+            cur.execute(
+                "INSERT INTO workspace_settings VALUES (?, ?, ?, 'system')",
+                [FINGERPRINT_KEY, fingerprint, at],
+            )
             if seals:
-                frame = pd.DataFrame({"id": pd.array([s[0] for s in seals], dtype="int64"),
-                                      "seal": pd.array([s[1] for s in seals], dtype=object)})
+                frame = pd.DataFrame(
+                    {
+                        "id": pd.array([s[0] for s in seals], dtype="int64"),
+                        "seal": pd.array([s[1] for s in seals], dtype=object),
+                    }
+                )
                 cur.register("new_seals", frame)
                 cur.execute("INSERT INTO deletion_log_seals SELECT id, seal FROM new_seals")
                 cur.unregister("new_seals")
@@ -64,8 +73,11 @@ class KeysSQL(Repository):
         cols = ", ".join(f"l.{c}" for c in LOG_COLS)
         while True:
             try:
-                rows = self._rows(f"SELECT {cols}, s.seal FROM deletion_log l LEFT JOIN deletion_log_seals s"
-                                  " ON s.id = l.id WHERE l.id > ? ORDER BY l.id LIMIT ?", [after, int(chunk)])
+                rows = self._rows(
+                    f"SELECT {cols}, s.seal FROM deletion_log l LEFT JOIN deletion_log_seals s"
+                    " ON s.id = l.id WHERE l.id > ? ORDER BY l.id LIMIT ?",
+                    [after, int(chunk)],
+                )
             except duckdb.CatalogException:
                 return
             if not rows:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import pandas as pd
 
@@ -12,8 +12,18 @@ from ..errors import Conflict
 from .core import TxCursor
 from .repository import Repository
 
-DEF_COLS = ("key", "label", "type", "builtin", "enabled", "position", "options", "regex",
-            "required_on_import", "crm_managed")
+DEF_COLS = (
+    "key",
+    "label",
+    "type",
+    "builtin",
+    "enabled",
+    "position",
+    "options",
+    "regex",
+    "required_on_import",
+    "crm_managed",
+)
 
 
 def _definition(row) -> dict:
@@ -27,29 +37,58 @@ class LayoutSQL(Repository):
 
     def attribute_definitions(self, enabled_only: bool = False) -> list[dict]:
         where = " WHERE enabled" if enabled_only else ""
-        rows = self._rows(f"SELECT {', '.join(DEF_COLS)} FROM attribute_definitions{where} ORDER BY position, key")
+        rows = self._rows(
+            f"SELECT {', '.join(DEF_COLS)} FROM attribute_definitions{where} ORDER BY position, key"
+        )
         return [_definition(r) for r in rows]
 
     def current_layout_version(self) -> int:
         return int(self._scalar("SELECT coalesce(max(version), 0) FROM layout_versions"))
 
     def count_contacts_with_value(self, key: str) -> int:
-        return int(self._scalar("SELECT count(DISTINCT contact_id) FROM attribute_values WHERE attribute_key = ?",
-                                [key]))
+        return int(
+            self._scalar(
+                "SELECT count(DISTINCT contact_id) FROM attribute_values WHERE attribute_key = ?", [key]
+            )
+        )
 
-    def save_layout(self, *, base_version: int, layout: list[dict], deleted_keys: list[str],
-                    saved_by: str, saved_at: datetime, changes: list[str], snapshot: list[dict],
-                    reverted_from: int | None = None) -> int:
+    def save_layout(
+        self,
+        *,
+        base_version: int,
+        layout: list[dict],
+        deleted_keys: list[str],
+        saved_by: str,
+        saved_at: datetime,
+        changes: list[str],
+        snapshot: list[dict],
+        reverted_from: int | None = None,
+    ) -> int:
         """Write a whole layout as a new version in one transaction.
 
         Raises ``Conflict`` when the current version is not ``base_version`` (someone saved meanwhile).
         """
         frame = pd.DataFrame(
-            [{**{c: item.get(c) for c in DEF_COLS},
-              "options": json.dumps(item["options"]) if item.get("options") else None} for item in layout],
+            [
+                {
+                    **{c: item.get(c) for c in DEF_COLS},
+                    "options": json.dumps(item["options"]) if item.get("options") else None,
+                }
+                for item in layout
+            ],
             columns=list(DEF_COLS),
-        ).astype({"key": "str", "label": "str", "type": "str", "builtin": "bool", "enabled": "bool",
-                  "position": "int64", "required_on_import": "bool", "crm_managed": "bool"})
+        ).astype(
+            {
+                "key": "str",
+                "label": "str",
+                "type": "str",
+                "builtin": "bool",
+                "enabled": "bool",
+                "position": "int64",
+                "required_on_import": "bool",
+                "crm_managed": "bool",
+            }
+        )
         frame["options"] = frame["options"].astype("str")
         frame["regex"] = frame["regex"].astype("str")
 
@@ -66,15 +105,30 @@ class LayoutSQL(Repository):
                     " ON CONFLICT (key) DO UPDATE SET label = excluded.label, enabled = excluded.enabled,"
                     " position = excluded.position, options = excluded.options, regex = excluded.regex,"
                     " required_on_import = excluded.required_on_import",
-                    [saved_at])
+                    [saved_at],
+                )
 
-        return self.write_version(base_version=base_version, saved_by=saved_by, saved_at=saved_at,
-                                  snapshot=snapshot, changes=changes, reverted_from=reverted_from,
-                                  apply=apply)
+        return self.write_version(
+            base_version=base_version,
+            saved_by=saved_by,
+            saved_at=saved_at,
+            snapshot=snapshot,
+            changes=changes,
+            reverted_from=reverted_from,
+            apply=apply,
+        )
 
-    def write_version(self, *, base_version: int, saved_by: str, saved_at: datetime, snapshot: list[dict],
-                      changes: list[str], apply: Callable[[TxCursor], None],
-                      reverted_from: int | None = None) -> int:
+    def write_version(
+        self,
+        *,
+        base_version: int,
+        saved_by: str,
+        saved_at: datetime,
+        snapshot: list[dict],
+        changes: list[str],
+        apply: Callable[[TxCursor], None],
+        reverted_from: int | None = None,
+    ) -> int:
         """The one writer of a layout version: in one transaction, check that the current version is still
         ``base_version``, record version ``base_version + 1`` and run ``apply(cur)`` (the change itself).
 
@@ -86,11 +140,14 @@ class LayoutSQL(Repository):
             with self.tx() as cur:
                 current = cur.execute("SELECT coalesce(max(version), 0) FROM layout_versions").fetchone()[0]
                 if current != base_version:
-                    raise Conflict(f"another admin saved version {current} since you loaded version "
-                                   f"{base_version}; nothing was saved — reload to see their changes")
-                cur.execute("INSERT INTO layout_versions VALUES (?, ?, ?, ?, ?, ?)",
-                            [version, saved_at, saved_by, json.dumps(snapshot), json.dumps(changes),
-                             reverted_from])
+                    raise Conflict(
+                        f"another admin saved version {current} since you loaded version "
+                        f"{base_version}; nothing was saved — reload to see their changes"
+                    )
+                cur.execute(
+                    "INSERT INTO layout_versions VALUES (?, ?, ?, ?, ?, ?)",
+                    [version, saved_at, saved_by, json.dumps(snapshot), json.dumps(changes), reverted_from],
+                )
                 apply(cur)
         except Exception as exc:
             if not self.dialect.is_constraint_violation(exc):
@@ -100,10 +157,15 @@ class LayoutSQL(Repository):
         return version
 
     def layout_versions(self, limit: int = 50) -> list[dict]:
-        rows = self._rows("SELECT version, saved_at, saved_by, changes, reverted_from FROM layout_versions"
-                          " ORDER BY version DESC LIMIT ?", [limit])
-        return [{"version": v, "saved_at": at, "saved_by": by, "changes": json.loads(ch), "reverted_from": rf}
-                for v, at, by, ch, rf in rows]
+        rows = self._rows(
+            "SELECT version, saved_at, saved_by, changes, reverted_from FROM layout_versions"
+            " ORDER BY version DESC LIMIT ?",
+            [limit],
+        )
+        return [
+            {"version": v, "saved_at": at, "saved_by": by, "changes": json.loads(ch), "reverted_from": rf}
+            for v, at, by, ch, rf in rows
+        ]
 
     def layout_snapshot(self, version: int) -> list[dict] | None:
         raw = self._scalar("SELECT layout FROM layout_versions WHERE version = ?", [version])

@@ -16,15 +16,22 @@ from ..errors import MigrationFailed, StoreDamaged, StoreTooNew, WriteFailed
 from ..models import utcnow
 from .migrations.registry import Migration, numbered
 
-TABLE_SQL = ("CREATE TABLE {name} (version INTEGER PRIMARY KEY, migration_set VARCHAR NOT NULL,"
-             " name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL, UNIQUE (migration_set, name))")
+TABLE_SQL = (
+    "CREATE TABLE {name} (version INTEGER PRIMARY KEY, migration_set VARCHAR NOT NULL,"
+    " name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL, UNIQUE (migration_set, name))"
+)
 Record = tuple[int, str, str]  # (version, set, name)
 
 
 def _columns(store: Any) -> set[str]:
     """The columns of ``schema_migrations`` (none: no table yet)."""
-    return {r[0] for r in store._rows("SELECT column_name FROM information_schema.columns"
-                                      " WHERE table_schema = 'main' AND table_name = 'schema_migrations'")}
+    return {
+        r[0]
+        for r in store._rows(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = 'main' AND table_name = 'schema_migrations'"
+        )
+    }
 
 
 def recorded(store: Any, plan: Sequence[Migration]) -> list[Record]:
@@ -34,11 +41,17 @@ def recorded(store: Any, plan: Sequence[Migration]) -> list[Record]:
     if not columns:
         return []
     if "migration_set" in columns:
-        return [(int(v), str(s), str(n)) for v, s, n in
-                store._rows("SELECT version, migration_set, name FROM schema_migrations ORDER BY version")]
+        return [
+            (int(v), str(s), str(n))
+            for v, s, n in store._rows(
+                "SELECT version, migration_set, name FROM schema_migrations ORDER BY version"
+            )
+        ]
     by_version = {m.version: m for m in numbered(plan)}
-    return [(v, by_version[v].set, by_version[v].name) if v in by_version else (v, "?", name)
-            for v, name in store._rows("SELECT version, name FROM schema_migrations ORDER BY version")]
+    return [
+        (v, by_version[v].set, by_version[v].name) if v in by_version else (v, "?", name)
+        for v, name in store._rows("SELECT version, name FROM schema_migrations ORDER BY version")
+    ]
 
 
 def schema_version(store: Any) -> int:
@@ -56,11 +69,16 @@ def refuse_newer(store: Any, plan: Sequence[Migration]) -> list[Record]:
     unknown = [r for r in done if (r[1], r[2]) not in known]
     if unknown:
         latest, newest = (plan[-1].version or 0) if plan else 0, max(r[0] for r in done)
-        what = (f"its schema version is {newest}, this version knows up to {latest}" if newest > latest else
-                "this version does not know its migration(s) "
-                + ", ".join(f'"{name}" ({set_})' for _, set_, name in unknown))
-        raise StoreTooNew(f"database {store.path} was written by a newer version of the app: {what}: upgrade"
-                          " the app, or use another file")
+        what = (
+            f"its schema version is {newest}, this version knows up to {latest}"
+            if newest > latest
+            else "this version does not know its migration(s) "
+            + ", ".join(f'"{name}" ({set_})' for _, set_, name in unknown)
+        )
+        raise StoreTooNew(
+            f"database {store.path} was written by a newer version of the app: {what}: upgrade"
+            " the app, or use another file"
+        )
     return done
 
 
@@ -76,8 +94,10 @@ def _name_the_records(store: Any, plan: Sequence[Migration]) -> None:
         cur.execute(TABLE_SQL.format(name="schema_migrations_named"))
         for version, applied_at in rows:
             m = by_version[version]
-            cur.execute("INSERT INTO schema_migrations_named VALUES (?, ?, ?, ?)",
-                        [version, m.set, m.name, applied_at])
+            cur.execute(
+                "INSERT INTO schema_migrations_named VALUES (?, ?, ?, ?)",
+                [version, m.set, m.name, applied_at],
+            )
         cur.execute("DROP TABLE schema_migrations")
         cur.execute("ALTER TABLE schema_migrations_named RENAME TO schema_migrations")
 
@@ -97,8 +117,10 @@ def migrate(store: Any, plan: Sequence[Migration]) -> list[tuple[str, str]]:
         except (StoreDamaged, WriteFailed):
             raise
         except Exception as exc:
-            raise MigrationFailed(f"database {store.path}: naming its migration records failed and was rolled"
-                                  f" back whole, nothing changed: {_reason(exc)}") from exc
+            raise MigrationFailed(
+                f"database {store.path}: naming its migration records failed and was rolled"
+                f" back whole, nothing changed: {_reason(exc)}"
+            ) from exc
     applied: list[tuple[str, str]] = []
     for migration in plan:
         if migration.key in done:
@@ -106,13 +128,16 @@ def migrate(store: Any, plan: Sequence[Migration]) -> list[tuple[str, str]]:
         try:
             with store.tx() as cur:
                 migration(cur)
-                cur.execute("INSERT INTO schema_migrations VALUES (?, ?, ?, ?)",
-                            [migration.version, migration.set, migration.name, utcnow()])
+                cur.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?, ?)",
+                    [migration.version, migration.set, migration.name, utcnow()],
+                )
         except (StoreDamaged, WriteFailed):
             raise
         except Exception as exc:  # DDL is transactional: the failed step left nothing behind
             raise MigrationFailed(
                 f"database {store.path}: migration {migration.label} failed and was rolled back whole, the"
-                f" database stays at schema version {schema_version(store)}: {_reason(exc)}") from exc
+                f" database stays at schema version {schema_version(store)}: {_reason(exc)}"
+            ) from exc
         applied.append(migration.key)
     return applied

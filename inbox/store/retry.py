@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from ..errors import WriteConflict
 from .dialect import DUCKDB
@@ -23,12 +24,15 @@ def is_conflict(exc: BaseException) -> bool:
 
 def as_conflict(exc: BaseException) -> WriteConflict:
     """The ``WriteConflict`` to raise for a DuckDB conflict ``exc`` (its text names no table or value)."""
-    return WriteConflict("another change to the same data was saved at the same moment (a write conflict);"
-                         " nothing was saved — try again")
+    return WriteConflict(
+        "another change to the same data was saved at the same moment (a write conflict);"
+        " nothing was saved — try again"
+    )
 
 
-def retry_conflicts(run: Callable[[], T], *, attempts: int = ATTEMPTS, also: tuple = (),
-                    gave_up: str = GAVE_UP) -> T:
+def retry_conflicts(
+    run: Callable[[], T], *, attempts: int = ATTEMPTS, also: tuple = (), gave_up: str = GAVE_UP
+) -> T:
     """``run()``, run again after a transaction conflict (or an exception in ``also``) up to ``attempts``
     times in all, waiting a random 0–``BASE_DELAY``·2ⁿ seconds (at most ``MAX_DELAY``) between attempts.
 
@@ -43,5 +47,5 @@ def retry_conflicts(run: Callable[[], T], *, attempts: int = ATTEMPTS, also: tup
                 raise
             if attempt == attempts - 1:
                 raise WriteConflict(gave_up) from exc
-            sleep(random.uniform(0, min(MAX_DELAY, BASE_DELAY * 2 ** attempt)))
+            sleep(random.uniform(0, min(MAX_DELAY, BASE_DELAY * 2**attempt)))
     raise AssertionError("unreachable")

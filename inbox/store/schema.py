@@ -11,9 +11,27 @@ SEARCH_TEXT_SQL = (
     "lower(strip_accents(concat_ws(' ', first_name, last_name,"
     " CASE WHEN display_name = concat_ws(' ', first_name, last_name) THEN NULL ELSE display_name END,"
     " email, phone, account_id, external_id,"
-    " CASE WHEN handle = email OR handle = phone THEN NULL ELSE handle END)))")
+    " CASE WHEN handle = email OR handle = phone THEN NULL ELSE handle END)))"
+)
 
 # The columns of ``contacts`` a repository reads (``search_text`` is derived, never read back).
-CONTACT_COLS = ("id", "platform", "handle", "display_name", "email", "first_name", "last_name", "phone",
-                "account_id", "job_title", "language", "subscription", "external_id", "created_at",
-                "created_by", "updated_at", "updated_by", "version")
+CONTACT_COLS = (
+    "id",
+    "platform",
+    "handle",
+    "display_name",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "account_id",
+    "job_title",
+    "language",
+    "subscription",
+    "external_id",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "version",
+)

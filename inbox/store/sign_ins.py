@@ -6,7 +6,7 @@ from datetime import datetime
 
 from .repository import Repository
 
-MAX_EMAIL = 320   # what is kept of the e-mail typed (and counted by): the longest valid address
+MAX_EMAIL = 320  # what is kept of the e-mail typed (and counted by): the longest valid address
 MAX_CLIENT = 100
 
 
@@ -23,9 +23,10 @@ class SignInsSQL(Repository):
 
     def record_sign_in(self, at: datetime, email: str, client: str, outcome: str) -> None:
         with self.tx() as cur:
-            cur.execute("INSERT INTO sign_in_attempts (attempted_at, email, client, outcome)"
-                        " VALUES (?, ?, ?, ?)",
-                        [at, clip_email(email), clip_client(client), outcome])
+            cur.execute(
+                "INSERT INTO sign_in_attempts (attempted_at, email, client, outcome) VALUES (?, ?, ?, ?)",
+                [at, clip_email(email), clip_client(client), outcome],
+            )
 
     def account_failures(self, email: str, since: datetime) -> tuple[int, datetime | None]:
         """Failures of the e-mail at or after ``since``, after its last success or unlock: (count, last)."""
@@ -33,27 +34,36 @@ class SignInsSQL(Repository):
             "SELECT count(*), max(attempted_at) FROM sign_in_attempts"
             " WHERE email = $1 AND outcome = 'failure' AND attempted_at >= $2"
             " AND id > coalesce((SELECT max(id) FROM sign_in_attempts WHERE email = $1"
-            " AND outcome IN ('success', 'unlocked')), 0)", [clip_email(email), since])
+            " AND outcome IN ('success', 'unlocked')), 0)",
+            [clip_email(email), since],
+        )
         return int(row[0]), row[1]
 
     def client_failures(self, client: str, since: datetime) -> tuple[int, datetime | None]:
         """Failures from the client at or after ``since``, whatever e-mail was typed: (count, last)."""
-        row = self._one("SELECT count(*), max(attempted_at) FROM sign_in_attempts"
-                        " WHERE client = ? AND outcome = 'failure' AND attempted_at >= ?",
-                        [clip_client(client), since])
+        row = self._one(
+            "SELECT count(*), max(attempted_at) FROM sign_in_attempts"
+            " WHERE client = ? AND outcome = 'failure' AND attempted_at >= ?",
+            [clip_client(client), since],
+        )
         return int(row[0]), row[1]
 
     def failures_since(self, emails: list[str], since: datetime) -> dict[str, int]:
         """Failures per e-mail at or after ``since`` (the Members page's "recent failures")."""
-        rows = self._rows("SELECT email, count(*) FROM sign_in_attempts"
-                          " WHERE outcome = 'failure' AND attempted_at >= ?"
-                          " AND list_contains(?::VARCHAR[], email) GROUP BY email", [since, list(emails)])
+        rows = self._rows(
+            "SELECT email, count(*) FROM sign_in_attempts"
+            " WHERE outcome = 'failure' AND attempted_at >= ?"
+            " AND list_contains(?::VARCHAR[], email) GROUP BY email",
+            [since, list(emails)],
+        )
         return {e: int(n) for e, n in rows}
 
     def recent_sign_ins(self, limit: int = 50) -> list[dict]:
         cols = ("at", "email", "client", "outcome")
-        rows = self._rows("SELECT attempted_at, email, client, outcome FROM sign_in_attempts"
-                          " ORDER BY id DESC LIMIT ?", [limit])
+        rows = self._rows(
+            "SELECT attempted_at, email, client, outcome FROM sign_in_attempts ORDER BY id DESC LIMIT ?",
+            [limit],
+        )
         return [dict(zip(cols, r)) for r in rows]
 
     def prune_sign_ins(self, before: datetime) -> None:

@@ -30,8 +30,13 @@ def main(count: int = 200) -> None:
             version, layout = attrs.load_layout(store)
             for n in range(count - len(layout)):
                 kind = ATTRIBUTE_TYPES[n % len(ATTRIBUTE_TYPES)]
-                layout = attrs.new_attribute(layout, label=f"Custom {n}", key=f"custom_{n}", type=kind,
-                                             options=["a", "b", "c"] if kind == "list" else None)
+                layout = attrs.new_attribute(
+                    layout,
+                    label=f"Custom {n}",
+                    key=f"custom_{n}",
+                    type=kind,
+                    options=["a", "b", "c"] if kind == "list" else None,
+                )
             attrs.save_layout(store, SYSTEM, layout, base_version=version)
             pure = timed_ms(lambda: attrs.check_layout(store, attrs.load_layout(store)[1]), 20)
             emit("attributes_validate_200_p95", p95(pure), "ms")

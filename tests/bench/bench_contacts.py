@@ -24,19 +24,32 @@ def lookups(path: Path) -> None:
         sample = [s for s in sample if s]
         base = timed_ms(lambda: store._scalar("SELECT 1"), 200)
         emit("baseline_select_1", p95(base), "ms")
-        common = [s["last_name"] for s in sample if s["last_name"]][:10] + \
-                 [s["first_name"][:3].lower() for s in sample if s["first_name"]][:10] + ["an", "e"]
+        common = (
+            [s["last_name"] for s in sample if s["last_name"]][:10]
+            + [s["first_name"][:3].lower() for s in sample if s["first_name"]][:10]
+            + ["an", "e"]
+        )
         rare = [(s["email"] or "x@x")[:6] for s in sample][:10] + ["zzzz-nomatch"]  # full scans
         contacts.search(store, "warm-up")  # a running app has its pages cached and its window computed
         took = {w: timed_ms(lambda w=w: contacts.search(store, w), 3) for w in common + rare}
         subs = [ms for times in took.values() for ms in times]
-        emit("search_substring_p95", p95(subs), "ms", ratio=round(p95(subs) / p95(base), 1), queries=len(subs))
-        emit("search_substring_rare_p95", p95([ms for w in rare for ms in took[w]]), "ms", queries=3 * len(rare))
+        emit(
+            "search_substring_p95", p95(subs), "ms", ratio=round(p95(subs) / p95(base), 1), queries=len(subs)
+        )
+        emit(
+            "search_substring_rare_p95",
+            p95([ms for w in rare for ms in took[w]]),
+            "ms",
+            queries=3 * len(rare),
+        )
         emails = [s["email"] for s in sample if s["email"]]
         phones = [s["phone"] for s in sample if s["phone"]]
         ids = [f"#{s['id']}" for s in sample]
-        for name, values, column, key in [("email", emails, "email", "email"), ("phone", phones, "phone", "phone"),
-                                          ("id", ids, "id", "id")]:
+        for name, values, column, key in [
+            ("email", emails, "email", "email"),
+            ("phone", phones, "phone", "phone"),
+            ("id", ids, "id", "id"),
+        ]:
             raw = []
             for v in values:
                 value = int(v[1:]) if column == "id" else v
@@ -57,6 +70,7 @@ def page_run(path: Path) -> None:
     with Store(path) as store:
         from inbox import users
         from inbox.models import SYSTEM
+
         if store.accounts.user_by_email("bench@example.com") is None:
             users.add_user(store, SYSTEM, "bench@example.com", role="agent", password="bench-password")
         first = store.contacts.first_contact_id()

@@ -17,9 +17,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from inbox import checkpoints, deletion, erasure, users  # noqa: E402
-from inbox.keys import require_keys  # noqa: E402
 from inbox import deletion_report as report  # noqa: E402
-from inbox.models import SYSTEM, Actor, PLATFORMS  # noqa: E402
+from inbox.keys import require_keys  # noqa: E402
+from inbox.models import PLATFORMS, SYSTEM, Actor  # noqa: E402
 from inbox.store import Store  # noqa: E402
 from tests.bench.common import BENCH_DIR, copy_of, demo_db, emit, p95, remove_db, timed_ms  # noqa: E402
 from tests.support.navigation import open_page  # noqa: E402
@@ -38,8 +38,10 @@ def baseline(store, ids) -> float:
 def add_custom_values(store) -> int:
     """One custom value for 60% of the contacts, in random order (the demo has none): the cascade deletes them."""
     with store.tx() as cur:  # bench set-up SQL, not app code
-        cur.execute("INSERT INTO attribute_values SELECT id, 'tier', 'gold', NULL, NULL, NULL, now()::TIMESTAMP,"
-                    " 'bench' FROM contacts USING SAMPLE 60 PERCENT (reservoir, 7) ORDER BY hash(id)")
+        cur.execute(
+            "INSERT INTO attribute_values SELECT id, 'tier', 'gold', NULL, NULL, NULL, now()::TIMESTAMP,"
+            " 'bench' FROM contacts USING SAMPLE 60 PERCENT (reservoir, 7) ORDER BY hash(id)"
+        )
     return int(store._scalar("SELECT count(*) FROM attribute_values"))
 
 
@@ -60,19 +62,35 @@ def deletions(store) -> None:
         start = time.perf_counter()
         deletion.delete_contact(store, ADMIN, cid, hint=f"bench ticket #{cid}", reason="gdpr_request")
         times.append((time.perf_counter() - start) * 1000)
-    emit("delete_one_p95", p95(times), "ms", ratio=round(p95(times) / base, 1), deletions=len(times),
-         median=round(sorted(times)[len(times) // 2], 2), target_ms=20)
+    emit(
+        "delete_one_p95",
+        p95(times),
+        "ms",
+        ratio=round(p95(times) / base, 1),
+        deletions=len(times),
+        median=round(sorted(times)[len(times) // 2], 2),
+        target_ms=20,
+    )
     manifest = timed_ms(lambda: deletion.manifest(store, ADMIN, picks[0]), 50)
     emit("manifest_p95", p95(manifest), "ms", ratio=round(p95(manifest) / base, 1))
 
     # bulk erasure: identifiers of 10,000 random contacts (emails, phones, external ids, handles), plus misses
-    rows = store._rows("SELECT id, email, phone, external_id, platform, handle FROM contacts"
-                       f" USING SAMPLE {ERASE} ROWS (reservoir, 3)")
+    rows = store._rows(
+        "SELECT id, email, phone, external_id, platform, handle FROM contacts"
+        f" USING SAMPLE {ERASE} ROWS (reservoir, 3)"
+    )
     idents = []
     for i, (_cid, email, phone, ext, platform, handle) in enumerate(rows):
         kind = i % 4
-        idents.append(email if kind == 0 and email else phone if kind == 1 and phone else
-                      ext if kind == 2 and ext else f"{platform}:{handle}")
+        idents.append(
+            email
+            if kind == 0 and email
+            else phone
+            if kind == 1 and phone
+            else ext
+            if kind == 2 and ext
+            else f"{platform}:{handle}"
+        )
     idents += [f"nobody-{i}@example.invalid" for i in range(100)]
     start = time.perf_counter()
     plan = erasure.preview(store, ADMIN, idents)
@@ -81,8 +99,15 @@ def deletions(store) -> None:
     result = erasure.execute(store, ADMIN, plan, hint="bench bulk erasure", reason="gdpr_request")
     execute_s = time.perf_counter() - start
     emit("erase_preview", preview_s, "s", identifiers=len(idents), contacts=len(plan.contact_ids))
-    emit("erase_execute", execute_s, "s", contacts_deleted=result.summary["contacts_deleted"],
-         failed=result.summary["contacts_failed"], ratio=round(execute_s * 1000 / base, 0), target_s=5)
+    emit(
+        "erase_execute",
+        execute_s,
+        "s",
+        contacts_deleted=result.summary["contacts_deleted"],
+        failed=result.summary["contacts_failed"],
+        ratio=round(execute_s * 1000 / base, 0),
+        target_s=5,
+    )
     emit("erase_total", preview_s + execute_s, "s", target_s=5)
     emit("erase_per_contact", execute_s * 1000 / max(result.summary["contacts_deleted"], 1), "ms")
     start = time.perf_counter()
@@ -98,17 +123,22 @@ def synthetic_log(store, n: int) -> None:
     admins = np.array([f"admin{i:02d}@example.com" for i in range(25)])
     reasons = np.array(list(deletion.DELETION_REASONS))
     platforms = np.array(PLATFORMS)
-    frame = pd.DataFrame({
-        "id": np.arange(1, n + 1, dtype="int64"),
-        "deleted_at": pd.to_datetime(start) + pd.to_timedelta(seconds, unit="s"),
-        "deleted_by": admins[rng.integers(0, len(admins), n)],
-        "contact_id": rng.permutation(np.arange(1, n + 1, dtype="int64")),
-        "platform": platforms[rng.integers(0, len(platforms), n)],
-        "display_name": [f"Person {i}" for i in range(n)],
-        "identity_hint": [f"ticket #{i} erasure request" for i in range(n)],
-        "reason": reasons[rng.integers(0, len(reasons), n)],
-        "conversations": rng.integers(0, 5, n), "messages": rng.integers(0, 30, n),
-        "attachments": np.zeros(n, dtype="int64"), "bytes": np.zeros(n, dtype="int64")})
+    frame = pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1, dtype="int64"),
+            "deleted_at": pd.to_datetime(start) + pd.to_timedelta(seconds, unit="s"),
+            "deleted_by": admins[rng.integers(0, len(admins), n)],
+            "contact_id": rng.permutation(np.arange(1, n + 1, dtype="int64")),
+            "platform": platforms[rng.integers(0, len(platforms), n)],
+            "display_name": [f"Person {i}" for i in range(n)],
+            "identity_hint": [f"ticket #{i} erasure request" for i in range(n)],
+            "reason": reasons[rng.integers(0, len(reasons), n)],
+            "conversations": rng.integers(0, 5, n),
+            "messages": rng.integers(0, 30, n),
+            "attachments": np.zeros(n, dtype="int64"),
+            "bytes": np.zeros(n, dtype="int64"),
+        }
+    )
     keys = require_keys(store)  # the workspace's key file: lookups find them, `audit verify` checks them
     key = keys.identifier_key
     frame["email_hmac"] = [deletion.keyed_hash(key, "email", f"p{i}@example.com") for i in range(n)]
@@ -126,8 +156,10 @@ def synthetic_log(store, n: int) -> None:
     with store.tx() as cur:
         cur.register("bench_log", frame)
         cur.execute(f"INSERT INTO deletion_log SELECT {', '.join(deletion.LOG_COLUMNS)} FROM bench_log")
-        cur.execute("UPDATE deletion_log_head SET entries = ?, last_hash = ?, updated_at = now()::TIMESTAMP",
-                    [n, prev])
+        cur.execute(
+            "UPDATE deletion_log_head SET entries = ?, last_hash = ?, updated_at = now()::TIMESTAMP",
+            [n, prev],
+        )
     checkpoints.append(store, keys, n, prev)
 
 
@@ -145,8 +177,9 @@ def report_bench(path: Path) -> None:
         cases = {
             "none": report.Filters(),
             "platform_reason": report.Filters(platforms=("whatsapp", "sms"), reasons=("gdpr_request",)),
-            "date_range_admin": report.Filters(since=today - timedelta(days=180), until=today,
-                                               admins=("admin03@example.com",)),
+            "date_range_admin": report.Filters(
+                since=today - timedelta(days=180), until=today, admins=("admin03@example.com",)
+            ),
             "text": report.Filters(text="ticket #4242"),
         }
         for name, filters in cases.items():

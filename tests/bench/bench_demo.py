@@ -57,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     """Build N contacts, then the plain-rows baseline, and print the figures as JSON lines."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("contacts", nargs="?", type=int, default=1_000_000)
-    parser.add_argument("--dir", default=None, help="folder for the temporary database (default: system temp)")
+    parser.add_argument(
+        "--dir", default=None, help="folder for the temporary database (default: system temp)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args, _unknown = parser.parse_known_args(argv)  # tolerate a runner's own options
     n, tag = args.contacts, label(args.contacts)

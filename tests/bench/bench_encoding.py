@@ -18,8 +18,10 @@ from inbox import text_encoding  # noqa: E402
 from tests.bench.common import best, emit  # noqa: E402
 
 SIZE = 200_000_000
-ROWS = {"ascii": "user{}@example.com,Anna,Smith,+1 650 253 0000,en,Account manager\n",
-        "accented": "user{}@example.fr,Zoë Renée,Lefèvre Núñez,+33 6 12 34 56 78,fr,王小明 Straße\n"}
+ROWS = {
+    "ascii": "user{}@example.com,Anna,Smith,+1 650 253 0000,en,Account manager\n",
+    "accented": "user{}@example.fr,Zoë Renée,Lefèvre Núñez,+33 6 12 34 56 78,fr,王小明 Straße\n",
+}
 
 
 def read_only(path: Path) -> None:
@@ -41,8 +43,13 @@ def main() -> None:
             scan = best(lambda: text_encoding.scan_utf8(path))
             baseline = best(lambda: read_only(path))
             assert not text_encoding.scan_utf8(path).bad
-            emit(f"utf8_scan_{kind}", scan * 1e8 / size, "s/100MB", ratio=round(scan / baseline, 2),
-                 file_mb=round(size / 1e6))
+            emit(
+                f"utf8_scan_{kind}",
+                scan * 1e8 / size,
+                "s/100MB",
+                ratio=round(scan / baseline, 2),
+                file_mb=round(size / 1e6),
+            )
             path.unlink()
 
 

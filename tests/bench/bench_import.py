@@ -28,8 +28,10 @@ if __package__ in (None, ""):
 from tests.bench.common import emit, remove_db  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-HEADER = ("Record ID,First Name,Last Name,Email,Phone Number,Job Title,Company ID,Language,Subscription,"
-          "Lifecycle Stage,Create Date")
+HEADER = (
+    "Record ID,First Name,Last Name,Email,Phone Number,Job Title,Company ID,Language,Subscription,"
+    "Lifecycle Stage,Create Date"
+)
 # One line per row, built in SQL; about 1% of the rows are bad, each in one way (i % 1000 picks it):
 # 0-1 e-mail, 2-3 phone, 4-5 language, 6-7 subscription, 8 a duplicate e-mail, 9 a ragged row. Phones are
 # written internationally with spaces, as CRM exports do, and are valid numbers (libphonenumber judges them).
@@ -56,8 +58,11 @@ def make_file(path: Path, rows: int) -> None:
     import duckdb
 
     con = duckdb.connect()
-    con.execute(f"COPY (SELECT ? AS line UNION ALL ({LINES})) TO '{path}' (HEADER false, QUOTE '', ESCAPE '',"
-                " DELIMITER '\x1f')", [HEADER, rows])
+    con.execute(
+        f"COPY (SELECT ? AS line UNION ALL ({LINES})) TO '{path}' (HEADER false, QUOTE '', ESCAPE '',"
+        " DELIMITER '\x1f')",
+        [HEADER, rows],
+    )
     con.close()
 
 
@@ -95,7 +100,9 @@ def child_floor(csv: str, db: str) -> dict:
             " \"Last Name\" AS last_name, \"Phone Number\" AS phone, \"Company ID\" AS account_id, \"Job Title\" AS"
             " job_title, Language AS language, Subscription AS subscription, \"Record ID\" AS external_id,"
             " NULL AS display_name FROM read_csv(?, all_varchar = true, ignore_errors = true)"
-            " QUALIFY row_number() OVER (PARTITION BY lower(Email)) = 1)", [csv])
+            " QUALIFY row_number() OVER (PARTITION BY lower(Email)) = 1)",
+            [csv],
+        )
     return {"seconds": time.perf_counter() - start}
 
 
@@ -106,20 +113,32 @@ def child_import(csv: str, db: str, twice: bool = False) -> dict:
 
     phases, out = [], {}
     with Store(db) as store:
-        for label in (("import", "reimport") if twice else ("import",)):
+        for label in ("import", "reimport") if twice else ("import",):
             start = time.perf_counter()
             phases = []
-            result = imports.run_import(store, SYSTEM, csv, progress=lambda f, text: phases.append(
-                (round(time.perf_counter() - start, 3), text)))
-            out[label] = {"seconds": time.perf_counter() - start, "phases": phases,
-                          "summary": result.summary(), "rejects_bytes": len(result.rejects_csv())}
+            result = imports.run_import(
+                store,
+                SYSTEM,
+                csv,
+                progress=lambda f, text: phases.append((round(time.perf_counter() - start, 3), text)),
+            )
+            out[label] = {
+                "seconds": time.perf_counter() - start,
+                "phases": phases,
+                "summary": result.summary(),
+                "rejects_bytes": len(result.rejects_csv()),
+            }
     return out
 
 
 def run_child(*args: str) -> tuple[dict, float]:
     """Run a child mode; its JSON result and its peak RSS in MB."""
-    proc = subprocess.Popen([sys.executable, "-m", "tests.bench.bench_import", "--child", *args], cwd=ROOT,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.bench.bench_import", "--child", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     output = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -131,13 +150,19 @@ def run_child(*args: str) -> tuple[dict, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--dir", default=tempfile.gettempdir(), help="folder for the CSV file and the databases")
+    parser.add_argument(
+        "--dir", default=tempfile.gettempdir(), help="folder for the CSV file and the databases"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         mode, csv, db = args.child
-        result = {"read_csv": child_read_csv, "floor": child_floor, "import": child_import,
-                  "reimport": lambda c, d: child_import(c, d, twice=True)}[mode](csv, db)
+        result = {
+            "read_csv": child_read_csv,
+            "floor": child_floor,
+            "import": child_import,
+            "reimport": lambda c, d: child_import(c, d, twice=True),
+        }[mode](csv, db)
         print(json.dumps(result))
         return 0
     folder = Path(args.dir) / "inbox-bench-import"
@@ -153,22 +178,42 @@ def main(argv: list[str] | None = None) -> int:
     imported, rss = run_child("reimport", str(csv), str(fresh_db(folder, "import")))
     base2, _ = run_child("read_csv", str(csv), str(fresh_db(folder, "baseline")))
     baseline = (base1["seconds"] + base2["seconds"]) / 2
-    emit(f"read_csv_baseline_{label}", baseline, "s", runs=[round(base1["seconds"], 3), round(base2["seconds"], 3)],
-         peak_rss_mb=round(base_rss))
-    emit(f"contacts_write_floor_{label}", floor["seconds"], "s", ratio=round(floor["seconds"] / baseline, 2),
-         peak_rss_mb=round(floor_rss))
+    emit(
+        f"read_csv_baseline_{label}",
+        baseline,
+        "s",
+        runs=[round(base1["seconds"], 3), round(base2["seconds"], 3)],
+        peak_rss_mb=round(base_rss),
+    )
+    emit(
+        f"contacts_write_floor_{label}",
+        floor["seconds"],
+        "s",
+        ratio=round(floor["seconds"] / baseline, 2),
+        peak_rss_mb=round(floor_rss),
+    )
     first = imported["import"]
-    emit(f"import_{label}", first["seconds"], "s", ratio=round(first["seconds"] / baseline, 2),
-         ratio_to_floor=round(first["seconds"] / floor["seconds"], 2),
-         **{k: first["summary"][k] for k in ("inserted", "rejected", "skipped_values", "rows")})
+    emit(
+        f"import_{label}",
+        first["seconds"],
+        "s",
+        ratio=round(first["seconds"] / baseline, 2),
+        ratio_to_floor=round(first["seconds"] / floor["seconds"], 2),
+        **{k: first["summary"][k] for k in ("inserted", "rejected", "skipped_values", "rows")},
+    )
     emit(f"import_{label}_peak_rss", rss, "MB", limit_mb=2048)
     previous = 0.0
     for at, text in first["phases"]:
         emit(f"import_{label}_phase", at - previous, "s", phase=text, at=at)
         previous = at
     again = imported["reimport"]
-    emit(f"reimport_{label}_unchanged", again["seconds"], "s", ratio=round(again["seconds"] / baseline, 2),
-         **{k: again["summary"][k] for k in ("unchanged", "rejected")})
+    emit(
+        f"reimport_{label}_unchanged",
+        again["seconds"],
+        "s",
+        ratio=round(again["seconds"] / baseline, 2),
+        **{k: again["summary"][k] for k in ("unchanged", "rejected")},
+    )
     for leftover in folder.glob("*.duckdb*"):
         leftover.unlink(missing_ok=True)
     return 0

@@ -40,13 +40,36 @@ def main(argv: list[str] | None = None) -> int:
     per_million = 1_000_000 / n
     i = np.arange(n)
     digits = pd.Series(i % 100_000_000, dtype="int64").astype("str").str.zfill(8)
-    international = pd.Series(np.where(i % 2 == 0, "+33 6 " + digits.str.slice(0, 2) + " " + digits.str.slice(2, 4)
-                                       + " " + digits.str.slice(4, 6) + " " + digits.str.slice(6, 8),
-                                       "+44 20 7" + digits.str.slice(1, 4) + " " + digits.str.slice(4, 8)), dtype="str")
+    international = pd.Series(
+        np.where(
+            i % 2 == 0,
+            "+33 6 "
+            + digits.str.slice(0, 2)
+            + " "
+            + digits.str.slice(2, 4)
+            + " "
+            + digits.str.slice(4, 6)
+            + " "
+            + digits.str.slice(6, 8),
+            "+44 20 7" + digits.str.slice(1, 4) + " " + digits.str.slice(4, 8),
+        ),
+        dtype="str",
+    )
     national = "06 " + digits.str.slice(0, 2) + " " + digits.str.slice(2, 4) + " " + digits.str.slice(4, 8)
     trunk = "1-650-2" + digits.str.slice(2, 4) + "-" + digits.str.slice(4, 8)
     emails = ("user" + pd.Series(i, dtype="int64").astype("str") + "@Example.com").astype("str")
-    names = ["English", "fr", "Français", "de-DE", "pt_BR", "Deutsch", "español", "zh-Hans-CN", "日本語", "en_US.UTF-8"]
+    names = [
+        "English",
+        "fr",
+        "Français",
+        "de-DE",
+        "pt_BR",
+        "Deutsch",
+        "español",
+        "zh-Hans-CN",
+        "日本語",
+        "en_US.UTF-8",
+    ]
     variants = [v for name in names for v in (name, name.upper(), name.lower(), f" {name} ")]
     languages = pd.Series(np.array(variants, dtype=object)[i % len(variants)], dtype="str")
 
@@ -58,7 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         emit(name, value, "s per million", ratio=round(value / baseline, 1), rows=rows, **extra)
 
     stored, _ = read_phones(international, "US")
-    figure("phones_international", best(lambda: read_phones(international, "US")), n, valid=int(stored.notna().sum()))
+    figure(
+        "phones_international",
+        best(lambda: read_phones(international, "US")),
+        n,
+        valid=int(stored.notna().sum()),
+    )
     figure("phones_national", best(lambda: read_phones(national, "FR")), n)
     figure("phones_us_trunk", best(lambda: read_phones(trunk, "US")), n)
     sample = international.head(20_000).tolist()

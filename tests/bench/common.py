@@ -48,7 +48,11 @@ def p95(values: list[float]) -> float:
 
 def beside(path: Path) -> list[Path]:
     """The files that belong with a database: its WAL, key file and checkpoints folder (not the attachments)."""
-    return [Path(f"{path}.wal"), path.with_name(path.stem + ".key"), path.with_name(path.stem + "-checkpoints")]
+    return [
+        Path(f"{path}.wal"),
+        path.with_name(path.stem + ".key"),
+        path.with_name(path.stem + "-checkpoints"),
+    ]
 
 
 def remove_db(path: Path) -> None:
@@ -69,8 +73,12 @@ def demo_db(contacts: int = DEMO_CONTACTS) -> Path:
         tmp = path.with_name(path.stem + "-tmp.duckdb")
         remove_db(tmp)
         shutil.rmtree(tmp.with_name(tmp.stem + "-attachments"), ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "inbox", "demo", "--contacts", str(contacts), "--db", str(tmp)],
-                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "inbox", "demo", "--contacts", str(contacts), "--db", str(tmp)],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         tmp.rename(path)
         tmp.with_name(tmp.stem + "-attachments").rename(path.with_name(path.stem + "-attachments"))
         for old, new in zip(beside(tmp)[1:], beside(path)[1:]):

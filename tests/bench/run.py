@@ -12,7 +12,9 @@ def main() -> int:
     for script in sorted(HERE.glob("bench_*.py")):
         print(f"# {script.name}", file=sys.stderr, flush=True)
         module = f"tests.bench.{script.stem}"
-        failed |= subprocess.run([sys.executable, "-m", module, *sys.argv[1:]], cwd=HERE.parents[1]).returncode
+        failed |= subprocess.run(
+            [sys.executable, "-m", module, *sys.argv[1:]], cwd=HERE.parents[1]
+        ).returncode
     return failed
 
 

@@ -15,8 +15,16 @@ import pytest
 from ..support.browser import ROOT, free_port, wait_healthy
 
 CHROMIUM = os.environ.get("INBOX_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -45,12 +53,19 @@ def _need_browser():
 def demo_template(tmp_path_factory) -> Path:
     """A demo workspace (300 contacts) built once per run; each test module works on its own copy."""
     db = tmp_path_factory.mktemp("demo") / "inbox.duckdb"
-    subprocess.run([sys.executable, "-m", "inbox", "demo", "--contacts", "300", "--db", str(db)],
-                   cwd=ROOT, check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "inbox", "demo", "--contacts", "300", "--db", str(db)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     # Facts the tests need, read now: once a server runs it holds the file lock.
-    code = ("import json; from inbox.store import Store; s = Store(%r, read_only=True); print(json.dumps("
-            "dict(zip(['id', 'email', 'job_title', 'first_name'], s._one('SELECT id, email, job_title, first_name"
-            " FROM contacts WHERE email IS NOT NULL AND job_title IS NOT NULL ORDER BY id LIMIT 1')))))" % str(db))
+    code = (
+        "import json; from inbox.store import Store; s = Store(%r, read_only=True); print(json.dumps("
+        "dict(zip(['id', 'email', 'job_title', 'first_name'], s._one('SELECT id, email, job_title, first_name"
+        " FROM contacts WHERE email IS NOT NULL AND job_title IS NOT NULL ORDER BY id LIMIT 1')))))" % str(db)
+    )
     facts = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     db.with_suffix(".facts.json").write_text(facts.stdout)
     return db
@@ -80,9 +95,23 @@ def server(demo_db):
     port = free_port()
     log = open(demo_db.with_suffix(".log"), "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
-         "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=ROOT, env={**os.environ, "INBOX_DB": str(demo_db)}, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "INBOX_DB": str(demo_db)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)

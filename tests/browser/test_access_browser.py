@@ -15,9 +15,27 @@ OTHER = ("second.admin@example.com", "second-admin-password")
 @pytest.fixture(scope="module")
 def demo_db(demo_db):
     """The demo database plus a second admin (added before the server holds the file)."""
-    subprocess.run([sys.executable, "-m", "inbox", "users", "add", OTHER[0], "--role", "admin",
-                    "--password-stdin", "--db", str(demo_db)], input=OTHER[1] + "\n", text=True, cwd=ROOT,
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "inbox",
+            "users",
+            "add",
+            OTHER[0],
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--db",
+            str(demo_db),
+        ],
+        input=OTHER[1] + "\n",
+        text=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return demo_db
 
 
@@ -55,8 +73,9 @@ def test_a_disabled_admin_cannot_confirm_a_deletion_and_is_signed_out(page, othe
     dialog.get_by_role("button", name="Delete permanently").click()
     wait_for_app(page)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
-    expect(page.get_by_text("You have been signed out: your access to this workspace was revoked")
-           ).to_be_visible()
+    expect(
+        page.get_by_text("You have been signed out: your access to this workspace was revoked")
+    ).to_be_visible()
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_text("deletion log entry")).to_have_count(0)
 

@@ -4,8 +4,8 @@ sees the filled, read-only attributes. The CRM is a real HTTP server in the test
 import pytest
 from playwright.sync_api import expect
 
-from ..support.crm_server import SECRET, FakeCrm
 from ..support.browser import ADMIN, AGENT, open_contact, sign_in, wait_for_app
+from ..support.crm_server import SECRET, FakeCrm
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,9 @@ def test_admin_configures_the_crm_and_an_agent_refreshes_a_contact(page, demo_co
     page.get_by_role("button", name="Save", exact=True).click()
     wait_for_app(page)
     expect(page.get_by_text("CRM settings saved.")).to_be_visible()
-    expect(page.get_by_role("textbox", name="Shared secret")).to_have_value("")  # write-only: never shown again
+    expect(page.get_by_role("textbox", name="Shared secret")).to_have_value(
+        ""
+    )  # write-only: never shown again
     expect(page.get_by_text("A secret is set (since")).to_be_visible()
 
     managed = page.get_by_role("combobox", name="Managed by the CRM")

@@ -11,7 +11,9 @@ GOOGLE = SAMPLE.with_name("google_contacts.csv")
 
 
 def metric(page, label: str):
-    return page.locator("[data-testid=stMetric]").filter(has_text=label).locator("[data-testid=stMetricValue]")
+    return (
+        page.locator("[data-testid=stMetric]").filter(has_text=label).locator("[data-testid=stMetricValue]")
+    )
 
 
 def test_upload_map_dry_run_import_and_download_the_rejects(page, tmp_path):
@@ -28,7 +30,9 @@ def test_upload_map_dry_run_import_and_download_the_rejects(page, tmp_path):
 
     page.get_by_role("button", name="Dry run").click()
     wait_for_app(page)
-    expect(page.get_by_text("Dry run: this is what the import would do. Nothing was written.")).to_be_visible()
+    expect(
+        page.get_by_text("Dry run: this is what the import would do. Nothing was written.")
+    ).to_be_visible()
     expect(metric(page, "New")).to_have_text("5")  # bad optional values are left empty, their rows imported
     expect(metric(page, "Rejected")).to_have_text("7")
     expect(metric(page, "Values left empty")).to_have_text("3")
@@ -44,9 +48,14 @@ def test_upload_map_dry_run_import_and_download_the_rejects(page, tmp_path):
     saved = tmp_path / "rejects.csv"
     download.value.save_as(saved)
     lines = saved.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "email,first_name,last_name,phone,language,subscription,external_id,notes,status,errors"
-    assert lines[1] == "not-an-email,Liam,Brown,'+14155550102,en,basic,ext-2,bad email,rejected,line 3: email: not a " \
-                       "valid email address: it must have an @ (not-an-email)"
+    assert (
+        lines[0] == "email,first_name,last_name,phone,language,subscription,external_id,notes,status,errors"
+    )
+    assert (
+        lines[1]
+        == "not-an-email,Liam,Brown,'+14155550102,en,basic,ext-2,bad email,rejected,line 3: email: not a "
+        "valid email address: it must have an @ (not-an-email)"
+    )
     assert sum(1 for line in lines if ",rejected," in line) == 7
     assert sum(1 for line in lines if ",imported without the invalid value," in line) == 3
 
@@ -87,5 +96,7 @@ def test_a_google_contacts_export_with_its_template(page):
     focus_grid_cell(page, 0)
     wait_for_app(page)
     form = page.locator("[data-testid=stForm]")
-    expect(form.get_by_role("textbox", name="Job title")).to_have_value("fine")  # from the remapped notes column
+    expect(form.get_by_role("textbox", name="Job title")).to_have_value(
+        "fine"
+    )  # from the remapped notes column
     expect(form.get_by_role("textbox", name="First name")).to_have_value("Grace")

@@ -19,8 +19,15 @@ import pytest
 from ..support.browser import ROOT, free_port, wait_for_app, wait_healthy
 
 MODULES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py") if p.stem != "__init__")
-TITLES = ["Overview", "Contacts", "Contact attributes", "Deleted contacts", "CRM", "Members & plan",
-          "Import contacts"]  # what a signed-in member's pages show
+TITLES = [
+    "Overview",
+    "Contacts",
+    "Contact attributes",
+    "Deleted contacts",
+    "CRM",
+    "Members & plan",
+    "Import contacts",
+]  # what a signed-in member's pages show
 URLS = ["", "contacts", "members", "deleted_contacts", "sign_in", "app"]
 
 
@@ -30,10 +37,23 @@ def fresh_server(root: Path, db: Path):
     port = free_port()
     log = open(db.with_suffix(f".{port}.log"), "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         f"--server.port={port}",
-         "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=root, env={**os.environ, "INBOX_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
+        ],
+        cwd=root,
+        env={**os.environ, "INBOX_DB": str(db)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
@@ -57,11 +77,15 @@ def first_request(browser, root: Path, db: Path, path: str) -> dict:
         wait_for_app(page)
         page.wait_for_timeout(1000)  # a late navigation message would redraw the sidebar
         wait_for_app(page)
-        shown = {"nav": [t.split("\n")[-1].strip()
-                         for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()],
-                 "sidebar": " ".join(page.locator("[data-testid=stSidebar]").all_inner_texts()),
-                 "main": page.locator("[data-testid=stMain]").inner_text(),
-                 "sign_in": page.get_by_role("button", name="Sign in").count()}
+        shown = {
+            "nav": [
+                t.split("\n")[-1].strip()
+                for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
+            ],
+            "sidebar": " ".join(page.locator("[data-testid=stSidebar]").all_inner_texts()),
+            "main": page.locator("[data-testid=stMain]").inner_text(),
+            "sign_in": page.get_by_role("button", name="Sign in").count(),
+        }
         context.close()
     return shown
 
@@ -69,8 +93,11 @@ def first_request(browser, root: Path, db: Path, path: str) -> dict:
 def leaks(shown: dict) -> list[str]:
     """What of the pages folder a first request showed: module names, page content, no sign-in form."""
     found = [f"sidebar lists {shown['nav']}"] if shown["nav"] else []
-    found += [f"module name {m!r} shown" for m in MODULES
-              if re.search(rf"\b{m.replace('_', '[ _]')}\b", shown["sidebar"])]
+    found += [
+        f"module name {m!r} shown"
+        for m in MODULES
+        if re.search(rf"\b{m.replace('_', '[ _]')}\b", shown["sidebar"])
+    ]
     found += [f"page title {t!r} shown" for t in TITLES if re.search(rf"(?m)^{re.escape(t)}$", shown["main"])]
     return found + ([] if shown["sign_in"] else ["no sign-in form"])
 
@@ -94,7 +121,8 @@ def app_with_a_pages_folder(tmp_path_factory) -> Path:
 
 
 def test_a_pages_folder_would_show_its_module_names_on_a_fresh_servers_first_request(
-        browser, demo_db, app_with_a_pages_folder):
+    browser, demo_db, app_with_a_pages_folder
+):
     """Evidence for keeping app_pages/ (if a Streamlit upgrade makes this fail, pages/ may be safe to use)."""
     shown = first_request(browser, app_with_a_pages_folder, demo_db, "members")
     assert shown["nav"] == ["app", *[m.replace("_", " ") for m in MODULES]], shown

@@ -27,20 +27,38 @@ def demo_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("plain") / "inbox.duckdb"
     with Store(db) as store:
         users.add_user(store, SYSTEM, ADMIN[0], role="admin", password=ADMIN[1], display_name="Ada Admin")
-        users.add_user(store, SYSTEM, AGENT[0], role="agent", password=AGENT[1],
-                       display_name=f"{BOLD} {IMAGE}")
+        users.add_user(
+            store, SYSTEM, AGENT[0], role="agent", password=AGENT[1], display_name=f"{BOLD} {IMAGE}"
+        )
         admin = Actor(ADMIN[0], "admin")
         version, layout = attrs.load_layout(store)
-        layout = attrs.new_attribute(layout, label=LABEL, key="tier", type="list",
-                                     options=[f"{BOLD} gold", f"{LINK} silver"])
+        layout = attrs.new_attribute(
+            layout, label=LABEL, key="tier", type="list", options=[f"{BOLD} gold", f"{LINK} silver"]
+        )
         attrs.save_layout(store, admin, layout, base_version=version)
-        made = inbound.receive(store, "webchat", HANDLE, "\n".join(["Hello zebracorn"] + PAYLOADS),
-                                attachments=[("![p](https:attacker.example) x.png", b"x"),
-                                             ("[text](https:attacker.example) invoice.pdf", b"y")])
+        made = inbound.receive(
+            store,
+            "webchat",
+            HANDLE,
+            "\n".join(["Hello zebracorn"] + PAYLOADS),
+            attachments=[
+                ("![p](https:attacker.example) x.png", b"x"),
+                ("[text](https:attacker.example) invoice.pdf", b"y"),
+            ],
+        )
         contact = contacts.get_contact(store, made["contact_id"])
-        contacts.update_values(store, admin, contact.id, contact.version,
-                               {"first_name": f"{BOLD} {IMAGE}", "last_name": f"{LINK} {EMAIL}",
-                                "job_title": f"{URL} {BOLD}", "tier": f"{BOLD} gold"})
+        contacts.update_values(
+            store,
+            admin,
+            contact.id,
+            contact.version,
+            {
+                "first_name": f"{BOLD} {IMAGE}",
+                "last_name": f"{LINK} {EMAIL}",
+                "job_title": f"{URL} {BOLD}",
+                "tier": f"{BOLD} gold",
+            },
+        )
     return db
 
 

@@ -24,8 +24,11 @@ MODULES: dict[str, tuple[str, ...]] = {
     "validation/checks.py": ("validation.checks.*",),
     "inbox/files.py": ("inbox.files.*",),
     "inbox/store/imports_write.py": ("inbox.store.imports_write.*",),
-    "inbox/imports.py": ("inbox.imports.x_run_import__mutmut_*", "inbox.imports.x__import_table__mutmut_*",
-                         "inbox.imports.x_undo__mutmut_*"),
+    "inbox/imports.py": (
+        "inbox.imports.x_run_import__mutmut_*",
+        "inbox.imports.x__import_table__mutmut_*",
+        "inbox.imports.x_undo__mutmut_*",
+    ),
     "inbox/deletion.py": ("inbox.deletion.*",),
     "inbox/store/deletion.py": ("inbox.store.deletion.*",),
     "inbox/store/deletion_log.py": ("inbox.store.deletion_log.*",),
@@ -38,13 +41,23 @@ MODULES: dict[str, tuple[str, ...]] = {
     "inbox/checkpoints.py": ("inbox.checkpoints.*",),
     "inbox/sign_in.py": ("inbox.sign_in.*",),
 }
-SHORT = {"checks": "validation/checks.py", "files": "inbox/files.py",
-         "store_imports": "inbox/store/imports_write.py", "imports": "inbox/imports.py",
-         "deletion": "inbox/deletion.py", "store_deletion": "inbox/store/deletion.py",
-         "deletion_log": "inbox/store/deletion_log.py", "users": "inbox/users.py", "auth": "inbox/auth.py",
-         "chain": "inbox/deletion_chain.py", "hashes": "inbox/entry_hashes.py",
-         "keys": "inbox/keys.py", "key_file": "inbox/key_file.py", "checkpoints": "inbox/checkpoints.py",
-         "sign_in": "inbox/sign_in.py"}
+SHORT = {
+    "checks": "validation/checks.py",
+    "files": "inbox/files.py",
+    "store_imports": "inbox/store/imports_write.py",
+    "imports": "inbox/imports.py",
+    "deletion": "inbox/deletion.py",
+    "store_deletion": "inbox/store/deletion.py",
+    "deletion_log": "inbox/store/deletion_log.py",
+    "users": "inbox/users.py",
+    "auth": "inbox/auth.py",
+    "chain": "inbox/deletion_chain.py",
+    "hashes": "inbox/entry_hashes.py",
+    "keys": "inbox/keys.py",
+    "key_file": "inbox/key_file.py",
+    "checkpoints": "inbox/checkpoints.py",
+    "sign_in": "inbox/sign_in.py",
+}
 # mutmut 3's exit codes per mutant (mutmut/stats.py): 1 and 3 killed; timeouts and crashes count as killed.
 KILLED = {1, 3, 24, -24, 152, 255, 36, -11, -9, 37}
 SURVIVED, NO_TESTS, NOT_CHECKED = {0}, {5, 33}, {None}

@@ -33,8 +33,11 @@ def failures(db, email, n, client="203.0.113.50", at=None):
 
 
 def signed_out(at) -> bool:
-    return (not at.exception and [b.label for b in at.button] == ["Sign in"]
-            and any("signed out" in w.value for w in at.warning))
+    return (
+        not at.exception
+        and [b.label for b in at.button] == ["Sign in"]
+        and any("signed out" in w.value for w in at.warning)
+    )
 
 
 def test_a_disabled_admin_saving_the_layout_is_signed_out_and_nothing_saved(app, workspace_db, second_admin):
@@ -49,8 +52,9 @@ def test_a_disabled_admin_saving_the_layout_is_signed_out_and_nothing_saved(app,
         assert attrs.load_layout(store)[0] == version
 
 
-def test_a_disabled_admin_confirming_a_deletion_is_signed_out_and_nothing_is_deleted(app, workspace_db,
-                                                                                     second_admin):
+def test_a_disabled_admin_confirming_a_deletion_is_signed_out_and_nothing_is_deleted(
+    app, workspace_db, second_admin
+):
     with Store(workspace_db) as store:
         cid = inbound.receive(store, "whatsapp", "+33677777777", "Bonjour")["contact_id"]
     at = app(ADMIN)

@@ -39,7 +39,9 @@ def test_a_database_of_a_newer_version_is_refused(workspace_db):
     assert "newer version of this app" in message
 
 
-def test_an_unexpected_error_in_a_page_is_something_went_wrong_with_a_logged_reference(app, monkeypatch, caplog):
+def test_an_unexpected_error_in_a_page_is_something_went_wrong_with_a_logged_reference(
+    app, monkeypatch, caplog
+):
     def broken(store):
         raise RuntimeError('Binder Error: SELECT secret FROM "/srv/inbox/data/inbox.duckdb"')
 
@@ -47,8 +49,11 @@ def test_an_unexpected_error_in_a_page_is_something_went_wrong_with_a_logged_ref
     with caplog.at_level(logging.ERROR, logger="inbox.app"):
         at = app(ADMIN)
     [message] = shown(at)
-    reference = re.fullmatch(r"Something went wrong\. Please try again; if it happens again, give this reference "
-                             r"to your administrator: ([0-9a-f]{10})", message).group(1)
+    reference = re.fullmatch(
+        r"Something went wrong\. Please try again; if it happens again, give this reference "
+        r"to your administrator: ([0-9a-f]{10})",
+        message,
+    ).group(1)
     [record] = [r for r in caplog.records if reference in r.getMessage()]
     assert record.exc_info and "SELECT secret" in str(record.exc_info[1])  # the details stay on the server
     assert at.title[0].value == "Overview"  # the page up to the error is still there
@@ -56,7 +61,9 @@ def test_an_unexpected_error_in_a_page_is_something_went_wrong_with_a_logged_ref
 
 def test_an_inbox_error_in_a_page_is_its_message_without_server_paths(app, workspace_db, monkeypatch):
     def damaged(store):
-        raise StoreDamaged(f"database {workspace_db} is damaged (Corrupt database file): restore it from a backup")
+        raise StoreDamaged(
+            f"database {workspace_db} is damaged (Corrupt database file): restore it from a backup"
+        )
 
     monkeypatch.setattr("inbox.workspace.figures", damaged)
     [message] = shown(app(ADMIN))
@@ -90,7 +97,9 @@ def test_plain_text_takes_server_paths_out(workspace_db):
     from inbox.errors import InvalidInput
     from ui.errors import plain_text
 
-    text = plain_text(InvalidInput(f"cannot open database {workspace_db}: folder {workspace_db.parent} and /etc/x"))
+    text = plain_text(
+        InvalidInput(f"cannot open database {workspace_db}: folder {workspace_db.parent} and /etc/x")
+    )
     assert text == "cannot open the database file: folder its folder and (a server path)"
 
 

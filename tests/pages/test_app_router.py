@@ -56,10 +56,13 @@ def test_sign_in_fields_can_be_reused_after_a_failure(app):
     assert at.title[0].value == "Overview"
 
 
-@pytest.mark.parametrize("make_path,reason", [
-    (lambda tmp: tmp / "missing" / "x.duckdb", "does not exist"),
-    (lambda tmp: tmp, "is a folder"),
-])
+@pytest.mark.parametrize(
+    "make_path,reason",
+    [
+        (lambda tmp: tmp / "missing" / "x.duckdb", "does not exist"),
+        (lambda tmp: tmp, "is a folder"),
+    ],
+)
 def test_unusable_database_is_one_clear_error(tmp_path, monkeypatch, make_path, reason):
     from streamlit.testing.v1 import AppTest
 

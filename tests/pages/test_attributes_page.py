@@ -29,7 +29,9 @@ def preview(at) -> str:
 
 
 def order_in(text: str, labels: list[str]) -> list[str]:
-    return sorted((lbl for lbl in labels if f":gray[{lbl}]" in text), key=lambda lbl: text.index(f":gray[{lbl}]"))
+    return sorted(
+        (lbl for lbl in labels if f":gray[{lbl}]" in text), key=lambda lbl: text.index(f":gray[{lbl}]")
+    )
 
 
 def test_agent_cannot_open_the_page(app):
@@ -40,25 +42,38 @@ def test_agent_cannot_open_the_page(app):
 def test_page_shows_the_layout_and_preview(page):
     assert page.title[0].value == "Contact attributes"
     text = preview(page)
-    assert order_in(text, ["Email", "First name", "Language", "External ID"]) == ["Email", "First name", "Language"]
+    assert order_in(text, ["Email", "First name", "Language", "External ID"]) == [
+        "Email",
+        "First name",
+        "Language",
+    ]
 
 
 def test_seeded_edits_reach_the_preview_before_saving(page, workspace_db):
-    page.session_state[EDITOR] = {"edited_rows": {5: {"Enabled": False}, 6: {"Order": 0}},
-                                  "added_rows": [], "deleted_rows": []}
+    page.session_state[EDITOR] = {
+        "edited_rows": {5: {"Enabled": False}, 6: {"Order": 0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     page.run()
     assert not page.exception and not page.error
     text = preview(page)
     assert "Job title" not in text
     assert order_in(text, ["Email", "Language"]) == ["Language", "Email"]
-    assert any(shown(c.value).startswith("Unsaved: ") and "disabled Job title" in shown(c.value) for c in page.caption)
+    assert any(
+        shown(c.value).startswith("Unsaved: ") and "disabled Job title" in shown(c.value)
+        for c in page.caption
+    )
     with Store(workspace_db) as store:
         assert attrs.load_layout(store)[0] == 1  # nothing saved yet
 
 
 def test_save_applies_and_renumbers(page, workspace_db):
-    page.session_state[EDITOR] = {"edited_rows": {5: {"Enabled": False}, 6: {"Order": 0}},
-                                  "added_rows": [], "deleted_rows": []}
+    page.session_state[EDITOR] = {
+        "edited_rows": {5: {"Enabled": False}, 6: {"Order": 0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     page.run()
     page.button(key="attrs.save").click().run()
     assert [shown(s.value) for s in page.success] == ["Saved as version 2."]
@@ -68,9 +83,15 @@ def test_save_applies_and_renumbers(page, workspace_db):
 
 
 def test_bad_edit_names_the_row_and_disables_save(page, workspace_db):
-    page.session_state[EDITOR] = {"edited_rows": {7: {"Options": " , "}}, "added_rows": [], "deleted_rows": []}
+    page.session_state[EDITOR] = {
+        "edited_rows": {7: {"Options": " , "}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     page.run()
-    assert "row 8 (Subscription): a list attribute needs at least one option" in [shown(e.value) for e in page.error]
+    assert "row 8 (Subscription): a list attribute needs at least one option" in [
+        shown(e.value) for e in page.error
+    ]
     assert page.button(key="attrs.save").disabled
     with Store(workspace_db) as store:
         assert attrs.load_layout(store)[0] == 1

@@ -5,8 +5,8 @@ import pytest
 from inbox import contacts, inbound
 from inbox.models import Actor
 from inbox.store import AREAS, Store
-from ui.text import literal
 from tests.support.navigation import open_page
+from ui.text import literal
 
 from ..support.apptest import ADMIN, AGENT
 
@@ -17,12 +17,25 @@ SYSTEM_AGENT = Actor("agent@example.com", "agent")
 def seeded(workspace_db):
     with Store(workspace_db) as store:
         ids = {}
-        for handle, values in [("+33611111111", {"first_name": "Élodie", "last_name": "Durand",
-                                                 "email": "elodie@example.fr", "job_title": "Buyer"}),
-                               ("+33622222222", {"first_name": "<img src=x onerror=alert(1)>",
-                                                 "last_name": "**bold**"})]:
-            made = inbound.receive(store, "whatsapp", handle, "Bonjour, ma commande ?",
-                                    attachments=[("facture.txt", b"facture 42")])
+        for handle, values in [
+            (
+                "+33611111111",
+                {
+                    "first_name": "Élodie",
+                    "last_name": "Durand",
+                    "email": "elodie@example.fr",
+                    "job_title": "Buyer",
+                },
+            ),
+            ("+33622222222", {"first_name": "<img src=x onerror=alert(1)>", "last_name": "**bold**"}),
+        ]:
+            made = inbound.receive(
+                store,
+                "whatsapp",
+                handle,
+                "Bonjour, ma commande ?",
+                attachments=[("facture.txt", b"facture 42")],
+            )
             c = contacts.get_contact(store, made["contact_id"])
             ids[handle] = contacts.update_values(store, SYSTEM_AGENT, c.id, c.version, values).id
     return ids
@@ -52,7 +65,8 @@ def test_search_lists_matches_and_says_when_empty(page):
 def test_selecting_a_row_opens_the_workspace(page, seeded):
     page.text_input(key="contacts.q").input("elodie").run()
     page.session_state["contacts.table.1.elodie.None.None.None"] = {
-        "selection": {"rows": [0], "columns": [], "cells": []}}
+        "selection": {"rows": [0], "columns": [], "cells": []}
+    }
     page.run()
     assert page.session_state["contacts.open"] == seeded["+33611111111"]
     assert page.subheader[0].value == "Élodie Durand"
@@ -102,7 +116,9 @@ def test_stale_save_is_refused_with_the_typed_values_shown_back(page, seeded, wo
     open_contact(page, cid)
     lose_a_save(page, cid, workspace_db)
     [error] = [e.value for e in page.error]
-    assert error.startswith(f"Not saved: {literal('admin@example.com')} changed this contact since you opened it")
+    assert error.startswith(
+        f"Not saved: {literal('admin@example.com')} changed this contact since you opened it"
+    )
     assert "- Job title: yours **Intern**, saved meanwhile **CFO**" in error  # labels, not keys
     assert "- Last name: yours **Durand\\-Lefèvre**, saved meanwhile **Durand**" in error
     # the form is at the latest version, with the agent's values put back
@@ -115,7 +131,11 @@ def test_stale_save_is_refused_with_the_typed_values_shown_back(page, seeded, wo
     assert "Saved." in [s.value for s in page.success]
     with Store(workspace_db) as store:
         after = contacts.get_contact(store, cid)
-        assert (after.values["job_title"], after.values["last_name"], after.version) == ("Intern", "Durand-Lefèvre", 4)
+        assert (after.values["job_title"], after.values["last_name"], after.version) == (
+            "Intern",
+            "Durand-Lefèvre",
+            4,
+        )
 
 
 def test_after_a_lost_save_discard_shows_the_saved_values(page, seeded, workspace_db):
@@ -128,7 +148,9 @@ def test_after_a_lost_save_discard_shows_the_saved_values(page, seeded, workspac
     assert not [b for b in page.button if b.label == "Discard my values"]
 
 
-def test_a_save_that_collides_at_the_same_moment_gets_the_conflict_message(page, seeded, workspace_db, monkeypatch):
+def test_a_save_that_collides_at_the_same_moment_gets_the_conflict_message(
+    page, seeded, workspace_db, monkeypatch
+):
     """Both saves start from version 2; the other one's UPDATE is still uncommitted when this one runs."""
     from inbox.store import retry
 
@@ -139,8 +161,10 @@ def test_a_save_that_collides_at_the_same_moment_gets_the_conflict_message(page,
     store = _store_for(str(workspace_db))  # the app's store (cached per path, shared with the test)
     other = store._con.cursor()
     other.begin()
-    other.execute("UPDATE contacts SET job_title = 'CFO', updated_by = ?, version = version + 1 WHERE id = ?",
-                  [ADMIN[0], cid])
+    other.execute(
+        "UPDATE contacts SET job_title = 'CFO', updated_by = ?, version = version + 1 WHERE id = ?",
+        [ADMIN[0], cid],
+    )
     monkeypatch.setattr(retry, "sleep", lambda seconds: other.commit())  # it commits while this one backs off
     page.text_input(key=f"contacts.v.{cid}.2.job_title").input("Intern")
     [b for b in page.button if b.label == "Save"][0].click().run()

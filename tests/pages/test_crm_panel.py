@@ -6,11 +6,11 @@ import pytest
 from inbox import contacts, crm, inbound, workspace
 from inbox.models import SYSTEM, Actor
 from inbox.store import Store
-from ui.text import literal
 from tests.support.navigation import open_page
+from ui.text import literal
 
-from ..support.crm_server import SECRET, FakeCrm
 from ..support.apptest import AGENT
+from ..support.crm_server import SECRET, FakeCrm
 
 SYSTEM_AGENT = Actor("agent@example.com", "agent")
 
@@ -27,11 +27,19 @@ def contact_id(workspace_db, fake):
     with Store(workspace_db) as store:
         made = inbound.receive(store, "whatsapp", "+33611111111", "Bonjour")
         c = contacts.get_contact(store, made["contact_id"])
-        contacts.update_values(store, SYSTEM_AGENT, c.id, c.version, {"email": "elodie@example.fr",
-                                                                      "first_name": "Élodie"})
+        contacts.update_values(
+            store, SYSTEM_AGENT, c.id, c.version, {"email": "elodie@example.fr", "first_name": "Élodie"}
+        )
         workspace.set_plan(store, SYSTEM, "enterprise")
-        crm.save_settings(store, SYSTEM, lookup_url=fake.url, timeout_seconds=1, lookup_key="email",
-                          aliases={"title": "job_title", "account": "account_id"}, secret=SECRET)
+        crm.save_settings(
+            store,
+            SYSTEM,
+            lookup_url=fake.url,
+            timeout_seconds=1,
+            lookup_key="email",
+            aliases={"title": "job_title", "account": "account_id"},
+            secret=SECRET,
+        )
         crm.set_managed(store, SYSTEM, ["job_title", "account_id"])
     return c.id
 
@@ -55,7 +63,11 @@ def field(at, cid, key):
 
 
 def test_refresh_fills_managed_attributes_which_stay_read_only(app, contact_id, fake):
-    fake.records["elodie@example.fr"] = {"title": "Head of purchasing", "account": "ACC-42", "last_name": "Durand"}
+    fake.records["elodie@example.fr"] = {
+        "title": "Head of purchasing",
+        "account": "ACC-42",
+        "last_name": "Durand",
+    }
     at = open_contact(app, contact_id)
     assert badges(at) == [":gray-badge[:material/help: Not validated]"]
     assert "Never looked up in the CRM." in [c.value for c in at.caption]
@@ -68,7 +80,10 @@ def test_refresh_fills_managed_attributes_which_stay_read_only(app, contact_id, 
     assert any(c.value.startswith("Last CRM lookup ") for c in at.caption)
     assert field(at, contact_id, "job_title").value == "Head of purchasing"
     assert field(at, contact_id, "job_title").disabled and field(at, contact_id, "account_id").disabled
-    assert field(at, contact_id, "last_name").value == "Durand" and not field(at, contact_id, "last_name").disabled
+    assert (
+        field(at, contact_id, "last_name").value == "Durand"
+        and not field(at, contact_id, "last_name").disabled
+    )
     assert fake.count == 1 and fake.requests[0]["signature_ok"]
     assert "by crm" in " ".join(c.value for c in at.caption)
 

@@ -9,8 +9,8 @@ from inbox.models import SYSTEM
 from inbox.store import Store
 from tests.support.navigation import open_page as switch_to
 
-from ..support.crm_server import SECRET, FakeCrm
 from ..support.apptest import ADMIN, AGENT, shown
+from ..support.crm_server import SECRET, FakeCrm
 
 PAGE = "crm_settings"
 

@@ -7,18 +7,21 @@ from inbox.models import Actor
 from inbox.store import Store
 from tests.support.navigation import open_page
 
-from ..support.members import seed_members
 from ..support.apptest import ADMIN, AGENT
+from ..support.members import seed_members
 
 
 @pytest.fixture
 def contact_id(workspace_db):
     with Store(workspace_db) as store:
-        made = inbound.receive(store, "whatsapp", "+33677777777", "Bonjour", attachments=[("cv.pdf", b"x" * 2048)])
+        made = inbound.receive(
+            store, "whatsapp", "+33677777777", "Bonjour", attachments=[("cv.pdf", b"x" * 2048)]
+        )
         inbound.receive(store, "whatsapp", "+33677777777", "Encore")
         c = contacts.get_contact(store, made["contact_id"])
-        contacts.update_values(store, Actor(ADMIN[0], "admin"), c.id, c.version,
-                               {"first_name": "Inès", "last_name": "Roux"})
+        contacts.update_values(
+            store, Actor(ADMIN[0], "admin"), c.id, c.version, {"first_name": "Inès", "last_name": "Roux"}
+        )
     return made["contact_id"]
 
 
@@ -37,8 +40,10 @@ def buttons(at):
 
 def contact_exists(db, contact_id):
     with Store(db) as store:
-        return (store.contacts.contact_row(contact_id) is not None,
-                store._scalar("SELECT count(*) FROM deletion_log"))
+        return (
+            store.contacts.contact_row(contact_id) is not None,
+            store._scalar("SELECT count(*) FROM deletion_log"),
+        )
 
 
 def test_agents_see_no_delete_button(app, contact_id):
@@ -54,8 +59,12 @@ def test_the_dialog_shows_the_manifest_and_requires_a_hint(app, contact_id, work
     assert "1 conversation" in warning and "2 messages" in warning and "1 attachment" in warning
     assert "2.0 KB" in warning and "cannot be undone" in warning
     assert at.text_input(key=f"delete.hint.{contact_id}").label == "Identity hint"
-    assert at.selectbox(key=f"delete.reason.{contact_id}").options == ["GDPR request", "Duplicate", "Test data",
-                                                                       "Other"]
+    assert at.selectbox(key=f"delete.reason.{contact_id}").options == [
+        "GDPR request",
+        "Duplicate",
+        "Test data",
+        "Other",
+    ]
     buttons(at)["delete.confirm"].click().run()  # no hint, no reason
     assert any("identity hint is required" in e.value for e in at.error)
     assert contact_exists(workspace_db, contact_id) == (True, 0)
@@ -74,13 +83,18 @@ def test_confirming_deletes_and_closes_the_contact(app, contact_id, workspace_db
     assert not at.exception and not at.error
     assert contact_exists(workspace_db, contact_id) == (False, 1)
     assert "contacts.open" not in at.session_state
-    assert at.session_state["delete.done"] == (contact_id, f"Deleted Inès Roux (contact #{contact_id}): "
-                                                           "deletion log entry #1.")
+    assert at.session_state["delete.done"] == (
+        contact_id,
+        f"Deleted Inès Roux (contact #{contact_id}): deletion log entry #1.",
+    )
     assert "Select a contact to open its conversations and details." in [c.value for c in at.caption]
     with Store(workspace_db) as store:
         entry = dict(zip(deletion.LOG_COLUMNS, list(store.deletion_log.iter_deletion_log())[0][0]))
     assert (entry["identity_hint"], entry["reason"], entry["deleted_by"]) == (
-        "ticket #88, request of 2026-11-02", "gdpr_request", ADMIN[0])
+        "ticket #88, request of 2026-11-02",
+        "gdpr_request",
+        ADMIN[0],
+    )
     assert (entry["messages"], entry["attachments"], entry["bytes"]) == (2, 1, 2048)
 
 
@@ -99,10 +113,14 @@ def test_a_contact_deleted_meanwhile_says_so(app, contact_id, workspace_db):
     buttons(at)[f"delete.{contact_id}"].click().run()
     with Store(workspace_db) as store:  # another admin was faster
         seed_members(store, Actor("other@example.com", "admin"))
-        deletion.delete_contact(store, Actor("other@example.com", "admin"), contact_id, hint="dup", reason="duplicate")
+        deletion.delete_contact(
+            store, Actor("other@example.com", "admin"), contact_id, hint="dup", reason="duplicate"
+        )
     at.text_input(key=f"delete.hint.{contact_id}").input("ticket #88")
     at.selectbox(key=f"delete.reason.{contact_id}").select("gdpr_request")
     buttons(at)["delete.confirm"].click().run()
     assert not at.exception
     assert contact_exists(workspace_db, contact_id) == (False, 1)
-    assert any("no longer exists" in w.value for w in at.warning) or any("no contact" in e.value for e in at.error)
+    assert any("no longer exists" in w.value for w in at.warning) or any(
+        "no contact" in e.value for e in at.error
+    )

@@ -9,8 +9,8 @@ from inbox.models import Actor
 from inbox.store import Store
 from tests.support.navigation import open_page, render_directly
 
-from ..support.members import seed_members
 from ..support.apptest import ADMIN, AGENT
+from ..support.members import seed_members
 
 PAGE = "deleted_contacts"
 BOB = Actor("bob@example.com", "admin")
@@ -22,7 +22,9 @@ def logged(workspace_db):
         seed_members(store, BOB)
         for i in range(3):
             cid = inbound.receive(store, "whatsapp", f"+3361000000{i}", "hi")["contact_id"]
-            deletion.delete_contact(store, Actor(ADMIN[0], "admin"), cid, hint=f"ticket #10{i}", reason="gdpr_request")
+            deletion.delete_contact(
+                store, Actor(ADMIN[0], "admin"), cid, hint=f"ticket #10{i}", reason="gdpr_request"
+            )
         cid = inbound.receive(store, "email", "dup@example.com", "hi")["contact_id"]
         deletion.delete_contact(store, BOB, cid, hint="merged duplicate", reason="duplicate")
         inbound.receive(store, "email", "keep@example.com", "hello")
@@ -58,7 +60,9 @@ def test_agents_cannot_reach_the_page(app, logged):
     with pytest.raises(ValueError):
         open_page(at, PAGE)
     direct = render_directly(PAGE, AGENT[0])  # the page's render function, without the router
-    assert [e.value for e in direct.error] == ["Only admins can see deleted contacts."] and not direct.dataframe
+    assert [e.value for e in direct.error] == [
+        "Only admins can see deleted contacts."
+    ] and not direct.dataframe
 
 
 def test_table_figures_and_charts(page):
@@ -92,16 +96,22 @@ def test_filters(page):
 
 def test_an_entry_failing_the_schema_is_flagged(app, logged):
     with Store(logged) as store, store.cursor() as cur:
-        cur.execute("INSERT INTO deletion_log SELECT 9, deleted_at, deleted_by, contact_id, platform, display_name,"
-                    " '   ', reason, conversations, messages, attachments, bytes, email_hmac, phone_hmac, handle_hmac,"
-                    " external_id_hmac, snapshot, sha256('x'), sha256('y') FROM deletion_log WHERE id = 1")
+        cur.execute(
+            "INSERT INTO deletion_log SELECT 9, deleted_at, deleted_by, contact_id, platform, display_name,"
+            " '   ', reason, conversations, messages, attachments, bytes, email_hmac, phone_hmac, handle_hmac,"
+            " external_id_hmac, snapshot, sha256('x'), sha256('y') FROM deletion_log WHERE id = 1"
+        )
     at = app(ADMIN)
     open_page(at, PAGE).run()
     assert shown_ids(at) == [9, 4, 3, 2, 1]
     table = table_with(at, "Schema check")
-    assert "identity_hint: not_blank" in table.loc[0, "Schema check"] and set(table["Schema check"][1:]) == {"OK"}
-    assert any("1 of the entries shown fail the deletion-log schema" in w.value and "#9" in w.value
-               for w in at.warning)
+    assert "identity_hint: not_blank" in table.loc[0, "Schema check"] and set(table["Schema check"][1:]) == {
+        "OK"
+    }
+    assert any(
+        "1 of the entries shown fail the deletion-log schema" in w.value and "#9" in w.value
+        for w in at.warning
+    )
     at.button(key="deleted.verify_button").click().run()
     assert any("Hash chain broken at entry #5" in e.value for e in at.error)
 
@@ -122,8 +132,9 @@ def test_lookup(page):
 
 
 def test_bulk_erasure(page, logged):
-    page.file_uploader(key="erase.file").upload("people.txt", b"keep@example.com\n+49 151 12345678\nnone@x.org\n",
-                                                 "text/plain")
+    page.file_uploader(key="erase.file").upload(
+        "people.txt", b"keep@example.com\n+49 151 12345678\nnone@x.org\n", "text/plain"
+    )
     page.run()
     preview = table_with(page, "Status")
     assert list(preview["Status"]) == ["matches", "matches", "not found"]
@@ -153,8 +164,10 @@ def test_bulk_erasure_run_again_says_what_was_erased_earlier(page, logged):
     page.file_uploader(key="erase.file").upload("people-again.txt", data, "text/plain")
     page.run()
     assert list(table_with(page, "Status")["Status"]) == ["deleted earlier", "not found"]
-    assert any(i.value.startswith("Nothing left to erase: 1 identifier belonged to contacts erased earlier")
-               for i in page.info)
+    assert any(
+        i.value.startswith("Nothing left to erase: 1 identifier belonged to contacts erased earlier")
+        for i in page.info
+    )
     assert "Download the preview (CSV)" in [b.label for b in page.get("download_button")]
 
 

@@ -6,18 +6,19 @@ import pytest
 
 from inbox import imports
 from inbox.store import Store
-
-from ui.text import literal
 from tests.support.navigation import open_page
+from ui.text import literal
 
 from ..support.apptest import ADMIN, AGENT, shown
 
 PAGE = "import_contacts"
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
-FILE = ("Courriel;Prénom;Portable;Remarque\n"
-        "ann@example.com;Ann;+33611111111;VIP\n"
-        "pas-un-email;Bob;+33622222222;\n"
-        "cy@example.com;Cy;+33633333333;appeler le matin\n").encode("windows-1252")
+FILE = (
+    "Courriel;Prénom;Portable;Remarque\n"
+    "ann@example.com;Ann;+33611111111;VIP\n"
+    "pas-un-email;Bob;+33622222222;\n"
+    "cy@example.com;Cy;+33633333333;appeler le matin\n"
+).encode("windows-1252")
 
 
 @pytest.fixture
@@ -58,9 +59,15 @@ def test_before_any_upload_the_page_lists_imports(page):
 
 def test_upload_shows_the_detected_format_and_mapping(page):
     upload(page)
-    assert "windows-1252 (detected), semicolon delimiter (detected), 4 columns" in shown(page.caption[1].value)
+    assert "windows-1252 (detected), semicolon delimiter (detected), 4 columns" in shown(
+        page.caption[1].value
+    )
     assert [(c, mapping_box(page, c).value) for c in ("Courriel", "Prénom", "Portable", "Remarque")] == [
-        ("Courriel", "email"), ("Prénom", "first_name"), ("Portable", "phone"), ("Remarque", "__ignore__")]
+        ("Courriel", "email"),
+        ("Prénom", "first_name"),
+        ("Portable", "phone"),
+        ("Remarque", "__ignore__"),
+    ]
     assert list(page.dataframe[0].value.columns) == ["Courriel", "Prénom", "Portable", "Remarque"]
 
 
@@ -78,29 +85,41 @@ def test_dry_run_then_import_then_rejects_then_undo(page, workspace_db):
     mapping_box(page, "Portable").set_value("__ignore__").run()  # adjust the mapping: leave the phones out
     page.button(key="imp.dry").click().run()
     assert not page.exception
-    assert [(m.label, m.value) for m in page.metric][:5] == [("New", "2"), ("Updated", "0"), ("Unchanged", "0"),
-                                                             ("Skipped", "0"), ("Rejected", "1")]
+    assert [(m.label, m.value) for m in page.metric][:5] == [
+        ("New", "2"),
+        ("Updated", "0"),
+        ("Unchanged", "0"),
+        ("Skipped", "0"),
+        ("Rejected", "1"),
+    ]
     assert "Nothing was written" in page.info[0].value and count(workspace_db) == 0
     assert "3 rows read from export.csv (windows-1252, semicolon ; delimiter)." in [
-        shown(c.value) for c in page.caption]
+        shown(c.value) for c in page.caption
+    ]
     assert page.session_state["imp.result"].samples["inserted"][0]["phone"] is None
     page.button(key="imp.go").click().run()
     assert not page.exception
     result = page.session_state["imp.result"]
     assert page.success[0].value.startswith(f"Imported as batch #{result.batch_id}")
     assert count(workspace_db) == 2
-    assert page.download_button(key="imp.rejects").label == "Download rejected rows and left-empty values (CSV)"
+    assert (
+        page.download_button(key="imp.rejects").label == "Download rejected rows and left-empty values (CSV)"
+    )
     text = result.rejects_csv().decode("utf-8-sig").splitlines()
     assert text[0] == "Courriel;Prénom;Portable;Remarque;status;errors"
     # the phone is neutralised for spreadsheets (the import takes the quote off again)
-    assert text[1] == ("pas-un-email;Bob;'+33622222222;;rejected;line 3: Courriel: not a valid email address: it must "
-                       "have an @ (pas-un-email)")
+    assert text[1] == (
+        "pas-un-email;Bob;'+33622222222;;rejected;line 3: Courriel: not a valid email address: it must "
+        "have an @ (pas-un-email)"
+    )
     # undo from the history
     page.selectbox(key="imp.undo.pick").set_value(result.batch_id).run()
     page.button(key="imp.undo").click().run()
     page.button(key="imp.undo.confirm").click().run()
     assert not page.exception
-    assert any(f"Import #{result.batch_id} undone: 2 contacts removed" in shown(s.value) for s in page.success)
+    assert any(
+        f"Import #{result.batch_id} undone: 2 contacts removed" in shown(s.value) for s in page.success
+    )
     assert count(workspace_db) == 0
 
 
@@ -109,13 +128,16 @@ def test_a_new_upload_replaces_the_stashed_file(page, tmp_path):
     first = Path(page.session_state["imp.path"])
     assert first.parent == tmp_path / "uploads" and first.read_bytes() == FILE
     upload(page, "other.csv", b"Email\na@example.com\n")
-    assert not first.exists() and Path(page.session_state["imp.path"]).read_bytes() == b"Email\na@example.com\n"
+    assert (
+        not first.exists() and Path(page.session_state["imp.path"]).read_bytes() == b"Email\na@example.com\n"
+    )
 
 
 def test_unusable_files_show_a_clear_error(page, workspace_db):
     upload(page, "sheet.xlsx.csv", b"PK\x03\x04rest-of-a-zip")
-    assert page.error[0].value.startswith("This file cannot be imported: this file is a zip archive or an Excel "
-                                          "workbook \\(\\.xlsx\\)")
+    assert page.error[0].value.startswith(
+        "This file cannot be imported: this file is a zip archive or an Excel workbook \\(\\.xlsx\\)"
+    )
     assert count(workspace_db) == 0
 
 
@@ -166,17 +188,29 @@ def test_headers_and_values_are_shown_as_text(page):
 
 def test_built_in_templates_are_offered_and_fallbacks_are_listed(page, workspace_db):
     upload(page, "outlook.csv", (SAMPLES / "outlook_contacts.csv").read_bytes())
-    assert mapping_box(page, "Title").value == "__ignore__" and mapping_box(page, "Job Title").value == "job_title"
+    assert (
+        mapping_box(page, "Title").value == "__ignore__"
+        and mapping_box(page, "Job Title").value == "job_title"
+    )
     captions = [shown(c.value) for c in page.caption]
-    assert "Business Phone, then Home Phone, then Primary Phone, then Company Main Phone, then Business Phone 2, then " \
-           "Home Phone 2, then Other Phone also fill Phone when Mobile Phone is empty (the first non-empty one)" \
-           in captions
+    assert (
+        "Business Phone, then Home Phone, then Primary Phone, then Company Main Phone, then Business Phone 2, then "
+        "Home Phone 2, then Other Phone also fill Phone when Mobile Phone is empty (the first non-empty one)"
+        in captions
+    )
     options = page.selectbox(key="imp.template").options
-    assert {"Google Contacts (built-in)", "Outlook (built-in)", "Chatwoot contacts (built-in)"} <= set(options)
+    assert {"Google Contacts (built-in)", "Outlook (built-in)", "Chatwoot contacts (built-in)"} <= set(
+        options
+    )
     page.selectbox(key="imp.template").set_value("Outlook (built-in)").run()
     assert not page.exception
-    assert mapping_box(page, "Title").value == "__ignore__" and mapping_box(page, "Mobile Phone").value == "phone"
-    assert "Business Phone, then Primary Phone, then Home Phone" in " ".join(shown(c.value) for c in page.caption)
+    assert (
+        mapping_box(page, "Title").value == "__ignore__"
+        and mapping_box(page, "Mobile Phone").value == "phone"
+    )
+    assert "Business Phone, then Primary Phone, then Home Phone" in " ".join(
+        shown(c.value) for c in page.caption
+    )
     page.button(key="imp.go").click().run()
     assert count(workspace_db) == 5
     with Store(workspace_db) as store:

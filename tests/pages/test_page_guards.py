@@ -6,9 +6,13 @@ from tests.support.navigation import render_directly
 
 from ..support.apptest import ADMIN, AGENT
 
-ADMIN_PAGES = {"attributes": "the contact attributes", "crm_settings": "the CRM settings",
-               "deleted_contacts": "deleted contacts", "import_contacts": "imports",
-               "members": "the members and the plan"}
+ADMIN_PAGES = {
+    "attributes": "the contact attributes",
+    "crm_settings": "the CRM settings",
+    "deleted_contacts": "deleted contacts",
+    "import_contacts": "imports",
+    "members": "the members and the plan",
+}
 
 
 @pytest.mark.parametrize("module", ADMIN_PAGES)
@@ -25,8 +29,9 @@ def test_a_visitor_reaching_a_page_directly_is_asked_to_sign_in(workspace_db, mo
     assert [e.value for e in at.error] == ["Please sign in."] and not at.title
 
 
-@pytest.mark.parametrize("module,title", [("members", "Members & plan"),
-                                          ("attributes", "Contact attributes")])
+@pytest.mark.parametrize(
+    "module,title", [("members", "Members & plan"), ("attributes", "Contact attributes")]
+)
 def test_an_admin_reaching_an_admin_page_directly_sees_it(workspace_db, module, title):
     at = render_directly(module, ADMIN[0])
     assert not at.exception and not at.error

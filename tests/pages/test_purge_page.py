@@ -20,7 +20,9 @@ def pending(workspace_db):
     with Store(workspace_db) as store:
         for email in EMAILS:
             cid = inbound.receive(store, "email", email, "please forget me")["contact_id"]
-            deletion.delete_contact(store, Actor(ADMIN[0], "admin"), cid, hint="request", reason="gdpr_request")
+            deletion.delete_contact(
+                store, Actor(ADMIN[0], "admin"), cid, hint="request", reason="gdpr_request"
+            )
         inbound.receive(store, "email", "keep@example.com", "hello")
     return workspace_db
 
@@ -43,7 +45,9 @@ def metric(at, label: str) -> str:
 
 def test_the_page_shows_pending_deletions_and_the_next_purge(page):
     line = next(v for v in infos(page) if "purged from disk" in v)
-    assert line.startswith("2 deletions not yet purged from disk · next purge ") and line.endswith(" 03:00 UTC")
+    assert line.startswith("2 deletions not yet purged from disk · next purge ") and line.endswith(
+        " 03:00 UTC"
+    )
     assert metric(page, "Not yet purged from disk") == "2" and metric(page, "Last purge") == "never"
     assert page.selectbox(key="purge.mode").value == "daily" and page.selectbox(key="purge.hour").value == 3
     assert page.selectbox(key="purge.weekday").disabled
@@ -76,7 +80,9 @@ def test_the_schedule_is_saved_and_off_is_shown(page, pending):
     with Store(pending) as store:
         saved = json.loads(store.accounts.get_setting(compaction.SCHEDULE_KEY))
         assert saved["mode"] == "off" and saved["hour"] == 22
-        assert store._one("SELECT updated_by FROM workspace_settings WHERE key = 'purge_schedule'") == (ADMIN[0],)
+        assert store._one("SELECT updated_by FROM workspace_settings WHERE key = 'purge_schedule'") == (
+            ADMIN[0],
+        )
 
 
 def test_a_failed_purge_is_shown_with_its_reason(page, pending, monkeypatch):

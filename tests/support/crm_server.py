@@ -32,7 +32,9 @@ class FakeCrm:
         self.requests: list[dict] = []
         self._script: list[dict] = []
         self._lock = threading.Lock()
-        self.in_flight = self.max_in_flight = 0  # requests being answered at once (to check a concurrency limit)
+        self.in_flight = self.max_in_flight = (
+            0  # requests being answered at once (to check a concurrency limit)
+        )
         crm = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -53,13 +55,15 @@ class FakeCrm:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.server.block_on_close = False
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/lookup"
 
-    def then(self, *behaviours: dict) -> "FakeCrm":
+    def then(self, *behaviours: dict) -> FakeCrm:
         with self._lock:
             self._script.extend(behaviours)
         return self
@@ -68,7 +72,7 @@ class FakeCrm:
     def count(self) -> int:
         return len(self.requests)
 
-    def __enter__(self) -> "FakeCrm":
+    def __enter__(self) -> FakeCrm:
         self.thread.start()
         return self
 
@@ -80,15 +84,19 @@ class FakeCrm:
     def _handle(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         stamp = handler.headers.get("X-Inbox-Timestamp", "")
         given = handler.headers.get("X-Inbox-Signature", "")
-        ok = bool(stamp.isdigit() and abs(int(stamp) - time.time()) < 300
-                  and hmac.compare_digest(sign(self.secret, stamp, body), given))
+        ok = bool(
+            stamp.isdigit()
+            and abs(int(stamp) - time.time()) < 300
+            and hmac.compare_digest(sign(self.secret, stamp, body), given)
+        )
         try:
             payload = json.loads(body)
         except ValueError:
             payload = None
         with self._lock:
-            self.requests.append({"headers": dict(handler.headers), "body": body, "payload": payload,
-                                  "signature_ok": ok})
+            self.requests.append(
+                {"headers": dict(handler.headers), "body": body, "payload": payload, "signature_ok": ok}
+            )
             behaviour = self._script.pop(0) if self._script else None
         if not ok:
             return self._send(handler, 401, b'{"error": "bad signature"}', signed=False)
@@ -102,15 +110,31 @@ class FakeCrm:
             time.sleep(behaviour["slow"])
         if "status" in behaviour:
             headers = {"Retry-After": behaviour["retry_after"]} if "retry_after" in behaviour else {}
-            return self._send(handler, behaviour["status"], b'{"error": "boom"}', signed=False, headers=headers)
+            return self._send(
+                handler, behaviour["status"], b'{"error": "boom"}', signed=False, headers=headers
+            )
         raw = behaviour["raw"] if "raw" in behaviour else json.dumps(behaviour["json"]).encode()
         stamp = str(int(time.time()) - (3600 if behaviour.get("stale") else 0))
-        self._send(handler, 200, raw, signed=not behaviour.get("unsigned"), stamp=stamp,
-                   secret=behaviour.get("sign_with", self.secret))
+        self._send(
+            handler,
+            200,
+            raw,
+            signed=not behaviour.get("unsigned"),
+            stamp=stamp,
+            secret=behaviour.get("sign_with", self.secret),
+        )
 
     @staticmethod
-    def _send(handler, status: int, raw: bytes, *, signed: bool, stamp: str = "", secret: str = "",
-              headers: dict | None = None) -> None:
+    def _send(
+        handler,
+        status: int,
+        raw: bytes,
+        *,
+        signed: bool,
+        stamp: str = "",
+        secret: str = "",
+        headers: dict | None = None,
+    ) -> None:
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(raw)))

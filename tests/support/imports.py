@@ -12,12 +12,29 @@ from .members import members_fixture
 ADMIN = Actor("admin@example.com", "admin")
 _members = members_fixture(ADMIN)
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
-TABLES = ("contacts", "attribute_values", "attribute_definitions", "conversations", "messages", "import_batches",
-          "import_batch_contacts", "import_batch_values", "import_mappings", "layout_versions")
+TABLES = (
+    "contacts",
+    "attribute_values",
+    "attribute_definitions",
+    "conversations",
+    "messages",
+    "import_batches",
+    "import_batch_contacts",
+    "import_batch_values",
+    "import_mappings",
+    "layout_versions",
+)
 
 
-def write(tmp_path: Path, text: str, *, name: str = "contacts.csv", encoding: str = "utf-8",
-          newline: str = "\n", bom: bytes = b"") -> Path:
+def write(
+    tmp_path: Path,
+    text: str,
+    *,
+    name: str = "contacts.csv",
+    encoding: str = "utf-8",
+    newline: str = "\n",
+    bom: bytes = b"",
+) -> Path:
     """``text`` (lines joined by \\n) written with ``encoding`` and ``newline`` line ends."""
     path = tmp_path / name
     path.write_bytes(bom + text.replace("\n", newline).encode(encoding))
@@ -43,6 +60,8 @@ def contacts(store) -> list[dict]:
 
 
 def values(store) -> dict[tuple[int, str], tuple]:
-    rows = store._rows("SELECT contact_id, attribute_key, value_text, value_number, value_date, value_bool"
-                       " FROM attribute_values")
+    rows = store._rows(
+        "SELECT contact_id, attribute_key, value_text, value_number, value_date, value_bool"
+        " FROM attribute_values"
+    )
     return {(r[0], r[1]): tuple(r[2:]) for r in rows}

@@ -10,8 +10,9 @@ def seed_members(store, *actors) -> None:
     """Add each ``Actor`` (email, role) as an active member unless one with that e-mail exists."""
     for actor in actors:
         if actor.role != "system" and store.accounts.user_by_email(actor.email) is None:
-            store.accounts.insert_user(actor.email, actor.email.split("@")[0], actor.role, NO_PASSWORD,
-                                       utcnow())
+            store.accounts.insert_user(
+                actor.email, actor.email.split("@")[0], actor.role, NO_PASSWORD, utcnow()
+            )
 
 
 def members_fixture(*actors):

@@ -26,16 +26,20 @@ def contact_id(store, handle="+33612345678") -> int:
 
 def snapshot(store) -> dict:
     """What the refused writes could change."""
-    return {"contacts": store._scalar("SELECT count(*) FROM contacts"),
-            "layout": store.layout.current_layout_version(),
-            "log": store._scalar("SELECT count(*) FROM deletion_log"), "plan": workspace.get_plan(store),
-            "region": workspace.default_region(store), "users": store.accounts.count_users(),
-            "settings": store._rows("SELECT key, value FROM workspace_settings ORDER BY key"),
-            "batches": store._scalar("SELECT count(*) FROM import_batches"),
-            "templates": store._scalar("SELECT count(*) FROM import_mappings"),
-            "values": store._rows("SELECT * FROM attribute_values ORDER BY ALL"),
-            "versions": store._rows("SELECT id, version FROM contacts ORDER BY id"),
-            "attempts": store._scalar("SELECT count(*) FROM sign_in_attempts WHERE outcome = 'unlocked'")}
+    return {
+        "contacts": store._scalar("SELECT count(*) FROM contacts"),
+        "layout": store.layout.current_layout_version(),
+        "log": store._scalar("SELECT count(*) FROM deletion_log"),
+        "plan": workspace.get_plan(store),
+        "region": workspace.default_region(store),
+        "users": store.accounts.count_users(),
+        "settings": store._rows("SELECT key, value FROM workspace_settings ORDER BY key"),
+        "batches": store._scalar("SELECT count(*) FROM import_batches"),
+        "templates": store._scalar("SELECT count(*) FROM import_mappings"),
+        "values": store._rows("SELECT * FROM attribute_values ORDER BY ALL"),
+        "versions": store._rows("SELECT id, version FROM contacts ORDER BY id"),
+        "attempts": store._scalar("SELECT count(*) FROM sign_in_attempts WHERE outcome = 'unlocked'"),
+    }
 
 
 def csv_file(tmp_path):
@@ -45,24 +49,31 @@ def csv_file(tmp_path):
 
 
 WRITES = {
-    "delete a contact": lambda s, a, cid, tmp: deletion.delete_contact(s, a, cid, hint="ticket 1",
-                                                                      reason="duplicate"),
+    "delete a contact": lambda s, a, cid, tmp: deletion.delete_contact(
+        s, a, cid, hint="ticket 1", reason="duplicate"
+    ),
     "save the layout": lambda s, a, cid, tmp: attrs.save_layout(
-        s, a, attrs.new_attribute(attrs.load_layout(s)[1], label="Tier", key="tier", type="text"),
-        base_version=attrs.load_layout(s)[0]),
+        s,
+        a,
+        attrs.new_attribute(attrs.load_layout(s)[1], label="Tier", key="tier", type="text"),
+        base_version=attrs.load_layout(s)[0],
+    ),
     "import contacts": lambda s, a, cid, tmp: imports.run_import(s, a, csv_file(tmp)),
     "change the plan": lambda s, a, cid, tmp: workspace.set_plan(s, a, "enterprise"),
     "change the region": lambda s, a, cid, tmp: workspace.set_default_region(s, a, "DE"),
     "change the deletion log settings": lambda s, a, cid, tmp: deletion.set_keep_snapshot(s, a, True),
-    "add a member": lambda s, a, cid, tmp: users.add_user(s, a, "new@example.com", role="agent",
-                                                        password="long-enough-2"),
+    "add a member": lambda s, a, cid, tmp: users.add_user(
+        s, a, "new@example.com", role="agent", password="long-enough-2"
+    ),
     "disable a member": lambda s, a, cid, tmp: users.set_active(s, a, AGENT, False),
     "save an import mapping": lambda s, a, cid, tmp: imports.save_template(s, a, "mine", {"Email": "email"}),
-    "create an attribute": lambda s, a, cid, tmp: imports.create_attribute(s, a, label="Tier", key="tier",
-                                                                          type="text"),
+    "create an attribute": lambda s, a, cid, tmp: imports.create_attribute(
+        s, a, label="Tier", key="tier", type="text"
+    ),
     "unlock sign-ins": lambda s, a, cid, tmp: sign_in.unlock(s, a, AGENT),
     "erase contacts": lambda s, a, cid, tmp: erasure.execute(
-        s, a, erasure.preview(s, SYSTEM, ["+33612345678"]), hint="ticket 2", reason="gdpr_request"),
+        s, a, erasure.preview(s, SYSTEM, ["+33612345678"]), hint="ticket 2", reason="gdpr_request"
+    ),
 }
 
 
@@ -140,8 +151,9 @@ def test_an_agent_cannot_set_an_attribute_disabled_in_the_layout(team, store):
     cid = contact_id(store)
     c = contacts.get_contact(store, cid)
     with pytest.raises(PermissionDenied, match="External ID is disabled in the contact layout"):
-        contacts.update_values(store, team[AGENT], cid, c.version,
-                               {"external_id": "crm-1", "job_title": "CFO"})
+        contacts.update_values(
+            store, team[AGENT], cid, c.version, {"external_id": "crm-1", "job_title": "CFO"}
+        )
     after = contacts.get_contact(store, cid)
     assert (after.version, after.values["external_id"], after.values["job_title"]) == (c.version, None, None)
     saved = contacts.update_values(store, team[AGENT], cid, c.version, {"job_title": "CFO"})

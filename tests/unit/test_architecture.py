@@ -34,15 +34,22 @@ def test_validation_imports_nothing_of_ours(path):
     assert not imports_of(path) & {"inbox", "ui", "app_pages", "app"}
 
 
-@pytest.mark.parametrize("path", py_files("inbox", "validation", "ui", "app_pages", "tests") + [ROOT / "app.py"],
-                         ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path",
+    py_files("inbox", "validation", "ui", "app_pages", "tests") + [ROOT / "app.py"],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
 def test_nothing_imports_app_and_only_the_router_imports_pages(path):
     assert "app" not in imports_of(path)
-    if path != ROOT / "app.py":  # (tests call a page's render function by module name: tests/support/navigation.py)
+    if (
+        path != ROOT / "app.py"
+    ):  # (tests call a page's render function by module name: tests/support/navigation.py)
         assert "app_pages" not in imports_of(path)
 
 
-@pytest.mark.parametrize("path", py_files("app_pages", "ui") + [ROOT / "app.py"], ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path", py_files("app_pages", "ui") + [ROOT / "app.py"], ids=lambda p: str(p.relative_to(ROOT))
+)
 def test_ui_never_touches_duckdb_or_the_store_directly(path):
     assert not imports_of(path) & {"duckdb"}
     assert "inbox.store" not in path.read_text(encoding="utf-8")
@@ -51,15 +58,25 @@ def test_ui_never_touches_duckdb_or_the_store_directly(path):
 SQL_WORDS = ("SELECT ", "INSERT INTO", "DELETE FROM", "UPDATE ", "CREATE TABLE")
 
 
-@pytest.mark.parametrize("path", [p for p in py_files("inbox", "validation", "ui", "app_pages") + [ROOT / "app.py"]
-                                  if "store" not in p.parts], ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path",
+    [
+        p
+        for p in py_files("inbox", "validation", "ui", "app_pages") + [ROOT / "app.py"]
+        if "store" not in p.parts
+    ],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
 def test_sql_lives_only_in_the_store(path):
     text = path.read_text(encoding="utf-8")
     assert not [w for w in SQL_WORDS if w in text]
 
 
-@pytest.mark.parametrize("path", py_files("inbox", "validation", "ui", "app_pages") + [ROOT / "app.py"],
-                         ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path",
+    py_files("inbox", "validation", "ui", "app_pages") + [ROOT / "app.py"],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
 def test_every_module_opens_with_a_docstring_and_stays_small(path):
     text = path.read_text(encoding="utf-8")
     tree = ast.parse(text)
@@ -76,8 +93,11 @@ def top_level_code(path: Path) -> list[str]:
             continue
         if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
             continue
-        if (isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None
-                and not any(isinstance(n, ast.Call) for n in ast.walk(node.value))):
+        if (
+            isinstance(node, (ast.Assign, ast.AnnAssign))
+            and node.value is not None
+            and not any(isinstance(n, ast.Call) for n in ast.walk(node.value))
+        ):
             continue
         found.append(f"line {node.lineno}: {ast.unparse(node).splitlines()[0]}")
     return found
@@ -91,8 +111,10 @@ def test_pages_run_nothing_on_import(path):
 
 def test_a_module_with_top_level_code_is_caught(tmp_path):
     page = tmp_path / "page.py"
-    page.write_text('"""Doc."""\nimport streamlit as st\nS = st.session_state\nX = {"a": 1}\n\n\n'
-                    'def render():\n    st.title("x")\n\n\nst.title("Overview")\nme = require_user()\n')
+    page.write_text(
+        '"""Doc."""\nimport streamlit as st\nS = st.session_state\nX = {"a": 1}\n\n\n'
+        'def render():\n    st.title("x")\n\n\nst.title("Overview")\nme = require_user()\n'
+    )
     assert top_level_code(page) == ['line 11: st.title(\'Overview\')', "line 12: me = require_user()"]
 
 
@@ -125,12 +147,15 @@ def test_test_modules_import_only_the_shared_helpers(path):
     """Test modules and conftest files share code through tests/support/ (and fixtures), never by importing
     another test module or a conftest: each test module stays runnable and movable on its own."""
     assert {name for name in imported_test_modules(path) if not name.startswith("tests.support")} == set()
+
+
 # --- Import cycles ----------------------------------------------------------------------------------------
 # Every import statement counts, at module level or inside a function (a late import that closes a loop is
 # still a loop: it only moves the partly-initialised-module error to the first call). Relative imports are
 # resolved; ``from pkg import module`` is an arrow to the module, ``import a.b`` an arrow to ``a.b``.
 
 CYCLE_PACKAGES = ("inbox", "validation", "ui", "app_pages")
+
 
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
@@ -161,8 +186,10 @@ def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
                 if node.level:
                     anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
                     base = ".".join([*anchor, *([base] if base else [])])
-                targets |= {f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else ours(base)
-                            for alias in node.names}
+                targets |= {
+                    f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else ours(base)
+                    for alias in node.names
+                }
         graph[name] = {t for t in targets if t and t != name}
     return graph
 
@@ -181,7 +208,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
                 state[path.pop()] = 2
                 stack.pop()
             elif state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
+                return path[path.index(nxt) :] + [nxt]
             elif nxt not in state:
                 state[nxt] = 1
                 path.append(nxt)

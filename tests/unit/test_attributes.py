@@ -13,8 +13,17 @@ from ..support.members import members_fixture
 ADMIN = Actor("admin@example.com", "admin")
 AGENT = Actor("agent@example.com", "agent")
 _members = members_fixture(ADMIN, AGENT)
-BUILTIN_ORDER = ["email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
-                 "subscription", "external_id"]
+BUILTIN_ORDER = [
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "account_id",
+    "job_title",
+    "language",
+    "subscription",
+    "external_id",
+]
 
 
 def keys(layout):
@@ -32,24 +41,39 @@ def test_builtins_in_their_default_order(store):
     version, layout = attrs.load_layout(store)
     assert version == 1
     assert keys(layout) == BUILTIN_ORDER
-    assert [a.key for a in attrs.enabled_attributes(store)] == BUILTIN_ORDER[:-1]  # external_id off by default
+    assert [a.key for a in attrs.enabled_attributes(store)] == BUILTIN_ORDER[
+        :-1
+    ]  # external_id off by default
 
 
 def test_renumber_sorts_by_order_and_keeps_ties_in_list_order():
-    rows = [{"key": "a", "position": 3}, {"key": "b", "position": 1}, {"key": "c", "position": 3},
-            {"key": "d", "position": None}, {"key": "e", "position": 2.0}]
+    rows = [
+        {"key": "a", "position": 3},
+        {"key": "b", "position": 1},
+        {"key": "c", "position": 3},
+        {"key": "d", "position": None},
+        {"key": "e", "position": 2.0},
+    ]
     assert [(r["key"], r["position"]) for r in attrs.renumber(rows)] == [
-        ("b", 1), ("e", 2), ("a", 3), ("c", 4), ("d", 5)]
+        ("b", 1),
+        ("e", 2),
+        ("a", 3),
+        ("c", 4),
+        ("d", 5),
+    ]
 
 
-@pytest.mark.parametrize("where,expected", [
-    ("top", ["language", "email", "first_name"]), ("up", ["email", "first_name", "last_name", "phone",
-                                                            "account_id", "language", "job_title"]),
-    ("bottom", BUILTIN_ORDER[:6] + ["subscription", "external_id", "language"]),
-])
+@pytest.mark.parametrize(
+    "where,expected",
+    [
+        ("top", ["language", "email", "first_name"]),
+        ("up", ["email", "first_name", "last_name", "phone", "account_id", "language", "job_title"]),
+        ("bottom", BUILTIN_ORDER[:6] + ["subscription", "external_id", "language"]),
+    ],
+)
 def test_move(store, where, expected):
     moved = attrs.move(attrs.load_layout(store)[1], "language", where)
-    assert keys(moved)[:len(expected)] == expected
+    assert keys(moved)[: len(expected)] == expected
     assert [d["position"] for d in moved] == list(range(1, 10))
 
 
@@ -58,21 +82,34 @@ def test_save_disables_and_reorders_the_agent_view(store):
     new = attrs.save_layout(store, ADMIN, layout, base_version=version)
     assert new == 2
     assert [a.key for a in attrs.enabled_attributes(store)] == [
-        "language", "email", "first_name", "last_name", "phone", "account_id", "subscription"]
+        "language",
+        "email",
+        "first_name",
+        "last_name",
+        "phone",
+        "account_id",
+        "subscription",
+    ]
     assert [d["position"] for d in attrs.load_layout(store)[1]] == list(range(1, 10))
     latest = attrs.history(store)[0]
     assert latest["saved_by"] == "admin@example.com" and latest["version"] == 2
     assert "disabled Job title" in latest["changes"] and "moved Language from 7 to 1" in latest["changes"]
 
 
-@pytest.mark.parametrize("changes,reason", [
-    ({"email": {"label": ""}}, "row 1 (email): label must have 1–80 characters"),
-    ({"subscription": {"options": None}}, "row 8 (Subscription): a list attribute needs at least one option"),
-    ({"email": {"type": "number"}}, "row 1 (Email): type cannot change after creation"),
-    ({"first_name": {"regex": "([a-z"}}, "row 2 (First name): pattern is not a valid regular expression"),
-    ({"phone": {"options": ["a"]}}, "row 4 (Phone): only list attributes have options"),
-    ({"phone": {"regex": "^\\+"}}, "row 4 (Phone): only text attributes have a pattern"),
-])
+@pytest.mark.parametrize(
+    "changes,reason",
+    [
+        ({"email": {"label": ""}}, "row 1 (email): label must have 1–80 characters"),
+        (
+            {"subscription": {"options": None}},
+            "row 8 (Subscription): a list attribute needs at least one option",
+        ),
+        ({"email": {"type": "number"}}, "row 1 (Email): type cannot change after creation"),
+        ({"first_name": {"regex": "([a-z"}}, "row 2 (First name): pattern is not a valid regular expression"),
+        ({"phone": {"options": ["a"]}}, "row 4 (Phone): only list attributes have options"),
+        ({"phone": {"regex": "^\\+"}}, "row 4 (Phone): only text attributes have a pattern"),
+    ],
+)
 def test_invalid_edits_name_the_row_and_reason_and_save_nothing(store, changes, reason):
     version, layout = edit(store, **changes)
     with pytest.raises(attrs.LayoutInvalid) as exc:
@@ -91,14 +128,22 @@ def test_builtins_cannot_be_deleted(store):
 def test_custom_attribute_lifecycle_with_values(store):
     version, layout = attrs.load_layout(store)
     layout = attrs.new_attribute(layout, label="Tier", key="tier", type="list", options="gold, silver")
-    layout = attrs.new_attribute(layout, label="Order ref", key="order_ref", type="text", regex=r"^[A-Z]{2}\d+$",
-                                 required_on_import=True)
+    layout = attrs.new_attribute(
+        layout,
+        label="Order ref",
+        key="order_ref",
+        type="text",
+        regex=r"^[A-Z]{2}\d+$",
+        required_on_import=True,
+    )
     version = attrs.save_layout(store, ADMIN, layout, base_version=version)
     tier = next(a for a in attrs.enabled_attributes(store) if a.key == "tier")
     assert tier.options == ("gold", "silver") and not tier.builtin and tier.position == 10
     with store.tx() as cur:
-        cur.execute("INSERT INTO attribute_values VALUES (7, 'tier', 'gold', NULL, NULL, NULL, now()::TIMESTAMP, 't'),"
-                    " (8, 'tier', 'silver', NULL, NULL, NULL, now()::TIMESTAMP, 't')")
+        cur.execute(
+            "INSERT INTO attribute_values VALUES (7, 'tier', 'gold', NULL, NULL, NULL, now()::TIMESTAMP, 't'),"
+            " (8, 'tier', 'silver', NULL, NULL, NULL, now()::TIMESTAMP, 't')"
+        )
     assert attrs.values_count(store, "tier") == 2
     layout = [d for d in attrs.load_layout(store)[1] if d["key"] != "tier"]
     version = attrs.save_layout(store, ADMIN, layout, base_version=version)
@@ -107,9 +152,14 @@ def test_custom_attribute_lifecycle_with_values(store):
     assert "deleted attribute Tier (tier)" in attrs.history(store)[0]["changes"]
 
 
-@pytest.mark.parametrize("key,reason", [
-    ("email", "unique"), ("Bad Key", "key must be"), ("9lives", "key must be"),
-])
+@pytest.mark.parametrize(
+    "key,reason",
+    [
+        ("email", "unique"),
+        ("Bad Key", "key must be"),
+        ("9lives", "key must be"),
+    ],
+)
 def test_new_attribute_key_rules(store, key, reason):
     with pytest.raises(attrs.LayoutInvalid, match=reason):
         attrs.new_attribute(attrs.load_layout(store)[1], label="X", key=key, type="text")
@@ -146,11 +196,14 @@ def test_revert_is_a_new_version_and_keeps_later_attributes_disabled(store):
     assert attrs.history(store)[0]["changes"][0] == "reverted to version 1"
 
 
-@pytest.mark.parametrize("call", [
-    lambda s: attrs.save_layout(s, AGENT, attrs.load_layout(s)[1], base_version=1),
-    lambda s: attrs.revert_layout(s, AGENT, 1, base_version=1),
-    lambda s: attrs.import_layout(s, AGENT, attrs.export_layout(s)),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: attrs.save_layout(s, AGENT, attrs.load_layout(s)[1], base_version=1),
+        lambda s: attrs.revert_layout(s, AGENT, 1, base_version=1),
+        lambda s: attrs.import_layout(s, AGENT, attrs.export_layout(s)),
+    ],
+)
 def test_agents_cannot_change_the_layout(store, call):
     with pytest.raises(PermissionDenied):
         call(store)
@@ -159,8 +212,16 @@ def test_agents_cannot_change_the_layout(store, call):
 
 def test_export_import_round_trip(store):
     exported = attrs.export_layout(store)
-    assert exported[0] == {"key": "email", "label": "Email", "type": "email", "enabled": True, "order": 1,
-                           "options": None, "regex": None, "required_on_import": False}
+    assert exported[0] == {
+        "key": "email",
+        "label": "Email",
+        "type": "email",
+        "enabled": True,
+        "order": 1,
+        "options": None,
+        "regex": None,
+        "required_on_import": False,
+    }
     exported[0]["order"], exported[6]["order"] = 7, 1
     exported.append({"key": "vip", "label": "VIP", "type": "boolean", "enabled": True, "order": 10})
     assert attrs.import_layout(store, SYSTEM, json.loads(json.dumps(exported))) == 2

@@ -28,7 +28,9 @@ def run(*args: str) -> Ran:
 
 def delete_some(path, n: int, start: int = 0) -> None:
     with Store(path) as store:
-        ids = [inbound.receive(store, "sms", f"+3360000{start + i:04d}", "hello")["contact_id"] for i in range(n)]
+        ids = [
+            inbound.receive(store, "sms", f"+3360000{start + i:04d}", "hello")["contact_id"] for i in range(n)
+        ]
         deletion.delete_contacts(store, ADMIN, ids[:2], **HINT)  # one batch: one checkpoint
         for cid in ids[2:]:
             deletion.delete_contact(store, ADMIN, cid, **HINT)
@@ -56,8 +58,12 @@ def tamper(path, *statements, params=()):
 def rows(path):
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return [dict(zip(deletion.LOG_COLUMNS, r)) for r in con.execute(
-            f"SELECT {', '.join(deletion.LOG_COLUMNS)} FROM deletion_log ORDER BY id").fetchall()]
+        return [
+            dict(zip(deletion.LOG_COLUMNS, r))
+            for r in con.execute(
+                f"SELECT {', '.join(deletion.LOG_COLUMNS)} FROM deletion_log ORDER BY id"
+            ).fetchall()
+        ]
     finally:
         con.close()
 
@@ -77,19 +83,33 @@ def test_an_untouched_log_verifies_and_checkpoints_are_one_per_batch(db):
 def test_truncation_is_reported(db):
     """The last entry deleted and the head rolled back onto the one before: consistent inside the file."""
     fourth = rows(db)[3]
-    tamper(db, "DELETE FROM deletion_log WHERE id = 5",
-           "UPDATE deletion_log_head SET entries = 4, last_hash = ?", params=[fourth["entry_hash"]])
+    tamper(
+        db,
+        "DELETE FROM deletion_log WHERE id = 5",
+        "UPDATE deletion_log_head SET entries = 4, last_hash = ?",
+        params=[fourth["entry_hash"]],
+    )
     ran = verify(db)
-    assert ran.code == 1 and ran.stdout.startswith("entry 5 does not match: entry 5 is missing (the signed "
-                                                   "checkpoint of ") and "records 5 entries" in ran.stdout
+    assert (
+        ran.code == 1
+        and ran.stdout.startswith("entry 5 does not match: entry 5 is missing (the signed checkpoint of ")
+        and "records 5 entries" in ran.stdout
+    )
 
 
 def test_emptying_the_log_is_not_ok_0_entries(db):
-    tamper(db, "DELETE FROM deletion_log", "UPDATE deletion_log_head SET entries = 0, last_hash = ?",
-           params=[deletion.GENESIS])
+    tamper(
+        db,
+        "DELETE FROM deletion_log",
+        "UPDATE deletion_log_head SET entries = 0, last_hash = ?",
+        params=[deletion.GENESIS],
+    )
     ran = verify(db)
     assert ran.code == 1 and "OK" not in ran.stdout
-    assert ran.stdout.startswith("entry 1 does not match: entry 1 is missing") and "records 5 entries" in ran.stdout
+    assert (
+        ran.stdout.startswith("entry 1 does not match: entry 1 is missing")
+        and "records 5 entries" in ran.stdout
+    )
 
 
 def test_a_rewritten_chain_recomputed_with_plain_sha256_is_reported_at_the_edited_entry(db):
@@ -100,7 +120,9 @@ def test_a_rewritten_chain_recomputed_with_plain_sha256_is_reported_at_the_edite
     for entry in entries[2:]:
         entry["prev_hash"] = prev
         entry["entry_hash"] = prev = legacy_entry_hash(entry)
-        statements.append("UPDATE deletion_log SET identity_hint = ?, prev_hash = ?, entry_hash = ? WHERE id = ?")
+        statements.append(
+            "UPDATE deletion_log SET identity_hint = ?, prev_hash = ?, entry_hash = ? WHERE id = ?"
+        )
         params.append([entry["identity_hint"], entry["prev_hash"], entry["entry_hash"], entry["id"]])
     con = duckdb.connect(str(db))
     for sql, p in zip(statements, params):
@@ -108,8 +130,9 @@ def test_a_rewritten_chain_recomputed_with_plain_sha256_is_reported_at_the_edite
     con.execute("UPDATE deletion_log_head SET last_hash = ?", [prev])
     con.close()
     ran = verify(db)
-    assert ran.code == 1 and ran.stdout.startswith("entry 3 does not match: its hash is not keyed with this"
-                                                   " workspace's key file")
+    assert ran.code == 1 and ran.stdout.startswith(
+        "entry 3 does not match: its hash is not keyed with this workspace's key file"
+    )
 
 
 def test_a_rollback_to_an_older_copy_of_the_file_is_reported(db, tmp_path):
@@ -118,23 +141,32 @@ def test_a_rollback_to_an_older_copy_of_the_file_is_reported(db, tmp_path):
     delete_some(db, 4, start=100)  # entries 6-9
     shutil.copyfile(old, db)
     ran = verify(db)
-    assert ran.code == 1 and ran.stdout.startswith("entry 6 does not match: entry 6 is missing (the signed"
-                                                   " checkpoint of ") and "rolled back" in ran.stdout
+    assert (
+        ran.code == 1
+        and ran.stdout.startswith("entry 6 does not match: entry 6 is missing (the signed checkpoint of ")
+        and "rolled back" in ran.stdout
+    )
     delete_some(db, 3, start=200)  # the app goes on after the rollback: entries 6-8 differ from the lost ones
     ran = verify(db)  # checkpoints were signed per batch (5, then 7): the difference is proven at entry 7
     assert ran.code == 1 and ran.stdout.startswith("entry 7 does not match: the signed checkpoint of ")
-    assert "records another hash for entry 7: the log was rewritten or rolled back after entry 5" in ran.stdout
+    assert (
+        "records another hash for entry 7: the log was rewritten or rolled back after entry 5" in ran.stdout
+    )
 
 
-@pytest.mark.parametrize("tables", [("deletion_log",), ("deletion_log_head",), ("deletion_log", "deletion_log_head",
-                                                                                  "deletion_log_seals")])
+@pytest.mark.parametrize(
+    "tables",
+    [("deletion_log",), ("deletion_log_head",), ("deletion_log", "deletion_log_head", "deletion_log_seals")],
+)
 def test_dropped_log_tables_give_a_verdict_not_a_traceback(db, tables):
     tamper(db, *(f"DROP TABLE {t}" for t in tables))
     ran = verify(db)
     assert ran.code == 1 and "Traceback" not in ran.stderr + ran.stdout
-    assert ran.stdout == (f"the deletion log does not verify: its table{'s' if len(tables) > 1 else ''} "
-                          f"{', '.join(tables)} {'are' if len(tables) > 1 else 'is'} missing (dropped outside"
-                          " the app)\n")
+    assert ran.stdout == (
+        f"the deletion log does not verify: its table{'s' if len(tables) > 1 else ''} "
+        f"{', '.join(tables)} {'are' if len(tables) > 1 else 'is'} missing (dropped outside"
+        " the app)\n"
+    )
 
 
 def test_checkpoints_removed_moved_or_forged(db, tmp_path):
@@ -170,8 +202,12 @@ def test_audit_checkpoint_and_verify_expect(db, tmp_path):
     assert "needs a checkpoint" in one_line(verify(db, "--expect", "not a checkpoint"))
     # the log cut back below the kept checkpoint AND the folder's checkpoints removed with it: --expect still sees it
     fourth = rows(db)[3]
-    tamper(db, "DELETE FROM deletion_log WHERE id >= 5", "UPDATE deletion_log_head SET entries = 4, last_hash = ?",
-           params=[fourth["entry_hash"]])
+    tamper(
+        db,
+        "DELETE FROM deletion_log WHERE id >= 5",
+        "UPDATE deletion_log_head SET entries = 4, last_hash = ?",
+        params=[fourth["entry_hash"]],
+    )
     shutil.rmtree(db.with_name("w-checkpoints"))
     ran = verify(db, "--expect", str(kept))
     assert ran.code == 1 and ran.stdout.startswith("entry 5 does not match: entry 5 is missing")
@@ -183,10 +219,14 @@ def test_commands_that_need_the_key_file_refuse_without_it(db, tmp_path):
     db.with_name("w.key").rename(tmp_path / "away.key")
     ids = tmp_path / "ids.txt"
     ids.write_text("+33600000001\n")
-    for args in (["audit", "verify"], ["audit", "checkpoint"], ["audit", "lookup", "+33600000001"],
-                 ["delete", "1", "--actor", "admin@example.com", "--hint", "h", "--reason", "other"],
-                 ["erase", str(ids), "--actor", "admin@example.com", "--hint", "h", "--reason", "other"],
-                 ["init"]):
+    for args in (
+        ["audit", "verify"],
+        ["audit", "checkpoint"],
+        ["audit", "lookup", "+33600000001"],
+        ["delete", "1", "--actor", "admin@example.com", "--hint", "h", "--reason", "other"],
+        ["erase", str(ids), "--actor", "admin@example.com", "--hint", "h", "--reason", "other"],
+        ["init"],
+    ):
         line = one_line(run(*args, "--db", str(db)))
         assert f"the key file {db.with_name('w.key')} is missing" in line, (args, line)
     ran = run("check", "--db", str(db))
@@ -198,9 +238,20 @@ def test_an_erasure_writes_one_checkpoint_per_committed_batch(db):
     from inbox import erasure
 
     with Store(db) as store:
-        handles = [inbound.receive(store, "sms", f"+3361234{i:04d}", "hi") and f"+3361234{i:04d}" for i in range(5)]
+        handles = [
+            inbound.receive(store, "sms", f"+3361234{i:04d}", "hi") and f"+3361234{i:04d}" for i in range(5)
+        ]
         plan = erasure.preview(store, ADMIN, handles)
         erasure.execute(store, ADMIN, plan, hint="batch", reason="gdpr_request", batch_size=2)
     [path] = db.with_name("w-checkpoints").iterdir()
-    assert [json.loads(line)["entries"] for line in path.read_text().splitlines()] == [0, 2, 3, 4, 5, 7, 9, 10]
+    assert [json.loads(line)["entries"] for line in path.read_text().splitlines()] == [
+        0,
+        2,
+        3,
+        4,
+        5,
+        7,
+        9,
+        10,
+    ]
     assert verify(db).stdout == "OK 10 entries\n"

@@ -14,34 +14,44 @@ T = datetime(2024, 3, 1, 9, 30)
 HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA"
 
 
-def add_contact(cur, cid: int, *, platform: str = "whatsapp", email: str | None = None,
-                search: bool = True) -> None:
+def add_contact(
+    cur, cid: int, *, platform: str = "whatsapp", email: str | None = None, search: bool = True
+) -> None:
     cur.execute(
         "INSERT INTO contacts (id, platform, handle, email, created_at, created_by, updated_at, updated_by)"
-        " VALUES (?, ?, ?, ?, ?, 'test', ?, 'test')", [cid, platform, f"handle-{cid}", email, T, T])
+        " VALUES (?, ?, ?, ?, ?, 'test', ?, 'test')",
+        [cid, platform, f"handle-{cid}", email, T, T],
+    )
     if search:
         cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [cid])
 
 
 def add_conversation(cur, cid: int, contact_id: int) -> None:
-    cur.execute("INSERT INTO conversations VALUES (?, ?, 'whatsapp', 'open', NULL, ?, ?)", [cid, contact_id, T, T])
+    cur.execute(
+        "INSERT INTO conversations VALUES (?, ?, 'whatsapp', 'open', NULL, ?, ?)", [cid, contact_id, T, T]
+    )
 
 
 def add_message(cur, mid: int, conversation_id: int, contact_id: int) -> None:
-    cur.execute("INSERT INTO messages VALUES (?, ?, ?, 'inbound', NULL, 'hello', ?)",
-                [mid, conversation_id, contact_id, T])
+    cur.execute(
+        "INSERT INTO messages VALUES (?, ?, ?, 'inbound', NULL, 'hello', ?)",
+        [mid, conversation_id, contact_id, T],
+    )
 
 
-def add_attachment(store, cur, aid: int, message_id: int, conversation_id: int, contact_id: int, *,
-                   write_file: bool = True) -> str:
+def add_attachment(
+    store, cur, aid: int, message_id: int, conversation_id: int, contact_id: int, *, write_file: bool = True
+) -> str:
     data = f"attachment {aid}".encode()
     path = f"{contact_id}/{aid}/note.txt"
     if write_file:
         target = store.attachments_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    cur.execute("INSERT INTO attachments VALUES (?, ?, ?, ?, 'note.txt', 'text/plain', ?, ?, ?, ?)",
-                [aid, message_id, conversation_id, contact_id, len(data), path, hashlib.sha256(data).hexdigest(), T])
+    cur.execute(
+        "INSERT INTO attachments VALUES (?, ?, ?, ?, 'note.txt', 'text/plain', ?, ?, ?, ?)",
+        [aid, message_id, conversation_id, contact_id, len(data), path, hashlib.sha256(data).hexdigest(), T],
+    )
     return path
 
 
@@ -55,10 +65,16 @@ def populated(store):
         add_message(cur, 100, 10, 1)
         add_message(cur, 101, 10, 1)
         add_attachment(store, cur, 1000, 100, 10, 1)
-        cur.execute("INSERT INTO attribute_values (contact_id, attribute_key, value_text, updated_at, updated_by)"
-                    " VALUES (1, 'job_title', 'Engineer', ?, 'test')", [T])
-        cur.execute("INSERT INTO users (id, email, display_name, role, password_hash, active, created_at)"
-                    " VALUES (1, 'admin@example.com', 'Ada', 'admin', ?, TRUE, ?)", [HASH, T])
+        cur.execute(
+            "INSERT INTO attribute_values (contact_id, attribute_key, value_text, updated_at, updated_by)"
+            " VALUES (1, 'job_title', 'Engineer', ?, 'test')",
+            [T],
+        )
+        cur.execute(
+            "INSERT INTO users (id, email, display_name, role, password_hash, active, created_at)"
+            " VALUES (1, 'admin@example.com', 'Ada', 'admin', ?, TRUE, ?)",
+            [HASH, T],
+        )
     return store
 
 
@@ -106,24 +122,40 @@ def test_orphan_conversation(populated):
         add_conversation(cur, 11, 42)
     report = run_check(populated)
     assert problem(report, "conversations", "conversations_without_contact").examples == ("11",)
-    assert any(line.startswith("  conversations: 1 conversations whose contact is missing") for line in report.lines())
+    assert any(
+        line.startswith("  conversations: 1 conversations whose contact is missing")
+        for line in report.lines()
+    )
 
 
 def test_orphan_attribute_value(populated):
     with populated.tx() as cur:
-        cur.execute("INSERT INTO attribute_values (contact_id, attribute_key, value_text, updated_at, updated_by)"
-                    " VALUES (42, 'job_title', 'Ghost', ?, 'test')", [T])
+        cur.execute(
+            "INSERT INTO attribute_values (contact_id, attribute_key, value_text, updated_at, updated_by)"
+            " VALUES (42, 'job_title', 'Ghost', ?, 'test')",
+            [T],
+        )
     report = run_check(populated)
-    assert problem(report, "attribute_values", "attribute_values_without_contact").examples == ("42/job_title",)
-    assert any("attribute values whose contact is missing, e.g. 42/job_title" in line for line in report.lines())
+    assert problem(report, "attribute_values", "attribute_values_without_contact").examples == (
+        "42/job_title",
+    )
+    assert any(
+        "attribute values whose contact is missing, e.g. 42/job_title" in line for line in report.lines()
+    )
 
 
 def test_attribute_value_rules(populated):
     with populated.tx() as cur:
-        cur.execute("INSERT INTO attribute_values (contact_id, attribute_key, value_text, updated_at, updated_by)"
-                    " VALUES (2, 'no_such_key', 'x', ?, 'test'), (2, 'subscription', 'platinum', ?, 'test')", [T, T])
-        cur.execute("INSERT INTO attribute_values (contact_id, attribute_key, value_number, updated_at, updated_by)"
-                    " VALUES (2, 'first_name', 3, ?, 'test')", [T])
+        cur.execute(
+            "INSERT INTO attribute_values (contact_id, attribute_key, value_text, updated_at, updated_by)"
+            " VALUES (2, 'no_such_key', 'x', ?, 'test'), (2, 'subscription', 'platinum', ?, 'test')",
+            [T, T],
+        )
+        cur.execute(
+            "INSERT INTO attribute_values (contact_id, attribute_key, value_number, updated_at, updated_by)"
+            " VALUES (2, 'first_name', 3, ?, 'test')",
+            [T],
+        )
         cur.execute("UPDATE contacts SET subscription = 'gold' WHERE id = 1")
     report = run_check(populated)
     assert problem(report, "attribute_values", "without_definition").examples == ("2/no_such_key",)
@@ -148,7 +180,9 @@ def test_file_without_row(populated):
     report = run_check(populated)
     p = problem(report, "attachments", "file_without_row")
     assert p.examples == ("9/stray/left.bin",)
-    assert any(line.endswith("files without an attachment row, e.g. 9/stray/left.bin") for line in report.lines())
+    assert any(
+        line.endswith("files without an attachment row, e.g. 9/stray/left.bin") for line in report.lines()
+    )
 
 
 def test_attachment_whose_message_and_contact_are_missing(populated):
@@ -217,8 +251,11 @@ def test_chunking_a_composite_key_keeps_order_and_every_row(store):
     with store.tx() as cur:
         for cid in (3, 1, 2):
             for key in ("job_title", "first_name"):
-                cur.execute("INSERT INTO attribute_values (contact_id, attribute_key, value_text, updated_at,"
-                            " updated_by) VALUES (?, ?, 'x', ?, 'test')", [cid, key, T])
+                cur.execute(
+                    "INSERT INTO attribute_values (contact_id, attribute_key, value_text, updated_at,"
+                    " updated_by) VALUES (?, ?, 'x', ?, 'test')",
+                    [cid, key, T],
+                )
     chunks = list(store.integrity.iter_table_chunks("attribute_values", 4))
     assert [len(c) for c in chunks] == [4, 2]
     keys = [(int(c), k) for chunk in chunks for c, k in zip(chunk["contact_id"], chunk["attribute_key"])]
@@ -280,8 +317,11 @@ def test_stale_search_text(populated):
 
 def test_layout_version_reverted_from_a_missing_version(store):
     with store.tx() as cur:
-        cur.execute("INSERT INTO layout_versions VALUES (2, ?, 'admin@example.com', '[]', '[\"reverted\"]', 1),"
-                    " (3, ?, 'admin@example.com', '[]', '[]', 2)", [T, T])
+        cur.execute(
+            "INSERT INTO layout_versions VALUES (2, ?, 'admin@example.com', '[]', '[\"reverted\"]', 1),"
+            " (3, ?, 'admin@example.com', '[]', '[]', 2)",
+            [T, T],
+        )
         cur.execute("DELETE FROM layout_versions WHERE version = 2")
         cur.execute("INSERT INTO layout_versions VALUES (4, ?, 'admin@example.com', 'nope', '[]', 7)", [T])
     report = run_check(store)

@@ -2,17 +2,39 @@
 
 import pytest
 
-from ..support.cli import invoke as run, one_line
+from ..support.cli import invoke as run
+from ..support.cli import one_line
 
 
 def test_init_users_and_plan(tmp_path):
     db = str(tmp_path / "w.duckdb")
     assert "schema version" in run("init", "--db", db).stdout
     assert run("users", "list", "--db", db).stdout == ""  # no account until one is added
-    added = run("users", "add", "Boss@Example.com", "--role", "admin", "--name", "Boss", "--password-stdin",
-                "--db", db, stdin="a-good-password\n")
+    added = run(
+        "users",
+        "add",
+        "Boss@Example.com",
+        "--role",
+        "admin",
+        "--name",
+        "Boss",
+        "--password-stdin",
+        "--db",
+        db,
+        stdin="a-good-password\n",
+    )
     assert added.returncode == 0 and "added boss@example.com (admin)" in added.stdout
-    run("users", "add", "ag@example.com", "--role", "agent", "--password-stdin", "--db", db, stdin="another-pass\n")
+    run(
+        "users",
+        "add",
+        "ag@example.com",
+        "--role",
+        "agent",
+        "--password-stdin",
+        "--db",
+        db,
+        stdin="another-pass\n",
+    )
     assert run("users", "disable", "ag@example.com", "--db", db).returncode == 0
     listed = run("users", "list", "--db", db).stdout.splitlines()
     assert listed == ["ag@example.com\tagent\tdisabled\tag", "boss@example.com\tadmin\tactive\tBoss"]
@@ -20,10 +42,17 @@ def test_init_users_and_plan(tmp_path):
     assert run("plan", "show", env={"INBOX_DB": db}).stdout.strip() == "enterprise"  # INBOX_DB honoured
 
 
-@pytest.mark.parametrize("args", [
-    ("frobnicate",), ("users", "add"), ("users", "add", "x@example.com", "--role", "owner"),
-    ("plan", "set", "gold"), ("init", "--bogus"), ("demo", "--contacts", "0"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("frobnicate",),
+        ("users", "add"),
+        ("users", "add", "x@example.com", "--role", "owner"),
+        ("plan", "set", "gold"),
+        ("init", "--bogus"),
+        ("demo", "--contacts", "0"),
+    ],
+)
 def test_unknown_or_bad_arguments(tmp_path, args):
     line = one_line(run(*args, "--db", str(tmp_path / "w.duckdb")))
     assert "--help" in line or "invalid" in line.lower() or "no such" in line.lower()
@@ -31,10 +60,22 @@ def test_unknown_or_bad_arguments(tmp_path, args):
 
 def test_bad_values_are_one_line(tmp_path):
     db = str(tmp_path / "w.duckdb")
-    assert "at least 8" in one_line(run("users", "add", "x@example.com", "--role", "agent",
-                                        "--password-stdin", "--db", db, stdin="short\n"))
-    assert "not a valid email" in one_line(run("users", "add", "nope", "--role", "agent",
-                                               "--password-stdin", "--db", db, stdin="long-enough\n"))
+    assert "at least 8" in one_line(
+        run(
+            "users",
+            "add",
+            "x@example.com",
+            "--role",
+            "agent",
+            "--password-stdin",
+            "--db",
+            db,
+            stdin="short\n",
+        )
+    )
+    assert "not a valid email" in one_line(
+        run("users", "add", "nope", "--role", "agent", "--password-stdin", "--db", db, stdin="long-enough\n")
+    )
     assert "no user" in one_line(run("users", "disable", "ghost@example.com", "--db", db))
 
 

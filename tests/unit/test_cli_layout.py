@@ -2,13 +2,34 @@
 
 import json
 
-from ..support.cli import invoke as run, one_line
+from ..support.cli import invoke as run
+from ..support.cli import one_line
 
 
 def setup_db(tmp_path):
     db = str(tmp_path / "w.duckdb")
-    run("users", "add", "boss@example.com", "--role", "admin", "--password-stdin", "--db", db, stdin="long-enough\n")
-    run("users", "add", "ag@example.com", "--role", "agent", "--password-stdin", "--db", db, stdin="long-enough\n")
+    run(
+        "users",
+        "add",
+        "boss@example.com",
+        "--role",
+        "admin",
+        "--password-stdin",
+        "--db",
+        db,
+        stdin="long-enough\n",
+    )
+    run(
+        "users",
+        "add",
+        "ag@example.com",
+        "--role",
+        "agent",
+        "--password-stdin",
+        "--db",
+        db,
+        stdin="long-enough\n",
+    )
     return db
 
 
@@ -16,7 +37,16 @@ def test_export_then_import_a_changed_layout(tmp_path):
     db = setup_db(tmp_path)
     exported = json.loads(run("layout", "export", "--db", db).stdout)
     assert [i["key"] for i in exported][:3] == ["email", "first_name", "last_name"]
-    assert set(exported[0]) == {"key", "label", "type", "enabled", "order", "options", "regex", "required_on_import"}
+    assert set(exported[0]) == {
+        "key",
+        "label",
+        "type",
+        "enabled",
+        "order",
+        "options",
+        "regex",
+        "required_on_import",
+    }
     exported[3]["enabled"] = False
     for item in exported:
         item["order"] += 1
@@ -49,7 +79,10 @@ def test_import_refuses_agents_unknown_actors_and_bad_json(tmp_path):
     f = tmp_path / "l.json"
     f.write_text(run("layout", "export", "--db", db).stdout)
     assert "only admins" in one_line(run("layout", "import", str(f), "--actor", "ag@example.com", "--db", db))
-    assert "no active user" in one_line(run("layout", "import", str(f), "--actor", "x@example.com", "--db", db))
+    assert "no active user" in one_line(
+        run("layout", "import", str(f), "--actor", "x@example.com", "--db", db)
+    )
     f.write_text("{not json")
-    assert "not valid JSON" in one_line(run("layout", "import", str(f), "--actor", "boss@example.com",
-                                            "--db", db))
+    assert "not valid JSON" in one_line(
+        run("layout", "import", str(f), "--actor", "boss@example.com", "--db", db)
+    )

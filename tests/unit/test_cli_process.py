@@ -11,8 +11,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args, stdin=None, env=None):
-    return subprocess.run([sys.executable, "-m", "inbox", *args], input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "inbox", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
 def one_line_error(result, code: int = 2):
@@ -47,8 +54,16 @@ def test_an_unusable_database_is_one_line_without_a_traceback(tmp_path):
 
 def test_the_password_from_stdin_and_the_database_from_inbox_db(tmp_path):
     db = str(tmp_path / "w.duckdb")
-    added = run("users", "add", "Boss@Example.com", "--role", "admin", "--password-stdin",
-                env={"INBOX_DB": db}, stdin="a-good-password\n")
+    added = run(
+        "users",
+        "add",
+        "Boss@Example.com",
+        "--role",
+        "admin",
+        "--password-stdin",
+        env={"INBOX_DB": db},
+        stdin="a-good-password\n",
+    )
     assert (added.returncode, added.stdout) == (0, "added boss@example.com (admin)\n")
     listed = run("users", "list", "--db", db)
     assert (listed.returncode, listed.stdout) == (0, "boss@example.com\tadmin\tactive\tboss\n")
@@ -57,10 +72,17 @@ def test_the_password_from_stdin_and_the_database_from_inbox_db(tmp_path):
 def test_locked_database_says_so(tmp_path):
     db = tmp_path / "w.duckdb"
     run("init", "--db", str(db))
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import time, duckdb
-        con = duckdb.connect({str(db)!r}); print("locked", flush=True); time.sleep(60)""")],
-        stdout=subprocess.PIPE, text=True)
+        con = duckdb.connect({str(db)!r}); print("locked", flush=True); time.sleep(60)"""),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         line = one_line_error(run("users", "list", "--db", str(db)))

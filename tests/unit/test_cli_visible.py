@@ -22,8 +22,14 @@ def run(*argv):
 def db(tmp_path):
     path = tmp_path / "w.duckdb"
     with Store(path) as store:
-        users.add_user(store, SYSTEM, "eve@example.com", role="agent", password="a-good-password",
-                       display_name="Eve\u200b\u202eliam")
+        users.add_user(
+            store,
+            SYSTEM,
+            "eve@example.com",
+            role="agent",
+            password="a-good-password",
+            display_name="Eve\u200b\u202eliam",
+        )
         inbound.receive(store, "webchat", HANDLE, "hello")
     return str(path)
 

@@ -20,14 +20,19 @@ from inbox.store import compact as compact_module
 from ..support.deletion import ADMIN, files_under, rich_contact
 
 ROOT = Path(__file__).resolve().parents[2]
-DOOMED = [{"email": f"qvx7-doomed-{i}@example.org", "phone": f"+3361234500{i}", "text": f"doomed-note-{i}-zz"}
-          for i in range(3)]
+DOOMED = [
+    {"email": f"qvx7-doomed-{i}@example.org", "phone": f"+3361234500{i}", "text": f"doomed-note-{i}-zz"}
+    for i in range(3)
+]
 KEPT = {"email": "kept-wq42@example.org", "phone": "+33698760042", "text": "kept-note-wq42"}
 
 
 def _add(store, person: dict, handle: str) -> int:
-    cid = rich_contact(store, handle=handle, values={"email": person["email"], "phone": person["phone"],
-                                                     "first_name": "Ann", "tier": "gold"})
+    cid = rich_contact(
+        store,
+        handle=handle,
+        values={"email": person["email"], "phone": person["phone"], "first_name": "Ann", "tier": "gold"},
+    )
     inbound.receive(store, "whatsapp", handle, f"{person['text']} " * 3)
     return cid
 
@@ -50,14 +55,24 @@ def app_state(store) -> dict:
     """What the app shows and relies on: counts, the kept contact, users, layout, log, sequences."""
     kept = contacts.get_contact(store, 4)
     with store.cursor() as cur:
-        sequences = cur.execute("SELECT sequence_name, last_value FROM duckdb_sequences()"
-                                " WHERE database_name = current_database() ORDER BY 1").fetchall()
-        indexes = cur.execute("SELECT index_name, sql FROM duckdb_indexes()"
-                              " WHERE database_name = current_database() ORDER BY 1").fetchall()
-    return {"counts": store.stats.table_counts(), "kept": (kept.handle, kept.version, kept.values),
-            "users": users.list_users(store, SYSTEM), "layout": attributes.export_layout(store),
-            "log": deletion.verify_log(store, SYSTEM), "sequences": sequences, "indexes": indexes,
-            "version": store.schema_version(), "settings": store.accounts.get_setting("plan")}
+        sequences = cur.execute(
+            "SELECT sequence_name, last_value FROM duckdb_sequences()"
+            " WHERE database_name = current_database() ORDER BY 1"
+        ).fetchall()
+        indexes = cur.execute(
+            "SELECT index_name, sql FROM duckdb_indexes() WHERE database_name = current_database() ORDER BY 1"
+        ).fetchall()
+    return {
+        "counts": store.stats.table_counts(),
+        "kept": (kept.handle, kept.version, kept.values),
+        "users": users.list_users(store, SYSTEM),
+        "layout": attributes.export_layout(store),
+        "log": deletion.verify_log(store, SYSTEM),
+        "sequences": sequences,
+        "indexes": indexes,
+        "version": store.schema_version(),
+        "settings": store.accounts.get_setting("plan"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -102,14 +117,20 @@ def test_deleted_data_is_in_the_file_until_compaction_and_gone_after(deleted):
 
 
 def test_data_survives_reopening_and_other_files_stay_untouched(deleted, tmp_path):
-    others = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith("inbox.duckdb")}
+    others = {
+        p: p.read_bytes()
+        for p in tmp_path.rglob("*")
+        if p.is_file() and not p.name.startswith("inbox.duckdb")
+    }
     attachments = files_under(deleted.attachments_dir)
     assert attachments  # the kept contact's files
     before = app_state(deleted)
     deleted.compaction.compact()
     deleted.close()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("inbox.duckdb")) == ["inbox.duckdb"]
-    assert {p: p.read_bytes() for p in others} == others and files_under(deleted.attachments_dir) == attachments
+    assert {p: p.read_bytes() for p in others} == others and files_under(
+        deleted.attachments_dir
+    ) == attachments
     with open_store(deleted.path) as again:
         assert app_state(again) == before
 
@@ -158,8 +179,12 @@ def test_differences_are_found(tmp_path):
     con.execute("CREATE INDEX ix ON b.t (x)")
     con.execute("INSERT INTO b.schema_migrations VALUES (22)")
     assert compact_module._differences(con, "a", "b") == [
-        "the indexes differ", "the sequences differ", "table schema_migrations has 1 rows but 2 in the copy",
-        "table t has 1 rows but 0 in the copy", "schema version 21 but 22 in the copy"]
+        "the indexes differ",
+        "the sequences differ",
+        "table schema_migrations has 1 rows but 2 in the copy",
+        "table t has 1 rows but 0 in the copy",
+        "schema version 21 but 22 in the copy",
+    ]
 
 
 @pytest.mark.parametrize("moment", ["before", "after"])
@@ -178,7 +203,9 @@ def test_a_crash_around_the_swap_leaves_a_whole_database(deleted, moment):
         compact._swap = crash
         Store({str(path)!r}).compaction.compact()
         """)
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 9, done.stderr
     assert compact_module.copy_path(path).exists() == (moment == "before")  # a crash leaves the copy …
     with open_store(path) as again:  # … which the next open removes
@@ -213,13 +240,22 @@ def test_cli_missing_or_locked_database_is_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["compact", "--db", str(tmp_path / "nope.duckdb")])
     assert exit_.value.code == 2 and not (tmp_path / "nope.duckdb").exists()
-    assert capsys.readouterr().err == f"inbox: no database at {tmp_path / 'nope.duckdb'}: nothing to compact\n"
+    assert (
+        capsys.readouterr().err == f"inbox: no database at {tmp_path / 'nope.duckdb'}: nothing to compact\n"
+    )
     db = tmp_path / "w.duckdb"
     Store(db).close()
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import time, duckdb
-        con = duckdb.connect({str(db)!r}); print("locked", flush=True); time.sleep(60)""")],
-        stdout=subprocess.PIPE, text=True)
+        con = duckdb.connect({str(db)!r}); print("locked", flush=True); time.sleep(60)"""),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(SystemExit) as exit_:

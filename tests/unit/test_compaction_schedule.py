@@ -31,7 +31,9 @@ def test_slots():
     assert last_slot(DAILY, at(1, 3)) == at(1, 3) and next_slot(DAILY, at(1, 3)) == at(2, 3)
     assert last_slot(DAILY, at(1, 2, 59)) == datetime(2026, 11, 30, 3)
     assert last_slot(WEEKLY, TUE) == datetime(2026, 11, 29, 22) and next_slot(WEEKLY, TUE) == at(6, 22)
-    assert last_slot(WEEKLY, at(6, 22)) == at(6, 22) and last_slot(WEEKLY, at(6, 21)) == datetime(2026, 11, 29, 22)
+    assert last_slot(WEEKLY, at(6, 22)) == at(6, 22) and last_slot(WEEKLY, at(6, 21)) == datetime(
+        2026, 11, 29, 22
+    )
     assert last_slot(OFF, TUE) is None and next_slot(OFF, TUE) is None
 
 
@@ -41,7 +43,9 @@ def test_due_after_a_scheduled_time_passed_since_the_last_purge():
     assert due(DAILY, datetime(2026, 11, 20, 3), TUE)  # the app was down for days: one catch-up run
     assert not due(DAILY, at(1, 2), at(1, 2, 30))  # before 03:00 nothing is due yet
     assert due(DAILY, at(1, 2), at(1, 3))
-    assert not due(WEEKLY, datetime(2026, 11, 29, 22, 1), TUE) and due(WEEKLY, datetime(2026, 11, 29, 21), TUE)
+    assert not due(WEEKLY, datetime(2026, 11, 29, 22, 1), TUE) and due(
+        WEEKLY, datetime(2026, 11, 29, 21), TUE
+    )
     assert not due(OFF, None, TUE) and not due(OFF, datetime(2020, 1, 1), TUE)
 
 
@@ -71,11 +75,17 @@ def test_schedule_is_saved_by_admins_only_and_checked(store):
     assert compaction.read_schedule(store) == compaction.DEFAULT == Schedule("daily", 3, 6)
     saved = compaction.set_schedule(store, ADMIN, "Weekly", hour=22, weekday=6, now=TUE)
     assert compaction.read_schedule(store) == saved == Schedule("weekly", 22, 6, TUE)
-    assert store._one("SELECT updated_by FROM workspace_settings WHERE key = 'purge_schedule'") == (ADMIN.email,)
+    assert store._one("SELECT updated_by FROM workspace_settings WHERE key = 'purge_schedule'") == (
+        ADMIN.email,
+    )
     with pytest.raises(PermissionDenied, match="only admins can change when deleted data is purged"):
         compaction.set_schedule(store, AGENT, "off")
-    for args, message in [(("hourly",), "one of Off, Daily, Weekly"), (("daily", 24), "between 0 and 23"),
-                          (("weekly", 3, 7), "between 0 \\(Monday\\) and 6"), (("daily", "x"), "whole numbers")]:
+    for args, message in [
+        (("hourly",), "one of Off, Daily, Weekly"),
+        (("daily", 24), "between 0 and 23"),
+        (("weekly", 3, 7), "between 0 \\(Monday\\) and 6"),
+        (("daily", "x"), "whole numbers"),
+    ]:
         with pytest.raises(InvalidInput, match=message):
             compaction.set_schedule(store, ADMIN, *args)
     assert compaction.read_schedule(store) == saved  # nothing changed by the refused attempts

@@ -75,13 +75,20 @@ def test_eight_threads_sending_the_first_message_of_a_new_handle_store_eight_mes
 
 
 def test_eight_threads_with_attachments_keep_every_file_and_leave_none_behind(store):
-    results, errors = run_together(8, lambda i: inbound.receive(store, "email", "new@example.com", "",
-                                                                  attachments=[(f"f{i}.txt", b"x" * i)]))
+    results, errors = run_together(
+        8,
+        lambda i: inbound.receive(
+            store, "email", "new@example.com", "", attachments=[(f"f{i}.txt", b"x" * i)]
+        ),
+    )
     assert errors == [None] * 8
     stored = store._rows("SELECT storage_path FROM attachments")
     assert len(stored) == 8
-    on_disk = {p.relative_to(store.attachments_dir).as_posix() for p in store.attachments_dir.rglob("*")
-               if p.is_file()}
+    on_disk = {
+        p.relative_to(store.attachments_dir).as_posix()
+        for p in store.attachments_dir.rglob("*")
+        if p.is_file()
+    }
     assert on_disk == {p for (p,) in stored}  # no file of a retried attempt left over
 
 
@@ -117,19 +124,26 @@ def ada(store):
 
 def test_the_loser_of_two_simultaneous_saves_gets_the_conflict_message(store, ada, monkeypatch):
     # The winner's UPDATE is written and not yet committed when the loser's UPDATE runs.
-    blocker = Blocker(store, "UPDATE contacts SET job_title = 'CFO', updated_by = ?, version = version + 1"
-                             " WHERE id = ?", [ADMIN.email, ada.id])
+    blocker = Blocker(
+        store,
+        "UPDATE contacts SET job_title = 'CFO', updated_by = ?, version = version + 1 WHERE id = ?",
+        [ADMIN.email, ada.id],
+    )
     commit_on_first_retry(monkeypatch, blocker)
-    with pytest.raises(Conflict, match=r"admin@example.com changed this contact since you opened it \(version 1 → 2\)"
-                                       r"; nothing was saved"):
+    with pytest.raises(
+        Conflict,
+        match=r"admin@example.com changed this contact since you opened it \(version 1 → 2\)"
+        r"; nothing was saved",
+    ):
         contacts.update_values(store, AGENT, ada.id, ada.version, {"job_title": "Intern"})
     assert contacts.get_contact(store, ada.id).values["job_title"] == "CFO"
 
 
 def test_two_threads_saving_one_contact_give_one_save_and_one_conflict(store, ada):
     titles = ["Buyer", "Seller"]
-    results, errors = run_together(2, lambda i: contacts.update_values(store, AGENT, ada.id, ada.version,
-                                                                       {"job_title": titles[i]}))
+    results, errors = run_together(
+        2, lambda i: contacts.update_values(store, AGENT, ada.id, ada.version, {"job_title": titles[i]})
+    )
     won = [i for i in range(2) if errors[i] is None]
     assert len(won) == 1 and isinstance(errors[1 - won[0]], Conflict)
     assert "changed this contact since you opened it" in str(errors[1 - won[0]])
@@ -186,7 +200,9 @@ def test_retry_runs_again_only_after_conflicts_and_gives_up_after_the_bound(monk
     aborted = duckdb.TransactionException("Current transaction is aborted (please ROLLBACK)")
     assert not retry.is_conflict(aborted) and retry.is_conflict(WriteConflict("x"))
     with pytest.raises(WriteConflict, match="gave up") as caught:
-        retry.retry_conflicts(lambda: (_ for _ in ()).throw(WriteConflict("again")), attempts=3, gave_up="gave up")
+        retry.retry_conflicts(
+            lambda: (_ for _ in ()).throw(WriteConflict("again")), attempts=3, gave_up="gave up"
+        )
     assert isinstance(caught.value.__cause__, WriteConflict)
 
 
@@ -200,7 +216,9 @@ def test_duckdb_update_returning_skips_the_conflict_check(tmp_path, returning):
     first.begin()
     first.execute("UPDATE t SET x = 'first', v = v + 1 WHERE id = 1")
     second.begin()
-    sql = "UPDATE t SET x = 'second', v = v + 1 WHERE id = 1 AND v = 1" + (" RETURNING v" if returning else "")
+    sql = "UPDATE t SET x = 'second', v = v + 1 WHERE id = 1 AND v = 1" + (
+        " RETURNING v" if returning else ""
+    )
     if returning:  # no conflict: both commit and the first update is lost
         second.execute(sql).fetchall()
         second.commit()

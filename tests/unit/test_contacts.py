@@ -15,21 +15,54 @@ AGENT = Actor("agent@example.com", "agent")
 ADMIN = Actor("admin@example.com", "admin")
 _members = members_fixture(ADMIN, AGENT)
 PEOPLE = [
-    ("whatsapp", "+33612345678", {"first_name": "Élodie", "last_name": "Durand", "email": "elodie@example.fr",
-                                  "phone": "+33612345678", "language": "fr", "subscription": "premium"}),
-    ("email", "jose@example.es", {"first_name": "José", "last_name": "Núñez", "email": "jose@example.es",
-                                  "language": "es", "subscription": "free", "external_id": "crm-42"}),
+    (
+        "whatsapp",
+        "+33612345678",
+        {
+            "first_name": "Élodie",
+            "last_name": "Durand",
+            "email": "elodie@example.fr",
+            "phone": "+33612345678",
+            "language": "fr",
+            "subscription": "premium",
+        },
+    ),
+    (
+        "email",
+        "jose@example.es",
+        {
+            "first_name": "José",
+            "last_name": "Núñez",
+            "email": "jose@example.es",
+            "language": "es",
+            "subscription": "free",
+            "external_id": "crm-42",
+        },
+    ),
     ("x", "@zhang", {"first_name": "伟", "last_name": "张", "account_id": "ACC-7", "language": "zh"}),
-    ("sms", "+4915112345678", {"first_name": "Jürgen", "last_name": "Müller", "phone": "+4915112345678",
-                               "language": "de", "subscription": "premium"}),
+    (
+        "sms",
+        "+4915112345678",
+        {
+            "first_name": "Jürgen",
+            "last_name": "Müller",
+            "phone": "+4915112345678",
+            "language": "de",
+            "subscription": "premium",
+        },
+    ),
 ]
 
 
 def make(store, platform, handle, values):
     version, layout = attrs.load_layout(store)
     if any(a["key"] in values and not a["enabled"] for a in layout):  # agents set enabled attributes only
-        attrs.save_layout(store, SYSTEM, [{**a, "enabled": a["enabled"] or a["key"] in values} for a in layout],
-                          base_version=version)
+        attrs.save_layout(
+            store,
+            SYSTEM,
+            [{**a, "enabled": a["enabled"] or a["key"] in values} for a in layout],
+            base_version=version,
+        )
     made = inbound.receive(store, platform, handle, "hello")
     c = contacts.get_contact(store, made["contact_id"])
     return contacts.update_values(store, AGENT, c.id, c.version, values)
@@ -44,19 +77,36 @@ def names(result):
     return sorted(r["first_name"] for r in result.rows)
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("elodie", ["Élodie"]), ("ÉLODIE DUR", ["Élodie"]), ("nunez", ["José"]), ("muller", ["Jürgen"]),
-    ("张", ["伟"]), ("acc-7", ["伟"]), ("@zhang", ["伟"]), ("crm-4", ["José"]), ("example", ["José", "Élodie"]),
-    ("3361234", ["Élodie"]), ("nobody", []),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("elodie", ["Élodie"]),
+        ("ÉLODIE DUR", ["Élodie"]),
+        ("nunez", ["José"]),
+        ("muller", ["Jürgen"]),
+        ("张", ["伟"]),
+        ("acc-7", ["伟"]),
+        ("@zhang", ["伟"]),
+        ("crm-4", ["José"]),
+        ("example", ["José", "Élodie"]),
+        ("3361234", ["Élodie"]),
+        ("nobody", []),
+    ],
+)
 def test_substring_search_ignores_case_and_accents(store, people, query, expected):
     assert names(contacts.search(store, query)) == expected
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("elodie@example.fr", "Élodie"), ("ELODIE@EXAMPLE.FR", "Élodie"), ("+49 151 1234 5678", "Jürgen"),
-    ("crm-42", "José"), ("ACC-7", "伟"),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("elodie@example.fr", "Élodie"),
+        ("ELODIE@EXAMPLE.FR", "Élodie"),
+        ("+49 151 1234 5678", "Jürgen"),
+        ("crm-42", "José"),
+        ("ACC-7", "伟"),
+    ],
+)
 def test_exact_identifiers_use_the_indexes(store, people, query, expected):
     result = contacts.search(store, query)
     assert result.exact and names(result) == [expected]
@@ -76,8 +126,12 @@ def test_filters_combine_with_search(store, people):
 
 def test_filter_by_a_custom_list_attribute(store, people):
     version, layout = attrs.load_layout(store)
-    attrs.save_layout(store, ADMIN, attrs.new_attribute(layout, label="Tier", key="tier", type="list",
-                                                        options=["gold", "silver"]), base_version=version)
+    attrs.save_layout(
+        store,
+        ADMIN,
+        attrs.new_attribute(layout, label="Tier", key="tier", type="list", options=["gold", "silver"]),
+        base_version=version,
+    )
     c = contacts.get_contact(store, people[1].id)
     contacts.update_values(store, AGENT, c.id, c.version, {"tier": "GOLD"})
     assert names(contacts.search(store, "", custom={"tier": "gold"})) == ["José"]
@@ -94,9 +148,14 @@ def test_pagination(store):
 
 def test_update_normalises_and_records_who_and_when(store, people):
     c = contacts.get_contact(store, people[0].id)
-    saved = contacts.update_values(store, AGENT, c.id, c.version, {"email": " New@Example.FR ",
-                                   "phone": "06 11 22 33 44", "language": "English", "job_title": "Chef"},
-                                   default_region="FR")
+    saved = contacts.update_values(
+        store,
+        AGENT,
+        c.id,
+        c.version,
+        {"email": " New@Example.FR ", "phone": "06 11 22 33 44", "language": "English", "job_title": "Chef"},
+        default_region="FR",
+    )
     assert saved.values["email"] == "new@example.fr" and saved.values["phone"] == "+33611223344"
     assert saved.values["language"] == "en" and saved.values["job_title"] == "Chef"
     assert saved.version == c.version + 1 and saved.updated_by == "agent@example.com"
@@ -104,13 +163,20 @@ def test_update_normalises_and_records_who_and_when(store, people):
     assert contacts.search(store, "new@example.fr").rows[0]["id"] == c.id  # search text follows edits
 
 
-@pytest.mark.parametrize("changes,key,reason", [
-    ({"email": "not-an-email"}, "email", "not a valid email address"),
-    ({"phone": "12"}, "phone", "not a valid phone number: too few digits for United States (+1) (read as a national"
-                               " number of United States, region US"),
-    ({"language": "elvish"}, "language", "not a language"),
-    ({"subscription": "platinum"}, "subscription", "not one of: free, basic, premium, enterprise"),
-])
+@pytest.mark.parametrize(
+    "changes,key,reason",
+    [
+        ({"email": "not-an-email"}, "email", "not a valid email address"),
+        (
+            {"phone": "12"},
+            "phone",
+            "not a valid phone number: too few digits for United States (+1) (read as a national"
+            " number of United States, region US",
+        ),
+        ({"language": "elvish"}, "language", "not a language"),
+        ({"subscription": "platinum"}, "subscription", "not one of: free, basic, premium, enterprise"),
+    ],
+)
 def test_invalid_values_are_refused_and_nothing_is_saved(store, people, changes, key, reason):
     c = contacts.get_contact(store, people[0].id)
     with pytest.raises(contacts.ContactInvalid) as exc:
@@ -122,22 +188,43 @@ def test_invalid_values_are_refused_and_nothing_is_saved(store, people, changes,
 
 def test_custom_typed_values_and_pattern(store, people):
     version, layout = attrs.load_layout(store)
-    for spec in [dict(label="Orders", key="orders", type="number"), dict(label="Since", key="since", type="date"),
-                 dict(label="VIP", key="vip", type="boolean"), dict(label="Site", key="site", type="url"),
-                 dict(label="Ref", key="ref", type="text", regex=r"[A-Z]{2}\d{3}")]:
+    for spec in [
+        dict(label="Orders", key="orders", type="number"),
+        dict(label="Since", key="since", type="date"),
+        dict(label="VIP", key="vip", type="boolean"),
+        dict(label="Site", key="site", type="url"),
+        dict(label="Ref", key="ref", type="text", regex=r"[A-Z]{2}\d{3}"),
+    ]:
         layout = attrs.new_attribute(layout, **spec)
     attrs.save_layout(store, ADMIN, layout, base_version=version)
     c = contacts.get_contact(store, people[0].id)
     with pytest.raises(contacts.ContactInvalid) as exc:
-        contacts.update_values(store, AGENT, c.id, c.version, {"orders": "many", "since": "2024-02-30",
-                                                               "site": "ftp://x", "ref": "ab123"})
+        contacts.update_values(
+            store,
+            AGENT,
+            c.id,
+            c.version,
+            {"orders": "many", "since": "2024-02-30", "site": "ftp://x", "ref": "ab123"},
+        )
     assert set(exc.value.by_key) == {"orders", "since", "site", "ref"}
     assert isinstance(exc.value, Problems)  # the CLI prints one line per attribute, the form one per field
     assert exc.value.problems == [f"{k}: {v}" for k, v in exc.value.by_key.items()]
     assert str(exc.value) == "; ".join(exc.value.problems)
     import datetime
-    saved = contacts.update_values(store, AGENT, c.id, c.version, {"orders": 12, "since": datetime.date(2024, 2, 1),
-                                   "vip": True, "site": "example.com", "ref": "AB123"})
+
+    saved = contacts.update_values(
+        store,
+        AGENT,
+        c.id,
+        c.version,
+        {
+            "orders": 12,
+            "since": datetime.date(2024, 2, 1),
+            "vip": True,
+            "site": "example.com",
+            "ref": "AB123",
+        },
+    )
     assert saved.values["orders"] == 12.0 and saved.values["since"] == datetime.date(2024, 2, 1)
     assert saved.values["vip"] is True and saved.values["site"] == "https://example.com"
     cleared = contacts.update_values(store, AGENT, c.id, saved.version, {"vip": None})
@@ -171,7 +258,9 @@ def test_receive_creates_then_appends(store, tmp_path):
     first = inbound.receive(store, "WhatsApp", " +33600000001 ", "Bonjour")
     second = inbound.receive(store, "whatsapp", "+33600000001", "Encore moi")
     assert first["new_contact"] and not second["new_contact"]
-    assert first["contact_id"] == second["contact_id"] and first["conversation_id"] == second["conversation_id"]
+    assert (
+        first["contact_id"] == second["contact_id"] and first["conversation_id"] == second["conversation_id"]
+    )
     thread = contacts.thread(store, first["conversation_id"])
     assert [m["body"] for m in thread["messages"]] == ["Bonjour", "Encore moi"]
     other = inbound.receive(store, "sms", "+33600000001", "Same number, other channel")
@@ -189,14 +278,18 @@ def test_receive_starts_a_new_conversation_when_none_is_open(store):
 def test_receive_stores_attachment_files(store, tmp_path):
     f = tmp_path / "receipt.pdf"
     f.write_bytes(b"%PDF-1.4 tiny")
-    made = inbound.receive(store, "email", "a@example.com", "see attached", attachments=[f, ("n.txt", b"note")])
+    made = inbound.receive(
+        store, "email", "a@example.com", "see attached", attachments=[f, ("n.txt", b"note")]
+    )
     thread = contacts.thread(store, made["conversation_id"])
     atts = thread["attachments"][made["message_id"]]
     assert [a["filename"] for a in atts] == ["receipt.pdf", "n.txt"]
     stored = store.attachments_dir / atts[0]["storage_path"]
     assert stored.read_bytes() == b"%PDF-1.4 tiny" and atts[0]["content_type"] == "application/pdf"
-    assert store._scalar("SELECT sha256 FROM attachments WHERE id = ?", [atts[0]["id"]]) == \
-        hashlib.sha256(b"%PDF-1.4 tiny").hexdigest()
+    assert (
+        store._scalar("SELECT sha256 FROM attachments WHERE id = ?", [atts[0]["id"]])
+        == hashlib.sha256(b"%PDF-1.4 tiny").hexdigest()
+    )
 
 
 def test_failed_receive_leaves_no_row_and_no_file(store, monkeypatch):
@@ -211,19 +304,29 @@ def test_failed_receive_leaves_no_row_and_no_file(store, monkeypatch):
         def write_then_fail(cid, metas):
             writer(cid, metas)
             boom()
+
         return original(**{**kw, "write_files": write_then_fail})
 
     monkeypatch.setattr(store.contacts, "receive_message", failing)
     with pytest.raises(RuntimeError):
         inbound.receive(store, "email", "b@example.com", "x", attachments=[("f.txt", b"data")])
     assert store.stats.table_counts()["contacts"] == 0
-    assert not any(p.is_file() for p in store.attachments_dir.rglob("*")) if store.attachments_dir.exists() else True
+    assert (
+        not any(p.is_file() for p in store.attachments_dir.rglob("*"))
+        if store.attachments_dir.exists()
+        else True
+    )
 
 
-@pytest.mark.parametrize("platform,handle,text,match", [
-    ("fax", "x", "hi", "platform must be one of"), ("sms", "", "hi", "handle"), ("sms", "a\x00b", "hi", "handle"),
-    ("sms", "+331", "   ", "needs text or an attachment"),
-])
+@pytest.mark.parametrize(
+    "platform,handle,text,match",
+    [
+        ("fax", "x", "hi", "platform must be one of"),
+        ("sms", "", "hi", "handle"),
+        ("sms", "a\x00b", "hi", "handle"),
+        ("sms", "+331", "   ", "needs text or an attachment"),
+    ],
+)
 def test_receive_refuses_bad_input(store, platform, handle, text, match):
     with pytest.raises(InvalidInput, match=match):
         inbound.receive(store, platform, handle, text)

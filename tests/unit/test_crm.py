@@ -25,8 +25,14 @@ def fake():
 
 def configure(store, url, **overrides):
     workspace.set_plan(store, SYSTEM, "enterprise")
-    options = {"lookup_url": url, "timeout_seconds": 1.0, "lookup_key": "email", "aliases": ALIASES,
-               "secret": SECRET, **overrides}
+    options = {
+        "lookup_url": url,
+        "timeout_seconds": 1.0,
+        "lookup_key": "email",
+        "aliases": ALIASES,
+        "secret": SECRET,
+        **overrides,
+    }
     crm.save_settings(store, SYSTEM, **options)
 
 
@@ -35,8 +41,13 @@ def ada(store, fake):
     """A contact made before the CRM is configured (no lookup yet) with a job title and a first name."""
     made = inbound.receive(store, "whatsapp", "+33612345678", "Bonjour")
     c = contacts.get_contact(store, made["contact_id"])
-    contacts.update_values(store, AGENT, c.id, c.version, {"email": "ada@example.com", "first_name": "Ada",
-                                                           "job_title": "Intern"})
+    contacts.update_values(
+        store,
+        AGENT,
+        c.id,
+        c.version,
+        {"email": "ada@example.com", "first_name": "Ada", "job_title": "Intern"},
+    )
     configure(store, fake.url)
     crm.set_managed(store, SYSTEM, ["job_title", "account_id"])
     return contacts.get_contact(store, c.id)
@@ -58,9 +69,14 @@ def test_each_request_is_signed_over_the_exact_body_and_carries_the_contact(stor
 
 
 def test_aliases_map_fields_managed_are_overwritten_others_only_filled_when_empty(store, fake, ada):
-    fake.records["ada@example.com"] = {"jobTitle": "Head of purchasing", "accountNumber": "ACC-9",
-                                       "first_name": "Adeline", "last_name": "Lovelace", "tier": "Premium",
-                                       "favouriteColour": "green"}
+    fake.records["ada@example.com"] = {
+        "jobTitle": "Head of purchasing",
+        "accountNumber": "ACC-9",
+        "first_name": "Adeline",
+        "last_name": "Lovelace",
+        "tier": "Premium",
+        "favouriteColour": "green",
+    }
     result = crm.refresh_contact(store, AGENT, ada.id)
     assert result.ok and result.written == ["account_id", "job_title", "last_name", "subscription"]
     assert result.kept == ["first_name"] and result.ignored == ["favouriteColour"]
@@ -77,8 +93,13 @@ def test_aliases_map_fields_managed_are_overwritten_others_only_filled_when_empt
 
 
 def test_invalid_fields_are_skipped_and_reported_the_rest_is_written(store, fake, ada):
-    fake.records["ada@example.com"] = {"jobTitle": "CTO", "phone": "12", "language": "French",
-                                       "tier": "platinum", "email": "ADA@Example.com"}
+    fake.records["ada@example.com"] = {
+        "jobTitle": "CTO",
+        "phone": "12",
+        "language": "French",
+        "tier": "platinum",
+        "email": "ADA@Example.com",
+    }
     result = crm.refresh_contact(store, AGENT, ada.id)
     assert result.ok
     assert sorted(s.split(" → ")[0] for s in result.skipped) == ["phone", "tier"]
@@ -128,7 +149,9 @@ FAILURES = [
 
 
 @pytest.mark.parametrize("behaviour,message", FAILURES, ids=[m for _, m in FAILURES])
-def test_a_failure_leaves_the_contact_unchanged_and_records_a_clear_status(store, fake, ada, behaviour, message):
+def test_a_failure_leaves_the_contact_unchanged_and_records_a_clear_status(
+    store, fake, ada, behaviour, message
+):
     fake.records["ada@example.com"] = {"jobTitle": "First"}
     crm.refresh_contact(store, AGENT, ada.id)
     before = contacts.get_contact(store, ada.id)
@@ -162,7 +185,9 @@ def test_the_crm_rejects_a_request_signed_with_another_secret(store, fake, ada):
 def test_an_edit_made_while_the_crm_answers_is_never_overwritten(store, fake, ada):
     fake.then({"slow": 0.6, "json": {"jobTitle": "Director", "last_name": "FromCRM"}})
     outcome = {}
-    worker = threading.Thread(target=lambda: outcome.setdefault("r", crm.refresh_contact(store, AGENT, ada.id)))
+    worker = threading.Thread(
+        target=lambda: outcome.setdefault("r", crm.refresh_contact(store, AGENT, ada.id))
+    )
     worker.start()
     while not fake.requests:
         threading.Event().wait(0.02)
@@ -178,7 +203,9 @@ def test_a_conflicting_write_is_reread_once(store, fake, ada, monkeypatch):
     original = store.contacts.update_contact_values
     calls = []
 
-    def racing(contact_id, version, builtin, custom, actor, at):  # an agent saves between the CRM's read and write
+    def racing(
+        contact_id, version, builtin, custom, actor, at
+    ):  # an agent saves between the CRM's read and write
         if actor == "crm":
             calls.append(version)
             if len(calls) == 1:
@@ -198,7 +225,11 @@ def test_receive_of_a_new_contact_looks_it_up_on_enterprise(store, fake, ada):
     assert made["new_contact"] and fake.count == 1
     assert fake.requests[0]["payload"]["handle"] == "+447700900123"
     c = contacts.get_contact(store, made["contact_id"])
-    assert (c.values["email"], c.values["job_title"], c.values["first_name"]) == ("new@example.com", "Buyer", "Nia")
+    assert (c.values["email"], c.values["job_title"], c.values["first_name"]) == (
+        "new@example.com",
+        "Buyer",
+        "Nia",
+    )
     assert crm.contact_status(store, c.id).ok
     inbound.receive(store, "sms", "+447700900123", "Second message")  # not new: no lookup
     assert fake.count == 1
@@ -251,4 +282,6 @@ def test_the_secret_is_never_logged_nor_put_in_a_status(store, fake, ada, caplog
     crm.refresh_contact(store, AGENT, ada.id)
     inbound.receive(store, "sms", "+447700900777", "Hello")
     assert caplog.records and SECRET not in caplog.text
-    assert SECRET not in repr(crm.contact_status(store, ada.id)) and SECRET not in repr(crm.get_settings(store))
+    assert SECRET not in repr(crm.contact_status(store, ada.id)) and SECRET not in repr(
+        crm.get_settings(store)
+    )

@@ -16,8 +16,13 @@ from ..support.members import members_fixture
 ADMIN = Actor("admin@example.com", "admin")
 AGENT = Actor("agent@example.com", "agent")
 _members = members_fixture(ADMIN, AGENT)
-GOOD = {"lookup_url": "https://crm.example.com/lookup", "timeout_seconds": 5, "lookup_key": "email",
-        "aliases": "jobTitle = job_title\n# comment\n\naccountNumber = account_id", "secret": SECRET}
+GOOD = {
+    "lookup_url": "https://crm.example.com/lookup",
+    "timeout_seconds": 5,
+    "lookup_key": "email",
+    "aliases": "jobTitle = job_title\n# comment\n\naccountNumber = account_id",
+    "secret": SECRET,
+}
 
 
 @pytest.fixture
@@ -30,7 +35,11 @@ def test_settings_are_saved_and_read_back_without_the_secret(enterprise):
     saved = crm.save_settings(enterprise, ADMIN, **GOOD)
     assert saved.aliases == {"jobTitle": "job_title", "accountNumber": "account_id"}
     assert (saved.lookup_url, saved.timeout_seconds, saved.lookup_key, saved.enabled) == (
-        "https://crm.example.com/lookup", 5.0, "email", True)
+        "https://crm.example.com/lookup",
+        5.0,
+        "email",
+        True,
+    )
     assert saved.secret_set_by == "admin@example.com" and saved.updated_by == "admin@example.com"
     assert "secret" not in {f.name for f in dataclasses.fields(saved)}
     assert SECRET not in repr(saved)
@@ -38,11 +47,23 @@ def test_settings_are_saved_and_read_back_without_the_secret(enterprise):
 
 def test_every_problem_is_listed_and_nothing_is_saved(enterprise):
     with pytest.raises(crm.SettingsInvalid) as caught:
-        crm.save_settings(enterprise, ADMIN, lookup_url="ftp://crm", timeout_seconds=90, lookup_key="shoe_size",
-                          aliases={"jobTitle": "no_such_key"}, secret="short\tsecret")
+        crm.save_settings(
+            enterprise,
+            ADMIN,
+            lookup_url="ftp://crm",
+            timeout_seconds=90,
+            lookup_key="shoe_size",
+            aliases={"jobTitle": "no_such_key"},
+            secret="short\tsecret",
+        )
     problems = caught.value.problems
-    assert [p.split(":")[0] for p in problems] == ["lookup URL", "timeout", "lookup attribute",
-                                                   "alias jobTitle → no_such_key", "shared secret"]
+    assert [p.split(":")[0] for p in problems] == [
+        "lookup URL",
+        "timeout",
+        "lookup attribute",
+        "alias jobTitle → no_such_key",
+        "shared secret",
+    ]
     assert all("short" not in p for p in problems)  # the secret is never echoed, even when refused
     assert crm.get_settings(enterprise) is None
 
@@ -60,11 +81,14 @@ def test_a_first_save_needs_a_secret_a_later_one_keeps_it(enterprise):
     assert crm.signing_secret(enterprise) == "a-brand-new-secret-42"
 
 
-@pytest.mark.parametrize("text,problem", [
-    ("jobTitle job_title", "write crm_field = attribute_key"),
-    ("= job_title", "write crm_field = attribute_key"),
-    ("a = b\na = c", "mapped twice"),
-])
+@pytest.mark.parametrize(
+    "text,problem",
+    [
+        ("jobTitle job_title", "write crm_field = attribute_key"),
+        ("= job_title", "write crm_field = attribute_key"),
+        ("a = b\na = c", "mapped twice"),
+    ],
+)
 def test_alias_lines_are_checked(text, problem):
     with pytest.raises(crm.SettingsInvalid, match=problem):
         crm.parse_aliases(text)
@@ -93,11 +117,15 @@ def test_managed_attributes_are_a_versioned_layout_change(enterprise):
     assert {a.key for a in attrs.all_attributes(enterprise) if a.crm_managed} == {"job_title", "account_id"}
     latest = attrs.history(enterprise)[0]
     assert latest["saved_by"] == "admin@example.com"
-    assert sorted(latest["changes"]) == ["Account ID now managed by the CRM (read-only)",
-                                         "Job title now managed by the CRM (read-only)"]
+    assert sorted(latest["changes"]) == [
+        "Account ID now managed by the CRM (read-only)",
+        "Job title now managed by the CRM (read-only)",
+    ]
     snapshot = {d["key"]: d["crm_managed"] for d in enterprise.layout.layout_snapshot(saved)}
     assert snapshot["job_title"] and not snapshot["email"]
-    assert crm.set_managed(enterprise, ADMIN, ["account_id", "job_title"], base_version=saved) == saved  # no change
+    assert (
+        crm.set_managed(enterprise, ADMIN, ["account_id", "job_title"], base_version=saved) == saved
+    )  # no change
     with pytest.raises(Conflict):
         crm.set_managed(enterprise, ADMIN, ["job_title"], base_version=version)  # stale page
     with pytest.raises(InvalidInput, match="no attribute with the key shoe"):
@@ -107,8 +135,12 @@ def test_managed_attributes_are_a_versioned_layout_change(enterprise):
 def test_layout_edits_and_reverts_keep_the_managed_flags(enterprise):
     crm.set_managed(enterprise, ADMIN, ["job_title"])
     version, layout = attrs.load_layout(enterprise)
-    attrs.save_layout(enterprise, ADMIN, [{**d, "label": d["label"] + "!"} if d["key"] == "email" else d
-                                          for d in layout], base_version=version)
+    attrs.save_layout(
+        enterprise,
+        ADMIN,
+        [{**d, "label": d["label"] + "!"} if d["key"] == "email" else d for d in layout],
+        base_version=version,
+    )
     attrs.revert_layout(enterprise, ADMIN, 1, base_version=version + 1)
     assert [a.key for a in attrs.all_attributes(enterprise) if a.crm_managed] == ["job_title"]
 
@@ -164,14 +196,27 @@ def test_an_attribute_deleted_after_configuration_is_reported_not_fatal(enterpri
     layout = attrs.new_attribute(layout, label="Loyalty id", key="loyalty_id", type="text")
     version = attrs.save_layout(enterprise, ADMIN, layout, base_version=version)
     with FakeCrm() as fake:
-        crm.save_settings(enterprise, ADMIN, **{**GOOD, "lookup_url": fake.url, "lookup_key": "loyalty_id",
-                                                "aliases": {"loyalty": "loyalty_id", "jobTitle": "job_title"}})
+        crm.save_settings(
+            enterprise,
+            ADMIN,
+            **{
+                **GOOD,
+                "lookup_url": fake.url,
+                "lookup_key": "loyalty_id",
+                "aliases": {"loyalty": "loyalty_id", "jobTitle": "job_title"},
+            },
+        )
         assert crm.settings_problems(enterprise) == []
-        attrs.save_layout(enterprise, ADMIN, [d for d in attrs.load_layout(enterprise)[1] if d["key"] != "loyalty_id"],
-                          base_version=version)
+        attrs.save_layout(
+            enterprise,
+            ADMIN,
+            [d for d in attrs.load_layout(enterprise)[1] if d["key"] != "loyalty_id"],
+            base_version=version,
+        )
         assert crm.settings_problems(enterprise) == [
             "the lookup attribute loyalty_id no longer exists: choose another and save",
-            "alias loyalty → loyalty_id: the attribute loyalty_id no longer exists (its values are skipped)"]
+            "alias loyalty → loyalty_id: the attribute loyalty_id no longer exists (its values are skipped)",
+        ]
         made = inbound.receive(enterprise, "sms", "+33600000003", "hello")  # lookup value: None, by handle
         fake.records["+33600000003"] = {"loyalty": "L-1", "jobTitle": "Chef"}
         result = crm.refresh_contact(enterprise, ADMIN, made["contact_id"])

@@ -28,8 +28,15 @@ def workspace_db(db_path, fake):
         for handle in HANDLES:
             inbound.receive(store, "whatsapp", handle, "hello")
         workspace.set_plan(store, SYSTEM, "enterprise")
-        crm.save_settings(store, SYSTEM, lookup_url=fake.url, timeout_seconds=2, lookup_key="phone",
-                          aliases={"title": "job_title"}, secret=SECRET)
+        crm.save_settings(
+            store,
+            SYSTEM,
+            lookup_url=fake.url,
+            timeout_seconds=2,
+            lookup_key="phone",
+            aliases={"title": "job_title"},
+            secret=SECRET,
+        )
         crm.set_managed(store, SYSTEM, ["job_title"])
     for n, handle in enumerate(HANDLES):
         fake.records[handle] = {"title": f"Title {n}"}
@@ -45,13 +52,16 @@ def test_sync_all_looks_every_contact_up_with_progress_and_a_json_summary(worksp
     done = run("crm", "sync", "--all", "--db", workspace_db)
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
-    assert {k: summary[k] for k in ("selected", "looked_up", "validated", "updated", "failed", "retried")} == {
-        "selected": 8, "looked_up": 8, "validated": 8, "updated": 8, "failed": 0, "retried": 0}
+    assert {
+        k: summary[k] for k in ("selected", "looked_up", "validated", "updated", "failed", "retried")
+    } == {"selected": 8, "looked_up": 8, "validated": 8, "updated": 8, "failed": 0, "retried": 0}
     assert "crm sync: 8/8 contacts · 8 validated · 0 failed" in done.stderr
     assert job_titles(workspace_db) == [f"Title {n}" for n in range(8)]
     assert fake.count == 8 and all(r["signature_ok"] for r in fake.requests)
     status = json.loads(run("crm", "status", "--db", workspace_db).stdout)
-    assert status["contacts"] == {"validated": 8, "failed": 0, "never": 0} and status["managed"] == ["job_title"]
+    assert status["contacts"] == {"validated": 8, "failed": 0, "never": 0} and status["managed"] == [
+        "job_title"
+    ]
     assert status["secret_set"] is True and SECRET not in json.dumps(status)
 
 
@@ -65,10 +75,16 @@ def test_429_and_500_are_retried_with_backoff(workspace_db, fake):
 
 def test_failures_after_the_retries_are_counted_and_exit_1(workspace_db, fake):
     fake.then(*[{"status": 503}] * 3, {"raw": b"oops"})
-    done = run("crm", "sync", "--all", "--concurrency", "1", "--retries", "2", "--backoff", "0", "--db", workspace_db)
+    done = run(
+        "crm", "sync", "--all", "--concurrency", "1", "--retries", "2", "--backoff", "0", "--db", workspace_db
+    )
     summary = json.loads(done.stdout)
     assert done.returncode == 1
-    assert summary["failed"] == 2 and summary["validated"] == 6 and summary["errors"] == {"http": 1, "invalid_json": 1}
+    assert (
+        summary["failed"] == 2
+        and summary["validated"] == 6
+        and summary["errors"] == {"http": 1, "invalid_json": 1}
+    )
     assert fake.count == 8 + 2  # the 503 contact: three attempts; invalid JSON is not retried
     assert job_titles(workspace_db).count(None) == 2
 
@@ -85,20 +101,25 @@ def test_since_selects_contacts_created_or_changed_since(workspace_db, fake):
         c = contacts.get_contact(store, 3)
         contacts.update_values(store, SYSTEM, c.id, c.version, {"first_name": "Recent"})
         with store.tx() as cur:  # everyone else was created and last changed long ago
-            cur.execute("UPDATE contacts SET created_at = ?, updated_at = ? WHERE id <> 3",
-                        [datetime(2020, 1, 1), datetime(2020, 1, 1)])
+            cur.execute(
+                "UPDATE contacts SET created_at = ?, updated_at = ? WHERE id <> 3",
+                [datetime(2020, 1, 1), datetime(2020, 1, 1)],
+            )
     since = (datetime.now() - timedelta(days=2)).strftime("%Y-%m-%d")
     summary = json.loads(run("crm", "sync", "--since", since, "--db", workspace_db).stdout)
     assert summary["selected"] == 1 and summary["validated"] == 1
     assert [r["payload"]["contact_id"] for r in fake.requests] == [3]
 
 
-@pytest.mark.parametrize("args,message", [
-    ((), "choose what to sync: --all, or --since DATE"),
-    (("--all", "--since", "2024-01-01"), "choose what to sync"),
-    (("--since", "last week"), "--since: not a date"),
-    (("--all", "--concurrency", "0"), "--concurrency"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        ((), "choose what to sync: --all, or --since DATE"),
+        (("--all", "--since", "2024-01-01"), "choose what to sync"),
+        (("--since", "last week"), "--since: not a date"),
+        (("--all", "--concurrency", "0"), "--concurrency"),
+    ],
+)
 def test_bad_options_are_one_line(workspace_db, fake, args, message):
     done = run("crm", "sync", *args, "--db", workspace_db)
     assert done.returncode == 2 and "Traceback" not in done.stderr

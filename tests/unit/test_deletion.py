@@ -11,9 +11,18 @@ from inbox import contacts, deletion, inbound
 from inbox.errors import InvalidInput, NotFound, PermissionDenied
 from inbox.models import SYSTEM
 
-from ..support.deletion import members  # noqa: F401 (autouse fixture)
-from ..support.deletion import (ADMIN, AGENT, HANDLE, PERSON, files_under, log_count, rich_contact, rows_of,
-                               text_anywhere)
+from ..support.deletion import (
+    ADMIN,
+    AGENT,
+    HANDLE,
+    PERSON,
+    files_under,
+    log_count,
+    members,  # noqa: F401 (autouse fixture)
+    rich_contact,
+    rows_of,
+    text_anywhere,
+)
 
 GDPR = {"hint": "customer #1234, erasure request of 2026-11-02", "reason": "gdpr_request"}
 
@@ -21,20 +30,33 @@ GDPR = {"hint": "customer #1234, erasure request of 2026-11-02", "reason": "gdpr
 @pytest.fixture
 def two(store):
     """The contact to delete and a bystander that must stay whole."""
-    return rich_contact(store), rich_contact(store, "+33611112222", {**PERSON, "email": "other@example.org",
-                                                                      "phone": "+33611112222",
-                                                                      "external_id": "crm-other"})
+    return rich_contact(store), rich_contact(
+        store,
+        "+33611112222",
+        {**PERSON, "email": "other@example.org", "phone": "+33611112222", "external_id": "crm-other"},
+    )
 
 
 def test_cascade_leaves_no_row_and_no_file(store, two):
     cid, other = two
     root = store.attachments_dir
     before_other = rows_of(store, other)
-    assert rows_of(store, cid) == {"attachments": 2, "attribute_values": 1, "contacts": 1, "conversations": 1,
-                                   "crm_lookups": 1, "import_batch_contacts": 1, "messages": 3}
+    assert rows_of(store, cid) == {
+        "attachments": 2,
+        "attribute_values": 1,
+        "contacts": 1,
+        "conversations": 1,
+        "crm_lookups": 1,
+        "import_batch_contacts": 1,
+        "messages": 3,
+    }
     assert [f for f in files_under(root) if f.startswith(f"{cid}/")] and (root / str(cid)).is_dir()
-    assert deletion.manifest(store, ADMIN, cid) == {"conversations": 1, "messages": 3, "attachments": 2,
-                                                    "bytes": len(b"%PDF-1.4 secret") + len(b"\xff\xd8 jpeg")}
+    assert deletion.manifest(store, ADMIN, cid) == {
+        "conversations": 1,
+        "messages": 3,
+        "attachments": 2,
+        "bytes": len(b"%PDF-1.4 secret") + len(b"\xff\xd8 jpeg"),
+    }
 
     entry = deletion.delete_contact(store, ADMIN, cid, **GDPR)
 
@@ -76,17 +98,19 @@ def test_agents_are_refused_everywhere(store, two):
     cid, _ = two
     from inbox import deletion_report, erasure
 
-    calls = [lambda: deletion.delete_contact(store, AGENT, cid, **GDPR),
-             lambda: deletion.delete_contacts(store, AGENT, [cid], **GDPR),
-             lambda: deletion.manifest(store, AGENT, cid),
-             lambda: deletion.verify_log(store, AGENT),
-             lambda: deletion.set_keep_snapshot(store, AGENT, True),
-             lambda: deletion_report.report(store, AGENT, deletion_report.Filters()),
-             lambda: deletion_report.lookup(store, AGENT, PERSON["email"]),
-             lambda: deletion_report.export_bytes(store, AGENT, deletion_report.Filters(), "csv"),
-             lambda: erasure.preview(store, AGENT, [PERSON["email"]]),
-             lambda: erasure.execute(store, AGENT, erasure.preview(store, ADMIN, [PERSON["email"]]), **GDPR),
-             lambda: deletion.delete_contact(store, None, cid, **GDPR)]
+    calls = [
+        lambda: deletion.delete_contact(store, AGENT, cid, **GDPR),
+        lambda: deletion.delete_contacts(store, AGENT, [cid], **GDPR),
+        lambda: deletion.manifest(store, AGENT, cid),
+        lambda: deletion.verify_log(store, AGENT),
+        lambda: deletion.set_keep_snapshot(store, AGENT, True),
+        lambda: deletion_report.report(store, AGENT, deletion_report.Filters()),
+        lambda: deletion_report.lookup(store, AGENT, PERSON["email"]),
+        lambda: deletion_report.export_bytes(store, AGENT, deletion_report.Filters(), "csv"),
+        lambda: erasure.preview(store, AGENT, [PERSON["email"]]),
+        lambda: erasure.execute(store, AGENT, erasure.preview(store, ADMIN, [PERSON["email"]]), **GDPR),
+        lambda: deletion.delete_contact(store, None, cid, **GDPR),
+    ]
     for call in calls:
         with pytest.raises(PermissionDenied):
             call()
@@ -104,16 +128,27 @@ def test_a_message_from_the_same_handle_later_creates_a_new_contact(store, two):
     assert again["new_contact"] and again["contact_id"] != cid
     fresh = contacts.get_contact(store, again["contact_id"])
     # none of the old data; the phone is the number the new message came from
-    assert all(fresh.values.get(k) is None for k in PERSON if k != "phone") and fresh.values["phone"] == HANDLE
-    assert [m["body"] for m in contacts.thread(store, again["conversation_id"])["messages"]] == ["C'est encore moi"]
+    assert (
+        all(fresh.values.get(k) is None for k in PERSON if k != "phone") and fresh.values["phone"] == HANDLE
+    )
+    assert [m["body"] for m in contacts.thread(store, again["conversation_id"])["messages"]] == [
+        "C'est encore moi"
+    ]
     assert len(contacts.conversations(store, fresh.id)) == 1 and rows_of(store, cid) == {}
 
 
-@pytest.mark.parametrize("hint,reason,message", [
-    ("", "gdpr_request", "identity hint is required"), ("   ", "duplicate", "identity hint is required"),
-    ("x" * 501, "other", "at most 500"), ("line one\nline two", "other", "control characters"),
-    ("tab\there", "other", "control characters"), ("ok", "because", "reason must be one of"), ("ok", None, "reason"),
-])
+@pytest.mark.parametrize(
+    "hint,reason,message",
+    [
+        ("", "gdpr_request", "identity hint is required"),
+        ("   ", "duplicate", "identity hint is required"),
+        ("x" * 501, "other", "at most 500"),
+        ("line one\nline two", "other", "control characters"),
+        ("tab\there", "other", "control characters"),
+        ("ok", "because", "reason must be one of"),
+        ("ok", None, "reason"),
+    ],
+)
 def test_bad_hint_or_reason_deletes_nothing(store, two, hint, reason, message):
     with pytest.raises(InvalidInput, match=message):
         deletion.delete_contact(store, ADMIN, two[0], hint=hint, reason=reason)
@@ -222,7 +257,9 @@ def test_several_contacts_in_one_transaction_one_entry_each(store, two):
     for e in entries:
         assert (e["conversations"], e["messages"], e["attachments"], e["bytes"]) == (1, 3, 2, 15 + 7)
         assert json.loads(e["snapshot"])["values"] == {"tier": "gold"}
-    assert rows_of(store, cid) == {} and rows_of(store, other) == {} and files_under(store.attachments_dir) == []
+    assert (
+        rows_of(store, cid) == {} and rows_of(store, other) == {} and files_under(store.attachments_dir) == []
+    )
     assert store.deletion.pending_files() == [] and deletion.verify_log(store, ADMIN).line() == "OK 2 entries"
 
 
@@ -235,7 +272,9 @@ def test_inbox_check_stays_clean_after_deletions(store):
     with_files = [r[0] for r in store._rows("SELECT DISTINCT contact_id FROM attachments ORDER BY 1 LIMIT 3")]
     for cid in with_files:
         deletion.delete_contact(store, ADMIN, cid, **GDPR)
-    emails = [r[0] for r in store._rows("SELECT email FROM contacts WHERE email IS NOT NULL ORDER BY id LIMIT 20")]
+    emails = [
+        r[0] for r in store._rows("SELECT email FROM contacts WHERE email IS NOT NULL ORDER BY id LIMIT 20")
+    ]
     result = erasure.execute(store, ADMIN, erasure.preview(store, ADMIN, emails), **GDPR)
     assert result.summary["contacts_deleted"] >= 20
     report = run_check(store)

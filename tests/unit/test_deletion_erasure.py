@@ -8,8 +8,15 @@ import pytest
 from inbox import contacts, deletion, erasure, inbound
 from inbox.errors import InvalidInput
 
-from ..support.deletion import members  # noqa: F401 (autouse fixture)
-from ..support.deletion import ADMIN, PERSON, files_under, log_count, rich_contact, rows_of
+from ..support.deletion import (
+    ADMIN,
+    PERSON,
+    files_under,
+    log_count,
+    members,  # noqa: F401 (autouse fixture)
+    rich_contact,
+    rows_of,
+)
 
 GDPR = {"hint": "erasure batch 2026-11", "reason": "gdpr_request"}
 
@@ -27,9 +34,10 @@ def people(store):
 
 
 def test_read_identifiers_one_per_line_or_a_csv_column():
-    assert erasure.read_identifiers(b"\xef\xbb\xbfa@example.com\r\n\r\n  +33 6 12 34 56 78 \nvisitor-1\n") == \
-        ["a@example.com", "+33 6 12 34 56 78", "visitor-1"]
-    data = "name;Email;phone\nAda;ada@example.com;+331\nBob;;+332\nCyd;cyd@example.com\n".encode()
+    assert erasure.read_identifiers(
+        b"\xef\xbb\xbfa@example.com\r\n\r\n  +33 6 12 34 56 78 \nvisitor-1\n"
+    ) == ["a@example.com", "+33 6 12 34 56 78", "visitor-1"]
+    data = b"name;Email;phone\nAda;ada@example.com;+331\nBob;;+332\nCyd;cyd@example.com\n"
     assert erasure.csv_columns(data) == ["name", "Email", "phone"]
     assert erasure.read_identifiers(data, column="email") == ["ada@example.com", "cyd@example.com"]
     with pytest.raises(InvalidInput, match="no column 'mail'.*name, Email, phone"):
@@ -41,29 +49,53 @@ def test_read_identifiers_one_per_line_or_a_csv_column():
 
 
 def test_preview_matches_by_email_phone_external_id_and_handle_and_reads_only(store, people):
-    plan = erasure.preview(store, ADMIN, [PERSON["email"].upper(), "+49 151 12345678", PERSON["external_id"],
-                                          "webchat:visitor-abc", "nobody@example.com", "bad\x07id"])
+    plan = erasure.preview(
+        store,
+        ADMIN,
+        [
+            PERSON["email"].upper(),
+            "+49 151 12345678",
+            PERSON["external_id"],
+            "webchat:visitor-abc",
+            "nobody@example.com",
+            "bad\x07id",
+        ],
+    )
     by_line = {r.line: r for r in plan.rows}
-    assert by_line[1].contact_ids == (people["zoe"], people["same_email"]) and by_line[1].matched_by == ("email",
-                                                                                                        "handle")
+    assert by_line[1].contact_ids == (people["zoe"], people["same_email"]) and by_line[1].matched_by == (
+        "email",
+        "handle",
+    )
     # an SMS sender's number is its phone too (receive stores it)
     assert by_line[2].contact_ids == (people["sms"],) and by_line[2].matched_by == ("handle", "phone")
     assert by_line[3].contact_ids == (people["zoe"],) and by_line[3].matched_by == ("external_id",)
     assert by_line[4].contact_ids == (people["web"],) and by_line[4].matched_by == ("handle",)
     assert by_line[5].status == "not_found" and by_line[6].status == "invalid"
-    assert plan.counts() == {"identifiers": 6, "matched": 4, "deleted_before": 0, "not_found": 1, "invalid": 1,
-                             "contacts": 4}
+    assert plan.counts() == {
+        "identifiers": 6,
+        "matched": 4,
+        "deleted_before": 0,
+        "not_found": 1,
+        "invalid": 1,
+        "contacts": 4,
+    }
     assert plan.contact_ids == [people["zoe"], people["same_email"], people["sms"], people["web"]]
     assert "Zoé Quill" in plan.frame().loc[0, "Contacts"]
     assert log_count(store) == 0 and rows_of(store, people["zoe"])["contacts"] == 1
 
 
-def test_execute_deletes_each_contact_with_its_own_entry_and_reports_every_identifier(store, people, monkeypatch):
-    plan = erasure.preview(store, ADMIN, [PERSON["email"], PERSON["external_id"], "+49 151 12345678",
-                                          "nobody@example.com", "bad\x07id"])
+def test_execute_deletes_each_contact_with_its_own_entry_and_reports_every_identifier(
+    store, people, monkeypatch
+):
+    plan = erasure.preview(
+        store,
+        ADMIN,
+        [PERSON["email"], PERSON["external_id"], "+49 151 12345678", "nobody@example.com", "bad\x07id"],
+    )
     batches, real = [], store.deletion.erase_contacts
-    monkeypatch.setattr(store.deletion, "erase_contacts",
-                        lambda ids, **kw: batches.append(list(ids)) or real(ids, **kw))
+    monkeypatch.setattr(
+        store.deletion, "erase_contacts", lambda ids, **kw: batches.append(list(ids)) or real(ids, **kw)
+    )
     result = erasure.execute(store, ADMIN, plan, batch_size=2, **GDPR)
     assert batches == [[people["zoe"], people["same_email"]], [people["sms"]]]  # batches, no redo one by one
     for key in ("zoe", "same_email", "sms"):
@@ -78,8 +110,16 @@ def test_execute_deletes_each_contact_with_its_own_entry_and_reports_every_ident
     entries = {e: c for c, e in zip(frame.loc[0, "contact_ids"].split(), frame.loc[0, "log_entries"].split())}
     logged = dict(store._rows("SELECT id::VARCHAR, contact_id FROM deletion_log"))
     assert {e: str(c) for e, c in logged.items() if e in entries} == entries
-    assert result.summary == {"identifiers": 5, "deleted": 3, "deleted_before": 0, "not_found": 1, "error": 1,
-                              "contacts_deleted": 3, "contacts_failed": 0, "log_entries": [1, 3]}
+    assert result.summary == {
+        "identifiers": 5,
+        "deleted": 3,
+        "deleted_before": 0,
+        "not_found": 1,
+        "error": 1,
+        "contacts_deleted": 3,
+        "contacts_failed": 0,
+        "log_entries": [1, 3],
+    }
     csv = pd.read_csv(io.BytesIO(result.csv()), dtype=str, keep_default_na=False)
     assert list(csv.columns) == ["line", "identifier", "outcome", "contact_ids", "log_entries", "detail"]
     assert csv.loc[2, "identifier"] == "'+49 151 12345678"  # neutralised for spreadsheets

@@ -10,8 +10,11 @@ from inbox import deletion, inbound
 from inbox.deletion import GENESIS, canonical_json, entry_hash
 from inbox.keys import require_keys
 
-from ..support.deletion import members  # noqa: F401 (autouse fixture)
-from ..support.deletion import ADMIN, log_count
+from ..support.deletion import (
+    ADMIN,
+    log_count,
+    members,  # noqa: F401 (autouse fixture)
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 HINT = {"hint": "ticket #77", "reason": "duplicate"}
@@ -44,7 +47,9 @@ def test_entries_chain_each_to_the_previous_one(logged):
         assert entry["prev_hash"] == before["entry_hash"]
     for entry in entries:
         assert entry["entry_hash"] == entry_hash(require_keys(logged).chain_key, entry)
-        assert "prev_hash" not in canonical_json(entry) and '"identity_hint":"ticket #77"' in canonical_json(entry)
+        assert "prev_hash" not in canonical_json(entry) and '"identity_hint":"ticket #77"' in canonical_json(
+            entry
+        )
     result = deletion.verify_log(logged, ADMIN)
     assert result.ok and result.line() == "OK 5 entries" and result.head == entries[-1]["entry_hash"]
     assert logged.deletion_log.deletion_log_head() == (5, entries[-1]["entry_hash"])
@@ -54,16 +59,23 @@ def test_empty_log_verifies(store):
     assert deletion.verify_log(store, ADMIN).line() == "OK 0 entries"
 
 
-@pytest.mark.parametrize("tamper,bad,why", [
-    ("UPDATE deletion_log SET identity_hint = 'someone else' WHERE id = 3", 3, "content differs"),
-    ("UPDATE deletion_log SET deleted_by = 'mallory@example.com' WHERE id = 1", 1, "content differs"),
-    ("UPDATE deletion_log SET messages = messages + 1 WHERE id = 5", 5, "content differs"),
-    ("UPDATE deletion_log SET deleted_at = deleted_at - INTERVAL 1 DAY WHERE id = 2", 2, "content differs"),
-    ("DELETE FROM deletion_log WHERE id = 2", 2, "entry 2 is missing"),
-    ("DELETE FROM deletion_log WHERE id = 5", 5, "removed from the end"),
-    ("UPDATE deletion_log_head SET last_hash = repeat('f', 64)", 5, "the log head records another hash"),
-    ("UPDATE deletion_log_head SET entries = 4", 5, "added outside the app"),
-])
+@pytest.mark.parametrize(
+    "tamper,bad,why",
+    [
+        ("UPDATE deletion_log SET identity_hint = 'someone else' WHERE id = 3", 3, "content differs"),
+        ("UPDATE deletion_log SET deleted_by = 'mallory@example.com' WHERE id = 1", 1, "content differs"),
+        ("UPDATE deletion_log SET messages = messages + 1 WHERE id = 5", 5, "content differs"),
+        (
+            "UPDATE deletion_log SET deleted_at = deleted_at - INTERVAL 1 DAY WHERE id = 2",
+            2,
+            "content differs",
+        ),
+        ("DELETE FROM deletion_log WHERE id = 2", 2, "entry 2 is missing"),
+        ("DELETE FROM deletion_log WHERE id = 5", 5, "removed from the end"),
+        ("UPDATE deletion_log_head SET last_hash = repeat('f', 64)", 5, "the log head records another hash"),
+        ("UPDATE deletion_log_head SET entries = 4", 5, "added outside the app"),
+    ],
+)
 def test_a_tampered_log_names_the_first_entry_that_does_not_match(logged, tamper, bad, why):
     sql(logged, tamper)
     result = deletion.verify_log(logged, ADMIN)
@@ -80,8 +92,11 @@ def test_a_rehashed_entry_still_breaks_the_chain(logged):
 
     row = dict(zip(deletion.LOG_COLUMNS, list(logged.deletion_log.iter_deletion_log())[0][2]))
     row["identity_hint"] = "rewritten"
-    sql(logged, "UPDATE deletion_log SET identity_hint = ?, entry_hash = ? WHERE id = 3",
-        ["rewritten", entry_hash(require_keys(logged).chain_key, row)])
+    sql(
+        logged,
+        "UPDATE deletion_log SET identity_hint = ?, entry_hash = ? WHERE id = 3",
+        ["rewritten", entry_hash(require_keys(logged).chain_key, row)],
+    )
     result = deletion.verify_log(logged, ADMIN)
     assert not result.ok and result.bad_entry == 3 and "checkpoint" in result.problem
     shutil.move(folder_for(logged), folder_for(logged).with_name("elsewhere"))
@@ -94,8 +109,11 @@ def test_an_entry_added_outside_the_app_is_detected(logged):
     forged = {**last, "id": 6, "contact_id": 999, "prev_hash": last["entry_hash"]}
     forged["entry_hash"] = entry_hash(require_keys(logged).chain_key, forged)  # even with the key file
     cols = deletion.LOG_COLUMNS
-    sql(logged, f"INSERT INTO deletion_log ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-        [forged[c] for c in cols])
+    sql(
+        logged,
+        f"INSERT INTO deletion_log ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+        [forged[c] for c in cols],
+    )
     result = deletion.verify_log(logged, ADMIN)
     assert not result.ok and result.bad_entry == 6 and "outside the app" in result.problem
 
@@ -117,8 +135,11 @@ def test_no_code_path_updates_or_deletes_log_entries(store):
     """Append-only: no UPDATE/DELETE/TRUNCATE/DROP/ALTER statement names the deletion_log table anywhere in the
     code (deletion_log_head and deletion_pending_files are other tables), and the table-driven cascade
     (DELETE FROM {table} for every table with a contact_id) never includes it."""
-    pattern = re.compile(r"\b(UPDATE|DELETE\s+FROM|TRUNCATE(\s+TABLE)?|DROP\s+TABLE|ALTER\s+TABLE)\s+"
-                         r"(IF\s+EXISTS\s+)?(\w+\.)?\"?deletion_log\b(?!_)", re.IGNORECASE)
+    pattern = re.compile(
+        r"\b(UPDATE|DELETE\s+FROM|TRUNCATE(\s+TABLE)?|DROP\s+TABLE|ALTER\s+TABLE)\s+"
+        r"(IF\s+EXISTS\s+)?(\w+\.)?\"?deletion_log\b(?!_)",
+        re.IGNORECASE,
+    )
     offenders = []
     for folder in ("inbox", "ui", "app_pages", "validation"):
         for path in (ROOT / folder).rglob("*.py"):

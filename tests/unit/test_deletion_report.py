@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-
 from inbox import contacts, deletion, inbound
 from inbox import deletion_report as report
 from inbox.errors import InvalidInput
@@ -15,9 +14,13 @@ from inbox.keys import key_file_for
 from inbox.models import Actor
 from validation.deletion_log import entry_problems
 
+from ..support.deletion import (
+    ADMIN,
+    PERSON,
+    members,  # noqa: F401 (autouse fixture)
+    rich_contact,
+)
 from ..support.members import seed_members
-from ..support.deletion import members  # noqa: F401 (autouse fixture)
-from ..support.deletion import ADMIN, PERSON, rich_contact
 
 BOB = Actor("bob@example.com", "admin")
 
@@ -28,7 +31,9 @@ def log(store):
     seed_members(store, BOB)
     for i in range(3):
         cid = inbound.receive(store, "whatsapp", f"+3361000000{i}", "hi")["contact_id"]
-        deletion.delete_contact(store, ADMIN, cid, hint=f"ticket #10{i} erasure request", reason="gdpr_request")
+        deletion.delete_contact(
+            store, ADMIN, cid, hint=f"ticket #10{i} erasure request", reason="gdpr_request"
+        )
     for i in range(2):
         cid = inbound.receive(store, "email", f"dup{i}@example.com", "hi")["contact_id"]
         deletion.delete_contact(store, BOB, cid, hint="merged duplicate", reason="duplicate")
@@ -41,30 +46,41 @@ def test_figures_and_charts_over_everything(log):
     assert r.total == 6 and list(r.rows["id"]) == [6, 5, 4, 3, 2, 1] and r.flagged == []
     assert r.summary["deletions"] == 6 and r.summary["messages"] == 5 + 3 and r.summary["attachments"] == 2
     assert r.summary["admins"] == 2 and r.summary["bytes"] > 0
-    assert dict(zip(r.by_admin["Admin"], r.by_admin["Deletions"])) == {"admin@example.com": 4, "bob@example.com": 2}
+    assert dict(zip(r.by_admin["Admin"], r.by_admin["Deletions"])) == {
+        "admin@example.com": 4,
+        "bob@example.com": 2,
+    }
     assert dict(zip(r.by_platform["Platform"], r.by_platform["Deletions"])) == {"whatsapp": 4, "email": 2}
-    assert dict(zip(r.by_reason["Reason"], r.by_reason["Deletions"])) == {"gdpr_request": 3, "duplicate": 2,
-                                                                         "other": 1}
+    assert dict(zip(r.by_reason["Reason"], r.by_reason["Deletions"])) == {
+        "gdpr_request": 3,
+        "duplicate": 2,
+        "other": 1,
+    }
     monday = date.today() - timedelta(days=date.today().weekday())
     assert list(r.by_week["Week"]) == [monday.isoformat()] and list(r.by_week["Deletions"]) == [6]
     assert (r.rows[report.PROBLEMS] == "").all()
 
 
-@pytest.mark.parametrize("filters,ids", [
-    (report.Filters(admins=("bob@example.com",)), [5, 4]),
-    (report.Filters(platforms=("whatsapp",)), [6, 3, 2, 1]),
-    (report.Filters(reasons=("gdpr_request", "other")), [6, 3, 2, 1]),
-    (report.Filters(text="ERASURE"), [3, 2, 1]),
-    (report.Filters(text="#101"), [2]),
-    (report.Filters(text="zoé quill"), [6]),  # the display name too
-    (report.Filters(text="ZOÉ"), [6]), (report.Filters(text="_"), []), (report.Filters(text="%"), []),
-    (report.Filters(text="ERASURE", platforms=("whatsapp",)), [3, 2, 1]),
-    (report.Filters(text="ERASURE", admins=("bob@example.com",)), []),
-    (report.Filters(since=date.today(), until=date.today()), [6, 5, 4, 3, 2, 1]),
-    (report.Filters(until=date.today() - timedelta(days=1)), []),
-    (report.Filters(since=date.today() + timedelta(days=1)), []),
-    (report.Filters(admins=("admin@example.com",), platforms=("email",)), []),
-])
+@pytest.mark.parametrize(
+    "filters,ids",
+    [
+        (report.Filters(admins=("bob@example.com",)), [5, 4]),
+        (report.Filters(platforms=("whatsapp",)), [6, 3, 2, 1]),
+        (report.Filters(reasons=("gdpr_request", "other")), [6, 3, 2, 1]),
+        (report.Filters(text="ERASURE"), [3, 2, 1]),
+        (report.Filters(text="#101"), [2]),
+        (report.Filters(text="zoé quill"), [6]),  # the display name too
+        (report.Filters(text="ZOÉ"), [6]),
+        (report.Filters(text="_"), []),
+        (report.Filters(text="%"), []),
+        (report.Filters(text="ERASURE", platforms=("whatsapp",)), [3, 2, 1]),
+        (report.Filters(text="ERASURE", admins=("bob@example.com",)), []),
+        (report.Filters(since=date.today(), until=date.today()), [6, 5, 4, 3, 2, 1]),
+        (report.Filters(until=date.today() - timedelta(days=1)), []),
+        (report.Filters(since=date.today() + timedelta(days=1)), []),
+        (report.Filters(admins=("admin@example.com",), platforms=("email",)), []),
+    ],
+)
 def test_filters(log, filters, ids):
     r = report.report(log, ADMIN, filters)
     assert list(r.rows["id"]) == ids and r.total == len(ids) and r.summary["deletions"] == len(ids)
@@ -88,10 +104,12 @@ def test_the_page_shows_at_most_the_limit_but_counts_everything(log):
 def corrupt(store):
     """A row written past the app (e.g. by hand): it fails the schema and breaks the chain."""
     with store.cursor() as cur:
-        cur.execute("INSERT INTO deletion_log SELECT id + 100, deleted_at, deleted_by, contact_id, 'pigeon',"
-                    " display_name, 'bad' || chr(7) || 'hint', reason, conversations, messages, attachments, bytes,"
-                    " 'not-a-hash', phone_hmac, handle_hmac, external_id_hmac, snapshot, sha256('forged-prev'),"
-                    " sha256('forged') FROM deletion_log WHERE id = 2")
+        cur.execute(
+            "INSERT INTO deletion_log SELECT id + 100, deleted_at, deleted_by, contact_id, 'pigeon',"
+            " display_name, 'bad' || chr(7) || 'hint', reason, conversations, messages, attachments, bytes,"
+            " 'not-a-hash', phone_hmac, handle_hmac, external_id_hmac, snapshot, sha256('forged-prev'),"
+            " sha256('forged') FROM deletion_log WHERE id = 2"
+        )
 
 
 def test_an_entry_failing_the_schema_is_flagged_never_dropped(log):
@@ -113,11 +131,22 @@ def test_entry_problems_keeps_the_index():
     assert list(out.index) == [42] and "column_in_dataframe" in out.iloc[0]
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"), ("+33 6", "'+33 6"), ("-2+3", "'-2+3"),
-    ("@SUM(A1)", "'@SUM(A1)"), ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"), ("plain", "plain"), ("", ""),
-    ("a=b", "a=b"), (12, 12), (None, None),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"),
+        ("+33 6", "'+33 6"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("plain", "plain"),
+        ("", ""),
+        ("a=b", "a=b"),
+        (12, 12),
+        (None, None),
+    ],
+)
 def test_formula_neutralisation(value, expected):
     assert report.neutralise(value) == expected
 
@@ -129,8 +158,11 @@ def test_csv_export_neutralises_and_holds_every_column(store):
     c = contacts.get_contact(store, cid)
     contacts.update_values(store, ADMIN, cid, c.version, {"first_name": "@Evil", "last_name": "-Name"})
     deletion.delete_contact(store, ADMIN, cid, hint="+1 for spreadsheets", reason="other")
-    frame = pd.read_csv(io.BytesIO(report.export_bytes(store, ADMIN, report.Filters(), "csv")), dtype=str,
-                        keep_default_na=False)
+    frame = pd.read_csv(
+        io.BytesIO(report.export_bytes(store, ADMIN, report.Filters(), "csv")),
+        dtype=str,
+        keep_default_na=False,
+    )
     assert list(frame.columns) == [*deletion.LOG_COLUMNS, report.PROBLEMS]
     assert list(frame["identity_hint"]) == ["'=cmd|' /C calc'!A0", "'+1 for spreadsheets"]
     assert frame["display_name"].iloc[1] == "'@Evil -Name"
@@ -156,11 +188,23 @@ def test_export_in_chunks_keeps_order_and_count(log, monkeypatch):
     assert [list(c["id"]) for c in chunks] == [[1, 2], [3, 4], [5, 6]]
 
 
-@pytest.mark.parametrize("typed,entry", [
-    (PERSON["email"], 6), (PERSON["email"].upper(), 6), ("+33 6 98 76 54 32", 6), ("06 98 76 54 32", None),
-    ("whatsapp:+33698765432", 6), ("+33698765432", 6), (PERSON["external_id"], 6), ("dup1@example.com", 5),
-    ("email:dup0@example.com", 4), ("sms:+33698765432", None), ("nobody@example.com", None), ("crm-zq", None),
-])
+@pytest.mark.parametrize(
+    "typed,entry",
+    [
+        (PERSON["email"], 6),
+        (PERSON["email"].upper(), 6),
+        ("+33 6 98 76 54 32", 6),
+        ("06 98 76 54 32", None),
+        ("whatsapp:+33698765432", 6),
+        ("+33698765432", 6),
+        (PERSON["external_id"], 6),
+        ("dup1@example.com", 5),
+        ("email:dup0@example.com", 4),
+        ("sms:+33698765432", None),
+        ("nobody@example.com", None),
+        ("crm-zq", None),
+    ],
+)
 def test_was_this_identifier_deleted(log, typed, entry):
     found = report.lookup(log, ADMIN, typed)
     assert [e["id"] for e in found] == ([entry] if entry else [])
@@ -184,8 +228,10 @@ def test_lookup_before_any_deletion_and_bad_input(store):
 
 def test_a_phone_stored_before_the_libphonenumber_rules_is_found_in_the_log(store):
     with store.tx() as cur:  # as the shape-only rules stored "+33 (0)6 12 34 56 78"
-        cur.execute("INSERT INTO contacts (platform, handle, phone, created_at, created_by, updated_at, updated_by)"
-                    " VALUES ('email', 'old@example.com', '+330612345678', now(), 't', now(), 't')")
+        cur.execute(
+            "INSERT INTO contacts (platform, handle, phone, created_at, created_by, updated_at, updated_by)"
+            " VALUES ('email', 'old@example.com', '+330612345678', now(), 't', now(), 't')"
+        )
     cid = store._rows("SELECT id FROM contacts WHERE handle = 'old@example.com'")[0][0]
     deletion.delete_contact(store, ADMIN, cid, hint="old number", reason="gdpr_request")
     for typed in ("+33 (0)6 12 34 56 78", "+330612345678", "0033 (0)6 12 34 56 78"):

@@ -14,18 +14,24 @@ from inbox.demo import _V, build_demo
 from inbox.errors import InvalidInput
 from inbox.models import PLATFORMS
 from inbox.store import Store
-from validation.phones import read_phones
 from validation.checks import language_tag_ok
+from validation.phones import read_phones
 
 NOW = datetime(2026, 3, 1, 12, 0, 0)
 N = 2000
 TABLES = ("contacts", "conversations", "messages", "attachments", "attribute_values")
-SEQUENCES = {"contacts": "contact_id_seq", "conversations": "conversation_id_seq",
-             "messages": "message_id_seq", "attachments": "attachment_id_seq"}
+SEQUENCES = {
+    "contacts": "contact_id_seq",
+    "conversations": "conversation_id_seq",
+    "messages": "message_id_seq",
+    "attachments": "attachment_id_seq",
+}
 EMAIL = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?@[a-z0-9-]+(?:\.[a-z0-9-]+)+$")
 E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 HANDLES = {
-    "whatsapp": E164, "sms": E164, "email": EMAIL,
+    "whatsapp": E164,
+    "sms": E164,
+    "email": EMAIL,
     "x": re.compile(r"^@[a-z0-9_]{1,15}$"),
     "instagram": re.compile(r"^[a-z0-9._]{1,30}$"),
     "messenger": re.compile(r"^[1-9][0-9]{14,19}$"),
@@ -80,8 +86,15 @@ def test_builtin_attributes_are_realistic(store):
     assert all(E164.match(p) for p in phones)
     stored, _ = read_phones(phones, None)  # every number is valid for its country (libphonenumber)
     assert stored.tolist() == phones.tolist()
-    assert {phonenumbers.region_code_for_number(phonenumbers.parse(p)) for p in phones} >= {"GB", "FR", "DE", "JP"}
-    assert all(language_tag_ok(c) and re.fullmatch(r"[a-z]{2}(-Hans)?(-[A-Z]{2})?", c) for c in df["language"])
+    assert {phonenumbers.region_code_for_number(phonenumbers.parse(p)) for p in phones} >= {
+        "GB",
+        "FR",
+        "DE",
+        "JP",
+    }
+    assert all(
+        language_tag_ok(c) and re.fullmatch(r"[a-z]{2}(-Hans)?(-[A-Z]{2})?", c) for c in df["language"]
+    )
     assert len({c.split("-")[0] for c in df["language"]}) >= 10
     regional = df["language"].str.contains("-")
     assert 0.15 < regional.mean() < 0.45 and {"pt-BR", "en-GB", "fr-FR"} <= set(df["language"])
@@ -90,8 +103,14 @@ def test_builtin_attributes_are_realistic(store):
     assert all(re.fullmatch(r"ACC-\d{6,}", a) for a in df["account_id"].dropna())
     external = df["external_id"].dropna()
     assert external.is_unique and all(re.fullmatch(r"crm-\d{8}", e) for e in external)
-    assert df["first_name"].notna().all() and df["last_name"].notna().all() and df["display_name"].notna().all()
-    assert (df["created_by"] == "demo").all() and (df["updated_by"] == "demo").all() and (df["version"] == 1).all()
+    assert (
+        df["first_name"].notna().all() and df["last_name"].notna().all() and df["display_name"].notna().all()
+    )
+    assert (
+        (df["created_by"] == "demo").all()
+        and (df["updated_by"] == "demo").all()
+        and (df["version"] == 1).all()
+    )
     assert (df["created_at"] >= NOW - timedelta(days=365)).all() and (df["created_at"] <= NOW).all()
     assert (df["updated_at"] >= df["created_at"]).all() and (df["updated_at"] <= NOW).all()
 
@@ -108,30 +127,68 @@ def test_names_span_accents_and_non_latin_scripts(store):
 def test_conversations_and_messages_are_consistent(store):
     build(store)
     q = store._scalar
-    assert q("SELECT count(*) FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id"
-             " WHERE c.id IS NULL OR c.contact_id <> m.contact_id") == 0
-    assert q("SELECT count(*) FROM conversations c LEFT JOIN contacts p ON p.id = c.contact_id"
-             " WHERE p.id IS NULL OR p.platform <> c.platform") == 0
-    assert q("SELECT count(*) FROM conversations c WHERE NOT EXISTS"
-             " (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)") == 0
+    assert (
+        q(
+            "SELECT count(*) FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id"
+            " WHERE c.id IS NULL OR c.contact_id <> m.contact_id"
+        )
+        == 0
+    )
+    assert (
+        q(
+            "SELECT count(*) FROM conversations c LEFT JOIN contacts p ON p.id = c.contact_id"
+            " WHERE p.id IS NULL OR p.platform <> c.platform"
+        )
+        == 0
+    )
+    assert (
+        q(
+            "SELECT count(*) FROM conversations c WHERE NOT EXISTS"
+            " (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)"
+        )
+        == 0
+    )
     per_contact = column(store, "SELECT count(*) FROM conversations GROUP BY contact_id")
     assert len(per_contact) == N and min(per_contact) >= 1 and max(per_contact) <= 3
-    assert q("SELECT max(n) FROM (SELECT count(*) n FROM conversations WHERE status = 'open'"
-             " GROUP BY contact_id)") == 1
+    assert (
+        q(
+            "SELECT max(n) FROM (SELECT count(*) n FROM conversations WHERE status = 'open'"
+            " GROUP BY contact_id)"
+        )
+        == 1
+    )
     assert set(column(store, "SELECT DISTINCT status FROM conversations")) == {"open", "closed"}
-    assert q("SELECT count(*) FROM conversations c JOIN (SELECT conversation_id, min(sent_at) lo, max(sent_at) hi"
-             " FROM messages GROUP BY ALL) m ON m.conversation_id = c.id"
-             " WHERE c.started_at <> m.lo OR c.last_message_at <> m.hi OR c.started_at > c.last_message_at") == 0
+    assert (
+        q(
+            "SELECT count(*) FROM conversations c JOIN (SELECT conversation_id, min(sent_at) lo, max(sent_at) hi"
+            " FROM messages GROUP BY ALL) m ON m.conversation_id = c.id"
+            " WHERE c.started_at <> m.lo OR c.last_message_at <> m.hi OR c.started_at > c.last_message_at"
+        )
+        == 0
+    )
 
 
 def test_messages_are_strictly_ordered_in_the_past_year(store):
     build(store)
     q = store._scalar
-    assert q("SELECT count(*) FROM (SELECT sent_at, lag(sent_at) OVER (PARTITION BY conversation_id ORDER BY id)"
-             " AS prev FROM messages) WHERE prev >= sent_at") == 0
-    assert q("SELECT count(*) FROM messages WHERE sent_at > ? OR sent_at <= ?", [NOW, NOW - timedelta(days=365)]) == 0
-    assert q("SELECT count(*) FROM (SELECT direction, row_number() OVER (PARTITION BY conversation_id ORDER BY id)"
-             " AS k FROM messages) WHERE k = 1 AND direction <> 'inbound'") == 0
+    assert (
+        q(
+            "SELECT count(*) FROM (SELECT sent_at, lag(sent_at) OVER (PARTITION BY conversation_id ORDER BY id)"
+            " AS prev FROM messages) WHERE prev >= sent_at"
+        )
+        == 0
+    )
+    assert (
+        q("SELECT count(*) FROM messages WHERE sent_at > ? OR sent_at <= ?", [NOW, NOW - timedelta(days=365)])
+        == 0
+    )
+    assert (
+        q(
+            "SELECT count(*) FROM (SELECT direction, row_number() OVER (PARTITION BY conversation_id ORDER BY id)"
+            " AS k FROM messages) WHERE k = 1 AND direction <> 'inbound'"
+        )
+        == 0
+    )
     assert q("SELECT count(*) FROM messages WHERE (direction = 'inbound') <> (author IS NULL)") == 0
     assert set(column(store, "SELECT DISTINCT direction FROM messages")) == {"inbound", "outbound"}
     authors = column(store, "SELECT DISTINCT author FROM messages WHERE author IS NOT NULL")
@@ -143,9 +200,11 @@ def test_messages_are_strictly_ordered_in_the_past_year(store):
 def test_attachment_rows_and_files_match(store):
     build(store)
     root = store.attachments_dir
-    rows = store._rows("SELECT a.storage_path, a.size_bytes, a.sha256, a.content_type, a.filename, a.contact_id,"
-                       " (m.conversation_id = a.conversation_id AND m.contact_id = a.contact_id)"
-                       " FROM attachments a LEFT JOIN messages m ON m.id = a.message_id")
+    rows = store._rows(
+        "SELECT a.storage_path, a.size_bytes, a.sha256, a.content_type, a.filename, a.contact_id,"
+        " (m.conversation_id = a.conversation_id AND m.contact_id = a.contact_id)"
+        " FROM attachments a LEFT JOIN messages m ON m.id = a.message_id"
+    )
     assert rows
     for path, size, sha, content_type, filename, contact_id, linked in rows:
         assert linked is True
@@ -177,8 +236,11 @@ def test_sequences_continue_above_the_built_ids(store):
         assert store._scalar(f"SELECT nextval('{seq}')") > top, table
         assert store.demo.demo_next_id(table) > top
     with store.tx() as cur:  # a plain insert that takes its id from the sequence must not collide
-        cur.execute("INSERT INTO contacts (platform, handle, created_at, created_by, updated_at, updated_by)"
-                    " VALUES ('sms', '+15550000000', ?, 'test', ?, 'test')", [NOW, NOW])
+        cur.execute(
+            "INSERT INTO contacts (platform, handle, created_at, created_by, updated_at, updated_by)"
+            " VALUES ('sms', '+15550000000', ?, 'test', ?, 'test')",
+            [NOW, NOW],
+        )
     assert store._scalar("SELECT count(*) FROM contacts") == N + 1
 
 
@@ -194,11 +256,18 @@ def test_refuses_a_workspace_with_contacts_and_changes_nothing(store):
     assert sorted(p for p in store.attachments_dir.rglob("*")) == files
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"contacts": 0}, {"contacts": -5}, {"contacts": 2.5}, {"contacts": True},
-    {"contacts": 10, "messages_per_contact": 0.5}, {"contacts": 10, "attachments": -1},
-    {"contacts": 10, "seed": -1},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"contacts": 0},
+        {"contacts": -5},
+        {"contacts": 2.5},
+        {"contacts": True},
+        {"contacts": 10, "messages_per_contact": 0.5},
+        {"contacts": 10, "attachments": -1},
+        {"contacts": 10, "seed": -1},
+    ],
+)
 def test_rejects_bad_parameters(store, kwargs):
     with pytest.raises(InvalidInput):
         build(store, **kwargs)
@@ -252,7 +321,7 @@ def test_vocabulary_is_well_formed():
     assert (v["f_span"][:, 1] >= 6).all() and (v["l_span"][:, 1] >= 7).all()
     for i, lang in enumerate(v["lang"]):  # a broken "native=Latin" token would leak Latin into a script
         (f0, _), (f1, fn), (l0, ln) = v["f_span"][2 * i], v["f_span"][2 * i + 1], v["l_span"][i]
-        names = v["first"][f0:f1 + fn] + v["last"][l0:l0 + ln]
+        names = v["first"][f0 : f1 + fn] + v["last"][l0 : l0 + ln]
         if lang in ("zh", "ja", "ko", "ar", "ru", "el", "hi"):
             assert not any(ch.isascii() and ch.isalpha() for name in names for ch in name), lang
     assert len(set(v["bodies"])) == len(v["bodies"]) and "" not in v["bodies"]
@@ -272,7 +341,11 @@ def test_language_matches_the_script_of_the_name(store):
 
 def test_progress_and_timezone_aware_now(store):
     lines = []
-    build(store, contacts=20, now=datetime(2026, 3, 1, 13, 0, tzinfo=timezone(timedelta(hours=1))),
-          progress=lines.append)
+    build(
+        store,
+        contacts=20,
+        now=datetime(2026, 3, 1, 13, 0, tzinfo=timezone(timedelta(hours=1))),
+        progress=lines.append,
+    )
     assert lines and all(isinstance(line, str) for line in lines)
     assert store._scalar("SELECT max(sent_at) FROM messages") < NOW

@@ -15,6 +15,7 @@ from inbox.store.schema import SEARCH_TEXT_SQL
 from validation import checks
 from validation.contact_values import check_values
 from validation.emails import _slow, fast_path, normalise_email, normalise_emails
+
 from ..support.members import seed_members
 
 AGENT = Actor("agent@example.com", "agent")
@@ -27,8 +28,7 @@ VALID = {
     "simple@example.com": "simple@example.com",
     "very.common@example.com": "very.common@example.com",
     "x@example.com": "x@example.com",
-    "long.email-address-with-hyphens@and.subdomains.example.com":
-        "long.email-address-with-hyphens@and.subdomains.example.com",
+    "long.email-address-with-hyphens@and.subdomains.example.com": "long.email-address-with-hyphens@and.subdomains.example.com",
     "user.name+tag+sorting@example.com": "user.name+tag+sorting@example.com",
     "name/surname@example.com": "name/surname@example.com",
     "mailhost!username@example.org": "mailhost!username@example.org",
@@ -114,12 +114,23 @@ def test_missing_stays_missing_and_non_text_is_refused():
     assert normal.isna().tolist() == [True, False, True, True] and normal.iloc[1] == "ada@example.com"
     assert reason.isna().tolist() == [True, True, False, True] and "not text" in reason.iloc[2]
     assert normalise_email(None) is None
-    assert normalise_emails(pd.Series([1, 2])) [1].notna().all()
+    assert normalise_emails(pd.Series([1, 2]))[1].notna().all()
 
 
 def test_plain_ascii_takes_the_fast_path_and_the_rest_does_not():
-    text = pd.Series(["ada@example.com", "Ada.Lovelace+x@Mail.Example.co.uk", TAIWAN_ACE, TWNIC,
-                      "user@foo.test", "user@ab--cd.com", "a" * 65 + "@x.com", ".a@x.com"], dtype="str")
+    text = pd.Series(
+        [
+            "ada@example.com",
+            "Ada.Lovelace+x@Mail.Example.co.uk",
+            TAIWAN_ACE,
+            TWNIC,
+            "user@foo.test",
+            "user@ab--cd.com",
+            "a" * 65 + "@x.com",
+            ".a@x.com",
+        ],
+        dtype="str",
+    )
     assert fast_path(text).tolist() == [True, True, False, False, False, False, False, False]
 
 
@@ -127,23 +138,62 @@ def test_plain_ascii_takes_the_fast_path_and_the_rest_does_not():
 # 62-64 characters, local parts of 64-65, reserved names, punycode, non-ASCII, stray characters.
 def _pieces(plain: str, noise: list[str], long: list[str], size: int):
     chars = st.sampled_from(list(plain))
-    return st.one_of(st.lists(chars, min_size=1, max_size=size).map("".join),
-                     st.lists(st.one_of(chars, st.sampled_from(noise)), max_size=size).map("".join),
-                     st.sampled_from(long))
+    return st.one_of(
+        st.lists(chars, min_size=1, max_size=size).map("".join),
+        st.lists(st.one_of(chars, st.sampled_from(noise)), max_size=size).map("".join),
+        st.sampled_from(long),
+    )
 
 
-_LOCAL = _pieces("aZ09.!#$%&'*+/=?^_`{|}~-", ["..", " ", '"', "@", "ñ", "İ", "\u212a", "\u0301", "\\", "(", ","],
-                 ["a" * 64, "a" * 65, "A" * 64, "a.b" * 21 + "c"], 10)
-_LABEL = _pieces("aZ09-", ["--", "_", "é", "台", "\u3002", " ", "xn--"],
-                 ["xn--p1ai", "XN--kpry57d", "xn--zz", "ab--c", "a" * 62, "b" * 63, "c" * 64], 6)
-_TLD = st.sampled_from(["com", "COM", "Io", "c", "c0m", "test", "local", "localhost", "invalid", "onion", "arpa",
-                        "example", "xn--p1ai", "рф", "1", "x-y", "co", "museum"])
-_NOISY = st.builds(lambda local, labels, tld, pad: f"{local}@{'.'.join(labels + [tld])}{pad}",
-                  _LOCAL, st.lists(_LABEL, max_size=4), _TLD, st.sampled_from(["", "", "", "", " ", ".", "\n"]))
+_LOCAL = _pieces(
+    "aZ09.!#$%&'*+/=?^_`{|}~-",
+    ["..", " ", '"', "@", "ñ", "İ", "\u212a", "\u0301", "\\", "(", ","],
+    ["a" * 64, "a" * 65, "A" * 64, "a.b" * 21 + "c"],
+    10,
+)
+_LABEL = _pieces(
+    "aZ09-",
+    ["--", "_", "é", "台", "\u3002", " ", "xn--"],
+    ["xn--p1ai", "XN--kpry57d", "xn--zz", "ab--c", "a" * 62, "b" * 63, "c" * 64],
+    6,
+)
+_TLD = st.sampled_from(
+    [
+        "com",
+        "COM",
+        "Io",
+        "c",
+        "c0m",
+        "test",
+        "local",
+        "localhost",
+        "invalid",
+        "onion",
+        "arpa",
+        "example",
+        "xn--p1ai",
+        "рф",
+        "1",
+        "x-y",
+        "co",
+        "museum",
+    ]
+)
+_NOISY = st.builds(
+    lambda local, labels, tld, pad: f"{local}@{'.'.join(labels + [tld])}{pad}",
+    _LOCAL,
+    st.lists(_LABEL, max_size=4),
+    _TLD,
+    st.sampled_from(["", "", "", "", " ", ".", "\n"]),
+)
 _ATOM = st.text("abcXYZ019!#$%&'*+/=?^_`{|}~-", min_size=1, max_size=8)
 _NAME = st.from_regex(r"[a-zA-Z0-9]([a-zA-Z0-9-]{0,8}[a-zA-Z0-9])?", fullmatch=True)
-_CLEAN = st.builds(lambda atoms, labels, tld: f"{'.'.join(atoms)}@{'.'.join(labels + [tld])}",
-                   st.lists(_ATOM, min_size=1, max_size=3), st.lists(_NAME, min_size=1, max_size=3), _TLD)
+_CLEAN = st.builds(
+    lambda atoms, labels, tld: f"{'.'.join(atoms)}@{'.'.join(labels + [tld])}",
+    st.lists(_ATOM, min_size=1, max_size=3),
+    st.lists(_NAME, min_size=1, max_size=3),
+    _TLD,
+)
 ADDRESSES = st.one_of(_CLEAN, _NOISY)
 
 
@@ -160,7 +210,9 @@ def test_fast_path_cannot_disagree_with_email_validator(values):
     assert reason.isna().tolist() == [r is None for _, r in slow]
     fast = fast_path(text)
     assert all(n == v.lower() for v, (n, _), f in zip(text, slow, fast) if f)
-    stored = pd.Series([n for n, _ in slow if n is not None], dtype="str")  # its own normal form, passes the table
+    stored = pd.Series(
+        [n for n, _ in slow if n is not None], dtype="str"
+    )  # its own normal form, passes the table
     assert checks.is_email(stored).all() and checks.is_lowercase(stored).all()
     assert all(_slow.__wrapped__(n) == (n, None) for n in stored)
 
@@ -178,8 +230,11 @@ def test_contact_values_carry_the_reason_and_the_normal_form():
     typed, problems = check_values(frame, [{"key": "email", "label": "Email", "type": "email"}])
     assert typed["email"].iloc[0] == "jeff@台灣.tw" and typed["email"].iloc[2] == "ok@example.com"
     assert problems[["row", "column"]].values.tolist() == [[1, "email"]]
-    assert problems["reason"].iloc[0].startswith("not a valid email address: a part between dots after the @ "
-                                                 "is longer than 63 characters")
+    assert (
+        problems["reason"]
+        .iloc[0]
+        .startswith("not a valid email address: a part between dots after the @ is longer than 63 characters")
+    )
 
 
 def _contact(store, handle, email):
@@ -212,21 +267,40 @@ def test_erasure_and_the_deletion_report_use_the_normal_form(store):
 
 
 def test_migration_17_normalises_stored_addresses(store):
-    rows = {1: TWNIC_ACE, 2: "Ada@Example.com", 3: "jeff@臺網中心.tw", 4: ".broken@example.com", 5: TWNIC_ACE,
-            6: "plain@example.com", 7: None}
+    rows = {
+        1: TWNIC_ACE,
+        2: "Ada@Example.com",
+        3: "jeff@臺網中心.tw",
+        4: ".broken@example.com",
+        5: TWNIC_ACE,
+        6: "plain@example.com",
+        7: None,
+    }
     with store.tx() as cur:
         for cid, email in rows.items():
-            cur.execute("INSERT INTO contacts (id, platform, handle, email, created_at, created_by, updated_at,"
-                        " updated_by) VALUES (?, 'sms', ?, ?, now(), 'test', now(), 'test')",
-                        [cid, f"+3361234567{cid}", email])
+            cur.execute(
+                "INSERT INTO contacts (id, platform, handle, email, created_at, created_by, updated_at,"
+                " updated_by) VALUES (?, 'sms', ?, ?, now(), 'test', now(), 'test')",
+                [cid, f"+3361234567{cid}", email],
+            )
             cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [cid])
-        cur.execute("INSERT INTO users (id, email, display_name, role, password_hash, created_at)"
-                    " VALUES (1, ?, 'Jeff', 'agent', 'x', now())", [TAIWAN_ACE])
+        cur.execute(
+            "INSERT INTO users (id, email, display_name, role, password_hash, created_at)"
+            " VALUES (1, ?, 'Jeff', 'agent', 'x', now())",
+            [TAIWAN_ACE],
+        )
         cur.execute("DELETE FROM schema_migrations WHERE name = 'e-mail addresses normalised'")
     assert store.migrate(MIGRATIONS) == [("core", "e-mail addresses normalised")]
     got = dict(store._rows("SELECT id, email FROM contacts"))
-    assert got == {1: TWNIC, 2: "ada@example.com", 3: TWNIC, 4: ".broken@example.com", 5: TWNIC,
-                   6: "plain@example.com", 7: None}  # 1, 3 and 5 now share one address: allowed
+    assert got == {
+        1: TWNIC,
+        2: "ada@example.com",
+        3: TWNIC,
+        4: ".broken@example.com",
+        5: TWNIC,
+        6: "plain@example.com",
+        7: None,
+    }  # 1, 3 and 5 now share one address: allowed
     assert store._rows("SELECT search_text FROM contacts WHERE id = 1")[0][0] == f"{TWNIC} +33612345671"
     assert store._rows("SELECT email FROM users WHERE id = 1")[0][0] == "jeff@台灣.tw"
     assert [r["id"] for r in contacts.search(store, TWNIC_ACE).rows] == [1, 3, 5]

@@ -38,10 +38,24 @@ def counts(db):
 def test_import_refuses_an_unwritable_rejects_path_before_committing(db, tmp_path, where):
     (tmp_path / "a-folder").mkdir()
     (tmp_path / "a-file").write_text("x")
-    line = one_line(invoke("import", SAMPLES / "contacts_with_errors.csv", "--db", db, "--actor", ADMIN,
-                           "--rejects", tmp_path / where))
+    line = one_line(
+        invoke(
+            "import",
+            SAMPLES / "contacts_with_errors.csv",
+            "--db",
+            db,
+            "--actor",
+            ADMIN,
+            "--rejects",
+            tmp_path / where,
+        )
+    )
     assert line.startswith(f"inbox: cannot write --rejects {tmp_path / where}: ")
-    assert ("does not exist" in line) if where.startswith("missing") else ("folder" in line or "is a file" in line)
+    assert (
+        ("does not exist" in line)
+        if where.startswith("missing")
+        else ("folder" in line or "is a file" in line)
+    )
     assert counts(db) == (0, 0)  # nothing imported
 
 
@@ -55,22 +69,43 @@ def test_a_rejects_file_that_fails_after_the_commit_names_the_saved_batch(db, tm
         return real_open(path, mode, *args, **kwargs)
 
     monkeypatch.setattr("inbox.outputs.open", full_disk, raising=False)
-    ran = invoke("import", SAMPLES / "contacts_with_errors.csv", "--db", db, "--actor", ADMIN, "--rejects", rejects)
+    ran = invoke(
+        "import", SAMPLES / "contacts_with_errors.csv", "--db", db, "--actor", ADMIN, "--rejects", rejects
+    )
     line = one_line(ran)
     assert "the import was saved (batch 1)" in line and "No space left" in line and "undo-import 1" in line
     assert '"batch_id": 1' in ran.stdout and not rejects.exists() and not list(tmp_path.glob("*.part"))
 
 
 def test_erase_and_audit_export_check_their_output_before_changing_anything(db, tmp_path):
-    assert invoke("receive", "--platform", "email", "--handle", "a@example.com", "--text", "hi", "--db", db).code == 0
+    assert (
+        invoke("receive", "--platform", "email", "--handle", "a@example.com", "--text", "hi", "--db", db).code
+        == 0
+    )
     ids = tmp_path / "ids.txt"
     ids.write_text("a@example.com\n")
-    line = one_line(invoke("erase", ids, "--actor", ADMIN, "--hint", "request 1", "--reason", "gdpr_request",
-                           "--result", tmp_path / "nope" / "result.csv", "--db", db))
+    line = one_line(
+        invoke(
+            "erase",
+            ids,
+            "--actor",
+            ADMIN,
+            "--hint",
+            "request 1",
+            "--reason",
+            "gdpr_request",
+            "--result",
+            tmp_path / "nope" / "result.csv",
+            "--db",
+            db,
+        )
+    )
     assert "cannot write --result" in line and "does not exist" in line
     with Store(db) as store:
         assert store._scalar("SELECT count(*) FROM contacts") == 1  # not erased
-    line = one_line(invoke("audit", "export", "--format", "csv", "--out", tmp_path / "nope" / "log.csv", "--db", db))
+    line = one_line(
+        invoke("audit", "export", "--format", "csv", "--out", tmp_path / "nope" / "log.csv", "--db", db)
+    )
     assert "cannot write --out" in line and "does not exist" in line
 
 
@@ -82,7 +117,9 @@ def test_layout_import_of_a_file_that_is_not_utf8_is_one_line(db, tmp_path):
     line = one_line(invoke("layout", "import", layout, "--actor", ADMIN, "--db", db))
     assert "is not UTF-8 text (byte 0xE9 on line 4)" in line and "save it as UTF-8" in line
     layout.write_bytes(b"\xef\xbb\xbf" + changed.encode())  # the same in UTF-8 (with a BOM) is applied
-    assert invoke("layout", "import", layout, "--actor", ADMIN, "--db", db).stdout.strip() == "layout version 2"
+    assert (
+        invoke("layout", "import", layout, "--actor", ADMIN, "--db", db).stdout.strip() == "layout version 2"
+    )
 
 
 def test_utf16_without_byte_order_mark_in_either_order_or_a_clear_refusal(db, tmp_path):
@@ -91,11 +128,15 @@ def test_utf16_without_byte_order_mark_in_either_order_or_a_clear_refusal(db, tm
         ran = invoke("import", path, "--db", db, "--encoding", "utf-16")
         assert ran.code == 0 and f'"encoding": "{order}"' in ran.stdout, ran.stderr
     ascii_file = write(tmp_path, "email\nz@example.com\n", name="plain.csv")
-    assert "does not look like UTF-16" in one_line(invoke("import", ascii_file, "--db", db, "--encoding", "utf-16"))
+    assert "does not look like UTF-16" in one_line(
+        invoke("import", ascii_file, "--db", db, "--encoding", "utf-16")
+    )
     assert counts(db) == (2, 2)
 
 
-def test_a_full_temporary_folder_during_a_utf16_import_is_one_line_and_writes_nothing(db, tmp_path, monkeypatch):
+def test_a_full_temporary_folder_during_a_utf16_import_is_one_line_and_writes_nothing(
+    db, tmp_path, monkeypatch
+):
     temp = tmp_path / "tmp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
@@ -153,7 +194,11 @@ def test_a_damaged_database_is_one_clear_line(pristine, tmp_path, how):
     ran = invoke("check", "--db", path)
     assert ran.code == 2 and "Traceback" not in ran.stderr
     errors = [line for line in ran.stderr.splitlines() if line.startswith("inbox:")]
-    assert len(errors) == 1 and f"database {path} is damaged" in errors[0] and "restore it from a backup" in errors[0]
+    assert (
+        len(errors) == 1
+        and f"database {path} is damaged" in errors[0]
+        and "restore it from a backup" in errors[0]
+    )
     assert ran.stderr.strip().splitlines()[-1] == errors[0]  # the last word, after the progress lines
     with pytest.raises(StoreDamaged):  # the library says the same to every caller
         with Store(path) as store:
@@ -166,10 +211,14 @@ def test_a_database_written_by_a_newer_version_is_refused_naming_both_versions(d
     known = max(m.version for m in MIGRATIONS)
     with Store(db) as store:
         with store.tx() as cur:
-            cur.execute("INSERT INTO schema_migrations VALUES (?, 'future', 'from the future', now()::TIMESTAMP)",
-                        [known + 7])
+            cur.execute(
+                "INSERT INTO schema_migrations VALUES (?, 'future', 'from the future', now()::TIMESTAMP)",
+                [known + 7],
+            )
     line = one_line(invoke("plan", "show", "--db", db))
-    assert f"schema version is {known + 7}, this version knows up to {known}" in line and "newer version" in line
+    assert (
+        f"schema version is {known + 7}, this version knows up to {known}" in line and "newer version" in line
+    )
     with pytest.raises(StoreTooNew):
         Store(db, read_only=True)
     with duckdb.connect(str(db), read_only=True) as con:  # nothing was changed by the refusals

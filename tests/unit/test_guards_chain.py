@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import numpy as np
 import pandas as pd
@@ -45,8 +45,13 @@ def _sql(store, statement, params=()):
 # -- the canonical JSON of values as the database or pandas give them back ---------------------------------
 def test_values_read_back_hash_like_the_values_written():
     plain = {**ENTRY, "bytes": None, "deleted_at": datetime(2026, 11, 2, 9, 30, 15)}
-    read_back = {**ENTRY, "bytes": float("nan"), "deleted_at": pd.Timestamp("2026-11-02 09:30:15"),
-                 "contact_id": np.int64(41), "messages": np.int32(3)}
+    read_back = {
+        **ENTRY,
+        "bytes": float("nan"),
+        "deleted_at": pd.Timestamp("2026-11-02 09:30:15"),
+        "contact_id": np.int64(41),
+        "messages": np.int32(3),
+    }
     assert canonical_json(read_back) == canonical_json(plain)
     assert '"bytes":null' in canonical_json(plain) and '"contact_id":41,' in canonical_json(read_back)
     assert '"bytes":2048.5' in canonical_json({**ENTRY, "bytes": 2048.5})  # a real float stays a number
@@ -168,11 +173,12 @@ def test_append_creates_a_private_folder_and_file_and_appends(tmp_path):
 def test_sign_stores_utc_times_and_now_by_default():
     paris = datetime(2026, 11, 2, 11, 30, 16, tzinfo=timezone(timedelta(hours=2)))
     assert checkpoints.sign(KEYS, 7, "d" * 64, at=paris) == checkpoints.sign(
-        KEYS, 7, "d" * 64, at=datetime(2026, 11, 2, 9, 30, 16))
+        KEYS, 7, "d" * 64, at=datetime(2026, 11, 2, 9, 30, 16)
+    )
     cp = checkpoints.sign(KEYS, np.int64(3), "d" * 64)
     assert cp["entries"] == 3 and type(cp["entries"]) is int
     stamp = datetime.fromisoformat(cp["at"].removesuffix("Z"))
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     assert cp["at"].endswith("Z") and abs(stamp - now) < timedelta(1)
     assert checkpoints.problem_of(KEYS, cp) is None
 
@@ -180,19 +186,25 @@ def test_sign_stores_utc_times_and_now_by_default():
 FORGED = "its signature does not match its content (forged or altered)"
 
 
-@pytest.mark.parametrize("change, why", [
-    (lambda cp: [1, 2], "it is not a checkpoint (fields missing)"),
-    (lambda cp: {k: v for k, v in cp.items() if k != "signature"}, "it is not a checkpoint (fields missing)"),
-    (lambda cp: {k: v for k, v in cp.items() if k != "at"}, "it is not a checkpoint (fields missing)"),
-    (lambda cp: {**cp, "format": "other"}, "it is not a deletion-log checkpoint of this version"),
-    (lambda cp: {**cp, "version": 2}, "it is not a deletion-log checkpoint of this version"),
-    (lambda cp: {**cp, "entries": "7"}, "its entry count or head is malformed"),
-    (lambda cp: {**cp, "entries": -1}, "its entry count or head is malformed"),
-    (lambda cp: {**cp, "head": 7}, "its entry count or head is malformed"),
-    (lambda cp: {**cp, "public_key": "0" * 64}, "it was signed with another key than this workspace's"),
-    (lambda cp: {**cp, "signature": "not hex"}, FORGED),
-    (lambda cp: {**cp, "head": "e" * 64}, FORGED),
-])
+@pytest.mark.parametrize(
+    "change, why",
+    [
+        (lambda cp: [1, 2], "it is not a checkpoint (fields missing)"),
+        (
+            lambda cp: {k: v for k, v in cp.items() if k != "signature"},
+            "it is not a checkpoint (fields missing)",
+        ),
+        (lambda cp: {k: v for k, v in cp.items() if k != "at"}, "it is not a checkpoint (fields missing)"),
+        (lambda cp: {**cp, "format": "other"}, "it is not a deletion-log checkpoint of this version"),
+        (lambda cp: {**cp, "version": 2}, "it is not a deletion-log checkpoint of this version"),
+        (lambda cp: {**cp, "entries": "7"}, "its entry count or head is malformed"),
+        (lambda cp: {**cp, "entries": -1}, "its entry count or head is malformed"),
+        (lambda cp: {**cp, "head": 7}, "its entry count or head is malformed"),
+        (lambda cp: {**cp, "public_key": "0" * 64}, "it was signed with another key than this workspace's"),
+        (lambda cp: {**cp, "signature": "not hex"}, FORGED),
+        (lambda cp: {**cp, "head": "e" * 64}, FORGED),
+    ],
+)
 def test_each_malformed_checkpoint_is_refused_with_its_reason(change, why):
     cp = checkpoints.sign(KEYS, 7, "d" * 64, at=datetime(2026, 11, 2, 9, 30, 16))
     assert checkpoints.problem_of(KEYS, cp) is None
@@ -212,8 +224,11 @@ def test_parse_takes_a_json_line_or_the_last_line_of_a_file(tmp_path):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n")
     for text in (str(empty), "", None, "not a checkpoint", str(tmp_path / "missing.json")):
-        with pytest.raises(InvalidInput, match="^--expect needs a checkpoint: the JSON line `audit"
-                                               " checkpoint` printed, or a file holding it$"):
+        with pytest.raises(
+            InvalidInput,
+            match="^--expect needs a checkpoint: the JSON line `audit"
+            " checkpoint` printed, or a file holding it$",
+        ):
             checkpoints.parse(text)
     with pytest.raises(InvalidInput, match=r"^--expect needs a checkpoint \(a JSON object\)$"):
         checkpoints.parse("[1, 2]")
@@ -223,8 +238,9 @@ def test_record_writes_the_last_entry_and_survives_an_unwritable_folder(tmp_path
     store = FakeStore(tmp_path / "ws.duckdb")
     checkpoints.record(store, KEYS, [])
     assert not checkpoints.folder_for(store).exists()
-    checkpoints.record(store, KEYS, [{"id": "4", "entry_hash": "a" * 64},
-                                     {"id": np.int64(5), "entry_hash": "b" * 64}])
+    checkpoints.record(
+        store, KEYS, [{"id": "4", "entry_hash": "a" * 64}, {"id": np.int64(5), "entry_hash": "b" * 64}]
+    )
     [cp], problems = checkpoints.read(store, KEYS)
     assert problems == [] and (cp["entries"], cp["head"]) == (5, "b" * 64)
     blocked = FakeStore(tmp_path / "blocked.duckdb")
@@ -252,8 +268,10 @@ def test_read_reports_bad_lines_by_number_and_forgives_a_last_line_cut_short(tmp
     path.write_text(path.read_text(errors="replace").replace("\ufffd\ufffd\ufffd\n", ""))
     found, problems = checkpoints.read(store, KEYS)
     assert found == [good]
-    assert problems == [f"{path} line 3: it is not a checkpoint (fields missing)",
-                        f"{path} line 4: it was signed with another key than this workspace's"]
+    assert problems == [
+        f"{path} line 3: it is not a checkpoint (fields missing)",
+        f"{path} line 4: it was signed with another key than this workspace's",
+    ]
     path.unlink()
     path.mkdir()
     found, problems = checkpoints.read(store, KEYS)
@@ -291,11 +309,14 @@ def test_an_entry_rehashed_without_the_key_is_reported_as_written_outside_the_ap
     _deleted(store, 2)
     with store.cursor() as cur:
         cols = ", ".join(deletion.LOG_COLUMNS)
-        second = dict(zip(deletion.LOG_COLUMNS, cur.execute(f"SELECT {cols} FROM deletion_log WHERE id = 2")
-                          .fetchone()))
+        second = dict(
+            zip(deletion.LOG_COLUMNS, cur.execute(f"SELECT {cols} FROM deletion_log WHERE id = 2").fetchone())
+        )
     _sql(store, "UPDATE deletion_log SET entry_hash = ? WHERE id = 2", [legacy_entry_hash(second)])
     result = verify_log(store, SYSTEM)
     assert (result.ok, result.bad_entry) == (False, 2)
-    assert result.problem == ("its hash is not keyed with this workspace's key file: it was written or"
-                              " rewritten outside the app (or it did not verify when the key file was"
-                              " adopted)")
+    assert result.problem == (
+        "its hash is not keyed with this workspace's key file: it was written or"
+        " rewritten outside the app (or it did not verify when the key file was"
+        " adopted)"
+    )

@@ -11,14 +11,40 @@ from validation import checks
 
 # check name -> (values just inside, values just outside)
 BOUNDARIES = {
-    "is_url": (["http://h", "https://h:65535", "http://h:0", "http://h:8080/x", "https://h?q", "https://h#f",
-                "http://[::1]", "https://h:1"],
-               ["https://user@h", "http://user:pw@h/", "https://h@evil.example", "httpss://h", "htps://h",
-                "https:/h", "https://h:65536", "https://h:99999", "https://h:123456", "https://h:",
-                "https://h:x",
-                "https://[::1", "https://h/a b", "https://h/\x00", " https://h", "https://h\n"]),
-    "is_e164": (["+1234", "+1" + "0" * 19, "+12345;ext=1", "+12345;ext=" + "1" * 20],
-                ["+123", "+1" + "0" * 20, "+12345;ext=" + "1" * 21, "+0234", "+12345;ext=a", "+12345 "]),
+    "is_url": (
+        [
+            "http://h",
+            "https://h:65535",
+            "http://h:0",
+            "http://h:8080/x",
+            "https://h?q",
+            "https://h#f",
+            "http://[::1]",
+            "https://h:1",
+        ],
+        [
+            "https://user@h",
+            "http://user:pw@h/",
+            "https://h@evil.example",
+            "httpss://h",
+            "htps://h",
+            "https:/h",
+            "https://h:65536",
+            "https://h:99999",
+            "https://h:123456",
+            "https://h:",
+            "https://h:x",
+            "https://[::1",
+            "https://h/a b",
+            "https://h/\x00",
+            " https://h",
+            "https://h\n",
+        ],
+    ),
+    "is_e164": (
+        ["+1234", "+1" + "0" * 19, "+12345;ext=1", "+12345;ext=" + "1" * 20],
+        ["+123", "+1" + "0" * 20, "+12345;ext=" + "1" * 21, "+0234", "+12345;ext=a", "+12345 "],
+    ),
     "is_slug": (["a", "z9_", "a" + "b" * 63], ["a" + "b" * 64, "A", "9a", "a-b", "a.b", ""]),
     "is_sha256_hex": (["a" * 64, "0123456789abcdef" * 4], ["a" * 63, "a" * 65, "A" * 64, "a" * 63 + "g"]),
     "no_control_chars": (["\x20", "~", "\x80", "é"], ["\x1f", "\x00", "\x7f", "a\tb", "a\rb"]),
@@ -26,18 +52,26 @@ BOUNDARIES = {
     "is_lowercase": (["abc", "1", "ß"], ["Abc", "abC"]),
     "is_json_list_of_str": (['["a"]', '[" a"]', "[]"], ['[""]', '["a", " "]', "[1]", '{"a": "b"}', "nope"]),
     "is_valid_regex": (["a", "(a)", ""], ["(", ")", "a{2,1}"]),
-    "is_relative_path": (["a", "a/b", "a..", "..a/b"], ["/a", "a/", "a//b", "..", ".", "a/./b", "a/../b",
-                                                         "C:a", "a\\b"]),
-    "is_argon2_hash": (["$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
-                        "$argon2id$v=19$m=1,t=1,p=1$YQ==$Yg=="],
-                       ["$argon2i$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", "$argon2id$v=19$m=1,t=1,p=1$YQ===$Yg",
-                        "$argon2id$v=19$m=1,t=1$YQ$Yg", "x$argon2id$v=19$m=1,t=1,p=1$YQ$Yg"]),
+    "is_relative_path": (
+        ["a", "a/b", "a..", "..a/b"],
+        ["/a", "a/", "a//b", "..", ".", "a/./b", "a/../b", "C:a", "a\\b"],
+    ),
+    "is_argon2_hash": (
+        ["$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", "$argon2id$v=19$m=1,t=1,p=1$YQ==$Yg=="],
+        [
+            "$argon2i$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
+            "$argon2id$v=19$m=1,t=1,p=1$YQ===$Yg",
+            "$argon2id$v=19$m=1,t=1$YQ$Yg",
+            "x$argon2id$v=19$m=1,t=1,p=1$YQ$Yg",
+        ],
+    ),
     "is_email": (["a@b.co", "o.k@x.example"], ["a@b", "@b.co", "a@b.c", "A@b.co", "a@@b.co", "a b@c.co"]),
     "is_phone_number": (["+33612345678"], ["+3361234567", "+33612345678 ", "+0612345678"]),
     "is_language_tag": (["fr", "pt-BR"], ["FR", "fr-", "fr_FR", "xx"]),
 }
-CASES = [(n, v, True) for n, (good, _) in BOUNDARIES.items() for v in good] + \
-        [(n, v, False) for n, (_, bad) in BOUNDARIES.items() for v in bad]
+CASES = [(n, v, True) for n, (good, _) in BOUNDARIES.items() for v in good] + [
+    (n, v, False) for n, (_, bad) in BOUNDARIES.items() for v in bad
+]
 
 
 def test_every_registered_check_has_boundaries():
@@ -57,8 +91,9 @@ def test_check_at_its_boundary(name, value, expected):
 @pytest.mark.parametrize("name", list(BOUNDARIES))
 def test_single_value_helper_agrees_and_non_text_fails(name):
     fn = getattr(checks, name)
-    helper = next(h for h in dir(checks)
-                  if h.endswith("_ok") and getattr(checks, h).__doc__.startswith(f"``{name}``"))
+    helper = next(
+        h for h in dir(checks) if h.endswith("_ok") and getattr(checks, h).__doc__.startswith(f"``{name}``")
+    )
     good, bad = BOUNDARIES[name]
     assert getattr(checks, helper)(good[0]) is True and getattr(checks, helper)(bad[0]) is False
     assert getattr(checks, helper)(None) is True

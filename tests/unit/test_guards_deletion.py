@@ -32,8 +32,9 @@ def _sql(store, statement, params=()):
         cur.execute(statement, list(params))
 
 
-@pytest.mark.parametrize("hint, expected", [("x", "x"), ("  x  ", "x"), ("é" * 500, "é" * 500),
-                                            (1234, "1234")])
+@pytest.mark.parametrize(
+    "hint, expected", [("x", "x"), ("  x  ", "x"), ("é" * 500, "é" * 500), (1234, "1234")]
+)
 def test_hints_accepted_at_the_boundary(hint, expected):
     assert deletion.check_hint(hint) == expected
 
@@ -42,9 +43,18 @@ REQUIRED = 'the identity hint is required (e.g. "customer #1234, erasure request
 ONE_LINE = "the identity hint must be one line without control characters (tabs, line breaks…)"
 
 
-@pytest.mark.parametrize("hint, message", [(None, REQUIRED), ("", REQUIRED), ("   ", REQUIRED),
-                                           ("x" * 501, "the identity hint has 501 characters; at most 500"),
-                                           ("a\tb", ONE_LINE), ("a\nb", ONE_LINE), ("a\x00b", ONE_LINE)])
+@pytest.mark.parametrize(
+    "hint, message",
+    [
+        (None, REQUIRED),
+        ("", REQUIRED),
+        ("   ", REQUIRED),
+        ("x" * 501, "the identity hint has 501 characters; at most 500"),
+        ("a\tb", ONE_LINE),
+        ("a\nb", ONE_LINE),
+        ("a\x00b", ONE_LINE),
+    ],
+)
 def test_hints_refused(store, hint, message):
     cid = _contact(store)
     with pytest.raises(InvalidInput) as refused:
@@ -53,9 +63,16 @@ def test_hints_refused(store, hint, message):
     assert contacts.get_contact(store, cid).id == cid and store.deletion_log.deletion_log_head()[0] == 0
 
 
-@pytest.mark.parametrize("reason, code", [("gdpr_request", "gdpr_request"), ("GDPR request", "gdpr_request"),
-                                          ("  gdpr-request ", "gdpr_request"), ("Duplicate", "duplicate"),
-                                          ("DUPLICATE", "duplicate")])
+@pytest.mark.parametrize(
+    "reason, code",
+    [
+        ("gdpr_request", "gdpr_request"),
+        ("GDPR request", "gdpr_request"),
+        ("  gdpr-request ", "gdpr_request"),
+        ("Duplicate", "duplicate"),
+        ("DUPLICATE", "duplicate"),
+    ],
+)
 def test_reasons_by_code_or_label(reason, code):
     assert deletion.check_reason(reason) == code
 
@@ -85,8 +102,12 @@ def test_a_deleted_contact_is_found_by_each_identifier_and_only_by_its_own(store
     cid = _contact(store, email="Zoe@Example.org", external_id="crm-1")
     other = _contact(store, "+33611112222", email="other@example.org")
     deletion.delete_contact(store, ADMIN, cid, **GDPR)
-    for identifier, kind in (("zoe@example.org", "email"), ("ZOE@EXAMPLE.ORG", "email"),
-                             ("+33612345678", "phone"), ("crm-1", "external_id")):
+    for identifier, kind in (
+        ("zoe@example.org", "email"),
+        ("ZOE@EXAMPLE.ORG", "email"),
+        ("+33612345678", "phone"),
+        ("crm-1", "external_id"),
+    ):
         (hit,) = deletion_report.lookup(store, ADMIN, identifier)
         assert hit["id"] == 1 and kind in hit["matched"], identifier
     for identifier in ("other@example.org", "+33611112222", "crm-2", "zoe@example.com"):
@@ -109,9 +130,12 @@ def test_the_snapshot_is_kept_only_when_turned_on(store):
 
 def test_agents_and_missing_contacts(store):
     cid = _contact(store)
-    for call in (lambda: deletion.delete_contact(store, AGENT, cid, **GDPR),
-                 lambda: deletion.delete_contacts(store, AGENT, [cid], **GDPR),
-                 lambda: deletion.manifest(store, AGENT, cid), lambda: deletion.verify_log(store, AGENT)):
+    for call in (
+        lambda: deletion.delete_contact(store, AGENT, cid, **GDPR),
+        lambda: deletion.delete_contacts(store, AGENT, [cid], **GDPR),
+        lambda: deletion.manifest(store, AGENT, cid),
+        lambda: deletion.verify_log(store, AGENT),
+    ):
         with pytest.raises(PermissionDenied):
             call()
     assert deletion.manifest(store, ADMIN, cid)["messages"] == 1

@@ -22,16 +22,27 @@ GDPR = {"hint": "erasure request #7", "reason": "gdpr_request"}
 
 
 def test_the_snapshot_is_sorted_unescaped_json_without_counts():
-    contact = {"id": 7, "platform": "sms", "first_name": "Zoë", "conversations": 2, "messages": 5,
-               "attachments": 1, "bytes": 10, "values": {"job_title": [None, "Chef"], "vip": [None, None]}}
+    contact = {
+        "id": 7,
+        "platform": "sms",
+        "first_name": "Zoë",
+        "conversations": 2,
+        "messages": 5,
+        "attachments": 1,
+        "bytes": 10,
+        "values": {"job_title": [None, "Chef"], "vip": [None, None]},
+    }
     assert deletion._snapshot(contact) == (
-        '{"contact": {"first_name": "Zoë", "id": 7, "platform": "sms"}, "values": {"job_title": "Chef", "vip": null}}')
+        '{"contact": {"first_name": "Zoë", "id": 7, "platform": "sms"}, "values": {"job_title": "Chef", "vip": null}}'
+    )
 
 
 def test_a_kept_snapshot_holds_the_contact_and_its_values(store):
     deletion.set_keep_snapshot(store, ADMIN, True)
     cid = inbound.receive(store, "sms", "+33612345678", "hello")["contact_id"]
-    contacts.update_values(store, SYSTEM, cid, contacts.get_contact(store, cid).version, {"job_title": "Chef"})
+    contacts.update_values(
+        store, SYSTEM, cid, contacts.get_contact(store, cid).version, {"job_title": "Chef"}
+    )
     snapshot = json.loads(deletion.delete_contact(store, ADMIN, cid, **GDPR)["snapshot"])
     assert snapshot["contact"]["job_title"] == "Chef" and snapshot["contact"]["id"] == cid
     assert isinstance(snapshot["values"], dict)
@@ -45,7 +56,8 @@ def test_public_entry_gives_every_column_as_json_values(store):
     assert list(public) == list(deletion.LOG_COLUMNS)
     assert public["contact_id"] == cid and public["reason"] == "gdpr_request" and public["messages"] == 1
     assert public["deleted_at"] == entry["deleted_at"].isoformat() or public["deleted_at"].startswith(
-        entry["deleted_at"].strftime("%Y-%m-%dT%H:%M:%S"))
+        entry["deleted_at"].strftime("%Y-%m-%dT%H:%M:%S")
+    )
 
 
 def test_deleting_a_missing_contact_names_it(store):

@@ -44,8 +44,9 @@ def _file_of(store, contact_id: int) -> Path:
 @pytest.fixture
 def kept(store):
     """A contact whose attachment file is old on disk: a row still references it."""
-    cid = inbound.receive(store, "email", "kept@example.com", "invoice",
-                           attachments=[("a.pdf", b"%PDF kept")])["contact_id"]
+    cid = inbound.receive(
+        store, "email", "kept@example.com", "invoice", attachments=[("a.pdf", b"%PDF kept")]
+    )["contact_id"]
     _age(_file_of(store, cid))
     return cid
 
@@ -136,8 +137,9 @@ def test_deleting_a_contact_leaves_the_other_contacts_files(store, kept):
     assert _file_of(store, kept).read_bytes() == b"%PDF kept"
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "..", "a/../../b.txt", "C:\\evil\\x.exe",
-                                  "we ird;name.txt"])
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd", "..", "a/../../b.txt", "C:\\evil\\x.exe", "we ird;name.txt"]
+)
 def test_a_received_file_name_never_leaves_the_contacts_folder(store, name):
     try:
         got = inbound.receive(store, "email", "n@example.com", "x", attachments=[(name, b"data")])
@@ -191,8 +193,9 @@ def test_the_real_limit_is_25_mb_and_named_in_the_message(tmp_path):
 
 def test_stored_names_are_sanitised_shortened_and_unique(store):
     long_name = "x" * 90 + "-é ü.pdf"
-    cid = inbound.receive(store, "email", "s@example.com", "x",
-                           attachments=[(long_name, b"1"), (long_name, b"2")])["contact_id"]
+    cid = inbound.receive(
+        store, "email", "s@example.com", "x", attachments=[(long_name, b"1"), (long_name, b"2")]
+    )["contact_id"]
     rows = store.contacts.attachments_of_conversation(contacts.conversations(store, cid)[0]["id"])
     names = [r["storage_path"].split("/", 1)[1] for r in rows]
     assert [r["filename"] for r in rows] == [long_name, long_name]  # the shown name is kept as sent
@@ -219,8 +222,9 @@ def test_a_failed_receive_leaves_no_file(store, monkeypatch):
 
 
 def test_removing_a_file_keeps_a_folder_that_still_holds_files(store):
-    cid = inbound.receive(store, "email", "k@example.com", "x", attachments=[("a.txt", b"a"),
-                                                                              ("b.txt", b"b")])["contact_id"]
+    cid = inbound.receive(
+        store, "email", "k@example.com", "x", attachments=[("a.txt", b"a"), ("b.txt", b"b")]
+    )["contact_id"]
     first, second = sorted((store.attachments_dir / str(cid)).iterdir())
     files.remove([first, store.attachments_dir / str(cid) / "never-existed.bin"])
     assert not first.exists() and second.exists()

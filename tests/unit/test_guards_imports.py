@@ -10,8 +10,8 @@ from inbox import contacts as contacts_uc
 from inbox import imports, inbound
 from inbox.models import SYSTEM, Actor
 
-from ..support.members import members_fixture
 from ..support.imports import ADMIN, contacts, fingerprint, run, values, write
+from ..support.members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
 members = members_fixture(ADMIN, AGENT)  # a write re-reads its acting member in the database
@@ -41,8 +41,10 @@ def test_a_failure_while_writing_leaves_nothing_at_all(tiered, tmp_path, monkeyp
 
     monkeypatch.setattr(tiered.imports, "import_write", write_then_fail)
     with pytest.raises(RuntimeError):
-        run(tiered, write(tmp_path, "Email,Tier\nann@example.com,silver\nbob@example.com,bronze\n",
-                          name="b.csv"))
+        run(
+            tiered,
+            write(tmp_path, "Email,Tier\nann@example.com,silver\nbob@example.com,bronze\n", name="b.csv"),
+        )
     assert fingerprint(tiered) == before
     assert len(imports.batches(tiered)) == 1
 
@@ -56,8 +58,9 @@ def test_rejected_rows_are_never_written_and_the_rest_is(tiered, tmp_path):
 def test_undo_removes_exactly_its_batch(tiered, tmp_path):
     wrote_in = inbound.receive(tiered, "email", "walkin@example.com", "hello")["contact_id"]
     first = run(tiered, write(tmp_path, "Email,Tier\nann@example.com,gold\n", name="1.csv"))
-    second = run(tiered, write(tmp_path, "Email,Tier\nbob@example.com,silver\nwalkin@example.com,vip\n",
-                               name="2.csv"))
+    second = run(
+        tiered, write(tmp_path, "Email,Tier\nbob@example.com,silver\nwalkin@example.com,vip\n", name="2.csv")
+    )
     assert (second.inserted, second.updated) == (1, 1)
     done = imports.undo(tiered, ADMIN, second.batch_id)
     assert (done["removed"], done["restored"], done["already_deleted"]) == (1, 1, 0)
@@ -70,11 +73,19 @@ def test_undo_removes_exactly_its_batch(tiered, tmp_path):
 
 
 def test_undo_restores_a_replaced_value_and_removes_an_added_one(tiered, tmp_path):
-    run(tiered, write(tmp_path, "Email,Tier,Job title\nann@example.com,gold,\nbob@example.com,,Chef\n",
-                      name="1.csv"))
+    run(
+        tiered,
+        write(tmp_path, "Email,Tier,Job title\nann@example.com,gold,\nbob@example.com,,Chef\n", name="1.csv"),
+    )
     before, values_before = contacts(tiered), values(tiered)
-    second = run(tiered, write(tmp_path, "Email,Tier,Job title\nann@example.com,silver,Boss\n"
-                                         "bob@example.com,bronze,Cook\n", name="2.csv"))
+    second = run(
+        tiered,
+        write(
+            tmp_path,
+            "Email,Tier,Job title\nann@example.com,silver,Boss\nbob@example.com,bronze,Cook\n",
+            name="2.csv",
+        ),
+    )
     assert second.updated == 2 and values(tiered) != values_before
     imports.undo(tiered, ADMIN, second.batch_id)
     assert values(tiered) == values_before

@@ -9,8 +9,16 @@ import os
 import pytest
 
 from inbox import keys as keyfile
-from inbox.keys import (KeyFileProblem, Keys, key_file_for, key_problems, read_key_file, require_keys,
-                        workspace_keys, write_key_file)
+from inbox.keys import (
+    KeyFileProblem,
+    Keys,
+    key_file_for,
+    key_problems,
+    read_key_file,
+    require_keys,
+    workspace_keys,
+    write_key_file,
+)
 from inbox.store import Store
 
 from ..support.keys import KEYS, MASTER
@@ -28,8 +36,12 @@ def _damaged(path, text: str) -> str:
 def test_the_key_file_format_round_trips_with_its_legacy_keys(tmp_path):
     keys = Keys(MASTER, LEGACY)
     data = json.loads(keys.to_json())
-    assert data == {"format": "inbox-key-file", "version": 1, "master": MASTER.hex(),
-                    "legacy_identifier_keys": [k.hex() for k in LEGACY]}
+    assert data == {
+        "format": "inbox-key-file",
+        "version": 1,
+        "master": MASTER.hex(),
+        "legacy_identifier_keys": [k.hex() for k in LEGACY],
+    }
     path = tmp_path / "a" / "b" / "ws.key"
     write_key_file(path, keys, replace=False)
     assert read_key_file(path) == keys and read_key_file(path).identifier_keys[1:] == LEGACY
@@ -51,18 +63,29 @@ def test_a_key_file_is_never_overwritten_unless_replaced(tmp_path):
     assert read_key_file(path) == Keys(bytes(32)) and [p.name for p in tmp_path.iterdir()] == ["ws.key"]
 
 
-@pytest.mark.parametrize("text", [
-    json.dumps({"format": "other", "version": 1, "master": MASTER.hex()}),
-    json.dumps({"format": "inbox-key-file", "version": 2, "master": MASTER.hex()}),
-    json.dumps({"version": 1, "master": MASTER.hex()}),
-    json.dumps({"format": "inbox-key-file", "master": MASTER.hex()}),
-    json.dumps({"format": "inbox-key-file", "version": 1}),
-    json.dumps({"format": "inbox-key-file", "version": 1, "master": "zz"}),
-    json.dumps({"format": "inbox-key-file", "version": 1, "master": 12}),
-    json.dumps({"format": "inbox-key-file", "version": 1, "master": MASTER.hex(),
-                "legacy_identifier_keys": ["zz"]}),
-    "[1]", "not json", "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps({"format": "other", "version": 1, "master": MASTER.hex()}),
+        json.dumps({"format": "inbox-key-file", "version": 2, "master": MASTER.hex()}),
+        json.dumps({"version": 1, "master": MASTER.hex()}),
+        json.dumps({"format": "inbox-key-file", "master": MASTER.hex()}),
+        json.dumps({"format": "inbox-key-file", "version": 1}),
+        json.dumps({"format": "inbox-key-file", "version": 1, "master": "zz"}),
+        json.dumps({"format": "inbox-key-file", "version": 1, "master": 12}),
+        json.dumps(
+            {
+                "format": "inbox-key-file",
+                "version": 1,
+                "master": MASTER.hex(),
+                "legacy_identifier_keys": ["zz"],
+            }
+        ),
+        "[1]",
+        "not json",
+        "",
+    ],
+)
 def test_a_damaged_key_file_is_refused_in_one_line(tmp_path, text):
     path = tmp_path / "ws.key"
     message = _damaged(path, text)
@@ -73,18 +96,21 @@ def test_a_master_key_shorter_than_32_bytes_is_refused(tmp_path):
     path = tmp_path / "ws.key"
     body = {"format": "inbox-key-file", "version": 1}
     assert _damaged(path, json.dumps({**body, "master": bytes(31).hex()})) == (
-        f"the key file {path} is damaged or not a key file (the key is too short)")
+        f"the key file {path} is damaged or not a key file (the key is too short)"
+    )
     path.write_text(json.dumps({**body, "master": bytes(32).hex()}))
     assert read_key_file(path) == Keys(bytes(32))
 
 
 def test_an_unreadable_key_file_says_why(tmp_path):
     assert str(pytest.raises(KeyFileProblem, read_key_file, tmp_path / "none.key").value) == (
-        f"the key file {tmp_path / 'none.key'} is missing")
+        f"the key file {tmp_path / 'none.key'} is missing"
+    )
     folder = tmp_path / "dir.key"
     folder.mkdir()
     assert str(pytest.raises(KeyFileProblem, read_key_file, folder).value) == (
-        f"the key file {folder} cannot be read: Is a directory")
+        f"the key file {folder} cannot be read: Is a directory"
+    )
 
 
 def test_the_key_file_path_ignores_a_blank_environment_value(tmp_path, monkeypatch):
@@ -99,11 +125,14 @@ def test_the_key_file_path_ignores_a_blank_environment_value(tmp_path, monkeypat
 def test_encrypted_secrets_have_a_prefix_a_fresh_nonce_and_refuse_anything_else():
     token = KEYS.encrypt("s3cret é", "crm_settings.secret")
     assert token.startswith("aesgcm1:") and KEYS.decrypt(token, "crm_settings.secret") == "s3cret é"
-    raw = __import__("base64").urlsafe_b64decode(token[len("aesgcm1:"):])
+    raw = __import__("base64").urlsafe_b64decode(token[len("aesgcm1:") :])
     assert len(raw) == 12 + len("s3cret é".encode()) + 16  # nonce, ciphertext, tag
     for bad in ("s3cret é", "aesgcm2:" + token[8:], "aesgcm1:%%%", "aesgcm1:", token[:-4], token[8:]):
-        with pytest.raises(KeyFileProblem, match=r"^the stored crm_settings\.secret cannot be decrypted with"
-                                                 r" this key file \(another workspace's key file\?\)$"):
+        with pytest.raises(
+            KeyFileProblem,
+            match=r"^the stored crm_settings\.secret cannot be decrypted with"
+            r" this key file \(another workspace's key file\?\)$",
+        ):
             KEYS.decrypt(bad, "crm_settings.secret")
 
 
@@ -126,18 +155,23 @@ def test_a_read_only_store_without_a_key_gets_none_and_require_keys_says_to_init
     con.close()
     with Store(path, read_only=True) as store:
         assert workspace_keys(store, create=True) is None and key_problems(store) == []
-        with pytest.raises(KeyFileProblem, match=r"^the database .*ro\.duckdb has no key file yet: open it"
-                                                 r" once read-write \(python -m inbox init\)$"):
+        with pytest.raises(
+            KeyFileProblem,
+            match=r"^the database .*ro\.duckdb has no key file yet: open it"
+            r" once read-write \(python -m inbox init\)$",
+        ):
             require_keys(store)
     assert not key_file_for(path).exists()
     con = duckdb.connect(str(path))
-    con.execute("INSERT INTO workspace_settings VALUES ('deletion_hmac_secret', ?, now(), 'system')",
-                ["5e" * 32])
+    con.execute(
+        "INSERT INTO workspace_settings VALUES ('deletion_hmac_secret', ?, now(), 'system')", ["5e" * 32]
+    )
     con.close()
     with Store(path, read_only=True) as store:
         assert key_problems(store) == [
             f"the deletion log's HMAC key is still in the database {path}: open it once read-write"
-            " (python -m inbox init) to move it into a key file"]
+            " (python -m inbox init) to move it into a key file"
+        ]
     with Store(path) as store:  # read-write: the key file is made when first needed
         assert require_keys(store) == read_key_file(key_file_for(path))
         assert key_problems(store) == []
@@ -161,8 +195,11 @@ def test_check_says_what_is_wrong_with_the_key_file(store):
     assert key_problems(store) == []
     for mode in (0o640, 0o604, 0o700):
         path.chmod(mode)
-        expected = [] if mode == 0o700 else [
-            f"the key file {path} can be read by other users (mode {mode:04o}): chmod 600 {path}"]
+        expected = (
+            []
+            if mode == 0o700
+            else [f"the key file {path} can be read by other users (mode {mode:04o}): chmod 600 {path}"]
+        )
         assert key_problems(store) == expected
     path.chmod(0o600)
     path.unlink()  # the keys are cached, but the file is gone

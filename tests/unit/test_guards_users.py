@@ -126,9 +126,11 @@ def test_admin_actor_needs_an_active_admin(team):
 @pytest.mark.parametrize("actor", [Actor("agent@example.com", "agent"), None, "boss@example.com"])
 def test_only_admins_manage_members(team, actor):
     add = lambda: users.add_user(team, actor, "x@example.com", role="agent", password=PASSWORD)  # noqa: E731
-    for call, words in ((add, "add users"), (lambda: users.list_users(team, actor), "list users"),
-                        (lambda: users.set_active(team, actor, "agent@example.com", False),
-                         "disable or enable users")):
+    for call, words in (
+        (add, "add users"),
+        (lambda: users.list_users(team, actor), "list users"),
+        (lambda: users.set_active(team, actor, "agent@example.com", False), "disable or enable users"),
+    ):
         who = "agent@example.com" if isinstance(actor, Actor) else "unknown user"
         with pytest.raises(PermissionDenied) as refused:
             call()
@@ -143,31 +145,60 @@ def test_bad_new_members_are_refused(team):
             users.add_user(team, SYSTEM, email, role=role, password=PASSWORD)
     with pytest.raises(Conflict):
         users.add_user(team, SYSTEM, "BOSS@example.com", role="agent", password=PASSWORD)
-    assert sorted(u.email for u in users.list_users(team, SYSTEM)) == ["agent@example.com",
-                                                                       "boss@example.com"]
+    assert sorted(u.email for u in users.list_users(team, SYSTEM)) == [
+        "agent@example.com",
+        "boss@example.com",
+    ]
 
 
 def test_messages_name_what_is_wrong(team):
     agent, add = Actor("agent@example.com", "agent"), users.add_user
     cases = [
-        (lambda: add(team, SYSTEM, "not-an-email", role="agent", password=PASSWORD), InvalidInput,
-         "'not-an-email' is not a valid email address"),
-        (lambda: add(team, SYSTEM, "ok@example.com", role="owner", password=PASSWORD), InvalidInput,
-         "role must be one of admin, agent, not 'owner'"),
-        (lambda: add(team, SYSTEM, "ok@example.com", role="agent", password="short"), InvalidInput,
-         "the password must have at least 8 characters"),
-        (lambda: add(team, SYSTEM, "ok@example.com", role="agent", password=PASSWORD, display_name=" "),
-         InvalidInput, "the display name must not be empty"),
-        (lambda: add(team, SYSTEM, "Boss@example.com", role="agent", password=PASSWORD), Conflict,
-         "a user with email boss@example.com already exists"),
-        (lambda: add(team, agent, "x@example.com", role="agent", password=PASSWORD), PermissionDenied,
-         "only admins can add users (agent@example.com is not an admin)"),
-        (lambda: users.set_active(team, SYSTEM, " Ghost@example.com", False), NotFound,
-         "no user with email ghost@example.com"),
-        (lambda: users.set_active(team, SYSTEM, "boss@example.com", False), Conflict,
-         "cannot disable the last active admin: add another admin first"),
-        (lambda: users.admin_actor(team, "GHOST@example.com"), NotFound,
-         "no active user with email ghost@example.com"),
+        (
+            lambda: add(team, SYSTEM, "not-an-email", role="agent", password=PASSWORD),
+            InvalidInput,
+            "'not-an-email' is not a valid email address",
+        ),
+        (
+            lambda: add(team, SYSTEM, "ok@example.com", role="owner", password=PASSWORD),
+            InvalidInput,
+            "role must be one of admin, agent, not 'owner'",
+        ),
+        (
+            lambda: add(team, SYSTEM, "ok@example.com", role="agent", password="short"),
+            InvalidInput,
+            "the password must have at least 8 characters",
+        ),
+        (
+            lambda: add(team, SYSTEM, "ok@example.com", role="agent", password=PASSWORD, display_name=" "),
+            InvalidInput,
+            "the display name must not be empty",
+        ),
+        (
+            lambda: add(team, SYSTEM, "Boss@example.com", role="agent", password=PASSWORD),
+            Conflict,
+            "a user with email boss@example.com already exists",
+        ),
+        (
+            lambda: add(team, agent, "x@example.com", role="agent", password=PASSWORD),
+            PermissionDenied,
+            "only admins can add users (agent@example.com is not an admin)",
+        ),
+        (
+            lambda: users.set_active(team, SYSTEM, " Ghost@example.com", False),
+            NotFound,
+            "no user with email ghost@example.com",
+        ),
+        (
+            lambda: users.set_active(team, SYSTEM, "boss@example.com", False),
+            Conflict,
+            "cannot disable the last active admin: add another admin first",
+        ),
+        (
+            lambda: users.admin_actor(team, "GHOST@example.com"),
+            NotFound,
+            "no active user with email ghost@example.com",
+        ),
     ]
     for call, error, message in cases:
         with pytest.raises(error) as raised:

@@ -10,9 +10,18 @@ def test_fingerprint_sees_any_change(store):
 
 
 def test_samples_exist():
-    assert {p.name for p in SAMPLES.glob("*")} >= {"hubspot_contacts.csv", "excel_fr_contacts.csv",
-                                                  "unicode_text_contacts.txt", "contacts_with_errors.csv",
-                                                  "google_contacts.csv", "google_contacts_legacy.csv",
-                                                  "outlook_contacts.csv", "salesforce_contacts.csv", "zendesk_users.csv",
-                                                  "mailchimp_audience.csv", "intercom_users.csv",
-                                                  "freshdesk_contacts.csv", "chatwoot_contacts.csv"}
+    assert {p.name for p in SAMPLES.glob("*")} >= {
+        "hubspot_contacts.csv",
+        "excel_fr_contacts.csv",
+        "unicode_text_contacts.txt",
+        "contacts_with_errors.csv",
+        "google_contacts.csv",
+        "google_contacts_legacy.csv",
+        "outlook_contacts.csv",
+        "salesforce_contacts.csv",
+        "zendesk_users.csv",
+        "mailchimp_audience.csv",
+        "intercom_users.csv",
+        "freshdesk_contacts.csv",
+        "chatwoot_contacts.csv",
+    }

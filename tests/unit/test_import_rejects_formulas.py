@@ -31,7 +31,9 @@ def test_the_rejects_file_neutralises_formulas_in_its_bytes(store, tmp_path):
     lines = data.decode("utf-8-sig").split("\r\n")
     assert lines[1].startswith("bad-1,'@SUM(A1),'-5,'+1 650 253 0000,\"'=HYPERLINK(\"\"http://x\"\")\",")
     assert lines[2].startswith("bad-2,Zoë,Lefèvre,'+33 6 12 34 56 78,'\tTab first,")
-    assert lines[3].startswith("bad-3,王,小明,,'=already quoted,")  # read as =already quoted, as a spreadsheet does
+    assert lines[3].startswith(
+        "bad-3,王,小明,,'=already quoted,"
+    )  # read as =already quoted, as a spreadsheet does
     cells = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     starts = {c[0] for c in cells.drop(columns="errors").to_numpy().ravel() if c}
     assert not starts & set(spreadsheet.FORMULA_START)  # no cell a spreadsheet would run
@@ -45,17 +47,28 @@ def test_the_fixed_rejects_file_imports_the_values_of_the_original(store, tmp_pa
     result = run(store, path, mapping={"errors": None})
     assert (result.inserted, result.rejected) == (2, 1)
     got = {c["email"]: (c["first_name"], c["last_name"], c["phone"]) for c in contacts(store)}
-    assert got == {"ann@example.com": ("@SUM(A1)", "-5", "+16502530000"), "wang@example.cn": ("王", "小明", None)}
+    assert got == {
+        "ann@example.com": ("@SUM(A1)", "-5", "+16502530000"),
+        "wang@example.cn": ("王", "小明", None),
+    }
 
 
 def test_a_spreadsheet_text_mark_in_an_original_file_is_taken_off(store, tmp_path):
-    path = write(tmp_path, "Email,Phone,Last name\n'=1+2,'+33 6 12 34 56 78,'-Dupont\n"
-                 "a@example.com,+33 6 12 34 56 79,'O'Neil\n")
+    path = write(
+        tmp_path,
+        "Email,Phone,Last name\n'=1+2,'+33 6 12 34 56 78,'-Dupont\na@example.com,+33 6 12 34 56 79,'O'Neil\n",
+    )
     result = run(store, path)
     assert (result.inserted, result.rejected) == (1, 1)
-    assert result.rejects[["Email", "Phone", "Last name"]].values.tolist() == [["=1+2", "+33 6 12 34 56 78",
-                                                                              "-Dupont"]]  # the values it saw
-    assert result.rejects_csv().decode("utf-8-sig").splitlines()[1].startswith("'=1+2,'+33 6 12 34 56 78,'-Dupont,")
+    assert result.rejects[["Email", "Phone", "Last name"]].values.tolist() == [
+        ["=1+2", "+33 6 12 34 56 78", "-Dupont"]
+    ]  # the values it saw
+    assert (
+        result.rejects_csv()
+        .decode("utf-8-sig")
+        .splitlines()[1]
+        .startswith("'=1+2,'+33 6 12 34 56 78,'-Dupont,")
+    )
     assert [(c["phone"], c["last_name"]) for c in contacts(store)] == [("+33612345679", "'O'Neil")]
 
 

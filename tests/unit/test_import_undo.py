@@ -2,9 +2,9 @@
 
 import pytest
 
-from inbox import attributes as attrs, inbound
+from inbox import attributes as attrs
 from inbox import contacts as contacts_uc
-from inbox import imports
+from inbox import imports, inbound
 from inbox.check import run_check
 from inbox.errors import Conflict, NotFound, PermissionDenied
 from inbox.models import SYSTEM, Actor
@@ -14,8 +14,22 @@ from ..support.members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
 _members = members_fixture(AGENT, ADMIN)
-CORE = ("id", "platform", "handle", "display_name", "email", "first_name", "last_name", "phone", "account_id",
-        "job_title", "language", "subscription", "external_id", "search_text")
+CORE = (
+    "id",
+    "platform",
+    "handle",
+    "display_name",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "account_id",
+    "job_title",
+    "language",
+    "subscription",
+    "external_id",
+    "search_text",
+)
 
 
 def state(store):
@@ -29,14 +43,24 @@ def before(store, tmp_path):
     layout = attrs.new_attribute(layout, label="Tier", key="tier", type="list", options=["gold", "silver"])
     layout = attrs.new_attribute(layout, label="Orders", key="orders", type="number")
     attrs.save_layout(store, SYSTEM, layout, base_version=version)
-    run(store, write(tmp_path, "Email,First name,Tier,Orders\nann@example.com,Ann,gold,\nbob@example.com,Bob,,\n",
-                     name="first.csv"))
+    run(
+        store,
+        write(
+            tmp_path,
+            "Email,First name,Tier,Orders\nann@example.com,Ann,gold,\nbob@example.com,Bob,,\n",
+            name="first.csv",
+        ),
+    )
     return state(store)
 
 
 def second_import(store, tmp_path):
-    path = write(tmp_path, "Email,First name,Last name,Tier,Orders\nann@example.com,Annie,Lee,silver,3\n"
-                           "bob@example.com,,Brown,gold,\ncarol@example.com,Carol,,gold,7\n", name="second.csv")
+    path = write(
+        tmp_path,
+        "Email,First name,Last name,Tier,Orders\nann@example.com,Annie,Lee,silver,3\n"
+        "bob@example.com,,Brown,gold,\ncarol@example.com,Carol,,gold,7\n",
+        name="second.csv",
+    )
     return imports.run_import(store, ADMIN, path)
 
 
@@ -64,7 +88,11 @@ def test_undo_is_refused_when_a_contact_changed_since_and_nothing_changes(store,
     assert fingerprint(store) == snapshot
     [changed] = refused.value.contacts
     assert (changed["contact_id"], changed["version_after"], changed["version"], changed["updated_by"]) == (
-        ann["id"], 2, 3, AGENT.email)
+        ann["id"],
+        2,
+        3,
+        AGENT.email,
+    )
     assert isinstance(refused.value, Conflict) and "1 of its contacts changed since" in str(refused.value)
 
 

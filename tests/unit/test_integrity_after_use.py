@@ -25,8 +25,13 @@ def test_demo_then_everyday_work_stays_clean(store, tmp_path):
     made = inbound.receive(store, "webchat", "visitor-1", "hi", attachments=[f])
     inbound.receive(store, "whatsapp", "+33600000001", "bonjour")
     c = contacts.get_contact(store, made["contact_id"])
-    contacts.update_values(store, AGENT, c.id, c.version, {"first_name": "Zoé", "phone": "06 12 34 56 78",
-                                                           "tier": "Gold", "orders": "3", "language": "French"})
+    contacts.update_values(
+        store,
+        AGENT,
+        c.id,
+        c.version,
+        {"first_name": "Zoé", "phone": "06 12 34 56 78", "tier": "Gold", "orders": "3", "language": "French"},
+    )
     report = run_check(store)
     assert report.ok, report.lines()
 

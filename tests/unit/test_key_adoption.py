@@ -27,8 +27,13 @@ def test_an_old_database_is_adopted_secrets_move_out_and_its_log_stays_verifiabl
     build_old_database(path)
     with open_store(path) as store:
         done = last_adoption(path)
-        assert (done.created, done.legacy_key_moved, done.crm_secret_encrypted, done.sealed, done.problem) == (
-            True, True, True, 4, None)
+        assert (
+            done.created,
+            done.legacy_key_moved,
+            done.crm_secret_encrypted,
+            done.sealed,
+            done.problem,
+        ) == (True, True, True, 4, None)
         keys = require_keys(store)
         assert read_key_file(key_file_for(path)).legacy_identifier_keys == (bytes.fromhex(OLD_SECRET),)
         assert store.accounts.get_setting("deletion_hmac_secret") is None and store.keys.seal_count() == 4
@@ -44,7 +49,9 @@ def test_an_old_database_is_adopted_secrets_move_out_and_its_log_stays_verifiabl
         assert [e["id"] for e in report.lookup(store, ADMIN, "old2@example.org")] == [3]
         cid = inbound.receive(store, "email", "new@example.org", "hi")["contact_id"]
         entry = deletion.delete_contact(store, ADMIN, cid, hint="after", reason="other")
-        assert entry["handle_hmac"] == deletion.keyed_hash(keys.identifier_key, "handle", "email:new@example.org")
+        assert entry["handle_hmac"] == deletion.keyed_hash(
+            keys.identifier_key, "handle", "email:new@example.org"
+        )
         assert deletion.verify_log(store, ADMIN).line() == "OK 5 entries"
         assert [e["id"] for e in report.lookup(store, ADMIN, "new@example.org")] == [5]
     with open_store(path) as store:  # adopted once: reopening changes nothing
@@ -57,15 +64,18 @@ def test_a_rewritten_old_entry_is_caught_by_its_seal(tmp_path):
     build_old_database(path)
     open_store(path).close()
     with Store(path) as store, store.cursor() as cur:  # edited, the unkeyed chain recomputed from entry 2
-        entries = [dict(zip(deletion.LOG_COLUMNS, r))
-                   for r in list(store.deletion_log.iter_deletion_log())[0]]
+        entries = [
+            dict(zip(deletion.LOG_COLUMNS, r)) for r in list(store.deletion_log.iter_deletion_log())[0]
+        ]
         entries[1]["identity_hint"] = "forged"
         prev = entries[0]["entry_hash"]
         for e in entries[1:]:
             e["prev_hash"] = prev
             e["entry_hash"] = prev = legacy_entry_hash(e)
-            cur.execute("UPDATE deletion_log SET identity_hint = ?, prev_hash = ?, entry_hash = ? WHERE id = ?",
-                        [e["identity_hint"], e["prev_hash"], e["entry_hash"], e["id"]])
+            cur.execute(
+                "UPDATE deletion_log SET identity_hint = ?, prev_hash = ?, entry_hash = ? WHERE id = ?",
+                [e["identity_hint"], e["prev_hash"], e["entry_hash"], e["id"]],
+            )
         cur.execute("UPDATE deletion_log_head SET last_hash = ?", [prev])
     with open_store(path) as store:
         result = deletion.verify_log(store, ADMIN)
@@ -73,10 +83,13 @@ def test_a_rewritten_old_entry_is_caught_by_its_seal(tmp_path):
     assert result.problem == "it was rewritten since the chain was keyed (its seal does not match)"
 
 
-@pytest.mark.parametrize("tamper,bad,sealed", [
-    ("UPDATE deletion_log SET deleted_by = 'mallory@example.com' WHERE id = 3", 3, 2),
-    ("DELETE FROM deletion_log WHERE id = 4", 4, 3),  # the head still records 4 entries
-])
+@pytest.mark.parametrize(
+    "tamper,bad,sealed",
+    [
+        ("UPDATE deletion_log SET deleted_by = 'mallory@example.com' WHERE id = 3", 3, 2),
+        ("DELETE FROM deletion_log WHERE id = 4", 4, 3),  # the head still records 4 entries
+    ],
+)
 def test_an_old_log_that_does_not_verify_is_never_blessed(tmp_path, tamper, bad, sealed):
     path = tmp_path / "old.duckdb"
     build_old_database(path)

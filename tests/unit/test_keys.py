@@ -13,9 +13,9 @@ from inbox.models import SYSTEM
 from inbox.store import Store
 
 from ..support.crm_server import SECRET
-from ..support.members import seed_members
 from ..support.deletion import ADMIN, PERSON, members, rich_contact  # noqa: F401  (members: autouse)
 from ..support.keys import ENTRY, KEYS, MASTER
+from ..support.members import seed_members
 
 
 # -- known answers: fixed inputs -> fixed outputs. NEVER update these values: every existing log, key file,
@@ -37,7 +37,8 @@ def test_known_answer_of_an_entry_hash():
         '"deleted_by":"ada@example.com","display_name":"Zoé Quill","email_hmac":"' + "a" * 64 + '",'
         '"external_id_hmac":null,"handle_hmac":"' + "b" * 64 + '","id":7,"identity_hint":"customer #1234",'
         '"messages":3,"phone_hmac":null,"platform":"whatsapp","reason":"gdpr_request",'
-        '"snapshot":"{\\"contact\\": {\\"email\\": \\"zoe@example.org\\"}}"}')
+        '"snapshot":"{\\"contact\\": {\\"email\\": \\"zoe@example.org\\"}}"}'
+    )
     assert entry_hash(MASTER, ENTRY) == "fc1e9b1cbc5f184a6ce22ddf8d9b8abe82dea4440c85081ad4f2ffc45c02e195"
     assert legacy_entry_hash(ENTRY) == "dad37d23576a3eff61fe4221a6a6c9beba9f4fedc89141790732c3056dd6359e"
     assert entry_hash(MASTER, {**ENTRY, "prev_hash": "d" * 64}) != entry_hash(MASTER, ENTRY)
@@ -47,19 +48,25 @@ def test_known_answer_of_an_entry_hash():
 
 def test_known_answer_of_an_identifier_hash():
     assert deletion.keyed_hash(MASTER, "email", "zoe@example.org") == (
-        "90cdcf837067fc80f0554cf3873a13bf218d2ec3d619ef97dce7eb5584a978ab")  # HMAC of "email:zoe@example.org"
-    assert deletion.keyed_hash(MASTER, "phone", "zoe@example.org") != deletion.keyed_hash(MASTER, "email",
-                                                                                        "zoe@example.org")
+        "90cdcf837067fc80f0554cf3873a13bf218d2ec3d619ef97dce7eb5584a978ab"
+    )  # HMAC of "email:zoe@example.org"
+    assert deletion.keyed_hash(MASTER, "phone", "zoe@example.org") != deletion.keyed_hash(
+        MASTER, "email", "zoe@example.org"
+    )
 
 
 def test_known_answer_of_a_checkpoint_signature():
     """Ed25519 is deterministic: the same checkpoint always has the same signature."""
     cp = checkpoints.sign(KEYS, 7, "d" * 64, at=datetime(2026, 11, 2, 9, 30, 16))
     assert checkpoints.signed_bytes(cp) == (
-        b'{"at":"2026-11-02T09:30:16Z","entries":7,"format":"inbox-deletion-log-checkpoint","head":"' + b"d" * 64 +
-        b'","public_key":"090ec4a3f0ed5c14929360b311a97ac6f64bb437c15784d5360025de6242f403","version":1}')
-    assert cp["signature"] == ("ebe01240881145646a0add8713a125a639ea46620e89fe9c4daa371b8aea674a4ddcbf5508e3913ab52b"
-                               "3f5ee56441b8943dc896d3d8e69bd902890dae335500")
+        b'{"at":"2026-11-02T09:30:16Z","entries":7,"format":"inbox-deletion-log-checkpoint","head":"'
+        + b"d" * 64
+        + b'","public_key":"090ec4a3f0ed5c14929360b311a97ac6f64bb437c15784d5360025de6242f403","version":1}'
+    )
+    assert cp["signature"] == (
+        "ebe01240881145646a0add8713a125a639ea46620e89fe9c4daa371b8aea674a4ddcbf5508e3913ab52b"
+        "3f5ee56441b8943dc896d3d8e69bd902890dae335500"
+    )
     assert checkpoints.problem_of(KEYS, cp) is None
     assert "altered" in checkpoints.problem_of(KEYS, {**cp, "entries": 8})
     assert "another key" in checkpoints.problem_of(Keys(bytes(32)), cp)
@@ -144,8 +151,15 @@ def test_check_reports_a_missing_a_wrong_and_a_readable_key_file(store):
 # -- secrets at rest -------------------------------------------------------------------------------
 def test_the_crm_secret_is_stored_encrypted(store):
     workspace.set_plan(store, SYSTEM, "enterprise")
-    crm.save_settings(store, ADMIN, lookup_url="https://crm.example.com/lookup", timeout_seconds=5,
-                      lookup_key="email", aliases={}, secret=SECRET)
+    crm.save_settings(
+        store,
+        ADMIN,
+        lookup_url="https://crm.example.com/lookup",
+        timeout_seconds=5,
+        lookup_key="email",
+        aliases={},
+        secret=SECRET,
+    )
     stored = store.crm.crm_settings_row()["secret"]
     assert stored.startswith("aesgcm1:") and SECRET not in stored
     assert crm.signing_secret(store) == SECRET and crm.lookup_config(store, "x")["secret"] == SECRET
@@ -156,15 +170,30 @@ def test_the_raw_database_file_holds_no_key_and_no_secret(tmp_path):
     with Store(path) as store:
         seed_members(store, ADMIN)
         workspace.set_plan(store, SYSTEM, "enterprise")
-        crm.save_settings(store, ADMIN, lookup_url="https://crm.example.com/lookup", timeout_seconds=5,
-                          lookup_key="email", aliases={}, secret=SECRET)
+        crm.save_settings(
+            store,
+            ADMIN,
+            lookup_url="https://crm.example.com/lookup",
+            timeout_seconds=5,
+            lookup_key="email",
+            aliases={},
+            secret=SECRET,
+        )
         cid = rich_contact(store)
         inbound.receive(store, "sms", "+33611110000", "a bystander")
         entry = deletion.delete_contact(store, ADMIN, cid, hint="ticket #1", reason="gdpr_request")
         keys = require_keys(store)
-        assert entry["email_hmac"] == deletion.keyed_hash(keys.identifier_key, "email", PERSON["email"].lower())
+        assert entry["email_hmac"] == deletion.keyed_hash(
+            keys.identifier_key, "email", PERSON["email"].lower()
+        )
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file() and p.suffix != ".key")
-    for secret in (keys.master, keys.identifier_key, keys.chain_key, keys.secrets_key, keys.derive(
-            "checkpoint-signing"), SECRET.encode()):
+    for secret in (
+        keys.master,
+        keys.identifier_key,
+        keys.chain_key,
+        keys.secrets_key,
+        keys.derive("checkpoint-signing"),
+        SECRET.encode(),
+    ):
         assert secret not in raw and secret.hex().encode() not in raw
     assert keys.fingerprint.encode() in raw  # only the fingerprint, to recognise the key file

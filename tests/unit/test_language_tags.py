@@ -20,8 +20,11 @@ OLD = {1: "fr", 2: "pt", 3: "tl", 4: "tw", 5: "bh", 6: "zh", 7: None, 8: "Elvish
 
 
 def _insert(cur, cid: int, language: str | None) -> None:
-    cur.execute("INSERT INTO contacts (id, platform, handle, language, created_at, created_by, updated_at, updated_by)"
-                " VALUES (?, 'whatsapp', ?, ?, ?, 'test', ?, 'test')", [cid, f"h-{cid}", language, T, T])
+    cur.execute(
+        "INSERT INTO contacts (id, platform, handle, language, created_at, created_by, updated_at, updated_by)"
+        " VALUES (?, 'whatsapp', ?, ?, ?, 'test', ?, 'test')",
+        [cid, f"h-{cid}", language, T, T],
+    )
     cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [cid])
 
 
@@ -31,12 +34,28 @@ def test_migration_16_rewrites_stored_languages_as_tags(db_path):
     with old.tx() as cur:
         for cid, language in OLD.items():
             _insert(cur, cid, language)
-        cur.execute("INSERT INTO import_batch_contacts (batch_id, contact_id, action, version_after, prior_language,"
-                    " prior_version) VALUES (1, 3, 'updated', 2, 'tl', 1), (1, 8, 'updated', 2, 'Elvish', 1)")
+        cur.execute(
+            "INSERT INTO import_batch_contacts (batch_id, contact_id, action, version_after, prior_language,"
+            " prior_version) VALUES (1, 3, 'updated', 2, 'tl', 1), (1, 8, 'updated', 2, 'Elvish', 1)"
+        )
     assert ("core", "language tags") in old.migrate(MIGRATIONS)
     rows = dict(old._rows("SELECT id, language FROM contacts"))
-    assert rows == {1: "fr", 2: "pt", 3: "fil", 4: "ak", 5: "bho", 6: "zh", 7: None, 8: "Elvish", 9: "no", 10: "nb"}
-    assert dict(old._rows("SELECT contact_id, prior_language FROM import_batch_contacts")) == {3: "fil", 8: "Elvish"}
+    assert rows == {
+        1: "fr",
+        2: "pt",
+        3: "fil",
+        4: "ak",
+        5: "bho",
+        6: "zh",
+        7: None,
+        8: "Elvish",
+        9: "no",
+        10: "nb",
+    }
+    assert dict(old._rows("SELECT contact_id, prior_language FROM import_batch_contacts")) == {
+        3: "fil",
+        8: "Elvish",
+    }
     # the language is the same, only its spelling changed: no new version, no new timestamp
     assert set(old._rows("SELECT version, updated_at, updated_by FROM contacts")) == {(1, T, "test")}
     assert ("core", "language tags") in old.applied_migrations()
@@ -54,8 +73,15 @@ def test_migration_16_on_a_fresh_database_changes_nothing(store):
 @pytest.fixture
 def speakers(store):
     made = {}
-    for handle, language in (("pt", "Portuguese"), ("br", "pt_BR"), ("pt-pt", "Portuguese (Portugal)"),
-                             ("en", "en-GB"), ("fr", "fr"), ("none", None), ("ptx", "Pitjantjatjara")):
+    for handle, language in (
+        ("pt", "Portuguese"),
+        ("br", "pt_BR"),
+        ("pt-pt", "Portuguese (Portugal)"),
+        ("en", "en-GB"),
+        ("fr", "fr"),
+        ("none", None),
+        ("ptx", "Pitjantjatjara"),
+    ):
         c = contacts.get_contact(store, inbound.receive(store, "x", handle, "hello")["contact_id"])
         made[handle] = contacts.update_values(store, AGENT, c.id, c.version, {"language": language})
     return made
@@ -63,7 +89,14 @@ def speakers(store):
 
 def test_edits_store_normalised_tags(speakers):
     assert {h: c.values["language"] for h, c in speakers.items()} == {
-        "pt": "pt", "br": "pt-BR", "pt-pt": "pt-PT", "en": "en-GB", "fr": "fr", "none": None, "ptx": "pjt"}
+        "pt": "pt",
+        "br": "pt-BR",
+        "pt-pt": "pt-PT",
+        "en": "en-GB",
+        "fr": "fr",
+        "none": None,
+        "ptx": "pjt",
+    }
 
 
 def handles(result):
@@ -71,7 +104,11 @@ def handles(result):
 
 
 def test_the_language_filter_finds_regional_variants(store, speakers):
-    assert handles(contacts.search(store, language="pt")) == ["br", "pt", "pt-pt"]  # not pjt: a prefix of the tag
+    assert handles(contacts.search(store, language="pt")) == [
+        "br",
+        "pt",
+        "pt-pt",
+    ]  # not pjt: a prefix of the tag
     assert handles(contacts.search(store, language="pt-BR")) == ["br"]
     assert handles(contacts.search(store, language="en")) == ["en"]
     assert handles(contacts.search(store, language="fr")) == ["fr"]
@@ -79,7 +116,9 @@ def test_the_language_filter_finds_regional_variants(store, speakers):
     assert handles(contacts.search(store, language="p%")) == []  # parameters, not LIKE patterns
     # the exact-identifier path applies the same filter
     by_id = f"#{speakers['br'].id}"
-    assert contacts.search(store, by_id, language="pt").exact and handles(contacts.search(store, by_id)) == ["br"]
+    assert contacts.search(store, by_id, language="pt").exact and handles(contacts.search(store, by_id)) == [
+        "br"
+    ]
     assert handles(contacts.search(store, by_id, language="en")) == []
 
 
@@ -87,7 +126,11 @@ def test_the_filter_offers_each_language_once_with_its_name(store, speakers):
     options = contacts.filter_options(store)["language"]
     assert options == ["en", "fr", "pjt", "pt"]
     assert [contacts.language_filter_label(o) for o in options] == [
-        "English (en)", "French (fr)", "Pitjantjatjara (pjt)", "Portuguese (pt)"]
+        "English (en)",
+        "French (fr)",
+        "Pitjantjatjara (pjt)",
+        "Portuguese (pt)",
+    ]
 
 
 def test_in_language():
@@ -95,10 +138,17 @@ def test_in_language():
     assert not contacts.in_language("pjt", "pt") and not contacts.in_language(None, "pt")
 
 
-@pytest.mark.parametrize("tag,label", [
-    ("pt-BR", "Portuguese (Brazil) — pt-BR"), ("fr", "French — fr"),
-    ("zh-Hans-CN", "Chinese (Simplified, China) — zh-Hans-CN"), ("Elvish", "Elvish"), (None, ""), ("", ""),
-])
+@pytest.mark.parametrize(
+    "tag,label",
+    [
+        ("pt-BR", "Portuguese (Brazil) — pt-BR"),
+        ("fr", "French — fr"),
+        ("zh-Hans-CN", "Chinese (Simplified, China) — zh-Hans-CN"),
+        ("Elvish", "Elvish"),
+        (None, ""),
+        ("", ""),
+    ],
+)
 def test_the_panel_shows_the_name_beside_the_tag(tag, label):
     assert contacts.language_label(tag) == label
 

@@ -13,14 +13,26 @@ AT = datetime(2026, 1, 1, 12, 0)
 
 def save_layout(store, base: int, by: str):
     snapshot = store.layout.attribute_definitions()
-    return store.layout.save_layout(base_version=base, layout=snapshot, deleted_keys=[], saved_by=by,
-                                    saved_at=AT, changes=[f"saved by {by}"], snapshot=snapshot)
+    return store.layout.save_layout(
+        base_version=base,
+        layout=snapshot,
+        deleted_keys=[],
+        saved_by=by,
+        saved_at=AT,
+        changes=[f"saved by {by}"],
+        snapshot=snapshot,
+    )
 
 
 def set_managed(store, base: int, by: str):
-    return store.crm.set_crm_managed(base_version=base, managed_keys=["job_title"],
-                                     snapshot=store.layout.attribute_definitions(),
-                                     changes=[f"managed by {by}"], saved_by=by, saved_at=AT)
+    return store.crm.set_crm_managed(
+        base_version=base,
+        managed_keys=["job_title"],
+        snapshot=store.layout.attribute_definitions(),
+        changes=[f"managed by {by}"],
+        saved_by=by,
+        saved_at=AT,
+    )
 
 
 WRITERS = {"layout": save_layout, "crm": set_managed}

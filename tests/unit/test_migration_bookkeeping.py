@@ -22,15 +22,23 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "release-2026-11"  # built by tests/fixtures/build_release_db.py
 # Frozen: what the numbered era recorded (version → name), and the set each version belongs to now.
 RELEASE_2026_11 = {
-    1: ("core", "core tables"), 2: ("core", "seed settings and built-in attributes"),
+    1: ("core", "core tables"),
+    2: ("core", "seed settings and built-in attributes"),
     3: ("core", "lookup indexes"),
-    4: ("core", "layout versions"), 5: ("core", "contact search text and lookup indexes"),
-    6: ("deletion", "deletion log and its head"), 7: ("deletion", "attachment files pending removal"),
-    8: ("deletion", "attribute values by contact"), 10: ("imports", "import batches"),
+    4: ("core", "layout versions"),
+    5: ("core", "contact search text and lookup indexes"),
+    6: ("deletion", "deletion log and its head"),
+    7: ("deletion", "attachment files pending removal"),
+    8: ("deletion", "attribute values by contact"),
+    10: ("imports", "import batches"),
     11: ("imports", "contacts changed by an import batch, with prior values"),
-    12: ("imports", "custom values replaced by an import batch"), 13: ("imports", "saved import mappings"),
-    14: ("crm", "crm settings"), 15: ("crm", "crm lookup status per contact"), 16: ("core", "language tags"),
-    17: ("core", "e-mail addresses normalised"), 18: ("core", "phone numbers as libphonenumber reads them"),
+    12: ("imports", "custom values replaced by an import batch"),
+    13: ("imports", "saved import mappings"),
+    14: ("crm", "crm settings"),
+    15: ("crm", "crm lookup status per contact"),
+    16: ("core", "language tags"),
+    17: ("core", "e-mail addresses normalised"),
+    18: ("core", "phone numbers as libphonenumber reads them"),
     19: ("keys", "seals of deletion-log entries written before the key file"),
     22: ("sign_ins", "sign-in attempts"),
 }
@@ -52,8 +60,12 @@ def release_db(tmp_path):
 def everything(path) -> dict[str, list[tuple]]:
     """Every table's rows (sorted), read with plain DuckDB."""
     with duckdb.connect(str(path), read_only=True) as con:
-        names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables"
-                                           " WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"
+            ).fetchall()
+        ]
         return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in names}
 
 
@@ -78,7 +90,8 @@ def test_a_release_database_moves_to_named_records_without_loss(release_db):
         assert store.migrate(MIGRATIONS) == []
     after = everything(release_db)
     assert {t: rows for t, rows in after.items() if t != "schema_migrations"} == {
-        t: rows for t, rows in before.items() if t != "schema_migrations"}
+        t: rows for t, rows in before.items() if t != "schema_migrations"
+    }
     named = {v: (s, n, at) for v, s, n, at in after["schema_migrations"]}
     for version, name, applied_at in before["schema_migrations"]:  # each record keeps its version and time
         assert named[version] == (RELEASE_2026_11[version][0], name, applied_at)
@@ -165,8 +178,12 @@ def _imports(path: Path) -> list[tuple[str, bool]]:
         package = package.rsplit(".", 1)[0]
     found = []
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    nested = {id(n) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
-              for n in ast.walk(f)}
+    nested = {
+        id(n)
+        for f in ast.walk(tree)
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for n in ast.walk(f)
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [(a.name, id(node) in nested) for a in node.names]
@@ -188,8 +205,10 @@ def test_migration_modules_import_nothing_of_the_store_and_schema_nothing_at_all
 
 
 def test_the_store_has_no_import_loop_and_no_late_import_of_migrations():
-    modules = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
-               for p in (ROOT / "inbox" / "store").rglob("*.py")}
+    modules = {
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+        for p in (ROOT / "inbox" / "store").rglob("*.py")
+    }
     edges = {name: {m for m, _ in _imports(p) if m in modules and m != name} for name, p in modules.items()}
     for name, path in modules.items():
         late = [m for m, inside in _imports(path) if inside and m.startswith("inbox.store.migrations")]

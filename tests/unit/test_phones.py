@@ -10,10 +10,17 @@ from validation.contact_values import check_values
 from validation.phones import display, phone_identifier, read_phone, read_phones
 
 REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
-EXAMPLES = [(phonenumbers.format_number(n, fmt), r)
-            for r in REGIONS for t in range(11) if (n := phonenumbers.example_number_for_type(r, t)) is not None
-            for fmt in (phonenumbers.PhoneNumberFormat.E164, phonenumbers.PhoneNumberFormat.INTERNATIONAL,
-                        phonenumbers.PhoneNumberFormat.NATIONAL)]
+EXAMPLES = [
+    (phonenumbers.format_number(n, fmt), r)
+    for r in REGIONS
+    for t in range(11)
+    if (n := phonenumbers.example_number_for_type(r, t)) is not None
+    for fmt in (
+        phonenumbers.PhoneNumberFormat.E164,
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+        phonenumbers.PhoneNumberFormat.NATIONAL,
+    )
+]
 PHONE = {"key": "phone", "label": "Phone", "type": "phone", "options": [], "regex": None}
 
 
@@ -29,7 +36,9 @@ def library(text: str, region: str | None) -> str | None:
             continue
         if phonenumbers.is_valid_number(number):
             ext = phonenumbers.normalize_digits_only(number.extension or "")
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) + (f";ext={ext}" if ext else "")
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) + (
+                f";ext={ext}" if ext else ""
+            )
     return None
 
 
@@ -39,10 +48,12 @@ def written(draw):
     text, home = draw(st.sampled_from(EXAMPLES))
     for _ in range(draw(st.integers(0, 3))):
         digits = [i for i, c in enumerate(text) if c.isdigit()]
-        step = draw(st.sampled_from(["drop", "add", "punctuate", "00", "(0)", "ext", "bracket", "space", "code"]))
+        step = draw(
+            st.sampled_from(["drop", "add", "punctuate", "00", "(0)", "ext", "bracket", "space", "code"])
+        )
         at = draw(st.sampled_from(digits)) if digits else 0
         if step == "drop" and digits:
-            text = text[:at] + text[at + 1:]
+            text = text[:at] + text[at + 1 :]
         elif step == "add":
             text = text[:at] + str(draw(st.integers(0, 9))) + text[at:]
         elif step == "punctuate":
@@ -59,9 +70,14 @@ def written(draw):
         elif step == "space":
             text = " " + text + " "
         elif step == "code" and not text.startswith("+"):  # the country code written without + (1-650-…)
-            text = draw(st.sampled_from(["1", "33", "44", "49", "7", "39", "55", "61", "86"])) + draw(
-                st.sampled_from([" ", "-", ""])) + text
-    region = draw(st.sampled_from([home, home, "US", "FR", "GB", "DE", "BR", "AR", "IN", "MX", "IT", "RU", None]))
+            text = (
+                draw(st.sampled_from(["1", "33", "44", "49", "7", "39", "55", "61", "86"]))
+                + draw(st.sampled_from([" ", "-", ""]))
+                + text
+            )
+    region = draw(
+        st.sampled_from([home, home, "US", "FR", "GB", "DE", "BR", "AR", "IN", "MX", "IT", "RU", None])
+    )
     return text, region
 
 
@@ -89,43 +105,49 @@ def test_every_example_number_of_every_region_is_read_in_each_of_its_writings():
     assert stored.notna().all()  # every region's example numbers are valid when written internationally
 
 
-@pytest.mark.parametrize("written,region,stored", [
-    ("+33 (0)6 12 34 56 78", "US", "+33612345678"),
-    ("+49 (0)30 901820", "US", "+4930901820"),
-    ("+44 (0)20 7946 0958", "US", "+442079460958"),
-    ("+41 (0)44 668 18 00", "US", "+41446681800"),
-    ("+31 (0)20 123 4567", "US", "+31201234567"),
-    ("+330612345678", "US", "+33612345678"),
-    ("06 12 34 56 78", "FR", "+33612345678"),
-    ("0033 6 12 34 56 78", "US", "+33612345678"),
-    ("0049 30 901820", "US", "+4930901820"),
-    ("(650) 253-0000", "US", "+16502530000"),
-    ("1-650-253-0000", "US", "+16502530000"),
-    ("1 (650) 253-0000", "CA", "+16502530000"),
-    ("33 6 12 34 56 78", "FR", "+33612345678"),
-    ("44 20 7946 0958", "GB", "+442079460958"),
-    ("+1 650 253 0000 ext. 123", "FR", "+16502530000;ext=123"),
-    ("+1 650 253 0000 x123", "FR", "+16502530000;ext=123"),
-    ("+1 650 253 0000 #123", "FR", "+16502530000;ext=123"),
-    ("+16502530000;ext=123", "FR", "+16502530000;ext=123"),
-    ("tel:+1-650-253-0000;ext=123", None, "+16502530000;ext=123"),
-    ("+683 7012", None, "+6837012"),  # Niue: 7 digits in all
-])
+@pytest.mark.parametrize(
+    "written,region,stored",
+    [
+        ("+33 (0)6 12 34 56 78", "US", "+33612345678"),
+        ("+49 (0)30 901820", "US", "+4930901820"),
+        ("+44 (0)20 7946 0958", "US", "+442079460958"),
+        ("+41 (0)44 668 18 00", "US", "+41446681800"),
+        ("+31 (0)20 123 4567", "US", "+31201234567"),
+        ("+330612345678", "US", "+33612345678"),
+        ("06 12 34 56 78", "FR", "+33612345678"),
+        ("0033 6 12 34 56 78", "US", "+33612345678"),
+        ("0049 30 901820", "US", "+4930901820"),
+        ("(650) 253-0000", "US", "+16502530000"),
+        ("1-650-253-0000", "US", "+16502530000"),
+        ("1 (650) 253-0000", "CA", "+16502530000"),
+        ("33 6 12 34 56 78", "FR", "+33612345678"),
+        ("44 20 7946 0958", "GB", "+442079460958"),
+        ("+1 650 253 0000 ext. 123", "FR", "+16502530000;ext=123"),
+        ("+1 650 253 0000 x123", "FR", "+16502530000;ext=123"),
+        ("+1 650 253 0000 #123", "FR", "+16502530000;ext=123"),
+        ("+16502530000;ext=123", "FR", "+16502530000;ext=123"),
+        ("tel:+1-650-253-0000;ext=123", None, "+16502530000;ext=123"),
+        ("+683 7012", None, "+6837012"),  # Niue: 7 digits in all
+    ],
+)
 def test_the_forms_people_write_are_stored_as_one_number(written, region, stored):
     assert read_phone(written, region) == (stored, None)
     assert read_phones(pd.Series([written]), region)[0].tolist() == [stored]
 
 
-@pytest.mark.parametrize("written,region,reason", [
-    ("+33 6 12 34 56 7", None, "not a valid phone number: too few digits for France (+33)"),
-    ("+33 6 12 34 56 78 9", None, "not a valid phone number: too many digits for France (+33)"),
-    ("+999 1234 5678", None, "not a phone number: no country has this calling code"),
-    ("+1 555 010 0000", None, "not a valid phone number for United States (+1): no such number range"),
-    ("+44 20 7946 095", "FR", "not a valid phone number for United Kingdom (+44): no such number range"),
-    ("0612 34 56", "FR", "read as a national number of France, region FR"),
-    ("06 12 34 56 78", None, "not a phone number: write it with its country code"),
-    ("call me", "FR", "not a phone number"),
-])
+@pytest.mark.parametrize(
+    "written,region,reason",
+    [
+        ("+33 6 12 34 56 7", None, "not a valid phone number: too few digits for France (+33)"),
+        ("+33 6 12 34 56 78 9", None, "not a valid phone number: too many digits for France (+33)"),
+        ("+999 1234 5678", None, "not a phone number: no country has this calling code"),
+        ("+1 555 010 0000", None, "not a valid phone number for United States (+1): no such number range"),
+        ("+44 20 7946 095", "FR", "not a valid phone number for United Kingdom (+44): no such number range"),
+        ("0612 34 56", "FR", "read as a national number of France, region FR"),
+        ("06 12 34 56 78", None, "not a phone number: write it with its country code"),
+        ("call me", "FR", "not a phone number"),
+    ],
+)
 def test_a_refused_number_says_why(written, region, reason):
     stored, why = read_phone(written, region)
     assert stored is None and reason in why
@@ -133,8 +155,11 @@ def test_a_refused_number_says_why(written, region, reason):
 
 
 def test_panel_and_import_check_keep_the_extension_and_refuse_wrong_numbers():
-    typed, problems = check_values(pd.DataFrame({"phone": ["+1 650 253 0000 ext. 12", "+33 6 12 34 56 7",
-                                                           "+49 1524 897233", None]}), [PHONE], default_region="DE")
+    typed, problems = check_values(
+        pd.DataFrame({"phone": ["+1 650 253 0000 ext. 12", "+33 6 12 34 56 7", "+49 1524 897233", None]}),
+        [PHONE],
+        default_region="DE",
+    )
     assert typed["phone"].tolist()[0] == "+16502530000;ext=12"
     assert problems["row"].tolist() == [1, 2]  # one digit short; a 152x mobile has 11 digits
     assert "Germany (+49)" in problems["reason"].iloc[1]
@@ -171,18 +196,28 @@ def test_migration_18_stores_phones_as_libphonenumber_reads_them(store):
     rows = {1: "+330612345678", 2: "+33612345678", 3: "+491524897233", 4: None, 5: "+16502530000;ext=12"}
     with store.tx() as cur:
         for cid, phone in rows.items():
-            cur.execute("INSERT INTO contacts (id, platform, handle, phone, created_at, created_by, updated_at,"
-                        " updated_by) VALUES (?, 'sms', ?, ?, now(), 'test', now(), 'test')",
-                        [cid, f"handle-{cid}", phone])
+            cur.execute(
+                "INSERT INTO contacts (id, platform, handle, phone, created_at, created_by, updated_at,"
+                " updated_by) VALUES (?, 'sms', ?, ?, now(), 'test', now(), 'test')",
+                [cid, f"handle-{cid}", phone],
+            )
             cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [cid])
         cur.execute("DELETE FROM schema_migrations WHERE name = 'phone numbers as libphonenumber reads them'")
     assert store.migrate(MIGRATIONS) == [("core", "phone numbers as libphonenumber reads them")]
     got = dict(store._rows("SELECT id, phone FROM contacts"))
     # the "(0)" trunk prefix is gone; a number with no valid reading is kept for `inbox check` to report
-    assert got == {1: "+33612345678", 2: "+33612345678", 3: "+491524897233", 4: None, 5: "+16502530000;ext=12"}
+    assert got == {
+        1: "+33612345678",
+        2: "+33612345678",
+        3: "+491524897233",
+        4: None,
+        5: "+16502530000;ext=12",
+    }
     assert "+33612345678" in store._rows("SELECT search_text FROM contacts WHERE id = 1")[0][0]
     assert [r["id"] for r in contacts.search(store, "+33 (0)6 12 34 56 78").rows] == [1, 2]
-    assert [r["id"] for r in contacts.search(store, "+1 650 253 0000").rows] == [5]  # the extension: found too
+    assert [r["id"] for r in contacts.search(store, "+1 650 253 0000").rows] == [
+        5
+    ]  # the extension: found too
 
 
 def test_an_sms_or_whatsapp_sender_is_one_contact_however_the_platform_writes_the_number(store):
@@ -196,8 +231,10 @@ def test_an_sms_or_whatsapp_sender_is_one_contact_however_the_platform_writes_th
     other = inbound.receive(store, "sms", "+33 6 12 34 56 78", "Hi")  # another channel: another contact
     assert other["new_contact"] and other["contact_id"] != first["contact_id"]
     with store.tx() as cur:  # a contact whose handle was stored as the platform wrote it, before
-        cur.execute("INSERT INTO contacts (platform, handle, created_at, created_by, updated_at, updated_by)"
-                    " VALUES ('whatsapp', '+44 20 7946 0958', now(), 't', now(), 't')")
+        cur.execute(
+            "INSERT INTO contacts (platform, handle, created_at, created_by, updated_at, updated_by)"
+            " VALUES ('whatsapp', '+44 20 7946 0958', now(), 't', now(), 't')"
+        )
     legacy = store._rows("SELECT id FROM contacts WHERE handle = '+44 20 7946 0958'")[0][0]
     assert inbound.receive(store, "whatsapp", "+44 20 7946 0958", "Hello")["contact_id"] == legacy
     odd = inbound.receive(store, "whatsapp", "not-a-number", "?")  # kept as sent: a message is never refused
@@ -205,18 +242,42 @@ def test_an_sms_or_whatsapp_sender_is_one_contact_however_the_platform_writes_th
 
 
 def test_a_column_with_any_index_keeps_each_number_on_its_row():
-    values = pd.Series(["+44 20 7946 0958", None, "06 12 34 56 78", "+1 650 253 0000 x1", "bad"],
-                       index=[10, 3, 7, 42, 5], dtype="str")
+    values = pd.Series(
+        ["+44 20 7946 0958", None, "06 12 34 56 78", "+1 650 253 0000 x1", "bad"],
+        index=[10, 3, 7, 42, 5],
+        dtype="str",
+    )
     stored, reasons = read_phones(values, "FR")
-    assert stored.to_dict() == {10: "+442079460958", 3: stored[3], 7: "+33612345678", 42: "+16502530000;ext=1",
-                                5: stored[5]}
-    assert pd.isna(stored[3]) and pd.isna(stored[5]) and pd.isna(reasons[3]) and reasons[5] == "not a phone number"
+    assert stored.to_dict() == {
+        10: "+442079460958",
+        3: stored[3],
+        7: "+33612345678",
+        42: "+16502530000;ext=1",
+        5: stored[5],
+    }
+    assert (
+        pd.isna(stored[3])
+        and pd.isna(stored[5])
+        and pd.isna(reasons[3])
+        and reasons[5] == "not a phone number"
+    )
 
 
 def test_a_column_held_in_several_arrow_chunks_is_read_whole():
     import pyarrow as pa
 
-    chunks = pa.chunked_array([["+33 6 12 34 56 78", None], ["+44 20 7946 0958", "06 12 34 56 78"]], pa.large_string())
-    values = pd.Series(chunks.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow", na_value=float("nan"))}.get).array)
+    chunks = pa.chunked_array(
+        [["+33 6 12 34 56 78", None], ["+44 20 7946 0958", "06 12 34 56 78"]], pa.large_string()
+    )
+    values = pd.Series(
+        chunks.to_pandas(
+            types_mapper={pa.large_string(): pd.StringDtype("pyarrow", na_value=float("nan"))}.get
+        ).array
+    )
     assert isinstance(pa.array(values.array), pa.ChunkedArray)  # (what a large CSV read gives)
-    assert read_phones(values, "FR")[0].fillna("").tolist() == ["+33612345678", "", "+442079460958", "+33612345678"]
+    assert read_phones(values, "FR")[0].fillna("").tolist() == [
+        "+33612345678",
+        "",
+        "+442079460958",
+        "+33612345678",
+    ]

@@ -9,11 +9,33 @@ from hypothesis import strategies as st
 from ui.text import JOINER, literal, plain, plain_frame
 from validation.visible import has_hidden, visible, visible_body, visible_json
 
-HOSTILE = ["![p](https://attacker.example/x.png)", "[text](https://attacker.example)", "https://attacker.example",
-           "someone@attacker.example", "**bold**", "www.attacker.example", "<img src=x onerror=alert(1)>",
-           "# heading", "- item", "1. item", "> quote", "`code`", "$x^2$", ":red[x]", ":smile:", "a | b\n--|--",
-           "title\n===", "    indented code", "&amp;", "~~gone~~", "<https://attacker.example>", "[x]: https://a.example",
-           "mailto:someone@attacker.example", "HTTPS://ATTACKER.EXAMPLE", "WWW.attacker.example"]
+HOSTILE = [
+    "![p](https://attacker.example/x.png)",
+    "[text](https://attacker.example)",
+    "https://attacker.example",
+    "someone@attacker.example",
+    "**bold**",
+    "www.attacker.example",
+    "<img src=x onerror=alert(1)>",
+    "# heading",
+    "- item",
+    "1. item",
+    "> quote",
+    "`code`",
+    "$x^2$",
+    ":red[x]",
+    ":smile:",
+    "a | b\n--|--",
+    "title\n===",
+    "    indented code",
+    "&amp;",
+    "~~gone~~",
+    "<https://attacker.example>",
+    "[x]: https://a.example",
+    "mailto:someone@attacker.example",
+    "HTTPS://ATTACKER.EXAMPLE",
+    "WWW.attacker.example",
+]
 
 
 def unescape(markdown: str) -> str:
@@ -42,10 +64,16 @@ def test_literal_leaves_no_markdown_construct_and_shows_every_character(value):
     assert unescaped_punctuation(out) == []  # every ASCII punctuation character is backslash-escaped
 
 
-@pytest.mark.parametrize("value,broken", [
-    ("https://attacker.example", "https\\:" + JOINER + "\\/\\/"), ("someone@attacker.example", "\\@" + JOINER + "attacker"),
-    ("www.attacker.example", "w" + JOINER + "ww\\."), ("WwW.attacker.example", "W" + JOINER + "wW\\."),
-    (":smile:", "\\:" + JOINER + "smile\\:")])
+@pytest.mark.parametrize(
+    "value,broken",
+    [
+        ("https://attacker.example", "https\\:" + JOINER + "\\/\\/"),
+        ("someone@attacker.example", "\\@" + JOINER + "attacker"),
+        ("www.attacker.example", "w" + JOINER + "ww\\."),
+        ("WwW.attacker.example", "W" + JOINER + "wW\\."),
+        (":smile:", "\\:" + JOINER + "smile\\:"),
+    ],
+)
 def test_autolink_literals_and_shortcodes_are_broken_by_an_invisible_joiner(value, broken):
     """GFM finds autolinks in the text after escapes are resolved: only a character inside the match stops it."""
     assert broken in literal(value)
@@ -75,9 +103,35 @@ def test_literal_round_trips_any_text(value):
     assert unescaped_punctuation(out) == []
 
 
-@pytest.mark.parametrize("char", ["\u202e", "\u202d", "\u202a", "\u202b", "\u202c", "\u2066", "\u2067", "\u2068",
-                                  "\u2069", "\u200e", "\u200f", "\u061c", "\u200b", "\u200c", "\u200d", "\u2060",
-                                  "\ufeff", "\u2028", "\u2029", "\x00", "\x1b", "\x7f", "\u00ad", "\U000e0041"])
+@pytest.mark.parametrize(
+    "char",
+    [
+        "\u202e",
+        "\u202d",
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+        "\u200e",
+        "\u200f",
+        "\u061c",
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u2060",
+        "\ufeff",
+        "\u2028",
+        "\u2029",
+        "\x00",
+        "\x1b",
+        "\x7f",
+        "\u00ad",
+        "\U000e0041",
+    ],
+)
 def test_visible_writes_every_bidi_zero_width_and_control_character_as_its_code(char):
     code = ord(char)
     shown = f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
@@ -109,7 +163,9 @@ def test_visible_output_has_no_hidden_character_and_keeps_the_rest(value):
     out = visible(value)
     assert not has_hidden(out)
     if "\\" not in value:  # the escapes decode back to exactly the value
-        decoded = re.sub(r"\\u([0-9a-f]{4})|\\U([0-9a-f]{8})", lambda m: chr(int(m.group(1) or m.group(2), 16)), out)
+        decoded = re.sub(
+            r"\\u([0-9a-f]{4})|\\U([0-9a-f]{8})", lambda m: chr(int(m.group(1) or m.group(2), 16)), out
+        )
         assert decoded == value
 
 

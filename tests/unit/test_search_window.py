@@ -73,8 +73,9 @@ def test_a_stale_window_never_hides_a_newer_contact(store, crowd):
 def test_a_term_that_folds_to_nothing_restricts_nothing(store, crowd):
     """A lone combining accent (U+0301) has no letter left once accents are stripped."""
     assert contacts.search(store, "\u0301", page_size=100).total == 60
-    assert [r["id"] for r in contacts.search(store, "maria \u0301").rows] == \
-           [r["id"] for r in contacts.search(store, "maria").rows]
+    assert [r["id"] for r in contacts.search(store, "maria \u0301").rows] == [
+        r["id"] for r in contacts.search(store, "maria").rows
+    ]
 
 
 def test_filters_inside_the_window_equal_the_full_scan(store, crowd):
@@ -82,16 +83,22 @@ def test_filters_inside_the_window_equal_the_full_scan(store, crowd):
 
     admin = Actor("admin@example.com", "admin")
     version, layout = attrs.load_layout(store)
-    attrs.save_layout(store, admin, attrs.new_attribute(layout, label="Tier", key="tier", type="list",
-                                                        options=["gold", "silver"]), base_version=version)
+    attrs.save_layout(
+        store,
+        admin,
+        attrs.new_attribute(layout, label="Tier", key="tier", type="list", options=["gold", "silver"]),
+        base_version=version,
+    )
     gold = sorted(crowd)[::3]
     for contact_id in gold:
         c = contacts.get_contact(store, contact_id)
         contacts.update_values(store, AGENT, c.id, c.version, {"tier": "gold", "language": "fr"})
     store.contacts.search_window_rows, store.contacts.search_count_cap = 5, 10
-    for query, filters, want in [("", {"custom": {"tier": "gold"}}, set(gold)),
-                                 ("", {"language": "fr"}, set(gold)),
-                                 ("a", {"custom": {"tier": "gold"}}, {i for i in gold if "a" in crowd[i]})]:
+    for query, filters, want in [
+        ("", {"custom": {"tier": "gold"}}, set(gold)),
+        ("", {"language": "fr"}, set(gold)),
+        ("a", {"custom": {"tier": "gold"}}, {i for i in gold if "a" in crowd[i]}),
+    ]:
         got, page = [], 1
         while True:
             result = contacts.search(store, query, page=page, page_size=4, **filters)

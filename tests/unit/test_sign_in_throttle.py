@@ -91,7 +91,15 @@ def test_forty_wrong_passwords_then_the_right_one_is_refused(team, hasher):
 
 def test_delays_grow_from_five_seconds_to_fifteen_minutes():
     assert [sign_in.delay(n, 5).total_seconds() for n in (0, 4, 5, 6, 7, 12, 13, 40)] == [
-        0, 0, 5, 10, 20, 640, 900, 900]
+        0,
+        0,
+        5,
+        10,
+        20,
+        640,
+        900,
+        900,
+    ]
 
 
 def test_the_wait_message_counts_down_and_a_success_resets_the_account(team):
@@ -99,7 +107,9 @@ def test_the_wait_message_counts_down_and_a_success_resets_the_account(team):
         sign_in.attempt(team, AGENT[0], "nope-nope", client="c1", now=T0)
     early = sign_in.attempt(team, AGENT[0], AGENT[1], client="c2", now=T0 + timedelta(seconds=2))
     assert (early.outcome, early.message) == (
-        "throttled", "Too many failed sign-ins: wait 3 seconds before trying again.")
+        "throttled",
+        "Too many failed sign-ins: wait 3 seconds before trying again.",
+    )
     ok = sign_in.attempt(team, AGENT[0], AGENT[1], client="c2", now=T0 + timedelta(seconds=5))
     assert ok.outcome == "success"
     assert team.sign_ins.account_failures(AGENT[0], T0 - timedelta(days=1)) == (0, None)
@@ -117,8 +127,9 @@ def test_unknown_email_and_wrong_password_answer_the_same_after_the_same_work(te
         for _ in range(sign_in.ACCOUNT_FREE - 1):
             sign_in.attempt(team, email, "wrong-password", client=f"own-{email}", now=T0)
         before = hasher.calls
-        result = sign_in.attempt(team, email, "wrong-password", client=f"own-{email}",
-                                 now=T0 + timedelta(seconds=1))
+        result = sign_in.attempt(
+            team, email, "wrong-password", client=f"own-{email}", now=T0 + timedelta(seconds=1)
+        )
         throttled.append((result.outcome, result.message, hasher.calls - before))
     wait = "Too many failed sign-ins: wait 4 seconds before trying again."
     assert throttled[0] == throttled[1] == ("throttled", wait, 0)
@@ -149,8 +160,10 @@ def test_the_lock_is_temporary(team):
 
 def test_one_client_is_throttled_across_accounts_but_others_are_not(team):
     for i in range(sign_in.CLIENT_FREE):
-        assert sign_in.attempt(team, f"spray{i}@example.com", "password1", client="203.0.113.9",
-                               now=T0).outcome == "failure"
+        assert (
+            sign_in.attempt(team, f"spray{i}@example.com", "password1", client="203.0.113.9", now=T0).outcome
+            == "failure"
+        )
     fresh = sign_in.attempt(team, AGENT[0], AGENT[1], client="203.0.113.9", now=T0 + timedelta(seconds=1))
     assert fresh.outcome == "throttled" and fresh.user is None
     assert sign_in.attempt(team, AGENT[0], AGENT[1], client="192.0.2.1", now=T0).outcome == "success"
@@ -158,8 +171,12 @@ def test_one_client_is_throttled_across_accounts_but_others_are_not(team):
 
 def test_successful_sign_ins_never_throttle_a_client(team):
     for i in range(60):
-        assert sign_in.attempt(team, ADMIN[0], ADMIN[1], client="localhost",
-                               now=T0 + timedelta(seconds=i)).outcome == "success"
+        assert (
+            sign_in.attempt(
+                team, ADMIN[0], ADMIN[1], client="localhost", now=T0 + timedelta(seconds=i)
+            ).outcome
+            == "success"
+        )
 
 
 def test_every_attempt_is_recorded(team):
@@ -167,7 +184,8 @@ def test_every_attempt_is_recorded(team):
     sign_in.attempt(team, ADMIN[0], ADMIN[1], client="198.51.100.1", now=T0 + timedelta(seconds=1))
     assert [(r["at"], r["email"], r["client"], r["outcome"]) for r in team.sign_ins.recent_sign_ins()] == [
         (T0 + timedelta(seconds=1), ADMIN[0], "198.51.100.1", "success"),
-        (T0, ADMIN[0], "198.51.100.1", "failure")]
+        (T0, ADMIN[0], "198.51.100.1", "failure"),
+    ]
     assert team.accounts.user_by_email(ADMIN[0]).last_sign_in_at == T0 + timedelta(seconds=1)
 
 
@@ -177,8 +195,9 @@ def test_no_more_than_two_hashes_are_verified_at_once(team, monkeypatch):
     results = []
 
     def one(i):
-        results.append(sign_in.attempt(team, f"user{i}@example.com", "wrong-password", client=f"c{i}",
-                                       now=T0))
+        results.append(
+            sign_in.attempt(team, f"user{i}@example.com", "wrong-password", client=f"c{i}", now=T0)
+        )
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(32)]
     for t in threads:

@@ -16,8 +16,17 @@ from inbox.store import Store
 from inbox.store.migrations import MIGRATIONS, Migration
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = {"schema_migrations", "workspace_settings", "users", "contacts", "attribute_definitions",
-          "attribute_values", "conversations", "messages", "attachments"}
+TABLES = {
+    "schema_migrations",
+    "workspace_settings",
+    "users",
+    "contacts",
+    "attribute_definitions",
+    "attribute_values",
+    "conversations",
+    "messages",
+    "attachments",
+}
 
 
 def tables(store):
@@ -47,7 +56,9 @@ def test_failing_migration_leaves_no_table_and_no_record(store):
         cur.execute("CREATE TABLE half_done (x INTEGER)")
         cur.execute("INSERT INTO half_done VALUES ('not a number')")
 
-    with pytest.raises(MigrationFailed, match=r'migration "broken" \(test\) failed .* stays at schema version'):
+    with pytest.raises(
+        MigrationFailed, match=r'migration "broken" \(test\) failed .* stays at schema version'
+    ):
         store.migrate(MIGRATIONS + [Migration("test", "broken", broken, 999)])
     assert store.schema_version() == before
     assert "half_done" not in tables(store)
@@ -99,8 +110,9 @@ def test_concurrent_cursors_from_threads(store):
         try:
             for i in range(50):
                 with store.tx() as cur:
-                    cur.execute("INSERT INTO workspace_settings VALUES (?, 'v', now()::TIMESTAMP, 't')",
-                                [f"k{n}-{i}"])
+                    cur.execute(
+                        "INSERT INTO workspace_settings VALUES (?, 'v', now()::TIMESTAMP, 't')", [f"k{n}-{i}"]
+                    )
                 store.accounts.get_setting(f"k{n}-{i}")
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
@@ -128,10 +140,16 @@ def test_bad_paths_raise_one_clear_error(tmp_path):
 def test_lock_held_by_another_process_is_named(db_path):
     Store(db_path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys, time, duckdb
-            con = duckdb.connect({str(db_path)!r}); print("locked", flush=True); time.sleep(60)""")],
-        stdout=subprocess.PIPE, text=True)
+            con = duckdb.connect({str(db_path)!r}); print("locked", flush=True); time.sleep(60)"""),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(StoreLocked, match=f"in use by another process \\(PID {holder.pid}\\)"):
@@ -155,8 +173,13 @@ def test_kill_9_during_a_migration_leaves_the_previous_version(db_path):
             time.sleep(60)
         Store({str(db_path)!r}).migrate(MIGRATIONS + [Migration("test", "slow", slow, 999)])
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         assert proc.stdout.readline().strip() == "inside"
     finally:

@@ -92,8 +92,12 @@ def test_reads_and_writes_from_many_threads_during_compactions_all_succeed(store
             try:
                 inbound.receive(store, "sms", f"+4915112{n:02d}{i:04d}", f"message {i}")
                 written.append((n, i))
-                assert store._scalar("SELECT count(*) FROM contacts WHERE handle = ?",
-                                     [f"+4915112{n:02d}{i:04d}"]) == 1
+                assert (
+                    store._scalar(
+                        "SELECT count(*) FROM contacts WHERE handle = ?", [f"+4915112{n:02d}{i:04d}"]
+                    )
+                    == 1
+                )
             except BaseException as exc:  # noqa: BLE001
                 errors.append(exc)
                 return

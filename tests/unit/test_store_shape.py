@@ -52,11 +52,18 @@ def runtime_imports(path: Path) -> list[tuple[str, str]]:
     """``(module, name)`` of the package-relative ``from .x import name`` run at import time
     (those under ``if TYPE_CHECKING:`` are annotations only)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    skip = {id(n) for node in ast.walk(tree)
-            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
-    return [(f"inbox.store.{node.module or ''}".rstrip("."), a.name) for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom) and node.level == 1 and id(node) not in skip
-            for a in node.names]
+    skip = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for n in ast.walk(node)
+    }
+    return [
+        (f"inbox.store.{node.module or ''}".rstrip("."), a.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and id(node) not in skip
+        for a in node.names
+    ]
 
 
 @pytest.mark.parametrize("area", AREAS)
@@ -72,9 +79,13 @@ def test_a_repository_imports_no_other_repository(area):
             if inspect.isclass(value) and issubclass(value, Repository) and value is not Repository:
                 assert value.__module__ in mine, f"{module} imports {name} of another area"
             if inspect.ismodule(value) and value.__name__ not in mine:
-                assert not any(inspect.isclass(v) and issubclass(v, Repository) and v is not Repository
-                               and v.__module__ == value.__name__
-                               for v in vars(value).values()), f"{module} imports repository module {name}"
+                assert not any(
+                    inspect.isclass(v)
+                    and issubclass(v, Repository)
+                    and v is not Repository
+                    and v.__module__ == value.__name__
+                    for v in vars(value).values()
+                ), f"{module} imports repository module {name}"
 
 
 @pytest.mark.parametrize("area", AREAS)

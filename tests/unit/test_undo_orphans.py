@@ -10,8 +10,16 @@ from ..support.imports import ADMIN, _members, run, write  # noqa: F401
 
 
 def lookup(store, contact_id):
-    store.crm.record_crm_lookup(contact_id, ok=True, at=utcnow(), by="crm", trigger="sync", error=None,
-                                written=["job_title"], skipped=[])
+    store.crm.record_crm_lookup(
+        contact_id,
+        ok=True,
+        at=utcnow(),
+        by="crm",
+        trigger="sync",
+        error=None,
+        written=["job_title"],
+        skipped=[],
+    )
 
 
 def test_undo_removes_the_crm_lookups_of_the_contacts_it_removed(store, tmp_path):
@@ -69,8 +77,10 @@ def test_check_reports_orphan_child_rows(store, tmp_path):
     with store.tx() as cur:  # what the old undo left behind, and rows of a batch that no longer exists
         cur.execute("DELETE FROM contacts WHERE id = ?", [contact_id])
         cur.execute("DELETE FROM import_batches WHERE id = ?", [batch.batch_id])
-        cur.execute("INSERT INTO import_batch_values (batch_id, contact_id, attribute_key, existed)"
-                    " VALUES (99, 7, 'tier', FALSE)")
+        cur.execute(
+            "INSERT INTO import_batch_values (batch_id, contact_id, attribute_key, existed)"
+            " VALUES (99, 7, 'tier', FALSE)"
+        )
     report = run_check(store)
     found = {p.kind: p.examples for p in report.problems}
     assert found["crm_lookups_without_contact"] == (str(contact_id),)
@@ -80,8 +90,12 @@ def test_check_reports_orphan_child_rows(store, tmp_path):
 
 
 def test_check_exits_1_on_an_orphan_crm_lookup(db_path, tmp_path):
-    assert invoke("receive", "--platform", "email", "--handle", "o@example.com", "--text", "hi",
-                  "--db", db_path).code == 0
+    assert (
+        invoke(
+            "receive", "--platform", "email", "--handle", "o@example.com", "--text", "hi", "--db", db_path
+        ).code
+        == 0
+    )
     from inbox.store import Store
 
     with Store(db_path) as store:
@@ -90,4 +104,6 @@ def test_check_exits_1_on_an_orphan_crm_lookup(db_path, tmp_path):
             for table in ("messages", "conversations", "contacts"):
                 cur.execute(f"DELETE FROM {table} WHERE {'id' if table == 'contacts' else 'contact_id'} = 1")
     ran = invoke("check", "--db", db_path)
-    assert ran.code == 1 and any("CRM lookup rows whose contact is missing" in line for line in ran.stdout.splitlines())
+    assert ran.code == 1 and any(
+        "CRM lookup rows whose contact is missing" in line for line in ran.stdout.splitlines()
+    )

@@ -11,7 +11,9 @@ AGENT = Actor("agent@example.com", "agent")
 
 @pytest.fixture
 def team(store):
-    users.add_user(store, SYSTEM, "Admin@Example.com", role="admin", password="admin-secret-1", display_name="Ada")
+    users.add_user(
+        store, SYSTEM, "Admin@Example.com", role="admin", password="admin-secret-1", display_name="Ada"
+    )
     users.add_user(store, SYSTEM, "agent@example.com", role="agent", password="agent-secret-1")
     return store
 
@@ -36,10 +38,15 @@ def test_sign_in_with_right_credentials_is_case_insensitive_on_email(team):
     assert team.accounts.user_by_email("admin@example.com").last_sign_in_at is not None
 
 
-@pytest.mark.parametrize("email,password", [
-    ("admin@example.com", "wrong-password"), ("nobody@example.com", "admin-secret-1"), ("", ""),
-    ("admin@example.com", ""),
-])
+@pytest.mark.parametrize(
+    "email,password",
+    [
+        ("admin@example.com", "wrong-password"),
+        ("nobody@example.com", "admin-secret-1"),
+        ("", ""),
+        ("admin@example.com", ""),
+    ],
+)
 def test_wrong_credentials_give_no_user(team, email, password):
     assert sign_in.authenticate(team, email, password) is None
 
@@ -57,11 +64,14 @@ def test_last_active_admin_cannot_be_disabled(team):
         users.set_active(team, SYSTEM, "admin@example.com", False)
 
 
-@pytest.mark.parametrize("email,role,password,match", [
-    ("not-an-email", "agent", "long-enough", "not a valid email"),
-    ("x@example.com", "boss", "long-enough", "role must be one of"),
-    ("x@example.com", "agent", "short", "at least 8"),
-])
+@pytest.mark.parametrize(
+    "email,role,password,match",
+    [
+        ("not-an-email", "agent", "long-enough", "not a valid email"),
+        ("x@example.com", "boss", "long-enough", "role must be one of"),
+        ("x@example.com", "agent", "short", "at least 8"),
+    ],
+)
 def test_invalid_new_users_are_refused(store, email, role, password, match):
     with pytest.raises(InvalidInput, match=match):
         users.add_user(store, SYSTEM, email, role=role, password=password)
@@ -78,13 +88,16 @@ def test_unknown_user_cannot_be_disabled(team):
         users.set_active(team, SYSTEM, "ghost@example.com", False)
 
 
-@pytest.mark.parametrize("call", [
-    lambda s: users.add_user(s, AGENT, "new@example.com", role="admin", password="long-enough"),
-    lambda s: users.list_users(s, AGENT),
-    lambda s: users.set_active(s, AGENT, "admin@example.com", False),
-    lambda s: workspace.set_plan(s, AGENT, "enterprise"),
-    lambda s: workspace.set_plan(s, None, "enterprise"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: users.add_user(s, AGENT, "new@example.com", role="admin", password="long-enough"),
+        lambda s: users.list_users(s, AGENT),
+        lambda s: users.set_active(s, AGENT, "admin@example.com", False),
+        lambda s: workspace.set_plan(s, AGENT, "enterprise"),
+        lambda s: workspace.set_plan(s, None, "enterprise"),
+    ],
+)
 def test_agent_is_refused_admin_functions_called_directly(team, call):
     with pytest.raises(PermissionDenied):
         call(team)

@@ -15,14 +15,29 @@ SETS = (core.core, deletion.deletion, imports.imports, crm.crm, keys.keys, sign_
 
 # Every database applies them in this order, whatever their area: a new migration goes at the END, so it runs
 # after everything already applied, on an old database and a fresh one alike. Never reorder nor remove one.
-MIGRATIONS: list[Migration] = plan(SETS, [
-    core.core_tables, core.seed, core.lookup_indexes, core.layout_versions, core.contact_search,
-    deletion.log_and_head, deletion.pending_files, deletion.values_by_contact,
-    imports.batches, imports.batch_contacts, imports.batch_values, imports.mappings,
-    crm.settings, crm.lookups,
-    core.language_tags, core.emails_normalised, core.phone_numbers,  # tags also in import_batch_contacts
-    keys.seals,
-    sign_ins.attempts,
-])
+MIGRATIONS: list[Migration] = plan(
+    SETS,
+    [
+        core.core_tables,
+        core.seed,
+        core.lookup_indexes,
+        core.layout_versions,
+        core.contact_search,
+        deletion.log_and_head,
+        deletion.pending_files,
+        deletion.values_by_contact,
+        imports.batches,
+        imports.batch_contacts,
+        imports.batch_values,
+        imports.mappings,
+        crm.settings,
+        crm.lookups,
+        core.language_tags,
+        core.emails_normalised,
+        core.phone_numbers,  # tags also in import_batch_contacts
+        keys.seals,
+        sign_ins.attempts,
+    ],
+)
 
 __all__ = ["MIGRATIONS", "SETS", "Migration", "Migrations"]

@@ -22,7 +22,8 @@ _SEARCH_TEXT = (
     "lower(strip_accents(concat_ws(' ', first_name, last_name,"
     " CASE WHEN display_name = concat_ws(' ', first_name, last_name) THEN NULL ELSE display_name END,"
     " email, phone, account_id, external_id,"
-    " CASE WHEN handle = email OR handle = phone THEN NULL ELSE handle END)))")
+    " CASE WHEN handle = email OR handle = phone THEN NULL ELSE handle END)))"
+)
 
 BUILTIN_ATTRIBUTES = [
     # key, label, type, enabled, options
@@ -40,8 +41,13 @@ BUILTIN_ATTRIBUTES = [
 
 @core("core tables", version=1)
 def core_tables(cur: Cursor) -> None:
-    for seq in ("contact_id_seq", "conversation_id_seq", "message_id_seq", "attachment_id_seq",
-                "user_id_seq"):
+    for seq in (
+        "contact_id_seq",
+        "conversation_id_seq",
+        "message_id_seq",
+        "attachment_id_seq",
+        "user_id_seq",
+    ):
         cur.execute(f"CREATE SEQUENCE {seq} START 1")
     cur.execute("""
         CREATE TABLE workspace_settings (
@@ -168,14 +174,27 @@ def layout_versions(cur: Cursor) -> None:
             reverted_from INTEGER)""")
     rows = cur.execute(
         "SELECT key, label, type, builtin, enabled, position, options, regex, required_on_import, crm_managed"
-        " FROM attribute_definitions ORDER BY position").fetchall()
-    cols = ("key", "label", "type", "builtin", "enabled", "position", "options", "regex",
-            "required_on_import", "crm_managed")
+        " FROM attribute_definitions ORDER BY position"
+    ).fetchall()
+    cols = (
+        "key",
+        "label",
+        "type",
+        "builtin",
+        "enabled",
+        "position",
+        "options",
+        "regex",
+        "required_on_import",
+        "crm_managed",
+    )
     layout = [dict(zip(cols, r)) for r in rows]
     for item in layout:
         item["options"] = json.loads(item["options"]) if item["options"] else None
-    cur.execute("INSERT INTO layout_versions VALUES (1, ?, 'migration', ?, ?, NULL)",
-                [utcnow(), json.dumps(layout), json.dumps(["initial layout"])])
+    cur.execute(
+        "INSERT INTO layout_versions VALUES (1, ?, 'migration', ?, ?, NULL)",
+        [utcnow(), json.dumps(layout), json.dumps(["initial layout"])],
+    )
 
 
 @core("contact search text and lookup indexes", version=5)
@@ -198,19 +217,24 @@ def language_tags(cur: Cursor) -> None:
     # is (nothing is dropped) and ``inbox check`` reports it, with its row, as not a language tag.
     from validation.languages import to_language_tag
 
-    stored = cur.execute("SELECT language FROM contacts WHERE language IS NOT NULL"
-                         " UNION SELECT prior_language FROM import_batch_contacts"
-                         " WHERE prior_language IS NOT NULL").fetchall()
+    stored = cur.execute(
+        "SELECT language FROM contacts WHERE language IS NOT NULL"
+        " UNION SELECT prior_language FROM import_batch_contacts"
+        " WHERE prior_language IS NOT NULL"
+    ).fetchall()
     changes = {old: new for (old,) in stored if (new := to_language_tag(old)) is not None and new != old}
     if not changes:
         return
     tags = pd.DataFrame({"old": list(changes), "new": list(changes.values())}, dtype="str")
     cur.register("language_tags", tags)
     try:
-        cur.execute("UPDATE contacts SET language = t.new FROM language_tags t"
-                    " WHERE contacts.language = t.old")
-        cur.execute("UPDATE import_batch_contacts SET prior_language = t.new FROM language_tags t"
-                    " WHERE import_batch_contacts.prior_language = t.old")
+        cur.execute(
+            "UPDATE contacts SET language = t.new FROM language_tags t WHERE contacts.language = t.old"
+        )
+        cur.execute(
+            "UPDATE import_batch_contacts SET prior_language = t.new FROM language_tags t"
+            " WHERE import_batch_contacts.prior_language = t.old"
+        )
     finally:
         cur.unregister("language_tags")
 
@@ -224,9 +248,11 @@ def emails_normalised(cur: Cursor) -> None:
     a member whose address would collide with another member's is left for ``inbox check`` too.
     """
     for table in ("contacts", "users"):
-        rows = cur.execute(f"SELECT id, email FROM {table} WHERE email IS NOT NULL"
-                           " AND (NOT regexp_full_match(email, ?) OR contains(email, '--'))",
-                           [PLAIN_RE]).fetchall()
+        rows = cur.execute(
+            f"SELECT id, email FROM {table} WHERE email IS NOT NULL"
+            " AND (NOT regexp_full_match(email, ?) OR contains(email, '--'))",
+            [PLAIN_RE],
+        ).fetchall()
         if not rows:
             continue
         found = pd.DataFrame(rows, columns=["id", "email"])
@@ -241,8 +267,10 @@ def emails_normalised(cur: Cursor) -> None:
         cur.execute(f"UPDATE {table} SET email = f.normal FROM email_fixes f WHERE {table}.id = f.id")
         cur.unregister("email_fixes")
         if table == "contacts":
-            cur.execute(f"UPDATE contacts SET search_text = {_SEARCH_TEXT}"
-                        " WHERE id IN (SELECT unnest(?::BIGINT[]))", [fixes["id"].tolist()])
+            cur.execute(
+                f"UPDATE contacts SET search_text = {_SEARCH_TEXT} WHERE id IN (SELECT unnest(?::BIGINT[]))",
+                [fixes["id"].tolist()],
+            )
 
 
 @core("phone numbers as libphonenumber reads them", version=18)
@@ -262,5 +290,7 @@ def phone_numbers(cur: Cursor) -> None:
     cur.register("phone_fixes", fixes[["id", "normal"]].astype({"normal": object}))
     cur.execute("UPDATE contacts SET phone = f.normal FROM phone_fixes f WHERE contacts.id = f.id")
     cur.unregister("phone_fixes")
-    cur.execute(f"UPDATE contacts SET search_text = {_SEARCH_TEXT} WHERE id IN (SELECT unnest(?::BIGINT[]))",
-                [fixes["id"].tolist()])
+    cur.execute(
+        f"UPDATE contacts SET search_text = {_SEARCH_TEXT} WHERE id IN (SELECT unnest(?::BIGINT[]))",
+        [fixes["id"].tolist()],
+    )

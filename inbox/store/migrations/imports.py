@@ -7,9 +7,21 @@ from .registry import Cursor, Migrations
 imports = Migrations("imports")
 
 # The prior values an undo restores, one column per built-in value an import could set (frozen).
-_PRIOR = ", ".join(f"prior_{c} VARCHAR" for c in (
-    "display_name", "email", "first_name", "last_name", "phone", "account_id", "job_title", "language",
-    "subscription", "external_id"))
+_PRIOR = ", ".join(
+    f"prior_{c} VARCHAR"
+    for c in (
+        "display_name",
+        "email",
+        "first_name",
+        "last_name",
+        "phone",
+        "account_id",
+        "job_title",
+        "language",
+        "subscription",
+        "external_id",
+    )
+)
 
 
 @imports("import batches", version=10)
@@ -50,5 +62,7 @@ def batch_values(cur: Cursor) -> None:
 
 @imports("saved import mappings", version=13)
 def mappings(cur: Cursor) -> None:
-    cur.execute("CREATE TABLE import_mappings (name VARCHAR PRIMARY KEY, mapping VARCHAR NOT NULL,"
-                " saved_at TIMESTAMP NOT NULL, saved_by VARCHAR NOT NULL)")
+    cur.execute(
+        "CREATE TABLE import_mappings (name VARCHAR PRIMARY KEY, mapping VARCHAR NOT NULL,"
+        " saved_at TIMESTAMP NOT NULL, saved_by VARCHAR NOT NULL)"
+    )

@@ -44,11 +44,13 @@ class Migrations:
 
     def __call__(self, name: str | None = None, *, version: int | None = None) -> Callable[[Step], Migration]:
         """``version``: only for migrations of the numbered era (their old number); later ones omit it."""
+
         def add(fn: Step) -> Migration:
             migration = Migration(self.name, name or fn.__name__, fn, version)
             if any(m.name == migration.name for m in self._migrations):
-                raise ValueError(f"migration set {self.name!r} already has a migration named"
-                                 f" {migration.name!r}")
+                raise ValueError(
+                    f"migration set {self.name!r} already has a migration named {migration.name!r}"
+                )
             self._migrations.append(migration)
             return migration
 
@@ -69,8 +71,10 @@ def numbered(order: Iterable[Migration]) -> list[Migration]:
     for migration in order:
         version = migration.version if migration.version is not None else last + 1
         if version <= last or migration.key in seen:
-            raise ValueError(f"migration {migration.label}: version {version} after {last}, or named twice:"
-                             " new migrations are appended to the plan, never inserted")
+            raise ValueError(
+                f"migration {migration.label}: version {version} after {last}, or named twice:"
+                " new migrations are appended to the plan, never inserted"
+            )
         found.append(replace(migration, version=version))
         seen.add(migration.key)
         last = version
@@ -85,6 +89,8 @@ def plan(sets: Iterable[Migrations], order: Iterable[Migration]) -> list[Migrati
         placed = [m for m in order if m.set == migrations.name]
         if placed != declared:
             missing = [m.name for m in declared if m not in placed]
-            raise ValueError(f"the plan must list every migration of set {migrations.name!r} once, in the"
-                             f" order they are declared (not in the plan: {missing or 'none'})")
+            raise ValueError(
+                f"the plan must list every migration of set {migrations.name!r} once, in the"
+                f" order they are declared (not in the plan: {missing or 'none'})"
+            )
     return numbered(order)
