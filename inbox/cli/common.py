@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -12,8 +14,11 @@ from validation.visible import visible, visible_json
 
 from ..errors import InboxError
 
+FC = TypeVar("FC", bound=Callable[..., Any])  # a command function (or a click.Command) being decorated
 
-def db_option(fn):
+
+def db_option(fn: FC) -> FC:
+    """``--db PATH``: the database file a command opens."""
     return click.option(
         "--db",
         "db",
@@ -23,14 +28,14 @@ def db_option(fn):
     )(fn)
 
 
-def actor_option(help_text: str, *, required: bool = False):
+def actor_option(help_text: str, *, required: bool = False) -> Callable[[FC], FC]:
     """``--actor EMAIL``: the member a command acts as (recorded); ``help_text`` says who that must be."""
     if required:
         return click.option("--actor", required=True, metavar="EMAIL", help=help_text)
     return click.option("--actor", metavar="EMAIL", default=None, help=help_text)
 
 
-def say_json(obj) -> None:
+def say_json(obj: object) -> None:
     """One JSON line; bidi overrides and invisible characters in values written as \\uXXXX escapes."""
     click.echo(visible_json(json.dumps(obj, ensure_ascii=False, default=str)))
 

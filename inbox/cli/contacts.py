@@ -14,7 +14,7 @@ from .common import db_option, say_json
 @click.option("--text", default="", help="The message text.")
 @click.option("--attach", "attach", multiple=True, metavar="FILE", help="A file to attach (repeatable).")
 @db_option
-def receive(platform, handle, text, attach, db):
+def receive(platform: str, handle: str, text: str, attach: tuple[str, ...], db: str | None) -> None:
     """Deliver an inbound message; prints {"contact_id", "conversation_id", "new_contact"}."""
     from ..inbound import receive as receive_message
 
@@ -27,7 +27,7 @@ def receive(platform, handle, text, attach, db):
 @click.argument("query")
 @click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True)
 @db_option
-def search(query, limit, db):
+def search(query: str, limit: int, db: str | None) -> None:
     """Print matching contacts as JSON: id, platform, handle and attributes by key."""
     from ..attributes import all_attributes
     from ..contacts import get_contact

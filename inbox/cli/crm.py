@@ -10,7 +10,7 @@ from .common import db_option, say_json
 
 
 @click.group()
-def crm():
+def crm() -> None:
     """CRM integration (Enterprise plan): bulk sync, one lookup, status."""
 
 
@@ -44,8 +44,11 @@ def crm():
     help="Seconds before the first retry, doubling each time (the CRM's Retry-After wins).",
 )
 @db_option
-def crm_sync(every, since, concurrency, retries, backoff, db):
-    """Look contacts up in the CRM: progress on stderr, a JSON summary on stdout, exit 1 if any lookup failed."""
+def crm_sync(
+    every: bool, since: str | None, concurrency: int, retries: int, backoff: float, db: str | None
+) -> int:
+    """Look contacts up in the CRM: progress on stderr, a JSON summary on stdout,
+    exit 1 if any lookup failed."""
     from ..crm_sync import parse_since, sync
 
     when = parse_since(since) if since is not None else None
@@ -67,7 +70,7 @@ def crm_sync(every, since, concurrency, retries, backoff, db):
 @crm.command("lookup")
 @click.argument("contact_id", type=click.IntRange(min=1))
 @db_option
-def crm_lookup(contact_id, db):
+def crm_lookup(contact_id: int, db: str | None) -> int:
     """Look one contact up now (as Refresh from CRM); prints the outcome as JSON, exit 1 if it failed."""
     from ..crm import refresh_contact
 
@@ -91,7 +94,7 @@ def crm_lookup(contact_id, db):
 
 @crm.command("status")
 @db_option
-def crm_status(db):
+def crm_status(db: str | None) -> None:
     """Print the CRM settings (never the secret), the managed attributes and contacts by lookup status."""
     from ..attributes import all_attributes
     from ..crm import get_settings, lookup_counts

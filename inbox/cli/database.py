@@ -14,7 +14,7 @@ from .common import db_option, say_json
 
 @click.command()
 @db_option
-def init(db):
+def init(db: str | None) -> None:
     """Create (or migrate) an empty database. It has no account until `users add`."""
     from ..key_adoption import last_adoption
     from ..keys import require_keys
@@ -31,7 +31,7 @@ def init(db):
 @click.option("--contacts", type=click.IntRange(min=1), required=True, help="How many contacts to make.")
 @click.option("--seed", type=int, default=42, show_default=True)
 @db_option
-def demo(contacts, seed, db):
+def demo(contacts: int, seed: int, db: str | None) -> None:
     """Build synthetic demo data (plus the demo admin and agent) into an empty database."""
     from ..demo import add_demo_users, build_demo
 
@@ -41,14 +41,13 @@ def demo(contacts, seed, db):
             store, contacts=contacts, seed=seed, progress=lambda line: click.echo(line, err=True)
         )
         add_demo_users(store)
-        counts["seconds"] = round(time.perf_counter() - started, 1)
-        say_json(counts)
+        say_json({**counts, "seconds": round(time.perf_counter() - started, 1)})
 
 
 @click.command()
 @click.option("--chunk-size", type=click.IntRange(min=1), default=250_000, show_default=True)
 @db_option
-def check(chunk_size, db):
+def check(chunk_size: int, db: str | None) -> int:
     """Validate every table (pandera) and cross-table integrity; exit 1 when not clean."""
     from ..check import run_check
 
@@ -62,7 +61,7 @@ def check(chunk_size, db):
 
 @click.command()
 @db_option
-def compact(db):
+def compact(db: str | None) -> None:
     """Purge deleted data from disk: rewrite the database into a fresh file, verify it and swap it in.
     Prints {"bytes_before", "bytes_after", "seconds", "purged_deletions"} as JSON. Stop the app first."""
     from ..compaction import run

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,12 +12,16 @@ from .. import open_store
 from ..errors import InvalidInput, WriteFailed
 from ..models import SYSTEM
 from ..outputs import check_writable, write_whole
-from .common import actor_option, db_option, say_json
+from .common import FC, actor_option, db_option, say_json
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 REASON_HELP = "gdpr_request, duplicate, test_data or other."
 
 
-def checkpoints_option(fn):
+def checkpoints_option(fn: FC) -> FC:
+    """``--checkpoints DIR``: the folder of the signed log checkpoints."""
     return click.option(
         "--checkpoints",
         "checkpoint_dir",
@@ -26,7 +31,7 @@ def checkpoints_option(fn):
     )(fn)
 
 
-def _open(db, checkpoint_dir):
+def _open(db: str | None, checkpoint_dir: str | None) -> Store:
     from ..checkpoints import use_folder
 
     store = open_store(db)
@@ -43,7 +48,9 @@ def _open(db, checkpoint_dir):
 @click.option("--reason", required=True, metavar="R", help=REASON_HELP)
 @checkpoints_option
 @db_option
-def delete(contact_id, actor, hint, reason, checkpoint_dir, db):
+def delete(
+    contact_id: int, actor: str, hint: str, reason: str, checkpoint_dir: str | None, db: str | None
+) -> None:
     """Delete a contact and everything it owns; prints its deletion-log entry as JSON."""
     from ..deletion import delete_contact, public_entry
     from ..users import admin_actor
@@ -81,7 +88,18 @@ def delete(contact_id, actor, hint, reason, checkpoint_dir, db):
 )
 @checkpoints_option
 @db_option
-def erase(file, actor, hint, reason, column, result_path, dry_run, batch_size, checkpoint_dir, db):
+def erase(
+    file: Path,
+    actor: str,
+    hint: str,
+    reason: str,
+    column: str | None,
+    result_path: Path | None,
+    dry_run: bool,
+    batch_size: int,
+    checkpoint_dir: str | None,
+    db: str | None,
+) -> int:
     """Erase every contact matching the identifiers of FILE (emails, phones, external ids, handles);
     writes a result CSV (one line per identifier) and prints a JSON summary."""
     from ..deletion import check_hint, check_reason
@@ -113,7 +131,7 @@ def erase(file, actor, hint, reason, column, result_path, dry_run, batch_size, c
 
 
 @click.group()
-def audit():
+def audit() -> None:
     """The deletion log: verify the hash chain, export it, look an identifier up."""
 
 
@@ -126,11 +144,11 @@ def audit():
 )
 @checkpoints_option
 @db_option
-def audit_verify(expect, checkpoint_dir, db):
+def audit_verify(expect: str | None, checkpoint_dir: str | None, db: str | None) -> int:
     """Check the keyed hash chain against the key file and the signed checkpoints: prints `OK <n> entries`
     (exit 0) or the first entry that does not match (exit 1)."""
     from ..checkpoints import parse
-    from ..deletion import verify_log
+    from ..deletion_chain import verify_log
 
     expected = parse(expect) if expect is not None else None
     with _open(db, checkpoint_dir) as store:
@@ -149,7 +167,7 @@ def audit_verify(expect, checkpoint_dir, db):
 @audit.command("checkpoint")
 @checkpoints_option
 @db_option
-def audit_checkpoint(checkpoint_dir, db):
+def audit_checkpoint(checkpoint_dir: str | None, db: str | None) -> int:
     """Verify the log, then print its latest signed checkpoint (one JSON line) to keep somewhere else;
     `audit verify --expect` proves the log still extends it. Exit 1 (nothing printed) when the log does not
     verify."""
@@ -175,7 +193,7 @@ def _write(path: Path, data: bytes) -> None:
     write_whole(path, data)
 
 
-def _since(value: str | None):
+def _since(value: str | None) -> date | None:
     if value is None:
         return None
     try:
@@ -191,7 +209,7 @@ def _since(value: str | None):
     "--since", default=None, metavar="DATE", help="Only entries deleted on or after DATE (UTC, YYYY-MM-DD)."
 )
 @db_option
-def audit_export(fmt, out, since, db):
+def audit_export(fmt: str, out: Path, since: str | None, db: str | None) -> None:
     """Export the deletion log (entries failing the schema are included, flagged in `schema_problems`)."""
     from ..deletion_report import Filters, write_export
 
@@ -210,7 +228,7 @@ def audit_export(fmt, out, since, db):
 @audit.command("lookup")
 @click.argument("identifier")
 @db_option
-def audit_lookup(identifier, db):
+def audit_lookup(identifier: str, db: str | None) -> int:
     """Was a contact with this email, phone, handle (or platform:handle) or external id deleted?
     Prints `deleted` with the log entry ids (exit 0) or `not found` (exit 1)."""
     from ..deletion_report import lookup

@@ -93,28 +93,31 @@ def _progress(fraction: float, message: str) -> None:
 @click.option("--progress", "show_progress", is_flag=True, help="Print progress lines on stderr.")
 @db_option
 def import_command(
-    file,
-    actor,
-    dry_run,
-    mapping_file,
-    template,
-    on_conflict,
-    match_order,
-    phone_platform,
-    invalid_values,
-    region,
-    encoding,
-    delimiter,
-    rejects_file,
-    show_progress,
-    db,
-):
-    """Import contacts from a CSV file (one transaction); prints one JSON object with the counts and batch id."""
+    file: str,
+    actor: str | None,
+    dry_run: bool,
+    mapping_file: str | None,
+    template: str | None,
+    on_conflict: str,
+    match_order: str,
+    phone_platform: str,
+    invalid_values: str,
+    region: str | None,
+    encoding: str | None,
+    delimiter: str | None,
+    rejects_file: str | None,
+    show_progress: bool,
+    db: str | None,
+) -> None:
+    """Import contacts from a CSV file (one transaction);
+    prints one JSON object with the counts and batch id."""
     from .. import import_templates, imports
     from ..mapping_fallbacks import read_mapping_document
     from ..users import admin_actor
 
-    template = import_templates.template(template) and template if template else None
+    if template:
+        import_templates.template(template)  # an unknown name: InvalidInput listing the names, nothing read
+    template = template or None
     mapping, fallbacks = read_mapping_document(mapping_file) if mapping_file else (None, None)
     options = imports.ImportOptions(
         on_conflict=on_conflict,
@@ -166,7 +169,7 @@ def import_command(
 @click.argument("batch_id", type=int)
 @actor_option("The admin undoing the import (recorded).")
 @db_option
-def undo_import_command(batch_id, actor, db):
+def undo_import_command(batch_id: int, actor: str | None, db: str | None) -> int:
     """Undo a whole import batch; exit 1 (changing nothing) when some of its contacts changed since."""
     from .. import imports
     from ..users import admin_actor

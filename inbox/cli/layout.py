@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import BinaryIO
 
 import click
 
@@ -14,14 +15,15 @@ from .common import actor_option, db_option
 
 
 @click.group()
-def layout():
+def layout() -> None:
     """The contact attribute layout as JSON (layout as code)."""
 
 
 @layout.command("export")
 @db_option
-def layout_export(db):
-    """Print the layout: a JSON list of {key, label, type, enabled, order, options, regex, required_on_import}."""
+def layout_export(db: str | None) -> None:
+    """Print the layout: a JSON list of
+    {key, label, type, enabled, order, options, regex, required_on_import}."""
     from ..attributes import export_layout
 
     with open_store(db) as store:
@@ -32,8 +34,9 @@ def layout_export(db):
 @click.argument("file", type=click.File("rb"))
 @actor_option("The admin applying the layout (recorded).", required=True)
 @db_option
-def layout_import(file, actor, db):
-    """Apply a layout file (UTF-8 JSON) with the same validation as the page (nothing changes when invalid)."""
+def layout_import(file: BinaryIO, actor: str, db: str | None) -> None:
+    """Apply a layout file (UTF-8 JSON) with the same validation as the page
+    (nothing changes when invalid)."""
     from ..attributes import import_layout
     from ..users import admin_actor
 

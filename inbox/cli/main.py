@@ -9,7 +9,7 @@ from .common import run
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def cli():
+def cli() -> None:
     """Inbox contacts: manage the workspace database from the command line."""
 
 

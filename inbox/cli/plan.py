@@ -10,14 +10,14 @@ from .common import db_option
 
 
 @click.group()
-def plan():
+def plan() -> None:
     """The workspace plan (team or enterprise)."""
 
 
 @plan.command("set")
 @click.argument("name", type=click.Choice(PLANS))
 @db_option
-def plan_set(name, db):
+def plan_set(name: str, db: str | None) -> None:
     """Set the workspace plan."""
     from ..workspace import set_plan
 
@@ -27,7 +27,7 @@ def plan_set(name, db):
 
 @plan.command("show")
 @db_option
-def plan_show(db):
+def plan_show(db: str | None) -> None:
     """Print the workspace plan."""
     from ..workspace import get_plan
 

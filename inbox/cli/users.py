@@ -14,7 +14,7 @@ from .common import db_option
 
 
 @click.group()
-def users():
+def users() -> None:
     """Workspace members."""
 
 
@@ -24,7 +24,7 @@ def users():
 @click.option("--name", "display_name", default=None, help="Display name (default: from the email).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 @db_option
-def users_add(email, role, display_name, password_stdin, db):
+def users_add(email: str, role: str, display_name: str | None, password_stdin: bool, db: str | None) -> None:
     """Add a member; the password is prompted for (or read with --password-stdin)."""
     from ..users import add_user
 
@@ -39,7 +39,7 @@ def users_add(email, role, display_name, password_stdin, db):
 
 @users.command("list")
 @db_option
-def users_list(db):
+def users_list(db: str | None) -> None:
     """List members: email, role, active, display name."""
     from ..users import list_users
 
@@ -52,7 +52,7 @@ def users_list(db):
 @users.command("disable")
 @click.argument("email")
 @db_option
-def users_disable(email, db):
+def users_disable(email: str, db: str | None) -> None:
     """Disable a member: they can no longer sign in (their history stays)."""
     from ..users import set_active
 
@@ -64,7 +64,7 @@ def users_disable(email, db):
 @users.command("enable")
 @click.argument("email")
 @db_option
-def users_enable(email, db):
+def users_enable(email: str, db: str | None) -> None:
     """Re-enable a disabled member."""
     from ..users import set_active
 
@@ -76,7 +76,7 @@ def users_enable(email, db):
 @users.command("unlock")
 @click.argument("email")
 @db_option
-def users_unlock(email, db):
+def users_unlock(email: str, db: str | None) -> None:
     """Lift the sign-in lock and delays of an e-mail after too many failed sign-ins."""
     from ..sign_in import unlock
 
