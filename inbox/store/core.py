@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, TypeAlias
 
 import duckdb
 import pandas as pd
@@ -114,11 +114,15 @@ class TxCursor:
             self.failed, self.error = True, exc
             raise
 
-    def register(self, name: str, df: pd.DataFrame) -> None:
+    def register(self, name: str, df: object) -> None:  # a DataFrame or an Arrow table
         self._cur.register(name, df)
 
     def unregister(self, name: str) -> None:
         self._cur.unregister(name)
+
+
+# The cursor a repository method runs on: a transaction's (``tx()``) or a plain one (``cursor()``: a dry run).
+Cursor: TypeAlias = "TxCursor | duckdb.DuckDBPyConnection"
 
 
 class StoreCore:
