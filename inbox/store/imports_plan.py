@@ -141,8 +141,8 @@ class ImportPlanning(Repository):
                     WHEN contact_id IS NOT NULL AND same_contact < line
                          THEN 'matches the same contact #' || contact_id || ' as line ' || same_contact
                     WHEN contact_id IS NULL AND key_handle IS NULL
-                         THEN 'no contact matches, and a new contact needs an email, a phone,'
-                              || ' or platform and handle'
+                         THEN
+                    'no contact matches, and a new contact needs an email, a phone, or platform and handle'
                     WHEN contact_id IS NULL AND same_handle < line
                          THEN 'same new contact (' || key_platform || ' ' || key_handle
                          || ') as line ' || same_handle END AS reason FROM w)
