@@ -48,9 +48,9 @@ class Store(StoreCore):
 
     def __init__(
         self,
-        path: str | os.PathLike,
+        path: str | os.PathLike[str],
         *,
-        attachments_dir: str | os.PathLike | None = None,
+        attachments_dir: str | os.PathLike[str] | None = None,
         read_only: bool = False,
         migrate: bool = True,
     ):

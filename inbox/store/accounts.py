@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ..models import User
 from .repository import Repository
@@ -10,7 +11,7 @@ from .repository import Repository
 _USER_COLS = "id, email, display_name, role, active, created_at, last_sign_in_at"
 
 
-def _user(row) -> User | None:
+def _user(row: tuple[Any, ...] | None) -> User | None:
     return User(*row) if row else None
 
 
@@ -21,27 +22,28 @@ class AccountsSQL(Repository):
         self, email: str, display_name: str, role: str, password_hash: str, created_at: datetime
     ) -> User:
         with self.tx() as cur:
-            row = cur.execute(
+            rows = cur.execute(
                 f"INSERT INTO users (email, display_name, role, password_hash, active, created_at)"
                 f" VALUES (?, ?, ?, ?, TRUE, ?) RETURNING {_USER_COLS}",
                 [email, display_name, role, password_hash, created_at],
-            ).fetchone()
-        return _user(row)
+            ).fetchall()
+        return User(*rows[0])  # RETURNING of a one-row INSERT: always one row
 
     def user_by_email(self, email: str) -> User | None:
         return _user(self._one(f"SELECT {_USER_COLS} FROM users WHERE email = ?", [email]))
 
     def password_hash(self, email: str) -> str | None:
-        return self._scalar("SELECT password_hash FROM users WHERE email = ?", [email])
+        value: str | None = self._scalar("SELECT password_hash FROM users WHERE email = ?", [email])
+        return value
 
     def list_users(self) -> list[User]:
         return [User(*r) for r in self._rows(f"SELECT {_USER_COLS} FROM users ORDER BY email")]
 
     def count_users(self) -> int:
-        return self._scalar("SELECT count(*) FROM users")
+        return int(self._scalar("SELECT count(*) FROM users"))
 
     def count_active_admins(self) -> int:
-        return self._scalar("SELECT count(*) FROM users WHERE role = 'admin' AND active")
+        return int(self._scalar("SELECT count(*) FROM users WHERE role = 'admin' AND active"))
 
     def set_user_active(self, email: str, active: bool) -> bool:
         with self.tx() as cur:
@@ -59,7 +61,8 @@ class AccountsSQL(Repository):
             cur.execute("UPDATE users SET last_sign_in_at = ? WHERE email = ?", [at, email])
 
     def get_setting(self, key: str) -> str | None:
-        return self._scalar("SELECT value FROM workspace_settings WHERE key = ?", [key])
+        value: str | None = self._scalar("SELECT value FROM workspace_settings WHERE key = ?", [key])
+        return value
 
     def put_setting(self, key: str, value: str, actor_email: str, at: datetime) -> None:
         with self.tx() as cur:

@@ -5,9 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import PermissionDenied
 from ..models import Actor
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+class Executes(Protocol):
+    """A cursor that runs one statement: a ``TxCursor`` or a raw DuckDB cursor."""
+
+    def execute(self, sql: str, params: list[Any], /) -> duckdb.DuckDBPyConnection: ...
+
 
 # (actor, admin needed, action in words) of the use case running in this thread/context, or None.
 _ACTING: ContextVar[tuple[Actor, bool, str] | None] = ContextVar("inbox_acting", default=None)
@@ -28,7 +39,7 @@ def current() -> tuple[Actor, bool, str] | None:
     return _ACTING.get()
 
 
-def refusal(actor: Actor, row, *, admin: bool, action: str) -> str | None:
+def refusal(actor: Actor, row: tuple[Any, ...] | None, *, admin: bool, action: str) -> str | None:
     """Why the member (``row``: stored (role, active), or ``None``) may not ``action`` now; else ``None``."""
     if actor.role == "system":  # the CLI operator, who holds the database file itself
         return None
@@ -42,13 +53,13 @@ def refusal(actor: Actor, row, *, admin: bool, action: str) -> str | None:
     return None
 
 
-def member_row(cur, email: str):
+def member_row(cur: Executes, email: str) -> tuple[Any, ...] | None:
     """``(role, active)`` of the member as stored now (``cur``: a cursor, inside a transaction or not)."""
     rows = cur.execute("SELECT role, active FROM users WHERE email = ?", [email]).fetchall()  # read it all
     return rows[0] if rows else None
 
 
-def check_acting(cur) -> None:
+def check_acting(cur: Executes) -> None:
     """Inside a transaction: refuse (``PermissionDenied``) when the acting member is disabled, gone or lost
     the role the running use case needs. Nothing to check outside a use case (channels, housekeeping)."""
     acting = _ACTING.get()

@@ -7,6 +7,7 @@ import os
 import secrets
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -79,21 +80,22 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _differences(con, source: str, copy: str) -> list[str]:
+def _differences(con: duckdb.DuckDBPyConnection, source: str, copy: str) -> list[str]:
     """What differs between the database ``source`` and its ``copy`` (both attached to ``con``)."""
-    problems = []
+    problems: list[str] = []
     for what, sql in _SHAPE.items():
         if con.execute(sql, [source]).fetchall() != con.execute(sql, [copy]).fetchall():
             problems.append(f"the {what} differ")
     for schema, table, _ in con.execute(_SHAPE["tables"], [source]).fetchall():
         name = f"{_quote(schema)}.{_quote(table)}"
         counts = [
-            con.execute(f"SELECT count(*) FROM {_quote(db)}.{name}").fetchone()[0] for db in (source, copy)
+            con.execute(f"SELECT count(*) FROM {_quote(db)}.{name}").fetchall()[0][0]  # one row
+            for db in (source, copy)
         ]
         if counts[0] != counts[1]:
             problems.append(f"table {table} has {counts[0]} rows but {counts[1]} in the copy")
     versions = [
-        con.execute(f"SELECT max(version) FROM {_quote(db)}.main.schema_migrations").fetchone()[0]
+        con.execute(f"SELECT max(version) FROM {_quote(db)}.main.schema_migrations").fetchall()[0][0]
         for db in (source, copy)
     ]
     if versions[0] != versions[1]:
@@ -118,9 +120,9 @@ class CompactSQL(Repository):
         return found and not self.read_only
 
     def deletion_log_count(self) -> int:
-        return self._scalar("SELECT count(*) FROM deletion_log")
+        return int(self._scalar("SELECT count(*) FROM deletion_log"))
 
-    def compact(self) -> dict:
+    def compact(self) -> dict[str, Any]:
         """Rewrite the database into a fresh file next to it, verify the copy, and swap it in.
 
         Operations of other threads wait (the gate of StoreCore) and then run on the new file. A failure
@@ -170,7 +172,7 @@ class CompactSQL(Repository):
         alias = f"compact_{secrets.token_hex(4)}"
         try:
             con.execute("CHECKPOINT")
-            source = con.execute("SELECT current_database()").fetchone()[0]
+            source = con.execute("SELECT current_database()").fetchall()[0][0]
             con.execute(f"ATTACH ? AS {alias}", [str(copy)])
             try:
                 con.execute(f"COPY FROM DATABASE {_quote(source)} TO {alias}")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 import duckdb
 
 from ..errors import Conflict, NotFound
+from .contacts_search import capped as _capped
+from .contacts_search import where as _where
 from .repository import Repository
 from .retry import as_conflict, retry_conflicts
 from .schema import CONTACT_COLS, SEARCH_TEXT_SQL
@@ -26,64 +30,23 @@ LIST_COLS = (
     "updated_at",
 )
 VALUE_SLOTS = ("value_text", "value_number", "value_date", "value_bool")
+# ``write_files(contact_id, attachments)``: stores the bytes, returns the storage paths (inbox.files.writer).
+WriteFiles = Callable[[int, list[dict[str, Any]]], list[str]]
 _RECEIVE_LOCKS = [threading.Lock() for _ in range(64)]  # striped by (platform, handle)
-
-
-# Characters of the search text from most to least frequent (names, emails, phones, ids).
-_RANK = {c: i for i, c in enumerate(" a0e13c4985627mroiln.-sptx@+ghudbkzvwj_yfq'")}
-
-
-def _anchor(term: str) -> str:
-    """The suffix of ``term`` that starts at its least frequent character.
-
-    A substring test looks for the needle's first character and then compares byte by byte, so
-    "a.hadd" costs about twice as much as "dd": testing the rarer suffix first lets the full test
-    run only on the rows that contain it (it is implied by the term, so results are the same).
-    """
-    start = max(range(len(term)), key=lambda i: (_RANK.get(term[i], len(_RANK)), -i))
-    return term[start:]
-
-
-def _where(terms, platform, language, subscription, custom) -> tuple[str, list]:
-    clauses, params = [], []
-    for term in terms:
-        anchor = _anchor(term)
-        if anchor != term:
-            clauses.append("contains(search_text, ?)")
-            params.append(anchor)
-        clauses.append("contains(search_text, ?)")
-        params.append(term)
-    for column, value in (("platform", platform), ("subscription", subscription)):
-        if value:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if language:  # a language and its regional or script variants: pt finds pt, pt-BR and pt-PT
-        clauses.append("(language = ? OR starts_with(language, ?))")
-        params += [language, f"{language}-"]
-    for key, value in (custom or {}).items():
-        clauses.append(
-            "id IN (SELECT contact_id FROM attribute_values WHERE attribute_key = ? AND value_text = ?)"
-        )
-        params += [key, value]
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-def _capped(total: int, cap: int | None) -> tuple[int, bool]:
-    """``(count, is_floor)``: a count above ``cap`` is reported as ``cap`` and a floor."""
-    return (int(total), False) if cap is None or total <= cap else (cap, True)
 
 
 class ContactsSQL(Repository):
     """Contacts (built-in attributes are columns) and attribute_values (custom, typed)."""
 
-    def contact_row(self, contact_id: int) -> dict | None:
+    def contact_row(self, contact_id: int) -> dict[str, Any] | None:
         row = self._one(f"SELECT {', '.join(CONTACT_COLS)} FROM contacts WHERE id = ?", [int(contact_id)])
-        return dict(zip(CONTACT_COLS, row)) if row else None
+        return dict(zip(CONTACT_COLS, row, strict=True)) if row else None
 
     def first_contact_id(self) -> int | None:
-        return self._scalar("SELECT min(id) FROM contacts")
+        first: int | None = self._scalar("SELECT min(id) FROM contacts")
+        return first
 
-    def custom_values(self, contact_id: int) -> dict[str, tuple]:
+    def custom_values(self, contact_id: int) -> dict[str, tuple[Any, ...]]:
         """``{attribute_key: (text, number, date, bool)}`` for one contact."""
         rows = self._rows(
             "SELECT attribute_key, value_text, value_number, value_date, value_bool"
@@ -95,19 +58,19 @@ class ContactsSQL(Repository):
     # -- lookup ------------------------------------------------------------------------
     search_window_rows = 50_000  # the most recently updated contacts a search looks at first
     search_count_cap = 1_000  # a count above this is reported as "more than"
-    _window: tuple[float, object] | None = None  # (computed at, updated_at threshold), per store
+    _window: tuple[float, datetime | None] | None = None  # (computed at, updated_at threshold), per store
 
     def search_contacts(
         self,
         *,
-        terms=(),
-        platform=None,
-        language=None,
-        subscription=None,
-        custom=None,
+        terms: Sequence[str] = (),
+        platform: str | None = None,
+        language: str | None = None,
+        subscription: str | None = None,
+        custom: dict[str, str] | None = None,
         limit: int = 25,
         offset: int = 0,
-    ) -> tuple[list[dict], int, bool, bool]:
+    ) -> tuple[list[dict[str, Any]], int, bool, bool]:
         """One page of contacts matching every term (substring, accent/case-insensitive) and filter,
         most recently updated first; the number of matches, whether that number is only a floor, and
         whether a next page exists (known from the ids, so a contact deleted meanwhile changes nothing).
@@ -120,17 +83,17 @@ class ContactsSQL(Repository):
         folded = [self._scalar("SELECT lower(strip_accents(?))", [t]) for t in terms]  # once, not per row
         folded = [f for f in folded if f]  # a lone combining accent folds to nothing: it restricts nothing
         where, params = _where(folded, platform, language, subscription, custom)
-        need, cap = int(offset) + int(limit) + 1, self.search_count_cap  # one more id: is there a next page?
+        need, cap = int(offset) + int(limit) + 1, self.search_count_cap  # one more id: a next page?
         since = self._since()
         if since is not None:
             # The threshold is pushed down into the scan; the match sits in a CASE so that the
             # substring tests run on the window's rows only, not on every row of the table.
             match = f"CASE WHEN updated_at >= ? THEN {where[len(' WHERE ') :]} END" if where else "true"
-            count, top = self._one(
+            count, top = self._rows(  # an aggregate: always one row
                 "SELECT count(*), max_by(id, {'u': updated_at, 'i': id}, ?) FROM contacts"
                 f" WHERE updated_at >= ? AND {match}",
                 [need, since] + ([since, *params] if where else []),
-            )
+            )[0]
             if count >= need:
                 if not where:
                     total = self._scalar("SELECT count(*) FROM contacts")
@@ -141,24 +104,26 @@ class ContactsSQL(Repository):
                         f"SELECT count(*) FROM (SELECT 1 FROM contacts{where} LIMIT ?)", [*params, cap + 1]
                     )
                 return self._page(list(top), offset, limit, total, cap if where else None)
-        total, top = self._one(
+        total, top = self._rows(  # an aggregate: always one row
             "SELECT count(*), max_by(id, {'u': updated_at, 'i': id}, ?) FROM contacts" + where,
             [need] + params,
-        )
+        )[0]
         return self._page(list(top or []), offset, limit, total, cap if where else None)
 
-    def _page(self, top: list[int], offset: int, limit: int, total: int, cap: int | None):
+    def _page(
+        self, top: list[int], offset: int, limit: int, total: int, cap: int | None
+    ) -> tuple[list[dict[str, Any]], int, bool, bool]:
         ids = top[int(offset) :]
         return (self._list_rows(ids[: int(limit)]), *_capped(total, cap), len(ids) > int(limit))
 
-    def _since(self):
+    def _since(self) -> datetime | None:
         """The ``updated_at`` of the ``search_window_rows``-th most recently updated contact, or
         ``None`` when the table is not much bigger than the window. Cached for a minute: a stale
         threshold only makes the window bigger or smaller, never a result wrong."""
         cached = self._window
         if cached is not None and time.monotonic() - cached[0] < 60:
             return cached[1]
-        since = None
+        since: datetime | None = None
         if self._scalar("SELECT count(*) FROM contacts") > 4 * self.search_window_rows:
             since = self._scalar(
                 "SELECT updated_at FROM contacts ORDER BY updated_at DESC LIMIT 1 OFFSET ?",
@@ -167,19 +132,19 @@ class ContactsSQL(Repository):
         self._window = (time.monotonic(), since)
         return since
 
-    def _list_rows(self, ids: list[int]) -> list[dict]:
+    def _list_rows(self, ids: list[int]) -> list[dict[str, Any]]:
         if not ids:
             return []
         marks = ", ".join("?" for _ in ids)
         rows = {
-            r[0]: dict(zip(LIST_COLS, r))
+            r[0]: dict(zip(LIST_COLS, r, strict=True))
             for r in self._rows(
                 f"SELECT {', '.join(LIST_COLS)} FROM contacts WHERE id IN ({marks})", [int(i) for i in ids]
             )
         }
         return [rows[i] for i in ids if i in rows]
 
-    def exact_contacts(self, column: str, value) -> list[dict]:
+    def exact_contacts(self, column: str, value: object) -> list[dict[str, Any]]:
         """Contacts whose ``column`` (id, email, phone, external_id, account_id, handle) equals ``value``.
 
         A plain equality so DuckDB answers from the column's ART index (ORDER BY/LIMIT would scan).
@@ -187,7 +152,7 @@ class ContactsSQL(Repository):
         if column not in ("id", "email", "phone", "external_id", "account_id", "handle"):
             raise ValueError(f"not an exact-lookup column: {column}")
         rows = self._rows(f"SELECT {', '.join(LIST_COLS)} FROM contacts WHERE {column} = ?", [value])
-        return sorted((dict(zip(LIST_COLS, r)) for r in rows), key=lambda r: r["id"])[:50]
+        return sorted((dict(zip(LIST_COLS, r, strict=True)) for r in rows), key=lambda r: r["id"])[:50]
 
     def distinct_values(self, column: str, limit: int = 200) -> list[str]:
         if column not in ("language", "subscription"):
@@ -209,7 +174,13 @@ class ContactsSQL(Repository):
 
     # -- writes -------------------------------------------------------------------------
     def update_contact_values(
-        self, contact_id: int, expected_version: int, builtin: dict, custom: dict, actor: str, at: datetime
+        self,
+        contact_id: int,
+        expected_version: int,
+        builtin: dict[str, Any],
+        custom: dict[str, tuple[Any, ...] | None],
+        actor: str,
+        at: datetime,
     ) -> int:
         """Set built-in columns and custom values if the contact is still at ``expected_version``.
 
@@ -221,16 +192,24 @@ class ContactsSQL(Repository):
             lambda: self._update_values(int(contact_id), expected_version, builtin, custom, actor, at)
         )
 
-    def _update_values(self, contact_id, expected_version, builtin, custom, actor, at) -> int:
+    def _update_values(
+        self,
+        contact_id: int,
+        expected_version: int,
+        builtin: dict[str, Any],
+        custom: dict[str, tuple[Any, ...] | None],
+        actor: str,
+        at: datetime,
+    ) -> int:
         sets = "".join(f"{col} = ?, " for col in builtin)
         with self.tx() as cur:
-            # No RETURNING here: DuckDB 2.0 skips the write-write conflict check of an UPDATE … RETURNING, and
-            # a save made at the same moment would be lost without a word (tests/unit/test_concurrency.py).
+            # No RETURNING here: DuckDB 2.0 skips the write-write conflict check of an UPDATE … RETURNING,
+            # and a save made at the same moment would be lost without a word (test_concurrency.py).
             (updated,) = cur.execute(
                 f"UPDATE contacts SET {sets}updated_at = ?, updated_by = ?, version = version + 1"
                 " WHERE id = ? AND version = ?",
                 [*builtin.values(), at, actor, contact_id, int(expected_version)],
-            ).fetchone()
+            ).fetchall()[0]  # the count of updated rows
             if not updated:
                 current = cur.execute(
                     "SELECT version, updated_by FROM contacts WHERE id = ?", [contact_id]
@@ -252,9 +231,10 @@ class ContactsSQL(Repository):
                 else:
                     cur.execute(
                         "INSERT INTO attribute_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                        " ON CONFLICT (contact_id, attribute_key) DO UPDATE SET value_text = excluded.value_text,"
-                        " value_number = excluded.value_number, value_date = excluded.value_date,"
-                        " value_bool = excluded.value_bool, updated_at = excluded.updated_at,"
+                        " ON CONFLICT (contact_id, attribute_key) DO UPDATE SET"
+                        " value_text = excluded.value_text, value_number = excluded.value_number,"
+                        " value_date = excluded.value_date, value_bool = excluded.value_bool,"
+                        " updated_at = excluded.updated_at,"
                         " updated_by = excluded.updated_by",
                         [contact_id, key, *slots, at, actor],
                     )
@@ -267,10 +247,10 @@ class ContactsSQL(Repository):
         handle: str,
         text: str,
         at: datetime,
-        attachments: list[dict],
-        write_files,
+        attachments: list[dict[str, Any]],
+        write_files: WriteFiles,
         phone: str | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Append an inbound message to the contact's open conversation (creating either if needed).
 
         ``attachments`` are metadata dicts (filename, content_type, size_bytes, sha256, data);
@@ -288,7 +268,16 @@ class ContactsSQL(Repository):
         except duckdb.ConstraintException as exc:  # another thread created the same contact meanwhile
             raise as_conflict(exc) from exc
 
-    def _receive(self, platform, handle, text, at, attachments, write_files, phone) -> dict:
+    def _receive(
+        self,
+        platform: str,
+        handle: str,
+        text: str,
+        at: datetime,
+        attachments: list[dict[str, Any]],
+        write_files: WriteFiles,
+        phone: str | None,
+    ) -> dict[str, Any]:
         with self.tx() as cur:
             found = cur.execute(
                 "SELECT id FROM contacts WHERE platform = ? AND handle IN (?, ?)"
@@ -296,12 +285,12 @@ class ContactsSQL(Repository):
                 [platform, handle, phone or handle, phone or handle],
             ).fetchone()
             new_contact = found is None
-            if new_contact:
+            if found is None:
                 contact_id = cur.execute(
-                    "INSERT INTO contacts (platform, handle, phone, created_at, created_by, updated_at, updated_by)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    "INSERT INTO contacts (platform, handle, phone, created_at, created_by, updated_at,"
+                    " updated_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     [platform, phone or handle, phone, at, f"channel:{platform}", at, f"channel:{platform}"],
-                ).fetchone()[0]
+                ).fetchall()[0][0]
                 cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [contact_id])
                 conversation = None
             else:
@@ -316,7 +305,7 @@ class ContactsSQL(Repository):
                     "INSERT INTO conversations (contact_id, platform, status, started_at, last_message_at)"
                     " VALUES (?, ?, 'open', ?, ?) RETURNING id",
                     [contact_id, platform, at, at],
-                ).fetchone()[0]
+                ).fetchall()[0][0]
             else:
                 conversation_id = conversation[0]
                 cur.execute(
@@ -326,12 +315,13 @@ class ContactsSQL(Repository):
                 "INSERT INTO messages (conversation_id, contact_id, direction, body, sent_at)"
                 " VALUES (?, ?, 'inbound', ?, ?) RETURNING id",
                 [conversation_id, contact_id, text, at],
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             paths = write_files(contact_id, attachments) if attachments else []
-            for meta, path in zip(attachments, paths):
+            for meta, path in zip(attachments, paths, strict=False):  # (paths come from the caller)
                 cur.execute(
-                    "INSERT INTO attachments (message_id, conversation_id, contact_id, filename, content_type,"
-                    " size_bytes, storage_path, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO attachments (message_id, conversation_id, contact_id, filename,"
+                    " content_type, size_bytes, storage_path, sha256, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         message_id,
                         conversation_id,
@@ -352,7 +342,7 @@ class ContactsSQL(Repository):
         }
 
     # -- conversations --------------------------------------------------------------------
-    def conversations_of(self, contact_id: int) -> list[dict]:
+    def conversations_of(self, contact_id: int) -> list[dict[str, Any]]:
         cols = ("id", "platform", "status", "subject", "started_at", "last_message_at", "messages")
         rows = self._rows(
             "SELECT c.id, c.platform, c.status, c.subject, c.started_at, c.last_message_at,"
@@ -360,9 +350,9 @@ class ContactsSQL(Repository):
             " FROM conversations c WHERE c.contact_id = ? ORDER BY c.last_message_at DESC",
             [int(contact_id)],
         )
-        return [dict(zip(cols, r)) for r in rows]
+        return [dict(zip(cols, r, strict=True)) for r in rows]
 
-    def messages_of(self, conversation_id: int, limit: int = 200) -> list[dict]:
+    def messages_of(self, conversation_id: int, limit: int = 200) -> list[dict[str, Any]]:
         cols = ("id", "direction", "author", "body", "sent_at")
         rows = self._rows(
             "SELECT * FROM (SELECT id, direction, author, body, sent_at FROM messages"
@@ -370,17 +360,17 @@ class ContactsSQL(Repository):
             " ORDER BY sent_at, id",
             [int(conversation_id), int(limit)],
         )
-        return [dict(zip(cols, r)) for r in rows]
+        return [dict(zip(cols, r, strict=True)) for r in rows]
 
-    def attachments_of_conversation(self, conversation_id: int) -> list[dict]:
+    def attachments_of_conversation(self, conversation_id: int) -> list[dict[str, Any]]:
         cols = ("id", "message_id", "filename", "content_type", "size_bytes", "storage_path", "contact_id")
         rows = self._rows(
             f"SELECT {', '.join(cols)} FROM attachments WHERE conversation_id = ? ORDER BY id",
             [int(conversation_id)],
         )
-        return [dict(zip(cols, r)) for r in rows]
+        return [dict(zip(cols, r, strict=True)) for r in rows]
 
-    def attachment(self, attachment_id: int) -> dict | None:
+    def attachment(self, attachment_id: int) -> dict[str, Any] | None:
         cols = ("id", "message_id", "filename", "content_type", "size_bytes", "storage_path", "contact_id")
         row = self._one(f"SELECT {', '.join(cols)} FROM attachments WHERE id = ?", [int(attachment_id)])
-        return dict(zip(cols, row)) if row else None
+        return dict(zip(cols, row, strict=True)) if row else None

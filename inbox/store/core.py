@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Self, TypeAlias
 
 import duckdb
 import pandas as pd
@@ -20,7 +20,7 @@ from .dialect import DUCKDB
 from .migrations import MIGRATIONS, Migration
 from .retry import as_conflict, is_conflict
 
-DUCKDB_CONFIG = {
+DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     # Offline machines: never try to download an extension behind our back.
     "autoinstall_known_extensions": "false",
     "autoload_known_extensions": "false",
@@ -105,18 +105,24 @@ class TxCursor:
         self.failed = False
         self.error: duckdb.Error | None = None
 
-    def execute(self, sql: str, params: Sequence[Any] | dict | None = None):
+    def execute(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+    ) -> duckdb.DuckDBPyConnection:
         try:
             return self._cur.execute(sql, params) if params is not None else self._cur.execute(sql)
         except duckdb.Error as exc:
             self.failed, self.error = True, exc
             raise
 
-    def register(self, name: str, df: pd.DataFrame) -> None:
+    def register(self, name: str, df: object) -> None:  # a DataFrame or an Arrow table
         self._cur.register(name, df)
 
     def unregister(self, name: str) -> None:
         self._cur.unregister(name)
+
+
+# The cursor a repository method runs on: a transaction's (``tx()``) or a plain one (``cursor()``: a dry run).
+Cursor: TypeAlias = "TxCursor | duckdb.DuckDBPyConnection"
 
 
 class StoreCore:
@@ -124,9 +130,9 @@ class StoreCore:
 
     def __init__(
         self,
-        path: str | os.PathLike,
+        path: str | os.PathLike[str],
         *,
-        attachments_dir: str | os.PathLike | None = None,
+        attachments_dir: str | os.PathLike[str] | None = None,
         read_only: bool = False,
         migrate: bool = True,
     ):
@@ -172,10 +178,10 @@ class StoreCore:
     def closed(self) -> bool:
         return self._closed
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     @contextmanager
@@ -188,13 +194,17 @@ class StoreCore:
             try:
                 cur = self._con.cursor()
             except duckdb.Error as exc:
-                raise _translated(self.path, exc)
+                if (clear := _translated(self.path, exc)) is exc:
+                    raise
+                raise clear from exc
             self._busy += 1
         self._depth.n = depth + 1
         try:
             yield cur
         except duckdb.Error as exc:
-            raise _translated(self.path, exc)
+            if (clear := _translated(self.path, exc)) is exc:
+                raise
+            raise clear from exc
         finally:
             self._depth.n = depth
             try:
@@ -247,7 +257,9 @@ class StoreCore:
                 raise
             if cur.failed:
                 raw.rollback()
-                if is_conflict(cur.error):  # swallowed by the caller, but a conflict all the same
+                if cur.error is not None and is_conflict(
+                    cur.error
+                ):  # swallowed by the caller, but a conflict all the same
                     raise as_conflict(cur.error) from cur.error
                 raise TransactionAborted("a statement failed inside the transaction; nothing was saved")
             try:
@@ -267,15 +279,15 @@ class StoreCore:
                 raise TransactionAborted(f"the transaction could not be committed: {exc}") from exc
 
     # -- small read helpers (private to the store package) -------------------------------
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.cursor() as cur:
             return cur.execute(sql, list(params)).fetchall()
 
-    def _one(self, sql: str, params: Sequence[Any] = ()):
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         rows = self._rows(sql, params)
         return rows[0] if rows else None
 
-    def _scalar(self, sql: str, params: Sequence[Any] = ()):
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self._one(sql, params)
         return row[0] if row else None
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .repository import Repository
 
 if TYPE_CHECKING:
-    from .core import TxCursor
+    from .core import StoreCore, TxCursor
     from .layout import LayoutSQL
 
 SETTING_COLS = (
@@ -41,17 +41,17 @@ class CrmSQL(Repository):
     """CRM configuration and per-contact lookup status; managed attributes are written as a layout version
     through ``layout`` (the one writer of layout versions)."""
 
-    def __init__(self, core, layout: LayoutSQL):
+    def __init__(self, core: StoreCore, layout: LayoutSQL):
         super().__init__(core)
         self._layout = layout
 
     # -- settings ------------------------------------------------------------------------
-    def crm_settings_row(self) -> dict | None:
+    def crm_settings_row(self) -> dict[str, Any] | None:
         """The stored CRM settings, secret included (for signing only: never display it)."""
         row = self._one(f"SELECT {', '.join(SETTING_COLS)} FROM crm_settings WHERE id = 1")
         if row is None:
             return None
-        out = dict(zip(SETTING_COLS, row))
+        out = dict(zip(SETTING_COLS, row, strict=True))
         out["aliases"] = json.loads(out["aliases"])
         return out
 
@@ -61,7 +61,7 @@ class CrmSQL(Repository):
         lookup_url: str,
         timeout_seconds: float,
         lookup_key: str,
-        aliases: dict,
+        aliases: dict[str, Any],
         enabled: bool,
         secret: str | None,
         actor: str,
@@ -78,7 +78,7 @@ class CrmSQL(Repository):
             actor,
         ]
         with self.tx() as cur:
-            exists = cur.execute("SELECT count(*) FROM crm_settings").fetchone()[0]
+            exists = cur.execute("SELECT count(*) FROM crm_settings").fetchall()[0][0]  # one row
             if not exists:
                 if secret is None:
                     raise ValueError("a first save needs a secret")
@@ -106,7 +106,7 @@ class CrmSQL(Repository):
         *,
         base_version: int,
         managed_keys: list[str],
-        snapshot: list[dict],
+        snapshot: list[dict[str, Any]],
         changes: list[str],
         saved_by: str,
         saved_at: datetime,
@@ -133,13 +133,13 @@ class CrmSQL(Repository):
         )
 
     # -- lookup status -------------------------------------------------------------------
-    def crm_lookup_status(self, contact_id: int) -> dict | None:
+    def crm_lookup_status(self, contact_id: int) -> dict[str, Any] | None:
         row = self._one(
             f"SELECT {', '.join(LOOKUP_COLS)} FROM crm_lookups WHERE contact_id = ?", [int(contact_id)]
         )
         if row is None:
             return None
-        out = dict(zip(LOOKUP_COLS, row))
+        out = dict(zip(LOOKUP_COLS, row, strict=True))
         out["written"], out["skipped"] = json.loads(out["written"]), json.loads(out["skipped"])
         return out
 
@@ -185,11 +185,12 @@ class CrmSQL(Repository):
         return bool(done)
 
     def crm_lookup_counts(self) -> dict[str, int]:
-        """Contacts by CRM status: ``validated`` (last lookup ok), ``failed`` (last lookup failed), ``never``."""
-        row = self._one(
+        """Contacts by CRM status: ``validated`` (last lookup ok), ``failed`` (last lookup failed),
+        ``never``."""
+        row = self._rows(
             "SELECT (SELECT count(*) FROM contacts), count(*) FILTER (WHERE l.ok),"
             " count(*) FILTER (WHERE NOT l.ok) FROM crm_lookups l JOIN contacts c ON c.id = l.contact_id"
-        )
+        )[0]  # an aggregate: always one row
         total, ok, failed = (int(v) for v in row)
         return {"validated": ok, "failed": failed, "never": max(total - ok - failed, 0)}
 
@@ -201,7 +202,8 @@ class CrmSQL(Repository):
         return int(self._scalar(f"SELECT count(*) FROM contacts{where}", params))
 
     def crm_sync_ids(self, *, after_id: int, limit: int, since: datetime | None) -> list[int]:
-        """The next ``limit`` contact ids above ``after_id`` (created or updated since ``since``), in id order."""
+        """The next ``limit`` contact ids above ``after_id`` (created or updated since ``since``), in id
+        order."""
         where, params = (
             ("", []) if since is None else (" AND (updated_at >= ? OR created_at >= ?)", [since, since])
         )

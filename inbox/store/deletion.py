@@ -6,6 +6,8 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -13,6 +15,9 @@ import pandas as pd
 from ..errors import Conflict, TransactionAborted, WriteConflict
 from .repository import Repository
 from .schema import CONTACT_COLS
+
+if TYPE_CHECKING:
+    from .core import TxCursor
 
 GENESIS = "0" * 64  # the prev_hash of entry 1
 LOG_COLS = (
@@ -56,7 +61,7 @@ _LOCKS: dict[str, threading.Lock] = {}  # one per database file: deletions in th
 _LOCKS_GUARD = threading.Lock()
 
 
-def chain_lock(path) -> threading.Lock:
+def chain_lock(path: Path | str) -> threading.Lock:
     """The lock serialising deletions on one database file within this process (DuckDB lets one process
     write a file). The database still refuses a fork on its own (unique id and prev_hash, head check)."""
     key = str(path.resolve() if hasattr(path, "resolve") else path)
@@ -64,7 +69,10 @@ def chain_lock(path) -> threading.Lock:
         return _LOCKS.setdefault(key, threading.Lock())
 
 
-MakeEntries = Callable[[int, str, list[dict], bool], list[dict]]
+MakeEntries = Callable[[int, str, list[dict[str, Any]], bool], list[dict[str, Any]]]
+# What a deletion reads first: facts per contact id, attachment paths, tables holding rows of the contacts,
+# the chain head (entries, last hash; None when no contact exists) and whether snapshots are on.
+Facts = tuple[dict[int, dict[str, Any]], list[str], list[str], tuple[Any, ...] | None, bool]
 
 
 def _retryable(exc: Exception) -> bool:
@@ -77,20 +85,20 @@ def _retryable(exc: Exception) -> bool:
 class DeletionSQL(Repository):
     """Deletion of a contact and everything it owns, plus the deletion log (append and read only)."""
 
-    _contact_tables: list[str] | None = None  # cached per repository (the schema changes only by migrations)
+    _contact_tables: list[str] | None = None  # cached per repository (only migrations change the schema)
 
     # -- what a deletion removes --------------------------------------------------------------
-    def contact_manifest(self, contact_id: int) -> dict | None:
+    def contact_manifest(self, contact_id: int) -> dict[str, int] | None:
         """Counts of what deleting the contact removes, or ``None`` when it does not exist."""
-        row = self._one(
+        row = self._rows(
             "SELECT (SELECT count(*) FROM contacts WHERE id = $1),"
             " (SELECT count(*) FROM conversations WHERE contact_id = $1),"
             " (SELECT count(*) FROM messages WHERE contact_id = $1),"
             " (SELECT count(*) FROM attachments WHERE contact_id = $1),"
             " (SELECT coalesce(sum(size_bytes), 0) FROM attachments WHERE contact_id = $1)",
             [int(contact_id)],
-        )
-        return None if not row[0] else dict(zip(MANIFEST, (int(v) for v in row[1:])))
+        )[0]  # a SELECT without FROM: always one row
+        return None if not row[0] else dict(zip(MANIFEST, (int(v) for v in row[1:]), strict=True))
 
     def contact_tables(self) -> list[str]:
         """Every table with a ``contact_id`` column (the deletion log's own tables excepted), cached."""
@@ -103,7 +111,7 @@ class DeletionSQL(Repository):
     # -- deleting -----------------------------------------------------------------------------
     def erase_contacts(
         self, contact_ids: list[int], *, snapshot_key: str, make_entries: MakeEntries
-    ) -> tuple[list[dict], list[str], list[int]]:
+    ) -> tuple[list[dict[str, Any]], list[str], list[int]]:
         """Delete contacts in ONE transaction that appends one log entry per contact, records their
         attachment files as pending removal, and deletes their rows from every contact table.
 
@@ -128,13 +136,16 @@ class DeletionSQL(Repository):
                 time.sleep(random.uniform(0.001, 0.004) * (1 + attempt))
         raise AssertionError("unreachable")
 
-    def _erase_once(self, ids, snapshot_key, make_entries):
+    def _erase_once(
+        self, ids: list[int], snapshot_key: str, make_entries: MakeEntries
+    ) -> tuple[list[dict[str, Any]], list[str], list[int]]:
         with self.tx() as cur:
             read = self._facts_of_one if len(ids) == 1 else self._facts_of_many
             facts, paths, tables, head, snapshot = read(cur, ids, CONTACT_COLS, snapshot_key)
             missing = [i for i in ids if i not in facts]
-            if not facts:
+            if not facts or head is None:  # (the head is None exactly when no contact exists)
                 return [], [], missing
+            arg: list[Any]
             match, arg = ("= ?", [ids[0]]) if len(ids) == 1 else ("IN (SELECT id FROM erase_ids)", [])
             if snapshot:
                 for r in cur.execute(
@@ -149,7 +160,9 @@ class DeletionSQL(Repository):
             self._delete_contact_rows(cur, match, arg, tables)
         return entries, paths, missing
 
-    def _facts_of_one(self, cur, ids, columns, snapshot_key):
+    def _facts_of_one(
+        self, cur: TxCursor, ids: list[int], columns: tuple[str, ...], snapshot_key: str
+    ) -> Facts:
         """The contact's identifiers joined with the chain head and the snapshot setting; then, per contact
         table, how many rows it holds for the contact (only those get a DELETE); the attachments' files
         and every column only when needed. No scalar subqueries, few joins: DuckDB's planning dominates
@@ -164,7 +177,7 @@ class DeletionSQL(Repository):
             return {}, [], [], None, False
         row, n = rows[0], len(ENTRY_FACTS)
         snapshot = bool(row[n + 2])
-        fact = dict(zip(ENTRY_FACTS, row[:n]))
+        fact: dict[str, Any] = dict(zip(ENTRY_FACTS, row[:n], strict=True))
         if snapshot:  # the whole row goes into the entry
             fact = dict(
                 zip(
@@ -172,6 +185,7 @@ class DeletionSQL(Repository):
                     cur.execute(
                         f"SELECT {', '.join(columns)} FROM contacts WHERE id = ?", [ids[0]]
                     ).fetchall()[0],
+                    strict=True,
                 )
             )
         per_table = dict(
@@ -182,7 +196,8 @@ class DeletionSQL(Repository):
                 [ids[0]],
             ).fetchall()
         )
-        paths, size = [], 0
+        paths: list[str] = []
+        size: int | None = 0
         if per_table.get("attachments"):
             paths, size = cur.execute(
                 "SELECT list(storage_path ORDER BY id), sum(size_bytes) FROM attachments"
@@ -197,11 +212,15 @@ class DeletionSQL(Repository):
         tables = [t for t in self.contact_tables() if per_table.get(t)]
         return {fact["id"]: fact}, list(paths or []), tables, (int(row[n]), row[n + 1]), snapshot
 
-    def _facts_of_many(self, cur, ids, columns, snapshot_key):
+    def _facts_of_many(
+        self, cur: TxCursor, ids: list[int], columns: tuple[str, ...], snapshot_key: str
+    ) -> Facts:
         cur.register("erase_ids", pd.DataFrame({"id": pd.array(ids, dtype="int64")}))
         match = "IN (SELECT id FROM erase_ids)"
         rows = cur.execute(f"SELECT {', '.join(columns)} FROM contacts WHERE id {match}").fetchall()
-        facts = {r[0]: dict(zip(columns, r), values={}, **{k: 0 for k in MANIFEST}) for r in rows}
+        facts = {
+            r[0]: dict(zip(columns, r, strict=True), values={}, **{k: 0 for k in MANIFEST}) for r in rows
+        }
         if not facts:
             return {}, [], [], None, False
         for table, counts in (
@@ -230,11 +249,12 @@ class DeletionSQL(Repository):
         )
         return facts, paths, self.contact_tables(), head, snapshot
 
-    def _append_entries(self, cur, entries: list[dict]) -> None:
+    def _append_entries(self, cur: TxCursor, entries: list[dict[str, Any]]) -> None:
         last = entries[-1]
         if len(entries) == 1:
             cur.execute(
-                f"INSERT INTO deletion_log ({', '.join(LOG_COLS)}) VALUES ({', '.join('?' for _ in LOG_COLS)})",
+                f"INSERT INTO deletion_log ({', '.join(LOG_COLS)})"
+                f" VALUES ({', '.join('?' for _ in LOG_COLS)})",
                 [last[c] for c in LOG_COLS],
             )
         else:
@@ -252,7 +272,7 @@ class DeletionSQL(Repository):
         if not n:
             raise duckdb.TransactionException("Conflict: the deletion log head moved")
 
-    def _record_pending(self, cur, entries: list[dict], paths: list[str]) -> None:
+    def _record_pending(self, cur: TxCursor, entries: list[dict[str, Any]], paths: list[str]) -> None:
         if not paths:
             return
         at = entries[0]["deleted_at"]
@@ -269,8 +289,9 @@ class DeletionSQL(Repository):
                 [at],
             )
 
-    def _delete_contact_rows(self, cur, match: str, arg: list, tables: list[str]) -> None:
-        """Delete the contacts' rows from ``tables`` (those of ``contact_tables()`` holding some), then the contacts."""
+    def _delete_contact_rows(self, cur: TxCursor, match: str, arg: list[Any], tables: list[str]) -> None:
+        """Delete the contacts' rows from ``tables`` (those of ``contact_tables()`` holding some), then the
+        contacts."""
         for table in tables:
             cur.execute(f"DELETE FROM {table} WHERE contact_id {match}", arg)
         cur.execute(f"DELETE FROM contacts WHERE id {match}", arg)
@@ -314,8 +335,10 @@ class DeletionSQL(Repository):
                 return [
                     (int(a), int(b), c)
                     for a, b, c in cur.execute("""
-                    SELECT i.line, c.id, 'email' FROM erase_identifiers i JOIN contacts c ON c.email = i.email
-                    UNION ALL SELECT i.line, c.id, 'phone' FROM erase_identifiers i JOIN contacts c ON c.phone = i.phone
+                    SELECT i.line, c.id, 'email' FROM erase_identifiers i
+                        JOIN contacts c ON c.email = i.email
+                    UNION ALL SELECT i.line, c.id, 'phone' FROM erase_identifiers i
+                        JOIN contacts c ON c.phone = i.phone
                     UNION ALL SELECT i.line, c.id, 'external_id' FROM erase_identifiers i
                         JOIN contacts c ON c.external_id = i.external_id
                     UNION ALL SELECT i.line, c.id, 'handle' FROM erase_identifiers i JOIN contacts c
@@ -325,7 +348,7 @@ class DeletionSQL(Repository):
             finally:
                 cur.unregister("erase_identifiers")
 
-    def contact_labels(self, contact_ids: list[int]) -> dict[int, tuple]:
+    def contact_labels(self, contact_ids: list[int]) -> dict[int, tuple[str, str | None]]:
         """``{id: (platform, name or None)}`` for a preview (name: first + last, else display name)."""
         if not contact_ids:
             return {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -11,9 +12,10 @@ from .deletion import GENESIS, HMAC_COLS, LOG_COLS
 from .repository import Repository
 
 
-def _where(filters: dict) -> tuple[str, list]:
+def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
     """WHERE clause of the report filters (fixed SQL; values are parameters)."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if filters.get("since") is not None:
         clauses.append("deleted_at >= ?")
         params.append(filters["since"])
@@ -47,7 +49,7 @@ class DeletionLogSQL(Repository):
         row = self._one("SELECT entries, last_hash FROM deletion_log_head WHERE id = 1")
         return (int(row[0]), row[1]) if row else (0, GENESIS)
 
-    def iter_deletion_log(self, chunk: int = 50_000) -> Iterator[list[tuple]]:
+    def iter_deletion_log(self, chunk: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
         """Every entry (LOG_COLS tuples) in id order, ``chunk`` rows at a time."""
         after = 0
         while True:
@@ -60,25 +62,29 @@ class DeletionLogSQL(Repository):
             yield rows
             after = rows[-1][0]
 
-    def deletion_log_frame(self, filters: dict, *, limit: int, newest_first: bool = False) -> pd.DataFrame:
+    def deletion_log_frame(
+        self, filters: dict[str, Any], *, limit: int, newest_first: bool = False
+    ) -> pd.DataFrame:
         """Entries matching ``filters`` (see ``_where``) as a frame of LOG_COLS, at most ``limit``."""
         where, params = _where(filters)
         order = "id DESC" if newest_first else "id"
-        # Pick the ids first, then read the wide rows of those only (5x faster than a top-N over every column).
+        # Pick the ids first, then read the wide rows of those only (5x faster than a top-N over every
+        # column).
         return self._df(
             f"SELECT {', '.join(LOG_COLS)} FROM deletion_log WHERE id IN (SELECT id FROM deletion_log"
             f"{where} ORDER BY {order} LIMIT ?) ORDER BY {order}",
             params + [int(limit)],
         )
 
-    def deletion_log_aggregates(self, filters: dict) -> pd.DataFrame:
+    def deletion_log_aggregates(self, filters: dict[str, Any]) -> pd.DataFrame:
         """One scan: totals (dim ``all``) and counts per week, admin, platform and reason of the matches."""
         where, params = _where(filters)
         return self._df(
-            "SELECT CASE GROUPING(week, deleted_by, platform, reason) WHEN 15 THEN 'all' WHEN 7 THEN 'week'"
-            " WHEN 11 THEN 'admin' WHEN 13 THEN 'platform' ELSE 'reason' END AS dim,"
-            " coalesce(strftime(week, '%Y-%m-%d'), deleted_by, platform, reason) AS key, count(*) AS entries,"
-            " sum(conversations) AS conversations, sum(messages) AS messages, sum(attachments) AS attachments,"
+            "SELECT CASE GROUPING(week, deleted_by, platform, reason) WHEN 15 THEN 'all'"
+            " WHEN 7 THEN 'week' WHEN 11 THEN 'admin' WHEN 13 THEN 'platform' ELSE 'reason' END AS dim,"
+            " coalesce(strftime(week, '%Y-%m-%d'), deleted_by, platform, reason) AS key,"
+            " count(*) AS entries, sum(conversations) AS conversations, sum(messages) AS messages,"
+            " sum(attachments) AS attachments,"
             " sum(bytes) AS bytes, min(deleted_at) AS first_at, max(deleted_at) AS last_at"
             " FROM (SELECT date_trunc('week', deleted_at) AS week, * FROM deletion_log"
             f"{where}) GROUP BY GROUPING SETS ((week), (deleted_by), (platform), (reason), ())",
@@ -88,8 +94,9 @@ class DeletionLogSQL(Repository):
     def deletion_log_admins(self) -> list[str]:
         return [r[0] for r in self._rows("SELECT DISTINCT deleted_by FROM deletion_log ORDER BY 1")]
 
-    def deletion_lookup(self, hashes: dict[str, list[str]]) -> list[dict]:
-        """Entries whose ``<kind>_hmac`` is one of ``hashes[kind]`` (kinds: email, phone, handle, external_id)."""
+    def deletion_lookup(self, hashes: dict[str, list[str]]) -> list[dict[str, Any]]:
+        """Entries whose ``<kind>_hmac`` is one of ``hashes[kind]`` (kinds: email, phone, handle,
+        external_id)."""
         lists = [list(hashes.get(c[:-5], [])) for c in HMAC_COLS]
         if not any(lists):
             return []
@@ -99,11 +106,14 @@ class DeletionLogSQL(Repository):
             f" WHERE {' OR '.join(hits)} ORDER BY id",
             lists,
         )
-        out = []
+        out: list[dict[str, Any]] = []
         for r in rows:
-            matched = [c[:-5] for c, hit in zip(HMAC_COLS, r[5:]) if hit]
+            matched = [c[:-5] for c, hit in zip(HMAC_COLS, r[5:], strict=True) if hit]
             out.append(
-                dict(zip(("id", "deleted_at", "deleted_by", "platform", "reason"), r[:5]), matched=matched)
+                dict(
+                    zip(("id", "deleted_at", "deleted_by", "platform", "reason"), r[:5], strict=True),
+                    matched=matched,
+                )
             )
         return out
 
@@ -119,7 +129,8 @@ class DeletionLogSQL(Repository):
                     (int(a), int(b))
                     for a, b in cur.execute(
                         " UNION ".join(
-                            f"SELECT h.line, d.id FROM erase_hashes h JOIN deletion_log d ON d.{c} = h.hash"
+                            "SELECT h.line, d.id FROM erase_hashes h"
+                            f" JOIN deletion_log d ON d.{c} = h.hash"
                             f" WHERE h.kind = '{c[:-5]}'"
                             for c in HMAC_COLS
                         )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from .repository import Repository
 from .schema import SEARCH_TEXT_SQL
+
+if TYPE_CHECKING:
+    from .core import TxCursor
 
 # Tables the demo builder fills, with the sequence that hands out their ids.
 _SEQUENCES = {
@@ -27,12 +32,12 @@ def _sequence(table: str) -> str:
 class DemoSQL(Repository):
     """Bulk inserts used by ``inbox.demo``; the builder passes the cursor of its transaction."""
 
-    def demo_contact_count(self, cur=None) -> int:
+    def demo_contact_count(self, cur: TxCursor | None = None) -> int:
         """Number of contacts, read inside ``cur``'s transaction when given."""
         sql = "SELECT count(*) FROM contacts"
-        return int(cur.execute(sql).fetchone()[0] if cur is not None else self._scalar(sql))
+        return int(cur.execute(sql).fetchall()[0][0] if cur is not None else self._scalar(sql))
 
-    def demo_reserve_ids(self, cur, table: str, n: int) -> int:
+    def demo_reserve_ids(self, cur: TxCursor, table: str, n: int) -> int:
         """Reserve ``n`` (>= 1) consecutive ids of ``table``'s sequence; returns the first one.
 
         DuckDB 2.0 cannot ``ALTER SEQUENCE … RESTART`` but has ``setval``: take one ``nextval``
@@ -42,7 +47,7 @@ class DemoSQL(Repository):
         """
         return self.dialect.reserve_ids(cur, _sequence(table), n)
 
-    def demo_insert(self, cur, table: str, frame: pd.DataFrame) -> int:
+    def demo_insert(self, cur: TxCursor, table: str, frame: pd.DataFrame) -> int:
         """``INSERT … BY NAME SELECT`` a frame whose columns are columns of ``table`` (others get their
         default; ``contacts.search_text`` is derived here). Returns the number of rows."""
         _sequence(table)

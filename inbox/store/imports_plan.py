@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import duckdb
+import pandas as pd
 
 from ..errors import InvalidInput
 from .imports import MATCH_KEYS, POLICIES, SLOTS, VALUE_COLUMNS
 from .repository import Repository
+
+if TYPE_CHECKING:
+    import pyarrow as pa  # (no type information: its tables are Any to mypy)
+
+    from .core import Cursor
 
 
 class ImportPlanning(Repository):
     """Reading a CSV file and planning an import (nothing here writes a contact)."""
 
     # -- reading -------------------------------------------------------------------------
-    def import_read_csv(self, path: str, delimiter: str, n_columns: int):
+    def import_read_csv(
+        self, path: str, delimiter: str, n_columns: int
+    ) -> tuple[pa.Table, list[tuple[Any, ...]]]:
         """Every record of a UTF-8 CSV file (header skipped) as an Arrow table of ``c0..c{n-1}`` strings,
-        in file order, and the records DuckDB refused: ``[(line, error_type, csv_line, message, near_byte)]``.
+        in file order, and the records DuckDB refused:
+        ``[(line, error_type, csv_line, message, near_byte)]``.
 
         Strict parsing: a row with too few or too many fields is refused with its line (the header is
         line 1; blank lines count), never padded, cut or dropped. Raises ``InvalidInput`` when the file
@@ -26,8 +37,9 @@ class ImportPlanning(Repository):
             try:
                 table = cur.sql(
                     f"SELECT * FROM read_csv(?, delim = ?, header = true, quote = '\"', escape = '\"',"
-                    f" auto_detect = false, strict_mode = true, columns = {columns}, store_rejects = true,"
-                    f" rejects_table = 'import_rejects', rejects_scan = 'import_reject_scans')",
+                    f" auto_detect = false, strict_mode = true, columns = {columns},"
+                    " store_rejects = true, rejects_table = 'import_rejects',"
+                    " rejects_scan = 'import_reject_scans')",
                     params=[str(path), delimiter],
                 ).to_arrow_table()
             except duckdb.Error as exc:
@@ -39,8 +51,11 @@ class ImportPlanning(Repository):
         return table, rejects
 
     # -- planning (inside the caller's transaction or cursor) ------------------------------
-    def import_stage(self, cur, rows, values, phone_platform: str) -> None:
-        """Stage the validated rows and custom values (Arrow tables or frames) as views of ``cur``'s connection.
+    def import_stage(
+        self, cur: Cursor, rows: pa.Table | pd.DataFrame, values: pa.Table | pd.DataFrame, phone_platform: str
+    ) -> None:
+        """Stage the validated rows and custom values (Arrow tables or frames) as views of ``cur``'s
+        connection.
 
         ``rows``: ``line``, ``ok`` (False: refused by validation, ignored), ``platform``, ``handle`` and
         VALUE_COLUMNS; ``values``: ``line``, ``attribute_key`` and the four value slots. ``key_platform`` /
@@ -64,7 +79,7 @@ class ImportPlanning(Repository):
             " value_number, value_date::DATE AS value_date, value_bool FROM import_values_df"
         )
 
-    def import_unstage(self, cur) -> None:
+    def import_unstage(self, cur: Cursor) -> None:
         """Drop what ``import_stage`` and ``import_plan`` made in ``cur``'s connection."""
         for view in ("import_rows", "import_values_in"):
             cur.execute(f"DROP VIEW IF EXISTS {view}")
@@ -73,7 +88,7 @@ class ImportPlanning(Repository):
         for name in ("import_rows_in", "import_values_df"):
             cur.unregister(name)
 
-    def import_plan(self, cur, match_order: tuple[str, ...], policy: str) -> dict:
+    def import_plan(self, cur: Cursor, match_order: tuple[str, ...], policy: str) -> dict[str, Any]:
         """Match the staged rows to contacts and decide each row's action (insert, update, unchanged, skip,
         rejected); returns the counts and the rows refused here as ``refused`` ``[(line, reason)]``.
 
@@ -102,28 +117,35 @@ class ImportPlanning(Repository):
             f"""
             CREATE OR REPLACE TEMP TABLE import_plan AS
             WITH hd AS (SELECT r.line, min(c.id) AS id FROM import_rows r
-                        JOIN contacts c ON c.platform = r.key_platform AND c.handle = r.key_handle GROUP BY r.line){ctes},
-            m AS (SELECT r.line, r.handle IS NOT NULL AS explicit_handle, r.key_platform, r.key_handle, hd.id AS hid,
+                        JOIN contacts c ON c.platform = r.key_platform AND c.handle = r.key_handle
+                        GROUP BY r.line){ctes},
+            m AS (SELECT r.line, r.handle IS NOT NULL AS explicit_handle, r.key_platform,
+                         r.key_handle, hd.id AS hid,
                          CASE {' '.join(f"WHEN {a}.n IS NOT NULL THEN '{k}'" for k, a in keys)}
                               WHEN hd.id IS NOT NULL THEN 'handle' END AS matched_by,
                          {pick('n', 'CASE WHEN hd.id IS NULL THEN 0 ELSE 1 END')} AS n,
                          {pick('id', 'hd.id')} AS contact_id, {pick('ids', 'NULL')} AS ids
-                  FROM import_rows r LEFT JOIN hd USING (line){''.join(f' LEFT JOIN {a} USING (line)' for _, a in keys)}),
-            twice AS (SELECT key_platform, key_handle, min(line) AS same_handle FROM m WHERE contact_id IS NULL
-                      AND key_handle IS NOT NULL GROUP BY ALL HAVING count(*) > 1),
+                  FROM import_rows r LEFT JOIN hd USING (line)
+                  {''.join(f' LEFT JOIN {a} USING (line)' for _, a in keys)}),
+            twice AS (SELECT key_platform, key_handle, min(line) AS same_handle FROM m
+                      WHERE contact_id IS NULL AND key_handle IS NOT NULL GROUP BY ALL HAVING count(*) > 1),
             w AS (SELECT m.*, min(line) OVER (PARTITION BY contact_id) AS same_contact, twice.same_handle
                   FROM m LEFT JOIN twice USING (key_platform, key_handle)),
             r AS (SELECT line, contact_id, CASE
-                    WHEN n > 1 THEN matched_by || ' matches ' || n || ' contacts (#' || array_to_string(ids, ', #')
-                         || CASE WHEN n > 3 THEN ', …' ELSE '' END || '): add an external id or platform and handle'
-                    WHEN explicit_handle AND hid IS NOT NULL AND hid <> contact_id THEN 'platform and handle belong to'
-                         || ' contact #' || hid || ' but the ' || matched_by || ' matches contact #' || contact_id
+                    WHEN n > 1 THEN matched_by || ' matches ' || n || ' contacts (#'
+                         || array_to_string(ids, ', #') || CASE WHEN n > 3 THEN ', …' ELSE '' END
+                         || '): add an external id or platform and handle'
+                    WHEN explicit_handle AND hid IS NOT NULL AND hid <> contact_id
+                         THEN 'platform and handle belong to' || ' contact #' || hid
+                         || ' but the ' || matched_by || ' matches contact #' || contact_id
                     WHEN contact_id IS NOT NULL AND same_contact < line
                          THEN 'matches the same contact #' || contact_id || ' as line ' || same_contact
                     WHEN contact_id IS NULL AND key_handle IS NULL
-                         THEN 'no contact matches, and a new contact needs an email, a phone, or platform and handle'
-                    WHEN contact_id IS NULL AND same_handle < line THEN 'same new contact (' || key_platform || ' '
-                         || key_handle || ') as line ' || same_handle END AS reason FROM w)
+                         THEN
+                    'no contact matches, and a new contact needs an email, a phone, or platform and handle'
+                    WHEN contact_id IS NULL AND same_handle < line
+                         THEN 'same new contact (' || key_platform || ' ' || key_handle
+                         || ') as line ' || same_handle END AS reason FROM w)
             SELECT *, CASE WHEN reason IS NOT NULL THEN 'rejected' WHEN contact_id IS NULL THEN 'insert'
                            WHEN ? = 'skip' THEN 'skip' ELSE 'match' END AS action FROM r""",
             [policy],
@@ -131,8 +153,9 @@ class ImportPlanning(Repository):
         merge = "coalesce(r.{c}, c.{c})" if policy == "update" else "coalesce(c.{c}, r.{c})"
         cur.execute(f"""
             CREATE OR REPLACE TEMP TABLE import_updates AS
-            SELECT p.line, c.id, c.platform, c.handle, {', '.join(f'{merge.format(c=c)} AS {c}' for c in VALUE_COLUMNS)},
-                   {' OR '.join(f'({merge.format(c=c)} IS DISTINCT FROM c.{c})' for c in VALUE_COLUMNS)} AS changed
+            SELECT p.line, c.id, c.platform, c.handle,
+            {', '.join(f'{merge.format(c=c)} AS {c}' for c in VALUE_COLUMNS)},
+            {' OR '.join(f'({merge.format(c=c)} IS DISTINCT FROM c.{c})' for c in VALUE_COLUMNS)} AS changed
             FROM import_plan p JOIN import_rows r USING (line) JOIN contacts c ON c.id = p.contact_id
             WHERE p.action = 'match'""")
         apply = (
@@ -149,7 +172,8 @@ class ImportPlanning(Repository):
             LEFT JOIN attribute_values a ON a.contact_id = p.contact_id AND a.attribute_key = v.attribute_key
             WHERE p.action = 'match' AND ({apply})""")
         cur.execute(
-            "UPDATE import_plan SET action = CASE WHEN line IN (SELECT line FROM import_updates WHERE changed)"
+            "UPDATE import_plan SET action = CASE"
+            " WHEN line IN (SELECT line FROM import_updates WHERE changed)"
             " OR line IN (SELECT line FROM import_values) THEN 'update' ELSE 'unchanged' END"
             " WHERE action = 'match'"
         )
@@ -165,19 +189,21 @@ class ImportPlanning(Repository):
             "refused": refused,
         }
 
-    def import_samples(self, cur, n: int = 5) -> dict[str, list[tuple]]:
+    def import_samples(self, cur: Cursor, n: int = 5) -> dict[str, list[tuple[Any, ...]]]:
         """Up to ``n`` lines per action: ``inserted`` (line, platform, handle, VALUE_COLUMNS…), ``updated``
         (line, contact id, then before and after of each VALUE_COLUMNS), ``unchanged``/``skip`` (line,
         contact id), ``values`` (line, key, value, value before, existed) of those lines."""
         out = {
             "inserted": cur.execute(
-                f"SELECT r.line, r.key_platform, r.key_handle, {', '.join('r.' + c for c in VALUE_COLUMNS)} FROM"
-                " import_plan p JOIN import_rows r USING (line) WHERE p.action = 'insert' ORDER BY line LIMIT ?",
+                "SELECT r.line, r.key_platform, r.key_handle,"
+                f" {', '.join('r.' + c for c in VALUE_COLUMNS)} FROM import_plan p"
+                " JOIN import_rows r USING (line) WHERE p.action = 'insert' ORDER BY line LIMIT ?",
                 [n],
             ).fetchall(),
             "updated": cur.execute(
-                f"SELECT u.line, u.id, {', '.join(f'c.{c}, u.{c}' for c in VALUE_COLUMNS)} FROM import_plan p JOIN"
-                " import_updates u USING (line) JOIN contacts c ON c.id = u.id WHERE p.action = 'update'"
+                f"SELECT u.line, u.id, {', '.join(f'c.{c}, u.{c}' for c in VALUE_COLUMNS)}"
+                " FROM import_plan p JOIN import_updates u USING (line) JOIN contacts c ON c.id = u.id"
+                " WHERE p.action = 'update'"
                 " ORDER BY line LIMIT ?",
                 [n],
             ).fetchall(),
@@ -188,10 +214,12 @@ class ImportPlanning(Repository):
             ).fetchall()
         lines = [int(r[0]) for r in out["inserted"] + out["updated"]] or [0]
         out["values"] = cur.execute(
-            "SELECT v.line, v.attribute_key, coalesce(v.value_text, v.value_number::VARCHAR, v.value_date::VARCHAR,"
-            " v.value_bool::VARCHAR), coalesce(iv.old_value_text, iv.old_value_number::VARCHAR,"
+            "SELECT v.line, v.attribute_key, coalesce(v.value_text, v.value_number::VARCHAR,"
+            " v.value_date::VARCHAR, v.value_bool::VARCHAR),"
+            " coalesce(iv.old_value_text, iv.old_value_number::VARCHAR,"
             " iv.old_value_date::VARCHAR, iv.old_value_bool::VARCHAR), iv.existed FROM import_values_in v"
-            f" LEFT JOIN import_values iv USING (line, attribute_key) WHERE v.line IN ({', '.join('?' for _ in lines)})"
+            " LEFT JOIN import_values iv USING (line, attribute_key)"
+            f" WHERE v.line IN ({', '.join('?' for _ in lines)})"
             " ORDER BY v.line, v.attribute_key",
             lines,
         ).fetchall()

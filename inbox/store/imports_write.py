@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -15,6 +15,7 @@ from .imports import BATCH_COLS, SLOTS, VALUE_COLUMNS, _search_text_of
 from .imports_plan import ImportPlanning
 
 if TYPE_CHECKING:
+    from .core import Cursor, StoreCore
     from .deletion import DeletionSQL
 
 
@@ -22,16 +23,16 @@ class ImportsSQL(ImportPlanning):
     """Bulk import of contacts and undo of an import batch (planning is inherited from ``ImportPlanning``,
     the same area split over two files). Undo removes rows from every contact table ``deletion`` knows."""
 
-    def __init__(self, core, deletion: DeletionSQL):
+    def __init__(self, core: StoreCore, deletion: DeletionSQL):
         super().__init__(core)
         self._deletion = deletion
 
     # -- writing -------------------------------------------------------------------------
     def import_write(
         self,
-        cur,
+        cur: Cursor,
         *,
-        batch: dict,
+        batch: dict[str, Any],
         actor: str,
         at: datetime,
         progress: Callable[[int, int], None] | None = None,
@@ -43,7 +44,7 @@ class ImportsSQL(ImportPlanning):
         one in ``import_batch_values``. Work goes in chunks of CHUNK_ROWS rows, ``progress(done, total)``
         after each; one transaction, so a failure in any chunk leaves the database as it was.
         """
-        batch_id = int(cur.execute("SELECT nextval('import_batch_seq')").fetchone()[0])
+        batch_id = int(cur.execute("SELECT nextval('import_batch_seq')").fetchall()[0][0])
         cur.execute(
             f"INSERT INTO import_batches ({', '.join(BATCH_COLS[:-2])}) VALUES"
             f" ({', '.join('?' for _ in BATCH_COLS[:-2])})",
@@ -71,7 +72,7 @@ class ImportsSQL(ImportPlanning):
             for x in cur.execute(
                 "SELECT count(*) FILTER (WHERE action = 'insert'), count(*)"
                 " FILTER (WHERE action = 'update') FROM import_plan"
-            ).fetchone()
+            ).fetchall()[0]  # an aggregate: always one row
         )
         # a range of ids for the new contacts (a failed import leaves a gap, never a duplicate)
         first = self.dialect.reserve_ids(cur, "contact_id_seq", n_new) if n_new else 0
@@ -82,7 +83,7 @@ class ImportsSQL(ImportPlanning):
             " 'update'))",
             [first, tables.CHUNK_ROWS],
         )
-        chunks = int(cur.execute("SELECT coalesce(max(chunk) + 1, 0) FROM import_todo").fetchone()[0])
+        chunks = int(cur.execute("SELECT coalesce(max(chunk) + 1, 0) FROM import_todo").fetchall()[0][0])
         for chunk in range(chunks):
             try:
                 self.import_write_chunk(cur, batch_id, chunk, actor, at)
@@ -95,14 +96,14 @@ class ImportsSQL(ImportPlanning):
                 progress(min((chunk + 1) * tables.CHUNK_ROWS, n_new + n_upd), n_new + n_upd)
         return batch_id
 
-    def import_write_chunk(self, cur, batch_id: int, chunk: int, actor: str, at: datetime) -> None:
+    def import_write_chunk(self, cur: Cursor, batch_id: int, chunk: int, actor: str, at: datetime) -> None:
         """Insert and update the contacts (and custom values) of one chunk of the plan."""
         todo = "(SELECT line, contact_id FROM import_todo WHERE chunk = ? AND action = '{}')"
         ins, upd = todo.format("insert"), todo.format("update")
         cols = ", ".join(VALUE_COLUMNS)
         cur.execute(
-            f"INSERT INTO contacts (id, platform, handle, {cols}, created_at, created_by, updated_at, updated_by,"
-            f" version, search_text) SELECT * FROM ("
+            f"INSERT INTO contacts (id, platform, handle, {cols}, created_at, created_by, updated_at,"
+            " updated_by, version, search_text) SELECT * FROM ("
             + _search_text_of(
                 f"SELECT t.contact_id AS id, r.key_platform AS platform, r.key_handle AS handle,"
                 f" {', '.join('r.' + c for c in VALUE_COLUMNS)}, ?::TIMESTAMP AS created_at,"
@@ -118,16 +119,18 @@ class ImportsSQL(ImportPlanning):
             [batch_id, chunk],
         )
         cur.execute(
-            f"INSERT INTO attribute_values SELECT t.contact_id, v.attribute_key, v.value_text, v.value_number,"
-            f" v.value_date, v.value_bool, ?, ? FROM {ins} t JOIN import_values_in v USING (line)",
+            "INSERT INTO attribute_values SELECT t.contact_id, v.attribute_key, v.value_text,"
+            " v.value_number, v.value_date, v.value_bool, ?, ?"
+            f" FROM {ins} t JOIN import_values_in v USING (line)",
             [at, actor, chunk],
         )
         # Updates: remember the prior values first, then change the contacts and their values.
         cur.execute(
             f"INSERT INTO import_batch_contacts (batch_id, contact_id, action, version_after,"
-            f" {', '.join('prior_' + c for c in VALUE_COLUMNS)}, prior_version, prior_updated_at, prior_updated_by)"
-            f" SELECT ?, c.id, 'updated', c.version + 1, {', '.join('c.' + c for c in VALUE_COLUMNS)}, c.version,"
-            f" c.updated_at, c.updated_by FROM {upd} t JOIN contacts c ON c.id = t.contact_id",
+            f" {', '.join('prior_' + c for c in VALUE_COLUMNS)}, prior_version, prior_updated_at,"
+            " prior_updated_by) SELECT ?, c.id, 'updated', c.version + 1,"
+            f" {', '.join('c.' + c for c in VALUE_COLUMNS)}, c.version, c.updated_at, c.updated_by"
+            f" FROM {upd} t JOIN contacts c ON c.id = t.contact_id",
             [batch_id, chunk],
         )
         cur.execute(
@@ -155,24 +158,26 @@ class ImportsSQL(ImportPlanning):
             [at, actor, chunk],
         )
         cur.execute(
-            f"INSERT INTO attribute_values SELECT v.contact_id, v.attribute_key, {', '.join('v.' + s for s in SLOTS)},"
-            f" ?, ? FROM {upd} t JOIN import_values v USING (line) WHERE NOT v.existed",
+            "INSERT INTO attribute_values SELECT v.contact_id, v.attribute_key,"
+            f" {', '.join('v.' + s for s in SLOTS)}, ?, ?"
+            f" FROM {upd} t JOIN import_values v USING (line) WHERE NOT v.existed",
             [at, actor, chunk],
         )
 
     # -- batches and undo ----------------------------------------------------------------
-    def import_batches(self, limit: int = 50) -> list[dict]:
+    def import_batches(self, limit: int = 50) -> list[dict[str, Any]]:
         rows = self._rows(
             f"SELECT {', '.join(BATCH_COLS)} FROM import_batches ORDER BY id DESC LIMIT ?", [limit]
         )
-        return [dict(zip(BATCH_COLS, r)) for r in rows]
+        return [dict(zip(BATCH_COLS, r, strict=True)) for r in rows]
 
-    def undo_import_batch(self, batch_id: int, actor: str, at: datetime) -> dict:
-        """Undo a committed batch in one transaction: remove the contacts it inserted (with their rows in every
-        contact table: values, CRM lookups), restore the prior values of the contacts it updated (a new version).
-        Raises ``NotFound``, ``Conflict`` (already undone) or ``UndoRefused`` listing the contacts changed since
-        (another version, or a conversation on an inserted contact) — nothing is changed then. Contacts deleted
-        since are left deleted. Returns ``removed``, ``restored``, ``already_deleted``.
+    def undo_import_batch(self, batch_id: int, actor: str, at: datetime) -> dict[str, int]:
+        """Undo a committed batch in one transaction: remove the contacts it inserted (with their rows in
+        every contact table: values, CRM lookups), restore the prior values of the contacts it updated (a
+        new version). Raises ``NotFound``, ``Conflict`` (already undone) or ``UndoRefused`` listing the
+        contacts changed since (another version, or a conversation on an inserted contact) — nothing is
+        changed then. Contacts deleted since are left deleted. Returns ``removed``, ``restored``,
+        ``already_deleted``.
         """
         batch_id, tables = (
             int(batch_id),
@@ -186,8 +191,9 @@ class ImportsSQL(ImportPlanning):
                 raise Conflict(f"import {batch_id} was already undone")
             changed = cur.execute(
                 """
-                SELECT * FROM (SELECT b.contact_id, b.action, b.version_after, c.version, c.updated_by, c.updated_at,
-                       b.action = 'inserted' AND EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = c.id) AS talked
+                SELECT * FROM (SELECT b.contact_id, b.action, b.version_after, c.version, c.updated_by,
+                       c.updated_at, b.action = 'inserted'
+                       AND EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = c.id) AS talked
                 FROM import_batch_contacts b JOIN contacts c ON c.id = b.contact_id WHERE b.batch_id = ?)
                 WHERE version <> version_after OR talked ORDER BY contact_id""",
                 [batch_id],
@@ -202,15 +208,16 @@ class ImportsSQL(ImportPlanning):
                     "updated_at",
                     "conversation",
                 )
-                raise UndoRefused(batch_id, [dict(zip(keys, r)) for r in changed])
+                raise UndoRefused(batch_id, [dict(zip(keys, r, strict=True)) for r in changed])
             counts = cur.execute(
                 """
                 SELECT count(*) FILTER (WHERE b.action = 'inserted' AND c.id IS NOT NULL),
                        count(*) FILTER (WHERE b.action = 'updated' AND c.id IS NOT NULL),
                        count(*) FILTER (WHERE c.id IS NULL)
-                FROM import_batch_contacts b LEFT JOIN contacts c ON c.id = b.contact_id WHERE b.batch_id = ?""",
+                FROM import_batch_contacts b LEFT JOIN contacts c ON c.id = b.contact_id
+                WHERE b.batch_id = ?""",
                 [batch_id],
-            ).fetchone()
+            ).fetchall()[0]  # an aggregate: always one row
             inserted = (
                 "(SELECT contact_id FROM import_batch_contacts WHERE batch_id = ? AND action = 'inserted')"
             )
@@ -224,7 +231,8 @@ class ImportsSQL(ImportPlanning):
                 f" updated_at = ?, updated_by = ? FROM ("
                 + _search_text_of(
                     f"SELECT c.id, c.platform, c.handle, {prior} FROM import_batch_contacts b"
-                    f" JOIN contacts c ON c.id = b.contact_id WHERE b.batch_id = ? AND b.action = 'updated'"
+                    " JOIN contacts c ON c.id = b.contact_id"
+                    " WHERE b.batch_id = ? AND b.action = 'updated'"
                 )
                 + ") n WHERE contacts.id = n.id",
                 [at, actor, batch_id],
@@ -256,7 +264,8 @@ class ImportsSQL(ImportPlanning):
             # Earlier batches that left these contacts in the state now restored may be undone next.
             cur.execute(
                 "UPDATE import_batch_contacts SET version_after = s.version FROM (SELECT b.contact_id,"
-                " b.prior_version, c.version FROM import_batch_contacts b JOIN contacts c ON c.id = b.contact_id"
+                " b.prior_version, c.version FROM import_batch_contacts b"
+                " JOIN contacts c ON c.id = b.contact_id"
                 " WHERE b.batch_id = ? AND b.action = 'updated') s WHERE import_batch_contacts.batch_id <> ?"
                 " AND import_batch_contacts.contact_id = s.contact_id"
                 " AND import_batch_contacts.version_after = s.prior_version",
@@ -274,7 +283,7 @@ class ImportsSQL(ImportPlanning):
         }
 
     # -- mapping templates ---------------------------------------------------------------
-    def save_import_mapping(self, name: str, mapping: dict, actor: str, at: datetime) -> None:
+    def save_import_mapping(self, name: str, mapping: dict[str, Any], actor: str, at: datetime) -> None:
         with self.tx() as cur:
             cur.execute(
                 "INSERT INTO import_mappings VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
@@ -282,7 +291,7 @@ class ImportsSQL(ImportPlanning):
                 [name, json.dumps(mapping, ensure_ascii=False), at, actor],
             )
 
-    def import_mappings(self) -> list[dict]:
+    def import_mappings(self) -> list[dict[str, Any]]:
         rows = self._rows(
             "SELECT name, mapping, saved_at, saved_by FROM import_mappings ORDER BY lower(name)"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -165,8 +166,10 @@ INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
         "import_batch_contacts_without_batch",
         "import_batch_contacts",
         "import rows whose import batch is missing",
-        """SELECT {'b': r.batch_id, 'c': r.contact_id} AS k, r.batch_id::VARCHAR || '/' || r.contact_id AS label
-        FROM import_batch_contacts r WHERE NOT EXISTS (SELECT 1 FROM import_batches b WHERE b.id = r.batch_id)""",
+        """SELECT {'b': r.batch_id, 'c': r.contact_id} AS k,
+               r.batch_id::VARCHAR || '/' || r.contact_id AS label
+        FROM import_batch_contacts r
+        WHERE NOT EXISTS (SELECT 1 FROM import_batches b WHERE b.id = r.batch_id)""",
     ),
     (
         "import_batch_values_without_contact_row",
@@ -174,8 +177,9 @@ INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
         "prior values of an import whose import row (batch, contact) is missing",
         """SELECT {'b': v.batch_id, 'c': v.contact_id, 'k': v.attribute_key} AS k,
                v.batch_id::VARCHAR || '/' || v.contact_id || '/' || v.attribute_key AS label
-        FROM import_batch_values v WHERE NOT EXISTS (SELECT 1 FROM import_batch_contacts r
-                                                     WHERE r.batch_id = v.batch_id AND r.contact_id = v.contact_id)""",
+        FROM import_batch_values v
+        WHERE NOT EXISTS (SELECT 1 FROM import_batch_contacts r
+                          WHERE r.batch_id = v.batch_id AND r.contact_id = v.contact_id)""",
     ),
     (
         "duplicate_contact_handles",
@@ -188,7 +192,8 @@ INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
         "duplicate_user_emails",
         "users",
         "user e-mails (ignoring case) used by more than one user",
-        """SELECT lower(email) AS k, lower(email) AS label FROM users GROUP BY lower(email) HAVING count(*) > 1""",
+        """SELECT lower(email) AS k, lower(email) AS label FROM users
+        GROUP BY lower(email) HAVING count(*) > 1""",
     ),
     (
         "duplicate_attribute_positions",
@@ -215,11 +220,13 @@ def _after(keys: tuple[str, ...], op: str) -> str:
     return f"({keys[0]} {op[0]} ? OR ({keys[0]} = ? AND {_after(keys[1:], op)}))"
 
 
-def _after_params(values: tuple) -> list:
+def _after_params(values: tuple[Any, ...]) -> list[Any]:
     return [values[0]] if len(values) == 1 else [values[0], values[0], *_after_params(values[1:])]
 
 
-def _key_range(keys: tuple[str, ...], low: tuple, high: tuple | None) -> tuple[str, list]:
+def _key_range(
+    keys: tuple[str, ...], low: tuple[Any, ...], high: tuple[Any, ...] | None
+) -> tuple[str, list[Any]]:
     """WHERE text and parameters for ``low <= key < high`` (no upper bound when ``high`` is None).
 
     The extra plain bounds on the first key column let DuckDB skip row groups by zone map.
@@ -244,8 +251,8 @@ class IntegritySQL(Repository):
 
     def table_row_counts(self) -> dict[str, int]:
         """Rows per checked table, in one query."""
-        row = self._one("SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in TABLE_KEYS))
-        return dict(zip(TABLE_KEYS, (int(v) for v in row)))
+        row = self._rows("SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in TABLE_KEYS))[0]
+        return dict(zip(TABLE_KEYS, (int(v) for v in row), strict=True))
 
     def iter_table_chunks(self, table: str, chunk_size: int) -> Iterator[pd.DataFrame]:
         """Every row of ``table`` in key order, as DataFrames of at most ``chunk_size`` rows.
@@ -289,9 +296,9 @@ class IntegritySQL(Repository):
         if name not in _QUERIES:
             raise ValueError(f"unknown integrity query {name!r}")
         _, table, description, sql = _QUERIES[name]
-        count, examples = self._one(
+        count, examples = self._rows(
             f"WITH bad AS ({sql}) SELECT count(*), arg_min(label, k, {EXAMPLES}) FROM bad"
-        )
+        )[0]  # an aggregate: always one row
         return IntegrityFinding(name, table, description, int(count), list(examples or []))
 
     def integrity_findings(self) -> list[IntegrityFinding]:

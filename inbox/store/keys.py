@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -22,15 +23,22 @@ class KeysSQL(Repository):
     """The database side of the key file: nothing secret is stored here, only a fingerprint."""
 
     def key_fingerprint(self) -> str | None:
-        return self._scalar("SELECT value FROM workspace_settings WHERE key = ?", [FINGERPRINT_KEY])
+        value: str | None = self._scalar(
+            "SELECT value FROM workspace_settings WHERE key = ?", [FINGERPRINT_KEY]
+        )
+        return value
 
     def legacy_deletion_secret(self) -> str | None:
         """The HMAC secret older versions kept in the database (hex), until adoption moves it out."""
-        return self._scalar("SELECT value FROM workspace_settings WHERE key = ?", [LEGACY_SECRET_KEY])
+        value: str | None = self._scalar(
+            "SELECT value FROM workspace_settings WHERE key = ?", [LEGACY_SECRET_KEY]
+        )
+        return value
 
     def crm_secret_stored(self) -> str | None:
         """The CRM secret column as stored (plaintext before adoption, ciphertext after)."""
-        return self._scalar("SELECT secret FROM crm_settings WHERE id = 1")
+        value: str | None = self._scalar("SELECT secret FROM crm_settings WHERE id = 1")
+        return value
 
     def adopt_keys(
         self, *, fingerprint: str, seals: list[tuple[int, str]], crm_secret: str | None, at: datetime
@@ -40,7 +48,7 @@ class KeysSQL(Repository):
         with self.tx() as cur:
             if cur.execute(
                 "SELECT count(*) FROM workspace_settings WHERE key = ?", [FINGERPRINT_KEY]
-            ).fetchone()[0]:
+            ).fetchall()[0][0]:  # a count: always one row
                 raise Conflict("the database was given a key file meanwhile")
             cur.execute(
                 "INSERT INTO workspace_settings VALUES (?, ?, ?, 'system')",
@@ -67,7 +75,7 @@ class KeysSQL(Repository):
             present = self.dialect.table_names(cur)
         return [t for t in LOG_TABLES if t not in present]
 
-    def iter_sealed_log(self, chunk: int = 50_000) -> Iterator[list[tuple]]:
+    def iter_sealed_log(self, chunk: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
         """Every entry (LOG_COLS, then its seal or None) in id order, ``chunk`` rows at a time."""
         after = 0
         cols = ", ".join(f"l.{c}" for c in LOG_COLS)

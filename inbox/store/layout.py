@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
@@ -26,8 +27,8 @@ DEF_COLS = (
 )
 
 
-def _definition(row) -> dict:
-    item = dict(zip(DEF_COLS, row))
+def _definition(row: tuple[Any, ...]) -> dict[str, Any]:
+    item = dict(zip(DEF_COLS, row, strict=True))
     item["options"] = json.loads(item["options"]) if item["options"] else None
     return item
 
@@ -35,7 +36,7 @@ def _definition(row) -> dict:
 class LayoutSQL(Repository):
     """Attribute definitions (ordered) and layout_versions (one row per save)."""
 
-    def attribute_definitions(self, enabled_only: bool = False) -> list[dict]:
+    def attribute_definitions(self, enabled_only: bool = False) -> list[dict[str, Any]]:
         where = " WHERE enabled" if enabled_only else ""
         rows = self._rows(
             f"SELECT {', '.join(DEF_COLS)} FROM attribute_definitions{where} ORDER BY position, key"
@@ -56,12 +57,12 @@ class LayoutSQL(Repository):
         self,
         *,
         base_version: int,
-        layout: list[dict],
+        layout: list[dict[str, Any]],
         deleted_keys: list[str],
         saved_by: str,
         saved_at: datetime,
         changes: list[str],
-        snapshot: list[dict],
+        snapshot: list[dict[str, Any]],
         reverted_from: int | None = None,
     ) -> int:
         """Write a whole layout as a new version in one transaction.
@@ -98,10 +99,10 @@ class LayoutSQL(Repository):
                 cur.execute("DELETE FROM attribute_definitions WHERE key = ? AND NOT builtin", [key])
             with self.dialect.frame(cur, "layout_df", frame):
                 cur.execute(
-                    "INSERT INTO attribute_definitions (key, label, type, builtin, enabled, position, options,"
-                    " regex, required_on_import, crm_managed, created_at)"
-                    " SELECT key, label, type, builtin, enabled, position, options, regex, required_on_import,"
-                    " crm_managed, ? FROM layout_df"
+                    "INSERT INTO attribute_definitions (key, label, type, builtin, enabled, position,"
+                    " options, regex, required_on_import, crm_managed, created_at)"
+                    " SELECT key, label, type, builtin, enabled, position, options, regex,"
+                    " required_on_import, crm_managed, ? FROM layout_df"
                     " ON CONFLICT (key) DO UPDATE SET label = excluded.label, enabled = excluded.enabled,"
                     " position = excluded.position, options = excluded.options, regex = excluded.regex,"
                     " required_on_import = excluded.required_on_import",
@@ -124,7 +125,7 @@ class LayoutSQL(Repository):
         base_version: int,
         saved_by: str,
         saved_at: datetime,
-        snapshot: list[dict],
+        snapshot: list[dict[str, Any]],
         changes: list[str],
         apply: Callable[[TxCursor], None],
         reverted_from: int | None = None,
@@ -138,7 +139,9 @@ class LayoutSQL(Repository):
         version = int(base_version) + 1
         try:
             with self.tx() as cur:
-                current = cur.execute("SELECT coalesce(max(version), 0) FROM layout_versions").fetchone()[0]
+                current = cur.execute(  # an aggregate: always one row
+                    "SELECT coalesce(max(version), 0) FROM layout_versions"
+                ).fetchall()[0][0]
                 if current != base_version:
                     raise Conflict(
                         f"another admin saved version {current} since you loaded version "
@@ -156,7 +159,7 @@ class LayoutSQL(Repository):
             raise Conflict("another admin saved at the same moment; nothing was saved — reload") from exc
         return version
 
-    def layout_versions(self, limit: int = 50) -> list[dict]:
+    def layout_versions(self, limit: int = 50) -> list[dict[str, Any]]:
         rows = self._rows(
             "SELECT version, saved_at, saved_by, changes, reverted_from FROM layout_versions"
             " ORDER BY version DESC LIMIT ?",
@@ -167,6 +170,6 @@ class LayoutSQL(Repository):
             for v, at, by, ch, rf in rows
         ]
 
-    def layout_snapshot(self, version: int) -> list[dict] | None:
+    def layout_snapshot(self, version: int) -> list[dict[str, Any]] | None:
         raw = self._scalar("SELECT layout FROM layout_versions WHERE version = ?", [version])
         return json.loads(raw) if raw is not None else None

@@ -44,13 +44,13 @@ class Repository:
     def cursor(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         return self._core.cursor()
 
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self._core._rows(sql, params)
 
-    def _one(self, sql: str, params: Sequence[Any] = ()):
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         return self._core._one(sql, params)
 
-    def _scalar(self, sql: str, params: Sequence[Any] = ()):
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._core._scalar(sql, params)
 
     def _df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:

@@ -31,7 +31,11 @@ def as_conflict(exc: BaseException) -> WriteConflict:
 
 
 def retry_conflicts(
-    run: Callable[[], T], *, attempts: int = ATTEMPTS, also: tuple = (), gave_up: str = GAVE_UP
+    run: Callable[[], T],
+    *,
+    attempts: int = ATTEMPTS,
+    also: tuple[type[BaseException], ...] = (),
+    gave_up: str = GAVE_UP,
 ) -> T:
     """``run()``, run again after a transaction conflict (or an exception in ``also``) up to ``attempts``
     times in all, waiting a random 0–``BASE_DELAY``·2ⁿ seconds (at most ``MAX_DELAY``) between attempts.

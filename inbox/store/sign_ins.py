@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from .repository import Repository
 
@@ -30,22 +31,22 @@ class SignInsSQL(Repository):
 
     def account_failures(self, email: str, since: datetime) -> tuple[int, datetime | None]:
         """Failures of the e-mail at or after ``since``, after its last success or unlock: (count, last)."""
-        row = self._one(
+        row = self._rows(
             "SELECT count(*), max(attempted_at) FROM sign_in_attempts"
             " WHERE email = $1 AND outcome = 'failure' AND attempted_at >= $2"
             " AND id > coalesce((SELECT max(id) FROM sign_in_attempts WHERE email = $1"
             " AND outcome IN ('success', 'unlocked')), 0)",
             [clip_email(email), since],
-        )
+        )[0]  # an aggregate: always one row
         return int(row[0]), row[1]
 
     def client_failures(self, client: str, since: datetime) -> tuple[int, datetime | None]:
         """Failures from the client at or after ``since``, whatever e-mail was typed: (count, last)."""
-        row = self._one(
+        row = self._rows(
             "SELECT count(*), max(attempted_at) FROM sign_in_attempts"
             " WHERE client = ? AND outcome = 'failure' AND attempted_at >= ?",
             [clip_client(client), since],
-        )
+        )[0]  # an aggregate: always one row
         return int(row[0]), row[1]
 
     def failures_since(self, emails: list[str], since: datetime) -> dict[str, int]:
@@ -58,13 +59,13 @@ class SignInsSQL(Repository):
         )
         return {e: int(n) for e, n in rows}
 
-    def recent_sign_ins(self, limit: int = 50) -> list[dict]:
+    def recent_sign_ins(self, limit: int = 50) -> list[dict[str, Any]]:
         cols = ("at", "email", "client", "outcome")
         rows = self._rows(
             "SELECT attempted_at, email, client, outcome FROM sign_in_attempts ORDER BY id DESC LIMIT ?",
             [limit],
         )
-        return [dict(zip(cols, r)) for r in rows]
+        return [dict(zip(cols, r, strict=True)) for r in rows]
 
     def prune_sign_ins(self, before: datetime) -> None:
         with self.tx() as cur:

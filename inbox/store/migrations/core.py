@@ -188,7 +188,7 @@ def layout_versions(cur: Cursor) -> None:
         "required_on_import",
         "crm_managed",
     )
-    layout = [dict(zip(cols, r)) for r in rows]
+    layout = [dict(zip(cols, r, strict=True)) for r in rows]
     for item in layout:
         item["options"] = json.loads(item["options"]) if item["options"] else None
     cur.execute(
