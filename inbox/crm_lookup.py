@@ -20,7 +20,8 @@ from . import crm_client
 from .attributes import all_attributes
 
 # The conversions a panel edit uses (form value → validation input → stored value), shared on purpose.
-from .contacts import get_contact, storage_columns, typed_values
+from .contact_edits import storage_columns, typed_values
+from .contacts import get_contact
 from .crm_client import CrmFailure
 from .errors import Conflict, InboxError, NotFound
 from .models import utcnow
