@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from validation.layout import BUILTIN_KEYS, layout_problems
 
@@ -41,7 +42,7 @@ class Attribute:
     crm_managed: bool = False
 
 
-def _attribute(item: dict) -> Attribute:
+def _attribute(item: dict[str, Any]) -> Attribute:
     return Attribute(**{**item, "options": tuple(item["options"]) if item.get("options") else None})
 
 
@@ -54,18 +55,18 @@ def all_attributes(store: Store) -> list[Attribute]:
     return [_attribute(d) for d in store.layout.attribute_definitions()]
 
 
-def load_layout(store: Store) -> tuple[int, list[dict]]:
+def load_layout(store: Store) -> tuple[int, list[dict[str, Any]]]:
     """``(version, layout)``: the current version number and every definition in order."""
     return store.layout.current_layout_version(), store.layout.attribute_definitions()
 
 
-def renumber(layout: list[dict]) -> list[dict]:
+def renumber(layout: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Sort by position (ties keep their list order) and renumber positions 1..n."""
     ordered = sorted(enumerate(layout), key=lambda p: (_as_position(p[1].get("position")), p[0]))
     return [{**item, "position": n} for n, (_, item) in enumerate(ordered, start=1)]
 
 
-def _as_position(value) -> float:
+def _as_position(value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -73,7 +74,7 @@ def _as_position(value) -> float:
     return number if number == number else float("inf")  # NaN sorts last
 
 
-def _clean(item: dict) -> dict:
+def _clean(item: dict[str, Any]) -> dict[str, Any]:
     options = item.get("options")
     if isinstance(options, str):
         options = [o.strip() for o in options.split(",")]
@@ -94,7 +95,9 @@ def _clean(item: dict) -> dict:
     }
 
 
-def check_layout(store: Store, layout: list[dict]) -> tuple[list[dict], list[str], list[str]]:
+def check_layout(
+    store: Store, layout: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[str], list[str]]:
     """Normalise and validate an edited layout against the stored one.
 
     Returns ``(renumbered layout, deleted custom keys, problems)``.
@@ -121,7 +124,7 @@ def check_layout(store: Store, layout: list[dict]) -> tuple[list[dict], list[str
     return layout, deleted, problems
 
 
-def diff_layouts(old: list[dict], new: list[dict]) -> list[str]:
+def diff_layouts(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
     """Readable changes from ``old`` to ``new`` (both lists of definitions)."""
     before = {d["key"]: d for d in old}
     after = {d["key"]: d for d in new}
@@ -155,7 +158,12 @@ def diff_layouts(old: list[dict], new: list[dict]) -> list[str]:
 
 @member_action("change the contact attribute layout")
 def save_layout(
-    store: Store, actor: Actor, layout: list[dict], *, base_version: int, reverted_from: int | None = None
+    store: Store,
+    actor: Actor,
+    layout: list[dict[str, Any]],
+    *,
+    base_version: int,
+    reverted_from: int | None = None,
 ) -> int:
     """Validate and save an edited layout as a new version. Admins only.
 
@@ -208,7 +216,7 @@ def revert_layout(store: Store, actor: Actor, version: int, *, base_version: int
     return save_layout(store, actor, snapshot + extra, base_version=base_version, reverted_from=version)
 
 
-def history(store: Store, limit: int = 50) -> list[dict]:
+def history(store: Store, limit: int = 50) -> list[dict[str, Any]]:
     """Saved versions, newest first: version, saved_at, saved_by, changes, reverted_from."""
     return store.layout.layout_versions(limit)
 
@@ -219,15 +227,15 @@ def values_count(store: Store, key: str) -> int:
 
 
 def new_attribute(
-    layout: list[dict],
+    layout: list[dict[str, Any]],
     *,
     label: str,
     key: str,
     type: str,
-    options=None,
-    regex=None,
+    options: str | Iterable[Any] | None = None,
+    regex: str | None = None,
     required_on_import: bool = False,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """``layout`` plus a new enabled custom attribute at the end (validated when saved)."""
     item = _clean(
         {
@@ -251,7 +259,7 @@ def new_attribute(
     return layout + [item]
 
 
-def move(layout: list[dict], key: str, where: str) -> list[dict]:
+def move(layout: list[dict[str, Any]], key: str, where: str) -> list[dict[str, Any]]:
     """``layout`` (renumbered) with ``key`` moved ``top``, ``up``, ``down`` or ``bottom``."""
     rows = renumber(layout)
     i = next((n for n, r in enumerate(rows) if r["key"] == key), None)
@@ -266,7 +274,7 @@ def move(layout: list[dict], key: str, where: str) -> list[dict]:
 EXPORT_FIELDS = ("key", "label", "type", "enabled", "order", "options", "regex", "required_on_import")
 
 
-def export_layout(store: Store) -> list[dict]:
+def export_layout(store: Store) -> list[dict[str, Any]]:
     """The layout as plain data (``order`` = position) for ``layout export``."""
     return [
         {f: (d["position"] if f == "order" else d.get(f)) for f in EXPORT_FIELDS}
@@ -275,7 +283,7 @@ def export_layout(store: Store) -> list[dict]:
 
 
 @member_action("change the contact attribute layout")
-def import_layout(store: Store, actor: Actor, items) -> int:
+def import_layout(store: Store, actor: Actor, items: object) -> int:
     """Apply an exported layout (list of objects) with the same validation as the page.
 
     Every current attribute must be listed (disable rather than drop). Raises ``LayoutInvalid``

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import TYPE_CHECKING
-
-import pandas as pd
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from validation import PLATFORMS
 from validation.checks import no_control_chars_ok
-from validation.contact_values import check_values
 from validation.emails import normalise_email
 from validation.languages import language_name
 from validation.phones import country_name, phone_identifier, phone_region, read_phone
@@ -19,25 +18,15 @@ from validation.phones import display as phone_display
 
 from . import files
 from .auth import member_action
+from .contact_edits import BUILTIN_KEYS, SLOT, storage_columns, typed_values
 from .errors import ContactInvalid, InvalidInput, NotFound, PermissionDenied
 from .models import Actor, utcnow
 from .store.retry import retry_conflicts
 
 if TYPE_CHECKING:
+    from .attributes import Attribute
     from .store import Store
 
-BUILTIN_KEYS = (
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "account_id",
-    "job_title",
-    "language",
-    "subscription",
-    "external_id",
-)
-_SLOT = {"number": 1, "date": 2, "boolean": 3}  # other types are stored as text (slot 0)
 MAX_HANDLE = 200
 PHONE_PLATFORMS = ("sms", "whatsapp")
 
@@ -60,7 +49,7 @@ class Contact:
     created_at: datetime
     updated_at: datetime
     updated_by: str
-    values: dict = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -72,7 +61,7 @@ class Contact:
 class SearchResult:
     """One page of a lookup and the number of matching contacts (a floor when ``more``: "1,000+")."""
 
-    rows: list[dict]
+    rows: list[dict[str, Any]]
     total: int
     page: int
     page_size: int
@@ -85,13 +74,13 @@ class SearchResult:
         return f"{self.total:,}+" if self.more else f"{self.total:,}"
 
 
-def _definitions(store: Store, attributes):
+def _definitions(store: Store, attributes: Iterable[Attribute] | None) -> Iterable[Attribute]:
     from .attributes import all_attributes
 
     return attributes if attributes is not None else all_attributes(store)
 
 
-def get_contact(store: Store, contact_id: int, attributes=None) -> Contact:
+def get_contact(store: Store, contact_id: int, attributes: Iterable[Attribute] | None = None) -> Contact:
     """The contact with its values; raises ``NotFound``. ``attributes`` (definitions) give custom types."""
     row = store.contacts.contact_row(contact_id)
     if row is None:
@@ -99,7 +88,7 @@ def get_contact(store: Store, contact_id: int, attributes=None) -> Contact:
     types = {a.key: a.type for a in _definitions(store, attributes)}
     values = {k: row[k] for k in BUILTIN_KEYS}
     for key, slots in store.contacts.custom_values(contact_id).items():
-        values[key] = slots[_SLOT.get(types.get(key), 0)]
+        values[key] = slots[SLOT.get(types.get(key, ""), 0)]
     return Contact(
         id=row["id"],
         platform=row["platform"],
@@ -113,13 +102,13 @@ def get_contact(store: Store, contact_id: int, attributes=None) -> Contact:
     )
 
 
-def sample_contact(store: Store, attributes=None) -> Contact | None:
+def sample_contact(store: Store, attributes: Iterable[Attribute] | None = None) -> Contact | None:
     """A contact to preview the agent panel with (the oldest one), or ``None`` in an empty workspace."""
     first = store.contacts.first_contact_id()
     return get_contact(store, first, attributes) if first is not None else None
 
 
-def _exact_lookup(store: Store, query: str) -> list[dict]:
+def _exact_lookup(store: Store, query: str) -> list[dict[str, Any]]:
     q = query.strip()
     if re.fullmatch(r"#\d{1,18}", q):
         return store.contacts.exact_contacts("id", int(q[1:]))
@@ -187,10 +176,12 @@ def search(
     return SearchResult(rows, total, page, page_size, more=more, has_next=has_next)
 
 
-def _passes(store: Store, contact_id: int, filters: dict) -> bool:
+def _passes(store: Store, contact_id: int, filters: dict[str, Any]) -> bool:
     if not any(filters.values()):
         return True
     row = store.contacts.contact_row(contact_id)
+    if row is None:  # deleted since the lookup found it
+        return False
     if any(filters[col] and row[col] != filters[col] for col in ("platform", "subscription")):
         return False
     if filters["language"] and not in_language(row["language"], filters["language"]):
@@ -210,7 +201,7 @@ def filter_options(store: Store) -> dict[str, list[str]]:
 
 
 def in_language(tag: str | None, language: str) -> bool:
-    """Whether ``tag`` is ``language`` or one of its variants (``pt-BR`` is in ``pt``), as the lookup filters."""
+    """Whether ``tag`` is ``language`` or one of its variants (``pt-BR`` is in ``pt``), as filters read it."""
     return tag is not None and (tag == language or tag.startswith(f"{language}-"))
 
 
@@ -223,7 +214,7 @@ def language_label(tag: str | None) -> str:
 
 
 def phone_label(stored: str | None) -> str:
-    """The panel's phone as people read it, with its country: ``'+1 650-253-0000 ext. 12 · United States'``."""
+    """The panel's phone as read, with its country: ``'+1 650-253-0000 ext. 12 · United States'``."""
     if not stored:
         return ""
     shown, region = phone_display(stored), phone_region(stored)
@@ -236,75 +227,13 @@ def language_filter_label(code: str) -> str:
     return code if name == code else f"{name} ({code})"
 
 
-def _attribute_dicts(attributes) -> list[dict]:
-    return [
-        {"key": a.key, "label": a.label, "type": a.type, "options": list(a.options or []), "regex": a.regex}
-        for a in attributes
-    ]
-
-
-def _storable(value, type_: str):
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value) or value is pd.NaT:
-        return None
-    if type_ == "date":
-        return pd.Timestamp(value).date()
-    if type_ == "number":
-        return float(value)
-    if type_ == "boolean":
-        return bool(value)
-    return str(value)
-
-
-def _as_input(value, type_: str):
-    """A form value as the text the shared validation expects (dates ISO, booleans yes/no)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()[:10]
-    if isinstance(value, float) and value.is_integer() and type_ == "number":
-        return str(int(value))
-    return str(value)
-
-
-def typed_values(changes: dict, definitions: dict, region: str | None) -> tuple[dict, dict]:
-    """Normalise and validate raw values by attribute key with the shared checks (as imports do).
-
-    Returns ``(typed, problems)``: storable Python values by key, and ``key → (reason, value)``.
-    """
-    if not changes:
-        return {}, {}
-    frame = pd.DataFrame(
-        {k: pd.Series([_as_input(v, definitions[k].type)], dtype=object) for k, v in changes.items()}
-    )
-    typed, problems = check_values(
-        frame, _attribute_dicts([definitions[k] for k in changes]), default_region=region
-    )
-    bad = {p.column: (p.reason, p.value) for p in problems.itertuples()}
-    return {k: _storable(typed[k].iloc[0], definitions[k].type) for k in changes if k not in bad}, bad
-
-
-def storage_columns(values: dict, definitions: dict) -> tuple[dict, dict]:
-    """``(builtin, custom)`` for the store: contact columns, and typed value slots (``None`` clears)."""
-    builtin, custom = {}, {}
-    for key, value in values.items():
-        if key in BUILTIN_KEYS:
-            builtin[key] = value
-        else:
-            slots = [None, None, None, None]
-            slots[_SLOT.get(definitions[key].type, 0)] = value
-            custom[key] = None if value is None else tuple(slots)
-    return builtin, custom
-
-
 @member_action("edit contacts", admin=False)
 def update_values(
     store: Store,
     actor: Actor,
     contact_id: int,
     expected_version: int,
-    changes: dict,
+    changes: dict[str, Any],
     *,
     default_region: str | None = None,
 ) -> Contact:
@@ -349,8 +278,14 @@ def update_values(
 
 
 def store_inbound(
-    store: Store, platform: str, handle: str, text: str, attachments=(), *, at: datetime | None = None
-) -> dict:
+    store: Store,
+    platform: str,
+    handle: str,
+    text: str,
+    attachments: Iterable[files.AttachmentArg] = (),
+    *,
+    at: datetime | None = None,
+) -> dict[str, Any]:
     """Store an inbound message (the contacts step of ``inbox.inbound.receive``, which documents it)."""
     platform = (platform or "").strip().lower()
     handle = (handle or "").strip()
@@ -367,8 +302,8 @@ def store_inbound(
     phone = read_phone(handle, None)[0] if platform in PHONE_PLATFORMS else None
     at = at or utcnow()
 
-    def attempt() -> dict:  # one transaction; the files it wrote go with it when it fails
-        written: list = []
+    def attempt() -> dict[str, Any]:  # one transaction; the files it wrote go with it when it fails
+        written: list[Path] = []
         try:
             return store.contacts.receive_message(
                 platform=platform,
@@ -398,14 +333,14 @@ def attachment_bytes(store: Store, actor: Actor, storage_path: str) -> bytes:
     return files.read(store.attachments_dir, storage_path)
 
 
-def conversations(store: Store, contact_id: int) -> list[dict]:
+def conversations(store: Store, contact_id: int) -> list[dict[str, Any]]:
     """The contact's conversations, most recent first, with their message counts."""
     return store.contacts.conversations_of(contact_id)
 
 
-def thread(store: Store, conversation_id: int, limit: int = 200) -> dict:
+def thread(store: Store, conversation_id: int, limit: int = 200) -> dict[str, Any]:
     """The last ``limit`` messages of a conversation in order, and attachments by message id."""
-    by_message: dict[int, list[dict]] = {}
+    by_message: dict[int, list[dict[str, Any]]] = {}
     for att in store.contacts.attachments_of_conversation(conversation_id):
         by_message.setdefault(att["message_id"], []).append(att)
     return {"messages": store.contacts.messages_of(conversation_id, limit), "attachments": by_message}

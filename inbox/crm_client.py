@@ -42,6 +42,7 @@ class CrmFailure(InboxError):
     def __init__(self, kind: str, message: str, *, retryable: bool = False, retry_after: float | None = None):
         super().__init__(message)
         self.kind, self.message, self.retryable, self.retry_after = kind, message, retryable, retry_after
+        self.attempts = 1  # set by crm_lookup.call: how many requests were made
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:

@@ -13,24 +13,29 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import crm_client
 from .attributes import all_attributes
 
 # The conversions a panel edit uses (form value → validation input → stored value), shared on purpose.
-from .contacts import get_contact, storage_columns, typed_values
+from .contact_edits import storage_columns, typed_values
+from .contacts import get_contact
 from .crm_client import CrmFailure
 from .errors import Conflict, InboxError, NotFound
 from .models import utcnow
 
 if TYPE_CHECKING:
+    from .attributes import Attribute
+    from .contacts import Contact
     from .store import Store
 
 CRM_WRITER = "crm"  # updated_by of everything a lookup writes
 MAX_RETRY_WAIT = 60.0
 log = logging.getLogger("inbox.crm")
+Mapped = dict[str, tuple[str, Any]]  # attribute key → (the CRM field, its value)
 
 
 @dataclass
@@ -71,7 +76,7 @@ class LookupResult:
         return "Looked up in the CRM: " + ", ".join(parts) + "."
 
 
-def payload(contact, config: dict, definitions) -> dict:
+def payload(contact: Contact, config: dict[str, Any], definitions: Iterable[Attribute]) -> dict[str, Any]:
     """The request body for ``contact``: id, platform, handle, the lookup attribute and every attribute."""
     key = config["lookup_key"]
     return {
@@ -84,7 +89,9 @@ def payload(contact, config: dict, definitions) -> dict:
     }
 
 
-def call(config: dict, body: dict, *, retries: int = 0, backoff: float = 0.5) -> tuple[dict, int]:
+def call(
+    config: dict[str, Any], body: dict[str, Any], *, retries: int = 0, backoff: float = 0.5
+) -> tuple[dict[str, Any], int]:
     """The CRM's answer to ``body`` and the number of attempts; retries retryable failures (429, 5xx,
     timeouts, connection errors) ``retries`` times, waiting ``backoff`` s, then twice as long each
     time (or the server's Retry-After, at most a minute). Raises the last ``CrmFailure``."""
@@ -103,9 +110,14 @@ def call(config: dict, body: dict, *, retries: int = 0, backoff: float = 0.5) ->
             time.sleep(min(wait * random.uniform(0.9, 1.1), MAX_RETRY_WAIT))
 
 
-def map_fields(answer: dict, aliases: dict, definitions: dict) -> tuple[dict, list[str], list[str]]:
-    """``({key: (field, value)}, ignored fields, skipped lines)``: an alias wins over a field named like the key."""
-    mapped, ignored, skipped = {}, [], []
+def map_fields(
+    answer: dict[str, Any], aliases: dict[str, str], definitions: Mapping[str, Attribute]
+) -> tuple[Mapped, list[str], list[str]]:
+    """``({key: (field, value)}, ignored fields, skipped lines)``: an alias wins over a field named like
+    the key."""
+    mapped: Mapped = {}
+    ignored: list[str] = []
+    skipped: list[str] = []
     direct = [(f, v) for f, v in answer.items() if f not in aliases]
     for name, value in [(f, v) for f, v in answer.items() if f in aliases] + direct:
         key = aliases.get(name, name)
@@ -121,10 +133,16 @@ def map_fields(answer: dict, aliases: dict, definitions: dict) -> tuple[dict, li
     return mapped, ignored, skipped
 
 
-def plan_changes(contact, mapped: dict, definitions: dict, region: str) -> tuple[dict, list, list, list]:
+def plan_changes(
+    contact: Contact, mapped: Mapped, definitions: Mapping[str, Attribute], region: str | None
+) -> tuple[dict[str, Any], list[str], list[str], list[str]]:
     """``(changes, kept, skipped, unchanged)`` for ``contact``: typed values to write by key."""
-    changes, kept, skipped, unchanged, inputs = {}, [], [], [], {}
-    for key, (name, value) in mapped.items():
+    changes: dict[str, Any] = {}
+    kept: list[str] = []
+    skipped: list[str] = []
+    unchanged: list[str] = []
+    inputs: dict[str, Any] = {}
+    for key, (_name, value) in mapped.items():
         attr = definitions[key]
         empty = value is None or (isinstance(value, str) and not value.strip())
         if empty:  # the CRM knows nothing: clear a managed value, leave any other alone
@@ -150,14 +168,22 @@ def plan_changes(contact, mapped: dict, definitions: dict, region: str) -> tuple
     return changes, kept, skipped, unchanged
 
 
-def write(store: Store, contact, changes: dict, definitions: dict) -> None:
-    """Save ``changes`` at the contact's version, stamped ``crm`` (``Conflict``/``NotFound`` as the store says)."""
+def write(
+    store: Store, contact: Contact, changes: dict[str, Any], definitions: Mapping[str, Attribute]
+) -> None:
+    """Save ``changes`` at the contact's version, stamped ``crm`` (``Conflict``/``NotFound`` as the store
+    says)."""
     builtin, custom = storage_columns(changes, definitions)
     store.contacts.update_contact_values(contact.id, contact.version, builtin, custom, CRM_WRITER, utcnow())
 
 
 def apply_answer(
-    store: Store, contact, answer: dict, config: dict, region: str, definitions: dict
+    store: Store,
+    contact: Contact,
+    answer: dict[str, Any],
+    config: dict[str, Any],
+    region: str | None,
+    definitions: Mapping[str, Attribute],
 ) -> LookupResult:
     """Map, validate and write ``answer`` to ``contact`` (as read before the call); when someone saved
     meanwhile, re-read once and redo, so their edit is seen, never overwritten blindly."""
@@ -168,11 +194,11 @@ def apply_answer(
             if changes:
                 write(store, contact, changes, definitions)
             break
-        except Conflict:
+        except Conflict as exc:
             if attempt == 2:
                 raise Conflict(
                     "the contact kept changing during the CRM lookup; nothing was saved — try again"
-                )
+                ) from exc
             contact = get_contact(store, contact.id, list(definitions.values()))
     return LookupResult(
         contact.id,
@@ -188,7 +214,7 @@ def apply_answer(
 def run(
     store: Store,
     contact_id: int,
-    config: dict,
+    config: dict[str, Any],
     *,
     by: str,
     trigger: str,

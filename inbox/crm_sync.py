@@ -6,11 +6,11 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import crm_lookup, workspace
 from .auth import member_action, require_admin
-from .crm import lookup_config
+from .crm_settings import lookup_config
 from .errors import InvalidInput
 from .models import Actor
 from .store import acting
@@ -47,7 +47,7 @@ def sync(
     retries: int = 3,
     backoff: float = 0.5,
     progress: Callable[[str], None] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Look up every contact (``every``) or those created or changed since ``since`` (UTC), ``concurrency``
     at a time, retrying 429/5xx/timeouts/connection errors ``retries`` times with exponential backoff.
 
@@ -66,7 +66,7 @@ def sync(
     config = lookup_config(store, "A CRM sync")
     region = workspace.default_region(store)
     say = progress or (lambda line: None)
-    summary = {
+    counts = {
         "selected": store.crm.crm_sync_count(since),
         "looked_up": 0,
         "validated": 0,
@@ -74,14 +74,16 @@ def sync(
         "failed": 0,
         "retried": 0,
         "skipped_fields": 0,
-        "errors": {},
     }
+    errors: dict[str | None, int] = {}
     started = time.monotonic()
-    say(f"crm sync: {summary['selected']:,} contacts selected, {int(concurrency)} at a time")
+    say(f"crm sync: {counts['selected']:,} contacts selected, {int(concurrency)} at a time")
 
-    who, admin, action = acting.current()  # worker threads write as the same, re-checked member
+    now_acting = acting.current()  # worker threads write as the same, re-checked member
+    assert now_acting is not None  # (member_action set it)
+    who, admin, action = now_acting
 
-    def one(contact_id: int):
+    def one(contact_id: int) -> crm_lookup.LookupResult:
         with acting.acting_as(who, admin=admin, action=action):
             return crm_lookup.run(
                 store,
@@ -102,21 +104,20 @@ def sync(
             for result in pool.map(one, ids):
                 if result.error_kind == "not_found":  # deleted meanwhile: nothing to look up
                     continue
-                summary["looked_up"] += 1
-                summary["retried"] += result.attempts - 1
+                counts["looked_up"] += 1
+                counts["retried"] += result.attempts - 1
                 if result.ok:
-                    summary["validated"] += 1
-                    summary["updated"] += bool(result.written)
-                    summary["skipped_fields"] += len(result.skipped)
+                    counts["validated"] += 1
+                    counts["updated"] += bool(result.written)
+                    counts["skipped_fields"] += len(result.skipped)
                 else:
-                    summary["failed"] += 1
-                    summary["errors"][result.error_kind] = summary["errors"].get(result.error_kind, 0) + 1
-            rate = summary["looked_up"] / max(time.monotonic() - started, 1e-9)
+                    counts["failed"] += 1
+                    errors[result.error_kind] = errors.get(result.error_kind, 0) + 1
+            rate = counts["looked_up"] / max(time.monotonic() - started, 1e-9)
             say(
-                f"crm sync: {summary['looked_up']:,}/{summary['selected']:,} contacts · {summary['validated']:,} "
-                f"validated · {summary['failed']:,} failed · {rate:,.1f}/s"
+                f"crm sync: {counts['looked_up']:,}/{counts['selected']:,} contacts · "
+                f"{counts['validated']:,} validated · {counts['failed']:,} failed · {rate:,.1f}/s"
             )
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    summary["seconds"] = round(time.monotonic() - started, 2)
-    return summary
+    return {**counts, "errors": errors, "seconds": round(time.monotonic() - started, 2)}

@@ -6,7 +6,7 @@ import hashlib
 import numbers
 import struct
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ from .users import add_user
 
 if TYPE_CHECKING:
     from .store import Store
+    from .store.core import TxCursor
 
 MAX_CONTACTS = 10_000_000
 MAX_MESSAGES_PER_CONTACT = 200
@@ -66,10 +67,13 @@ DEMO_USERS = (
 
 def _pick(rng: np.random.Generator, group: np.ndarray, span: np.ndarray) -> np.ndarray:
     """For each row, a random index inside the (offset, count) span of its group."""
-    return span[group, 0] + (rng.random(len(group)) * span[group, 1]).astype(np.int64)
+    picked: np.ndarray = span[group, 0] + (rng.random(len(group)) * span[group, 1]).astype(np.int64)
+    return picked
 
 
-def _take(vocabulary, index) -> pd.Series:  # vocabulary[index] as a (pandas' Arrow-backed) str Series
+def _take(
+    vocabulary: Iterable[str], index: np.ndarray
+) -> pd.Series:  # vocabulary[index] as a (pandas' Arrow-backed) str Series
     return pd.Series(pd.Index(list(vocabulary), dtype="str").take(index))
 
 
@@ -77,13 +81,14 @@ def _num(values: np.ndarray, width: int = 0) -> pd.Series:
     return pd.Series(values).astype("str").str.zfill(width)
 
 
-def _cat(codes: np.ndarray, categories) -> pd.Categorical:
+def _cat(codes: np.ndarray, categories: Iterable[str]) -> pd.Categorical:
     """Small-vocabulary column (code -1 = NULL); DuckDB reads it as an ENUM and casts on insert."""
     return pd.Categorical.from_codes(codes, pd.Index(list(categories), dtype="str"))
 
 
 def _starts(sizes: np.ndarray) -> np.ndarray:
-    return np.cumsum(sizes) - sizes
+    starts: np.ndarray = np.cumsum(sizes) - sizes
+    return starts
 
 
 def _scramble(rng: np.random.Generator, row: np.ndarray, half: int) -> np.ndarray:
@@ -92,7 +97,8 @@ def _scramble(rng: np.random.Generator, row: np.ndarray, half: int) -> np.ndarra
     left, right = row // mod, row % mod
     for table in rng.integers(0, mod, (3, mod)):
         left, right = right, (left + table[right]) % mod
-    return left * mod + right
+    scrambled: np.ndarray = left * mod + right
+    return scrambled
 
 
 def _people(rng: np.random.Generator, n: int) -> pd.DataFrame:
@@ -161,7 +167,8 @@ def _timeline(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Conversations and messages (0-based ids) within the past year; adds the contacts' timestamps."""
     n = len(people)
-    # 1-3 conversations per contact (mean 1 + 2p) of 1 + Poisson messages each: per_contact messages on average.
+    # 1-3 conversations per contact (mean 1 + 2p) of 1 + Poisson messages each: per_contact messages
+    # on average.
     p = min(0.3, (per_contact - 1) / 2)
     k = 1 + rng.binomial(2, p, n)
     conv_size = 1 + rng.poisson(per_contact / (1 + 2 * p) - 1, int(k.sum()))
@@ -250,7 +257,9 @@ def _blob(rng: np.random.Generator, kind: int, day: str) -> bytes:
         ).encode()
     text = "".join(f"{q} x {item}  {price:.2f} EUR\n" for item, q, price in lines)
     total = sum(q * price for _, q, price in lines)
-    return f"Receipt #{order}\nDate: {day}\n{text}Total: {total:.2f} EUR\nThank you for your purchase!\n".encode()
+    return (
+        f"Receipt #{order}\nDate: {day}\n{text}Total: {total:.2f} EUR\nThank you for your purchase!\n"
+    ).encode()
 
 
 def _attachments(
@@ -260,7 +269,7 @@ def _attachments(
     rows = np.sort(rng.choice(len(messages), size=count, replace=False))
     kinds = rng.integers(0, len(_FILES), count)
     picked = messages.iloc[rows]
-    blobs = [_blob(rng, int(kind), str(at)[:10]) for kind, at in zip(kinds, picked["sent_at"])]
+    blobs = [_blob(rng, int(kind), str(at)[:10]) for kind, at in zip(kinds, picked["sent_at"], strict=True)]
     return pd.DataFrame(
         {
             "id": np.arange(count),
@@ -276,7 +285,9 @@ def _attachments(
     ), blobs
 
 
-def _insert(store: Store, cur, frames: dict[str, pd.DataFrame], say: Callable[[str], None]) -> dict[str, int]:
+def _insert(
+    store: Store, cur: TxCursor, frames: dict[str, pd.DataFrame], say: Callable[[str], None]
+) -> dict[str, int]:
     """Move the 0-based ids onto ranges reserved from the sequences, name the files, insert every frame."""
     base = {
         name: store.demo.demo_reserve_ids(cur, name, len(frame)) if len(frame) else 0
@@ -287,10 +298,12 @@ def _insert(store: Store, cur, frames: dict[str, pd.DataFrame], say: Callable[[s
         for col in frame.columns.intersection(["id", *links]):
             frame[col] += base[links.get(col, name)]
     files = frames["attachments"]
-    names = [f"{_FILES[k][0]}-{i}.{_FILES[k][1]}" for k, i in zip(files.pop("kind"), files["id"])]
+    names = [
+        f"{_FILES[k][0]}-{i}.{_FILES[k][1]}" for k, i in zip(files.pop("kind"), files["id"], strict=True)
+    ]
     files["filename"] = pd.Series(names, dtype="str")
     files["storage_path"] = files["contact_id"].astype("str") + "/" + files["filename"]
-    counts = {}
+    counts: dict[str, int] = {}
     for name, frame in frames.items():
         say(f"writing {len(frame):,} {name}")
         counts[name] = store.demo.demo_insert(cur, name, frame)
@@ -299,7 +312,7 @@ def _insert(store: Store, cur, frames: dict[str, pd.DataFrame], say: Callable[[s
 
 def _write(root: Path, files: pd.DataFrame, blobs: list[bytes], written: list[Path]) -> None:
     """Write each file at ``root/storage_path``, never overwriting; ``written`` lists what was made."""
-    for path, blob in zip(files["storage_path"], blobs):
+    for path, blob in zip(files["storage_path"], blobs, strict=True):
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         try:
             with open(root / path, "xb") as fh:
@@ -312,14 +325,16 @@ def _write(root: Path, files: pd.DataFrame, blobs: list[bytes], written: list[Pa
             ) from None
 
 
-def _check(store: Store, contacts, seed, messages_per_contact, attachments) -> None:
+def _check(
+    store: Store, contacts: object, seed: object, messages_per_contact: object, attachments: object
+) -> None:
     for name, value, low, high, kind in (
         ("contacts", contacts, 1, MAX_CONTACTS, numbers.Integral),
         ("seed", seed, 0, 2**63, numbers.Integral),
         ("messages_per_contact", messages_per_contact, 1, MAX_MESSAGES_PER_CONTACT, numbers.Real),
         ("attachments", 0 if attachments is None else attachments, 0, MAX_ATTACHMENTS, numbers.Integral),
     ):
-        if not isinstance(value, kind) or isinstance(value, bool) or not low <= value <= high:
+        if not isinstance(value, kind) or isinstance(value, bool) or not low <= value <= high:  # type: ignore[operator]  # (typeshed: numbers.Real has no __ge__)
             raise InvalidInput(
                 f"{name} must be a {'whole ' * (kind is numbers.Integral)}number from {low:,} to "
                 f"{high:,}, got {value!r}"
@@ -360,7 +375,8 @@ def build_demo(
     wanted = min(50, max(3, contacts // 100)) if attachments is None else int(attachments)
     files, blobs = _attachments(rng, messages, min(wanted, len(messages)))
     frames = {"contacts": people, "conversations": conversations, "messages": messages, "attachments": files}
-    root, written = Path(store.attachments_dir), []
+    root = Path(store.attachments_dir)
+    written: list[Path] = []
     try:
         with store.tx() as cur:
             if store.demo.demo_contact_count(cur):

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 Attachment = dict[str, Any]  # filename, content_type, size_bytes, sha256, data
+AttachmentArg = str | os.PathLike[str] | tuple[str, bytes]  # a path, or a (filename, bytes) pair
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 CHUNK_BYTES = 1 << 20
@@ -61,7 +62,7 @@ def describe(filename: str, data: bytes) -> Attachment:
     }
 
 
-def read_attachment_arg(item: str | os.PathLike[str] | tuple[str, bytes]) -> Attachment:
+def read_attachment_arg(item: AttachmentArg) -> Attachment:
     """A path, or a ``(filename, bytes)`` pair, as attachment metadata; ``InvalidInput`` if unreadable.
 
     A path is read in chunks, at most ``MAX_ATTACHMENT_BYTES`` + 1 bytes, hashing as it goes: a 2 GB file is
@@ -155,10 +156,11 @@ ORPHAN_GRACE_SECONDS = 600  # a file younger than this may belong to a message b
 
 
 def sweep_orphans(store: Store, grace_seconds: float = ORPHAN_GRACE_SECONDS) -> int:
-    """The orphan-file sweep (a step of ``inbox.open_store``, via ``deletion.remove_orphan_files``): remove the
-    attachment files (``<contact id>/<name>`` under the attachments folder — nothing else is touched) that no
-    attachment row references and that are older than ``grace_seconds`` (a younger one may belong to a message
-    being received). Returns how many were removed; one that cannot be removed is left for the next open."""
+    """The orphan-file sweep (a step of ``inbox.open_store``, via ``deletion.remove_orphan_files``): remove
+    the attachment files (``<contact id>/<name>`` under the attachments folder — nothing else is touched)
+    that no attachment row references and that are older than ``grace_seconds`` (a younger one may belong
+    to a message being received). Returns how many were removed; one that cannot be removed is left for
+    the next open."""
     root = Path(store.attachments_dir)
     if not root.is_dir():
         return 0

@@ -1,4 +1,4 @@
-"""Files the CLI writes (rejects, results, exports): checked before any change, written whole or not at all."""
+"""The CLI's files (rejects, results, exports): checked before any change, written whole or not at all."""
 
 from __future__ import annotations
 

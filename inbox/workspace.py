@@ -40,7 +40,7 @@ def default_region(store: Store) -> str:
 
 
 def checked_region(region: str) -> str:
-    """A phone region code upper-cased (``fr`` → ``FR``); ``InvalidInput`` when phonenumbers does not know it."""
+    """A phone region code upper-cased (``fr`` → ``FR``); ``InvalidInput`` when phonenumbers lacks it."""
     import phonenumbers
 
     region = (region or "").strip().upper()
