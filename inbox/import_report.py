@@ -1,4 +1,7 @@
-"""What an import reports row by row: the ``errors`` text per line, values left empty, the rejects frame, samples."""
+"""What an import reports row by row.
+
+The ``errors`` text per line, values left empty, the rejects frame, samples.
+"""
 
 from __future__ import annotations
 
