@@ -1,7 +1,8 @@
 """Bulk CSV import of contacts: read, map, validate, dry-run or commit in one transaction, rejects file, undo.
 
-Reading lives in ``csv_files``, header mapping in ``mapping``, row validation in
-``validation.contact_import``; this module runs them in order and calls the store.
+Reading lives in ``csv_files`` (the reader's refusals in ``csv_rejects``), Arrow reading and staging in
+``import_frames``, header mapping in ``mapping``, row validation in ``validation.contact_import``, the
+result in ``import_report``; this module runs them in order and calls the store.
 """
 
 from __future__ import annotations
