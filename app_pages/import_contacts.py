@@ -12,13 +12,13 @@ from inbox.errors import InboxError
 from inbox.mapping import SPECIAL, label_of
 from inbox.mapping_fallbacks import document, fallback_notes, usable_fallbacks
 from inbox.models import ATTRIBUTE_TYPES
+from ui.import_result import DELIMITERS, show_result
 from ui.session import member_callback, member_dialog, require_admin
 from ui.text import literal, plain, plain_frame
 
 S = st.session_state
 NEW, IGNORE = "__new__", "__ignore__"  # (None would read as "no selection")
 ENCODINGS = [None, "utf-8", "utf-8-sig", "utf-16", "windows-1252", "latin-1"]
-DELIMITERS = {None: "Detect", ",": "Comma ,", ";": "Semicolon ;", "\t": "Tab", "|": "Pipe |"}
 POLICY_HELP = {
     "update": "Update: non-empty cells replace the contact's values",
     "fill-empty": "Fill empty: only set values the contact does not have",
@@ -160,94 +160,6 @@ def history(store, me) -> None:
         confirm_undo(store, me, undoable[pick])
 
 
-def show_result(result, stem: str) -> None:
-    if result.dry_run:
-        st.info("Dry run: this is what the import would do. Nothing was written.")
-    else:
-        st.success(f"Imported as batch #{result.batch_id} in {result.seconds:.1f} s.")
-    st.caption(
-        literal(
-            f"{result.rows:,} rows read from {result.file_name} ({result.encoding}, "
-            f"{DELIMITERS.get(result.delimiter, result.delimiter).lower()} delimiter)."
-        )
-    )
-    cols = st.columns(7)
-    figures = [
-        ("New", result.inserted),
-        ("Updated", result.updated),
-        ("Unchanged", result.unchanged),
-        ("Skipped", result.skipped),
-        ("Rejected", result.rejected),
-        ("Values left empty", result.skipped_values),
-        ("Empty rows", result.empty),
-    ]
-    for col, (label, value) in zip(cols, figures):
-        col.metric(label, f"{value:,}")
-    for note in result.notes:
-        st.caption(literal(note))
-    if len(result.rejects):
-        st.download_button(
-            "Download rejected rows and left-empty values (CSV)",
-            data=result.rejects_csv,
-            file_name=f"{stem}-rejects.csv",
-            mime="text/csv",
-            key="imp.rejects",
-            icon=":material/download:",
-            help="The file's columns plus status and errors columns: fix the rows and "
-            "import this file again.",
-        )
-    samples = result.samples
-    if samples.get("inserted"):
-        st.markdown("**New contacts (sample, as they would be stored)**")
-        st.dataframe(
-            plain_frame(
-                pd.DataFrame(
-                    [
-                        {**{k: v for k, v in r.items() if k != "values"}, **r["values"]}
-                        for r in samples["inserted"]
-                    ]
-                )
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-    if samples.get("updated"):
-        st.markdown("**Updated contacts (sample)**")
-        st.dataframe(
-            plain_frame(
-                pd.DataFrame(
-                    [
-                        {
-                            "Line": r["line"],
-                            "Contact": r["contact_id"],
-                            "Changes": "; ".join(
-                                f"{k}: {'—' if b is None else b} → {a}" for k, (b, a) in r["changes"].items()
-                            ),
-                        }
-                        for r in samples["updated"]
-                    ]
-                )
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-    for kind, title in (("unchanged", "Unchanged"), ("skipped", "Skipped")):
-        if samples.get(kind):
-            st.caption(
-                f"{title} (sample): "
-                + ", ".join(f"line {r['line']} → #{r['contact_id']}" for r in samples[kind])
-            )
-    if samples.get("rejected"):
-        st.markdown("**Rejected rows (sample)**")
-        st.dataframe(
-            plain_frame(
-                pd.DataFrame([{"Line": r["line"], "Errors": r["errors"]} for r in samples["rejected"]])
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-
-
 def file_format(upload):
     """Encoding and delimiter (detected or chosen), the file's description and preview; ``None``: unusable."""
     f1, f2 = st.columns(2)
@@ -288,13 +200,14 @@ def column_mapping(store, me, info):
     )
     suggested, suggested_fallbacks, notes = import_templates.suggest(store, info.header, S.get("imp.base"))
     targets = [IGNORE, *[a.key for a in attributes if not a.crm_managed], *SPECIAL, NEW]
-    fmt = lambda t: (
-        "— ignore —"
-        if t == IGNORE
-        else "＋ New custom attribute…"
-        if t == NEW  # noqa: E731
-        else plain(f"{label_of(t, attributes)} ({t})")
-    )
+
+    def fmt(t: str) -> str:
+        if t == IGNORE:
+            return "— ignore —"
+        if t == NEW:
+            return "＋ New custom attribute…"
+        return plain(f"{label_of(t, attributes)} ({t})")
+
     grid = st.columns(3)
     for i, column in enumerate(info.header):
         default = suggested.get(column) or IGNORE

@@ -1,4 +1,7 @@
-"""Real-world CSV files: detect encoding, delimiter and header; transcode to UTF-8 for DuckDB; rewrite odd layouts."""
+"""Real-world CSV files: detect encoding, delimiter and header.
+
+Transcode to UTF-8 for DuckDB; rewrite odd layouts.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import re
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from . import text_encoding
 from .errors import InvalidInput, WriteFailed
@@ -20,10 +24,6 @@ SAMPLE_BYTES = 1 << 16
 CHUNK_BYTES = 8 << 20
 PREVIEW_ROWS = 10
 MAX_COLUMNS = 1000
-READER_REASONS = {
-    "UNQUOTED VALUE": "a quote is not closed, or text follows a closing quote",
-    "INVALID STATE": "the line cannot be read as CSV",
-}
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # Names offered to users; any codec Python knows is accepted too.
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "windows-1252", "latin-1")
@@ -60,7 +60,9 @@ class CsvFile:
         return DELIMITERS.get(self.delimiter, repr(self.delimiter))
 
     def describe(self) -> str:
-        how = lambda detected: "detected" if detected else "chosen"  # noqa: E731
+        def how(detected: bool) -> str:
+            return "detected" if detected else "chosen"
+
         return (
             f"{self.name}: {self.size:,} bytes, {self.encoding} ({how(self.encoding_detected)}), "
             f"{self.delimiter_name} delimiter ({how(self.delimiter_detected)}), {len(self.header)} columns"
@@ -68,7 +70,10 @@ class CsvFile:
 
 
 def canonical_encoding(name: str) -> str:
-    """A user-given encoding name as Python knows it (``cp1252`` → ``windows-1252``); ``InvalidInput`` if unknown."""
+    """A user-given encoding name as Python knows it (``cp1252`` → ``windows-1252``).
+
+    ``InvalidInput`` if unknown.
+    """
     try:
         codec = codecs.lookup(name.strip())
     except (LookupError, AttributeError):
@@ -85,7 +90,10 @@ def canonical_encoding(name: str) -> str:
 
 
 def canonical_delimiter(text: str) -> str:
-    """``,`` ``;`` ``|`` a tab (also ``tab``/``\\t``), or another single character; ``InvalidInput`` otherwise."""
+    """``,`` ``;`` ``|`` a tab (also ``tab``/``\\t``), or another single character.
+
+    ``InvalidInput`` otherwise.
+    """
     value = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(
         text.strip().lower(), text
     )
@@ -171,7 +179,7 @@ def _header(cells: list[str]) -> tuple[str, ...]:
 
 
 def inspect(
-    source: str | os.PathLike,
+    source: str | os.PathLike[str],
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
@@ -321,60 +329,11 @@ def cleanup(info: CsvFile) -> None:
         info.path.unlink(missing_ok=True)
 
 
-def refused_rows(info: CsvFile, rejects: list[tuple]):
-    """Records the reader refused (``(line, error_type, raw line, message, near byte)``) as a frame of the
-    file's columns (extra fields kept in the last one) indexed by line, and a reason per line."""
-    import pandas as pd
-
-    width, rows, reasons = len(info.header), {}, {}
-    for line, kind, raw, message, *near in rejects:
-        if line in rows:
-            continue
-        fields = parse_line(raw or "", info.delimiter)
-        if kind == "INVALID ENCODING":
-            name = info.encoding.upper().replace("-SIG", "")
-            found = text_encoding.record_at(info.path, near[0] if near else None, raw or "", info.delimiter)
-            fields, shown = found or (fields, "the unreadable bytes are shown as ?")
-            reasons[line] = (
-                f"not valid {name} text ({shown}): the file may not be {name}: choose its encoding"
-            )
-        elif kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
-            reasons[line] = f"{len(fields)} fields instead of {width}" + (
-                ": the extra fields are kept in the last column" if len(fields) > width else ""
-            )
-        else:
-            reasons[line] = READER_REASONS.get(kind, message)
-        if len(fields) > width:
-            fields = fields[: width - 1] + [info.delimiter.join(fields[width - 1 :])]
-        rows[line] = [unmark(f) for f in fields] + [""] * (width - len(fields))  # as the rows read are
-    frame = pd.DataFrame(list(rows.values()), columns=list(info.header), index=list(rows), dtype="str")
-    return frame, reasons
-
-
-def encoding_note(info: CsvFile, rejects: list[tuple]) -> str | None:
-    """A summary note when rows were refused as not valid text in the chosen encoding."""
-    lines = sorted({r[0] for r in rejects if r[1] == "INVALID ENCODING"})
-    if not lines:
-        return None
-    name = info.encoding.upper().replace("-SIG", "")
-    return (
-        f"{len(lines):,} row{'s are' if len(lines) > 1 else ' is'} not valid {name} text (first: line "
-        f"{lines[0]}) and {'were' if len(lines) > 1 else 'was'} rejected: if the file is not {name}, "
-        "choose its encoding"
-    )
-
-
-def parse_line(text: str, delimiter: str) -> list[str]:
-    """The fields of one raw CSV record (for rows DuckDB refused)."""
-    rows = _rows(text.strip("\r\n"), delimiter)
-    return [f for row in rows for f in row] if rows else [text]
-
-
 UPLOADS = Path(tempfile.gettempdir()) / "inbox-uploads"
 KEEP_UPLOADS_SECONDS = 6 * 3600
 
 
-def stash(stream, name: str) -> Path:
+def stash(stream: bytes | bytearray | BinaryIO, name: str) -> Path:
     """Write an uploaded file (bytes or a binary stream) to a private temporary file, for DuckDB to read.
 
     Uploads older than a few hours are removed on the way (a page session has no end to hook on).
@@ -409,8 +368,8 @@ def stash(stream, name: str) -> Path:
     return Path(path)
 
 
-def discard(path) -> None:
+def discard(path: str | os.PathLike[str]) -> None:
     """Remove a stashed upload (only files ``stash`` made)."""
-    path = Path(path)
-    if path.parent == UPLOADS and path.name.startswith("upload-"):
-        path.unlink(missing_ok=True)
+    stashed = Path(path)
+    if stashed.parent == UPLOADS and stashed.name.startswith("upload-"):
+        stashed.unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""The raw value of each target per row: fallback columns coalesced, Google ``a ::: b`` multi-value cells split.
+"""The raw value of each target per row: fallback columns coalesced, Google ``a ::: b`` cells split.
 
 ``combine`` turns the file (one column per header) into one raw column per mapped target before
 validation. A target's value is its column's cell, or, when that cell is empty, the first non-empty
@@ -13,6 +13,8 @@ had one go to the custom attribute ``other_emails`` / ``other_phones`` when the 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,11 +31,11 @@ def _blank(values: pd.Series) -> np.ndarray:
     return np.array(values.isna() | (values.astype("str").str.strip() == ""), dtype=bool)
 
 
-def _parts(cell) -> list[str]:
+def _parts(cell: object) -> list[str]:
     return list(dict.fromkeys(p.strip() for p in _SPLIT.split(str(cell).strip()) if p.strip()))
 
 
-def _valid(values: list[str], attribute: dict | None, region: str | None) -> set[str]:
+def _valid(values: list[str], attribute: dict[str, Any] | None, region: str | None) -> set[str]:
     """The ``values`` that ``check_values`` accepts for ``attribute`` (all of them for a special target)."""
     if attribute is None or not values:
         return set(values)
@@ -54,24 +56,31 @@ def _shown(found: list[tuple[int, str]]) -> str:
     return text + (f"; and {len(found) - SHOWN:,} more" if len(found) > SHOWN else "")
 
 
-def _target(columns: list[pd.Series], names: list[str], attribute, region, label: str, notes: list[str]):
+def _target(
+    columns: list[pd.Series[Any]],
+    names: list[str],
+    attribute: dict[str, Any] | None,
+    region: str | None,
+    label: str,
+    notes: list[str],
+) -> tuple[pd.Series[Any], dict[int, list[str]]]:
     """The raw column of one target and, per row position, the values it leaves over (or {})."""
     value = columns[0].copy()  # (the blank test costs a pass over the column: only with fallbacks)
     empty = _blank(value) if len(columns) > 1 else np.zeros(len(value), dtype=bool)
     left: dict[int, list[str]] = {}
-    for name, other in zip(names[1:], columns[1:]):
+    for name, other in zip(names[1:], columns[1:], strict=True):
         filled = ~_blank(other)
         use = empty & filled
         both = ~empty & filled
         value[use] = other[use]
         if use.any():
             notes.append(f"{name} filled {label} on {_rows(int(use.sum()))} where {names[0]} was empty")
-        for position in np.flatnonzero(both):
-            left.setdefault(int(position), []).extend(_parts(other.iat[position]))
+        for position in np.flatnonzero(both).tolist():
+            left.setdefault(position, []).extend(_parts(other.iat[position]))
         empty = empty & ~filled
     multi = value.str.contains(":::", regex=False).fillna(False).to_numpy(dtype=bool)
     if multi.any():
-        cells = {int(p): _parts(value.iat[p]) for p in np.flatnonzero(multi)}
+        cells = {p: _parts(value.iat[p]) for p in np.flatnonzero(multi).tolist()}
         valid = _valid(sorted({v for parts in cells.values() for v in parts}), attribute, region)
         for position, parts in cells.items():
             chosen = next((v for v in parts if v in valid), parts[0] if parts else None)
@@ -85,12 +94,12 @@ def _target(columns: list[pd.Series], names: list[str], attribute, region, label
 
 
 def combine(
-    table,
-    header,
-    mapping: dict,
-    fallbacks: dict | None,
-    lines: np.ndarray,
-    attributes: list[dict],
+    table: Any,  # a pyarrow.Table (pyarrow has no type information)
+    header: Sequence[str],
+    mapping: dict[str, str | None],
+    fallbacks: dict[str, list[str]] | None,
+    lines: np.ndarray[Any, np.dtype[np.int64]],
+    attributes: list[dict[str, Any]],
     region: str | None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """One raw column per mapped target (positions as in ``table``) and notes on how they were filled.
@@ -101,7 +110,8 @@ def combine(
     position = {c: n for n, c in enumerate(header)}
     by_key = {a["key"]: a for a in attributes}
     mapped = {t for t in mapping.values() if t}
-    frame, notes = {}, []
+    frame: dict[str, pd.Series[Any]] = {}
+    notes: list[str] = []
     for column, target in mapping.items():
         if not target:
             continue
@@ -113,7 +123,8 @@ def combine(
         if not left:
             continue
         extra = EXTRA_KEYS.get(target)
-        if extra in by_key and extra not in mapped:  # only valid values go there; the rest is noted below
+        # only valid values go there; the rest is noted below
+        if extra is not None and extra in by_key and extra not in mapped:
             valid = _valid(sorted({v for vs in left.values() for v in vs}), by_key.get(target), region)
             kept = pd.Series([None] * len(raw[0]), dtype="object")
             for p, vs in left.items():

@@ -1,15 +1,22 @@
-"""What an import reports row by row: the ``errors`` text per line, values left empty, the rejects frame, samples."""
+"""What an import reports: the ``ImportResult``, and row by row.
+
+The ``errors`` text per line, values left empty, the rejects frame, samples.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from .spreadsheet import neutralise
+
 if TYPE_CHECKING:
     from .attributes import Attribute
     from .csv_files import CsvFile
+    from .mapping import ColumnMap, Fallbacks
 
 MATCH_KEYS = ("external_id", "email", "phone")
 SAMPLE_ROWS = 5
@@ -26,6 +33,61 @@ VALUE_COLUMNS = (
     "subscription",
     "external_id",
 )
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, on a dry run, would do), with the rejected rows ready to fix."""
+
+    file_name: str
+    encoding: str
+    delimiter: str
+    columns: tuple[str, ...]
+    mapping: ColumnMap
+    dry_run: bool
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    skipped_values: int = 0
+    empty: int = 0
+    batch_id: int | None = None
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    region: str | None = None
+    rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    samples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    fallbacks: Fallbacks = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """The figures as plain data (what the CLI prints)."""
+        keys = (
+            "inserted",
+            "updated",
+            "unchanged",
+            "skipped",
+            "rejected",
+            "skipped_values",
+            "empty",
+            "rows",
+            "batch_id",
+            "dry_run",
+            "encoding",
+            "delimiter",
+            "region",
+            "seconds",
+        )
+        return {"file": self.file_name, **{k: getattr(self, k) for k in keys}, "notes": self.notes}
+
+    def rejects_csv(self) -> bytes:
+        """The rejected rows, and the imported rows whose invalid values were left empty, as CSV (the file's
+        columns plus ``status`` and ``errors``), UTF-8 with BOM for Excel; cells a spreadsheet would run as
+        formulas get a leading quote, which the import takes off again."""
+        cells = self.rejects.astype(object).map(neutralise, na_action="ignore")
+        cells.columns = [neutralise(c) for c in cells.columns]
+        return cells.to_csv(index=False, sep=self.delimiter, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def errors_text(problems: pd.DataFrame, header_of: dict[str, str], extra: dict[int, str]) -> pd.Series:

@@ -292,7 +292,10 @@ def names() -> list[str]:
 
 
 def find(name: str | None) -> dict[str, Any] | None:
-    """The built-in template called ``name`` (any case and spacing, ``(built-in)`` suffix allowed), or None."""
+    """The built-in template called ``name`` (any case and spacing, ``(built-in)`` suffix allowed).
+
+    None when there is none.
+    """
     wanted = fold((name or "").removesuffix(SUFFIX))
     return next((t for n, t in BUILTIN.items() if fold(n) == wanted), None)
 

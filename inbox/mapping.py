@@ -1,13 +1,21 @@
-"""Column mapping of an import: headers auto-map to attributes (English/French synonyms), templates, checks."""
+"""Column mapping of an import.
+
+Headers auto-map to attributes (English/French synonyms), templates, checks.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from .errors import InvalidInput
+
+if TYPE_CHECKING:
+    from .attributes import Attribute
 
 PLATFORM, HANDLE, DISPLAY_NAME = "contact.platform", "contact.handle", "contact.display_name"
 SPECIAL = {PLATFORM: "Platform (channel)", HANDLE: "Handle on that platform", DISPLAY_NAME: "Display name"}
@@ -15,17 +23,21 @@ IDENTIFIERS = ("external_id", "email", "phone")
 
 # target → phrases; a header matches when it folds (lower case, no accents, letters and digits only) to one.
 SYNONYMS = {
-    "email": "email | e-mail | mail | email address | e-mail address | mail address | courriel | adresse courriel"
-    " | adresse email | adresse e-mail | adresse mail | adresse electronique | work email | primary email"
+    "email": "email | e-mail | mail | email address | e-mail address | mail address | courriel"
+    " | adresse courriel | adresse email | adresse e-mail | adresse mail | adresse electronique"
+    " | work email | primary email"
     " | correo | correo electronico | e-mail-adresse | e-mail 1 - value | email 1 | e-mail 1 address",
-    "first_name": "first name | firstname | first | given name | forename | prenom | prénom | vorname | nombre",
-    "last_name": "last name | lastname | last | surname | family name | nom | nom de famille | nachname | apellido"
-    " | apellidos",
-    "phone": "phone | phone number | telephone | téléphone | tel | tél | telephone number | mobile | mobile phone"
-    " | mobile number | cell | cell phone | cellphone | portable | numero de telephone"
+    "first_name": "first name | firstname | first | given name | forename | prenom | prénom"
+    " | vorname | nombre",
+    "last_name": "last name | lastname | last | surname | family name | nom | nom de famille"
+    " | nachname | apellido | apellidos",
+    "phone": "phone | phone number | telephone | téléphone | tel | tél | telephone number"
+    " | mobile | mobile phone | mobile number | cell | cell phone | cellphone | portable"
+    " | numero de telephone"
     " | numéro de téléphone | n de telephone | telefono | handy | whatsapp number | phone 1 - value",
-    "account_id": "account id | account | company id | company | organization id | organisation id | organization"
-    " | organisation | id compte | compte | id entreprise | entreprise | societe | société"
+    "account_id": "account id | account | company id | company | organization id"
+    " | organisation id | organization | organisation | id compte | compte | id entreprise"
+    " | entreprise | societe | société"
     " | id societe | associated company id | primary associated company id",
     "job_title": "job title | job | position | job position | poste | fonction | intitule du poste"
     " | intitulé du poste | titre | métier | metier | organization 1 - title | organization title",
@@ -57,7 +69,8 @@ def fold(text: str) -> str:
 ALTERNATES = {
     "email": "e-mail 2 - value | e-mail 2 address | email 2 | secondary email | e-mail 3 - value"
     " | e-mail 3 address | email 3 | other email",
-    "phone": "business phone | work phone | mobile phone number | phone 2 - value | home phone | phone 3 - value"
+    "phone": "business phone | work phone | mobile phone number | phone 2 - value | home phone"
+    " | phone 3 - value"
     " | primary phone | company main phone | business phone 2 | home phone 2 | other phone",
     "language": "browser language",
 }
@@ -68,8 +81,11 @@ WEAK = {
 }
 WEAK_RANK = 10_000
 
+ColumnMap = dict[str, str | None]  # header → attribute key, SPECIAL target or None (ignored)
+Fallbacks = dict[str, list[str]]  # target → the columns that fill it when its column is empty
 
-def _ranked(table: dict, first: int, step: int) -> dict:
+
+def _ranked(table: dict[str, str], first: int, step: int) -> dict[str, tuple[str, int]]:
     return {
         fold(p): (target, first + step * n)
         for target, phrases in table.items()
@@ -80,8 +96,8 @@ def _ranked(table: dict, first: int, step: int) -> dict:
 _INDEX = {**_ranked(WEAK, WEAK_RANK, 0), **_ranked(ALTERNATES, 1, 1), **_ranked(SYNONYMS, 0, 0)}
 
 
-def _attribute_index(attributes) -> dict[str, str]:
-    index = {}
+def _attribute_index(attributes: Sequence[Attribute]) -> dict[str, str]:
+    index: dict[str, str] = {}
     for a in attributes:
         index.setdefault(fold(a.key), a.key)
         index.setdefault(fold(a.label), a.key)
@@ -89,7 +105,7 @@ def _attribute_index(attributes) -> dict[str, str]:
 
 
 def auto_mapping(
-    header: Iterable[str], attributes
+    header: Iterable[str], attributes: Sequence[Attribute]
 ) -> tuple[dict[str, str | None], dict[str, list[str]], list[str]]:
     """Each header → an attribute key (or a SPECIAL target), or ``None`` when nothing fits; plus the
     fallbacks (target → columns that fill it when its column is empty, best first) and notes.
@@ -131,7 +147,7 @@ def auto_mapping(
     return mapping, fallbacks, notes
 
 
-def label_of(target: str | None, attributes) -> str:
+def label_of(target: str | None, attributes: Sequence[Attribute]) -> str:
     if target is None:
         return "(ignored)"
     if target in SPECIAL:
@@ -140,8 +156,11 @@ def label_of(target: str | None, attributes) -> str:
     return found.label if found else target
 
 
-def read_mapping_file(path) -> dict[str, str | None]:
-    """A mapping JSON file: ``{"Column header": "attribute_key" or null, …}`` (or that under ``"mapping"``)."""
+def read_mapping_file(path: str | os.PathLike[str]) -> dict[str, str | None]:
+    """A mapping JSON file: ``{"Column header": "attribute_key" or null, …}``.
+
+    (Or that object under ``"mapping"``.)
+    """
     try:
         with open(path, encoding="utf-8-sig") as fh:
             data = json.load(fh)
@@ -162,7 +181,10 @@ def read_mapping_file(path) -> dict[str, str | None]:
 
 
 def slug(text: str) -> str:
-    """An attribute key for a header: ``'Date d’inscription'`` → ``'date_d_inscription'`` (≤ 64 characters)."""
+    """An attribute key for a header (≤ 64 characters).
+
+    ``'Date d’inscription'`` → ``'date_d_inscription'``.
+    """
     text = unicodedata.normalize("NFKD", str(text)).lower()
     key = re.sub(r"[^0-9a-z]+", "_", "".join(c for c in text if not unicodedata.combining(c))).strip("_")
     key = key if key[:1].isalpha() else f"attr_{key}".rstrip("_")

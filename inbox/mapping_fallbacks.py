@@ -11,17 +11,33 @@ means no fallbacks).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidInput
-from .mapping import HANDLE, IDENTIFIERS, PLATFORM, SPECIAL, auto_mapping, fold, label_of, read_mapping_file
+from .mapping import (
+    HANDLE,
+    IDENTIFIERS,
+    PLATFORM,
+    SPECIAL,
+    ColumnMap,
+    Fallbacks,
+    auto_mapping,
+    fold,
+    label_of,
+    read_mapping_file,
+)
+
+if TYPE_CHECKING:
+    from .attributes import Attribute
 
 
 def _joined(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def main_columns(mapping: dict) -> dict[str, str]:
+def main_columns(mapping: Mapping[str, str | None]) -> dict[str, str]:
     """target → the (first) column mapped to it."""
     found: dict[str, str] = {}
     for column, target in mapping.items():
@@ -30,10 +46,10 @@ def main_columns(mapping: dict) -> dict[str, str]:
     return found
 
 
-def usable_fallbacks(mapping: dict, fallbacks: dict | None) -> dict[str, list[str]]:
+def usable_fallbacks(mapping: ColumnMap, fallbacks: Fallbacks | None) -> Fallbacks:
     """``fallbacks`` without what the mapping overrules: targets no column maps to, columns mapped to
     something themselves, columns not in the mapping, repeats."""
-    main, seen, out = main_columns(mapping), set(), {}
+    main, seen, out = main_columns(mapping), set[str](), Fallbacks()
     for target, columns in (fallbacks or {}).items():
         if target not in main:
             continue
@@ -44,11 +60,13 @@ def usable_fallbacks(mapping: dict, fallbacks: dict | None) -> dict[str, list[st
     return out
 
 
-def fallback_notes(mapping: dict, fallbacks: dict | None, attributes) -> list[str]:
+def fallback_notes(
+    mapping: ColumnMap, fallbacks: Fallbacks | None, attributes: Sequence[Attribute]
+) -> list[str]:
     """One line per target: ``Business Phone also fills Phone when Mobile Phone is empty``, or with more
     fallbacks ``Business Phone, then Home Phone also fill Phone when Mobile Phone is empty (the first
     non-empty one)``."""
-    main, notes = main_columns(mapping), []
+    main, notes = main_columns(mapping), list[str]()
     for target, columns in (fallbacks or {}).items():
         if target in main and columns:
             many = len(columns) > 1
@@ -59,10 +77,12 @@ def fallback_notes(mapping: dict, fallbacks: dict | None, attributes) -> list[st
     return notes
 
 
-def fallback_problems(mapping: dict, fallbacks: dict | None, attributes) -> list[str]:
+def fallback_problems(
+    mapping: ColumnMap, fallbacks: Fallbacks | None, attributes: Sequence[Attribute]
+) -> list[str]:
     """Why ``fallbacks`` cannot be used with ``mapping`` (empty when they can)."""
     keys = {a.key for a in attributes}
-    main, problems, seen = main_columns(mapping), [], set()
+    main, problems, seen = main_columns(mapping), list[str](), set[str]()
     for target, columns in (fallbacks or {}).items():
         label = label_of(target, attributes)
         if target not in keys:
@@ -87,7 +107,16 @@ def fallback_problems(mapping: dict, fallbacks: dict | None, attributes) -> list
     return problems
 
 
-def _layer(mapping, fallbacks, header, result, fb, explicit, notes, strict: bool) -> None:
+def _layer(
+    mapping: ColumnMap | None,
+    fallbacks: Fallbacks | None,
+    header: list[str],
+    result: ColumnMap,
+    fb: Fallbacks,
+    explicit: set[str],
+    notes: list[str],
+    strict: bool,
+) -> None:
     present = {fold(c): c for c in header}
     chosen = {fold(k): (v or None) for k, v in (mapping or {}).items()}
     for column in header:
@@ -107,12 +136,12 @@ def _layer(mapping, fallbacks, header, result, fb, explicit, notes, strict: bool
 
 def resolve(
     header: Iterable[str],
-    attributes,
-    mapping: dict | None = None,
-    fallbacks: dict | None = None,
+    attributes: Sequence[Attribute],
+    mapping: ColumnMap | None = None,
+    fallbacks: Fallbacks | None = None,
     *,
-    template: dict | None = None,
-) -> tuple[dict[str, str | None], dict[str, list[str]], list[str]]:
+    template: dict[str, Any] | None = None,
+) -> tuple[ColumnMap, Fallbacks, list[str]]:
     """The mapping, fallbacks and notes for ``header``: the automatic mapping, overridden by the built-in
     ``template`` (``{"mapping", "fallbacks"}``; columns it names that the file lacks are fine: it covers
     several versions of an export), then by ``mapping``/``fallbacks`` column by column (columns they
@@ -140,7 +169,7 @@ def resolve(
     return result, fb, notes
 
 
-def split_document(data) -> tuple[dict, dict]:
+def split_document(data: Any) -> tuple[ColumnMap, Fallbacks]:
     """``{"mapping": {…}, "fallbacks": {…}}`` or a bare mapping → (mapping, fallbacks), shapes checked."""
     if isinstance(data, dict) and isinstance(data.get("mapping"), dict):
         mapping, fallbacks = data["mapping"], data.get("fallbacks") or {}
@@ -157,27 +186,27 @@ def split_document(data) -> tuple[dict, dict]:
     return mapping, fallbacks
 
 
-def document(mapping: dict, fallbacks: dict | None) -> dict:
+def document(mapping: ColumnMap, fallbacks: Fallbacks | None) -> dict[str, Any]:
     """What a saved template or a mapping file holds: the bare mapping when there is no fallback."""
     return {"mapping": mapping, "fallbacks": fallbacks} if fallbacks else mapping
 
 
-def read_mapping_document(path) -> tuple[dict, dict]:
+def read_mapping_document(path: str | os.PathLike[str]) -> tuple[ColumnMap, Fallbacks]:
     """A ``--mapping`` JSON file: the mapping (checked by ``read_mapping_file``) and its fallbacks."""
     mapping = read_mapping_file(path)
     with open(path, encoding="utf-8-sig") as fh:
         return mapping, split_document(json.load(fh))[1]
 
 
-def auto_map(header: Iterable[str], attributes) -> tuple[dict[str, str | None], list[str]]:
+def auto_map(header: Iterable[str], attributes: Sequence[Attribute]) -> tuple[ColumnMap, list[str]]:
     """``auto_mapping`` without the fallbacks (the notes name them: ``Mobile Phone also fills Phone…``)."""
     mapping, fallbacks, notes = auto_mapping(header, attributes)
     return mapping, notes + fallback_notes(mapping, fallbacks, attributes)
 
 
 def apply_template(
-    header: Iterable[str], attributes, template: dict | None
-) -> tuple[dict[str, str | None], list]:
+    header: Iterable[str], attributes: Sequence[Attribute], template: ColumnMap | None
+) -> tuple[ColumnMap, list[str]]:
     """Auto-mapping overridden by ``template`` (header → target or None), matched on folded headers.
 
     Columns the template does not name keep their automatic mapping; template entries for columns
@@ -188,13 +217,16 @@ def apply_template(
     return mapping, notes + fallback_notes(mapping, fallbacks, attributes)
 
 
-def mapping_problems(mapping: dict[str, str | None], attributes, fallbacks: dict | None = None) -> list[str]:
+def mapping_problems(
+    mapping: ColumnMap, attributes: Sequence[Attribute], fallbacks: Fallbacks | None = None
+) -> list[str]:
     """Why ``mapping`` cannot be used (empty when it can): unknown or doubled targets, CRM-managed
     attributes, half of platform+handle, no identifier column, required attributes left out, and
     fallbacks (``mapping_fallbacks``) that do not fit: a column that fills an attribute when its
     column is empty is a fallback, not a second column mapped to it."""
     by_key = {a.key: a for a in attributes}
-    problems, seen = [], {}
+    problems: list[str] = []
+    seen: dict[str, str] = {}
     for column, target in mapping.items():
         if not target:
             continue

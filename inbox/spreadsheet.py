@@ -1,4 +1,7 @@
-"""Spreadsheet formula injection: CSV cells a spreadsheet would run get a leading quote; imports take it off."""
+"""Spreadsheet formula injection.
+
+CSV cells a spreadsheet would run get a leading quote; imports take it off.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +33,10 @@ def unmark(value: T) -> T | str:
 
 
 def unmark_table(table: Any) -> Any:  # a pyarrow.Table (pyarrow has no type information)
-    """``unmark`` on every string column of an Arrow table (columns without a leading quote are left alone)."""
+    """``unmark`` on every string column of an Arrow table.
+
+    Columns without a leading quote are left alone.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 

@@ -126,7 +126,10 @@ def describe_bytes(values: list[int]) -> str:
 
 
 def utf16_order(head: bytes) -> str | None:
-    """``utf-16-le``/``utf-16-be`` from where the zero bytes of ASCII characters sit; None if they do not say."""
+    """``utf-16-le``/``utf-16-be`` from where the zero bytes of ASCII characters sit.
+
+    None if they do not say.
+    """
     even, odd = head[0::2].count(0), head[1::2].count(0)
     half = len(head) // 2 or 1
     if odd > 0.05 * half and even <= 0.05 * odd:
@@ -173,7 +176,7 @@ def refuse_mixed(label: str, path: Path, scan: Utf8Scan, bom: bool) -> InvalidIn
     """The error for a UTF-8 file with invalid bytes that cannot be another single encoding."""
     offsets = [o for o, _ in scan.bad]
     lines = line_numbers(path, offsets)
-    where = "; ".join(f"line {n} ({describe_bytes([b])})" for n, (_, b) in zip(lines, scan.bad))
+    where = "; ".join(f"line {n} ({describe_bytes([b])})" for n, (_, b) in zip(lines, scan.bad, strict=True))
     why = (
         "it starts with a UTF-8 byte-order mark"
         if bom
@@ -187,9 +190,10 @@ def refuse_mixed(label: str, path: Path, scan: Utf8Scan, bom: bool) -> InvalidIn
 
 
 def detect(path: Path, head: bytes, label: str) -> str:
-    """The file's encoding: a BOM or UTF-16 pattern in ``head``, else UTF-8 when the whole file is valid UTF-8,
-    else Windows-1252 (Latin-1 with bytes 1252 leaves undefined) when the file holds no valid multi-byte
-    UTF-8 character at all. A file mixing both is refused (``InvalidInput`` naming the lines): never guessed."""
+    """The file's encoding: a BOM or UTF-16 pattern in ``head``, else UTF-8 when the whole file is
+    valid UTF-8, else Windows-1252 (Latin-1 with bytes 1252 leaves undefined) when the file holds no
+    valid multi-byte UTF-8 character at all. A file mixing both is refused (``InvalidInput`` naming
+    the lines): never guessed."""
     found = sniff(head)
     if found in UTF16:
         return chosen_utf16(label, head, path.stat().st_size, found)
