@@ -41,6 +41,7 @@ chromium:
 # Style and types (settings in pyproject.toml): ruff on everything, mypy strict on inbox/ and validation/.
 lint: $(VENV)/.dev-installed
 	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m mypy
 
 # Unit and AppTest tests on every core (at most 4 workers, pytest-xdist), then the real-browser tests one at a

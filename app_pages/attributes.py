@@ -194,7 +194,7 @@ def move_or_delete(store, edited: list[dict]) -> None:
         ("down", ":material/arrow_downward:"),
         ("bottom", ":material/vertical_align_bottom:"),
     ]
-    for col, (where, icon) in zip(m, moves):
+    for col, (where, icon) in zip(m, moves, strict=False):  # the fifth column holds Delete
         col.button(
             f"{where.capitalize()}",
             icon=icon,

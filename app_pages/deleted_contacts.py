@@ -43,7 +43,7 @@ def show_log(store, me, result, filters) -> None:
             f"From {figures['first_at']:%Y-%m-%d %H:%M} to {figures['last_at']:%Y-%m-%d %H:%M} UTC · "
             + " · ".join(
                 f"{literal(REASONS.get(r, r))}: {n:,}"
-                for r, n in zip(result.by_reason['Reason'], result.by_reason['Deletions'])
+                for r, n in zip(result.by_reason['Reason'], result.by_reason['Deletions'], strict=True)
             )
         )
         c1, c2, c3 = st.columns([3, 2, 2])

@@ -8,8 +8,9 @@ from argon2 import PasswordHasher
 from inbox import users
 from inbox.store import Store
 
-# The product's hasher (argon2id, 64 MiB, 3 passes: ~0.3 s a hash) is pinned by tests/unit/test_users.py; every
-# other test hashes with argon2id at the smallest cost, as Django's test settings do, so a sign-in costs ~1 ms.
+# The product's hasher (argon2id, 64 MiB, 3 passes: ~0.3 s a hash) is pinned by tests/unit/test_users.py;
+# every other test hashes with argon2id at the smallest cost, as Django's test settings do, so a sign-in costs
+# ~1 ms.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 users._hasher = CHEAP_HASHER
 users._DUMMY_HASH = CHEAP_HASHER.hash("not-a-real-password")

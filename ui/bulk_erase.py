@@ -1,4 +1,5 @@
-"""Bulk erasure on the Deleted contacts page: upload identifiers, preview the matches, erase, download the result."""
+"""Bulk erasure on the Deleted contacts page: upload identifiers, preview the matches, erase, download the
+result."""
 
 from __future__ import annotations
 
@@ -36,8 +37,9 @@ def _run(store, actor, plan) -> None:
 def _show_result(result) -> None:
     s = result.summary
     (st.error if s["contacts_failed"] else st.success)(
-        f"Erasure done: {s['contacts_deleted']:,} contacts deleted (one log entry each) · {s['deleted']:,} identifiers "
-        f"deleted · {s['deleted_before']:,} deleted earlier · {s['not_found']:,} not found · {s['error']:,} errors."
+        f"Erasure done: {s['contacts_deleted']:,} contacts deleted (one log entry each) · "
+        f"{s['deleted']:,} identifiers deleted · {s['deleted_before']:,} deleted earlier · "
+        f"{s['not_found']:,} not found · {s['error']:,} errors."
     )
     st.download_button(
         "Download the result file (CSV)",
@@ -52,7 +54,8 @@ def _show_result(result) -> None:
 
 
 def bulk_erasure(store, actor) -> None:
-    """The Bulk erasure tab: file → preview (reads only) → hint, reason, confirmation → erase → result file."""
+    """The Bulk erasure tab: file → preview (reads only) → hint, reason, confirmation → erase → result
+    file."""
     S = st.session_state
     st.caption(
         "Upload a file with the identifiers of the people to erase: emails, phone numbers, external ids or "
@@ -96,7 +99,8 @@ def bulk_erasure(store, actor) -> None:
     plan = S[PLAN][1]
     n = plan.counts()
     st.markdown(
-        f"**Preview** · {n['identifiers']:,} identifiers: {n['matched']:,} match **{n['contacts']:,} contacts**, "
+        f"**Preview** · {n['identifiers']:,} identifiers: "
+        f"{n['matched']:,} match **{n['contacts']:,} contacts**, "
         f"{n['deleted_before']:,} deleted earlier, {n['not_found']:,} match nothing, "
         f"{n['invalid']:,} invalid."
     )

@@ -95,8 +95,10 @@ def _dialog(store, actor, contact, on_deleted: Callable[[int], None] | None) -> 
     st.markdown(f"**{literal(contact.name)}** · {literal(contact.platform)} · {literal(contact.handle)}")
     st.warning(
         "This permanently deletes the contact and everything it owns:  \n"
-        f"**{_plural(counts['conversations'], 'conversation')}**, **{_plural(counts['messages'], 'message')}**, "
-        f"**{_plural(counts['attachments'], 'attachment')}** ({size(counts['bytes'])}) and every attribute value.  \n"
+        f"**{_plural(counts['conversations'], 'conversation')}**, "
+        f"**{_plural(counts['messages'], 'message')}**, "
+        f"**{_plural(counts['attachments'], 'attachment')}** ({size(counts['bytes'])}) "
+        "and every attribute value.  \n"
         "It cannot be undone. A new message from the same handle will create a new contact.",
         icon=":material/warning:",
     )

@@ -35,7 +35,8 @@ def plain_text(exc: InboxError) -> str:
 
 
 def message_for(exc: BaseException) -> str:
-    """What a visitor reads for ``exc``; an unexpected error is logged with its traceback under a reference."""
+    """What a visitor reads for ``exc``; an unexpected error is logged with its traceback under a
+    reference."""
     if isinstance(exc, StoreDamaged):
         return (
             "The database file is damaged (cut short, or a block fails its checksum). An administrator must "

@@ -1,4 +1,5 @@
-"""Render user data as inert text: Markdown escaped (links, images, autolinks too) and hidden characters shown."""
+"""Render user data as inert text: Markdown escaped (links, images, autolinks too) and hidden characters
+shown."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ def literal(value) -> str:
 
 
 def plain(value) -> str:
-    """``value`` for st.text, dataframes, options and file names (no Markdown there): hidden characters shown."""
+    """``value`` for st.text, dataframes, options and file names (no Markdown there): hidden characters
+    shown."""
     return visible(value)
 
 

@@ -42,11 +42,21 @@ _RESERVED = tuple("." + d for d in SPECIAL_USE_DOMAIN_NAMES)
 _TLD_RE = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}")
 MAX_LOCAL, MAX_TOTAL = 64, 254
 _PLAIN = {  # email-validator wording -> words a person uses
-    r"^After the @-sign, periods cannot be separated by so many characters (\(.*\))\.?$": r"a part between dots after the @ is longer than 63 characters \1",
-    r"^The part after the @-sign is not valid IDNA.*|.*after normalizing to international characters.*": "the part after the @ is not a valid international domain name",
-    r"^The part after the @-sign is a special-use or reserved name.*": "the part after the @ is a reserved name (such as .test or .local) that cannot receive mail",
-    r"^The part after the @-sign is not valid. It should have a period.*": "the part after the @ needs a dot, as in example.com",
-    r"^An email address cannot have two letters followed by two dashes.*": "a part after the @ cannot have two dashes in third and fourth place (only punycode xn-- can)",
+    r"^After the @-sign, periods cannot be separated by so many characters (\(.*\))\.?$": (
+        r"a part between dots after the @ is longer than 63 characters \1"
+    ),
+    r"^The part after the @-sign is not valid IDNA.*|.*after normalizing to international characters.*": (
+        "the part after the @ is not a valid international domain name"
+    ),
+    r"^The part after the @-sign is a special-use or reserved name.*": (
+        "the part after the @ is a reserved name (such as .test or .local) that cannot receive mail"
+    ),
+    r"^The part after the @-sign is not valid. It should have a period.*": (
+        "the part after the @ needs a dot, as in example.com"
+    ),
+    r"^An email address cannot have two letters followed by two dashes.*": (
+        "a part after the @ cannot have two dashes in third and fourth place (only punycode xn-- can)"
+    ),
 }
 
 

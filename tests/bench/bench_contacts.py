@@ -45,7 +45,7 @@ def lookups(path: Path) -> None:
         emails = [s["email"] for s in sample if s["email"]]
         phones = [s["phone"] for s in sample if s["phone"]]
         ids = [f"#{s['id']}" for s in sample]
-        for name, values, column, key in [
+        for name, values, column, _key in [
             ("email", emails, "email", "email"),
             ("phone", phones, "phone", "phone"),
             ("id", ids, "id", "id"),
@@ -53,7 +53,9 @@ def lookups(path: Path) -> None:
             raw = []
             for v in values:
                 value = int(v[1:]) if column == "id" else v
-                raw += timed_ms(lambda value=value: store.contacts.exact_contacts(column, value), 5)
+                raw += timed_ms(
+                    lambda column=column, value=value: store.contacts.exact_contacts(column, value), 5
+                )
             emit(f"exact_{name}_store_p95", p95(raw), "ms", ratio=round(p95(raw) / p95(base), 1))
             full = []
             for v in values:

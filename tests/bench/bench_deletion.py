@@ -1,5 +1,6 @@
 """Benchmark: one deletion at 1M contacts / 5M messages, bulk erasure of 10,000 contacts, and the Deleted
-contacts report (filters + charts) over 1M log entries; ratios against a point SELECT by id in the same run."""
+contacts report (filters + charts) over 1M log entries; ratios against a point SELECT by id in the same
+run."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def baseline(store, ids) -> float:
 
 
 def add_custom_values(store) -> int:
-    """One custom value for 60% of the contacts, in random order (the demo has none): the cascade deletes them."""
+    """One custom value for 60% of the contacts, in random order (the demo has none): the cascade deletes
+    them."""
     with store.tx() as cur:  # bench set-up SQL, not app code
         cur.execute(
             "INSERT INTO attribute_values SELECT id, 'tier', 'gold', NULL, NULL, NULL, now()::TIMESTAMP,"

@@ -40,8 +40,8 @@ def main() -> None:
                 for _ in range(SIZE // len(block)):
                     fh.write(block)
             size = path.stat().st_size
-            scan = best(lambda: text_encoding.scan_utf8(path))
-            baseline = best(lambda: read_only(path))
+            scan = best(lambda path=path: text_encoding.scan_utf8(path))
+            baseline = best(lambda path=path: read_only(path))
             assert not text_encoding.scan_utf8(path).bad
             emit(
                 f"utf8_scan_{kind}",

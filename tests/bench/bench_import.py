@@ -38,17 +38,24 @@ HEADER = (
 LINES = """
 SELECT 'rec-' || lpad(i::VARCHAR, 8, '0') || ',' ||
   ['Jürgen','Élodie','Anna','José','Wei','Ada','Zoë','Noah','Fatima','Olga'][1 + i % 10] || ',' ||
-  ['Müller','Durand','Smith','García','Wang','O''Brien','Lefèvre','Kaya','Haddad','Ivanova'][1 + (i // 10) % 10] || ',' ||
-  CASE WHEN i % 1000 IN (0, 1) THEN 'broken-at-' || i WHEN i % 1000 = 8 THEN 'user' || (i - 1) || '@example.com'
+  ['Müller','Durand','Smith','García','Wang','O''Brien','Lefèvre','Kaya','Haddad','Ivanova']
+    [1 + (i // 10) % 10]
+  || ',' ||
+  CASE WHEN i % 1000 IN (0, 1) THEN 'broken-at-' || i
+       WHEN i % 1000 = 8 THEN 'user' || (i - 1) || '@example.com'
        ELSE 'user' || i || '@Example.com' END || ',' ||
   CASE WHEN i % 1000 IN (2, 3) THEN '12' WHEN i % 3 = 0 THEN '' WHEN i % 3 = 1
        THEN '+33 6 ' || lpad((i % 100000000)::VARCHAR, 8, '0')
-       ELSE '+44 20 7' || lpad(((i // 10000) % 1000)::VARCHAR, 3, '0') || ' ' || lpad((i % 10000)::VARCHAR, 4, '0') END
+       ELSE '+44 20 7' || lpad(((i // 10000) % 1000)::VARCHAR, 3, '0') || ' '
+            || lpad((i % 10000)::VARCHAR, 4, '0') END
   || ',' || ['Buyer','Software Engineer','Teacher','CEO','"Director, Sales"'][1 + i % 5] || ',' ||
   'ACC-' || (i % 5000) || ',' ||
-  CASE WHEN i % 1000 IN (4, 5) THEN 'Elvish' ELSE ['English','fr','Français','de-DE','es','Deutsch'][1 + i % 6] END
-  || ',' || CASE WHEN i % 1000 IN (6, 7) THEN 'platinum' ELSE ['Free','basic','Premium','enterprise'][1 + i % 4] END
-  || ',' || ['lead','customer','subscriber'][1 + i % 3] || ',' || '2024-01-' || lpad((1 + i % 28)::VARCHAR, 2, '0')
+  CASE WHEN i % 1000 IN (4, 5) THEN 'Elvish'
+       ELSE ['English','fr','Français','de-DE','es','Deutsch'][1 + i % 6] END
+  || ',' || CASE WHEN i % 1000 IN (6, 7) THEN 'platinum'
+                 ELSE ['Free','basic','Premium','enterprise'][1 + i % 4] END
+  || ',' || ['lead','customer','subscriber'][1 + i % 3] || ',' || '2024-01-'
+  || lpad((1 + i % 28)::VARCHAR, 2, '0')
   || CASE WHEN i % 1000 = 9 THEN ',extra' ELSE '' END AS line
 FROM range(?) t(i)
 """
@@ -92,13 +99,14 @@ def child_floor(csv: str, db: str) -> dict:
     with Store(db) as store, store.tx() as cur:
         start = time.perf_counter()
         cur.execute(
-            "INSERT INTO contacts (platform, handle, email, first_name, last_name, phone, account_id, job_title,"
-            " language, subscription, external_id, display_name, created_at, created_by, updated_at, updated_by,"
-            " search_text)"
+            "INSERT INTO contacts (platform, handle, email, first_name, last_name, phone, account_id,"
+            " job_title, language, subscription, external_id, display_name, created_at, created_by,"
+            " updated_at, updated_by, search_text)"
             f" SELECT *, now()::TIMESTAMP, 'bench', now()::TIMESTAMP, 'bench', {SEARCH_TEXT_SQL} FROM ("
-            " SELECT 'email' AS platform, lower(Email) AS handle, lower(Email) AS email, \"First Name\" AS first_name,"
-            " \"Last Name\" AS last_name, \"Phone Number\" AS phone, \"Company ID\" AS account_id, \"Job Title\" AS"
-            " job_title, Language AS language, Subscription AS subscription, \"Record ID\" AS external_id,"
+            " SELECT 'email' AS platform, lower(Email) AS handle, lower(Email) AS email,"
+            " \"First Name\" AS first_name, \"Last Name\" AS last_name, \"Phone Number\" AS phone,"
+            " \"Company ID\" AS account_id, \"Job Title\" AS job_title, Language AS language,"
+            " Subscription AS subscription, \"Record ID\" AS external_id,"
             " NULL AS display_name FROM read_csv(?, all_varchar = true, ignore_errors = true)"
             " QUALIFY row_number() OVER (PARTITION BY lower(Email)) = 1)",
             [csv],
@@ -120,7 +128,9 @@ def child_import(csv: str, db: str, twice: bool = False) -> dict:
                 store,
                 SYSTEM,
                 csv,
-                progress=lambda f, text: phases.append((round(time.perf_counter() - start, 3), text)),
+                progress=lambda f, text, phases=phases, start=start: phases.append(
+                    (round(time.perf_counter() - start, 3), text)
+                ),
             )
             out[label] = {
                 "seconds": time.perf_counter() - start,

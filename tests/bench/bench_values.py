@@ -1,14 +1,18 @@
-"""Benchmark: what reading a million phones, e-mails and languages costs, against a lower-casing of the same column.
+"""Benchmark: what reading a million phones, e-mails and languages costs, against a lower-casing of the
+same column.
 
 Figures, as JSON lines (seconds per million values, best of three; ``ratio`` against ``lower_baseline``,
 a plain ``str.lower`` over the same strings measured in the same run):
 
-- ``phones_international``: ``+33 6 12 34 56 78`` / ``+44 20 7946 0958`` forms, all distinct (the vectorised replay);
+- ``phones_international``: ``+33 6 12 34 56 78`` / ``+44 20 7946 0958`` forms, all distinct (the
+  vectorised replay);
 - ``phones_national``: ``06 12 34 56 78`` in region FR; ``phones_us_trunk``: ``1-650-…`` in region US (the
   country code written without +, which phonenumbers tries to strip);
 - ``phones_slow_per_value``: phonenumbers' own parse + validity, per value (µs), for scale;
-- ``emails_ascii``: distinct plain addresses; ``emails_idn_per_value``: email-validator per distinct IDN address (µs);
-- ``languages``: a million cells with a few dozen distinct names, codes and locales (read once per distinct value).
+- ``emails_ascii``: distinct plain addresses; ``emails_idn_per_value``: email-validator per distinct IDN
+  address (µs);
+- ``languages``: a million cells with a few dozen distinct names, codes and locales (read once per distinct
+  value).
 """
 
 from __future__ import annotations

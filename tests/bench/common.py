@@ -47,7 +47,8 @@ def p95(values: list[float]) -> float:
 
 
 def beside(path: Path) -> list[Path]:
-    """The files that belong with a database: its WAL, key file and checkpoints folder (not the attachments)."""
+    """The files that belong with a database: its WAL, key file and checkpoints folder (not the
+    attachments)."""
     return [
         Path(f"{path}.wal"),
         path.with_name(path.stem + ".key"),
@@ -81,7 +82,7 @@ def demo_db(contacts: int = DEMO_CONTACTS) -> Path:
         )
         tmp.rename(path)
         tmp.with_name(tmp.stem + "-attachments").rename(path.with_name(path.stem + "-attachments"))
-        for old, new in zip(beside(tmp)[1:], beside(path)[1:]):
+        for old, new in zip(beside(tmp)[1:], beside(path)[1:], strict=True):
             old.rename(new)
     return path
 
@@ -91,7 +92,9 @@ def copy_of(path: Path, name: str) -> Path:
     target = BENCH_DIR / f"{name}.duckdb"
     remove_db(target)
     shutil.copyfile(path, target)
-    for src, dst in zip(beside(path)[1:], beside(target)[1:]):  # the key file and the checkpoints
+    for src, dst in zip(
+        beside(path)[1:], beside(target)[1:], strict=True
+    ):  # the key file and the checkpoints
         if src.is_dir():
             shutil.copytree(src, dst)
         elif src.exists():

@@ -62,9 +62,10 @@ def demo_template(tmp_path_factory) -> Path:
     )
     # Facts the tests need, read now: once a server runs it holds the file lock.
     code = (
-        "import json; from inbox.store import Store; s = Store(%r, read_only=True); print(json.dumps("
+        "import json; from inbox.store import Store; "
+        f"s = Store({str(db)!r}, read_only=True); print(json.dumps("
         "dict(zip(['id', 'email', 'job_title', 'first_name'], s._one('SELECT id, email, job_title, first_name"
-        " FROM contacts WHERE email IS NOT NULL AND job_title IS NOT NULL ORDER BY id LIMIT 1')))))" % str(db)
+        " FROM contacts WHERE email IS NOT NULL AND job_title IS NOT NULL ORDER BY id LIMIT 1')))))"
     )
     facts = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     db.with_suffix(".facts.json").write_text(facts.stdout)

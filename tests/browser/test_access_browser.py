@@ -66,7 +66,8 @@ def test_a_disabled_admin_cannot_confirm_a_deletion_and_is_signed_out(page, othe
     choose(other_page, "Member", ADMIN[0])
     other_page.get_by_role("button", name="Disable", exact=True).click()
     wait_for_app(other_page)
-    # (a member's e-mail is shown as plain text: an invisible word joiner after its @ keeps it from becoming a link)
+    # (a member's e-mail is shown as plain text: an invisible word joiner after its @ keeps it from becoming a
+    # link)
     shown_email = ADMIN[0].replace("@", "@\u2060")
     expect(other_page.get_by_text(f"Disabled {shown_email}.")).to_be_visible()
 

@@ -1,5 +1,5 @@
-"""Real browser: the admin switches to Enterprise and configures the CRM; an agent presses Refresh from CRM and
-sees the filled, read-only attributes. The CRM is a real HTTP server in the test process on 127.0.0.1."""
+"""Real browser: the admin switches to Enterprise and configures the CRM; an agent presses Refresh from CRM
+and sees the filled, read-only attributes. The CRM is a real HTTP server in the test process on 127.0.0.1."""
 
 import pytest
 from playwright.sync_api import expect

@@ -1,4 +1,5 @@
-"""Real browser: an admin uploads a CSV, adjusts the mapping, dry-runs, imports and downloads the rejected rows."""
+"""Real browser: an admin uploads a CSV, adjusts the mapping, dry-runs, imports and downloads the rejected
+rows."""
 
 from pathlib import Path
 

@@ -1,5 +1,5 @@
-"""Real browser: what senders, imports and members typed renders as plain text — no image, link or bold from it,
-the literal characters visible, a right-to-left override shown as \\u202e."""
+"""Real browser: what senders, imports and members typed renders as plain text — no image, link or bold from
+it, the literal characters visible, a right-to-left override shown as \\u202e."""
 
 import pytest
 from playwright.sync_api import expect

@@ -1,5 +1,6 @@
-"""The app's error boundary: a damaged or newer database, an error inside a page or the sign-in callback — one plain
-message, never a traceback, SQL or a server path; unexpected errors get a reference logged with the traceback."""
+"""The app's error boundary: a damaged or newer database, an error inside a page or the sign-in callback — one
+plain message, never a traceback, SQL or a server path; unexpected errors get a reference logged with the
+traceback."""
 
 import logging
 import re

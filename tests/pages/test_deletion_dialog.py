@@ -89,7 +89,9 @@ def test_confirming_deletes_and_closes_the_contact(app, contact_id, workspace_db
     )
     assert "Select a contact to open its conversations and details." in [c.value for c in at.caption]
     with Store(workspace_db) as store:
-        entry = dict(zip(deletion.LOG_COLUMNS, list(store.deletion_log.iter_deletion_log())[0][0]))
+        entry = dict(
+            zip(deletion.LOG_COLUMNS, list(store.deletion_log.iter_deletion_log())[0][0], strict=True)
+        )
     assert (entry["identity_hint"], entry["reason"], entry["deleted_by"]) == (
         "ticket #88, request of 2026-11-02",
         "gdpr_request",

@@ -1,4 +1,5 @@
-"""AppTest: Admin settings › Privacy & security › Deleted contacts — filters, flags, lookup, verify, bulk erasure."""
+"""AppTest: Admin settings › Privacy & security › Deleted contacts — filters, flags, lookup, verify, bulk
+erasure."""
 
 from datetime import date, timedelta
 
@@ -98,7 +99,8 @@ def test_an_entry_failing_the_schema_is_flagged(app, logged):
     with Store(logged) as store, store.cursor() as cur:
         cur.execute(
             "INSERT INTO deletion_log SELECT 9, deleted_at, deleted_by, contact_id, platform, display_name,"
-            " '   ', reason, conversations, messages, attachments, bytes, email_hmac, phone_hmac, handle_hmac,"
+            " '   ', reason, conversations, messages, attachments, bytes, email_hmac, phone_hmac,"
+            " handle_hmac,"
             " external_id_hmac, snapshot, sha256('x'), sha256('y') FROM deletion_log WHERE id = 1"
         )
     at = app(ADMIN)

@@ -1,4 +1,5 @@
-"""AppTest: the Import contacts page — upload, detected format, mapping, dry run, import, rejects, templates, undo."""
+"""AppTest: the Import contacts page — upload, detected format, mapping, dry run, import, rejects, templates,
+undo."""
 
 from pathlib import Path
 
@@ -194,9 +195,9 @@ def test_built_in_templates_are_offered_and_fallbacks_are_listed(page, workspace
     )
     captions = [shown(c.value) for c in page.caption]
     assert (
-        "Business Phone, then Home Phone, then Primary Phone, then Company Main Phone, then Business Phone 2, then "
-        "Home Phone 2, then Other Phone also fill Phone when Mobile Phone is empty (the first non-empty one)"
-        in captions
+        "Business Phone, then Home Phone, then Primary Phone, then Company Main Phone, "
+        "then Business Phone 2, then Home Phone 2, then Other Phone also fill Phone when Mobile Phone is "
+        "empty (the first non-empty one)" in captions
     )
     options = page.selectbox(key="imp.template").options
     assert {"Google Contacts (built-in)", "Outlook (built-in)", "Chatwoot contacts (built-in)"} <= set(

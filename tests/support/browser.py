@@ -1,4 +1,5 @@
-"""Helpers of the real-browser (tests/browser) tests: the demo accounts, and driving the app with Playwright."""
+"""Helpers of the real-browser (tests/browser) tests: the demo accounts, and driving the app with
+Playwright."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Shared data for the deletion tests: a contact that owns something in every table, and full-database probes."""
+"""Shared data for the deletion tests: a contact that owns something in every table, and full-database
+probes."""
 
 from __future__ import annotations
 
@@ -87,7 +88,8 @@ def rows_of(store, contact_id: int) -> dict[str, int]:
 
 
 def text_anywhere(store, needles: list[str]) -> list[tuple[str, str, str]]:
-    """(table, column, needle) for every VARCHAR column of every table holding one of ``needles`` (any case)."""
+    """(table, column, needle) for every VARCHAR column of every table holding one of ``needles`` (any
+    case)."""
     hits = []
     with store.cursor() as cur:
         columns = cur.execute(

@@ -1,4 +1,5 @@
-"""Fixed key material and a fixed deletion-log entry: the inputs of the known-answer tests of the key recipes."""
+"""Fixed key material and a fixed deletion-log entry: the inputs of the known-answer tests of the key
+recipes."""
 
 from datetime import datetime
 

@@ -1,5 +1,6 @@
 """Attachments at `receive`: read in chunks with the 25 MB limit, only regular files, names without control
-characters, a full disk or a file in place of the attachments folder leaves nothing behind (one line in the CLI)."""
+characters, a full disk or a file in place of the attachments folder leaves nothing behind (one line in the
+CLI)."""
 
 import errno
 import os

@@ -141,7 +141,8 @@ def test_custom_attribute_lifecycle_with_values(store):
     assert tier.options == ("gold", "silver") and not tier.builtin and tier.position == 10
     with store.tx() as cur:
         cur.execute(
-            "INSERT INTO attribute_values VALUES (7, 'tier', 'gold', NULL, NULL, NULL, now()::TIMESTAMP, 't'),"
+            "INSERT INTO attribute_values VALUES"
+            " (7, 'tier', 'gold', NULL, NULL, NULL, now()::TIMESTAMP, 't'),"
             " (8, 'tier', 'silver', NULL, NULL, NULL, now()::TIMESTAMP, 't')"
         )
     assert attrs.values_count(store, "tier") == 2

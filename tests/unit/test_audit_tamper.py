@@ -1,6 +1,6 @@
-"""A file editor against the deletion log: each attack on a real DuckDB file (opened with duckdb directly), then
-`audit verify` through the CLI in-process — truncation, emptying, rollback, rewriting, dropped tables, forged
-checkpoints, `--expect`; and every command that needs the key file with the key file gone."""
+"""A file editor against the deletion log: each attack on a real DuckDB file (opened with duckdb directly),
+then `audit verify` through the CLI in-process — truncation, emptying, rollback, rewriting, dropped tables,
+forged checkpoints, `--expect`; and every command that needs the key file with the key file gone."""
 
 import json
 import shutil
@@ -59,7 +59,7 @@ def rows(path):
     con = duckdb.connect(str(path), read_only=True)
     try:
         return [
-            dict(zip(deletion.LOG_COLUMNS, r))
+            dict(zip(deletion.LOG_COLUMNS, r, strict=True))
             for r in con.execute(
                 f"SELECT {', '.join(deletion.LOG_COLUMNS)} FROM deletion_log ORDER BY id"
             ).fetchall()
@@ -125,7 +125,7 @@ def test_a_rewritten_chain_recomputed_with_plain_sha256_is_reported_at_the_edite
         )
         params.append([entry["identity_hint"], entry["prev_hash"], entry["entry_hash"], entry["id"]])
     con = duckdb.connect(str(db))
-    for sql, p in zip(statements, params):
+    for sql, p in zip(statements, params, strict=True):
         con.execute(sql, p)
     con.execute("UPDATE deletion_log_head SET last_hash = ?", [prev])
     con.close()
@@ -200,7 +200,8 @@ def test_audit_checkpoint_and_verify_expect(db, tmp_path):
     forged = verify(db, "--expect", json.dumps(sign(Keys(bytes(32)), 5, cp["head"])))
     assert forged.code == 1 and "signed with another key" in forged.stdout
     assert "needs a checkpoint" in one_line(verify(db, "--expect", "not a checkpoint"))
-    # the log cut back below the kept checkpoint AND the folder's checkpoints removed with it: --expect still sees it
+    # the log cut back below the kept checkpoint AND the folder's checkpoints removed with it: --expect still
+    # sees it
     fourth = rows(db)[3]
     tamper(
         db,

@@ -258,7 +258,11 @@ def test_chunking_a_composite_key_keeps_order_and_every_row(store):
                 )
     chunks = list(store.integrity.iter_table_chunks("attribute_values", 4))
     assert [len(c) for c in chunks] == [4, 2]
-    keys = [(int(c), k) for chunk in chunks for c, k in zip(chunk["contact_id"], chunk["attribute_key"])]
+    keys = [
+        (int(c), k)
+        for chunk in chunks
+        for c, k in zip(chunk["contact_id"], chunk["attribute_key"], strict=True)
+    ]
     assert keys == sorted(keys) and len(set(keys)) == 6
 
 

@@ -1,4 +1,5 @@
-"""Purge schedule: due / next run for a given clock, admin-only settings, pending count, the scheduler's tick."""
+"""Purge schedule: due / next run for a given clock, admin-only settings, pending count, the scheduler's
+tick."""
 
 import json
 from datetime import datetime

@@ -51,7 +51,8 @@ class Blocker:
 
 
 def commit_on_first_retry(monkeypatch, blocker):
-    """Make the retry's back-off commit ``blocker``: the next attempt then runs after it, deterministically."""
+    """Make the retry's back-off commit ``blocker``: the next attempt then runs after it,
+    deterministically."""
     waits = []
 
     def sleep(seconds):

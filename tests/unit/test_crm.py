@@ -1,4 +1,5 @@
-"""CRM lookups against a real HTTP server on 127.0.0.1: signing, mapping, validation, failures, plans, receive()."""
+"""CRM lookups against a real HTTP server on 127.0.0.1: signing, mapping, validation, failures, plans,
+receive()."""
 
 import threading
 

@@ -1,4 +1,5 @@
-"""``python -m inbox crm sync|lookup|status`` against a real HTTP CRM: progress, retries, concurrency, plans."""
+"""``python -m inbox crm sync|lookup|status`` against a real HTTP CRM: progress, retries, concurrency,
+plans."""
 
 import json
 from datetime import datetime, timedelta
@@ -23,7 +24,8 @@ def fake():
 
 @pytest.fixture
 def workspace_db(db_path, fake):
-    """Eight contacts (made before the CRM was configured), Enterprise, job_title managed; the file is closed."""
+    """Eight contacts (made before the CRM was configured), Enterprise, job_title managed; the file is
+    closed."""
     with Store(db_path) as store:
         for handle in HANDLES:
             inbound.receive(store, "whatsapp", handle, "hello")

@@ -1,5 +1,5 @@
-"""Deleting a contact: the cascade leaves no row and no file, atomicity, roles, a new contact afterwards, files
-after a crash."""
+"""Deleting a contact: the cascade leaves no row and no file, atomicity, roles, a new contact afterwards,
+files after a crash."""
 
 import json
 import os

@@ -107,7 +107,10 @@ def test_execute_deletes_each_contact_with_its_own_entry_and_reports_every_ident
     assert list(frame["outcome"]) == ["deleted", "deleted", "deleted", "not_found", "error"]
     assert frame.loc[0, "contact_ids"] == f"{people['zoe']} {people['same_email']}"
     assert frame.loc[1, "contact_ids"] == str(people["zoe"])  # the same person found by two identifiers
-    entries = {e: c for c, e in zip(frame.loc[0, "contact_ids"].split(), frame.loc[0, "log_entries"].split())}
+    entries = {
+        e: c
+        for c, e in zip(frame.loc[0, "contact_ids"].split(), frame.loc[0, "log_entries"].split(), strict=True)
+    }
     logged = dict(store._rows("SELECT id::VARCHAR, contact_id FROM deletion_log"))
     assert {e: str(c) for e, c in logged.items() if e in entries} == entries
     assert result.summary == {

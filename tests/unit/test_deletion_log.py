@@ -40,10 +40,10 @@ def sql(store, statement, params=()):
 
 def test_entries_chain_each_to_the_previous_one(logged):
     rows = list(logged.deletion_log.iter_deletion_log())[0]
-    entries = [dict(zip(deletion.LOG_COLUMNS, r)) for r in rows]
+    entries = [dict(zip(deletion.LOG_COLUMNS, r, strict=True)) for r in rows]
     assert [e["id"] for e in entries] == [1, 2, 3, 4, 5]
     assert entries[0]["prev_hash"] == GENESIS
-    for before, entry in zip(entries, entries[1:]):
+    for before, entry in zip(entries, entries[1:], strict=False):
         assert entry["prev_hash"] == before["entry_hash"]
     for entry in entries:
         assert entry["entry_hash"] == entry_hash(require_keys(logged).chain_key, entry)
@@ -90,7 +90,7 @@ def test_a_rehashed_entry_still_breaks_the_chain(logged):
 
     from inbox.checkpoints import folder_for
 
-    row = dict(zip(deletion.LOG_COLUMNS, list(logged.deletion_log.iter_deletion_log())[0][2]))
+    row = dict(zip(deletion.LOG_COLUMNS, list(logged.deletion_log.iter_deletion_log())[0][2], strict=True))
     row["identity_hint"] = "rewritten"
     sql(
         logged,
@@ -105,7 +105,7 @@ def test_a_rehashed_entry_still_breaks_the_chain(logged):
 
 
 def test_an_entry_added_outside_the_app_is_detected(logged):
-    last = dict(zip(deletion.LOG_COLUMNS, list(logged.deletion_log.iter_deletion_log())[0][-1]))
+    last = dict(zip(deletion.LOG_COLUMNS, list(logged.deletion_log.iter_deletion_log())[0][-1], strict=True))
     forged = {**last, "id": 6, "contact_id": 999, "prev_hash": last["entry_hash"]}
     forged["entry_hash"] = entry_hash(require_keys(logged).chain_key, forged)  # even with the key file
     cols = deletion.LOG_COLUMNS
@@ -132,8 +132,8 @@ def test_a_deletion_stands_when_its_checkpoint_cannot_be_written(store, tmp_path
 
 
 def test_no_code_path_updates_or_deletes_log_entries(store):
-    """Append-only: no UPDATE/DELETE/TRUNCATE/DROP/ALTER statement names the deletion_log table anywhere in the
-    code (deletion_log_head and deletion_pending_files are other tables), and the table-driven cascade
+    """Append-only: no UPDATE/DELETE/TRUNCATE/DROP/ALTER statement names the deletion_log table anywhere in
+    the code (deletion_log_head and deletion_pending_files are other tables), and the table-driven cascade
     (DELETE FROM {table} for every table with a contact_id) never includes it."""
     pattern = re.compile(
         r"\b(UPDATE|DELETE\s+FROM|TRUNCATE(\s+TABLE)?|DROP\s+TABLE|ALTER\s+TABLE)\s+"

@@ -46,12 +46,15 @@ def test_figures_and_charts_over_everything(log):
     assert r.total == 6 and list(r.rows["id"]) == [6, 5, 4, 3, 2, 1] and r.flagged == []
     assert r.summary["deletions"] == 6 and r.summary["messages"] == 5 + 3 and r.summary["attachments"] == 2
     assert r.summary["admins"] == 2 and r.summary["bytes"] > 0
-    assert dict(zip(r.by_admin["Admin"], r.by_admin["Deletions"])) == {
+    assert dict(zip(r.by_admin["Admin"], r.by_admin["Deletions"], strict=True)) == {
         "admin@example.com": 4,
         "bob@example.com": 2,
     }
-    assert dict(zip(r.by_platform["Platform"], r.by_platform["Deletions"])) == {"whatsapp": 4, "email": 2}
-    assert dict(zip(r.by_reason["Reason"], r.by_reason["Deletions"])) == {
+    assert dict(zip(r.by_platform["Platform"], r.by_platform["Deletions"], strict=True)) == {
+        "whatsapp": 4,
+        "email": 2,
+    }
+    assert dict(zip(r.by_reason["Reason"], r.by_reason["Deletions"], strict=True)) == {
         "gdpr_request": 3,
         "duplicate": 2,
         "other": 1,

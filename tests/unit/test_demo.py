@@ -160,8 +160,9 @@ def test_conversations_and_messages_are_consistent(store):
     assert set(column(store, "SELECT DISTINCT status FROM conversations")) == {"open", "closed"}
     assert (
         q(
-            "SELECT count(*) FROM conversations c JOIN (SELECT conversation_id, min(sent_at) lo, max(sent_at) hi"
-            " FROM messages GROUP BY ALL) m ON m.conversation_id = c.id"
+            "SELECT count(*) FROM conversations c"
+            " JOIN (SELECT conversation_id, min(sent_at) lo, max(sent_at) hi FROM messages GROUP BY ALL) m"
+            " ON m.conversation_id = c.id"
             " WHERE c.started_at <> m.lo OR c.last_message_at <> m.hi OR c.started_at > c.last_message_at"
         )
         == 0
@@ -173,8 +174,9 @@ def test_messages_are_strictly_ordered_in_the_past_year(store):
     q = store._scalar
     assert (
         q(
-            "SELECT count(*) FROM (SELECT sent_at, lag(sent_at) OVER (PARTITION BY conversation_id ORDER BY id)"
-            " AS prev FROM messages) WHERE prev >= sent_at"
+            "SELECT count(*) FROM (SELECT sent_at,"
+            " lag(sent_at) OVER (PARTITION BY conversation_id ORDER BY id) AS prev FROM messages)"
+            " WHERE prev >= sent_at"
         )
         == 0
     )
@@ -184,8 +186,9 @@ def test_messages_are_strictly_ordered_in_the_past_year(store):
     )
     assert (
         q(
-            "SELECT count(*) FROM (SELECT direction, row_number() OVER (PARTITION BY conversation_id ORDER BY id)"
-            " AS k FROM messages) WHERE k = 1 AND direction <> 'inbound'"
+            "SELECT count(*) FROM (SELECT direction,"
+            " row_number() OVER (PARTITION BY conversation_id ORDER BY id) AS k FROM messages)"
+            " WHERE k = 1 AND direction <> 'inbound'"
         )
         == 0
     )

@@ -28,7 +28,9 @@ VALID = {
     "simple@example.com": "simple@example.com",
     "very.common@example.com": "very.common@example.com",
     "x@example.com": "x@example.com",
-    "long.email-address-with-hyphens@and.subdomains.example.com": "long.email-address-with-hyphens@and.subdomains.example.com",
+    "long.email-address-with-hyphens@and.subdomains.example.com": (
+        "long.email-address-with-hyphens@and.subdomains.example.com"
+    ),
     "user.name+tag+sorting@example.com": "user.name+tag+sorting@example.com",
     "name/surname@example.com": "name/surname@example.com",
     "mailhost!username@example.org": "mailhost!username@example.org",
@@ -209,7 +211,7 @@ def test_fast_path_cannot_disagree_with_email_validator(values):
     assert normal.astype(object).where(normal.notna(), None).tolist() == [n for n, _ in slow]
     assert reason.isna().tolist() == [r is None for _, r in slow]
     fast = fast_path(text)
-    assert all(n == v.lower() for v, (n, _), f in zip(text, slow, fast) if f)
+    assert all(n == v.lower() for v, (n, _), f in zip(text, slow, fast, strict=True) if f)
     stored = pd.Series(
         [n for n, _ in slow if n is not None], dtype="str"
     )  # its own normal form, passes the table

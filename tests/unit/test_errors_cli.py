@@ -1,5 +1,6 @@
-"""Issue 12 item 8 in the CLI: one clear line and exit 2, never a traceback, never a partial write — output paths
-checked before a commit, non-UTF-8 layout files, a full temporary folder, damaged or newer database files."""
+"""Issue 12 item 8 in the CLI: one clear line and exit 2, never a traceback, never a partial write — output
+paths checked before a commit, non-UTF-8 layout files, a full temporary folder, damaged or newer database
+files."""
 
 import errno
 import os

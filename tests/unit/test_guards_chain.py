@@ -310,7 +310,11 @@ def test_an_entry_rehashed_without_the_key_is_reported_as_written_outside_the_ap
     with store.cursor() as cur:
         cols = ", ".join(deletion.LOG_COLUMNS)
         second = dict(
-            zip(deletion.LOG_COLUMNS, cur.execute(f"SELECT {cols} FROM deletion_log WHERE id = 2").fetchone())
+            zip(
+                deletion.LOG_COLUMNS,
+                cur.execute(f"SELECT {cols} FROM deletion_log WHERE id = 2").fetchone(),
+                strict=True,
+            )
         )
     _sql(store, "UPDATE deletion_log SET entry_hash = ? WHERE id = 2", [legacy_entry_hash(second)])
     result = verify_log(store, SYSTEM)

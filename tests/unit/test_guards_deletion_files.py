@@ -33,7 +33,8 @@ def test_the_snapshot_is_sorted_unescaped_json_without_counts():
         "values": {"job_title": [None, "Chef"], "vip": [None, None]},
     }
     assert deletion._snapshot(contact) == (
-        '{"contact": {"first_name": "Zoë", "id": 7, "platform": "sms"}, "values": {"job_title": "Chef", "vip": null}}'
+        '{"contact": {"first_name": "Zoë", "id": 7, "platform": "sms"}, '
+        '"values": {"job_title": "Chef", "vip": null}}'
     )
 
 

@@ -200,7 +200,7 @@ def test_stored_names_are_sanitised_shortened_and_unique(store):
     names = [r["storage_path"].split("/", 1)[1] for r in rows]
     assert [r["filename"] for r in rows] == [long_name, long_name]  # the shown name is kept as sent
     assert len(set(names)) == 2
-    for name, data in zip(names, (b"1", b"2")):
+    for name, data in zip(names, (b"1", b"2"), strict=True):
         prefix, safe = name.split("-", 1)
         assert len(prefix) == 12 and all(c in "0123456789abcdef" for c in prefix)
         assert safe == ("x" * 90 + "-_.pdf")[-80:]

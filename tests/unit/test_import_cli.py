@@ -1,4 +1,5 @@
-"""CLI `import` and `undo-import`: one JSON object on stdout, exit codes, one line on stderr, never a traceback."""
+"""CLI `import` and `undo-import`: one JSON object on stdout, exit codes, one line on stderr, never a
+traceback."""
 
 import json
 
@@ -199,7 +200,8 @@ def test_damaged_utf8_is_refused_naming_the_line_then_imported_without_it_when_c
     assert (out["inserted"], out["rejected"], out["encoding"]) == (40_001, 1, "utf-8")
     assert "1 row is not valid UTF-8 text (first: line 40002)" in out["notes"][-1]
     assert rejects.read_text(encoding="utf-8-sig").splitlines()[1] == (
-        'late@example.com,Ren�e,Dupont,rejected,"line 40002: not valid UTF-8 text (byte 0xE9, which is é in Windows-1252, '
+        'late@example.com,Ren�e,Dupont,rejected,"line 40002: not valid UTF-8 text '
+        '(byte 0xE9, which is é in Windows-1252, '
         'shown as �): the file may not be UTF-8: choose its encoding"'
     )
     with Store(db) as store:

@@ -1,4 +1,5 @@
-"""Import, dry run and commit: matching, conflict policies, batch stamp, versions, one all-or-nothing transaction."""
+"""Import, dry run and commit: matching, conflict policies, batch stamp, versions, one all-or-nothing
+transaction."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""Import encodings: the whole file is checked; mixed or damaged UTF-8 is never imported garbled; UTF-16 w/o BOM."""
+"""Import encodings: the whole file is checked; mixed or damaged UTF-8 is never imported garbled; UTF-16 w/o
+BOM."""
 
 import codecs
 
@@ -20,7 +21,8 @@ NAMES = [
 
 
 def names_file(tmp_path, rows: int = 1, bad_at: int | None = None, encoding: str = "utf-8"):
-    """``rows`` contacts with accented and CJK names; row ``bad_at`` has its é written as the single byte 0xE9."""
+    """``rows`` contacts with accented and CJK names; row ``bad_at`` has its é written as the single byte
+    0xE9."""
     lines = [HEADER.encode(encoding)]
     for i in range(rows):
         first, last = NAMES[i % len(NAMES)]
@@ -40,10 +42,10 @@ def test_one_invalid_byte_past_the_first_megabyte_is_refused_with_its_line(store
     with pytest.raises(InvalidInput) as refused:
         run(store, path)
     assert str(refused.value) == (
-        "contacts.csv is not valid UTF-8 text at line 35002 (byte 0xE9, which is é in Windows-1252), and other "
-        "lines hold UTF-8 accents, so the file mixes encodings or is damaged: correct those lines, or choose the "
-        "file's encoding (--encoding, or Encoding on the import page; utf-8 imports the other rows and rejects "
-        "these lines)"
+        "contacts.csv is not valid UTF-8 text at line 35002 (byte 0xE9, which is é in Windows-1252), "
+        "and other lines hold UTF-8 accents, so the file mixes encodings or is damaged: correct those "
+        "lines, or choose the file's encoding (--encoding, or Encoding on the import page; utf-8 imports "
+        "the other rows and rejects these lines)"
     )
     assert fingerprint(store) == before  # nothing written
     with pytest.raises(InvalidInput, match="line 35002"):
@@ -60,8 +62,8 @@ def test_choosing_utf8_rejects_the_damaged_line_and_imports_the_rest_intact(stor
             "First name": "Ren�e",
             "Last name": "Dupont",
             "status": "rejected",
-            "errors": "line 35002: not valid UTF-8 text (byte 0xE9, which is é in Windows-1252, shown as �): the file "
-            "may not be UTF-8: choose its encoding",
+            "errors": "line 35002: not valid UTF-8 text (byte 0xE9, which is é in Windows-1252, "
+            "shown as �): the file may not be UTF-8: choose its encoding",
         }
     ]
     assert result.notes[-1] == (

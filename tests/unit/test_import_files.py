@@ -116,7 +116,10 @@ def test_by_default_a_bad_optional_value_is_left_empty_and_its_row_imported(stor
 
 
 def test_ragged_rows_are_rejected_with_a_reason_never_dropped(store, tmp_path):
-    text = "Email,First name,Last name\na@example.com,Ann,Lee\nb@example.com,Bob\nc@example.com,Cy,Do,extra\nd@example.com,Di,Ek\n"
+    text = (
+        "Email,First name,Last name\na@example.com,Ann,Lee\nb@example.com,Bob\n"
+        "c@example.com,Cy,Do,extra\nd@example.com,Di,Ek\n"
+    )
     result = run(store, write(tmp_path, text))
     assert (result.rows, result.inserted, result.rejected) == (4, 2, 2)
     rejects = result.rejects
@@ -224,10 +227,10 @@ def test_a_wrong_encoding_chosen_by_the_user_rejects_the_rows_it_cannot_read(sto
     result = run(store, path, encoding="utf-8")
     assert (result.encoding, result.inserted, result.rejected) == ("utf-8", 0, 2)
     assert result.rejects["errors"].tolist() == [
-        "line 2: not valid UTF-8 text (bytes 0xEB 0xE8 0x9C …, which are ë è œ … in Windows-1252, shown as �): the "
-        "file may not be UTF-8: choose its encoding",
-        "line 3: not valid UTF-8 text (bytes 0xFA 0xF1, which are ú ñ in Windows-1252, shown as �): the file may "
-        "not be UTF-8: choose its encoding",
+        "line 2: not valid UTF-8 text (bytes 0xEB 0xE8 0x9C …, which are ë è œ … in Windows-1252, "
+        "shown as �): the file may not be UTF-8: choose its encoding",
+        "line 3: not valid UTF-8 text (bytes 0xFA 0xF1, which are ú ñ in Windows-1252, shown as �): "
+        "the file may not be UTF-8: choose its encoding",
     ]
     # the cells are the file's bytes, read again (the reader's own copy of the line loses some): only the
     # invalid bytes are shown as �

@@ -1,4 +1,5 @@
-"""Import rejects file: cells a spreadsheet would run as formulas are neutralised, and import back as they were."""
+"""Import rejects file: cells a spreadsheet would run as formulas are neutralised, and import back as they
+were."""
 
 import io
 

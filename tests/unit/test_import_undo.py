@@ -1,4 +1,5 @@
-"""Import, undo a whole batch: inserted contacts removed, updated values restored, refused when changed since."""
+"""Import, undo a whole batch: inserted contacts removed, updated values restored, refused when changed
+since."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""Import, validation: the same normalisation and checks as panel edits, every reason by column, duplicates."""
+"""Import, validation: the same normalisation and checks as panel edits, every reason by column,
+duplicates."""
 
 import pandas as pd
 import pytest

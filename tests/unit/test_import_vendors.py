@@ -1,4 +1,5 @@
-"""Import of vendors' exports: each sample maps with and without its built-in template; fallbacks; ` ::: ` cells."""
+"""Import of vendors' exports: each sample maps with and without its built-in template; fallbacks; ` ::: `
+cells."""
 
 import json
 
@@ -14,7 +15,8 @@ from ..support.imports import ADMIN, SAMPLES, _members, contacts, run, values, w
 
 NAME = DISPLAY_NAME
 GOOGLE_FALLBACKS = {"email": ["E-mail 2 - Value"], "phone": ["Phone 2 - Value"]}
-# sample → (built-in template, header → target of every mapped column, fallbacks, fallbacks without the template)
+# sample → (built-in template, header → target of every mapped column, fallbacks, fallbacks without the
+# template)
 EXPECTED = {
     "google_contacts.csv": (
         "Google Contacts",
@@ -212,7 +214,8 @@ def test_google_first_valid_value_of_a_multi_value_cell_and_the_second_columns_f
         "Einkäuferin",
     )
     assert (
-        "Email: 2 other values were not imported (add a text attribute with the key other_emails to keep them): "
+        "Email: 2 other values were not imported "
+        "(add a text attribute with the key other_emails to keep them): "
         "line 2: h.dubois@example.org; line 3: pas-un-email" in result.notes
     )
     assert "E-mail 2 - Value also fills Email when E-mail 1 - Value is empty" in result.notes

@@ -1,5 +1,6 @@
 """An old-format database (HMAC secret in workspace_settings, plaintext CRM secret, unkeyed sha256 chain) gets
-its key file: secrets move out, the old chain is verified and sealed — or, tampered, reported, never blessed."""
+its key file: secrets move out, the old chain is verified and sealed — or, tampered, reported, never
+blessed."""
 
 import os
 
@@ -18,7 +19,8 @@ from ..support.legacy import CRM_SECRET, OLD_SECRET, build_old_database
 
 
 def run(*args: str):
-    """``python -m inbox ARGS`` in-process, with neither $INBOX_DB, $INBOX_KEY_FILE nor $INBOX_CHECKPOINT_DIR."""
+    """``python -m inbox ARGS`` in-process, with neither $INBOX_DB, $INBOX_KEY_FILE nor
+    $INBOX_CHECKPOINT_DIR."""
     return invoke(*args, env={"INBOX_DB": "", "INBOX_KEY_FILE": None, "INBOX_CHECKPOINT_DIR": None})
 
 
@@ -65,7 +67,8 @@ def test_a_rewritten_old_entry_is_caught_by_its_seal(tmp_path):
     open_store(path).close()
     with Store(path) as store, store.cursor() as cur:  # edited, the unkeyed chain recomputed from entry 2
         entries = [
-            dict(zip(deletion.LOG_COLUMNS, r)) for r in list(store.deletion_log.iter_deletion_log())[0]
+            dict(zip(deletion.LOG_COLUMNS, r, strict=True))
+            for r in list(store.deletion_log.iter_deletion_log())[0]
         ]
         entries[1]["identity_hint"] = "forged"
         prev = entries[0]["entry_hash"]

@@ -21,7 +21,8 @@ OLD = {1: "fr", 2: "pt", 3: "tl", 4: "tw", 5: "bh", 6: "zh", 7: None, 8: "Elvish
 
 def _insert(cur, cid: int, language: str | None) -> None:
     cur.execute(
-        "INSERT INTO contacts (id, platform, handle, language, created_at, created_by, updated_at, updated_by)"
+        "INSERT INTO contacts (id, platform, handle, language, created_at, created_by, updated_at,"
+        " updated_by)"
         " VALUES (?, 'whatsapp', ?, ?, ?, 'test', ?, 'test')",
         [cid, f"h-{cid}", language, T, T],
     )

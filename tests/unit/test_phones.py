@@ -1,4 +1,5 @@
-"""Phone numbers: the vectorised reading agrees with phonenumbers on every value; real-world forms people write."""
+"""Phone numbers: the vectorised reading agrees with phonenumbers on every value; real-world forms people
+write."""
 
 import pandas as pd
 import phonenumbers
@@ -87,7 +88,7 @@ def test_the_column_reading_agrees_with_phonenumbers_on_every_value(batch):
     for region in {r for _, r in batch}:
         texts = [t for t, r in batch if r == region]
         stored, reasons = read_phones(pd.Series(texts, dtype="str"), region)
-        for text, got, why in zip(texts, stored, reasons):
+        for text, got, why in zip(texts, stored, reasons, strict=True):
             expected = library(text, region)
             assert (None if pd.isna(got) else got) == expected, (text, region)
             assert read_phone(text, region) == (expected, None if expected else why), (text, region)

@@ -1,4 +1,5 @@
-"""User text rendered inert: the Markdown escape (ui.text.literal) and visible hidden characters (validation.visible)."""
+"""User text rendered inert: the Markdown escape (ui.text.literal) and visible hidden characters
+(validation.visible)."""
 
 import re
 
@@ -75,7 +76,8 @@ def test_literal_leaves_no_markdown_construct_and_shows_every_character(value):
     ],
 )
 def test_autolink_literals_and_shortcodes_are_broken_by_an_invisible_joiner(value, broken):
-    """GFM finds autolinks in the text after escapes are resolved: only a character inside the match stops it."""
+    """GFM finds autolinks in the text after escapes are resolved: only a character inside the match stops
+    it."""
     assert broken in literal(value)
 
 

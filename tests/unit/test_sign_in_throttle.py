@@ -103,7 +103,7 @@ def test_delays_grow_from_five_seconds_to_fifteen_minutes():
 
 
 def test_the_wait_message_counts_down_and_a_success_resets_the_account(team):
-    for i in range(5):
+    for _ in range(5):
         sign_in.attempt(team, AGENT[0], "nope-nope", client="c1", now=T0)
     early = sign_in.attempt(team, AGENT[0], AGENT[1], client="c2", now=T0 + timedelta(seconds=2))
     assert (early.outcome, early.message) == (

@@ -1,4 +1,5 @@
-"""The store's gate: a compaction waits for operations in flight, holds new ones back, and they then succeed."""
+"""The store's gate: a compaction waits for operations in flight, holds new ones back, and they then
+succeed."""
 
 import threading
 
