@@ -148,11 +148,12 @@ def search(
     email, phone, account id, external id or handle.
     """
     page, page_size = max(int(page), 1), min(max(int(page_size), 1), 200)
-    filters = {
+    chosen = {k: v for k, v in (custom or {}).items() if v} or None
+    filters: dict[str, Any] = {
         "platform": platform or None,
         "language": language or None,
         "subscription": subscription or None,
-        "custom": {k: v for k, v in (custom or {}).items() if v} or None,
+        "custom": chosen,
     }
     if query.strip():
         exact = [r for r in _exact_lookup(store, query) if _passes(store, r["id"], filters)]
@@ -168,7 +169,13 @@ def search(
             )
     terms = [t for t in query.split() if t][:8]
     rows, total, more, has_next = store.contacts.search_contacts(
-        terms=terms, limit=page_size, offset=(page - 1) * page_size, **filters
+        terms=terms,
+        limit=page_size,
+        offset=(page - 1) * page_size,
+        platform=platform or None,
+        language=language or None,
+        subscription=subscription or None,
+        custom=chosen,
     )
     seen = (page - 1) * page_size + len(rows)
     if more:  # a floor: at least what has been paged through; exact once the last page is reached
