@@ -44,8 +44,9 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m mypy
 
-# Lint (ruff, ruff format, mypy strict on inbox/ and validation/) first; then unit and AppTest tests on every core (at most 4 workers, pytest-xdist), then the real-browser tests one at a
-# time (each drives its own Streamlit server and Chromium: sharing the cores with other tests makes them flaky).
+# Lint first (ruff, ruff format, mypy strict on inbox/ and validation/); then unit and AppTest tests on every
+# core (at most 4 workers, pytest-xdist); then the real-browser tests one at a time (each drives its own
+# Streamlit server and Chromium: sharing the cores with other tests makes them flaky).
 test: $(VENV)/.dev-installed chromium lint
 	$(BIN)/python -m pytest -n auto --maxprocesses 4 --ignore=tests/browser
 	$(BIN)/python -m pytest tests/browser
