@@ -1,4 +1,4 @@
-"""Signed checkpoints of the deletion log (entry count + head hash + time, Ed25519), kept outside the database."""
+"""Signed checkpoints of the deletion log (entry count + head hash + time, Ed25519), stored outside the DB."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import threading
 import weakref
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -17,13 +17,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from .errors import InvalidInput
 
 if TYPE_CHECKING:
+    from .key_file import Keys
     from .store import Store
 
 CHECKPOINT_ENV = "INBOX_CHECKPOINT_DIR"
 FORMAT = "inbox-deletion-log-checkpoint"
 FIELDS = ("format", "version", "entries", "head", "at", "public_key")
 log = logging.getLogger("inbox.checkpoints")
-_FOLDERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store -> folder chosen on the CLI
+# store -> folder chosen on the CLI
+_FOLDERS: weakref.WeakKeyDictionary[Store, Path] = weakref.WeakKeyDictionary()
 _WRITE = threading.Lock()
 
 
@@ -37,24 +39,24 @@ def folder_for(store: Store) -> Path:
     return Path(env) if env else store.path.with_name(f"{store.path.stem}-checkpoints")
 
 
-def use_folder(store: Store, folder) -> None:
+def use_folder(store: Store, folder: str | os.PathLike[str] | None) -> None:
     if folder:
         _FOLDERS[store] = Path(folder)
 
 
-def file_for(store: Store, keys) -> Path:
+def file_for(store: Store, keys: Keys) -> Path:
     """The checkpoint file of this workspace's key in the folder (several workspaces may share a folder)."""
     return folder_for(store) / f"checkpoints-{keys.public_key_hex[:16]}.jsonl"
 
 
-def signed_bytes(body: dict) -> bytes:
+def signed_bytes(body: dict[str, Any]) -> bytes:
     """What the signature covers: the checkpoint without ``signature`` as JSON, keys sorted, no spaces."""
     return json.dumps(
         {k: body[k] for k in FIELDS}, sort_keys=True, separators=(",", ":"), ensure_ascii=True
     ).encode("ascii")
 
 
-def sign(keys, entries: int, head: str, at: datetime | None = None) -> dict:
+def sign(keys: Keys, entries: int, head: str, at: datetime | None = None) -> dict[str, Any]:
     """A checkpoint of the log's first ``entries`` entries, the last one's hash being ``head``."""
     stamp = at or datetime.now(UTC)
     if stamp.tzinfo is not None:  # naive times are UTC already
@@ -70,11 +72,11 @@ def sign(keys, entries: int, head: str, at: datetime | None = None) -> dict:
     return {**body, "signature": keys.signing_key.sign(signed_bytes(body)).hex()}
 
 
-def as_line(checkpoint: dict) -> str:
+def as_line(checkpoint: dict[str, Any]) -> str:
     return json.dumps(checkpoint, separators=(",", ":"), ensure_ascii=True)
 
 
-def problem_of(keys, checkpoint) -> str | None:
+def problem_of(keys: Keys, checkpoint: object) -> str | None:
     """Why ``checkpoint`` is not a genuine checkpoint of this workspace (``None`` when it is)."""
     if not isinstance(checkpoint, dict) or any(k not in checkpoint for k in (*FIELDS, "signature")):
         return "it is not a checkpoint (fields missing)"
@@ -97,7 +99,7 @@ def problem_of(keys, checkpoint) -> str | None:
     return None
 
 
-def parse(text: str) -> dict:
+def parse(text: str) -> dict[str, Any]:
     """A checkpoint given as its JSON line, or as the path of a file whose last line is one."""
     text = (text or "").strip()
     if not text.startswith("{") and Path(text).is_file():
@@ -114,7 +116,7 @@ def parse(text: str) -> dict:
     return found
 
 
-def append(store: Store, keys, entries: int, head: str) -> dict:
+def append(store: Store, keys: Keys, entries: int, head: str) -> dict[str, Any]:
     """Sign a checkpoint and append it to the folder's file (created mode 0700/0600)."""
     checkpoint = sign(keys, entries, head)
     path = file_for(store, keys)
@@ -126,9 +128,10 @@ def append(store: Store, keys, entries: int, head: str) -> dict:
     return checkpoint
 
 
-def record(store: Store, keys, entries: list[dict]) -> None:
+def record(store: Store, keys: Keys, entries: list[dict[str, Any]]) -> None:
     """After a committed deletion batch: a checkpoint of its last entry. The deletion stands even when the
-    folder cannot be written (logged; the next checkpoint covers it, and `audit verify` says it is missing)."""
+    folder cannot be written (logged; the next checkpoint covers it, and `audit verify` says it is
+    missing)."""
     if not entries:
         return
     try:
@@ -137,7 +140,7 @@ def record(store: Store, keys, entries: list[dict]) -> None:
         log.warning("cannot write the deletion-log checkpoint in %s: %s", folder_for(store), exc)
 
 
-def read(store: Store, keys) -> tuple[list[dict], list[str]]:
+def read(store: Store, keys: Keys) -> tuple[list[dict[str, Any]], list[str]]:
     """The checkpoints of this key in file order, and one problem per line that is not a genuine one."""
     path = file_for(store, keys)
     try:
@@ -146,7 +149,8 @@ def read(store: Store, keys) -> tuple[list[dict], list[str]]:
         return [], []
     except OSError as exc:
         return [], [f"{path} cannot be read: {exc.strerror or exc}"]
-    found, problems = [], []
+    found: list[dict[str, Any]] = []
+    problems: list[str] = []
     lines = text.split("\n")
     for n, line in enumerate(lines, start=1):
         if not line.strip():

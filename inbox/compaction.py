@@ -6,9 +6,10 @@ import json
 import logging
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .auth import member_action, require_admin
 from .errors import InboxError, InvalidInput
@@ -49,7 +50,7 @@ class Schedule:
 DEFAULT = Schedule()  # daily at 03:00 UTC: deleted data leaves the disk within a day unless an admin opts out
 
 
-def _checked(mode, hour, weekday) -> tuple[str, int, int]:
+def _checked(mode: object, hour: Any, weekday: Any) -> tuple[str, int, int]:
     mode = str(mode or "").strip().lower()
     if mode not in MODES:
         raise InvalidInput(f"the purge frequency must be one of {', '.join(MODES.values())}, not '{mode}'")
@@ -86,10 +87,11 @@ def set_schedule(
     """Save when purges run. Admins only; ``InvalidInput`` for an unknown frequency, hour or day."""
     require_admin(actor, "change when deleted data is purged from disk")
     mode, hour, weekday = _checked(mode, hour, weekday)
-    schedule = Schedule(mode, hour, weekday, now or utcnow())
+    set_at = now or utcnow()
+    schedule = Schedule(mode, hour, weekday, set_at)
     store.accounts.put_setting(
         SCHEDULE_KEY,
-        json.dumps({"mode": mode, "hour": hour, "weekday": weekday, "set_at": schedule.set_at.isoformat()}),
+        json.dumps({"mode": mode, "hour": hour, "weekday": weekday, "set_at": set_at.isoformat()}),
         actor.email,
         utcnow(),
     )
@@ -134,7 +136,7 @@ def next_run(
 
 
 # -- state -------------------------------------------------------------------------------------
-def _json(store: Store, key: str) -> dict | None:
+def _json(store: Store, key: str) -> dict[str, Any] | None:
     raw = store.accounts.get_setting(key)
     try:
         value = json.loads(raw) if raw else None
@@ -143,7 +145,7 @@ def _json(store: Store, key: str) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def _at(record: dict | None) -> datetime | None:
+def _at(record: dict[str, Any] | None) -> datetime | None:
     try:
         return datetime.fromisoformat(record["at"]) if record and record.get("at") else None
     except (TypeError, ValueError):
@@ -177,9 +179,9 @@ class Status:
 
     schedule: Schedule
     pending: int
-    last: dict | None  # the last purge (see LAST_KEY), ``None`` before the first
+    last: dict[str, Any] | None  # the last purge (see LAST_KEY), ``None`` before the first
     next_run: datetime | None
-    last_error: dict | None  # {"at", "error"} when the last attempt failed
+    last_error: dict[str, Any] | None  # {"at", "error"} when the last attempt failed
 
 
 def status(store: Store, now: datetime | None = None, since: datetime | None = None) -> Status:
@@ -197,7 +199,7 @@ def status(store: Store, now: datetime | None = None, since: datetime | None = N
 
 # -- running -----------------------------------------------------------------------------------
 @member_action("purge deleted data from disk")
-def run(store: Store, actor: Actor, now: datetime | None = None) -> dict:
+def run(store: Store, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
     """Purge deleted data from disk now: compact the database (``Store.compaction.compact``) and record it
     (at ``now``, default the clock). Admins only. Returns bytes before/after, seconds and how many deletions
     were purged."""
@@ -229,7 +231,9 @@ def run(store: Store, actor: Actor, now: datetime | None = None) -> dict:
     return result
 
 
-def run_if_due(store: Store, now: datetime | None = None, since: datetime | None = None) -> dict | None:
+def run_if_due(
+    store: Store, now: datetime | None = None, since: datetime | None = None
+) -> dict[str, Any] | None:
     """Run a purge when the schedule says one is due (as the scheduler); ``None`` when not due."""
     now = now or utcnow()
     if not due(read_schedule(store), _last_attempt(store), now, since):
@@ -240,27 +244,28 @@ def run_if_due(store: Store, now: datetime | None = None, since: datetime | None
 class PurgeScheduler:
     """One background thread per process: every minute, purges each watched store whose schedule is due."""
 
-    def __init__(self, interval: float = CHECK_SECONDS, clock=utcnow):
+    def __init__(self, interval: float = CHECK_SECONDS, clock: Callable[[], datetime] = utcnow) -> None:
         self.interval, self.clock = interval, clock
-        self._since: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store → when watching began
+        # store → when watching began
+        self._since: weakref.WeakKeyDictionary[Store, datetime] = weakref.WeakKeyDictionary()
         self._guard = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def watch(self, store) -> None:
+    def watch(self, store: Store) -> None:
         with self._guard:
             self._since.setdefault(store, self.clock())
 
-    def since(self, store) -> datetime | None:
+    def since(self, store: Store) -> datetime | None:
         """When this scheduler began watching ``store`` (``None`` when it does not)."""
         with self._guard:
             return self._since.get(store)
 
-    def tick(self, now: datetime | None = None) -> list[dict]:
+    def tick(self, now: datetime | None = None) -> list[dict[str, Any]]:
         """Check every watched, open store once; returns the purges run (failures are logged and recorded)."""
         with self._guard:
             watched = [(s, since) for s, since in self._since.items() if not s.closed]
-        done = []
+        done: list[dict[str, Any]] = []
         for store, since in watched:
             try:
                 result = run_if_due(store, now or self.clock(), since)

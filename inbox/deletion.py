@@ -5,23 +5,30 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from validation.checks import no_control_chars_ok
 from validation.deletion_log import DELETION_REASONS, LOG_COLUMNS, MAX_HINT
 
 from . import checkpoints, files
 from .auth import member_action, require_admin
-from .deletion_chain import (
-    _plain,
-    entry_hash,  # noqa: F401
-    )
+
+# the deletion log's chain and hash recipe, re-exported: part of the deletion API
+from .deletion_chain import Verification as Verification
+from .deletion_chain import verify_log as verify_log
+from .entry_hashes import _plain
+from .entry_hashes import canonical_json as canonical_json
+from .entry_hashes import entry_hash as entry_hash
+from .entry_hashes import legacy_entry_hash as legacy_entry_hash
 from .errors import InvalidInput, NotFound
 from .keys import require_keys, workspace_keys
 from .models import Actor, utcnow
+from .store.deletion import GENESIS as GENESIS  # re-exported: the prev_hash of entry 1
 
 if TYPE_CHECKING:
+    from .key_file import Keys
     from .store import Store
 
 SNAPSHOT_KEY = "deletion_keep_snapshot"
@@ -29,7 +36,7 @@ ORPHAN_GRACE_SECONDS = files.ORPHAN_GRACE_SECONDS
 
 
 # -- input ---------------------------------------------------------------------------------
-def check_hint(hint) -> str:
+def check_hint(hint: object) -> str:
     """The identity hint, trimmed; ``InvalidInput`` unless 1–500 printable characters."""
     text = str(hint if hint is not None else "").strip()
     if not text:
@@ -45,10 +52,10 @@ def check_hint(hint) -> str:
     return text
 
 
-def check_reason(reason) -> str:
+def check_reason(reason: object) -> str:
     """A reason code (``gdpr_request``…) or its label (``GDPR request``); ``InvalidInput`` otherwise."""
     value = str(reason or "").strip()
-    code = value.lower().replace("-", "_")
+    code: str | None = value.lower().replace("-", "_")
     if code not in DELETION_REASONS:
         code = {label.lower(): c for c, label in DELETION_REASONS.items()}.get(value.lower())
     if code is None:
@@ -71,8 +78,9 @@ def set_keep_snapshot(store: Store, actor: Actor, on: bool) -> bool:
 
 
 def identifier_keys(store: Store) -> tuple[bytes, ...]:
-    """Every key identifiers in the log may be hashed with (the key file's, then legacy ones); empty when the
-    database has no key yet (then nothing was ever deleted). ``KeyFileProblem`` when the key file is missing."""
+    """Every key identifiers in the log may be hashed with (the key file's, then legacy ones); empty when
+    the database has no key yet (then nothing was ever deleted). ``KeyFileProblem`` when the key file is
+    missing."""
     keys = workspace_keys(store, create=False)
     return keys.identifier_keys if keys is not None else ()
 
@@ -83,11 +91,11 @@ def keyed_hash(secret: bytes, kind: str, value: str) -> str:
     return hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def identifier_hashes(secret: bytes, contact: dict) -> dict[str, str | None]:
+def identifier_hashes(secret: bytes, contact: dict[str, Any]) -> dict[str, str | None]:
     """The four ``*_hmac`` columns of a contact: email lower-cased, phone (E.164 as stored),
     ``platform:handle``, external id; ``None`` for an empty identifier."""
 
-    def h(kind, value):
+    def h(kind: str, value: str | None) -> str | None:
         value = (value or "").strip()
         return keyed_hash(secret, kind, value) if value else None
 
@@ -100,7 +108,7 @@ def identifier_hashes(secret: bytes, contact: dict) -> dict[str, str | None]:
 
 
 # -- the entries ---------------------------------------------------------------------------
-def _snapshot(contact: dict) -> str:
+def _snapshot(contact: dict[str, Any]) -> str:
     values = {
         k: contact[k]
         for k in contact
@@ -112,18 +120,23 @@ def _snapshot(contact: dict) -> str:
     return json.dumps({"contact": values, "values": custom}, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _display_name(contact: dict) -> str | None:
+def _display_name(contact: dict[str, Any]) -> str | None:
     """The name people knew the contact by; never an identifier (no handle, email or phone)."""
     full = " ".join(p for p in (contact.get("first_name"), contact.get("last_name")) if p and p.strip())
     name = (full or contact.get("display_name") or "").strip()
     return name or None
 
 
-def _entry_maker(keys, actor: Actor, hint: str, reason: str):
-    def make(last_id: int, last_hash: str, contacts: list[dict], keep_snapshot: bool) -> list[dict]:
-        at, out, prev = utcnow(), [], last_hash
+def _entry_maker(
+    keys: Keys, actor: Actor, hint: str, reason: str
+) -> Callable[[int, str, list[dict[str, Any]], bool], list[dict[str, Any]]]:
+    def make(
+        last_id: int, last_hash: str, contacts: list[dict[str, Any]], keep_snapshot: bool
+    ) -> list[dict[str, Any]]:
+        at, prev = utcnow(), last_hash
+        out: list[dict[str, Any]] = []
         for n, contact in enumerate(contacts, start=last_id + 1):
-            entry = {
+            entry: dict[str, Any] = {
                 "id": n,
                 "deleted_at": at,
                 "deleted_by": actor.email,
@@ -146,7 +159,7 @@ def _entry_maker(keys, actor: Actor, hint: str, reason: str):
 
 # -- use cases -----------------------------------------------------------------------------
 @member_action("delete contacts")
-def manifest(store: Store, actor: Actor, contact_id: int) -> dict:
+def manifest(store: Store, actor: Actor, contact_id: int) -> dict[str, Any]:
     """What deleting the contact removes: conversations, messages, attachments, bytes. Admins only."""
     require_admin(actor, "delete contacts")
     found = store.deletion.contact_manifest(int(contact_id))
@@ -155,7 +168,7 @@ def manifest(store: Store, actor: Actor, contact_id: int) -> dict:
     return found
 
 
-def public_entry(entry: dict) -> dict:
+def public_entry(entry: dict[str, Any]) -> dict[str, Any]:
     """An entry as JSON-ready values (timestamps ISO 8601, UTC)."""
     return {k: _plain(entry[k]) for k in LOG_COLUMNS}
 
@@ -163,7 +176,7 @@ def public_entry(entry: dict) -> dict:
 @member_action("delete contacts")
 def delete_contacts(
     store: Store, actor: Actor, contact_ids: list[int], *, hint: str, reason: str
-) -> tuple[list[dict], list[int]]:
+) -> tuple[list[dict[str, Any]], list[int]]:
     """Delete contacts in one transaction, one log entry each; then remove their attachment files.
 
     Returns (entries, ids that did not exist). Admins only. Raises ``InvalidInput`` for a bad hint or
@@ -183,7 +196,7 @@ def delete_contacts(
     return entries, missing
 
 
-def delete_contact(store: Store, actor: Actor, contact_id: int, *, hint: str, reason: str) -> dict:
+def delete_contact(store: Store, actor: Actor, contact_id: int, *, hint: str, reason: str) -> dict[str, Any]:
     """Delete one contact and everything it owns; returns its log entry. Admins only.
 
     Raises ``NotFound``, ``InvalidInput`` (hint, reason), ``PermissionDenied``, ``Conflict``.
@@ -202,7 +215,7 @@ def _inside(root: Path, storage_path: str) -> Path | None:
 
 def _unlink(paths: list[Path]) -> list[Path]:
     """Remove files (and their emptied folders); returns those that could not be removed."""
-    failed = []
+    failed: list[Path] = []
     for path in paths:
         try:
             files.remove([path])

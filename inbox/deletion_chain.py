@@ -1,10 +1,11 @@
-"""The deletion log's keyed hash chain and its verification against the chain key and the signed checkpoints."""
+"""The deletion log's keyed hash chain, verified against the chain key and the signed checkpoints."""
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from validation.deletion_log import LOG_COLUMNS
 
@@ -17,7 +18,12 @@ from .store.deletion import GENESIS  # the prev_hash of entry 1
 if TYPE_CHECKING:
     from .store import Store
 
-from .entry_hashes import _HASHED, _plain, canonical_json, entry_hash, legacy_entry_hash  # noqa: F401 (re-exported)
+# the entry-hash recipe, re-exported: the chain's names are its API
+from .entry_hashes import _HASHED as _HASHED
+from .entry_hashes import _plain as _plain
+from .entry_hashes import canonical_json as canonical_json
+from .entry_hashes import entry_hash as entry_hash
+from .entry_hashes import legacy_entry_hash as legacy_entry_hash
 
 
 @dataclass(frozen=True)
@@ -29,7 +35,7 @@ class Verification:
     head: str
     bad_entry: int | None = None
     problem: str = ""
-    checkpoint: dict | None = None  # the newest genuine checkpoint the log extends
+    checkpoint: dict[str, Any] | None = None  # the newest genuine checkpoint the log extends
 
     def line(self) -> str:
         if self.ok:
@@ -39,7 +45,7 @@ class Verification:
         return f"entry {self.bad_entry} does not match: {self.problem}"
 
 
-def _entry_problem(key: bytes, entry: dict, seal) -> str | None:
+def _entry_problem(key: bytes, entry: dict[str, Any], seal: str | None) -> str | None:
     if seal is not None:  # written before the key file: unkeyed hash, sealed under the key at adoption
         if legacy_entry_hash(entry) != entry["entry_hash"]:
             return "its content differs from what was hashed"
@@ -59,8 +65,8 @@ def _entry_problem(key: bytes, entry: dict, seal) -> str | None:
 class _Checks:
     """The checkpoints to compare the log with, by entry count."""
 
-    def __init__(self, found: list[dict]):
-        self.by_count: dict[int, list[dict]] = {}
+    def __init__(self, found: list[dict[str, Any]]):
+        self.by_count: dict[int, list[dict[str, Any]]] = {}
         for cp in found:
             self.by_count.setdefault(cp["entries"], []).append(cp)
         self.newest = max(found, key=lambda cp: (cp["entries"], cp["at"])) if found else None
@@ -86,10 +92,16 @@ class _Checks:
 
 
 @member_action("verify the deletion log")
-def verify_log(store: Store, actor: Actor, progress=None, *, expect: dict | None = None) -> Verification:
+def verify_log(
+    store: Store,
+    actor: Actor,
+    progress: Callable[[str], object] | None = None,
+    *,
+    expect: dict[str, Any] | None = None,
+) -> Verification:
     """Recompute every entry's keyed hash in id order; compare with the stored hashes, the chain head, the
-    signed checkpoints of the checkpoint folder and ``expect`` (a checkpoint an analyst kept). Admins only (the
-    CLI operator counts as admin). ``KeyFileProblem`` when the key file is missing or wrong."""
+    signed checkpoints of the checkpoint folder and ``expect`` (a checkpoint an analyst kept). Admins only
+    (the CLI operator counts as admin). ``KeyFileProblem`` when the key file is missing or wrong."""
     require_admin(actor, "verify the deletion log")
     keys = require_keys(store)
     missing = store.keys.missing_log_tables()
@@ -115,11 +127,13 @@ def verify_log(store: Store, actor: Actor, progress=None, *, expect: dict | None
     def failed(bad: int | None, problem: str) -> Verification:
         return Verification(False, n, prev, bad, problem)
 
-    if checks.genesis_problem():
-        return failed(1, checks.genesis_problem())
+    genesis = checks.genesis_problem()
+    if genesis:
+        return failed(1, genesis)
     for chunk in store.keys.iter_sealed_log():
         for row in chunk:
-            entry, seal = dict(zip(LOG_COLUMNS, row)), row[len(LOG_COLUMNS)]
+            # the row is the entry's columns, then its seal: zip stops before the seal
+            entry, seal = dict(zip(LOG_COLUMNS, row, strict=False)), row[len(LOG_COLUMNS)]
             if entry["id"] != expected_id:
                 return failed(
                     expected_id, f"entry {expected_id} is missing (the next entry is {entry['id']})"
@@ -164,7 +178,7 @@ def verify_log(store: Store, actor: Actor, progress=None, *, expect: dict | None
 
 
 @member_action("verify the deletion log")
-def latest_checkpoint(store: Store, actor: Actor) -> tuple[Verification, dict | None]:
+def latest_checkpoint(store: Store, actor: Actor) -> tuple[Verification, dict[str, Any] | None]:
     """Verify the log, then the signed checkpoint of its current head (signed and appended now unless the
     newest checkpoint already records it). No checkpoint for a log that does not verify. Admins only."""
     result = verify_log(store, actor)

@@ -1,13 +1,14 @@
-"""The Deleted contacts report: filters, figures, charts, the "was this identifier deleted?" lookup, exports."""
+"""The Deleted contacts report: filters, figures, charts, the "was it deleted?" identifier lookup, exports."""
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -42,7 +43,7 @@ class Filters:
     reasons: tuple[str, ...] = ()
     text: str = ""
 
-    def sql(self) -> dict:
+    def sql(self) -> dict[str, Any]:
         """The store's filter dict (validated: unknown platforms or reasons are refused)."""
         if self.since and self.until and self.since > self.until:
             raise InvalidInput(f"the start date {self.since} is after the end date {self.until}")
@@ -67,7 +68,7 @@ class Report:
 
     rows: pd.DataFrame
     total: int
-    summary: dict
+    summary: dict[str, Any]
     by_week: pd.DataFrame
     by_admin: pd.DataFrame
     by_platform: pd.DataFrame
@@ -99,7 +100,7 @@ def report(store: Store, actor: Actor, filters: Filters, *, limit: int = MAX_SHO
     agg = store.deletion_log.deletion_log_aggregates(where)
     totals = agg[agg["dim"] == "all"]
     total = int(totals["entries"].iloc[0]) if len(totals) else 0
-    summary = {"deletions": total}
+    summary: dict[str, Any] = {"deletions": total}
     for column in ("conversations", "messages", "attachments", "bytes"):
         summary[column] = int(totals[column].fillna(0).iloc[0]) if total else 0
     summary["admins"] = int((agg["dim"] == "admin").sum())
@@ -132,7 +133,8 @@ def admins_in_log(store: Store, actor: Actor) -> list[str]:
 # -- "was this identifier deleted?" -----------------------------------------------------------
 def e164(raw: str, region: str | None) -> str | None:
     """``raw`` as a stored phone number (E.164, ``;ext=``) when it reads as one (national numbers in
-    ``region``); also a number stored before the rules were strict (``validation.phones.phone_identifier``)."""
+    ``region``); also a number stored before the rules were strict
+    (``validation.phones.phone_identifier``)."""
     return phone_identifier(raw, region)
 
 
@@ -158,8 +160,12 @@ def hashed_forms(raw: str, email: str | None, phone: str | None) -> dict[str, se
     """The forms an identifier may have been hashed under, by kind, given its normalised email and
     E.164 phone (``None`` when it is neither): see ``candidates``. A phone is also tried in the form
     the rules before libphonenumber stored it."""
-    phones = {phone, _shape_phone(raw) if phone else None} - {None}
-    out = {"email": {email} - {None}, "phone": phones, "external_id": {raw}}
+    phones = {p for p in (phone, _shape_phone(raw) if phone else None) if p is not None}
+    out: dict[str, set[str]] = {
+        "email": {email} if email is not None else set(),
+        "phone": phones,
+        "external_id": {raw},
+    }
     prefix, _, rest = raw.partition(":")
     if rest and prefix.lower() in PLATFORMS:
         handles = {(prefix.lower(), rest.strip())}
@@ -170,7 +176,7 @@ def hashed_forms(raw: str, email: str | None, phone: str | None) -> dict[str, se
 
 
 @member_action("look up deleted identifiers")
-def lookup(store: Store, actor: Actor, identifier: str) -> list[dict]:
+def lookup(store: Store, actor: Actor, identifier: str) -> list[dict[str, Any]]:
     """Log entries of contacts that had this email, phone, handle or external id (the identifier is
     hashed with the workspace key exactly as at deletion; nothing is stored). Admins only."""
     require_admin(actor, "look up deleted identifiers")
@@ -203,7 +209,9 @@ def _for_csv(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @member_action("export the deletion log")
-def export_chunks(store: Store, actor: Actor, filters: Filters, chunk: int = EXPORT_CHUNK):
+def export_chunks(
+    store: Store, actor: Actor, filters: Filters, chunk: int = EXPORT_CHUNK
+) -> Iterator[pd.DataFrame]:
     """Matching entries in id order, flagged (``schema_problems``), ``chunk`` rows at a time."""
     require_admin(actor, "export the deletion log")
     where = filters.sql()
@@ -216,7 +224,7 @@ def export_chunks(store: Store, actor: Actor, filters: Filters, chunk: int = EXP
         after = int(frame["id"].iloc[-1])
 
 
-def _arrow_schema():
+def _arrow_schema() -> Any:  # a pyarrow.Schema (pyarrow ships no type information)
     import pyarrow as pa
 
     text = {
@@ -242,14 +250,15 @@ def _arrow_schema():
     )
 
 
-def write_export(store: Store, actor: Actor, filters: Filters, fmt: str, out) -> int:
+def write_export(store: Store, actor: Actor, filters: Filters, fmt: str, out: str | Path | IO[bytes]) -> int:
     """Write the matching entries as ``csv`` (formula-neutralised, UTF-8) or ``parquet`` to ``out`` (a path
     or a binary file object). Entries failing the schema are included and flagged. Returns the count."""
     if fmt not in ("csv", "parquet"):
         raise InvalidInput(f"the export format must be csv or parquet, not '{fmt}'")
     chunks = export_chunks(store, actor, filters)  # checks the role and the filters before any file is made
     first = next(chunks, None)
-    n, sink = 0, open(out, "wb") if isinstance(out, (str, Path)) else out
+    sink: IO[bytes] = open(out, "wb") if isinstance(out, (str, Path)) else out
+    n = 0
     try:
         if fmt == "csv":
             frames = [first] if first is not None else [flag(pd.DataFrame({c: [] for c in LOG_COLUMNS}))]
@@ -271,7 +280,7 @@ def write_export(store: Store, actor: Actor, filters: Filters, fmt: str, out) ->
     return n
 
 
-def _chain(head: list, rest):
+def _chain(head: list[pd.DataFrame], rest: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     yield from head
     yield from rest
 

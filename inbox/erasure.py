@@ -1,11 +1,12 @@
-"""Bulk erasure: a list of identifiers → a preview of the contacts they match → deletion, one log entry each."""
+"""Bulk erasure: a list of identifiers → a preview of the contacts they match → deletion, a log entry each."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -16,9 +17,10 @@ from validation.phones import PHONE_LIKE, read_phones
 
 from .auth import member_action, require_admin
 from .deletion import check_hint, check_reason, delete_contacts, identifier_keys, keyed_hash
-from .deletion_report import e164, hashed_forms, neutralise
+from .deletion_report import e164, hashed_forms
 from .errors import InvalidInput
 from .models import Actor
+from .spreadsheet import neutralise
 
 if TYPE_CHECKING:
     from .store import Store
@@ -37,11 +39,11 @@ def _text(data: bytes) -> str:
         raise InvalidInput(f"the file is not UTF-8 text (byte {exc.start + 1}): save it as UTF-8") from None
 
 
-def _dialect(text: str):
+def _dialect(text: str) -> type[csv.Dialect]:
     """The delimiter (, ; tab or |) the header line uses most; a comma when it has none."""
     header = text.split("\n", 1)[0]
     counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
 
     class Dialect(csv.excel):
         delimiter = best if counts[best] else ","
@@ -100,7 +102,7 @@ class ErasurePlan:
 
     rows: list[PlanRow]
     contact_ids: list[int]
-    labels: dict[int, tuple] = field(default_factory=dict)
+    labels: dict[int, tuple[Any, ...]] = field(default_factory=dict)  # contact id -> (platform, name)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -113,7 +115,7 @@ class ErasurePlan:
         }
 
     def frame(self) -> pd.DataFrame:
-        def who(cid):
+        def who(cid: int) -> str:
             platform, name = self.labels.get(cid, ("?", None))
             return f"#{cid} {platform}" + (f" {name}" if name else "")
 
@@ -153,7 +155,7 @@ def _forms(identifiers: list[str], region: str | None) -> pd.DataFrame:
     phoneish = raw.str.fullmatch(PHONE_LIKE, case=False).fillna(False).astype(bool) & ok
     valid, _ = read_phones(raw.where(phoneish), region, reasons=False)  # vectorised; the rest one by one
     phones = {v: e164(v, region) for v in raw[phoneish & valid.isna()].unique()}
-    phones.update(zip(raw[valid.notna()], valid[valid.notna()]))
+    phones.update(zip(raw[valid.notna()], valid[valid.notna()], strict=True))
     return pd.DataFrame(
         {
             "raw": raw.astype(object),
@@ -168,7 +170,7 @@ def _forms(identifiers: list[str], region: str | None) -> pd.DataFrame:
 def _match_frame(forms: pd.DataFrame) -> pd.DataFrame:
     """Rows to match: per usable identifier its email/phone/external id, and each handle it may be
     (``platform:handle`` when prefixed with a platform, else the text, its email or its phone)."""
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for line, (raw, ok, email, phone) in enumerate(forms.itertuples(index=False), start=1):
         if not ok:
             continue
@@ -196,9 +198,9 @@ def preview(store: Store, actor: Actor, identifiers: list[str]) -> ErasurePlan:
         else PlanRow(
             line, raw[:80], "invalid", detail=f"not an identifier (1–{MAX_IDENTIFIER} printable characters)"
         )
-        for line, (raw, ok) in enumerate(zip(forms["raw"], forms["ok"]), start=1)
+        for line, (raw, ok) in enumerate(zip(forms["raw"], forms["ok"], strict=True), start=1)
     ]
-    found: dict[int, dict[int, set]] = {}
+    found: dict[int, dict[int, set[str]]] = {}
     for line, contact_id, kind in store.deletion.match_identifiers(_match_frame(forms)):
         found.setdefault(line, {}).setdefault(contact_id, set()).add(kind)
     ordered: dict[int, None] = {}
@@ -220,7 +222,8 @@ def _mark_deleted_before(store: Store, forms: pd.DataFrame, rows: list[PlanRow])
     secrets = identifier_keys(store) if rows else ()
     if not secrets:
         return
-    hashes, by_line = [], list(forms.itertuples(index=False))
+    hashes: list[tuple[int, str, str]] = []
+    by_line = list(forms.itertuples(index=False))
     for row in rows:
         raw, _ok, email, phone = by_line[row.line - 1]
         hashes += [
@@ -245,8 +248,8 @@ def _mark_deleted_before(store: Store, forms: pd.DataFrame, rows: list[PlanRow])
 class ErasureResult:
     """Every identifier with its outcome; ``summary`` as the CLI prints it."""
 
-    rows: list[dict]
-    summary: dict
+    rows: list[dict[str, Any]]
+    summary: dict[str, Any]
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -258,10 +261,20 @@ class ErasureResult:
         return self.frame().astype(object).map(neutralise).to_csv(index=False).encode("utf-8")
 
 
-def _delete_all(store: Store, actor, ids, hint, reason, batch_size, progress):
-    entry_of, gone, errors = {}, set(), {}
+def _delete_all(
+    store: Store,
+    actor: Actor,
+    ids: list[int],
+    hint: str,
+    reason: str,
+    batch_size: int,
+    progress: Callable[[str], object] | None,
+) -> tuple[dict[int, int], set[int], dict[int, str]]:
+    entry_of: dict[int, int] = {}  # contact id -> its log entry
+    gone: set[int] = set()
+    errors: dict[int, str] = {}
 
-    def run(chunk):
+    def run(chunk: list[int]) -> None:
         entries, missing = delete_contacts(store, actor, chunk, hint=hint, reason=reason)
         entry_of.update({e["contact_id"]: e["id"] for e in entries})
         gone.update(missing)
@@ -290,7 +303,7 @@ def execute(
     hint: str,
     reason: str,
     batch_size: int = BATCH,
-    progress=None,
+    progress: Callable[[str], object] | None = None,
 ) -> ErasureResult:
     """Delete the plan's contacts with one hint and reason: one log entry per contact, committed in
     batches (a batch that fails is redone contact by contact). Contacts deleted meanwhile count as

@@ -1,9 +1,11 @@
 """Giving a database its key file: a new one for a new database; for an existing one, its old secrets move out
-(the HMAC key into the key file, the CRM secret encrypted) and its unkeyed log entries are verified and sealed."""
+(the HMAC key into the key file, the CRM secret encrypted) and its unkeyed log entries are verified and
+sealed."""
 
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,7 +58,7 @@ class Adoption:
 _LAST: dict[str, Adoption] = {}  # db path -> what its adoption did in this process
 
 
-def last_adoption(db_path) -> Adoption | None:
+def last_adoption(db_path: str | os.PathLike[str]) -> Adoption | None:
     """What the adoption of the key file did for this database in this process (once; then ``None``)."""
     return _LAST.pop(str(db_path), None)
 
@@ -90,10 +92,11 @@ def _load_or_create(path: Path, legacy: bytes | None) -> tuple[Keys, bool, bool]
 def _seal_unkeyed(store: Store, keys: Keys) -> tuple[list[tuple[int, str]], str | None]:
     """Verify the unkeyed log as the old version did; seal every entry before the first that does not match.
     Returns (seals, the problem or None)."""
-    seals, expected_id, prev = [], 1, GENESIS
+    seals: list[tuple[int, str]] = []
+    expected_id, prev = 1, GENESIS
     for chunk in store.deletion_log.iter_deletion_log():
         for row in chunk:
-            entry = dict(zip(LOG_COLUMNS, row))
+            entry = dict(zip(LOG_COLUMNS, row, strict=False))  # the store's LOG_COLS, the same columns
             if entry["id"] != expected_id:
                 return seals, f"entry {expected_id} is missing (the next entry is {entry['id']})"
             if entry["prev_hash"] != prev:
@@ -129,10 +132,12 @@ def adopt(store: Store, path: Path) -> Keys:
     checkpoint keeps what the head claimed, so `audit verify` reports it.
     """
     legacy_hex = store.keys.legacy_deletion_secret()
-    try:
-        legacy = bytes.fromhex(legacy_hex) if legacy_hex else None
-    except ValueError:
-        legacy = legacy_hex.encode("utf-8")  # not hex: kept as it is (never dropped)
+    legacy: bytes | None = None
+    if legacy_hex:
+        try:
+            legacy = bytes.fromhex(legacy_hex)
+        except ValueError:
+            legacy = legacy_hex.encode("utf-8")  # not hex: kept as it is (never dropped)
     keys, created, moved = _load_or_create(path, legacy)
     seals, problem = _seal_unkeyed(store, keys)
     head_entries, head_hash = store.deletion_log.deletion_log_head()

@@ -32,7 +32,7 @@ class KeyFileProblem(InboxError):
     """The key file is missing, unreadable, malformed or belongs to another database (one line)."""
 
 
-def key_file_for(db_path) -> Path:
+def key_file_for(db_path: str | os.PathLike[str]) -> Path:
     """``$INBOX_KEY_FILE``, else ``<db stem>.key`` next to the database (``data/inbox.key``)."""
     env = os.environ.get(KEY_ENV, "").strip()
     return Path(env) if env else Path(db_path).with_name(f"{Path(db_path).stem}.key")
@@ -89,7 +89,8 @@ class Keys:
         return self.derive("stored-secrets")
 
     def encrypt(self, text: str, label: str) -> str:
-        """``aesgcm1:<base64url(nonce | ciphertext)>``; ``label`` (e.g. ``crm_settings.secret``) is bound in."""
+        """``aesgcm1:<base64url(nonce | ciphertext)>``; ``label`` (e.g. ``crm_settings.secret``) is bound
+        in."""
         nonce = secrets.token_bytes(12)
         sealed = AESGCM(self.secrets_key).encrypt(nonce, text.encode("utf-8"), label.encode("utf-8"))
         return CIPHER_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")

@@ -10,25 +10,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .key_adoption import adopt
-from .key_file import (  # noqa: F401 (re-exported: the key file's names are the keys' API)
-    CIPHER_PREFIX,
-    CRM_SECRET_LABEL,
-    FILE_FORMAT,
-    FINGERPRINT_LABEL,
-    KEY_ENV,
-    MASTER_BYTES,
-    KeyFileProblem,
-    Keys,
-    key_file_for,
-    new_keys,
-    read_key_file,
-    write_key_file,
-)
+
+# re-exported (``name as name``): the key file's names are the keys' API
+from .key_file import CIPHER_PREFIX as CIPHER_PREFIX
+from .key_file import CRM_SECRET_LABEL as CRM_SECRET_LABEL
+from .key_file import FILE_FORMAT as FILE_FORMAT
+from .key_file import FINGERPRINT_LABEL as FINGERPRINT_LABEL
+from .key_file import KEY_ENV as KEY_ENV
+from .key_file import MASTER_BYTES as MASTER_BYTES
+from .key_file import KeyFileProblem as KeyFileProblem
+from .key_file import Keys as Keys
+from .key_file import key_file_for as key_file_for
+from .key_file import new_keys as new_keys
+from .key_file import read_key_file as read_key_file
+from .key_file import write_key_file as write_key_file
 
 if TYPE_CHECKING:
     from .store import Store
 
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store -> Keys
+_CACHE: weakref.WeakKeyDictionary[Store, Keys] = weakref.WeakKeyDictionary()  # store -> Keys
 _GUARD = threading.Lock()
 
 

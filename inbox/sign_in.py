@@ -33,7 +33,8 @@ def delay(failures: int, free: int) -> timedelta:
     """The wait after the last of ``failures``: none below ``free``, then 5 s doubling up to 15 min."""
     if failures < free:
         return timedelta(0)
-    return min(FIRST_DELAY * 2 ** min(failures - free, 20), MAX_DELAY)
+    factor: int = 2 ** min(failures - free, 20)  # failures >= free here: a whole power of two
+    return min(FIRST_DELAY * factor, MAX_DELAY)
 
 
 def in_words(seconds: float) -> str:
@@ -60,7 +61,7 @@ class Throttle:
 class SignIn:
     """The outcome of one attempt: ``user`` when signed in; else ``message`` (the same for any e-mail)."""
 
-    user: object | None
+    user: User | None
     outcome: str  # success, failure, throttled, locked, busy
     message: str = ""
     wait: float = 0.0
@@ -123,7 +124,7 @@ def attempt(
     return result
 
 
-def _recorded(store: Store, now, email, client, result: SignIn) -> SignIn:
+def _recorded(store: Store, now: datetime, email: str, client: str, result: SignIn) -> SignIn:
     store.sign_ins.record_sign_in(now, email, client, result.outcome)
     return result
 

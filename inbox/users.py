@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,7 @@ HASHING_SLOTS = threading.BoundedSemaphore(MAX_VERIFYING)
 
 
 @contextmanager
-def hashing_slot(timeout: float | None = None):
+def hashing_slot(timeout: float | None = None) -> Iterator[None]:
     """Hold one of the ``MAX_VERIFYING`` slots while hashing (``Conflict`` when none frees up in time)."""
     if not HASHING_SLOTS.acquire(timeout=timeout if timeout is not None else -1):
         raise Conflict(BUSY)
@@ -47,7 +48,8 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 def normalise_email(email: str) -> str:
-    """The stored form of a member's e-mail (``validation.emails``); text that is none, trimmed and lower-cased."""
+    """The stored form of a member's e-mail (``validation.emails``); text that is none, trimmed and
+    lower-cased."""
     return emails.normalise_email(email) or (email or "").strip().lower()
 
 
@@ -89,8 +91,9 @@ def list_users(store: Store, actor: Actor) -> list[User]:
 
 
 @member_action("disable or enable users")
-def set_active(store: Store, actor: Actor, email: str, active: bool) -> User:
-    """Disable (or re-enable) a member; the last active admin cannot be disabled. Admins only."""
+def set_active(store: Store, actor: Actor, email: str, active: bool) -> User | None:
+    """Disable (or re-enable) a member; the last active admin cannot be disabled. Admins only. Returns the
+    member as stored now."""
     require_admin(actor, "disable or enable users")
     email = normalise_email(email)
     user = store.accounts.user_by_email(email)
