@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -325,16 +325,15 @@ def _write(root: Path, files: pd.DataFrame, blobs: list[bytes], written: list[Pa
             ) from None
 
 
-def _check(
-    store: Store, contacts: object, seed: object, messages_per_contact: object, attachments: object
-) -> None:
+def _check(store: Store, contacts: Any, seed: Any, messages_per_contact: Any, attachments: Any) -> None:
     for name, value, low, high, kind in (
         ("contacts", contacts, 1, MAX_CONTACTS, numbers.Integral),
         ("seed", seed, 0, 2**63, numbers.Integral),
         ("messages_per_contact", messages_per_contact, 1, MAX_MESSAGES_PER_CONTACT, numbers.Real),
         ("attachments", 0 if attachments is None else attachments, 0, MAX_ATTACHMENTS, numbers.Integral),
     ):
-        if not isinstance(value, kind) or isinstance(value, bool) or not low <= value <= high:  # type: ignore[operator]  # (typeshed: numbers.Real has no __ge__)
+        number: Any = value  # compared as is (typeshed's numbers.Real declares no ordering)
+        if not isinstance(value, kind) or isinstance(value, bool) or not low <= number <= high:
             raise InvalidInput(
                 f"{name} must be a {'whole ' * (kind is numbers.Integral)}number from {low:,} to "
                 f"{high:,}, got {value!r}"
