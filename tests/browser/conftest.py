@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ..support.browser import ROOT, free_port, wait_healthy
+from ..support.browser import ROOT, fresh_server
 
 CHROMIUM = os.environ.get("INBOX_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -93,37 +93,8 @@ def demo_contact(demo_db) -> dict:
 @pytest.fixture(scope="module")
 def server(demo_db):
     _need_browser()
-    port = free_port()
-    log = open(demo_db.with_suffix(".log"), "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-            "--server.fileWatcherType=none",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "INBOX_DB": str(demo_db)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
+    with fresh_server(ROOT, demo_db, demo_db.with_suffix(".log")) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -6,17 +6,13 @@ the folder keeps its name (README.md, Layout)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from ..support.browser import ROOT, free_port, wait_for_app, wait_healthy
+from ..support.browser import ROOT, fresh_server, wait_for_app
 
 MODULES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py") if p.stem != "__init__")
 TITLES = [
@@ -29,42 +25,6 @@ TITLES = [
     "Import contacts",
 ]  # what a signed-in member's pages show
 URLS = ["", "contacts", "members", "deleted_contacts", "sign_in", "app"]
-
-
-@contextmanager
-def fresh_server(root: Path, db: Path):
-    """A new `streamlit run app.py` process in ``root`` (so no st.navigation call has run in it yet)."""
-    port = free_port()
-    log = open(db.with_suffix(f".{port}.log"), "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-            "--server.fileWatcherType=none",
-        ],
-        cwd=root,
-        env={**os.environ, "INBOX_DB": str(db)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def first_request(browser, root: Path, db: Path, path: str) -> dict:

@@ -3,10 +3,14 @@ Playwright."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,3 +115,40 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.2)
     raise TimeoutError(f"{url} not healthy after {timeout}s")
+
+
+@contextmanager
+def fresh_server(root: Path, db: Path, log_path: Path | None = None) -> Iterator[str]:
+    """A new `streamlit run app.py` process in ``root`` over ``db`` (so no st.navigation call has run in it
+    yet); yields its URL and stops it on exit. Its output goes to ``log_path`` (default: next to ``db``)."""
+    port = free_port()
+    log = open(log_path or db.with_suffix(f".{port}.log"), "w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
+        ],
+        cwd=root,
+        env={**os.environ, "INBOX_DB": str(db)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
