@@ -93,7 +93,7 @@ def demo_contact(demo_db) -> dict:
 @pytest.fixture(scope="module")
 def server(demo_db):
     _need_browser()
-    with fresh_server(ROOT, demo_db, demo_db.with_suffix(".log")) as url:
+    with fresh_server(ROOT, demo_db) as url:
         yield url
 
 

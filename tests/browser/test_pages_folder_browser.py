@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ..support.browser import ROOT, fresh_server, wait_for_app
+from ..support.browser import ROOT, fresh_servers, wait_for_app
 
 MODULES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py") if p.stem != "__init__")
 TITLES = [
@@ -27,26 +27,24 @@ TITLES = [
 URLS = ["", "contacts", "members", "deleted_contacts", "sign_in", "app"]
 
 
-def first_request(browser, root: Path, db: Path, path: str) -> dict:
-    """What a browser shows after the first request of a fresh server to ``/path``."""
-    with fresh_server(root, db) as url:
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        page.goto(f"{url}/{path}")
-        wait_for_app(page)
-        page.wait_for_timeout(1000)  # a late navigation message would redraw the sidebar
-        wait_for_app(page)
-        shown = {
-            "nav": [
-                t.split("\n")[-1].strip()
-                for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
-            ],
-            "sidebar": " ".join(page.locator("[data-testid=stSidebar]").all_inner_texts()),
-            "main": page.locator("[data-testid=stMain]").inner_text(),
-            "sign_in": page.get_by_role("button", name="Sign in").count(),
-        }
-        context.close()
+def first_request(browser, url: str, path: str) -> dict:
+    """What a browser shows after the first request of a fresh server (at ``url``) to ``/path``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{url}/{path}")
+    wait_for_app(page)
+    page.wait_for_timeout(1000)  # a late navigation message would redraw the sidebar
+    wait_for_app(page)
+    shown = {
+        "nav": [
+            t.split("\n")[-1].strip() for t in page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
+        ],
+        "sidebar": " ".join(page.locator("[data-testid=stSidebar]").all_inner_texts()),
+        "main": page.locator("[data-testid=stMain]").inner_text(),
+        "sign_in": page.get_by_role("button", name="Sign in").count(),
+    }
+    context.close()
     return shown
 
 
@@ -62,12 +60,6 @@ def leaks(shown: dict) -> list[str]:
     return found + ([] if shown["sign_in"] else ["no sign-in form"])
 
 
-@pytest.mark.parametrize("path", URLS)
-def test_a_fresh_servers_first_request_shows_only_the_sign_in_form(browser, demo_db, path):
-    shown = first_request(browser, ROOT, demo_db, path)
-    assert leaks(shown) == [], shown
-
-
 @pytest.fixture(scope="module")
 def app_with_a_pages_folder(tmp_path_factory) -> Path:
     """A copy of the app whose screens live in ``pages/`` (app.py importing them from there)."""
@@ -80,10 +72,27 @@ def app_with_a_pages_folder(tmp_path_factory) -> Path:
     return root
 
 
-def test_a_pages_folder_would_show_its_module_names_on_a_fresh_servers_first_request(
-    browser, demo_db, app_with_a_pages_folder
-):
+def test_a_pages_folder_would_show_its_module_names_on_a_fresh_servers_first_request(browser, servers):
     """Evidence for keeping app_pages/ (if a Streamlit upgrade makes this fail, pages/ may be safe to use)."""
-    shown = first_request(browser, app_with_a_pages_folder, demo_db, "members")
+    shown = first_request(browser, servers["pages/ folder"], "members")
     assert shown["nav"] == ["app", *[m.replace("_", " ") for m in MODULES]], shown
     assert not shown["sign_in"] and leaks(shown)
+
+
+@pytest.fixture(scope="module")
+def servers(demo_db, app_with_a_pages_folder, tmp_path_factory):
+    """One fresh server per URL of URLS (the app as it is) and one for the pages/ copy, each over its own copy
+    of the demo workspace, all started together: each test makes its server's very first page request."""
+    sites = {}
+    for name in [*URLS, "pages/ folder"]:
+        folder = tmp_path_factory.mktemp("fresh")
+        shutil.copytree(demo_db.parent, folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.log"))
+        sites[name] = (app_with_a_pages_folder if name == "pages/ folder" else ROOT, folder / demo_db.name)
+    with fresh_servers(*sites.values()) as urls:
+        yield dict(zip(sites, urls, strict=True))
+
+
+@pytest.mark.parametrize("path", URLS)
+def test_a_fresh_servers_first_request_shows_only_the_sign_in_form(browser, servers, path):
+    shown = first_request(browser, servers[path], path)
+    assert leaks(shown) == [], shown

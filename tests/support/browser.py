@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,37 +118,50 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 
 
 @contextmanager
-def fresh_server(root: Path, db: Path, log_path: Path | None = None) -> Iterator[str]:
-    """A new `streamlit run app.py` process in ``root`` over ``db`` (so no st.navigation call has run in it
-    yet); yields its URL and stops it on exit. Its output goes to ``log_path`` (default: next to ``db``)."""
-    port = free_port()
-    log = open(log_path or db.with_suffix(f".{port}.log"), "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-            "--server.fileWatcherType=none",
-        ],
-        cwd=root,
-        env={**os.environ, "INBOX_DB": str(db)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+def fresh_servers(*sites: tuple[Path, Path]) -> Iterator[list[str]]:
+    """New `streamlit run app.py` processes, one per ``(root, db)``, started together (so no st.navigation
+    call has run in any of them yet); yields their URLs once all answer, and stops them on exit. Each writes
+    its output next to its database. Two servers need two database files (one process holds a file)."""
+    running: list[tuple[subprocess.Popen[bytes], str]] = []
+    with ExitStack() as stack:
+        for root, db in sites:
+            port = free_port()
+            log = stack.enter_context(open(db.with_suffix(f".{port}.log"), "w"))
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    "app.py",
+                    "--server.headless=true",
+                    f"--server.port={port}",
+                    "--server.address=127.0.0.1",
+                    "--browser.gatherUsageStats=false",
+                    "--server.fileWatcherType=none",
+                ],
+                cwd=root,
+                env={**os.environ, "INBOX_DB": str(db)},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            stack.callback(_stop, proc)
+            running.append((proc, f"http://127.0.0.1:{port}"))
+        for proc, url in running:
+            wait_healthy(url, proc)
+        yield [url for _, url in running]
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
     try:
-        wait_healthy(url, proc)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@contextmanager
+def fresh_server(root: Path, db: Path) -> Iterator[str]:
+    """One new server (``fresh_servers``)."""
+    with fresh_servers((root, db)) as (url,):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
