@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.mutation.equivalent import reason
+
 ROOT = Path(__file__).resolve().parents[2]
 # module path -> mutmut names (globs) of the functions it scores; inbox/imports.py: only the commit and undo
 # code.
@@ -79,20 +81,42 @@ def results(path: str) -> dict[str, int | None]:
     return {k: v for k, v in codes.items() if any(fnmatch.fnmatch(k, g) for g in MODULES[path])}
 
 
-def score_lines(paths: list[str]) -> tuple[list[str], list[str]]:
-    """One line per module (killed / total, %) and the names of the mutants that survived or had no test."""
-    lines, survivors = [], []
+def diff_of(name: str, path: str) -> str:
+    """The mutant's change as ``mutmut show`` prints it (read from ./mutants)."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    try:
+        return get_diff_for_mutant(name, path=path)
+    except Exception as exc:  # a stale or missing ./mutants copy: scored as a survivor
+        return f"(diff unavailable: {exc})"
+
+
+def score_lines(paths: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """One line per module — killed / (tested minus equivalent survivors), and the raw figure —, the
+    survivors (or mutants without a test), and the equivalent survivors with their reason."""
+    lines, survivors, equivalents = [], [], []
     for path in paths:
         codes = results(path)
         killed = sum(1 for v in codes.values() if v in KILLED)
         unchecked = sum(1 for v in codes.values() if v in NOT_CHECKED)
         lost = sorted(k for k, v in codes.items() if v in SURVIVED | NO_TESTS)
-        survivors += [f"{k}: {'survived' if codes[k] in SURVIVED else 'no tests'}" for k in lost]
+        same = 0
+        for k in lost:
+            why = reason(k, diff_of(k, path)) if codes[k] in SURVIVED else None
+            if why:
+                same += 1
+                equivalents.append(f"{k}: {why}")
+            else:
+                survivors.append(f"{k}: {'survived' if codes[k] in SURVIVED else 'no tests'}")
         checked = len(codes) - unchecked
-        pct = f"{100 * killed / checked:5.1f}%" if checked else "  n/a "
+        scored = checked - same
+        pct = f"{100 * killed / scored:5.1f}%" if scored else "  n/a "
+        raw = f"{100 * killed / checked:5.1f}%" if checked else "  n/a "
         extra = f" ({unchecked} not run yet)" if unchecked else ""
-        lines.append(f"{path:30} {killed:4} / {checked:4} killed  {pct}{extra}")
-    return lines, survivors
+        lines.append(
+            f"{path:30} {killed:4} / {scored:4} killed  {pct}   (raw {killed}/{checked} {raw}){extra}"
+        )
+    return lines, survivors, equivalents
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,9 +140,12 @@ def main(argv: list[str] | None = None) -> int:
         if code:
             print(f"mutmut stopped with exit code {code}", file=sys.stderr)
             return code
-    lines, survivors = score_lines(paths)
-    print("\nmutation score (killed / mutants tested):")
+    lines, survivors, equivalents = score_lines(paths)
+    print("\nmutation score (killed / mutants tested, equivalent survivors left out; raw: all tested):")
     print("\n".join(lines))
+    if equivalents:
+        print(f"\nequivalent survivors ({len(equivalents)}; they cannot change behaviour):")
+        print("\n".join(f"  {s}" for s in equivalents))
     if survivors:
         print(f"\nsurvivors ({len(survivors)}; `mutmut show NAME` prints the change):")
         print("\n".join(f"  {s}" for s in survivors))

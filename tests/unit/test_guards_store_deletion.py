@@ -1,0 +1,94 @@
+"""Guards of the deletion SQL, pinned by behaviour: the manifest of a contact without conversations, what a
+transaction conflict is, and the log lookups by keyed hash of every identifier kind (exact rows)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from inbox import contacts, deletion, inbound
+from inbox.models import SYSTEM, Actor
+from inbox.store.deletion import WriteConflict, _retryable
+
+from ..support.members import members_fixture
+
+ADMIN = Actor("admin@example.com", "admin")
+members = members_fixture(ADMIN)
+KINDS = ("email", "phone", "handle", "external_id")
+
+
+def _deleted(store, handle: str, **values) -> dict:
+    cid = inbound.receive(store, "whatsapp", handle, "hello")["contact_id"]
+    if values:
+        contacts.update_values(store, SYSTEM, cid, contacts.get_contact(store, cid).version, values)
+    return deletion.delete_contact(store, ADMIN, cid, hint="request #1", reason="gdpr_request")
+
+
+def test_a_contact_without_conversations_has_a_manifest_of_zeros(store):
+    cid = inbound.receive(store, "whatsapp", "+33612345678", "hello")["contact_id"]
+    with store.cursor() as cur:  # its only conversation and message gone: the contact itself remains
+        cur.execute("DELETE FROM messages WHERE contact_id = ?", [cid])
+        cur.execute("DELETE FROM conversations WHERE contact_id = ?", [cid])
+    assert store.deletion.contact_manifest(cid) == {
+        "conversations": 0,
+        "messages": 0,
+        "attachments": 0,
+        "bytes": 0,
+    }
+    assert store.deletion.contact_manifest(cid + 1000) is None
+
+
+@pytest.mark.parametrize(
+    "exc, retry",
+    [
+        (WriteConflict("x"), True),
+        (duckdb.TransactionException("TransactionContext Error: Conflict on tuple deletion!"), True),
+        (duckdb.ConstraintException("Constraint Error: Duplicate key \"id: 7\" violates primary key"), True),
+        (Exception("Constraint violation on the head"), True),
+        (Exception("duplicate key value"), True),
+        (Exception("CONFLICT"), True),
+        (Exception("constraint"), False),
+        (Exception("duplicate"), False),
+        (Exception("disk full"), False),
+        (ValueError(""), False),
+    ],
+)
+def test_which_errors_are_retried_as_transaction_conflicts(exc, retry):
+    assert _retryable(exc) is retry
+
+
+def test_lookup_by_one_kind_returns_the_exact_entry_and_the_kind_matched(store):
+    entry = _deleted(store, "+33612345678", email="Ann@Example.com", external_id="crm-42")
+    other = _deleted(store, "+33699999999", email="bob@example.com")
+    for kind in KINDS:  # one kind given at a time (the others absent from the dict)
+        found = store.deletion_log.deletion_lookup({kind: [entry[f"{kind}_hmac"]]})
+        assert [set(f) for f in found] == [
+            {"id", "deleted_at", "deleted_by", "platform", "reason", "matched"}
+        ]
+        assert found[0]["id"] == entry["id"] and found[0]["matched"] == [kind]
+        assert (found[0]["deleted_by"], found[0]["platform"], found[0]["reason"]) == (
+            "admin@example.com",
+            "whatsapp",
+            "gdpr_request",
+        )
+    both = store.deletion_log.deletion_lookup(
+        {"email": [entry["email_hmac"], other["email_hmac"]], "phone": []}
+    )
+    assert [f["id"] for f in both] == [entry["id"], other["id"]]
+    assert store.deletion_log.deletion_lookup({"email": [], "phone": []}) == []
+    assert store.deletion_log.deletion_lookup({}) == []
+
+
+def test_erasure_lines_are_matched_for_every_identifier_kind(store):
+    entry = _deleted(store, "+33612345678", email="ann@example.com", external_id="crm-42")
+    hashes = pd.DataFrame(
+        {
+            "line": [1, 2, 3, 4, 5],
+            "kind": ["email", "phone", "handle", "external_id", "handle"],
+            "hash": [entry[f"{k}_hmac"] for k in KINDS]
+            + [entry["email_hmac"]],  # a hash under the wrong kind
+        }
+    )
+    assert store.deletion_log.deleted_identifiers(hashes) == [(n, entry["id"]) for n in (1, 2, 3, 4)]
+    assert store.deletion_log.deleted_identifiers(hashes.iloc[0:0]) == []
