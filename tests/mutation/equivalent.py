@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 # Upper-case SQL words our queries are written with: a changed line holding one of them is a SQL text line.
@@ -15,7 +16,92 @@ _QUOTED = re.compile(r"'[^']*'")
 # Reviewed by hand: {mutant name: (the mutant's changed line, stripped; why it cannot change behaviour)}.
 # A mutant counts as equivalent only while its diff still shows that exact line (numbers shift when the code
 # changes: the entry then stops applying and the mutant is scored again).
-REVIEWED: dict[str, tuple[str, str]] = {}
+_STRICT = "zip() over sequences of equal length by construction: strict only guards against a bug"
+_SWALLOWED = "the message of an exception the same function catches and replaces"
+_TEMP_VIEW = "the name of a temporary view registered and dropped on a cursor that is then closed"
+REVIEWED: dict[str, tuple[str, str]] = {
+    "inbox.store.deletion.xǁDeletionSQLǁcontact_manifest__mutmut_30": (
+        "return None if not row[0] else dict(zip(MANIFEST, (int(v) for v in row[1:]), strict=None))",
+        _STRICT,
+    ),
+    "inbox.store.deletion.xǁDeletionSQLǁcontact_manifest__mutmut_33": (
+        "return None if not row[0] else dict(zip(MANIFEST, (int(v) for v in row[1:]), ))",
+        _STRICT,
+    ),
+    "inbox.store.deletion.xǁDeletionSQLǁcontact_manifest__mutmut_36": (
+        "return None if not row[0] else dict(zip(MANIFEST, (int(v) for v in row[1:]), strict=False))",
+        _STRICT,
+    ),
+    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_24": (
+        "f\" WHERE {' or '.join(hits)} ORDER BY id\",",
+        "SQL letter case (OR) inside a nested f-string",
+    ),
+    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_31": (
+        "matched = [c[:-5] for c, hit in zip(HMAC_COLS, r[5:], strict=None) if hit]",
+        _STRICT,
+    ),
+    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_34": (
+        "matched = [c[:-5] for c, hit in zip(HMAC_COLS, r[5:], ) if hit]",
+        _STRICT,
+    ),
+    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_36": (
+        "matched = [c[:-5] for c, hit in zip(HMAC_COLS, r[5:], strict=False) if hit]",
+        _STRICT,
+    ),
+    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_44": (
+        'zip(("id", "deleted_at", "deleted_by", "platform", "reason"), r[:5], strict=None),',
+        _STRICT,
+    ),
+    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_47": (
+        'zip(("id", "deleted_at", "deleted_by", "platform", "reason"), r[:5], ),',
+        _STRICT,
+    ),
+    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_59": (
+        'zip(("id", "deleted_at", "deleted_by", "platform", "reason"), r[:5], strict=False),',
+        _STRICT,
+    ),
+    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeleted_identifiers__mutmut_6": (
+        'cur.register("ERASE_HASHES", hashes)',
+        "DuckDB view names are case-insensitive",
+    ),
+    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeleted_identifiers__mutmut_22": (
+        'cur.unregister("XXerase_hashesXX")',
+        _TEMP_VIEW,
+    ),
+    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeleted_identifiers__mutmut_23": (
+        'cur.unregister("ERASE_HASHES")',
+        _TEMP_VIEW,
+    ),
+    "inbox.key_file.xǁKeysǁdecrypt__mutmut_3": ("raise ValueError(None)", _SWALLOWED),
+    "inbox.key_file.xǁKeysǁdecrypt__mutmut_4": ('raise ValueError("XXnot encryptedXX")', _SWALLOWED),
+    "inbox.key_file.xǁKeysǁdecrypt__mutmut_5": ('raise ValueError("NOT ENCRYPTED")', _SWALLOWED),
+    "inbox.checkpoints.x_parse__mutmut_3": (
+        'text = (text or "XXXX").strip()',
+        "an empty --expect and the text XXXX are both refused with the same message",
+    ),
+    "inbox.checkpoints.x_parse__mutmut_19": (
+        'text = lines[-1] if lines else "XXXX"',
+        "an empty file and the text XXXX are both refused with the same message",
+    ),
+    "inbox.checkpoints.x_parse__mutmut_10": (
+        "lines = [line for line in Path(text).read_text(encoding=None).splitlines() if line.strip()]",
+        "checkpoint files are written in ASCII, which every locale encoding reads alike",
+    ),
+    "validation.checks.x__register__mutmut_5": (
+        "register_check_method(fn, supported_types=None)",
+        "pandera's default supported types include pd.Series, the only type the checks are used on",
+    ),
+    "validation.checks.x__register__mutmut_7": (
+        "register_check_method(fn, )",
+        "pandera's default supported types include pd.Series, the only type the checks are used on",
+    ),
+    "inbox.deletion.x__snapshot__mutmut_22": (
+        'return json.dumps({"contact": values, "values": custom}, sort_keys=True, ensure_ascii=None, '
+        "default=str)",
+        "ensure_ascii=None is falsy like False",
+    ),
+}
+_CAST = re.compile(r"cast\((.+?), (\w+)\)")
 
 
 def changed_lines(diff: str) -> tuple[list[str], list[str]]:
@@ -53,10 +139,39 @@ def sql_case_only(diff: str) -> bool:
     )
 
 
+def cast_type_only(diff: str) -> bool:
+    """True when only the type argument of ``typing.cast(type, value)`` changed (to ``None``)."""
+    removed, added = changed_lines(diff)
+    if len(removed) != 1 or len(added) != 1:
+        return False
+    found = _CAST.search(removed[0])
+    return bool(found) and added[0] == removed[0].replace(found.group(0), f"cast(None, {found.group(2)})")
+
+
+def codec_case_only(diff: str) -> bool:
+    """True when only the letter case of a codec name given to encode/decode/read_text changed."""
+    removed, added = changed_lines(diff)
+    if len(removed) != 1 or len(added) != 1 or removed == added or removed[0].lower() != added[0].lower():
+        return False
+    pairs = [
+        (b, a)
+        for b, a in zip(_PY_STRING.findall(removed[0]), _PY_STRING.findall(added[0]), strict=False)
+        if b != a
+    ]
+    try:
+        return bool(pairs) and all(codecs.lookup(b[1:-1]) == codecs.lookup(a[1:-1]) for b, a in pairs)
+    except LookupError:
+        return False
+
+
 def reason(name: str, diff: str) -> str | None:
     """Why the surviving mutant ``name`` is equivalent, or ``None`` when it is not known to be."""
     if name.startswith("inbox.store.") and sql_case_only(diff):  # the only package holding SQL
         return "changes only the letter case of SQL text"
+    if cast_type_only(diff):
+        return "typing.cast ignores its type argument at run time"
+    if codec_case_only(diff):
+        return "Python codec names are case-insensitive"
     if name in REVIEWED:
         line, why = REVIEWED[name]
         if changed_lines(diff)[1] == [line]:
