@@ -16,61 +16,15 @@ _QUOTED = re.compile(r"'[^']*'")
 # Reviewed by hand: {mutant name: (the mutant's changed line, stripped; why it cannot change behaviour)}.
 # A mutant counts as equivalent only while its diff still shows that exact line (numbers shift when the code
 # changes: the entry then stops applying and the mutant is scored again).
-_STRICT = "zip() over sequences of equal length by construction: strict only guards against a bug"
 _SWALLOWED = "the message of an exception the same function catches and replaces"
-_TEMP_VIEW = "the name of a temporary view registered and dropped on a cursor that is then closed"
 REVIEWED: dict[str, tuple[str, str]] = {
-    "inbox.store.deletion.xǁDeletionSQLǁcontact_manifest__mutmut_30": (
-        "return None if not row[0] else dict(zip(MANIFEST, (int(v) for v in row[1:]), strict=None))",
-        _STRICT,
-    ),
-    "inbox.store.deletion.xǁDeletionSQLǁcontact_manifest__mutmut_33": (
-        "return None if not row[0] else dict(zip(MANIFEST, (int(v) for v in row[1:]), ))",
-        _STRICT,
-    ),
-    "inbox.store.deletion.xǁDeletionSQLǁcontact_manifest__mutmut_36": (
-        "return None if not row[0] else dict(zip(MANIFEST, (int(v) for v in row[1:]), strict=False))",
-        _STRICT,
+    "inbox.deletion.x_identifier_keys__mutmut_3": (
+        "keys = workspace_keys(store, create=None)",
+        "create=None is falsy like create=False",
     ),
     "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_24": (
         "f\" WHERE {' or '.join(hits)} ORDER BY id\",",
         "SQL letter case (OR) inside a nested f-string",
-    ),
-    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_31": (
-        "matched = [c[:-5] for c, hit in zip(HMAC_COLS, r[5:], strict=None) if hit]",
-        _STRICT,
-    ),
-    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_34": (
-        "matched = [c[:-5] for c, hit in zip(HMAC_COLS, r[5:], ) if hit]",
-        _STRICT,
-    ),
-    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_36": (
-        "matched = [c[:-5] for c, hit in zip(HMAC_COLS, r[5:], strict=False) if hit]",
-        _STRICT,
-    ),
-    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_44": (
-        'zip(("id", "deleted_at", "deleted_by", "platform", "reason"), r[:5], strict=None),',
-        _STRICT,
-    ),
-    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_47": (
-        'zip(("id", "deleted_at", "deleted_by", "platform", "reason"), r[:5], ),',
-        _STRICT,
-    ),
-    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeletion_lookup__mutmut_59": (
-        'zip(("id", "deleted_at", "deleted_by", "platform", "reason"), r[:5], strict=False),',
-        _STRICT,
-    ),
-    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeleted_identifiers__mutmut_6": (
-        'cur.register("ERASE_HASHES", hashes)',
-        "DuckDB view names are case-insensitive",
-    ),
-    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeleted_identifiers__mutmut_22": (
-        'cur.unregister("XXerase_hashesXX")',
-        _TEMP_VIEW,
-    ),
-    "inbox.store.deletion_log.xǁDeletionLogSQLǁdeleted_identifiers__mutmut_23": (
-        'cur.unregister("ERASE_HASHES")',
-        _TEMP_VIEW,
     ),
     "inbox.key_file.xǁKeysǁdecrypt__mutmut_3": ("raise ValueError(None)", _SWALLOWED),
     "inbox.key_file.xǁKeysǁdecrypt__mutmut_4": ('raise ValueError("XXnot encryptedXX")', _SWALLOWED),
@@ -139,6 +93,31 @@ def sql_case_only(diff: str) -> bool:
     )
 
 
+def strict_flag_only(diff: str) -> bool:
+    """True when only ``strict=True`` of a ``zip`` changed (to False, None, or left out)."""
+    removed, added = changed_lines(diff)
+    if len(removed) != 1 or len(added) != 1 or "strict=True" not in removed[0]:
+        return False
+    return added[0] in {removed[0].replace("strict=True", alt) for alt in ("strict=False", "strict=None", "")}
+
+
+_VIEW = re.compile(r'cur\.(un)?register\("(\w+)"')
+
+
+def view_name_only(diff: str) -> bool:
+    """True when only the name given to ``cur.register``/``cur.unregister`` changed case, or the name given
+    to ``unregister`` changed at all (the cursor, and the view with it, is closed right after)."""
+    removed, added = changed_lines(diff)
+    if len(removed) != 1 or len(added) != 1:
+        return False
+    before, after = _VIEW.search(removed[0]), _VIEW.search(added[0])
+    if not before or not after or _VIEW.sub("", removed[0]) != _VIEW.sub("", added[0]):
+        return False
+    return before.group(1) == after.group(1) and (
+        before.group(2).lower() == after.group(2).lower() or before.group(1) == "un"
+    )
+
+
 def cast_type_only(diff: str) -> bool:
     """True when only the type argument of ``typing.cast(type, value)`` changed (to ``None``)."""
     removed, added = changed_lines(diff)
@@ -168,6 +147,10 @@ def reason(name: str, diff: str) -> str | None:
     """Why the surviving mutant ``name`` is equivalent, or ``None`` when it is not known to be."""
     if name.startswith("inbox.store.") and sql_case_only(diff):  # the only package holding SQL
         return "changes only the letter case of SQL text"
+    if strict_flag_only(diff):
+        return "zip(strict=True) guards against a bug over sequences equal in length by construction"
+    if view_name_only(diff):
+        return "a DuckDB view name: case-insensitive, registered on a cursor that is closed right after"
     if cast_type_only(diff):
         return "typing.cast ignores its type argument at run time"
     if codec_case_only(diff):

@@ -92,3 +92,20 @@ def test_erasure_lines_are_matched_for_every_identifier_kind(store):
     )
     assert store.deletion_log.deleted_identifiers(hashes) == [(n, entry["id"]) for n in (1, 2, 3, 4)]
     assert store.deletion_log.deleted_identifiers(hashes.iloc[0:0]) == []
+
+
+def test_the_import_list_shows_the_latest_fifty_batches_by_default(store):
+    with store.cursor() as cur:
+        for n in range(51):
+            cur.execute(
+                "INSERT INTO import_batches (created_at, created_by, file_name, encoding, delimiter, on_conflict,"
+                " match_order, mapping, rows_total, inserted, updated, unchanged, skipped, rejected, status)"
+                " VALUES (now(), 'a@example.com', ?, 'utf-8', ',', 'update', 'email', '{}', 1, 1, 0, 0, 0, 0,"
+                " 'committed')",
+                [f"f{n}.csv"],
+            )
+    batches = store.imports.import_batches()
+    assert (
+        len(batches) == 50 and batches[0]["file_name"] == "f50.csv" and batches[-1]["file_name"] == "f1.csv"
+    )
+    assert len(store.imports.import_batches(51)) == 51

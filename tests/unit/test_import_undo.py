@@ -94,6 +94,16 @@ def test_undo_is_refused_when_a_contact_changed_since_and_nothing_changes(store,
         3,
         AGENT.email,
     )
+    assert (changed["action"], changed["conversation"]) == ("updated", False)
+    assert set(changed) == {
+        "contact_id",
+        "action",
+        "version_after",
+        "version",
+        "updated_by",
+        "updated_at",
+        "conversation",
+    }
     assert isinstance(refused.value, Conflict) and "1 of its contacts changed since" in str(refused.value)
 
 
