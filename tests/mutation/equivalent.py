@@ -18,6 +18,10 @@ _QUOTED = re.compile(r"'[^']*'")
 # changes: the entry then stops applying and the mutant is scored again).
 _SWALLOWED = "the message of an exception the same function catches and replaces"
 REVIEWED: dict[str, tuple[str, str]] = {
+    "inbox.store.imports_write.xǁImportsSQLǁundo_import_batch__mutmut_119": (
+        "f\" {', '.join('V.' + s for s in SLOTS)}, v.updated_at, v.updated_by FROM {olds} v\"",
+        "SQL letter case (a table alias) inside a nested f-string",
+    ),
     "inbox.deletion.x_identifier_keys__mutmut_3": (
         "keys = workspace_keys(store, create=None)",
         "create=None is falsy like create=False",
