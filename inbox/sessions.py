@@ -90,28 +90,44 @@ def start(
     return token
 
 
-def user_for(store: Store, token: str | None, *, now: datetime | None = None) -> User | None:
-    """The member of an open session, re-read now; ``None`` for an unknown, ended or expired token or a
-    member who is no longer active. An expired session is ended on the way."""
-    if not token or len(token) > MAX_TOKEN:
-        return None
+@dataclass(frozen=True)
+class Lookup:
+    """A token looked up: its member when the session is open, else why not (``unknown``, ``expired``,
+    ``inactive`` or the reason it ended: ``signed out``, ``member disabled``, ``password changed``…)."""
+
+    user: User | None
+    why: str = ""
+
+
+def lookup(store: Store, token: str | None, *, now: datetime | None = None) -> Lookup:
+    """``user_for`` with the reason when there is no member (to tell a signed-out visitor why)."""
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN:
+        return Lookup(None, "unknown")
     now = now or utcnow()
     digest = token_hash(token)
     row = store.sessions.session_by_hash(digest)
-    if row is None or row.ended_at is not None:
-        return None
+    if row is None:
+        return Lookup(None, "unknown")
+    if row.ended_at is not None:
+        return Lookup(None, store.sessions.ended_why(row.id) or "ended")
     limit = limits(store)
     if now >= row.created_at + limit.absolute or now >= row.last_seen_at + limit.idle:
         store.sessions.end_session(digest, now, "expired")
-        return None
+        return Lookup(None, "expired")
     if not row.user.active:
-        return None
+        return Lookup(None, "inactive")
     if now - row.last_seen_at >= TOUCH_EVERY:
         try:
             store.sessions.touch_session(row.id, now)
         except Conflict:  # another run touched it at the same moment: as good
             pass
-    return row.user
+    return Lookup(row.user)
+
+
+def user_for(store: Store, token: str | None, *, now: datetime | None = None) -> User | None:
+    """The member of an open session, re-read now; ``None`` for an unknown, ended or expired token or a
+    member who is no longer active. An expired session is ended on the way."""
+    return lookup(store, token, now=now).user
 
 
 def end(store: Store, token: str | None, *, everywhere: bool = False, now: datetime | None = None) -> int:

@@ -60,6 +60,10 @@ class SessionsSQL(Repository):
             return None
         return SessionRow(int(row[0]), row[1], row[2], row[3], User(*row[4:]))
 
+    def ended_why(self, session_id: int) -> str | None:
+        value: str | None = self._scalar("SELECT ended_why FROM sessions WHERE id = ?", [session_id])
+        return value
+
     def touch_session(self, session_id: int, at: datetime) -> None:
         with self.tx() as cur:
             cur.execute(

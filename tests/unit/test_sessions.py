@@ -147,3 +147,13 @@ def test_old_ended_sessions_are_forgotten(store, team):
     sessions.end(store, old, now=T0)
     sessions.start(store, team[ALEX], now=T0 + sessions.KEEP_ENDED + timedelta(days=1))
     assert store._scalar("SELECT count(*) FROM sessions") == 1
+
+
+def test_a_lookup_says_why_there_is_no_member(store, team):
+    token = sessions.start(store, team[ALEX], now=T0)
+    assert sessions.lookup(store, "nope").why == "unknown"
+    assert sessions.lookup(store, token, now=T0).user.email == ALEX
+    users.set_active(store, team[ADA].actor, ALEX, False)
+    assert sessions.lookup(store, token) == sessions.Lookup(None, "member disabled")
+    expiring = sessions.start(store, team[ADA], now=T0)
+    assert sessions.lookup(store, expiring, now=T0 + timedelta(days=15)) == sessions.Lookup(None, "expired")
