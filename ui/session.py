@@ -124,7 +124,7 @@ def member_dialog() -> None:
 
 
 def sign_out_form() -> None:
-    """The sidebar's *Sign out* and *Sign out everywhere*: a plain form posted to the sign-out route (which
+    """The sidebar's *Sign out* and *End all my sessions* (everywhere): a plain form posted to the sign-out route (which
     ends the session, clears the cookie and shows the sign-in form), with its CSRF token."""
     from .web import SIGN_OUT, sign_out_token
 
@@ -139,7 +139,7 @@ def sign_out_form() -> None:
         f'<input type="hidden" name="csrf" value="{sign_out_token(token)}">'
         f'<button type="submit" name="everywhere" value="0" style="{button}">Sign out</button>'
         f'<button type="submit" name="everywhere" value="1" style="{button}"'
-        ' title="End your sessions in every browser and device">Sign out everywhere</button></form>'
+        ' title="Sign out in every browser and on every device">End all my sessions</button></form>'
     )
 
 

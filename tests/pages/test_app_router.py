@@ -61,7 +61,7 @@ def test_the_sidebar_signs_out_through_the_sign_out_route_with_its_csrf_token(ap
     form = html(at)
     assert '<form method="post" action="/auth/sign-out"' in form
     assert f'name="csrf" value="{sign_out_token(at.session_state[TOKEN_KEY])}"' in form
-    assert 'name="everywhere" value="1"' in form and ">Sign out everywhere</button>" in form
+    assert 'name="everywhere" value="1"' in form and ">End all my sessions</button>" in form
 
 
 def expire(store, token):
