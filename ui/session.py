@@ -124,8 +124,8 @@ def member_dialog() -> None:
 
 
 def sign_out_form() -> None:
-    """The sidebar's *Sign out* and *End all my sessions* (everywhere): a plain form posted to the sign-out route (which
-    ends the session, clears the cookie and shows the sign-in form), with its CSRF token."""
+    """The sidebar's *Sign out* and *End all my sessions* (everywhere): a plain form posted to the sign-out
+    route (which ends the session, clears the cookie and shows the sign-in form), with its CSRF token."""
     from .web import SIGN_OUT, sign_out_token
 
     token = session_token() or ""

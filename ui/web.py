@@ -33,6 +33,7 @@ SIGN_IN, SIGN_OUT = "/auth/sign-in", "/auth/sign-out"
 NOT_PAGES = ("/_stcore/", "/static/", "/media/", "/component/", "/app/static/", "/auth/", "/oauth2callback")
 ICON = Path(__file__).parent / "assets" / "icon.png"  # the page icon (router.py), also the form's
 FORM_LIMIT = 10_000  # bytes of a sign-in form body read at most
+FORMER = {"/sign_in": "/"}  # the in-app sign-in page before issue 14: its bookmarks open the app
 
 
 def client_address(request: Request) -> str:
@@ -97,6 +98,10 @@ class SignInRequired:
                 found = await run_in_threadpool(_lookup, request.cookies.get(COOKIE))
             except Exception:  # e.g. the database cannot be opened: the script says so plainly
                 found = None
+            if scope["path"] in FORMER:  # bookmarks of addresses the app no longer has
+                response = RedirectResponse(FORMER[scope["path"]], status_code=303)
+                await response(scope, receive, send)
+                return
             if found is not None and found.user is None:
                 wanted = scope["path"] + (f"?{request.url.query}" if request.url.query else "")
                 query = {"next": wanted} if safe_next(wanted) != "/" else {}

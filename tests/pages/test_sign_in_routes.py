@@ -175,3 +175,8 @@ def test_the_sign_in_page_loads_nothing_from_another_site(client):
     assert not re.search(r'(src|href)="(https?:)?//', page.text)
     assert "default-src 'none'" in page.headers["content-security-policy"]
     assert client.get("/auth/icon.png").headers["content-type"] == "image/png"
+
+
+def test_a_bookmark_of_the_former_sign_in_page_opens_the_app(client):
+    assert client.get("/sign_in").headers["location"] == "/"
+    assert client.get("/").headers["location"] == "/auth/sign-in"
