@@ -1,10 +1,10 @@
-"""AppTest: Members & plan › Sessions — admins set how long sessions last; the outcome shows beside the form."""
+"""AppTest: Members & plan › Sessions: admins set how long sessions last; the outcome shows beside the form."""
 
 from inbox import sessions
 from tests.support.navigation import open_page
 from ui.stores import current_store
 
-from ..support.apptest import ADMIN
+from ..support.apptest import ADMIN, shown
 
 
 def members_page(app):
@@ -34,7 +34,7 @@ def test_an_inconsistent_choice_is_refused_beside_the_form(app):
     at.number_input(key="sessions.idle").set_value(72)
     at.number_input(key="sessions.absolute").set_value(2)
     at.button(key="FormSubmitter:sessions.form-Save session settings").click().run()
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         "The inactivity limit cannot be longer than the longest a session lasts."
     ]
     assert sessions.limits(current_store()) == sessions.Limits(12, 14)
