@@ -1,4 +1,4 @@
-"""AppTest: Members & plan › Sessions: admins set how long sessions last; the outcome shows beside the form."""
+"""AppTest: Members & plan › Sessions: admins set how long sessions last; the outcome shows beside it."""
 
 from inbox import sessions
 from tests.support.navigation import open_page
