@@ -180,3 +180,15 @@ def test_the_sign_in_page_loads_nothing_from_another_site(client):
 def test_a_bookmark_of_the_former_sign_in_page_opens_the_app(client):
     assert client.get("/sign_in").headers["location"] == "/"
     assert client.get("/").headers["location"] == "/auth/sign-in"
+
+
+def test_the_client_is_the_connection_unless_a_trusted_proxy_header_is_configured(client, monkeypatch):
+    post(client, ADMIN[0], "wrong-password")
+    client_header = {"X-Real-IP": "203.0.113.9"}
+    fields = {**form(client), "email": ADMIN[0], "password": "wrong-password"}
+    client.post("/auth/sign-in", data=fields, headers=client_header)  # not trusted: anyone can send it
+    monkeypatch.setenv("INBOX_CLIENT_IP_HEADER", "X-Real-IP")
+    fields = {**form(client), "email": ADMIN[0], "password": "wrong-password"}
+    client.post("/auth/sign-in", data=fields, headers=client_header)
+    clients = [r["client"] for r in reversed(current_store().sign_ins.recent_sign_ins())]
+    assert clients == ["127.0.0.1", "127.0.0.1", "203.0.113.9"]
