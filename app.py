@@ -1,92 +1,9 @@
-"""Router: page config, sign-in, st.navigation of the app_pages render functions by role, page.run()."""
-
-from functools import partial
+"""The app (`streamlit run app.py` serves it with uvicorn): router.py's pages plus our sign-in routes, every
+page behind a session (ui/web.py)."""
 
 import streamlit as st
+from starlette.middleware import Middleware
 
-from app_pages import (
-    attributes,
-    contacts,
-    crm_settings,
-    deleted_contacts,
-    home,
-    import_contacts,
-    members,
-    sign_in,
-)
-from inbox import workspace
-from ui.errors import run_page, shown_plainly
-from ui.purge import watch_purges
-from ui.session import get_store, on_store_opened, sign_out, signed_in_user
-from ui.text import plain
+from ui.web import SignInRequired, routes
 
-st.set_page_config(page_title="Inbox contacts", page_icon=":material/contacts:", layout="wide")
-
-# (section, render, url_path, title, icon, roles): a page is registered only for the roles that may see it.
-PAGES = [
-    ("Inbox", home.render, "home", "Overview", ":material/dashboard:", ("admin", "agent")),
-    ("Inbox", contacts.render, "contacts", "Contacts", ":material/contacts:", ("admin", "agent")),
-    (
-        "Admin settings › Agent workspace",
-        attributes.render,
-        "attributes",
-        "Contact attributes",
-        ":material/tune:",
-        ("admin",),
-    ),
-    (
-        "Admin settings › Privacy & security",
-        deleted_contacts.render,
-        "deleted_contacts",
-        "Deleted contacts",
-        ":material/person_remove:",
-        ("admin",),
-    ),
-    (
-        "Admin settings › Integrations",
-        crm_settings.render,
-        "crm_settings",
-        "CRM",
-        ":material/sync_alt:",
-        ("admin",),
-    ),
-    (
-        "Admin settings › Workspace",
-        members.render,
-        "members",
-        "Members & plan",
-        ":material/group:",
-        ("admin",),
-    ),
-    (
-        "Data",
-        import_contacts.render,
-        "import_contacts",
-        "Import contacts",
-        ":material/upload_file:",
-        ("admin",),
-    ),
-]
-
-on_store_opened(watch_purges)  # scheduled purges of deleted data (one scheduler thread per process)
-store = get_store()  # a database that cannot be opened stops here with one clear error
-user = shown_plainly(signed_in_user)  # a database failing here: a plain message too
-if user is None:
-    page = st.navigation(
-        [st.Page(sign_in.render, title="Sign in", url_path="sign_in", icon=":material/login:")],
-        position="hidden",
-    )
-else:
-    sections: dict[str, list] = {}
-    for section, render, url_path, title, icon, roles in PAGES:
-        if user.role in roles:
-            sections.setdefault(section, []).append(
-                st.Page(partial(render, store), title=title, url_path=url_path, icon=icon)
-            )
-    page = st.navigation(sections)
-    with st.sidebar:
-        st.markdown("**Signed in**")
-        st.text(f"{plain(user.display_name)}\n{plain(user.email)}")
-        st.caption(f"Role: {user.role} · Plan: {workspace.get_plan(store)}")
-        st.button("Sign out", icon=":material/logout:", on_click=sign_out, key="sign_out")
-run_page(page)  # errors inside a page: one plain message, never a traceback
+app = st.App("router.py", routes=routes(), middleware=[Middleware(SignInRequired)])

@@ -6,6 +6,7 @@ import streamlit as st
 from inbox import sign_in, users, workspace
 from inbox.errors import InboxError
 from inbox.models import PLANS, ROLES
+from ui import session_settings
 from ui.session import member_callback, require_admin
 from ui.text import literal, plain, plain_frame
 
@@ -169,3 +170,4 @@ def render(store) -> None:
         add_member(store, me)
     with right:
         toggle_member(store, me, members)
+    session_settings.render(store, me)

@@ -101,8 +101,29 @@ def set_active(store: Store, actor: Actor, email: str, active: bool) -> User | N
         raise NotFound(f"no user with email {email}")
     if not active and user.role == "admin" and user.active and store.accounts.count_active_admins() <= 1:
         raise Conflict("cannot disable the last active admin: add another admin first")
-    store.accounts.set_user_active(email, active)
+    with store.tx() as cur:  # disabling ends the member's sessions in the same transaction
+        store.accounts.set_user_active(email, active, cur)
+        if not active:
+            store.sessions.end_sessions_of(user.id, utcnow(), "member disabled", cur)
     return store.accounts.user_by_email(email)
+
+
+@member_action("set passwords")
+def set_password(store: Store, actor: Actor, email: str, password: str) -> User:
+    """Give a member a new password and end all their sessions (in one transaction). Admins only."""
+    require_admin(actor, "set passwords")
+    email = normalise_email(email)
+    user = store.accounts.user_by_email(email)
+    if user is None:
+        raise NotFound(f"no user with email {email}")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    with hashing_slot():
+        hashed = _hasher.hash(password)
+    with store.tx() as cur:
+        store.accounts.set_user_password_hash(email, hashed, cur)
+        store.sessions.end_sessions_of(user.id, utcnow(), "password changed", cur)
+    return user
 
 
 def check_credentials(store: Store, email: str, password: str) -> User | None:

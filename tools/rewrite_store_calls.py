@@ -1,7 +1,7 @@
 """Rewrite ``store.method(...)`` as ``store.<area>.method(...)`` over the project (idempotent, re-run it).
 
 Usage, from the repository root:  ``python tools/rewrite_store_calls.py [--check] [paths...]``
-(default paths: inbox/ ui/ app_pages/ tests/ app.py; ``inbox/store/`` itself is never rewritten).
+(default paths: inbox/ ui/ app_pages/ tests/ app.py router.py; ``inbox/store/`` itself is never rewritten).
 
 The method → area map is read from ``inbox.store.AREAS`` (area name on ``Store`` → repository class), so a
 method a merged branch adds to a repository is mapped too. What is rewritten:
@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PATHS = ("inbox", "ui", "app_pages", "tests", "app.py")
+DEFAULT_PATHS = ("inbox", "ui", "app_pages", "tests", "app.py", "router.py")
 # Variables holding a Store in tests whose name does not end in "store".
 STORE_NAMES = ("team", "deleted", "again", "logged", "enterprise", "reopened", "populated", "twice", "tiered")
 

@@ -1,1 +1,1 @@
-"""Streamlit helpers shared by app.py and app_pages/: the cached store and the signed-in user."""
+"""Helpers shared by router.py and app_pages/ (the shared store, the signed-in member), and HTTP routes."""

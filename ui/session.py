@@ -1,92 +1,82 @@
-"""The cached store per database path and the signed-in user in session state, re-read at every action."""
+"""The shared store, and the signed-in member of this session's token, re-read at every run and action."""
 
 from __future__ import annotations
 
 import functools
-import os
-from collections.abc import Callable
+from urllib.parse import quote
 
 import streamlit as st
 
-from inbox import db_path, open_store, users
-from inbox import sign_in as signing
+from inbox import sessions
 from inbox.errors import InboxError
 from inbox.models import User
 
+from . import stores
 from .errors import LOG, message_for
 
-USER_KEY = "auth.email"
-NOTE_KEY = "auth.note"  # why the session was signed out, shown once on the sign-in page
+TOKEN_KEY = (
+    "auth.token"  # a session token kept server-side (AppTest has no cookies); a browser's is its cookie
+)
+NOTE_KEY = "auth.note"  # why the session ended, shown by the signed-out page
+COOKIE = "inbox_session"  # (ui.web.COOKIE: the routes set it)
 REVOKED = "You have been signed out: your access to this workspace was revoked or changed."
-_OPENED: list[Callable] = []  # called with each store this process opens (app.py adds the purge scheduler)
-
-
-def on_store_opened(hook: Callable) -> None:
-    """Call ``hook(store)`` whenever this process opens a store (once per hook, however often registered)."""
-    if hook not in _OPENED:
-        _OPENED.append(hook)
-
-
-@st.cache_resource(show_spinner=False)
-def _store_for(path: str):
-    store = open_store(path)
-    for hook in _OPENED:
-        hook(store)
-    return store
+ENDED = {
+    "member disabled": REVOKED,
+    "inactive": REVOKED,
+    "password changed": "You have been signed out: your password was changed.",
+    "expired": "You have been signed out: your session expired.",
+    "signed out": "You have been signed out (in this browser, maybe in another tab).",
+    "signed out everywhere": "You have been signed out on every device and browser.",
+}
+on_store_opened = stores.on_store_opened  # (router.py adds the purge scheduler)
+_store_for = stores.store_for  # the store per path, shared with the sign-in routes (tests use it too)
 
 
 def get_store():
-    """The store of ``$INBOX_DB`` (one per path, shared by all sessions; cursors per operation).
+    """The store of ``$INBOX_DB`` (one per path, shared by all sessions and the routes).
 
     Shows a clear error and stops the page when the database cannot be opened.
     """
-    path = str(db_path())
     try:
-        return _store_for(path)
+        return stores.current_store()
     except InboxError as exc:
         LOG.warning("database unavailable: %s", exc)  # the full message for the server log
         st.error(message_for(exc))  # no server path for visitors
         st.stop()
 
 
+def session_token() -> str | None:
+    """This session's token: the browser's session cookie (HttpOnly, set by the sign-in route), else one kept
+    in session state (only server code sets it: AppTest's sign-in helper)."""
+    cookie = st.context.cookies.get(COOKIE)
+    if isinstance(cookie, str) and cookie:
+        return cookie
+    kept = st.session_state.get(TOKEN_KEY)
+    return kept if isinstance(kept, str) and kept else None
+
+
 def signed_in_user() -> User | None:
-    """The signed-in, still active user, re-read from the store on every run (and by every action):
-    a member disabled or removed meanwhile is signed out, and the sign-in page says why."""
-    email = st.session_state.get(USER_KEY)
-    if not email:
-        return None
-    user = users.current_user(get_store(), email)
-    if user is None:
+    """The member of this session's token, re-read from the store on every run (and by every action):
+    a session ended or expired, or a member disabled meanwhile, is signed out, and the page says why."""
+    token = session_token()
+    found = sessions.lookup(get_store(), token)
+    if found.user is None and token:
         sign_out()
-        st.session_state[NOTE_KEY] = REVOKED
-    return user
-
-
-def client_address() -> str:
-    """Who is signing in, for throttling: the connection's IP address (``localhost`` for a local browser),
-    or the first address of the header named by ``$INBOX_CLIENT_IP_HEADER`` when a trusted reverse proxy
-    sets it (a header is only trusted when configured: anyone can send one)."""
-    header = os.environ.get("INBOX_CLIENT_IP_HEADER", "").strip()
-    if header:
-        value = st.context.headers.get(header)
-        forwarded = value.split(",")[0].strip() if isinstance(value, str) else ""
-        if forwarded:
-            return forwarded[:100]
-    ip = st.context.ip_address
-    return ip if isinstance(ip, str) and ip else "localhost"  # (no connection under AppTest)
-
-
-def sign_in(email: str, password: str) -> signing.SignIn:
-    """One throttled attempt (``inbox.sign_in``); signs the session in on success."""
-    result = signing.attempt(get_store(), email, password, client=client_address())
-    if result.user is not None:
-        st.session_state[USER_KEY] = result.user.email
-    return result
+        st.session_state[NOTE_KEY] = ENDED.get(found.why, "You have been signed out.")
+    return found.user
 
 
 def sign_out() -> None:
+    """Forget this session's state (the session itself is ended by the sign-out route or the store)."""
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+
+
+def sign_in_link(path: str) -> str:
+    """The sign-in form's address, coming back to ``path`` (with the page's query) after."""
+    query = "&".join(f"{quote(k)}={quote(v)}" for k, v in st.query_params.to_dict().items())
+    wanted = f"/{path}" + (f"?{query}" if query else "")
+    return f"/auth/sign-in?next={quote(wanted, safe='')}"
 
 
 def require_user() -> User:
@@ -131,3 +121,36 @@ def member_dialog() -> None:
     a member disabled meanwhile is signed out and the whole app reruns (to the sign-in page)."""
     if not still_member():
         st.rerun()
+
+
+def sign_out_form() -> None:
+    """The sidebar's *Sign out* and *End all my sessions* (everywhere): a plain form posted to the sign-out
+    route (which ends the session, clears the cookie and shows the sign-in form), with its CSRF token."""
+    from .web import SIGN_OUT, sign_out_token
+
+    token = session_token() or ""
+    button = (
+        "font: inherit; font-size: 0.9rem; padding: 0.3rem 0.75rem; margin: 0 0.4rem 0.4rem 0;"
+        " cursor: pointer; border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;"
+        " background: transparent; color: inherit"
+    )
+    st.html(
+        f'<form method="post" action="{SIGN_OUT}" aria-label="Sign out">'
+        f'<input type="hidden" name="csrf" value="{sign_out_token(token)}">'
+        f'<button type="submit" name="everywhere" value="0" style="{button}">Sign out</button>'
+        f'<button type="submit" name="everywhere" value="1" style="{button}"'
+        ' title="Sign out in every browser and on every device">End all my sessions</button></form>'
+    )
+
+
+def signed_out_page(path: str):
+    """The render function every page path gets when this session is signed out (the middleware never lets a
+    browser without a session this far; a session that ends while its tab is open does): why, and a link
+    back through the sign-in form to this very page. Never Streamlit's "page does not exist" box."""
+
+    def render() -> None:
+        st.title("Inbox contacts")
+        st.warning(st.session_state.get(NOTE_KEY) or "Please sign in.", icon=None)
+        st.html(f'<p><a href="{sign_in_link(path)}" target="_self">Sign in again</a></p>')
+
+    return render

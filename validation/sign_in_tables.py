@@ -1,4 +1,4 @@
-"""pandera model of the sign-in log: one row per attempt (time, e-mail typed, client, outcome)."""
+"""pandera models of the sign-in log (one row per attempt) and of the sign-in sessions (hashed tokens)."""
 
 from __future__ import annotations
 
@@ -22,4 +22,21 @@ class SignInAttemptTable(StoredTable):
         name = "sign_in_attempts"
 
 
-SIGN_IN_TABLE_SCHEMAS = {"sign_in_attempts": SignInAttemptTable}
+class SessionTable(StoredTable):
+    """``sessions``: a sign-in session; only the SHA-256 of its token (64 hex digits) is stored."""
+
+    id: Int64 = id_field(unique=True)
+    token_hash: Text = pa.Field(is_sha256_hex=(), unique=True)
+    user_id: Int64 = id_field()
+    created_at: Timestamp
+    last_seen_at: Timestamp
+    ended_at: Timestamp = pa.Field(nullable=True)
+    ended_why: Text = pa.Field(nullable=True, str_length={"max_value": 100})
+    client: Text = pa.Field(str_length={"max_value": 100})
+    user_agent: Text = pa.Field(str_length={"max_value": 200})
+
+    class Config:
+        name = "sessions"
+
+
+SIGN_IN_TABLE_SCHEMAS = {"sign_in_attempts": SignInAttemptTable, "sessions": SessionTable}

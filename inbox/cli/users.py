@@ -1,4 +1,4 @@
-"""CLI commands on workspace members: users add|list|disable|enable|unlock."""
+"""CLI commands on workspace members: users add|list|disable|enable|unlock|set-password."""
 
 from __future__ import annotations
 
@@ -35,6 +35,23 @@ def users_add(email: str, role: str, display_name: str | None, password_stdin: b
     with open_store(db) as store:
         user = add_user(store, SYSTEM, email, role=role, password=password, display_name=display_name)
     click.echo(f"added {user.email} ({user.role})")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@db_option
+def users_set_password(email: str, password_stdin: bool, db: str | None) -> None:
+    """Give a member a new password; every session they have open ends (they sign in again)."""
+    from ..users import set_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with open_store(db) as store:
+        user = set_password(store, SYSTEM, email, password)
+    click.echo(f"new password set for {user.email}; their sessions ended")
 
 
 @users.command("list")

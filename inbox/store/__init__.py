@@ -16,6 +16,7 @@ from .imports_write import ImportsSQL
 from .integrity import IntegritySQL
 from .keys import KeysSQL
 from .layout import LayoutSQL
+from .sessions import SessionsSQL
 from .sign_ins import SignInsSQL
 from .stats import StatsSQL
 
@@ -23,6 +24,7 @@ from .stats import StatsSQL
 AREAS = {
     "accounts": AccountsSQL,
     "sign_ins": SignInsSQL,
+    "sessions": SessionsSQL,
     "contacts": ContactsSQL,
     "layout": LayoutSQL,
     "deletion": DeletionSQL,
@@ -57,6 +59,7 @@ class Store(StoreCore):
         super().__init__(path, attachments_dir=attachments_dir, read_only=read_only, migrate=migrate)
         self.accounts = AccountsSQL(self)
         self.sign_ins = SignInsSQL(self)
+        self.sessions = SessionsSQL(self)
         self.contacts = ContactsSQL(self)
         self.layout = LayoutSQL(self)
         self.deletion = DeletionSQL(self)

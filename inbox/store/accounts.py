@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..models import User
 from .repository import Repository
+
+if TYPE_CHECKING:
+    from .core import TxCursor
 
 _USER_COLS = "id, email, display_name, role, active, created_at, last_sign_in_at"
 
@@ -45,16 +48,22 @@ class AccountsSQL(Repository):
     def count_active_admins(self) -> int:
         return int(self._scalar("SELECT count(*) FROM users WHERE role = 'admin' AND active"))
 
-    def set_user_active(self, email: str, active: bool) -> bool:
-        with self.tx() as cur:
-            n = cur.execute(
-                "UPDATE users SET active = ? WHERE email = ? RETURNING id", [active, email]
-            ).fetchall()
+    def set_user_active(self, email: str, active: bool, cur: TxCursor | None = None) -> bool:
+        """(In the caller's transaction when ``cur`` is given: e.g. with ending the member's sessions.)"""
+        if cur is None:
+            with self.tx() as own:
+                return self.set_user_active(email, active, own)
+        n = cur.execute(
+            "UPDATE users SET active = ? WHERE email = ? RETURNING id", [active, email]
+        ).fetchall()
         return bool(n)
 
-    def set_user_password_hash(self, email: str, password_hash: str) -> None:
-        with self.tx() as cur:
-            cur.execute("UPDATE users SET password_hash = ? WHERE email = ?", [password_hash, email])
+    def set_user_password_hash(self, email: str, password_hash: str, cur: TxCursor | None = None) -> None:
+        if cur is None:
+            with self.tx() as own:
+                return self.set_user_password_hash(email, password_hash, own)
+        cur.execute("UPDATE users SET password_hash = ? WHERE email = ?", [password_hash, email])
+        return None
 
     def touch_sign_in(self, email: str, at: datetime) -> None:
         with self.tx() as cur:

@@ -33,6 +33,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "deletion_pending_files": ("storage_path",),
     "deletion_log_seals": ("id",),
     "sign_in_attempts": ("id",),
+    "sessions": ("id",),
 }
 
 EXAMPLES = 5

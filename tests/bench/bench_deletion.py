@@ -23,7 +23,9 @@ from inbox.keys import require_keys  # noqa: E402
 from inbox.models import PLATFORMS, SYSTEM, Actor  # noqa: E402
 from inbox.store import Store  # noqa: E402
 from tests.bench.common import BENCH_DIR, copy_of, demo_db, emit, p95, remove_db, timed_ms  # noqa: E402
+from tests.support.apptest import token_for  # noqa: E402
 from tests.support.navigation import open_page  # noqa: E402
+from ui.session import TOKEN_KEY  # noqa: E402
 
 ADMIN = Actor("bench-admin@example.com", "admin")
 LOG_ENTRIES = int(os.environ.get("BENCH_LOG_ENTRIES", "1000000"))
@@ -206,8 +208,8 @@ def page_run(path: Path) -> None:
 
     os.environ["INBOX_DB"] = str(path)
     root = Path(__file__).resolve().parents[2]
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
-    at.session_state["auth.email"] = ADMIN.email
+    at = AppTest.from_file(str(root / "router.py"), default_timeout=120)
+    at.session_state[TOKEN_KEY] = token_for(ADMIN.email)
     at.run()
     open_page(at, "deleted_contacts").run()
     assert not at.exception, at.exception

@@ -73,7 +73,9 @@ def test_a_disabled_admin_cannot_confirm_a_deletion_and_is_signed_out(page, othe
 
     dialog.get_by_role("button", name="Delete permanently").click()
     wait_for_app(page)
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in again")).to_be_visible(
+        timeout=20_000
+    )  # (a dialog reruns first)
     expect(
         page.get_by_text("You have been signed out: your access to this workspace was revoked")
     ).to_be_visible()

@@ -7,7 +7,7 @@ from ..support.browser import ADMIN, AGENT, sidebar_nav, sign_in, wait_for_app
 
 def test_wrong_password_is_refused(page):
     sign_in(page, ADMIN[0], "not-the-password")
-    expect(page.get_by_text("wrong email or password")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_text("Wrong email or password")
     expect(page.get_by_role("heading", name="Overview")).to_have_count(0)
 
 
@@ -35,3 +35,8 @@ def test_sign_out(page):
     page.get_by_role("button", name="Sign out").click()
     wait_for_app(page)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("You have signed out.")
+    page.go_back()  # the page before signing out does not come back (the browser may show its shell)
+    wait_for_app(page)
+    expect(page.get_by_label("Password").or_(page.get_by_role("link", name="Sign in again"))).to_be_visible()
+    expect(page.get_by_text("Role: agent")).to_have_count(0)

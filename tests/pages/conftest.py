@@ -25,10 +25,11 @@ def workspace_db(tmp_path, monkeypatch, migrated_template):
 
 @pytest.fixture
 def app(workspace_db):
-    """A function returning a fresh AppTest of app.py, signed in as the given (email, password)."""
+    """A function returning a fresh AppTest of router.py (the script app.py serves), signed in as the given
+    (email, password)."""
 
     def make(credentials=None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+        at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=30).run()
         if credentials:
             sign_in(at, *credentials)
         return at

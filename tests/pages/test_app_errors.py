@@ -1,4 +1,4 @@
-"""The app's error boundary: a damaged or newer database, an error inside a page or the sign-in callback — one
+"""The app's error boundary: a damaged or newer database, an error inside a page or the sign-in route — one
 plain message, never a traceback, SQL or a server path; unexpected errors get a reference logged with the
 traceback."""
 
@@ -12,7 +12,7 @@ from inbox.errors import StoreDamaged
 from inbox.store import Store
 from inbox.store.migrations import MIGRATIONS
 
-from ..support.apptest import ADMIN, ROOT, sign_in
+from ..support.apptest import ADMIN, ROOT
 
 
 def shown(at: AppTest) -> list[str]:
@@ -26,7 +26,7 @@ def test_a_damaged_database_file_shows_a_plain_page(workspace_db):
         data = fh.read(16)
         fh.seek(12288 + 1000)
         fh.write(bytes(b ^ 0xFF for b in data))
-    [message] = shown(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
+    [message] = shown(AppTest.from_file(str(ROOT / "router.py"), default_timeout=30).run())
     assert message.startswith("The database file is damaged") and "restore it from a backup" in message
     assert str(workspace_db.parent) not in message and "checksum" in message
 
@@ -36,7 +36,7 @@ def test_a_database_of_a_newer_version_is_refused(workspace_db):
         with store.tx() as cur:
             cur.execute("INSERT INTO schema_migrations VALUES (999, 'future', 'future', now()::TIMESTAMP)")
     assert max(m.version for m in MIGRATIONS) < 999
-    [message] = shown(AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run())
+    [message] = shown(AppTest.from_file(str(ROOT / "router.py"), default_timeout=30).run())
     assert "newer version of this app" in message
 
 
@@ -71,25 +71,33 @@ def test_an_inbox_error_in_a_page_is_its_message_without_server_paths(app, works
     assert message.startswith("The database file is damaged") and str(workspace_db) not in message
 
 
-def test_the_sign_in_callback_on_a_damaged_database_shows_a_plain_message(app, workspace_db, monkeypatch):
+def test_the_sign_in_route_on_a_damaged_database_shows_a_plain_message(workspace_db, monkeypatch):
+    from starlette.applications import Starlette
+
+    from ui import web
+
+    from ..support.asgi import Client
+
     def damaged(store, email, password, **kwargs):
         raise StoreDamaged(f"database {workspace_db} is damaged: SELECT * FROM users")
 
-    monkeypatch.setattr("inbox.sign_in.attempt", damaged)  # what the sign-in form calls
-    at = app()
-    [message] = shown(sign_in(at, *ADMIN))
-    assert message.startswith("The database file is damaged") and "SELECT" not in message
-    assert [t.label for t in at.text_input] == ["Email", "Password"]  # still on the sign-in form
+    monkeypatch.setattr("inbox.sign_in.attempt", damaged)  # what the sign-in route calls
+    client = Client(Starlette(routes=web.routes()))
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/auth/sign-in").text).group(1)
+    page = client.post("/auth/sign-in", data={"csrf": csrf, "email": ADMIN[0], "password": ADMIN[1]})
+    assert "The database file is damaged" in page.text and "SELECT" not in page.text
+    assert str(workspace_db) not in page.text and "Traceback" not in page.text
+    assert '<input id="password" name="password"' in page.text and web.COOKIE not in page.cookies
 
 
 def test_a_database_failing_for_a_signed_in_member_shows_a_plain_message(app, workspace_db, monkeypatch):
     at = app(ADMIN)
     assert at.title[0].value == "Overview"
 
-    def damaged(store, email):
+    def damaged(store, token):
         raise StoreDamaged(f"database {workspace_db} is damaged: Corrupt database file")
 
-    monkeypatch.setattr("inbox.users.current_user", damaged)
+    monkeypatch.setattr("inbox.sessions.lookup", damaged)  # what every run reads the member with
     [message] = shown(at.run())
     assert message.startswith("The database file is damaged") and str(workspace_db) not in message
 

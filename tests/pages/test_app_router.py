@@ -1,24 +1,37 @@
-"""app.py: sign-in, wrong password, sign-out, and navigation by role."""
+"""router.py (the script app.py serves): the signed-out page, sessions re-read at every run, sign-out, and
+navigation by role."""
+
+from datetime import timedelta
 
 import pytest
 
+from inbox import sessions
+from inbox.models import utcnow
 from tests.support.navigation import open_page
+from ui.session import TOKEN_KEY
+from ui.stores import current_store
+from ui.web import sign_out_token
 
-from ..support.apptest import ADMIN, AGENT, sign_in
+from ..support.apptest import ADMIN, AGENT
 
 
-def test_signed_out_visitor_sees_only_the_sign_in_form(app):
+def html(at) -> str:
+    return "\n".join(e.proto.body for e in at.get("html"))
+
+
+def test_a_visitor_without_a_session_sees_only_a_link_to_the_sign_in_form(app):
     at = app()
     assert not at.exception
     assert at.title[0].value == "Inbox contacts"
-    assert [t.label for t in at.text_input] == ["Email", "Password"]
+    assert not at.text_input and not at.sidebar.button
+    assert [w.value for w in at.warning] == ["Please sign in."]
+    assert '<a href="/auth/sign-in?next=%2F" target="_self">Sign in again</a>' in html(at)
 
 
-def test_wrong_password_says_only_wrong_email_or_password(app):
-    at = app(("admin@example.com", "not-the-password"))
-    assert [e.value for e in at.error] == ["wrong email or password"]
-    at = app(("nobody@example.com", "not-the-password"))
-    assert [e.value for e in at.error] == ["wrong email or password"]
+def test_wrong_credentials_sign_nobody_in(app):
+    for credentials in [("admin@example.com", "not-the-password"), ("nobody@example.com", "x")]:
+        at = app(credentials)
+        assert TOKEN_KEY not in at.session_state and at.title[0].value == "Inbox contacts"
 
 
 def test_admin_signs_in_and_sees_role_and_plan(app):
@@ -43,17 +56,37 @@ def test_admin_can_reach_admin_pages_and_agent_cannot(app):
         open_page(agent, "members")
 
 
-def test_sign_out_returns_to_the_sign_in_form(app):
+def test_the_sidebar_signs_out_through_the_sign_out_route_with_its_csrf_token(app):
     at = app(AGENT)
-    at.sidebar.button(key="sign_out").click().run()
-    assert at.title[0].value == "Inbox contacts"
-    assert [t.label for t in at.text_input] == ["Email", "Password"]
+    form = html(at)
+    assert '<form method="post" action="/auth/sign-out"' in form
+    assert f'name="csrf" value="{sign_out_token(at.session_state[TOKEN_KEY])}"' in form
+    assert 'name="everywhere" value="1"' in form and ">End all my sessions</button>" in form
 
 
-def test_sign_in_fields_can_be_reused_after_a_failure(app):
-    at = app(("agent@example.com", "nope-nope"))
-    sign_in(at, *AGENT)
-    assert at.title[0].value == "Overview"
+def expire(store, token):
+    """An admin shortens sessions to 1 hour of inactivity; this one was last seen 2 hours ago."""
+    sessions.set_limits(store, store.accounts.user_by_email(ADMIN[0]).actor, 1, 1)
+    store.sessions.touch_session(1, utcnow() - timedelta(hours=2))
+
+
+@pytest.mark.parametrize(
+    "end, says",
+    [
+        (sessions.end, "You have been signed out (in this browser"),
+        (expire, "You have been signed out: your session expired."),
+    ],
+    ids=["signed out in another tab", "expired"],
+)
+def test_a_session_ended_meanwhile_signs_the_tab_out_on_the_same_page(app, end, says):
+    at = app(AGENT)
+    open_page(at, "contacts").run()
+    at.query_params["contact"] = "12"
+    end(current_store(), at.session_state[TOKEN_KEY])
+    at.run()
+    assert not at.exception and at.title[0].value == "Inbox contacts" and not at.sidebar.text
+    assert at.warning[0].value.startswith(says)
+    assert 'href="/auth/sign-in?next=%2Fcontacts%3Fcontact%3D12"' in html(at)
 
 
 @pytest.mark.parametrize(
@@ -69,7 +102,7 @@ def test_unusable_database_is_one_clear_error(tmp_path, monkeypatch, make_path, 
     from ..support.apptest import ROOT
 
     monkeypatch.setenv("INBOX_DB", str(make_path(tmp_path)))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=30).run()
     assert not at.exception
     assert len(at.error) == 1 and at.error[0].value.startswith("The database cannot be opened.")
     assert reason in at.error[0].value

@@ -11,10 +11,28 @@ AGENT = ("agent@example.com", "agent-secret-1")
 
 
 def sign_in(at: AppTest, email: str, password: str) -> AppTest:
-    at.text_input(key="sign_in_email").input(email)
-    at.text_input(key="sign_in_password").input(password)
-    at.button[0].click()
+    """Sign ``at`` in as the sign-in form does (ui/web.py): the password checked by ``inbox.sign_in.attempt``
+    (throttled alike), a session started, its token kept server-side in the session (AppTest has no cookies:
+    a browser's token is its cookie); then run. Wrong credentials: nothing kept, the signed-out page shows."""
+    from inbox import sessions
+    from inbox import sign_in as signing
+    from ui.session import TOKEN_KEY
+    from ui.stores import current_store
+
+    store = current_store()  # the app's store of $INBOX_DB (one per path per process, shared with the script)
+    result = signing.attempt(store, email, password, client="apptest")
+    if result.user is not None:
+        at.session_state[TOKEN_KEY] = sessions.start(store, result.user, client="apptest")
     return at.run()
+
+
+def token_for(email: str) -> str:
+    """A session token of the member ``email`` (no password: for tests that seed a session directly)."""
+    from inbox import sessions
+    from ui.stores import current_store
+
+    store = current_store()
+    return sessions.start(store, store.accounts.user_by_email(email), client="apptest")
 
 
 def shown(markdown: str) -> str:

@@ -18,11 +18,15 @@ ADMIN = ("admin@example.com", "demo-admin-password")
 AGENT = ("agent@example.com", "demo-agent-password")
 
 
+SETTLED = "[data-testid=stApp][data-test-script-state=notRunning], form[action='/auth/sign-in']"
+
+
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", state="attached")
+    """Wait until Streamlit has finished running the script (or the browser shows the sign-in form: every
+    page without a session goes there, and signing out lands there)."""
+    page.wait_for_selector(SETTLED, state="attached")
     page.wait_for_timeout(150)
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", state="attached")
+    page.wait_for_selector(SETTLED, state="attached")
 
 
 def open_app(page, path: str = "") -> None:
@@ -30,11 +34,19 @@ def open_app(page, path: str = "") -> None:
     wait_for_app(page)
 
 
-def sign_in(page, email: str, password: str) -> None:
-    open_app(page)
-    page.get_by_role("textbox", name="Email").fill(email)
-    page.get_by_role("textbox", name="Password").fill(password)
+SESSION_COOKIE = "inbox_session"
+
+
+def sign_in(page, email: str, password: str, path: str = "") -> None:
+    """Sign in through the sign-in form (ui/web.py) as ``email``, in a browser without a session (a session
+    this browser had is forgotten first), asking for ``/path``; then wait for that page (or, when refused, the
+    form again with its message)."""
+    page.context.clear_cookies(name=SESSION_COOKIE)
+    page.goto(f"{page.base_url}/{path}")  # no session: the middleware sends the browser to the form
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
     wait_for_app(page)
 
 
@@ -103,7 +115,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 180) -> None:  # (7 servers start at once)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -119,7 +131,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 
 @contextmanager
 def fresh_servers(*sites: tuple[Path, Path]) -> Iterator[list[str]]:
-    """New `streamlit run app.py` processes, one per ``(root, db)``, started together (so no st.navigation
+    """New `streamlit run app.py` processes (app.py: the st.App serving router.py), one per ``(root, db)``,
+    started together (so no st.navigation
     call has run in any of them yet); yields their URLs once all answer, and stops them on exit. Each writes
     its output next to its database. Two servers need two database files (one process holds a file)."""
     running: list[tuple[subprocess.Popen[bytes], str]] = []

@@ -5,7 +5,7 @@ from streamlit.util import calc_hash
 
 
 def open_page(at: AppTest, url_path: str) -> AppTest:
-    """Switch ``at`` (already run once) to the page app.py registered under ``url_path``; run it next.
+    """Switch ``at`` (already run once) to the page router.py registered under ``url_path``; run it next.
 
     The router registers render functions, which ``AppTest.switch_page`` (file pages only) cannot name. Like
     ``switch_page``, raises ``ValueError`` when the page is not registered for this visitor (an agent and an
@@ -28,7 +28,11 @@ def _render_page(module: str) -> None:  # an AppTest script: runs on its own, he
 
 def render_directly(module: str, email: str | None) -> AppTest:
     """Run ``app_pages.<module>.render`` alone, without the router, for a session signed in as ``email``."""
+    from ui.session import TOKEN_KEY
+
+    from .apptest import token_for
+
     at = AppTest.from_function(_render_page, args=(module,), default_timeout=30)
     if email:
-        at.session_state["auth.email"] = email
+        at.session_state[TOKEN_KEY] = token_for(email)
     return at.run()

@@ -1,5 +1,5 @@
-"""Import direction: app.py → app_pages → ui → inbox → validation; only app.py imports app_pages/, nothing
-imports app.py; pages run nothing on import (render functions only)."""
+"""Import direction: app.py (the st.App) → router.py → app_pages → ui → inbox → validation; only router.py
+imports app_pages/, nothing imports app.py or router.py; pages run nothing on import (render functions)."""
 
 import ast
 from pathlib import Path
@@ -26,29 +26,46 @@ def py_files(*folders):
 
 @pytest.mark.parametrize("path", py_files("inbox", "validation"), ids=lambda p: str(p.relative_to(ROOT)))
 def test_domain_and_validation_never_import_the_ui(path):
-    assert not imports_of(path) & {"streamlit", "ui", "app_pages", "app"}
+    assert not imports_of(path) & {"streamlit", "ui", "app_pages", "app", "router"}
 
 
 @pytest.mark.parametrize("path", py_files("validation"), ids=lambda p: str(p.relative_to(ROOT)))
 def test_validation_imports_nothing_of_ours(path):
-    assert not imports_of(path) & {"inbox", "ui", "app_pages", "app"}
+    assert not imports_of(path) & {"inbox", "ui", "app_pages", "app", "router"}
 
 
 @pytest.mark.parametrize(
     "path",
-    py_files("inbox", "validation", "ui", "app_pages", "tests") + [ROOT / "app.py"],
+    py_files("inbox", "validation", "ui", "app_pages", "tests") + [ROOT / "app.py", ROOT / "router.py"],
     ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_nothing_imports_app_and_only_the_router_imports_pages(path):
-    assert "app" not in imports_of(path)
+    assert not imports_of(path) & {"app", "router"}
     if (
-        path != ROOT / "app.py"
+        path != ROOT / "router.py"
     ):  # (tests call a page's render function by module name: tests/support/navigation.py)
         assert "app_pages" not in imports_of(path)
 
 
+def test_app_py_is_the_st_app_serving_the_router_and_imports_no_page():
+    """`streamlit run app.py` finds ``app = st.App("router.py", …)`` (Streamlit's AST discovery) and serves it
+    with our routes and middleware."""
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(ROOT / "app.py")
+    assert found.is_asgi_app and found.app_name == "app"
+    assert 'st.App("router.py"' in (ROOT / "app.py").read_text(encoding="utf-8")
+    assert imports_of(ROOT / "app.py") == {"streamlit", "starlette", "ui"}
+
+
+def test_the_web_routes_import_no_page_and_no_streamlit_script():
+    assert not imports_of(ROOT / "ui" / "web.py") & {"app_pages", "app", "router"}
+
+
 @pytest.mark.parametrize(
-    "path", py_files("app_pages", "ui") + [ROOT / "app.py"], ids=lambda p: str(p.relative_to(ROOT))
+    "path",
+    py_files("app_pages", "ui") + [ROOT / "app.py", ROOT / "router.py"],
+    ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_ui_never_touches_duckdb_or_the_store_directly(path):
     assert not imports_of(path) & {"duckdb"}
@@ -62,7 +79,7 @@ SQL_WORDS = ("SELECT ", "INSERT INTO", "DELETE FROM", "UPDATE ", "CREATE TABLE")
     "path",
     [
         p
-        for p in py_files("inbox", "validation", "ui", "app_pages") + [ROOT / "app.py"]
+        for p in py_files("inbox", "validation", "ui", "app_pages") + [ROOT / "app.py", ROOT / "router.py"]
         if "store" not in p.parts
     ],
     ids=lambda p: str(p.relative_to(ROOT)),
@@ -74,7 +91,7 @@ def test_sql_lives_only_in_the_store(path):
 
 @pytest.mark.parametrize(
     "path",
-    py_files("inbox", "validation", "ui", "app_pages") + [ROOT / "app.py"],
+    py_files("inbox", "validation", "ui", "app_pages") + [ROOT / "app.py", ROOT / "router.py"],
     ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_every_module_opens_with_a_docstring_and_stays_small(path):
@@ -105,7 +122,7 @@ def top_level_code(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("path", py_files("app_pages"), ids=lambda p: str(p.relative_to(ROOT)))
 def test_pages_run_nothing_on_import(path):
-    """A page is a ``render()`` function app.py registers with st.Page: importing the module draws nothing."""
+    """A page is a ``render()`` function router.py registers with st.Page: importing it draws nothing."""
     assert top_level_code(path) == []
 
 
@@ -119,8 +136,8 @@ def test_a_module_with_top_level_code_is_caught(tmp_path):
 
 
 def test_no_legacy_pages_folder():
-    """Streamlit serves the files of a ``pages/`` folder next to app.py (legacy multipage mode: its module
-    names listed in the sidebar, the file run instead of app.py) until st.navigation has run once in the
+    """Streamlit serves the files of a ``pages/`` folder next to router.py (legacy multipage mode: its module
+    names listed in the sidebar, the file run instead of router.py) until st.navigation has run once in the
     process, and AppTest on every run (tests/browser/test_pages_folder_browser.py: on a fresh server)."""
     assert not (ROOT / "pages").exists()
 

@@ -50,6 +50,17 @@ GOOD = {
         "client": ["127.0.0.1", "localhost"],
         "outcome": ["failure", "success"],
     },
+    "sessions": {
+        "id": [1, 2],
+        "token_hash": [H, H2],
+        "user_id": [1, 1],
+        "created_at": [T, T],
+        "last_seen_at": [T, T2],
+        "ended_at": [None, T2],
+        "ended_why": [None, "signed out"],
+        "client": ["127.0.0.1", ""],
+        "user_agent": ["Mozilla/5.0", ""],
+    },
     "import_batches": {
         "id": [1, 2],
         "created_at": [T, T2],
@@ -286,6 +297,7 @@ BAD = [
     ("sign_in_attempts", "outcome", "maybe", "isin"),
     ("sign_in_attempts", "client", "", "str_length"),
     ("sign_in_attempts", "email", "x" * 321, "str_length"),
+    ("sessions", "token_hash", "the-token-itself", "is_sha256_hex"),
 ]
 
 

@@ -1,4 +1,5 @@
-"""Schema migrations: one named set per area (core, deletion, imports, crm, keys, sign_ins) and the plan.
+"""Schema migrations: one named set per area (core, deletion, imports, crm, keys, sign_ins, sessions) and
+the plan.
 
 To add a migration: decorate a function of a cursor with its area's set (``@crm("what it does")``) in the
 area's module here, and append it to ``MIGRATIONS`` below. A migration never imports the store's repositories:
@@ -8,10 +9,18 @@ those a database has not recorded, each with its record in one transaction.
 
 from __future__ import annotations
 
-from . import core, crm, deletion, imports, keys, sign_ins
+from . import core, crm, deletion, imports, keys, sessions, sign_ins
 from .registry import Migration, Migrations, plan
 
-SETS = (core.core, deletion.deletion, imports.imports, crm.crm, keys.keys, sign_ins.sign_ins)
+SETS = (
+    core.core,
+    deletion.deletion,
+    imports.imports,
+    crm.crm,
+    keys.keys,
+    sign_ins.sign_ins,
+    sessions.sessions,
+)
 
 # Every database applies them in this order, whatever their area: a new migration goes at the END, so it runs
 # after everything already applied, on an old database and a fresh one alike. Never reorder nor remove one.
@@ -37,6 +46,7 @@ MIGRATIONS: list[Migration] = plan(
         core.phone_numbers,  # tags also in import_batch_contacts
         keys.seals,
         sign_ins.attempts,
+        sessions.table,
     ],
 )
 
