@@ -18,7 +18,7 @@ from validation.emails import normalise_email
 from validation.phones import phone_identifier
 
 from .auth import member_action, require_admin
-from .deletion import identifier_keys, keyed_hash
+from .deletion import NAME_KEY, identifier_keys, keyed_hash
 from .errors import InvalidInput
 from .models import Actor
 from .spreadsheet import neutralise
@@ -290,6 +290,14 @@ def export_bytes(store: Store, actor: Actor, filters: Filters, fmt: str) -> byte
     buffer = io.BytesIO()
     write_export(store, actor, filters, fmt, buffer)
     return buffer.getvalue()
+
+
+@member_action("see the deletion log settings")
+def name_setting(store: Store, actor: Actor) -> dict[str, Any] | None:
+    """Who last chose whether log entries keep the display name, when, and what (``name`` or ``hint``);
+    ``None`` when never changed (names are kept). Admins only."""
+    require_admin(actor, "see the deletion log settings")
+    return store.deletion_log.setting_change(NAME_KEY)
 
 
 def reason_label(code: str) -> str:
