@@ -9,7 +9,7 @@ from inbox import deletion
 from inbox import deletion_report as report
 from inbox.errors import InboxError
 from inbox.models import PLATFORMS
-from inbox.plurals import counted, sentence
+from inbox.plurals import counted, platform_label, sentence
 from ui.bulk_erase import bulk_erasure
 from ui.delete_contact import size
 from ui.purge import page_status, purge_section, status_line
@@ -29,23 +29,27 @@ KEEP_NAME = {"hint": "Identity hint only", "name": "Identity hint and display na
 def kept(keeps_name: bool, keeps_snapshot: bool) -> str:
     """Exactly what a log entry keeps, as the current settings make new entries (Markdown)."""
     name = (
-        "**the display name** (first and last name, or the name the contact gave) — *Settings* can stop "
-        "keeping it in new entries"
+        "**the display name** in clear (first and last name, or the name the contact gave); *Settings* "
+        "can stop keeping it in new entries"
         if keeps_name
         else "**no name**: new entries keep the identity hint only (set in *Settings*); entries written "
         "while names were kept still show them"
     )
     snapshot = (
-        "**every attribute value** as a JSON snapshot (the snapshot setting is on)"
+        "**every attribute value** as a JSON snapshot, names included (the snapshot setting is on)"
         if keeps_snapshot
-        else "no attribute values (the snapshot setting is off)"
+        else "none (the snapshot setting is off)"
     )
     return (
-        "**What each entry keeps.** In clear: the entry number, when and by whom, the contact's number and "
-        "platform, the identity hint typed at deletion, the reason, how many conversations, messages and "
-        f"attachments went (and their size); {name}; {snapshot}. Only as keyed hashes: the email, phone "
-        "number, handle and external id — enough to answer \"was this person deleted?\", not to read them "
-        "back. Exports (CSV, Parquet) hold the same columns. Entries already written are never changed."
+        "**What each log entry keeps**\n"
+        "- In clear: the entry number, when and by whom, the contact's number and platform, the identity "
+        "hint typed at deletion, the reason, how many conversations, messages and attachments went (and "
+        "their size).\n"
+        f"- Name: {name}.\n"
+        f"- Attribute values: {snapshot}.\n"
+        "- Only as keyed hashes: the email, phone number, handle and external id — enough to answer "
+        "\"was this person deleted?\", not to read them back.\n"
+        "- Exports (CSV, Parquet) hold the same columns. Entries already written are never changed."
     )
 
 
@@ -88,7 +92,7 @@ def show_log(store, me, result, filters) -> None:
         with c3:
             st.markdown("**Per platform**")
             st.bar_chart(
-                result.by_platform,
+                result.by_platform.assign(Platform=result.by_platform["Platform"].map(platform_label)),
                 x="Platform",
                 y="Deletions",
                 horizontal=True,
@@ -109,7 +113,7 @@ def show_log(store, me, result, filters) -> None:
             "Entry": rows["id"],
             "Deleted at (UTC)": rows["deleted_at"],
             "By": rows["deleted_by"],
-            "Platform": rows["platform"],
+            "Platform": rows["platform"].map(platform_label),
             "Name": rows["display_name"].astype(object).where(rows["display_name"].notna(), ""),
             "Identity hint": rows["identity_hint"],
             "Reason": rows["reason"].map(lambda r: REASONS.get(r, r)),
@@ -205,7 +209,11 @@ def log_tab(store, me) -> None:
         placeholder="Any admin",
     )
     platforms = f5.multiselect(
-        "Platform", list(PLATFORMS), key="deleted.platforms", placeholder="Any platform"
+        "Platform",
+        list(PLATFORMS),
+        format_func=platform_label,
+        key="deleted.platforms",
+        placeholder="Any platform",
     )
     reasons = f6.multiselect(
         "Reason", list(REASONS), format_func=REASONS.get, key="deleted.reasons", placeholder="Any reason"
@@ -256,7 +264,7 @@ def lookup_tab(store, me) -> None:
                                 "Entry": [e["id"] for e in found],
                                 "Deleted at (UTC)": [e["deleted_at"] for e in found],
                                 "By": [e["deleted_by"] for e in found],
-                                "Platform": [e["platform"] for e in found],
+                                "Platform": [platform_label(e["platform"]) for e in found],
                                 "Reason": [REASONS.get(e["reason"], e["reason"]) for e in found],
                                 "Matched by": [
                                     ", ".join(MATCHED.get(m, m) for m in e["matched"]) for e in found
@@ -332,7 +340,8 @@ def render(store) -> None:
     me = require_admin("deleted contacts")  # (the router lists it for admins only; inbox/ checks again)
     st.title("Deleted contacts")
     st.caption(INTRO)
-    st.caption(kept(deletion.keeps_name(store), deletion.keeps_snapshot(store)))
+    with st.container(border=True):
+        st.markdown(kept(deletion.keeps_name(store), deletion.keeps_snapshot(store)))
     st.info(status_line(page_status(store)), icon=":material/delete_sweep:")
     tabs = st.tabs(["Log", "Was this identifier deleted?", "Bulk erasure", "Purge from disk", "Settings"])
     with tabs[0]:

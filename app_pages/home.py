@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from inbox import workspace
-from inbox.plurals import counted
+from inbox.plurals import counted, platform_label
 from ui.session import require_user
 from ui.text import literal
 
@@ -38,7 +38,7 @@ def platform_chart(by_platform: list[tuple[str, int]]) -> None:
     if not by_platform:
         st.caption("No contact yet.")
         return
-    frame = pd.DataFrame(by_platform, columns=["Platform", "Contacts"])
+    frame = pd.DataFrame([(platform_label(p), n) for p, n in by_platform], columns=["Platform", "Contacts"])
     st.bar_chart(frame, x="Platform", y="Contacts", horizontal=True, height=220, sort="-Contacts")
 
 

@@ -1,4 +1,4 @@
-"""Wording helpers for messages people read: plural-aware counts and sentences that start with a capital."""
+"""Wording helpers for messages people read: plural-aware counts, sentences, platform labels."""
 
 from __future__ import annotations
 
@@ -15,3 +15,20 @@ def sentence(text: object) -> str:
         return out
     out = out[0].upper() + out[1:]
     return out if out[-1] in ".!?…" else out + "."
+
+
+#: The platforms as people write them (the stored codes are lower-case keys).
+PLATFORM_LABELS = {
+    "whatsapp": "WhatsApp",
+    "messenger": "Messenger",
+    "instagram": "Instagram",
+    "x": "X",
+    "email": "Email",
+    "sms": "SMS",
+    "webchat": "Web chat",
+}
+
+
+def platform_label(code: object) -> str:
+    """``whatsapp`` → ``WhatsApp``; an unknown code as it is."""
+    return PLATFORM_LABELS.get(str(code), str(code))

@@ -206,9 +206,12 @@ def test_bulk_erasure_cancel_forgets_the_file_and_deletes_nothing(page, logged):
 
 
 def test_what_the_log_keeps_and_the_name_setting(page, logged):
-    intro = " ".join(c.value for c in page.caption)
-    assert "**the display name**" in intro and "Only as keyed hashes: the email, phone" in intro
-    assert "identifiers are kept only as" not in intro  # no longer the whole truth
+    intro = " ".join(m.value for m in page.markdown)
+    assert "- Name: **the display name** in clear" in intro
+    assert "- Only as keyed hashes: the email, phone" in intro
+    assert "identifiers are kept only as" not in " ".join(
+        c.value for c in page.caption
+    )  # not the whole truth
     box = page.radio(key="deleted.keep_name")
     assert box.value == "name"
     assert "Not changed yet: names are kept" in " ".join(c.value for c in page.caption)
@@ -221,7 +224,7 @@ def test_what_the_log_keeps_and_the_name_setting(page, logged):
         entry = deletion.delete_contact(store, Actor(ADMIN[0], "admin"), cid, hint="t-9", reason="other")
         assert entry["display_name"] is None
     at = page.run()
-    assert "**no name**" in " ".join(c.value for c in at.caption)
+    assert "- Name: **no name**" in " ".join(m.value for m in at.markdown)
     assert "Last changed by admin@example.com" in " ".join(shown(c.value) for c in at.caption)
     table = table_with(at, "Name")
     assert table.loc[table["Entry"] == 5, "Name"].tolist() == [""]  # blank, never "None"
