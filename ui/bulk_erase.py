@@ -27,6 +27,7 @@ OUTCOME = {
     "not_found": "Not found",
     "error": "Error",
 }
+MATCHED = {"email": "Email", "phone": "Phone", "handle": "Handle", "external_id": "External ID"}
 RESULT_HEADERS = {
     "line": "Line",
     "identifier": "Identifier",
@@ -62,6 +63,9 @@ def preview_frame(plan) -> pd.DataFrame:
     """The preview with its statuses capitalised (``Not found``)."""
     frame = plan.frame()
     frame["Status"] = frame["Status"].map(lambda v: v[:1].upper() + v[1:] if isinstance(v, str) else v)
+    frame["Matched by"] = frame["Matched by"].map(
+        lambda v: ", ".join(MATCHED.get(k, k) for k in v.split(", ")) if isinstance(v, str) and v else v
+    )
     return frame
 
 

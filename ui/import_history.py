@@ -110,6 +110,7 @@ def history(store, me) -> None:
         list(undoable),
         index=None,
         key="imp.undo.pick",
+        placeholder="Choose an import",
         format_func=lambda i: plain(
             f"#{i} — {undoable[i]['file_name']} ({undoable[i]['created_at']:%Y-%m-%d %H:%M})"
         ),

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from inbox.imports import ImportResult
-from inbox.plurals import counted
+from inbox.plurals import counted, platform_label
 from ui.text import literal, plain_frame
 
 DELIMITERS = {None: "Detect", ",": "Comma (,)", ";": "Semicolon (;)", "\t": "Tab", "|": "Pipe (|)"}
@@ -40,6 +40,9 @@ def describe_file(info) -> str:
 def sample_frame(rows: list[dict], labels: Mapping[str, str]) -> pd.DataFrame:
     """The new contacts' sample with human headers and blank empty cells."""
     flat = [{**{k: v for k, v in r.items() if k != "values"}, **r["values"]} for r in rows]
+    for r in flat:
+        if "platform" in r:
+            r["platform"] = platform_label(r["platform"])
     return pd.DataFrame([{header(k, labels): cell(v) for k, v in r.items()} for r in flat])
 
 

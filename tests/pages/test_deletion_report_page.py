@@ -149,6 +149,11 @@ def test_bulk_erasure(page, logged):
         "3 identifiers: 2 match **2 contacts**, 0 deleted earlier, 1 matches nothing" in m.value
         for m in page.markdown
     )
+    assert list(preview["Matched by"]) == ["Handle", "Handle, Phone", ""]
+    page.button(key="erase.run").click().run()
+    assert [shown(e.value) for e in page.error] == [
+        "Type an identity hint first (e.g. the ticket of the erasure request)."
+    ]
     page.text_input(key="erase.hint").input("erasure batch 12")
     page.button(key="erase.run").click().run()
     assert [shown(e.value) for e in page.error] == ["Choose a reason."]  # not "the reason must be one of"
