@@ -56,6 +56,7 @@ def result_frame(result) -> pd.DataFrame:
     """The result file as shown on screen: human headers and outcomes (the CSV keeps its column names)."""
     frame = result.frame()
     frame["outcome"] = frame["outcome"].map(lambda o: OUTCOME.get(o, o))
+    frame["detail"] = frame["detail"].map(lambda d: d[:1].upper() + d[1:] if isinstance(d, str) else d)
     return frame.rename(columns=RESULT_HEADERS)
 
 
