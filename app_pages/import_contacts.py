@@ -12,6 +12,7 @@ from inbox.errors import InboxError
 from inbox.mapping import SPECIAL, label_of
 from inbox.mapping_fallbacks import document, fallback_notes, usable_fallbacks
 from inbox.models import ATTRIBUTE_TYPES
+from inbox.plurals import sentence
 from ui.import_history import history, show_toast
 from ui.import_result import DELIMITERS, describe_file, show_result
 from ui.session import member_callback, require_admin
@@ -62,7 +63,7 @@ def on_save_template(store, me, header) -> None:
         )
         S["imp.flash"] = f"Mapping saved as template “{name}”."
     except InboxError as exc:
-        S["imp.errors"] = [str(exc)]
+        S["imp.errors"] = [sentence(exc)]
 
 
 @member_callback
@@ -78,11 +79,12 @@ def on_create_attribute(store, me, i: int, column: str, header) -> None:
             options=S.get(f"imp.new.options.{i}") or None,
         )
     except InboxError as exc:
-        S["imp.errors"] = getattr(exc, "problems", None) or [str(exc)]
+        S["imp.errors"] = [sentence(p) for p in getattr(exc, "problems", None) or [exc]]
         return
     S["imp.base"] = {"mapping": {**mapping, column: key}, "fallbacks": S.get("imp.fallbacks")}
     S["imp.gen"] += 1
-    S["imp.flash"] = f"Created the custom attribute {key}; column {column} now maps to it."
+    label = S[f"imp.new.label.{i}"].strip() or key
+    S["imp.flash"] = f"Created the custom attribute “{label}”; column “{column}” now maps to it."
 
 
 def file_format(upload):
@@ -138,14 +140,18 @@ def column_mapping(store, me, info):
         default = suggested.get(column) or IGNORE
         with grid[i % 3]:
             example = next((r[i] for r in info.preview if i < len(r) and r[i].strip()), "")
+            # the header shown as typed (Markdown-escaped), the box named by it in plain text: an escaped
+            # label would reach screen readers with its backslashes (first\_name)
+            st.markdown(f"**{literal(column)}**")
             st.selectbox(
-                literal(column),
+                plain(column),
                 targets,
                 index=targets.index(default) if default in targets else 0,
                 key=widget(i, column),
                 format_func=fmt,
-                help=(f"Example: {literal(example[:60])}" if example else "No value in the first rows"),
+                label_visibility="collapsed",
             )
+            st.caption(f"e.g. {literal(example[:60])}" if example else "No value in the first rows")
             if S.get(widget(i, column)) == NEW:
                 with st.container(border=True):
                     st.text_input("Label", value=column[:80], key=f"imp.new.label.{i}")
@@ -165,7 +171,7 @@ def column_mapping(store, me, info):
         st.caption(literal(note))
     problems = imports.check_mapping(store, mapping, fallbacks)
     for problem in problems:
-        st.error(literal(problem))
+        st.error(literal(sentence(problem)))
 
     with st.expander("Save or export this mapping"):
         t1, t2, t3 = st.columns([2, 1, 1])
@@ -282,10 +288,10 @@ def render(store) -> None:
         except imports.MappingInvalid as exc:
             S.pop("imp.result", None)
             for reason in exc.reasons:
-                st.error(literal(reason))
+                st.error(literal(sentence(reason)))
         except InboxError as exc:
             S.pop("imp.result", None)
-            st.error("Nothing was imported: " + literal(exc))
+            st.error("Nothing was imported: " + literal(sentence(exc)))
         bar.empty()
     if S.get("imp.result") is not None:
         if S["imp.result"].mapping != mapping:
