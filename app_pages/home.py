@@ -24,7 +24,7 @@ def contact_figures(f: dict[str, int]) -> None:
         st.metric(
             "Contacts", f"{f['contacts']:,}", delta=f"+{f['new_contacts']:,} in 30 days", delta_color="off"
         )
-        link("contacts", "Open contacts", ":material/contacts:")
+        link("contacts", "Go to the contact list", ":material/contacts:")
     with c2.container(border=True):
         st.metric("Open conversations", f"{f['open_conversations']:,}")
         st.caption(f"of {counted(f['conversations'], 'conversation')}")
@@ -59,11 +59,11 @@ def admin_figures(a: workspace.Activity) -> None:
         st.metric(
             "Imports", f"{n['recent_imports']:,}", delta="in 30 days", delta_color="off", delta_arrow="off"
         )
-        link("import_contacts", "Import contacts", ":material/upload_file:")
+        link("import_contacts", "Import a CSV file", ":material/upload_file:")
     with c3.container(border=True):
         st.metric("Custom attributes", f"{n['custom_attributes']:,}")
         st.caption(f"{counted(n['shown_attributes'], 'attribute')} shown on a contact")
-        link("attributes", "Edit contact attributes", ":material/tune:")
+        link("attributes", "Edit the contact layout", ":material/tune:")
 
 
 def activity_charts(a: workspace.Activity) -> None:

@@ -18,9 +18,9 @@ def test_admin_figures_link_to_their_pages_and_agents_see_contacts_only(page, br
     page.screenshot(path=str(SHOTS / "overview-admin.png"))
     for link, path, heading in (
         ("Open the deletion log", "deleted_contacts", "Deleted contacts"),
-        ("Import contacts", "import_contacts", "Import contacts"),
-        ("Edit contact attributes", "attributes", "Contact attributes"),
-        ("Open contacts", "contacts", "Contacts"),
+        ("Import a CSV file", "import_contacts", "Import contacts"),
+        ("Edit the contact layout", "attributes", "Contact attributes"),
+        ("Go to the contact list", "contacts", "Contacts"),
     ):
         page.get_by_role("link", name="Overview").first.click()
         wait_for_app(page)
@@ -34,11 +34,11 @@ def test_admin_figures_link_to_their_pages_and_agents_see_contacts_only(page, br
     sign_in(agent, *AGENT)
     main = agent.get_by_role("main")
     expect(main.get_by_role("heading", name="Overview")).to_be_visible()
-    expect(agent.locator("[data-testid=stPageLink-NavLink]")).to_have_count(1)  # Open contacts only
+    expect(agent.locator("[data-testid=stPageLink-NavLink]")).to_have_count(1)  # the contact list only
     expect(main.get_by_text("Deleted contacts")).to_have_count(0)
     expect(agent.locator("[data-testid=stVegaLiteChart]")).to_have_count(1)
     agent.screenshot(path=str(SHOTS / "overview-agent.png"))
-    main.get_by_role("link", name="Open contacts").click()
+    main.get_by_role("link", name="Go to the contact list").click()
     wait_for_app(agent)
     assert agent.url.endswith("/contacts")
     agent.context.close()

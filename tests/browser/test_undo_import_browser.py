@@ -17,9 +17,22 @@ def history_cells(page) -> list[str]:
 
 
 def pick_last_import(page) -> str:
+    """Open the picker and take its first option (a click landing while the app re-renders may leave the
+    list closed: then press Escape and open it again, three tries — as ``choose`` does)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     box = page.get_by_role("combobox", name="Import to undo")
-    box.click()
     option = page.get_by_role("option").first
+    for attempt in range(3):
+        wait_for_app(page)
+        box.click()
+        try:
+            option.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     text = option.inner_text()
     option.click()
     wait_for_app(page)

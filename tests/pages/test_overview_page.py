@@ -54,10 +54,10 @@ def test_admins_see_figures_linking_to_their_pages(app, busy):
         "Custom attributes": "1",
     }
     assert links(at) == [
-        ("contacts", "Open contacts"),
+        ("contacts", "Go to the contact list"),
         ("deleted_contacts", "Open the deletion log"),
-        ("import_contacts", "Import contacts"),
-        ("attributes", "Edit contact attributes"),
+        ("import_contacts", "Import a CSV file"),
+        ("attributes", "Edit the contact layout"),
         ("attributes", "See the layout history"),
     ]
     texts = [shown(m.value) for m in at.markdown]
@@ -81,7 +81,7 @@ def test_agents_see_the_contact_figures_only(app, busy):
     at = app(AGENT)
     assert not at.exception
     assert metrics(at) == {"Contacts": "5", "Open conversations": "3", "Messages": "3"}
-    assert links(at) == [("contacts", "Open contacts")]
+    assert links(at) == [("contacts", "Go to the contact list")]
     assert len(at.get("vega_lite_chart")) == 1
     assert not any("layout" in m.value.lower() for m in at.markdown)
 
