@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from inbox import deletion
+from inbox import deletion, workspace
 from inbox import deletion_report as report
 from inbox.errors import InboxError
 from inbox.models import PLATFORMS
@@ -249,7 +249,14 @@ def lookup_tab(store, me) -> None:
         except InboxError as exc:
             st.error(literal(sentence(exc)))
         else:
-            if not found:
+            invalid = report.invalid_as(identifier, workspace.default_region(store))
+            if not found and invalid:
+                st.warning(
+                    f"Invalid {invalid}: it can only be compared as a handle or an external id, and no "
+                    "deleted contact had it as one.",
+                    icon=":material/error:",
+                )
+            elif not found:
                 st.info("Not found: no deleted contact had this identifier.", icon=":material/search_off:")
             else:
                 st.warning(

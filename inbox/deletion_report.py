@@ -175,6 +175,20 @@ def hashed_forms(raw: str, email: str | None, phone: str | None) -> dict[str, se
     return out
 
 
+_PHONE_LIKE = re.compile(r"\+?[\d\s().\-/]{6,}")
+
+
+def invalid_as(identifier: str, region: str | None) -> str | None:
+    """``"email address"`` or ``"phone number"`` when the identifier looks like one but is not a valid
+    one (it can then only match as a handle or an external id); ``None`` otherwise."""
+    raw = (identifier or "").strip()
+    if "@" in raw and " " not in raw and normalise_email(raw) is None:
+        return "email address"
+    if _PHONE_LIKE.fullmatch(raw) and e164(raw, region) is None:
+        return "phone number"
+    return None
+
+
 @member_action("look up deleted identifiers")
 def lookup(store: Store, actor: Actor, identifier: str) -> list[dict[str, Any]]:
     """Log entries of contacts that had this email, phone, handle or external id (the identifier is

@@ -138,6 +138,9 @@ def test_lookup(page):
     page.text_input(key="deleted.lookup").input("keep@example.com")
     [b for b in page.button if b.label == "Look up"][0].click().run()
     assert any(i.value.startswith("Not found") for i in page.info)
+    page.text_input(key="deleted.lookup").input("jane@")  # not an email: called invalid, not "not found"
+    [b for b in page.button if b.label == "Look up"][0].click().run()
+    assert [w.value for w in page.warning][0].startswith("Invalid email address: it can only be compared")
 
 
 def test_bulk_erasure(page, logged):
