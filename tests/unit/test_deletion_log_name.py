@@ -58,7 +58,8 @@ def test_hint_only_entries_have_no_name_old_ones_keep_theirs_and_the_chain_verif
     assert [e["display_name"] for e in entries] == [None, None]
     one = deletion.delete_contact(store, ADMIN, _contact(store, "+33611110004", "Di", "Su"), **GDPR)
     assert one["display_name"] is None and one["identity_hint"] == GDPR["hint"]
-    deletion.set_keep_name(store, ADMIN, True)
+    assert deletion.set_keep_name(store, ADMIN, True) is True
+    assert deletion.keeps_name(store) is True and report.name_setting(store, ADMIN)["value"] == "name"
     last = deletion.delete_contact(store, ADMIN, _contact(store, "+33611110005", "Eve", "Oh"), **GDPR)
     assert last["display_name"] == "Eve Oh"
 
