@@ -5,10 +5,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from inbox import deletion
+from inbox import deletion, workspace
 from inbox import deletion_report as report
 from inbox.errors import InboxError
 from inbox.models import PLATFORMS
+from inbox.plurals import counted, platform_label, sentence
 from ui.bulk_erase import bulk_erasure
 from ui.delete_contact import size
 from ui.purge import page_status, purge_section, status_line
@@ -19,9 +20,37 @@ S = st.session_state
 REASONS = deletion.DELETION_REASONS
 INTRO = (
     "Every deletion is recorded here: who deleted which contact, when, why, and what went with it. "
-    "The log is append-only and hash-chained (tamper-evident); identifiers are kept only as keyed "
-    "hashes, enough to answer \"was this person deleted?\" without keeping their data. Times are UTC."
+    "The log is append-only and hash-chained (tamper-evident). Times are UTC."
 )
+MATCHED = {"email": "Email", "phone": "Phone", "handle": "Handle", "external_id": "External ID"}
+KEEP_NAME = {"hint": "Identity hint only", "name": "Identity hint and display name"}
+
+
+def kept(keeps_name: bool, keeps_snapshot: bool) -> str:
+    """Exactly what a log entry keeps, as the current settings make new entries (Markdown)."""
+    name = (
+        "**the display name** in clear (first and last name, or the name the contact gave); *Settings* "
+        "can stop keeping it in new entries"
+        if keeps_name
+        else "**no name**: new entries keep the identity hint only (set in *Settings*); entries written "
+        "while names were kept still show them"
+    )
+    snapshot = (
+        "**every attribute value** as a JSON snapshot, names included (the snapshot setting is on)"
+        if keeps_snapshot
+        else "none (the snapshot setting is off)"
+    )
+    return (
+        "**What each log entry keeps**\n"
+        "- In clear: the entry number, when and by whom, the contact's number and platform, the identity "
+        "hint typed at deletion, the reason, how many conversations, messages and attachments went (and "
+        "their size).\n"
+        f"- Name: {name}.\n"
+        f"- Attribute values: {snapshot}.\n"
+        "- Only as keyed hashes: the email, phone number, handle and external id — enough to answer "
+        "\"was this person deleted?\", not to read them back.\n"
+        "- Exports (CSV, Parquet) hold the same columns. Entries already written are never changed."
+    )
 
 
 @member_callback
@@ -63,7 +92,7 @@ def show_log(store, me, result, filters) -> None:
         with c3:
             st.markdown("**Per platform**")
             st.bar_chart(
-                result.by_platform,
+                result.by_platform.assign(Platform=result.by_platform["Platform"].map(platform_label)),
                 x="Platform",
                 y="Deletions",
                 horizontal=True,
@@ -84,8 +113,8 @@ def show_log(store, me, result, filters) -> None:
             "Entry": rows["id"],
             "Deleted at (UTC)": rows["deleted_at"],
             "By": rows["deleted_by"],
-            "Platform": rows["platform"],
-            "Name": rows["display_name"],
+            "Platform": rows["platform"].map(platform_label),
+            "Name": rows["display_name"].astype(object).where(rows["display_name"].notna(), ""),
             "Identity hint": rows["identity_hint"],
             "Reason": rows["reason"].map(lambda r: REASONS.get(r, r)),
             "Conversations": rows["conversations"],
@@ -104,11 +133,11 @@ def show_log(store, me, result, filters) -> None:
             column_config={"Deleted at (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
         )
         more = (
-            f"the newest {len(rows):,} of {result.total:,}"
+            f"the newest {len(rows):,} of {counted(result.total, 'matching entry', 'matching entries')}"
             if result.total > len(rows)
-            else f"{result.total:,}"
+            else counted(result.total, "matching entry", "matching entries")
         )
-        st.caption(f"Showing {more} matching entries, newest first. Exports hold every matching entry.")
+        st.caption(f"Showing {more}, newest first. Exports hold every matching entry.")
     else:
         st.info(
             "No deletion matches these filters."
@@ -149,12 +178,12 @@ def show_log(store, me, result, filters) -> None:
     if verdict is not None:
         if verdict.ok:
             st.success(
-                f"Hash chain OK: {verdict.entries:,} entries. Head `{verdict.head}`",
+                f"Hash chain OK: {counted(verdict.entries, 'entry', 'entries')}. Head `{verdict.head}`",
                 icon=":material/verified:",
             )
         else:
             st.error(
-                f"Hash chain broken at entry #{verdict.bad_entry}: {literal(verdict.problem)}.",
+                f"Hash chain broken at entry #{verdict.bad_entry}: {literal(sentence(verdict.problem))}",
                 icon=":material/gpp_bad:",
             )
 
@@ -180,7 +209,11 @@ def log_tab(store, me) -> None:
         placeholder="Any admin",
     )
     platforms = f5.multiselect(
-        "Platform", list(PLATFORMS), key="deleted.platforms", placeholder="Any platform"
+        "Platform",
+        list(PLATFORMS),
+        format_func=platform_label,
+        key="deleted.platforms",
+        placeholder="Any platform",
     )
     reasons = f6.multiselect(
         "Reason", list(REASONS), format_func=REASONS.get, key="deleted.reasons", placeholder="Any reason"
@@ -196,7 +229,7 @@ def log_tab(store, me) -> None:
     try:
         result = report.report(store, me.actor, filters)
     except InboxError as exc:  # e.g. a start date after the end date: say so, keep the other tabs
-        st.error(literal(str(exc)))
+        st.error(literal(sentence(exc)))
     else:
         show_log(store, me, result, filters)
 
@@ -214,13 +247,21 @@ def lookup_tab(store, me) -> None:
         try:
             found = report.lookup(store, me.actor, identifier)
         except InboxError as exc:
-            st.error(literal(str(exc)))
+            st.error(literal(sentence(exc)))
         else:
-            if not found:
+            invalid = report.invalid_as(identifier, workspace.default_region(store))
+            if not found and invalid:
+                st.warning(
+                    f"Invalid {invalid}: it can only be compared as a handle or an external id, and no "
+                    "deleted contact had it as one.",
+                    icon=":material/error:",
+                )
+            elif not found:
                 st.info("Not found: no deleted contact had this identifier.", icon=":material/search_off:")
             else:
                 st.warning(
-                    f"Deleted: {len(found)} log entr{'y' if len(found) == 1 else 'ies'} match.",
+                    f"Deleted: {counted(len(found), 'log entry', 'log entries')} "
+                    f"{'matches' if len(found) == 1 else 'match'}.",
                     icon=":material/person_remove:",
                 )
                 st.dataframe(
@@ -230,9 +271,11 @@ def lookup_tab(store, me) -> None:
                                 "Entry": [e["id"] for e in found],
                                 "Deleted at (UTC)": [e["deleted_at"] for e in found],
                                 "By": [e["deleted_by"] for e in found],
-                                "Platform": [e["platform"] for e in found],
+                                "Platform": [platform_label(e["platform"]) for e in found],
                                 "Reason": [REASONS.get(e["reason"], e["reason"]) for e in found],
-                                "Matched by": [", ".join(e["matched"]) for e in found],
+                                "Matched by": [
+                                    ", ".join(MATCHED.get(m, m) for m in e["matched"]) for e in found
+                                ],
                             }
                         )
                     ),
@@ -246,7 +289,47 @@ def lookup_tab(store, me) -> None:
     )
 
 
+@member_callback
+def _name_changed(store, me) -> None:
+    try:
+        on = deletion.set_keep_name(store, me.actor, S["deleted.keep_name"] == "name")
+    except InboxError as exc:
+        S["deleted.settings_note"] = ("error", sentence(exc))
+        return
+    S["deleted.settings_note"] = (
+        "ok",
+        "Saved: new log entries keep the identity hint and the display name."
+        if on
+        else "Saved: new log entries keep the identity hint only, no name. Entries already written keep "
+        "what they have.",
+    )
+
+
 def settings_tab(store, me) -> None:
+    st.radio(
+        "What new log entries keep to recognise the person",
+        list(KEEP_NAME),
+        format_func=KEEP_NAME.get,
+        index=1 if deletion.keeps_name(store) else 0,
+        key="deleted.keep_name",
+        on_change=_name_changed,
+        args=(store, me),
+        help="The identity hint (e.g. a ticket number) is always kept. The display name helps recognise "
+        "an entry but is personal data kept in clear, in the log and in its exports.",
+    )
+    if note := S.pop("deleted.settings_note", None):
+        (st.success if note[0] == "ok" else st.error)(literal(note[1]))
+    changed = report.name_setting(store, me.actor)
+    st.caption(
+        "Entries already written are never rewritten: that would break the hash chain, so entries written "
+        "while names were kept still show them."
+        + (
+            f" Last changed by {literal(changed['by'])} on {changed['at']:%Y-%m-%d %H:%M} UTC."
+            if changed
+            else " Not changed yet: names are kept (as before this setting existed)."
+        )
+    )
+    st.divider()
     st.toggle(
         "Keep a full attribute snapshot in each log entry",
         value=deletion.keeps_snapshot(store),
@@ -264,6 +347,8 @@ def render(store) -> None:
     me = require_admin("deleted contacts")  # (the router lists it for admins only; inbox/ checks again)
     st.title("Deleted contacts")
     st.caption(INTRO)
+    with st.container(border=True):
+        st.markdown(kept(deletion.keeps_name(store), deletion.keeps_snapshot(store)))
     st.info(status_line(page_status(store)), icon=":material/delete_sweep:")
     tabs = st.tabs(["Log", "Was this identifier deleted?", "Bulk erasure", "Purge from disk", "Settings"])
     with tabs[0]:

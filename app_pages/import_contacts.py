@@ -12,8 +12,10 @@ from inbox.errors import InboxError
 from inbox.mapping import SPECIAL, label_of
 from inbox.mapping_fallbacks import document, fallback_notes, usable_fallbacks
 from inbox.models import ATTRIBUTE_TYPES
-from ui.import_result import DELIMITERS, show_result
-from ui.session import member_callback, member_dialog, require_admin
+from inbox.plurals import sentence
+from ui.import_history import history, show_toast
+from ui.import_result import DELIMITERS, describe_file, show_result
+from ui.session import member_callback, require_admin
 from ui.text import literal, plain, plain_frame
 
 S = st.session_state
@@ -61,7 +63,7 @@ def on_save_template(store, me, header) -> None:
         )
         S["imp.flash"] = f"Mapping saved as template “{name}”."
     except InboxError as exc:
-        S["imp.errors"] = [str(exc)]
+        S["imp.errors"] = [sentence(exc)]
 
 
 @member_callback
@@ -77,87 +79,12 @@ def on_create_attribute(store, me, i: int, column: str, header) -> None:
             options=S.get(f"imp.new.options.{i}") or None,
         )
     except InboxError as exc:
-        S["imp.errors"] = getattr(exc, "problems", None) or [str(exc)]
+        S["imp.errors"] = [sentence(p) for p in getattr(exc, "problems", None) or [exc]]
         return
     S["imp.base"] = {"mapping": {**mapping, column: key}, "fallbacks": S.get("imp.fallbacks")}
     S["imp.gen"] += 1
-    S["imp.flash"] = f"Created the custom attribute {key}; column {column} now maps to it."
-
-
-@member_callback
-def on_undo(store, me, batch_id: int) -> None:
-    try:
-        done = imports.undo(store, me.actor, batch_id)
-        S["imp.flash"] = (
-            f"Import #{batch_id} undone: {done['removed']:,} contacts removed, {done['restored']:,} restored."
-        )
-        if getattr(S.get("imp.result"), "batch_id", None) == batch_id:
-            S.pop("imp.result")
-    except imports.UndoRefused as exc:
-        shown = [f"#{c['contact_id']} (changed by {c['updated_by']})" for c in exc.contacts[:10]]
-        S["imp.errors"] = [
-            str(exc),
-            "Changed since: "
-            + ", ".join(shown)
-            + (f" and {len(exc.contacts) - 10:,} more" if len(exc.contacts) > 10 else ""),
-        ]
-    except InboxError as exc:
-        S["imp.errors"] = [str(exc)]
-
-
-@st.dialog("Undo import")
-def confirm_undo(store, me, batch: dict) -> None:
-    member_dialog()
-    st.write(f"Undo import #{batch['id']} of {literal(batch['file_name'])}?")
-    st.warning(
-        f"{batch['inserted']:,} contacts it created are deleted and {batch['updated']:,} contacts get "
-        "their previous values back. Nothing changes if any of them was edited since."
-    )
-    st.button(
-        "Undo import", type="primary", key="imp.undo.confirm", on_click=on_undo, args=(store, me, batch["id"])
-    )
-
-
-def history(store, me) -> None:
-    st.subheader("Recent imports")
-    done = imports.batches(store, 20)
-    if not done:
-        st.caption("No import yet.")
-        return
-    st.dataframe(
-        plain_frame(
-            pd.DataFrame(
-                [
-                    {
-                        "Import": b["id"],
-                        "When (UTC)": b["created_at"],
-                        "By": b["created_by"],
-                        "File": b["file_name"],
-                        "New": b["inserted"],
-                        "Updated": b["updated"],
-                        "Rejected": b["rejected"],
-                        "Status": b["status"],
-                    }
-                    for b in done
-                ]
-            )
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    undoable = {b["id"]: b for b in done if b["status"] == "committed"}
-    c1, c2 = st.columns([3, 1])
-    pick = c1.selectbox(
-        "Import to undo",
-        list(undoable),
-        index=None,
-        key="imp.undo.pick",
-        format_func=lambda i: plain(
-            f"#{i} — {undoable[i]['file_name']} ({undoable[i]['created_at']:%Y-%m-%d %H:%M})"
-        ),
-    )
-    if c2.button("Undo…", key="imp.undo", disabled=pick is None, icon=":material/undo:"):
-        confirm_undo(store, me, undoable[pick])
+    label = S[f"imp.new.label.{i}"].strip() or key
+    S["imp.flash"] = f"Created the custom attribute “{label}”; column “{column}” now maps to it."
 
 
 def file_format(upload):
@@ -170,7 +97,7 @@ def file_format(upload):
     except InboxError as exc:
         st.error("This file cannot be imported: " + literal(exc))
         return None
-    st.caption(literal(info.describe()))
+    st.caption(literal(describe_file(info)))
     width = len(info.header)
     preview = [list(r[:width]) + [""] * (width - len(r)) for r in info.preview]
     st.dataframe(
@@ -213,14 +140,18 @@ def column_mapping(store, me, info):
         default = suggested.get(column) or IGNORE
         with grid[i % 3]:
             example = next((r[i] for r in info.preview if i < len(r) and r[i].strip()), "")
+            # the header shown as typed (Markdown-escaped), the box named by it in plain text: an escaped
+            # label would reach screen readers with its backslashes (first\_name)
+            st.markdown(f"**{literal(column)}**")
             st.selectbox(
-                literal(column),
+                plain(column),
                 targets,
                 index=targets.index(default) if default in targets else 0,
                 key=widget(i, column),
                 format_func=fmt,
-                help=(f"Example: {literal(example[:60])}" if example else "No value in the first rows"),
+                label_visibility="collapsed",
             )
+            st.caption(f"e.g. {literal(example[:60])}" if example else "No value in the first rows")
             if S.get(widget(i, column)) == NEW:
                 with st.container(border=True):
                     st.text_input("Label", value=column[:80], key=f"imp.new.label.{i}")
@@ -240,7 +171,7 @@ def column_mapping(store, me, info):
         st.caption(literal(note))
     problems = imports.check_mapping(store, mapping, fallbacks)
     for problem in problems:
-        st.error(literal(problem))
+        st.error(literal(sentence(problem)))
 
     with st.expander("Save or export this mapping"):
         t1, t2, t3 = st.columns([2, 1, 1])
@@ -315,6 +246,7 @@ def render(store) -> None:
         st.error(literal(line))
     if flash := S.pop("imp.flash", None):
         st.success(literal(flash))
+    show_toast()
 
     upload = st.file_uploader("CSV file", type=["csv", "tsv", "txt"], key="imp.file")
     if upload is None:
@@ -356,13 +288,14 @@ def render(store) -> None:
         except imports.MappingInvalid as exc:
             S.pop("imp.result", None)
             for reason in exc.reasons:
-                st.error(literal(reason))
+                st.error(literal(sentence(reason)))
         except InboxError as exc:
             S.pop("imp.result", None)
-            st.error("Nothing was imported: " + literal(exc))
+            st.error("Nothing was imported: " + literal(sentence(exc)))
         bar.empty()
     if S.get("imp.result") is not None:
         if S["imp.result"].mapping != mapping:
             st.warning("The mapping changed since this run: run the dry run again to see its effect.")
-        show_result(S["imp.result"], Path(upload.name).stem)
+        labels = {a.key: a.label for a in all_attributes(store)}
+        show_result(S["imp.result"], Path(upload.name).stem, labels)
     history(store, me)

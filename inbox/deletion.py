@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 SNAPSHOT_KEY = "deletion_keep_snapshot"
+NAME_KEY = "deletion_keep_name"  # "name": entries keep the display name (the default); "hint": hint only
 ORPHAN_GRACE_SECONDS = files.ORPHAN_GRACE_SECONDS
 
 
@@ -74,6 +75,20 @@ def set_keep_snapshot(store: Store, actor: Actor, on: bool) -> bool:
     """Turn the attribute snapshot of future log entries on or off. Admins only."""
     require_admin(actor, "change what the deletion log keeps")
     store.accounts.put_setting(SNAPSHOT_KEY, "on" if on else "off", actor.email, utcnow())
+    return bool(on)
+
+
+def keeps_name(store: Store) -> bool:
+    """Whether new log entries keep the contact's display name in clear (the default) or only the hint."""
+    return store.accounts.get_setting(NAME_KEY) != "hint"
+
+
+@member_action("change what the deletion log keeps")
+def set_keep_name(store: Store, actor: Actor, on: bool) -> bool:
+    """Keep the display name in future log entries (on) or only the identity hint (off). Admins only; the
+    change is recorded (who, when). Entries already written are not rewritten: the chain stays intact."""
+    require_admin(actor, "change what the deletion log keeps")
+    store.accounts.put_setting(NAME_KEY, "name" if on else "hint", actor.email, utcnow())
     return bool(on)
 
 
@@ -128,7 +143,7 @@ def _display_name(contact: dict[str, Any]) -> str | None:
 
 
 def _entry_maker(
-    keys: Keys, actor: Actor, hint: str, reason: str
+    keys: Keys, actor: Actor, hint: str, reason: str, keep_name: bool
 ) -> Callable[[int, str, list[dict[str, Any]], bool], list[dict[str, Any]]]:
     def make(
         last_id: int, last_hash: str, contacts: list[dict[str, Any]], keep_snapshot: bool
@@ -142,7 +157,7 @@ def _entry_maker(
                 "deleted_by": actor.email,
                 "contact_id": int(contact["id"]),
                 "platform": contact["platform"],
-                "display_name": _display_name(contact),
+                "display_name": _display_name(contact) if keep_name else None,
                 "identity_hint": hint,
                 "reason": reason,
                 **{k: int(contact[k]) for k in ("conversations", "messages", "attachments", "bytes")},
@@ -187,7 +202,7 @@ def delete_contacts(
     if not contact_ids:
         return [], []
     keys = require_keys(store)
-    make = _entry_maker(keys, actor, hint, reason)
+    make = _entry_maker(keys, actor, hint, reason, keeps_name(store))
     entries, paths, missing = store.deletion.erase_contacts(
         list(contact_ids), snapshot_key=SNAPSHOT_KEY, make_entries=make
     )

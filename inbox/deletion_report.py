@@ -18,7 +18,7 @@ from validation.emails import normalise_email
 from validation.phones import phone_identifier
 
 from .auth import member_action, require_admin
-from .deletion import identifier_keys, keyed_hash
+from .deletion import NAME_KEY, identifier_keys, keyed_hash
 from .errors import InvalidInput
 from .models import Actor
 from .spreadsheet import neutralise
@@ -175,6 +175,20 @@ def hashed_forms(raw: str, email: str | None, phone: str | None) -> dict[str, se
     return out
 
 
+_PHONE_LIKE = re.compile(r"\+?[\d\s().\-/]{6,}")
+
+
+def invalid_as(identifier: str, region: str | None) -> str | None:
+    """``"email address"`` or ``"phone number"`` when the identifier looks like one but is not a valid
+    one (it can then only match as a handle or an external id); ``None`` otherwise."""
+    raw = (identifier or "").strip()
+    if "@" in raw and " " not in raw and normalise_email(raw) is None:
+        return "email address"
+    if _PHONE_LIKE.fullmatch(raw) and e164(raw, region) is None:
+        return "phone number"
+    return None
+
+
 @member_action("look up deleted identifiers")
 def lookup(store: Store, actor: Actor, identifier: str) -> list[dict[str, Any]]:
     """Log entries of contacts that had this email, phone, handle or external id (the identifier is
@@ -290,6 +304,14 @@ def export_bytes(store: Store, actor: Actor, filters: Filters, fmt: str) -> byte
     buffer = io.BytesIO()
     write_export(store, actor, filters, fmt, buffer)
     return buffer.getvalue()
+
+
+@member_action("see the deletion log settings")
+def name_setting(store: Store, actor: Actor) -> dict[str, Any] | None:
+    """Who last chose whether log entries keep the display name, when, and what (``name`` or ``hint``);
+    ``None`` when never changed (names are kept). Admins only."""
+    require_admin(actor, "see the deletion log settings")
+    return store.deletion_log.setting_change(NAME_KEY)
 
 
 def reason_label(code: str) -> str:

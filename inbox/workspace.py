@@ -1,9 +1,10 @@
-"""Workspace-wide settings (the plan) and the figures of the landing page."""
+"""Workspace-wide settings (the plan, the phone region) and the figures of the Overview page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from .auth import member_action, require_admin
 from .errors import InvalidInput
@@ -75,3 +76,42 @@ def figures(store: Store, days: int = 30) -> dict[str, int]:
     """Workspace counts for the landing page (``new_contacts`` over the last ``days``)."""
     counts: dict[str, int] = store.stats.workspace_counts(utcnow() - timedelta(days=days))
     return counts
+
+
+def contacts_by_platform(store: Store) -> list[tuple[str, int]]:
+    """``(platform, contacts)``, most contacts first (what agents and admins both see)."""
+    return store.stats.contacts_by_platform()
+
+
+def _days(since: date, today: date) -> list[date]:
+    return [since + timedelta(days=i) for i in range((today - since).days + 1)]
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What admins see on the Overview: figures, one row per day of the window, the last layout change."""
+
+    counts: dict[str, int]
+    deletions: list[tuple[date, int]]  # every day of the window, zeros included
+    imports: list[tuple[date, int, int, int]]  # day, imports, new contacts, updated contacts
+    last_layout: dict[str, Any] | None  # version, saved_at, saved_by, changes (a list of sentences)
+
+
+@member_action("see the workspace activity")
+def activity(store: Store, actor: Actor, days: int = 30) -> Activity:
+    """Deletions and imports over the last ``days`` (today included, UTC), the admin-only figures and the
+    last layout change: SQL aggregates only. Admins only (agents see the contact figures)."""
+    require_admin(actor, "see the workspace activity")
+    today = utcnow().date()
+    first = today - timedelta(days=days - 1)
+    since = datetime.combine(first, time.min)
+    deleted = dict(store.stats.deletions_per_day(since))
+    imported = {d: rest for d, *rest in store.stats.imports_per_day(since)}
+    window = _days(first, today)
+    latest = store.layout.layout_versions(1)
+    return Activity(
+        counts=store.stats.admin_counts(since),
+        deletions=[(d, deleted.get(d, 0)) for d in window],
+        imports=[(d, *imported.get(d, (0, 0, 0))) for d in window],
+        last_layout=latest[0] if latest else None,
+    )

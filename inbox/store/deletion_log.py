@@ -91,6 +91,11 @@ class DeletionLogSQL(Repository):
             params,
         )
 
+    def setting_change(self, key: str) -> dict[str, Any] | None:
+        """A workspace setting of the deletion log with who changed it last and when (``None``: never set)."""
+        rows = self._rows("SELECT value, updated_at, updated_by FROM workspace_settings WHERE key = ?", [key])
+        return dict(zip(("value", "at", "by"), rows[0], strict=True)) if rows else None
+
     def deletion_log_admins(self) -> list[str]:
         return [r[0] for r in self._rows("SELECT DISTINCT deleted_by FROM deletion_log ORDER BY 1")]
 

@@ -61,7 +61,7 @@ def test_admin_deletes_a_contact_and_finds_it_in_deleted_contacts(page, demo_con
     wait_for_app(page)
     deletions = page.locator("[data-testid=stMetric]").filter(has_text="Deletions")
     expect(deletions.locator("[data-testid=stMetricValue]")).to_have_text("1")
-    expect(page.get_by_text("Showing 1 matching entries")).to_be_visible()
+    expect(page.get_by_text("Showing 1 matching entry")).to_be_visible()
 
     page.get_by_role("tab", name="Was this identifier deleted?").click()
     page.get_by_role("textbox", name=re.compile("^Email, phone number")).fill(demo_contact["email"].upper())
@@ -72,4 +72,4 @@ def test_admin_deletes_a_contact_and_finds_it_in_deleted_contacts(page, demo_con
     page.get_by_role("tab", name="Log").click()
     page.get_by_role("button", name="Verify the hash chain").click()
     wait_for_app(page)
-    expect(page.get_by_text("Hash chain OK: 1 entries")).to_be_visible()
+    expect(page.get_by_text("Hash chain OK: 1 entry.")).to_be_visible()

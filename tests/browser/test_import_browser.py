@@ -23,7 +23,7 @@ def test_upload_map_dry_run_import_and_download_the_rejects(page, tmp_path):
     wait_for_app(page)
     page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(SAMPLE))
     wait_for_app(page)
-    expect(page.get_by_text("utf-8 (detected), comma delimiter (detected), 8 columns")).to_be_visible()
+    expect(page.get_by_text("utf-8 (detected), comma (,) delimiter (detected), 8 columns")).to_be_visible()
 
     # the notes column is not mapped automatically: send it to the job title
     expect(page.get_by_role("combobox", name="notes")).to_be_visible()

@@ -10,7 +10,7 @@ from inbox.models import Actor
 from inbox.store import Store
 from tests.support.navigation import open_page, render_directly
 
-from ..support.apptest import ADMIN, AGENT
+from ..support.apptest import ADMIN, AGENT, shown
 from ..support.members import seed_members
 
 PAGE = "deleted_contacts"
@@ -50,6 +50,11 @@ def table_with(at, column):
 def shown_ids(at):
     table = table_with(at, "Schema check")
     return [] if table is None else list(table["Entry"])
+
+
+def uploader(at):
+    """The identifiers file picker (its key changes when Cancel or Start another erasure empties it)."""
+    return next(u for u in at.get("file_uploader") if u.key.startswith("erase.file"))
 
 
 def metrics(at):
@@ -120,34 +125,51 @@ def test_an_entry_failing_the_schema_is_flagged(app, logged):
 
 def test_verify_the_chain(page):
     page.button(key="deleted.verify_button").click().run()
-    assert any(s.value.startswith("Hash chain OK: 4 entries") for s in page.success)
+    assert any(s.value.startswith("Hash chain OK: 4 entries.") for s in page.success)
 
 
 def test_lookup(page):
     page.text_input(key="deleted.lookup").input("DUP@example.com")
     [b for b in page.button if b.label == "Look up"][0].click().run()
-    assert any(w.value.startswith("Deleted: 1 log entry match") for w in page.warning)
-    assert list(table_with(page, "Matched by")["Entry"]) == [4]
+    assert any(w.value == "Deleted: 1 log entry matches." for w in page.warning)
+    found = table_with(page, "Matched by")
+    assert list(found["Entry"]) == [4] and list(found["Matched by"]) == ["Handle"]
+    assert list(found["Reason"]) == ["Duplicate"]
     page.text_input(key="deleted.lookup").input("keep@example.com")
     [b for b in page.button if b.label == "Look up"][0].click().run()
     assert any(i.value.startswith("Not found") for i in page.info)
+    page.text_input(key="deleted.lookup").input("jane@")  # not an email: called invalid, not "not found"
+    [b for b in page.button if b.label == "Look up"][0].click().run()
+    assert [w.value for w in page.warning][0].startswith("Invalid email address: it can only be compared")
 
 
 def test_bulk_erasure(page, logged):
-    page.file_uploader(key="erase.file").upload(
-        "people.txt", b"keep@example.com\n+49 151 12345678\nnone@x.org\n", "text/plain"
-    )
+    uploader(page).upload("people.txt", b"keep@example.com\n+49 151 12345678\nnone@x.org\n", "text/plain")
     page.run()
     preview = table_with(page, "Status")
-    assert list(preview["Status"]) == ["matches", "matches", "not found"]
+    assert list(preview["Status"]) == ["Matches", "Matches", "Not found"]
+    assert any(
+        "3 identifiers: 2 match **2 contacts**, 0 deleted earlier, 1 matches nothing" in m.value
+        for m in page.markdown
+    )
+    assert list(preview["Matched by"]) == ["Handle", "Handle, Phone", ""]
+    page.button(key="erase.run").click().run()
+    assert [shown(e.value) for e in page.error] == [
+        "Type an identity hint first (e.g. the ticket of the erasure request)."
+    ]
     page.text_input(key="erase.hint").input("erasure batch 12")
+    page.button(key="erase.run").click().run()
+    assert [shown(e.value) for e in page.error] == ["Choose a reason."]  # not "the reason must be one of"
     page.selectbox(key="erase.reason").select("gdpr_request")
     page.button(key="erase.run").click().run()
     assert any("Tick the confirmation first" in e.value for e in page.error)
     page.checkbox(key="erase.confirm").check()
     page.button(key="erase.run").click().run()
     assert any(s.value.startswith("Erasure done: 2 contacts deleted") for s in page.success)
-    assert list(table_with(page, "outcome")["outcome"]) == ["deleted", "deleted", "not_found"]
+    assert [t.value for t in page.toast] == ["Erased 2 contacts."] and not page.error
+    result = table_with(page, "Outcome")
+    assert list(result["Outcome"]) == ["Deleted", "Deleted", "Not found"]
+    assert list(result.columns) == ["Line", "Identifier", "Outcome", "Contacts", "Log entries", "Detail"]
     assert [b.label for b in page.get("download_button")][-1] == "Download the result file (CSV)"
     with Store(logged) as store:
         assert store._scalar("SELECT count(*) FROM contacts") == 0
@@ -156,16 +178,17 @@ def test_bulk_erasure(page, logged):
 
 def test_bulk_erasure_run_again_says_what_was_erased_earlier(page, logged):
     data = b"keep@example.com\nnone@x.org\n"
-    page.file_uploader(key="erase.file").upload("people.txt", data, "text/plain")
+    uploader(page).upload("people.txt", data, "text/plain")
     page.run()
     page.text_input(key="erase.hint").input("erasure batch 12")
     page.selectbox(key="erase.reason").select("gdpr_request")
     page.checkbox(key="erase.confirm").check()
     page.button(key="erase.run").click().run()
     page.button(key="erase.again").click().run()
-    page.file_uploader(key="erase.file").upload("people-again.txt", data, "text/plain")
+    assert uploader(page).value is None  # a fresh, empty file picker
+    uploader(page).upload("people-again.txt", data, "text/plain")
     page.run()
-    assert list(table_with(page, "Status")["Status"]) == ["deleted earlier", "not found"]
+    assert list(table_with(page, "Status")["Status"]) == ["Deleted earlier", "Not found"]
     assert any(
         i.value.startswith("Nothing left to erase: 1 identifier belonged to contacts erased earlier")
         for i in page.info
@@ -178,3 +201,38 @@ def test_snapshot_setting(page, logged):
     page.toggle(key="deleted.keep_snapshot").set_value(True).run()
     with Store(logged) as store:
         assert deletion.keeps_snapshot(store)
+
+
+def test_bulk_erasure_cancel_forgets_the_file_and_deletes_nothing(page, logged):
+    uploader(page).upload("people.txt", b"keep@example.com\n", "text/plain")
+    page.run()
+    page.text_input(key="erase.hint").input("erasure batch 13")
+    page.button(key="erase.cancel").click().run()
+    assert not page.exception and uploader(page).value is None and table_with(page, "Status") is None
+    with Store(logged) as store:
+        assert store._scalar("SELECT count(*) FROM contacts") == 2
+
+
+def test_what_the_log_keeps_and_the_name_setting(page, logged):
+    intro = " ".join(m.value for m in page.markdown)
+    assert "- Name: **the display name** in clear" in intro
+    assert "- Only as keyed hashes: the email, phone" in intro
+    assert "identifiers are kept only as" not in " ".join(
+        c.value for c in page.caption
+    )  # not the whole truth
+    box = page.radio(key="deleted.keep_name")
+    assert box.value == "name"
+    assert "Not changed yet: names are kept" in " ".join(c.value for c in page.caption)
+    box.set_value("hint").run()
+    assert not page.exception
+    assert shown(page.success[0].value).startswith("Saved: new log entries keep the identity hint only")
+    with Store(logged) as store:
+        assert deletion.keeps_name(store) is False
+        cid = inbound.receive(store, "sms", "+33699999999", "hi")["contact_id"]
+        entry = deletion.delete_contact(store, Actor(ADMIN[0], "admin"), cid, hint="t-9", reason="other")
+        assert entry["display_name"] is None
+    at = page.run()
+    assert "- Name: **no name**" in " ".join(m.value for m in at.markdown)
+    assert "Last changed by admin@example.com" in " ".join(shown(c.value) for c in at.caption)
+    table = table_with(at, "Name")
+    assert table.loc[table["Entry"] == 5, "Name"].tolist() == [""]  # blank, never "None"

@@ -20,7 +20,7 @@ def old_entries(secret: bytes):
     """``make_entries`` as the old version wrote them: identifiers keyed with the in-database secret, the
     chain unkeyed (sha256)."""
     inner = deletion._entry_maker(
-        SimpleNamespace(identifier_key=secret, chain_key=b"unused"), ADMIN, "old ticket", "gdpr_request"
+        SimpleNamespace(identifier_key=secret, chain_key=b"unused"), ADMIN, "old ticket", "gdpr_request", True
     )
 
     def make(last_id, last_hash, facts, snapshot):

@@ -62,6 +62,7 @@ WRITES = {
     "change the plan": lambda s, a, cid, tmp: workspace.set_plan(s, a, "enterprise"),
     "change the region": lambda s, a, cid, tmp: workspace.set_default_region(s, a, "DE"),
     "change the deletion log settings": lambda s, a, cid, tmp: deletion.set_keep_snapshot(s, a, True),
+    "stop keeping names in the log": lambda s, a, cid, tmp: deletion.set_keep_name(s, a, False),
     "add a member": lambda s, a, cid, tmp: users.add_user(
         s, a, "new@example.com", role="agent", password="long-enough-2"
     ),
