@@ -99,7 +99,8 @@ def test_the_import_list_shows_the_latest_fifty_batches_by_default(store):
         for n in range(51):
             cur.execute(
                 "INSERT INTO import_batches (created_at, created_by, file_name, encoding, delimiter,"
-                " on_conflict, match_order, mapping, rows_total, inserted, updated, unchanged, skipped, rejected, status)"
+                " on_conflict, match_order, mapping, rows_total, inserted, updated, unchanged, skipped,"
+                " rejected, status)"
                 " VALUES (now(), 'a@example.com', ?, 'utf-8', ',', 'update', 'email', '{}', 1, 1, 0, 0, 0, 0,"
                 " 'committed')",
                 [f"f{n}.csv"],
