@@ -29,6 +29,16 @@ if TYPE_CHECKING:
 
 MAX_HANDLE = 200
 PHONE_PLATFORMS = ("sms", "whatsapp")
+#: The platforms as people name them (the stored code is the key).
+PLATFORM_LABELS = {
+    "whatsapp": "WhatsApp",
+    "messenger": "Messenger",
+    "instagram": "Instagram",
+    "x": "X",
+    "email": "Email",
+    "sms": "SMS",
+    "webchat": "Web chat",
+}
 
 
 def _region(store: Store) -> str:
@@ -128,6 +138,28 @@ def _exact_lookup(store: Store, query: str) -> list[dict[str, Any]]:
             "account_id", q
         )
     return []
+
+
+def platform_label(code: str | None) -> str:
+    """``'WhatsApp'`` for ``'whatsapp'``; an unknown code as it is stored."""
+    return PLATFORM_LABELS.get(code or "", code or "")
+
+
+def identifier_problem(store: Store, query: str) -> str | None:
+    """Why ``query`` cannot be the identifier it looks like (``'not a valid email address'``…), or ``None``:
+    an email (has an ``@``), a ``#id`` or a phone number (``+`` or digits only) that is not valid."""
+    q = query.strip()
+    if not q or " " in q and "@" not in q and not q.startswith("+"):
+        return None
+    if q.startswith("#"):
+        return (
+            None if re.fullmatch(r"#\d{1,18}", q) else "not a valid contact number (# and digits, like #42)"
+        )
+    if "@" in q:
+        return None if normalise_email(q) else "not a valid email address"
+    if re.fullmatch(r"\+?[\d\s().-]{3,}", q) and not phone_identifier(q, _region(store)):
+        return None if q.isdigit() and not q.startswith("+") else "not a valid phone number"
+    return None
 
 
 def search(

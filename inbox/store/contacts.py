@@ -27,6 +27,11 @@ LIST_COLS = (
     "last_name",
     "email",
     "phone",
+    "language",
+    "subscription",
+    "account_id",
+    "external_id",
+    "created_at",
     "updated_at",
 )
 VALUE_SLOTS = ("value_text", "value_number", "value_date", "value_bool")
