@@ -16,6 +16,7 @@ from ui.text import body, literal, plain
 S = st.session_state
 SIDE = "contacts.side"  # whether the list stays beside an open contact (remembered for the session)
 URL_SEEN = "contacts.url"  # the ?contact= value of the URL as the page last saw it
+TOAST = "contacts.toast"  # shown once as a toast on the next run
 DELETED = "contacts.deleted"  # the confirmation of the last deletion, shown until another contact opens
 
 
@@ -33,6 +34,7 @@ def forget_contact(contact_id: int, confirmation: str) -> None:
     for key in [k for k in S if isinstance(k, str) and k.startswith(f"contacts.loaded.{contact_id}")]:
         del S[key]
     S[DELETED] = confirmation
+    S[TOAST] = confirmation
 
 
 def reload_form(contact_id: int) -> None:
@@ -188,6 +190,8 @@ def render(store) -> None:
     list_attrs = [a for a in enabled if a.type == "list" and not a.builtin]
     if problem:
         st.warning(problem)
+    if toast := S.pop(TOAST, None):
+        st.toast(literal(toast), icon=":material/task_alt:")
     if confirmation := S.get(DELETED):
         st.success(literal(confirmation), icon=":material/task_alt:")
         st.caption("Admins find it in Admin settings › Privacy & security › Deleted contacts.")

@@ -148,15 +148,7 @@ def filters(store, list_attrs) -> dict:
             )
             for a in list_attrs
         }
-    st.button(
-        "Clear filters",
-        key="contacts.clear",
-        icon=":material/filter_alt_off:",
-        disabled=not (query or active),
-        on_click=clear_filters,
-        args=(custom_keys,),
-    )
-    return {"query": query, **chosen, "custom": custom}
+    return {"query": query, **chosen, "custom": custom, "active": active, "custom_keys": custom_keys}
 
 
 def result_list(store, list_attrs, *, wide: bool) -> None:
@@ -173,26 +165,31 @@ def result_list(store, list_attrs, *, wide: bool) -> None:
         page=page,
         page_size=PAGE_SIZE,
     )
-    with st.popover("Columns", icon=":material/view_column:"):
-        st.multiselect(
-            "Columns after the name, in this order",
-            list(CHOICES),
-            default=chosen_columns(),
-            key="contacts.columns.pick",
-            on_change=_remember_columns,
-            help="Remembered until you sign out. Click a column header in the list to sort this page by it.",
+    with st.container(horizontal=True):
+        st.button(
+            "Clear filters",
+            key="contacts.clear",
+            icon=":material/filter_alt_off:",
+            disabled=not (f["query"] or f["active"]),
+            on_click=clear_filters,
+            args=(f["custom_keys"],),
         )
+        with st.popover("Columns", icon=":material/view_column:"):
+            st.multiselect(
+                "Columns after the name, in this order",
+                list(CHOICES),
+                default=chosen_columns(),
+                key="contacts.columns.pick",
+                on_change=_remember_columns,
+                help="Remembered until you sign out. Click a column header to sort this page of the list.",
+            )
     if not result.rows:
         problem = contacts.identifier_problem(store, f["query"]) if f["query"] else None
         if problem:
             st.warning(f"“{literal(f['query'].strip())}” is {problem}.")
         else:
-            filtered = f["query"] or any(v for k, v in f.items() if k not in ("query", "custom"))
-            st.info(
-                "No contact matches this search."
-                if filtered or any(f["custom"].values())
-                else "No contacts yet."
-            )
+            filtered = f["query"] or f["active"]
+            st.info("No contact matches this search." if filtered else "No contacts yet.")
         return
     columns = chosen_columns()
     table = pd.DataFrame(

@@ -85,10 +85,9 @@ def _confirm(store, actor, contact_id: int, name: str, on_deleted: Callable[[int
         S[ERROR] = (contact_id, [sentence(exc)])
         return
     message = deleted_message(name, contact_id, int(entry["id"]))
-    _close(contact_id)  # the dialog closes: nothing of it is drawn on the next run
-    if on_deleted is not None:
+    _close(contact_id)  # the dialog (a fragment) sees it is closed and reruns the whole page
+    if on_deleted is not None:  # (a callback of a fragment run must draw nothing: the page shows it)
         on_deleted(contact_id, message)
-    st.toast(literal(message), icon=":material/task_alt:")
 
 
 @st.dialog("Delete contact", width="medium", on_dismiss=_close)
