@@ -6,7 +6,6 @@ from inbox import contacts, deletion, inbound
 from inbox.models import Actor
 from inbox.store import Store
 from tests.support.navigation import open_page
-
 from ui.text import literal
 
 from ..support.apptest import ADMIN, AGENT, shown
@@ -141,7 +140,11 @@ def two_lukas_webers(db) -> list[int]:
             made = inbound.receive(store, "whatsapp", handle, "Hallo")
             c = contacts.get_contact(store, made["contact_id"])
             contacts.update_values(
-                store, Actor(ADMIN[0], "admin"), c.id, c.version, {"first_name": "Lukas", "last_name": "Weber"}
+                store,
+                Actor(ADMIN[0], "admin"),
+                c.id,
+                c.version,
+                {"first_name": "Lukas", "last_name": "Weber"},
             )
             ids.append(c.id)
     return ids
@@ -178,7 +181,9 @@ def test_a_library_refusal_reads_as_a_sentence(app, contact_id, monkeypatch):
     from inbox.errors import InvalidInput
 
     def refuse(*args, **kwargs):
-        raise InvalidInput("the identity hint must be one line without control characters (tabs, line breaks…)")
+        raise InvalidInput(
+            "the identity hint must be one line without control characters (tabs, line breaks…)"
+        )
 
     monkeypatch.setattr(deletion, "delete_contact", refuse)
     at = opened(app, ADMIN, contact_id)
