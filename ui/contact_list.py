@@ -19,6 +19,7 @@ PAGE_SIZE = 25
 OPEN = "contacts.open"  # the open contact's id (the page keeps the URL's ?contact= in step with it)
 GEN = "contacts.gen"  # bumped when the list must forget its row selection (a deletion)
 COLUMNS = "contacts.columns"  # the columns the member chose, remembered for the session
+SORT = "contacts.sort"  # the order the member chose, remembered for the session
 FILTERS = ("contacts.platform", "contacts.language", "contacts.subscription")
 #: Column → how a result row fills it. "Name" is always first; the others are the member's choice.
 CHOICES: dict[str, str] = {
@@ -59,6 +60,12 @@ def clear_filters(custom_keys: list[str]) -> None:
 @member_callback
 def _remember_columns() -> None:
     S[COLUMNS] = list(S.get("contacts.columns.pick") or [])
+
+
+@member_callback
+def _remember_sort() -> None:
+    S[SORT] = S.get("contacts.sort.pick") or "updated"
+    S["contacts.page"] = 1
 
 
 def chosen_columns() -> list[str]:
@@ -164,6 +171,7 @@ def result_list(store, list_attrs, *, wide: bool) -> None:
         custom=f["custom"],
         page=page,
         page_size=PAGE_SIZE,
+        order=S.get(SORT, "updated"),
     )
     with st.container(horizontal=True):
         st.button(
@@ -174,6 +182,17 @@ def result_list(store, list_attrs, *, wide: bool) -> None:
             on_click=clear_filters,
             args=(f["custom_keys"],),
         )
+        sorts = list(contacts.SORTS)
+        st.selectbox(
+            "Sort by",
+            sorts,
+            index=sorts.index(S.get(SORT, "updated")),
+            format_func=contacts.SORTS.get,
+            key="contacts.sort.pick",
+            on_change=_remember_sort,
+            label_visibility="collapsed",
+            width=200,
+        )
         with st.popover("Columns", icon=":material/view_column:"):
             st.multiselect(
                 "Columns after the name, in this order",
@@ -181,7 +200,7 @@ def result_list(store, list_attrs, *, wide: bool) -> None:
                 default=chosen_columns(),
                 key="contacts.columns.pick",
                 on_change=_remember_columns,
-                help="Remembered until you sign out. Click a column header to sort this page of the list.",
+                help="Remembered until you sign out, like the order of the list.",
             )
     if not result.rows:
         problem = contacts.identifier_problem(store, f["query"]) if f["query"] else None
