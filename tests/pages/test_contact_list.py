@@ -129,3 +129,13 @@ def test_widget_labels_carry_no_markdown_backslashes(page, ids):
     labels = [w.label for w in [*page.text_input, *page.selectbox, *page.date_input, *page.number_input]]
     assert "First name" in labels and "Job title" in labels
     assert not [label for label in labels if "\\" in label]
+
+
+def test_sort_by_orders_every_match_and_is_remembered_for_the_session(page):
+    assert list(table(page).value["Name"]) == ["Marc Petit", "Élodie Durand"]  # recently updated first
+    page.selectbox(key="contacts.sort.pick").set_value("name").run()
+    assert list(table(page).value["Name"]) == ["Élodie Durand", "Marc Petit"]
+    open_page(page, "").run()
+    open_page(page, "contacts").run()
+    assert page.selectbox(key="contacts.sort.pick").value == "name"
+    assert list(table(page).value["Name"]) == ["Élodie Durand", "Marc Petit"]
