@@ -9,13 +9,14 @@ from collections.abc import Callable
 import streamlit as st
 
 from inbox import crm
-from inbox.errors import InboxError
+from inbox.errors import InboxError, NotFound
 
 from .session import member_callback
 from .text import literal
 
 FLASH = "crm.flash"
 STALE = "CRM values may be out of date: the last CRM lookup did not succeed."
+NOT_ASKED = "The CRM could not be asked now: CRM values may be out of date."
 ASK_ADMIN = "An admin can see why on the CRM page."
 
 
@@ -40,7 +41,8 @@ def _refresh(store, actor, contact_id: int, on_refreshed: Callable[[int], None] 
     try:
         result = crm.refresh_contact(store, actor, contact_id)
     except InboxError as exc:  # not a lookup (plan, settings, deleted contact): nothing recorded, say it here
-        st.session_state[FLASH] = (contact_id, _sentence(exc) if actor.is_admin else f"{STALE} {ASK_ADMIN}")
+        told = actor.is_admin or isinstance(exc, NotFound)  # a deleted contact is news for agents too
+        st.session_state[FLASH] = (contact_id, _sentence(exc) if told else f"{NOT_ASKED} {ASK_ADMIN}")
         return
     if result.ok:
         st.toast(literal(result.summary()), icon=":material/sync:")

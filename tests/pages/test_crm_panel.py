@@ -164,3 +164,23 @@ def test_admins_see_the_detail_and_a_link_to_the_crm_page(app, contact_id, works
     assert "127.0.0.1:9" in shown(at.toast[0].value)
     [link] = at.get("page_link")
     assert link.proto.page == "crm_settings" and link.proto.label == "Open the CRM settings"
+
+
+def test_a_lookup_refused_before_asking_tells_agents_in_words(app, contact_id, fake, workspace_db):
+    at = open_contact(app, contact_id)
+    with Store(workspace_db) as store:  # an admin turns lookups off meanwhile
+        crm.save_settings(
+            store,
+            SYSTEM,
+            lookup_url=fake.url,
+            timeout_seconds=1,
+            lookup_key="email",
+            aliases={"title": "job_title", "account": "account_id"},
+            enabled=False,
+        )
+    at.button(key=f"crm.refresh.{contact_id}").click().run()
+    assert not at.exception and not at.error
+    assert [shown(w.value) for w in at.warning] == [
+        "The CRM could not be asked now: CRM values may be out of date. An admin can see why on the CRM page."
+    ]
+    assert fake.count == 0
