@@ -8,7 +8,7 @@ from inbox.errors import Conflict, InboxError, NotFound
 from ui.contact_form import attribute_input, conflict_message
 from ui.contact_list import GEN, OPEN, plural, result_list
 from ui.crm_panel import crm_status
-from ui.delete_contact import delete_button, size
+from ui.delete_contact import delete_button, sentence, size
 from ui.panel import format_value, widget_label
 from ui.session import member_callback, require_user
 from ui.text import body, literal, plain
@@ -177,7 +177,7 @@ def panel(store, me, contact, enabled) -> None:
             S[f"contacts.kept.{contact.id}"] = changed
             S["contacts.conflict"] = conflict_message(exc, changed, latest, enabled)
         except InboxError as exc:
-            st.error(literal(exc))
+            st.error(literal(sentence(exc)))
             st.stop()
         st.rerun()
 
