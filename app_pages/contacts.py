@@ -1,25 +1,23 @@
 """Inbox › Contacts: look up a contact, read its conversations, edit it in the panel on the right."""
 
-import pandas as pd
 import streamlit as st
 
 from inbox import attributes as attrs
 from inbox import contacts, workspace
 from inbox.errors import Conflict, InboxError, NotFound
 from ui.contact_form import attribute_input, conflict_message
+from ui.contact_list import GEN, OPEN, plural, result_list
 from ui.crm_panel import crm_status
-from ui.delete_contact import delete_button
-from ui.panel import format_value
+from ui.delete_contact import delete_button, sentence, size
+from ui.panel import format_value, widget_label
 from ui.session import member_callback, require_user
-from ui.text import body, literal, plain, plain_frame
+from ui.text import body, literal, plain
 
 S = st.session_state
-PAGE_SIZE = 25
-
-
-@member_callback
-def reset_page() -> None:
-    S["contacts.page"] = 1
+SIDE = "contacts.side"  # whether the list stays beside an open contact (remembered for the session)
+URL_SEEN = "contacts.url"  # the ?contact= value of the URL as the page last saw it
+TOAST = "contacts.toast"  # shown once as a toast on the next run
+DELETED = "contacts.deleted"  # the confirmation of the last deletion, shown until another contact opens
 
 
 def discard_kept(contact_id: int, version: int) -> None:
@@ -28,16 +26,15 @@ def discard_kept(contact_id: int, version: int) -> None:
         S.pop(f"contacts.v.{contact_id}.{version}.{key}", None)
 
 
-def forget_contact(contact_id: int) -> None:
-    """``on_deleted`` of the Delete dialog: close the contact and forget its form."""
-    S.pop("contacts.open", None)
-    for key in [
-        k
-        for k in S
-        if isinstance(k, str)
-        and (k.startswith("contacts.table.") or k.startswith(f"contacts.loaded.{contact_id}"))
-    ]:
-        del S[key]  # the list's row selection would otherwise open the contact now in that row
+def forget_contact(contact_id: int, confirmation: str) -> None:
+    """``on_deleted`` of the Delete dialog: nothing is open or selected any more; the page says what was
+    deleted and its log entry number."""
+    S.pop(OPEN, None)
+    S[GEN] = S.get(GEN, 0) + 1  # a new, unselected list: no other row may inherit the deleted one's tick
+    for key in [k for k in S if isinstance(k, str) and k.startswith(f"contacts.loaded.{contact_id}")]:
+        del S[key]
+    S[DELETED] = confirmation
+    S[TOAST] = confirmation
 
 
 def reload_form(contact_id: int) -> None:
@@ -45,108 +42,40 @@ def reload_form(contact_id: int) -> None:
     S.pop(f"contacts.loaded.{contact_id}", None)
 
 
-def lookup(store, list_attrs) -> None:
-    """The search box, filters, one page of results and paging; a selected row opens its contact."""
-    options = contacts.filter_options(store)
-    query = st.text_input(
-        "Search",
-        key="contacts.q",
-        on_change=reset_page,
-        placeholder="Name, email, phone, account id, external id or handle",
-    )
-    with st.expander("Filters"):
-        platform = st.selectbox(
-            "Platform", options["platform"], index=None, key="contacts.platform", on_change=reset_page
-        )
-        language = st.selectbox(
-            "Language",
-            options["language"],
-            index=None,
-            key="contacts.language",
-            format_func=contacts.language_filter_label,
-            on_change=reset_page,
-            help="A language finds its regional variants too: Portuguese finds pt, pt-BR, pt-PT.",
-        )
-        subscription = st.selectbox(
-            "Subscription",
-            options["subscription"],
-            index=None,
-            key="contacts.subscription",
-            on_change=reset_page,
-        )
-        custom = {
-            a.key: st.selectbox(
-                literal(a.label),
-                list(a.options or []),
-                index=None,
-                format_func=plain,
-                key=f"contacts.f.{a.key}",
-                on_change=reset_page,
-            )
-            for a in list_attrs
-        }
-    page = S.setdefault("contacts.page", 1)
-    result = contacts.search(
-        store,
-        query,
-        platform=platform,
-        language=language,
-        subscription=subscription,
-        custom=custom,
-        page=page,
-        page_size=PAGE_SIZE,
-    )
-    if not result.rows:
-        filtered = query or platform or language or subscription or any(custom.values())
-        st.info("No contact matches this search." if filtered else "No contacts yet.")
-        return
-    first = (page - 1) * PAGE_SIZE + 1
-    table = pd.DataFrame(
-        [
-            {
-                "Name": " ".join(p for p in (r["first_name"], r["last_name"]) if p)
-                or r["display_name"]
-                or r["handle"],
-                "Platform": r["platform"],
-                "Email": r["email"],
-                "Phone": r["phone"],
-                "Handle": r["handle"],
-                "Updated": r["updated_at"],
-            }
-            for r in result.rows
-        ]
-    )
-    picked = st.dataframe(
-        plain_frame(table),
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="single-row",
-        height=36 + 35 * min(len(table), 12),
-        key=f"contacts.table.{page}.{query}.{platform}.{language}.{subscription}",
-    )
-    rows = picked.selection.rows
-    if rows:
-        S["contacts.open"] = int(result.rows[rows[0]]["id"])
-    p1, p2 = st.columns(2)
-    p1.button(
-        "Previous",
-        key="contacts.prev",
-        disabled=page <= 1,
-        width="stretch",
-        on_click=member_callback(lambda: S.update({"contacts.page": page - 1})),
-    )
-    p2.button(
-        "Next",
-        key="contacts.next",
-        disabled=not result.has_next,
-        width="stretch",
-        on_click=member_callback(lambda: S.update({"contacts.page": page + 1})),
-    )
-    st.caption(
-        f"{first:,}–{first + len(result.rows) - 1:,} of {result.count_text}"
-        + (" · exact match" if result.exact else "")
-    )
+@member_callback
+def close_contact() -> None:
+    S.pop(OPEN, None)
+
+
+def sync_url() -> str | None:
+    """Keep the open contact and ``?contact=<id>`` in step; returns a problem with the URL, if any.
+
+    A URL the page did not write (a deep link, a bookmark, the browser's Back or Forward) opens its contact;
+    a contact opened or closed on the page writes the URL, which Streamlit pushes as a new history entry
+    (``st.query_params`` → ``history.pushState``; on Back/Forward it replaces instead), so Back returns to
+    the contact before."""
+    url = st.query_params.get("contact")
+    if url != S.get(URL_SEEN, None):  # changed by the browser
+        S[URL_SEEN] = url
+        if url is None:
+            S.pop(OPEN, None)
+        elif url.strip().isdigit() and len(url.strip()) <= 18:
+            if S.get(OPEN) != int(url):
+                S[OPEN] = int(url)
+                S.pop(DELETED, None)
+        else:
+            S.pop(OPEN, None)
+            return "This link does not point to a contact: its contact number is not valid."
+        return None
+    open_id = S.get(OPEN)
+    wanted = None if open_id is None else str(open_id)
+    if wanted != url:  # changed on the page
+        if wanted is None:
+            del st.query_params["contact"]
+        else:
+            st.query_params["contact"] = wanted
+        S[URL_SEEN] = wanted
+    return None
 
 
 def conversations(store, me, contact) -> None:
@@ -156,8 +85,8 @@ def conversations(store, me, contact) -> None:
         st.info("No conversation with this contact yet.")
         return
     labels = {
-        c["id"]: f"{c['last_message_at']:%Y-%m-%d} · {c['status']} · {c['messages']} "
-        f"message{'s' if c['messages'] != 1 else ''}"
+        c["id"]: f"{c['last_message_at']:%Y-%m-%d} · {str(c['status']).capitalize()} · "
+        f"{plural(c['messages'], 'message')}"
         for c in found
     }
     chosen = st.selectbox(
@@ -171,7 +100,7 @@ def conversations(store, me, contact) -> None:
             st.text(body(message["body"]))  # plain text: no Markdown, no links, no images
             for att in thread["attachments"].get(message["id"], []):
                 st.download_button(
-                    f"{literal(att['filename'])} ({att['size_bytes']:,} bytes)",
+                    f"{widget_label(att['filename'])} ({size(att['size_bytes'])})",
                     key=f"att.{att['id']}",
                     data=lambda p=att["storage_path"]: contacts.attachment_bytes(store, me.actor, p),
                     file_name=plain(att["filename"]),
@@ -183,7 +112,10 @@ def conversations(store, me, contact) -> None:
 def panel(store, me, contact, enabled) -> None:
     """The contact panel: name, Delete (admins), CRM status, the attribute form and its save."""
     st.subheader(literal(contact.name), anchor=False)  # no "#slug" link made of user text
-    st.caption(f"{literal(contact.platform)} · {literal(contact.handle)}")
+    st.caption(
+        f"{literal(contacts.platform_label(contact.platform))} · {literal(contact.handle)}"
+        f" · contact #{contact.id}"
+    )
     if me.role == "admin":
         delete_button(store, me.actor, contact, on_deleted=forget_contact)
     crm_status(store, me.actor, contact, on_refreshed=reload_form)
@@ -245,7 +177,7 @@ def panel(store, me, contact, enabled) -> None:
             S[f"contacts.kept.{contact.id}"] = changed
             S["contacts.conflict"] = conflict_message(exc, changed, latest, enabled)
         except InboxError as exc:
-            st.error(literal(exc))
+            st.error(literal(sentence(exc)))
             st.stop()
         st.rerun()
 
@@ -253,21 +185,42 @@ def panel(store, me, contact, enabled) -> None:
 def render(store) -> None:
     me = require_user()
     st.title("Contacts")
+    problem = sync_url()
     enabled = attrs.enabled_attributes(store)
     list_attrs = [a for a in enabled if a.type == "list" and not a.builtin]
-    left, main, right = st.columns([5, 6, 4], gap="medium")
-    with left:
-        lookup(store, list_attrs)
-    open_id = S.get("contacts.open")
-    if open_id is None:
-        main.caption("Select a contact to open its conversations and details.")
+    if problem:
+        st.warning(problem)
+    if toast := S.pop(TOAST, None):
+        st.toast(literal(toast), icon=":material/task_alt:")
+    if confirmation := S.get(DELETED):
+        st.success(literal(confirmation), icon=":material/task_alt:")
+        st.caption("Admins find it in Admin settings › Privacy & security › Deleted contacts.")
+    open_id = S.get(OPEN)
+    contact = None
+    if open_id is not None:
+        try:
+            contact = contacts.get_contact(store, open_id)
+        except NotFound:
+            st.warning(f"Contact #{open_id} no longer exists (it may have been deleted).")
+    if contact is None:  # the list takes the whole width
+        result_list(store, list_attrs, wide=True)
+        if not S.get(DELETED):
+            st.caption("Select a contact to open its conversations and details.")
         return
-    try:
-        contact = contacts.get_contact(store, open_id)
-    except NotFound:
-        S.pop("contacts.open", None)
-        main.warning("This contact no longer exists.")
-        return
+    bar = st.columns([2, 3, 7], vertical_alignment="center")
+    bar[0].button("All contacts", icon=":material/arrow_back:", key="contacts.close", on_click=close_contact)
+    side = bar[1].toggle(
+        "Show the list",
+        value=S.get(SIDE, True),
+        key="contacts.side.pick",
+        on_change=member_callback(lambda: S.update({SIDE: S["contacts.side.pick"]})),
+    )
+    if side:
+        left, main, right = st.columns([5, 6, 4], gap="medium")
+        with left:
+            result_list(store, list_attrs, wide=False)
+    else:
+        main, right = st.columns([7, 5], gap="medium")
     with main:
         conversations(store, me, contact)
     with right:

@@ -29,6 +29,23 @@ if TYPE_CHECKING:
 
 MAX_HANDLE = 200
 PHONE_PLATFORMS = ("sms", "whatsapp")
+#: The platforms as people name them (the stored code is the key).
+PLATFORM_LABELS = {
+    "whatsapp": "WhatsApp",
+    "messenger": "Messenger",
+    "instagram": "Instagram",
+    "x": "X",
+    "email": "Email",
+    "sms": "SMS",
+    "webchat": "Web chat",
+}
+#: The orders of the contact list: code → label ("updated" is the default and the fastest).
+SORTS = {
+    "updated": "Recently updated",
+    "name": "Name (A–Z)",
+    "created": "Newest contacts",
+    "created_asc": "Oldest contacts",
+}
 
 
 def _region(store: Store) -> str:
@@ -130,6 +147,28 @@ def _exact_lookup(store: Store, query: str) -> list[dict[str, Any]]:
     return []
 
 
+def platform_label(code: str | None) -> str:
+    """``'WhatsApp'`` for ``'whatsapp'``; an unknown code as it is stored."""
+    return PLATFORM_LABELS.get(code or "", code or "")
+
+
+def identifier_problem(store: Store, query: str) -> str | None:
+    """Why ``query`` cannot be the identifier it looks like (``'not a valid email address'``…), or ``None``:
+    an email (has an ``@``), a ``#id`` or a phone number (``+`` or digits only) that is not valid."""
+    q = query.strip()
+    if not q or " " in q and "@" not in q and not q.startswith("+"):
+        return None
+    if q.startswith("#"):
+        return (
+            None if re.fullmatch(r"#\d{1,18}", q) else "not a valid contact number (# and digits, like #42)"
+        )
+    if "@" in q:
+        return None if normalise_email(q) else "not a valid email address"
+    if re.fullmatch(r"\+?[\d\s().-]{3,}", q) and not phone_identifier(q, _region(store)):
+        return None if q.isdigit() and not q.startswith("+") else "not a valid phone number"
+    return None
+
+
 def search(
     store: Store,
     query: str = "",
@@ -140,12 +179,14 @@ def search(
     custom: dict[str, str] | None = None,
     page: int = 1,
     page_size: int = 25,
+    order: str = "updated",
 ) -> SearchResult:
     """Contacts matching ``query`` and the filters, most recently updated first, one page at a time.
 
     An exact email, E.164 phone, ``#id``, external id or account id returns its contacts straight
     from an index; otherwise every word must appear (case- and accent-insensitive) in the name,
-    email, phone, account id, external id or handle.
+    email, phone, account id, external id or handle. ``order`` is one of ``SORTS`` (an exact match keeps
+    its own order).
     """
     page, page_size = max(int(page), 1), min(max(int(page_size), 1), 200)
     chosen = {k: v for k, v in (custom or {}).items() if v} or None
@@ -176,6 +217,7 @@ def search(
         language=language or None,
         subscription=subscription or None,
         custom=chosen,
+        order=order if order in SORTS else "updated",
     )
     seen = (page - 1) * page_size + len(rows)
     if more:  # a floor: at least what has been paged through; exact once the last page is reached

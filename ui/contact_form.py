@@ -8,7 +8,7 @@ import streamlit as st
 
 from inbox.contacts import language_label, phone_label
 
-from .panel import format_value
+from .panel import format_value, widget_label
 from .text import literal, plain
 
 
@@ -20,7 +20,7 @@ def _date(value):
 
 def attribute_input(attr, value, *, key: str, error: str | None):
     """Draw the input for ``attr`` pre-filled with ``value``; return what the user entered."""
-    label = literal(attr.label) + (" · CRM" if attr.crm_managed else "")  # labels render Markdown
+    label = widget_label(attr.label) + (" · CRM" if attr.crm_managed else "")  # labels render Markdown
     disabled = bool(attr.crm_managed)
     help_ = "Managed by the CRM: read-only." if disabled else None
     if attr.type == "number":
@@ -88,7 +88,7 @@ def attribute_input(attr, value, *, key: str, error: str | None):
         if attr.type == "phone" and value:
             st.caption(literal(phone_label(value)))  # "+1 650-253-0000 ext. 12 · United States"
     if error:
-        st.error(f"{literal(attr.label)}: {literal(error)}")
+        st.error(f"{literal(attr.label)}: {literal(error)}.")
     return out
 
 

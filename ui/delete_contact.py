@@ -7,14 +7,27 @@ from collections.abc import Callable
 import streamlit as st
 
 from inbox import deletion
+from inbox.contacts import platform_label
 from inbox.errors import InboxError, NotFound
 
 from .session import member_callback, member_dialog
 from .text import literal
 
 OPEN = "delete.open"  # the contact whose dialog is open
-ERROR = "delete.error"  # (contact id, message) of a refused confirmation
-DONE = "delete.done"  # (contact id, confirmation) after a deletion, shown in the dialog until it is closed
+ERROR = "delete.error"  # (contact id, [messages]) of a refused confirmation
+HINT_EXAMPLE = "customer #1234, erasure request of 2026-11-02"
+
+
+def sentence(text: object) -> str:
+    """A library message (``the identity hint is required``) as a sentence: capital first, full stop."""
+    text = str(text).strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def deleted_message(name: str, contact_id: int, entry_id: int) -> str:
+    """The confirmation the page shows after a deletion."""
+    return f"Deleted {name} (contact #{contact_id}). Deletion log entry #{entry_id}."
 
 
 def size(n: int) -> str:
@@ -36,7 +49,6 @@ def _plural(n: int, word: str) -> str:
 def _open(contact_id: int) -> None:
     st.session_state[OPEN] = contact_id
     st.session_state.pop(ERROR, None)
-    st.session_state.pop(DONE, None)
 
 
 @member_callback
@@ -44,45 +56,46 @@ def _close(contact_id: int | None = None) -> None:
     S = st.session_state
     contact_id = S.pop(OPEN, contact_id)
     S.pop(ERROR, None)
-    S.pop(DONE, None)
     for key in (f"delete.hint.{contact_id}", f"delete.reason.{contact_id}"):
         S.pop(key, None)
 
 
+def _missing(hint: str, reason: str | None) -> list[str]:
+    """What the form still needs, one message per field, in words (the library checks again)."""
+    problems = []
+    if not hint.strip():
+        problems.append(f"Enter an identity hint, for example “{HINT_EXAMPLE}”.")
+    if not reason:
+        problems.append("Choose a reason.")
+    return problems
+
+
 @member_callback
-def _confirm(store, actor, contact_id: int, name: str, on_deleted: Callable[[int], None] | None) -> None:
-    """on_click of *Delete permanently*: delete, tell the page (``on_deleted``: it closes the contact) and
-    show the confirmation; or keep the dialog open with why."""
+def _confirm(store, actor, contact_id: int, name: str, on_deleted: Callable[[int, str], None] | None) -> None:
+    """on_click of *Delete permanently*: delete, close the dialog and tell the page (``on_deleted(contact_id,
+    confirmation)``: it closes the contact and shows the confirmation); or keep the dialog open with why."""
     S = st.session_state
-    try:
-        entry = deletion.delete_contact(
-            store,
-            actor,
-            contact_id,
-            hint=S.get(f"delete.hint.{contact_id}", ""),
-            reason=S.get(f"delete.reason.{contact_id}") or "",
-        )
-    except InboxError as exc:
-        S[ERROR] = (contact_id, str(exc))
+    hint, reason = S.get(f"delete.hint.{contact_id}") or "", S.get(f"delete.reason.{contact_id}")
+    if problems := _missing(hint, reason):
+        S[ERROR] = (contact_id, problems)
         return
-    S.pop(ERROR, None)
-    if on_deleted is not None:
-        on_deleted(contact_id)
-    S[DONE] = (contact_id, f"Deleted {name} (contact #{contact_id}): deletion log entry #{entry['id']}.")
+    try:
+        entry = deletion.delete_contact(store, actor, contact_id, hint=hint, reason=reason or "")
+    except InboxError as exc:
+        S[ERROR] = (contact_id, [sentence(exc)])
+        return
+    message = deleted_message(name, contact_id, int(entry["id"]))
+    _close(contact_id)  # the dialog (a fragment) sees it is closed and reruns the whole page
+    if on_deleted is not None:  # (a callback of a fragment run must draw nothing: the page shows it)
+        on_deleted(contact_id, message)
 
 
 @st.dialog("Delete contact", width="medium", on_dismiss=_close)
-def _dialog(store, actor, contact, on_deleted: Callable[[int], None] | None) -> None:
+def _dialog(store, actor, contact, on_deleted: Callable[[int, str], None] | None) -> None:
     member_dialog()
     S = st.session_state
     if S.get(OPEN) != contact.id:  # closed by a button of this dialog: rerun the whole page
         st.rerun()
-    done = S.get(DONE)
-    if done and done[0] == contact.id:
-        st.success(literal(done[1]), icon=":material/task_alt:")
-        st.caption("Admins find it in Admin settings › Privacy & security › Deleted contacts.")
-        st.button("Done", key="delete.close", type="primary", on_click=_close, args=(contact.id,))
-        return
     try:
         counts = deletion.manifest(store, actor, contact.id)
     except NotFound:
@@ -90,9 +103,12 @@ def _dialog(store, actor, contact, on_deleted: Callable[[int], None] | None) -> 
         st.button("Close", key="delete.gone", on_click=_close, args=(contact.id,))
         return
     except InboxError as exc:
-        st.error(literal(exc))
+        st.error(literal(sentence(exc)))
         return
-    st.markdown(f"**{literal(contact.name)}** · {literal(contact.platform)} · {literal(contact.handle)}")
+    st.markdown(
+        f"**{literal(contact.name)}** · contact #{contact.id} · {literal(platform_label(contact.platform))}"
+        f" · {literal(contact.handle)}"
+    )
     st.warning(
         "This permanently deletes the contact and everything it owns:  \n"
         f"**{_plural(counts['conversations'], 'conversation')}**, "
@@ -106,7 +122,7 @@ def _dialog(store, actor, contact, on_deleted: Callable[[int], None] | None) -> 
         "Identity hint",
         key=f"delete.hint.{contact.id}",
         max_chars=deletion.MAX_HINT,
-        placeholder="e.g. customer #1234, erasure request of 2026-11-02",
+        placeholder=f"For example: {HINT_EXAMPLE}",
         help="Required. Kept in the deletion log so the request can be traced later without keeping "
         "the person's data. One line, at most 500 characters.",
     )
@@ -120,7 +136,8 @@ def _dialog(store, actor, contact, on_deleted: Callable[[int], None] | None) -> 
     )
     error = S.get(ERROR)
     if error and error[0] == contact.id:
-        st.error(literal(error[1]))
+        for problem in error[1]:
+            st.error(literal(problem))
     left, right = st.columns(2)
     left.button(
         "Delete permanently",
@@ -134,9 +151,10 @@ def _dialog(store, actor, contact, on_deleted: Callable[[int], None] | None) -> 
     right.button("Cancel", key="delete.cancel", width="stretch", on_click=_close, args=(contact.id,))
 
 
-def delete_button(store, actor, contact, *, on_deleted: Callable[[int], None] | None = None) -> None:
+def delete_button(store, actor, contact, *, on_deleted: Callable[[int, str], None] | None = None) -> None:
     """Draw the Delete button for ``contact`` (admins only; nothing for agents). After a deletion the dialog
-    calls ``on_deleted(contact_id)``: the page forgets the contact (this module keeps only its own keys)."""
+    closes and calls ``on_deleted(contact_id, confirmation)``: the page forgets the contact and shows the
+    confirmation (this module keeps only its own keys)."""
     if actor is None or not actor.is_admin:
         return
     st.button(

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import streamlit as st
 
 from inbox.contacts import language_label
 
-from .text import literal
+from .text import literal, plain
+
+# A widget label's text is also its accessible name (aria-label), backslashes included: text made only of
+# characters no Markdown construct of a label starts with is passed as it is (``Job title``, ``first_name``,
+# ``Customer #``, ``VIP?``); anything else is escaped with ``literal`` (safety first).
+_PLAIN_LABEL = re.compile(r"[^\W_](?:[\w ,.;?'\"()/#%+=-]*[\w.?)#%'\"])?")
+_RISKY = re.compile(r"(?<![^\W_])_|_(?![^\W_])|^\d+[.)] |  |[.](?=\w)|www|https?\b")
+
+
+def widget_label(value) -> str:
+    """A widget label that shows ``value`` as typed, without a backslash in its accessible name when none
+    is needed (see ``_PLAIN_LABEL``); otherwise ``literal(value)``."""
+    text = plain(value if value is not None else "")
+    if _PLAIN_LABEL.fullmatch(text) and not _RISKY.search(text):
+        return text
+    return literal(value)
 
 
 def format_value(value, type_: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 
 from ..errors import Conflict, NotFound
+from .contacts_search import ORDERS
 from .contacts_search import capped as _capped
 from .contacts_search import where as _where
 from .repository import Repository
@@ -27,6 +28,11 @@ LIST_COLS = (
     "last_name",
     "email",
     "phone",
+    "language",
+    "subscription",
+    "account_id",
+    "external_id",
+    "created_at",
     "updated_at",
 )
 VALUE_SLOTS = ("value_text", "value_number", "value_date", "value_bool")
@@ -70,10 +76,12 @@ class ContactsSQL(Repository):
         custom: dict[str, str] | None = None,
         limit: int = 25,
         offset: int = 0,
+        order: str = "updated",
     ) -> tuple[list[dict[str, Any]], int, bool, bool]:
         """One page of contacts matching every term (substring, accent/case-insensitive) and filter,
-        most recently updated first; the number of matches, whether that number is only a floor, and
-        whether a next page exists (known from the ids, so a contact deleted meanwhile changes nothing).
+        most recently updated first (or in one of ``ORDERS``); the number of matches, whether that number
+        is only a floor, and whether a next page exists (known from the ids: a deletion meanwhile changes
+        nothing).
 
         With a term or filter the count is exact up to ``search_count_cap`` and a floor above it.
         A page is first looked for among the ``search_window_rows`` most recently updated contacts
@@ -84,6 +92,20 @@ class ContactsSQL(Repository):
         folded = [f for f in folded if f]  # a lone combining accent folds to nothing: it restricts nothing
         where, params = _where(folded, platform, language, subscription, custom)
         need, cap = int(offset) + int(limit) + 1, self.search_count_cap  # one more id: a next page?
+        if order in ORDERS:  # another order than the window's: the top ids of every match, then the count
+            top = [
+                r[0]
+                for r in self._rows(
+                    f"SELECT id FROM contacts{where} ORDER BY {ORDERS[order]} LIMIT ?", [*params, need]
+                )
+            ]
+            count_sql = f"SELECT count(*) FROM (SELECT 1 FROM contacts{where} LIMIT ?)" if where else None
+            total = (
+                self._scalar(count_sql, [*params, cap + 1])
+                if count_sql
+                else self._scalar("SELECT count(*) FROM contacts")
+            )
+            return self._page(top, offset, limit, total, cap if where else None)
         since = self._since()
         if since is not None:
             # The threshold is pushed down into the scan; the match sits in a CASE so that the

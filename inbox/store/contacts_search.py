@@ -5,6 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+#: The orders a search may be sorted in besides the default (most recently updated first, which the search
+#: window serves): each a fixed ORDER BY, never built from input; ``id`` last keeps pages stable.
+ORDERS = {
+    "name": "lower(strip_accents(coalesce(nullif(trim(concat_ws(' ', first_name, last_name)), ''),"
+    " display_name, handle))), id",
+    "created": "created_at DESC, id DESC",
+    "created_asc": "created_at, id",
+}
+
 # Characters of the search text from most to least frequent (names, emails, phones, ids).
 _RANK = {c: i for i, c in enumerate(" a0e13c4985627mroiln.-sptx@+ghudbkzvwj_yfq'")}
 

@@ -101,8 +101,8 @@ def test_a_hostile_contact_renders_as_plain_text_everywhere_on_its_page(page):
         assert payload in text, payload
     assert f"{BOLD} {IMAGE} {LINK} {EMAIL}" in text  # the name, as the heading
     assert "visitor\\u202egnp.exe" in text and "\u202e" not in text  # the override shown, not obeyed
-    assert "![p](https:attacker.example) x.png (1 bytes)" in text  # attachment file names
-    assert "[text](https:attacker.example) invoice.pdf (1 bytes)" in text
+    assert "![p](https:attacker.example) x.png (1 byte)" in text  # attachment file names (plural-aware sizes)
+    assert "[text](https:attacker.example) invoice.pdf (1 byte)" in text
     assert "Hello zebracorn\n" + "\n".join(PAYLOADS) in text  # the message body, line by line
     assert text.count(LABEL) >= 2  # the attribute label, in the form and in the filters
     assert attacker_elements(page) == {"img": [], "a": [], "strong": [], "other": 0}

@@ -9,7 +9,7 @@ from inbox.store import Store
 from tests.support.navigation import open_page
 from ui.text import literal
 
-from ..support.apptest import AGENT
+from ..support.apptest import ADMIN, AGENT, shown
 from ..support.crm_server import SECRET, FakeCrm
 
 SYSTEM_AGENT = Actor("agent@example.com", "agent")
@@ -44,8 +44,8 @@ def contact_id(workspace_db, fake):
     return c.id
 
 
-def open_contact(app, cid):
-    at = app(AGENT)
+def open_contact(app, cid, credentials=AGENT):
+    at = app(credentials)
     open_page(at, "contacts").run()
     at.session_state["contacts.open"] = cid
     at.run()
@@ -100,9 +100,9 @@ def test_saving_the_form_never_sends_managed_attributes(app, contact_id, fake, w
     assert (c.values["first_name"], c.values["job_title"]) == ("Elo", "Buyer")
 
 
-def test_a_failed_lookup_shows_the_error_and_keeps_the_contact(app, contact_id, fake):
+def test_a_failed_lookup_shows_the_admin_the_error_and_keeps_the_contact(app, contact_id, fake):
     fake.then({"raw": b"<html>oops</html>"})
-    at = open_contact(app, contact_id)
+    at = open_contact(app, contact_id, ADMIN)
     at.button(key=f"crm.refresh.{contact_id}").click().run()
     assert badges(at) == [":red-badge[:material/sync_problem: Not validated]"]
     assert [t.value for t in at.toast] == [literal("CRM lookup failed: the CRM's answer is not valid JSON")]
@@ -117,4 +117,70 @@ def test_team_plan_shows_nothing_crm_related_and_calls_nothing(app, contact_id, 
     at = open_contact(app, contact_id)
     assert not [b for b in at.button if "CRM" in b.label]
     assert not [c for c in at.caption if "CRM" in c.value] and not badges(at)
+    assert fake.count == 0
+
+
+def refused_connection(workspace_db):
+    """The issue's case: the CRM's address refuses connections (nothing listens on port 9)."""
+    with Store(workspace_db) as store:
+        crm.save_settings(
+            store,
+            SYSTEM,
+            lookup_url="http://127.0.0.1:9/lookup",
+            timeout_seconds=1,
+            lookup_key="email",
+            aliases={"title": "job_title", "account": "account_id"},
+            secret=SECRET,
+        )
+
+
+def test_agents_never_see_infrastructure_errors_only_that_crm_values_may_be_out_of_date(
+    app, contact_id, workspace_db
+):
+    refused_connection(workspace_db)
+    at = open_contact(app, contact_id)
+    at.button(key=f"crm.refresh.{contact_id}").click().run()
+    assert not at.exception
+    shown_text = " ".join(
+        [t.value for t in at.toast] + [e.value for e in at.error] + [w.value for w in at.warning]
+    )
+    assert "127.0.0.1" not in shown_text and "connect" not in shown_text.lower() and not at.error
+    assert [t.value for t in at.toast] == ["Could not refresh from the CRM: CRM values may be out of date."]
+    assert [shown(w.value) for w in at.warning] == [
+        "CRM values may be out of date: the last CRM lookup did not succeed. An admin can see why on the"
+        " CRM page."
+    ]
+    assert badges(at) == [":red-badge[:material/sync_problem: Not validated]"]
+    again = open_contact(app, contact_id)  # a later visit: the same words, never the detail
+    assert "127.0.0.1" not in " ".join(w.value for w in again.warning) and not again.error
+
+
+def test_admins_see_the_detail_and_a_link_to_the_crm_page(app, contact_id, workspace_db):
+    refused_connection(workspace_db)
+    at = open_contact(app, contact_id, ADMIN)
+    at.button(key=f"crm.refresh.{contact_id}").click().run()
+    [error] = [shown(e.value) for e in at.error]
+    assert error.startswith("The CRM lookup of ") and "127.0.0.1:9" in error
+    assert "127.0.0.1:9" in shown(at.toast[0].value)
+    [link] = at.get("page_link")
+    assert link.proto.page == "crm_settings" and link.proto.label == "Open the CRM settings"
+
+
+def test_a_lookup_refused_before_asking_tells_agents_in_words(app, contact_id, fake, workspace_db):
+    at = open_contact(app, contact_id)
+    with Store(workspace_db) as store:  # an admin turns lookups off meanwhile
+        crm.save_settings(
+            store,
+            SYSTEM,
+            lookup_url=fake.url,
+            timeout_seconds=1,
+            lookup_key="email",
+            aliases={"title": "job_title", "account": "account_id"},
+            enabled=False,
+        )
+    at.button(key=f"crm.refresh.{contact_id}").click().run()
+    assert not at.exception and not at.error
+    assert [shown(w.value) for w in at.warning] == [
+        "The CRM could not be asked now: CRM values may be out of date. An admin can see why on the CRM page."
+    ]
     assert fake.count == 0
