@@ -3,7 +3,6 @@ contact has a URL (?contact=<id>) that opens it, and Back/Forward move between c
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from ..support.browser import AGENT, focus_grid_cell, open_contact, sign_in, wait_for_app
@@ -81,8 +80,7 @@ def test_a_contact_url_opened_directly_opens_that_contact(page, demo_contact):
     url = f"{page.base_url}/contacts?contact={demo_contact['id']}"
     page.goto(url)  # typed, bookmarked or shared: a new page load
     wait_for_app(page)
-    if page.get_by_role("textbox", name="Password").count():
-        pytest.xfail("a page load signs out until cookie sessions (issue 14, item 2) are merged")
+    expect(page.get_by_role("textbox", name="Password")).to_have_count(0)  # the session survives a page load
     expect(page).to_have_url(url)
     expect(page.get_by_text(f"contact #{demo_contact['id']}")).to_be_visible()
     form = page.locator("[data-testid=stForm]")
