@@ -7,6 +7,7 @@ from inbox import crm
 from inbox.errors import InboxError
 from ui.session import member_callback, require_admin
 from ui.text import literal, plain
+from ui.wording import count, listed, sentence
 
 S = st.session_state
 PROTOCOL = """
@@ -54,7 +55,7 @@ def on_save(store, me) -> None:
     except crm.SettingsInvalid as exc:
         S["crm.errors"] = exc.problems
     except InboxError as exc:
-        S["crm.errors"] = [str(exc)]
+        S["crm.errors"] = [sentence(exc)]
 
 
 @member_callback
@@ -87,17 +88,20 @@ def team_plan(store, me, definitions) -> None:
     )
     st.markdown("**What Enterprise adds**" + PLAN_ADDS)
     st.caption("An admin can change the plan in Admin settings › Workspace › Members & plan.")
-    still = [a for a in definitions if a.crm_managed]
-    if still:
-        st.warning(
-            f"{len(still)} attribute(s) are still marked managed by the CRM, so read-only for agents: "
-            + ", ".join(literal(a.label) for a in still)
-            + "."
+    marked = attrs.crm_marked(store)
+    if marked:
+        one = len(marked) == 1
+        st.info(
+            f"{literal(listed(marked))} {'is' if one else 'are'} marked managed by the CRM. The mark does not "
+            f"apply on Team: agents and imports can edit {'it' if one else 'them'}. Back on Enterprise, the "
+            f"CRM manages {'it' if one else 'them'} again (read-only, filled by each lookup) unless you "
+            "remove the mark.",
+            icon=":material/info:",
         )
         version, _ = attrs.load_layout(store)
         S["crm.release"] = []
         st.button(
-            "Make them editable again",
+            "Remove the CRM mark",
             key="crm.release.go",
             on_click=on_managed,
             args=(store, me, version, "crm.release"),
@@ -118,7 +122,7 @@ def settings_form(store, me, settings, definitions, labels) -> list[str]:
         )
 
     for problem in crm.settings_problems(store):
-        st.warning(literal(problem))
+        st.warning(literal(sentence(problem)))
     if generated := S.pop("crm.generated", None):
         st.warning(
             "New secret — copy it to your CRM now: it is shown only this once. Press **Save** to use it."
@@ -199,8 +203,8 @@ def test_connection(store, me, settings, labels) -> None:
             )
             st.success(
                 literal(
-                    f"Connected in {test.seconds * 1000:.0f} ms: the CRM answered {test.fields} "
-                    f"field(s), mapped to {names}.{extra}"
+                    f"Connected in {test.seconds * 1000:.0f} ms: the CRM answered "
+                    f"{count(test.fields, 'field')}, mapped to {names}.{extra}"
                 )
             )
         else:
@@ -213,7 +217,7 @@ def render(store) -> None:
     if flash := S.pop("crm.flash", None):
         st.success(flash)
     for problem in S.pop("crm.errors", []):
-        st.error(literal(problem))
+        st.error(literal(sentence(problem)))
     definitions = attrs.all_attributes(store)
     labels = {a.key: plain(f"{a.label} ({a.key})") for a in definitions}
     if not crm.is_enterprise(store):

@@ -89,7 +89,7 @@ def test_bad_edit_names_the_row_and_disables_save(page, workspace_db):
         "deleted_rows": [],
     }
     page.run()
-    assert "row 8 (Subscription): a list attribute needs at least one option" in [
+    assert "Row 8 (Subscription): a list attribute needs at least one option" in [
         shown(e.value) for e in page.error
     ]
     assert page.button(key="attrs.save").disabled
@@ -142,8 +142,8 @@ def test_stale_save_is_refused_with_a_reload(page, workspace_db):
         attrs.save_layout(store, Actor("other@example.com", "admin"), layout, base_version=version)
     page.button(key="attrs.save").click().run()
     errors = [shown(e.value) for e in page.error]
-    assert any("another admin saved version 2" in e for e in errors)
-    assert any("your unsaved changes were: renamed Email to Mine" in e for e in errors)
+    assert any("Another admin saved version 2" in e for e in errors)
+    assert any("Your unsaved changes were: renamed Email to Mine" in e for e in errors)
     assert "Theirs" in preview(page)  # reloaded
 
 

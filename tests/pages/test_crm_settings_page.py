@@ -76,7 +76,7 @@ def test_team_can_release_attributes_left_managed(app, workspace_db):
         crm.set_managed(store, SYSTEM, ["job_title"])
         workspace.set_plan(store, SYSTEM, "team")
     at = open_page(app)
-    assert "Job title" in at.warning[0].value
+    assert "Job title is marked managed by the CRM. The mark does not apply on Team" in at.info[1].value
     at.button(key="crm.release.go").click().run()
     assert at.success[0].value.startswith("Managed attributes saved as layout version")
     with Store(workspace_db) as store:
@@ -108,10 +108,10 @@ def test_invalid_settings_show_every_problem_and_save_nothing(app, enterprise):
     at = open_page(app)
     save(fill(at, "crm.example.com", secret="too-short", aliases="broken line"))
     errors = [e.value for e in at.error]
-    assert [e.split("\\:")[0] for e in errors] == ["alias line 1", "lookup URL", "shared secret"]
+    assert [e.split("\\:")[0] for e in errors] == ["Alias line 1", "Lookup URL", "Shared secret"]
     save(fill(at, "not a url", secret="too-short", aliases="jobTitle = nope"))
     errors = [e.value for e in at.error]
-    assert any("lookup URL" in e for e in errors) and any("shared secret" in e for e in errors)
+    assert any("Lookup URL" in e for e in errors) and any("Shared secret" in e for e in errors)
     assert any("nope" in e for e in errors) and not any("too-short" in e for e in errors)
     with Store(enterprise) as store:
         assert crm.get_settings(store) is None

@@ -156,7 +156,7 @@ def test_custom_attribute_lifecycle_with_values(store):
 @pytest.mark.parametrize(
     "key,reason",
     [
-        ("email", "unique"),
+        ("email", "the key email is already used by Email: choose another key"),
         ("Bad Key", "key must be"),
         ("9lives", "key must be"),
     ],
