@@ -101,7 +101,7 @@ def on_discard(store) -> None:
     S["attrs.flash"] = "Unsaved changes discarded."
 
 
-NEW_FIELDS = ("attrs.new.label", "attrs.new.key", "attrs.new.type", "attrs.new.options", "attrs.new.regex")
+NEW_FIELDS = ("attrs.new.label", "attrs.new.key", "attrs.new.options", "attrs.new.regex")
 
 
 @member_callback
@@ -125,8 +125,9 @@ def on_add() -> None:
     except attrs.LayoutInvalid as exc:
         S["attrs.new.result"] = ("error", exc.problems)
         return
-    for field in (*NEW_FIELDS, "attrs.new.required"):  # an empty form for the next one
-        S.pop(field, None)
+    # an empty form for the next one (set, not dropped: the browser keeps what it shows until told)
+    S.update(dict.fromkeys(NEW_FIELDS, ""))
+    S["attrs.new.type"], S["attrs.new.required"] = ATTRIBUTE_TYPES[0], False
     S["attrs.new.result"] = ("success", [f"Added {label} ({key}) at the end: press Save to keep it."])
 
 
@@ -137,7 +138,7 @@ def on_delete(key: str) -> None:
     if row is None:  # a second click: already removed
         return
     fold([r for r in current() if r["key"] != key])
-    S.pop("attrs.pick", None)
+    S["attrs.pick"] = None
     S["attrs.toast"] = (
         f"{row['label']} removed: press Save to delete it and its values, or Discard to keep it."
     )
@@ -189,11 +190,12 @@ def editor(store, me) -> list[dict]:
     crm_on = attrs.crm_in_force(store)
     frame = pd.DataFrame(
         [
-            {
-                col: (", ".join(r[k]) if k == "options" and r.get(k) else r.get(k))
-                for col, k in COLUMNS.items()
+            {col: r.get(k) for col, k in COLUMNS.items()}
+            | {
+                "Options": ", ".join(r["options"]) if r.get("options") else "",  # blank, not "None"
+                "Pattern": r.get("regex") or "",
+                "CRM": bool(r["crm_managed"]) and crm_on,
             }
-            | {"CRM": bool(r["crm_managed"]) and crm_on}
             for r in rows
         ],
         columns=list(COLUMNS),

@@ -92,9 +92,9 @@ def team_plan(store, me, definitions) -> None:
     if marked:
         one = len(marked) == 1
         st.info(
-            f"{literal(listed(marked))} {'is' if one else 'are'} marked managed by the CRM. The mark does not "
-            f"apply on Team: agents and imports can edit {'it' if one else 'them'}. Back on Enterprise, the "
-            f"CRM manages {'it' if one else 'them'} again (read-only, filled by each lookup) unless you "
+            f"{literal(listed(marked))} {'is' if one else 'are'} marked managed by the CRM. The mark does "
+            f"not apply on Team: agents and imports can edit {'it' if one else 'them'}. Back on Enterprise, "
+            f"the CRM manages {'it' if one else 'them'} again (read-only, filled by each lookup) unless you "
             "remove the mark.",
             icon=":material/info:",
         )

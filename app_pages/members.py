@@ -146,7 +146,7 @@ def member_table(store, me, members) -> None:
         st.error(literal(error))
 
 
-ADD_FIELDS = ("members.add.email", "members.add.name", "members.add.role", "members.add.password")
+ADD_FIELDS = ("members.add.email", "members.add.name", "members.add.password")
 
 
 @member_callback
@@ -164,8 +164,8 @@ def on_add_member(store, me) -> None:
     except InboxError as exc:
         S["members.add.result"] = ("error", sentence(exc))
         return
-    for key in ADD_FIELDS:  # back to the empty form (a widget whose state is dropped shows its default)
-        S.pop(key, None)
+    # back to the empty form (set, not dropped: the browser keeps what it shows until told otherwise)
+    S.update(dict.fromkeys(ADD_FIELDS, "") | {"members.add.role": "agent"})
     S["members.add.result"] = ("success", f"Added {added.email} as {added.role}.")
 
 
@@ -174,9 +174,8 @@ def add_member(store, me) -> None:
         st.markdown("**Add a member**")
         st.text_input("Email", key="members.add.email")
         st.text_input("Display name", key="members.add.name")
-        st.selectbox(
-            "Role", ROLES, index=ROLES.index("agent"), key="members.add.role", format_func=str.capitalize
-        )
+        S.setdefault("members.add.role", "agent")
+        st.selectbox("Role", ROLES, key="members.add.role", format_func=str.capitalize)
         st.text_input(
             "Initial password",
             type="password",

@@ -6,9 +6,11 @@ from typing import Any
 
 
 def sentence(message: Any) -> str:
-    """``message`` (an ``InboxError`` is worded lower-case, to be embedded) with a capital first letter."""
+    """``message`` (an ``InboxError`` is worded lower-case, to be embedded) as a sentence: a capital first
+    letter and a full stop."""
     text = str(message).strip()
-    return text[:1].upper() + text[1:]
+    text = text[:1].upper() + text[1:]
+    return text if not text or text[-1] in ".!?…" else text + "."
 
 
 def count(n: int, singular: str, plural: str | None = None) -> str:
