@@ -278,6 +278,7 @@ def move_or_delete(store, edited: list[dict]) -> None:
         disabled=picked is None or picked["builtin"],
         help="Custom attributes only: built-ins can be disabled, not deleted.",
     ):
+        S.pop("attrs.delete.done", None)  # left by a run that did not draw the dialog
         confirm_delete(store, picked)
 
 
