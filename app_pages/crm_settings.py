@@ -32,6 +32,21 @@ PLAN_ADDS = """
 """
 
 
+def said(where: str, flash: str | None = None, errors: list[str] | None = None) -> None:
+    """Keep an action's outcome for ``outcome(where)``, drawn beside that action."""
+    S["crm.outcome"] = (where, flash, errors or [])
+
+
+def outcome(where: str) -> None:
+    if S.get("crm.outcome", ("",))[0] != where:
+        return
+    _, flash, errors = S.pop("crm.outcome")
+    if flash:  # our own words, no user data
+        st.success(flash)
+    for problem in errors:
+        st.error(literal(sentence(problem)))
+
+
 @member_callback
 def on_generate() -> None:
     S["crm.secret"] = S["crm.generated"] = crm.generate_secret()
@@ -50,25 +65,26 @@ def on_save(store, me) -> None:
             enabled=S["crm.enabled"],
             secret=S.get("crm.secret") or None,
         )
-        S["crm.flash"] = "CRM settings saved."
+        said("form", "CRM settings saved.")
         S["crm.secret"] = ""  # the secret never stays in the form
     except crm.SettingsInvalid as exc:
-        S["crm.errors"] = exc.problems
+        said("form", errors=exc.problems)
     except InboxError as exc:
-        S["crm.errors"] = [sentence(exc)]
+        said("form", errors=[str(exc)])
 
 
 @member_callback
 def on_managed(store, me, version: int, key: str) -> None:
     try:
         saved = crm.set_managed(store, me.actor, S.get(key) or [], base_version=version)
-        S["crm.flash"] = (
+        said(
+            "managed",
             f"Managed attributes saved as layout version {saved}."
             if saved != version
-            else "Managed attributes unchanged."
+            else "Managed attributes unchanged.",
         )
     except InboxError as exc:
-        S["crm.errors"] = [str(exc)]
+        said("managed", errors=[str(exc)])
 
 
 @member_callback
@@ -76,7 +92,7 @@ def on_test(store, me) -> None:
     try:
         S["crm.test"] = crm.test_connection(store, me.actor)
     except InboxError as exc:
-        S["crm.errors"] = [str(exc)]
+        said("test", errors=[str(exc)])
 
 
 def team_plan(store, me, definitions) -> None:
@@ -106,6 +122,7 @@ def team_plan(store, me, definitions) -> None:
             on_click=on_managed,
             args=(store, me, version, "crm.release"),
         )
+    outcome("managed")
 
 
 def settings_form(store, me, settings, definitions, labels) -> list[str]:
@@ -181,6 +198,7 @@ def settings_form(store, me, settings, definitions, labels) -> list[str]:
             value=settings.enabled if settings else True,
         )
         st.form_submit_button("Save", type="primary", on_click=on_save, args=(store, me))
+    outcome("form")
     return keys
 
 
@@ -195,6 +213,7 @@ def test_connection(store, me, settings, labels) -> None:
         disabled=settings is None,
         help="Sends a signed sample lookup with the saved settings; writes nothing.",
     )
+    outcome("test")
     if (test := S.pop("crm.test", None)) is not None:
         if test.ok:
             names = ", ".join(labels.get(k, k) for k in test.written) or "no attribute"
@@ -214,10 +233,6 @@ def test_connection(store, me, settings, labels) -> None:
 def render(store) -> None:
     me = require_admin("the CRM settings")
     st.title("CRM")
-    if flash := S.pop("crm.flash", None):
-        st.success(flash)
-    for problem in S.pop("crm.errors", []):
-        st.error(literal(sentence(problem)))
     definitions = attrs.all_attributes(store)
     labels = {a.key: plain(f"{a.label} ({a.key})") for a in definitions}
     if not crm.is_enterprise(store):
@@ -247,6 +262,7 @@ def render(store) -> None:
         on_click=on_managed,
         args=(store, me, version, managed_key),
     )
+    outcome("managed")
 
     test_connection(store, me, settings, labels)
     with st.expander("Lookup protocol (for your CRM developers)"):

@@ -69,7 +69,11 @@ def plan_and_region(store, me) -> None:
     p1, p2 = st.columns([3, 1], vertical_alignment="center")
     p1.markdown(
         f"This workspace is on the **{current.capitalize()}** plan. "
-        "Enterprise can fill contact attributes from an external CRM."
+        + (
+            "Contact attributes can be filled from your CRM (Admin settings › Integrations › CRM)."
+            if current == "enterprise"
+            else "Enterprise can fill contact attributes from an external CRM."
+        )
     )
     if p2.button(f"Switch to {other.capitalize()}…", key="members.plan.switch", width="stretch"):
         S.pop("members.plan.done", None)
