@@ -194,6 +194,7 @@ def editor(store, me) -> list[dict]:
             | {
                 "Options": ", ".join(r["options"]) if r.get("options") else "",  # blank, not "None"
                 "Pattern": r.get("regex") or "",
+                "Type": str(r["type"]).capitalize(),  # read-only here: edits never come back from it
                 "CRM": bool(r["crm_managed"]) and crm_on,
             }
             for r in rows

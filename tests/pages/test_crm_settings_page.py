@@ -142,7 +142,11 @@ def test_managed_attributes_and_test_connection(app, enterprise, fake):
     at.button(key="crm.test.go").click().run()
     assert "Connected in" in at.success[0].value and "Job title (job_title)" in shown(at.success[0].value)
     assert "Ignored: unknown" in shown(at.success[0].value)
+    assert "the CRM answered 2 fields, mapped to" in shown(at.success[0].value)  # plural-aware
+    fake.records["__test__"] = {"jobTitle": "Chef"}
+    at.button(key="crm.test.go").click().run()
+    assert "the CRM answered 1 field, mapped to Job title (job_title)." in shown(at.success[0].value)
     fake.then({"status": 500})
     at.button(key="crm.test.go").click().run()
     assert "Connection failed" in at.error[0].value and "HTTP 500" in at.error[0].value
-    assert fake.count == 2 and all(r["signature_ok"] for r in fake.requests)
+    assert fake.count == 3 and all(r["signature_ok"] for r in fake.requests)
