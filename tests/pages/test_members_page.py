@@ -109,3 +109,12 @@ def test_the_member_table_speaks_words(page):
     assert table.loc["agent@example.com", "Last sign-in"] == ""  # blank, not "None"
     assert table.loc[ADMIN[0], "Last sign-in"].endswith(" UTC")
     assert page.selectbox(key="members.add.role").format_func("admin") == "Admin"
+
+
+def test_a_plan_already_switched_meanwhile_gives_one_calm_message(page, workspace_db):
+    page.button(key="members.plan.switch").click().run()
+    with Store(workspace_db) as store:  # another admin switches first
+        workspace.set_plan(store, SYSTEM, "enterprise")
+    page.button(key="members.plan.confirm").click().run()
+    assert [shown(t.value) for t in page.toast] == ["The workspace is already on Enterprise."]
+    assert not page.error and not page.success and plan(workspace_db) == "enterprise"
