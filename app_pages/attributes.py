@@ -13,6 +13,7 @@ from ui.editor import apply_edits
 from ui.panel import contact_panel
 from ui.session import member_callback, member_dialog, require_admin
 from ui.text import literal, plain, plain_frame
+from ui.wording import count, sentence
 
 S = st.session_state
 COLUMNS = {
@@ -38,13 +39,30 @@ def editor_key() -> str:
     return f"attrs.editor.{S['attrs.gen']}"
 
 
+def _edited_rows() -> dict:
+    state = S.get(editor_key())
+    return dict((state or {}).get("edited_rows", {})) if hasattr(state, "get") else {}
+
+
+def typed_order() -> bool:
+    """Whether an Order cell was typed in the editor (then the page re-sorts the grid)."""
+    return any("Order" in changes for changes in _edited_rows().values())
+
+
 def current() -> list[dict]:
-    """The draft with the editor's unsaved cell edits applied."""
-    rows = apply_edits(S["attrs.draft"], S.get(editor_key()), COLUMNS)
+    """The draft with the editor's unsaved cell edits applied; an Order typed N puts that row at N."""
+    typed, rest = {}, {}
+    for pos, changes in _edited_rows().items():
+        changes = dict(changes)
+        if "Order" in changes:
+            typed[int(pos)] = changes.pop("Order")
+        rest[pos] = changes
+    rows = apply_edits(S["attrs.draft"], {"edited_rows": rest}, COLUMNS)
     for row in rows:
         if isinstance(row.get("options"), str):
             row["options"] = [o.strip() for o in row["options"].split(",") if o.strip()] or None
-    return rows
+    wanted = {rows[pos]["key"]: value for pos, value in typed.items() if 0 <= pos < len(rows)}
+    return attrs.place(rows, wanted) if wanted else rows
 
 
 def fold(layout=None) -> None:
@@ -83,14 +101,20 @@ def on_discard(store) -> None:
     S["attrs.flash"] = "Unsaved changes discarded."
 
 
+NEW_FIELDS = ("attrs.new.label", "attrs.new.key", "attrs.new.options", "attrs.new.regex")
+
+
 @member_callback
 def on_add() -> None:
-    key = S["attrs.new.key"].strip() or re.sub(r"[^a-z0-9]+", "_", S["attrs.new.label"].lower()).strip("_")
+    """*Add attribute*: one message per problem beside the form, input kept; cleared once added."""
+    label = S["attrs.new.label"].strip()
+    key = S["attrs.new.key"].strip() or re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
+    S["attrs.new.open"] = True  # the form stays open to show what happened
     try:
         fold(
             attrs.new_attribute(
                 current(),
-                label=S["attrs.new.label"],
+                label=label,
                 key=key,
                 type=S["attrs.new.type"],
                 options=S["attrs.new.options"] or None,
@@ -98,49 +122,80 @@ def on_add() -> None:
                 required_on_import=S["attrs.new.required"],
             )
         )
-        S["attrs.flash"] = f"Added {key}: save to keep it."
     except attrs.LayoutInvalid as exc:
-        S["attrs.errors"] = exc.problems
+        S["attrs.new.result"] = ("error", exc.problems)
+        return
+    # an empty form for the next one (set, not dropped: the browser keeps what it shows until told)
+    S.update(dict.fromkeys(NEW_FIELDS, ""))
+    S["attrs.new.type"], S["attrs.new.required"] = ATTRIBUTE_TYPES[0], False
+    S["attrs.new.result"] = ("success", [f"Added {label} ({key}) at the end: press Save to keep it."])
 
 
 @member_callback
 def on_delete(key: str) -> None:
+    S["attrs.delete.done"] = True  # the dialog closes on its next run
+    row = next((r for r in current() if r["key"] == key), None)
+    if row is None:  # a second click: already removed
+        return
     fold([r for r in current() if r["key"] != key])
-    S["attrs.flash"] = f"{key} will be deleted, with its values, when you save."
+    S["attrs.pick"] = None
+    S["attrs.toast"] = (
+        f"{row['label']} removed: press Save to delete it and its values, or Discard to keep it."
+    )
+
+
+def on_delete_cancel() -> None:
+    S["attrs.delete.done"] = True
 
 
 @member_callback
 def on_revert(store, me, version: int) -> None:
     try:
         new = attrs.revert_layout(store, me.actor, version, base_version=S["attrs.base"])
-        S["attrs.flash"] = f"Reverted to version {version} (saved as version {new})."
+        S["attrs.revert.result"] = ("success", f"Reverted to version {version} (saved as version {new}).")
     except InboxError as exc:
-        S["attrs.errors"] = [str(exc)]
+        S["attrs.revert.result"] = ("error", sentence(exc))
     reload(store)
 
 
 @st.dialog("Delete attribute")
 def confirm_delete(store, row: dict) -> None:
     member_dialog()
+    if S.pop("attrs.delete.done", False):
+        st.rerun()  # from the dialog's own run: closes it and redraws the page without the attribute
     n = attrs.values_count(store, row["key"])
     st.markdown(f"Delete the custom attribute **{literal(row['label'])}** ({literal(row['key'])})?")
     st.warning(
-        f"{n:,} contact(s) have a value for it. Their values are deleted when you save; "
-        "a later revert brings the attribute back, not the values."
+        f"{count(n, 'contact')} {'has' if n == 1 else 'have'} a value for it. It leaves the layout now; "
+        "it and its values are deleted when you press Save (Discard keeps it). A later revert brings the "
+        "attribute back, not the values."
     )
-    st.button(
-        "Delete attribute", type="primary", key="attrs.delete.confirm", on_click=on_delete, args=(row["key"],)
+    c1, c2 = st.columns(2)
+    c1.button(
+        "Delete attribute",
+        type="primary",
+        key="attrs.delete.confirm",
+        on_click=on_delete,
+        args=(row["key"],),
+        width="stretch",
     )
+    c2.button("Cancel", key="attrs.delete.cancel", on_click=on_delete_cancel, width="stretch")
 
 
 def editor(store, me) -> list[dict]:
     """The layout as an editable table with Save/Discard; returns the edited (renumbered) layout."""
+    if typed_order():  # show the resulting order: a new editor over the re-sorted draft
+        fold()
     rows = S["attrs.draft"]
+    crm_on = attrs.crm_in_force(store)
     frame = pd.DataFrame(
         [
-            {
-                col: (", ".join(r[k]) if k == "options" and r.get(k) else r.get(k))
-                for col, k in COLUMNS.items()
+            {col: r.get(k) for col, k in COLUMNS.items()}
+            | {
+                "Options": ", ".join(r["options"]) if r.get("options") else "",  # blank, not "None"
+                "Pattern": r.get("regex") or "",
+                "Type": str(r["type"]).capitalize(),  # read-only here: edits never come back from it
+                "CRM": bool(r["crm_managed"]) and crm_on,
             }
             for r in rows
         ],
@@ -154,19 +209,26 @@ def editor(store, me) -> list[dict]:
         width="stretch",
         disabled=["Key", "Type", "Built-in", "CRM"],
         column_config={
-            "Order": st.column_config.NumberColumn(min_value=1, step=1, width="small"),
+            "Order": st.column_config.NumberColumn(
+                min_value=1, step=1, width="small", help="Type a position: the attribute moves there"
+            ),
             "Label": st.column_config.TextColumn(required=True, max_chars=80),
             "Enabled": st.column_config.CheckboxColumn(help="Shown to agents"),
             "Options": st.column_config.TextColumn(help="List attributes: options separated by commas"),
             "Pattern": st.column_config.TextColumn(
                 help="Text attributes: a regular expression values must match"
             ),
+            "CRM": st.column_config.CheckboxColumn(
+                help="Managed by the CRM (read-only for agents and imports)"
+                if crm_on
+                else "CRM marks apply only on the Enterprise plan"
+            ),
         },
     )
     edited = attrs.renumber(current())
     problems = attrs.check_layout(store, edited)[2]
     for line in problems:
-        st.error(literal(line))
+        st.error(literal(sentence(line)))
     pending = attrs.diff_layouts(attrs.load_layout(store)[1], edited)
     c1, c2, c3 = st.columns([1, 1, 4])
     c1.button(
@@ -174,6 +236,10 @@ def editor(store, me) -> list[dict]:
     )
     c2.button("Discard", on_click=on_discard, args=(store,), key="attrs.discard", disabled=not pending)
     c3.caption(literal("Unsaved: " + "; ".join(pending)) if pending else "No unsaved changes.")
+    for line in S.pop("attrs.errors", []):  # the outcome of Save and Discard, beside them
+        st.error(literal(sentence(line)))
+    if flash := S.pop("attrs.flash", None):
+        st.success(literal(flash))
     return edited
 
 
@@ -213,26 +279,30 @@ def move_or_delete(store, edited: list[dict]) -> None:
         disabled=picked is None or picked["builtin"],
         help="Custom attributes only: built-ins can be disabled, not deleted.",
     ):
+        S.pop("attrs.delete.done", None)  # left by a run that did not draw the dialog
         confirm_delete(store, picked)
 
 
 def add_attribute() -> None:
-    with st.expander("Add a custom attribute"):
+    with st.expander("Add a custom attribute", key="attrs.new.open", on_change="rerun"):
         a1, a2, a3 = st.columns(3)
-        a1.text_input("Label", key="attrs.new.label")
+        a1.text_input("Label", key="attrs.new.label", max_chars=80)
         a2.text_input(
             "Key", key="attrs.new.key", help="Lower-case slug; cannot change later. Default: from label."
         )
-        a3.selectbox("Type", ATTRIBUTE_TYPES, key="attrs.new.type")
+        a3.selectbox("Type", ATTRIBUTE_TYPES, key="attrs.new.type", format_func=str.capitalize)
         b1, b2, b3 = st.columns(3)
         b1.text_input("Options (list type)", key="attrs.new.options", placeholder="gold, silver, bronze")
         b2.text_input("Pattern (text type)", key="attrs.new.regex", placeholder=r"^[A-Z]{2}\d{4}$")
         b3.checkbox("Required on import", key="attrs.new.required")
         st.button("Add attribute", key="attrs.new.add", on_click=on_add)
+        if result := S.pop("attrs.new.result", None):
+            for line in result[1]:
+                (st.success if result[0] == "success" else st.error)(literal(sentence(line)))
 
 
 def history(store, me) -> None:
-    with st.expander("History"):
+    with st.expander("History", key="attrs.history.open", on_change="rerun"):
         versions = attrs.history(store)
         st.dataframe(
             plain_frame(
@@ -240,9 +310,9 @@ def history(store, me) -> None:
                     [
                         {
                             "Version": v["version"],
-                            "Saved": v["saved_at"],
+                            "Saved": f"{v['saved_at']:%Y-%m-%d %H:%M} UTC",
                             "By": v["saved_by"],
-                            "Changes": "; ".join(v["changes"]),
+                            "Changes": sentence("; ".join(v["changes"])),
                         }
                         for v in versions
                     ]
@@ -262,6 +332,8 @@ def history(store, me) -> None:
             args=(store, me, target),
             help="Saves that version's layout as a new version; unsaved edits are dropped.",
         )
+        if result := S.pop("attrs.revert.result", None):
+            (st.success if result[0] == "success" else st.error)(literal(result[1]))
 
 
 def render(store) -> None:
@@ -270,10 +342,8 @@ def render(store) -> None:
         reload(store)
     st.title("Contact attributes")
     st.caption("Choose which attributes agents see in the contact panel, and in what order.")
-    for line in S.pop("attrs.errors", []):
-        st.error(literal(line))
-    if flash := S.pop("attrs.flash", None):
-        st.success(literal(flash))
+    if toast := S.pop("attrs.toast", None):
+        st.toast(literal(toast), icon=":material/check_circle:")
 
     left, right = st.columns([3, 1])
     with left:
@@ -283,8 +353,15 @@ def render(store) -> None:
         history(store, me)
     with right:
         st.markdown("**Agent panel preview**")
+        crm_on = attrs.crm_in_force(store)
         enabled = [
-            attrs.Attribute(**{**r, "options": tuple(r["options"]) if r.get("options") else None})
+            attrs.Attribute(
+                **{
+                    **r,
+                    "options": tuple(r["options"]) if r.get("options") else None,
+                    "crm_managed": bool(r["crm_managed"]) and crm_on,
+                }
+            )
             for r in edited
             if r["enabled"]
         ]

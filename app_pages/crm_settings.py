@@ -7,6 +7,7 @@ from inbox import crm
 from inbox.errors import InboxError
 from ui.session import member_callback, require_admin
 from ui.text import literal, plain
+from ui.wording import count, listed, sentence
 
 S = st.session_state
 PROTOCOL = """
@@ -31,6 +32,21 @@ PLAN_ADDS = """
 """
 
 
+def said(where: str, flash: str | None = None, errors: list[str] | None = None) -> None:
+    """Keep an action's outcome for ``outcome(where)``, drawn beside that action."""
+    S["crm.outcome"] = (where, flash, errors or [])
+
+
+def outcome(where: str) -> None:
+    if S.get("crm.outcome", ("",))[0] != where:
+        return
+    _, flash, errors = S.pop("crm.outcome")
+    if flash:  # our own words, no user data
+        st.success(flash)
+    for problem in errors:
+        st.error(literal(sentence(problem)))
+
+
 @member_callback
 def on_generate() -> None:
     S["crm.secret"] = S["crm.generated"] = crm.generate_secret()
@@ -49,25 +65,26 @@ def on_save(store, me) -> None:
             enabled=S["crm.enabled"],
             secret=S.get("crm.secret") or None,
         )
-        S["crm.flash"] = "CRM settings saved."
+        said("form", "CRM settings saved.")
         S["crm.secret"] = ""  # the secret never stays in the form
     except crm.SettingsInvalid as exc:
-        S["crm.errors"] = exc.problems
+        said("form", errors=exc.problems)
     except InboxError as exc:
-        S["crm.errors"] = [str(exc)]
+        said("form", errors=[str(exc)])
 
 
 @member_callback
 def on_managed(store, me, version: int, key: str) -> None:
     try:
         saved = crm.set_managed(store, me.actor, S.get(key) or [], base_version=version)
-        S["crm.flash"] = (
+        said(
+            "managed",
             f"Managed attributes saved as layout version {saved}."
             if saved != version
-            else "Managed attributes unchanged."
+            else "Managed attributes unchanged.",
         )
     except InboxError as exc:
-        S["crm.errors"] = [str(exc)]
+        said("managed", errors=[str(exc)])
 
 
 @member_callback
@@ -75,7 +92,7 @@ def on_test(store, me) -> None:
     try:
         S["crm.test"] = crm.test_connection(store, me.actor)
     except InboxError as exc:
-        S["crm.errors"] = [str(exc)]
+        said("test", errors=[str(exc)])
 
 
 def team_plan(store, me, definitions) -> None:
@@ -87,21 +104,25 @@ def team_plan(store, me, definitions) -> None:
     )
     st.markdown("**What Enterprise adds**" + PLAN_ADDS)
     st.caption("An admin can change the plan in Admin settings › Workspace › Members & plan.")
-    still = [a for a in definitions if a.crm_managed]
-    if still:
-        st.warning(
-            f"{len(still)} attribute(s) are still marked managed by the CRM, so read-only for agents: "
-            + ", ".join(literal(a.label) for a in still)
-            + "."
+    marked = attrs.crm_marked(store)
+    if marked:
+        one = len(marked) == 1
+        st.info(
+            f"{literal(listed(marked))} {'is' if one else 'are'} marked managed by the CRM. The mark does "
+            f"not apply on Team: agents and imports can edit {'it' if one else 'them'}. Back on Enterprise, "
+            f"the CRM manages {'it' if one else 'them'} again (read-only, filled by each lookup) unless you "
+            "remove the mark.",
+            icon=":material/info:",
         )
         version, _ = attrs.load_layout(store)
         S["crm.release"] = []
         st.button(
-            "Make them editable again",
+            "Remove the CRM mark",
             key="crm.release.go",
             on_click=on_managed,
             args=(store, me, version, "crm.release"),
         )
+    outcome("managed")
 
 
 def settings_form(store, me, settings, definitions, labels) -> list[str]:
@@ -118,7 +139,7 @@ def settings_form(store, me, settings, definitions, labels) -> list[str]:
         )
 
     for problem in crm.settings_problems(store):
-        st.warning(literal(problem))
+        st.warning(literal(sentence(problem)))
     if generated := S.pop("crm.generated", None):
         st.warning(
             "New secret — copy it to your CRM now: it is shown only this once. Press **Save** to use it."
@@ -177,6 +198,7 @@ def settings_form(store, me, settings, definitions, labels) -> list[str]:
             value=settings.enabled if settings else True,
         )
         st.form_submit_button("Save", type="primary", on_click=on_save, args=(store, me))
+    outcome("form")
     return keys
 
 
@@ -191,6 +213,7 @@ def test_connection(store, me, settings, labels) -> None:
         disabled=settings is None,
         help="Sends a signed sample lookup with the saved settings; writes nothing.",
     )
+    outcome("test")
     if (test := S.pop("crm.test", None)) is not None:
         if test.ok:
             names = ", ".join(labels.get(k, k) for k in test.written) or "no attribute"
@@ -199,8 +222,8 @@ def test_connection(store, me, settings, labels) -> None:
             )
             st.success(
                 literal(
-                    f"Connected in {test.seconds * 1000:.0f} ms: the CRM answered {test.fields} "
-                    f"field(s), mapped to {names}.{extra}"
+                    f"Connected in {test.seconds * 1000:.0f} ms: the CRM answered "
+                    f"{count(test.fields, 'field')}, mapped to {names}.{extra}"
                 )
             )
         else:
@@ -210,10 +233,6 @@ def test_connection(store, me, settings, labels) -> None:
 def render(store) -> None:
     me = require_admin("the CRM settings")
     st.title("CRM")
-    if flash := S.pop("crm.flash", None):
-        st.success(flash)
-    for problem in S.pop("crm.errors", []):
-        st.error(literal(problem))
     definitions = attrs.all_attributes(store)
     labels = {a.key: plain(f"{a.label} ({a.key})") for a in definitions}
     if not crm.is_enterprise(store):
@@ -243,6 +262,7 @@ def render(store) -> None:
         on_click=on_managed,
         args=(store, me, version, managed_key),
     )
+    outcome("managed")
 
     test_connection(store, me, settings, labels)
     with st.expander("Lookup protocol (for your CRM developers)"):

@@ -14,6 +14,7 @@ from validation.layout import BUILTIN_KEYS, layout_problems
 from .auth import member_action, require_admin
 from .errors import Conflict, NotFound, Problems
 from .models import Actor, utcnow
+from .workspace import get_plan
 
 if TYPE_CHECKING:
     from .store import Store
@@ -42,17 +43,39 @@ class Attribute:
     crm_managed: bool = False
 
 
-def _attribute(item: dict[str, Any]) -> Attribute:
-    return Attribute(**{**item, "options": tuple(item["options"]) if item.get("options") else None})
+def _attribute(item: dict[str, Any], crm_on: bool) -> Attribute:
+    return Attribute(
+        **{
+            **item,
+            "options": tuple(item["options"]) if item.get("options") else None,
+            "crm_managed": bool(item.get("crm_managed")) and crm_on,
+        }
+    )
+
+
+def crm_in_force(store: Store) -> bool:
+    """Whether the CRM marks apply: only on the Enterprise plan. On Team the marks are kept (they apply
+    again after a switch back) but no attribute is managed: agents and imports can edit every one."""
+    return get_plan(store) == "enterprise"
 
 
 def enabled_attributes(store: Store) -> list[Attribute]:
-    """The enabled attributes in the admin's order: what the agent panel and imports use."""
-    return [_attribute(d) for d in store.layout.attribute_definitions(enabled_only=True)]
+    """The enabled attributes in the admin's order: what the agent panel and imports use.
+
+    ``crm_managed`` is the attribute's CRM mark while the plan is Enterprise, ``False`` on Team."""
+    crm_on = crm_in_force(store)
+    return [_attribute(d, crm_on) for d in store.layout.attribute_definitions(enabled_only=True)]
 
 
 def all_attributes(store: Store) -> list[Attribute]:
-    return [_attribute(d) for d in store.layout.attribute_definitions()]
+    """Every attribute in order (``crm_managed`` as in ``enabled_attributes``)."""
+    crm_on = crm_in_force(store)
+    return [_attribute(d, crm_on) for d in store.layout.attribute_definitions()]
+
+
+def crm_marked(store: Store) -> list[str]:
+    """Labels of the attributes marked managed by the CRM, whatever the plan (in force on Enterprise)."""
+    return [d["label"] for d in store.layout.attribute_definitions() if d["crm_managed"]]
 
 
 def load_layout(store: Store) -> tuple[int, list[dict[str, Any]]]:
@@ -251,12 +274,31 @@ def new_attribute(
             "crm_managed": False,
         }
     )
-    problems = layout_problems(renumber(layout + [item]), only_keys={item["key"]})
-    if item["key"] in BUILTIN_KEYS:
-        problems.append(f"key {item['key']} is a built-in attribute: choose another key")
+    name = item["label"] or "New attribute"
+    problems = layout_problems([{**item, "position": 1}], name=lambda _, __: name)
+    taken = next((d for d in layout if d.get("key") == item["key"]), None)
+    if taken is not None:
+        problems.append(f"the key {item['key']} is already used by {taken['label']}: choose another key")
+    elif item["key"] in BUILTIN_KEYS:
+        problems.append(f"the key {item['key']} belongs to a built-in attribute: choose another key")
     if problems:
         raise LayoutInvalid(problems)
     return layout + [item]
+
+
+def place(layout: list[dict[str, Any]], wanted: dict[str, Any]) -> list[dict[str, Any]]:
+    """``layout`` (renumbered) with each attribute of ``wanted`` (key → the position typed in the Order
+    column) put at that position, the others keeping their order around it: typing 2 makes it second.
+
+    Positions below 1 mean first, beyond the end last, and anything not a number leaves the row in place.
+    """
+    rows = renumber(layout)
+    targets = {k: _as_position(v) for k, v in wanted.items() if _as_position(v) != float("inf")}
+    moved = sorted((r for r in rows if r["key"] in targets), key=lambda r: targets[r["key"]])
+    rows = [r for r in rows if r["key"] not in targets]
+    for item in moved:
+        rows.insert(min(max(int(targets[item["key"]]), 1), len(rows) + 1) - 1, item)
+    return [{**r, "position": n} for n, r in enumerate(rows, start=1)]
 
 
 def move(layout: list[dict[str, Any]], key: str, where: str) -> list[dict[str, Any]]:

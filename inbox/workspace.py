@@ -31,6 +31,52 @@ def set_plan(store: Store, actor: Actor, plan: str) -> str:
     return plan
 
 
+def _listed(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def plan_change(store: Store, plan: str) -> list[str]:
+    """What switching to ``plan`` changes, one sentence each, for the admin to confirm (``[]`` when it is
+    the plan already). CRM marks are kept on Team but only apply on Enterprise (``attributes.crm_in_force``).
+    """
+    plan = (plan or "").strip().lower()
+    if plan not in PLANS or plan == get_plan(store):
+        return []
+    marked = [d["label"] for d in store.layout.attribute_definitions() if d["crm_managed"]]
+    verb = "is" if len(marked) == 1 else "are"
+    configured = store.crm.crm_settings_row() is not None
+    if plan == "team":
+        effects = [
+            "No request is sent to the CRM any more: new contacts are not looked up, and Refresh from CRM "
+            "and crm sync stop. Agents no longer see when a contact was last looked up."
+            + (" The CRM settings and the secret are kept." if configured else "")
+        ]
+        if marked:
+            effects.append(
+                f"{_listed(marked)} {verb} no longer managed by the CRM: agents and imports can edit "
+                f"{'it' if len(marked) == 1 else 'them'}, and the current values are kept. The mark is "
+                "kept: back on Enterprise, the CRM manages "
+                f"{'it' if len(marked) == 1 else 'them'} again."
+            )
+        return effects
+    effects = [
+        "The CRM integration is turned on"
+        + (
+            ": lookups start again with the saved CRM settings."
+            if configured
+            else ": set it up on the CRM page (lookup URL and shared secret) before any lookup is made."
+        )
+    ]
+    if marked:
+        effects.append(
+            f"{_listed(marked)} {verb} managed by the CRM again: read-only for agents and imports, and each "
+            "lookup replaces the value with the CRM's (values typed meanwhile are overwritten)."
+        )
+    else:
+        effects.append("No attribute is managed by the CRM yet: choose them on the CRM page.")
+    return effects
+
+
 DEFAULT_REGION = "US"
 
 

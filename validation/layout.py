@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -103,10 +104,20 @@ def _check_name(check: object) -> str:
     return text.split("(")[0]
 
 
-def layout_problems(layout: list[dict[str, Any]], only_keys: set[str] | None = None) -> list[str]:
+def row_name(index: int, item: dict[str, Any]) -> str:
+    """How a problem names a row of the grid: ``row 8 (Subscription)``."""
+    return f"row {index + 1} ({item.get('label') or item.get('key') or 'new'})"
+
+
+def layout_problems(
+    layout: list[dict[str, Any]],
+    only_keys: set[str] | None = None,
+    *,
+    name: Callable[[int, dict[str, Any]], str] = row_name,
+) -> list[str]:
     """One readable line per (row, reason) that makes ``layout`` invalid; ``[]`` when valid.
 
-    ``only_keys`` restricts row problems to those rows (used when adding one attribute).
+    ``only_keys`` restricts row problems to those rows; ``name`` names a row in each line.
     """
     if not layout:
         return ["the layout must have at least one attribute"]
@@ -128,7 +139,7 @@ def layout_problems(layout: list[dict[str, Any]], only_keys: set[str] | None = N
             item = layout[int(index)]
             if only_keys is not None and item.get("key") not in only_keys:
                 continue
-            line = f"row {int(index) + 1} ({item.get('label') or item.get('key') or 'new'}): {reason}"
+            line = f"{name(int(index), item)}: {reason}"
         if line not in problems:
             problems.append(line)
     return problems

@@ -18,11 +18,14 @@ def plan() -> None:
 @click.argument("name", type=click.Choice(PLANS))
 @db_option
 def plan_set(name: str, db: str | None) -> None:
-    """Set the workspace plan."""
-    from ..workspace import set_plan
+    """Set the workspace plan; what the switch changes is printed on stderr."""
+    from ..workspace import plan_change, set_plan
 
     with open_store(db) as store:
+        effects = plan_change(store, name)
         click.echo(f"plan {set_plan(store, SYSTEM, name)}")
+        for effect in effects:
+            click.echo(f"- {effect}", err=True)
 
 
 @plan.command("show")

@@ -26,9 +26,14 @@ def test_admin_configures_the_crm_and_an_agent_refreshes_a_contact(page, demo_co
 
     sign_in(page, *ADMIN)
     go(page, "Members & plan")
-    page.locator("[data-testid=stRadio]").get_by_text("Enterprise", exact=True).click()
+    page.get_by_role("button", name="Switch to Enterprise…").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("No attribute is managed by the CRM yet")  # the consequences, first
+    dialog.get_by_role("button", name="Switch to Enterprise").click()
     wait_for_app(page)
-    expect(page.get_by_text("Plan changed to enterprise.")).to_be_visible()
+    expect(dialog).to_have_count(0)
+    expect(page.locator("[data-testid=stToast]")).to_contain_text("Plan changed to Enterprise.")
+    expect(page.get_by_text("This workspace is on the Enterprise plan.")).to_be_visible()
 
     go(page, "CRM")
     page.get_by_role("textbox", name="Lookup URL").fill(fake_crm.url)

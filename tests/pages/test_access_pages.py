@@ -111,12 +111,12 @@ def test_the_members_page_shows_sign_ins_and_unlocks(app, workspace_db):
     open_page(at, "members").run()
     table = at.dataframe[0].value.set_index("Email")
     assert table.loc[AGENT[0], "Failed sign-ins (24 h)"] == sign_in.LOCK_AFTER
-    assert table.loc[AGENT[0], "Sign-in"].startswith("locked until ")
-    assert table.loc[ADMIN[0], "Sign-in"] == "ok" and table.loc[ADMIN[0], "Last sign-in"] is not None
+    assert table.loc[AGENT[0], "Sign-in"].startswith("Locked until ")
+    assert table.loc[ADMIN[0], "Sign-in"] == "OK" and table.loc[ADMIN[0], "Last sign-in"] is not None
     assert at.selectbox(key="members.unlock.email").value == AGENT[0]
     at.button(key="members.unlock.go").click().run()
     assert any(f"Unlocked {AGENT[0]}" in shown(s.value) for s in at.success)
-    assert at.dataframe[0].value.set_index("Email").loc[AGENT[0], "Sign-in"] == "ok"
+    assert at.dataframe[0].value.set_index("Email").loc[AGENT[0], "Sign-in"] == "OK"
     assert TOKEN_KEY in app(AGENT).session_state  # can sign in again
 
 

@@ -89,7 +89,7 @@ def test_bad_edit_names_the_row_and_disables_save(page, workspace_db):
         "deleted_rows": [],
     }
     page.run()
-    assert "row 8 (Subscription): a list attribute needs at least one option" in [
+    assert "Row 8 (Subscription): a list attribute needs at least one option." in [
         shown(e.value) for e in page.error
     ]
     assert page.button(key="attrs.save").disabled
@@ -142,8 +142,8 @@ def test_stale_save_is_refused_with_a_reload(page, workspace_db):
         attrs.save_layout(store, Actor("other@example.com", "admin"), layout, base_version=version)
     page.button(key="attrs.save").click().run()
     errors = [shown(e.value) for e in page.error]
-    assert any("another admin saved version 2" in e for e in errors)
-    assert any("your unsaved changes were: renamed Email to Mine" in e for e in errors)
+    assert any("Another admin saved version 2" in e for e in errors)
+    assert any("Your unsaved changes were: renamed Email to Mine" in e for e in errors)
     assert "Theirs" in preview(page)  # reloaded
 
 
@@ -155,3 +155,70 @@ def test_revert_from_history(page, workspace_db):
     page.button(key="attrs.revert").click().run()
     assert "Reverted to version 1 (saved as version 3)." in [shown(s.value) for s in page.success]
     assert order_in(preview(page), ["Email", "Phone"]) == ["Email", "Phone"]
+
+
+def test_add_shows_one_message_per_problem_beside_the_form_and_keeps_the_input(page):
+    page.text_input(key="attrs.new.label").input("Email")  # its key, email, is taken
+    page.button(key="attrs.new.add").click().run()
+    assert [shown(e.value) for e in page.error] == [
+        "The key email is already used by Email: choose another key."
+    ]
+    assert page.text_input(key="attrs.new.label").value == "Email"
+    assert page.session_state["attrs.new.open"] is True  # the form stays open
+    page.text_input(key="attrs.new.label").input("Tier")
+    page.selectbox(key="attrs.new.type").set_value("list")
+    page.button(key="attrs.new.add").click().run()
+    assert [shown(e.value) for e in page.error] == ["Tier: a list attribute needs at least one option."]
+    assert not page.success  # nothing at the top of the page either
+
+
+def test_a_successful_add_clears_the_form(page):
+    page.text_input(key="attrs.new.label").input("Tier")
+    page.selectbox(key="attrs.new.type").set_value("list")
+    page.text_input(key="attrs.new.options").input("gold, silver")
+    page.button(key="attrs.new.add").click().run()
+    assert [shown(s.value) for s in page.success] == ["Added Tier (tier) at the end: press Save to keep it."]
+    assert page.text_input(key="attrs.new.label").value == ""
+    assert page.text_input(key="attrs.new.options").value == ""
+    assert page.selectbox(key="attrs.new.type").value == "text"
+    assert "Tier" in preview(page)
+
+
+def test_typing_an_order_puts_the_attribute_there_and_the_grid_is_re_sorted(page):
+    page.session_state[EDITOR] = {"edited_rows": {6: {"Order": 2}}, "added_rows": [], "deleted_rows": []}
+    page.run()  # Language (7th) typed 2
+    assert not page.exception
+    labels = ["Email", "First name", "Language", "Last name", "Phone"]
+    assert order_in(preview(page), labels) == ["Email", "Language", "First name", "Last name", "Phone"]
+    grid = page.session_state["attrs.draft"]  # a new editor over the re-sorted draft, no edits left
+    assert [r["position"] for r in grid] == list(range(1, len(grid) + 1))
+    assert [r["key"] for r in grid][:3] == ["email", "language", "first_name"]
+    assert EDITOR not in page.session_state or not page.session_state[EDITOR]["edited_rows"]
+    assert any("moved Language from 7 to 2" in shown(c.value) for c in page.caption)
+
+
+def delete_dialog(page, key):
+    page.selectbox(key="attrs.pick").set_value(key).run()
+    page.button(key="attrs.delete").click().run()
+    assert page.button(key="attrs.delete.confirm").label == "Delete attribute"
+
+
+def test_delete_dialog_cancel_and_confirm_close_it(page, workspace_db):
+    page.text_input(key="attrs.new.label").input("Tier")
+    page.button(key="attrs.new.add").click().run()
+    page.button(key="attrs.save").click().run()
+    delete_dialog(page, "tier")
+    assert any("0 contacts have a value for it" in w.value for w in page.warning)
+    page.button(key="attrs.delete.cancel").click().run()
+    assert not [b for b in page.button if b.key == "attrs.delete.confirm"] and "Tier" in preview(page)
+    delete_dialog(page, "tier")
+    page.button(key="attrs.delete.confirm").click().run()
+    assert not [b for b in page.button if b.key == "attrs.delete.confirm"]  # closed
+    assert [shown(t.value) for t in page.toast] == [
+        "Tier removed: press Save to delete it and its values, or Discard to keep it."
+    ]
+    assert "Tier" not in preview(page) and page.selectbox(key="attrs.pick").value is None
+    assert not page.error
+    page.button(key="attrs.save").click().run()
+    with Store(workspace_db) as store:
+        assert "tier" not in [a.key for a in attrs.all_attributes(store)]

@@ -76,7 +76,7 @@ def test_team_can_release_attributes_left_managed(app, workspace_db):
         crm.set_managed(store, SYSTEM, ["job_title"])
         workspace.set_plan(store, SYSTEM, "team")
     at = open_page(app)
-    assert "Job title" in at.warning[0].value
+    assert "Job title is marked managed by the CRM. The mark does not apply on Team" in at.info[1].value
     at.button(key="crm.release.go").click().run()
     assert at.success[0].value.startswith("Managed attributes saved as layout version")
     with Store(workspace_db) as store:
@@ -108,10 +108,10 @@ def test_invalid_settings_show_every_problem_and_save_nothing(app, enterprise):
     at = open_page(app)
     save(fill(at, "crm.example.com", secret="too-short", aliases="broken line"))
     errors = [e.value for e in at.error]
-    assert [e.split("\\:")[0] for e in errors] == ["alias line 1", "lookup URL", "shared secret"]
+    assert [e.split("\\:")[0] for e in errors] == ["Alias line 1", "Lookup URL", "Shared secret"]
     save(fill(at, "not a url", secret="too-short", aliases="jobTitle = nope"))
     errors = [e.value for e in at.error]
-    assert any("lookup URL" in e for e in errors) and any("shared secret" in e for e in errors)
+    assert any("Lookup URL" in e for e in errors) and any("Shared secret" in e for e in errors)
     assert any("nope" in e for e in errors) and not any("too-short" in e for e in errors)
     with Store(enterprise) as store:
         assert crm.get_settings(store) is None
@@ -142,7 +142,11 @@ def test_managed_attributes_and_test_connection(app, enterprise, fake):
     at.button(key="crm.test.go").click().run()
     assert "Connected in" in at.success[0].value and "Job title (job_title)" in shown(at.success[0].value)
     assert "Ignored: unknown" in shown(at.success[0].value)
+    assert "the CRM answered 2 fields, mapped to" in shown(at.success[0].value)  # plural-aware
+    fake.records["__test__"] = {"jobTitle": "Chef"}
+    at.button(key="crm.test.go").click().run()
+    assert "the CRM answered 1 field, mapped to Job title (job_title)." in shown(at.success[0].value)
     fake.then({"status": 500})
     at.button(key="crm.test.go").click().run()
     assert "Connection failed" in at.error[0].value and "HTTP 500" in at.error[0].value
-    assert fake.count == 2 and all(r["signature_ok"] for r in fake.requests)
+    assert fake.count == 3 and all(r["signature_ok"] for r in fake.requests)

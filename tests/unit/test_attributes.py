@@ -156,7 +156,7 @@ def test_custom_attribute_lifecycle_with_values(store):
 @pytest.mark.parametrize(
     "key,reason",
     [
-        ("email", "unique"),
+        ("email", "the key email is already used by Email: choose another key"),
         ("Bad Key", "key must be"),
         ("9lives", "key must be"),
     ],
@@ -238,3 +238,40 @@ def test_import_reports_every_problem_and_changes_nothing(store):
         attrs.import_layout(store, SYSTEM, items)
     assert len(exc.value.problems) == 3
     assert attrs.load_layout(store)[0] == 1
+
+
+def test_a_taken_key_gives_one_message_naming_the_attribute_by_its_label(store):
+    layout = attrs.load_layout(store)[1]
+    with pytest.raises(attrs.LayoutInvalid) as exc:
+        attrs.new_attribute(layout, label="Mail", key="email", type="text")
+    assert exc.value.problems == ["the key email is already used by Email: choose another key"]
+    with pytest.raises(attrs.LayoutInvalid) as exc:
+        attrs.new_attribute(layout, label="Tier", key="tier", type="list", regex="(")
+    assert exc.value.problems == [  # one line per problem, named by the label, no row numbers
+        "Tier: a list attribute needs at least one option",
+        "Tier: only text attributes have a pattern",
+        "Tier: pattern is not a valid regular expression",
+    ]
+
+
+@pytest.mark.parametrize(
+    "wanted,first_keys",
+    [
+        ({"phone": 2}, ["email", "phone", "first_name", "last_name"]),
+        ({"phone": 1}, ["phone", "email", "first_name", "last_name"]),
+        ({"email": 3}, ["first_name", "last_name", "email", "phone"]),
+        ({"phone": 0}, ["phone", "email", "first_name", "last_name"]),  # below 1: first
+        ({"phone": 4}, ["email", "first_name", "last_name", "phone"]),  # where it was
+        ({"phone": None}, ["email", "first_name", "last_name", "phone"]),  # cleared: stays
+    ],
+)
+def test_place_puts_an_attribute_at_the_typed_position(store, wanted, first_keys):
+    layout = attrs.load_layout(store)[1]
+    placed = attrs.place(layout, wanted)
+    assert keys(placed)[:4] == first_keys
+    assert [r["position"] for r in placed] == list(range(1, len(layout) + 1))
+
+
+def test_place_beyond_the_end_puts_it_last(store):
+    layout = attrs.load_layout(store)[1]
+    assert keys(attrs.place(layout, {"email": 99}))[-1] == "email"

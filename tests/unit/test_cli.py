@@ -38,7 +38,9 @@ def test_init_users_and_plan(tmp_path):
     assert run("users", "disable", "ag@example.com", "--db", db).returncode == 0
     listed = run("users", "list", "--db", db).stdout.splitlines()
     assert listed == ["ag@example.com\tagent\tdisabled\tag", "boss@example.com\tadmin\tactive\tBoss"]
-    assert run("plan", "set", "enterprise", "--db", db).stdout.strip() == "plan enterprise"
+    switched = run("plan", "set", "enterprise", "--db", db)
+    assert switched.stdout.strip() == "plan enterprise"
+    assert "- No attribute is managed by the CRM yet: choose them on the CRM page." in switched.stderr
     assert run("plan", "show", env={"INBOX_DB": db}).stdout.strip() == "enterprise"  # INBOX_DB honoured
 
 

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from inbox import attributes as attrs
-from inbox import contacts, inbound
+from inbox import contacts, inbound, workspace
 from inbox.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problems
 from inbox.models import SYSTEM, Actor
 
@@ -239,12 +239,18 @@ def test_stale_save_is_refused_and_no_update_is_lost(store, people):
     assert contacts.get_contact(store, c.id).values["job_title"] == "Manager"
 
 
-def test_crm_managed_attributes_are_read_only(store, people):
+def test_crm_managed_attributes_are_read_only_on_enterprise_only(store, people):
     with store.tx() as cur:
         cur.execute("UPDATE attribute_definitions SET crm_managed = TRUE WHERE key = 'account_id'")
+    workspace.set_plan(store, SYSTEM, "enterprise")
     c = contacts.get_contact(store, people[0].id)
     with pytest.raises(PermissionDenied, match="managed by the CRM"):
         contacts.update_values(store, AGENT, c.id, c.version, {"account_id": "ACC-9"})
+    workspace.set_plan(store, SYSTEM, "team")  # the mark is kept but does not apply on Team
+    assert (
+        contacts.update_values(store, AGENT, c.id, c.version, {"account_id": "ACC-9"}).values["account_id"]
+        == "ACC-9"
+    )
 
 
 def test_edits_need_a_signed_in_actor_and_an_existing_contact(store, people):

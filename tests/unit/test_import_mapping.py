@@ -5,7 +5,7 @@ import json
 import pytest
 
 from inbox import attributes as attrs
-from inbox import imports
+from inbox import imports, workspace
 from inbox.errors import InvalidInput, PermissionDenied
 from inbox.mapping import HANDLE, PLATFORM, fold, read_mapping_file, slug
 from inbox.mapping_fallbacks import auto_map
@@ -130,6 +130,7 @@ def test_weak_columns_yield_and_alternates_become_fallbacks(store, header, mappi
 
 def test_crm_managed_attributes_are_never_auto_mapped_and_an_explicit_mapping_is_refused(store, tmp_path):
     store._rows("UPDATE attribute_definitions SET crm_managed = TRUE WHERE key = 'subscription'")
+    workspace.set_plan(store, SYSTEM, "enterprise")
     mapping, notes = auto_map(["Email", "Plan"], attrs.all_attributes(store))
     assert mapping["Plan"] is None and "managed by the CRM" in notes[0]
     path = write(tmp_path, "Email,Plan\na@example.com,free\n")
