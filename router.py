@@ -91,6 +91,6 @@ else:
     with st.sidebar:
         st.markdown("**Signed in**")
         st.text(f"{plain(user.display_name)}\n{plain(user.email)}")
-        st.caption(f"Role: {user.role} · Plan: {workspace.get_plan(store)}")
+        st.caption(f"Role: {user.role.capitalize()} · Plan: {workspace.get_plan(store).capitalize()}")
         sign_out_form()
 run_page(page)  # errors inside a page: one plain message, never a traceback

@@ -61,7 +61,7 @@ def test_a_refresh_and_a_new_tab_keep_the_session_and_the_page(page):
     wait_for_app(page)
     assert urlsplit(page.url).path == "/contacts"
     expect(heading(page, "Contacts")).to_be_visible()
-    expect(page.get_by_text("Role: agent · Plan: team")).to_be_visible()
+    expect(page.get_by_text("Role: Agent · Plan: Team")).to_be_visible()
     tab = open_tab(page, "")
     expect(heading(tab, "Overview")).to_be_visible()
     expect(tab.get_by_label("Password")).to_have_count(0)
@@ -111,7 +111,7 @@ def test_sign_out_ends_the_session_in_the_other_tab_too(page):
     other.get_by_role("link", name="Overview").click()  # the other tab's next interaction
     wait_for_app(other)
     expect(other.get_by_text("You have been signed out (in this browser")).to_be_visible()
-    expect(other.get_by_text("Role: agent")).to_have_count(0)
+    expect(other.get_by_text("Role: Agent")).to_have_count(0)
     assert NOT_FOUND not in other.content()
     other.get_by_role("link", name="Sign in again").click()
     other.wait_for_load_state()
@@ -146,7 +146,7 @@ def test_an_admin_disabling_a_member_ends_their_open_session(page, new_context):
         expect(
             page.get_by_text("You have been signed out: your access to this workspace was revoked")
         ).to_be_visible()
-        expect(page.get_by_text("Role: agent")).to_have_count(0)
+        expect(page.get_by_text("Role: Agent")).to_have_count(0)
         page.get_by_role("link", name="Sign in again").click()
         page.wait_for_load_state()
         page.get_by_label("Email").fill(AGENT[0])

@@ -14,7 +14,7 @@ def test_wrong_password_is_refused(page):
 def test_admin_sees_admin_settings(page):
     sign_in(page, *ADMIN)
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
-    expect(page.get_by_text("Role: admin · Plan: team")).to_be_visible()
+    expect(page.get_by_text("Role: Admin · Plan: Team")).to_be_visible()
     assert "Members & plan" in sidebar_nav(page)
     page.get_by_role("link", name="Members & plan").click()
     wait_for_app(page)
@@ -26,7 +26,7 @@ def test_admin_sees_admin_settings(page):
 def test_agent_sees_no_admin_settings(page):
     sign_in(page, *AGENT)
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
-    expect(page.get_by_text("Role: agent · Plan: team")).to_be_visible()
+    expect(page.get_by_text("Role: Agent · Plan: Team")).to_be_visible()
     assert sidebar_nav(page) and "Members & plan" not in sidebar_nav(page)
 
 
@@ -39,4 +39,4 @@ def test_sign_out(page):
     page.go_back()  # the page before signing out does not come back (the browser may show its shell)
     wait_for_app(page)
     expect(page.get_by_label("Password").or_(page.get_by_role("link", name="Sign in again"))).to_be_visible()
-    expect(page.get_by_text("Role: agent")).to_have_count(0)
+    expect(page.get_by_text("Role: Agent")).to_have_count(0)

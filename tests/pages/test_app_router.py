@@ -38,7 +38,7 @@ def test_admin_signs_in_and_sees_role_and_plan(app):
     at = app(ADMIN)
     assert not at.exception and not at.error
     assert at.title[0].value == "Overview"
-    assert "Role: admin · Plan: team" in [c.value for c in at.sidebar.caption]
+    assert "Role: Admin · Plan: Team" in [c.value for c in at.sidebar.caption]
     assert "Ada Admin\nadmin@example.com" in [t.value for t in at.sidebar.text]
     labels = [m.label for m in at.metric]
     assert labels[:3] == ["Contacts", "Open conversations", "Messages"]  # (the Overview, issue 14)
@@ -51,7 +51,7 @@ def test_admin_can_reach_admin_pages_and_agent_cannot(app):
     assert admin.title[0].value == "Members & plan"
 
     agent = app(AGENT)
-    assert "Role: agent · Plan: team" in [c.value for c in agent.sidebar.caption]
+    assert "Role: Agent · Plan: Team" in [c.value for c in agent.sidebar.caption]
     with pytest.raises(ValueError):  # the page is not even registered for an agent
         open_page(agent, "members")
 
