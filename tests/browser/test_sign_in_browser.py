@@ -20,7 +20,8 @@ def test_admin_sees_admin_settings(page):
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Members & plan")).to_be_visible()
     expect(page.get_by_text("Add a member")).to_be_visible()
-    expect(page.get_by_role("radio", name="Team")).to_be_checked()
+    expect(page.get_by_text("This workspace is on the Team plan.", exact=False)).to_be_visible()
+    expect(page.get_by_role("button", name="Switch to Enterprise…")).to_be_visible()
 
 
 def test_agent_sees_no_admin_settings(page):
