@@ -83,10 +83,18 @@ if user is None:  # a session that ended while its tab was open: every page path
 else:
     sections: dict[str, list] = {}
     for section, render, url_path, title, icon, roles in PAGES:
-        if user.role in roles:
-            sections.setdefault(section, []).append(
-                st.Page(partial(render, store), title=title, url_path=url_path, icon=icon)
+        # A page the member may not see is not listed, but its address still opens it: the page itself
+        # then says who may see it (require_admin), never Streamlit's "page does not exist" box.
+        shown = user.role in roles
+        sections.setdefault(section if shown else "Inbox", []).append(
+            st.Page(
+                partial(render, store),
+                title=title,
+                url_path=url_path,
+                icon=icon,
+                visibility="visible" if shown else "hidden",
             )
+        )
     page = st.navigation(sections)
     with st.sidebar:
         st.markdown("**Signed in**")

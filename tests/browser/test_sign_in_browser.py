@@ -29,6 +29,13 @@ def test_agent_sees_no_admin_settings(page):
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     expect(page.get_by_text("Role: Agent · Plan: Team")).to_be_visible()
     assert sidebar_nav(page) and "Members & plan" not in sidebar_nav(page)
+    # an admin page's address (a link shared by an admin): the page says who may see it, nothing else shows
+    page.goto(f"{page.base_url}/members")
+    wait_for_app(page)
+    expect(page.get_by_text("Only admins can see the members and the plan.")).to_be_visible()
+    expect(page.get_by_text("does not seem to exist")).to_have_count(0)
+    expect(page.get_by_text("Add a member")).to_have_count(0)
+    assert "Members & plan" not in sidebar_nav(page)
 
 
 def test_sign_out(page):

@@ -52,8 +52,11 @@ def test_admin_can_reach_admin_pages_and_agent_cannot(app):
 
     agent = app(AGENT)
     assert "Role: Agent · Plan: Team" in [c.value for c in agent.sidebar.caption]
-    with pytest.raises(ValueError):  # the page is not even registered for an agent
-        open_page(agent, "members")
+    # Not listed for an agent; its address opens a page that only says who may see it.
+    open_page(agent, "members").run()
+    assert not agent.exception
+    assert [e.value for e in agent.error] == ["Only admins can see the members and the plan."]
+    assert not agent.title and not agent.text_input
 
 
 def test_the_sidebar_signs_out_through_the_sign_out_route_with_its_csrf_token(app):
