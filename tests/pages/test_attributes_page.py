@@ -35,8 +35,10 @@ def order_in(text: str, labels: list[str]) -> list[str]:
 
 
 def test_agent_cannot_open_the_page(app):
-    with pytest.raises(ValueError):
-        open_page(app(AGENT), "attributes")
+    # not listed for an agent; its address only says who may see it
+    at = open_page(app(AGENT), "attributes").run()
+    assert [e.value for e in at.error] == ["Only admins can see the contact attributes."]
+    assert not at.title and not at.dataframe and not at.button
 
 
 def test_page_shows_the_layout_and_preview(page):

@@ -49,8 +49,10 @@ def count(workspace_db) -> int:
 
 
 def test_agents_cannot_open_the_page(app):
-    with pytest.raises(ValueError):
-        open_page(app(AGENT), PAGE)
+    # not listed for an agent; its address only says who may see it
+    at = open_page(app(AGENT), PAGE).run()
+    assert [e.value for e in at.error] == ["Only admins can see imports."]
+    assert not at.title and not at.button
 
 
 def test_before_any_upload_the_page_lists_imports(page):
