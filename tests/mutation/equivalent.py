@@ -12,6 +12,7 @@ _SQL_WORD = re.compile(
     r"UNION|ALL|EXISTS|HAVING|BETWEEN|LIKE|ILIKE|INTO|DEFAULT|TABLE|INDEX|DROP|ALTER|CREATE|WITH|VARCHAR|USING)\b"
 )
 _QUOTED = re.compile(r"'[^']*'")
+_SQL_CALL = re.compile(r"^\s*(count|coalesce|sum|max|min|avg|string_agg|list|lower|upper)\(", re.IGNORECASE)
 
 # Reviewed by hand: {mutant name: (the mutant's changed line, stripped; why it cannot change behaviour)}.
 # A mutant counts as equivalent only while its diff still shows that exact line (numbers shift when the code
@@ -91,7 +92,7 @@ def sql_case_only(diff: str) -> bool:
     return bool(changed) and all(
         b.lower() == a.lower()
         and '\\"' not in b
-        and _SQL_WORD.search(b)
+        and (_SQL_WORD.search(b) or _SQL_CALL.match(b[1:]))
         and _QUOTED.findall(b) == _QUOTED.findall(a)
         for b, a in changed
     )

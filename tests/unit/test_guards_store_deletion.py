@@ -37,6 +37,8 @@ def test_a_contact_without_conversations_has_a_manifest_of_zeros(store):
         "bytes": 0,
     }
     assert store.deletion.contact_manifest(cid + 1000) is None
+    entry = deletion.delete_contact(store, ADMIN, cid, hint="request #1", reason="gdpr_request")
+    assert [entry[k] for k in ("conversations", "messages", "attachments", "bytes")] == [0, 0, 0, 0]
 
 
 @pytest.mark.parametrize(
