@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.mutation.equivalent import reason
+from tests.support.mutation_equivalents import reason
 
 ROOT = Path(__file__).resolve().parents[2]
 # module path -> mutmut names (globs) of the functions it scores; inbox/imports.py: only the commit and undo

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.mutation.equivalent import reason
+from tests.support.mutation_equivalents import reason
 
 
 def diff(before: str, after: str) -> str:
