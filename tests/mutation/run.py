@@ -4,7 +4,8 @@ Usage: ``python -m tests.mutation.run [MODULE ...]`` (a path such as ``inbox/use
 such as ``users``; none: every module) runs mutmut 3 (settings in setup.cfg ``[mutmut]``; it works in
 ./mutants) on those modules' mutants; ``--score-only`` prints the figures of the last run without running
 anything;
-``--survivors`` runs again only the mutants that survived (or were not run) last time, after adding tests.
+``--survivors`` runs again only the mutants that survived (or were not run) last time, after adding tests;
+``--resume`` runs only the mutants that have no result yet (a run that was stopped).
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*")
     parser.add_argument("--score-only", action="store_true")
     parser.add_argument("--survivors", action="store_true")
+    parser.add_argument("--resume", action="store_true")
     parser.add_argument("--max-children", type=int, default=None)
     args = parser.parse_args(argv)
     paths = [module_path(m) for m in args.modules] or list(MODULES)
@@ -134,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
             globs = [k for p in paths for k, v in results(p).items() if v not in KILLED]
             if not globs:
                 print("no survivors to run again")
+        elif args.resume:  # mutmut reruns every mutant it is given by name: give only those without a result
+            globs = [k for p in paths for k, v in results(p).items() if v in NOT_CHECKED]
+            if not globs:
+                print("every mutant of these modules has a result (run without --resume to run them all)")
         extra = ["--max-children", str(args.max_children)] if args.max_children else []
         command = [sys.executable, "-m", "mutmut", "run", *extra, *globs]
         code = subprocess.call(command, cwd=ROOT) if globs else 0
