@@ -81,3 +81,23 @@ class MigrationFailed(StoreUnavailable):
 
 class WriteFailed(InboxError):
     """A file could not be written (disk full, folder missing or not writable); nothing was kept."""
+
+
+class TokenRefused(PermissionDenied):
+    """An API token that is unknown, expired, revoked or whose member is disabled (the same words for all)."""
+
+
+class Throttled(InboxError):
+    """Too many failed attempts from this client: ``wait`` seconds before the next one is looked at."""
+
+    def __init__(self, message: str, wait: float):
+        self.wait = wait
+        super().__init__(message)
+
+
+class PreconditionFailed(Conflict):
+    """A write conditioned on a version (HTTP ``If-Match``) that is no longer current: ``current_version``."""
+
+    def __init__(self, message: str, current_version: int | None):
+        self.current_version = current_version
+        super().__init__(message)

@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, NotFound, PreconditionFailed
 from .contacts_search import ORDERS
 from .contacts_search import capped as _capped
 from .contacts_search import where as _where
@@ -238,9 +238,10 @@ class ContactsSQL(Repository):
                 ).fetchone()
                 if current is None:
                     raise NotFound(f"contact {contact_id} no longer exists (it may have been deleted)")
-                raise Conflict(
+                raise PreconditionFailed(
                     f"{current[1]} changed this contact since you opened it (version "
-                    f"{expected_version} → {current[0]}); nothing was saved"
+                    f"{expected_version} → {current[0]}); nothing was saved",
+                    int(current[0]),
                 )
             if builtin:
                 cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [contact_id])
