@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from ..errors import Conflict, NotFound, PreconditionFailed
+from ..errors import NotFound, PreconditionFailed
 from .contacts_search import ORDERS
 from .contacts_search import capped as _capped
 from .contacts_search import where as _where
