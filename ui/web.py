@@ -30,7 +30,19 @@ COOKIE = "inbox_session"  # the session token (HttpOnly): what st.context.cookie
 CSRF_COOKIE = "inbox_csrf"  # the sign-in form's token, sent back in the form (double submit)
 SIGN_IN, SIGN_OUT = "/auth/sign-in", "/auth/sign-out"
 # Paths that are not pages: Streamlit's own (websocket, assets, media, components), ours, and files.
-NOT_PAGES = ("/_stcore/", "/static/", "/media/", "/component/", "/app/static/", "/auth/", "/oauth2callback")
+NOT_PAGES = (
+    "/_stcore/",
+    "/static/",
+    "/media/",
+    "/component/",
+    "/app/static/",
+    "/auth/",
+    "/oauth2callback",
+    "/api/",
+    "/healthz",
+    "/readyz",
+    "/metrics",  # the API and the operations routes answer for themselves
+)
 ICON = Path(__file__).parent / "assets" / "icon.png"  # the page icon (router.py), also the form's
 FORM_LIMIT = 10_000  # bytes of a sign-in form body read at most
 FORMER = {"/sign_in": "/"}  # the in-app sign-in page before issue 14: its bookmarks open the app

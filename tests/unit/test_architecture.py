@@ -26,17 +26,24 @@ def py_files(*folders):
 
 @pytest.mark.parametrize("path", py_files("inbox", "validation"), ids=lambda p: str(p.relative_to(ROOT)))
 def test_domain_and_validation_never_import_the_ui(path):
-    assert not imports_of(path) & {"streamlit", "ui", "app_pages", "app", "router"}
+    assert not imports_of(path) & {"streamlit", "ui", "app_pages", "app", "router", "api"}
+
+
+@pytest.mark.parametrize("path", py_files("api"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_api_is_a_presentation_layer_over_inbox(path):
+    """api/ (like the CLI) calls inbox use cases: no Streamlit, no UI helpers, no pages, no SQL driver."""
+    assert not imports_of(path) & {"streamlit", "ui", "app_pages", "app", "router", "duckdb"}
 
 
 @pytest.mark.parametrize("path", py_files("validation"), ids=lambda p: str(p.relative_to(ROOT)))
 def test_validation_imports_nothing_of_ours(path):
-    assert not imports_of(path) & {"inbox", "ui", "app_pages", "app", "router"}
+    assert not imports_of(path) & {"inbox", "ui", "app_pages", "app", "router", "api"}
 
 
 @pytest.mark.parametrize(
     "path",
-    py_files("inbox", "validation", "ui", "app_pages", "tests") + [ROOT / "app.py", ROOT / "router.py"],
+    py_files("inbox", "validation", "ui", "app_pages", "api", "tests")
+    + [ROOT / "app.py", ROOT / "router.py"],
     ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_nothing_imports_app_and_only_the_router_imports_pages(path):
@@ -54,8 +61,8 @@ def test_app_py_is_the_st_app_serving_the_router_and_imports_no_page():
 
     found = discover_asgi_app(ROOT / "app.py")
     assert found.is_asgi_app and found.app_name == "app"
-    assert 'st.App("router.py"' in (ROOT / "app.py").read_text(encoding="utf-8")
-    assert imports_of(ROOT / "app.py") == {"streamlit", "starlette", "ui"}
+    assert 'st.App(\n    "router.py"' in (ROOT / "app.py").read_text(encoding="utf-8")
+    assert imports_of(ROOT / "app.py") == {"streamlit", "starlette", "ui", "api"}
 
 
 def test_the_web_routes_import_no_page_and_no_streamlit_script():
@@ -79,7 +86,8 @@ SQL_WORDS = ("SELECT ", "INSERT INTO", "DELETE FROM", "UPDATE ", "CREATE TABLE")
     "path",
     [
         p
-        for p in py_files("inbox", "validation", "ui", "app_pages") + [ROOT / "app.py", ROOT / "router.py"]
+        for p in py_files("inbox", "validation", "ui", "app_pages", "api")
+        + [ROOT / "app.py", ROOT / "router.py"]
         if "store" not in p.parts
     ],
     ids=lambda p: str(p.relative_to(ROOT)),
@@ -91,7 +99,7 @@ def test_sql_lives_only_in_the_store(path):
 
 @pytest.mark.parametrize(
     "path",
-    py_files("inbox", "validation", "ui", "app_pages") + [ROOT / "app.py", ROOT / "router.py"],
+    py_files("inbox", "validation", "ui", "app_pages", "api") + [ROOT / "app.py", ROOT / "router.py"],
     ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_every_module_opens_with_a_docstring_and_stays_small(path):
@@ -171,7 +179,7 @@ def test_test_modules_import_only_the_shared_helpers(path):
 # still a loop: it only moves the partly-initialised-module error to the first call). Relative imports are
 # resolved; ``from pkg import module`` is an arrow to the module, ``import a.b`` an arrow to ``a.b``.
 
-CYCLE_PACKAGES = ("inbox", "validation", "ui", "app_pages")
+CYCLE_PACKAGES = ("inbox", "validation", "ui", "app_pages", "api")
 
 
 def module_name(path: Path) -> str:
