@@ -153,7 +153,7 @@ def test_names_and_expiries_are_checked(store, team, name, days, message):
 def test_names_are_unique_per_member_among_active_tokens(store, team):
     first, _ = tokens.create_token(store, AGENT, ALEX, name="  nightly   export ", now=T0)
     assert first.name == "nightly export" and len("x" * 80) == tokens.MAX_NAME
-    with pytest.raises(Conflict, match='already has an active token named "nightly export"'):
+    with pytest.raises(Conflict, match='an active token named "nightly export" already exists'):
         tokens.create_token(store, AGENT, ALEX, name="nightly export", now=T0)
     tokens.create_token(store, Actor(BEA, "agent"), BEA, name="nightly export", now=T0)  # another member
     tokens.revoke_token(store, AGENT, first.id, now=T0)

@@ -90,7 +90,7 @@ def test_refusals_are_one_line_and_exit_2(db, args, message):
 
 def test_a_taken_name_and_a_disabled_member_are_refused(db):
     run("tokens", "create", ALEX, "--name", "job", "--db", db)
-    assert 'already has an active token named "job"' in one_line(
+    assert 'an active token named "job" already exists for' in one_line(
         run("tokens", "create", ALEX, "--name", "job", "--db", db)
     )
     run("users", "disable", ALEX, "--db", db)
