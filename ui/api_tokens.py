@@ -82,7 +82,7 @@ def _new_token() -> None:
     st.success(literal(f'Token "{name}" created. Copy it now: it will not be shown again.'))
     st.code(secret, language=None)
     st.caption(
-        "Use the copy button at the right of the token. Send it as the header "
+        "Point at the token for its copy button (at the right). Send it as the header "
         "Authorization: Bearer <token>; keep it as secret as a password."
     )
 
