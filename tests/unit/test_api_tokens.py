@@ -202,3 +202,14 @@ def test_refused_tokens_never_lock_the_members_password_sign_in(store, team):
     assert tokens.refused_since(store, ADMIN, T0) == sign_in.LOCK_AFTER + 1
     with pytest.raises(PermissionDenied):
         tokens.refused_since(store, AGENT, T0)
+
+
+def test_check_validates_the_table_and_finds_tokens_without_a_member(store, team):
+    from inbox.check import run_check
+
+    tokens.create_token(store, AGENT, ALEX, name="script", now=T0)
+    assert run_check(store).ok
+    with store.tx() as cur:  # damage no use case can do: the member row gone
+        cur.execute("DELETE FROM users WHERE email = ?", [ALEX])
+    found = [p for p in run_check(store).problems if p.table == "api_tokens"]
+    assert [(p.kind, p.examples) for p in found] == [("api_tokens_without_member", ("1",))]
