@@ -6,17 +6,18 @@ import base64
 import hashlib
 import json
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from inbox import contacts, deletion
 from inbox.contact_create import DuplicateContact, create_contact
 from inbox.errors import InvalidInput, PreconditionFailed
 
 from .deps import Admin, Db, Member
+from .models import UtcDatetime
 from .openapi import errors
 from .problems import problem
 
@@ -46,8 +47,8 @@ class ContactRow(BaseModel):
     subscription: str | None = None
     account_id: str | None = None
     external_id: str | None = None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
 
 class ContactPage(BaseModel):
@@ -69,8 +70,8 @@ class ContactOut(BaseModel):
     display_name: str | None
     name: str
     version: int = Field(description="Increases with each save; send it back in If-Match to update")
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
     updated_by: str
     values: dict[str, Value]
 
@@ -151,14 +152,16 @@ def search_contacts(
     language: Annotated[str | None, Query(description="A language code: pt finds pt, pt-BR, pt-PT")] = None,
     subscription: str | None = None,
     attribute: Annotated[
-        list[str] | None, Query(description="A custom attribute filter, KEY:VALUE (repeatable)")
+        list[Annotated[str, StringConstraints(pattern=r"^\s*[^:\s][^:]*:")]] | None,
+        Query(description="A custom attribute filter, KEY:VALUE (repeatable)"),
     ] = None,
     order: Literal["updated", "name", "created", "created_asc"] = "updated",
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description="Contacts per page (the cursor keeps it)")
     ] = 25,
     cursor: Annotated[
-        str | None, Query(max_length=500, description="`next_cursor` of the page before")
+        str | None,
+        Query(max_length=500, pattern=r"^[A-Za-z0-9_-]+$", description="`next_cursor` of the page before"),
     ] = None,
 ) -> ContactPage:
     """Search contacts with the Contacts page's query language and filters, most recently updated first."""
