@@ -31,6 +31,14 @@ ETAG = {
     }
 }
 
+LINKS = {  # what a client (and schemathesis' stateful phase) does next with a created contact
+    name: {"operationId": op, "parameters": {"path.contact_id": "$response.body#/id", **extra}}
+    for name, op, extra in (
+        ("GetContact", "getContact", {}),
+        ("UpdateContact", "updateContact", {"header.if-match": "$response.header.ETag"}),
+    )
+}
+
 
 class ContactRow(BaseModel):
     """A contact as a search lists it."""
@@ -141,7 +149,7 @@ def _read_cursor(cursor: str, key: str) -> tuple[int, int]:
     return page, size
 
 
-@router.get("/contacts", responses=errors(422))
+@router.get("/contacts", operation_id="searchContacts", responses=errors(422))
 def search_contacts(
     db: Db,
     member: Member,
@@ -193,7 +201,9 @@ def search_contacts(
     )
 
 
-@router.get("/contacts/{contact_id}", responses={**errors(404), 200: {"headers": ETAG}})
+@router.get(
+    "/contacts/{contact_id}", operation_id="getContact", responses={**errors(404), 200: {"headers": ETAG}}
+)
 def get_contact(contact_id: int, db: Db, member: Member, response: Response) -> ContactOut:
     """One contact with every attribute value; its version is the ETag."""
     return _out(contacts.get_contact(db, contact_id), response)
@@ -203,7 +213,8 @@ def get_contact(contact_id: int, db: Db, member: Member, response: Response) -> 
     "/contacts",
     status_code=201,
     response_model=ContactOut,
-    responses={**errors(403, 409, 422), 201: {"headers": ETAG}},
+    operation_id="createContact",
+    responses={**errors(403, 409, 422), 201: {"headers": ETAG, "links": LINKS}},
 )
 def add_contact(body: NewContact, db: Db, member: Member, response: Response) -> Any:
     """Create a contact (admins and agents). 409 names the contact that already has this e-mail, phone,
@@ -247,6 +258,7 @@ def expected_version(if_match: str | None, current: int) -> int:
 @router.patch(
     "/contacts/{contact_id}",
     response_model=ContactOut,
+    operation_id="updateContact",
     responses={**errors(403, 404, 409, 412, 422, 428), 200: {"headers": ETAG}},
 )
 def update_contact(
@@ -273,7 +285,7 @@ def update_contact(
     return _out(saved, response)
 
 
-@router.delete("/contacts/{contact_id}", responses=errors(403, 404, 409, 422))
+@router.delete("/contacts/{contact_id}", operation_id="deleteContact", responses=errors(403, 404, 409, 422))
 def delete_contact(contact_id: int, body: Deletion, db: Db, admin: Admin) -> dict[str, Any]:
     """Delete a contact and everything it owns (admins): one entry in the deletion log, as on the Contacts
     page; returns that entry. The hint and the reason are required (sent in the body, kept out of URLs)."""

@@ -29,7 +29,7 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_response(api_ser
             "--exclude-checks",
             SKIPPED,
             "--max-examples",
-            "4",
+            "3",
             "--workers",
             "1",
             "--seed",
