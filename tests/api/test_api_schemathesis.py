@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 from tests.support.api_server import api_server  # noqa: F401  (the module's server)
-from tests.support.browser import ROOT
 
 # positive_data_acceptance is left out: this API refuses some requests its schema allows, by design — a
 # duplicate identity (409), a stale or missing If-Match (412/428), a layout the page's rules refuse (422), an
@@ -42,7 +41,7 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_response(api_ser
             "--report-dir",
             str(tmp_path),
         ],
-        cwd=ROOT,
+        cwd=tmp_path,  # (its cache folder goes there, not into the project)
         capture_output=True,
         text=True,
         timeout=150,
