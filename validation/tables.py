@@ -36,6 +36,7 @@ from .deletion_tables import DELETION_TABLE_SCHEMAS
 from .failures import FAILURE_COLUMNS, failures_frame, frame_failures
 from .import_tables import IMPORT_TABLE_SCHEMAS
 from .sign_in_tables import SIGN_IN_TABLE_SCHEMAS
+from .token_tables import TOKEN_TABLE_SCHEMAS
 
 __all__ = ["FAILURE_COLUMNS", "TABLE_SCHEMAS", "failures_frame", "frame_failures"]
 
@@ -266,3 +267,4 @@ TABLE_SCHEMAS.update(CRM_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(IMPORT_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(DELETION_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(SIGN_IN_TABLE_SCHEMAS)
+TABLE_SCHEMAS.update(TOKEN_TABLE_SCHEMAS)

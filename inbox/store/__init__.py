@@ -19,6 +19,7 @@ from .layout import LayoutSQL
 from .sessions import SessionsSQL
 from .sign_ins import SignInsSQL
 from .stats import StatsSQL
+from .tokens import TokensSQL
 
 #: Area name on ``Store`` → repository class (what ``tools/rewrite_store_calls.py`` maps methods by).
 AREAS = {
@@ -36,6 +37,7 @@ AREAS = {
     "integrity": IntegritySQL,
     "compaction": CompactSQL,
     "keys": KeysSQL,
+    "tokens": TokensSQL,
 }
 
 
@@ -71,6 +73,7 @@ class Store(StoreCore):
         self.integrity = IntegritySQL(self)
         self.compaction = CompactSQL(self)
         self.keys = KeysSQL(self)
+        self.tokens = TokensSQL(self)
 
 
 __all__ = ["AREAS", "CompactionFailed", "Store", "TxCursor", "attachments_dir_for"]

@@ -34,6 +34,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "deletion_log_seals": ("id",),
     "sign_in_attempts": ("id",),
     "sessions": ("id",),
+    "api_tokens": ("id",),
 }
 
 EXAMPLES = 5
@@ -209,6 +210,13 @@ INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
         "storage paths used by more than one attachment",
         """SELECT storage_path AS k, storage_path AS label FROM attachments
         GROUP BY storage_path HAVING count(*) > 1""",
+    ),
+    (
+        "api_tokens_without_member",
+        "api_tokens",
+        "API tokens whose member is missing",
+        """SELECT t.id AS k, t.id::VARCHAR AS label FROM api_tokens t
+        WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id)""",
     ),
 )
 _QUERIES = {q[0]: q for q in INTEGRITY_QUERIES}

@@ -61,6 +61,19 @@ GOOD = {
         "client": ["127.0.0.1", ""],
         "user_agent": ["Mozilla/5.0", ""],
     },
+    "api_tokens": {
+        "id": [1, 2],
+        "token_hash": [H, H2],
+        "hint": ["x9Q_", "-a0Z"],
+        "user_id": [1, 2],
+        "name": ["nightly export", "Zoé's import"],
+        "created_at": [T, T],
+        "created_by": ["ada@example.com", "system (cli)"],
+        "expires_at": [T2, None],
+        "last_used_at": [None, T2],
+        "revoked_at": [None, T2],
+        "revoked_by": [None, "ada@example.com"],
+    },
     "import_batches": {
         "id": [1, 2],
         "created_at": [T, T2],
@@ -298,6 +311,12 @@ BAD = [
     ("sign_in_attempts", "client", "", "str_length"),
     ("sign_in_attempts", "email", "x" * 321, "str_length"),
     ("sessions", "token_hash", "the-token-itself", "is_sha256_hex"),
+    ("api_tokens", "token_hash", "inbox_pat_the-token-itself", "is_sha256_hex"),
+    ("api_tokens", "hint", "whole-token", "str_length"),
+    ("api_tokens", "name", "", "str_length"),
+    ("api_tokens", "name", "two\nlines", "no_control_chars"),
+    ("api_tokens", "expires_at", datetime(2023, 1, 1), "expires_at_after_created_at"),
+    ("api_tokens", "revoked_by", "ada@example.com", "revoked_by_set_with_revoked_at"),
 ]
 
 
