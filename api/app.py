@@ -38,4 +38,9 @@ def create_api(store_for: Callable[[], Store]) -> FastAPI:
 
 def _routers() -> list[APIRouter]:
     """Every area's router (each module defines ``router``)."""
-    return []
+    from . import routes_deletion_log, routes_imports
+
+    return [
+        routes_imports.router,
+        routes_deletion_log.router,
+    ]
