@@ -8,7 +8,7 @@ from fastapi import APIRouter, FastAPI
 
 from inbox.store import Store
 
-from . import problems
+from . import openapi, problems
 
 VERSION = "v1"
 PREFIX = f"/{VERSION}"  # under the /api mount: /api/v1/...
@@ -31,6 +31,7 @@ def create_api(store_for: Callable[[], Store]) -> FastAPI:
     )
     api.state.store_for = store_for
     problems.install(api)
+    openapi.install(api)  # errors documented as problem+json
     for router in _routers():
         api.include_router(router, prefix=PREFIX)
     return api
@@ -38,9 +39,13 @@ def create_api(store_for: Callable[[], Store]) -> FastAPI:
 
 def _routers() -> list[APIRouter]:
     """Every area's router (each module defines ``router``)."""
-    from . import routes_deletion_log, routes_imports
+    from . import docs, routes_contacts, routes_deletion_log, routes_imports, routes_layout, routes_members
 
     return [
+        docs.router,
+        routes_contacts.router,
+        routes_layout.router,
+        routes_members.router,
         routes_imports.router,
         routes_deletion_log.router,
     ]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from validation.layout import BUILTIN_KEYS, layout_problems
 
 from .auth import member_action, require_admin
-from .errors import Conflict, NotFound, Problems
+from .errors import Conflict, NotFound, PreconditionFailed, Problems
 from .models import Actor, utcnow
 from .workspace import get_plan
 
@@ -325,16 +325,23 @@ def export_layout(store: Store) -> list[dict[str, Any]]:
 
 
 @member_action("change the contact attribute layout")
-def import_layout(store: Store, actor: Actor, items: object) -> int:
+def import_layout(store: Store, actor: Actor, items: object, *, base_version: int | None = None) -> int:
     """Apply an exported layout (list of objects) with the same validation as the page.
 
     Every current attribute must be listed (disable rather than drop). Raises ``LayoutInvalid``
-    with one problem per line and changes nothing when invalid.
+    with one problem per line and changes nothing when invalid; ``PreconditionFailed`` when the layout is no
+    longer at ``base_version`` (when given: the version the items were read at).
     """
     require_admin(actor, "change the contact attribute layout")
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise LayoutInvalid(["the layout must be a JSON list of objects"])
     version, current = load_layout(store)
+    if base_version is not None and base_version != version:
+        raise PreconditionFailed(
+            f"the layout changed since version {base_version} (it is at version {version});"
+            " nothing was saved",
+            version,
+        )
     by_key = {d["key"]: d for d in current}
     problems, layout = [], []
     for n, item in enumerate(items, start=1):

@@ -92,3 +92,13 @@ def storage_columns(
             slots[SLOT.get(definitions[key].type, 0)] = value
             custom[key] = None if value is None else tuple(slots)
     return builtin, custom
+
+
+def form_text(value: Any, type_: str) -> str | None:
+    """A value typed in a form or sent as JSON, as the text the shared validation reads (as a CSV cell)."""
+    return _as_input(value, type_)
+
+
+def stored_value(value: Any, type_: str) -> Any:
+    """A validated value as the store keeps it (``None`` when missing)."""
+    return _storable(value, type_)

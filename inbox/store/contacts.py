@@ -11,10 +11,10 @@ from typing import Any
 import duckdb
 
 from ..errors import NotFound, PreconditionFailed
+from .contacts_create import ContactCreation
 from .contacts_search import ORDERS
 from .contacts_search import capped as _capped
 from .contacts_search import where as _where
-from .repository import Repository
 from .retry import as_conflict, retry_conflicts
 from .schema import CONTACT_COLS, SEARCH_TEXT_SQL
 
@@ -41,8 +41,8 @@ WriteFiles = Callable[[int, list[dict[str, Any]]], list[str]]
 _RECEIVE_LOCKS = [threading.Lock() for _ in range(64)]  # striped by (platform, handle)
 
 
-class ContactsSQL(Repository):
-    """Contacts (built-in attributes are columns) and attribute_values (custom, typed)."""
+class ContactsSQL(ContactCreation):
+    """Contacts (built-in values are columns), attribute_values (custom, typed); creation: the base class."""
 
     def contact_row(self, contact_id: int) -> dict[str, Any] | None:
         row = self._one(f"SELECT {', '.join(CONTACT_COLS)} FROM contacts WHERE id = ?", [int(contact_id)])
