@@ -1,4 +1,4 @@
-"""/deletion-log: the report's list and filters, streamed CSV/Parquet exports, verify, lookup, bulk erasure."""
+"""/deletion-log: the report's list and filters, streamed CSV/Parquet exports, verify, lookup, erasure."""
 
 from __future__ import annotations
 
@@ -15,22 +15,24 @@ from inbox.deletion_chain import verify_log
 from inbox.models import utcnow
 
 from .deps import Admin, Db
-from .models import PROBLEM_RESPONSES
+from .openapi import errors
 
-router = APIRouter(prefix="/deletion-log", tags=["deletion log"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/deletion-log", tags=["deletion log"], responses=errors(403))
 MEDIA = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
 
 
 def filters_dep(
     since: Annotated[date | None, Query(description="Deleted on or after this UTC day.")] = None,
     until: Annotated[date | None, Query(description="Deleted on or before this UTC day.")] = None,
-    admin: Annotated[list[str], Query(description="Deleted by one of these members (repeatable).")] = [],
-    platform: Annotated[list[str], Query(description="One of these platforms (repeatable).")] = [],
-    reason: Annotated[list[str], Query(description="One of these reason codes (repeatable).")] = [],
+    admin: Annotated[list[str] | None, Query(description="Deleted by one of these admins.")] = None,
+    platform: Annotated[list[str] | None, Query(description="One of these platforms.")] = None,
+    reason: Annotated[list[str] | None, Query(description="One of these reason codes.")] = None,
     q: Annotated[str, Query(max_length=200, description="Text in the name, hint or admin.")] = "",
 ) -> deletion_report.Filters:
     """The Deleted contacts report's filters (validated by the report: unknown codes are refused)."""
-    return deletion_report.Filters(since, until, tuple(admin), tuple(platform), tuple(reason), q)
+    return deletion_report.Filters(
+        since, until, tuple(admin or ()), tuple(platform or ()), tuple(reason or ()), q
+    )
 
 
 Filtered = Annotated[deletion_report.Filters, Depends(filters_dep)]
@@ -67,14 +69,16 @@ class LogPage(BaseModel):
     entries: list[LogEntry] = Field(description="The newest matching entries, newest first (at most limit).")
 
 
-@router.get("", summary="Deletion-log entries matching the report's filters, newest first")
+@router.get(
+    "", responses=errors(403, 422), summary="Deletion-log entries matching the report's filters, newest first"
+)
 def list_entries(
     store: Db,
-    actor: Admin,
+    admin: Admin,
     filters: Filtered,
     limit: Annotated[int, Query(ge=1, le=deletion_report.MAX_SHOWN)] = 100,
 ) -> LogPage:
-    report = deletion_report.report(store, actor, filters, limit=limit)
+    report = deletion_report.report(store, admin.actor, filters, limit=limit)
     rows = report.rows.astype(object).where(report.rows.notna(), None).to_dict("records")
     entries = [{**public_entry(r), "schema_problems": r["schema_problems"]} for r in rows]
     return LogPage(total=report.total, summary=report.summary, entries=[LogEntry(**e) for e in entries])
@@ -84,12 +88,15 @@ def list_entries(
     "/export",
     summary="Export the matching entries as CSV or Parquet (streamed)",
     response_class=StreamingResponse,
-    responses={200: {"content": {MEDIA["csv"]: {}, MEDIA["parquet"]: {}}, "description": "The export"}},
+    responses={
+        **errors(403, 422),
+        200: {"content": {MEDIA["csv"]: {}, MEDIA["parquet"]: {}}, "description": "The export"},
+    },
 )
 def export(
-    store: Db, actor: Admin, filters: Filtered, format: Literal["csv", "parquet"] = "csv"
+    store: Db, admin: Admin, filters: Filtered, format: Literal["csv", "parquet"] = "csv"
 ) -> StreamingResponse:
-    stream = deletion_report.export_stream(store, actor, filters, format)  # refusals come before any byte
+    stream = deletion_report.export_stream(store, admin.actor, filters, format)  # refusals before any byte
     name = f"deletion-log-{utcnow():%Y-%m-%d}.{format}"
     return StreamingResponse(
         iter(stream),
@@ -107,9 +114,9 @@ class Verdict(BaseModel):
     line: str = Field(description="What `python -m inbox audit verify` prints.")
 
 
-@router.get("/verify", summary="Check the keyed hash chain and the signed checkpoints")
-def verify(store: Db, actor: Admin) -> Verdict:
-    result = verify_log(store, actor)
+@router.get("/verify", responses=errors(403), summary="Check the keyed hash chain and the signed checkpoints")
+def verify(store: Db, admin: Admin) -> Verdict:
+    result = verify_log(store, admin.actor)
     return Verdict(
         ok=result.ok,
         entries=result.entries,
@@ -140,10 +147,11 @@ class LookupOut(BaseModel):
 
 @router.post(
     "/lookup",
+    responses=errors(403, 422),
     summary="Was a contact with this identifier deleted? (POST: the identifier stays out of URLs and logs)",
 )
-def lookup(store: Db, actor: Admin, body: LookupIn) -> LookupOut:
-    found = deletion_report.lookup(store, actor, body.identifier)
+def lookup(store: Db, admin: Admin, body: LookupIn) -> LookupOut:
+    found = deletion_report.lookup(store, admin.actor, body.identifier)
     return LookupOut(deleted=bool(found), entries=[Found(**e) for e in found])
 
 
@@ -169,9 +177,13 @@ class PlanOut(BaseModel):
     rows: list[PlanRow]
 
 
-@router.post("/erasures/preview", summary="Bulk erasure, step 1: which contacts the identifiers match")
-def erasure_preview(store: Db, actor: Admin, body: ErasureIn) -> PlanOut:
-    plan = erasure.preview(store, actor, body.identifiers)
+@router.post(
+    "/erasures/preview",
+    responses=errors(403, 422),
+    summary="Bulk erasure, step 1: which contacts the identifiers match",
+)
+def erasure_preview(store: Db, admin: Admin, body: ErasureIn) -> PlanOut:
+    plan = erasure.preview(store, admin.actor, body.identifiers)
     rows = [PlanRow(**{**vars(r), "contact_ids": list(r.contact_ids), "matched_by": list(r.matched_by),
                        "entry_ids": list(r.entry_ids)}) for r in plan.rows]  # fmt: skip
     return PlanOut(plan=plan.token(), counts=plan.counts(), rows=rows)
@@ -188,9 +200,13 @@ class ErasureOut(BaseModel):
     rows: list[dict[str, Any]] = Field(description="One line per identifier: outcome, contacts, log entries.")
 
 
-@router.post("/erasures", summary="Bulk erasure, step 2: delete the previewed contacts (a log entry each)")
-def erasure_confirm(store: Db, actor: Admin, body: ErasureConfirm) -> ErasureOut:
+@router.post(
+    "/erasures",
+    responses=errors(403, 409, 422),
+    summary="Bulk erasure, step 2: delete the previewed contacts (a log entry each)",
+)
+def erasure_confirm(store: Db, admin: Admin, body: ErasureConfirm) -> ErasureOut:
     result = erasure.execute_planned(
-        store, actor, body.identifiers, body.plan, hint=body.hint, reason=body.reason
+        store, admin.actor, body.identifiers, body.plan, hint=body.hint, reason=body.reason
     )
     return ErasureOut(summary=result.summary, rows=result.rows)

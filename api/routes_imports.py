@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from inbox import import_templates, import_uploads, imports
@@ -15,10 +15,11 @@ from inbox.errors import InvalidInput
 from inbox.mapping_fallbacks import split_document
 
 from .deps import Admin, Db
-from .models import PROBLEM_RESPONSES
+from .models import ProblemDetail
+from .openapi import errors
 from .problems import problem
 
-router = APIRouter(prefix="/imports", tags=["imports"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/imports", tags=["imports"], responses=errors(403))
 CHUNK = 1 << 20
 
 
@@ -58,9 +59,9 @@ UPLOAD_BODY: dict[str, Any] = {
     status_code=201,
     summary="Upload a CSV file to import (streamed to a temporary file, at most 200 MB)",
     openapi_extra=UPLOAD_BODY,
-    responses={413: PROBLEM_RESPONSES[422] | {"description": "The file is too large"}},
+    responses={**errors(403, 422), 413: {"model": ProblemDetail, "description": "The file is too large"}},
 )
-async def upload(request: Request, store: Db, actor: Admin, name: str = "contacts.csv") -> UploadOut:
+async def upload(request: Request, store: Db, admin: Admin, name: str = "contacts.csv") -> UploadOut:
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > import_uploads.MAX_UPLOAD_BYTES + CHUNK:
         return problem(413, str(import_uploads.too_large()))  # type: ignore[return-value]
@@ -85,7 +86,7 @@ async def upload(request: Request, store: Db, actor: Admin, name: str = "contact
         received.abort()
         raise InvalidInput("the file is empty")
     try:
-        return UploadOut(**import_uploads.inspect(store, actor, received.id))
+        return UploadOut(**import_uploads.inspect(store, admin.actor, received.id))
     except Exception:
         import_uploads.discard(received.id)  # an unreadable file is not kept
         raise
@@ -133,8 +134,12 @@ def _mapping_plan(store: Any, body: ImportIn) -> dict[str, Any]:
     return {"mapping": mapping, "fallbacks": fallbacks, "template": body.template or None}
 
 
-@router.post("", summary="Dry-run or commit an uploaded file (one transaction; a batch undo can revert)")
-def run_import(request: Request, store: Db, actor: Admin, body: ImportIn) -> ImportOut:
+@router.post(
+    "",
+    responses=errors(403, 404, 422),
+    summary="Dry-run or commit an uploaded file (one transaction; a batch undo can revert)",
+)
+def run_import(request: Request, store: Db, admin: Admin, body: ImportIn) -> ImportOut:
     path, name = import_uploads.found(body.upload_id)
     options = imports.ImportOptions(
         on_conflict=body.on_conflict,
@@ -145,7 +150,7 @@ def run_import(request: Request, store: Db, actor: Admin, body: ImportIn) -> Imp
     ).checked()
     result = imports.run_import(
         store,
-        actor,
+        admin.actor,
         path,
         options=options,
         encoding=body.encoding,
@@ -170,11 +175,11 @@ def run_import(request: Request, store: Db, actor: Admin, body: ImportIn) -> Imp
 @router.get(
     "/rejects/{rejects_id}",
     name="import_rejects",
+    responses={**errors(403, 404), 200: {"content": {"text/csv": {}}, "description": "The rejects CSV"}},
     summary="The rejects file of a run: the file's columns plus status and errors, ready to fix",
     response_class=FileResponse,
-    responses={200: {"content": {"text/csv": {}}, "description": "The rejects CSV"}},
 )
-def rejects(actor: Admin, rejects_id: str) -> FileResponse:
+def rejects(admin: Admin, rejects_id: str) -> FileResponse:
     return FileResponse(
         import_uploads.rejects_file(rejects_id),
         media_type="text/csv; charset=utf-8",
@@ -204,24 +209,26 @@ class Batch(BaseModel):
 
 
 @router.get("", summary="Import batches, newest first")
-def list_batches(
-    store: Db, actor: Admin, limit: Annotated[int, Query(ge=1, le=500)] = 50
-) -> list[Batch]:
+def list_batches(store: Db, admin: Admin, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[Batch]:
     return [Batch(**b) for b in imports.batches(store, limit)]
 
 
-@router.get("/{batch_id}", summary="One import batch: counts and status (committed or undone)")
-def batch(store: Db, actor: Admin, batch_id: int) -> Batch:
-    return Batch(**imports.batch(store, actor, batch_id))
+@router.get(
+    "/{batch_id}",
+    responses=errors(403, 404),
+    summary="One import batch: counts and status (committed or undone)",
+)
+def batch(store: Db, admin: Admin, batch_id: int) -> Batch:
+    return Batch(**imports.batch(store, admin.actor, batch_id))
 
 
 @router.post(
     "/{batch_id}/undo",
     summary="Undo a whole batch; 409 listing the contacts changed since (nothing undone then)",
-    responses={409: PROBLEM_RESPONSES[422] | {"description": "Contacts changed since the import"}},
+    responses={**errors(403, 404), 409: {"model": ProblemDetail, "description": "Contacts changed since"}},
 )
-def undo(store: Db, actor: Admin, batch_id: int) -> dict[str, int]:
+def undo(store: Db, admin: Admin, batch_id: int) -> dict[str, int]:
     try:
-        return imports.undo(store, actor, batch_id)
+        return imports.undo(store, admin.actor, batch_id)
     except imports.UndoRefused as exc:
         return problem(409, str(exc), contacts=jsonable_encoder(exc.contacts))  # type: ignore[return-value]

@@ -29,8 +29,12 @@ def client(store, actor=ADMIN) -> TestClient:
 
 
 def upload(c, text=CSV, **params):
-    r = c.post("/v1/imports/uploads", content=text.encode(), params={"name": "people.csv", **params},
-               headers={"Content-Type": "text/csv"})
+    r = c.post(
+        "/v1/imports/uploads",
+        content=text.encode(),
+        params={"name": "people.csv", **params},
+        headers={"Content-Type": "text/csv"},
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
