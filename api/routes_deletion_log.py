@@ -14,7 +14,7 @@ from inbox.deletion import public_entry
 from inbox.deletion_chain import verify_log
 from inbox.models import utcnow
 
-from .deps import Admin, Db
+from .deps import Db, Member
 from .openapi import errors
 
 router = APIRouter(prefix="/deletion-log", tags=["deletion log"], responses=errors(403))
@@ -74,11 +74,11 @@ class LogPage(BaseModel):
 )
 def list_entries(
     store: Db,
-    admin: Admin,
+    member: Member,
     filters: Filtered,
     limit: Annotated[int, Query(ge=1, le=deletion_report.MAX_SHOWN)] = 100,
 ) -> LogPage:
-    report = deletion_report.report(store, admin.actor, filters, limit=limit)
+    report = deletion_report.report(store, member.actor, filters, limit=limit)
     rows = report.rows.astype(object).where(report.rows.notna(), None).to_dict("records")
     entries = [{**public_entry(r), "schema_problems": r["schema_problems"]} for r in rows]
     return LogPage(total=report.total, summary=report.summary, entries=[LogEntry(**e) for e in entries])
@@ -94,9 +94,9 @@ def list_entries(
     },
 )
 def export(
-    store: Db, admin: Admin, filters: Filtered, format: Literal["csv", "parquet"] = "csv"
+    store: Db, member: Member, filters: Filtered, format: Literal["csv", "parquet"] = "csv"
 ) -> StreamingResponse:
-    stream = deletion_report.export_stream(store, admin.actor, filters, format)  # refusals before any byte
+    stream = deletion_report.export_stream(store, member.actor, filters, format)  # refusals before any byte
     name = f"deletion-log-{utcnow():%Y-%m-%d}.{format}"
     return StreamingResponse(
         iter(stream),
@@ -115,8 +115,8 @@ class Verdict(BaseModel):
 
 
 @router.get("/verify", responses=errors(403), summary="Check the keyed hash chain and the signed checkpoints")
-def verify(store: Db, admin: Admin) -> Verdict:
-    result = verify_log(store, admin.actor)
+def verify(store: Db, member: Member) -> Verdict:
+    result = verify_log(store, member.actor)
     return Verdict(
         ok=result.ok,
         entries=result.entries,
@@ -150,8 +150,8 @@ class LookupOut(BaseModel):
     responses=errors(403, 422),
     summary="Was a contact with this identifier deleted? (POST: the identifier stays out of URLs and logs)",
 )
-def lookup(store: Db, admin: Admin, body: LookupIn) -> LookupOut:
-    found = deletion_report.lookup(store, admin.actor, body.identifier)
+def lookup(store: Db, member: Member, body: LookupIn) -> LookupOut:
+    found = deletion_report.lookup(store, member.actor, body.identifier)
     return LookupOut(deleted=bool(found), entries=[Found(**e) for e in found])
 
 
@@ -182,8 +182,8 @@ class PlanOut(BaseModel):
     responses=errors(403, 422),
     summary="Bulk erasure, step 1: which contacts the identifiers match",
 )
-def erasure_preview(store: Db, admin: Admin, body: ErasureIn) -> PlanOut:
-    plan = erasure.preview(store, admin.actor, body.identifiers)
+def erasure_preview(store: Db, member: Member, body: ErasureIn) -> PlanOut:
+    plan = erasure.preview(store, member.actor, body.identifiers)
     rows = [PlanRow(**{**vars(r), "contact_ids": list(r.contact_ids), "matched_by": list(r.matched_by),
                        "entry_ids": list(r.entry_ids)}) for r in plan.rows]  # fmt: skip
     return PlanOut(plan=plan.token(), counts=plan.counts(), rows=rows)
@@ -205,8 +205,8 @@ class ErasureOut(BaseModel):
     responses=errors(403, 409, 422),
     summary="Bulk erasure, step 2: delete the previewed contacts (a log entry each)",
 )
-def erasure_confirm(store: Db, admin: Admin, body: ErasureConfirm) -> ErasureOut:
+def erasure_confirm(store: Db, member: Member, body: ErasureConfirm) -> ErasureOut:
     result = erasure.execute_planned(
-        store, admin.actor, body.identifiers, body.plan, hint=body.hint, reason=body.reason
+        store, member.actor, body.identifiers, body.plan, hint=body.hint, reason=body.reason
     )
     return ErasureOut(summary=result.summary, rows=result.rows)
