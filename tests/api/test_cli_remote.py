@@ -122,3 +122,41 @@ def test_errors_are_the_problem_detail_on_one_line_exit_2(app, tmp_path):
     assert "not both" in one_line(both)
     no_token = invoke("users", "list", "--url", app["url"], env={"INBOX_TOKEN": None})
     assert "needs an API token" in one_line(no_token)
+
+
+def test_layout_import_round_trip_and_its_refusals(app, tmp_path):
+    exported = over(app, "layout", "export")
+    items = json.loads(exported.stdout)
+    items[-1]["label"] = "Renamed over HTTP"
+    (tmp_path / "layout.json").write_text(json.dumps(items))
+    ran = over(app, "layout", "import", tmp_path / "layout.json")
+    assert ran.code == 0 and ran.stdout.startswith("layout version "), ran.stderr
+    assert json.loads(over(app, "layout", "export").stdout)[-1]["label"] == "Renamed over HTTP"
+    with_actor = over(app, "layout", "import", tmp_path / "layout.json", "--actor", ADMIN.email)
+    assert "--actor is not used with --url" in one_line(with_actor)
+    as_agent = over(app, "layout", "import", tmp_path / "layout.json", token="agent")
+    assert "only admins" in one_line(as_agent)
+
+
+def test_undo_refused_over_url_lists_the_changed_contacts_exit_1(app, tmp_path):
+    file = tmp_path / "one.csv"
+    file.write_text("Email,First name\nsolo@example.net,Sol\n")
+    batch = json.loads(over(app, "import", file).stdout)["batch_id"]
+    found = httpx.get(
+        f"{app['url']}/api/v1/contacts",
+        params={"q": "solo@example.net"},
+        headers={"Authorization": f"Bearer {app['admin']}"},
+    ).json()["contacts"][0]
+    edited = httpx.patch(
+        f"{app['url']}/api/v1/contacts/{found['id']}",
+        json={"values": {"first_name": "Solange"}},
+        headers={"Authorization": f"Bearer {app['admin']}", "If-Match": "*"},
+    )
+    assert edited.status_code == 200, edited.text
+    ran = over(app, "undo-import", str(batch))
+    assert ran.code == 1 and ran.stdout == ""
+    lines = ran.stderr.strip().splitlines()
+    assert lines[0].startswith(f"inbox: import {batch} cannot be undone: 1 of its contacts changed")
+    assert lines[1].startswith(
+        f"  contact #{found['id']} (inserted by the import): version 1 → 2, last by admin@"
+    )
