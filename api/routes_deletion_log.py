@@ -147,7 +147,7 @@ class LookupOut(BaseModel):
 
 @router.post(
     "/lookup",
-    responses=errors(403, 422),
+    responses=errors(400, 403, 422),
     summary="Was a contact with this identifier deleted? (POST: the identifier stays out of URLs and logs)",
 )
 def lookup(store: Db, member: Member, body: LookupIn) -> LookupOut:
@@ -179,7 +179,7 @@ class PlanOut(BaseModel):
 
 @router.post(
     "/erasures/preview",
-    responses=errors(403, 422),
+    responses=errors(400, 403, 422),
     summary="Bulk erasure, step 1: which contacts the identifiers match",
 )
 def erasure_preview(store: Db, member: Member, body: ErasureIn) -> PlanOut:
@@ -202,7 +202,7 @@ class ErasureOut(BaseModel):
 
 @router.post(
     "/erasures",
-    responses=errors(403, 409, 422),
+    responses=errors(400, 403, 409, 422),
     summary="Bulk erasure, step 2: delete the previewed contacts (a log entry each)",
 )
 def erasure_confirm(store: Db, member: Member, body: ErasureConfirm) -> ErasureOut:

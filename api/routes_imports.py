@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from inbox import import_templates, import_uploads, imports
 from inbox.auth import require_admin
@@ -22,6 +23,7 @@ from .problems import problem
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=errors(403))
 CHUNK = 1 << 20
+BatchId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The batch id an import printed.")]
 
 
 class UploadOut(BaseModel):
@@ -60,7 +62,10 @@ UPLOAD_BODY: dict[str, Any] = {
     status_code=201,
     summary="Upload a CSV file to import (streamed to a temporary file, at most 200 MB)",
     openapi_extra=UPLOAD_BODY,
-    responses={**errors(403, 422), 413: {"model": ProblemDetail, "description": "The file is too large"}},
+    responses={
+        **errors(400, 403, 422),
+        413: {"model": ProblemDetail, "description": "The file is too large"},
+    },
 )
 async def upload(request: Request, store: Db, admin: Admin, name: str = "contacts.csv") -> UploadOut:
     length = request.headers.get("content-length", "")
@@ -75,11 +80,11 @@ async def upload(request: Request, store: Db, admin: Admin, name: str = "contact
                 raise InvalidInput("send the CSV file in the multipart field `file`")
             received = import_uploads.Upload(part.filename or name)
             while chunk := await part.read(CHUNK):
-                received.write(chunk)
+                await run_in_threadpool(received.write, chunk)
         else:
             received = import_uploads.Upload(name)
             async for chunk in request.stream():
-                received.write(chunk)
+                await run_in_threadpool(received.write, chunk)
     except import_uploads.UploadTooLarge as exc:
         return problem(413, str(exc))  # type: ignore[return-value]
     received.done()
@@ -87,7 +92,7 @@ async def upload(request: Request, store: Db, admin: Admin, name: str = "contact
         received.abort()
         raise InvalidInput("the file is empty")
     try:
-        return UploadOut(**import_uploads.inspect(store, admin.actor, received.id))
+        return UploadOut(**await run_in_threadpool(import_uploads.inspect, store, admin.actor, received.id))
     except Exception:
         import_uploads.discard(received.id)  # an unreadable file is not kept
         raise
@@ -137,7 +142,7 @@ def _mapping_plan(store: Any, body: ImportIn) -> dict[str, Any]:
 
 @router.post(
     "",
-    responses=errors(403, 404, 422),
+    responses=errors(400, 403, 404, 409, 422),
     summary="Dry-run or commit an uploaded file (one transaction; a batch undo can revert)",
 )
 def run_import(request: Request, store: Db, member: Member, body: ImportIn) -> ImportOut:
@@ -220,7 +225,7 @@ def list_batches(store: Db, admin: Admin, limit: Annotated[int, Query(ge=1, le=5
     responses=errors(403, 404),
     summary="One import batch: counts and status (committed or undone)",
 )
-def batch(store: Db, member: Member, batch_id: int) -> Batch:
+def batch(store: Db, member: Member, batch_id: BatchId) -> Batch:
     return Batch(**imports.batch(store, member.actor, batch_id))
 
 
@@ -229,7 +234,7 @@ def batch(store: Db, member: Member, batch_id: int) -> Batch:
     summary="Undo a whole batch; 409 listing the contacts changed since (nothing undone then)",
     responses={**errors(403, 404), 409: {"model": ProblemDetail, "description": "Contacts changed since"}},
 )
-def undo(store: Db, member: Member, batch_id: int) -> dict[str, int]:
+def undo(store: Db, member: Member, batch_id: BatchId) -> dict[str, int]:
     try:
         return imports.undo(store, member.actor, batch_id)
     except imports.UndoRefused as exc:

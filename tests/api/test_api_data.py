@@ -132,3 +132,12 @@ def test_bulk_erasure_plans_then_confirms(store):
     assert stale.status_code == 409 and "preview again" in stale.json()["detail"]
     done = c.post("/v1/deletion-log/erasures", json=body).json()
     assert done["summary"]["contacts_deleted"] == 1 and done["rows"][0]["outcome"] == "deleted"
+
+
+def test_documented_and_bounded(store):
+    c = client(store)
+    paths = set(c.get("/v1/openapi.json").json()["paths"])
+    assert {"/v1/imports/uploads", "/v1/deletion-log/export", "/v1/deletion-log/erasures"} <= paths
+    assert c.get(f"/v1/imports/{2**70}").status_code == 422  # not a database error
+    assert c.get("/v1/imports/rejects/" + "0" * 32).status_code == 404
+    assert c.get("/v1/imports/rejects/..%2F..%2Fetc").status_code == 404
