@@ -11,12 +11,13 @@ CHROMIUM ?= /usr/bin/chromium
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# tools/install_deps.py: uv with pip's settings when it can (seconds), else pip (minutes).
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python tools/install_deps.py requirements.txt
 	touch $@
 
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python tools/install_deps.py requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed

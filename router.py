@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import (
+    api_tokens,
     attributes,
     contacts,
     crm_settings,
@@ -67,6 +68,8 @@ PAGES = [
         ":material/upload_file:",
         ("admin",),
     ),
+    # Every member's own account: not listed, linked from the sidebar's "Signed in" block.
+    ("Account", api_tokens.render, "api_tokens", "API tokens", ":material/key:", ()),
 ]
 
 on_store_opened(watch_purges)  # scheduled purges of deleted data (one scheduler thread per process)
@@ -82,23 +85,24 @@ if user is None:  # a session that ended while its tab was open: every page path
     )
 else:
     sections: dict[str, list] = {}
+    registered: dict = {}
     for section, render, url_path, title, icon, roles in PAGES:
         # A page the member may not see is not listed, but its address still opens it: the page itself
         # then says who may see it (require_admin), never Streamlit's "page does not exist" box.
         shown = user.role in roles
-        sections.setdefault(section if shown else "Inbox", []).append(
-            st.Page(
-                partial(render, store),
-                title=title,
-                url_path=url_path,
-                icon=icon,
-                visibility="visible" if shown else "hidden",
-            )
+        registered[url_path] = st.Page(
+            partial(render, store),
+            title=title,
+            url_path=url_path,
+            icon=icon,
+            visibility="visible" if shown else "hidden",
         )
+        sections.setdefault(section if shown else "Inbox", []).append(registered[url_path])
     page = st.navigation(sections)
     with st.sidebar:
         st.markdown("**Signed in**")
         st.text(f"{plain(user.display_name)}\n{plain(user.email)}")
         st.caption(f"Role: {user.role.capitalize()} · Plan: {workspace.get_plan(store).capitalize()}")
+        st.page_link(registered["api_tokens"], label="API tokens", icon=":material/key:")
         sign_out_form()
 run_page(page)  # errors inside a page: one plain message, never a traceback

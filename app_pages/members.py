@@ -6,7 +6,7 @@ import streamlit as st
 from inbox import sign_in, users, workspace
 from inbox.errors import InboxError
 from inbox.models import PLANS, ROLES
-from ui import session_settings
+from ui import api_tokens, session_settings
 from ui.session import member_callback, member_dialog, require_admin
 from ui.text import literal, plain, plain_frame
 from ui.wording import blank, sentence
@@ -233,3 +233,4 @@ def render(store) -> None:
     with right:
         toggle_member(store, me, members)
     session_settings.render(store, me)
+    api_tokens.everyones_tokens(store, me)

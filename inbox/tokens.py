@@ -123,7 +123,7 @@ def create_token(
         raise InvalidInput(f"{email} is disabled: enable the member before creating a token for them")
     now = now or utcnow()
     if store.tokens.active_name_taken(owner.id, name, now):
-        raise Conflict(f'{email} already has an active token named "{name}": choose another name')
+        raise Conflict(f'an active token named "{name}" already exists for {email}: choose another name')
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)  # 32 random bytes
     expires_at = now + timedelta(days=days) if days is not None else None
     token_id = store.tokens.insert_token(

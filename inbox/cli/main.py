@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import contacts, crm, database, deletion, imports, layout, plan, users
+from . import contacts, crm, database, deletion, imports, layout, plan, tokens, users
 from .common import run
 
 
@@ -19,6 +19,7 @@ for command in (
     database.check,
     database.compact,
     users.users,
+    tokens.tokens,
     plan.plan,
     layout.layout,
     contacts.receive,

@@ -65,3 +65,16 @@ class StatsSQL(Repository):
         tables = ("contacts", "attribute_values", "conversations", "messages", "attachments", "users")
         row = self._rows("SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in tables))[0]
         return dict(zip(tables, (int(v) for v in row), strict=True))
+
+    def operations_counts(self, since: datetime) -> dict[str, int]:
+        """What /metrics reads at each scrape: contacts, deletion log entries, imported rows by action (undone
+        imports included: they were committed), failed sign-ins and refused tokens since ``since``."""
+        row = self._rows(
+            "SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM deletion_log),"
+            " (SELECT coalesce(sum(inserted), 0) FROM import_batches),"
+            " (SELECT coalesce(sum(updated), 0) FROM import_batches),"
+            " (SELECT count(*) FROM sign_in_attempts WHERE outcome = 'failure' AND attempted_at >= ?)",
+            [since],
+        )[0]  # a SELECT without FROM: always one row
+        keys = ("contacts", "deletions", "imported_inserted", "imported_updated", "failed_sign_ins")
+        return dict(zip(keys, (int(v) for v in row), strict=True))

@@ -90,7 +90,7 @@ def leaks(shown: dict) -> list[str]:
 def app_with_a_pages_folder(tmp_path_factory) -> Path:
     """A copy of the app whose screens live in ``pages/`` (router.py importing them from there)."""
     root = tmp_path_factory.mktemp("pages-folder")
-    for name in ("inbox", "ui", "validation", ".streamlit"):
+    for name in ("inbox", "ui", "api", "validation", ".streamlit"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "app_pages", root / "pages", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copyfile(ROOT / "app.py", root / "app.py")

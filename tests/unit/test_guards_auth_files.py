@@ -11,6 +11,7 @@ from inbox.auth import member_action
 from inbox.errors import PermissionDenied
 from inbox.files import _write_failed
 from inbox.models import Actor
+from inbox.store.acting import current
 
 from ..support.members import members_fixture
 
@@ -38,19 +39,21 @@ def test_a_use_case_is_admin_only_unless_it_says_otherwise(store):
 
 
 def test_a_generator_use_case_is_checked_when_called_and_stays_lazy(store):
-    seen = []
+    seen, acting_at_each_item = [], []
 
     @member_action("list things")
     def things(store, actor, n):
         """Doc of things."""
         for i in range(n):
             seen.append(i)
+            acting_at_each_item.append(current())  # each store.tx() of an item re-checks this member
             yield i * 10
 
     assert (things.__name__, things.__doc__) == ("things", "Doc of things.")
     rows = things(store, ADMIN, 3)
     assert seen == []  # nothing read until iterated
     assert list(rows) == [0, 10, 20]
+    assert acting_at_each_item == [(ADMIN, True, "list things")] * 3
     with pytest.raises(PermissionDenied, match="only admins can list things"):
         things(store, AGENT, 3)  # refused at the call, before any item
 
