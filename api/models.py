@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field
 
 
 class ProblemDetail(BaseModel):
@@ -26,3 +29,11 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
         (429, "Too many failed attempts from this client"),
     ]
 }
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: A stored timestamp (naive, UTC) as RFC 3339 says a date-time is: ``2026-11-02T09:30:00Z``.
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]

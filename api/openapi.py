@@ -6,6 +6,9 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.datastructures import MutableHeaders
+from starlette.routing import compile_path
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .models import ProblemDetail
 from .problems import PROBLEM
@@ -46,6 +49,8 @@ def document(api: FastAPI) -> dict[str, Any]:
     problem = {"$ref": "#/components/schemas/ProblemDetail"}
     for path in doc.get("paths", {}).values():
         for operation in path.values():
+            if "requestBody" in operation:  # a body that is not JSON at all: 400 (one that is, wrong: 422)
+                operation["responses"].setdefault("400", {"description": WHY[400]})
             for code, response in operation.get("responses", {}).items():
                 if code[0] in "45":
                     response["content"] = {PROBLEM: {"schema": problem}}
@@ -54,5 +59,40 @@ def document(api: FastAPI) -> dict[str, Any]:
 
 
 def install(api: FastAPI) -> None:
-    """Serve ``document(api)`` as the API's OpenAPI document."""
+    """Serve ``document(api)`` as the API's OpenAPI document; a 405 lists in ``Allow`` every method the path
+    has (Starlette names only those of the first route matching the path)."""
     api.openapi = lambda: document(api)  # type: ignore[method-assign]
+    api.add_middleware(AllowEveryMethod, api=api)
+
+
+class AllowEveryMethod:
+    """ASGI middleware: the ``Allow`` of a 405 response names the methods of every route of the path."""
+
+    def __init__(self, app: ASGIApp, api: FastAPI):
+        self.app, self.api = app, api
+
+    def allowed(self, scope: Scope) -> str:
+        """The methods the OpenAPI document gives the path of ``scope`` (under the mount)."""
+        path, root = scope.get("path", ""), scope.get("root_path", "")
+        path = path[len(root) :] if root and path.startswith(root) else path
+        methods = {
+            m.upper()
+            for template, item in document(self.api).get("paths", {}).items()
+            if compile_path(template)[0].match(path)
+            for m in item
+            if m in ("get", "put", "post", "delete", "patch")
+        }
+        return ", ".join(sorted(methods))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                headers = MutableHeaders(scope=message)
+                headers["Allow"] = self.allowed(scope)
+            await send(message)
+
+        await self.app(scope, receive, sending)

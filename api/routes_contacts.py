@@ -6,17 +6,18 @@ import base64
 import hashlib
 import json
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from inbox import contacts, deletion
 from inbox.contact_create import DuplicateContact, create_contact
 from inbox.errors import InvalidInput, PreconditionFailed
 
 from .deps import Admin, Db, Member
+from .models import UtcDatetime
 from .openapi import errors
 from .problems import problem
 
@@ -28,6 +29,14 @@ ETAG = {
         "description": 'The contact version, as a strong entity tag: `"3"`',
         "schema": {"type": "string"},
     }
+}
+
+LINKS = {  # what a client (and schemathesis' stateful phase) does next with a created contact
+    name: {"operationId": op, "parameters": {"path.contact_id": "$response.body#/id", **extra}}
+    for name, op, extra in (
+        ("GetContact", "getContact", {}),
+        ("UpdateContact", "updateContact", {"header.if-match": "$response.header.ETag"}),
+    )
 }
 
 
@@ -46,8 +55,8 @@ class ContactRow(BaseModel):
     subscription: str | None = None
     account_id: str | None = None
     external_id: str | None = None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
 
 class ContactPage(BaseModel):
@@ -69,8 +78,8 @@ class ContactOut(BaseModel):
     display_name: str | None
     name: str
     version: int = Field(description="Increases with each save; send it back in If-Match to update")
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
     updated_by: str
     values: dict[str, Value]
 
@@ -140,7 +149,7 @@ def _read_cursor(cursor: str, key: str) -> tuple[int, int]:
     return page, size
 
 
-@router.get("/contacts", responses=errors(422))
+@router.get("/contacts", operation_id="searchContacts", responses=errors(422))
 def search_contacts(
     db: Db,
     member: Member,
@@ -151,14 +160,16 @@ def search_contacts(
     language: Annotated[str | None, Query(description="A language code: pt finds pt, pt-BR, pt-PT")] = None,
     subscription: str | None = None,
     attribute: Annotated[
-        list[str] | None, Query(description="A custom attribute filter, KEY:VALUE (repeatable)")
+        list[Annotated[str, StringConstraints(pattern=r"^\s*[^:\s][^:]*:")]] | None,
+        Query(description="A custom attribute filter, KEY:VALUE (repeatable)"),
     ] = None,
     order: Literal["updated", "name", "created", "created_asc"] = "updated",
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description="Contacts per page (the cursor keeps it)")
     ] = 25,
     cursor: Annotated[
-        str | None, Query(max_length=500, description="`next_cursor` of the page before")
+        str | None,
+        Query(max_length=500, pattern=r"^[A-Za-z0-9_-]+$", description="`next_cursor` of the page before"),
     ] = None,
 ) -> ContactPage:
     """Search contacts with the Contacts page's query language and filters, most recently updated first."""
@@ -190,7 +201,9 @@ def search_contacts(
     )
 
 
-@router.get("/contacts/{contact_id}", responses={**errors(404), 200: {"headers": ETAG}})
+@router.get(
+    "/contacts/{contact_id}", operation_id="getContact", responses={**errors(404), 200: {"headers": ETAG}}
+)
 def get_contact(contact_id: int, db: Db, member: Member, response: Response) -> ContactOut:
     """One contact with every attribute value; its version is the ETag."""
     return _out(contacts.get_contact(db, contact_id), response)
@@ -200,7 +213,8 @@ def get_contact(contact_id: int, db: Db, member: Member, response: Response) -> 
     "/contacts",
     status_code=201,
     response_model=ContactOut,
-    responses={**errors(403, 409, 422), 201: {"headers": ETAG}},
+    operation_id="createContact",
+    responses={**errors(403, 409, 422), 201: {"headers": ETAG, "links": LINKS}},
 )
 def add_contact(body: NewContact, db: Db, member: Member, response: Response) -> Any:
     """Create a contact (admins and agents). 409 names the contact that already has this e-mail, phone,
@@ -244,6 +258,7 @@ def expected_version(if_match: str | None, current: int) -> int:
 @router.patch(
     "/contacts/{contact_id}",
     response_model=ContactOut,
+    operation_id="updateContact",
     responses={**errors(403, 404, 409, 412, 422, 428), 200: {"headers": ETAG}},
 )
 def update_contact(
@@ -270,7 +285,7 @@ def update_contact(
     return _out(saved, response)
 
 
-@router.delete("/contacts/{contact_id}", responses=errors(403, 404, 409, 422))
+@router.delete("/contacts/{contact_id}", operation_id="deleteContact", responses=errors(403, 404, 409, 422))
 def delete_contact(contact_id: int, body: Deletion, db: Db, admin: Admin) -> dict[str, Any]:
     """Delete a contact and everything it owns (admins): one entry in the deletion log, as on the Contacts
     page; returns that entry. The hint and the reason are required (sent in the body, kept out of URLs)."""

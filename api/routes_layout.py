@@ -9,6 +9,7 @@ from fastapi.routing import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from inbox import attributes
+from inbox.models import ATTRIBUTE_TYPES
 
 from .deps import Admin, Db, Member
 from .openapi import errors
@@ -27,7 +28,7 @@ class LayoutAttribute(BaseModel):
     model_config = ConfigDict(extra="forbid")
     key: str
     label: str
-    type: str = Field(description="text, number, date, boolean, select, email, phone, url…")
+    type: str = Field(description=", ".join(ATTRIBUTE_TYPES))
     enabled: bool
     order: int = Field(description="Its position, from 1")
     options: list[str] | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter
@@ -12,6 +11,7 @@ from inbox import users, workspace
 from inbox.models import User
 
 from .deps import Admin, Db
+from .models import UtcDatetime
 from .openapi import errors
 
 router = APIRouter(tags=["members"])
@@ -25,8 +25,8 @@ class MemberOut(BaseModel):
     display_name: str
     role: str
     active: bool
-    created_at: datetime
-    last_sign_in_at: datetime | None
+    created_at: UtcDatetime
+    last_sign_in_at: UtcDatetime | None
 
 
 class NewMember(BaseModel):
@@ -35,7 +35,7 @@ class NewMember(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str
     role: Literal["admin", "agent"]
-    password: str = Field(description=f"At least {users.MIN_PASSWORD_LENGTH} characters")
+    password: str = Field(min_length=users.MIN_PASSWORD_LENGTH, description="The member's first password")
     display_name: str | None = None
 
 

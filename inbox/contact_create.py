@@ -79,8 +79,12 @@ def create_contact(
         default_region = workspace_region(store)
     usable = [a for a in defs.values() if a.enabled and not a.crm_managed]
     raw = {a.key: form_text(values.get(a.key), a.type) for a in usable}
-    raw.update({PLATFORM: form_text(platform, "text"), HANDLE: form_text(handle, "text")})
-    raw[DISPLAY_NAME] = form_text(display_name, "text")
+    usable = [a for a in usable if raw[a.key] is not None or a.required_on_import]  # (blank ones: no check)
+    raw = {a.key: raw[a.key] for a in usable}
+    if form_text(platform, "text") or form_text(handle, "text"):
+        raw.update({PLATFORM: form_text(platform, "text"), HANDLE: form_text(handle, "text")})
+    if form_text(display_name, "text"):
+        raw[DISPLAY_NAME] = form_text(display_name, "text")
     frame = pd.DataFrame({k: pd.Series([v], dtype=object) for k, v in raw.items()})
     typed, problems = check_import(frame, attribute_dicts(usable), default_region=default_region)
     by_key: dict[str, str] = {}
@@ -93,10 +97,8 @@ def create_contact(
     kept = {a.key: stored_value(typed[a.key].iloc[0], a.type) for a in usable}
     kept = {k: v for k, v in kept.items() if v is not None}
     builtin, custom = storage_columns(kept, defs)
-    the_handle, name = (
-        stored_value(typed[HANDLE].iloc[0], "text"),
-        stored_value(typed[DISPLAY_NAME].iloc[0], "text"),
-    )
+    the_handle = stored_value(typed[HANDLE].iloc[0], "text") if HANDLE in typed else None
+    name = stored_value(typed[DISPLAY_NAME].iloc[0], "text") if DISPLAY_NAME in typed else None
     if the_handle is not None:
         identity = (str(stored_value(typed[PLATFORM].iloc[0], "text")), str(the_handle))
     elif builtin.get("email"):
