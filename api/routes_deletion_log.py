@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from inbox import deletion_report, erasure
 from inbox.deletion import public_entry
 from inbox.deletion_chain import verify_log
+from inbox.errors import InvalidInput
 from inbox.models import utcnow
 
 from .deps import Db, Member
@@ -21,9 +22,23 @@ router = APIRouter(prefix="/deletion-log", tags=["deletion log"], responses=erro
 MEDIA = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
 
 
+def Day(description: str) -> Any:  # noqa: N802  (a Query, as FastAPI names them)
+    """A UTC day in a query: ``YYYY-MM-DD`` only (pydantic would also take a number as a timestamp)."""
+    return Query(
+        pattern=r"^\d{4}-\d{2}-\d{2}$", description=description, json_schema_extra={"format": "date"}
+    )
+
+
+def _day(name: str, value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise InvalidInput(f"{name} must be a date YYYY-MM-DD, not '{value}'") from None
+
+
 def filters_dep(
-    since: Annotated[date | None, Query(description="Deleted on or after this UTC day.")] = None,
-    until: Annotated[date | None, Query(description="Deleted on or before this UTC day.")] = None,
+    since: Annotated[str | None, Day(description="Deleted on or after this UTC day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, Day(description="Deleted on or before this UTC day (YYYY-MM-DD).")] = None,
     admin: Annotated[list[str] | None, Query(description="Deleted by one of these admins.")] = None,
     platform: Annotated[list[str] | None, Query(description="One of these platforms.")] = None,
     reason: Annotated[list[str] | None, Query(description="One of these reason codes.")] = None,
@@ -31,7 +46,12 @@ def filters_dep(
 ) -> deletion_report.Filters:
     """The Deleted contacts report's filters (validated by the report: unknown codes are refused)."""
     return deletion_report.Filters(
-        since, until, tuple(admin or ()), tuple(platform or ()), tuple(reason or ()), q
+        _day("since", since),
+        _day("until", until),
+        tuple(admin or ()),
+        tuple(platform or ()),
+        tuple(reason or ()),
+        q,
     )
 
 

@@ -1,4 +1,4 @@
-"""/imports: upload a CSV (streamed, size-limited), dry run, commit, status, the rejects file, undo."""
+"""/uploads and /imports: upload a CSV (streamed, size-limited), dry run, commit, status, rejects, undo."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from .models import ProblemDetail
 from .openapi import errors
 from .problems import problem
 
-router = APIRouter(prefix="/imports", tags=["imports"], responses=errors(403))
+router = APIRouter(tags=["imports"], responses=errors(403))
 CHUNK = 1 << 20
 BatchId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The batch id an import printed.")]
 
@@ -141,7 +141,7 @@ def _mapping_plan(store: Any, body: ImportIn) -> dict[str, Any]:
 
 
 @router.post(
-    "",
+    "/imports",
     responses=errors(400, 403, 404, 409, 422),
     summary="Dry-run or commit an uploaded file (one transaction; a batch undo can revert)",
 )
@@ -180,7 +180,7 @@ def run_import(request: Request, store: Db, member: Member, body: ImportIn) -> I
 
 
 @router.get(
-    "/rejects/{rejects_id}",
+    "/import-rejects/{rejects_id}",
     name="import_rejects",
     responses={**errors(403, 404), 200: {"content": {"text/csv": {}}, "description": "The rejects CSV"}},
     summary="The rejects file of a run: the file's columns plus status and errors, ready to fix",
@@ -215,13 +215,13 @@ class Batch(BaseModel):
     undone_by: str | None = None
 
 
-@router.get("", summary="Import batches, newest first")
+@router.get("/imports", summary="Import batches, newest first")
 def list_batches(store: Db, admin: Admin, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[Batch]:
     return [Batch(**b) for b in imports.batches(store, limit)]
 
 
 @router.get(
-    "/{batch_id}",
+    "/imports/{batch_id}",
     responses=errors(403, 404),
     summary="One import batch: counts and status (committed or undone)",
 )
@@ -230,7 +230,7 @@ def batch(store: Db, member: Member, batch_id: BatchId) -> Batch:
 
 
 @router.post(
-    "/{batch_id}/undo",
+    "/imports/{batch_id}/undo",
     summary="Undo a whole batch; 409 listing the contacts changed since (nothing undone then)",
     responses={**errors(403, 404), 409: {"model": ProblemDetail, "description": "Contacts changed since"}},
 )

@@ -64,7 +64,7 @@ def run_import(api: Remote, file: str, body: dict[str, Any], rejects_file: str |
     with fh:
         sent = api.json(
             "POST",
-            "/imports/uploads",
+            "/uploads",
             params={"name": Path(file).name},
             content=iter(lambda: fh.read(1 << 20), b""),
             headers={"Content-Type": "text/csv"},

@@ -30,7 +30,7 @@ def client(store, actor=ADMIN) -> TestClient:
 
 def upload(c, text=CSV, **params):
     r = c.post(
-        "/v1/imports/uploads",
+        "/v1/uploads",
         content=text.encode(),
         params={"name": "people.csv", **params},
         headers={"Content-Type": "text/csv"},
@@ -79,13 +79,13 @@ def test_undo_refused_lists_the_changed_contacts(store):
 def test_upload_limits_template_and_refusals(store, monkeypatch):
     c = client(store)
     monkeypatch.setattr(import_uploads, "MAX_UPLOAD_BYTES", 10)
-    r = c.post("/v1/imports/uploads", content=b"x" * 5000, headers={"Content-Type": "text/csv"})
+    r = c.post("/v1/uploads", content=b"x" * 5000, headers={"Content-Type": "text/csv"})
     assert r.status_code == 413 and "larger than" in r.json()["detail"]
-    chunked = c.post("/v1/imports/uploads", content=iter([b"Email\n", b"a" * 30]))  # no Content-Length
+    chunked = c.post("/v1/uploads", content=iter([b"Email\n", b"a" * 30]))  # no Content-Length
     assert chunked.status_code == 413
     assert not list((csv_files.UPLOADS).glob("api-*.csv"))  # nothing kept
     monkeypatch.setattr(import_uploads, "MAX_UPLOAD_BYTES", 200 << 20)
-    multipart = c.post("/v1/imports/uploads", files={"file": ("gc.csv", CSV.encode(), "text/csv")})
+    multipart = c.post("/v1/uploads", files={"file": ("gc.csv", CSV.encode(), "text/csv")})
     assert multipart.status_code == 201 and multipart.json()["file"] == "gc.csv"
     bad = c.post("/v1/imports", json={"upload_id": multipart.json()["upload_id"], "template": "Nope"})
     assert bad.status_code == 422 and "Google Contacts" in bad.json()["detail"]
@@ -103,6 +103,8 @@ def test_deletion_log_list_export_verify_lookup(store):
     assert page["total"] == 1 and page["entries"][0]["contact_id"] == cid
     assert page["entries"][0]["schema_problems"] == ""
     assert c.get("/v1/deletion-log", params={"reason": "nope"}).status_code == 422
+    assert c.get("/v1/deletion-log", params={"until": "0"}).status_code == 422  # not a timestamp
+    assert "until must be a date" in c.get("/v1/deletion-log", params={"until": "2026-02-30"}).text
     exported = c.get("/v1/deletion-log/export", params={"format": "csv"})
     assert exported.headers["content-type"].startswith("text/csv")
     assert "attachment" in exported.headers["content-disposition"]
@@ -137,7 +139,7 @@ def test_bulk_erasure_plans_then_confirms(store):
 def test_documented_and_bounded(store):
     c = client(store)
     paths = set(c.get("/v1/openapi.json").json()["paths"])
-    assert {"/v1/imports/uploads", "/v1/deletion-log/export", "/v1/deletion-log/erasures"} <= paths
+    assert {"/v1/uploads", "/v1/deletion-log/export", "/v1/deletion-log/erasures"} <= paths
     assert c.get(f"/v1/imports/{2**70}").status_code == 422  # not a database error
-    assert c.get("/v1/imports/rejects/" + "0" * 32).status_code == 404
-    assert c.get("/v1/imports/rejects/..%2F..%2Fetc").status_code == 404
+    assert c.get("/v1/import-rejects/" + "0" * 32).status_code == 404
+    assert c.get("/v1/import-rejects/..%2F..%2Fetc").status_code == 404
