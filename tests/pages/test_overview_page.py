@@ -35,7 +35,7 @@ def busy(workspace_db, tmp_path):
 
 
 def links(at) -> list[tuple[str, str]]:
-    return [(e.proto.page, e.proto.label) for e in at.get("page_link")]
+    return [(e.proto.page, e.proto.label) for e in at.main.get("page_link")]  # (not the sidebar's)
 
 
 def metrics(at) -> dict[str, str]:
