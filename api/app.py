@@ -39,11 +39,13 @@ def create_api(store_for: Callable[[], Store]) -> FastAPI:
 
 def _routers() -> list[APIRouter]:
     """Every area's router (each module defines ``router``)."""
-    from . import docs, routes_contacts, routes_layout, routes_members
+    from . import docs, routes_contacts, routes_deletion_log, routes_imports, routes_layout, routes_members
 
     return [
         docs.router,
         routes_contacts.router,
         routes_layout.router,
         routes_members.router,
+        routes_imports.router,
+        routes_deletion_log.router,
     ]

@@ -264,34 +264,87 @@ def _arrow_schema() -> Any:  # a pyarrow.Schema (pyarrow ships no type informati
     )
 
 
+class _Pipe:
+    """A write-only file for pyarrow that hands over what was written so far (``take``)."""
+
+    closed = False
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._at = 0
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(bytes(data))
+        self._at += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._at
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def take(self) -> bytes:
+        out = b"".join(self._parts)
+        self._parts.clear()
+        return out
+
+
+@dataclass
+class ExportStream:
+    """The export as byte chunks (iterate once); ``entries`` counts the entries written so far."""
+
+    fmt: str
+    first: pd.DataFrame | None
+    rest: Iterator[pd.DataFrame]
+    entries: int = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        head = [self.first] if self.first is not None else []
+        if self.fmt == "csv":
+            if not head:
+                head = [flag(pd.DataFrame({c: [] for c in LOG_COLUMNS}))]
+            for i, frame in enumerate(_chain(head, self.rest)):
+                self.entries += len(frame)
+                yield _for_csv(frame).to_csv(index=False, header=i == 0).encode("utf-8")
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema, pipe = _arrow_schema(), _Pipe()
+        with pq.ParquetWriter(pipe, schema) as writer:
+            for frame in _chain(head, self.rest):
+                writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+                self.entries += len(frame)
+                yield pipe.take()
+        yield pipe.take()
+
+
+def export_stream(store: Store, actor: Actor, filters: Filters, fmt: str) -> ExportStream:
+    """The matching entries as ``csv`` (formula-neutralised, UTF-8) or ``parquet`` byte chunks, one per
+    ``EXPORT_CHUNK`` entries (never the whole log in memory). The format, the role and the filters are
+    checked here, before the first byte: a refusal is an error, never a cut-short file."""
+    if fmt not in ("csv", "parquet"):
+        raise InvalidInput(f"the export format must be csv or parquet, not '{fmt}'")
+    chunks = export_chunks(store, actor, filters)
+    return ExportStream(fmt, next(chunks, None), chunks)
+
+
 def write_export(store: Store, actor: Actor, filters: Filters, fmt: str, out: str | Path | IO[bytes]) -> int:
     """Write the matching entries as ``csv`` (formula-neutralised, UTF-8) or ``parquet`` to ``out`` (a path
     or a binary file object). Entries failing the schema are included and flagged. Returns the count."""
-    if fmt not in ("csv", "parquet"):
-        raise InvalidInput(f"the export format must be csv or parquet, not '{fmt}'")
-    chunks = export_chunks(store, actor, filters)  # checks the role and the filters before any file is made
-    first = next(chunks, None)
+    stream = export_stream(store, actor, filters, fmt)  # checks the role and filters before any file is made
     sink: IO[bytes] = open(out, "wb") if isinstance(out, (str, Path)) else out
-    n = 0
     try:
-        if fmt == "csv":
-            frames = [first] if first is not None else [flag(pd.DataFrame({c: [] for c in LOG_COLUMNS}))]
-            for i, frame in enumerate(_chain(frames, chunks)):
-                sink.write(_for_csv(frame).to_csv(index=False, header=i == 0).encode("utf-8"))
-                n += len(frame)
-        else:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            schema = _arrow_schema()
-            with pq.ParquetWriter(sink, schema) as writer:
-                for frame in _chain([first] if first is not None else [], chunks):
-                    writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
-                    n += len(frame)
+        for part in stream:
+            sink.write(part)
     finally:
         if sink is not out:
             sink.close()
-    return n
+    return stream.entries
 
 
 def _chain(head: list[pd.DataFrame], rest: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,7 +20,7 @@ from validation.phones import PHONE_LIKE, read_phones
 from .auth import member_action, require_admin
 from .deletion import check_hint, check_reason, delete_contacts, identifier_keys, keyed_hash
 from .deletion_report import e164, hashed_forms
-from .errors import InvalidInput
+from .errors import Conflict, InvalidInput
 from .models import Actor
 from .spreadsheet import neutralise
 
@@ -140,6 +142,11 @@ class ErasurePlan:
                 "Detail": [r.detail for r in self.rows],
             }
         )
+
+    def token(self) -> str:
+        """Names this plan: the same identifiers matching the same contacts give the same token."""
+        seen = [[r.identifier, r.status, list(r.contact_ids)] for r in self.rows]
+        return hashlib.sha256(json.dumps([seen, self.contact_ids]).encode()).hexdigest()[:32]
 
     def csv(self) -> bytes:
         """The preview as a formula-neutralised CSV (a dry run's result file)."""
@@ -347,3 +354,16 @@ def execute(
         "log_entries": [min(entry_of.values()), max(entry_of.values())] if entry_of else [],
     }
     return ErasureResult(rows, summary)
+
+
+@member_action("erase contacts")
+def execute_planned(
+    store: Store, actor: Actor, identifiers: list[str], token: str, *, hint: str, reason: str, **kw: Any
+) -> ErasureResult:
+    """``execute`` the plan of ``identifiers`` the admin confirmed (``token`` of its preview); ``Conflict``
+    (nothing deleted) when what they match changed since: preview again."""
+    hint, reason = check_hint(hint), check_reason(reason)
+    plan = preview(store, actor, identifiers)
+    if plan.token() != token:
+        raise Conflict("the contacts these identifiers match changed since the preview: preview again")
+    return execute(store, actor, plan, hint=hint, reason=reason, **kw)

@@ -22,7 +22,7 @@ from validation.contact_import import check_import
 from . import csv_files, csv_rejects, import_columns, import_templates
 from .attributes import LayoutInvalid, all_attributes, load_layout, new_attribute, save_layout
 from .auth import member_action, require_admin
-from .errors import InvalidInput, Problems, UndoRefused
+from .errors import InvalidInput, NotFound, Problems, UndoRefused
 from .import_frames import Progress, attribute_dicts, empty_mask, read_table, sql_frames
 from .import_report import (
     MATCH_KEYS,
@@ -279,6 +279,16 @@ def undo(store: Store, actor: Actor, batch_id: int) -> dict[str, Any]:
 def batches(store: Store, limit: int = 50) -> list[dict[str, Any]]:
     """Import batches, newest first."""
     return store.imports.import_batches(limit)
+
+
+@member_action("see imports")
+def batch(store: Store, actor: Actor, batch_id: int) -> dict[str, Any]:
+    """One import batch (counts, status); ``NotFound`` when there is none. Admins only."""
+    require_admin(actor, "see imports")
+    found = store.imports.import_batch(int(batch_id))
+    if found is None:
+        raise NotFound(f"import {batch_id} not found")
+    return found
 
 
 def templates(store: Store) -> list[dict[str, Any]]:

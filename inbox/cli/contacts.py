@@ -6,6 +6,7 @@ import click
 
 from .. import open_store
 from .common import db_option, say_json
+from .remote import connect, remote_option
 
 
 @click.command()
@@ -27,8 +28,13 @@ def receive(platform: str, handle: str, text: str, attach: tuple[str, ...], db: 
 @click.argument("query")
 @click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True)
 @db_option
+@remote_option
 def search(query: str, limit: int, db: str | None) -> None:
     """Print matching contacts as JSON: id, platform, handle and attributes by key."""
+    if api := connect(db):
+        from .remote_commands import search as over_http
+
+        return over_http(api, query, limit)
     from ..attributes import all_attributes
     from ..contacts import get_contact
     from ..contacts import search as search_contacts

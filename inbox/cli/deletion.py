@@ -13,6 +13,7 @@ from ..errors import InvalidInput, WriteFailed
 from ..models import SYSTEM
 from ..outputs import check_writable, write_whole
 from .common import FC, actor_option, db_option, say_json
+from .remote import connect, remote_option
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -144,9 +145,16 @@ def audit() -> None:
 )
 @checkpoints_option
 @db_option
+@remote_option
 def audit_verify(expect: str | None, checkpoint_dir: str | None, db: str | None) -> int:
     """Check the keyed hash chain against the key file and the signed checkpoints: prints `OK <n> entries`
     (exit 0) or the first entry that does not match (exit 1)."""
+    if api := connect(db):
+        if expect is not None or checkpoint_dir:
+            raise click.UsageError("--expect and --checkpoints need the database file: leave out --url")
+        from .remote_commands import audit_verify as over_http
+
+        return over_http(api)
     from ..checkpoints import parse
     from ..deletion_chain import verify_log
 
@@ -209,12 +217,17 @@ def _since(value: str | None) -> date | None:
     "--since", default=None, metavar="DATE", help="Only entries deleted on or after DATE (UTC, YYYY-MM-DD)."
 )
 @db_option
+@remote_option
 def audit_export(fmt: str, out: Path, since: str | None, db: str | None) -> None:
     """Export the deletion log (entries failing the schema are included, flagged in `schema_problems`)."""
     from ..deletion_report import Filters, write_export
 
     filters = Filters(since=_since(since))
     check_writable(out, "--out")
+    if api := connect(db):
+        from .remote_commands import audit_export as over_http
+
+        return over_http(api, fmt, out, filters.since.isoformat() if filters.since else None)
     with open_store(db) as store:
         try:
             n = write_export(store, SYSTEM, filters, fmt, out)
@@ -228,9 +241,14 @@ def audit_export(fmt: str, out: Path, since: str | None, db: str | None) -> None
 @audit.command("lookup")
 @click.argument("identifier")
 @db_option
+@remote_option
 def audit_lookup(identifier: str, db: str | None) -> int:
     """Was a contact with this email, phone, handle (or platform:handle) or external id deleted?
     Prints `deleted` with the log entry ids (exit 0) or `not found` (exit 1)."""
+    if api := connect(db):
+        from .remote_commands import audit_lookup as over_http
+
+        return over_http(api, identifier)
     from ..deletion_report import lookup
 
     with open_store(db) as store:

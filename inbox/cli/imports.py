@@ -11,6 +11,7 @@ from ..errors import InvalidInput, WriteFailed
 from ..models import SYSTEM
 from ..outputs import check_writable, write_whole
 from .common import actor_option, db_option, say_json
+from .remote import connect, remote_option
 
 SHOWN = 20
 
@@ -92,6 +93,7 @@ def _progress(fraction: float, message: str) -> None:
 )
 @click.option("--progress", "show_progress", is_flag=True, help="Print progress lines on stderr.")
 @db_option
+@remote_option
 def import_command(
     file: str,
     actor: str | None,
@@ -134,6 +136,19 @@ def import_command(
     if rejects_file:
         # before the import commits: never a saved import reported failed
         check_writable(rejects_file, "--rejects")
+    if api := connect(db, actor):
+        from .remote_commands import run_import
+
+        body = {
+            **{k: getattr(options, k) for k in ("on_conflict", "phone_platform", "invalid_values", "region")},
+            "match": list(options.match_order),
+            "dry_run": dry_run,
+            "template": template,
+            "mapping": {"mapping": mapping, "fallbacks": fallbacks or {}} if mapping is not None else None,
+            "encoding": encoding,
+            "delimiter": delimiter,
+        }
+        return run_import(api, file, body, rejects_file)
     with open_store(db) as store:
         who = admin_actor(store, actor) if actor else SYSTEM
         result = imports.run_import(
@@ -169,10 +184,16 @@ def import_command(
 @click.argument("batch_id", type=int)
 @actor_option("The admin undoing the import (recorded).")
 @db_option
+@remote_option
 def undo_import_command(batch_id: int, actor: str | None, db: str | None) -> int:
     """Undo a whole import batch; exit 1 (changing nothing) when some of its contacts changed since."""
     from .. import imports
     from ..users import admin_actor
+
+    if api := connect(db, actor):
+        from .remote_commands import undo_import
+
+        return undo_import(api, batch_id)
 
     with open_store(db) as store:
         who = admin_actor(store, actor) if actor else SYSTEM

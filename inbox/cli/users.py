@@ -11,6 +11,7 @@ from validation.visible import visible
 from .. import open_store
 from ..models import ROLES, SYSTEM
 from .common import db_option
+from .remote import connect, remote_option
 
 
 @click.group()
@@ -56,8 +57,13 @@ def users_set_password(email: str, password_stdin: bool, db: str | None) -> None
 
 @users.command("list")
 @db_option
+@remote_option
 def users_list(db: str | None) -> None:
     """List members: email, role, active, display name."""
+    if api := connect(db):
+        from .remote_commands import users_list as over_http
+
+        return over_http(api)
     from ..users import list_users
 
     with open_store(db) as store:

@@ -88,7 +88,8 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             holder = f" (PID {pid.group(1)})" if pid else ""
             raise StoreLocked(
                 f"database {path} is in use by another process{holder}, probably the running "
-                "app: stop it, or use another file with --db / INBOX_DB"
+                "app: give a command that has --url the app's address and an API token (--url/--token, "
+                "or INBOX_URL/INBOX_TOKEN), stop the app, or use another file with --db / INBOX_DB"
             ) from None
         if "not a valid DuckDB database" in text:
             raise StoreUnavailable(f"cannot open database {path}: not a DuckDB database file") from None

@@ -171,6 +171,10 @@ class ImportsSQL(ImportPlanning):
         )
         return [dict(zip(BATCH_COLS, r, strict=True)) for r in rows]
 
+    def import_batch(self, batch_id: int) -> dict[str, Any] | None:
+        rows = self._rows(f"SELECT {', '.join(BATCH_COLS)} FROM import_batches WHERE id = ?", [batch_id])
+        return dict(zip(BATCH_COLS, rows[0], strict=True)) if rows else None
+
     def undo_import_batch(self, batch_id: int, actor: str, at: datetime) -> dict[str, int]:
         """Undo a committed batch in one transaction: remove the contacts it inserted (with their rows in
         every contact table: values, CRM lookups), restore the prior values of the contacts it updated (a

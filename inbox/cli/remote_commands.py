@@ -1,0 +1,138 @@
+"""What each covered command does over ``--url`` (``remote.Remote``): the API calls, then the local output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from validation.visible import visible, visible_json
+
+from ..errors import InboxError, WriteFailed
+from ..outputs import write_whole
+from .common import say_json
+from .remote import Remote, rows_in, save_stream
+
+SHOWN = 20
+
+
+def search(api: Remote, query: str, limit: int) -> None:
+    found = api.json("GET", "/contacts", params={"q": query, "limit": limit})["contacts"]
+    keys = [a["key"] for a in api.json("GET", "/layout")["attributes"]]
+    out = []
+    for row in found:
+        contact = api.json("GET", f"/contacts/{row['id']}")
+        values = contact["values"]
+        out.append(
+            {
+                "id": contact["id"],
+                "platform": contact["platform"],
+                "handle": contact["handle"],
+                "attributes": {k: values.get(k) for k in keys},
+            }
+        )
+    say_json(out)
+
+
+def layout_export(api: Remote) -> None:
+    items = api.json("GET", "/layout")["attributes"]
+    click.echo(visible_json(json.dumps(items, ensure_ascii=False, indent=2)))
+
+
+def layout_import(api: Remote, items: Any) -> None:
+    current = api.call("GET", "/layout")
+    etag = current.headers.get("ETag") or f'"{current.json()["version"]}"'
+    if not isinstance(items, list):
+        raise InboxError("the layout must be a JSON list of objects")
+    saved = api.json("PUT", "/layout", json={"attributes": items}, headers={"If-Match": etag})
+    click.echo(f"layout version {saved['version']}")
+
+
+def users_list(api: Remote) -> None:
+    for u in sorted(api.json("GET", "/members"), key=lambda m: m["email"]):
+        status = "active" if u["active"] else "disabled"
+        click.echo(f"{visible(u['email'])}\t{u['role']}\t{status}\t{visible(u['display_name'])}")
+
+
+def run_import(api: Remote, file: str, body: dict[str, Any], rejects_file: str | None) -> None:
+    try:
+        fh = open(file, "rb")
+    except OSError as exc:
+        raise InboxError(f"cannot read {file}: {exc.strerror}") from None
+    with fh:
+        sent = api.json(
+            "POST",
+            "/uploads",
+            params={"name": Path(file).name},
+            content=iter(lambda: fh.read(1 << 20), b""),
+            headers={"Content-Type": "text/csv"},
+        )
+    result = api.json("POST", "/imports", json={**body, "upload_id": sent["upload_id"]})
+    out = result["summary"]
+    out["rejects_file"] = None
+    if rejects_file and result["rejects"]:
+        try:
+            write_whole(rejects_file, api.call("GET", result["rejects_url"]).content)
+        except WriteFailed as exc:
+            click.echo(json.dumps(out, ensure_ascii=False, default=str))
+            dry, batch = out["dry_run"], out["batch_id"]
+            saved = "" if dry else f"the import was saved (batch {batch}), but "
+            raise WriteFailed(
+                f"{saved}{exc}; the rejects were not written"
+                + ("" if dry else f" (undo it with: undo-import {batch})")
+            ) from None
+        out["rejects_file"] = rejects_file
+    say_json(out)
+
+
+def undo_import(api: Remote, batch_id: int) -> int:
+    try:
+        done = api.json("POST", f"/imports/{batch_id}/undo")
+    except InboxError as exc:
+        changed = getattr(exc, "body", {}).get("contacts")
+        if not isinstance(changed, list):
+            raise
+        click.echo(f"inbox: {exc}", err=True)
+        for c in changed[:SHOWN]:
+            why = (
+                "it has a conversation"
+                if c["conversation"] and c["version"] == c["version_after"]
+                else f"version {c['version_after']} → {c['version']}, last by {c['updated_by']}"
+                f" at {str(c['updated_at'])[:16].replace('T', ' ')}"
+            )
+            click.echo(f"  contact #{c['contact_id']} ({c['action']} by the import): {why}", err=True)
+        if len(changed) > SHOWN:
+            click.echo(f"  … and {len(changed) - SHOWN:,} more", err=True)
+        return 1
+    click.echo(json.dumps(done))
+    return 0
+
+
+def audit_export(api: Remote, fmt: str, out: Path, since: str | None) -> None:
+    params = {"format": fmt, **({"since": since.strip()} if since else {})}
+
+    def failed(exc: OSError) -> Exception:
+        return WriteFailed(f"cannot write {out}: {exc.strerror or exc}")
+
+    save_stream(api, "/deletion-log/export", out, params, failed)
+    click.echo(f"exported {rows_in(out, fmt)} entries to {out}", err=True)
+
+
+def audit_verify(api: Remote) -> int:
+    verdict = api.json("GET", "/deletion-log/verify")
+    click.echo(verdict["line"])
+    if verdict["ok"]:
+        click.echo(f"head {verdict['head']}", err=True)
+    return 0 if verdict["ok"] else 1
+
+
+def audit_lookup(api: Remote, identifier: str) -> int:
+    found = api.json("POST", "/deletion-log/lookup", json={"identifier": identifier})["entries"]
+    if not found:
+        click.echo("not found")
+        return 1
+    click.echo("deleted " + " ".join(str(e["id"]) for e in found))
+    click.echo("matched by " + ", ".join(sorted({k for e in found for k in e["matched"]})), err=True)
+    return 0

@@ -1,0 +1,162 @@
+"""The CLI while the app holds the database: with INBOX_URL/INBOX_TOKEN (or --url/--token) the commands run
+against the real server (one process for this module) and print what they print on the file, with the same
+exit codes; without them the "in use" error says how to use --url."""
+
+import csv
+import json
+
+import httpx
+import pyarrow.parquet as pq
+import pytest
+
+from inbox import deletion, inbound, open_store, tokens
+from inbox.models import Actor
+from tests.support.browser import ROOT, fresh_server
+from tests.support.cli import invoke, one_line
+from tests.support.members import seed_members
+
+ADMIN = Actor("admin@example.com", "admin")
+AGENT = Actor("agent@example.com", "agent")
+LOCAL = [  # commands whose output is compared with the same command run on the file
+    ("search", "example.org"),
+    ("layout", "export"),
+    ("users", "list"),
+    ("audit", "verify"),
+    ("audit", "lookup", "gone@example.org"),
+    ("audit", "lookup", "never@example.org"),
+]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """A database with members, tokens, contacts and one deletion; the outputs of LOCAL on the file; then a
+    real server holding it."""
+    folder = tmp_path_factory.mktemp("remote")
+    db = folder / "inbox.duckdb"
+    with open_store(db) as store:
+        seed_members(store, ADMIN, AGENT)
+        admin_token = tokens.create_token(store, ADMIN, ADMIN.email, name="cron")[1]
+        agent_token = tokens.create_token(store, AGENT, AGENT.email, name="agent")[1]
+        for n in range(3):
+            inbound.receive(store, "email", f"person{n}@example.org", "hello")
+        gone = inbound.receive(store, "email", "gone@example.org", "bye")["contact_id"]
+        deletion.delete_contact(store, ADMIN, gone, hint="ticket 9", reason="gdpr_request")
+    local = {args: invoke(*args, "--db", db) for args in LOCAL}
+    with fresh_server(ROOT, db) as url:
+        first = httpx.get(f"{url}/api/v1/layout", headers={"Authorization": f"Bearer {admin_token}"})
+        assert first.status_code == 200  # the app opened the database: it holds it from now on
+        yield {
+            "url": url,
+            "db": db,
+            "admin": admin_token,
+            "agent": agent_token,
+            "local": local,
+            "dir": folder,
+        }
+
+
+def over(app, *args, token="admin", **kw):
+    return invoke(*args, env={"INBOX_URL": app["url"], "INBOX_TOKEN": app[token], "INBOX_DB": None}, **kw)
+
+
+def test_without_url_the_in_use_error_says_how_to_use_url(app):
+    line = one_line(invoke("search", "x", "--db", app["db"]))
+    assert "in use by another process" in line and "--url" in line and "INBOX_TOKEN" in line
+
+
+@pytest.mark.parametrize("args", LOCAL, ids=" ".join)
+def test_same_output_and_exit_code_as_on_the_file(app, args):
+    remote, local = over(app, *args), app["local"][args]
+    assert (remote.code, remote.stdout) == (local.code, local.stdout), remote.stderr
+    if args[0] == "audit":
+        assert remote.stderr == local.stderr
+
+
+def test_options_instead_of_environment(app):
+    ran = invoke("users", "list", "--url", app["url"], "--token", app["admin"], env={"INBOX_DB": None})
+    assert ran.code == 0 and "admin@example.com\tadmin\tactive" in ran.stdout
+
+
+def test_import_dry_run_then_commit_with_rejects_then_undo(app, tmp_path):
+    file = tmp_path / "people.csv"
+    file.write_text("Email,First name\nnew1@example.net,Ann\nbroken,Bob\nnew2@example.net,Cy\n")
+    rejects = tmp_path / "rejects.csv"
+    dry = over(app, "import", file, "--dry-run", "--rejects", rejects)
+    assert dry.code == 0, dry.stderr
+    out = json.loads(dry.stdout)
+    assert (out["inserted"], out["rejected"], out["dry_run"], out["batch_id"]) == (2, 1, True, None)
+    assert out["file"] == "people.csv" and out["rejects_file"] == str(rejects)
+    assert "broken" in rejects.read_text(encoding="utf-8-sig")
+    done = json.loads(over(app, "import", file).stdout)
+    assert done["inserted"] == 2 and done["batch_id"] and done["rejects_file"] is None
+    assert set(done) == set(out)
+    found = json.loads(over(app, "search", "new1@example.net").stdout)
+    assert [c["attributes"]["first_name"] for c in found] == ["Ann"]
+    undone = over(app, "undo-import", str(done["batch_id"]))
+    assert undone.code == 0 and json.loads(undone.stdout)["removed"] == 2
+
+
+def test_audit_export_csv_and_parquet_to_a_file(app, tmp_path):
+    out = tmp_path / "log.csv"
+    ran = over(app, "audit", "export", "--format", "csv", "--out", out)
+    assert ran.code == 0 and ran.stderr.strip() == f"exported 1 entries to {out}"
+    assert [r["identity_hint"] for r in csv.DictReader(out.open(encoding="utf-8"))] == ["ticket 9"]
+    parquet = tmp_path / "log.parquet"
+    ran = over(app, "audit", "export", "--format", "parquet", "--out", parquet, "--since", "2999-01-01")
+    assert ran.code == 0 and pq.read_table(parquet).num_rows == 0
+    bad = over(app, "audit", "export", "--format", "csv", "--out", tmp_path / "x.csv", "--since", "soon")
+    assert "--since must be a date" in one_line(bad)
+
+
+def test_errors_are_the_problem_detail_on_one_line_exit_2(app, tmp_path):
+    agent = over(app, "audit", "lookup", "x@example.org", token="agent")
+    assert (
+        one_line(agent)
+        == "inbox: only admins can look up deleted identifiers (agent@example.com is not an admin)"
+    )
+    ran = invoke("users", "list", env={"INBOX_URL": app["url"], "INBOX_TOKEN": "inbox_pat_nope"})
+    assert "invalid or expired token" in one_line(ran) and "tokens create" in one_line(ran)
+    nothing = invoke("users", "list", env={"INBOX_URL": "http://127.0.0.1:9", "INBOX_TOKEN": "t"})
+    assert "cannot reach the app at http://127.0.0.1:9" in one_line(nothing)
+    both = over(app, "users", "list", "--db", tmp_path / "x.duckdb")
+    assert "not both" in one_line(both)
+    no_token = invoke("users", "list", "--url", app["url"], env={"INBOX_TOKEN": None})
+    assert "needs an API token" in one_line(no_token)
+
+
+def test_layout_import_round_trip_and_its_refusals(app, tmp_path):
+    exported = over(app, "layout", "export")
+    items = json.loads(exported.stdout)
+    items[-1]["label"] = "Renamed over HTTP"
+    (tmp_path / "layout.json").write_text(json.dumps(items))
+    ran = over(app, "layout", "import", tmp_path / "layout.json")
+    assert ran.code == 0 and ran.stdout.startswith("layout version "), ran.stderr
+    assert json.loads(over(app, "layout", "export").stdout)[-1]["label"] == "Renamed over HTTP"
+    with_actor = over(app, "layout", "import", tmp_path / "layout.json", "--actor", ADMIN.email)
+    assert "--actor is not used with --url" in one_line(with_actor)
+    as_agent = over(app, "layout", "import", tmp_path / "layout.json", token="agent")
+    assert "only admins" in one_line(as_agent)
+
+
+def test_undo_refused_over_url_lists_the_changed_contacts_exit_1(app, tmp_path):
+    file = tmp_path / "one.csv"
+    file.write_text("Email,First name\nsolo@example.net,Sol\n")
+    batch = json.loads(over(app, "import", file).stdout)["batch_id"]
+    found = httpx.get(
+        f"{app['url']}/api/v1/contacts",
+        params={"q": "solo@example.net"},
+        headers={"Authorization": f"Bearer {app['admin']}"},
+    ).json()["contacts"][0]
+    edited = httpx.patch(
+        f"{app['url']}/api/v1/contacts/{found['id']}",
+        json={"values": {"first_name": "Solange"}},
+        headers={"Authorization": f"Bearer {app['admin']}", "If-Match": "*"},
+    )
+    assert edited.status_code == 200, edited.text
+    ran = over(app, "undo-import", str(batch))
+    assert ran.code == 1 and ran.stdout == ""
+    lines = ran.stderr.strip().splitlines()
+    assert lines[0].startswith(f"inbox: import {batch} cannot be undone: 1 of its contacts changed")
+    assert lines[1].startswith(
+        f"  contact #{found['id']} (inserted by the import): version 1 → 2, last by admin@"
+    )
