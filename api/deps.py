@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from inbox import tokens
 from inbox.errors import PermissionDenied, TokenRefused
 from inbox.models import User
 from inbox.store import Store
@@ -35,8 +36,6 @@ def member_dep(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
     """The member whose token came in ``Authorization: Bearer …``; refused when missing or not valid."""
-    from inbox import tokens  # (the tokens module reads the store; imported when first needed)
-
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise TokenRefused("missing API token: send the header Authorization: Bearer <token>")
     member: User = tokens.member_for(store, credentials.credentials.strip(), client=client_of(request))

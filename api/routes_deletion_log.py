@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
@@ -99,7 +99,9 @@ def list_entries(
     limit: Annotated[int, Query(ge=1, le=deletion_report.MAX_SHOWN)] = 100,
 ) -> LogPage:
     report = deletion_report.report(store, member.actor, filters, limit=limit)
-    rows = report.rows.astype(object).where(report.rows.notna(), None).to_dict("records")
+    rows = cast(
+        list[dict[str, Any]], report.rows.astype(object).where(report.rows.notna(), None).to_dict("records")
+    )
     entries = [{**public_entry(r), "schema_problems": r["schema_problems"]} for r in rows]
     return LogPage(total=report.total, summary=report.summary, entries=[LogEntry(**e) for e in entries])
 

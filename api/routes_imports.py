@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -173,7 +173,9 @@ def run_import(request: Request, store: Db, member: Member, body: ImportIn) -> I
     return ImportOut(
         summary=jsonable_encoder(result.summary()),
         mapping=result.mapping,
-        problems=rows.astype(object).where(rows.notna(), None).to_dict("records") if rows is not None else [],
+        problems=cast(list[dict[str, Any]], rows.astype(object).where(rows.notna(), None).to_dict("records"))
+        if rows is not None
+        else [],
         rejects=len(result.rejects),
         rejects_url=str(request.url_for("import_rejects", rejects_id=rid)) if rid else None,
     )
