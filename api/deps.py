@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from inbox import tokens
+from inbox import sign_in, tokens
 from inbox.errors import PermissionDenied, TokenRefused
 from inbox.models import User
 from inbox.store import Store
@@ -26,8 +26,8 @@ def store_dep(request: Request) -> Store:
 
 
 def client_of(request: Request) -> str:
-    """Who is asking, for throttling: the peer address (loopback when served behind a local proxy)."""
-    return request.client.host if request.client else "api"
+    """Who is asking, for throttling: as for the sign-in form (``$INBOX_CLIENT_IP_HEADER`` behind a proxy)."""
+    return sign_in.client_address(request.client.host if request.client else None, request.headers)
 
 
 def member_dep(

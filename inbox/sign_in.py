@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -27,6 +29,17 @@ KEEP_LOG = timedelta(days=90)  # sign-in attempts older than this are pruned
 WAIT_FOR_SLOT = 10.0  # seconds an attempt waits for a free slot before it is refused as busy
 
 WRONG = "wrong email or password"
+
+
+def client_address(peer: str | None, headers: Mapping[str, str]) -> str:
+    """Who is asking, for throttling (sign-in form and API alike): the connection's IP address ``peer``, or
+    the first address of the header named by ``$INBOX_CLIENT_IP_HEADER`` when a trusted proxy sets it."""
+    header = os.environ.get("INBOX_CLIENT_IP_HEADER", "").strip()
+    if header:
+        forwarded = (headers.get(header) or "").split(",")[0].strip()
+        if forwarded:
+            return forwarded[:100]
+    return peer or "localhost"
 
 
 def delay(failures: int, free: int) -> timedelta:

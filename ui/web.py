@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import secrets
 from html import escape
 from pathlib import Path
@@ -49,14 +48,8 @@ FORMER = {"/sign_in": "/"}  # the in-app sign-in page before issue 14: its bookm
 
 
 def client_address(request: Request) -> str:
-    """Who is signing in, for throttling: the connection's IP address, or the first address of the header
-    named by ``$INBOX_CLIENT_IP_HEADER`` when a trusted reverse proxy sets it (only trusted when set)."""
-    header = os.environ.get("INBOX_CLIENT_IP_HEADER", "").strip()
-    if header:
-        forwarded = (request.headers.get(header) or "").split(",")[0].strip()
-        if forwarded:
-            return forwarded[:100]
-    return request.client.host if request.client and request.client.host else "localhost"
+    """Who is signing in, for throttling (see ``inbox.sign_in.client_address``)."""
+    return signing.client_address(request.client.host if request.client else None, request.headers)
 
 
 def is_https(request: Request) -> bool:

@@ -89,3 +89,12 @@ def test_a_client_that_failed_too_often_is_throttled_before_any_lookup(client, s
     assert answer.status_code == 429 and answer.headers["content-type"] == PROBLEM
     assert 1 <= int(answer.headers["retry-after"]) <= 5
     assert answer.json()["detail"].startswith("Too many failed sign-ins: wait ")
+
+
+def test_a_refused_token_counts_against_the_client_a_trusted_proxy_names(client, store, monkeypatch):
+    spoofed = {"X-Real-IP": "203.0.113.9"}
+    client.get("/v1/me", headers={**bearer("inbox_pat_wrong"), **spoofed})  # not trusted: anyone can send it
+    monkeypatch.setenv("INBOX_CLIENT_IP_HEADER", "X-Real-IP")
+    client.get("/v1/me", headers={**bearer("inbox_pat_wrong"), **spoofed})
+    clients = [r["client"] for r in reversed(store.sign_ins.recent_sign_ins())]
+    assert clients == ["testclient", "203.0.113.9"]
