@@ -42,19 +42,29 @@ def _open(db: str | None, checkpoint_dir: str | None) -> Store:
 
 @click.command()
 @click.argument("contact_id", type=click.IntRange(min=1))
-@actor_option("The admin deleting the contact (recorded).", required=True)
+@actor_option("The admin deleting the contact (recorded; not with --url).")
 @click.option(
     "--hint", required=True, metavar="TEXT", help="Identity hint, e.g. 'customer #1234, request of …'."
 )
 @click.option("--reason", required=True, metavar="R", help=REASON_HELP)
 @checkpoints_option
 @db_option
+@remote_option
 def delete(
-    contact_id: int, actor: str, hint: str, reason: str, checkpoint_dir: str | None, db: str | None
+    contact_id: int, actor: str | None, hint: str, reason: str, checkpoint_dir: str | None, db: str | None
 ) -> None:
     """Delete a contact and everything it owns; prints its deletion-log entry as JSON."""
     from ..deletion import delete_contact, public_entry
     from ..users import admin_actor
+
+    if api := connect(db, actor):
+        from .remote_commands import delete as over_http
+
+        if checkpoint_dir:
+            raise click.UsageError("--checkpoints is not used with --url: the app keeps its own checkpoints")
+        return over_http(api, contact_id, hint, reason)
+    if not actor:
+        raise click.UsageError("Missing option '--actor'.")
 
     with _open(db, checkpoint_dir) as store:
         entry = delete_contact(store, admin_actor(store, actor), contact_id, hint=hint, reason=reason)

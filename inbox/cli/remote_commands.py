@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import click
 
@@ -136,3 +137,29 @@ def audit_lookup(api: Remote, identifier: str) -> int:
     click.echo("deleted " + " ".join(str(e["id"]) for e in found))
     click.echo("matched by " + ", ".join(sorted({k for e in found for k in e["matched"]})), err=True)
     return 0
+
+
+def users_add(api: Remote, email: str, role: str, password: str, display_name: str | None) -> None:
+    body = {"email": email, "role": role, "password": password, "display_name": display_name}
+    user = api.json("POST", "/members", json=body)
+    click.echo(f"added {user['email']} ({user['role']})")
+
+
+def users_active(api: Remote, email: str, active: bool) -> None:
+    api.json("PATCH", f"/members/{quote(email, safe='')}", json={"active": active})
+    click.echo(f"{'enabled' if active else 'disabled'} {email}")
+
+
+def plan_show(api: Remote) -> None:
+    click.echo(api.json("GET", "/plan")["plan"])
+
+
+def plan_set(api: Remote, name: str) -> None:
+    answer = api.json("PUT", "/plan", json={"plan": name})
+    click.echo(f"plan {answer['plan']}")
+    for effect in answer.get("changes", []):
+        click.echo(f"- {effect}", err=True)
+
+
+def delete(api: Remote, contact_id: int, hint: str, reason: str) -> None:
+    say_json(api.json("DELETE", f"/contacts/{contact_id}", json={"hint": hint, "reason": reason}))

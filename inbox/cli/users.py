@@ -25,14 +25,20 @@ def users() -> None:
 @click.option("--name", "display_name", default=None, help="Display name (default: from the email).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 @db_option
+@remote_option
 def users_add(email: str, role: str, display_name: str | None, password_stdin: bool, db: str | None) -> None:
     """Add a member; the password is prompted for (or read with --password-stdin)."""
     from ..users import add_user
 
+    api = connect(db)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if api:
+        from .remote_commands import users_add as over_http
+
+        return over_http(api, email, role, password, display_name)
     with open_store(db) as store:
         user = add_user(store, SYSTEM, email, role=role, password=password, display_name=display_name)
     click.echo(f"added {user.email} ({user.role})")
@@ -75,8 +81,13 @@ def users_list(db: str | None) -> None:
 @users.command("disable")
 @click.argument("email")
 @db_option
+@remote_option
 def users_disable(email: str, db: str | None) -> None:
     """Disable a member: they can no longer sign in (their history stays)."""
+    if api := connect(db):
+        from .remote_commands import users_active
+
+        return users_active(api, email, False)
     from ..users import set_active
 
     with open_store(db) as store:
@@ -87,8 +98,13 @@ def users_disable(email: str, db: str | None) -> None:
 @users.command("enable")
 @click.argument("email")
 @db_option
+@remote_option
 def users_enable(email: str, db: str | None) -> None:
     """Re-enable a disabled member."""
+    if api := connect(db):
+        from .remote_commands import users_active
+
+        return users_active(api, email, True)
     from ..users import set_active
 
     with open_store(db) as store:

@@ -4,6 +4,7 @@ exit codes; without them the "in use" error says how to use --url."""
 
 import csv
 import json
+import shutil
 
 import httpx
 import pyarrow.parquet as pq
@@ -41,7 +42,10 @@ def app(tmp_path_factory):
             inbound.receive(store, "email", f"person{n}@example.org", "hello")
         gone = inbound.receive(store, "email", "gone@example.org", "bye")["contact_id"]
         deletion.delete_contact(store, ADMIN, gone, hint="ticket 9", reason="gdpr_request")
+        victim = inbound.receive(store, "email", "victim@example.org", "delete me")["contact_id"]
     local = {args: invoke(*args, "--db", db) for args in LOCAL}
+    twin = tmp_path_factory.mktemp("twin")  # the same workspace, for the writes run on a file
+    shutil.copytree(folder, twin, dirs_exist_ok=True)
     with fresh_server(ROOT, db) as url:
         first = httpx.get(f"{url}/api/v1/layout", headers={"Authorization": f"Bearer {admin_token}"})
         assert first.status_code == 200  # the app opened the database: it holds it from now on
@@ -52,6 +56,8 @@ def app(tmp_path_factory):
             "agent": agent_token,
             "local": local,
             "dir": folder,
+            "twin": twin / "inbox.duckdb",
+            "victim": victim,
         }
 
 
@@ -160,3 +166,43 @@ def test_undo_refused_over_url_lists_the_changed_contacts_exit_1(app, tmp_path):
     assert lines[1].startswith(
         f"  contact #{found['id']} (inserted by the import): version 1 → 2, last by admin@"
     )
+
+
+WRITES = [  # (arguments, stdin): run over the API and on the twin file, in this order
+    (("users", "add", "new@example.com", "--role", "agent", "--password-stdin"), "a-long-password-1\n"),
+    (("users", "add", "new@example.com", "--role", "agent", "--password-stdin"), "a-long-password-1\n"),
+    (("users", "disable", "new@example.com"), None),
+    (("users", "enable", "new@example.com"), None),
+    (("users", "disable", "nobody@example.com"), None),
+    (("plan", "show"), None),
+    (("plan", "set", "enterprise"), None),
+    (("plan", "show"), None),
+    (("plan", "set", "team"), None),
+]
+
+
+def test_member_and_plan_writes_print_what_they_print_on_the_file(app):
+    for args, stdin in WRITES:
+        remote = over(app, *args, stdin=stdin)
+        local = invoke(*args, "--db", app["twin"], stdin=stdin)
+        assert (remote.code, remote.stdout, remote.stderr) == (local.code, local.stdout, local.stderr), args
+
+
+def test_delete_over_the_api_logs_the_token_member_and_refuses_actor_and_agents(app):
+    victim, hint = app["victim"], ("--hint", "ticket 10", "--reason", "gdpr_request")
+    agent = over(app, "delete", victim, *hint, token="agent")
+    assert "only admins" in one_line(agent)
+    with_actor = over(app, "delete", victim, *hint, "--actor", "admin@example.com")
+    assert "--actor is not used with --url" in one_line(with_actor)
+    ran = over(app, "delete", victim, *hint)
+    local = invoke("delete", victim, *hint, "--actor", "admin@example.com", "--db", app["twin"])
+    remote_entry, local_entry = json.loads(ran.stdout), json.loads(local.stdout)
+    assert ran.code == local.code == 0 and set(remote_entry) == set(local_entry)
+    assert remote_entry["deleted_by"] == "admin@example.com" and remote_entry["identity_hint"] == "ticket 10"
+    again = one_line(invoke("delete", victim, *hint, "--actor", "admin@example.com", "--db", app["twin"]))
+    assert (
+        one_line(over(app, "delete", victim, *hint))
+        == again
+        == (f"inbox: no contact with id {victim} (it may have been deleted already)")
+    )
+    assert "Missing option '--actor'" in one_line(invoke("delete", victim, *hint, "--db", app["twin"]))
