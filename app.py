@@ -10,7 +10,10 @@ from api.app import create_api
 from api.metrics import MetricsMiddleware
 from api.ops import ops_routes
 from ui.stores import current_store
+from ui.tcp import nodelay_for_every_tcp_connection
 from ui.web import SignInRequired, routes
+
+nodelay_for_every_tcp_connection()  # responses without a 40 ms wait (ui/tcp.py)
 
 app = st.App(
     "router.py",
