@@ -197,6 +197,8 @@ class PlanOut(BaseModel):
     plan: str = Field(description="Send it back to confirm: the erasure refuses a plan that changed.")
     counts: dict[str, int]
     rows: list[PlanRow]
+    contact_ids: list[int] = Field(description="The distinct contacts the erasure would delete.")
+    labels: dict[int, tuple[str, str | None]] = Field(description="Per contact id: platform and name.")
 
 
 @router.post(
@@ -208,7 +210,10 @@ def erasure_preview(store: Db, member: Member, body: ErasureIn) -> PlanOut:
     plan = erasure.preview(store, member.actor, body.identifiers)
     rows = [PlanRow(**{**vars(r), "contact_ids": list(r.contact_ids), "matched_by": list(r.matched_by),
                        "entry_ids": list(r.entry_ids)}) for r in plan.rows]  # fmt: skip
-    return PlanOut(plan=plan.token(), counts=plan.counts(), rows=rows)
+    labels = {int(cid): (str(label[0]), label[1]) for cid, label in plan.labels.items()}
+    return PlanOut(
+        plan=plan.token(), counts=plan.counts(), rows=rows, contact_ids=plan.contact_ids, labels=labels
+    )
 
 
 class ErasureConfirm(ErasureIn):

@@ -73,7 +73,7 @@ def delete(
 
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@actor_option("The admin erasing the contacts (recorded).", required=True)
+@actor_option("The admin erasing the contacts (recorded; not with --url).")
 @click.option("--hint", required=True, metavar="TEXT", help="Identity hint recorded with every entry.")
 @click.option("--reason", required=True, metavar="R", help=REASON_HELP)
 @click.option(
@@ -99,9 +99,10 @@ def delete(
 )
 @checkpoints_option
 @db_option
+@remote_option
 def erase(
     file: Path,
-    actor: str,
+    actor: str | None,
     hint: str,
     reason: str,
     column: str | None,
@@ -120,6 +121,17 @@ def erase(
     hint, reason = check_hint(hint), check_reason(reason)  # bad input: nothing read, nothing deleted
     identifiers = read_identifiers(file.read_bytes(), column=column)
     result_path = check_writable(result_path or file.with_name(f"{file.stem}-erasure-result.csv"), "--result")
+    if api := connect(db, actor):
+        from .remote_commands import erase as over_http
+
+        if checkpoint_dir:
+            raise click.UsageError("--checkpoints is not used with --url: the app keeps its own checkpoints")
+        data, summary = over_http(api, identifiers, hint, reason, dry_run)
+        _write(result_path, data)
+        say_json({**summary, "result_file": str(result_path)})
+        return 0
+    if not actor:
+        raise click.UsageError("Missing option '--actor'.")
     with _open(db, checkpoint_dir) as store:
         who = admin_actor(store, actor)
         plan = preview(store, who, identifiers)

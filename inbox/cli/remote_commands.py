@@ -163,3 +163,21 @@ def plan_set(api: Remote, name: str) -> None:
 
 def delete(api: Remote, contact_id: int, hint: str, reason: str) -> None:
     say_json(api.json("DELETE", f"/contacts/{contact_id}", json={"hint": hint, "reason": reason}))
+
+
+def erase(
+    api: Remote, identifiers: list[str], hint: str, reason: str, dry_run: bool
+) -> tuple[bytes, dict[str, Any]]:
+    """Preview (and unless ``dry_run`` confirm) an erasure: the result file's bytes and the JSON summary."""
+    from ..erasure import ErasurePlan, ErasureResult, PlanRow
+
+    answer = api.json("POST", "/deletion-log/erasures/preview", json={"identifiers": identifiers})
+    if dry_run:
+        rows = [PlanRow(**{**r, **{k: tuple(r[k]) for k in ("contact_ids", "matched_by", "entry_ids")}})
+                for r in answer["rows"]]  # fmt: skip
+        labels = {int(cid): tuple(label) for cid, label in answer["labels"].items()}
+        plan = ErasurePlan(rows, answer["contact_ids"], labels)
+        return plan.csv(), {"dry_run": True, **plan.counts()}
+    body = {"identifiers": identifiers, "plan": answer["plan"], "hint": hint, "reason": reason}
+    done = api.json("POST", "/deletion-log/erasures", json=body)
+    return ErasureResult(done["rows"], done["summary"]).csv(), done["summary"]

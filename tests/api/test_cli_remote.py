@@ -43,6 +43,8 @@ def app(tmp_path_factory):
         gone = inbound.receive(store, "email", "gone@example.org", "bye")["contact_id"]
         deletion.delete_contact(store, ADMIN, gone, hint="ticket 9", reason="gdpr_request")
         victim = inbound.receive(store, "email", "victim@example.org", "delete me")["contact_id"]
+        for n in range(2):
+            inbound.receive(store, "email", f"erase{n}@example.org", "erase me")
     local = {args: invoke(*args, "--db", db) for args in LOCAL}
     twin = tmp_path_factory.mktemp("twin")  # the same workspace, for the writes run on a file
     shutil.copytree(folder, twin, dirs_exist_ok=True)
@@ -206,3 +208,24 @@ def test_delete_over_the_api_logs_the_token_member_and_refuses_actor_and_agents(
         == (f"inbox: no contact with id {victim} (it may have been deleted already)")
     )
     assert "Missing option '--actor'" in one_line(invoke("delete", victim, *hint, "--db", app["twin"]))
+
+
+def test_erase_dry_run_then_erase_write_the_same_result_file_as_on_the_file(app, tmp_path):
+    ids = tmp_path / "ids.txt"
+    ids.write_text(
+        "erase0@example.org\nerase1@example.org\ngone@example.org\nnobody@example.org\nnot an id\n"
+    )
+    reason = ("--hint", "ticket 11", "--reason", "gdpr_request")
+    for dry in (["--dry-run"], []):
+        out_remote, out_local = tmp_path / "remote.csv", tmp_path / "local.csv"
+        remote = over(app, "erase", ids, *reason, *dry, "--result", out_remote)
+        admin = ("--actor", "admin@example.com")
+        local = invoke("erase", ids, *reason, *dry, *admin, "--result", out_local, "--db", app["twin"])
+        assert remote.code == local.code == 0, remote.stderr
+        summary = json.loads(remote.stdout)
+        assert summary == {**json.loads(local.stdout), "result_file": str(out_remote)}
+        assert out_remote.read_bytes() == out_local.read_bytes()
+    assert (summary["identifiers"], summary["contacts_deleted"], summary["contacts_failed"]) == (5, 2, 0)
+    again = over(app, "search", "erase0@example.org")
+    assert json.loads(again.stdout) == []
+    assert "--actor is not used with --url" in one_line(over(app, "erase", ids, *reason, *admin))
