@@ -8,6 +8,12 @@ from tests.support.api_client import api_client
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 
+DOWNLOADS = {
+    "/v1/import-rejects/{rejects_id}": {"text/csv"},
+    "/v1/deletion-log/export": {"text/csv", "application/vnd.apache.parquet"},
+}
+
+
 def test_every_operation_documents_its_errors_as_problem_json_and_needs_a_token(store):
     doc = api_client(store, None).get("/v1/openapi.json").json()
     assert doc["openapi"].startswith("3.1")
@@ -29,6 +35,8 @@ def test_every_operation_documents_its_errors_as_problem_json_and_needs_a_token(
                 assert response["content"] == {
                     PROBLEM: {"schema": {"$ref": "#/components/schemas/ProblemDetail"}}
                 }
+            elif path in DOWNLOADS:  # files: documented as what they are
+                assert code[0] == "2" and set(response["content"]) & DOWNLOADS[path], (path, method, code)
             else:
                 assert code[0] == "2" and "application/json" in response["content"], (path, method, code)
     assert "412" in doc["paths"]["/v1/contacts/{contact_id}"]["patch"]["responses"]
