@@ -34,7 +34,7 @@ def test_admin_figures_link_to_their_pages_and_agents_see_contacts_only(page, br
     sign_in(agent, *AGENT)
     main = agent.get_by_role("main")
     expect(main.get_by_role("heading", name="Overview")).to_be_visible()
-    expect(agent.locator("[data-testid=stPageLink-NavLink]")).to_have_count(1)  # the contact list only
+    expect(main.locator("[data-testid=stPageLink-NavLink]")).to_have_count(1)  # the contact list only
     expect(main.get_by_text("Deleted contacts")).to_have_count(0)
     expect(agent.locator("[data-testid=stVegaLiteChart]")).to_have_count(1)
     agent.screenshot(path=str(SHOTS / "overview-agent.png"))
