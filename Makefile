@@ -39,7 +39,7 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "warning: $(CHROMIUM) is missing and cannot be installed here: browser tests will be skipped (CI fails instead)"; fi
 
-# Style and types (settings in pyproject.toml): ruff on everything, mypy strict on inbox/ and validation/.
+# Style and types (settings in pyproject.toml): ruff on everything, mypy strict on inbox/, validation/, api/.
 lint: $(VENV)/.dev-installed
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
