@@ -19,6 +19,14 @@ _SQL_CALL = re.compile(r"^\s*(count|coalesce|sum|max|min|avg|string_agg|list|low
 # changes: the entry then stops applying and the mutant is scored again).
 _SWALLOWED = "the message of an exception the same function catches and replaces"
 REVIEWED: dict[str, tuple[str, str]] = {
+    "inbox.store.deletion.xǁDeletionSQLǁ_facts_of_one__mutmut_19": (
+        "return {}, [], [], None, True",
+        "no contact found: the caller returns before reading the snapshot flag (head is None)",
+    ),
+    "inbox.store.deletion.xǁDeletionSQLǁ_facts_of_many__mutmut_40": (
+        "return {}, [], [], None, True",
+        "no contact found: the caller returns before reading the snapshot flag (head is None)",
+    ),
     "inbox.store.imports_write.xǁImportsSQLǁundo_import_batch__mutmut_119": (
         "f\" {', '.join('V.' + s for s in SLOTS)}, v.updated_at, v.updated_by FROM {olds} v\"",
         "SQL letter case (a table alias) inside a nested f-string",
