@@ -19,6 +19,10 @@ _SQL_CALL = re.compile(r"^\s*(count|coalesce|sum|max|min|avg|string_agg|list|low
 # changes: the entry then stops applying and the mutant is scored again).
 _SWALLOWED = "the message of an exception the same function catches and replaces"
 REVIEWED: dict[str, tuple[str, str]] = {
+    "inbox.auth.x_require_member__mutmut_16": (
+        'if actor.role == "XXsystemXX":',
+        "the CLI operator then reaches refusal(), whose first rule lets the system role through",
+    ),
     "inbox.store.deletion.xǁDeletionSQLǁ_facts_of_one__mutmut_19": (
         "return {}, [], [], None, True",
         "no contact found: the caller returns before reading the snapshot flag (head is None)",

@@ -7,7 +7,7 @@ import errno
 
 import pytest
 
-from inbox.auth import member_action
+from inbox.auth import member_action, require_member
 from inbox.errors import PermissionDenied
 from inbox.files import _write_failed
 from inbox.models import Actor
@@ -77,3 +77,9 @@ def test_attachment_write_failures_say_why(tmp_path, code, strerror, folder_is_f
     message = str(_write_failed(root, "a.pdf", exc))
     expected = f"attachment a.pdf could not be stored ({why.format(root=root)}); the message was not stored"
     assert message == expected
+
+
+@pytest.mark.parametrize("who", [None, "admin@example.com", Actor("v@example.com", "visitor")])
+def test_anyone_but_a_member_is_asked_to_sign_in(store, who):
+    with pytest.raises(PermissionDenied, match=r"^sign in to read things$"):
+        require_member(store, who, admin=False, action="read things")
