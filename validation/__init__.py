@@ -25,6 +25,7 @@ SETTING_KEYS: tuple[str, ...] = (
     "key_fingerprint",
 )  # which key file the database was keyed with
 SETTING_KEYS += ("purge_schedule", "purge_last", "purge_last_error")  # purging deleted data from disk
+SETTING_KEYS += ("retention_schedule", "retention_last")  # data retention (issue 16)
 
 _LAZY = {
     "checks": (

@@ -17,6 +17,7 @@ from .imports_write import ImportsSQL
 from .integrity import IntegritySQL
 from .keys import KeysSQL
 from .layout import LayoutSQL
+from .retention import RetentionSQL
 from .sessions import SessionsSQL
 from .sign_ins import SignInsSQL
 from .stats import StatsSQL
@@ -40,6 +41,7 @@ AREAS = {
     "keys": KeysSQL,
     "tokens": TokensSQL,
     "history": HistorySQL,
+    "retention": RetentionSQL,
 }
 
 
@@ -77,6 +79,7 @@ class Store(StoreCore):
         self.compaction = CompactSQL(self)
         self.keys = KeysSQL(self)
         self.tokens = TokensSQL(self)
+        self.retention = RetentionSQL(self, history=self.history)
 
 
 __all__ = ["AREAS", "CompactionFailed", "Store", "TxCursor", "attachments_dir_for"]

@@ -27,8 +27,10 @@ HISTORY_COLS = (
     "ref",
 )
 _WRITE_COLS = HISTORY_COLS[1:]
-# The built-in attributes stored as columns of ``contacts`` (all VARCHAR).
+# The built-in values stored as columns of ``contacts`` (all VARCHAR): the built-in attributes and the
+# display name (an import may set it).
 BUILTIN_COLUMNS = (
+    "display_name",
     "email",
     "first_name",
     "last_name",

@@ -36,6 +36,8 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "sessions": ("id",),
     "api_tokens": ("id",),
     "value_history": ("id",),
+    "retention_rules": ("id",),
+    "retention_runs": ("id",),
 }
 
 EXAMPLES = 5

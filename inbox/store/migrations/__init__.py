@@ -51,6 +51,7 @@ MIGRATIONS: list[Migration] = plan(
         sessions.table,
         tokens.table,
         history.value_history,
+        history.retention,
     ],
 )
 
