@@ -14,10 +14,12 @@ from app_pages import (
     home,
     import_contacts,
     members,
+    retention,
 )
 from inbox import workspace
 from ui.errors import run_page, shown_plainly
 from ui.purge import watch_purges
+from ui.retention import watch_retention
 from ui.session import get_store, on_store_opened, sign_out_form, signed_in_user, signed_out_page
 from ui.text import plain
 
@@ -42,6 +44,14 @@ PAGES = [
         "deleted_contacts",
         "Deleted contacts",
         ":material/person_remove:",
+        ("admin",),
+    ),
+    (
+        "Admin settings › Privacy & security",
+        retention.render,
+        "retention",
+        "Data retention",
+        ":material/auto_delete:",
         ("admin",),
     ),
     (
@@ -73,6 +83,7 @@ PAGES = [
 ]
 
 on_store_opened(watch_purges)  # scheduled purges of deleted data (one scheduler thread per process)
+on_store_opened(watch_retention)  # scheduled retention runs (issue 16)
 store = get_store()  # a database that cannot be opened stops here with one clear error
 user = shown_plainly(signed_in_user)  # a database failing here: a plain message too
 if user is None:  # a session that ended while its tab was open: every page path says so (never "not found")

@@ -6,6 +6,7 @@ from inbox import attributes as attrs
 from inbox import contacts, workspace
 from inbox.errors import Conflict, InboxError, NotFound
 from ui.contact_form import attribute_input, conflict_message
+from ui.contact_history import history_tab
 from ui.contact_list import GEN, OPEN, plural, result_list
 from ui.crm_panel import crm_status
 from ui.delete_contact import delete_button, sentence, size
@@ -110,7 +111,8 @@ def conversations(store, me, contact) -> None:
 
 
 def panel(store, me, contact, enabled) -> None:
-    """The contact panel: name, Delete (admins), CRM status, the attribute form and its save."""
+    """The contact panel: name, Delete (admins), then the tabs Details (CRM status, the attribute form and
+    its save) and History."""
     st.subheader(literal(contact.name), anchor=False)  # no "#slug" link made of user text
     st.caption(
         f"{literal(contacts.platform_label(contact.platform))} · {literal(contact.handle)}"
@@ -118,6 +120,15 @@ def panel(store, me, contact, enabled) -> None:
     )
     if me.role == "admin":
         delete_button(store, me.actor, contact, on_deleted=forget_contact)
+    details, history = st.tabs(["Details", "History"], key=f"contacts.tabs.{contact.id}")
+    with details:
+        details_tab(store, me, contact, enabled)
+    with history:
+        history_tab(store, me, contact)
+
+
+def details_tab(store, me, contact, enabled) -> None:
+    """The panel's Details tab: CRM status, the attribute form and its save."""
     crm_status(store, me.actor, contact, on_refreshed=reload_form)
     errors = S.pop(f"contacts.errors.{contact.id}", {})
     if flash := S.pop("contacts.flash", None):

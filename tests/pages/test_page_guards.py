@@ -12,6 +12,7 @@ ADMIN_PAGES = {
     "deleted_contacts": "deleted contacts",
     "import_contacts": "imports",
     "members": "the members and the plan",
+    "retention": "data retention",
 }
 
 
