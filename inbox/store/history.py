@@ -64,7 +64,10 @@ def texts_sql(ids_sql: str, keys: Sequence[str] | None = None) -> str:
             f" ON {', '.join(builtins)} INTO NAME attribute_key VALUE value)"
         )
     else:
-        parts.append(f"SELECT NULL::BIGINT, NULL::VARCHAR, NULL::VARCHAR WHERE false AND 0 IN ({ids_sql})")
+        parts.append(
+            "SELECT NULL::BIGINT AS contact_id, NULL::VARCHAR AS attribute_key, NULL::VARCHAR AS value"
+            f" WHERE false AND 0 IN ({ids_sql})"
+        )
     only = ""
     if custom_keys is not None:
         only = " AND v.attribute_key IN ({})".format(", ".join(_quoted(k) for k in custom_keys) or "NULL")
