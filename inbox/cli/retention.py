@@ -6,6 +6,7 @@ import click
 
 from .. import open_store
 from ..models import SYSTEM
+from ..plurals import counted
 from .common import actor_option, db_option, say_json
 
 TOTALS = ("contacts", "cleared_values", "conversations", "messages", "attachments")
@@ -37,9 +38,9 @@ def retention_run(dry_run: bool, actor: str | None, db: str | None) -> None:
             click.echo(f"- {row['rule']}: {row['due']:,} would be cleared now", err=True)
         else:
             what = (
-                f"{row['conversations']:,} conversations of {row['contacts']:,} contacts"
+                f"{counted(row['conversations'], 'conversation')} of {counted(row['contacts'], 'contact')}"
                 if row["target"] == "#conversations"
-                else f"{row['cleared_values']:,} values of {row['contacts']:,} contacts"
+                else f"{counted(row['cleared_values'], 'value')} of {counted(row['contacts'], 'contact')}"
             )
             click.echo(f"- {row['rule']}: cleared {what} (run #{row['id']})", err=True)
     out: dict[str, object] = {"dry_run": dry_run, "rules": done}

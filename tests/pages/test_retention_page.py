@@ -65,4 +65,6 @@ def test_a_bad_schedule_is_refused_and_a_good_one_saved(page):
     page.selectbox(key="retention.mode").set_value("weekly")
     page.selectbox(key="retention.hour").set_value(4)
     page.button[[b.label for b in page.button].index("Save schedule")].click().run()
-    assert [shown(s.value) for s in page.success] == ["Schedule saved: retention runs every Sunday at 04:00 UTC."]
+    assert [shown(s.value) for s in page.success] == [
+        "Schedule saved: retention runs every Sunday at 04:00 UTC."
+    ]
