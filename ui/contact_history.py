@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from inbox import history
 
-from .text import plain_frame
+from .text import literal
 
 S = st.session_state
 
@@ -26,21 +25,10 @@ def history_tab(store, me, contact) -> None:
         )
         return
     shown, more = rows[: pages * history.PAGE], len(rows) > pages * history.PAGE
-    frame = pd.DataFrame(
-        {
-            "When (UTC)": [r.changed_at for r in shown],
-            "Who": [r.who for r in shown],
-            "Attribute": [r.attribute for r in shown],
-            "Change": [f"{r.old} → {r.new}" for r in shown],
-        }
-    )
-    st.dataframe(
-        plain_frame(frame),
-        hide_index=True,
-        width="stretch",
-        column_config={"When (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
-        key=f"history.table.{contact.id}",
-    )
+    for change in shown:  # a narrow panel: one short block per change, every text shown as typed
+        with st.container(border=True, key=f"history.row.{contact.id}.{change.id}"):
+            st.markdown(f"**{literal(change.attribute)}**: {literal(change.old)} → {literal(change.new)}")
+            st.caption(f"{literal(change.who)} · {change.changed_at:%Y-%m-%d %H:%M} UTC")
     total = history.count(store, contact.id)
     st.caption(
         f"{len(shown):,} of {total:,} change{'' if total == 1 else 's'}, newest first."
