@@ -209,6 +209,42 @@ def get_contact(contact_id: int, db: Db, member: Member, response: Response) -> 
     return _out(contacts.get_contact(db, contact_id), response)
 
 
+class HistoryEntryOut(BaseModel):
+    """One change of a value: who or what (`who`, `source`, `actor`, `ref`), when, old → new as shown."""
+
+    id: int
+    changed_at: UtcDatetime
+    who: str
+    attribute: str
+    old: str
+    new: str
+    source: Literal["member", "api", "import", "undo", "crm", "retention", "merge", "created"]
+    actor: str
+    ref: str | None
+
+
+class HistoryPage(BaseModel):
+    items: list[HistoryEntryOut]
+    next_before: int | None = Field(description="Pass as `before` for the older changes (absent at the end)")
+
+
+@router.get("/contacts/{contact_id}/history", operation_id="getContactHistory", responses={**errors(404)})
+def contact_history(
+    contact_id: int,
+    db: Db,
+    member: Member,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    before: Annotated[int | None, Query(ge=1, description="`next_before` of the previous page")] = None,
+) -> HistoryPage:
+    """The contact's value history, newest first (cleared values show as `(cleared)`)."""
+    from inbox import history
+
+    contacts.get_contact(db, contact_id)  # 404 for a contact that does not exist
+    rows = history.changes(db, contact_id, limit=limit + 1, before_id=before)
+    items = [HistoryEntryOut(**r.as_json()) for r in rows[:limit]]
+    return HistoryPage(items=items, next_before=items[-1].id if len(rows) > limit else None)
+
+
 @router.post(
     "/contacts",
     status_code=201,
