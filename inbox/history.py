@@ -46,7 +46,7 @@ class Change:
 
 
 def _who(row: dict[str, Any], names: dict[str, str]) -> str:
-    source, actor, ref = row["source"], row["actor"], row["ref"]
+    source, actor, ref = str(row["source"]), str(row["actor"]), row["ref"]
     member = names.get(actor, actor)
     if source == "member":
         return member

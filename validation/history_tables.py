@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandera.pandas as pa
 
 from .columns import Float, Int32, Int64, StoredTable, Text, Timestamp, actor_field, id_field
@@ -30,7 +32,7 @@ RETENTION_BASES = ("closed", "active")
 RETENTION_TRIGGERS = ("schedule", "manual", "cli")
 
 
-def _target_field() -> object:
+def _target_field() -> Any:  # (pa.Field is a function returning a FieldInfo)
     """``*`` (every attribute), ``#conversations`` or an attribute key."""
     return pa.Field(str_matches=r"^(\*|#conversations|[a-z][a-z0-9_]*)$")
 
