@@ -8,6 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
+from tests.support.history_tables import HISTORY_GOOD
 from validation.tables import TABLE_SCHEMAS, failures_frame, frame_failures
 
 HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA"
@@ -73,44 +74,6 @@ GOOD = {
         "last_used_at": [None, T2],
         "revoked_at": [None, T2],
         "revoked_by": [None, "ada@example.com"],
-    },
-    "value_history": {
-        "id": [1, 2],
-        "contact_id": [7, 7],
-        "attribute_key": ["job_title", "plan_tier"],
-        "old_value": [None, "Gold"],
-        "new_value": ["Zoé's boss", None],
-        "changed_at": [T, T2],
-        "source": ["member", "retention"],
-        "actor": ["ada@example.com", "retention"],
-        "ref": [None, "3"],
-    },
-    "retention_rules": {
-        "id": [1, 2],
-        "target": ["*", "#conversations"],
-        "basis": ["closed", "active"],
-        "days": [30, 365],
-        "created_at": [T, T],
-        "created_by": ["ada@example.com", "ada@example.com"],
-        "updated_at": [T, T2],
-        "updated_by": ["ada@example.com", "system (cli)"],
-    },
-    "retention_runs": {
-        "id": [1, 2],
-        "run_at": [T, T2],
-        "actor": ["system (retention schedule)", "ada@example.com"],
-        "trigger": ["schedule", "manual"],
-        "rule_id": [1, 2],
-        "target": ["job_title", "#conversations"],
-        "basis": ["closed", "active"],
-        "days": [30, 365],
-        "cutoff": [T, T2],
-        "contacts": [120, 0],
-        "cleared_values": [118, 0],
-        "conversations": [0, 4],
-        "messages": [0, 12],
-        "attachments": [0, 1],
-        "seconds": [0.25, 0.0],
     },
     "import_batches": {
         "id": [1, 2],
@@ -292,6 +255,7 @@ GOOD = {
         "created_at": [T],
     },
 }
+GOOD.update(HISTORY_GOOD)  # value_history, retention_rules, retention_runs (issue 16)
 
 # table, column, bad value for row 0 (None: the row-level check), expected check (substring)
 BAD = [
