@@ -35,6 +35,8 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "sign_in_attempts": ("id",),
     "sessions": ("id",),
     "api_tokens": ("id",),
+    "merge_log": ("id",),
+    "contact_aliases": ("contact_id", "kind", "value"),
 }
 
 EXAMPLES = 5
@@ -217,6 +219,13 @@ INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
         "API tokens whose member is missing",
         """SELECT t.id AS k, t.id::VARCHAR AS label FROM api_tokens t
         WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id)""",
+    ),
+    (
+        "contact_aliases_without_contact",
+        "contact_aliases",
+        "identifiers of merged contacts whose surviving contact is missing",
+        """SELECT {'c': a.contact_id, 'v': a.value} AS k, a.contact_id::VARCHAR || '/' || a.kind AS label
+        FROM contact_aliases a WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = a.contact_id)""",
     ),
 )
 _QUERIES = {q[0]: q for q in INTEGRITY_QUERIES}
