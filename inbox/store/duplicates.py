@@ -16,8 +16,9 @@ GROUPS = {
     " WHERE email IS NOT NULL GROUP BY email HAVING count(*) > 1",
     "phone": "SELECT 'phone' AS kind, phone AS shown, list(id ORDER BY id) AS ids FROM contacts"
     " WHERE phone IS NOT NULL GROUP BY phone HAVING count(*) > 1",
-    "name_account": f"SELECT 'name_account' AS kind, {_SHOWN} || ' · ' || account_id AS shown, list(id ORDER BY id) AS ids"
-    " FROM contacts WHERE first_name IS NOT NULL AND last_name IS NOT NULL AND account_id IS NOT NULL"
+    "name_account": f"SELECT 'name_account' AS kind, {_SHOWN} || ' · ' || account_id AS shown,"
+    " list(id ORDER BY id) AS ids FROM contacts"
+    " WHERE first_name IS NOT NULL AND last_name IS NOT NULL AND account_id IS NOT NULL"
     f" GROUP BY {_NAME}, account_id HAVING count(*) > 1",
     "name": f"SELECT 'name' AS kind, {_SHOWN} AS shown, list(id ORDER BY id) AS ids FROM contacts"
     f" WHERE first_name IS NOT NULL AND last_name IS NOT NULL GROUP BY {_NAME} HAVING count(*) > 1",
