@@ -181,5 +181,5 @@ def value_text(candidate: Candidate, type_: str) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if SLOT.get(type_) == 2 and hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
+        return str(value.isoformat())[:10]
     return str(value)

@@ -133,7 +133,7 @@ def _aliases(
 
 def initials(contact: Mapping[str, Any]) -> str | None:
     """A partial identity hint: the initials of the contact's name ("L. W."), never the name itself."""
-    parts = [p for p in (contact.get("first_name"), contact.get("last_name")) if not _empty(p)]
+    parts: list[Any] = [p for p in (contact.get("first_name"), contact.get("last_name")) if not _empty(p)]
     if not parts and not _empty(contact.get("display_name")):
         parts = str(contact["display_name"]).split()[:2]
     return " ".join(f"{str(p).strip()[0].upper()}." for p in parts) or None

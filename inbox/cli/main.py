@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import contacts, crm, database, deletion, imports, layout, plan, tokens, users
+from . import contacts, crm, database, deletion, imports, layout, merge, plan, tokens, users
 from .common import run
 
 
@@ -30,6 +30,8 @@ for command in (
     deletion.audit,
     imports.import_command,
     imports.undo_import_command,
+    merge.merge,
+    merge.duplicates,
 ):
     cli.add_command(command)
 
