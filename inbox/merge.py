@@ -183,3 +183,8 @@ def value_text(candidate: Candidate, type_: str) -> str:
     if SLOT.get(type_) == 2 and hasattr(value, "isoformat"):
         return str(value.isoformat())[:10]
     return str(value)
+
+
+def group_contacts(store: Store, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Short rows (name parts, platform, handle, e-mail, phone, updated) of these contacts, by id."""
+    return {int(r["id"]): r for r in store.merge.merge_candidates(ids)}

@@ -1,4 +1,4 @@
-"""CLI: ``merge`` prints the merge-log entry as JSON (errors: one line, exit 2); ``duplicates`` lists groups."""
+"""CLI: ``merge`` prints the merge-log entry as JSON (errors: one line, exit 2); ``duplicates``."""
 
 import json
 import shutil
