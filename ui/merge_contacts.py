@@ -28,14 +28,19 @@ def _plural(n: int, word: str) -> str:
 
 
 def contact_line(row) -> str:
-    """``Lukas Weber · WhatsApp · +49… · #307`` (plain text: the caller escapes it for where it goes)."""
-    values = getattr(row, "values", row)
-    full = " ".join(p for p in (values.get("first_name"), values.get("last_name")) if p)
-    name = full or (row.display_name if hasattr(row, "display_name") else row.get("display_name"))
-    handle = row.handle if hasattr(row, "handle") else row["handle"]
-    platform = row.platform if hasattr(row, "platform") else row["platform"]
-    cid = row.id if hasattr(row, "id") else row["id"]
-    return f"{name or handle} · {contacts.platform_label(platform)} · {handle} · #{cid}"
+    """``Lukas Weber · WhatsApp · +49… · #307`` for a list row or a ``Contact`` (plain text: the caller escapes
+    it for where it goes)."""
+    if not isinstance(row, dict):
+        row = {
+            **row.values,
+            "id": row.id,
+            "platform": row.platform,
+            "handle": row.handle,
+            "display_name": row.display_name,
+        }
+    full = " ".join(p for p in (row.get("first_name"), row.get("last_name")) if p)
+    name = full or row.get("display_name") or row["handle"]
+    return f"{name} · {contacts.platform_label(row['platform'])} · {row['handle']} · #{row['id']}"
 
 
 @member_callback

@@ -108,9 +108,9 @@ class MergeSQL(DuplicatesSQL):
             )
         stale = [i for i in ids if i in versions and int(versions[i]) != rows[i]["version"]]
         if stale:
-            who = ", ".join(f"#{i} by {rows[i]['updated_by']}" for i in stale)
+            who = " and ".join(f"contact #{i} was changed by {rows[i]['updated_by']}" for i in stale)
             raise PreconditionFailed(
-                f"changed since you opened the merge ({who}); nothing was merged", rows[stale[0]]["version"]
+                f"{who} since you opened the merge; nothing was merged", rows[stale[0]]["version"]
             )
         values: dict[int, dict[str, tuple[Any, ...]]] = {i: {} for i in ids}
         for r in cur.execute(
