@@ -28,8 +28,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def contact_line(row) -> str:
-    """``Lukas Weber · WhatsApp · +49… · #307`` for a list row or a ``Contact`` (plain text: the caller escapes
-    it for where it goes)."""
+    """``Lukas Weber · WhatsApp · +49… · #307`` for a list row or a ``Contact`` (plain text: the caller
+    escapes it for where it goes)."""
     if not isinstance(row, dict):
         row = {
             **row.values,
