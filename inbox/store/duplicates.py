@@ -13,12 +13,16 @@ _SHOWN = "arg_min(trim(first_name) || ' ' || trim(last_name), id)"
 #: E-mails are stored lower-cased and IDN-normalised, phones in E.164: equality is the normalised match.
 GROUPS = {
     "email": "SELECT 'email' AS kind, email AS shown, list(id ORDER BY id) AS ids FROM contacts"
-    " WHERE email IS NOT NULL GROUP BY email HAVING count(*) > 1",
+    " WHERE email IN (SELECT email FROM contacts WHERE email IS NOT NULL GROUP BY email HAVING count(*) > 1)"
+    " GROUP BY email",
     "phone": "SELECT 'phone' AS kind, phone AS shown, list(id ORDER BY id) AS ids FROM contacts"
-    " WHERE phone IS NOT NULL GROUP BY phone HAVING count(*) > 1",
+    " WHERE phone IN (SELECT phone FROM contacts WHERE phone IS NOT NULL GROUP BY phone HAVING count(*) > 1)"
+    " GROUP BY phone",
+    # the account ids shared first (cheap, few), then the names compared among their contacts only
     "name_account": f"SELECT 'name_account' AS kind, {_SHOWN} || ' · ' || account_id AS shown,"
-    " list(id ORDER BY id) AS ids FROM contacts"
-    " WHERE first_name IS NOT NULL AND last_name IS NOT NULL AND account_id IS NOT NULL"
+    " list(id ORDER BY id) AS ids FROM contacts WHERE account_id IN (SELECT account_id FROM contacts"
+    " WHERE account_id IS NOT NULL GROUP BY account_id HAVING count(*) > 1)"
+    " AND first_name IS NOT NULL AND last_name IS NOT NULL"
     f" GROUP BY {_NAME}, account_id HAVING count(*) > 1",
     "name": f"SELECT 'name' AS kind, {_SHOWN} AS shown, list(id ORDER BY id) AS ids FROM contacts"
     f" WHERE first_name IS NOT NULL AND last_name IS NOT NULL GROUP BY {_NAME} HAVING count(*) > 1",

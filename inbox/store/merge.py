@@ -40,6 +40,11 @@ ALIAS_COLS = ("contact_id", "kind", "platform", "value", "merged_from", "merge_i
 Decide = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+def _marks(ids: list[int]) -> str:
+    """``= ?`` or ``IN (?, ?, …)`` for ``ids``: constants, so an index answers (one id: a point lookup)."""
+    return "= ?" if len(ids) == 1 else "IN (" + ", ".join("?" for _ in ids) + ")"
+
+
 class MergeSQL(DuplicatesSQL):
     """Merging contacts into a survivor, the identifiers they keep (``contact_aliases``), the merge log."""
 
@@ -76,10 +81,10 @@ class MergeSQL(DuplicatesSQL):
     def _lock_keys(self, ids: list[int]) -> set[tuple[str, str]]:
         keys: set[tuple[str, str]] = set()
         for platform, handle, phone in self._rows(
-            "SELECT platform, handle, phone FROM contacts WHERE list_contains(?::BIGINT[], id)"
-            " UNION ALL SELECT platform, value, NULL FROM contact_aliases"
-            " WHERE kind = 'handle' AND list_contains(?::BIGINT[], contact_id)",
-            [ids, ids],
+            " UNION ALL ".join("SELECT platform, handle, phone FROM contacts WHERE id = ?" for _ in ids)
+            + " UNION ALL SELECT platform, value, NULL FROM contact_aliases"
+            f" WHERE kind = 'handle' AND contact_id {_marks(ids)}",
+            [*ids, *ids],
         ):
             keys |= {(platform, handle)} | ({(platform, phone)} if phone else set())
         return keys
@@ -97,7 +102,10 @@ class MergeSQL(DuplicatesSQL):
         rows = {
             r[0]: dict(zip(CONTACT_COLS, r, strict=True))
             for r in cur.execute(
-                f"SELECT {', '.join(CONTACT_COLS)} FROM contacts WHERE list_contains(?::BIGINT[], id)", [ids]
+                " UNION ALL ".join(
+                    f"SELECT {', '.join(CONTACT_COLS)} FROM contacts WHERE id = ?" for _ in ids
+                ),
+                ids,
             ).fetchall()
         }
         missing = [i for i in ids if i not in rows]
@@ -115,33 +123,35 @@ class MergeSQL(DuplicatesSQL):
         values: dict[int, dict[str, tuple[Any, ...]]] = {i: {} for i in ids}
         for r in cur.execute(
             "SELECT contact_id, attribute_key, value_text, value_number, value_date, value_bool, updated_at"
-            " FROM attribute_values WHERE list_contains(?::BIGINT[], contact_id)",
-            [ids],
+            f" FROM attribute_values WHERE contact_id {_marks(ids)}",
+            ids,
         ).fetchall():
             values[r[0]][r[1]] = r[2:]
         aliases: dict[int, list[tuple[Any, ...]]] = {i: [] for i in ids}
         for r in cur.execute(
-            "SELECT contact_id, kind, platform, value FROM contact_aliases"
-            " WHERE list_contains(?::BIGINT[], contact_id)",
-            [ids],
+            f"SELECT contact_id, kind, platform, value FROM contact_aliases WHERE contact_id {_marks(ids)}",
+            ids,
         ).fetchall():
             aliases[r[0]].append(r[1:])
         plan = decide({"contacts": [rows[i] for i in ids], "values": values, "aliases": aliases})
-        counts = cur.execute(
-            "SELECT (SELECT count(*) FROM conversations WHERE list_contains($1::BIGINT[], contact_id)),"
-            " (SELECT count(*) FROM messages WHERE list_contains($1::BIGINT[], contact_id)),"
-            " (SELECT count(*) FROM attachments WHERE list_contains($1::BIGINT[], contact_id))",
-            [others],
-        ).fetchall()[0]
+        tables = [t for t in self._deletion.contact_tables() if t != "contacts"]
+        held = dict(  # how many rows each contact table holds of the merged contacts (only those are touched)
+            cur.execute(
+                " UNION ALL ".join(
+                    f"SELECT '{t}', count(*) FROM {t} WHERE contact_id {_marks(others)}" for t in tables
+                ),
+                others * len(tables),
+            ).fetchall()
+        )
         entry = {
             "id": cur.execute("SELECT nextval('merge_log_id_seq')").fetchall()[0][0],
             "merged_at": at,
             "merged_by": actor,
             "survivor_id": survivor,
             "merged_ids": json.dumps(others),
-            "conversations": int(counts[0]),
-            "messages": int(counts[1]),
-            "attachments": int(counts[2]),
+            "conversations": int(held.get("conversations", 0)),
+            "messages": int(held.get("messages", 0)),
+            "attachments": int(held.get("attachments", 0)),
             "changed_keys": json.dumps(plan["changed"]),
             "identities": json.dumps(plan["identities"], sort_keys=True),
         }
@@ -150,13 +160,13 @@ class MergeSQL(DuplicatesSQL):
             [entry[c] for c in LOG_COLS],
         )
         self._write_survivor(cur, survivor, rows[survivor]["version"], plan, others, actor, at)
-        self._move_rows(cur, survivor, others)
+        self._move_rows(cur, survivor, others, [t for t in tables if held.get(t)])
         for kind, platform, value, merged_from in plan["aliases"]:
             cur.execute(
                 f"INSERT INTO contact_aliases ({', '.join(ALIAS_COLS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [survivor, kind, platform, value, int(merged_from), entry["id"], at],
             )
-        cur.execute("DELETE FROM contacts WHERE list_contains(?::BIGINT[], id)", [others])
+        cur.execute(f"DELETE FROM contacts WHERE id {_marks(others)}", others)
         return entry
 
     def _write_survivor(
@@ -190,19 +200,19 @@ class MergeSQL(DuplicatesSQL):
                     [survivor, key, *slots[:4], at, actor],
                 )
 
-    def _move_rows(self, cur: TxCursor, survivor: int, others: list[int]) -> None:
+    def _move_rows(self, cur: TxCursor, survivor: int, others: list[int], tables: list[str]) -> None:
         """Re-point the merged contacts' rows at the survivor (conversations, messages, attachments — their
-        files stay where they are, the rows name them —, aliases, and any other table), drop the rest."""
-        tables = [t for t in self._deletion.contact_tables() if t != "contacts"]
+        files stay where they are, the rows name them —, aliases, and any other table), drop the rest.
+        ``tables``: the contact tables holding rows of ``others``."""
         for table in [*MOVED, *(t for t in tables if t not in MOVED and t not in DROPPED)]:
             if table in tables:
                 cur.execute(
-                    f"UPDATE {table} SET contact_id = ? WHERE list_contains(?::BIGINT[], contact_id)",
-                    [survivor, others],
+                    f"UPDATE {table} SET contact_id = ? WHERE contact_id {_marks(others)}",
+                    [survivor, *others],
                 )
         for table in DROPPED:
             if table in tables:
-                cur.execute(f"DELETE FROM {table} WHERE list_contains(?::BIGINT[], contact_id)", [others])
+                cur.execute(f"DELETE FROM {table} WHERE contact_id {_marks(others)}", others)
 
     # -- reading -----------------------------------------------------------------------------
     def custom_values_with_time(self, contact_id: int) -> dict[str, tuple[Any, ...]]:
