@@ -34,8 +34,8 @@ def add_duplicates(store) -> None:
             " WHERE id % 200 IN (3, 4)"
         )
         cur.execute(
-            "UPDATE contacts SET first_name = 'Lukas', last_name = 'Weber', account_id = 'ACC-D' || (id // 200)"
-            " WHERE id % 200 IN (5, 6)"
+            "UPDATE contacts SET first_name = 'Lukas', last_name = 'Weber',"
+            " account_id = 'ACC-D' || (id // 200) WHERE id % 200 IN (5, 6)"
         )
 
 
