@@ -12,6 +12,7 @@ from .crm import CrmSQL
 from .deletion import DeletionSQL
 from .deletion_log import DeletionLogSQL
 from .demo import DemoSQL
+from .history import HistorySQL
 from .imports_write import ImportsSQL
 from .integrity import IntegritySQL
 from .keys import KeysSQL
@@ -39,6 +40,7 @@ AREAS = {
     "compaction": CompactSQL,
     "keys": KeysSQL,
     "tokens": TokensSQL,
+    "history": HistorySQL,
     "merge": MergeSQL,
 }
 
@@ -64,11 +66,12 @@ class Store(StoreCore):
         self.accounts = AccountsSQL(self)
         self.sign_ins = SignInsSQL(self)
         self.sessions = SessionsSQL(self)
-        self.contacts = ContactsSQL(self)
+        self.history = HistorySQL(self)
+        self.contacts = ContactsSQL(self, history=self.history)
         self.layout = LayoutSQL(self)
         self.deletion = DeletionSQL(self)
         self.deletion_log = DeletionLogSQL(self)
-        self.imports = ImportsSQL(self, deletion=self.deletion)
+        self.imports = ImportsSQL(self, deletion=self.deletion, history=self.history)
         self.crm = CrmSQL(self, layout=self.layout)
         self.stats = StatsSQL(self)
         self.demo = DemoSQL(self)
@@ -76,7 +79,7 @@ class Store(StoreCore):
         self.compaction = CompactSQL(self)
         self.keys = KeysSQL(self)
         self.tokens = TokensSQL(self)
-        self.merge = MergeSQL(self, deletion=self.deletion)
+        self.merge = MergeSQL(self, deletion=self.deletion, history=self.history)
 
 
 __all__ = ["AREAS", "CompactionFailed", "Store", "TxCursor", "attachments_dir_for"]

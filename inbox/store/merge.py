@@ -16,6 +16,7 @@ from .schema import CONTACT_COLS, SEARCH_TEXT_SQL
 if TYPE_CHECKING:
     from .core import StoreCore, TxCursor
     from .deletion import DeletionSQL
+    from .history import HistorySQL
 
 #: Contact tables whose rows follow the contact to the survivor (every table not listed below does too).
 MOVED = ("conversations", "messages", "attachments", "contact_aliases")
@@ -48,9 +49,10 @@ def _marks(ids: list[int]) -> str:
 class MergeSQL(DuplicatesSQL):
     """Merging contacts into a survivor, the identifiers they keep (``contact_aliases``), the merge log."""
 
-    def __init__(self, core: StoreCore, *, deletion: DeletionSQL):
+    def __init__(self, core: StoreCore, *, deletion: DeletionSQL, history: HistorySQL):
         super().__init__(core)
         self._deletion = deletion
+        self._history = history
 
     # -- merging -----------------------------------------------------------------------------
     def merge_contacts(
@@ -159,8 +161,16 @@ class MergeSQL(DuplicatesSQL):
             f"INSERT INTO merge_log ({', '.join(LOG_COLS)}) VALUES ({', '.join('?' for _ in LOG_COLS)})",
             [entry[c] for c in LOG_COLS],
         )
+        self._history.reassign(cur, others, survivor)  # the merged contacts' history is the survivor's now
+        keys = plan["changed"]
+        before = self._history.texts(cur, "?", [survivor], keys) if keys else {}
         self._write_survivor(cur, survivor, rows[survivor]["version"], plan, others, actor, at)
-        self._move_rows(cur, survivor, others, [t for t in tables if held.get(t)])
+        if keys:  # one "merge" history row per attribute of the survivor that changed (ref: the entry)
+            after = self._history.texts(cur, "?", [survivor], keys)
+            self._history.record_diff(
+                cur, before, after, at=at, source="merge", actor=actor, ref=str(entry["id"])
+            )
+        self._move_rows(cur, survivor, others, [t for t in tables if held.get(t) and t != "value_history"])
         for kind, platform, value, merged_from in plan["aliases"]:
             cur.execute(
                 f"INSERT INTO contact_aliases ({', '.join(ALIAS_COLS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -225,9 +235,17 @@ class MergeSQL(DuplicatesSQL):
         return {r[0]: r[1:] for r in rows}
 
     def value_recency(self, ids: list[int]) -> dict[int, dict[str, datetime]]:
-        """When each built-in value of these contacts last changed, where known better than the contact's
-        ``updated_at`` (none yet: built-in values are columns without a time of their own)."""
-        return {}
+        """When each built-in value of these contacts last changed, where the value history knows it (a
+        built-in value is a column of ``contacts``: without history rows only the contact's ``updated_at``,
+        the last change of ANY of its values, is known)."""
+        found: dict[int, dict[str, datetime]] = {}
+        for cid, key, at in self._rows(
+            "SELECT contact_id, attribute_key, max(changed_at) FROM value_history"
+            f" WHERE contact_id {_marks(ids)} AND source <> 'retention' GROUP BY ALL",
+            ids,
+        ):
+            found.setdefault(int(cid), {})[key] = at
+        return found
 
     def alias_owner(self, kind: str, value: str, platform: str | None = None) -> list[int]:
         """The contacts an identifier of a merged contact now names (handles: on ``platform``)."""

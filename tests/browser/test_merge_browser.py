@@ -33,9 +33,11 @@ def webers(demo_db) -> list[int]:
             values = {"first_name": "Lukas", "last_name": "Weber", "email": f"lukas.weber{n}@{DOMAIN}"}
             ids.append(contacts.update_values(store, admin, c.id, c.version, values).id)
         with store.tx() as cur:  # the first record is a day older: its conversation and values (set-up SQL)
-            for table in ("conversations", "contacts"):
-                column = "last_message_at" if table == "conversations" else "updated_at"
-                key = "contact_id" if table == "conversations" else "id"
+            for table, column, key in (
+                ("conversations", "last_message_at", "contact_id"),
+                ("contacts", "updated_at", "id"),
+                ("value_history", "changed_at", "contact_id"),
+            ):
                 cur.execute(
                     f"UPDATE {table} SET {column} = {column} - INTERVAL 1 DAY WHERE {key} = ?", [ids[0]]
                 )

@@ -31,6 +31,9 @@ def pair(store):
     with store.tx() as cur:  # a's values are older than b's
         cur.execute("UPDATE contacts SET updated_at = updated_at - INTERVAL 2 DAY WHERE id = ?", [a])
         cur.execute(
+            "UPDATE value_history SET changed_at = changed_at - INTERVAL 2 DAY WHERE contact_id = ?", [a]
+        )
+        cur.execute(
             "UPDATE attribute_values SET updated_at = updated_at - INTERVAL 2 DAY WHERE contact_id = ?", [a]
         )
     return a, b
@@ -202,3 +205,29 @@ def test_agents_merge_signed_out_nobody(store, pair):
         <= (utcnow() + timedelta(seconds=1)).isoformat()
     )
     assert PERSON["email"]  # (the fixture's person)
+
+
+def test_history_gets_a_merge_row_per_changed_value_and_the_merged_contacts_rows(store, pair):
+    a, b = pair
+    b_rows = store.history.count_for(b)
+    entry = merge.merge_contacts(store, AGENT, a, [b])
+    rows = store.history.for_contact(a, 500)
+    merged = [r for r in rows if r["source"] == "merge"]
+    assert sorted(r["attribute_key"] for r in merged) == sorted(entry["changed_keys"])
+    email = next(r for r in merged if r["attribute_key"] == "email")
+    assert (email["old_value"], email["new_value"]) == ("zoe.quill@example.org", "zoe.q@work.example")
+    assert {r["ref"] for r in merged} == {str(entry["id"])} and email["actor"] == AGENT.email
+    assert store.history.count_for(b) == 0 and len(rows) >= b_rows + len(merged)
+
+
+def test_a_value_changed_later_in_the_history_wins_over_a_more_recent_contact(store, pair):
+    a, b = pair  # b was updated last; then a's job title changes: a's is the most recent job title
+    contacts.update_values(store, AGENT, a, contacts.get_contact(store, a).version, {"job_title": "Pilot"})
+    contacts.update_values(store, AGENT, b, contacts.get_contact(store, b).version, {"job_title": "Cook"})
+    with store.tx() as cur:  # b's whole row changes after, but not its job title
+        cur.execute(
+            "UPDATE value_history SET changed_at = changed_at - INTERVAL 1 DAY WHERE contact_id = ?", [b]
+        )
+        cur.execute("UPDATE contacts SET updated_at = updated_at + INTERVAL 1 HOUR WHERE id = ?", [b])
+    merge.merge_contacts(store, AGENT, b, [a])
+    assert contacts.get_contact(store, b).values["job_title"] == "Pilot"
