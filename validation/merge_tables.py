@@ -57,7 +57,7 @@ class ContactAliasTable(StoredTable):
     class Config:
         name = "contact_aliases"
 
-    @pa.dataframe_check(name="platform_set_for_handles_only")
+    @pa.dataframe_check(name="platform_of_handles_known")
     def platform_for_handles(cls, df: pd.DataFrame) -> pd.Series:
         return (df["kind"] == "handle") == df["platform"].notna()
 
