@@ -9,19 +9,24 @@ from .repository import Repository
 # A name as compared: trimmed, lower case, without accents ("Lukas  Weber " = "lukas weber" = "Lúkas Weber").
 _NAME = "lower(strip_accents(trim(first_name))) || ' ' || lower(strip_accents(trim(last_name)))"
 _SHOWN = "arg_min(trim(first_name) || ' ' || trim(last_name), id)"
+
+
+def _shared(column: str) -> str:
+    """The hashes of ``column``'s values held by two contacts or more: grouping a million 64-bit hashes is
+    about twice as fast as grouping the strings; the outer GROUP BY on the values drops hash collisions."""
+    return f"SELECT hash({column}) FROM contacts WHERE {column} IS NOT NULL GROUP BY 1 HAVING count(*) > 1"
+
+
 #: Each kind of match: the SELECT giving (kind, shown value, ids) per group of two or more contacts.
 #: E-mails are stored lower-cased and IDN-normalised, phones in E.164: equality is the normalised match.
 GROUPS = {
     "email": "SELECT 'email' AS kind, email AS shown, list(id ORDER BY id) AS ids FROM contacts"
-    " WHERE email IN (SELECT email FROM contacts WHERE email IS NOT NULL GROUP BY email HAVING count(*) > 1)"
-    " GROUP BY email",
+    f" WHERE hash(email) IN ({_shared('email')}) GROUP BY email HAVING count(*) > 1",
     "phone": "SELECT 'phone' AS kind, phone AS shown, list(id ORDER BY id) AS ids FROM contacts"
-    " WHERE phone IN (SELECT phone FROM contacts WHERE phone IS NOT NULL GROUP BY phone HAVING count(*) > 1)"
-    " GROUP BY phone",
+    f" WHERE hash(phone) IN ({_shared('phone')}) GROUP BY phone HAVING count(*) > 1",
     # the account ids shared first (cheap, few), then the names compared among their contacts only
     "name_account": f"SELECT 'name_account' AS kind, {_SHOWN} || ' · ' || account_id AS shown,"
-    " list(id ORDER BY id) AS ids FROM contacts WHERE account_id IN (SELECT account_id FROM contacts"
-    " WHERE account_id IS NOT NULL GROUP BY account_id HAVING count(*) > 1)"
+    f" list(id ORDER BY id) AS ids FROM contacts WHERE hash(account_id) IN ({_shared('account_id')})"
     " AND first_name IS NOT NULL AND last_name IS NOT NULL"
     f" GROUP BY {_NAME}, account_id HAVING count(*) > 1",
     "name": f"SELECT 'name' AS kind, {_SHOWN} AS shown, list(id ORDER BY id) AS ids FROM contacts"
