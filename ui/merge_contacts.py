@@ -204,8 +204,8 @@ def _dialog(store, actor, on_merged: OnMerged | None) -> None:
     moving = sum(n for cid, n in preview.conversations.items() if cid != keep)
     st.warning(
         f"{_plural(len(ids) - 1, 'contact')} will be merged into #{keep} and removed; "
-        f"{_plural(moving, 'conversation')} {'moves' if moving == 1 else 'move'} to it. Their handles, e-mails and phones keep finding "
-        "the kept contact. A merge cannot be undone.",
+        f"{_plural(moving, 'conversation')} {'moves' if moving == 1 else 'move'} to it. Their handles, "
+        "e-mails and phones keep finding the kept contact. A merge cannot be undone.",
         icon=":material/warning:",
     )
     left, right = st.columns(2)
