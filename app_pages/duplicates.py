@@ -77,9 +77,8 @@ def _groups(store, me) -> None:
             )
             lines = [_line(rows[i]) for i in group["ids"][:SHOWN_PER_GROUP] if i in rows]
             more = group["size"] - len(lines)
-            st.text(
-                plain("\n".join(lines)) + (f"\n… and {_plural(more, 'more contact')}" if more > 0 else "")
-            )
+            more_line = [f"… and {_plural(more, 'more contact')}"] if more > 0 else []
+            st.text("\n".join([plain(line) for line in lines] + more_line))  # each line plain, one per row
     left, right = st.columns(2)
     left.button("Previous", key="duplicates.prev", disabled=page <= 1, on_click=_page, args=(page - 1,))
     right.button(

@@ -91,6 +91,7 @@ def test_the_duplicates_page_groups_then_merges_and_admins_see_the_log(app, work
     assert not at.exception
     assert at.title[0].value == "Duplicates" and "1 group of likely duplicates" in at.caption[1].value
     assert "ines@example.org" in shown(at.markdown[0].value) and "2 contacts" in at.markdown[0].value
+    assert len(at.text[0].value.splitlines()) == 2  # one line per contact (real line breaks)
     at.button(key=f"duplicates.open.0.{a}").click().run()
     assert at.multiselect(key="merge.contacts").value == [a, b]
     at.button(key="merge.confirm").click().run()
