@@ -11,6 +11,7 @@ from app_pages import (
     contacts,
     crm_settings,
     deleted_contacts,
+    duplicates,
     home,
     import_contacts,
     members,
@@ -30,6 +31,7 @@ st.set_page_config(page_title="Inbox contacts", page_icon=str(ICON), layout="wid
 PAGES = [
     ("Inbox", home.render, "home", "Overview", ":material/dashboard:", ("admin", "agent")),
     ("Inbox", contacts.render, "contacts", "Contacts", ":material/contacts:", ("admin", "agent")),
+    ("Inbox", duplicates.render, "duplicates", "Duplicates", ":material/join:", ("admin", "agent")),
     (
         "Admin settings › Agent workspace",
         attributes.render,

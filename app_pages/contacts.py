@@ -10,6 +10,7 @@ from ui.contact_history import history_tab
 from ui.contact_list import GEN, OPEN, plural, result_list
 from ui.crm_panel import crm_status
 from ui.delete_contact import delete_button, sentence, size
+from ui.merge_contacts import merge_button, merge_dialog
 from ui.panel import format_value, widget_label
 from ui.session import member_callback, require_user
 from ui.text import body, literal, plain
@@ -35,6 +36,16 @@ def forget_contact(contact_id: int, confirmation: str) -> None:
     for key in [k for k in S if isinstance(k, str) and k.startswith(f"contacts.loaded.{contact_id}")]:
         del S[key]
     S[DELETED] = confirmation
+    S[TOAST] = confirmation
+
+
+def merged(survivor_id: int, confirmation: str) -> None:
+    """``on_merged`` of the Merge dialog: the kept contact opens with its new values, the list forgets its
+    selection (merged rows are gone) and the page says what was merged."""
+    S[OPEN] = survivor_id
+    S[GEN] = S.get(GEN, 0) + 1
+    S.pop(f"contacts.loaded.{survivor_id}", None)
+    S.pop(DELETED, None)
     S[TOAST] = confirmation
 
 
@@ -118,8 +129,10 @@ def panel(store, me, contact, enabled) -> None:
         f"{literal(contacts.platform_label(contact.platform))} · {literal(contact.handle)}"
         f" · contact #{contact.id}"
     )
-    if me.role == "admin":
-        delete_button(store, me.actor, contact, on_deleted=forget_contact)
+    with st.container(horizontal=True):
+        merge_button(contact)
+        if me.role == "admin":
+            delete_button(store, me.actor, contact, on_deleted=forget_contact)
     details, history = st.tabs(["Details", "History"], key=f"contacts.tabs.{contact.id}")
     with details:
         details_tab(store, me, contact, enabled)
@@ -201,6 +214,7 @@ def render(store) -> None:
     list_attrs = [a for a in enabled if a.type == "list" and not a.builtin]
     if problem:
         st.warning(problem)
+    merge_dialog(store, on_merged=merged)
     if toast := S.pop(TOAST, None):
         st.toast(literal(toast), icon=":material/task_alt:")
     if confirmation := S.get(DELETED):

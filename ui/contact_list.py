@@ -10,6 +10,7 @@ import streamlit as st
 
 from inbox import contacts
 
+from .merge_contacts import list_merge_button
 from .panel import widget_label
 from .session import member_callback
 from .text import literal, plain, plain_frame
@@ -193,6 +194,7 @@ def result_list(store, list_attrs, *, wide: bool) -> None:
             label_visibility="collapsed",
             width=200,
         )
+        list_merge_button(result.rows)
         with st.popover("Columns", icon=":material/view_column:"):
             st.multiselect(
                 "Columns after the name, in this order",

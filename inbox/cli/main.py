@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import contact, contacts, crm, database, deletion, imports, layout, plan, retention, tokens, users
+from . import contact, contacts, crm, database, deletion, imports, layout, merge, plan, retention, tokens, users
 from .common import run
 
 
@@ -32,6 +32,8 @@ for command in (
     imports.undo_import_command,
     retention.retention,
     contact.contact,
+    merge.merge,
+    merge.duplicates,
 ):
     cli.add_command(command)
 

@@ -18,6 +18,7 @@ from .integrity import IntegritySQL
 from .keys import KeysSQL
 from .layout import LayoutSQL
 from .retention import RetentionSQL
+from .merge import MergeSQL
 from .sessions import SessionsSQL
 from .sign_ins import SignInsSQL
 from .stats import StatsSQL
@@ -42,6 +43,7 @@ AREAS = {
     "tokens": TokensSQL,
     "history": HistorySQL,
     "retention": RetentionSQL,
+    "merge": MergeSQL,
 }
 
 
@@ -80,6 +82,7 @@ class Store(StoreCore):
         self.keys = KeysSQL(self)
         self.tokens = TokensSQL(self)
         self.retention = RetentionSQL(self, history=self.history)
+        self.merge = MergeSQL(self, deletion=self.deletion, history=self.history)
 
 
 __all__ = ["AREAS", "CompactionFailed", "Store", "TxCursor", "attachments_dir_for"]

@@ -16,7 +16,7 @@ from .contacts_search import capped as _capped
 from .contacts_search import where as _where
 from .contacts_update import ContactUpdates
 from .retry import as_conflict
-from .schema import CONTACT_COLS, SEARCH_TEXT_SQL
+from .schema import CONTACT_COLS, RECEIVE_LOOKUP_SQL, SEARCH_TEXT_SQL
 
 BUILTIN_COLUMNS = CONTACT_COLS[4:13]
 LIST_COLS = (
@@ -168,14 +168,19 @@ class ContactsSQL(ContactCreation, ContactUpdates):
         return [rows[i] for i in ids if i in rows]
 
     def exact_contacts(self, column: str, value: object) -> list[dict[str, Any]]:
-        """Contacts whose ``column`` (id, email, phone, external_id, account_id, handle) equals ``value``.
-
-        A plain equality so DuckDB answers from the column's ART index (ORDER BY/LIMIT would scan).
-        """
+        """Contacts whose ``column`` equals ``value``, from its ART index (ORDER BY/LIMIT would scan)."""
         if column not in ("id", "email", "phone", "external_id", "account_id", "handle"):
             raise ValueError(f"not an exact-lookup column: {column}")
-        rows = self._rows(f"SELECT {', '.join(LIST_COLS)} FROM contacts WHERE {column} = ?", [value])
-        return sorted((dict(zip(LIST_COLS, r, strict=True)) for r in rows), key=lambda r: r["id"])[:50]
+        found = [
+            dict(zip(LIST_COLS, r, strict=True))
+            for r in self._rows(f"SELECT {', '.join(LIST_COLS)} FROM contacts WHERE {column} = ?", [value])
+        ]
+        if column in ("email", "phone", "external_id"):  # an identifier a merged contact left its survivor
+            sql = "SELECT contact_id FROM contact_aliases WHERE value = ? AND kind = ?"
+            found += self._list_rows(
+                sorted({r[0] for r in self._rows(sql, [value, column])} - {r["id"] for r in found})
+            )
+        return sorted(found, key=lambda r: r["id"])[:50]
 
     def distinct_values(self, column: str, limit: int = 200) -> list[str]:
         if column not in ("language", "subscription"):
@@ -235,11 +240,7 @@ class ContactsSQL(ContactCreation, ContactUpdates):
         phone: str | None,
     ) -> dict[str, Any]:
         with self.tx() as cur:
-            found = cur.execute(
-                "SELECT id FROM contacts WHERE platform = ? AND handle IN (?, ?)"
-                " ORDER BY handle = ? DESC, id LIMIT 1",
-                [platform, handle, phone or handle, phone or handle],
-            ).fetchone()
+            found = cur.execute(RECEIVE_LOOKUP_SQL, [platform, handle, phone or handle]).fetchone()
             new_contact = found is None
             if found is None:
                 contact_id = cur.execute(

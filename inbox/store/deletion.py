@@ -343,6 +343,10 @@ class DeletionSQL(Repository):
                         JOIN contacts c ON c.external_id = i.external_id
                     UNION ALL SELECT i.line, c.id, 'handle' FROM erase_identifiers i JOIN contacts c
                         ON c.handle = i.handle AND (i.platform IS NULL OR c.platform = i.platform)
+                    UNION SELECT i.line, a.contact_id, a.kind FROM (UNPIVOT erase_identifiers ON email, phone,
+                        external_id, handle INTO NAME kind VALUE value) i JOIN contact_aliases a
+                        ON a.kind = i.kind AND a.value = i.value AND (a.kind <> 'handle' OR i.platform IS NULL
+                        OR a.platform = i.platform)  -- an identifier a merged contact left its survivor
                     ORDER BY 1, 2""").fetchall()
                 ]
             finally:

@@ -38,6 +38,8 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "value_history": ("id",),
     "retention_rules": ("id",),
     "retention_runs": ("id",),
+    "merge_log": ("id",),
+    "contact_aliases": ("contact_id", "kind", "value"),
 }
 
 EXAMPLES = 5
@@ -227,6 +229,13 @@ INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
         "history rows whose contact is missing",
         """SELECT h.id AS k, h.id::VARCHAR AS label FROM value_history h
         WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = h.contact_id)""",
+    ),
+    (
+        "contact_aliases_without_contact",
+        "contact_aliases",
+        "identifiers of merged contacts whose surviving contact is missing",
+        """SELECT {'c': a.contact_id, 'v': a.value} AS k, a.contact_id::VARCHAR || '/' || a.kind AS label
+        FROM contact_aliases a WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = a.contact_id)""",
     ),
 )
 _QUERIES = {q[0]: q for q in INTEGRITY_QUERIES}

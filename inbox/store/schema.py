@@ -14,6 +14,15 @@ SEARCH_TEXT_SQL = (
     " CASE WHEN handle = email OR handle = phone THEN NULL ELSE handle END)))"
 )
 
+# The contact an inbound message from (platform $1, handle $2, or its phone reading $3) belongs to: the
+# contact with that handle (the phone form first), else the one a merge left it to (an alias; latest merge).
+RECEIVE_LOOKUP_SQL = (
+    "SELECT id FROM (SELECT id, 0 AS alias, handle = $3 AS exact, id AS tie FROM contacts"
+    " WHERE platform = $1 AND handle IN ($2, $3) UNION ALL SELECT contact_id, 1, value = $3, -merge_id"
+    " FROM contact_aliases WHERE kind = 'handle' AND platform = $1 AND value IN ($2, $3))"
+    " ORDER BY alias, exact DESC, tie LIMIT 1"
+)
+
 # The columns of ``contacts`` a repository reads (``search_text`` is derived, never read back).
 CONTACT_COLS = (
     "id",

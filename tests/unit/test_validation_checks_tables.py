@@ -9,6 +9,7 @@ import pandera.pandas as pa
 import pytest
 
 from tests.support.history_tables import HISTORY_GOOD
+from tests.support.merge_tables import MERGE_BAD, MERGE_GOOD
 from validation.tables import TABLE_SCHEMAS, failures_frame, frame_failures
 
 HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA"
@@ -324,6 +325,10 @@ BAD = [
     ("api_tokens", "expires_at", datetime(2023, 1, 1), "expires_at_after_created_at"),
     ("api_tokens", "revoked_by", "ada@example.com", "revoked_by_set_with_revoked_at"),
 ]
+
+
+GOOD.update(MERGE_GOOD)
+BAD += MERGE_BAD
 
 
 def frame(table: str) -> pd.DataFrame:

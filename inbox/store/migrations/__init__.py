@@ -9,7 +9,7 @@ those a database has not recorded, each with its record in one transaction.
 
 from __future__ import annotations
 
-from . import core, crm, deletion, history, imports, keys, sessions, sign_ins, tokens
+from . import core, crm, deletion, history, imports, keys, merge, sessions, sign_ins, tokens
 from .registry import Migration, Migrations, plan
 
 SETS = (
@@ -22,6 +22,7 @@ SETS = (
     sessions.sessions,
     tokens.tokens,
     history.history,
+    merge.merge,
 )
 
 # Every database applies them in this order, whatever their area: a new migration goes at the END, so it runs
@@ -52,6 +53,7 @@ MIGRATIONS: list[Migration] = plan(
         tokens.table,
         history.value_history,
         history.retention,
+        merge.log_and_aliases,
     ],
 )
 
