@@ -16,6 +16,7 @@ from . import (
     ROLES,
     SETTING_KEYS,
 )
+from .access_tables import ACCESS_TABLE_SCHEMAS
 from .columns import (
     Bool,
     Date,
@@ -268,3 +269,4 @@ TABLE_SCHEMAS.update(IMPORT_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(DELETION_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(SIGN_IN_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(TOKEN_TABLE_SCHEMAS)
+TABLE_SCHEMAS.update(ACCESS_TABLE_SCHEMAS)

@@ -12,6 +12,7 @@ from .crm import CrmSQL
 from .deletion import DeletionSQL
 from .deletion_log import DeletionLogSQL
 from .demo import DemoSQL
+from .exports import ExportsSQL
 from .imports_write import ImportsSQL
 from .integrity import IntegritySQL
 from .keys import KeysSQL
@@ -38,6 +39,7 @@ AREAS = {
     "compaction": CompactSQL,
     "keys": KeysSQL,
     "tokens": TokensSQL,
+    "exports": ExportsSQL,
 }
 
 
@@ -74,6 +76,7 @@ class Store(StoreCore):
         self.compaction = CompactSQL(self)
         self.keys = KeysSQL(self)
         self.tokens = TokensSQL(self)
+        self.exports = ExportsSQL(self)
 
 
 __all__ = ["AREAS", "CompactionFailed", "Store", "TxCursor", "attachments_dir_for"]

@@ -35,6 +35,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "sign_in_attempts": ("id",),
     "sessions": ("id",),
     "api_tokens": ("id",),
+    "access_log": ("id",),
 }
 
 EXAMPLES = 5

@@ -74,6 +74,16 @@ GOOD = {
         "revoked_at": [None, T2],
         "revoked_by": [None, "ada@example.com"],
     },
+    "access_log": {
+        "id": [1, 2],
+        "accessed_at": [T, T2],
+        "actor": ["ada@example.com", "system (cli)"],
+        "kind": ["subject_export", "contacts_export"],
+        "format": ["zip", "csv"],
+        "query": [None, '{"query": "weber"}'],
+        "contact_id": [7, None],
+        "row_count": [1, 1200],
+    },
     "import_batches": {
         "id": [1, 2],
         "created_at": [T, T2],
@@ -317,6 +327,11 @@ BAD = [
     ("api_tokens", "name", "two\nlines", "no_control_chars"),
     ("api_tokens", "expires_at", datetime(2023, 1, 1), "expires_at_after_created_at"),
     ("api_tokens", "revoked_by", "ada@example.com", "revoked_by_set_with_revoked_at"),
+    ("access_log", "kind", "peek", "isin"),
+    ("access_log", "format", "pdf", "isin"),
+    ("access_log", "row_count", -1, "greater_than_or_equal_to"),
+    ("access_log", "query", "not json", "is_json_object"),
+    ("access_log", "contact_id", None, "subject_export_contact_known"),
 ]
 
 
