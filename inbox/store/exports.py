@@ -107,6 +107,14 @@ class ExportsSQL(Repository):
                 cur.rollback()
 
     # -- one contact's data (the data-subject export) -------------------------------------------------
+    def contact_record(self, contact_id: int) -> dict[str, Any] | None:
+        """Every stored column of the contact (columns other features add too, e.g. a VIP flag) but the
+        derived search text; ``None`` when there is no such contact."""
+        frame = self._df("SELECT * EXCLUDE (search_text) FROM contacts WHERE id = ?", [int(contact_id)])
+        if frame.empty:
+            return None
+        return {k: _plain(v) for k, v in frame.iloc[0].items()}
+
     def contact_conversations(self, contact_id: int) -> list[dict[str, Any]]:
         cols = ("id", "platform", "status", "subject", "started_at", "last_message_at")
         rows = self._rows(
@@ -170,7 +178,7 @@ class ExportsSQL(Repository):
             if table not in self.dialect.table_names(cur):
                 return None
         frame = self._df(f"SELECT * FROM {table} WHERE contact_id = ? ORDER BY {order}", [int(contact_id)])
-        return [dict(r) for r in frame.astype(object).where(frame.notna(), None).to_dict("records")]
+        return [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
 
     # -- the access log --------------------------------------------------------------------------------
     def record_access(self, entry: dict[str, Any]) -> int:
@@ -183,9 +191,16 @@ class ExportsSQL(Repository):
             ).fetchone()
         return int(new_id)
 
-    def access_entries(self, *, kind: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
-        """The newest entries first (of one ``kind`` when given)."""
-        where, params = (" WHERE kind = ?", [kind]) if kind else ("", [])
+    def access_entries(
+        self, *, kind: str | None = None, contact_id: int | None = None, limit: int = 500
+    ) -> list[dict[str, Any]]:
+        """The newest entries first (of one ``kind``, of one contact, when given)."""
+        clauses, params = [], []
+        for column, value in (("kind", kind), ("contact_id", contact_id)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self._rows(
             f"SELECT {', '.join(ACCESS_COLS)} FROM access_log{where} ORDER BY id DESC LIMIT ?",
             [*params, int(limit)],
@@ -194,3 +209,14 @@ class ExportsSQL(Repository):
 
     def access_count(self) -> int:
         return int(self._scalar("SELECT count(*) FROM access_log"))
+
+
+def _plain(value: Any) -> Any:
+    """A frame cell as a plain Python value: ``None`` for a missing one, numpy scalars as Python's."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, (list, dict, str)) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value.item() if hasattr(value, "item") else value
