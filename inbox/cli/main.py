@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import contacts, crm, database, deletion, imports, layout, plan, tokens, users
+from . import contact, contacts, crm, database, deletion, export, imports, layout, plan, tokens, users
 from .common import run
 
 
@@ -30,8 +30,11 @@ for command in (
     deletion.audit,
     imports.import_command,
     imports.undo_import_command,
+    export.export_contacts,
+    contact.contact,
 ):
     cli.add_command(command)
+contact.contact.add_command(export.export_subject)
 
 
 def main(argv: list[str] | None = None) -> None:
