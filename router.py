@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import (
+    access_log,
     api_tokens,
     attributes,
     contacts,
@@ -42,6 +43,14 @@ PAGES = [
         "deleted_contacts",
         "Deleted contacts",
         ":material/person_remove:",
+        ("admin",),
+    ),
+    (
+        "Admin settings › Privacy & security",
+        access_log.render,
+        "access_log",
+        "Access log",
+        ":material/policy:",
         ("admin",),
     ),
     (
