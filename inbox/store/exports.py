@@ -99,12 +99,18 @@ class ExportsSQL(Repository):
         count_sql, count_params, rows_sql, rows_params = self._select(columns, sel)
         with self.cursor() as cur:
             cur.begin()
+            reader = None
             try:
                 count = int(cur.execute(count_sql, count_params).fetchall()[0][0])
                 reader = cur.sql(rows_sql, params=rows_params).to_arrow_reader(batch_rows)  # streamed
                 yield count, iter(reader)
             finally:
-                cur.rollback()
+                if reader is not None:
+                    reader.close()  # a result left half-read (a refusal, a full disk) is dropped
+                try:
+                    cur.rollback()  # a read-only transaction: nothing to keep
+                except self.dialect.Error:
+                    pass
 
     # -- one contact's data (the data-subject export) -------------------------------------------------
     def contact_record(self, contact_id: int) -> dict[str, Any] | None:
