@@ -47,6 +47,8 @@ def describe(entry: dict[str, Any]) -> str:
             value = PLATFORM_LABELS.get(query[key], query[key]) if key == "platform" else query[key]
             parts.append(f"{label}: {value}")
     parts += [f"{k}: {v}" for k, v in (query.get("custom") or {}).items()]
+    if query.get("vip") is not None:
+        parts.append("VIPs only" if query["vip"] else "Not VIPs")
     if query.get("order"):
         parts.append(f"Sort: {SORTS.get(query['order'], query['order'])}")
     return " · ".join(parts) or "Every contact (no search or filter)"

@@ -48,13 +48,19 @@ class ExportQuery:
     subscription: str | None = None
     custom: dict[str, str] = field(default_factory=dict)
     order: str = "updated"
+    vip: bool | None = None  # VIPs only / everyone else (the VIP feature's filter), when set
 
     def as_json(self) -> str:
         """The query as the access log keeps it: only what is set (``{}`` for the whole workspace)."""
-        kept = {k: v for k, v in asdict(self).items() if v and not (k == "order" and v == "updated")}
+        kept = {
+            k: v
+            for k, v in asdict(self).items()
+            if (v or (k == "vip" and v is not None)) and not (k == "order" and v == "updated")
+        }
         if kept.get("custom"):
             kept["custom"] = {k: v for k, v in kept["custom"].items() if v} or None
-        return json.dumps({k: v for k, v in kept.items() if v}, ensure_ascii=False, sort_keys=True)
+        kept = {k: v for k, v in kept.items() if v or k == "vip"}
+        return json.dumps(kept, ensure_ascii=False, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,7 @@ def selection(store: Store, q: ExportQuery) -> Selection:
         "language": q.language,
         "subscription": q.subscription,
         "custom": custom,
+        "vip": q.vip,
     }
     if q.query.strip():
         exact = [r["id"] for r in _exact_lookup(store, q.query) if _passes(store, r["id"], filters)]
@@ -105,7 +112,7 @@ def selection(store: Store, q: ExportQuery) -> Selection:
     terms = [f for t in q.query.split()[:8] if (f := store.exports.fold(t))]
     order = q.order if q.order in SORTS else "updated"
     return Selection(
-        terms, q.platform or None, q.language or None, q.subscription or None, custom, order=order
+        terms, q.platform or None, q.language or None, q.subscription or None, custom, order=order, vip=q.vip
     )
 
 

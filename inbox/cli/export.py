@@ -72,6 +72,7 @@ def export_contacts(
     {"contacts", "format", "file"}. Text cells a spreadsheet would run get a leading quote (CSV) or
     Excel's quote prefix (xlsx). Logged in the access log."""
     from ..contact_export import ExportQuery, write_export
+
     check_writable(out, "--out")
     q = ExportQuery(query, platform, language, subscription, order=order)
     with open_store(db) as store:
@@ -90,6 +91,7 @@ def export_subject(contact_id: int, out: Path, actor: str, db: str | None) -> No
     access request); prints {"contact_id", "conversations", "messages", "attachments", "bytes", "problems",
     "file"}. Logged in the access log."""
     from ..subject_export import write_subject_export
+
     check_writable(out, "--out")
     with open_store(db) as store:
         who = _member(store, actor)

@@ -48,6 +48,7 @@ class Selection:
     custom: dict[str, str] | None = None
     ids: Sequence[int] | None = None  # an exact match (the search's #id, e-mail, phone…): these, in order
     order: str = "updated"
+    vip: bool | None = None  # the VIP filter (issue 16's notes and VIP feature), when set
 
 
 class ExportsSQL(Repository):
@@ -68,7 +69,8 @@ class ExportsSQL(Repository):
             order = f"list_position([{', '.join('?' for _ in ids)}]::BIGINT[], id)" if ids else "id"
             order_params: list[Any] = list(ids)
         else:
-            where, params = _where(sel.terms, sel.platform, sel.language, sel.subscription, sel.custom)
+            vip = {"vip": sel.vip} if sel.vip is not None else {}  # (``where`` takes it with the VIP feature)
+            where, params = _where(sel.terms, sel.platform, sel.language, sel.subscription, sel.custom, **vip)
             order, order_params = ORDERS.get(sel.order, ORDER_UPDATED), []
         picked, joins, keys = [], [], []
         for n, col in enumerate(columns):
