@@ -12,7 +12,7 @@ LIMIT = 500
 
 
 def render(store) -> None:
-    me = require_admin("access log")  # (the router lists it for admins only; inbox/ checks again)
+    me = require_admin("the access log")  # (the router lists it for admins only; inbox/ checks again)
     st.title("Access log")
     st.caption(
         "Every export of contacts (the search and filters, the format, how many rows) and every download "
