@@ -281,7 +281,7 @@ def update_contact(
         )
     current = contacts.get_contact(db, contact_id)
     version = expected_version(if_match, current.version)
-    saved = contacts.update_values(db, member.actor, contact_id, version, dict(body.values))
+    saved = contacts.update_values(db, member.actor, contact_id, version, dict(body.values), source="api")
     return _out(saved, response)
 
 

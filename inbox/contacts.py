@@ -285,6 +285,7 @@ def update_values(
     changes: dict[str, Any],
     *,
     default_region: str | None = None,
+    source: str = "member",
 ) -> Contact:
     """Validate and save attribute values of one contact (admins and agents).
 
@@ -293,7 +294,7 @@ def update_values(
     ``default_region``, by default the workspace's). Raises ``ContactInvalid`` (every field
     with its reason; nothing saved), ``PermissionDenied`` for CRM-managed or disabled attributes
     and a member disabled meanwhile, ``Conflict`` when someone saved since ``expected_version``,
-    ``NotFound`` for a deleted contact.
+    ``NotFound`` for a deleted contact. ``source`` names the way in for the history (member, api).
     """
     if not isinstance(actor, Actor) or actor.role not in ("admin", "agent", "system"):
         raise PermissionDenied("sign in to edit contacts")
@@ -322,7 +323,9 @@ def update_values(
     if problems:
         raise ContactInvalid({k: f"{reason} ({value})" for k, (reason, value) in problems.items()})
     builtin, custom = storage_columns(typed, defs)
-    store.contacts.update_contact_values(contact_id, expected_version, builtin, custom, actor.email, utcnow())
+    store.contacts.update_contact_values(
+        contact_id, expected_version, builtin, custom, actor.email, utcnow(), source=source
+    )
     return get_contact(store, contact_id)
 
 

@@ -174,7 +174,9 @@ def write(
     """Save ``changes`` at the contact's version, stamped ``crm`` (``Conflict``/``NotFound`` as the store
     says)."""
     builtin, custom = storage_columns(changes, definitions)
-    store.contacts.update_contact_values(contact.id, contact.version, builtin, custom, CRM_WRITER, utcnow())
+    store.contacts.update_contact_values(
+        contact.id, contact.version, builtin, custom, CRM_WRITER, utcnow(), source="crm"
+    )
 
 
 def apply_answer(

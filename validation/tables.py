@@ -35,6 +35,7 @@ from .columns import (
 from .crm_tables import CRM_TABLE_SCHEMAS
 from .deletion_tables import DELETION_TABLE_SCHEMAS
 from .failures import FAILURE_COLUMNS, failures_frame, frame_failures
+from .history_tables import HISTORY_TABLE_SCHEMAS
 from .import_tables import IMPORT_TABLE_SCHEMAS
 from .sign_in_tables import SIGN_IN_TABLE_SCHEMAS
 from .token_tables import TOKEN_TABLE_SCHEMAS
@@ -269,4 +270,5 @@ TABLE_SCHEMAS.update(IMPORT_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(DELETION_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(SIGN_IN_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(TOKEN_TABLE_SCHEMAS)
+TABLE_SCHEMAS.update(HISTORY_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(ACCESS_TABLE_SCHEMAS)

@@ -13,6 +13,7 @@ from .deletion import DeletionSQL
 from .deletion_log import DeletionLogSQL
 from .demo import DemoSQL
 from .exports import ExportsSQL
+from .history import HistorySQL
 from .imports_write import ImportsSQL
 from .integrity import IntegritySQL
 from .keys import KeysSQL
@@ -39,6 +40,7 @@ AREAS = {
     "compaction": CompactSQL,
     "keys": KeysSQL,
     "tokens": TokensSQL,
+    "history": HistorySQL,
     "exports": ExportsSQL,
 }
 
@@ -64,11 +66,12 @@ class Store(StoreCore):
         self.accounts = AccountsSQL(self)
         self.sign_ins = SignInsSQL(self)
         self.sessions = SessionsSQL(self)
-        self.contacts = ContactsSQL(self)
+        self.history = HistorySQL(self)
+        self.contacts = ContactsSQL(self, history=self.history)
         self.layout = LayoutSQL(self)
         self.deletion = DeletionSQL(self)
         self.deletion_log = DeletionLogSQL(self)
-        self.imports = ImportsSQL(self, deletion=self.deletion)
+        self.imports = ImportsSQL(self, deletion=self.deletion, history=self.history)
         self.crm = CrmSQL(self, layout=self.layout)
         self.stats = StatsSQL(self)
         self.demo = DemoSQL(self)

@@ -10,12 +10,12 @@ from typing import Any
 
 import duckdb
 
-from ..errors import NotFound, PreconditionFailed
 from .contacts_create import ContactCreation
 from .contacts_search import ORDERS
 from .contacts_search import capped as _capped
 from .contacts_search import where as _where
-from .retry import as_conflict, retry_conflicts
+from .contacts_update import ContactUpdates
+from .retry import as_conflict
 from .schema import CONTACT_COLS, SEARCH_TEXT_SQL
 
 BUILTIN_COLUMNS = CONTACT_COLS[4:13]
@@ -41,8 +41,9 @@ WriteFiles = Callable[[int, list[dict[str, Any]]], list[str]]
 _RECEIVE_LOCKS = [threading.Lock() for _ in range(64)]  # striped by (platform, handle)
 
 
-class ContactsSQL(ContactCreation):
-    """Contacts (built-in values are columns), attribute_values (custom, typed); creation: the base class."""
+class ContactsSQL(ContactCreation, ContactUpdates):
+    """Contacts (built-in values are columns), attribute_values (custom, typed); creating and saving values:
+    the base classes."""
 
     def contact_row(self, contact_id: int) -> dict[str, Any] | None:
         row = self._one(f"SELECT {', '.join(CONTACT_COLS)} FROM contacts WHERE id = ?", [int(contact_id)])
@@ -194,75 +195,7 @@ class ContactsSQL(ContactCreation):
         )  # a few hundred
         return sorted({tag.split("-", 1)[0] for (tag,) in tags})[:limit]
 
-    # -- writes -------------------------------------------------------------------------
-    def update_contact_values(
-        self,
-        contact_id: int,
-        expected_version: int,
-        builtin: dict[str, Any],
-        custom: dict[str, tuple[Any, ...] | None],
-        actor: str,
-        at: datetime,
-    ) -> int:
-        """Set built-in columns and custom values if the contact is still at ``expected_version``.
-
-        ``custom`` maps key → ``(text, number, date, bool)`` or ``None`` (clear). Returns the new
-        version. Raises ``NotFound`` or ``Conflict`` (stale version); nothing is written then. A save
-        that collides with a simultaneous one is retried: it then sees the new version (``Conflict``).
-        """
-        return retry_conflicts(
-            lambda: self._update_values(int(contact_id), expected_version, builtin, custom, actor, at)
-        )
-
-    def _update_values(
-        self,
-        contact_id: int,
-        expected_version: int,
-        builtin: dict[str, Any],
-        custom: dict[str, tuple[Any, ...] | None],
-        actor: str,
-        at: datetime,
-    ) -> int:
-        sets = "".join(f"{col} = ?, " for col in builtin)
-        with self.tx() as cur:
-            # No RETURNING here: DuckDB 2.0 skips the write-write conflict check of an UPDATE … RETURNING,
-            # and a save made at the same moment would be lost without a word (test_concurrency.py).
-            (updated,) = cur.execute(
-                f"UPDATE contacts SET {sets}updated_at = ?, updated_by = ?, version = version + 1"
-                " WHERE id = ? AND version = ?",
-                [*builtin.values(), at, actor, contact_id, int(expected_version)],
-            ).fetchall()[0]  # the count of updated rows
-            if not updated:
-                current = cur.execute(
-                    "SELECT version, updated_by FROM contacts WHERE id = ?", [contact_id]
-                ).fetchone()
-                if current is None:
-                    raise NotFound(f"contact {contact_id} no longer exists (it may have been deleted)")
-                raise PreconditionFailed(
-                    f"{current[1]} changed this contact since you opened it (version "
-                    f"{expected_version} → {current[0]}); nothing was saved",
-                    int(current[0]),
-                )
-            if builtin:
-                cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [contact_id])
-            for key, slots in custom.items():
-                if slots is None:
-                    cur.execute(
-                        "DELETE FROM attribute_values WHERE contact_id = ? AND attribute_key = ?",
-                        [contact_id, key],
-                    )
-                else:
-                    cur.execute(
-                        "INSERT INTO attribute_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                        " ON CONFLICT (contact_id, attribute_key) DO UPDATE SET"
-                        " value_text = excluded.value_text, value_number = excluded.value_number,"
-                        " value_date = excluded.value_date, value_bool = excluded.value_bool,"
-                        " updated_at = excluded.updated_at,"
-                        " updated_by = excluded.updated_by",
-                        [contact_id, key, *slots, at, actor],
-                    )
-        return int(expected_version) + 1
-
+    # -- writes (values: ContactUpdates) ------------------------------------------------------
     def receive_message(
         self,
         *,
@@ -315,6 +248,15 @@ class ContactsSQL(ContactCreation):
                     [platform, phone or handle, phone, at, f"channel:{platform}", at, f"channel:{platform}"],
                 ).fetchall()[0][0]
                 cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [contact_id])
+                if phone:  # the one value a channel gives: in the history as the contact's creation
+                    self.history.record_diff(
+                        cur,
+                        {},
+                        {(contact_id, "phone"): phone},
+                        at=at,
+                        source="created",
+                        actor=f"channel:{platform}",
+                    )
                 conversation = None
             else:
                 contact_id = found[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -12,12 +12,17 @@ from .repository import Repository
 from .retry import as_conflict, retry_conflicts
 from .schema import SEARCH_TEXT_SQL
 
+if TYPE_CHECKING:
+    from .history import HistorySQL
+
 IDENTITY_COLUMNS = ("email", "phone", "external_id")  # a value here is one contact's (imports match on them)
 _CREATE_LOCK = threading.Lock()  # one process holds the file: creations are checked and written one at a time
 
 
 class ContactCreation(Repository):
     """The creating part of the contacts area (``ContactsSQL`` inherits it)."""
+
+    history: HistorySQL  # (set by ``ContactUpdates.__init__``)
 
     def create_contact(
         self,
@@ -84,4 +89,6 @@ class ContactCreation(Repository):
                         "INSERT INTO attribute_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [contact_id, key, *slots, at, actor],
                     )
+            after = self.history.texts(cur, "?", [contact_id])
+            self.history.record_diff(cur, {}, after, at=at, source="created", actor=actor)
         return contact_id, None

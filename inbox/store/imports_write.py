@@ -17,15 +17,17 @@ from .imports_plan import ImportPlanning
 if TYPE_CHECKING:
     from .core import Cursor, StoreCore
     from .deletion import DeletionSQL
+    from .history import HistorySQL
 
 
 class ImportsSQL(ImportPlanning):
     """Bulk import of contacts and undo of an import batch (planning is inherited from ``ImportPlanning``,
     the same area split over two files). Undo removes rows from every contact table ``deletion`` knows."""
 
-    def __init__(self, core: StoreCore, deletion: DeletionSQL):
+    def __init__(self, core: StoreCore, deletion: DeletionSQL, history: HistorySQL):
         super().__init__(core)
         self._deletion = deletion
+        self._history = history
 
     # -- writing -------------------------------------------------------------------------
     def import_write(
@@ -84,6 +86,9 @@ class ImportsSQL(ImportPlanning):
             [first, tables.CHUNK_ROWS],
         )
         chunks = int(cur.execute("SELECT coalesce(max(chunk) + 1, 0) FROM import_todo").fetchall()[0][0])
+        # The history of every value the batch changes, set-based: the texts before, then the differences.
+        touched = "SELECT contact_id FROM import_todo"
+        before = self._history.snapshot(cur, touched) if chunks else None
         for chunk in range(chunks):
             try:
                 self.import_write_chunk(cur, batch_id, chunk, actor, at)
@@ -94,6 +99,10 @@ class ImportsSQL(ImportPlanning):
                 ) from exc
             if progress:
                 progress(min((chunk + 1) * tables.CHUNK_ROWS, n_new + n_upd), n_new + n_upd)
+        if before is not None:
+            self._history.record_since(
+                cur, before, touched, at=at, source="import", actor=actor, ref=str(batch_id)
+            )
         return batch_id
 
     def import_write_chunk(self, cur: Cursor, batch_id: int, chunk: int, actor: str, at: datetime) -> None:
@@ -225,6 +234,10 @@ class ImportsSQL(ImportPlanning):
             inserted = (
                 "(SELECT contact_id FROM import_batch_contacts WHERE batch_id = ? AND action = 'inserted')"
             )
+            restored = (
+                "SELECT contact_id FROM import_batch_contacts WHERE batch_id = ? AND action = 'updated'"
+            )
+            before = self._history.snapshot(cur, restored, [batch_id])
             for table in tables:
                 cur.execute(f"DELETE FROM {table} WHERE contact_id IN {inserted}", [batch_id])
             cur.execute(f"DELETE FROM contacts WHERE id IN {inserted}", [batch_id])
@@ -274,6 +287,9 @@ class ImportsSQL(ImportPlanning):
                 " AND import_batch_contacts.contact_id = s.contact_id"
                 " AND import_batch_contacts.version_after = s.prior_version",
                 [batch_id, batch_id],
+            )
+            self._history.record_since(
+                cur, before, restored, [batch_id], at=at, source="undo", actor=actor, ref=str(batch_id)
             )
             cur.execute(
                 "UPDATE import_batches SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?",

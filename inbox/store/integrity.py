@@ -35,6 +35,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "sign_in_attempts": ("id",),
     "sessions": ("id",),
     "api_tokens": ("id",),
+    "value_history": ("id",),
     "access_log": ("id",),
 }
 
@@ -218,6 +219,13 @@ INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
         "API tokens whose member is missing",
         """SELECT t.id AS k, t.id::VARCHAR AS label FROM api_tokens t
         WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id)""",
+    ),
+    (
+        "value_history_without_contact",
+        "value_history",
+        "history rows whose contact is missing",
+        """SELECT h.id AS k, h.id::VARCHAR AS label FROM value_history h
+        WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = h.contact_id)""",
     ),
 )
 _QUERIES = {q[0]: q for q in INTEGRITY_QUERIES}

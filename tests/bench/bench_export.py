@@ -1,4 +1,4 @@
-"""Benchmark: export every contact of the demo workspace (BENCH_CONTACTS, default 1M) as CSV, xlsx and Parquet,
+"""Benchmark: export every contact of the demo workspace (BENCH_CONTACTS, default 1M) as CSV, xlsx, Parquet,
 streamed batch by batch; prints rows/s per format, the ratio against DuckDB's own COPY of the same rows to CSV
 (baseline, same run) and how much the process's peak memory grew (streaming keeps it flat)."""
 

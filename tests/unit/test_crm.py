@@ -205,13 +205,13 @@ def test_a_conflicting_write_is_reread_once(store, fake, ada, monkeypatch):
     calls = []
 
     def racing(
-        contact_id, version, builtin, custom, actor, at
-    ):  # an agent saves between the CRM's read and write
+        contact_id, version, builtin, custom, actor, at, **history
+    ):  # an agent saves between the CRM's read and write (history: its source and ref, passed on)
         if actor == "crm":
             calls.append(version)
             if len(calls) == 1:
                 contacts.update_values(store, AGENT, ada.id, ada.version, {"last_name": "Agent"})
-        return original(contact_id, version, builtin, custom, actor, at)
+        return original(contact_id, version, builtin, custom, actor, at, **history)
 
     monkeypatch.setattr(store.contacts, "update_contact_values", racing)
     result = crm.refresh_contact(store, AGENT, ada.id)

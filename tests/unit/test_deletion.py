@@ -49,6 +49,7 @@ def test_cascade_leaves_no_row_and_no_file(store, two):
         "crm_lookups": 1,
         "import_batch_contacts": 1,
         "messages": 3,
+        "value_history": 6,  # the history of its values goes with it
     }
     assert [f for f in files_under(root) if f.startswith(f"{cid}/")] and (root / str(cid)).is_dir()
     assert deletion.manifest(store, ADMIN, cid) == {

@@ -74,6 +74,17 @@ GOOD = {
         "revoked_at": [None, T2],
         "revoked_by": [None, "ada@example.com"],
     },
+    "value_history": {
+        "id": [1, 2],
+        "contact_id": [7, 7],
+        "attribute_key": ["job_title", "plan_tier"],
+        "old_value": [None, "Gold"],
+        "new_value": ["Zoé's boss", None],
+        "changed_at": [T, T2],
+        "source": ["member", "retention"],
+        "actor": ["ada@example.com", "retention"],
+        "ref": [None, "3"],
+    },
     "access_log": {
         "id": [1, 2],
         "accessed_at": [T, T2],
@@ -267,6 +278,8 @@ GOOD = {
 
 # table, column, bad value for row 0 (None: the row-level check), expected check (substring)
 BAD = [
+    ("value_history", "source", "magic", "isin"),
+    ("value_history", "attribute_key", "Job Title", "is_slug"),
     ("import_batches", "on_conflict", "merge", "isin"),
     ("import_batches", "undone_by", "ada@example.com", "undone_iff_undone_by_and_undone_at"),
     ("import_batch_contacts", "action", "deleted", "isin"),

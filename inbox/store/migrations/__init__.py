@@ -1,5 +1,5 @@
 """Schema migrations: one named set per area (core, deletion, imports, crm, keys, sign_ins, sessions,
-tokens) and the plan.
+tokens, history) and the plan.
 
 To add a migration: decorate a function of a cursor with its area's set (``@crm("what it does")``) in the
 area's module here, and append it to ``MIGRATIONS`` below. A migration never imports the store's repositories:
@@ -9,7 +9,7 @@ those a database has not recorded, each with its record in one transaction.
 
 from __future__ import annotations
 
-from . import access, core, crm, deletion, imports, keys, sessions, sign_ins, tokens
+from . import access, core, crm, deletion, history, imports, keys, sessions, sign_ins, tokens
 from .registry import Migration, Migrations, plan
 
 SETS = (
@@ -21,6 +21,7 @@ SETS = (
     sign_ins.sign_ins,
     sessions.sessions,
     tokens.tokens,
+    history.history,
     access.access,
 )
 
@@ -50,6 +51,7 @@ MIGRATIONS: list[Migration] = plan(
         sign_ins.attempts,
         sessions.table,
         tokens.table,
+        history.value_history,
         access.log,
     ],
 )
