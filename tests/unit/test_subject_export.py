@@ -75,6 +75,9 @@ def test_the_json_structure_utf8_and_iso_dates(store, zoe):
     assert (first["body"], first["sent_at"]) == ("Bonjour, voici ma facture", "2026-03-01T09:30:00Z")
     assert set(doc) >= {"history", "crm_lookup", "imports", "notes", "accesses", "attributes"}
     assert doc["accesses"] == []  # earlier downloads: none yet
+    changes = [(h["attribute_key"], h["old_value"], h["new_value"], h["source"]) for h in doc["history"]]
+    assert ("first_name", None, "Zoé", "member") in changes and "history_note" not in doc
+    assert all(h["changed_at"].endswith("Z") and h["actor"] for h in doc["history"])
 
 
 def test_each_download_is_logged_and_listed_in_the_next(store, zoe):
