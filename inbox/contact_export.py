@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -157,16 +157,25 @@ def write_export(store: Store, actor: Actor, q: ExportQuery, fmt: str, out: str 
     return count
 
 
-def export_file(store: Store, actor: Actor, q: ExportQuery, fmt: str) -> IO[bytes]:
-    """The export in a temporary file (deleted when closed), positioned at its start: for a download."""
-    sink = tempfile.TemporaryFile(prefix="inbox-export-")
+def temporary_file(write: Callable[[IO[bytes]], Any]) -> IO[bytes]:
+    """What ``write`` writes, in a temporary file already unlinked (gone when closed), opened for reading
+    at its start (an ``io.BufferedReader``, which Streamlit's deferred download accepts)."""
+    with tempfile.NamedTemporaryFile(prefix="inbox-export-", delete=False) as sink:
+        path = Path(sink.name)
+        try:
+            write(sink)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
     try:
-        write_export(store, actor, q, fmt, sink)
-    except BaseException:
-        sink.close()
-        raise
-    sink.seek(0)
-    return sink
+        return open(path, "rb")
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def export_file(store: Store, actor: Actor, q: ExportQuery, fmt: str) -> IO[bytes]:
+    """The export in a temporary file, open for reading: for a download button."""
+    return temporary_file(lambda sink: write_export(store, actor, q, fmt, sink))
 
 
 def file_name(fmt: str, at: Any = None) -> str:

@@ -215,6 +215,13 @@ def write_subject_export(store: Store, actor: Actor, contact_id: int, out: str |
     return {**summary, "bytes": size, "problems": problems}
 
 
+def subject_file(store: Store, actor: Actor, contact_id: int) -> IO[bytes]:
+    """The ZIP in a temporary file, open for reading: for a download button."""
+    from .contact_export import temporary_file
+
+    return temporary_file(lambda sink: write_subject_export(store, actor, contact_id, sink))
+
+
 def file_name(contact_id: int, at: datetime | None = None) -> str:
     """``contact-42-data-2026-12-02.zip``."""
     return f"contact-{int(contact_id)}-data-{(at or utcnow()):%Y-%m-%d}.zip"

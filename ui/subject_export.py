@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
-
 import streamlit as st
 
 from inbox import subject_export
-
-
-def _zip_file(store, actor, contact_id: int):
-    sink = tempfile.TemporaryFile(prefix="inbox-subject-")
-    try:
-        subject_export.write_subject_export(store, actor, contact_id, sink)
-    except BaseException:
-        sink.close()
-        raise
-    sink.seek(0)
-    return sink
 
 
 def download_data_button(store, me, contact) -> None:
@@ -26,7 +13,7 @@ def download_data_button(store, me, contact) -> None:
         return
     st.download_button(
         "Download data",
-        data=lambda: _zip_file(store, me.actor, contact.id),
+        data=lambda: subject_export.subject_file(store, me.actor, contact.id),
         file_name=subject_export.file_name(contact.id),
         mime="application/zip",
         icon=":material/folder_zip:",

@@ -4,6 +4,7 @@
 import csv
 import io
 import json
+import os
 import zipfile
 from datetime import date
 
@@ -215,3 +216,10 @@ def test_a_label_used_twice_gets_its_key(store, people):
     attrs.save_layout(store, ADMIN, layout, base_version=version)
     header = csv_rows(export(store, "csv")[1])[0]
     assert "Orders (orders)" in header and "Orders (notes)" in header
+
+
+def test_the_download_file_is_a_readable_file_streamlit_accepts(store, people):
+    data = export(store, "csv")[1]
+    with ce.export_file(store, ADMIN, ce.ExportQuery(), "csv") as f:
+        assert isinstance(f, io.BufferedReader) and f.read() == data  # (a BufferedRandom is refused)
+        assert not os.path.exists(f.name)  # already unlinked: nothing left behind once closed
