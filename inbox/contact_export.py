@@ -266,7 +266,7 @@ def _write_csv(columns: list[Column], batches: Iterator[Any], sink: IO[bytes]) -
 def _write_xlsx(columns: list[Column], batches: Iterator[Any], sink: IO[bytes]) -> None:
     """One sheet written row by row (XlsxWriter's constant-memory mode); text always as text cells, never
     a formula, and a cell a spreadsheet would run gets Excel's quote prefix (shown as typed, kept as text)."""
-    import xlsxwriter
+    import xlsxwriter  # type: ignore[import-untyped]
 
     from .spreadsheet import needs_mark
 

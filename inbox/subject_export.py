@@ -16,7 +16,8 @@ the attachment files under ``attachments/`` and a short ``README.txt``. ``contac
                                                        "sha256", "file", "problem"}]}]}],
      "crm_lookup": {the last CRM lookup of the contact} or null,
      "imports": [{"batch_id", "action", "file_name", "created_at", "created_by", "status"}],
-     "notes": [{…}] or null when this version has no contact notes,
+     "notes": [{"id", "body", "created_at", "created_by"}] or null when this version has no contact notes,
+     "vip": {"marked_at", "marked_by"} when the contact is a VIP, false when not, null without the VIP flag,
      "accesses": [{"id", "accessed_at", "actor", "kind", "format"}] (earlier downloads of this data)}
 
 ``file`` is the attachment's path inside the ZIP (``attachments/<id>-<name>``), ``null`` with a ``problem``
@@ -139,7 +140,8 @@ def collect(store: Store, actor: Actor, contact_id: int) -> dict[str, Any]:
         for c in store.exports.contact_conversations(contact_id)
     ]
     history = _history(store, contact_id)
-    notes = store.exports.optional_rows("contact_notes", contact_id, "1")
+    notes = store.exports.optional_rows("contact_notes", contact_id, "created_at, id")
+    vips = store.exports.optional_rows("contact_vips", contact_id, "marked_at")
     doc: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -152,6 +154,7 @@ def collect(store: Store, actor: Actor, contact_id: int) -> dict[str, Any]:
         "crm_lookup": store.crm.crm_lookup_status(contact_id),
         "imports": store.exports.contact_imports(contact_id),
         "notes": notes,
+        "vip": None if vips is None else (vips[0] if vips else False),
         "accesses": [
             {k: e[k] for k in ("id", "accessed_at", "actor", "kind", "format")}
             for e in store.exports.access_entries(contact_id=contact_id)
@@ -167,7 +170,9 @@ def _attachment_files(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @member_action("download a contact's data")
-def write_subject_export(store: Store, actor: Actor, contact_id: int, out: str | Path | IO[bytes]) -> dict:
+def write_subject_export(
+    store: Store, actor: Actor, contact_id: int, out: str | Path | IO[bytes]
+) -> dict[str, int]:
     """Write everything held about ``contact_id`` as a ZIP to ``out`` (a path or a binary file object) and
     log the access first; returns ``{"contact_id", "conversations", "messages", "attachments", "bytes",
     "problems"}``. Admins only; ``NotFound`` for an unknown contact."""

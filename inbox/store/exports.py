@@ -121,7 +121,7 @@ class ExportsSQL(Repository):
         frame = self._df("SELECT * EXCLUDE (search_text) FROM contacts WHERE id = ?", [int(contact_id)])
         if frame.empty:
             return None
-        return {k: _plain(v) for k, v in frame.iloc[0].items()}
+        return {str(k): _plain(v) for k, v in frame.iloc[0].items()}
 
     def contact_conversations(self, contact_id: int) -> list[dict[str, Any]]:
         cols = ("id", "platform", "status", "subject", "started_at", "last_message_at")
@@ -186,17 +186,17 @@ class ExportsSQL(Repository):
             if table not in self.dialect.table_names(cur):
                 return None
         frame = self._df(f"SELECT * FROM {table} WHERE contact_id = ? ORDER BY {order}", [int(contact_id)])
-        return [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+        return [{str(k): _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
 
     # -- the access log --------------------------------------------------------------------------------
     def record_access(self, entry: dict[str, Any]) -> int:
         """Append one access (``accessed_at, actor, kind, format, query, contact_id, row_count``); its id."""
         with self.tx() as cur:
-            (new_id,) = cur.execute(
+            new_id = cur.execute(
                 "INSERT INTO access_log (accessed_at, actor, kind, format, query, contact_id, row_count)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 [entry[c] for c in ACCESS_COLS[1:]],
-            ).fetchone()
+            ).fetchall()[0][0]
         return int(new_id)
 
     def access_entries(
