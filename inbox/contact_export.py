@@ -263,45 +263,63 @@ def _write_csv(columns: list[Column], batches: Iterator[Any], sink: IO[bytes]) -
             writer.write_batch(pa.RecordBatch.from_arrays(texts, schema=schema))
 
 
+def _excel_serial(column: Column, array: Any) -> Any:
+    """Dates and times as Excel serial numbers (days since 1899-12-30), computed on the whole column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if column.type == "date":
+        days = pc.cast(pc.cast(array, pa.int32()), pa.float64())
+    else:
+        days = pc.divide(pc.cast(pc.cast(array, pa.timestamp("us")), pa.int64()), 86_400_000_000.0)
+    return pc.add(days, 25_569.0)  # 1970-01-01 is day 25,569
+
+
 def _write_xlsx(columns: list[Column], batches: Iterator[Any], sink: IO[bytes]) -> None:
     """One sheet written row by row (XlsxWriter's constant-memory mode); text always as text cells, never
     a formula, and a cell a spreadsheet would run gets Excel's quote prefix (shown as typed, kept as text)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import xlsxwriter  # type: ignore[import-untyped]
 
-    from .spreadsheet import needs_mark
+    from .spreadsheet import needs_mark, needs_mark_array
 
     book = xlsxwriter.Workbook(sink, {"constant_memory": True, "strings_to_formulas": False})
     try:
         sheet = book.add_worksheet("Contacts")
         bold = book.add_format({"bold": True})
         quoted = book.add_format({"quote_prefix": True})
-        day = book.add_format({"num_format": "yyyy-mm-dd"})
-        when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        formats = {
+            "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+            "timestamp": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+        }
         for n, c in enumerate(columns):
             sheet.set_column(n, n, 20 if c.type == "timestamp" else 12 if c.type == "id" else 18)
-        for n, c in enumerate(columns):
             sheet.write_string(0, n, c.header, quoted if needs_mark(c.header) else bold)
         sheet.freeze_panes(1, 0)
+        number, boolean, text = sheet.write_number, sheet.write_boolean, sheet.write_string
         row = 0
         for batch in batches:
             shaped = _arrow_batch(columns, batch)
-            values = [a.to_pylist() for a in shaped.columns]
+            cells = []  # per column: (index, write, values, a format per row)
+            for n, (c, array) in enumerate(zip(columns, shaped.columns, strict=True)):
+                if c.type in ("date", "timestamp"):
+                    rows = len(array)
+                    cells.append((n, number, _excel_serial(c, array).to_pylist(), [formats[c.type]] * rows))
+                elif c.type in ("id", "number", "boolean"):
+                    write = boolean if c.type == "boolean" else number
+                    cells.append((n, write, array.to_pylist(), [None] * len(array)))
+                else:
+                    values = pc.cast(array, pa.string())
+                    marks = needs_mark_array(values)
+                    cells.append(
+                        (n, text, values.to_pylist(), [quoted if m else None for m in marks.to_pylist()])
+                    )
             for i in range(shaped.num_rows):
                 row += 1
-                for n, c in enumerate(columns):
-                    v = values[n][i]
-                    if v is None:
-                        continue
-                    if c.type in ("id", "number"):
-                        sheet.write_number(row, n, v)
-                    elif c.type == "boolean":
-                        sheet.write_boolean(row, n, v)
-                    elif c.type == "date":
-                        sheet.write_datetime(row, n, v, day)
-                    elif c.type == "timestamp":
-                        sheet.write_datetime(row, n, v, when)
-                    else:
-                        sheet.write_string(row, n, v, quoted if needs_mark(v) else None)
+                for n, write, values, fmts in cells:
+                    if values[i] is not None:
+                        write(row, n, values[i], fmts[i])
         sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
     finally:
         book.close()

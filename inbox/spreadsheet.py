@@ -58,9 +58,15 @@ def neutralise_array(array: Any) -> Any:  # a pyarrow string Array (pyarrow has 
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    marked = pc.match_substring_regex(array, _NEEDS_MARK_RE2)
     quoted = pc.binary_join_element_wise(pa.scalar("'"), array, "")
-    return pc.if_else(pc.fill_null(marked, False), quoted, array)
+    return pc.if_else(needs_mark_array(array), quoted, array)
+
+
+def needs_mark_array(array: Any) -> Any:  # a pyarrow string Array → a boolean Array
+    """``needs_mark`` on every value of an Arrow string array (``False`` for a missing value)."""
+    import pyarrow.compute as pc
+
+    return pc.fill_null(pc.match_substring_regex(array, _NEEDS_MARK_RE2), False)
 
 
 def needs_mark(value: object) -> bool:
