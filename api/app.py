@@ -39,7 +39,15 @@ def create_api(store_for: Callable[[], Store]) -> FastAPI:
 
 def _routers() -> list[APIRouter]:
     """Every area's router (each module defines ``router``)."""
-    from . import docs, routes_contacts, routes_deletion_log, routes_imports, routes_layout, routes_members
+    from . import (
+        docs,
+        routes_contacts,
+        routes_deletion_log,
+        routes_exports,
+        routes_imports,
+        routes_layout,
+        routes_members,
+    )
 
     return [
         docs.router,
@@ -48,4 +56,5 @@ def _routers() -> list[APIRouter]:
         routes_members.router,
         routes_imports.router,
         routes_deletion_log.router,
+        routes_exports.router,
     ]
