@@ -8,10 +8,11 @@ neutralised as in the import's rejects file (``inbox.spreadsheet``); each export
 
 from __future__ import annotations
 
+import importlib
 import json
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -98,6 +99,8 @@ def selection(store: Store, q: ExportQuery) -> Selection:
     contacts (``#42``, an e-mail, a phone…) when it has any passing the filters, else every contact with
     every word and the filters."""
     custom = {k: v for k, v in (q.custom or {}).items() if v} or None
+    text, vip = _vip_terms(q.query, q.vip)
+    q = replace(q, query=text, vip=vip)
     filters = {
         "platform": q.platform,
         "language": q.language,
@@ -114,6 +117,17 @@ def selection(store: Store, q: ExportQuery) -> Selection:
     return Selection(
         terms, q.platform or None, q.language or None, q.subscription or None, custom, order=order, vip=q.vip
     )
+
+
+def _vip_terms(query: str, vip: bool | None) -> tuple[str, bool | None]:
+    """``vip:yes``/``vip:no`` read off the search text as the search reads them, when this version has the
+    VIP feature (``inbox.contact_flags``, issue 16; after merging it, import ``vip_filter`` directly)."""
+    try:
+        flags = importlib.import_module("inbox.contact_flags")
+    except ModuleNotFoundError:
+        return query, vip
+    found: tuple[str, bool | None] = flags.vip_filter(query, vip)
+    return found
 
 
 def _checked_format(fmt: str) -> str:
