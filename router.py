@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import (
+    access_log,
     api_tokens,
     attributes,
     contacts,
@@ -54,6 +55,14 @@ PAGES = [
         "retention",
         "Data retention",
         ":material/auto_delete:",
+        ("admin",),
+    ),
+    (
+        "Admin settings › Privacy & security",
+        access_log.render,
+        "access_log",
+        "Access log",
+        ":material/policy:",
         ("admin",),
     ),
     (

@@ -43,6 +43,7 @@ def _routers() -> list[APIRouter]:
         docs,
         routes_contacts,
         routes_deletion_log,
+        routes_exports,
         routes_imports,
         routes_layout,
         routes_members,
@@ -57,4 +58,5 @@ def _routers() -> list[APIRouter]:
         routes_imports.router,
         routes_deletion_log.router,
         routes_merge.router,
+        routes_exports.router,
     ]

@@ -5,6 +5,7 @@ import streamlit as st
 from inbox import attributes as attrs
 from inbox import contacts, workspace
 from inbox.errors import Conflict, InboxError, NotFound
+from ui.contact_export import export_menu
 from ui.contact_form import attribute_input, conflict_message
 from ui.contact_history import history_tab
 from ui.contact_list import GEN, OPEN, plural, result_list
@@ -13,6 +14,7 @@ from ui.delete_contact import delete_button, sentence, size
 from ui.merge_contacts import merge_button, merge_dialog
 from ui.panel import format_value, widget_label
 from ui.session import member_callback, require_user
+from ui.subject_export import download_data_button
 from ui.text import body, literal, plain
 
 S = st.session_state
@@ -133,6 +135,7 @@ def panel(store, me, contact, enabled) -> None:
         merge_button(contact)
         if me.role == "admin":
             delete_button(store, me.actor, contact, on_deleted=forget_contact)
+            download_data_button(store, me, contact)
     details, history = st.tabs(["Details", "History"], key=f"contacts.tabs.{contact.id}")
     with details:
         details_tab(store, me, contact, enabled)
@@ -228,6 +231,7 @@ def render(store) -> None:
         except NotFound:
             st.warning(f"Contact #{open_id} no longer exists (it may have been deleted).")
     if contact is None:  # the list takes the whole width
+        export_menu(store, me, list_attrs)
         result_list(store, list_attrs, wide=True)
         if not S.get(DELETED):
             st.caption("Select a contact to open its conversations and details.")

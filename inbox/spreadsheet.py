@@ -13,6 +13,7 @@ T = TypeVar("T")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MARKED = re.compile(r"'+[=+\-@\t\r]")
 _MARKED_RE2 = r"^'('*[=+\-@\t\r])"  # the same, for Arrow: one leading quote off
+_NEEDS_MARK_RE2 = r"^'*[=+\-@\t\r]"  # what ``neutralise`` marks, for Arrow
 
 
 def neutralise(value: T) -> T | str:
@@ -49,3 +50,25 @@ def unmark_table(table: Any) -> Any:  # a pyarrow.Table (pyarrow has no type inf
                     pc.replace_substring_regex(column, _MARKED_RE2, r"\1", max_replacements=1),
                 )
     return table
+
+
+def neutralise_array(array: Any) -> Any:  # a pyarrow string Array (pyarrow has no type information)
+    """``neutralise`` on every value of an Arrow string array: one leading quote before the cells a
+    spreadsheet would run (and before those already starting with quotes then such a character)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    quoted = pc.binary_join_element_wise(pa.scalar("'"), array, "")
+    return pc.if_else(needs_mark_array(array), quoted, array)
+
+
+def needs_mark_array(array: Any) -> Any:  # a pyarrow string Array → a boolean Array
+    """``needs_mark`` on every value of an Arrow string array (``False`` for a missing value)."""
+    import pyarrow.compute as pc
+
+    return pc.fill_null(pc.match_substring_regex(array, _NEEDS_MARK_RE2), False)
+
+
+def needs_mark(value: object) -> bool:
+    """Whether ``neutralise`` would mark this value (a spreadsheet would run it as a formula)."""
+    return isinstance(value, str) and neutralise(value) is not value

@@ -16,6 +16,7 @@ from . import (
     ROLES,
     SETTING_KEYS,
 )
+from .access_tables import ACCESS_TABLE_SCHEMAS
 from .columns import (
     Bool,
     Date,
@@ -272,3 +273,4 @@ TABLE_SCHEMAS.update(SIGN_IN_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(TOKEN_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(HISTORY_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(MERGE_TABLE_SCHEMAS)
+TABLE_SCHEMAS.update(ACCESS_TABLE_SCHEMAS)

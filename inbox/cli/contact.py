@@ -1,4 +1,5 @@
-"""CLI commands on one contact: ``contact history ID`` (other features add theirs to the group)."""
+"""``python -m inbox contact …``: commands on one contact (`contact history ID`; features add theirs in
+main.py, as `contact export ID`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from .common import db_option, say_json
 
 @click.group()
 def contact() -> None:
-    """One contact: its history (and, with other features, more)."""
+    """Commands on one contact: `contact history ID`, `contact export ID` (all held about it, as a ZIP)."""
 
 
 @contact.command("history")

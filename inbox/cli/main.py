@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import click
 
-from . import contact, contacts, crm, database, deletion, imports, layout, merge, plan, retention, tokens, users
+from . import (
+    contact,
+    contacts,
+    crm,
+    database,
+    deletion,
+    export,
+    imports,
+    layout,
+    merge,
+    plan,
+    retention,
+    tokens,
+    users,
+)
 from .common import run
 
 
@@ -34,8 +48,10 @@ for command in (
     contact.contact,
     merge.merge,
     merge.duplicates,
+    export.export_contacts,
 ):
     cli.add_command(command)
+contact.contact.add_command(export.export_subject)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,13 +12,14 @@ from .crm import CrmSQL
 from .deletion import DeletionSQL
 from .deletion_log import DeletionLogSQL
 from .demo import DemoSQL
+from .exports import ExportsSQL
 from .history import HistorySQL
 from .imports_write import ImportsSQL
 from .integrity import IntegritySQL
 from .keys import KeysSQL
 from .layout import LayoutSQL
-from .retention import RetentionSQL
 from .merge import MergeSQL
+from .retention import RetentionSQL
 from .sessions import SessionsSQL
 from .sign_ins import SignInsSQL
 from .stats import StatsSQL
@@ -44,6 +45,7 @@ AREAS = {
     "history": HistorySQL,
     "retention": RetentionSQL,
     "merge": MergeSQL,
+    "exports": ExportsSQL,
 }
 
 
@@ -83,6 +85,7 @@ class Store(StoreCore):
         self.tokens = TokensSQL(self)
         self.retention = RetentionSQL(self, history=self.history)
         self.merge = MergeSQL(self, deletion=self.deletion, history=self.history)
+        self.exports = ExportsSQL(self)
 
 
 __all__ = ["AREAS", "CompactionFailed", "Store", "TxCursor", "attachments_dir_for"]

@@ -40,6 +40,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "retention_runs": ("id",),
     "merge_log": ("id",),
     "contact_aliases": ("contact_id", "kind", "value"),
+    "access_log": ("id",),
 }
 
 EXAMPLES = 5

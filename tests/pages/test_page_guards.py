@@ -7,6 +7,7 @@ from tests.support.navigation import render_directly
 from ..support.apptest import ADMIN, AGENT
 
 ADMIN_PAGES = {
+    "access_log": "the access log",
     "attributes": "the contact attributes",
     "crm_settings": "the CRM settings",
     "deleted_contacts": "deleted contacts",

@@ -11,6 +11,8 @@ METHODS = {"get", "post", "put", "patch", "delete"}
 DOWNLOADS = {
     "/v1/import-rejects/{rejects_id}": {"text/csv"},
     "/v1/deletion-log/export": {"text/csv", "application/vnd.apache.parquet"},
+    "/v1/exports/contacts": {"text/csv", "application/vnd.apache.parquet"},
+    "/v1/exports/contacts/{contact_id}": {"application/zip"},
 }
 
 

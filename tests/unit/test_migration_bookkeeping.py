@@ -102,6 +102,7 @@ def test_a_release_database_moves_to_named_records_without_loss(release_db):
         "merge_log": [],
         "contact_aliases": [],
     }
+    assert added == {"sessions": [], "api_tokens": [], "value_history": [], "access_log": []}  # since: empty
     named = {v: (s, n, at) for v, s, n, at in after["schema_migrations"]}
     for version, name, applied_at in before["schema_migrations"]:  # each record keeps its version and time
         assert named[version] == (RELEASE_2026_11[version][0], name, applied_at)

@@ -9,7 +9,7 @@ those a database has not recorded, each with its record in one transaction.
 
 from __future__ import annotations
 
-from . import core, crm, deletion, history, imports, keys, merge, sessions, sign_ins, tokens
+from . import access, core, crm, deletion, history, imports, keys, merge, sessions, sign_ins, tokens
 from .registry import Migration, Migrations, plan
 
 SETS = (
@@ -23,6 +23,7 @@ SETS = (
     tokens.tokens,
     history.history,
     merge.merge,
+    access.access,
 )
 
 # Every database applies them in this order, whatever their area: a new migration goes at the END, so it runs
@@ -54,6 +55,7 @@ MIGRATIONS: list[Migration] = plan(
         history.value_history,
         history.retention,
         merge.log_and_aliases,
+        access.log,
     ],
 )
 
