@@ -24,7 +24,6 @@ from .attributes import LayoutInvalid, all_attributes, load_layout, new_attribut
 from .auth import member_action, require_admin
 from .errors import InvalidInput, NotFound, Problems, UndoRefused
 from .import_frames import Progress, attribute_dicts, empty_mask, read_table, sql_frames
-from .import_sheets import refuse_cells, with_refused
 from .import_report import (
     MATCH_KEYS,
     SAMPLE_ROWS,
@@ -34,6 +33,7 @@ from .import_report import (
     samples,
     skip_values,
 )
+from .import_sheets import refuse_cells, with_refused
 from .mapping import SPECIAL, ColumnMap, Fallbacks, label_of, slug
 from .mapping_fallbacks import document, fallback_notes, mapping_problems, resolve, split_document
 from .models import PLATFORMS, Actor, utcnow

@@ -1,4 +1,4 @@
-"""Spreadsheet files (.xlsx, .xls, .ods) read with python-calamine: sheets, header and cells as text for the import.
+"""Spreadsheet files (.xlsx, .xls, .ods) read with python-calamine: sheets, header, cells as text.
 
 A sheet becomes what the CSV reader gives (an Arrow table of ``c0..c{n-1}`` strings, row 1 the header,
 each row's line being its row number in the sheet), plus the cells the import must refuse: error values
@@ -15,15 +15,12 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .csv_files import PREVIEW_ROWS, CsvFile, header_names
 from .errors import InvalidInput
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods"}
 FORMATS = {
@@ -36,7 +33,9 @@ FORMATS = {
 ERRORS = frozenset(
     ("#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#FIELD!")
 )
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>.*?</f>)?<v>([^<]*)</v>')
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>.*?</f>)?<v>([^<]*)</v>'
+)
 _DATA_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|\+?[\d\s().-]{7,}")
 MAX_COLUMNS = 1000
 
@@ -52,7 +51,7 @@ class SheetCells:
 
 
 def kind_of(path: str | os.PathLike[str], name: str | None = None) -> str | None:
-    """``'xlsx'``, ``'xls'``, ``'ods'``… when the file is a spreadsheet (by its name, else its first bytes)."""
+    """``'xlsx'``, ``'xls'``, ``'ods'``… for a spreadsheet (by its name, else its first bytes); else None."""
     suffix = Path(name or path).suffix.lower()
     if suffix in SUFFIXES:
         return SUFFIXES[suffix]
@@ -118,11 +117,11 @@ def _text(cell: Any) -> str | None:
     if kind is int:
         return str(cell)
     if kind is datetime:
-        return cell.date().isoformat() if cell.time() == time(0) else cell.isoformat(sep=" ")
+        return str(cell.date().isoformat() if cell.time() == time(0) else cell.isoformat(sep=" "))
     if kind is date:
-        return cell.isoformat()
+        return str(cell.isoformat())
     if kind is time:
-        return cell.isoformat()
+        return str(cell.isoformat())
     if kind is timedelta:
         return str(cell)
     return None if cell is None else str(cell)
@@ -177,7 +176,7 @@ def read(
 ) -> tuple[CsvFile, list[Any], SheetCells]:
     """The chosen ``sheet`` (default: the first worksheet with something in it) as ``(info, [table, lines,
     []], cells)``: the info as ``csv_files.inspect`` describes a file, the rows as the CSV reader gives
-    them. ``InvalidInput`` for a file that cannot be read, an unknown or empty sheet, a sheet without header."""
+    them. ``InvalidInput`` for a file that cannot be read, an unknown or empty sheet, no header row."""
     import pyarrow as pa
 
     source = Path(path)
@@ -194,15 +193,16 @@ def read(
         try:
             rows = book.get_sheet_by_name(candidate).to_python(skip_empty_area=False)
         except Exception:
-            raise InvalidInput(f"{label}: the sheet “{candidate}” cannot be read (the file is damaged)") from None
+            raise InvalidInput(
+                f"{label}: the sheet “{candidate}” cannot be read (the file is damaged)"
+            ) from None
         rows = _trimmed(rows)
         chosen = candidate
         if rows:
             break
     if not rows:
-        raise InvalidInput(
-            f"{label}: the sheet “{chosen}” is empty" if sheet is not None else f"{label} has no sheet with data"
-        )
+        empty = f"{label}: the sheet “{chosen}” is empty"
+        raise InvalidInput(empty if sheet is not None else f"{label} has no sheet with data")
     assert chosen is not None
     cells = SheetCells()
     width = max(len(r) for r in rows)

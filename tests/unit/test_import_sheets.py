@@ -1,5 +1,5 @@
-"""Excel and OpenDocument imports: the sheet chosen, typed cells read as typed, errors and number-phones refused,
-unreadable files in one sentence; the same mapping, validation, dry run and batch as CSV."""
+"""Excel and OpenDocument imports: the sheet chosen, typed cells read as typed, errors and number-phones
+refused, unreadable files in one sentence; the same mapping, validation, dry run and batch as CSV."""
 
 import json
 from datetime import date, datetime
@@ -136,7 +136,10 @@ def test_datetimes_and_booleans_read_as_text(store, tmp_path):
 @pytest.mark.parametrize(
     "rows, message",
     [
-        ([[None], [None, "Email"], [None, "a@example.com"]], "row 1 is empty; the column names must be on row 1"),
+        (
+            [[None], [None, "Email"], [None, "a@example.com"]],
+            "row 1 is empty; the column names must be on row 1",
+        ),
         ([["a@example.com"], ["b@example.com"]], "row 1 holds data (a@example.com), not column names"),
         ([["Email"]], "has a header row but no rows to import"),
     ],
@@ -158,7 +161,7 @@ def test_trailing_empty_rows_and_columns_are_ignored(store, tmp_path):
     assert run(store, path).empty == 0
 
 
-@pytest.mark.parametrize("content", [b"PK\x03\x04 not really a zip", b"\xd0\xcf\x11\xe0 not an ole file", b""])
+@pytest.mark.parametrize("content", [b"PK\x03\x04 not a zip", b"\xd0\xcf\x11\xe0 not an ole file", b""])
 def test_a_damaged_workbook_is_refused_in_one_sentence(store, tmp_path, content):
     path = tmp_path / "bad.xlsx"
     path.write_bytes(content)
@@ -178,7 +181,8 @@ def test_cli_import_takes_a_sheet(tmp_path):
     db = tmp_path / "cli.duckdb"
     with Store(db):
         pass
-    path = xlsx(tmp_path / "c.xlsx", {"A": [["Email"], ["a@example.com"]], "B": [["Email"], ["b@example.com"]]})
+    sheets = {"A": [["Email"], ["a@example.com"]], "B": [["Email"], ["b@example.com"]]}
+    path = xlsx(tmp_path / "c.xlsx", sheets)
     ran = invoke("import", str(path), "--sheet", "B", "--db", str(db))
     assert ran.returncode == 0, ran.stderr
     out = json.loads(ran.stdout)
