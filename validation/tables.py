@@ -35,6 +35,7 @@ from .crm_tables import CRM_TABLE_SCHEMAS
 from .deletion_tables import DELETION_TABLE_SCHEMAS
 from .failures import FAILURE_COLUMNS, failures_frame, frame_failures
 from .import_tables import IMPORT_TABLE_SCHEMAS
+from .note_tables import NOTE_TABLE_SCHEMAS
 from .sign_in_tables import SIGN_IN_TABLE_SCHEMAS
 from .token_tables import TOKEN_TABLE_SCHEMAS
 
@@ -268,3 +269,4 @@ TABLE_SCHEMAS.update(IMPORT_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(DELETION_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(SIGN_IN_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(TOKEN_TABLE_SCHEMAS)
+TABLE_SCHEMAS.update(NOTE_TABLE_SCHEMAS)

@@ -16,6 +16,7 @@ from .imports_write import ImportsSQL
 from .integrity import IntegritySQL
 from .keys import KeysSQL
 from .layout import LayoutSQL
+from .notes import NotesSQL
 from .sessions import SessionsSQL
 from .sign_ins import SignInsSQL
 from .stats import StatsSQL
@@ -38,6 +39,7 @@ AREAS = {
     "compaction": CompactSQL,
     "keys": KeysSQL,
     "tokens": TokensSQL,
+    "notes": NotesSQL,
 }
 
 
@@ -74,6 +76,7 @@ class Store(StoreCore):
         self.compaction = CompactSQL(self)
         self.keys = KeysSQL(self)
         self.tokens = TokensSQL(self)
+        self.notes = NotesSQL(self)
 
 
 __all__ = ["AREAS", "CompactionFailed", "Store", "TxCursor", "attachments_dir_for"]

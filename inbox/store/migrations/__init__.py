@@ -9,7 +9,7 @@ those a database has not recorded, each with its record in one transaction.
 
 from __future__ import annotations
 
-from . import core, crm, deletion, imports, keys, sessions, sign_ins, tokens
+from . import core, crm, deletion, imports, keys, notes, sessions, sign_ins, tokens
 from .registry import Migration, Migrations, plan
 
 SETS = (
@@ -21,6 +21,7 @@ SETS = (
     sign_ins.sign_ins,
     sessions.sessions,
     tokens.tokens,
+    notes.notes,
 )
 
 # Every database applies them in this order, whatever their area: a new migration goes at the END, so it runs
@@ -49,6 +50,7 @@ MIGRATIONS: list[Migration] = plan(
         sign_ins.attempts,
         sessions.table,
         tokens.table,
+        notes.tables,
     ],
 )
 
