@@ -7,8 +7,10 @@ from inbox import contacts, workspace
 from inbox.errors import Conflict, InboxError, NotFound
 from ui.contact_form import attribute_input, conflict_message
 from ui.contact_list import GEN, OPEN, plural, result_list
+from ui.contact_notes import notes_tab, vip_toggle
 from ui.crm_panel import crm_status
 from ui.delete_contact import delete_button, sentence, size
+from ui.new_contact import new_contact_button
 from ui.panel import format_value, widget_label
 from ui.session import member_callback, require_user
 from ui.text import body, literal, plain
@@ -110,7 +112,8 @@ def conversations(store, me, contact) -> None:
 
 
 def panel(store, me, contact, enabled) -> None:
-    """The contact panel: name, Delete (admins), CRM status, the attribute form and its save."""
+    """The contact panel: name, Delete (admins), VIP, then the tabs Details (CRM status, the attribute form
+    and its save) and Notes."""
     st.subheader(literal(contact.name), anchor=False)  # no "#slug" link made of user text
     st.caption(
         f"{literal(contacts.platform_label(contact.platform))} · {literal(contact.handle)}"
@@ -118,6 +121,16 @@ def panel(store, me, contact, enabled) -> None:
     )
     if me.role == "admin":
         delete_button(store, me.actor, contact, on_deleted=forget_contact)
+    vip_toggle(store, me, contact)
+    details, notes = st.tabs(["Details", "Notes"], key=f"contacts.tabs.{contact.id}")
+    with details:
+        details_tab(store, me, contact, enabled)
+    with notes:
+        notes_tab(store, me, contact)
+
+
+def details_tab(store, me, contact, enabled) -> None:
+    """The panel's Details tab: CRM status, the attribute form and its save."""
     crm_status(store, me.actor, contact, on_refreshed=reload_form)
     errors = S.pop(f"contacts.errors.{contact.id}", {})
     if flash := S.pop("contacts.flash", None):
@@ -188,6 +201,7 @@ def render(store) -> None:
     problem = sync_url()
     enabled = attrs.enabled_attributes(store)
     list_attrs = [a for a in enabled if a.type == "list" and not a.builtin]
+    new_contact_button(store, me, enabled)
     if problem:
         st.warning(problem)
     if toast := S.pop(TOAST, None):
