@@ -1,4 +1,4 @@
-"""AppTest: the panel's Details | Notes tabs and VIP toggle, the list's VIP badge and filter, *New contact*."""
+"""AppTest: the panel's Details | Notes tabs and VIP toggle, the list's VIP badge and filter, New contact."""
 
 import pytest
 
@@ -85,12 +85,6 @@ def new_contact(app):
     at.button(key="contacts.new").click().run()
     assert not at.exception
     return at
-
-
-def field(at, name):
-    return next(
-        k for k in at.session_state.filtered_state if k.startswith("contacts.new.") and k.endswith(name)
-    )
 
 
 def test_new_contact_is_created_checked_and_opened(app, seeded):
