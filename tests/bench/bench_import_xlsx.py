@@ -1,7 +1,8 @@
 """Benchmark: import 100,000 rows from an .xlsx (written by XlsxWriter) against the same rows as CSV (≤ 3×).
 
 Both imports run in this process, each into a fresh database, the CSV first (the baseline).
-``BENCH_XLSX_ROWS`` sets the size. Figures, as JSON lines: ``import_csv_rows`` (baseline), ``import_xlsx_rows`` with its ratio.
+``BENCH_XLSX_ROWS`` sets the size. Figures, as JSON lines: ``import_csv_rows`` (baseline),
+``import_xlsx_rows`` with its ratio.
 """
 
 from __future__ import annotations
