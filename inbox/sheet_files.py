@@ -174,7 +174,7 @@ def _error_cells(path: Path, sheet_index: int, label: str) -> dict[tuple[int, in
 def read(
     path: str | os.PathLike[str], *, sheet: str | None = None, name: str | None = None
 ) -> tuple[CsvFile, list[Any], SheetCells]:
-    """The chosen ``sheet`` (default: the first worksheet with something in it) as ``(info, [table, lines,
+    """The chosen ``sheet`` (default: the first worksheet with a header and rows) as ``(info, [table, lines,
     []], cells)``: the info as ``csv_files.inspect`` describes a file, the rows as the CSV reader gives
     them. ``InvalidInput`` for a file that cannot be read, an unknown or empty sheet, no header row."""
     import pyarrow as pa
@@ -189,6 +189,7 @@ def read(
         raise InvalidInput(f"{label} has no sheet named “{sheet}”: its sheets are {shown}")
     rows: list[list[Any]] = []
     chosen = sheet
+    first: tuple[str, list[list[Any]]] | None = None  # the first sheet with anything in it
     for candidate in [sheet] if sheet is not None else names:
         try:
             rows = book.get_sheet_by_name(candidate).to_python(skip_empty_area=False)
@@ -198,8 +199,12 @@ def read(
             ) from None
         rows = _trimmed(rows)
         chosen = candidate
-        if rows:
+        first = first or ((candidate, rows) if rows else None)
+        if len(rows) > 1:  # a header and rows (a "read me" sheet of one line is passed over)
             break
+    else:
+        if first is not None:
+            chosen, rows = first
     if not rows:
         empty = f"{label}: the sheet “{chosen}” is empty"
         raise InvalidInput(empty if sheet is not None else f"{label} has no sheet with data")

@@ -189,3 +189,13 @@ def test_cli_import_takes_a_sheet(tmp_path):
     assert (out["sheet"], out["inserted"], out["file"]) == ("B", 1, "c.xlsx › B")
     bad = invoke("import", str(path), "--sheet", "Nope", "--db", str(db))
     assert bad.returncode == 2 and "no sheet named “Nope”" in bad.stderr
+
+
+def test_by_default_a_one_line_read_me_sheet_is_passed_over(store, tmp_path):
+    path = xlsx(
+        tmp_path / "r.xlsx", {"Read me": [["Exported 2026-11-02"]], "Data": [["Email"], ["r@example.com"]]}
+    )
+    assert imports.inspect_file(path).sheet == "Data"
+    only = xlsx(tmp_path / "o.xlsx", {"Read me": [["Email"]], "Empty": []})
+    with pytest.raises(InvalidInput, match="sheet “Read me” has a header row but no rows to import"):
+        run(store, only)
