@@ -238,7 +238,7 @@ def read(
         rows=len(body),
     )
     cells.notes.append(
-        f"sheet “{chosen}” ({len(names)} in the workbook): row 1 gives the column names, "
+        f"Sheet “{chosen}” ({len(names)} in the workbook): row 1 gives the column names, "
         f"rows 2–{len(body) + 1:,} are the contacts"
     )
     merged = _merged(book, chosen)

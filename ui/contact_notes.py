@@ -68,10 +68,10 @@ def notes_tab(store, me, contact) -> None:
         return
     for note in found:
         with st.container(border=True):
-            top = st.columns([5, 1], vertical_alignment="center")
-            top[0].caption(f"{literal(note['created_by'])} · {note['created_at']:%Y-%m-%d %H:%M} UTC")
+            st.caption(f"{literal(note['created_by'])} · {note['created_at']:%Y-%m-%d %H:%M} UTC")
+            st.text(body(note["body"]))  # plain text: no Markdown, links or HTML
             if contact_notes.can_delete(me.actor, note):
-                top[1].button(
+                st.button(
                     "Delete",
                     key=f"contacts.note.del.{note['id']}",
                     icon=":material/delete:",
@@ -80,7 +80,6 @@ def notes_tab(store, me, contact) -> None:
                     args=(store, me.actor, contact.id, note["id"]),
                     help="Delete this note (its author or an admin)",
                 )
-            st.text(body(note["body"]))  # plain text: no Markdown, links or HTML
 
 
 @member_callback
