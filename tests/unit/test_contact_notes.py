@@ -107,3 +107,20 @@ def test_notes_and_vip_go_with_the_contact_and_check_is_clean(store, two):
     assert store._rows("SELECT contact_id FROM contact_notes") == [(bob,)]
     assert store._rows("SELECT contact_id FROM contact_vips") == [(bob,)]
     assert run_check(store).ok
+
+
+def test_undo_import_is_refused_when_a_new_contact_got_a_note_or_a_vip_flag(store, tmp_path):
+    from inbox import imports
+
+    from ..support.imports import run, write
+
+    noted = run(store, write(tmp_path, "Email\nnoted@example.com\n", name="a.csv"))
+    flagged = run(store, write(tmp_path, "Email\nflagged@example.com\n", name="b.csv"))
+    [n] = contacts.search(store, "noted@example.com").rows
+    [f] = contacts.search(store, "flagged@example.com").rows
+    contact_notes.add_note(store, AGENT, n["id"], "keep me")
+    contact_flags.set_vip(store, AGENT, f["id"], True)
+    for batch in (flagged.batch_id, noted.batch_id):
+        with pytest.raises(imports.UndoRefused):
+            imports.undo(store, ADMIN, batch)
+    assert contact_notes.notes(store, n["id"])[0]["body"] == "keep me"
