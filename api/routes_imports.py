@@ -114,6 +114,7 @@ class ImportIn(BaseModel):
     region: str | None = Field(None, max_length=2)
     encoding: str | None = Field(None, max_length=40)
     delimiter: str | None = Field(None, max_length=2)
+    sheet: str | None = Field(None, max_length=200, description="The sheet of an .xlsx/.xls/.ods file.")
 
 
 class ImportOut(BaseModel):
@@ -162,6 +163,7 @@ def run_import(request: Request, store: Db, member: Member, body: ImportIn) -> I
         options=options,
         encoding=body.encoding,
         delimiter=body.delimiter,
+        sheet=body.sheet,
         name=name,
         dry_run=body.dry_run,
         **_mapping_plan(store, body),

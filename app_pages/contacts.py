@@ -9,9 +9,11 @@ from ui.contact_export import export_menu
 from ui.contact_form import attribute_input, conflict_message
 from ui.contact_history import history_tab
 from ui.contact_list import GEN, OPEN, plural, result_list
+from ui.contact_notes import notes_tab, vip_toggle
 from ui.crm_panel import crm_status
 from ui.delete_contact import delete_button, sentence, size
 from ui.merge_contacts import merge_button, merge_dialog
+from ui.new_contact import new_contact_button
 from ui.panel import format_value, widget_label
 from ui.session import member_callback, require_user
 from ui.subject_export import download_data_button
@@ -124,8 +126,8 @@ def conversations(store, me, contact) -> None:
 
 
 def panel(store, me, contact, enabled) -> None:
-    """The contact panel: name, Delete (admins), then the tabs Details (CRM status, the attribute form and
-    its save) and History."""
+    """The contact panel: name, Merge, Delete and Download data (admins), VIP, then the tabs Details (CRM
+    status, the attribute form and its save), Notes and History."""
     st.subheader(literal(contact.name), anchor=False)  # no "#slug" link made of user text
     st.caption(
         f"{literal(contacts.platform_label(contact.platform))} · {literal(contact.handle)}"
@@ -136,9 +138,12 @@ def panel(store, me, contact, enabled) -> None:
         if me.role == "admin":
             delete_button(store, me.actor, contact, on_deleted=forget_contact)
             download_data_button(store, me, contact)
-    details, history = st.tabs(["Details", "History"], key=f"contacts.tabs.{contact.id}")
+    vip_toggle(store, me, contact)
+    details, notes, history = st.tabs(["Details", "Notes", "History"], key=f"contacts.tabs.{contact.id}")
     with details:
         details_tab(store, me, contact, enabled)
+    with notes:
+        notes_tab(store, me, contact)
     with history:
         history_tab(store, me, contact)
 
@@ -215,6 +220,7 @@ def render(store) -> None:
     problem = sync_url()
     enabled = attrs.enabled_attributes(store)
     list_attrs = [a for a in enabled if a.type == "list" and not a.builtin]
+    new_contact_button(store, me, enabled)
     if problem:
         st.warning(problem)
     merge_dialog(store, on_merged=merged)

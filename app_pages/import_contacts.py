@@ -15,6 +15,7 @@ from inbox.models import ATTRIBUTE_TYPES
 from inbox.plurals import sentence
 from ui.import_history import history, show_toast
 from ui.import_result import DELIMITERS, describe_file, show_result
+from ui.import_sheets import FILE_TYPES, is_workbook, sheet_choice
 from ui.session import member_callback, require_admin
 from ui.text import literal, plain, plain_frame
 
@@ -88,12 +89,23 @@ def on_create_attribute(store, me, i: int, column: str, header) -> None:
 
 
 def file_format(upload):
-    """Encoding and delimiter (detected or chosen), the file's description and preview; ``None``: unusable."""
-    f1, f2 = st.columns(2)
-    encoding = f1.selectbox("Encoding", ENCODINGS, key="imp.encoding", format_func=lambda e: e or "Detect")
-    delimiter = f2.selectbox("Delimiter", list(DELIMITERS), key="imp.delimiter", format_func=DELIMITERS.get)
+    """Encoding and delimiter (detected or chosen) or a workbook's sheet, the file's description and preview;
+    ``None``: unusable."""
+    sheet = encoding = delimiter = None
     try:
-        info = imports.inspect_file(S["imp.path"], encoding=encoding, delimiter=delimiter, name=upload.name)
+        if is_workbook(upload.name):
+            sheet = sheet_choice(S["imp.path"], upload.name)
+        else:
+            f1, f2 = st.columns(2)
+            encoding = f1.selectbox(
+                "Encoding", ENCODINGS, key="imp.encoding", format_func=lambda e: e or "Detect"
+            )
+            delimiter = f2.selectbox(
+                "Delimiter", list(DELIMITERS), key="imp.delimiter", format_func=DELIMITERS.get
+            )
+        info = imports.inspect_file(
+            S["imp.path"], encoding=encoding, delimiter=delimiter, name=upload.name, sheet=sheet
+        )
     except InboxError as exc:
         st.error("This file cannot be imported: " + literal(exc))
         return None
@@ -106,7 +118,7 @@ def file_format(upload):
         width="stretch",
         height=220,
     )
-    return encoding, delimiter, info
+    return encoding, delimiter, info, sheet
 
 
 def column_mapping(store, me, info):
@@ -239,7 +251,8 @@ def render(store) -> None:
     me = require_admin("imports")
     st.title("Import contacts")
     st.caption(
-        "CSV exports from HubSpot, Zendesk, Excel… up to 1,000,000 rows / 200 MB. Check the mapping, "
+        "CSV exports from HubSpot, Zendesk…, or an Excel / OpenDocument workbook (.xlsx, .xls, .ods); "
+        "up to 1,000,000 rows / 200 MB. Check the mapping, "
         "try a dry run, then import: one all-or-nothing transaction that you can undo."
     )
     for line in S.pop("imp.errors", []):
@@ -248,7 +261,7 @@ def render(store) -> None:
         st.success(literal(flash))
     show_toast()
 
-    upload = st.file_uploader("CSV file", type=["csv", "tsv", "txt"], key="imp.file")
+    upload = st.file_uploader("CSV or Excel file", type=FILE_TYPES, key="imp.file")
     if upload is None:
         if S.get("imp.upload_id") is not None:
             reset()
@@ -261,7 +274,7 @@ def render(store) -> None:
     if shown is None:
         history(store, me)
         return
-    encoding, delimiter, info = shown
+    encoding, delimiter, info, sheet = shown
     mapping, fallbacks, problems = column_mapping(store, me, info)
     options = matching(store)
 
@@ -280,6 +293,7 @@ def render(store) -> None:
                 options=options,
                 encoding=encoding,
                 delimiter=delimiter,
+                sheet=sheet,
                 name=upload.name,
                 dry_run=dry,
                 progress=lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text),

@@ -19,6 +19,7 @@ from validation.phones import display as phone_display
 from . import files
 from .auth import member_action
 from .contact_edits import BUILTIN_KEYS, SLOT, storage_columns, typed_values
+from .contact_flags import vip_filter
 from .errors import ContactInvalid, InvalidInput, NotFound, PermissionDenied
 from .models import Actor, utcnow
 from .store.retry import retry_conflicts
@@ -180,17 +181,17 @@ def search(
     page: int = 1,
     page_size: int = 25,
     order: str = "updated",
+    vip: bool | None = None,
 ) -> SearchResult:
-    """Contacts matching ``query`` and the filters, most recently updated first, one page at a time.
-
-    An exact email, E.164 phone, ``#id``, external id or account id returns its contacts straight
-    from an index; otherwise every word must appear (case- and accent-insensitive) in the name,
-    email, phone, account id, external id or handle. ``order`` is one of ``SORTS`` (an exact match keeps
-    its own order).
-    """
+    """Contacts matching ``query`` and the filters (``vip``, or ``vip:yes``/``vip:no`` in the query), newest
+    updated first, one page at a time. An exact email, E.164 phone, ``#id``, external or account id comes from
+    an index; else every word must appear (case- and accent-insensitive) in the name, email, phone, account
+    id, external id or handle. ``order`` is one of ``SORTS`` (an exact match keeps its own order)."""
     page, page_size = max(int(page), 1), min(max(int(page_size), 1), 200)
     chosen = {k: v for k, v in (custom or {}).items() if v} or None
+    query, vip = vip_filter(query, vip)
     filters: dict[str, Any] = {
+        "vip": vip,
         "platform": platform or None,
         "language": language or None,
         "subscription": subscription or None,
@@ -217,6 +218,7 @@ def search(
         language=language or None,
         subscription=subscription or None,
         custom=chosen,
+        vip=vip,
         order=order if order in SORTS else "updated",
     )
     seen = (page - 1) * page_size + len(rows)
@@ -226,8 +228,10 @@ def search(
 
 
 def _passes(store: Store, contact_id: int, filters: dict[str, Any]) -> bool:
-    if not any(filters.values()):
+    if not any(v is not None for v in filters.values()):
         return True
+    if filters["vip"] is not None and bool(store.notes.vip_ids([contact_id])) != filters["vip"]:
+        return False
     row = store.contacts.contact_row(contact_id)
     if row is None:  # deleted since the lookup found it
         return False

@@ -54,6 +54,9 @@ class CsvFile:
     encoding_detected: bool = True
     delimiter_detected: bool = True
     rewritten: bool = False
+    sheet: str | None = None  # a spreadsheet's sheet (``sheet_files``): encoding is then its format
+    sheets: tuple[str, ...] = ()
+    rows: int | None = None
 
     @property
     def delimiter_name(self) -> str:
@@ -63,6 +66,11 @@ class CsvFile:
         def how(detected: bool) -> str:
             return "detected" if detected else "chosen"
 
+        if self.sheet is not None:
+            return (
+                f"{self.name}: {self.encoding} sheet “{self.sheet}” ({len(self.sheets)} in the workbook), "
+                f"{self.rows or 0:,} rows, {len(self.header)} columns"
+            )
         return (
             f"{self.name}: {self.size:,} bytes, {self.encoding} ({how(self.encoding_detected)}), "
             f"{self.delimiter_name} delimiter ({how(self.delimiter_detected)}), {len(self.header)} columns"
@@ -167,7 +175,8 @@ def _detect_delimiter(text: str) -> str:
     return best
 
 
-def _header(cells: list[str]) -> tuple[str, ...]:
+def header_names(cells: list[str]) -> tuple[str, ...]:
+    """Column names from the header cells: blanks squeezed, empty ones ``column N``, repeats numbered."""
     names: list[str] = []
     for n, cell in enumerate(cells, start=1):
         name = " ".join(unmark(cell.replace("\ufeff", "")).split()) or f"column {n}"
@@ -231,7 +240,7 @@ def inspect(
         size=size,
         encoding=enc,
         delimiter=delim,
-        header=_header(rows[0]),
+        header=header_names(rows[0]),
         preview=tuple(tuple(r) for r in rows[1 : 1 + PREVIEW_ROWS]),
         encoding_detected=chosen_encoding is None,
         delimiter_detected=delimiter is None,
@@ -350,7 +359,8 @@ def stash(stream: bytes | bytearray | BinaryIO, name: str) -> Path:
                 old.unlink()
         except OSError:
             pass
-    suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in (".csv", ".tsv", ".txt") else ".csv"
+    kept = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+    suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in kept else ".csv"
     path = None
     try:
         fd, path = tempfile.mkstemp(prefix="upload-", suffix=suffix, dir=UPLOADS)

@@ -60,6 +60,7 @@ class ImportResult:
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
     samples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     fallbacks: Fallbacks = field(default_factory=dict)
+    sheet: str | None = None  # the sheet of a spreadsheet file (``encoding`` is then its format)
 
     def summary(self) -> dict[str, Any]:
         """The figures as plain data (what the CLI prints)."""
@@ -79,7 +80,8 @@ class ImportResult:
             "region",
             "seconds",
         )
-        return {"file": self.file_name, **{k: getattr(self, k) for k in keys}, "notes": self.notes}
+        sheet = {"sheet": self.sheet} if self.sheet is not None else {}
+        return {"file": self.file_name, **sheet, **{k: getattr(self, k) for k in keys}, "notes": self.notes}
 
     def rejects_csv(self) -> bytes:
         """The rejected rows, and the imported rows whose invalid values were left empty, as CSV (the file's

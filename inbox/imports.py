@@ -19,7 +19,7 @@ import pandas as pd
 
 from validation.contact_import import check_import
 
-from . import csv_files, csv_rejects, import_columns, import_templates
+from . import csv_files, csv_rejects, import_columns, import_templates, sheet_files
 from .attributes import LayoutInvalid, all_attributes, load_layout, new_attribute, save_layout
 from .auth import member_action, require_admin
 from .errors import InvalidInput, NotFound, Problems, UndoRefused
@@ -33,6 +33,7 @@ from .import_report import (
     samples,
     skip_values,
 )
+from .import_sheets import refuse_cells, with_refused
 from .mapping import SPECIAL, ColumnMap, Fallbacks, label_of, slug
 from .mapping_fallbacks import document, fallback_notes, mapping_problems, resolve, split_document
 from .models import PLATFORMS, Actor, utcnow
@@ -102,8 +103,10 @@ def run_import(
     progress: Progress | None = None,
     fallbacks: Fallbacks | None = None,
     template: str | None = None,
+    sheet: str | None = None,
 ) -> ImportResult:
-    """Import (or dry-run) the CSV file at ``path``. Admins only.
+    """Import (or dry-run) the CSV file at ``path``, or a sheet of an .xlsx/.xls/.ods file (``sheet``;
+    default its first sheet with data: ``sheet_files``). Admins only.
 
     ``mapping`` (header → attribute key, a ``contact.*`` target or None) overrides the automatic
     mapping column by column, after the built-in ``template`` (``import_templates``); ``fallbacks``
@@ -116,12 +119,18 @@ def run_import(
     started = time.perf_counter()
     options = (options or ImportOptions()).checked()
     say: Progress = progress or (lambda fraction, text: None)
+    plan = (mapping, fallbacks, import_templates.template(template) if template else None)
+    if sheet_files.kind_of(path, name):
+        info, read, cells = sheet_files.read(path, sheet=sheet, name=name)
+        say(0.2, f"read {info.rows or 0:,} rows")
+        result = _import_table(store, actor, info, read, plan, options, dry_run, say, started, cells)
+        result.notes.extend(cells.notes)
+        return result
     info = csv_files.transcode(csv_files.inspect(path, encoding=encoding, delimiter=delimiter, name=name))
     try:
         info, read = read_table(store, info, say)
         # the whole file was checked: only a chosen UTF-8 gets here
         note = csv_rejects.encoding_note(info, read[2])
-        plan = (mapping, fallbacks, import_templates.template(template) if template else None)
         result = _import_table(store, actor, info, read, plan, options, dry_run, say, started)
         result.notes.extend([note] if note else [])
         return result
@@ -139,6 +148,7 @@ def _import_table(
     dry_run: bool,
     say: Progress,
     started: float,
+    cells: sheet_files.SheetCells | None = None,
 ) -> ImportResult:
     """The import proper; ``plan`` is ``(mapping, fallbacks, built-in template)``; ``read`` is ``[table,
     lines, rejects]``, emptied as soon as the rows are staged so the raw file's memory is free while the
@@ -152,7 +162,7 @@ def _import_table(
         raise MappingInvalid(reasons)
     notes += fallback_notes(mapping, fallbacks, attributes)
     result = ImportResult(
-        info.name,
+        info.name if info.sheet is None else f"{info.name} › {info.sheet}",
         info.encoding,
         info.delimiter,
         info.header,
@@ -160,6 +170,7 @@ def _import_table(
         dry_run,
         notes=notes,
         fallbacks=fallbacks,
+        sheet=info.sheet,
     )
     empty = empty_mask(table)
     result.empty = int(empty.sum())
@@ -175,7 +186,9 @@ def _import_table(
         frame = frame[keep_rows]
     defs = {a.key: a for a in attributes}
     used = [defs[t] for t in frame.columns if t in defs]
+    refused = None if cells is None else refuse_cells(frame, table, info.header, mapping, defs, cells, lines)
     typed, problems = check_import(frame, attribute_dicts(used), default_region=result.region)
+    problems = problems if refused is None else with_refused(problems, refused)
     say(0.45, f"validated {len(frame):,} rows")
     problems, left_empty = skip_values(typed, problems, defs, options.invalid_values)
     result.skipped_values = len(left_empty)
@@ -206,7 +219,7 @@ def _import_table(
             result.samples = samples(store.imports.import_samples(cur, SAMPLE_ROWS), errors)
         else:
             batch = {
-                "file_name": info.name,
+                "file_name": result.file_name,
                 "encoding": info.encoding,
                 "delimiter": info.delimiter,
                 "on_conflict": options.on_conflict,
@@ -241,8 +254,12 @@ def inspect_file(
     encoding: str | None = None,
     delimiter: str | None = None,
     name: str | None = None,
+    sheet: str | None = None,
 ) -> CsvFile:
-    """What the file looks like (encoding, delimiter, header, first rows); ``InvalidInput`` when unusable."""
+    """What the file looks like (encoding, delimiter, header, first rows; a spreadsheet's sheet and its
+    sheets); ``InvalidInput`` when unusable."""
+    if sheet_files.kind_of(path, name):
+        return sheet_files.inspect(path, sheet=sheet, name=name)
     return csv_files.inspect(path, encoding=encoding, delimiter=delimiter, name=name)
 
 

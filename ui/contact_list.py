@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from inbox import contacts
+from inbox import contact_flags, contacts
 
 from .merge_contacts import list_merge_button
 from .panel import widget_label
@@ -21,9 +21,12 @@ OPEN = "contacts.open"  # the open contact's id (the page keeps the URL's ?conta
 GEN = "contacts.gen"  # bumped when the list must forget its row selection (a deletion)
 COLUMNS = "contacts.columns"  # the columns the member chose, remembered for the session
 SORT = "contacts.sort"  # the order the member chose, remembered for the session
-FILTERS = ("contacts.platform", "contacts.language", "contacts.subscription")
+FILTERS = ("contacts.platform", "contacts.language", "contacts.subscription", "contacts.vip")
+VIP_BADGE = "★ VIP"
+VIP_CHOICES = {True: "VIP only", False: "Not VIP"}
 #: Column → how a result row fills it. "Name" is always first; the others are the member's choice.
 CHOICES: dict[str, str] = {
+    "VIP": "vip",
     "Platform": "platform",
     "Email": "email",
     "Phone": "phone",
@@ -36,7 +39,7 @@ CHOICES: dict[str, str] = {
     "Created": "created_at",
     "Updated": "updated_at",
 }
-DEFAULT_COLUMNS = ["Platform", "Email", "Phone", "Updated"]
+DEFAULT_COLUMNS = ["VIP", "Platform", "Email", "Phone", "Updated"]
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -92,6 +95,8 @@ def _cell(row: dict, source: str):
         return contacts.language_filter_label(value) if value else None
     if source == "id":
         return f"#{value}"
+    if source == "vip":
+        return VIP_BADGE if value else None
     if source in ("created_at", "updated_at") and value is not None:
         return f"{value:%Y-%m-%d %H:%M}"
     return value
@@ -109,10 +114,10 @@ def filters(store, list_attrs) -> dict:
         "Search",
         key="contacts.q",
         on_change=reset_page,
-        placeholder="Name, email, phone, account ID, external ID or handle",
+        placeholder="Name, email, phone, account ID, external ID or handle; vip:yes",
     )
     custom_keys = [f"contacts.f.{a.key}" for a in list_attrs]
-    active = sum(1 for k in [*FILTERS, *custom_keys] if S.get(k))
+    active = sum(1 for k in [*FILTERS, *custom_keys] if S.get(k) is not None)
     with st.expander(f"Filters ({active} on)" if active else "Filters"):
         chosen = {
             "platform": st.selectbox(
@@ -143,6 +148,16 @@ def filters(store, list_attrs) -> dict:
                 on_change=reset_page,
                 placeholder="Any subscription",
             ),
+            "vip": st.selectbox(
+                "VIP",
+                list(VIP_CHOICES),
+                index=None,
+                key="contacts.vip",
+                format_func=VIP_CHOICES.get,
+                on_change=reset_page,
+                placeholder="Anyone",
+                help="Or type vip:yes / vip:no in the search box.",
+            ),
         }
         custom = {
             a.key: st.selectbox(
@@ -170,6 +185,7 @@ def result_list(store, list_attrs, *, wide: bool) -> None:
         language=f["language"],
         subscription=f["subscription"],
         custom=f["custom"],
+        vip=f["vip"],
         page=page,
         page_size=PAGE_SIZE,
         order=S.get(SORT, "updated"),
@@ -213,8 +229,10 @@ def result_list(store, list_attrs, *, wide: bool) -> None:
             st.info("No contact matches this search." if filtered else "No contacts yet.")
         return
     columns = chosen_columns()
+    vips = contact_flags.vip_ids(store, [r["id"] for r in result.rows]) if "VIP" in columns else set()
+    result_rows = [{**r, "vip": r["id"] in vips} for r in result.rows]
     table = pd.DataFrame(
-        [{"Name": _name(r), **{c: _cell(r, CHOICES[c]) for c in columns}} for r in result.rows],
+        [{"Name": _name(r), **{c: _cell(r, CHOICES[c]) for c in columns}} for r in result_rows],
         columns=["Name", *columns],
     )
     ids = [int(r["id"]) for r in result.rows]

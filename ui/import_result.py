@@ -30,6 +30,12 @@ def describe_file(info) -> str:
     def how(detected: bool) -> str:
         return "detected" if detected else "chosen"
 
+    if info.sheet is not None:  # "people.xlsx: sheet “Contacts” (2 in the workbook), 120 rows, 6 columns…"
+        return (
+            f"{info.name}: sheet “{info.sheet}” ({counted(len(info.sheets), 'sheet')} in the workbook), "
+            f"{counted(info.rows or 0, 'row')}, {counted(len(info.header), 'column')}; row 1 gives the "
+            "column names"
+        )
     delimiter = DELIMITERS.get(info.delimiter, repr(info.delimiter)).lower()
     return (
         f"{info.name}: {counted(info.size, 'byte')}, {info.encoding} ({how(info.encoding_detected)}), "
@@ -61,12 +67,13 @@ def show_result(result: ImportResult, stem: str, labels: Mapping[str, str] | Non
         st.info("Dry run: this is what the import would do. Nothing was written.")
     else:
         st.success(f"Imported as batch #{result.batch_id} in {result.seconds:.1f} s.")
-    st.caption(
-        literal(
-            f"{counted(result.rows, 'row')} read from {result.file_name} ({result.encoding}, "
-            f"{DELIMITERS.get(result.delimiter, repr(result.delimiter)).lower()} delimiter)."
-        )
+    delimiter = DELIMITERS.get(result.delimiter, repr(result.delimiter)).lower()
+    how = (
+        f"{result.encoding} workbook"
+        if result.sheet is not None
+        else f"{result.encoding}, {delimiter} delimiter"
     )
+    st.caption(literal(f"{counted(result.rows, 'row')} read from {result.file_name} ({how})."))
     cols = st.columns(7)
     figures = [
         ("New", result.inserted),

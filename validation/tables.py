@@ -38,6 +38,7 @@ from .failures import FAILURE_COLUMNS, failures_frame, frame_failures
 from .history_tables import HISTORY_TABLE_SCHEMAS
 from .import_tables import IMPORT_TABLE_SCHEMAS
 from .merge_tables import MERGE_TABLE_SCHEMAS
+from .note_tables import NOTE_TABLE_SCHEMAS
 from .sign_in_tables import SIGN_IN_TABLE_SCHEMAS
 from .token_tables import TOKEN_TABLE_SCHEMAS
 
@@ -274,3 +275,4 @@ TABLE_SCHEMAS.update(TOKEN_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(HISTORY_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(MERGE_TABLE_SCHEMAS)
 TABLE_SCHEMAS.update(ACCESS_TABLE_SCHEMAS)
+TABLE_SCHEMAS.update(NOTE_TABLE_SCHEMAS)

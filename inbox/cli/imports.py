@@ -85,6 +85,9 @@ def _progress(fraction: float, message: str) -> None:
 )
 @click.option("--delimiter", default=None, help="The field delimiter (default: detected): , ; | or tab.")
 @click.option(
+    "--sheet", default=None, help="The sheet of an .xlsx/.xls/.ods file (default: its first sheet with data)."
+)
+@click.option(
     "--rejects",
     "rejects_file",
     metavar="OUT.csv",
@@ -107,11 +110,12 @@ def import_command(
     region: str | None,
     encoding: str | None,
     delimiter: str | None,
+    sheet: str | None,
     rejects_file: str | None,
     show_progress: bool,
     db: str | None,
 ) -> None:
-    """Import contacts from a CSV file (one transaction);
+    """Import contacts from a CSV file or a sheet of an .xlsx/.xls/.ods file (one transaction);
     prints one JSON object with the counts and batch id."""
     from .. import import_templates, imports
     from ..mapping_fallbacks import read_mapping_document
@@ -147,6 +151,7 @@ def import_command(
             "mapping": {"mapping": mapping, "fallbacks": fallbacks or {}} if mapping is not None else None,
             "encoding": encoding,
             "delimiter": delimiter,
+            **({"sheet": sheet} if sheet else {}),
         }
         return run_import(api, file, body, rejects_file)
     with open_store(db) as store:
@@ -159,6 +164,7 @@ def import_command(
             options=options,
             encoding=encoding,
             delimiter=delimiter,
+            sheet=sheet,
             dry_run=dry_run,
             progress=_progress if show_progress else None,
             fallbacks=fallbacks,

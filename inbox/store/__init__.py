@@ -19,6 +19,7 @@ from .integrity import IntegritySQL
 from .keys import KeysSQL
 from .layout import LayoutSQL
 from .merge import MergeSQL
+from .notes import NotesSQL
 from .retention import RetentionSQL
 from .sessions import SessionsSQL
 from .sign_ins import SignInsSQL
@@ -46,6 +47,7 @@ AREAS = {
     "retention": RetentionSQL,
     "merge": MergeSQL,
     "exports": ExportsSQL,
+    "notes": NotesSQL,
 }
 
 
@@ -86,6 +88,7 @@ class Store(StoreCore):
         self.retention = RetentionSQL(self, history=self.history)
         self.merge = MergeSQL(self, deletion=self.deletion, history=self.history)
         self.exports = ExportsSQL(self)
+        self.notes = NotesSQL(self)
 
 
 __all__ = ["AREAS", "CompactionFailed", "Store", "TxCursor", "attachments_dir_for"]

@@ -75,14 +75,14 @@ class ContactsSQL(ContactCreation, ContactUpdates):
         language: str | None = None,
         subscription: str | None = None,
         custom: dict[str, str] | None = None,
+        vip: bool | None = None,
         limit: int = 25,
         offset: int = 0,
         order: str = "updated",
     ) -> tuple[list[dict[str, Any]], int, bool, bool]:
-        """One page of contacts matching every term (substring, accent/case-insensitive) and filter,
-        most recently updated first (or in one of ``ORDERS``); the number of matches, whether that number
-        is only a floor, and whether a next page exists (known from the ids: a deletion meanwhile changes
-        nothing).
+        """One page of contacts matching every term (substring, accent/case-insensitive) and filter (``vip``:
+        VIPs only, or non-VIPs), most recently updated first (or in one of ``ORDERS``); the number of matches,
+        whether it is only a floor, and whether a next page exists (known from the ids).
 
         With a term or filter the count is exact up to ``search_count_cap`` and a floor above it.
         A page is first looked for among the ``search_window_rows`` most recently updated contacts
@@ -91,7 +91,7 @@ class ContactsSQL(ContactCreation, ContactUpdates):
         """
         folded = [self._scalar("SELECT lower(strip_accents(?))", [t]) for t in terms]  # once, not per row
         folded = [f for f in folded if f]  # a lone combining accent folds to nothing: it restricts nothing
-        where, params = _where(folded, platform, language, subscription, custom)
+        where, params = _where(folded, platform, language, subscription, custom, vip)
         need, cap = int(offset) + int(limit) + 1, self.search_count_cap  # one more id: a next page?
         if order in ORDERS:  # another order than the window's: the top ids of every match, then the count
             top = [

@@ -35,6 +35,7 @@ def where(
     language: str | None,
     subscription: str | None,
     custom: dict[str, str] | None,
+    vip: bool | None = None,
 ) -> tuple[str, list[Any]]:
     """`` WHERE …`` (or nothing) and its parameters: every term a substring of ``search_text``, the filters
     equal (a language also matches its regional variants), each custom ``key: value`` a stored text."""
@@ -59,6 +60,8 @@ def where(
             "id IN (SELECT contact_id FROM attribute_values WHERE attribute_key = ? AND value_text = ?)"
         )
         params += [key, value]
+    if vip is not None:  # the VIP flag (``contact_vips``): VIPs only, or everyone else
+        clauses.append(f"id {'' if vip else 'NOT '}IN (SELECT contact_id FROM contact_vips)")
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 

@@ -188,8 +188,8 @@ class ImportsSQL(ImportPlanning):
         """Undo a committed batch in one transaction: remove the contacts it inserted (with their rows in
         every contact table: values, CRM lookups), restore the prior values of the contacts it updated (a
         new version). Raises ``NotFound``, ``Conflict`` (already undone) or ``UndoRefused`` listing the
-        contacts changed since (another version, or a conversation on an inserted contact) — nothing is
-        changed then. Contacts deleted since are left deleted. Returns ``removed``, ``restored``,
+        contacts changed since (another version; a conversation, note or VIP flag on an inserted contact) —
+        nothing is changed then. Contacts deleted since are left deleted. Returns ``removed``, ``restored``,
         ``already_deleted``.
         """
         batch_id, tables = (
@@ -206,7 +206,9 @@ class ImportsSQL(ImportPlanning):
                 """
                 SELECT * FROM (SELECT b.contact_id, b.action, b.version_after, c.version, c.updated_by,
                        c.updated_at, b.action = 'inserted'
-                       AND EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = c.id) AS talked
+                       AND (EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = c.id)
+                            OR EXISTS (SELECT 1 FROM contact_notes n WHERE n.contact_id = c.id)
+                            OR EXISTS (SELECT 1 FROM contact_vips f WHERE f.contact_id = c.id)) AS talked
                 FROM import_batch_contacts b JOIN contacts c ON c.id = b.contact_id WHERE b.batch_id = ?)
                 WHERE version <> version_after OR talked ORDER BY contact_id""",
                 [batch_id],

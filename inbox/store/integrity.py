@@ -41,6 +41,8 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "merge_log": ("id",),
     "contact_aliases": ("contact_id", "kind", "value"),
     "access_log": ("id",),
+    "contact_notes": ("id",),
+    "contact_vips": ("contact_id",),
 }
 
 EXAMPLES = 5
@@ -65,6 +67,20 @@ _LIST_OPTIONS = """(SELECT key, json_extract_string(options, '$[*]') AS allowed 
                     WHERE type = 'list' AND options IS NOT NULL AND json_valid(options))"""
 
 INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "contact_notes_without_contact",
+        "contact_notes",
+        "notes whose contact is missing",
+        """SELECT n.id AS k, n.id::VARCHAR AS label FROM contact_notes n
+        WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = n.contact_id)""",
+    ),
+    (
+        "contact_vips_without_contact",
+        "contact_vips",
+        "VIP flags whose contact is missing",
+        """SELECT v.contact_id AS k, v.contact_id::VARCHAR AS label FROM contact_vips v
+        WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = v.contact_id)""",
+    ),
     (
         "messages_without_conversation",
         "messages",

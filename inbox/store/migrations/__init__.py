@@ -9,7 +9,7 @@ those a database has not recorded, each with its record in one transaction.
 
 from __future__ import annotations
 
-from . import access, core, crm, deletion, history, imports, keys, merge, sessions, sign_ins, tokens
+from . import access, core, crm, deletion, history, imports, keys, merge, notes, sessions, sign_ins, tokens
 from .registry import Migration, Migrations, plan
 
 SETS = (
@@ -24,6 +24,7 @@ SETS = (
     history.history,
     merge.merge,
     access.access,
+    notes.notes,
 )
 
 # Every database applies them in this order, whatever their area: a new migration goes at the END, so it runs
@@ -56,6 +57,7 @@ MIGRATIONS: list[Migration] = plan(
         history.retention,
         merge.log_and_aliases,
         access.log,
+        notes.tables,
     ],
 )
 
