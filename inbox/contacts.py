@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING, Any
 from validation import PLATFORMS
 from validation.checks import no_control_chars_ok
 from validation.emails import normalise_email
-from validation.languages import language_name
-from validation.phones import country_name, phone_identifier, phone_region, read_phone
-from validation.phones import display as phone_display
+from validation.phones import phone_identifier, read_phone
 
 from . import files
 from .auth import member_action
@@ -23,6 +21,7 @@ from .contact_flags import vip_filter
 from .errors import ContactInvalid, InvalidInput, NotFound, PermissionDenied
 from .models import Actor, utcnow
 from .store.retry import retry_conflicts
+from .value_labels import language_filter_label, language_label, phone_label  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from .attributes import Attribute
@@ -256,28 +255,6 @@ def filter_options(store: Store) -> dict[str, list[str]]:
 def in_language(tag: str | None, language: str) -> bool:
     """Whether ``tag`` is ``language`` or one of its variants (``pt-BR`` is in ``pt``), as filters read it."""
     return tag is not None and (tag == language or tag.startswith(f"{language}-"))
-
-
-def language_label(tag: str | None) -> str:
-    """The panel's language: ``'Portuguese (Brazil) — pt-BR'``; a value that is no tag as it is stored."""
-    if not tag:
-        return ""
-    name = language_name(tag)
-    return tag if name == tag else f"{name} — {tag}"
-
-
-def phone_label(stored: str | None) -> str:
-    """The panel's phone as read, with its country: ``'+1 650-253-0000 ext. 12 · United States'``."""
-    if not stored:
-        return ""
-    shown, region = phone_display(stored), phone_region(stored)
-    return f"{shown} · {country_name(region)}" if region else shown
-
-
-def language_filter_label(code: str) -> str:
-    """A filter option: ``'Portuguese (pt)'``."""
-    name = language_name(code)
-    return code if name == code else f"{name} ({code})"
 
 
 @member_action("edit contacts", admin=False)

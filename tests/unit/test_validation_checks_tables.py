@@ -8,9 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from tests.support import access_rows
-from tests.support.history_tables import HISTORY_GOOD
-from tests.support.merge_tables import MERGE_BAD, MERGE_GOOD
+from tests.support.feature_tables import FEATURE_BAD, FEATURE_GOOD
 from validation.tables import TABLE_SCHEMAS, failures_frame, frame_failures
 
 HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA"
@@ -257,7 +255,6 @@ GOOD = {
         "created_at": [T],
     },
 }
-GOOD.update(HISTORY_GOOD)  # value_history, retention_rules, retention_runs (issue 16)
 
 # table, column, bad value for row 0 (None: the row-level check), expected check (substring)
 BAD = [
@@ -327,12 +324,8 @@ BAD = [
     ("api_tokens", "revoked_by", "ada@example.com", "revoked_by_set_with_revoked_at"),
 ]
 
-GOOD.update(access_rows.GOOD)  # feature tables kept in tests/support (this file stays under 400 lines)
-BAD += access_rows.BAD
-
-
-GOOD.update(MERGE_GOOD)
-BAD += MERGE_BAD
+GOOD.update(FEATURE_GOOD)  # feature tables kept in tests/support (this file stays under 400 lines)
+BAD += FEATURE_BAD
 
 
 def frame(table: str) -> pd.DataFrame:
