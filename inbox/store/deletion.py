@@ -55,7 +55,9 @@ ENTRY_FACTS = (
     "phone",
     "external_id",
 )
-_OWN_TABLES = ("deletion_log", "deletion_log_head", "deletion_pending_files")
+# Audit trails that name a contact by number only and outlive it: the deletion log's own tables, and the
+# access log (who downloaded whose data): neither deleted with the contact nor moved by a merge.
+_OWN_TABLES = ("deletion_log", "deletion_log_head", "deletion_pending_files", "access_log")
 _RETRIES = 40
 _LOCKS: dict[str, threading.Lock] = {}  # one per database file: deletions in this process take turns
 _LOCKS_GUARD = threading.Lock()

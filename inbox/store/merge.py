@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 #: Contact tables whose rows follow the contact to the survivor (every table not listed below does too).
 MOVED = ("conversations", "messages", "attachments", "contact_aliases")
 #: Contact tables whose rows of a merged contact go with it: its values are merged by the plan; its CRM
-#: lookup and import bookkeeping described a contact that no longer exists (a deletion drops them too).
-DROPPED = ("attribute_values", "crm_lookups", "import_batch_contacts", "import_batch_values")
+#: lookup and import bookkeeping described a contact that no longer exists (a deletion drops them too); a
+#: VIP flag is carried to the survivor first (``_move_rows``).
+DROPPED = ("attribute_values", "crm_lookups", "import_batch_contacts", "import_batch_values", "contact_vips")
 LOG_COLS = (
     "id",
     "merged_at",
@@ -220,6 +221,13 @@ class MergeSQL(DuplicatesSQL):
                     f"UPDATE {table} SET contact_id = ? WHERE contact_id {_marks(others)}",
                     [survivor, *others],
                 )
+        if "contact_vips" in tables:  # one flag per contact: the survivor is a VIP if any of them was
+            cur.execute(
+                "INSERT INTO contact_vips SELECT ?, marked_at, marked_by FROM contact_vips"
+                f" WHERE contact_id {_marks(others)}"
+                " AND NOT EXISTS (SELECT 1 FROM contact_vips WHERE contact_id = ?) ORDER BY marked_at LIMIT 1",
+                [survivor, *others, survivor],
+            )
         for table in DROPPED:
             if table in tables:
                 cur.execute(f"DELETE FROM {table} WHERE contact_id {_marks(others)}", others)

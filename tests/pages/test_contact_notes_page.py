@@ -33,7 +33,7 @@ def opened(app, who, contact_id):
 
 def test_notes_tab_adds_shows_plain_text_and_deletes(app, seeded):
     at = opened(app, AGENT, seeded["ann"])
-    assert [t.label for t in at.tabs] == ["Details", "Notes"]
+    assert [t.label for t in at.tabs] == ["Details", "Notes", "History"]
     at.text_area(key=f"contacts.note.new.{seeded['ann']}").input("**Call** <b>after</b> 5pm").run()
     at.button(key=f"contacts.note.add.{seeded['ann']}").click().run()
     assert [s.value for s in at.success] == ["Note added."]
