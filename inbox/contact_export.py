@@ -8,7 +8,6 @@ neutralised as in the import's rejects file (``inbox.spreadsheet``); each export
 
 from __future__ import annotations
 
-import importlib
 import json
 import tempfile
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .auth import member_action
 from .contact_edits import SLOT
+from .contact_flags import vip_filter
 from .contacts import PLATFORM_LABELS, SORTS, _exact_lookup, _passes
 from .errors import InvalidInput
 from .models import Actor, utcnow
@@ -99,7 +99,7 @@ def selection(store: Store, q: ExportQuery) -> Selection:
     contacts (``#42``, an e-mail, a phone…) when it has any passing the filters, else every contact with
     every word and the filters."""
     custom = {k: v for k, v in (q.custom or {}).items() if v} or None
-    text, vip = _vip_terms(q.query, q.vip)
+    text, vip = vip_filter(q.query, q.vip)  # vip:yes / vip:no read off the text as the search reads it
     q = replace(q, query=text, vip=vip)
     filters = {
         "platform": q.platform,
@@ -117,17 +117,6 @@ def selection(store: Store, q: ExportQuery) -> Selection:
     return Selection(
         terms, q.platform or None, q.language or None, q.subscription or None, custom, order=order, vip=q.vip
     )
-
-
-def _vip_terms(query: str, vip: bool | None) -> tuple[str, bool | None]:
-    """``vip:yes``/``vip:no`` read off the search text as the search reads them, when this version has the
-    VIP feature (``inbox.contact_flags``, issue 16; after merging it, import ``vip_filter`` directly)."""
-    try:
-        flags = importlib.import_module("inbox.contact_flags")
-    except ModuleNotFoundError:
-        return query, vip
-    found: tuple[str, bool | None] = flags.vip_filter(query, vip)
-    return found
 
 
 def _checked_format(fmt: str) -> str:

@@ -14,12 +14,13 @@ FORMAT_KEY = "contacts.export.format"
 
 def current_query(list_attrs) -> contact_export.ExportQuery:
     """What the list shows now (read from its widgets' state, never written)."""
-    platform, language, subscription = (S.get(k) or None for k in FILTERS)
+    platform, language, subscription = (S.get(k) or None for k in FILTERS[:3])
     return contact_export.ExportQuery(
         query=S.get("contacts.q") or "",
         platform=platform,
         language=language,
         subscription=subscription,
+        vip=S.get("contacts.vip"),  # True (VIPs only), False (everyone else) or None
         custom={a.key: S[f"contacts.f.{a.key}"] for a in list_attrs if S.get(f"contacts.f.{a.key}")},
         order=S.get(SORT, "updated"),
     )

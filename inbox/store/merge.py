@@ -225,7 +225,8 @@ class MergeSQL(DuplicatesSQL):
             cur.execute(
                 "INSERT INTO contact_vips SELECT ?, marked_at, marked_by FROM contact_vips"
                 f" WHERE contact_id {_marks(others)}"
-                " AND NOT EXISTS (SELECT 1 FROM contact_vips WHERE contact_id = ?) ORDER BY marked_at LIMIT 1",
+                " AND NOT EXISTS (SELECT 1 FROM contact_vips WHERE contact_id = ?)"
+                " ORDER BY marked_at LIMIT 1",
                 [survivor, *others, survivor],
             )
         for table in DROPPED:

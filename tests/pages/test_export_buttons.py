@@ -32,6 +32,10 @@ def test_admins_get_export_and_download_data_agents_do_not(app, contact_id):
     assert at.radio(key="contacts.export.format").options == ["CSV", "Excel (.xlsx)", "Parquet"]
     at.radio(key="contacts.export.format").set_value("parquet").run()
     assert labels(at) == ["Download Parquet"]
+    assert any(c.value.startswith("Every contact —") for c in at.caption)
+    at.selectbox(key="contacts.vip").set_value(True).run()  # the list's VIP filter is the export's too
+    assert not at.exception
+    assert any(c.value.startswith("Every contact matching the current search") for c in at.caption)
     at.query_params["contact"] = str(contact_id)
     at.run()
     assert "Download data" in labels(at)
