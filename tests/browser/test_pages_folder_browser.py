@@ -19,8 +19,11 @@ MODULES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py") if p.stem != 
 TITLES = [
     "Overview",
     "Contacts",
+    "Duplicates",
     "Contact attributes",
     "Deleted contacts",
+    "Data retention",
+    "Access log",
     "CRM",
     "Members & plan",
     "Import contacts",

@@ -13,11 +13,15 @@ NOT_FOUND = "does not seem to exist"
 PAGES = [
     "Overview",
     "Contacts",
+    "Duplicates",
     "Contact attributes",
     "Deleted contacts",
+    "Data retention",
+    "Access log",
     "CRM",
     "Members & plan",
     "Import contacts",
+    "API tokens",
 ]
 
 
