@@ -27,7 +27,8 @@ def history_tab(store, me, contact) -> None:
     shown, more = rows[: pages * history.PAGE], len(rows) > pages * history.PAGE
     for change in shown:  # a narrow panel: one short block per change, every text shown as typed
         with st.container(border=True, key=f"history.row.{contact.id}.{change.id}"):
-            st.markdown(f"**{literal(change.attribute)}**: {literal(change.old)} → {literal(change.new)}")
+            # (a member-typed label is never bold: no <strong> around text a member typed, as everywhere)
+            st.markdown(f":gray[{literal(change.attribute)}]: {literal(change.old)} → {literal(change.new)}")
             st.caption(f"{literal(change.who)} · {change.changed_at:%Y-%m-%d %H:%M} UTC")
     total = history.count(store, contact.id)
     st.caption(

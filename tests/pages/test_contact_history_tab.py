@@ -33,11 +33,11 @@ def test_the_history_tab_shows_changes_as_typed_and_pages(app, zoe):
     at.run()
     assert not at.exception
     lines = [shown(m.value) for m in at.markdown if "→" in m.value]
-    assert len(lines) == history.PAGE and lines[0] == "**First name**: Zoé 23 → Zoé 24"
+    assert len(lines) == history.PAGE and lines[0] == ":gray[First name]: Zoé 23 → Zoé 24"
     assert any(c.value.startswith("Agent") or "agent" in c.value for c in at.caption)
     assert at.button(key=f"history.more.{zoe}")  # 26 changes: one more page
     at.button(key=f"history.more.{zoe}").click().run()
     raw = [m.value for m in at.markdown if "→" in m.value]
     typed = "**Boss** [x](http://e.vil)"
-    assert raw[-1] == f"**Job title**: {literal('(empty)')} → {literal(typed)}"  # plain text, not Markdown
+    assert raw[-1] == f":gray[Job title]: {literal('(empty)')} → {literal(typed)}"  # plain text, not Markdown
     assert "26 of 26 changes, newest first." in " ".join(c.value for c in at.caption)
