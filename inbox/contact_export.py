@@ -134,7 +134,10 @@ def write_export(store: Store, actor: Actor, q: ExportQuery, fmt: str, out: str 
     _checked_format(fmt)
     columns = export_columns(store)
     sel = selection(store, q)
-    with store.exports.snapshot([c.source for c in columns if c.source], sel, BATCH_ROWS) as (count, batches):
+    with store.exports.export_batches([c.source for c in columns if c.source], sel, BATCH_ROWS) as (
+        count,
+        batches,
+    ):
         if fmt == "xlsx" and count > XLSX_MAX_ROWS:
             raise InvalidInput(
                 f"{count:,} contacts are more than an Excel sheet holds ({XLSX_MAX_ROWS:,} rows): "

@@ -92,7 +92,7 @@ class ExportsSQL(Repository):
         return f"SELECT count(*) FROM contacts{where}", params, rows, [*order_params, *params, *keys]
 
     @contextmanager
-    def snapshot(
+    def export_batches(
         self, columns: Sequence[ExportColumn], sel: Selection, batch_rows: int = 10_000
     ) -> Iterator[tuple[int, Iterator[Any]]]:
         """``(row count, Arrow record batches)`` of the selected contacts, both read in one snapshot (a
