@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -14,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .auth import member_action, require_admin
 from .errors import InboxError, InvalidInput
 from .models import Actor, utcnow
+from .scheduler import StoreScheduler
 
 if TYPE_CHECKING:
     from .store import Store
@@ -27,7 +25,6 @@ LAST_ERROR_KEY = "purge_last_error"  # JSON {"at", "error"} of the last failed p
 MODES = {"off": "Off", "daily": "Daily", "weekly": "Weekly"}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SCHEDULER = Actor(email="system (purge schedule)", role="system")
-CHECK_SECONDS = 60.0
 log = logging.getLogger(__name__)
 
 
@@ -241,51 +238,11 @@ def run_if_due(
     return run(store, SCHEDULER, now)
 
 
-class PurgeScheduler:
+class PurgeScheduler(StoreScheduler):
     """One background thread per process: every minute, purges each watched store whose schedule is due."""
 
-    def __init__(self, interval: float = CHECK_SECONDS, clock: Callable[[], datetime] = utcnow) -> None:
-        self.interval, self.clock = interval, clock
-        # store → when watching began
-        self._since: weakref.WeakKeyDictionary[Store, datetime] = weakref.WeakKeyDictionary()
-        self._guard = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+    WHAT = "scheduled purge"
+    THREAD = "inbox-purge-scheduler"
 
-    def watch(self, store: Store) -> None:
-        with self._guard:
-            self._since.setdefault(store, self.clock())
-
-    def since(self, store: Store) -> datetime | None:
-        """When this scheduler began watching ``store`` (``None`` when it does not)."""
-        with self._guard:
-            return self._since.get(store)
-
-    def tick(self, now: datetime | None = None) -> list[dict[str, Any]]:
-        """Check every watched, open store once; returns the purges run (failures are logged and recorded)."""
-        with self._guard:
-            watched = [(s, since) for s, since in self._since.items() if not s.closed]
-        done: list[dict[str, Any]] = []
-        for store, since in watched:
-            try:
-                result = run_if_due(store, now or self.clock(), since)
-            except Exception:  # noqa: BLE001 — the thread must outlive any failure; run() recorded it
-                log.exception("scheduled purge of %s failed", getattr(store, "path", store))
-                continue
-            if result is not None:
-                done.append(result)
-        return done
-
-    def start(self) -> PurgeScheduler:
-        with self._guard:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._loop, name="inbox-purge-scheduler", daemon=True)
-                self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            self.tick()
+    def run_if_due(self, store: Store, now: datetime, since: datetime) -> Any:
+        return run_if_due(store, now, since)

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -17,6 +14,7 @@ from .auth import member_action, require_admin
 from .compaction import Schedule, due, next_run
 from .errors import InvalidInput, NotFound
 from .models import Actor, utcnow
+from .scheduler import StoreScheduler
 from .store.retention import ALL, CONVERSATIONS
 
 if TYPE_CHECKING:
@@ -31,7 +29,6 @@ SCHEDULE_KEY = "retention_schedule"  # JSON {"mode", "hour", "weekday", "set_at"
 LAST_KEY = "retention_last"  # JSON {"at", "by", "error"} of the last run (a failed one keeps its error)
 DEFAULT = Schedule(mode="daily", hour=2)  # before the nightly purge (03:00): cleared data leaves the disk too
 SCHEDULER = Actor(email="system (retention schedule)", role="system")
-CHECK_SECONDS = 60.0
 log = logging.getLogger(__name__)
 
 
@@ -242,51 +239,11 @@ def run_if_due(
         raise
 
 
-class RetentionScheduler:
+class RetentionScheduler(StoreScheduler):
     """One background thread per process: every minute, runs retention on each watched store when due."""
 
-    def __init__(self, interval: float = CHECK_SECONDS, clock: Callable[[], datetime] = utcnow) -> None:
-        self.interval, self.clock = interval, clock
-        self._since: weakref.WeakKeyDictionary[Store, datetime] = weakref.WeakKeyDictionary()
-        self._guard = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+    WHAT = "scheduled retention run"
+    THREAD = "inbox-retention-scheduler"
 
-    def watch(self, store: Store) -> None:
-        with self._guard:
-            self._since.setdefault(store, self.clock())
-
-    def since(self, store: Store) -> datetime | None:
-        with self._guard:
-            return self._since.get(store)
-
-    def tick(self, now: datetime | None = None) -> list[list[dict[str, Any]]]:
-        """Check every watched, open store once; returns the runs made (a failure is logged, never raised)."""
-        with self._guard:
-            watched = [(s, since) for s, since in self._since.items() if not s.closed]
-        done = []
-        for store, since in watched:
-            try:
-                result = run_if_due(store, now or self.clock(), since)
-            except Exception:  # noqa: BLE001 — the thread must outlive any failure; run_if_due recorded it
-                log.exception("scheduled retention run of %s failed", getattr(store, "path", store))
-                continue
-            if result is not None:
-                done.append(result)
-        return done
-
-    def start(self) -> RetentionScheduler:
-        with self._guard:
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._loop, name="inbox-retention-scheduler", daemon=True
-                )
-                self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            self.tick()
+    def run_if_due(self, store: Store, now: datetime, since: datetime) -> Any:
+        return run_if_due(store, now, since)
