@@ -26,6 +26,10 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+# One patience for every wait: Playwright's `expect` gives up after 5 s by default, the page's actions after
+# the 20 s set below. On a loaded CI machine an upload's analysis or a rerun can take longer than 5 s (seen:
+# the import test failed there and under two busy loops here); a real failure still fails, 15 s later.
+TIMEOUT_MS = 20_000
 
 
 def pytest_collection_modifyitems(items):
@@ -100,7 +104,9 @@ def server(demo_db):
 @pytest.fixture(scope="session")
 def browser():
     _need_browser()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -119,7 +125,7 @@ def pytest_runtest_makereport(item, call):
 def page(browser, server, request):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     pg = context.new_page()
-    pg.set_default_timeout(20_000)
+    pg.set_default_timeout(TIMEOUT_MS)
     pg.base_url = server
     yield pg
     failed = getattr(request.node, "rep_call", None)

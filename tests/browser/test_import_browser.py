@@ -60,6 +60,21 @@ def test_upload_map_dry_run_import_and_download_the_rejects(page, tmp_path):
     assert sum(1 for line in lines if ",rejected," in line) == 7
     assert sum(1 for line in lines if ",imported without the invalid value," in line) == 3
 
+    # the imported rows are there for agents, with the mapped job title
+    page.get_by_role("link", name="Contacts", exact=True).click()
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Search").fill("ok.twelve@example.com")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text("exact match")).to_be_visible()
+    focus_grid_cell(page, 0)
+    wait_for_app(page)
+    form = page.locator("[data-testid=stForm]")
+    expect(form.get_by_role("textbox", name="Job title")).to_have_value(
+        "fine"
+    )  # from the remapped notes column
+    expect(form.get_by_role("textbox", name="First name")).to_have_value("Grace")
+
 
 def test_a_google_contacts_export_with_its_template(page):
     sign_in(page, *ADMIN)
@@ -86,18 +101,3 @@ def test_a_google_contacts_export_with_its_template(page):
     expect(form.get_by_role("textbox", name="Phone")).to_have_value("+33612345678")
     expect(form.get_by_role("textbox", name="Job title")).to_have_value("Gérante")
     expect(form.get_by_role("textbox", name="Last name")).to_have_value("Dubois")
-
-    # the imported rows are there for agents, with the mapped job title
-    page.get_by_role("link", name="Contacts", exact=True).click()
-    wait_for_app(page)
-    page.get_by_role("textbox", name="Search").fill("ok.twelve@example.com")
-    page.keyboard.press("Enter")
-    wait_for_app(page)
-    expect(page.get_by_text("exact match")).to_be_visible()
-    focus_grid_cell(page, 0)
-    wait_for_app(page)
-    form = page.locator("[data-testid=stForm]")
-    expect(form.get_by_role("textbox", name="Job title")).to_have_value(
-        "fine"
-    )  # from the remapped notes column
-    expect(form.get_by_role("textbox", name="First name")).to_have_value("Grace")
