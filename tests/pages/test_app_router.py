@@ -111,7 +111,6 @@ def test_unusable_database_is_one_clear_error(tmp_path, monkeypatch, make_path, 
     assert reason in at.error[0].value
 
 
-
 def test_streamlit_reads_our_config_and_skips_the_full_collection_after_each_run(monkeypatch):
     """Streamlit's default runs gc.collect(2) after every script run: ~0.2 s of CPU with this app's modules
     loaded, added to every click (measured in Chromium: opening the contacts page took 5.0 s, now 1.2 s)."""
