@@ -49,9 +49,11 @@ lint: $(VENV)/.dev-installed
 # on every core (at most 4 workers, pytest-xdist); then the real-browser tests two modules at a time (each
 # module drives its own Streamlit server over its own copy of the demo workspace; 38 tests: 6 min 45 s against
 # 9 min 42 s one at a time, on 2 cores).
+# Tests keep bytecode (__pycache__/, ignored by git) even where PYTHONDONTWRITEBYTECODE is set, as on this
+# machine: the workers, servers and CLI processes of a run then compile the project and the tests once.
 test: $(VENV)/.dev-installed chromium lint
-	$(BIN)/python -m pytest -n auto --maxprocesses 4 --ignore=tests/browser
-	$(BIN)/python -m pytest -n 2 --dist loadfile tests/browser
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto --maxprocesses 4 --ignore=tests/browser
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 --dist loadfile tests/browser
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.bench.run

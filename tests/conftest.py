@@ -1,9 +1,11 @@
 """Shared fixtures: every test gets its own DuckDB file (DuckDB allows one writer per file)."""
 
+import functools
 import shutil
 
 import pytest
 from argon2 import PasswordHasher
+from streamlit.components.v2 import manifest_scanner
 
 from inbox import users
 from inbox.store import Store
@@ -14,6 +16,11 @@ from inbox.store import Store
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 users._hasher = CHEAP_HASHER
 users._DUMMY_HASH = CHEAP_HASHER.hash("not-a-real-password")
+
+# Each new AppTest scans the metadata of every installed distribution for Streamlit components (~0.3 s with
+# the dev tools installed: a quarter of an AppTest test's time, over 400 of them a run). The installed
+# packages do not change during a run: scan once per test process.
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 
 @pytest.fixture(scope="session")

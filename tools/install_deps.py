@@ -34,6 +34,9 @@ def uv_command(requirements: str) -> list[str]:
     settings = pip_settings()
     command = [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", sys.executable]
     command += ["--index-strategy", "unsafe-best-match", "-r", requirements]
+    # uv leaves packages as source by default (pip compiles them): with PYTHONDONTWRITEBYTECODE set, as on
+    # this machine, each new process would compile streamlit, pandas… again (a CLI start: 6.5 s, not 2.8 s).
+    command += ["--compile-bytecode"]
     for url in settings.get("index-url", []):
         command += ["--index-url", url]
     for url in settings.get("extra-index-url", []):

@@ -40,6 +40,14 @@ def store_for(path: str):
         return store
 
 
+def close_store(path: str) -> None:
+    """Close and forget the store of ``path`` (when it is open): the next ``store_for`` opens it afresh."""
+    with _LOCK:
+        store = _STORES.pop(path, None)
+    if store is not None:
+        store.close()
+
+
 def current_store():
     """The store of ``$INBOX_DB`` (raises ``InboxError`` when it cannot be opened)."""
     return store_for(str(db_path()))

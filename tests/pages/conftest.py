@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from inbox import users
 from inbox.models import SYSTEM
 from inbox.store import Store
+from ui.stores import close_store
 
 from ..support.apptest import ADMIN, AGENT, ROOT, sign_in
 
@@ -21,6 +22,7 @@ def workspace_db(tmp_path, monkeypatch, migrated_template):
         users.add_user(store, SYSTEM, AGENT[0], role="agent", password=AGENT[1], display_name="Alex Agent")
     monkeypatch.setenv("INBOX_DB", str(path))
     yield path
+    close_store(str(path))  # the app's store of this file (and its scheduler watch) ends with the test
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ def test_uv_gets_pips_settings(monkeypatch, tmp_path):
     assert command[command.index("--constraint") + 1] == str(constraint)
     assert command[command.index("-r") + 1] == "requirements.txt"
     assert "--cert" not in command
+    assert "--compile-bytecode" in command  # as pip does: no process compiles the packages again
 
 
 def test_a_failing_uv_falls_back_to_pip(monkeypatch):
