@@ -34,10 +34,11 @@ def _columns(store: Any) -> set[str]:
     }
 
 
-def recorded(store: Any, plan: Sequence[Migration]) -> list[Record]:
+def recorded(store: Any, plan: Sequence[Migration], columns: set[str] | None = None) -> list[Record]:
     """What the database applied, oldest first; a numbered-era table is read through the plan's versions
-    (a version the plan does not have gets the set ``?``)."""
-    columns = _columns(store)
+    (a version the plan does not have gets the set ``?``). ``columns``: those of ``schema_migrations`` when
+    the caller has read them."""
+    columns = _columns(store) if columns is None else columns
     if not columns:
         return []
     if "migration_set" in columns:
@@ -61,10 +62,10 @@ def schema_version(store: Any) -> int:
     return int(store._scalar("SELECT coalesce(max(version), 0) FROM schema_migrations"))
 
 
-def refuse_newer(store: Any, plan: Sequence[Migration]) -> list[Record]:
+def refuse_newer(store: Any, plan: Sequence[Migration], columns: set[str] | None = None) -> list[Record]:
     """The records; ``StoreTooNew`` when some name a migration this code does not know (a newer app's)."""
     plan = numbered(plan)
-    done = recorded(store, plan)
+    done = recorded(store, plan, columns)
     known = {m.key for m in plan}
     unknown = [r for r in done if (r[1], r[2]) not in known]
     if unknown:
@@ -106,12 +107,13 @@ def migrate(store: Any, plan: Sequence[Migration]) -> list[tuple[str, str]]:
     """Apply the plan's migrations the database has not recorded, in the plan's order, each with its record in
     one transaction. Re-running is a no-op. Returns the ``(set, name)`` applied now."""
     plan = numbered(plan)
-    columns = _columns(store)
+    columns = _columns(store)  # read once: opening a store runs this, one catalog query less each time
     if not columns:
         with store.cursor() as cur:
             cur.execute(TABLE_SQL.format(name="IF NOT EXISTS schema_migrations"))
-    done = {(r[1], r[2]) for r in refuse_newer(store, plan)}
-    if columns and "migration_set" not in columns:
+        columns = {"version", "migration_set", "name", "applied_at"}  # the table just made, empty
+    done = {(r[1], r[2]) for r in refuse_newer(store, plan, columns)}
+    if "migration_set" not in columns:
         try:
             _name_the_records(store, plan)
         except (StoreDamaged, WriteFailed):

@@ -37,9 +37,10 @@ def delete_some(path, n: int, start: int = 0) -> None:
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, migrated_template):
     """A database file whose log has 5 entries (checkpoints at 0, 2, 3, 4, 5), every store closed."""
     path = tmp_path / "w.duckdb"
+    shutil.copyfile(migrated_template, path)  # migrated once per run: opening it runs no migration
     with Store(path) as store:
         users.add_user(store, SYSTEM, "admin@example.com", role="admin", password="admin-password")
     delete_some(path, 5)

@@ -1,6 +1,7 @@
 """CLI output shows bidi overrides and invisible characters of handles, names and messages as escapes."""
 
 import json
+import shutil
 
 import pytest
 
@@ -19,8 +20,9 @@ def run(*argv):
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, migrated_template):
     path = tmp_path / "w.duckdb"
+    shutil.copyfile(migrated_template, path)  # migrated once per run: opening it runs no migration
     with Store(path) as store:
         users.add_user(
             store,

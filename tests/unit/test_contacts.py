@@ -10,6 +10,7 @@ from inbox.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Pro
 from inbox.models import SYSTEM, Actor
 
 from ..support.members import members_fixture
+from ..support.snapshots import snapshot_fixtures
 
 AGENT = Actor("agent@example.com", "agent")
 ADMIN = Actor("admin@example.com", "admin")
@@ -68,9 +69,11 @@ def make(store, platform, handle, values):
     return contacts.update_values(store, AGENT, c.id, c.version, values)
 
 
-@pytest.fixture
-def people(store):
+def _people(store):
     return [make(store, *p) for p in PEOPLE]
+
+
+_people_snapshot, store, people = snapshot_fixtures("people", _people, ADMIN, AGENT)
 
 
 def names(result):

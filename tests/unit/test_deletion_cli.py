@@ -1,6 +1,7 @@
 """CLI: delete, erase, audit verify|export|lookup; bad input is one line on stderr and exit 2."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -19,8 +20,9 @@ def run(*args):
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, migrated_template):
     path = tmp_path / "w.duckdb"
+    shutil.copyfile(migrated_template, path)  # migrated once per run: opening it runs no migration
     with Store(path) as store:
         users.add_user(store, SYSTEM, "boss@example.com", role="admin", password="boss-password")
         users.add_user(store, SYSTEM, "agent@example.com", role="agent", password="agent-password")

@@ -16,19 +16,18 @@ from validation.deletion_log import entry_problems
 
 from ..support.deletion import (
     ADMIN,
+    AGENT,
     PERSON,
     members,  # noqa: F401 (autouse fixture)
     rich_contact,
 )
-from ..support.members import seed_members
+from ..support.snapshots import snapshot_fixtures
 
 BOB = Actor("bob@example.com", "admin")
 
 
-@pytest.fixture
-def log(store):
+def _write_log(store) -> None:
     """Six entries: three by ADMIN (whatsapp, gdpr), two by BOB (email, duplicate), one rich (whatsapp)."""
-    seed_members(store, BOB)
     for i in range(3):
         cid = inbound.receive(store, "whatsapp", f"+3361000000{i}", "hi")["contact_id"]
         deletion.delete_contact(
@@ -38,6 +37,15 @@ def log(store):
         cid = inbound.receive(store, "email", f"dup{i}@example.com", "hi")["contact_id"]
         deletion.delete_contact(store, BOB, cid, hint="merged duplicate", reason="duplicate")
     deletion.delete_contact(store, ADMIN, rich_contact(store), hint="Zoé asked", reason="other")
+
+
+# written once for the module; each test that asks for ``log`` gets its own copy of that workspace
+_log_snapshot, store, six_entries = snapshot_fixtures("six_entries", _write_log, ADMIN, AGENT, BOB)
+
+
+@pytest.fixture
+def log(store, six_entries):
+    """The store holding the six entries (its own copy)."""
     return store
 
 

@@ -23,8 +23,9 @@ ADMIN = "admin@example.com"
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, migrated_template):
     path = tmp_path / "w.duckdb"
+    shutil.copyfile(migrated_template, path)  # migrated once per run: opening it runs no migration
     with Store(path) as store:
         users.add_user(store, SYSTEM, ADMIN, role="admin", password="admin-secret-1")
     return path

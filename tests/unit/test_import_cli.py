@@ -2,6 +2,7 @@
 traceback."""
 
 import json
+import shutil
 
 import pytest
 
@@ -25,8 +26,9 @@ def ok_json(result):
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path, migrated_template):
     path = tmp_path / "cli.duckdb"
+    shutil.copyfile(migrated_template, path)  # migrated once per run: opening it runs no migration
     with Store(path) as store:
         users.add_user(store, SYSTEM, "admin@example.com", role="admin", password="admin-secret-1")
         users.add_user(store, SYSTEM, "agent@example.com", role="agent", password="agent-secret-1")

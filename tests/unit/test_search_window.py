@@ -1,15 +1,14 @@
 """Lookup at scale: the recent-window page and the capped count give what a full scan would."""
 
 import random
-import shutil
 
 import pytest
 
 from inbox import contacts, inbound
 from inbox.models import Actor
-from inbox.store import Store
 
-from ..support.members import members_fixture, seed_members
+from ..support.members import members_fixture
+from ..support.snapshots import snapshot_fixtures
 
 AGENT = Actor("agent@example.com", "agent")
 MEMBERS = (AGENT, Actor("admin@example.com", "admin"))
@@ -30,31 +29,7 @@ def _make_crowd(store) -> dict[int, str]:
     return made
 
 
-@pytest.fixture(scope="module")
-def crowd_file(migrated_template, tmp_path_factory):
-    """The crowd, written once for the module (80 writes: ~2.5 s) into a file each test copies."""
-    path = tmp_path_factory.mktemp("crowd") / "inbox.duckdb"
-    shutil.copyfile(migrated_template, path)
-    s = Store(path)
-    try:
-        seed_members(s, *MEMBERS)
-        return path, _make_crowd(s)
-    finally:
-        s.close()
-
-
-@pytest.fixture
-def store(crowd_file, db_path):
-    """This test's own copy of the crowd's workspace (the conftest's store, with the crowd in it)."""
-    shutil.copyfile(crowd_file[0], db_path)
-    s = Store(db_path)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def crowd(crowd_file):
-    return dict(crowd_file[1])
+_crowd_snapshot, store, crowd = snapshot_fixtures("crowd", _make_crowd, *MEMBERS)
 
 
 def expected(store, handles, term):

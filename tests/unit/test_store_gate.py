@@ -1,6 +1,7 @@
 """The store's gate: a compaction waits for operations in flight, holds new ones back, and they then
 succeed."""
 
+import shutil
 import threading
 
 import pytest
@@ -13,7 +14,8 @@ WAIT = 60  # seconds before a join gives up: only reached when something deadloc
 
 
 @pytest.fixture
-def store(tmp_path):
+def store(tmp_path, migrated_template):
+    shutil.copyfile(migrated_template, tmp_path / "gate.duckdb")  # migrated once per run
     s = Store(tmp_path / "gate.duckdb")
     inbound.receive(s, "email", "first@example.com", "hello")
     yield s
