@@ -31,9 +31,8 @@ def app(workspace_db):
     (email, password)."""
 
     def make(credentials=None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=30).run()
-        if credentials:
-            sign_in(at, *credentials)
-        return at
+        at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=30)
+        # signed in: the first run already has the session, as a browser's first request has its cookie
+        return sign_in(at, *credentials) if credentials else at.run()
 
     return make
