@@ -50,10 +50,9 @@ lint: $(VENV)/.dev-installed
 # module drives its own Streamlit server over its own copy of the demo workspace). On this 2-core machine, from a
 # fresh clone: set-up and lint about 2.5 min, 3,587 tests 7 min, 40 browser tests 8 min (three workers: 8.5 min).
 # Tests keep bytecode (__pycache__/, ignored by git) even where PYTHONDONTWRITEBYTECODE is set, as on this
-# machine: the workers, servers and CLI processes of a run then compile the project and the tests once. The unit
-# tests' tiny databases run DuckDB on one thread (15 % less CPU); the browser tests' servers keep the default.
+# machine: the workers, servers and CLI processes of a run then compile the project and the tests once.
 test: $(VENV)/.dev-installed chromium lint
-	PYTHONDONTWRITEBYTECODE= INBOX_DUCKDB_THREADS=1 $(BIN)/python -m pytest -n auto --maxprocesses 4 --ignore=tests/browser
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto --maxprocesses 4 --ignore=tests/browser
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 --dist loadfile tests/browser
 
 bench: $(VENV)/.dev-installed

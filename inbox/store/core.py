@@ -72,19 +72,6 @@ def attachments_dir_for(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.stem}-attachments")
 
 
-def _threads() -> dict[str, int]:
-    """``$INBOX_DUCKDB_THREADS``: DuckDB's worker threads (default: one per core). One suits a small database
-    on a shared machine (the test suite: 15 % less CPU); a million contacts want every core."""
-    value = os.environ.get("INBOX_DUCKDB_THREADS", "").strip()
-    if not value:
-        return {}
-    if not value.isdecimal() or int(value) < 1:
-        raise StoreUnavailable(
-            f"INBOX_DUCKDB_THREADS must be a whole number of threads, 1 or more (not {value!r})"
-        )
-    return {"threads": int(value)}
-
-
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     if path.is_dir():
         raise StoreUnavailable(f"cannot open database {path}: it is a folder, give a file path")
@@ -93,7 +80,7 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     if read_only and not path.exists():
         raise StoreUnavailable(f"cannot open database {path}: file does not exist")
     try:
-        return duckdb.connect(str(path), read_only=read_only, config={**DUCKDB_CONFIG, **_threads()})
+        return duckdb.connect(str(path), read_only=read_only, config=DUCKDB_CONFIG)
     except duckdb.IOException as exc:
         text = str(exc)
         if "lock" in text.lower():

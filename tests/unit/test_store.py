@@ -189,19 +189,3 @@ def test_kill_9_during_a_migration_leaves_the_previous_version(db_path):
     assert store.schema_version() == max(m.version for m in MIGRATIONS)
     assert "half_done" not in tables(store)
     store.close()
-
-
-def test_duckdb_threads_come_from_the_environment_and_a_bad_value_is_one_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setenv("INBOX_DUCKDB_THREADS", "3")
-    with Store(tmp_path / "a.duckdb") as s:
-        assert s._scalar("SELECT current_setting('threads')") == 3
-    monkeypatch.delenv("INBOX_DUCKDB_THREADS")
-    with Store(tmp_path / "a.duckdb") as s:  # unset: DuckDB's default, one per core
-        assert (
-            s._scalar("SELECT current_setting('threads')")
-            == duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0]
-        )
-    for bad in ("0", "two", "-1", "1.5"):
-        monkeypatch.setenv("INBOX_DUCKDB_THREADS", bad)
-        with pytest.raises(StoreUnavailable, match="INBOX_DUCKDB_THREADS must be a whole number"):
-            Store(tmp_path / "a.duckdb")
