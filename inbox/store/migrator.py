@@ -111,7 +111,7 @@ def migrate(store: Any, plan: Sequence[Migration]) -> list[tuple[str, str]]:
     if not columns:
         with store.cursor() as cur:
             cur.execute(TABLE_SQL.format(name="IF NOT EXISTS schema_migrations"))
-        columns = {"version", "migration_set", "name", "applied_at"}  # the table just made, empty
+        columns = _columns(store)  # the table just made (a new file only): today's shape, empty
     done = {(r[1], r[2]) for r in refuse_newer(store, plan, columns)}
     if "migration_set" not in columns:
         try:
