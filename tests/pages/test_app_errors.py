@@ -12,7 +12,7 @@ from inbox.errors import StoreDamaged
 from inbox.store import Store
 from inbox.store.migrations import MIGRATIONS
 
-from ..support.apptest import ADMIN, ROOT
+from ..support.apptest import ADMIN, ROOT, app_streamlit_config
 
 
 def shown(at: AppTest) -> list[str]:
@@ -114,13 +114,8 @@ def test_plain_text_takes_server_paths_out(workspace_db):
 
 @pytest.mark.parametrize("key", ["show_message", "show_trace", "show_type"])
 def test_streamlit_reads_our_config_and_hides_error_details(monkeypatch, key):
-    from streamlit import config
     from streamlit.elements import exception as st_exception
 
-    monkeypatch.chdir(ROOT)
-    config.get_config_options(force_reparse=True)
-    try:
+    with app_streamlit_config(monkeypatch) as config:
         assert config.get_option("client.showErrorDetails") == "none"
         assert getattr(st_exception._error_detail_visibility(True), key) is False
-    finally:
-        config.get_config_options(force_reparse=True)

@@ -114,13 +114,7 @@ def test_unusable_database_is_one_clear_error(tmp_path, monkeypatch, make_path, 
 def test_streamlit_reads_our_config_and_skips_the_full_collection_after_each_run(monkeypatch):
     """Streamlit's default runs gc.collect(2) after every script run: ~0.2 s of CPU with this app's modules
     loaded, added to every click (measured in Chromium: opening the contacts page took 5.0 s, now 1.2 s)."""
-    from streamlit import config
+    from ..support.apptest import app_streamlit_config
 
-    from ..support.apptest import ROOT
-
-    monkeypatch.chdir(ROOT)
-    config.get_config_options(force_reparse=True)
-    try:
+    with app_streamlit_config(monkeypatch) as config:
         assert config.get_option("runner.postScriptGC") is False
-    finally:
-        config.get_config_options(force_reparse=True)

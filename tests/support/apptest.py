@@ -1,6 +1,8 @@
 """Helpers of the AppTest (tests/pages) tests: the seeded members' credentials, signing in, shown text."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -39,3 +41,17 @@ def shown(markdown: str) -> str:
     """The text a Markdown value of ``ui.text.literal`` shows: escapes resolved, invisible joiners dropped."""
     text = markdown.replace("  \n", "\n").replace("&#32;", " ").replace("&#9;", "\t").replace("\u2060", "")
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+
+
+@contextmanager
+def app_streamlit_config(monkeypatch) -> Iterator[object]:
+    """Streamlit's ``config`` module as the app's own ``.streamlit/config.toml`` sets it (read from ROOT),
+    re-read as it was afterwards."""
+    from streamlit import config
+
+    monkeypatch.chdir(ROOT)
+    config.get_config_options(force_reparse=True)
+    try:
+        yield config
+    finally:
+        config.get_config_options(force_reparse=True)
