@@ -70,26 +70,31 @@ def focus_grid_cell(page, row: int, column: int = 0, grid: int = 0) -> None:
     page.wait_for_timeout(100)
 
 
-def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label``: open it, type to filter (a long list is
-    virtualised), click the option. A click that lands while the app re-renders may leave the list
-    closed: then press Escape and open it again (three tries)."""
+def open_options(page, label: str, option: str):
+    """Open the selectbox labelled ``label`` until ``option`` shows in its list; return that option.
+    Typing filters the list (a long list is virtualised). A click that lands while the app re-renders may
+    leave the list closed: then press Escape and open it again (three tries)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     box = page.get_by_role("combobox", name=label)
     wanted = page.get_by_role("option", name=option, exact=True)
-    for attempt in range(3):
+    for last in (False, False, True):
         wait_for_app(page)
         box.click()
         box.press_sequentially(option[:12])
         try:
             wanted.wait_for(state="visible", timeout=5_000)
-            break
+            return wanted
         except PlaywrightTimeout:
-            if attempt == 2:
+            if last:
                 raise
             page.keyboard.press("Escape")
-    wanted.click()
+    return wanted  # not reached: the last try returns or raises
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` (opened with ``open_options``)."""
+    open_options(page, label, option).click()
     wait_for_app(page)
 
 
