@@ -72,6 +72,29 @@ class DuckDBDialect:
             ).fetchall()
         ]
 
+    # -- writes --------------------------------------------------------------------------------
+    @staticmethod
+    def update_rows(
+        cur: Any, table: str, ids_sql: str, ids_params: list[Any], update: str, params: list[Any]
+    ) -> None:
+        """``UPDATE table {update}`` (``update``: ``SET … [FROM …] [WHERE …]``, naming the table being updated
+        ``table``) on the rows whose ``id`` is in ``ids_sql``, for many rows at once.
+
+        DuckDB 2.0 runs an UPDATE of an indexed column as a delete and a re-insert that fetches each row's
+        columns one at a time, and a fetch from a compressed text segment decodes it from its start: O(n²)
+        for n rows (clearing 40,000 contacts' e-mails: 2.9 s). Here the rows are copied out (one scan),
+        updated in the copy (aliased ``table``: ``FROM table`` inside ``update`` still reads the table),
+        deleted and inserted back, in the caller's transaction (0.2 s)."""
+        work = f"{table}_rewrite"
+        cur.execute(
+            f"CREATE OR REPLACE TEMP TABLE {work} AS SELECT * FROM {table} WHERE id IN ({ids_sql})",
+            ids_params,
+        )
+        cur.execute(f"UPDATE {work} AS {table} {update}", params)
+        cur.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM {work})")
+        cur.execute(f"INSERT INTO {table} SELECT * FROM {work}")
+        cur.execute(f"DROP TABLE {work}")
+
     @staticmethod
     def reserve_ids(cur: Any, sequence: str, n: int) -> int:
         """Reserve ``n`` (>= 1) consecutive values of ``sequence``; returns the first one.

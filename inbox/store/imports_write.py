@@ -149,9 +149,13 @@ class ImportsSQL(ImportPlanning):
             [batch_id, chunk],
         )
         sets = ", ".join(f"{c} = n.{c}" for c in VALUE_COLUMNS)
-        cur.execute(
-            f"UPDATE contacts SET {sets}, search_text = n.search_text, version = contacts.version + 1,"
-            f" updated_at = ?, updated_by = ? FROM ("
+        self.dialect.update_rows(
+            cur,
+            "contacts",
+            f"SELECT contact_id FROM {upd}",
+            [chunk],
+            f"SET {sets}, search_text = n.search_text, version = contacts.version + 1,"
+            " updated_at = ?, updated_by = ? FROM ("
             + _search_text_of(
                 f"SELECT u.id, u.platform, u.handle, {', '.join('u.' + c for c in VALUE_COLUMNS)}"
                 f" FROM {upd} t JOIN import_updates u USING (line)"
@@ -245,9 +249,13 @@ class ImportsSQL(ImportPlanning):
             cur.execute(f"DELETE FROM contacts WHERE id IN {inserted}", [batch_id])
             sets = ", ".join(f"{c} = n.{c}" for c in VALUE_COLUMNS)
             prior = ", ".join(f"b.prior_{c} AS {c}" for c in VALUE_COLUMNS)
-            cur.execute(
-                f"UPDATE contacts SET {sets}, search_text = n.search_text, version = contacts.version + 1,"
-                f" updated_at = ?, updated_by = ? FROM ("
+            self.dialect.update_rows(
+                cur,
+                "contacts",
+                restored,
+                [batch_id],
+                f"SET {sets}, search_text = n.search_text, version = contacts.version + 1,"
+                " updated_at = ?, updated_by = ? FROM ("
                 + _search_text_of(
                     f"SELECT c.id, c.platform, c.handle, {prior} FROM import_batch_contacts b"
                     " JOIN contacts c ON c.id = b.contact_id"

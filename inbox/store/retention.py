@@ -205,8 +205,12 @@ class RetentionSQL(Repository):
         ).fetchall()[0]
         shown = ", ".join(f"NULL::VARCHAR AS {c}" if c in columns else f"c.{c}" for c in _SEARCHED)
         sets = "".join(f"{c} = NULL, " for c in columns)
-        cur.execute(
-            f"UPDATE contacts SET {sets}version = contacts.version + 1, updated_at = ?, updated_by = ?,"
+        self.dialect.update_rows(
+            cur,
+            "contacts",
+            ids,
+            [],
+            f"SET {sets}version = contacts.version + 1, updated_at = ?, updated_by = ?,"
             f" search_text = n.search_text FROM (SELECT id, {SEARCH_TEXT_SQL} AS search_text FROM"
             f" (SELECT c.id, c.handle, {shown} FROM contacts c WHERE c.id IN ({ids}))) n"
             " WHERE contacts.id = n.id",

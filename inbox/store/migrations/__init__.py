@@ -58,6 +58,7 @@ MIGRATIONS: list[Migration] = plan(
         merge.log_and_aliases,
         access.log,
         notes.tables,
+        core.identifiers_uncompressed,
     ],
 )
 

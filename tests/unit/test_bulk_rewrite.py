@@ -1,0 +1,92 @@
+"""Many contacts changed at once: the identifier columns are stored uncompressed, and ``update_rows`` (copy,
+update, delete, re-insert) changes exactly the rows named, inside the caller's transaction."""
+
+import pytest
+
+from inbox.store.migrations.core import _CONTACT_COLUMNS
+
+IDENTIFIERS = ("platform", "handle", "email", "phone", "account_id", "external_id", "search_text")
+
+
+def add(store, n: int) -> None:
+    with store.tx() as cur:
+        cur.execute(
+            "INSERT INTO contacts (id, platform, handle, email, first_name, phone, created_at, created_by,"
+            " updated_at, updated_by, search_text) SELECT i, 'email', 'h' || i, 'p' || i || '@example.org',"
+            " 'First' || i, '+3361' || lpad(i::VARCHAR, 7, '0'), TIMESTAMP '2026-01-01', 'test',"
+            " TIMESTAMP '2026-01-01', 'test', 'first' || i FROM range(1, ? + 1) t(i)",
+            [n],
+        )
+        cur.execute("SELECT setval('contact_id_seq', ?)", [n])
+
+
+def rows(store) -> list[tuple]:
+    return store._rows(f"SELECT {_CONTACT_COLUMNS} FROM contacts ORDER BY id")
+
+
+def test_identifier_columns_are_stored_uncompressed_and_keep_their_indexes(store):
+    add(store, 3000)
+    with store.tx() as cur:
+        cur.execute("CHECKPOINT")
+    found = dict(
+        store._rows(
+            "SELECT column_name, list(DISTINCT compression) FROM pragma_storage_info('contacts')"
+            " WHERE segment_type = 'VARCHAR' GROUP BY ALL"
+        )
+    )
+    assert {c: found[c] for c in IDENTIFIERS} == {c: ["Uncompressed"] for c in IDENTIFIERS}
+    assert found["first_name"] != ["Uncompressed"]  # the other text keeps DuckDB's compression
+    indexes = {
+        r[0] for r in store._rows("SELECT index_name FROM duckdb_indexes() WHERE table_name = 'contacts'")
+    }
+    assert indexes == {f"contacts_{c}_idx" for c in ("email", "phone", "account_id", "external_id")}
+    constraints = store._rows(
+        "SELECT constraint_type, constraint_column_names FROM duckdb_constraints()"
+        " WHERE table_name = 'contacts' AND constraint_type IN ('PRIMARY KEY', 'UNIQUE') ORDER BY 1"
+    )
+    assert constraints == [("PRIMARY KEY", ["id"]), ("UNIQUE", ["platform", "handle"])]
+    with store.tx() as cur:  # the id still comes from its sequence
+        cur.execute(
+            "INSERT INTO contacts (platform, handle, created_at, created_by, updated_at, updated_by)"
+            " VALUES ('web', 'new', now()::TIMESTAMP, 't', now()::TIMESTAMP, 't')"
+        )
+    assert store._scalar("SELECT id FROM contacts WHERE handle = 'new'") == 3001
+
+
+def test_update_rows_changes_exactly_the_rows_named(store):
+    add(store, 50)
+    before = rows(store)
+    with store.tx() as cur:
+        store.dialect.update_rows(
+            cur,
+            "contacts",
+            "SELECT unnest(?::BIGINT[])",
+            [[3, 7, 40]],
+            "SET email = NULL, phone = n.phone, version = contacts.version + 1 FROM (SELECT c.id,"
+            " c.phone || '9' AS phone FROM contacts c) n WHERE contacts.id = n.id AND contacts.id <> 40",
+            [],
+        )
+    after = rows(store)
+    assert len(after) == 50
+    changed = {r[0]: r for r in after if r != before[r[0] - 1]}
+    assert sorted(changed) == [3, 7]  # 40 was named but the WHERE kept it
+    for contact_id, row in changed.items():
+        old = dict(zip(_CONTACT_COLUMNS.split(", "), before[contact_id - 1], strict=True))
+        new = dict(zip(_CONTACT_COLUMNS.split(", "), row, strict=True))
+        assert new == {**old, "email": None, "phone": old["phone"] + "9", "version": old["version"] + 1}
+    assert store._scalar("SELECT count(*) FROM contacts WHERE email = 'p3@example.org'") == 0  # index kept up
+    assert store._scalar("SELECT id FROM contacts WHERE phone = ?", [before[6][7] + "9"]) == 7
+
+
+def test_update_rows_is_part_of_the_callers_transaction(store):
+    add(store, 20)
+    before = rows(store)
+    with pytest.raises(RuntimeError), store.tx() as cur:
+        store.dialect.update_rows(cur, "contacts", "SELECT id FROM contacts", [], "SET email = NULL", [])
+        assert cur.execute("SELECT count(email) FROM contacts").fetchall() == [(0,)]
+        raise RuntimeError("a later step fails")
+    assert rows(store) == before
+    with store.tx() as cur:  # and the work table is gone: a second run starts clean
+        store.dialect.update_rows(cur, "contacts", "SELECT 5", [], "SET first_name = 'Five'", [])
+    assert store._rows("SELECT id FROM contacts WHERE first_name = 'Five'") == [(5,)]
+    assert store._rows("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%rewrite%'") == []
