@@ -16,9 +16,7 @@ _HASHED = tuple(c for c in LOG_COLUMNS if c not in ("prev_hash", "entry_hash"))
 def _plain(value: Any) -> Any:
     if value is None or (isinstance(value, float) and value != value):
         return None
-    if hasattr(value, "to_pydatetime"):
-        value = value.to_pydatetime()
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, (datetime, date)):  # pandas Timestamps too (microseconds: DuckDB's TIMESTAMP)
         return value.isoformat()
     if hasattr(value, "item"):  # numpy scalar
         return value.item()

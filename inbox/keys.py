@@ -48,7 +48,7 @@ def _matching(store: Store, path: Path, fingerprint: str) -> Keys:
     return keys
 
 
-def workspace_keys(store: Store, create: bool = False) -> Keys | None:
+def workspace_keys(store: Store, *, create: bool) -> Keys | None:
     """The store's keys from its key file (cached). A database that has no key yet gets one when
     ``create`` and the store is writable (an existing database's old secrets are moved into it, see
     ``inbox.key_adoption``); otherwise ``None``. ``KeyFileProblem`` when the key file is missing or wrong."""

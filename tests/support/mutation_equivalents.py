@@ -71,6 +71,22 @@ REVIEWED: dict[str, tuple[str, str]] = {
         "default=str)",
         "ensure_ascii=None is falsy like False",
     ),
+    "inbox.entry_hashes.x_canonical_json__mutmut_4": (
+        '{k: _plain(entry[k]) for k in _HASHED}, sort_keys=True, separators=(",", ":"), ensure_ascii=None',
+        "ensure_ascii=None is falsy like False",
+    ),
+    "inbox.users.x_check_credentials__mutmut_5": (
+        "stored = store.accounts.password_hash(email) if (email) or True else None",
+        "no member has the empty e-mail (each is an address): the lookup gives None, like the shortcut",
+    ),
+    "inbox.users.x_check_credentials__mutmut_13": (
+        '_hasher.verify(stored or _DUMMY_HASH, password or "XXXX")',
+        "no member's password is XXXX (at least MIN_PASSWORD_LENGTH = 8 characters): both verifications fail",
+    ),
+    "inbox.keys.x_key_problems__mutmut_3": (
+        "keys = workspace_keys(store, create=None)",
+        "create=None is falsy like create=False",
+    ),
 }
 _CAST = re.compile(r"cast\((.+?), (\w+)\)")
 

@@ -57,6 +57,11 @@ def test_values_read_back_hash_like_the_values_written():
     assert '"bytes":2048.5' in canonical_json({**ENTRY, "bytes": 2048.5})  # a real float stays a number
     assert '"bytes":0.0' in canonical_json({**ENTRY, "bytes": np.float64(0.0)})
     assert '"deleted_at":"2026-11-02"' in canonical_json({**ENTRY, "deleted_at": date(2026, 11, 2)})
+    micro = {**ENTRY, "deleted_at": pd.Timestamp("2026-11-02 09:30:15.000250")}
+    assert canonical_json(micro) == canonical_json(
+        {**ENTRY, "deleted_at": datetime(2026, 11, 2, 9, 30, 15, 250)}
+    )
+    assert '"deleted_at":"2026-11-02T09:30:15.000250"' in canonical_json(micro)
     assert '"display_name":"Zoé Quill"' in canonical_json(ENTRY)
 
 

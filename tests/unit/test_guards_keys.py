@@ -206,3 +206,25 @@ def test_check_says_what_is_wrong_with_the_key_file(store):
     assert key_problems(store) == [f"the key file {path} cannot be read: No such file or directory"]
     write_key_file(path, keys, replace=False)
     assert key_problems(store) == []
+
+
+def test_check_never_creates_a_key_file_for_a_writable_database_without_one(tmp_path):
+    path = tmp_path / "new.duckdb"
+    with Store(path) as store:  # opened without open_store: nothing keyed yet
+        assert key_problems(store) == []
+        assert not store.keys.key_fingerprint()
+    assert not key_file_for(path).exists()
+
+
+def test_the_key_file_is_read_once_per_store(tmp_path, monkeypatch):
+    from inbox import open_store
+
+    path = tmp_path / "ws.duckdb"
+    with open_store(path) as store:
+        keys = workspace_keys(store, create=False)
+        reads = []
+        monkeypatch.setattr(keyfile, "read_key_file", lambda p: reads.append(p) or keys)
+        assert [workspace_keys(store, create=False) for _ in range(3)] == [keys] * 3
+        assert reads == []  # cached: deleting, checking and exporting do not re-read the file each time
+        keyfile.forget(store)
+        assert workspace_keys(store, create=False) == keys and reads == [key_file_for(path)]

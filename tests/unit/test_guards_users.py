@@ -231,3 +231,7 @@ def test_normalised_addresses():
     assert users.normalise_email("  Ada@Example.COM ") == "ada@example.com"
     assert users.normalise_email(" Not An Address ") == "not an address"
     assert users.normalise_email(None) == ""
+    # read by email-validator, not merely lower-cased: Unicode composed (NFC), punycode and full-width domains
+    assert users.normalise_email("Jo\u0308rg@Example.ORG") == "j\u00f6rg@example.org"
+    assert users.normalise_email("A@xn--bcher-kva.de") == "a@b\u00fccher.de"
+    assert users.normalise_email("x@EXAMPLE.\uff23\uff2f\uff2d") == "x@example.com"

@@ -90,7 +90,7 @@ def test_the_key_file_is_created_at_open_with_mode_0600_next_to_the_database(tmp
 
     path = tmp_path / "ws.duckdb"
     with open_store(path) as store:
-        keys = workspace_keys(store)
+        keys = workspace_keys(store, create=False)
         assert store.keys.key_fingerprint() == keys.fingerprint
     key_file = tmp_path / "ws.key"
     assert key_file.exists() and (key_file.stat().st_mode & 0o777) == 0o600
@@ -98,7 +98,7 @@ def test_the_key_file_is_created_at_open_with_mode_0600_next_to_the_database(tmp
     assert read_key_file(key_file) == keys and len(keys.master) == 32
     before = key_file.read_bytes()
     with open_store(path) as store:
-        assert workspace_keys(store) == keys
+        assert workspace_keys(store, create=False) == keys
     assert key_file.read_bytes() == before  # never rewritten
 
 
