@@ -35,7 +35,8 @@ class ContactCreation(Repository):
         at: datetime,
     ) -> tuple[int, str | None]:
         """Insert a contact with its built-in columns and custom values (version 1), unless one exists with
-        the same platform and handle or the same e-mail, phone or external id: then nothing is written.
+        the same platform and handle or the same e-mail, phone or external id, or a merge left one of these
+        to a contact (``contact_aliases``): then nothing is written.
 
         Returns ``(new id, None)``, or ``(existing id, what matched)`` with what matched among ``handle``
         and ``IDENTITY_COLUMNS``.
@@ -60,16 +61,31 @@ class ContactCreation(Repository):
     ) -> tuple[int, str | None]:
         identities = {c: builtin[c] for c in IDENTITY_COLUMNS if builtin.get(c) is not None}
         with self.tx() as cur:
+            # a contact's own identifiers first, then those a merge left to its survivor (the latest merge)
             for column, value in identities.items():  # (column: one of IDENTITY_COLUMNS)
-                found = cur.execute(
-                    f"SELECT id FROM contacts WHERE {column} = ? ORDER BY id LIMIT 1", [value]
-                ).fetchone()
+                found = (
+                    cur.execute(
+                        f"SELECT id FROM contacts WHERE {column} = ? ORDER BY id LIMIT 1", [value]
+                    ).fetchone()
+                    or cur.execute(
+                        "SELECT contact_id FROM contact_aliases WHERE kind = ? AND value = ?"
+                        " ORDER BY merge_id DESC LIMIT 1",
+                        [column, value],
+                    ).fetchone()
+                )
                 if found is not None:
                     return int(found[0]), column
-            found = cur.execute(
-                "SELECT id FROM contacts WHERE platform = ? AND handle = ? ORDER BY id LIMIT 1",
-                [platform, handle],
-            ).fetchone()
+            found = (
+                cur.execute(
+                    "SELECT id FROM contacts WHERE platform = ? AND handle = ? ORDER BY id LIMIT 1",
+                    [platform, handle],
+                ).fetchone()
+                or cur.execute(
+                    "SELECT contact_id FROM contact_aliases WHERE kind = 'handle' AND platform = ?"
+                    " AND value = ? ORDER BY merge_id DESC LIMIT 1",
+                    [platform, handle],
+                ).fetchone()
+            )
             if found is not None:
                 return int(found[0]), "handle"
             cols = ", ".join(builtin)

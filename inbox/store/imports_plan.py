@@ -93,18 +93,41 @@ class ImportPlanning(Repository):
         rejected); returns the counts and the rows refused here as ``refused`` ``[(line, reason)]``.
 
         A row matches the first key of ``match_order`` that finds a contact, else the contact with its
-        (platform, handle). Refused: a key finding several contacts, a platform+handle of another contact
-        than the key found, a second row for one contact or one new (platform, handle), a new contact
-        without email, phone or handle.
+        (platform, handle); a key no contact holds finds the contact a merge left it to. Refused: a key
+        finding several contacts, a platform+handle of another contact than the key found, a second row for
+        one contact or one new (platform, handle), a new contact without email, phone or handle.
         """
         if policy not in POLICIES or not match_order or any(k not in MATCH_KEYS for k in match_order):
             raise ValueError("unknown policy or match key")
         keys = [(k, MATCH_KEYS[k]) for k in match_order]
+        # An identifier a merge left to its survivor (contact_aliases) matches the survivor when no contact
+        # holds it itself, as for inbound messages; skipped while no contact was ever merged.
+        merged = bool(cur.execute("SELECT EXISTS (SELECT 1 FROM contact_aliases)").fetchall()[0][0])
         ctes = "".join(
             f", {a} AS (SELECT r.line, count(*) AS n, min(c.id) AS id, list(c.id ORDER BY c.id)[1:3]"
-            f" AS ids FROM import_rows r JOIN contacts c ON c.{k} = r.{k} GROUP BY r.line)"
+            f" AS ids FROM import_rows r JOIN contacts c ON c.{k} = r.{k} GROUP BY r.line"
+            + (
+                f" UNION ALL SELECT r.line, count(DISTINCT a.contact_id), min(a.contact_id),"
+                f" list(DISTINCT a.contact_id ORDER BY a.contact_id)[1:3] FROM import_rows r"
+                f" JOIN contact_aliases a ON a.kind = '{k}' AND a.value = r.{k}"
+                f" WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.{k} = r.{k}) GROUP BY r.line"
+                if merged
+                else ""
+            )
+            + ")"
             for k, a in keys
         )
+        handles = (
+            "SELECT r.line, c.id FROM import_rows r"
+            " JOIN contacts c ON c.platform = r.key_platform AND c.handle = r.key_handle"
+        )
+        if merged:
+            handles += (
+                " UNION ALL SELECT r.line, a.contact_id FROM import_rows r JOIN contact_aliases a"
+                " ON a.kind = 'handle' AND a.platform = r.key_platform AND a.value = r.key_handle"
+                " WHERE NOT EXISTS (SELECT 1 FROM contacts c"
+                " WHERE c.platform = r.key_platform AND c.handle = r.key_handle)"
+            )
 
         def pick(col: str, otherwise: str) -> str:
             return (
@@ -116,9 +139,7 @@ class ImportPlanning(Repository):
         cur.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE import_plan AS
-            WITH hd AS (SELECT r.line, min(c.id) AS id FROM import_rows r
-                        JOIN contacts c ON c.platform = r.key_platform AND c.handle = r.key_handle
-                        GROUP BY r.line){ctes},
+            WITH hd AS (SELECT line, min(id) AS id FROM ({handles}) GROUP BY line){ctes},
             m AS (SELECT r.line, r.handle IS NOT NULL AS explicit_handle, r.key_platform,
                          r.key_handle, hd.id AS hid,
                          CASE {' '.join(f"WHEN {a}.n IS NOT NULL THEN '{k}'" for k, a in keys)}

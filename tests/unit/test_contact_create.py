@@ -50,6 +50,30 @@ def test_each_taken_identity_is_refused_naming_the_contact(store):
         create_contact(store, AGENT, {}, platform="email", handle="ann@example.com")
 
 
+def test_an_identity_a_merge_left_to_a_contact_is_taken_by_it(store):
+    from inbox import merge
+
+    set_layout(store, external_id={"enabled": True})
+    kept = create_contact(
+        store, AGENT, {"email": "ann@example.com", "phone": "+33611111111", "external_id": "E1"}
+    )
+    gone = create_contact(
+        store, AGENT, {"email": "ann.lee@work.example", "phone": "+33622222222", "external_id": "E2"}
+    )
+    keep = {k: kept.id for k in ("email", "phone", "external_id")}  # gone's identifiers become aliases
+    merge.merge_contacts(store, ADMIN, kept.id, [gone.id], choices=keep)
+    for values, what in [
+        ({"email": "ann.lee@work.example"}, "email"),
+        ({"phone": "+33622222222", "email": "x@example.com"}, "phone"),
+        ({"external_id": "E2", "email": "y@example.com"}, "external id"),
+    ]:
+        with pytest.raises(DuplicateContact, match=f"contact #{kept.id} already has this {what}"):
+            create_contact(store, AGENT, values)
+    with pytest.raises(DuplicateContact, match="platform and handle") as exc:
+        create_contact(store, AGENT, {}, platform="email", handle="ann.lee@work.example")
+    assert exc.value.contact_id == kept.id
+
+
 def test_layout_rules_apply_required_disabled_and_typed(store):
     set_layout(store, job_title={"required_on_import": True}, account_id={"enabled": False})
     with pytest.raises(ContactInvalid) as exc:
