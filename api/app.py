@@ -48,6 +48,7 @@ def _routers() -> list[APIRouter]:
         routes_layout,
         routes_members,
         routes_merge,
+        routes_retention,
     )
 
     return [
@@ -59,4 +60,5 @@ def _routers() -> list[APIRouter]:
         routes_deletion_log.router,
         routes_merge.router,
         routes_exports.router,
+        routes_retention.router,
     ]

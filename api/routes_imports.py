@@ -100,7 +100,7 @@ async def upload(request: Request, store: Db, admin: Admin, name: str = "contact
 
 class ImportIn(BaseModel):
     upload_id: str = Field(max_length=64)
-    dry_run: bool = Field(False, description="Validate and count; write nothing.")
+    dry_run: bool = Field(False, strict=True, description="Validate and count; write nothing.")
     template: str | None = Field(
         None, max_length=120, description="A saved mapping's name, or a built-in template (Google Contacts…)."
     )

@@ -19,7 +19,7 @@ EXPLAINED = (
     " message, or its creation when it never wrote. Cleared values are gone for good: the history keeps only"
     " who cleared which attribute and when, and undoing an import cannot bring them back."
 )
-TRIGGERS = {"schedule": "Schedule", "manual": "Run now", "cli": "Command line"}
+TRIGGERS = {"schedule": "Schedule", "manual": "Run now", "cli": "Command line", "api": "API"}
 
 
 def _when(at: datetime | None) -> str:

@@ -156,6 +156,31 @@ def _record_last(store: Store, actor: Actor, at: datetime, error: str | None) ->
     )
 
 
+TOTALS = ("contacts", "cleared_values", "conversations", "messages", "attachments")
+
+
+def summary(done: list[dict[str, Any]], dry_run: bool) -> dict[str, Any]:
+    """What ``run`` did as one object (the CLI's JSON, the API's answer): each rule's log row, or its count
+    for a dry run, and for a run the totals."""
+    out: dict[str, Any] = {"dry_run": dry_run, "rules": done}
+    if not dry_run:
+        out.update({k: sum(int(r[k]) for r in done) for k in TOTALS})
+    return out
+
+
+def overview(store: Store, actor: Actor, limit: int = 10) -> dict[str, Any]:
+    """The rules (each with its sentence), the schedule, the next and last runs and the latest log entries
+    (``retention show``, ``GET /retention``; admins only)."""
+    require_admin(actor, "see data retention")
+    return {
+        "rules": [{**r.as_row, "rule": r.describe()} for r in rules(store)],
+        "schedule": read_schedule(store).describe(),
+        "next_run": next_scheduled(store),
+        "last_run": last_run(store),
+        "runs": runs(store, limit),
+    }
+
+
 def runs(store: Store, limit: int = 50) -> list[dict[str, Any]]:
     """The log, newest first."""
     return store.retention.retention_runs(limit)

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
@@ -36,8 +37,13 @@ def actor_option(help_text: str, *, required: bool = False) -> Callable[[FC], FC
 
 
 def say_json(obj: object) -> None:
-    """One JSON line; bidi overrides and invisible characters in values written as \\uXXXX escapes."""
-    click.echo(visible_json(json.dumps(obj, ensure_ascii=False, default=str)))
+    """One JSON line; times in ISO 8601 (as the API writes them); bidi overrides and invisible characters in
+    values written as \\uXXXX escapes."""
+    click.echo(visible_json(json.dumps(obj, ensure_ascii=False, default=_plain)))
+
+
+def _plain(value: object) -> str:
+    return value.isoformat() if isinstance(value, (datetime, date)) else str(value)
 
 
 def run(group: click.Group, argv: list[str] | None = None) -> None:

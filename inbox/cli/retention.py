@@ -1,6 +1,9 @@
-"""CLI commands of data retention: ``retention run [--dry-run]`` (for cron) and ``retention show``."""
+"""CLI commands of data retention: ``retention run [--dry-run]`` (for cron) and ``retention show``; both
+also against the running app (``--url``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import click
 
@@ -8,8 +11,7 @@ from .. import open_store
 from ..models import SYSTEM
 from ..plurals import counted
 from .common import actor_option, db_option, say_json
-
-TOTALS = ("contacts", "cleared_values", "conversations", "messages", "attachments")
+from .remote import connect, remote_option
 
 
 @click.group()
@@ -19,16 +21,26 @@ def retention() -> None:
 
 @retention.command("run")
 @click.option("--dry-run", is_flag=True, help="Only count what each rule would clear now; change nothing.")
-@actor_option("The admin running it (recorded in the log; default: the operator).")
+@actor_option("The admin running it (recorded in the log; default: the operator; not with --url).")
 @db_option
+@remote_option
 def retention_run(dry_run: bool, actor: str | None, db: str | None) -> None:
     """Apply every retention rule now; one JSON object on stdout, one line per rule on stderr."""
     from .. import retention as uc
     from ..users import admin_actor
 
-    with open_store(db) as store:
-        who = admin_actor(store, actor) if actor else SYSTEM
-        done = uc.run(store, who, dry_run=dry_run, trigger="cli")
+    if api := connect(db, actor):
+        out = api.json("POST", "/retention/runs", json={"dry_run": dry_run})
+    else:
+        with open_store(db) as store:
+            who = admin_actor(store, actor) if actor else SYSTEM
+            out = uc.summary(uc.run(store, who, dry_run=dry_run, trigger="cli"), dry_run)
+    say_rules(out["rules"], dry_run)
+    say_json(out)
+
+
+def say_rules(done: list[dict[str, Any]], dry_run: bool) -> None:
+    """One line per rule on stderr: what it would clear (dry run) or cleared."""
     if not done:
         click.echo(
             "inbox: no retention rule is set; nothing to do (admins set them on Data retention)", err=True
@@ -43,10 +55,6 @@ def retention_run(dry_run: bool, actor: str | None, db: str | None) -> None:
                 else f"{counted(row['cleared_values'], 'value')} of {counted(row['contacts'], 'contact')}"
             )
             click.echo(f"- {row['rule']}: cleared {what} (run #{row['id']})", err=True)
-    out: dict[str, object] = {"dry_run": dry_run, "rules": done}
-    if not dry_run:
-        out.update({k: sum(int(r[k]) for r in done) for k in TOTALS})
-    say_json(out)
 
 
 @retention.command("show")
@@ -59,18 +67,12 @@ def retention_run(dry_run: bool, actor: str | None, db: str | None) -> None:
     help="How many log entries to print.",
 )
 @db_option
+@remote_option
 def retention_show(limit: int, db: str | None) -> None:
     """Print the rules, the schedule, the next run and the latest log entries as JSON."""
     from .. import retention as uc
 
+    if api := connect(db):
+        return say_json(api.json("GET", "/retention", params={"runs": limit}))
     with open_store(db) as store:
-        schedule = uc.read_schedule(store)
-        say_json(
-            {
-                "rules": [{**r.as_row, "rule": r.describe()} for r in uc.rules(store)],
-                "schedule": schedule.describe(),
-                "next_run": uc.next_scheduled(store),
-                "last_run": uc.last_run(store),
-                "runs": uc.runs(store, limit),
-            }
-        )
+        say_json(uc.overview(store, SYSTEM, limit))

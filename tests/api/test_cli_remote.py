@@ -10,7 +10,7 @@ import httpx
 import pyarrow.parquet as pq
 import pytest
 
-from inbox import deletion, inbound, open_store, tokens
+from inbox import deletion, inbound, open_store, retention, tokens
 from inbox.models import Actor
 from tests.support.browser import ROOT, fresh_server
 from tests.support.cli import invoke, one_line
@@ -45,6 +45,7 @@ def app(tmp_path_factory):
         victim = inbound.receive(store, "email", "victim@example.org", "delete me")["contact_id"]
         for n in range(2):
             inbound.receive(store, "email", f"erase{n}@example.org", "erase me")
+        retention.save_rule(store, ADMIN, "job_title", "closed", 30)  # nothing is due: every chat is open
     local = {args: invoke(*args, "--db", db) for args in LOCAL}
     twin = tmp_path_factory.mktemp("twin")  # the same workspace, for the writes run on a file
     shutil.copytree(folder, twin, dirs_exist_ok=True)
@@ -229,3 +230,21 @@ def test_erase_dry_run_then_erase_write_the_same_result_file_as_on_the_file(app,
     again = over(app, "search", "erase0@example.org")
     assert json.loads(again.stdout) == []
     assert "--actor is not used with --url" in one_line(over(app, "erase", ids, *reason, *admin))
+
+
+def test_retention_over_url_prints_what_it_prints_on_the_file(app):
+    for args in (("retention", "run", "--dry-run"), ("retention", "show", "--runs", "0")):
+        remote, local = over(app, *args), invoke(*args, "--db", app["twin"])
+        assert (remote.code, remote.stdout, remote.stderr) == (local.code, local.stdout, local.stderr), args
+    ran = over(app, "retention", "run")
+    assert ran.code == 0, ran.stderr
+    out = json.loads(ran.stdout)
+    [row] = out["rules"]
+    assert (row["target"], row["trigger"], row["actor"]) == ("job_title", "api", "admin@example.com")
+    assert (out["dry_run"], out["contacts"], out["cleared_values"]) == (False, 0, 0)
+    assert ran.stderr == f"- {row['rule']}: cleared 0 values of 0 contacts (run #{row['id']})\n"
+    assert [r["id"] for r in json.loads(over(app, "retention", "show").stdout)["runs"]] == [row["id"]]
+    assert "only admins can run data retention" in one_line(over(app, "retention", "run", token="agent"))
+    assert "only admins can see data retention" in one_line(over(app, "retention", "show", token="agent"))
+    with_actor = over(app, "retention", "run", "--actor", "admin@example.com")
+    assert "--actor is not used with --url" in one_line(with_actor)
