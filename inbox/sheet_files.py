@@ -171,6 +171,29 @@ def _error_cells(path: Path, sheet_index: int, label: str) -> dict[tuple[int, in
     return found
 
 
+def _xls_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """Error cells of an .xls sheet as ``(row, column)`` (0-based) → shown value: calamine reads them as
+    empty, xlrd (the reader of the old binary format) types them. A file xlrd cannot read gives none."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception:  # xlrd's errors (format, damage, encryption): calamine read the file, keep its reading
+        return {}
+    try:
+        found: dict[tuple[int, int], str] = {}
+        rows = book.sheet_by_name(sheet)
+        for r in range(rows.nrows):
+            for c, kind in enumerate(rows.row_types(r)):
+                if kind == xlrd.XL_CELL_ERROR:
+                    found[(r, c)] = xlrd.error_text_from_code.get(int(rows.cell_value(r, c)), "#N/A")
+        return found
+    except Exception:
+        return {}
+    finally:
+        book.release_resources()
+
+
 def read(
     path: str | os.PathLike[str], *, sheet: str | None = None, name: str | None = None
 ) -> tuple[CsvFile, list[Any], SheetCells]:
@@ -213,10 +236,14 @@ def read(
     width = max(len(r) for r in rows)
     header_cells = [_text(c) or "" for c in rows[0]] + [""] * (width - len(rows[0]))
     _check_header(header_cells, label, chosen, len(rows))
+    found = {}
     if kind == "xlsx":
-        for (r, c), shown in _error_cells(source, names.index(chosen), label).items():
-            if 0 < r < len(rows) and c < width:
-                cells.errors.setdefault(c, {})[r - 1] = shown
+        found = _error_cells(source, names.index(chosen), label)
+    elif kind == "xls":
+        found = _xls_error_cells(source, chosen)
+    for (r, c), shown in found.items():
+        if 0 < r < len(rows) and c < width:
+            cells.errors.setdefault(c, {})[r - 1] = shown
     body = [list(r) + [""] * (width - len(r)) for r in rows[1:]]
     columns = list(zip(*body, strict=True)) if body else [() for _ in range(width)]
     texts = [_column(tuple(col), at, cells) for at, col in enumerate(columns)]

@@ -110,7 +110,7 @@ def one(n: int, target: str, name: str) -> None:
 def main() -> None:
     # A custom attribute (and any attribute stored outside the indexed columns): the 100,000 contacts.
     one(CONTACTS, "tier", "retention_clear_attribute")
-    # Every attribute, the indexed identifiers too (e-mail, phone): rows rewritten by the dialect's update_rows.
+    # Every attribute, the indexed identifiers too (e-mail, phone): rows rewritten by dialect.update_rows.
     one(ALL_CONTACTS, "*", "retention_clear_all")
 
 

@@ -1,4 +1,5 @@
-"""Real spreadsheet files for the tests: .xlsx written by XlsxWriter, .ods written by hand (a zip of XML)."""
+"""Real spreadsheet files for the tests: .xlsx written by XlsxWriter, .xls by xlwt, .ods written by hand (a
+zip of XML)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,28 @@ def xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
                 else:
                     sheet.write(r, c, cell)
     book.close()
+    return path
+
+
+# The BIFF codes of Excel's error values (xlwt's own table maps #VALUE! wrongly).
+_XLS_ERRORS = {"#NULL!": 0, "#DIV/0!": 7, "#VALUE!": 15, "#REF!": 23, "#NAME?": 29, "#NUM!": 36, "#N/A": 42}
+
+
+def xls(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    """An Excel 97-2003 workbook with these sheets (rows of str, int, float or None; a ``Formula`` whose value
+    is an error is written as that error cell, as Excel saves a formula's cached error)."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if isinstance(cell, Formula):
+                    sheet.row(r).set_cell_error(c, _XLS_ERRORS[cell.value])
+                elif cell is not None:
+                    sheet.write(r, c, cell)
+    book.save(str(path))
     return path
 
 

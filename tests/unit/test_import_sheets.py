@@ -14,7 +14,7 @@ from inbox.store import Store
 
 from ..support.cli import invoke
 from ..support.imports import contacts, fingerprint, run, values
-from ..support.sheets import Formula, ods, xlsx
+from ..support.sheets import Formula, ods, xls, xlsx
 
 HEADER = ["Email", "Phone", "First name", "Account ID", "External ID", "Joined", "Score"]
 
@@ -77,9 +77,10 @@ def test_a_named_sheet_is_read_and_an_unknown_one_is_refused_naming_the_sheets(s
         run(store, path, sheet="C")
 
 
-def test_error_cells_and_phones_typed_as_numbers_are_refused_with_a_reason(typed_layout, tmp_path):
-    path = xlsx(
-        tmp_path / "errors.xlsx",
+@pytest.mark.parametrize("write", [xlsx, xls], ids=["xlsx", "xls"])
+def test_error_cells_and_phones_typed_as_numbers_are_refused_with_a_reason(typed_layout, tmp_path, write):
+    path = write(
+        tmp_path / f"errors.{write.__name__}",
         {
             "S": [
                 ["Email", "Phone", "Note"],
