@@ -229,3 +229,31 @@ def test_duckdb_update_returning_skips_the_conflict_check(tmp_path, returning):
         second.rollback()
     first.commit()
     assert con.execute("SELECT x FROM t").fetchone()[0] == ("second" if returning else "first")
+
+
+@pytest.mark.parametrize("senders", [2, 8])
+def test_messages_arriving_while_their_contact_is_merged_all_land_on_the_survivor(store, senders):
+    from inbox import merge
+    from inbox.check import run_check
+
+    kept = inbound.receive(store, "email", "kept@example.com", "hello")["contact_id"]
+    gone = inbound.receive(store, "whatsapp", "+33611112222", "hi")["contact_id"]
+
+    def work(i):
+        if i == 0:
+            return merge.merge_contacts(store, AGENT, kept, [gone])["id"]
+        return inbound.receive(store, "whatsapp", "+33611112222", f"during {i}")["contact_id"]
+
+    results, errors = run_together(senders + 1, work)
+    assert errors == [None] * (senders + 1)
+    assert set(results[1:]) <= {kept, gone}  # before the merge: the merged contact, then moved
+    rows = store._rows("SELECT contact_id, body FROM messages ORDER BY id")
+    assert {c for c, _ in rows} == {kept}
+    assert sorted(b for _, b in rows) == sorted(
+        ["hello", "hi", *(f"during {i}" for i in range(1, senders + 1))]
+    )
+    assert store._rows("SELECT id FROM contacts") == [(kept,)]
+    after = inbound.receive(store, "whatsapp", "+33611112222", "later")
+    assert (after["contact_id"], after["new_contact"]) == (kept, False)
+    report = run_check(store)
+    assert report.ok, report.lines()
