@@ -13,7 +13,8 @@ import click
 
 from validation.visible import visible, visible_json
 
-from ..errors import InboxError
+from ..errors import InboxError, WriteFailed
+from ..outputs import write_whole
 
 FC = TypeVar("FC", bound=Callable[..., Any])  # a command function (or a click.Command) being decorated
 
@@ -40,6 +41,26 @@ def say_json(obj: object) -> None:
     """One JSON line; times in ISO 8601 (as the API writes them); bidi overrides and invisible characters in
     values written as \\uXXXX escapes."""
     click.echo(visible_json(json.dumps(obj, ensure_ascii=False, default=_plain)))
+
+
+def say_import(out: dict[str, Any], rejects_file: str | None, rejects: Callable[[], bytes] | None) -> None:
+    """An import's summary as JSON, after writing its rejects file (``rejects`` gives the content; None: no
+    rejects). A rejects file that cannot be written: the summary, then one line saying whether the import
+    was saved and how to undo it (``WriteFailed``, exit 2)."""
+    out["rejects_file"] = None
+    if rejects_file and rejects is not None:
+        try:
+            write_whole(rejects_file, rejects())
+        except WriteFailed as exc:
+            say_json(out)
+            dry, batch = out["dry_run"], out["batch_id"]
+            saved = "" if dry else f"the import was saved (batch {batch}), but "
+            raise WriteFailed(
+                f"{saved}{exc}; the rejects were not written"
+                + ("" if dry else f" (undo it with: undo-import {batch})")
+            ) from None
+        out["rejects_file"] = rejects_file
+    say_json(out)
 
 
 def _plain(value: object) -> str:

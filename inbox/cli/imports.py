@@ -7,10 +7,10 @@ import json
 import click
 
 from .. import open_store
-from ..errors import InvalidInput, WriteFailed
+from ..errors import InvalidInput
 from ..models import SYSTEM
-from ..outputs import check_writable, write_whole
-from .common import actor_option, db_option, say_json
+from ..outputs import check_writable
+from .common import actor_option, db_option, say_import
 from .remote import connect, remote_option
 
 SHOWN = 20
@@ -170,20 +170,7 @@ def import_command(
             fallbacks=fallbacks,
             template=template,
         )
-    out = result.summary()
-    out["rejects_file"] = None
-    if rejects_file and len(result.rejects):
-        try:
-            write_whole(rejects_file, result.rejects_csv())
-        except WriteFailed as exc:
-            click.echo(json.dumps(out, ensure_ascii=False, default=str))
-            saved = "" if dry_run else f"the import was saved (batch {result.batch_id}), but "
-            raise WriteFailed(
-                f"{saved}{exc}; the rejects were not written"
-                + ("" if dry_run else f" (undo it with: undo-import {result.batch_id})")
-            ) from None
-        out["rejects_file"] = rejects_file
-    say_json(out)
+    say_import(result.summary(), rejects_file, result.rejects_csv if len(result.rejects) else None)
 
 
 @click.command("undo-import")

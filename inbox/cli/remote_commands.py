@@ -12,8 +12,7 @@ import click
 from validation.visible import visible, visible_json
 
 from ..errors import InboxError, WriteFailed
-from ..outputs import write_whole
-from .common import say_json
+from .common import say_import, say_json
 from .remote import Remote, rows_in, save_stream
 
 SHOWN = 20
@@ -71,21 +70,9 @@ def run_import(api: Remote, file: str, body: dict[str, Any], rejects_file: str |
             headers={"Content-Type": "text/csv"},
         )
     result = api.json("POST", "/imports", json={**body, "upload_id": sent["upload_id"]})
-    out = result["summary"]
-    out["rejects_file"] = None
-    if rejects_file and result["rejects"]:
-        try:
-            write_whole(rejects_file, api.call("GET", result["rejects_url"]).content)
-        except WriteFailed as exc:
-            click.echo(json.dumps(out, ensure_ascii=False, default=str))
-            dry, batch = out["dry_run"], out["batch_id"]
-            saved = "" if dry else f"the import was saved (batch {batch}), but "
-            raise WriteFailed(
-                f"{saved}{exc}; the rejects were not written"
-                + ("" if dry else f" (undo it with: undo-import {batch})")
-            ) from None
-        out["rejects_file"] = rejects_file
-    say_json(out)
+    rejects_url = result["rejects_url"]
+    fetch = (lambda: api.call("GET", rejects_url).content) if result["rejects"] else None
+    say_import(result["summary"], rejects_file, fetch)
 
 
 def undo_import(api: Remote, batch_id: int) -> int:
