@@ -7,10 +7,11 @@ from datetime import datetime
 import streamlit as st
 
 from inbox import compaction
-from inbox.errors import InboxError
+from inbox.plurals import counted
 
+from .actions import outcome
 from .delete_contact import size
-from .session import still_member
+from .session import member_callback
 from .text import literal
 
 RESULT = (
@@ -39,14 +40,10 @@ def _when(at: datetime | None) -> str:
     return f"{at:%a %d %b %Y %H:%M} UTC" if at else "never"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def status_line(status: compaction.Status) -> str:
     """E.g. "3 deletions not yet purged from disk · next purge Sun 06 Dec 2026 03:00 UTC"."""
     pending = (
-        f"{_plural(status.pending, 'deletion')} not yet purged from disk"
+        f"{counted(status.pending, 'deletion')} not yet purged from disk"
         if status.pending
         else "Every deletion is purged from disk"
     )
@@ -55,32 +52,29 @@ def status_line(status: compaction.Status) -> str:
     return f"{pending} · next purge {_when(status.next_run)}"
 
 
+@member_callback
 def _purge_now(store, actor) -> None:
     """on_click of *Purge now*: compact the database; the result is shown next to the button."""
-    if not still_member():  # a member disabled meanwhile is signed out, nothing runs
-        return
-    try:
-        done = compaction.run(store, actor)
-    except InboxError as exc:
-        st.session_state[RESULT] = ("error", f"Nothing was purged: {literal(str(exc))}")
-        return
-    st.session_state[RESULT] = (
-        "ok",
-        f"Purged {_plural(done['purged_deletions'], 'deletion')} from disk in {done['seconds']:.1f} s: "
-        f"the database went from {size(done['bytes_before'])} to {size(done['bytes_after'])}.",
+    outcome(
+        RESULT,
+        lambda: compaction.run(store, actor),
+        "Nothing was purged",
+        lambda done: (
+            f"Purged {counted(done['purged_deletions'], 'deletion')} from disk in {done['seconds']:.1f} s:"
+            f" the database went from {size(done['bytes_before'])} to {size(done['bytes_after'])}."
+        ),
     )
 
 
+@member_callback
 def _save_schedule(store, actor) -> None:
-    if not still_member():
-        return
     S = st.session_state
-    try:
-        saved = compaction.set_schedule(store, actor, S["purge.mode"], S["purge.hour"], S["purge.weekday"])
-    except InboxError as exc:
-        S[RESULT] = ("error", f"The schedule was not saved: {literal(str(exc))}")
-        return
-    S[RESULT] = ("ok", f"Schedule saved: purging is {saved.describe()}.")
+    outcome(
+        RESULT,
+        lambda: compaction.set_schedule(store, actor, S["purge.mode"], S["purge.hour"], S["purge.weekday"]),
+        "The schedule was not saved",
+        lambda saved: f"Schedule saved: purging is {saved.describe()}.",
+    )
 
 
 def purge_section(store, actor) -> None:

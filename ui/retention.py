@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from inbox import retention
-from inbox.errors import InboxError
+from inbox.plurals import counted
 
-from .session import still_member
+from .actions import outcome
+from .session import member_callback
 from .text import literal
 
 RESULT = "retention.result"  # ("ok" | "error", Markdown) of the last action on the page, shown once
@@ -28,69 +29,56 @@ def since(store):
     return retention_scheduler().since(store)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def run_summary(done: list[dict]) -> str:
     if not done:
         return "There is no rule to apply."
     parts = []
     for row in done:
         if row["target"] == "#conversations":
-            parts.append(f"{_plural(row['conversations'], 'conversation')} deleted")
+            parts.append(f"{counted(row['conversations'], 'conversation')} deleted")
         else:
             parts.append(
-                f"{_plural(row['cleared_values'], 'value')} of {_plural(row['contacts'], 'contact')} cleared"
+                f"{counted(row['cleared_values'], 'value')} of {counted(row['contacts'], 'contact')} cleared"
             )
     return "Retention ran: " + "; ".join(parts) + "."
 
 
+@member_callback
 def save_rule(store, actor) -> None:
-    if not still_member():
-        return
     S = st.session_state
-    try:
-        rule = retention.save_rule(
+    outcome(
+        RESULT,
+        lambda: retention.save_rule(
             store, actor, S["retention.target"], S["retention.basis"], S["retention.days"]
-        )
-    except InboxError as exc:
-        S[RESULT] = ("error", f"The rule was not saved: {literal(str(exc))}")
-        return
-    S[RESULT] = ("ok", f"Rule saved: {literal(rule.describe())}.")
+        ),
+        "The rule was not saved",
+        lambda rule: f"Rule saved: {literal(rule.describe())}.",
+    )
 
 
+@member_callback
 def delete_rule(store, actor, rule_id: int, text: str) -> None:
-    if not still_member():
-        return
-    try:
-        retention.delete_rule(store, actor, rule_id)
-    except InboxError as exc:
-        st.session_state[RESULT] = ("error", f"The rule was not removed: {literal(str(exc))}")
-        return
-    st.session_state[RESULT] = ("ok", f"Rule removed: {literal(text)}.")
+    outcome(
+        RESULT,
+        lambda: retention.delete_rule(store, actor, rule_id),
+        "The rule was not removed",
+        lambda _: f"Rule removed: {literal(text)}.",
+    )
 
 
+@member_callback
 def run_now(store, actor) -> None:
-    if not still_member():
-        return
-    try:
-        done = retention.run(store, actor, trigger="manual")
-    except InboxError as exc:
-        st.session_state[RESULT] = ("error", f"Nothing was cleared: {literal(str(exc))}")
-        return
-    st.session_state[RESULT] = ("ok", run_summary(done))
+    outcome(RESULT, lambda: retention.run(store, actor, trigger="manual"), "Nothing was cleared", run_summary)
 
 
+@member_callback
 def save_schedule(store, actor) -> None:
-    if not still_member():
-        return
     S = st.session_state
-    try:
-        saved = retention.set_schedule(
+    outcome(
+        RESULT,
+        lambda: retention.set_schedule(
             store, actor, S["retention.mode"], S["retention.hour"], S["retention.weekday"]
-        )
-    except InboxError as exc:
-        S[RESULT] = ("error", f"The schedule was not saved: {literal(str(exc))}")
-        return
-    S[RESULT] = ("ok", f"Schedule saved: retention runs {saved.describe()}.")
+        ),
+        "The schedule was not saved",
+        lambda saved: f"Schedule saved: retention runs {saved.describe()}.",
+    )

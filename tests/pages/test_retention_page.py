@@ -68,3 +68,40 @@ def test_a_bad_schedule_is_refused_and_a_good_one_saved(page):
     assert [shown(s.value) for s in page.success] == [
         "Schedule saved: retention runs every Sunday at 04:00 UTC."
     ]
+
+
+def test_a_refused_action_is_said_next_to_it_and_changes_nothing(page, workspace_db, monkeypatch):
+    from inbox import retention
+    from inbox.errors import InvalidInput
+
+    def refuse(*args, **kwargs):
+        raise InvalidInput("there is no attribute 'gone' to clear")
+
+    monkeypatch.setattr(retention, "save_rule", refuse)
+    page.button[[b.label for b in page.button].index("Save rule")].click().run()
+    assert not page.exception and not page.success
+    assert [shown(e.value) for e in page.error] == [
+        "The rule was not saved: there is no attribute 'gone' to clear"
+    ]
+    with Store(workspace_db) as store:
+        assert retention.rules(store) == []
+
+
+def test_a_disabled_admin_running_retention_is_signed_out_and_nothing_is_cleared(
+    page, workspace_db, closed_long_ago
+):
+    from inbox import retention, users
+
+    with Store(workspace_db) as store:
+        retention.save_rule(store, SYSTEM, "job_title", "closed", 30)
+        users.add_user(store, SYSTEM, "other.admin@example.com", role="admin", password="other-secret-1")
+    page.run()
+    page.checkbox(key="retention.sure").check().run()
+    with Store(workspace_db) as store:
+        users.set_active(store, SYSTEM, ADMIN[0], False)  # by the other admin, meanwhile
+    page.button(key="retention.run").click().run()
+    assert not page.exception and not page.button and not page.success
+    assert any(w.value.startswith("You have been signed out: your access") for w in page.warning)
+    with Store(workspace_db) as store:
+        assert contacts.get_contact(store, closed_long_ago).values["job_title"] == "Chef"
+        assert retention.runs(store) == []
