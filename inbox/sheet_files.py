@@ -33,6 +33,14 @@ FORMATS = {
 ERRORS = frozenset(
     ("#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#FIELD!")
 )
+_LIBRE_ERROR = re.compile(r"Err:5\d\d")  # LibreOffice's own error codes (Err:502 invalid argument…)
+
+
+def is_error(text: str) -> bool:
+    """Whether a cell's text is a spreadsheet's error value (``#N/A``, ``Err:502``…), not a value."""
+    return text in ERRORS or (text[:4] == "Err:" and _LIBRE_ERROR.fullmatch(text) is not None)
+
+
 _ERROR_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>.*?</f>)?<v>([^<]*)</v>'
 )
@@ -130,15 +138,15 @@ def _text(cell: Any) -> str | None:
 def _column(values: tuple[Any, ...], at: int, cells: SheetCells) -> list[str | None]:
     """One column as text, noting its error and number cells in ``cells``."""
     if all(type(v) is str for v in values):
-        found = {n: v for n, v in enumerate(values) if v in ERRORS}
+        found = {n: v for n, v in enumerate(values) if is_error(v)}
         if found:
             cells.errors[at] = found
-        return [None if (not v.strip() or v in ERRORS) else v for v in values]
+        return [None if (not v.strip() or is_error(v)) else v for v in values]
     numbers = [n for n, v in enumerate(values) if type(v) is float or type(v) is int]
     if numbers:
         cells.numbers[at] = np.asarray(numbers, dtype=np.int64)
     out = [_text(v) for v in values]
-    found = {n: v for n, v in enumerate(out) if v in ERRORS}
+    found = {n: v for n, v in enumerate(out) if v is not None and is_error(v)}
     if found:
         cells.errors[at] = found
         for n in found:

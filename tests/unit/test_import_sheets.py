@@ -105,6 +105,22 @@ def test_error_cells_and_phones_typed_as_numbers_are_refused_with_a_reason(typed
     assert result.rejected == 2
 
 
+def test_libreoffice_error_codes_are_error_cells_too(typed_layout, tmp_path):
+    path = ods(
+        tmp_path / "errors.ods",
+        {"S": [["Email", "Note"], ["a@example.com", "Err:502"], ["b@example.com", "Err:5xx is a note"]]},
+    )
+    result = run(typed_layout, path)
+    assert (result.inserted, result.rejected, result.skipped_values) == (2, 0, 1)
+    assert result.rejects["errors"].tolist() == [
+        "line 2: Note: left empty: the sheet shows an error here, not a value (Err:502)"
+    ]
+    assert {c["email"]: values(typed_layout).get((c["id"], "note")) for c in contacts(typed_layout)} == {
+        "a@example.com": None,
+        "b@example.com": ("Err:5xx is a note", None, None, None),  # not an error code: kept as typed
+    }
+
+
 def test_an_ods_file_imports_like_a_workbook(typed_layout, tmp_path):
     path = ods(
         tmp_path / "people.ods",
