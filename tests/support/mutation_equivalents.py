@@ -83,6 +83,14 @@ REVIEWED: dict[str, tuple[str, str]] = {
         '_hasher.verify(stored or _DUMMY_HASH, password or "XXXX")',
         "no member's password is XXXX (at least MIN_PASSWORD_LENGTH = 8 characters): both verifications fail",
     ),
+    "inbox.keys.x_workspace_keys__mutmut_1": (
+        "keys = None",
+        "the unlocked cache read is a fast path: the locked read just below returns the same cached keys",
+    ),
+    "inbox.keys.x_workspace_keys__mutmut_4": (
+        "keys = None",
+        "the locked re-read only spares a 2nd read of the key file when two threads miss at once: same keys",
+    ),
     "inbox.keys.x_key_problems__mutmut_3": (
         "keys = workspace_keys(store, create=None)",
         "create=None is falsy like create=False",
