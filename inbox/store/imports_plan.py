@@ -172,11 +172,22 @@ class ImportPlanning(Repository):
             [policy],
         )
         merge = "coalesce(r.{c}, c.{c})" if policy == "update" else "coalesce(c.{c}, r.{c})"
+
+        def value(c: str) -> str:
+            """The column's value after the import; an identifier the contact already holds as a merge left it
+            (an alias) never replaces the one the merge kept."""
+            if merged and c in MATCH_KEYS:
+                return (
+                    f"CASE WHEN EXISTS (SELECT 1 FROM contact_aliases a WHERE a.contact_id = c.id"
+                    f" AND a.kind = '{c}' AND a.value = r.{c}) THEN c.{c} ELSE {merge.format(c=c)} END"
+                )
+            return merge.format(c=c)
+
         cur.execute(f"""
             CREATE OR REPLACE TEMP TABLE import_updates AS
             SELECT p.line, c.id, c.platform, c.handle,
-            {', '.join(f'{merge.format(c=c)} AS {c}' for c in VALUE_COLUMNS)},
-            {' OR '.join(f'({merge.format(c=c)} IS DISTINCT FROM c.{c})' for c in VALUE_COLUMNS)} AS changed
+            {', '.join(f'{value(c)} AS {c}' for c in VALUE_COLUMNS)},
+            {' OR '.join(f'({value(c)} IS DISTINCT FROM c.{c})' for c in VALUE_COLUMNS)} AS changed
             FROM import_plan p JOIN import_rows r USING (line) JOIN contacts c ON c.id = p.contact_id
             WHERE p.action = 'match'""")
         apply = (

@@ -42,6 +42,11 @@ def test_an_identifier_left_by_a_merge_updates_the_survivor(store, tmp_path, sur
     assert (result.inserted, result.updated, result.rejected) == (0, 1, 0)
     [only] = contacts(store)
     assert (only["id"], only["job_title"]) == (survivor, "CTO")
+    # the identifiers the merge kept stay: the alias is not written over them
+    kept = ("ann@example.com", "+33611111111", "crm-1")
+    assert (only["email"], only["phone"], only["external_id"]) == kept
+    again = run(store, write(tmp_path, csv, name="again.csv"))
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 1)
 
 
 def test_a_contact_holding_the_identifier_itself_wins_over_the_alias(store, tmp_path, survivor):
