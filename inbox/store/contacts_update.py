@@ -63,12 +63,15 @@ class ContactUpdates(Repository):
         keys = [*builtin, *custom]
         with self.tx() as cur:
             before = self.history.texts(cur, "?", [contact_id], keys) if keys else {}
-            # No RETURNING here: DuckDB 2.0 skips the write-write conflict check of an UPDATE … RETURNING,
-            # and a save made at the same moment would be lost without a word (test_concurrency.py).
+            # The version is claimed first, alone: DuckDB 2.0 checks write-write conflicts of in-place
+            # updates only, and an update of an indexed column (e-mail, phone…) is a delete and a re-insert
+            # that a save made at the same moment would not collide with (one lost without a word). No
+            # RETURNING either: DuckDB skips the conflict check of an UPDATE … RETURNING
+            # (test_concurrency.py).
             (updated,) = cur.execute(
-                f"UPDATE contacts SET {sets}updated_at = ?, updated_by = ?, version = version + 1"
+                "UPDATE contacts SET updated_at = ?, updated_by = ?, version = version + 1"
                 " WHERE id = ? AND version = ?",
-                [*builtin.values(), at, actor, contact_id, int(expected_version)],
+                [at, actor, contact_id, int(expected_version)],
             ).fetchall()[0]  # the count of updated rows
             if not updated:
                 current = cur.execute(
@@ -82,6 +85,9 @@ class ContactUpdates(Repository):
                     int(current[0]),
                 )
             if builtin:
+                cur.execute(
+                    f"UPDATE contacts SET {sets.rstrip(', ')} WHERE id = ?", [*builtin.values(), contact_id]
+                )
                 cur.execute(f"UPDATE contacts SET search_text = {SEARCH_TEXT_SQL} WHERE id = ?", [contact_id])
             for key, slots in custom.items():
                 if slots is None:

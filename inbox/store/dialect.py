@@ -78,7 +78,8 @@ class DuckDBDialect:
         cur: Any, table: str, ids_sql: str, ids_params: list[Any], update: str, params: list[Any]
     ) -> None:
         """``UPDATE table {update}`` (``update``: ``SET … [FROM …] [WHERE …]``, naming the table being updated
-        ``table``) on the rows whose ``id`` is in ``ids_sql``, for many rows at once.
+        ``table``) on the rows whose ``id`` is in ``ids_sql``, for many rows at once (``table`` has a
+        ``version`` column).
 
         DuckDB 2.0 runs an UPDATE of an indexed column as a delete and a re-insert that fetches each row's
         columns one at a time, and a fetch from a compressed text segment decodes it from its start: O(n²)
@@ -90,9 +91,14 @@ class DuckDBDialect:
             f"CREATE OR REPLACE TEMP TABLE {work} AS SELECT * FROM {table} WHERE id IN ({ids_sql})",
             ids_params,
         )
+        # Claim the rows first with a real change of a column no index holds (``version``; setting it to
+        # itself is not a change): DuckDB raises no conflict between one transaction's delete and another's
+        # update of a row, so without the claim a save made meanwhile would be lost; with it, either writer
+        # gets a conflict (retried or reported). The copy keeps the versions as they were.
+        cur.execute(f"UPDATE {table} SET version = version + 1 WHERE id IN (SELECT id FROM {work})")
         cur.execute(f"UPDATE {work} AS {table} {update}", params)
         cur.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM {work})")
-        cur.execute(f"INSERT INTO {table} SELECT * FROM {work}")
+        cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {work}")
         cur.execute(f"DROP TABLE {work}")
 
     @staticmethod

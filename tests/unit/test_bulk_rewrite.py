@@ -11,10 +11,11 @@ IDENTIFIERS = ("platform", "handle", "email", "phone", "account_id", "external_i
 def add(store, n: int) -> None:
     with store.tx() as cur:
         cur.execute(
-            "INSERT INTO contacts (id, platform, handle, email, first_name, phone, created_at, created_by,"
-            " updated_at, updated_by, search_text) SELECT i, 'email', 'h' || i, 'p' || i || '@example.org',"
-            " 'First' || i, '+3361' || lpad(i::VARCHAR, 7, '0'), TIMESTAMP '2026-01-01', 'test',"
-            " TIMESTAMP '2026-01-01', 'test', 'first' || i FROM range(1, ? + 1) t(i)",
+            "INSERT INTO contacts (id, platform, handle, email, first_name, job_title, phone, created_at,"
+            " created_by, updated_at, updated_by, search_text) SELECT i, 'email', 'h' || i, 'p' || i ||"
+            " '@example.org', 'First' || i, 'old', '+3361' || lpad(i::VARCHAR, 7, '0'),"
+            " TIMESTAMP '2026-01-01', 'test', TIMESTAMP '2026-01-01', 'test', 'first' || i"
+            " FROM range(1, ? + 1) t(i)",
             [n],
         )
         cur.execute("SELECT setval('contact_id_seq', ?)", [n])
@@ -86,7 +87,64 @@ def test_update_rows_is_part_of_the_callers_transaction(store):
         assert cur.execute("SELECT count(email) FROM contacts").fetchall() == [(0,)]
         raise RuntimeError("a later step fails")
     assert rows(store) == before
-    with store.tx() as cur:  # and the work table is gone: a second run starts clean
+    with store.tx() as cur:  # the work table is dropped once used (temp tables live as long as the cursor)
         store.dialect.update_rows(cur, "contacts", "SELECT 5", [], "SET first_name = 'Five'", [])
+        assert cur.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%rewrite%'"
+        ).fetchall() == [(0,)]
     assert store._rows("SELECT id FROM contacts WHERE first_name = 'Five'") == [(5,)]
-    assert store._rows("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%rewrite%'") == []
+
+
+BULK = "SET job_title = NULL, version = contacts.version + 1"  # as retention clears a value
+SAVES = {  # a member's save of contact 5, version-checked as the panel's
+    "other column": "UPDATE contacts SET language = 'fr', version = version + 1 WHERE id = 5 AND version = 1",
+    "indexed column": "UPDATE contacts SET email = 'new@example.org', version = version + 1 WHERE id = 5"
+    " AND version = 1",
+}
+
+
+@pytest.mark.parametrize("save", SAVES, ids=list(SAVES))
+@pytest.mark.parametrize(
+    "order",
+    [
+        ("save", "commit save", "bulk", "commit bulk"),  # the save committed after the bulk's snapshot
+        ("save", "bulk", "commit save", "commit bulk"),
+        ("bulk", "save", "commit bulk", "commit save"),
+        ("bulk", "commit bulk", "save", "commit save"),  # the save's snapshot is older than the bulk
+    ],
+    ids=["save-first", "save-bulk-interleaved", "bulk-save-interleaved", "bulk-first"],
+)
+def test_a_save_racing_a_bulk_update_is_a_conflict_never_a_lost_write(store, order, save):
+    import duckdb
+
+    add(store, 10)
+    bulk, member = store._con.cursor(), store._con.cursor()
+    for cur in (bulk, member):  # both transactions start (take their snapshot) before either writes
+        cur.begin()
+        cur.execute("SELECT count(*) FROM contacts").fetchall()
+    committed, refused = [], []
+    steps = {
+        "bulk": lambda: store.dialect.update_rows(bulk, "contacts", "SELECT 5", [], BULK, []),
+        "save": lambda: member.execute(SAVES[save]),
+        "commit bulk": lambda: (bulk.commit(), committed.append("bulk")),
+        "commit save": lambda: (member.commit(), committed.append("save")),
+    }
+    for step in order:
+        try:
+            steps[step]()
+        except duckdb.TransactionException:
+            refused.append(step)
+            break
+    for cur in (bulk, member):
+        try:
+            cur.rollback()
+        except duckdb.Error:
+            pass  # already committed
+    assert len(refused) == 1 and len(committed) <= 1, (refused, committed)  # one writer is told, never silent
+    [(title, language, email, version)] = store._rows(
+        "SELECT job_title, language, email, version FROM contacts WHERE id = 5"
+    )
+    if committed == ["bulk"]:
+        assert (title, language, email, version) == (None, None, "p5@example.org", 2)
+    elif committed == ["save"]:
+        assert title == "old" and version == 2 and (language == "fr" or email == "new@example.org")

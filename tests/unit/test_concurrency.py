@@ -257,3 +257,40 @@ def test_messages_arriving_while_their_contact_is_merged_all_land_on_the_survivo
     assert (after["contact_id"], after["new_contact"]) == (kept, False)
     report = run_check(store)
     assert report.ok, report.lines()
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ({"email": "ada@new.example"}, {"job_title": "Intern"}),
+        ({"job_title": "CFO"}, {"email": "ada@other.example"}),
+        ({"email": "ada@new.example"}, {"email": "ada@other.example"}),
+    ],
+    ids=["indexed-then-plain", "plain-then-indexed", "both-indexed"],
+)
+def test_two_saves_in_flight_at_once_give_one_save_and_one_conflict_whatever_columns(
+    store, ada, monkeypatch, first, second
+):
+    """Both saves have written and neither has committed: an e-mail (indexed: DuckDB deletes and re-inserts
+    the row) must collide with any other save of the contact, not silently replace it."""
+    both_written = threading.Barrier(2, timeout=2)
+    record = store.contacts.history.record_diff
+
+    def wait_then_record(*args, **kwargs):  # the last step of a save before its commit
+        try:
+            both_written.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other save collided and is retrying: this one commits alone
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(store.contacts.history, "record_diff", wait_then_record)
+    saves = [first, second]
+    results, errors = run_together(
+        2, lambda i: contacts.update_values(store, AGENT, ada.id, ada.version, saves[i])
+    )
+    won = [i for i in range(2) if errors[i] is None]
+    assert len(won) == 1, errors
+    assert isinstance(errors[1 - won[0]], Conflict)
+    after = contacts.get_contact(store, ada.id)
+    assert after.version == ada.version + 1
+    assert all(after.values[k] == v for k, v in saves[won[0]].items())
