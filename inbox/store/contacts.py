@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from .contacts_search import ORDERS
 from .contacts_search import capped as _capped
 from .contacts_search import where as _where
 from .contacts_update import ContactUpdates
+from .repository import Repository
 from .retry import as_conflict
 from .schema import CONTACT_COLS, RECEIVE_LOOKUP_SQL, SEARCH_TEXT_SQL
 
@@ -39,6 +41,34 @@ VALUE_SLOTS = ("value_text", "value_number", "value_date", "value_bool")
 # ``write_files(contact_id, attachments)``: stores the bytes, returns the storage paths (inbox.files.writer).
 WriteFiles = Callable[[int, list[dict[str, Any]]], list[str]]
 _RECEIVE_LOCKS = [threading.Lock() for _ in range(64)]  # striped by (platform, handle)
+
+
+def receive_locks(repo: Repository, ids: list[int]) -> ExitStack:
+    """The inbound path's locks of every handle of the contacts ``ids`` (their own, their phones', the
+    handles merges left them), taken in one order. While they are held no message from those handles is
+    written: merges and deletions hold them around their transaction, so no message lands on a contact they
+    remove (DuckDB raises no conflict between a delete and a write of the same rows)."""
+    if len(ids) <= 8:  # point lookups by the primary key
+        rows = repo._rows(
+            " UNION ALL ".join("SELECT platform, handle, phone FROM contacts WHERE id = ?" for _ in ids)
+            + " UNION ALL SELECT platform, value, NULL FROM contact_aliases WHERE kind = 'handle' AND"
+            f" contact_id IN ({', '.join('?' for _ in ids)})",
+            [*ids, *ids],
+        )
+    else:
+        rows = repo._rows(
+            "SELECT platform, handle, phone FROM contacts WHERE id IN (SELECT unnest($1::BIGINT[]))"
+            " UNION ALL SELECT platform, value, NULL FROM contact_aliases WHERE kind = 'handle'"
+            " AND contact_id IN (SELECT unnest($1::BIGINT[]))",
+            [ids],
+        )
+    keys: set[tuple[str, str]] = set()
+    for platform, handle, phone in rows:
+        keys |= {(platform, handle)} | ({(platform, phone)} if phone else set())
+    held = ExitStack()
+    for stripe in sorted({hash(k) % len(_RECEIVE_LOCKS) for k in keys}):
+        held.enter_context(_RECEIVE_LOCKS[stripe])
+    return held
 
 
 class ContactsSQL(ContactCreation, ContactUpdates):

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from ..errors import Conflict, TransactionAborted, WriteConflict
+from .contacts import receive_locks
 from .repository import Repository
 from .schema import CONTACT_COLS
 
@@ -126,7 +127,7 @@ class DeletionSQL(Repository):
         ids = list(dict.fromkeys(int(i) for i in contact_ids))
         for attempt in range(_RETRIES):
             try:
-                with chain_lock(self.path):
+                with chain_lock(self.path), receive_locks(self, ids):  # no message lands meanwhile
                     return self._erase_once(ids, snapshot_key, make_entries)
             except (duckdb.TransactionException, duckdb.ConstraintException, TransactionAborted) as exc:
                 if not _retryable(exc):
@@ -294,6 +295,10 @@ class DeletionSQL(Repository):
     def _delete_contact_rows(self, cur: TxCursor, match: str, arg: list[Any], tables: list[str]) -> None:
         """Delete the contacts' rows from ``tables`` (those of ``contact_tables()`` holding some), then the
         contacts."""
+        # The contacts are claimed first with a real change of the version, as saves claim it: DuckDB raises
+        # no conflict between a delete and a write of the same rows, so a save in flight would otherwise
+        # leave its values behind for a deleted contact; now one of the two collides and is retried.
+        cur.execute(f"UPDATE contacts SET version = version + 1 WHERE id {match}", arg)
         for table in tables:
             cur.execute(f"DELETE FROM {table} WHERE contact_id {match}", arg)
         cur.execute(f"DELETE FROM contacts WHERE id {match}", arg)

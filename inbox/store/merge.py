@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from contextlib import ExitStack
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFound, PreconditionFailed
-from .contacts import _RECEIVE_LOCKS
+from .contacts import receive_locks
 from .duplicates import DuplicatesSQL
 from .schema import CONTACT_COLS, SEARCH_TEXT_SQL
 
@@ -75,22 +74,8 @@ class MergeSQL(DuplicatesSQL):
         involved wait for the merge (the inbound path's locks), so none lands on a contact being merged.
         """
         ids = [int(survivor_id), *(int(i) for i in other_ids)]
-        with ExitStack() as locks:
-            for stripe in sorted({hash(k) % len(_RECEIVE_LOCKS) for k in self._lock_keys(ids)}):
-                locks.enter_context(_RECEIVE_LOCKS[stripe])
-            with self.tx() as cur:
-                return self._merge(cur, ids, versions or {}, decide, actor, at)
-
-    def _lock_keys(self, ids: list[int]) -> set[tuple[str, str]]:
-        keys: set[tuple[str, str]] = set()
-        for platform, handle, phone in self._rows(
-            " UNION ALL ".join("SELECT platform, handle, phone FROM contacts WHERE id = ?" for _ in ids)
-            + " UNION ALL SELECT platform, value, NULL FROM contact_aliases"
-            f" WHERE kind = 'handle' AND contact_id {_marks(ids)}",
-            [*ids, *ids],
-        ):
-            keys |= {(platform, handle)} | ({(platform, phone)} if phone else set())
-        return keys
+        with receive_locks(self, ids), self.tx() as cur:
+            return self._merge(cur, ids, versions or {}, decide, actor, at)
 
     def _merge(
         self,
@@ -177,6 +162,9 @@ class MergeSQL(DuplicatesSQL):
                 f"INSERT INTO contact_aliases ({', '.join(ALIAS_COLS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [survivor, kind, platform, value, int(merged_from), entry["id"], at],
             )
+        # claimed first (a real change of the version saves claim too): a save of a merged contact in
+        # flight then collides with the merge instead of leaving values behind for a deleted contact
+        cur.execute(f"UPDATE contacts SET version = version + 1 WHERE id {_marks(others)}", others)
         cur.execute(f"DELETE FROM contacts WHERE id {_marks(others)}", others)
         return entry
 

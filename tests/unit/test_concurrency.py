@@ -1,6 +1,7 @@
 """Concurrent writers: no message lost, transaction conflicts retried or reported as Conflict, never raw."""
 
 import threading
+import time
 
 import duckdb
 import pytest
@@ -294,3 +295,60 @@ def test_two_saves_in_flight_at_once_give_one_save_and_one_conflict_whatever_col
     after = contacts.get_contact(store, ada.id)
     assert after.version == ada.version + 1
     assert all(after.values[k] == v for k, v in saves[won[0]].items())
+
+
+@pytest.mark.parametrize("senders", [2, 8])
+def test_messages_arriving_while_their_contact_is_deleted_leave_nothing_behind(store, senders):
+    """Each message lands before the deletion (and is deleted with the contact) or after it (on a new
+    contact: the person writing again): never on the deleted contact's removed conversation."""
+    from inbox import deletion
+    from inbox.check import run_check
+
+    gone = inbound.receive(store, "whatsapp", "+33611112222", "hi")["contact_id"]
+
+    def work(i):
+        if i == 0:
+            return deletion.delete_contact(store, ADMIN, gone, hint="ticket 1", reason="gdpr_request")
+        return inbound.receive(store, "whatsapp", "+33611112222", f"during {i}")["contact_id"]
+
+    results, errors = run_together(senders + 1, work)
+    assert errors == [None] * (senders + 1)
+    report = run_check(store)
+    assert report.ok, report.lines()
+    rows = store._rows("SELECT contact_id, body FROM messages ORDER BY id")
+    assert gone not in {c for c, _ in rows}
+    after = {i for i in range(1, senders + 1) if results[i] != gone}  # those written after the deletion
+    assert sorted(b for _, b in rows) == sorted(f"during {i}" for i in after)
+
+
+def test_a_save_in_flight_while_its_contact_is_deleted_leaves_no_value_behind(store, ada, monkeypatch):
+    from inbox import deletion
+    from inbox.check import run_check
+    from inbox.errors import NotFound
+
+    written = threading.Event()
+    record = store.contacts.history.record_diff
+
+    def hold_then_record(*args, **kwargs):  # the save has written its values, not committed yet
+        written.set()
+        time.sleep(0.3)  # the deletion runs meanwhile
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(store.contacts.history, "record_diff", hold_then_record)
+
+    def work(i):
+        if i == 0:
+            return contacts.update_values(store, AGENT, ada.id, ada.version, {"job_title": "Pilot"})
+        written.wait(5)
+        return deletion.delete_contact(store, ADMIN, ada.id, hint="ticket 2", reason="gdpr_request")
+
+    results, errors = run_together(2, work)
+    assert errors[1] is None  # the deletion always goes through
+    assert errors[0] is None or isinstance(errors[0], (NotFound, Conflict)), errors
+    for table in ("contacts", "attribute_values", "value_history", "messages", "conversations"):
+        assert store._rows(
+            f"SELECT count(*) FROM {table} WHERE {'id' if table == 'contacts' else 'contact_id'} = ?",
+            [ada.id],
+        ) == [(0,)], table
+    report = run_check(store)
+    assert report.ok, report.lines()
