@@ -43,11 +43,17 @@ WriteFiles = Callable[[int, list[dict[str, Any]]], list[str]]
 _RECEIVE_LOCKS = [threading.Lock() for _ in range(64)]  # striped by (platform, handle)
 
 
-def receive_locks(repo: Repository, ids: list[int]) -> ExitStack:
+def receive_locks(repo: Repository, ids: list[int] | None) -> ExitStack:
     """The inbound path's locks of every handle of the contacts ``ids`` (their own, their phones', the
-    handles merges left them), taken in one order. While they are held no message from those handles is
-    written: merges and deletions hold them around their transaction, so no message lands on a contact they
-    remove (DuckDB raises no conflict between a delete and a write of the same rows)."""
+    handles merges left them; ``None`` or more than 1,000 contacts: every lock), taken in one order. While
+    they are held no message from those handles is written: merges, deletions and import undos hold them
+    around their transaction, so no message lands on a contact they remove (DuckDB raises no conflict
+    between a delete and a write of the same rows)."""
+    held = ExitStack()
+    if ids is None or len(ids) > 1000:
+        for lock in _RECEIVE_LOCKS:
+            held.enter_context(lock)
+        return held
     if len(ids) <= 8:  # point lookups by the primary key
         rows = repo._rows(
             " UNION ALL ".join("SELECT platform, handle, phone FROM contacts WHERE id = ?" for _ in ids)
@@ -65,7 +71,6 @@ def receive_locks(repo: Repository, ids: list[int]) -> ExitStack:
     keys: set[tuple[str, str]] = set()
     for platform, handle, phone in rows:
         keys |= {(platform, handle)} | ({(platform, phone)} if phone else set())
-    held = ExitStack()
     for stripe in sorted({hash(k) % len(_RECEIVE_LOCKS) for k in keys}):
         held.enter_context(_RECEIVE_LOCKS[stripe])
     return held

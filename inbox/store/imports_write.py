@@ -11,6 +11,7 @@ import duckdb
 
 from ..errors import Conflict, NotFound, UndoRefused
 from . import imports as tables  # (CHUNK_ROWS read at run time: tests make it small)
+from .contacts import receive_locks
 from .imports import BATCH_COLS, SLOTS, VALUE_COLUMNS, _search_text_of
 from .imports_plan import ImportPlanning
 
@@ -200,7 +201,8 @@ class ImportsSQL(ImportPlanning):
             int(batch_id),
             [t for t in self._deletion.contact_tables() if not t.startswith("import_batch")],
         )
-        with self.tx() as cur:
+        # No message lands on a contact the undo removes (every inbound lock: the batch may be large).
+        with receive_locks(self, None), self.tx() as cur:
             row = cur.execute("SELECT status FROM import_batches WHERE id = ?", [batch_id]).fetchone()
             if row is None:
                 raise NotFound(f"there is no import {batch_id}")
@@ -244,6 +246,8 @@ class ImportsSQL(ImportPlanning):
                 "SELECT contact_id FROM import_batch_contacts WHERE batch_id = ? AND action = 'updated'"
             )
             before = self._history.snapshot(cur, restored, [batch_id])
+            # claimed first, as saves claim them: a save in flight collides instead of leaving values behind
+            cur.execute(f"UPDATE contacts SET version = version + 1 WHERE id IN {inserted}", [batch_id])
             for table in tables:
                 cur.execute(f"DELETE FROM {table} WHERE contact_id IN {inserted}", [batch_id])
             cur.execute(f"DELETE FROM contacts WHERE id IN {inserted}", [batch_id])

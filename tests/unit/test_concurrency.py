@@ -352,3 +352,38 @@ def test_a_save_in_flight_while_its_contact_is_deleted_leaves_no_value_behind(st
         ) == [(0,)], table
     report = run_check(store)
     assert report.ok, report.lines()
+
+
+def test_messages_racing_an_import_undo_leave_nothing_behind(store, tmp_path, monkeypatch):
+    """Messages for an imported contact sent while the undo has deleted it and not committed yet wait for
+    the undo, then land on a new contact (the person writing again): never on the contact it removes."""
+    from inbox import imports
+    from inbox.check import run_check
+    from inbox.models import SYSTEM
+
+    path = tmp_path / "people.csv"
+    path.write_text("Email,First name\nann@example.org,Ann\nbob@example.org,Bob\n")
+    batch = imports.run_import(store, SYSTEM, path).batch_id
+    deleted = threading.Event()
+    update_rows = store.dialect.update_rows
+
+    def hold_then_update(*args, **kwargs):  # the undo's last step, after deleting the imported contacts
+        deleted.set()
+        time.sleep(0.3)
+        return update_rows(*args, **kwargs)
+
+    monkeypatch.setattr(store.dialect, "update_rows", hold_then_update)
+
+    def work(i):
+        if i == 0:
+            return imports.undo(store, ADMIN, batch)
+        deleted.wait(5)
+        return inbound.receive(store, "email", "ann@example.org", f"hello {i}")["contact_id"]
+
+    results, errors = run_together(5, work)
+    assert errors == [None] * 5, errors
+    assert results[0]["removed"] == 2
+    report = run_check(store)
+    assert report.ok, report.lines()
+    assert store._rows("SELECT count(*) FROM messages") == [(4,)]
+    assert store._rows("SELECT count(DISTINCT contact_id) FROM messages") == [(1,)]
