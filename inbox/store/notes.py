@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from .contacts import receive_locks
 from .repository import Repository
 
 _NOTE_COLS = ("id", "contact_id", "body", "created_at", "created_by")
@@ -15,8 +16,9 @@ class NotesSQL(Repository):
     """Notes (add, list newest first, delete) and VIP flags (set, read for a page of contacts)."""
 
     def add_note(self, contact_id: int, body: str, at: datetime, by: str) -> int | None:
-        """The new note's id, or ``None`` when the contact does not exist (nothing written)."""
-        with self.tx() as cur:
+        """The new note's id, or ``None`` when the contact does not exist (nothing written). Under the
+        contact's inbound locks, as deletions and merges take them: never a note for a removed contact."""
+        with receive_locks(self, [int(contact_id)]), self.tx() as cur:
             if not cur.execute("SELECT count(*) FROM contacts WHERE id = ?", [int(contact_id)]).fetchall()[0][
                 0
             ]:
@@ -50,8 +52,9 @@ class NotesSQL(Repository):
         return bool(rows)
 
     def set_vip(self, contact_id: int, vip: bool, at: datetime, by: str) -> bool:
-        """Mark (or unmark) the contact as a VIP; ``False`` when the contact does not exist."""
-        with self.tx() as cur:
+        """Mark (or unmark) the contact as a VIP; ``False`` when the contact does not exist (under its inbound
+        locks, as a note)."""
+        with receive_locks(self, [int(contact_id)]), self.tx() as cur:
             if not cur.execute("SELECT count(*) FROM contacts WHERE id = ?", [int(contact_id)]).fetchall()[0][
                 0
             ]:

@@ -387,3 +387,36 @@ def test_messages_racing_an_import_undo_leave_nothing_behind(store, tmp_path, mo
     assert report.ok, report.lines()
     assert store._rows("SELECT count(*) FROM messages") == [(4,)]
     assert store._rows("SELECT count(DISTINCT contact_id) FROM messages") == [(1,)]
+
+
+@pytest.mark.parametrize("write", ["note", "vip"])
+def test_a_note_or_vip_flag_racing_a_deletion_is_refused_not_left_behind(store, ada, monkeypatch, write):
+    from inbox import contact_flags, contact_notes, deletion
+    from inbox.check import run_check
+    from inbox.store.deletion import DeletionSQL
+
+    deleting = threading.Event()
+    delete_rows = DeletionSQL._delete_contact_rows
+
+    def delete_then_hold(self, *args, **kwargs):  # the deletion has deleted the rows, not committed yet
+        delete_rows(self, *args, **kwargs)
+        deleting.set()
+        time.sleep(0.3)
+
+    monkeypatch.setattr(DeletionSQL, "_delete_contact_rows", delete_then_hold)
+
+    def work(i):
+        if i == 0:
+            return deletion.delete_contact(store, ADMIN, ada.id, hint="ticket 3", reason="gdpr_request")
+        deleting.wait(5)
+        if write == "note":
+            return contact_notes.add_note(store, AGENT, ada.id, "call back tomorrow")
+        return contact_flags.set_vip(store, AGENT, ada.id, True)
+
+    results, errors = run_together(2, work)
+    assert errors[0] is None
+    assert errors[1] is not None  # the contact is gone by the time the write runs
+    for table in ("contact_notes", "contact_vips"):
+        assert store._rows(f"SELECT count(*) FROM {table}") == [(0,)], table
+    report = run_check(store)
+    assert report.ok, report.lines()
