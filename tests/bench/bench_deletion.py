@@ -221,6 +221,8 @@ def main() -> None:
     path = copy_of(demo_db(), "deletion-bench")
     try:
         with Store(path) as store:
+            if store.accounts.user_by_email(ADMIN.email) is None:  # use cases re-read their member
+                users.add_user(store, SYSTEM, ADMIN.email, role="admin", password="bench-password")
             deletions(store)
     finally:
         remove_db(path)
