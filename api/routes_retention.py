@@ -33,7 +33,7 @@ def get_retention(
     return retention.overview(db, member.actor, runs)
 
 
-@router.post("/retention/runs", operation_id="runRetention", responses=errors(403))
+@router.post("/retention/runs", operation_id="runRetention", responses=errors(403, 409))
 def run_retention(body: RunRequest, db: Db, member: Member) -> dict[str, Any]:
     """Apply every rule now, each in its own logged transaction (cleared values never come back); a dry run
     counts what each rule would clear."""

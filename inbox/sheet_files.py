@@ -179,15 +179,15 @@ def _error_cells(path: Path, sheet_index: int, label: str) -> dict[tuple[int, in
     return found
 
 
-def _xls_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+def _xls_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str] | None:
     """Error cells of an .xls sheet as ``(row, column)`` (0-based) → shown value: calamine reads them as
-    empty, xlrd (the reader of the old binary format) types them. A file xlrd cannot read gives none."""
+    empty, xlrd (the reader of the old binary format) types them. ``None``: xlrd cannot read the file."""
     import xlrd
 
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
     except Exception:  # xlrd's errors (format, damage, encryption): calamine read the file, keep its reading
-        return {}
+        return None
     try:
         found: dict[tuple[int, int], str] = {}
         rows = book.sheet_by_name(sheet)
@@ -197,7 +197,7 @@ def _xls_error_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
                     found[(r, c)] = xlrd.error_text_from_code.get(int(rows.cell_value(r, c)), "#N/A")
         return found
     except Exception:
-        return {}
+        return None
     finally:
         book.release_resources()
 
@@ -248,7 +248,13 @@ def read(
     if kind == "xlsx":
         found = _error_cells(source, names.index(chosen), label)
     elif kind == "xls":
-        found = _xls_error_cells(source, chosen)
+        checked = _xls_error_cells(source, chosen)
+        if checked is None:
+            cells.notes.append(
+                "Error cells (#N/A…) could not be told apart from empty cells in this file: check that no"
+                " cell shows an error, or save it as .xlsx"
+            )
+        found = checked or {}
     for (r, c), shown in found.items():
         if 0 < r < len(rows) and c < width:
             cells.errors.setdefault(c, {})[r - 1] = shown

@@ -51,7 +51,7 @@ def say_import(out: dict[str, Any], rejects_file: str | None, rejects: Callable[
     if rejects_file and rejects is not None:
         try:
             write_whole(rejects_file, rejects())
-        except WriteFailed as exc:
+        except InboxError as exc:  # writing the file (WriteFailed), or fetching the rejects (--url)
             say_json(out)
             dry, batch = out["dry_run"], out["batch_id"]
             saved = "" if dry else f"the import was saved (batch {batch}), but "

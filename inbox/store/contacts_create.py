@@ -61,7 +61,7 @@ class ContactCreation(Repository):
     ) -> tuple[int, str | None]:
         identities = {c: builtin[c] for c in IDENTITY_COLUMNS if builtin.get(c) is not None}
         with self.tx() as cur:
-            # a contact's own identifiers first, then those a merge left to its survivor (the latest merge)
+            # per identifier in order: a contact holding it, else the survivor a merge left it to (the latest)
             for column, value in identities.items():  # (column: one of IDENTITY_COLUMNS)
                 found = (
                     cur.execute(

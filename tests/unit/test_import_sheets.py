@@ -216,3 +216,16 @@ def test_by_default_a_one_line_read_me_sheet_is_passed_over(store, tmp_path):
     only = xlsx(tmp_path / "o.xlsx", {"Read me": [["Email"]], "Empty": []})
     with pytest.raises(InvalidInput, match="sheet “Read me” has a header row but no rows to import"):
         run(store, only)
+
+
+def test_an_xls_file_xlrd_cannot_check_is_imported_with_a_note_saying_so(typed_layout, tmp_path, monkeypatch):
+    import xlrd
+
+    def unreadable(*args, **kwargs):
+        raise xlrd.XLRDError("Unsupported format, or corrupt file")
+
+    monkeypatch.setattr(xlrd, "open_workbook", unreadable)
+    path = xls(tmp_path / "people.xls", {"S": [["Email", "Note"], ["a@example.com", "hello"]]})
+    result = run(typed_layout, path)
+    assert result.inserted == 1
+    assert any(n.startswith("Error cells (#N/A…) could not be told apart") for n in result.summary()["notes"])
