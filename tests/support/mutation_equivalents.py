@@ -18,10 +18,44 @@ _SQL_CALL = re.compile(r"^\s*(count|coalesce|sum|max|min|avg|string_agg|list|low
 # A mutant counts as equivalent only while its diff still shows that exact line (numbers shift when the code
 # changes: the entry then stops applying and the mutant is scored again).
 _SWALLOWED = "the message of an exception the same function catches and replaces"
+_BOOLS = (
+    "the predicate's results are bools: the array is bool either way, and the result is cast to bool after"
+)
+_ONE_DTYPE = (
+    "the checks read object, str and inferred columns alike (_on_text turns objects into str; a non-string"
+    " fails, a missing value passes): same verdict for every value type"
+)
 REVIEWED: dict[str, tuple[str, str]] = {
     "inbox.auth.x_require_member__mutmut_16": (
         'if actor.role == "XXsystemXX":',
         "the CLI operator then reaches refusal(), whose first rule lets the system role through",
+    ),
+    "inbox.auth.x_require_member__mutmut_17": (
+        'if actor.role == "SYSTEM":',
+        "the CLI operator then reaches refusal(), whose first rule lets the system role through",
+    ),
+    "inbox.deletion_chain.xǁ_Checksǁ__init____mutmut_21": (
+        "self.last_matched = None",
+        "read only as a truth value (if self.last_matched): None and 0 are both false",
+    ),
+    "validation.checks.x__each__mutmut_8": (
+        "(seen[v] if (v in seen) and False else seen.setdefault(v, ok(v))) if isinstance(v, str) else False",
+        "the per-value cache only spares calls of a pure predicate",
+    ),
+    "validation.checks.x__each__mutmut_19": (
+        "result.loc[todo] = np.array(judged, dtype=None)",
+        _BOOLS,
+    ),
+    "validation.checks.x__each__mutmut_21": ("result.loc[todo] = np.array(judged, )", _BOOLS),
+    "validation.checks.x__lacks__mutmut_6": (
+        "return ~_flag(t.str.contains(pattern, ))",
+        "regex=True is what Series.str.contains does by default",
+    ),
+    "validation.checks.x__one__mutmut_3": ("series = pd.Series([value], dtype=None)", _ONE_DTYPE),
+    "validation.checks.x__one__mutmut_5": ("series = pd.Series([value], )", _ONE_DTYPE),
+    "validation.checks.x__one__mutmut_6": (
+        'series = pd.Series([value], dtype="str" if (isinstance(value, str)) and False else object)',
+        _ONE_DTYPE,
     ),
     "inbox.store.deletion.xǁDeletionSQLǁ_facts_of_one__mutmut_19": (
         "return {}, [], [], None, True",

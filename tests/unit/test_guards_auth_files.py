@@ -83,3 +83,12 @@ def test_attachment_write_failures_say_why(tmp_path, code, strerror, folder_is_f
 def test_anyone_but_a_member_is_asked_to_sign_in(store, who):
     with pytest.raises(PermissionDenied, match=r"^sign in to read things$"):
         require_member(store, who, admin=False, action="read things")
+
+
+def test_an_actor_whose_stored_role_is_no_longer_admin_is_refused_admin_actions(store):
+    stale = Actor(AGENT.email, "admin")  # e.g. a session captured while the member was an admin
+    with pytest.raises(
+        PermissionDenied, match=r"^only admins can do things \(agent@example.com is no longer an admin\)$"
+    ):
+        require_member(store, stale, admin=True, action="do things")
+    require_member(store, stale, admin=False, action="read things")  # still a member: reading is fine
