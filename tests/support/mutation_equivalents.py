@@ -18,6 +18,11 @@ _SQL_CALL = re.compile(r"^\s*(count|coalesce|sum|max|min|avg|string_agg|list|low
 # A mutant counts as equivalent only while its diff still shows that exact line (numbers shift when the code
 # changes: the entry then stops applying and the mutant is scored again).
 _SWALLOWED = "the message of an exception the same function catches and replaces"
+_NONBLOCK = "os.O_NONBLOCK exists on every POSIX system this runs on: getattr's default is never used"
+_PAST_LIMIT = (
+    "the size check right after each read refuses once the limit is passed: only how far the last read may"
+    " reach past it changes (at most one chunk)"
+)
 _BOOLS = (
     "the predicate's results are bools: the array is bool either way, and the result is cast to bool after"
 )
@@ -29,6 +34,26 @@ REVIEWED: dict[str, tuple[str, str]] = {
     "inbox.auth.x_require_member__mutmut_16": (
         'if actor.role == "XXsystemXX":',
         "the CLI operator then reaches refusal(), whose first rule lets the system role through",
+    ),
+    "inbox.files.x_read_attachment_arg__mutmut_19": (
+        'fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", None))',
+        _NONBLOCK,
+    ),
+    "inbox.files.x_read_attachment_arg__mutmut_22": (
+        'fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", ))',
+        _NONBLOCK,
+    ),
+    "inbox.files.x_read_attachment_arg__mutmut_25": (
+        'fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 1))',
+        _NONBLOCK,
+    ),
+    "inbox.files.x_read_attachment_arg__mutmut_44": (
+        "while chunk := fh.read(min(CHUNK_BYTES, MAX_ATTACHMENT_BYTES + 1 + size)):",
+        _PAST_LIMIT,
+    ),
+    "inbox.files.x_read_attachment_arg__mutmut_46": (
+        "while chunk := fh.read(min(CHUNK_BYTES, MAX_ATTACHMENT_BYTES + 2 - size)):",
+        _PAST_LIMIT,
     ),
     "inbox.auth.x_require_member__mutmut_17": (
         'if actor.role == "SYSTEM":',

@@ -239,3 +239,78 @@ def test_every_writable_open_runs_the_orphan_sweep_as_a_named_step(store, kept, 
     open_store(db_path).close()
     open_store(db_path, read_only=True).close()  # a read-only open changes nothing on disk
     assert len(swept) == 1
+
+
+def test_bytes_and_a_path_give_the_same_type_data_and_refusal(tmp_path, monkeypatch):
+    monkeypatch.setattr(files, "MAX_ATTACHMENT_BYTES", 10)
+    monkeypatch.setattr(files, "CHUNK_BYTES", 4)  # a path is read in several chunks
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4 x")
+    (tmp_path / "blob.unknownext").write_bytes(b"abc")
+    (tmp_path / "big.pdf").write_bytes(b"x" * 11)
+    for item in (str(tmp_path / "report.pdf"), ("report.pdf", b"%PDF-1.4 x")):
+        meta = files.read_attachment_arg(item)
+        assert (meta["content_type"], meta["data"], meta["size_bytes"]) == (
+            "application/pdf",
+            b"%PDF-1.4 x",
+            10,
+        )
+    for item in (str(tmp_path / "blob.unknownext"), ("blob.unknownext", b"abc")):
+        assert files.read_attachment_arg(item)["content_type"] == "application/octet-stream"
+    for item in (str(tmp_path / "big.pdf"), ("big.pdf", b"x" * 11)):
+        with pytest.raises(InvalidInput, match=r"^attachment big\.pdf is larger than 0 MB$"):
+            files.read_attachment_arg(item)
+
+
+def test_a_name_with_control_characters_is_refused_escaped_and_cut_to_120_characters():
+    with pytest.raises(InvalidInput) as caught:
+        files.read_attachment_arg(("a" * 200 + "\n.pdf", b"x"))
+    assert str(caught.value) == (
+        f"attachment name {'a' * 120} holds control characters (NUL, line breaks or the like):"
+        " rename the file"
+    )
+    with pytest.raises(InvalidInput, match=r"^attachment name ab\\x00c\.pdf holds control characters"):
+        files.read_attachment_arg(("ab\x00c.pdf", b"x"))
+
+
+def test_removing_goes_on_past_a_file_whose_folder_is_a_file(tmp_path):
+    blocker = tmp_path / "7"
+    blocker.write_bytes(b"a file where a contact folder should be")
+    real = tmp_path / "8" / "a.bin"
+    real.parent.mkdir()
+    real.write_bytes(b"x")
+    files.remove([blocker / "a.bin", real])
+    assert blocker.exists() and not real.exists() and not real.parent.exists()
+
+
+def test_a_file_exactly_as_old_as_the_grace_period_is_kept(store, monkeypatch):
+    from types import SimpleNamespace
+
+    now = 2_000_000_000.0
+    monkeypatch.setattr(files, "time", SimpleNamespace(time=lambda: now))
+    path = store.attachments_dir / "4242" / "edge.bin"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"x")
+    os.utime(path, (now - 600, now - 600))
+    assert files.sweep_orphans(store, grace_seconds=600) == 0 and path.exists()
+    os.utime(path, (now - 601, now - 601))
+    assert files.sweep_orphans(store, grace_seconds=600) == 1 and not path.exists()
+
+
+def test_an_orphan_that_cannot_be_removed_does_not_stop_the_sweep(store, monkeypatch):
+    folder = store.attachments_dir / "4242"
+    folder.mkdir(parents=True)
+    paths = [folder / f"stray{i}.bin" for i in range(3)]
+    for path in paths:
+        path.write_bytes(b"left by a crash")
+    _age(*paths)
+    real_remove, calls = files.remove, []
+
+    def first_fails(targets):
+        calls.append(targets)
+        if len(calls) == 1:
+            raise PermissionError("busy")
+        real_remove(targets)
+
+    monkeypatch.setattr(files, "remove", first_fails)
+    assert files.sweep_orphans(store) == 2
+    assert sum(p.exists() for p in paths) == 1  # left for the next open
