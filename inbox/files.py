@@ -106,7 +106,7 @@ def writer(root: Path, written: list[Path]) -> Callable[[int, list[Attachment]],
     def write_files(contact_id: int, attachments: list[Attachment]) -> list[str]:
         paths = []
         for meta in attachments:
-            safe = _UNSAFE.sub("_", meta["filename"])[-80:] or "file"
+            safe = _UNSAFE.sub("_", meta["filename"])[-80:]  # never empty: the name is (checked_name)
             rel = f"{int(contact_id)}/{uuid.uuid4().hex[:12]}-{safe}"
             target = root / rel
             written.append(target)  # listed before writing: a half-written file is removed too
