@@ -241,3 +241,65 @@ def test_check_validates_the_sign_in_log(team):
     with team.tx() as cur:
         cur.execute("UPDATE sign_in_attempts SET client = '' WHERE email = ''")  # (outcome has a CHECK)
     assert [p.table for p in run_check(team).problems] == ["sign_in_attempts"]
+
+
+def recorded(store) -> list[tuple]:
+    return [(r["at"], r["email"], r["client"], r["outcome"]) for r in store.sign_ins.recent_sign_ins()]
+
+
+@pytest.fixture
+def no_free_slot(monkeypatch):
+    """Every hashing slot is taken (other sign-ins being checked) and an attempt waits at most 0.05 s."""
+    monkeypatch.setattr(sign_in, "WAIT_FOR_SLOT", 0.05)
+    taken = 0
+    while users.HASHING_SLOTS.acquire(blocking=False):
+        taken += 1
+    yield
+    for _ in range(taken):
+        users.HASHING_SLOTS.release()
+
+
+def test_with_no_free_hashing_slot_the_attempt_is_refused_as_busy_and_recorded(team, hasher, no_free_slot):
+    result = sign_in.attempt(team, " Ada@Example.com ", ADMIN[1], client="198.51.100.9", now=T0)
+    assert (result.user, result.outcome, result.message) == (None, "busy", users.BUSY)
+    assert hasher.calls == 0  # nothing verified, even the right password
+    assert recorded(team) == [(T0, ADMIN[0], "198.51.100.9", "busy")]
+
+
+def test_a_throttled_attempt_is_refused_at_once_without_waiting_for_a_slot(team, hasher, no_free_slot):
+    for i in range(sign_in.ACCOUNT_FREE):
+        team.sign_ins.record_sign_in(T0 - timedelta(seconds=i + 1), ADMIN[0], "203.0.113.1", "failure")
+    result = sign_in.attempt(team, ADMIN[0], ADMIN[1], client="198.51.100.9", now=T0)
+    assert result.outcome == "throttled" and hasher.calls == 0  # the account's throttle, before any slot
+    assert recorded(team)[0] == (T0, ADMIN[0], "198.51.100.9", "throttled")
+
+
+def test_failures_recorded_while_an_attempt_waited_for_its_slot_throttle_it(team, hasher, monkeypatch):
+    """Other attempts may fail while this one waits for a hashing slot: the throttle is read again once it
+    holds one, so the burst does not get one more free verification each."""
+    real = users.HASHING_SLOTS
+
+    class Meanwhile:
+        def acquire(self, timeout=None):
+            for i in range(sign_in.ACCOUNT_FREE):  # recorded by attempts that held the slots meanwhile
+                team.sign_ins.record_sign_in(
+                    T0 - timedelta(seconds=i + 1), ADMIN[0], "203.0.113.2", "failure"
+                )
+            return real.acquire(timeout=timeout)
+
+        def release(self):
+            real.release()
+
+    monkeypatch.setattr(sign_in, "HASHING_SLOTS", Meanwhile())
+    result = sign_in.attempt(team, ADMIN[0], ADMIN[1], client="198.51.100.9", now=T0)
+    assert result.outcome == "throttled" and hasher.calls == 0
+    assert recorded(team)[0] == (T0, ADMIN[0], "198.51.100.9", "throttled")
+
+
+def test_a_successful_sign_in_prunes_attempts_older_than_the_log_keeps(team):
+    old = T0 - sign_in.KEEP_LOG - timedelta(minutes=1)
+    kept = T0 - sign_in.KEEP_LOG + timedelta(minutes=1)
+    team.sign_ins.record_sign_in(old, AGENT[0], "203.0.113.3", "failure")
+    team.sign_ins.record_sign_in(kept, AGENT[0], "203.0.113.3", "failure")
+    assert sign_in.attempt(team, ADMIN[0], ADMIN[1], client="198.51.100.9", now=T0).outcome == "success"
+    assert [r[0] for r in recorded(team)] == [T0, kept]
