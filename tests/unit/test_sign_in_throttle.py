@@ -303,3 +303,22 @@ def test_a_successful_sign_in_prunes_attempts_older_than_the_log_keeps(team):
     team.sign_ins.record_sign_in(kept, AGENT[0], "203.0.113.3", "failure")
     assert sign_in.attempt(team, ADMIN[0], ADMIN[1], client="198.51.100.9", now=T0).outcome == "success"
     assert [r[0] for r in recorded(team)] == [T0, kept]
+
+
+def test_a_lock_lasts_exactly_lock_time_from_the_last_failure_and_says_until_when(team):
+    for i in range(sign_in.LOCK_AFTER):  # the lock's failures, the last one at T0
+        team.sign_ins.record_sign_in(T0 - timedelta(seconds=i), AGENT[0], f"203.0.113.{i}", "failure")
+    end = T0 + sign_in.LOCK_TIME
+    state = sign_in.throttle(team, AGENT[0], "x", end - timedelta(seconds=1))
+    assert (state.locked_until, state.wait) == (end, 1.0)
+    assert sign_in.overview(team, SYSTEM, now=T0)[AGENT[0]].locked_until == end
+    assert sign_in.throttle(team, AGENT[0], "x", end).locked_until is None  # over at that very second
+
+
+def test_the_library_sign_in_is_throttled_and_recorded_as_the_library_client(team):
+    assert sign_in.authenticate(team, ADMIN[0], ADMIN[1]).email == ADMIN[0]
+    assert sign_in.authenticate(team, ADMIN[0], "wrong-password") is None
+    assert [(r[1], r[2], r[3]) for r in recorded(team)] == [
+        (ADMIN[0], "library", "failure"),
+        (ADMIN[0], "library", "success"),
+    ]
