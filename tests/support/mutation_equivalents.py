@@ -18,6 +18,9 @@ _SQL_CALL = re.compile(r"^\s*(count|coalesce|sum|max|min|avg|string_agg|list|low
 # A mutant counts as equivalent only while its diff still shows that exact line (numbers shift when the code
 # changes: the entry then stops applying and the mutant is scored again).
 _SWALLOWED = "the message of an exception the same function catches and replaces"
+_TMP_NAME = "only the random part of the temporary file's name changes (it is renamed or removed right after)"
+_ASCII_JSON = "the key file is ASCII JSON (hex strings): every locale encoding writes the same bytes"
+_JSON_SPACE = "whitespace of the JSON that read_key_file parses (json.loads): the same keys are read back"
 _NONBLOCK = "os.O_NONBLOCK exists on every POSIX system this runs on: getattr's default is never used"
 _PAST_LIMIT = (
     "the size check right after each read refuses once the limit is passed: only how far the last read may"
@@ -35,6 +38,26 @@ REVIEWED: dict[str, tuple[str, str]] = {
         'if actor.role == "XXsystemXX":',
         "the CLI operator then reaches refusal(), whose first rule lets the system role through",
     ),
+    "inbox.key_file.x_new_keys__mutmut_5": (
+        "return Keys(secrets.token_bytes(None), legacy)",
+        "secrets.token_bytes gives 32 bytes by default, which is MASTER_BYTES",
+    ),
+    "inbox.key_file.x_write_key_file__mutmut_9": (
+        'tmp = path.with_name(f".{path.name}.{secrets.token_hex(None)}.tmp")',
+        _TMP_NAME,
+    ),
+    "inbox.key_file.x_write_key_file__mutmut_10": (
+        'tmp = path.with_name(f".{path.name}.{secrets.token_hex(5)}.tmp")',
+        _TMP_NAME,
+    ),
+    "inbox.key_file.x_write_key_file__mutmut_23": (
+        'with os.fdopen(fd, "w", encoding=None) as out:',
+        _ASCII_JSON,
+    ),
+    "inbox.key_file.x_write_key_file__mutmut_26": ('with os.fdopen(fd, "w", ) as out:', _ASCII_JSON),
+    "inbox.key_file.xǁKeysǁto_json__mutmut_2": ("indent=None,", _JSON_SPACE),
+    "inbox.key_file.xǁKeysǁto_json__mutmut_4": (")", _JSON_SPACE),
+    "inbox.key_file.xǁKeysǁto_json__mutmut_14": ("indent=2,", _JSON_SPACE),
     "inbox.files.x_read_attachment_arg__mutmut_19": (
         'fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", None))',
         _NONBLOCK,

@@ -228,3 +228,24 @@ def test_the_key_file_is_read_once_per_store(tmp_path, monkeypatch):
         assert reads == []  # cached: deleting, checking and exporting do not re-read the file each time
         keyfile.forget(store)
         assert workspace_keys(store, create=False) == keys and reads == [key_file_for(path)]
+
+
+def test_the_key_file_is_private_from_its_creation_not_only_after_the_chmod(tmp_path, monkeypatch):
+    from inbox import key_file
+
+    monkeypatch.setattr(key_file.os, "chmod", lambda *args, **kwargs: None)  # only the create mode is left
+    old = os.umask(0o022)
+    try:
+        write_key_file(tmp_path / "ws.key", KEYS, replace=False)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "ws.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_new_keys_keep_the_legacy_keys_they_are_given():
+    from inbox.key_file import MASTER_BYTES, new_keys
+
+    legacy = (b"\x01" * 32, b"\x02" * 32)
+    made = new_keys(legacy)
+    assert made.legacy_identifier_keys == legacy and len(made.master) == MASTER_BYTES
+    assert new_keys().legacy_identifier_keys == () and new_keys().master != new_keys().master
