@@ -38,6 +38,10 @@ REVIEWED: dict[str, tuple[str, str]] = {
         'if actor.role == "XXsystemXX":',
         "the CLI operator then reaches refusal(), whose first rule lets the system role through",
     ),
+    "inbox.sign_in.x_delay__mutmut_12": (
+        "factor: int = 2 ** min(failures - free, 21)  # failures >= free here: a whole power of two",
+        "the exponent's cap only keeps the number small: 5 s x 2**20 is far past the 15-minute ceiling",
+    ),
     "inbox.key_file.x_new_keys__mutmut_5": (
         "return Keys(secrets.token_bytes(None), legacy)",
         "secrets.token_bytes gives 32 bytes by default, which is MASTER_BYTES",

@@ -322,3 +322,9 @@ def test_the_library_sign_in_is_throttled_and_recorded_as_the_library_client(tea
         (ADMIN[0], "library", "failure"),
         (ADMIN[0], "library", "success"),
     ]
+
+
+def test_once_the_delay_is_over_the_wait_is_zero_not_negative(team):
+    team.sign_ins.record_sign_in(T0, AGENT[0], "203.0.113.9", "failure")
+    state = sign_in.throttle(team, AGENT[0], "203.0.113.9", T0 + timedelta(hours=1))
+    assert (state.wait, state.locked_until, state.blocked) == (0.0, None, False)
