@@ -18,6 +18,14 @@ _SQL_CALL = re.compile(r"^\s*(count|coalesce|sum|max|min|avg|string_agg|list|low
 # A mutant counts as equivalent only while its diff still shows that exact line (numbers shift when the code
 # changes: the entry then stops applying and the mutant is scored again).
 _SWALLOWED = "the message of an exception the same function catches and replaces"
+_ASCII_FIELDS = (
+    "a checkpoint's fields are ASCII (numbers, hex, an ISO time): JSON escaping and the file's encoding write"
+    " the same bytes"
+)
+_NOT_A_CHECKPOINT = (
+    "a line that is not ASCII JSON of a genuine checkpoint is reported either way, with its number"
+)
+_LAST_LINE = "on the file's last line, stopping the loop and going on to its end are the same"
 _TMP_NAME = "only the random part of the temporary file's name changes (it is renamed or removed right after)"
 _ASCII_JSON = "the key file is ASCII JSON (hex strings): every locale encoding writes the same bytes"
 _JSON_SPACE = "whitespace of the JSON that read_key_file parses (json.loads): the same keys are read back"
@@ -38,6 +46,42 @@ REVIEWED: dict[str, tuple[str, str]] = {
         'if actor.role == "XXsystemXX":',
         "the CLI operator then reaches refusal(), whose first rule lets the system role through",
     ),
+    'inbox.checkpoints.x_as_line__mutmut_3': (
+        'return json.dumps(checkpoint, separators=(",", ":"), ensure_ascii=None)',
+        _ASCII_FIELDS,
+    ),
+    'inbox.checkpoints.x_as_line__mutmut_6': (
+        'return json.dumps(checkpoint, separators=(",", ":"), )',
+        _ASCII_FIELDS,
+    ),
+    'inbox.checkpoints.x_as_line__mutmut_9': (
+        'return json.dumps(checkpoint, separators=(",", ":"), ensure_ascii=False)',
+        _ASCII_FIELDS,
+    ),
+    'inbox.checkpoints.x_signed_bytes__mutmut_5': (
+        '{k: body[k] for k in FIELDS}, sort_keys=True, separators=(",", ":"), ensure_ascii=None',
+        _ASCII_FIELDS,
+    ),
+    'inbox.checkpoints.x_signed_bytes__mutmut_9': (
+        '{k: body[k] for k in FIELDS}, sort_keys=True, separators=(",", ":"), ).encode("ascii")',
+        _ASCII_FIELDS,
+    ),
+    'inbox.checkpoints.x_signed_bytes__mutmut_13': (
+        '{k: body[k] for k in FIELDS}, sort_keys=True, separators=(",", ":"), ensure_ascii=False',
+        _ASCII_FIELDS,
+    ),
+    'inbox.checkpoints.x_append__mutmut_34': (
+        'with os.fdopen(fd, "a", encoding=None) as out:',
+        _ASCII_FIELDS,
+    ),
+    'inbox.checkpoints.x_append__mutmut_37': ('with os.fdopen(fd, "a", ) as out:', _ASCII_FIELDS),
+    'inbox.checkpoints.x_read__mutmut_7': (
+        'text = path.read_text(encoding=None, errors="replace")',
+        _NOT_A_CHECKPOINT,
+    ),
+    'inbox.checkpoints.x_read__mutmut_9': ('text = path.read_text(errors="replace")', _NOT_A_CHECKPOINT),
+    'inbox.checkpoints.x_read__mutmut_32': ('checkpoint = ""', _NOT_A_CHECKPOINT),
+    'inbox.checkpoints.x_read__mutmut_31': ('break', _LAST_LINE),
     "inbox.sign_in.x_delay__mutmut_12": (
         "factor: int = 2 ** min(failures - free, 21)  # failures >= free here: a whole power of two",
         "the exponent's cap only keeps the number small: 5 s x 2**20 is far past the 15-minute ceiling",

@@ -329,3 +329,18 @@ def test_an_entry_rehashed_without_the_key_is_reported_as_written_outside_the_ap
         " rewritten outside the app (or it did not verify when the key file was"
         " adopted)"
     )
+
+
+def test_checkpoint_times_are_utc_whatever_the_machine_s_time_zone(monkeypatch):
+    import time as clock
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    clock.tzset()
+    try:
+        paris = datetime(2026, 11, 2, 11, 30, 16, tzinfo=timezone(timedelta(hours=2)))
+        assert checkpoints.sign(KEYS, 7, "d" * 64, at=paris)["at"] == "2026-11-02T09:30:16Z"
+        stamp = datetime.fromisoformat(checkpoints.sign(KEYS, 7, "d" * 64)["at"].removesuffix("Z"))
+        assert abs(stamp - datetime.now(UTC).replace(tzinfo=None)) < timedelta(minutes=1)
+    finally:
+        monkeypatch.delenv("TZ")
+        clock.tzset()
