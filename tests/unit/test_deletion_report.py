@@ -247,3 +247,16 @@ def test_a_phone_stored_before_the_libphonenumber_rules_is_found_in_the_log(stor
     deletion.delete_contact(store, ADMIN, cid, hint="old number", reason="gdpr_request")
     for typed in ("+33 (0)6 12 34 56 78", "+330612345678", "0033 (0)6 12 34 56 78"):
         assert [e["matched"] for e in report.lookup(store, ADMIN, typed)] == [["phone"]]
+
+
+def test_a_wildcard_character_is_matched_literally_with_the_other_filters_and_any_case(log):
+    cid = inbound.receive(log, "whatsapp", "+33610000009", "hi")["contact_id"]
+    deletion.delete_contact(log, ADMIN, cid, hint="Case_42 follow-up", reason="other")
+    today = report.Filters(text="CASE_42", since=date.today())
+    assert list(report.report(log, ADMIN, today).rows["id"]) == [7]
+    assert list(report.report(log, ADMIN, report.Filters(text="case_4%")).rows["id"]) == []
+    assert report.report(log, ADMIN, report.Filters(text="case_42", admins=("bob@example.com",))).total == 0
+
+
+def test_the_admins_of_the_log_are_listed_once_each_in_order(log):
+    assert report.admins_in_log(log, ADMIN) == ["admin@example.com", "bob@example.com"]

@@ -3,12 +3,15 @@ exactly its batch (other batches, contacts that wrote in, other values stay)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from inbox import attributes as attrs
 from inbox import contacts as contacts_uc
 from inbox import imports, inbound
-from inbox.models import SYSTEM, Actor
+from inbox.errors import NotFound
+from inbox.models import SYSTEM, Actor, utcnow
 
 from ..support.imports import ADMIN, contacts, fingerprint, run, values, write
 from ..support.members import members_fixture
@@ -130,3 +133,30 @@ def test_only_admins_import_or_undo(tiered, tmp_path):
         with pytest.raises(Exception, match="only admins"):
             call()
     assert fingerprint(tiered) == before
+
+
+def test_one_batch_is_read_by_its_number_by_admins_only(tiered, tmp_path):
+    result = run(tiered, write(tmp_path, "Email,Tier\nann@example.com,gold\n", name="tiers.csv"), actor=ADMIN)
+    found = imports.batch(tiered, ADMIN, result.batch_id)
+    assert (found["id"], found["file_name"], found["created_by"], found["inserted"], found["status"]) == (
+        result.batch_id,
+        "tiers.csv",
+        "admin@example.com",
+        1,
+        "committed",
+    )
+    assert found["match_order"] == "external_id,email,phone"  # the default order, as the history shows it
+    assert json.loads(found["mapping"]) == {"Email": "email", "Tier": "tier"}
+    with pytest.raises(NotFound, match=f"import {result.batch_id + 1} not found"):
+        imports.batch(tiered, ADMIN, result.batch_id + 1)
+    with pytest.raises(Exception, match="only admins"):
+        imports.batch(tiered, AGENT, result.batch_id)
+
+
+def test_a_template_keeps_its_non_ascii_headers_and_who_saved_it_and_when(tiered):
+    before = utcnow()
+    imports.save_template(tiered, ADMIN, "Fichier Zoé", {"Prénom": "first_name", "Niveau": "tier"})
+    [saved] = imports.templates(tiered)
+    assert saved["name"] == "Fichier Zoé" and saved["saved_by"] == "admin@example.com"
+    assert saved["mapping"] == {"Prénom": "first_name", "Niveau": "tier"}
+    assert before <= saved["saved_at"] <= utcnow()

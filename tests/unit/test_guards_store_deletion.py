@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from inbox import contacts, deletion, inbound
+from inbox.contact_create import create_contact
 from inbox.models import SYSTEM, Actor
 from inbox.store.deletion import WriteConflict, _retryable
 
@@ -112,3 +113,32 @@ def test_the_import_list_shows_the_latest_fifty_batches_by_default(store):
         len(batches) == 50 and batches[0]["file_name"] == "f50.csv" and batches[-1]["file_name"] == "f1.csv"
     )
     assert len(store.imports.import_batches(51)) == 51
+
+
+def test_an_erasure_preview_labels_contacts_with_their_platform_and_best_name(store):
+    named = inbound.receive(store, "whatsapp", "+33612345678", "hello")["contact_id"]
+    contacts.update_values(
+        store,
+        SYSTEM,
+        named,
+        contacts.get_contact(store, named).version,
+        {"first_name": "Ann", "last_name": "Lee"},
+    )
+    shown = create_contact(
+        store, ADMIN, {}, platform="email", handle="bob@example.com", display_name="Bob B"
+    ).id
+    assert store.deletion.contact_labels([named, shown, shown + 99]) == {
+        named: ("whatsapp", "Ann Lee"),
+        shown: ("email", "Bob B"),
+    }
+    assert store.deletion.contact_labels([]) == {}
+
+
+def test_a_bulk_deletion_counts_zero_of_what_a_contact_does_not_have(store):
+    ids = [inbound.receive(store, "whatsapp", f"+3361234567{i}", "hello")["contact_id"] for i in range(2)]
+    with store.cursor() as cur:  # the second one without its conversation and message
+        cur.execute("DELETE FROM messages WHERE contact_id = ?", [ids[1]])
+        cur.execute("DELETE FROM conversations WHERE contact_id = ?", [ids[1]])
+    entries, missing = deletion.delete_contacts(store, ADMIN, ids, hint="request #2", reason="gdpr_request")
+    counts = [[e[k] for k in ("conversations", "messages", "attachments", "bytes")] for e in entries]
+    assert counts == [[1, 1, 0, 0], [0, 0, 0, 0]] and missing == []
