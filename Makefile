@@ -6,7 +6,7 @@ DB     ?= $(or $(INBOX_DB),data/inbox.duckdb)
 DEMO_CONTACTS ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint bench install dev chromium clean-demo mutate
+.PHONY: run test lint bench install dev chromium postgres clean-demo mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "warning: $(CHROMIUM) is missing and cannot be installed here: browser tests will be skipped (CI fails instead)"; fi
 
+# Debian's PostgreSQL server binaries for the PostgreSQL tests (each test process starts its own throw-away
+# server with tools/pg_sandbox.py), installed when missing and we can (root + apt).
+postgres: $(VENV)/.installed
+	@if $(BIN)/python tools/pg_sandbox.py check >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's postgresql for the PostgreSQL tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib >/dev/null; \
+	else echo "warning: $$($(BIN)/python tools/pg_sandbox.py check): PostgreSQL tests will be skipped (CI fails instead)"; fi
+
 # Style and types (settings in pyproject.toml): ruff on everything, mypy strict on inbox/, validation/, api/.
 lint: $(VENV)/.dev-installed
 	$(BIN)/python -m ruff check .
@@ -51,7 +60,7 @@ lint: $(VENV)/.dev-installed
 # fresh clone: set-up and lint about 2.5 min, 3,587 tests 7 min, 40 browser tests 8 min (three workers: 8.5 min).
 # Tests keep bytecode (__pycache__/, ignored by git) even where PYTHONDONTWRITEBYTECODE is set, as on this
 # machine: the workers, servers and CLI processes of a run then compile the project and the tests once.
-test: $(VENV)/.dev-installed chromium lint
+test: $(VENV)/.dev-installed chromium postgres lint
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto --maxprocesses 4 --ignore=tests/browser
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 --dist loadfile tests/browser
 

@@ -5,19 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from ..errors import PermissionDenied
 from ..models import Actor
 
-if TYPE_CHECKING:
-    import duckdb
+
+class Fetches(Protocol):
+    def fetchall(self) -> list[Any]: ...
 
 
 class Executes(Protocol):
-    """A cursor that runs one statement: a ``TxCursor`` or a raw DuckDB cursor."""
+    """A cursor that runs one statement: a ``TxCursor``, a raw DuckDB cursor or a PostgreSQL ``PgCursor``."""
 
-    def execute(self, sql: str, params: list[Any], /) -> duckdb.DuckDBPyConnection: ...
+    def execute(self, sql: str, params: list[Any], /) -> Fetches: ...
 
 
 # (actor, admin needed, action in words) of the use case running in this thread/context, or None.

@@ -21,6 +21,7 @@ class DuckDBDialect:
 
     name = "duckdb"
     Error = duckdb.Error  # the engine's base error class
+    schema = "main"  # where the store's tables live
 
     # -- errors ------------------------------------------------------------------------------
     @staticmethod

@@ -29,7 +29,8 @@ def _columns(store: Any) -> set[str]:
         r[0]
         for r in store._rows(
             "SELECT column_name FROM information_schema.columns"
-            " WHERE table_schema = 'main' AND table_name = 'schema_migrations'"
+            " WHERE table_schema = ? AND table_name = 'schema_migrations'",
+            [store.dialect.schema],
         )
     }
 
@@ -129,7 +130,7 @@ def migrate(store: Any, plan: Sequence[Migration]) -> list[tuple[str, str]]:
             continue
         try:
             with store.tx() as cur:
-                migration(cur)
+                migration.step_for(store.dialect.name)(cur)
                 cur.execute(
                     "INSERT INTO schema_migrations VALUES (?, ?, ?, ?)",
                     [migration.version, migration.set, migration.name, utcnow()],

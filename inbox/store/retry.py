@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from ..errors import WriteConflict
 from .dialect import DUCKDB
+from .dialect_postgres import POSTGRES
 
 T = TypeVar("T")
 ATTEMPTS = 12  # ≥ the threads that may race for one row: each round lets at least one of them through
@@ -19,11 +20,11 @@ sleep = time.sleep  # (tests replace it to act between two attempts)
 
 def is_conflict(exc: BaseException) -> bool:
     """Whether ``exc`` is a transaction conflict (a retry may succeed), not a failure of the statement."""
-    return DUCKDB.is_conflict(exc)
+    return DUCKDB.is_conflict(exc) or POSTGRES.is_conflict(exc)
 
 
 def as_conflict(exc: BaseException) -> WriteConflict:
-    """The ``WriteConflict`` to raise for a DuckDB conflict ``exc`` (its text names no table or value)."""
+    """The ``WriteConflict`` to raise for an engine's conflict ``exc`` (its text names no table or value)."""
     return WriteConflict(
         "another change to the same data was saved at the same moment (a write conflict);"
         " nothing was saved — try again"

@@ -4,12 +4,27 @@ tokens, history) and the plan.
 To add a migration: decorate a function of a cursor with its area's set (``@crm("what it does")``) in the
 area's module here, and append it to ``MIGRATIONS`` below. A migration never imports the store's repositories:
 it keeps a frozen copy of the SQL it ran. The runner (``inbox.store.migrator``) applies, in the plan's order,
-those a database has not recorded, each with its record in one transaction.
+those a database has not recorded, each with its record in one transaction. Both engines run the same
+migrations; one whose SQL only DuckDB speaks has PostgreSQL's own step in ``postgres.py``.
 """
 
 from __future__ import annotations
 
-from . import access, core, crm, deletion, history, imports, keys, merge, notes, sessions, sign_ins, tokens
+from . import (
+    access,
+    core,
+    crm,
+    deletion,
+    history,
+    imports,
+    keys,
+    merge,
+    notes,
+    postgres,
+    sessions,
+    sign_ins,
+    tokens,
+)
 from .registry import Migration, Migrations, plan
 
 SETS = (
@@ -61,5 +76,7 @@ MIGRATIONS: list[Migration] = plan(
         core.identifiers_uncompressed,
     ],
 )
+
+assert postgres.POSTGRES  # (imported for the steps it registers)
 
 __all__ = ["MIGRATIONS", "SETS", "Migration", "Migrations"]

@@ -104,7 +104,7 @@ def core_tables(cur: Cursor) -> None:
             contact_id BIGINT NOT NULL,
             attribute_key VARCHAR NOT NULL,
             value_text VARCHAR,
-            value_number DOUBLE,
+            value_number DOUBLE PRECISION,
             value_date DATE,
             value_bool BOOLEAN,
             updated_at TIMESTAMP NOT NULL,

@@ -17,7 +17,7 @@ def settings(cur: Cursor) -> None:
             secret VARCHAR NOT NULL,
             secret_set_at TIMESTAMP NOT NULL,
             secret_set_by VARCHAR NOT NULL,
-            timeout_seconds DOUBLE NOT NULL,
+            timeout_seconds DOUBLE PRECISION NOT NULL,
             lookup_key VARCHAR NOT NULL,
             aliases VARCHAR NOT NULL,
             enabled BOOLEAN NOT NULL,

@@ -54,4 +54,4 @@ def retention(cur: Cursor) -> None:
             conversations BIGINT NOT NULL,
             messages BIGINT NOT NULL,
             attachments BIGINT NOT NULL,
-            seconds DOUBLE NOT NULL)""")
+            seconds DOUBLE PRECISION NOT NULL)""")

@@ -55,7 +55,7 @@ def batch_values(cur: Cursor) -> None:
     cur.execute("""
         CREATE TABLE import_batch_values (
             batch_id BIGINT NOT NULL, contact_id BIGINT NOT NULL, attribute_key VARCHAR NOT NULL,
-            existed BOOLEAN NOT NULL, value_text VARCHAR, value_number DOUBLE, value_date DATE,
+            existed BOOLEAN NOT NULL, value_text VARCHAR, value_number DOUBLE PRECISION, value_date DATE,
             value_bool BOOLEAN,
             updated_at TIMESTAMP, updated_by VARCHAR)""")
 

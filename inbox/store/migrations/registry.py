@@ -8,7 +8,7 @@ to: the migrations of the numbered era keep the number they had, later ones foll
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 Cursor = Any  # the store's TxCursor (execute, register, unregister); not imported: migrations stand alone
@@ -21,9 +21,27 @@ class Migration:
     name: str
     fn: Step
     version: int | None = None  # None: the version after the previous migration of the plan
+    # engine name -> the step that engine runs instead of ``fn`` (SQL that only DuckDB speaks); filled by
+    # ``instead_on`` and shared by the plan's numbered copies
+    engines: dict[str, Step] = field(default_factory=dict, compare=False, repr=False)
 
     def __call__(self, cur: Cursor) -> None:
         self.fn(cur)
+
+    def step_for(self, engine: str) -> Step:
+        """What ``engine`` ("duckdb", "postgres") runs: its own step where it has one, else ``fn``."""
+        return self.engines.get(engine, self.fn)
+
+    def instead_on(self, engine: str) -> Callable[[Step], Step]:
+        """``@migration.instead_on("postgres")`` over a function of a cursor: that engine runs it instead."""
+
+        def add(fn: Step) -> Step:
+            if engine in self.engines:
+                raise ValueError(f"migration {self.label} already has a step for {engine}")
+            self.engines[engine] = fn
+            return fn
+
+        return add
 
     @property
     def key(self) -> tuple[str, str]:

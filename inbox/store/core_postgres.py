@@ -1,0 +1,206 @@
+"""The PostgreSQL store core: a psycopg connection pool, a cursor per operation, ``tx()`` and migrations.
+
+The same contract as the DuckDB core (``inbox.store.core``): repositories run ``?``-placeholder SQL through
+``cursor()`` / ``tx()`` and the read helpers. Transactions are REPEATABLE READ, as DuckDB's snapshots: a row
+changed by another transaction since this one began raises a serialization failure, which ``tx()`` turns into
+``WriteConflict`` (retried by ``retry_conflicts``). Servers starting together migrate once: the runner holds
+a session advisory lock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self
+
+import pandas as pd
+import psycopg
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from ..errors import StoreTooNew, StoreUnavailable, TransactionAborted
+from . import migrator
+from .acting import check_acting
+from .dialect_postgres import POSTGRES, numbered_placeholders
+from .migrations import MIGRATIONS, Migration
+from .retry import as_conflict, is_conflict
+
+MIGRATION_LOCK = 0x1B0C_0DE5  # the advisory lock key every server takes around its migrations
+_URL = re.compile(r"^postgres(ql)?://")
+
+
+def is_postgres_url(target: object) -> bool:
+    """Whether ``target`` (a ``--db`` / ``INBOX_DB`` value) names a PostgreSQL database."""
+    return isinstance(target, str) and bool(_URL.match(target))
+
+
+def redacted(url: str) -> str:
+    """``url`` with its password replaced by ``***`` (what error messages and logs show)."""
+    return re.sub(r"^(postgres(?:ql)?://[^:/@]*):[^@]*@", r"\1:***@", url)
+
+
+class PgCursor:
+    """A psycopg cursor speaking the store's dialect: ``?`` placeholders, ``execute(...).fetchall()``,
+    ``.df()``; inside a transaction it remembers whether a statement failed (as ``TxCursor``)."""
+
+    def __init__(self, raw: psycopg.Cursor[Any]):
+        self._raw = raw
+        self.failed = False
+        self.error: psycopg.Error | None = None
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Self:
+        try:
+            self._raw.execute(numbered_placeholders(sql), list(params) if params is not None else None)
+        except psycopg.Error as exc:
+            self.failed, self.error = True, exc
+            raise
+        return self
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return self._raw.fetchall()
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self._raw.fetchone()
+
+    def df(self) -> pd.DataFrame:
+        columns = [c.name for c in self._raw.description or ()]
+        return pd.DataFrame(self._raw.fetchall(), columns=columns)
+
+
+class PgCore:
+    """Owns a pool of connections to one PostgreSQL database; every operation borrows one."""
+
+    dialect = POSTGRES
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        attachments_dir: str | Path,
+        read_only: bool = False,
+        migrate: bool = True,
+        pool_size: int = 8,
+        timeout: float = 30.0,
+    ):
+        self.url = url
+        self.path = redacted(url)  # what messages name (DuckDB: the file's path)
+        self.read_only = read_only
+        self.attachments_dir = Path(attachments_dir)
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=pool_size,
+            timeout=timeout,
+            open=False,
+            kwargs={"autocommit": True, "cursor_factory": psycopg.RawCursor},
+            configure=self._configure,
+        )
+        try:
+            self._pool.open(wait=True, timeout=timeout)
+        except PoolTimeout:
+            self._pool.close()
+            raise StoreUnavailable(
+                f"cannot connect to database {self.path}: no answer in {timeout:g} s"
+            ) from None
+        self._closed = False
+        try:
+            if migrate and not read_only:
+                self.migrate(MIGRATIONS)
+            elif self.schema_version():
+                migrator.refuse_newer(self, MIGRATIONS)
+        except BaseException:
+            self._pool.close()
+            raise
+
+    @staticmethod
+    def _configure(con: psycopg.Connection[Any]) -> None:
+        con.execute("SET TIME ZONE 'UTC'")  # now() as the store keeps every timestamp: UTC, naive
+
+    # -- connections ---------------------------------------------------------------------
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._pool.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[PgCursor]:
+        """A cursor for one read or one autocommitted statement."""
+        with self._pool.connection() as con, con.cursor() as raw:
+            yield PgCursor(raw)
+
+    @contextmanager
+    def tx(self) -> Iterator[PgCursor]:
+        """One REPEATABLE READ transaction: commit on success, roll back on any exception; a conflict with
+        another transaction raises ``WriteConflict``; a statement that failed inside (even when the caller
+        swallowed its error) makes this raise ``TransactionAborted`` instead of committing."""
+        with self._pool.connection() as con, con.cursor() as raw:
+            con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            cur = PgCursor(raw)
+            try:
+                check_acting(cur)  # the acting member, re-read in this transaction (inbox.store.acting)
+                yield cur
+            except BaseException as exc:
+                con.execute("ROLLBACK")
+                if is_conflict(exc) and not isinstance(exc, TransactionAborted):
+                    raise as_conflict(exc) from exc
+                raise
+            if cur.failed:
+                con.execute("ROLLBACK")
+                if cur.error is not None and is_conflict(cur.error):
+                    raise as_conflict(cur.error) from cur.error
+                raise TransactionAborted("a statement failed inside the transaction; nothing was saved")
+            try:
+                con.execute("COMMIT")
+            except psycopg.Error as exc:
+                if is_conflict(exc):
+                    raise as_conflict(exc) from exc
+                raise TransactionAborted(f"the transaction could not be committed: {exc}") from exc
+
+    # -- small read helpers (private to the store package) -------------------------------
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.cursor() as cur:
+            return cur.execute(sql, list(params)).fetchall()
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self._one(sql, params)
+        return row[0] if row else None
+
+    def _df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        with self.cursor() as cur:
+            return cur.execute(sql, list(params)).df()
+
+    # -- migrations ----------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        return migrator.schema_version(self)
+
+    def migrate(self, migrations: Sequence[Migration]) -> list[tuple[str, str]]:
+        """The DuckDB runner's migrations (``inbox.store.migrator``), under an advisory lock held on one
+        connection of the pool for the whole run: a second server starting meanwhile waits, then finds
+        every migration recorded and applies none."""
+        with self._pool.connection() as con:
+            con.execute("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK])
+            try:
+                return migrator.migrate(self, migrations)
+            finally:
+                con.execute("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK])
+
+    def applied_migrations(self) -> list[tuple[str, str]]:
+        return [(set_, name) for _, set_, name in migrator.recorded(self, MIGRATIONS)]
+
+
+__all__ = ["PgCore", "PgCursor", "StoreTooNew", "is_postgres_url", "redacted"]

@@ -1,0 +1,33 @@
+"""What PostgreSQL runs instead of the migrations whose SQL only DuckDB speaks; every other one runs as it is.
+
+A PostgreSQL database is created by this version of the app, never by an older one: the migrations that
+rewrite data older versions wrote (language tags, e-mails, phones) have nothing to do there, and DuckDB's
+storage hints (``USING COMPRESSION``) have no PostgreSQL meaning.
+"""
+
+from __future__ import annotations
+
+from . import core
+from .registry import Cursor
+
+POSTGRES = "postgres"
+
+
+def _nothing_to_rewrite(cur: Cursor) -> None:
+    """A data fix for values older versions stored: a PostgreSQL database never held any."""
+
+
+core.language_tags.instead_on(POSTGRES)(_nothing_to_rewrite)
+core.emails_normalised.instead_on(POSTGRES)(_nothing_to_rewrite)
+core.phone_numbers.instead_on(POSTGRES)(_nothing_to_rewrite)
+core.identifiers_uncompressed.instead_on(POSTGRES)(_nothing_to_rewrite)  # a DuckDB storage hint only
+
+
+@core.contact_search.instead_on(POSTGRES)
+def contact_search(cur: Cursor) -> None:
+    """The column and lookup indexes of DuckDB's migration (its table is empty here: nothing to fill)."""
+    cur.execute("ALTER TABLE contacts ADD COLUMN search_text VARCHAR")
+    for column in ("email", "phone", "external_id", "account_id"):
+        cur.execute(f"CREATE INDEX contacts_{column}_idx ON contacts ({column})")
+    cur.execute("CREATE INDEX messages_contact_idx ON messages (contact_id)")
+    cur.execute("CREATE INDEX attribute_values_key_idx ON attribute_values (attribute_key, value_text)")
