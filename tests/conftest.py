@@ -1,6 +1,7 @@
 """Shared fixtures: every test gets its own DuckDB file (DuckDB allows one writer per file)."""
 
 import functools
+import os
 import shutil
 
 import pytest
@@ -8,7 +9,13 @@ from argon2 import PasswordHasher
 from streamlit.components.v2 import manifest_scanner
 
 from inbox import users
-from inbox.store import Store
+from inbox.store import PgStore, Store
+
+from .support.postgres import pg_server, pg_url  # noqa: F401 (fixtures)
+
+# INBOX_TEST_ENGINE=postgres: the ``store`` fixture is a PgStore on a fresh PostgreSQL database (issue 17's
+# port in progress: the suite does not pass there yet)
+ENGINE = os.environ.get("INBOX_TEST_ENGINE", "duckdb")
 
 # The product's hasher (argon2id, 64 MiB, 3 passes: ~0.3 s a hash) is pinned by tests/unit/test_users.py;
 # every other test hashes with argon2id at the smallest cost, as Django's test settings do, so a sign-in costs
@@ -37,8 +44,13 @@ def db_path(tmp_path):
 
 
 @pytest.fixture
-def store(db_path, migrated_template):
+def store(request, db_path, migrated_template):
     """A fresh, fully migrated store (a copy of the template: opening it runs no migration)."""
+    if ENGINE == "postgres":
+        s = PgStore(request.getfixturevalue("pg_url"), attachments_dir=db_path.parent / "inbox-attachments")
+        yield s
+        s.close()
+        return
     shutil.copyfile(migrated_template, db_path)
     s = Store(db_path)
     yield s

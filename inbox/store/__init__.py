@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Any
 
 from .accounts import AccountsSQL
 from .compact import CompactionFailed, CompactSQL
 from .contacts import ContactsSQL
 from .core import StoreCore, TxCursor, attachments_dir_for
+from .core_postgres import PgCore
 from .crm import CrmSQL
 from .deletion import DeletionSQL
 from .deletion_log import DeletionLogSQL
@@ -51,14 +54,60 @@ AREAS = {
 }
 
 
+def wire(store: StoreCore | PgCore) -> None:
+    """Build the repositories of ``store`` (the same on every engine), each given its dependencies."""
+    s: Any = store
+    s.accounts = AccountsSQL(s)
+    s.sign_ins = SignInsSQL(s)
+    s.sessions = SessionsSQL(s)
+    s.history = HistorySQL(s)
+    s.contacts = ContactsSQL(s, history=s.history)
+    s.layout = LayoutSQL(s)
+    s.deletion = DeletionSQL(s)
+    s.deletion_log = DeletionLogSQL(s)
+    s.imports = ImportsSQL(s, deletion=s.deletion, history=s.history)
+    s.crm = CrmSQL(s, layout=s.layout)
+    s.stats = StatsSQL(s)
+    s.demo = DemoSQL(s)
+    s.integrity = IntegritySQL(s)
+    s.compaction = CompactSQL(s)
+    s.keys = KeysSQL(s)
+    s.tokens = TokensSQL(s)
+    s.retention = RetentionSQL(s, history=s.history)
+    s.merge = MergeSQL(s, deletion=s.deletion, history=s.history)
+    s.exports = ExportsSQL(s)
+    s.notes = NotesSQL(s)
+
+
 class Store(StoreCore):
     """A DuckDB-backed store: open with a file path; migrations run on open (unless read-only).
 
     The core (connection, ``tx()``, ``cursor()``, migrations) is the store itself; the SQL of each area is
-    a repository attribute, built here with its dependencies given explicitly: ``store.contacts``,
-    ``store.layout``, ``store.imports``… A transaction spanning areas is one ``store.tx()`` whose cursor is
-    passed to the repository methods that take ``cur`` (``imports.import_stage``, ``demo.demo_insert``…).
+    a repository attribute (``wire``): ``store.contacts``, ``store.layout``, ``store.imports``… A transaction
+    spanning areas is one ``store.tx()`` whose cursor is passed to the repository methods that take ``cur``
+    (``imports.import_stage``, ``demo.demo_insert``…).
     """
+
+    accounts: AccountsSQL
+    sign_ins: SignInsSQL
+    sessions: SessionsSQL
+    history: HistorySQL
+    contacts: ContactsSQL
+    layout: LayoutSQL
+    deletion: DeletionSQL
+    deletion_log: DeletionLogSQL
+    imports: ImportsSQL
+    crm: CrmSQL
+    stats: StatsSQL
+    demo: DemoSQL
+    integrity: IntegritySQL
+    compaction: CompactSQL
+    keys: KeysSQL
+    tokens: TokensSQL
+    retention: RetentionSQL
+    merge: MergeSQL
+    exports: ExportsSQL
+    notes: NotesSQL
 
     def __init__(
         self,
@@ -69,26 +118,16 @@ class Store(StoreCore):
         migrate: bool = True,
     ):
         super().__init__(path, attachments_dir=attachments_dir, read_only=read_only, migrate=migrate)
-        self.accounts = AccountsSQL(self)
-        self.sign_ins = SignInsSQL(self)
-        self.sessions = SessionsSQL(self)
-        self.history = HistorySQL(self)
-        self.contacts = ContactsSQL(self, history=self.history)
-        self.layout = LayoutSQL(self)
-        self.deletion = DeletionSQL(self)
-        self.deletion_log = DeletionLogSQL(self)
-        self.imports = ImportsSQL(self, deletion=self.deletion, history=self.history)
-        self.crm = CrmSQL(self, layout=self.layout)
-        self.stats = StatsSQL(self)
-        self.demo = DemoSQL(self)
-        self.integrity = IntegritySQL(self)
-        self.compaction = CompactSQL(self)
-        self.keys = KeysSQL(self)
-        self.tokens = TokensSQL(self)
-        self.retention = RetentionSQL(self, history=self.history)
-        self.merge = MergeSQL(self, deletion=self.deletion, history=self.history)
-        self.exports = ExportsSQL(self)
-        self.notes = NotesSQL(self)
+        wire(self)
 
 
-__all__ = ["AREAS", "CompactionFailed", "Store", "TxCursor", "attachments_dir_for"]
+class PgStore(PgCore):
+    """The same store on PostgreSQL (``PgCore``: a pool of connections to the database at ``url``). Work in
+    progress (issue 17): the repositories' SQL is being made to run on both engines."""
+
+    def __init__(self, url: str, *, attachments_dir: str | os.PathLike[str], **options: Any):
+        super().__init__(url, attachments_dir=Path(attachments_dir), **options)
+        wire(self)
+
+
+__all__ = ["AREAS", "CompactionFailed", "PgStore", "Store", "TxCursor", "attachments_dir_for", "wire"]

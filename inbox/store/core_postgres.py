@@ -22,7 +22,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from ..errors import StoreTooNew, StoreUnavailable, TransactionAborted
 from . import migrator
 from .acting import check_acting
-from .dialect_postgres import POSTGRES, numbered_placeholders
+from .dialect_postgres import POSTGRES, PREREQUISITES, frame_columns, numbered_placeholders
 from .migrations import MIGRATIONS, Migration
 from .retry import as_conflict, is_conflict
 
@@ -38,6 +38,18 @@ def is_postgres_url(target: object) -> bool:
 def redacted(url: str) -> str:
     """``url`` with its password replaced by ``***`` (what error messages and logs show)."""
     return re.sub(r"^(postgres(?:ql)?://[^:/@]*):[^@]*@", r"\1:***@", url)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _missing(value: Any) -> bool:
+    """NaN, NaT, pandas' NA and None: NULL in the table (never the text 'nan')."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array: a value
+        return False
 
 
 class PgCursor:
@@ -66,6 +78,22 @@ class PgCursor:
     def df(self) -> pd.DataFrame:
         columns = [c.name for c in self._raw.description or ()]
         return pd.DataFrame(self._raw.fetchall(), columns=columns)
+
+    def register(self, name: str, frame: Any) -> None:
+        """``frame`` (a DataFrame or an Arrow table) readable as table ``name`` until ``unregister``: DuckDB
+        reads the frame in place; here it is copied into a temporary table of this connection (COPY)."""
+        if not isinstance(frame, pd.DataFrame):
+            frame = frame.to_pandas()
+        columns = frame_columns(frame)
+        self.execute(f"DROP TABLE IF EXISTS {name}")
+        self.execute(f"CREATE TEMP TABLE {name} ({', '.join(f'{_quoted(c)} {t}' for c, t in columns)})")
+        names = ", ".join(_quoted(c) for c, _ in columns)
+        with self._raw.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+            for row in frame.itertuples(index=False, name=None):
+                copy.write_row([None if _missing(v) else v for v in row])
+
+    def unregister(self, name: str) -> None:
+        self.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 class PgCore:
@@ -195,6 +223,9 @@ class PgCore:
         with self._pool.connection() as con:
             con.execute("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK])
             try:
+                with self.cursor() as cur:
+                    for statement in PREREQUISITES:
+                        cur.execute(statement)
                 return migrator.migrate(self, migrations)
             finally:
                 con.execute("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK])

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import pandas as pd
 import psycopg
 from psycopg import errors as pg_errors
 
@@ -33,6 +36,39 @@ def numbered_placeholders(sql: str) -> str:
     return "".join(p if i % 2 else re.sub(r"\?", number, p) for i, p in enumerate(parts))
 
 
+# What the store's SQL needs of PostgreSQL beyond its core, created (idempotently) before the migrations run:
+# the extensions of accent-insensitive substring search, and DuckDB's functions of the same meaning under
+# DuckDB's names (plain SQL functions: PostgreSQL inlines them, so ``list_contains($1, email)`` still uses
+# the index on email). The search folding (``strip_accents``) is unaccent: stored search text and typed
+# terms are folded by the same function, on each engine.
+PREREQUISITES = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE OR REPLACE FUNCTION list_contains(anycompatiblearray, anycompatible) RETURNS boolean"
+    " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT $2 = ANY($1)'",
+    "CREATE OR REPLACE FUNCTION contains(text, text) RETURNS boolean"
+    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT strpos($1, $2) > 0'",
+    "CREATE OR REPLACE FUNCTION strip_accents(text) RETURNS text"
+    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$SELECT public.unaccent('public.unaccent', $1)$$",
+    "CREATE OR REPLACE FUNCTION to_days(integer) RETURNS interval"
+    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT make_interval(days => $1)'",
+    "CREATE OR REPLACE AGGREGATE list(anycompatible) (SFUNC = array_append, STYPE = anycompatiblearray)",
+)
+# pandas dtype kinds → the column type a registered frame's temporary table gets
+_FRAME_TYPES = {"i": "BIGINT", "u": "BIGINT", "f": "DOUBLE PRECISION", "b": "BOOLEAN", "M": "TIMESTAMP"}
+
+
+def frame_columns(frame: Any) -> list[tuple[str, str]]:
+    """``(name, type)`` of a DataFrame's columns as a temporary table holds them (text unless typed)."""
+    found = []
+    for name, dtype in frame.dtypes.items():
+        kind = getattr(dtype, "kind", "O")
+        if str(dtype) == "boolean":
+            kind = "b"
+        found.append((str(name), _FRAME_TYPES.get(kind, "TEXT")))
+    return found
+
+
 class PostgresDialect:
     """PostgreSQL 15 through psycopg 3: the methods of ``DuckDBDialect`` this engine has so far."""
 
@@ -51,6 +87,17 @@ class PostgresDialect:
     @staticmethod
     def is_constraint_violation(exc: BaseException) -> bool:
         return isinstance(exc, psycopg.errors.IntegrityError)
+
+    @staticmethod
+    @contextmanager
+    def frame(cur: Any, name: str, frame: pd.DataFrame) -> Iterator[str]:
+        """``frame`` readable as table ``name`` by ``cur``'s statements inside the block (a temporary
+        table filled by COPY: ``PgCursor.register``)."""
+        cur.register(name, frame)
+        try:
+            yield name
+        finally:
+            cur.unregister(name)
 
     @staticmethod
     def table_names(cur: Any) -> set[str]:

@@ -15,8 +15,6 @@ from inbox.store.dialect_postgres import numbered_placeholders
 from inbox.store.migrations import MIGRATIONS
 from inbox.store.retry import retry_conflicts
 
-from ..support.postgres import pg_server, pg_url  # noqa: F401 (fixtures)
-
 # DuckDB's type names as PostgreSQL's information_schema spells the same types
 PG_TYPE = {
     "VARCHAR": "character varying",
@@ -48,7 +46,7 @@ def _seed(store, table: str) -> list[tuple]:
 
 
 @pytest.fixture
-def pg(pg_url):  # noqa: F811
+def pg(pg_url):
     with PgCore(pg_url, attachments_dir="unused") as core:
         yield core
 
@@ -64,7 +62,7 @@ def test_the_migrations_give_postgres_the_schema_and_seed_rows_duckdb_has(pg, st
         assert _seed(pg, table) == _seed(store, table), table
 
 
-def test_servers_starting_together_migrate_once(pg_url):  # noqa: F811
+def test_servers_starting_together_migrate_once(pg_url):
     opened, failed = [], []
 
     def start() -> None:
@@ -88,7 +86,7 @@ def test_servers_starting_together_migrate_once(pg_url):  # noqa: F811
             core.close()
 
 
-def test_reopening_applies_nothing_and_a_newer_database_is_refused(pg_url):  # noqa: F811
+def test_reopening_applies_nothing_and_a_newer_database_is_refused(pg_url):
     with PgCore(pg_url, attachments_dir="unused") as core:
         assert core.migrate(MIGRATIONS) == []
         with core.tx() as cur:
