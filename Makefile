@@ -58,6 +58,7 @@ lint: $(VENV)/.dev-installed
 # on every core (at most 4 workers, pytest-xdist); then the real-browser tests two modules at a time (each
 # module drives its own Streamlit server over its own copy of the demo workspace). On this 2-core machine, from a
 # fresh clone: set-up and lint about 2.5 min, 3,587 tests 7 min, 40 browser tests 8 min (three workers: 8.5 min).
+# Tests that need PostgreSQL start their own throw-away server (tools/pg_sandbox.py; `postgres` installs it).
 # Tests keep bytecode (__pycache__/, ignored by git) even where PYTHONDONTWRITEBYTECODE is set, as on this
 # machine: the workers, servers and CLI processes of a run then compile the project and the tests once.
 test: $(VENV)/.dev-installed chromium postgres lint
