@@ -47,4 +47,4 @@ BATCH_COLS = (
 
 def _search_text_of(select: str) -> str:
     """``select`` (which names every contacts column SEARCH_TEXT_SQL reads) plus its ``search_text``."""
-    return f"SELECT *, {SEARCH_TEXT_SQL} AS search_text FROM ({select})"
+    return f"SELECT *, {SEARCH_TEXT_SQL} AS search_text FROM ({select}) AS picked"

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from ..errors import InvalidInput
+from .core import DUCKDB_CONFIG
 from .imports import MATCH_KEYS, POLICIES, SLOTS, VALUE_COLUMNS
 from .repository import Repository
 
@@ -33,7 +34,8 @@ class ImportPlanning(Repository):
         cannot be parsed at all (e.g. mixed line endings), with DuckDB's first line of explanation.
         """
         columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(int(n_columns))) + "}"
-        with self.cursor() as cur:
+        # DuckDB's CSV reader on every engine: a connection of its own, in memory, for this file only
+        with duckdb.connect(":memory:", config=DUCKDB_CONFIG) as cur:
             try:
                 table = cur.sql(
                     f"SELECT * FROM read_csv(?, delim = ?, header = true, quote = '\"', escape = '\"',"

@@ -19,7 +19,7 @@ SEARCH_TEXT_SQL = (
 RECEIVE_LOOKUP_SQL = (
     "SELECT id FROM (SELECT id, 0 AS alias, handle = $3 AS exact, id AS tie FROM contacts"
     " WHERE platform = $1 AND handle IN ($2, $3) UNION ALL SELECT contact_id, 1, value = $3, -merge_id"
-    " FROM contact_aliases WHERE kind = 'handle' AND platform = $1 AND value IN ($2, $3))"
+    " FROM contact_aliases WHERE kind = 'handle' AND platform = $1 AND value IN ($2, $3)) AS found"
     " ORDER BY alias, exact DESC, tie LIMIT 1"
 )
 
