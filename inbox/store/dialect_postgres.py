@@ -124,5 +124,17 @@ class PostgresDialect:
             ).fetchall()
         ]
 
+    @staticmethod
+    def reserve_ids(cur: Any, sequence: str, n: int) -> int:
+        """Reserve ``n`` (>= 1) consecutive values of ``sequence``; returns the first one: ``nextval`` then
+        ``setval`` to the end of the range, as on DuckDB. Reservations of one sequence take turns (an
+        advisory lock held to the end of the transaction). Not yet safe against a plain ``nextval`` of
+        another server between the two statements (issue 17: bulk inserts should take ids row by row)."""
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [f"reserve:{sequence}"]).fetchall()
+        first = int(cur.execute(f"SELECT nextval('{sequence}')").fetchone()[0])
+        if n > 1:
+            cur.execute(f"SELECT setval('{sequence}', ?)", [first + int(n) - 1]).fetchall()
+        return first
+
 
 POSTGRES = PostgresDialect()
