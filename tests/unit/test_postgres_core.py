@@ -167,3 +167,10 @@ def test_duckdb_and_postgres_stores_share_one_migration_plan(store):
         "phone numbers as libphonenumber reads them",
         "contact identifiers stored uncompressed",
     ]
+
+
+def test_a_range_of_ids_is_reserved_and_the_sequence_goes_on_after_it(pg):
+    with pg.tx() as cur:
+        first = pg.dialect.reserve_ids(cur, "contact_id_seq", 5)
+        assert pg.dialect.reserve_ids(cur, "contact_id_seq", 1) == first + 5
+    assert pg._scalar("SELECT nextval('contact_id_seq')") == first + 6
