@@ -5,6 +5,7 @@ the file's encoding, delimiter and header in the result and the batch."""
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from inbox import imports, workspace
 from inbox.imports import ImportOptions
@@ -55,8 +56,15 @@ def test_fallbacks_notes_region_and_the_file_reach_the_result_and_the_batch(stor
 
 def test_without_a_region_of_its_own_an_import_reads_national_numbers_in_the_workspaces(store, tmp_path):
     workspace.set_default_region(store, SYSTEM, "GB")
-    result = run(store, write(tmp_path, "Email,Phone\nann@example.com,07911 123456\n"), actor=ADMIN)
+    said: list[tuple[float, str]] = []
+    result = run(
+        store,
+        write(tmp_path, "Email,Phone\nann@example.com,07911 123456\n"),
+        actor=ADMIN,
+        progress=lambda fraction, text: said.append((fraction, text)),
+    )
     assert result.region == "GB" and _phones(store) == {"ann@example.com": "+447911123456"}
+    assert (0.98, "wrote 1 of 1 contacts") in said  # one contact: the writing step ends at 98 %
 
 
 def test_a_template_decides_what_the_automatic_mapping_would_not(store, tmp_path):
@@ -89,3 +97,73 @@ def test_a_sheet_is_named_with_its_file_and_its_error_cells_are_refused_by_line(
     assert "; Email: the sheet shows an error here, not a value (#N/A)" in reasons.split("line 3: ")[1]
     assert imports.batch(store, ADMIN, result.batch_id)["file_name"] == "book.xlsx › People"
     assert [c["email"] for c in contacts(store)] == ["bob@example.com"]
+
+
+def test_progress_time_and_every_kind_of_refusal_and_skipped_value(store, tmp_path, monkeypatch):
+    run(store, write(tmp_path, "Email,Subscription\ncy@example.com,free\n", name="first.csv"), actor=ADMIN)
+    path = write(
+        tmp_path,
+        "Email,Subscription,Language\n"
+        "ann@example.com,gold,fr\n"  # line 2: a value that is not an option (left empty, reported)
+        "bob@example.com,free,en,extra\n"  # line 3: one field too many (refused by the reader)
+        "ann@example.com,free,de\n"  # line 4: the contact of line 2 again (refused by the plan)
+        "cy@example.com,basic,it\n",  # line 5: an update
+    )
+    said: list[tuple[float, str]] = []
+    clock: list[float] = []
+    monkeypatch.setattr(
+        imports, "time", SimpleNamespace(perf_counter=lambda: clock.pop() if clock else 101.23456)
+    )
+    for dry_run in (True, False):
+        said.clear()
+        clock[:] = [100.0]  # the start; every later reading is 101.23456
+        result = run(
+            store,
+            path,
+            actor=ADMIN,
+            dry_run=dry_run,
+            progress=lambda fraction, text: said.append((fraction, text)),
+        )
+        assert result.seconds == 1.235
+        assert (result.rows, result.inserted, result.updated, result.rejected, result.skipped_values) == (
+            4,
+            1,
+            1,
+            2,
+            1,
+        )
+        assert result.rejects[["status", "errors"]].values.tolist() == [
+            [
+                "imported without the invalid value",
+                "line 2: Subscription: left empty: not one of: free, basic, premium, enterprise (gold)",
+            ],
+            ["rejected", "line 3: 4 fields instead of 3: the extra fields are kept in the last column"],
+            ["rejected", "line 4: Email: duplicate of line 2 (same email)"],
+        ]
+    assert result.samples == {}  # (the real run: samples are a dry run's)
+    assert said == [
+        (0.2, "read 3 rows"),
+        (0.45, "validated 3 rows"),
+        (0.55, "matched the rows with existing contacts"),
+        (0.98, "wrote 2 of 2 contacts"),
+        (0.99, "committing"),
+        (1.0, "done"),
+    ]
+
+
+def test_a_dry_run_shows_samples_and_writes_nothing(store, tmp_path):
+    path = write(tmp_path, "Email,Language\nann@example.com,fr\nann@example.com,de\nbob@example.com,en\n")
+    dry = run(store, path, actor=ADMIN, dry_run=True)
+    assert [(s["line"], s["email"], s["language"]) for s in dry.samples["inserted"]] == [
+        (2, "ann@example.com", "fr"),
+        (4, "bob@example.com", "en"),
+    ]
+    assert dry.samples["rejected"] == [{"line": 3, "errors": "Email: duplicate of line 2 (same email)"}]
+    assert contacts(store) == [] and imports.batches(store) == []
+
+
+def test_with_reject_row_an_invalid_optional_value_rejects_its_row(store, tmp_path):
+    path = write(tmp_path, "Email,Subscription\nann@example.com,gold\nbob@example.com,free\n")
+    result = run(store, path, actor=ADMIN, options=ImportOptions(invalid_values="reject-row"))
+    assert (result.inserted, result.rejected, result.skipped_values) == (1, 1, 0)
+    assert list(result.rejects["status"]) == ["rejected"]
