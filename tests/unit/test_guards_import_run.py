@@ -160,6 +160,9 @@ def test_a_dry_run_shows_samples_and_writes_nothing(store, tmp_path):
     ]
     assert dry.samples["rejected"] == [{"line": 3, "errors": "Email: duplicate of line 2 (same email)"}]
     assert contacts(store) == [] and imports.batches(store) == []
+    many = write(tmp_path, "Email\n" + "".join(f"p{n}@example.com\n" for n in range(7)), name="many.csv")
+    shown = run(store, many, actor=ADMIN, dry_run=True).samples["inserted"]
+    assert [s["line"] for s in shown] == [2, 3, 4, 5, 6]  # five samples of each kind
 
 
 def test_with_reject_row_an_invalid_optional_value_rejects_its_row(store, tmp_path):
