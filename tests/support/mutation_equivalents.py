@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from .mutation_reviewed_data import REVIEWED_DATA
+
 # Upper-case SQL words our queries are written with: a changed line holding one of them is a SQL text line.
 _SQL_WORD = re.compile(
     r"\b(SELECT|INSERT|UPDATE|DELETE|FROM|WHERE|JOIN|VALUES|GROUP BY|ORDER BY|RETURNING|COALESCE|"
@@ -226,6 +228,7 @@ REVIEWED: dict[str, tuple[str, str]] = {
         "create=None is falsy like create=False",
     ),
 }
+REVIEWED.update(REVIEWED_DATA)
 _CAST = re.compile(r"cast\((.+?), (\w+)\)")
 
 

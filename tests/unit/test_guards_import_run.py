@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from inbox import imports, workspace
+from inbox import history, imports, workspace
 from inbox.imports import ImportOptions
 from inbox.models import SYSTEM
 
@@ -170,3 +170,20 @@ def test_with_reject_row_an_invalid_optional_value_rejects_its_row(store, tmp_pa
     result = run(store, path, actor=ADMIN, options=ImportOptions(invalid_values="reject-row"))
     assert (result.inserted, result.rejected, result.skipped_values) == (1, 1, 0)
     assert list(result.rejects["status"]) == ["rejected"]
+
+
+def test_an_import_and_its_undo_are_in_the_contacts_history_with_the_batch_number(store, tmp_path):
+    first = run(store, write(tmp_path, "Email,Job Title\nann@example.com,Buyer\n", name="a.csv"), actor=ADMIN)
+    again = run(
+        store, write(tmp_path, "Email,Job Title\nann@example.com,Seller\n", name="b.csv"), actor=ADMIN
+    )
+    [ann] = contacts(store)
+    imports.undo(store, ADMIN, again.batch_id)
+    rows = [(c.attribute, c.old, c.new, c.source, c.ref) for c in history.changes(store, ann["id"])]
+    assert rows[:2] == [
+        ("Job title", "Seller", "Buyer", "undo", str(again.batch_id)),
+        ("Job title", "Buyer", "Seller", "import", str(again.batch_id)),
+    ]
+    assert {(c.source, c.ref) for c in history.changes(store, ann["id"])[2:]} == {
+        ("import", str(first.batch_id))
+    }

@@ -3,6 +3,8 @@ transaction conflict is, and the log lookups by keyed hash of every identifier k
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from inbox import contacts, deletion, inbound
 from inbox.contact_create import create_contact
 from inbox.models import SYSTEM, Actor
-from inbox.store.deletion import WriteConflict, _retryable
+from inbox.store.deletion import WriteConflict, _retryable, chain_lock
 
 from ..support.members import members_fixture
 
@@ -142,3 +144,12 @@ def test_a_bulk_deletion_counts_zero_of_what_a_contact_does_not_have(store):
     entries, missing = deletion.delete_contacts(store, ADMIN, ids, hint="request #2", reason="gdpr_request")
     counts = [[e[k] for k in ("conversations", "messages", "attachments", "bytes")] for e in entries]
     assert counts == [[1, 1, 0, 0], [0, 0, 0, 0]] and missing == []
+
+
+def test_one_chain_lock_per_database_file_however_its_path_is_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.duckdb").touch()
+    lock = chain_lock(tmp_path / "a.duckdb")
+    assert chain_lock(Path("a.duckdb")) is lock and chain_lock(str(tmp_path / "a.duckdb")) is lock
+    assert chain_lock(tmp_path / "b.duckdb") is not lock  # another file: deletions there do not wait
+    assert chain_lock("postgresql://db.example/inbox") is chain_lock("postgresql://db.example/inbox")
