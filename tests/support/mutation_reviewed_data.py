@@ -38,6 +38,15 @@ _NOTHING_TOUCHED = (
     "with no chunk to write no contact is touched: the snapshot and the history it feeds are empty"
 )
 _ALIAS_XX = "the two parentheses become aliases XX of the two subqueries: the same query"
+_CHUNK_SIZE = "how many log entries are read at a time: every entry is read, in order, either way"
+_HEAD_MOVED = (
+    "tx() turns this TransactionException into a WriteConflict, which erase_contacts retries whatever its"
+    " message"
+)
+_HEAD_WITH_FACTS = "the head is None exactly when no contact was found (both readers return them together)"
+_ONE_IS_MANY = "the one-contact reader is a faster route to the same facts (the many-contact reader's rows)"
+_ONE_FILE = "one lock for every file instead of one per file: deletions of one database take turns either way"
+_UNREACHABLE = "after the loop's last attempt raises Conflict: this line is never reached"
 REVIEWED_DATA: dict[str, tuple[str, str]] = {
     "inbox.store.deletion_log.x__where__mutmut_9": (
         'clauses.append("DELETED_AT >= ?")',
@@ -234,5 +243,49 @@ REVIEWED_DATA: dict[str, tuple[str, str]] = {
     "inbox.store.deletion.xǁDeletionSQLǁ_facts_of_one__mutmut_42": (
         ")",
         "zip(strict=True) of a row and the names of its columns: equal in length by construction",
+    ),
+    "inbox.store.deletion_log.xǁDeletionLogSQLǁiter_deletion_log__mutmut_1": (
+        "def iter_deletion_log(self, chunk: int = 50001) -> Iterator[list[tuple[Any, ...]]]:",
+        _CHUNK_SIZE,
+    ),
+    "inbox.store.deletion.xǁDeletionSQLǁ_append_entries__mutmut_54": (
+        "raise duckdb.TransactionException(None)",
+        _HEAD_MOVED,
+    ),
+    "inbox.store.deletion.xǁDeletionSQLǁ_append_entries__mutmut_55": (
+        "raise duckdb.TransactionException(\"XXConflict: the deletion log head movedXX\")",
+        _HEAD_MOVED,
+    ),
+    "inbox.store.deletion.xǁDeletionSQLǁ_append_entries__mutmut_56": (
+        "raise duckdb.TransactionException(\"conflict: the deletion log head moved\")",
+        _HEAD_MOVED,
+    ),
+    "inbox.store.deletion.xǁDeletionSQLǁ_append_entries__mutmut_57": (
+        "raise duckdb.TransactionException(\"CONFLICT: THE DELETION LOG HEAD MOVED\")",
+        _HEAD_MOVED,
+    ),
+    "inbox.store.deletion.xǁDeletionSQLǁ_erase_once__mutmut_17": (
+        "if not facts and head is None:  # (the head is None exactly when no contact exists)",
+        _HEAD_WITH_FACTS,
+    ),
+    "inbox.store.deletion.xǁDeletionSQLǁ_erase_once__mutmut_2": (
+        "read = self._facts_of_one if (len(ids) == 1) and False else self._facts_of_many",
+        _ONE_IS_MANY,
+    ),
+    "inbox.store.deletion.xǁDeletionSQLǁerase_contacts__mutmut_6": (
+        "with chain_lock(None), receive_locks(self, ids):  # no message lands meanwhile",
+        _ONE_FILE,
+    ),
+    "inbox.store.deletion.xǁDeletionSQLǁerase_contacts__mutmut_35": (
+        "raise AssertionError(None)",
+        _UNREACHABLE,
+    ),
+    "inbox.store.deletion.xǁDeletionSQLǁerase_contacts__mutmut_36": (
+        "raise AssertionError(\"XXunreachableXX\")",
+        _UNREACHABLE,
+    ),
+    "inbox.store.deletion.xǁDeletionSQLǁerase_contacts__mutmut_37": (
+        "raise AssertionError(\"UNREACHABLE\")",
+        _UNREACHABLE,
     ),
 }

@@ -11,7 +11,9 @@ import pytest
 
 from inbox import contacts, deletion, inbound
 from inbox.contact_create import create_contact
+from inbox.errors import Conflict
 from inbox.models import SYSTEM, Actor
+from inbox.store import deletion as store_deletion
 from inbox.store.deletion import WriteConflict, _retryable, chain_lock
 
 from ..support.members import members_fixture
@@ -153,3 +155,34 @@ def test_one_chain_lock_per_database_file_however_its_path_is_written(tmp_path, 
     assert chain_lock(Path("a.duckdb")) is lock and chain_lock(str(tmp_path / "a.duckdb")) is lock
     assert chain_lock(tmp_path / "b.duckdb") is not lock  # another file: deletions there do not wait
     assert chain_lock("postgresql://db.example/inbox") is chain_lock("postgresql://db.example/inbox")
+
+
+def test_a_missing_head_row_reads_as_an_empty_chain_and_the_log_is_read_in_chunks(store):
+    ids = [_deleted(store, f"+3361234560{i}")["id"] for i in range(5)]
+    chunks = list(store.deletion_log.iter_deletion_log(chunk=2))
+    assert [[row[0] for row in c] for c in chunks] == [ids[0:2], ids[2:4], ids[4:]]
+    assert store.deletion_log.deletion_log_head()[0] == 5
+    with store.cursor() as cur:  # a file editor removed the head row
+        cur.execute("DELETE FROM deletion_log_head")
+    assert store.deletion_log.deletion_log_head() == (0, "0" * 64)
+
+
+def test_deletions_that_keep_losing_the_race_give_up_after_forty_attempts_with_a_conflict(store, monkeypatch):
+    cid = inbound.receive(store, "whatsapp", "+33612345678", "hello")["contact_id"]
+    attempts, waits = [], []
+
+    def lose(*args):
+        attempts.append(1)
+        raise duckdb.TransactionException("TransactionContext Error: Conflict on tuple deletion!")
+
+    monkeypatch.setattr(store.deletion, "_erase_once", lose)
+    monkeypatch.setattr(store_deletion.time, "sleep", waits.append)
+    with pytest.raises(Conflict) as caught:
+        deletion.delete_contact(store, ADMIN, cid, hint="request #1", reason="gdpr_request")
+    assert (
+        str(caught.value) == "other deletions kept changing the deletion log; nothing was deleted — try again"
+    )
+    assert len(attempts) == 40 and len(waits) == 39  # no wait after the last attempt
+    for attempt, wait in enumerate(waits):  # a random wait that grows with each attempt
+        assert 0.001 * (1 + attempt) <= wait <= 0.004 * (1 + attempt)
+    assert contacts.get_contact(store, cid) is not None
