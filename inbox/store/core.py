@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any, Self, TypeAlias
 
 import duckdb
-import pandas as pd
 
 from ..errors import StoreDamaged, StoreLocked, StoreUnavailable, TransactionAborted, WriteFailed
 from . import migrator
 from .acting import check_acting
 from .dialect import DUCKDB
 from .migrations import MIGRATIONS, Migration
+from .reads import CoreReads
 from .retry import as_conflict, is_conflict
 
 DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
@@ -126,7 +126,7 @@ class TxCursor:
 Cursor: TypeAlias = "TxCursor | duckdb.DuckDBPyConnection"
 
 
-class StoreCore:
+class StoreCore(CoreReads):
     """Owns one DuckDB connection; every operation uses its own cursor (thread-safe)."""
 
     def __init__(
@@ -279,28 +279,7 @@ class StoreCore:
                     raise clear from exc
                 raise TransactionAborted(f"the transaction could not be committed: {exc}") from exc
 
-    # -- small read helpers (private to the store package) -------------------------------
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self.cursor() as cur:
-            return cur.execute(sql, list(params)).fetchall()
-
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        rows = self._rows(sql, params)
-        return rows[0] if rows else None
-
-    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = self._one(sql, params)
-        return row[0] if row else None
-
-    def _df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        with self.cursor() as cur:
-            return cur.execute(sql, list(params)).df()
-
-    # -- migrations (inbox.store.migrator; the plan is inbox.store.migrations.MIGRATIONS) -----------
-    def schema_version(self) -> int:
-        """The largest version recorded in ``schema_migrations`` (0 for a new file)."""
-        return migrator.schema_version(self)
-
+    # -- migrations (the read helpers and schema_version: CoreReads) ----------------------------
     def migrate(self, migrations: Sequence[Migration]) -> list[tuple[str, str]]:
         """Apply the pending migrations of the plan, each with its record in one transaction; ``(set, name)``
         of those applied now. ``StoreTooNew`` / ``MigrationFailed`` (rolled back whole): see the migrator."""
@@ -308,7 +287,3 @@ class StoreCore:
 
     def _refuse_newer(self, migrations: Sequence[Migration]) -> list[tuple[int, str, str]]:
         return migrator.refuse_newer(self, migrations)
-
-    def applied_migrations(self) -> list[tuple[str, str]]:
-        """``(set, name)`` of every migration recorded, in the order of their versions."""
-        return [(set_, name) for _, set_, name in migrator.recorded(self, MIGRATIONS)]

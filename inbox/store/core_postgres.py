@@ -24,6 +24,7 @@ from . import migrator
 from .acting import check_acting
 from .dialect_postgres import POSTGRES, PREREQUISITES, frame_columns, numbered_placeholders
 from .migrations import MIGRATIONS, Migration
+from .reads import CoreReads
 from .retry import as_conflict, is_conflict
 
 MIGRATION_LOCK = 0x1B0C_0DE5  # the advisory lock key every server takes around its migrations
@@ -96,7 +97,7 @@ class PgCursor:
         self.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-class PgCore:
+class PgCore(CoreReads):
     """Owns a pool of connections to one PostgreSQL database; every operation borrows one."""
 
     dialect = POSTGRES
@@ -195,27 +196,7 @@ class PgCore:
                     raise as_conflict(exc) from exc
                 raise TransactionAborted(f"the transaction could not be committed: {exc}") from exc
 
-    # -- small read helpers (private to the store package) -------------------------------
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self.cursor() as cur:
-            return cur.execute(sql, list(params)).fetchall()
-
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        rows = self._rows(sql, params)
-        return rows[0] if rows else None
-
-    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = self._one(sql, params)
-        return row[0] if row else None
-
-    def _df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        with self.cursor() as cur:
-            return cur.execute(sql, list(params)).df()
-
     # -- migrations ----------------------------------------------------------------------------
-    def schema_version(self) -> int:
-        return migrator.schema_version(self)
-
     def migrate(self, migrations: Sequence[Migration]) -> list[tuple[str, str]]:
         """The DuckDB runner's migrations (``inbox.store.migrator``), under an advisory lock held on one
         connection of the pool for the whole run: a second server starting meanwhile waits, then finds
@@ -229,9 +210,6 @@ class PgCore:
                 return migrator.migrate(self, migrations)
             finally:
                 con.execute("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK])
-
-    def applied_migrations(self) -> list[tuple[str, str]]:
-        return [(set_, name) for _, set_, name in migrator.recorded(self, MIGRATIONS)]
 
 
 __all__ = ["PgCore", "PgCursor", "StoreTooNew", "is_postgres_url", "redacted"]

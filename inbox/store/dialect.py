@@ -1,4 +1,4 @@
-"""What differs between database engines, behind one small object per engine (DuckDB today)."""
+"""What differs between database engines, behind one small object per engine: the shared base and DuckDB."""
 
 from __future__ import annotations
 
@@ -12,7 +12,50 @@ import pandas as pd
 from ..errors import WriteConflict
 
 
-class DuckDBDialect:
+class Dialect:
+    """What every engine does alike through the store's cursors: data frames as tables, catalog queries
+    (in the engine's ``schema``). One subclass per engine adds its error classes and its own SQL."""
+
+    name: str
+    schema: str  # where the store's tables live
+
+    # -- data frames -------------------------------------------------------------------------
+    @staticmethod
+    @contextmanager
+    def frame(cur: Any, name: str, frame: pd.DataFrame) -> Iterator[str]:
+        """``frame`` readable as table ``name`` by ``cur``'s statements inside the block (``cur.register``:
+        DuckDB reads the frame in place; PostgreSQL's cursor copies it into a temporary table)."""
+        cur.register(name, frame)
+        try:
+            yield name
+        finally:
+            cur.unregister(name)
+
+    # -- catalog -----------------------------------------------------------------------------
+    def table_names(self, cur: Any) -> set[str]:
+        """Names of the tables of the store's schema."""
+        return {
+            r[0]
+            for r in cur.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [self.schema]
+            ).fetchall()
+        }
+
+    def tables_with_column(self, cur: Any, column: str) -> list[str]:
+        """Base tables of the store's schema that have a column ``column``, by name."""
+        return [
+            r[0]
+            for r in cur.execute(
+                "SELECT c.table_name FROM information_schema.columns c JOIN information_schema.tables t"
+                " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
+                " WHERE c.column_name = ? AND t.table_type = 'BASE TABLE' AND t.table_schema = ?"
+                " ORDER BY 1",
+                [column, self.schema],
+            ).fetchall()
+        ]
+
+
+class DuckDBDialect(Dialect):
     """DuckDB 2.0: error classes, data frames as tables, catalog queries, sequences.
 
     A second backend (PostgreSQL) adds its own class with the same methods; repositories reach it as
@@ -35,43 +78,6 @@ class DuckDBDialect:
     def is_constraint_violation(exc: BaseException) -> bool:
         """Whether ``exc`` is a unique/primary-key/check violation (e.g. two writers took the same key)."""
         return isinstance(exc, duckdb.ConstraintException)
-
-    # -- data frames -------------------------------------------------------------------------
-    @staticmethod
-    @contextmanager
-    def frame(cur: Any, name: str, frame: pd.DataFrame) -> Iterator[str]:
-        """``frame`` readable as table ``name`` by ``cur``'s statements inside the block
-        (DuckDB: a registered view; ``INSERT … SELECT … FROM name``)."""
-        cur.register(name, frame)
-        try:
-            yield name
-        finally:
-            cur.unregister(name)
-
-    # -- catalog -----------------------------------------------------------------------------
-    @staticmethod
-    def table_names(cur: Any) -> set[str]:
-        """Names of the base tables of the main schema."""
-        return {
-            r[0]
-            for r in cur.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-            ).fetchall()
-        }
-
-    @staticmethod
-    def tables_with_column(cur: Any, column: str) -> list[str]:
-        """Base tables of the main schema that have a column ``column``, by name."""
-        return [
-            r[0]
-            for r in cur.execute(
-                "SELECT c.table_name FROM information_schema.columns c JOIN information_schema.tables t"
-                " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
-                " WHERE c.column_name = ? AND t.table_type = 'BASE TABLE' AND t.table_schema = 'main'"
-                " ORDER BY 1",
-                [column],
-            ).fetchall()
-        ]
 
     # -- writes --------------------------------------------------------------------------------
     @staticmethod

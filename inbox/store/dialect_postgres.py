@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import pandas as pd
 import psycopg
 from psycopg import errors as pg_errors
 
 from ..errors import WriteConflict
+from .dialect import Dialect
 
 # SQL text split into what may hold a placeholder and what may not: quoted literals, quoted names, comments.
 _OPAQUE = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*)")
@@ -69,8 +67,9 @@ def frame_columns(frame: Any) -> list[tuple[str, str]]:
     return found
 
 
-class PostgresDialect:
-    """PostgreSQL 15 through psycopg 3: the methods of ``DuckDBDialect`` this engine has so far."""
+class PostgresDialect(Dialect):
+    """PostgreSQL 15 through psycopg 3: the methods of ``DuckDBDialect`` this engine has so far (frames and
+    catalog queries: the shared ``Dialect``)."""
 
     name = "postgres"
     Error = psycopg.Error
@@ -87,42 +86,6 @@ class PostgresDialect:
     @staticmethod
     def is_constraint_violation(exc: BaseException) -> bool:
         return isinstance(exc, psycopg.errors.IntegrityError)
-
-    @staticmethod
-    @contextmanager
-    def frame(cur: Any, name: str, frame: pd.DataFrame) -> Iterator[str]:
-        """``frame`` readable as table ``name`` by ``cur``'s statements inside the block (a temporary
-        table filled by COPY: ``PgCursor.register``)."""
-        cur.register(name, frame)
-        try:
-            yield name
-        finally:
-            cur.unregister(name)
-
-    @staticmethod
-    def table_names(cur: Any) -> set[str]:
-        """Names of the base tables of the store's schema."""
-        return {
-            r[0]
-            for r in cur.execute(
-                "SELECT table_name FROM information_schema.tables"
-                " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
-            ).fetchall()
-        }
-
-    @staticmethod
-    def tables_with_column(cur: Any, column: str) -> list[str]:
-        """Base tables of the store's schema that have a column ``column``, by name."""
-        return [
-            r[0]
-            for r in cur.execute(
-                "SELECT c.table_name FROM information_schema.columns c JOIN information_schema.tables t"
-                " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
-                " WHERE c.column_name = ? AND t.table_type = 'BASE TABLE'"
-                " AND t.table_schema = current_schema() ORDER BY 1",
-                [column],
-            ).fetchall()
-        ]
 
     @staticmethod
     def reserve_ids(cur: Any, sequence: str, n: int) -> int:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from inbox.store import AREAS, Store
+from inbox.store import AREAS, PgStore, Store
 from inbox.store.core import StoreCore
+from inbox.store.core_postgres import PgCore
+from inbox.store.reads import CoreReads
 from inbox.store.repository import Repository
 
 STORE = Path(inspect.getfile(StoreCore)).parent
@@ -25,8 +27,10 @@ def area_modules(cls) -> set[str]:
 
 
 def test_store_inherits_from_no_area_and_adds_no_public_method():
-    assert Store.__mro__ == (Store, StoreCore, object)
-    assert public(Store) == public(StoreCore)
+    """Each engine's store is its core (with the read helpers every core shares), nothing else."""
+    assert Store.__mro__ == (Store, StoreCore, CoreReads, object)
+    assert PgStore.__mro__ == (PgStore, PgCore, CoreReads, object)
+    assert public(Store) == public(StoreCore) and public(PgStore) == public(PgCore)
 
 
 def test_each_area_is_a_repository_over_the_stores_own_core(store):
