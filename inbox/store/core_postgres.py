@@ -19,7 +19,7 @@ import pandas as pd
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from ..errors import StoreTooNew, StoreUnavailable, TransactionAborted
+from ..errors import StoreUnavailable, TransactionAborted
 from . import migrator
 from .acting import check_acting
 from .dialect_postgres import POSTGRES, PREREQUISITES, frame_columns, numbered_placeholders
@@ -212,4 +212,4 @@ class PgCore(CoreReads):
                 con.execute("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK])
 
 
-__all__ = ["PgCore", "PgCursor", "StoreTooNew", "is_postgres_url", "redacted"]
+__all__ = ["PgCore", "PgCursor", "is_postgres_url", "redacted"]
