@@ -8,6 +8,7 @@ import json
 from types import SimpleNamespace
 
 from inbox import history, imports, workspace
+from inbox import import_sheets as imports_sheets
 from inbox.imports import ImportOptions
 from inbox.models import SYSTEM
 
@@ -187,3 +188,21 @@ def test_an_import_and_its_undo_are_in_the_contacts_history_with_the_batch_numbe
     assert {(c.source, c.ref) for c in history.changes(store, ann["id"])[2:]} == {
         ("import", str(first.batch_id))
     }
+
+
+def test_values_joined_in_a_cell_are_read_in_the_imports_region_the_others_named_by_line(store, tmp_path):
+    path = write(tmp_path, "Email,Phone\nann@example.com,06 12 34 56 78 ::: 01 23 45 67 89\n")
+    result = run(store, path, actor=ADMIN, options=ImportOptions(region="FR"))
+    assert _phones(store) == {"ann@example.com": "+33612345678"}
+    assert result.notes == [
+        "Phone: 1 row held several values joined by ':::'; the first valid one was imported",
+        "Phone: 1 other value was not imported (add a text attribute with the key other_phones to keep"
+        " them): line 2: 01 23 45 67 89",
+    ]
+
+
+def test_a_phone_a_sheet_typed_as_a_number_is_refused_by_line(store, tmp_path):
+    path = xlsx(tmp_path / "phones.xlsx", {"People": [["Email", "Phone"], ["ann@example.com", 33612345678]]})
+    result = run(store, path, actor=ADMIN, options=ImportOptions(invalid_values="reject-row"))
+    assert result.rejected == 1 and contacts(store) == []
+    assert list(result.rejects["errors"]) == [f"line 2: Phone: {imports_sheets.NUMBER_REASON} (33612345678)"]
