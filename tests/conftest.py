@@ -46,7 +46,10 @@ def db_path(tmp_path):
 @pytest.fixture
 def store(request, db_path, migrated_template):
     """A fresh, fully migrated store (a copy of the template: opening it runs no migration)."""
-    if ENGINE == "postgres":
+    if ENGINE == "postgres":  # no file to put the key file and checkpoints next to: given, as servers must
+        monkeypatch = request.getfixturevalue("monkeypatch")
+        monkeypatch.setenv("INBOX_KEY_FILE", str(db_path.parent / "inbox.key"))
+        monkeypatch.setenv("INBOX_CHECKPOINT_DIR", str(db_path.parent / "inbox-checkpoints"))
         s = PgStore(request.getfixturevalue("pg_url"), attachments_dir=db_path.parent / "inbox-attachments")
         yield s
         s.close()
