@@ -71,7 +71,8 @@ class ImportPlanning(Repository):
         cur.register("import_rows_in", rows)
         cur.register("import_values_df", values)
         cur.execute(
-            "CREATE OR REPLACE TEMP VIEW import_rows AS SELECT * EXCLUDE (ok),"
+            "CREATE OR REPLACE TEMP VIEW import_rows AS SELECT line, platform, handle,"
+            f" {', '.join(VALUE_COLUMNS)},"
             " CASE WHEN handle IS NOT NULL THEN platform WHEN email IS NOT NULL THEN 'email'"
             f" WHEN phone IS NOT NULL THEN '{phone_platform}' END AS key_platform,"
             " coalesce(handle, email, phone) AS key_handle FROM import_rows_in WHERE ok"
