@@ -59,11 +59,8 @@ _FRAME_TYPES = {"i": "BIGINT", "u": "BIGINT", "f": "DOUBLE PRECISION", "b": "BOO
 def frame_columns(frame: Any) -> list[tuple[str, str]]:
     """``(name, type)`` of a DataFrame's columns as a temporary table holds them (text unless typed)."""
     found = []
-    for name, dtype in frame.dtypes.items():
-        kind = getattr(dtype, "kind", "O")
-        if str(dtype) == "boolean":
-            kind = "b"
-        found.append((str(name), _FRAME_TYPES.get(kind, "TEXT")))
+    for name, dtype in frame.dtypes.items():  # (pandas' nullable dtypes have a kind too: Int64 i, boolean b)
+        found.append((str(name), _FRAME_TYPES.get(getattr(dtype, "kind", "O"), "TEXT")))
     return found
 
 

@@ -20,7 +20,7 @@ from . import (
     keys,
     merge,
     notes,
-    postgres,
+    postgres,  # noqa: F401 (imported for the steps it registers)
     sessions,
     sign_ins,
     tokens,
@@ -76,7 +76,5 @@ MIGRATIONS: list[Migration] = plan(
         core.identifiers_uncompressed,
     ],
 )
-
-assert postgres.POSTGRES  # (imported for the steps it registers)
 
 __all__ = ["MIGRATIONS", "SETS", "Migration", "Migrations"]

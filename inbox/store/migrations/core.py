@@ -202,6 +202,11 @@ def contact_search(cur: Cursor) -> None:
     # Stored uncompressed (DuckDB-specific): a substring scan of 1M rows is 3x faster than over FSST.
     cur.execute("ALTER TABLE contacts ADD COLUMN search_text VARCHAR USING COMPRESSION uncompressed")
     cur.execute(f"UPDATE contacts SET search_text = {_SEARCH_TEXT}")
+    lookup_indexes_of_search(cur)
+
+
+def lookup_indexes_of_search(cur: Cursor) -> None:
+    """The lookup indexes the "contact search text and lookup indexes" migration creates (both engines)."""
     for column in ("email", "phone", "external_id", "account_id"):
         cur.execute(f"CREATE INDEX contacts_{column}_idx ON contacts ({column})")
     cur.execute("CREATE INDEX messages_contact_idx ON messages (contact_id)")

@@ -25,9 +25,6 @@ core.identifiers_uncompressed.instead_on(POSTGRES)(_nothing_to_rewrite)  # a Duc
 
 @core.contact_search.instead_on(POSTGRES)
 def contact_search(cur: Cursor) -> None:
-    """The column and lookup indexes of DuckDB's migration (its table is empty here: nothing to fill)."""
+    """DuckDB's migration without its storage hint (the table is empty here: nothing to fill)."""
     cur.execute("ALTER TABLE contacts ADD COLUMN search_text VARCHAR")
-    for column in ("email", "phone", "external_id", "account_id"):
-        cur.execute(f"CREATE INDEX contacts_{column}_idx ON contacts ({column})")
-    cur.execute("CREATE INDEX messages_contact_idx ON messages (contact_id)")
-    cur.execute("CREATE INDEX attribute_values_key_idx ON attribute_values (attribute_key, value_text)")
+    core.lookup_indexes_of_search(cur)
