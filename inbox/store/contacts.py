@@ -9,8 +9,6 @@ from contextlib import ExitStack
 from datetime import datetime
 from typing import Any
 
-import duckdb
-
 from .contacts_create import ContactCreation
 from .contacts_search import ORDERS
 from .contacts_search import capped as _capped
@@ -148,8 +146,7 @@ class ContactsSQL(ContactCreation, ContactUpdates):
             # substring tests run on the window's rows only, not on every row of the table.
             match = f"CASE WHEN updated_at >= ? THEN {where[len(' WHERE ') :]} END" if where else "true"
             count, top = self._rows(  # an aggregate: always one row
-                "SELECT count(*), max_by(id, {'u': updated_at, 'i': id}, ?) FROM contacts"
-                f" WHERE updated_at >= ? AND {match}",
+                f"SELECT count(*), {self._newest} FROM contacts WHERE updated_at >= ? AND {match}",
                 [need, since] + ([since, *params] if where else []),
             )[0]
             if count >= need:
@@ -163,10 +160,15 @@ class ContactsSQL(ContactCreation, ContactUpdates):
                     )
                 return self._page(list(top), offset, limit, total, cap if where else None)
         total, top = self._rows(  # an aggregate: always one row
-            "SELECT count(*), max_by(id, {'u': updated_at, 'i': id}, ?) FROM contacts" + where,
+            f"SELECT count(*), {self._newest} FROM contacts" + where,
             [need] + params,
         )[0]
         return self._page(list(top or []), offset, limit, total, cap if where else None)
+
+    @property
+    def _newest(self) -> str:
+        """The aggregate of the ids of the ``?`` most recently updated contacts, newest first."""
+        return self.dialect.first_values("id", ["updated_at", "id"], "?", descending=True)
 
     def _page(
         self, top: list[int], offset: int, limit: int, total: int, cap: int | None
@@ -261,7 +263,9 @@ class ContactsSQL(ContactCreation, ContactUpdates):
         try:
             with _RECEIVE_LOCKS[hash((platform, phone or handle)) % len(_RECEIVE_LOCKS)]:
                 return self._receive(platform, handle, text, at, attachments, write_files, phone)
-        except duckdb.ConstraintException as exc:  # another thread created the same contact meanwhile
+        except self.dialect.Error as exc:  # another thread created the same contact meanwhile
+            if not self.dialect.is_constraint_violation(exc):
+                raise
             raise as_conflict(exc) from exc
 
     def _receive(

@@ -6,8 +6,6 @@ import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-
 from .repository import Repository
 from .retry import as_conflict, retry_conflicts
 from .schema import SEARCH_TEXT_SQL
@@ -46,7 +44,9 @@ class ContactCreation(Repository):
                 return retry_conflicts(
                     lambda: self._create(platform, handle, display_name, builtin, custom, actor, at)
                 )
-        except duckdb.ConstraintException as exc:  # (another process cannot write the file: a safety net)
+        except self.dialect.Error as exc:  # (another process cannot write the file: a safety net)
+            if not self.dialect.is_constraint_violation(exc):
+                raise
             raise as_conflict(exc) from exc
 
     def _create(

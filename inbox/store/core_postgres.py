@@ -17,6 +17,7 @@ from typing import Any, Self
 
 import pandas as pd
 import psycopg
+import pyarrow as pa
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ..errors import StoreUnavailable, TransactionAborted
@@ -96,6 +97,87 @@ class PgCursor:
     def unregister(self, name: str) -> None:
         self.execute(f"DROP TABLE IF EXISTS {name}")
 
+    # -- a snapshot read of several statements (DuckDB's ``begin()`` / ``rollback()``) ----------------
+    def begin(self) -> None:
+        self.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def rollback(self) -> None:
+        self.execute("ROLLBACK")
+
+    def sql(self, sql: str, params: Sequence[Any] | None = None) -> PgResult:
+        """A query whose rows are read as Arrow (as DuckDB's relations are)."""
+        return PgResult(self._raw.connection, sql, params)
+
+
+class PgResult:
+    """The rows of one query as Arrow record batches, streamed through a server-side cursor (needs a
+    transaction: ``begin()``), typed from the result's column types so that every batch has one schema."""
+
+    def __init__(self, con: psycopg.Connection[Any], sql: str, params: Sequence[Any] | None):
+        self._con, self._sql, self._params = con, numbered_placeholders(sql), params
+
+    def to_arrow_reader(self, batch_rows: int) -> pa.RecordBatchReader:
+        cur = psycopg.RawServerCursor(self._con, f"arrow_{id(self):x}")
+        cur.itersize = int(batch_rows)
+        cur.execute(self._sql, list(self._params or ()))
+        first = cur.fetchmany(int(batch_rows))
+        schema = arrow_schema(cur.description or ())
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            try:
+                rows = first
+                while rows:
+                    yield arrow_batch(schema, rows)
+                    rows = cur.fetchmany(int(batch_rows))
+            finally:
+                cur.close()
+
+        return pa.RecordBatchReader.from_batches(schema, batches())
+
+    def to_arrow_table(self) -> pa.Table:
+        with self._con.cursor() as cur:
+            cur.execute(self._sql, list(self._params or ()))
+            schema = arrow_schema(cur.description or ())
+            return pa.Table.from_batches([arrow_batch(schema, cur.fetchall())], schema=schema)
+
+
+# PostgreSQL's result types (by name) → Arrow's; any other type is read as text
+_ARROW_TYPES = {
+    "int2": pa.int16(),
+    "int4": pa.int32(),
+    "int8": pa.int64(),
+    "float4": pa.float32(),
+    "float8": pa.float64(),
+    "bool": pa.bool_(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+    "timestamptz": pa.timestamp("us", tz="UTC"),
+    "text": pa.string(),
+    "varchar": pa.string(),
+    "_int8": pa.list_(pa.int64()),
+    "_text": pa.list_(pa.string()),
+    "_varchar": pa.list_(pa.string()),
+}
+
+
+def arrow_schema(description: Sequence[Any]) -> pa.Schema:
+    """The Arrow schema of a result's columns (psycopg's ``cursor.description``)."""
+    fields = []
+    for column in description:
+        info = psycopg.adapters.types.get(column.type_code)
+        fields.append(pa.field(column.name, _ARROW_TYPES.get(info.name if info else "", pa.string())))
+    return pa.schema(fields)
+
+
+def arrow_batch(schema: pa.Schema, rows: list[tuple[Any, ...]]) -> pa.RecordBatch:
+    """Rows (tuples) as one record batch of ``schema``."""
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    arrays = [
+        pa.array([v if v is None or f.type != pa.string() else str(v) for v in col], type=f.type)
+        for f, col in zip(schema, columns, strict=True)
+    ]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
 
 class PgCore(CoreReads):
     """Owns a pool of connections to one PostgreSQL database; every operation borrows one."""
@@ -145,6 +227,7 @@ class PgCore(CoreReads):
     @staticmethod
     def _configure(con: psycopg.Connection[Any]) -> None:
         con.execute("SET TIME ZONE 'UTC'")  # now() as the store keeps every timestamp: UTC, naive
+        con.execute("SET DateStyle = 'ISO, YMD'")  # a date cast to text: 2026-12-02, as DuckDB
 
     # -- connections ---------------------------------------------------------------------
     def close(self) -> None:

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import pandas as pd
 
 from ..errors import Conflict, TransactionAborted, WriteConflict
 from .contacts import receive_locks
 from .repository import Repository
+from .retry import is_write_clash
 from .schema import CONTACT_COLS
 
 if TYPE_CHECKING:
@@ -129,8 +129,8 @@ class DeletionSQL(Repository):
             try:
                 with chain_lock(self.path), receive_locks(self, ids):  # no message lands meanwhile
                     return self._erase_once(ids, snapshot_key, make_entries)
-            except (duckdb.TransactionException, duckdb.ConstraintException, TransactionAborted) as exc:
-                if not _retryable(exc):
+            except Exception as exc:
+                if not (isinstance(exc, TransactionAborted) or is_write_clash(exc)) or not _retryable(exc):
                     raise
                 if attempt == _RETRIES - 1:
                     raise Conflict(
@@ -273,7 +273,7 @@ class DeletionSQL(Repository):
             [last["id"], last["entry_hash"], last["deleted_at"], entries[0]["id"] - 1],
         ).fetchall()
         if not n:
-            raise duckdb.TransactionException("Conflict: the deletion log head moved")
+            raise WriteConflict("Conflict: the deletion log head moved")
 
     def _record_pending(self, cur: TxCursor, entries: list[dict[str, Any]], paths: list[str]) -> None:
         if not paths:
@@ -338,10 +338,18 @@ class DeletionSQL(Repository):
             return []
         with self.cursor() as cur:
             cur.register("erase_identifiers", frame)
+            kinds = ["email", "phone", "external_id", "handle"]
+            identifiers = self.dialect.unpivot(
+                f"SELECT line, platform, {', '.join(kinds)} FROM erase_identifiers",
+                ["line", "platform"],
+                kinds,
+                "kind",
+                "value",
+            )
             try:
                 return [
                     (int(a), int(b), c)
-                    for a, b, c in cur.execute("""
+                    for a, b, c in cur.execute(f"""
                     SELECT i.line, c.id, 'email' FROM erase_identifiers i
                         JOIN contacts c ON c.email = i.email
                     UNION ALL SELECT i.line, c.id, 'phone' FROM erase_identifiers i
@@ -350,8 +358,7 @@ class DeletionSQL(Repository):
                         JOIN contacts c ON c.external_id = i.external_id
                     UNION ALL SELECT i.line, c.id, 'handle' FROM erase_identifiers i JOIN contacts c
                         ON c.handle = i.handle AND (i.platform IS NULL OR c.platform = i.platform)
-                    UNION SELECT i.line, a.contact_id, a.kind FROM (UNPIVOT erase_identifiers ON email, phone,
-                        external_id, handle INTO NAME kind VALUE value) i JOIN contact_aliases a
+                    UNION SELECT i.line, a.contact_id, a.kind FROM ({identifiers}) i JOIN contact_aliases a
                         ON a.kind = i.kind AND a.value = i.value AND (a.kind <> 'handle' OR i.platform IS NULL
                         OR a.platform = i.platform)  -- an identifier a merged contact left its survivor
                     ORDER BY 1, 2""").fetchall()

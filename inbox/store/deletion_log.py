@@ -82,12 +82,12 @@ class DeletionLogSQL(Repository):
         return self._df(
             "SELECT CASE GROUPING(week, deleted_by, platform, reason) WHEN 15 THEN 'all'"
             " WHEN 7 THEN 'week' WHEN 11 THEN 'admin' WHEN 13 THEN 'platform' ELSE 'reason' END AS dim,"
-            " coalesce(strftime(week, '%Y-%m-%d'), deleted_by, platform, reason) AS key,"
+            " coalesce(CAST(CAST(week AS DATE) AS VARCHAR), deleted_by, platform, reason) AS key,"
             " count(*) AS entries, sum(conversations) AS conversations, sum(messages) AS messages,"
             " sum(attachments) AS attachments,"
             " sum(bytes) AS bytes, min(deleted_at) AS first_at, max(deleted_at) AS last_at"
             " FROM (SELECT date_trunc('week', deleted_at) AS week, * FROM deletion_log"
-            f"{where}) GROUP BY GROUPING SETS ((week), (deleted_by), (platform), (reason), ())",
+            f"{where}) l GROUP BY GROUPING SETS ((week), (deleted_by), (platform), (reason), ())",
             params,
         )
 

@@ -20,7 +20,7 @@ _SEQUENCES = {
     "attachments": "attachment_id_seq",
 }
 # Columns computed here rather than by the caller (contacts.search_text mirrors the name/identifier columns).
-_DERIVED = {"contacts": f", {SEARCH_TEXT_SQL} AS search_text"}
+_DERIVED = {"contacts": ("search_text", SEARCH_TEXT_SQL)}
 
 
 def _sequence(table: str) -> str:
@@ -48,13 +48,18 @@ class DemoSQL(Repository):
         return self.dialect.reserve_ids(cur, _sequence(table), n)
 
     def demo_insert(self, cur: TxCursor, table: str, frame: pd.DataFrame) -> int:
-        """``INSERT … BY NAME SELECT`` a frame whose columns are columns of ``table`` (others get their
+        """``INSERT`` a frame whose columns are columns of ``table`` (others get their
         default; ``contacts.search_text`` is derived here). Returns the number of rows."""
         _sequence(table)
         if frame.empty:
             return 0
         with self.dialect.frame(cur, f"demo_{table}_frame", frame) as name:
-            cur.execute(f"INSERT INTO {table} BY NAME SELECT *{_DERIVED.get(table, '')} FROM {name}")
+            columns = [f'"{c}"' for c in frame.columns]
+            values = list(columns)
+            if table in _DERIVED:
+                columns.append(_DERIVED[table][0])
+                values.append(_DERIVED[table][1])
+            cur.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {name}")
         return len(frame)
 
     def demo_next_id(self, table: str) -> int:

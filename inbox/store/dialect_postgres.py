@@ -85,6 +85,36 @@ class PostgresDialect(Dialect):
         return isinstance(exc, psycopg.errors.IntegrityError)
 
     @staticmethod
+    def is_clash(exc: BaseException) -> bool:
+        return PostgresDialect.is_conflict(exc) or PostgresDialect.is_constraint_violation(exc)
+
+    @staticmethod
+    def is_missing_table(exc: BaseException) -> bool:
+        return isinstance(exc, pg_errors.UndefinedTable)
+
+    @staticmethod
+    def update_rows(
+        cur: Any, table: str, ids_sql: str, ids_params: list[Any], update: str, params: list[Any]
+    ) -> None:
+        """The rows are copied out, updated in the copy (aliased ``table``, as on DuckDB, so ``update`` is
+        written once for both engines) and written back by id in one UPDATE: PostgreSQL locks each row it
+        writes, so a save made meanwhile by another transaction is a serialization failure, not lost."""
+        work = f"{table}_rewrite"
+        PostgresDialect.temp_table(cur, work, f"SELECT * FROM {table} WHERE id IN ({ids_sql})", ids_params)
+        cur.execute(f"UPDATE {work} AS {table} {update}", params)
+        columns = [
+            r[0]
+            for r in cur.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?"
+                " AND column_name <> 'id' ORDER BY ordinal_position",
+                [PostgresDialect.schema, table],
+            ).fetchall()
+        ]
+        sets = ", ".join(f'"{c}" = w."{c}"' for c in columns)
+        cur.execute(f"UPDATE {table} SET {sets} FROM {work} w WHERE {table}.id = w.id")
+        cur.execute(f"DROP TABLE {work}")
+
+    @staticmethod
     def reserve_ids(cur: Any, sequence: str, n: int) -> int:
         """Reserve ``n`` (>= 1) consecutive values of ``sequence``; returns the first one: ``nextval`` then
         ``setval`` to the end of the range, as on DuckDB. Reservations of one sequence take turns (an

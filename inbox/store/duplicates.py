@@ -8,7 +8,8 @@ from .repository import Repository
 
 # A name as compared: trimmed, lower case, without accents ("Lukas  Weber " = "lukas weber" = "Lúkas Weber").
 _NAME = "lower(strip_accents(trim(first_name))) || ' ' || lower(strip_accents(trim(last_name)))"
-_SHOWN = "arg_min(trim(first_name) || ' ' || trim(last_name), id)"
+_SHOWN = "{shown}"  # the group's oldest contact's name: ``dialect.first_values`` (``_union``)
+_SHOWN_NAME = "trim(first_name) || ' ' || trim(last_name)"
 
 
 def _shared(column: str) -> str:
@@ -50,14 +51,15 @@ class DuplicatesSQL(Repository):
         unknown = [k for k in kinds if k not in GROUPS]
         if unknown or not kinds:
             raise ValueError(f"unknown duplicate kinds: {unknown or 'none given'}")
-        union = " UNION ALL ".join(GROUPS[k] for k in kinds)
+        shown = self.dialect.first_values(_SHOWN_NAME, ["id"])
+        union = " UNION ALL ".join(GROUPS[k].format(shown=shown) for k in kinds)
         rows = self._rows(
             f"WITH g AS ({union}) SELECT kind, shown, ids[1:{MAX_GROUP}], len(ids), count(*) OVER ()"
             " FROM g ORDER BY len(ids) DESC, kind, shown LIMIT ? OFFSET ?",
             [int(limit), int(offset)],
         )
         if not rows and offset:
-            total = int(self._scalar(f"SELECT count(*) FROM ({union})"))
+            total = int(self._scalar(f"SELECT count(*) FROM ({union}) g"))
             return [], total
         groups = [
             {"kind": r[0], "shown": r[1], "ids": [int(i) for i in r[2]], "size": int(r[3])} for r in rows

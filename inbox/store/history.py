@@ -13,6 +13,7 @@ from .repository import Repository
 
 if TYPE_CHECKING:
     from .core import Cursor
+    from .dialect import Dialect
 
 SOURCES = ("member", "api", "import", "undo", "crm", "retention", "merge", "created")
 HISTORY_COLS = (
@@ -46,23 +47,20 @@ VALUE_TEXT_SQL = (
     "coalesce(v.value_text,"
     " CASE WHEN v.value_number = trunc(v.value_number) AND abs(v.value_number) < 1e15"
     " THEN CAST(CAST(v.value_number AS BIGINT) AS VARCHAR) ELSE CAST(v.value_number AS VARCHAR) END,"
-    " strftime(v.value_date, '%Y-%m-%d'),"
+    " CAST(v.value_date AS VARCHAR),"  # ISO on both engines (PostgreSQL's DateStyle is set to ISO)
     " CASE WHEN v.value_bool THEN 'Yes' WHEN NOT v.value_bool THEN 'No' END)"
 )
 
 
-def texts_sql(ids_sql: str, keys: Sequence[str] | None = None) -> str:
+def texts_sql(dialect: Dialect, ids_sql: str, keys: Sequence[str] | None = None) -> str:
     """SELECT (contact_id, attribute_key, value) of every non-empty value of the contacts ``ids_sql``
     selects (a fixed SELECT of ids, maybe with ``?``: its parameters come twice), limited to ``keys``."""
     builtins = [c for c in BUILTIN_COLUMNS if keys is None or c in keys]
     custom_keys = None if keys is None else [k for k in keys if k not in BUILTIN_COLUMNS]
     parts = []
     if builtins:
-        parts.append(
-            f"SELECT contact_id, attribute_key, value FROM (UNPIVOT (SELECT id AS contact_id,"
-            f" {', '.join(builtins)} FROM contacts WHERE id IN ({ids_sql}))"
-            f" ON {', '.join(builtins)} INTO NAME attribute_key VALUE value)"
-        )
+        source = f"SELECT id AS contact_id, {', '.join(builtins)} FROM contacts WHERE id IN ({ids_sql})"
+        parts.append(dialect.unpivot(source, ["contact_id"], builtins, "attribute_key", "value"))
     else:
         parts.append(
             "SELECT NULL::BIGINT AS contact_id, NULL::VARCHAR AS attribute_key, NULL::VARCHAR AS value"
@@ -126,7 +124,7 @@ class HistorySQL(Repository):
         self, cur: Cursor, ids_sql: str, params: Sequence[Any], keys: Sequence[str] | None = None
     ) -> dict[tuple[int, str], str]:
         """``{(contact_id, key): text}`` of the non-empty values (a few contacts: a single save)."""
-        sql = texts_sql(ids_sql, keys)
+        sql = texts_sql(self.dialect, ids_sql, keys)
         rows = cur.execute(sql, [*params, *params]).fetchall()
         return {(int(r[0]), r[1]): r[2] for r in rows}
 
@@ -165,7 +163,9 @@ class HistorySQL(Repository):
         """Bulk, before a write: the current texts of the contacts ``ids_sql`` selects, kept in a temporary
         table whose name is returned (for ``record_since``)."""
         name = f"history_before_{uuid.uuid4().hex[:12]}"
-        cur.execute(f"CREATE TEMP TABLE {name} AS {texts_sql(ids_sql, keys)}", [*params, *params])
+        cur.execute(
+            f"CREATE TEMP TABLE {name} AS {texts_sql(self.dialect, ids_sql, keys)}", [*params, *params]
+        )
         return name
 
     def record_since(
@@ -187,7 +187,7 @@ class HistorySQL(Repository):
                 f"INSERT INTO value_history ({', '.join(_WRITE_COLS)})"
                 " SELECT coalesce(b.contact_id, a.contact_id), coalesce(b.attribute_key, a.attribute_key),"
                 f" b.value, a.value, ?, ?, ?, ? FROM {snapshot} b"
-                f" FULL OUTER JOIN ({texts_sql(ids_sql, keys)}) a"
+                f" FULL OUTER JOIN ({texts_sql(self.dialect, ids_sql, keys)}) a"
                 " ON a.contact_id = b.contact_id AND a.attribute_key = b.attribute_key"
                 " WHERE a.value IS DISTINCT FROM b.value ORDER BY 1, 2",
                 [at, source, actor, ref, *params, *params],

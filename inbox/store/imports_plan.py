@@ -107,11 +107,11 @@ class ImportPlanning(Repository):
         # holds it itself, as for inbound messages; skipped while no contact was ever merged.
         merged = bool(cur.execute("SELECT EXISTS (SELECT 1 FROM contact_aliases)").fetchall()[0][0])
         ctes = "".join(
-            f", {a} AS (SELECT r.line, count(*) AS n, min(c.id) AS id, list(c.id ORDER BY c.id)[1:3]"
+            f", {a} AS (SELECT r.line, count(*) AS n, min(c.id) AS id, (list(c.id ORDER BY c.id))[1:3]"
             f" AS ids FROM import_rows r JOIN contacts c ON c.{k} = r.{k} GROUP BY r.line"
             + (
                 f" UNION ALL SELECT r.line, count(DISTINCT a.contact_id), min(a.contact_id),"
-                f" list(DISTINCT a.contact_id ORDER BY a.contact_id)[1:3] FROM import_rows r"
+                f" (list(DISTINCT a.contact_id ORDER BY a.contact_id))[1:3] FROM import_rows r"
                 f" JOIN contact_aliases a ON a.kind = '{k}' AND a.value = r.{k}"
                 f" WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.{k} = r.{k}) GROUP BY r.line"
                 if merged
@@ -139,10 +139,11 @@ class ImportPlanning(Repository):
                 + f" ELSE {otherwise} END"
             )
 
-        cur.execute(
+        self.dialect.temp_table(
+            cur,
+            "import_plan",
             f"""
-            CREATE OR REPLACE TEMP TABLE import_plan AS
-            WITH hd AS (SELECT line, min(id) AS id FROM ({handles}) GROUP BY line){ctes},
+            WITH hd AS (SELECT line, min(id) AS id FROM ({handles}) h GROUP BY line){ctes},
             m AS (SELECT r.line, r.handle IS NOT NULL AS explicit_handle, r.key_platform,
                          r.key_handle, hd.id AS hid,
                          CASE {' '.join(f"WHEN {a}.n IS NOT NULL THEN '{k}'" for k, a in keys)}
@@ -152,7 +153,7 @@ class ImportPlanning(Repository):
                   FROM import_rows r LEFT JOIN hd USING (line)
                   {''.join(f' LEFT JOIN {a} USING (line)' for _, a in keys)}),
             twice AS (SELECT key_platform, key_handle, min(line) AS same_handle FROM m
-                      WHERE contact_id IS NULL AND key_handle IS NOT NULL GROUP BY ALL HAVING count(*) > 1),
+                      WHERE contact_id IS NULL AND key_handle IS NOT NULL GROUP BY 1, 2 HAVING count(*) > 1),
             w AS (SELECT m.*, min(line) OVER (PARTITION BY contact_id) AS same_contact, twice.same_handle
                   FROM m LEFT JOIN twice USING (key_platform, key_handle)),
             r AS (SELECT line, contact_id, CASE
@@ -186,26 +187,32 @@ class ImportPlanning(Repository):
                 )
             return merge.format(c=c)
 
-        cur.execute(f"""
-            CREATE OR REPLACE TEMP TABLE import_updates AS
+        self.dialect.temp_table(
+            cur,
+            "import_updates",
+            f"""
             SELECT p.line, c.id, c.platform, c.handle,
             {', '.join(f'{value(c)} AS {c}' for c in VALUE_COLUMNS)},
             {' OR '.join(f'({value(c)} IS DISTINCT FROM c.{c})' for c in VALUE_COLUMNS)} AS changed
             FROM import_plan p JOIN import_rows r USING (line) JOIN contacts c ON c.id = p.contact_id
-            WHERE p.action = 'match'""")
+            WHERE p.action = 'match'""",
+        )
         apply = (
             " OR ".join(f"v.{s} IS DISTINCT FROM a.{s}" for s in SLOTS)
             if policy == "update"
             else " AND ".join(f"a.{s} IS NULL" for s in SLOTS)
         )
-        cur.execute(f"""
-            CREATE OR REPLACE TEMP TABLE import_values AS
+        self.dialect.temp_table(
+            cur,
+            "import_values",
+            f"""
             SELECT p.line, p.contact_id, v.attribute_key, {', '.join('v.' + s for s in SLOTS)},
                    a.contact_id IS NOT NULL AS existed, {', '.join(f'a.{s} AS old_{s}' for s in SLOTS)},
                    a.updated_at AS old_updated_at, a.updated_by AS old_updated_by
             FROM import_values_in v JOIN import_plan p USING (line)
             LEFT JOIN attribute_values a ON a.contact_id = p.contact_id AND a.attribute_key = v.attribute_key
-            WHERE p.action = 'match' AND ({apply})""")
+            WHERE p.action = 'match' AND ({apply})""",
+        )
         cur.execute(
             "UPDATE import_plan SET action = CASE"
             " WHEN line IN (SELECT line FROM import_updates WHERE changed)"

@@ -7,13 +7,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-
 from ..errors import Conflict, NotFound, UndoRefused
 from . import imports as tables  # (CHUNK_ROWS read at run time: tests make it small)
 from .contacts import receive_locks
 from .imports import BATCH_COLS, SLOTS, VALUE_COLUMNS, _search_text_of
 from .imports_plan import ImportPlanning
+from .retry import is_write_clash
 
 if TYPE_CHECKING:
     from .core import Cursor, StoreCore
@@ -79,11 +78,12 @@ class ImportsSQL(ImportPlanning):
         )
         # a range of ids for the new contacts (a failed import leaves a gap, never a duplicate)
         first = self.dialect.reserve_ids(cur, "contact_id_seq", n_new) if n_new else 0
-        cur.execute(
-            "CREATE OR REPLACE TEMP TABLE import_todo AS SELECT line, action, CASE WHEN action = 'insert'"
-            " THEN ? - 1 + n ELSE contact_id END AS contact_id, (n - 1) // ? AS chunk FROM (SELECT *,"
-            " row_number() OVER (ORDER BY action, line) AS n FROM import_plan WHERE action IN ('insert',"
-            " 'update'))",
+        self.dialect.temp_table(
+            cur,
+            "import_todo",
+            "SELECT line, action, CASE WHEN action = 'insert' THEN ? - 1 + n ELSE contact_id END"
+            " AS contact_id, CAST(floor((n - 1) / ?) AS BIGINT) AS chunk FROM (SELECT *, row_number() OVER"
+            " (ORDER BY action, line) AS n FROM import_plan WHERE action IN ('insert', 'update')) p",
             [first, tables.CHUNK_ROWS],
         )
         chunks = int(cur.execute("SELECT coalesce(max(chunk) + 1, 0) FROM import_todo").fetchall()[0][0])
@@ -93,7 +93,9 @@ class ImportsSQL(ImportPlanning):
         for chunk in range(chunks):
             try:
                 self.import_write_chunk(cur, batch_id, chunk, actor, at)
-            except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
+            except Exception as exc:
+                if not is_write_clash(exc):
+                    raise
                 raise Conflict(
                     "contacts of this import changed in another session meanwhile; nothing was "
                     "imported: run the import again"

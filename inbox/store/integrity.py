@@ -342,7 +342,8 @@ class IntegritySQL(Repository):
             raise ValueError(f"unknown integrity query {name!r}")
         _, table, description, sql = _QUERIES[name]
         count, examples = self._rows(
-            f"WITH bad AS ({sql}) SELECT count(*), arg_min(label, k, {EXAMPLES}) FROM bad"
+            f"WITH bad AS ({sql}) SELECT count(*), {self.dialect.first_values('label', ['k'], str(EXAMPLES))}"
+            " FROM bad"
         )[0]  # an aggregate: always one row
         return IntegrityFinding(name, table, description, int(count), list(examples or []))
 

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from ..errors import Conflict
@@ -86,7 +85,9 @@ class KeysSQL(Repository):
                     " ON s.id = l.id WHERE l.id > ? ORDER BY l.id LIMIT ?",
                     [after, int(chunk)],
                 )
-            except duckdb.CatalogException:
+            except self.dialect.Error as exc:
+                if not self.dialect.is_missing_table(exc):
+                    raise
                 return
             if not rows:
                 return

@@ -241,7 +241,7 @@ class MergeSQL(DuplicatesSQL):
         found: dict[int, dict[str, datetime]] = {}
         for cid, key, at in self._rows(
             "SELECT contact_id, attribute_key, max(changed_at) FROM value_history"
-            f" WHERE contact_id {_marks(ids)} AND source <> 'retention' GROUP BY ALL",
+            f" WHERE contact_id {_marks(ids)} AND source <> 'retention' GROUP BY 1, 2",
             ids,
         ):
             found.setdefault(int(cid), {})[key] = at

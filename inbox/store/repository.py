@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import duckdb
 
     from .core import StoreCore, TxCursor
-    from .dialect import DuckDBDialect
+    from .dialect import Dialect
 
 
 class Repository:
@@ -35,7 +35,7 @@ class Repository:
         return self._core.read_only
 
     @property
-    def dialect(self) -> DuckDBDialect:
+    def dialect(self) -> Dialect:
         return self._core.dialect
 
     def tx(self) -> AbstractContextManager[TxCursor]:

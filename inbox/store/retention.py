@@ -184,8 +184,10 @@ class RetentionSQL(Repository):
         counts: dict[str, int],
     ) -> None:
         due = self._due_sql(rule)
-        cur.execute(
-            f"CREATE OR REPLACE TEMP TABLE retention_due AS SELECT contact_id FROM ({due}) WHERE due <= $2",
+        self.dialect.temp_table(
+            cur,
+            "retention_due",
+            f"SELECT contact_id FROM ({due}) d WHERE due <= $2",
             self._params(rule, due, now),
         )
         counts["contacts"] = int(cur.execute("SELECT count(*) FROM retention_due").fetchall()[0][0])
@@ -200,7 +202,7 @@ class RetentionSQL(Repository):
         (counts["cleared_values"],) = cur.execute(
             "INSERT INTO value_history (contact_id, attribute_key, old_value, new_value, changed_at, source,"
             f" actor, ref) SELECT contact_id, attribute_key, NULL, NULL, ?, 'retention', ?, ?"
-            f" FROM ({texts_sql(ids, keys)})",
+            f" FROM ({texts_sql(self.dialect, ids, keys)}) t",
             [now, actor, str(run_id)],
         ).fetchall()[0]
         shown = ", ".join(f"NULL::VARCHAR AS {c}" if c in columns else f"c.{c}" for c in _SEARCHED)
@@ -234,9 +236,10 @@ class RetentionSQL(Repository):
         self, cur: TxCursor, rule: dict[str, Any], now: datetime, counts: dict[str, int]
     ) -> list[str]:
         due = self._conversations_due_sql(rule)
-        cur.execute(
-            f"CREATE OR REPLACE TEMP TABLE retention_conversations AS SELECT id, contact_id FROM ({due})"
-            " WHERE due <= $2",
+        self.dialect.temp_table(
+            cur,
+            "retention_conversations",
+            f"SELECT id, contact_id FROM ({due}) d WHERE due <= $2",
             self._params(rule, due, now),
         )
         these = "SELECT id FROM retention_conversations"

@@ -23,6 +23,17 @@ def is_conflict(exc: BaseException) -> bool:
     return DUCKDB.is_conflict(exc) or POSTGRES.is_conflict(exc)
 
 
+def is_write_clash(exc: BaseException) -> bool:
+    """A conflict, or a unique key another writer took first: what a bulk write reports as "changed in another
+    session meanwhile" (DuckDB: any ``TransactionException`` or ``ConstraintException``)."""
+    return (
+        is_conflict(exc)
+        or isinstance(exc, DUCKDB.Error)
+        and DUCKDB.is_clash(exc)
+        or POSTGRES.is_constraint_violation(exc)
+    )
+
+
 def as_conflict(exc: BaseException) -> WriteConflict:
     """The ``WriteConflict`` to raise for an engine's conflict ``exc`` (its text names no table or value)."""
     return WriteConflict(
