@@ -23,13 +23,16 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 dev: $(VENV)/.dev-installed
 
+ifeq ($(findstring ://,$(DB)),)
 $(DB): | $(VENV)/.installed
 	@echo "building the demo database $(DB) ($(DEMO_CONTACTS) contacts)…"
 	$(BIN)/python -m inbox demo --contacts $(DEMO_CONTACTS) --db $(DB) \
 	  || (rm -rf $(DB) $(DB).wal $(basename $(DB))-attachments; exit 1)
+endif
 
-run: $(VENV)/.installed $(DB)
-	INBOX_DB=$(DB) $(BIN)/python -m streamlit run app.py --server.port 8501
+# (a postgresql:// INBOX_DB is not a file to build: the app migrates it when it opens it)
+run: $(VENV)/.installed $(if $(findstring ://,$(DB)),,$(DB))
+	INBOX_DB='$(DB)' $(BIN)/python -m streamlit run app.py --server.port 8501
 
 # Debian's Chromium for the real-browser tests, installed when missing and we can (root + apt).
 chromium:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from .store import Store
@@ -12,23 +12,68 @@ if TYPE_CHECKING:
 DEFAULT_DB = Path("data/inbox.duckdb")
 
 
+FILES_ENV = "INBOX_FILES"  # PostgreSQL: the folder of the key file, checkpoints and attachments
+
+
+def db_target(explicit: str | os.PathLike[str] | None = None) -> Path | str:
+    """The database: ``explicit`` if given, else ``$INBOX_DB``, else ``data/inbox.duckdb``; a DuckDB file's
+    path, or a ``postgresql://`` URL as it was given."""
+    from .store.core_postgres import is_postgres_url
+
+    chosen = explicit or os.environ.get("INBOX_DB", "").strip() or DEFAULT_DB
+    return str(chosen) if is_postgres_url(str(chosen)) else Path(chosen)
+
+
+def redacted(url: str) -> str:
+    """A PostgreSQL URL as messages show it: its password replaced by ``***``."""
+    from .store.core_postgres import redacted as redact
+
+    return redact(url)
+
+
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The database path: ``explicit`` if given, else ``$INBOX_DB``, else ``data/inbox.duckdb``."""
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get("INBOX_DB", "").strip()
-    return Path(env) if env else DEFAULT_DB
+    """The DuckDB file's path (``db_target``); a PostgreSQL URL is refused with a one-line message."""
+    target = db_target(explicit)
+    if isinstance(target, str):
+        from .errors import InvalidInput
+
+        raise InvalidInput("this works on a DuckDB database file, not on a PostgreSQL database")
+    return target
+
+
+def files_dir() -> Path:
+    """``$INBOX_FILES``: where a PostgreSQL deployment keeps its key file, checkpoints and attachments (one
+    folder every app server shares, e.g. a network mount). Required: there is no database file to put
+    them next to."""
+    from .errors import StoreUnavailable
+
+    chosen = os.environ.get(FILES_ENV, "").strip()
+    if not chosen:
+        raise StoreUnavailable(
+            f"a PostgreSQL database needs {FILES_ENV}: the folder, shared by every app server, that holds"
+            " the key file, the deletion-log checkpoints and the attachments"
+        )
+    return Path(chosen)
 
 
 def open_store(path: str | os.PathLike[str] | None = None, **kwargs: Any) -> Store:
-    """Open (and migrate) the store at ``db_path(path)``; a writable one then runs ``opening_steps``.
+    """Open (and migrate) the store of ``db_target(path)`` (a DuckDB file, or a PostgreSQL database whose
+    files live in ``files_dir()``); a writable one then runs ``opening_steps``.
 
     Raises ``StoreUnavailable`` / ``StoreLocked`` with a one-line message when it cannot.
     """
     from .files import check_folder
     from .store import Store
 
-    store = Store(db_path(path), **kwargs)
+    target = db_target(path)
+    if isinstance(target, str):
+        from .store import PgStore
+
+        # (PgStore has Store's interface: the same repositories over the same core contract)
+        folder = kwargs.pop("files_dir", None) or files_dir()
+        store = cast("Store", PgStore(target, files_dir=folder, **kwargs))
+    else:
+        store = Store(target, **kwargs)
     try:
         check_folder(store.attachments_dir)  # a file in its place: said at open, not at the first attachment
         if not store.read_only:

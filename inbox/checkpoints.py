@@ -36,7 +36,7 @@ def folder_for(store: Store) -> Path:
     if chosen is not None:
         return chosen
     env = os.environ.get(CHECKPOINT_ENV, "").strip()
-    return Path(env) if env else store.path.with_name(f"{store.path.stem}-checkpoints")
+    return Path(env) if env else store.file_base.with_name(f"{store.file_base.stem}-checkpoints")
 
 
 def use_folder(store: Store, folder: str | os.PathLike[str] | None) -> None:

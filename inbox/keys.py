@@ -59,7 +59,7 @@ def workspace_keys(store: Store, *, create: bool) -> Keys | None:
         keys = _CACHE.get(store)
         if keys is not None:
             return keys
-        path, fingerprint = key_file_for(store.path), store.keys.key_fingerprint()
+        path, fingerprint = key_file_for(store.file_base), store.keys.key_fingerprint()
         if fingerprint:
             keys = _matching(store, path, fingerprint)
         elif create and not store.read_only:
@@ -98,7 +98,7 @@ def key_problems(store: Store) -> list[str]:
         keys = workspace_keys(store, create=False)
     except KeyFileProblem as exc:
         return [str(exc)]
-    path = key_file_for(store.path)
+    path = key_file_for(store.file_base)
     if keys is None:
         if store.keys.legacy_deletion_secret() is not None:
             return [

@@ -10,7 +10,7 @@ import uuid
 
 import streamlit as st
 
-from inbox import db_path
+from inbox import db_target, redacted
 from inbox.errors import InboxError, StoreDamaged, StoreTooNew, StoreUnavailable
 
 LOG = logging.getLogger("inbox.app")
@@ -20,7 +20,10 @@ _ABSOLUTE_PATH = re.compile(r"(?<![\w.])/[^\s\"'():,;]+")
 
 def plain_text(exc: InboxError) -> str:
     """The error's message with server paths taken out (the database file, its folders, any absolute path)."""
-    text, path = str(exc), db_path()
+    text, target = str(exc), db_target()
+    if isinstance(target, str):  # PostgreSQL: no file to name; the URL without its password
+        return _ABSOLUTE_PATH.sub("(a server path)", text.replace(target, redacted(target)))
+    path = target
     for shown, word in (
         (path.with_name(f"{path.stem}-attachments"), "the attachments folder"),
         (path.resolve(), "the database file"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from inbox import db_path, open_store
+from inbox import db_target, open_store
 
 _OPENED: list[Callable] = []  # called with each store this process opens (router.py adds the purge scheduler)
 _STORES: dict[str, object] = {}
@@ -50,4 +50,4 @@ def close_store(path: str) -> None:
 
 def current_store():
     """The store of ``$INBOX_DB`` (raises ``InboxError`` when it cannot be opened)."""
-    return store_for(str(db_path()))
+    return store_for(str(db_target()))

@@ -20,13 +20,14 @@ FC = TypeVar("FC", bound=Callable[..., Any])  # a command function (or a click.C
 
 
 def db_option(fn: FC) -> FC:
-    """``--db PATH``: the database file a command opens."""
+    """``--db PATH|URL``: the database a command opens (a DuckDB file or a PostgreSQL URL)."""
     return click.option(
         "--db",
         "db",
-        metavar="PATH",
+        metavar="PATH|URL",
         default=None,
-        help="DuckDB file (default: $INBOX_DB, else data/inbox.duckdb).",
+        help="DuckDB file or postgresql:// URL (default: $INBOX_DB, else data/inbox.duckdb); PostgreSQL"
+        " needs $INBOX_FILES, the shared folder of the key file, checkpoints and attachments.",
     )(fn)
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 
-from .. import db_path, open_store
+from .. import db_target, open_store
 from ..errors import InvalidInput
 from ..models import SYSTEM
 from .common import db_option, say_json
@@ -66,9 +67,9 @@ def compact(db: str | None) -> None:
     Prints {"bytes_before", "bytes_after", "seconds", "purged_deletions"} as JSON. Stop the app first."""
     from ..compaction import run
 
-    path = db_path(db)
-    if not path.is_file():
-        raise InvalidInput(f"no database at {path}: nothing to compact")
-    with open_store(path) as store:
+    target = db_target(db)
+    if isinstance(target, Path) and not target.is_file():
+        raise InvalidInput(f"no database at {target}: nothing to compact")
+    with open_store(target) as store:
         result = run(store, SYSTEM)
     say_json(result)

@@ -8,6 +8,7 @@ from typing import Any
 
 from .accounts import AccountsSQL
 from .compact import CompactionFailed, CompactSQL
+from .compact_postgres import PgCompactSQL
 from .contacts import ContactsSQL
 from .core import StoreCore, TxCursor, attachments_dir_for
 from .core_postgres import PgCore
@@ -70,7 +71,7 @@ def wire(store: StoreCore | PgCore) -> None:
     s.stats = StatsSQL(s)
     s.demo = DemoSQL(s)
     s.integrity = IntegritySQL(s)
-    s.compaction = CompactSQL(s)
+    s.compaction = (PgCompactSQL if s.dialect.name == "postgres" else CompactSQL)(s)
     s.keys = KeysSQL(s)
     s.tokens = TokensSQL(s)
     s.retention = RetentionSQL(s, history=s.history)
@@ -122,11 +123,18 @@ class Store(StoreCore):
 
 
 class PgStore(PgCore):
-    """The same store on PostgreSQL (``PgCore``: a pool of connections to the database at ``url``). Work in
-    progress (issue 17): the repositories' SQL is being made to run on both engines."""
+    """The same store on PostgreSQL (``PgCore``: a pool of connections to the database at ``url``); its own
+    files (key file, checkpoints, attachments) in ``files_dir``, a folder every app server shares."""
 
-    def __init__(self, url: str, *, attachments_dir: str | os.PathLike[str], **options: Any):
-        super().__init__(url, attachments_dir=Path(attachments_dir), **options)
+    def __init__(
+        self,
+        url: str,
+        *,
+        files_dir: str | os.PathLike[str],
+        attachments_dir: str | os.PathLike[str] | None = None,
+        **options: Any,
+    ):
+        super().__init__(url, files_dir=Path(files_dir), attachments_dir=attachments_dir, **options)
         wire(self)
 
 

@@ -133,7 +133,7 @@ class ContactsSQL(ContactCreation, ContactUpdates):
                     f"SELECT id FROM contacts{where} ORDER BY {ORDERS[order]} LIMIT ?", [*params, need]
                 )
             ]
-            count_sql = f"SELECT count(*) FROM (SELECT 1 FROM contacts{where} LIMIT ?)" if where else None
+            count_sql = f"SELECT count(*) FROM (SELECT 1 FROM contacts{where} LIMIT ?) s" if where else None
             total = (
                 self._scalar(count_sql, [*params, cap + 1])
                 if count_sql
@@ -156,7 +156,7 @@ class ContactsSQL(ContactCreation, ContactUpdates):
                     total = cap + 1
                 else:
                     total = self._scalar(
-                        f"SELECT count(*) FROM (SELECT 1 FROM contacts{where} LIMIT ?)", [*params, cap + 1]
+                        f"SELECT count(*) FROM (SELECT 1 FROM contacts{where} LIMIT ?) s", [*params, cap + 1]
                     )
                 return self._page(list(top), offset, limit, total, cap if where else None)
         total, top = self._rows(  # an aggregate: always one row
@@ -361,7 +361,7 @@ class ContactsSQL(ContactCreation, ContactUpdates):
         cols = ("id", "direction", "author", "body", "sent_at")
         rows = self._rows(
             "SELECT * FROM (SELECT id, direction, author, body, sent_at FROM messages"
-            " WHERE conversation_id = ? ORDER BY sent_at DESC, id DESC LIMIT ?)"
+            " WHERE conversation_id = ? ORDER BY sent_at DESC, id DESC LIMIT ?) m"
             " ORDER BY sent_at, id",
             [int(conversation_id), int(limit)],
         )

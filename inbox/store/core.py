@@ -138,6 +138,7 @@ class StoreCore(CoreReads):
         migrate: bool = True,
     ):
         self.path = Path(path)
+        self.file_base = self.path  # what the key file, checkpoints and attachments are named after
         self.read_only = read_only
         self.attachments_dir = Path(attachments_dir) if attachments_dir else attachments_dir_for(self.path)
         self.dialect = DUCKDB  # the SQL that differs between engines (inbox.store.dialect)

@@ -9,6 +9,7 @@ a session advisory lock.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from ..errors import StoreUnavailable, TransactionAborted
 from . import migrator
 from .acting import check_acting
+from .core import attachments_dir_for
 from .dialect_postgres import POSTGRES, PREREQUISITES, frame_columns, numbered_placeholders
 from .migrations import MIGRATIONS, Migration
 from .reads import CoreReads
@@ -72,9 +74,14 @@ class PgCursor:
         return self
 
     def fetchall(self) -> list[tuple[Any, ...]]:
+        """The rows; of an INSERT, UPDATE or DELETE without RETURNING the row count, as DuckDB answers."""
+        if self._raw.description is None:
+            return [(self._raw.rowcount,)]
         return self._raw.fetchall()
 
     def fetchone(self) -> tuple[Any, ...] | None:
+        if self._raw.description is None:
+            return (self._raw.rowcount,)
         return self._raw.fetchone()
 
     def df(self) -> pd.DataFrame:
@@ -188,7 +195,8 @@ class PgCore(CoreReads):
         self,
         url: str,
         *,
-        attachments_dir: str | Path,
+        files_dir: str | Path,
+        attachments_dir: str | os.PathLike[str] | None = None,
         read_only: bool = False,
         migrate: bool = True,
         pool_size: int = 8,
@@ -197,7 +205,12 @@ class PgCore(CoreReads):
         self.url = url
         self.path = redacted(url)  # what messages name (DuckDB: the file's path)
         self.read_only = read_only
-        self.attachments_dir = Path(attachments_dir)
+        # The store's own files live in one folder every app server shares (a network mount): inbox.key,
+        # inbox-checkpoints/ and inbox-attachments/, named as they are next to a DuckDB file.
+        self.file_base = Path(files_dir) / "inbox"
+        self.attachments_dir = (
+            Path(attachments_dir) if attachments_dir else attachments_dir_for(self.file_base)
+        )
         self._pool = ConnectionPool(
             url,
             min_size=1,

@@ -91,6 +91,15 @@ class Dialect:
         return f"(array_agg({value} ORDER BY {order}))[1:{n}]"
 
     @staticmethod
+    def json_strings(expr: str) -> str:
+        """The items of the JSON array ``expr`` (JSON text) as a list of strings (none: not an array)."""
+        value = f"CAST({expr} AS JSONB)"
+        return (
+            f"ARRAY(SELECT jsonb_array_elements_text(CASE jsonb_typeof({value}) WHEN 'array' THEN {value}"
+            " ELSE '[]' END))"
+        )
+
+    @staticmethod
     def temp_table(cur: Any, name: str, select: str, params: Sequence[Any] = ()) -> None:
         """``CREATE TEMP TABLE name AS select``, replacing an earlier one of this connection."""
         cur.execute(f"DROP TABLE IF EXISTS {name}")
@@ -168,6 +177,10 @@ class DuckDBDialect(Dialect):
         by = keys[0] if len(keys) == 1 else "{" + ", ".join(f"'k{i}': {k}" for i, k in enumerate(keys)) + "}"
         function = "max_by" if descending else "min_by"
         return f"{function}({value}, {by}{'' if n is None else ', ' + n})"
+
+    @staticmethod
+    def json_strings(expr: str) -> str:
+        return f"json_extract_string({expr}, '$[*]')"
 
     @staticmethod
     def temp_table(cur: Any, name: str, select: str, params: Sequence[Any] = ()) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import date, datetime
 from typing import Any
 
 import psycopg
@@ -44,6 +45,14 @@ PREREQUISITES = (
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE OR REPLACE FUNCTION list_contains(anycompatiblearray, anycompatible) RETURNS boolean"
     " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT $2 = ANY($1)'",
+    "CREATE OR REPLACE FUNCTION list_position(anycompatiblearray, anycompatible) RETURNS integer"
+    " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT array_position($1, $2)'",
+    "CREATE OR REPLACE FUNCTION len(anyarray) RETURNS integer"
+    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT cardinality($1)'",
+    "CREATE OR REPLACE FUNCTION hash(text) RETURNS bigint"
+    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT hashtextextended($1, 0)'",
+    "CREATE OR REPLACE FUNCTION json_valid(text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE"
+    " AS $$BEGIN PERFORM CAST($1 AS jsonb); RETURN true; EXCEPTION WHEN others THEN RETURN false; END$$",
     "CREATE OR REPLACE FUNCTION contains(text, text) RETURNS boolean"
     " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT strpos($1, $2) > 0'",
     "CREATE OR REPLACE FUNCTION strip_accents(text) RETURNS text"
@@ -56,11 +65,28 @@ PREREQUISITES = (
 _FRAME_TYPES = {"i": "BIGINT", "u": "BIGINT", "f": "DOUBLE PRECISION", "b": "BOOLEAN", "M": "TIMESTAMP"}
 
 
+# Python values of an object column (its first non-missing value) → the column type
+_VALUE_TYPES = (
+    (bool, "BOOLEAN"),
+    (int, "BIGINT"),
+    (float, "DOUBLE PRECISION"),
+    (datetime, "TIMESTAMP"),  # (before date: a datetime is a date)
+    (date, "DATE"),
+)
+
+
 def frame_columns(frame: Any) -> list[tuple[str, str]]:
-    """``(name, type)`` of a DataFrame's columns as a temporary table holds them (text unless typed)."""
+    """``(name, type)`` of a DataFrame's columns as a temporary table holds them (text unless typed; an
+    object column by its first value that is not missing: dates, numbers and booleans keep their type)."""
     found = []
     for name, dtype in frame.dtypes.items():  # (pandas' nullable dtypes have a kind too: Int64 i, boolean b)
-        found.append((str(name), _FRAME_TYPES.get(getattr(dtype, "kind", "O"), "TEXT")))
+        kind = getattr(dtype, "kind", "O")
+        sql = _FRAME_TYPES.get(kind, "TEXT")
+        if kind == "O":
+            present = frame[name].dropna()
+            first = present.iloc[0] if len(present) else None
+            sql = next((t for cls, t in _VALUE_TYPES if isinstance(first, cls)), "TEXT")
+        found.append((str(name), sql))
     return found
 
 

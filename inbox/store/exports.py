@@ -66,8 +66,8 @@ class ExportsSQL(Repository):
             ids = [int(i) for i in sel.ids]
             where = f" WHERE id IN ({', '.join('?' for _ in ids)})" if ids else " WHERE false"
             params: list[Any] = ids
-            order = f"list_position([{', '.join('?' for _ in ids)}]::BIGINT[], id)" if ids else "id"
-            order_params: list[Any] = list(ids)
+            order = "list_position(?::BIGINT[], id)" if ids else "id"
+            order_params: list[Any] = [ids] if ids else []
         else:
             vip = {"vip": sel.vip} if sel.vip is not None else {}  # (``where`` takes it with the VIP feature)
             where, params = _where(sel.terms, sel.platform, sel.language, sel.subscription, sel.custom, **vip)
@@ -118,7 +118,7 @@ class ExportsSQL(Repository):
     def contact_record(self, contact_id: int) -> dict[str, Any] | None:
         """Every stored column of the contact (columns other features add too, e.g. a VIP flag) but the
         derived search text; ``None`` when there is no such contact."""
-        frame = self._df("SELECT * EXCLUDE (search_text) FROM contacts WHERE id = ?", [int(contact_id)])
+        frame = self._df("SELECT * FROM contacts WHERE id = ?", [int(contact_id)]).drop(columns="search_text")
         if frame.empty:
             return None
         return {str(k): _plain(v) for k, v in frame.iloc[0].items()}

@@ -107,7 +107,7 @@ class HistorySQL(Repository):
         columns contact_id, attribute_key, old_value, new_value, changed_at, source, actor, ref."""
         cols = ", ".join(_WRITE_COLS)
         if isinstance(frame, str):
-            sql, args = f"INSERT INTO value_history ({cols}) SELECT {cols} FROM ({frame})", list(params)
+            sql, args = f"INSERT INTO value_history ({cols}) SELECT {cols} FROM ({frame}) f", list(params)
         else:
             if frame.empty:
                 return 0
@@ -243,7 +243,7 @@ class HistorySQL(Repository):
         """The contact's history, newest first (``before_id``: the page after the row with that id)."""
         rows = self._rows(
             f"SELECT {', '.join(HISTORY_COLS)} FROM value_history WHERE contact_id = ?"
-            " AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
+            " AND (CAST(? AS BIGINT) IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
             [int(contact_id), before_id, before_id, int(limit)],
         )
         return [dict(zip(HISTORY_COLS, r, strict=True)) for r in rows]

@@ -78,8 +78,11 @@ class ImportPlanning(Repository):
             " coalesce(handle, email, phone) AS key_handle FROM import_rows_in WHERE ok"
         )
         cur.execute(
-            "CREATE OR REPLACE TEMP VIEW import_values_in AS SELECT line, attribute_key, value_text,"
-            " value_number, value_date::DATE AS value_date, value_bool FROM import_values_df"
+            "CREATE OR REPLACE TEMP VIEW import_values_in AS SELECT line, attribute_key,"
+            " CAST(value_text AS VARCHAR) AS value_text,"
+            " CAST(value_number AS DOUBLE PRECISION) AS value_number,"
+            " CAST(value_date AS DATE) AS value_date, CAST(value_bool AS BOOLEAN) AS value_bool"
+            " FROM import_values_df"
         )
 
     def import_unstage(self, cur: Cursor) -> None:

@@ -122,12 +122,12 @@ class ImportsSQL(ImportPlanning):
                 f" ?::VARCHAR AS created_by, ?::TIMESTAMP AS updated_at, ?::VARCHAR AS updated_by,"
                 f" 1 AS version FROM {ins} t JOIN import_rows r USING (line)"
             )
-            + ")",
+            + ") s",
             [at, actor, at, actor, chunk],
         )
         cur.execute(
             f"INSERT INTO import_batch_contacts (batch_id, contact_id, action, version_after)"
-            f" SELECT ?, contact_id, 'inserted', 1 FROM {ins}",
+            f" SELECT ?, contact_id, 'inserted', 1 FROM {ins} t",
             [batch_id, chunk],
         )
         cur.execute(
@@ -155,7 +155,7 @@ class ImportsSQL(ImportPlanning):
         self.dialect.update_rows(
             cur,
             "contacts",
-            f"SELECT contact_id FROM {upd}",
+            f"SELECT contact_id FROM {upd} t",
             [chunk],
             f"SET {sets}, search_text = n.search_text, version = contacts.version + 1,"
             " updated_at = ?, updated_by = ? FROM ("
@@ -217,7 +217,7 @@ class ImportsSQL(ImportPlanning):
                        AND (EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = c.id)
                             OR EXISTS (SELECT 1 FROM contact_notes n WHERE n.contact_id = c.id)
                             OR EXISTS (SELECT 1 FROM contact_vips f WHERE f.contact_id = c.id)) AS talked
-                FROM import_batch_contacts b JOIN contacts c ON c.id = b.contact_id WHERE b.batch_id = ?)
+                FROM import_batch_contacts b JOIN contacts c ON c.id = b.contact_id WHERE b.batch_id = ?) s
                 WHERE version <> version_after OR talked ORDER BY contact_id""",
                 [batch_id],
             ).fetchall()

@@ -62,8 +62,9 @@ class IntegrityFinding:
 # Each query selects the offending rows as (k, label): ``k`` orders the examples, ``label``
 # is what the report shows. Fixed SQL only: nothing here is built from user input.
 _AV_LABEL = "v.contact_id::VARCHAR || '/' || v.attribute_key"
-_AV_KEY = "{'c': v.contact_id, 'k': v.attribute_key}"
-_LIST_OPTIONS = """(SELECT key, json_extract_string(options, '$[*]') AS allowed FROM attribute_definitions
+_AV_KEY = "ROW(v.contact_id, v.attribute_key)"
+# (``{options}``: the options' JSON array as a list of strings, spelled by the dialect: ``json_strings``)
+_LIST_OPTIONS = """(SELECT key, {options} AS allowed FROM attribute_definitions
                     WHERE type = 'list' AND options IS NOT NULL AND json_valid(options))"""
 
 INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
@@ -190,7 +191,7 @@ INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
         "import_batch_contacts_without_batch",
         "import_batch_contacts",
         "import rows whose import batch is missing",
-        """SELECT {'b': r.batch_id, 'c': r.contact_id} AS k,
+        """SELECT ROW(r.batch_id, r.contact_id) AS k,
                r.batch_id::VARCHAR || '/' || r.contact_id AS label
         FROM import_batch_contacts r
         WHERE NOT EXISTS (SELECT 1 FROM import_batches b WHERE b.id = r.batch_id)""",
@@ -199,7 +200,7 @@ INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
         "import_batch_values_without_contact_row",
         "import_batch_values",
         "prior values of an import whose import row (batch, contact) is missing",
-        """SELECT {'b': v.batch_id, 'c': v.contact_id, 'k': v.attribute_key} AS k,
+        """SELECT ROW(v.batch_id, v.contact_id, v.attribute_key) AS k,
                v.batch_id::VARCHAR || '/' || v.contact_id || '/' || v.attribute_key AS label
         FROM import_batch_values v
         WHERE NOT EXISTS (SELECT 1 FROM import_batch_contacts r
@@ -251,7 +252,7 @@ INTEGRITY_QUERIES: tuple[tuple[str, str, str, str], ...] = (
         "contact_aliases_without_contact",
         "contact_aliases",
         "identifiers of merged contacts whose surviving contact is missing",
-        """SELECT {'c': a.contact_id, 'v': a.value} AS k, a.contact_id::VARCHAR || '/' || a.kind AS label
+        """SELECT ROW(a.contact_id, a.value) AS k, a.contact_id::VARCHAR || '/' || a.kind AS label
         FROM contact_aliases a WHERE NOT EXISTS (SELECT 1 FROM contacts p WHERE p.id = a.contact_id)""",
     ),
 )
@@ -319,7 +320,7 @@ class IntegritySQL(Repository):
             try:
                 bounds = cur.execute(
                     f"SELECT {cols} FROM (SELECT {cols}, row_number() OVER (ORDER BY {cols}) - 1 AS n"
-                    f" FROM {table}) WHERE n % ? = 0 ORDER BY {cols}",
+                    f" FROM {table}) t WHERE n % ? = 0 ORDER BY {cols}",
                     [size],
                 ).fetchall()
                 for i, low in enumerate(bounds):
@@ -341,6 +342,7 @@ class IntegritySQL(Repository):
         if name not in _QUERIES:
             raise ValueError(f"unknown integrity query {name!r}")
         _, table, description, sql = _QUERIES[name]
+        sql = sql.replace("{options}", self.dialect.json_strings("options"))
         count, examples = self._rows(
             f"WITH bad AS ({sql}) SELECT count(*), {self.dialect.first_values('label', ['k'], str(EXAMPLES))}"
             " FROM bad"

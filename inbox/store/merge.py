@@ -251,7 +251,7 @@ class MergeSQL(DuplicatesSQL):
         """The contacts an identifier of a merged contact now names (handles: on ``platform``)."""
         rows = self._rows(
             "SELECT DISTINCT contact_id FROM contact_aliases WHERE value = ? AND kind = ?"
-            " AND (? IS NULL OR platform = ?) ORDER BY 1",
+            " AND (CAST(? AS VARCHAR) IS NULL OR platform = ?) ORDER BY 1",
             [value, kind, platform, platform],
         )
         return [int(r[0]) for r in rows]

@@ -131,12 +131,12 @@ class RetentionSQL(Repository):
         """``[(date, how many)]``: contacts (conversations for the conversations rule) falling due per day,
         in order (overdue ones on the first, earliest day)."""
         due = self._conversations_due_sql(rule) if rule["target"] == CONVERSATIONS else self._due_sql(rule)
-        sql = f"SELECT CAST(due AS DATE) AS day, count(*) FROM ({due}) GROUP BY day ORDER BY day LIMIT $2"
+        sql = f"SELECT CAST(due AS DATE) AS day, count(*) FROM ({due}) d GROUP BY day ORDER BY day LIMIT $2"
         return [(r[0], int(r[1])) for r in self._rows(sql, self._params(rule, sql, int(limit)))]
 
     def retention_due_count(self, rule: dict[str, Any], now: datetime) -> int:
         due = self._conversations_due_sql(rule) if rule["target"] == CONVERSATIONS else self._due_sql(rule)
-        sql = f"SELECT count(*) FROM ({due}) WHERE due <= $2"
+        sql = f"SELECT count(*) FROM ({due}) d WHERE due <= $2"
         return int(self._scalar(sql, self._params(rule, sql, now)))
 
     # -- clearing ----------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ class RetentionSQL(Repository):
             [],
             f"SET {sets}version = contacts.version + 1, updated_at = ?, updated_by = ?,"
             f" search_text = n.search_text FROM (SELECT id, {SEARCH_TEXT_SQL} AS search_text FROM"
-            f" (SELECT c.id, c.handle, {shown} FROM contacts c WHERE c.id IN ({ids}))) n"
+            f" (SELECT c.id, c.handle, {shown} FROM contacts c WHERE c.id IN ({ids})) c) n"
             " WHERE contacts.id = n.id",
             [now, actor],
         )
