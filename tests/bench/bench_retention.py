@@ -35,15 +35,15 @@ def populate(store: Store, n: int) -> None:
             "INSERT INTO contacts (id, platform, handle, email, first_name, last_name, phone, created_at,"
             " created_by, updated_at, updated_by, search_text) SELECT i, 'email', 'h' || i || '@example.org',"
             " 'p' || i || '@example.org', 'First' || i, 'Last' || i, '+3361' || lpad(i::VARCHAR, 7, '0'),"
-            " now()::TIMESTAMP - INTERVAL 400 DAY, 'bench', now()::TIMESTAMP - INTERVAL 400 DAY, 'bench',"
+            " now()::TIMESTAMP - INTERVAL '400 day', 'bench', now()::TIMESTAMP - INTERVAL '400 day', 'bench',"
             " 'first' || i FROM range(1, ? + 1) t(i)",
             [n],
         )
         cur.execute("SELECT setval('contact_id_seq', ?)", [n + 1])
         cur.execute(
             "INSERT INTO conversations (id, contact_id, platform, status, started_at, last_message_at)"
-            " SELECT i, i, 'email', 'closed', now()::TIMESTAMP - INTERVAL 380 DAY,"
-            " now()::TIMESTAMP - INTERVAL 365 DAY FROM range(1, ? + 1) t(i)",
+            " SELECT i, i, 'email', 'closed', now()::TIMESTAMP - INTERVAL '380 day',"
+            " now()::TIMESTAMP - INTERVAL '365 day' FROM range(1, ? + 1) t(i)",
             [n],
         )
         cur.execute("SELECT setval('conversation_id_seq', ?)", [n + 1])

@@ -39,7 +39,7 @@ def webers(demo_db) -> list[int]:
                 ("value_history", "changed_at", "contact_id"),
             ):
                 cur.execute(
-                    f"UPDATE {table} SET {column} = {column} - INTERVAL 1 DAY WHERE {key} = ?", [ids[0]]
+                    f"UPDATE {table} SET {column} = {column} - INTERVAL '1 day' WHERE {key} = ?", [ids[0]]
                 )
     return ids
 

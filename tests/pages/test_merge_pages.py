@@ -30,9 +30,11 @@ def pair(workspace_db):
             )
             ids.append(cid)
         with store.tx() as cur:  # the first one's values are a day older
-            cur.execute("UPDATE contacts SET updated_at = updated_at - INTERVAL 1 DAY WHERE id = ?", [ids[0]])
             cur.execute(
-                "UPDATE value_history SET changed_at = changed_at - INTERVAL 1 DAY WHERE contact_id = ?",
+                "UPDATE contacts SET updated_at = updated_at - INTERVAL '1 day' WHERE id = ?", [ids[0]]
+            )
+            cur.execute(
+                "UPDATE value_history SET changed_at = changed_at - INTERVAL '1 day' WHERE contact_id = ?",
                 [ids[0]],
             )
     return ids

@@ -73,8 +73,9 @@ def rows_of(store, contact_id: int) -> dict[str, int]:
     with store.cursor() as cur:
         columns = cur.execute(
             "SELECT table_name, column_name FROM information_schema.columns"
-            " WHERE table_schema = 'main' AND (column_name = 'contact_id'"
-            " OR (table_name = 'contacts' AND column_name = 'id'))"
+            " WHERE table_schema = ? AND (column_name = 'contact_id'"
+            " OR (table_name = 'contacts' AND column_name = 'id'))",
+            [store.dialect.schema],
         ).fetchall()
         for table, column in columns:
             if table.startswith("deletion_"):
@@ -94,7 +95,8 @@ def text_anywhere(store, needles: list[str]) -> list[tuple[str, str, str]]:
     with store.cursor() as cur:
         columns = cur.execute(
             "SELECT table_name, column_name FROM information_schema.columns"
-            " WHERE table_schema = 'main' AND data_type = 'VARCHAR'"
+            " WHERE table_schema = ? AND data_type IN ('VARCHAR', 'character varying', 'text')",
+            [store.dialect.schema],
         ).fetchall()
         for table, column in columns:
             for needle in needles:

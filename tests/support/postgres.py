@@ -55,14 +55,47 @@ def database_url(server: str, name: str) -> str:
     return base.rsplit("/", 1)[0] + "/" + name + (f"?{query}" if query else "")
 
 
+def _new_database(server: str, template: str | None = None) -> str:
+    name = f"t{os.getpid()}_{next(_count)}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(server, autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return name
+
+
+def _drop_database(server: str, name: str) -> None:
+    with psycopg.connect(server, autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def pg_url(pg_server: str) -> Iterator[str]:
     """A new, empty database on the test server, dropped after the test."""
-    name = f"t{os.getpid()}_{next(_count)}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(pg_server, autocommit=True) as con:
-        con.execute(f'CREATE DATABASE "{name}"')
+    name = _new_database(pg_server)
     try:
         yield database_url(pg_server, name)
     finally:
-        with psycopg.connect(pg_server, autocommit=True) as con:
-            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(pg_server, name)
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_template(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database with every migration applied, built once per test process: ``pg_migrated_url`` copies it
+    (PostgreSQL's ``CREATE DATABASE … TEMPLATE``, as the DuckDB tests copy a migrated file)."""
+    from inbox.store import PgStore
+
+    name = _new_database(pg_server)
+    PgStore(database_url(pg_server, name), files_dir=tmp_path_factory.mktemp("pg-template")).close()
+    try:
+        yield name
+    finally:
+        _drop_database(pg_server, name)
+
+
+@pytest.fixture
+def pg_migrated_url(pg_server: str, pg_migrated_template: str) -> Iterator[str]:
+    """A new database with every migration applied (a copy of the template), dropped after the test."""
+    name = _new_database(pg_server, pg_migrated_template)
+    try:
+        yield database_url(pg_server, name)
+    finally:
+        _drop_database(pg_server, name)

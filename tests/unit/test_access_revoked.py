@@ -36,7 +36,7 @@ def snapshot(store) -> dict:
         "settings": store._rows("SELECT key, value FROM workspace_settings ORDER BY key"),
         "batches": store._scalar("SELECT count(*) FROM import_batches"),
         "templates": store._scalar("SELECT count(*) FROM import_mappings"),
-        "values": store._rows("SELECT * FROM attribute_values ORDER BY ALL"),
+        "values": store._rows("SELECT * FROM attribute_values ORDER BY contact_id, attribute_key"),
         "versions": store._rows("SELECT id, version FROM contacts ORDER BY id"),
         "attempts": store._scalar("SELECT count(*) FROM sign_in_attempts WHERE outcome = 'unlocked'"),
     }

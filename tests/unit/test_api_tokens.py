@@ -22,6 +22,7 @@ def team(store):
     return {e: store.accounts.user_by_email(e) for e in (ADA, ALEX, BEA)}
 
 
+@pytest.mark.duckdb_only("reads the bytes of the DuckDB file")
 def test_a_token_is_shown_once_and_only_its_hash_is_stored(store, team, db_path):
     token, raw = tokens.create_token(store, AGENT, ALEX, name="nightly export", now=T0)
     assert raw.startswith(tokens.TOKEN_PREFIX) and len(raw) >= len(tokens.TOKEN_PREFIX) + 43

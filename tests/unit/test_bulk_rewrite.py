@@ -5,6 +5,8 @@ import pytest
 
 from inbox.store.migrations.core import _CONTACT_COLUMNS
 
+from ..support.engines import BLOCKED_WRITER
+
 IDENTIFIERS = ("platform", "handle", "email", "phone", "account_id", "external_id", "search_text")
 
 
@@ -15,7 +17,7 @@ def add(store, n: int) -> None:
             " created_by, updated_at, updated_by, search_text) SELECT i, 'email', 'h' || i, 'p' || i ||"
             " '@example.org', 'First' || i, 'old', '+3361' || lpad(i::VARCHAR, 7, '0'),"
             " TIMESTAMP '2026-01-01', 'test', TIMESTAMP '2026-01-01', 'test', 'first' || i"
-            " FROM range(1, ? + 1) t(i)",
+            " FROM generate_series(1, ?) t(i)",
             [n],
         )
         cur.execute("SELECT setval('contact_id_seq', ?)", [n])
@@ -25,6 +27,9 @@ def rows(store) -> list[tuple]:
     return store._rows(f"SELECT {_CONTACT_COLUMNS} FROM contacts ORDER BY id")
 
 
+@pytest.mark.duckdb_only(
+    "DuckDB's storage (compression of its segments); PostgreSQL stores text uncompressed below 2 kB"
+)
 def test_identifier_columns_are_stored_uncompressed_and_keep_their_indexes(store):
     add(store, 3000)
     with store.tx() as cur:
@@ -90,7 +95,7 @@ def test_update_rows_is_part_of_the_callers_transaction(store):
     with store.tx() as cur:  # the work table is dropped once used (temp tables live as long as the cursor)
         store.dialect.update_rows(cur, "contacts", "SELECT 5", [], "SET first_name = 'Five'", [])
         assert cur.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%rewrite%'"
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'contacts_rewrite'"
         ).fetchall() == [(0,)]
     assert store._rows("SELECT id FROM contacts WHERE first_name = 'Five'") == [(5,)]
 
@@ -103,6 +108,7 @@ SAVES = {  # a member's save of contact 5, version-checked as the panel's
 }
 
 
+@pytest.mark.duckdb_only(BLOCKED_WRITER)
 @pytest.mark.parametrize("save", SAVES, ids=list(SAVES))
 @pytest.mark.parametrize(
     "order",

@@ -340,5 +340,12 @@ def test_every_table_schema_matches_the_migrated_columns(store):
     assert list(store.integrity.checked_tables()) == list(TABLE_SCHEMAS)
     for table, schema in TABLE_SCHEMAS.items():
         with store.cursor() as cur:
-            columns = [r[0] for r in cur.execute(f"DESCRIBE {table}").fetchall()]
+            columns = [
+                r[0]
+                for r in cur.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
+                    " AND table_schema = ? ORDER BY ordinal_position",
+                    [table, store.dialect.schema],
+                ).fetchall()
+            ]
         assert columns == list(schema.to_schema().columns), table

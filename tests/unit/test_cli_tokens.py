@@ -5,9 +5,8 @@ import json
 
 import pytest
 
-from inbox import tokens, users
+from inbox import open_store, tokens, users
 from inbox.models import SYSTEM
-from inbox.store import Store
 
 from ..support.cli import invoke as run
 from ..support.cli import one_line
@@ -16,16 +15,16 @@ ADA, ALEX, BEA = "ada@example.com", "alex@example.com", "bea@example.com"
 
 
 @pytest.fixture
-def db(store, db_path):
+def db(store, db_target):
     users.add_user(store, SYSTEM, ADA, role="admin", password="long-enough-1")
     users.add_user(store, SYSTEM, ALEX, role="agent", password="long-enough-2")
     users.add_user(store, SYSTEM, BEA, role="agent", password="long-enough-3")
     store.close()
-    return str(db_path)
+    return db_target
 
 
 def member_of(db: str, raw: str) -> str:
-    with Store(db) as store:
+    with open_store(db) as store:
         return tokens.member_for(store, raw).email
 
 
@@ -54,7 +53,7 @@ def test_list_table_and_revoke(db):
     revoked = run("tokens", "revoke", "2", "--db", db)
     assert revoked.code == 0 and revoked.stdout.strip() == f'revoked token 2 "b" of {BEA}'
     assert run("tokens", "list", BEA, "--db", db).stdout.split("\t")[4] == "revoked"
-    with Store(db) as store, pytest.raises(tokens.TokenRefused):
+    with open_store(db) as store, pytest.raises(tokens.TokenRefused):
         tokens.member_for(store, raw)
 
 

@@ -11,6 +11,7 @@ from inbox.models import Actor
 from inbox.store import retry
 
 from ..support.concurrency import run_together
+from ..support.engines import BLOCKED_WRITER
 from ..support.members import members_fixture
 
 AGENT = Actor("agent@example.com", "agent")
@@ -75,6 +76,7 @@ def test_eight_threads_with_attachments_keep_every_file_and_leave_none_behind(st
     assert on_disk == {p for (p,) in stored}  # no file of a retried attempt left over
 
 
+@pytest.mark.duckdb_only(BLOCKED_WRITER)
 def test_a_message_that_collides_with_another_writer_is_retried_and_stored(store, monkeypatch):
     first = inbound.receive(store, "sms", "+447700900123", "first")
     blocker = Blocker(store, TOUCH_CONVERSATION, [first["conversation_id"]])
@@ -85,6 +87,7 @@ def test_a_message_that_collides_with_another_writer_is_retried_and_stored(store
     assert [b for (b,) in store._rows("SELECT body FROM messages ORDER BY id")] == ["first", "second"]
 
 
+@pytest.mark.duckdb_only(BLOCKED_WRITER)
 def test_a_receive_that_keeps_colliding_gives_up_with_a_conflict_and_stores_nothing(store, monkeypatch):
     first = inbound.receive(store, "sms", "+447700900123", "first")
     blocker = Blocker(store, TOUCH_CONVERSATION, [first["conversation_id"]])
@@ -105,6 +108,7 @@ def ada(store):
     return contacts.get_contact(store, made["contact_id"])
 
 
+@pytest.mark.duckdb_only(BLOCKED_WRITER)
 def test_the_loser_of_two_simultaneous_saves_gets_the_conflict_message(store, ada, monkeypatch):
     # The winner's UPDATE is written and not yet committed when the loser's UPDATE runs.
     blocker = Blocker(
@@ -134,6 +138,7 @@ def test_two_threads_saving_one_contact_give_one_save_and_one_conflict(store, ad
     assert after.values["job_title"] == titles[won[0]] and after.version == ada.version + 1
 
 
+@pytest.mark.duckdb_only(BLOCKED_WRITER)
 def test_a_conflict_inside_any_transaction_is_a_conflict_not_a_raw_duckdb_error(store):
     blocker = Blocker(store, "UPDATE workspace_settings SET value = 'b' WHERE key = 'plan'", [])
     with pytest.raises(WriteConflict, match="saved at the same moment") as caught:
@@ -144,6 +149,7 @@ def test_a_conflict_inside_any_transaction_is_a_conflict_not_a_raw_duckdb_error(
     assert isinstance(caught.value.__cause__, duckdb.TransactionException)
 
 
+@pytest.mark.duckdb_only(BLOCKED_WRITER)
 def test_a_conflict_the_caller_swallowed_is_still_reported_as_a_conflict(store):
     blocker = Blocker(store, "UPDATE workspace_settings SET value = 'b' WHERE key = 'plan'", [])
     with pytest.raises(WriteConflict):
@@ -156,6 +162,7 @@ def test_a_conflict_the_caller_swallowed_is_still_reported_as_a_conflict(store):
     assert store.accounts.get_setting("plan") == "b"
 
 
+@pytest.mark.duckdb_only(BLOCKED_WRITER)
 def test_a_duplicate_key_found_at_commit_is_a_conflict(store):
     blocker = Blocker(store, "INSERT INTO workspace_settings VALUES ('x', '1', now()::TIMESTAMP, 't')", [])
     with pytest.raises(WriteConflict):

@@ -61,8 +61,8 @@ def people(store):
         cur.execute(
             "INSERT INTO contacts (platform, handle, first_name, job_title, created_at, created_by,"
             " updated_at, updated_by, search_text) SELECT platform, handle, risky, 'hidden job',"
-            " TIMESTAMP '2026-01-01' + n * INTERVAL 1 HOUR, 't',"
-            " TIMESTAMP '2026-02-01' + (n % 7) * INTERVAL 1 DAY, 't', lower(handle) FROM people ORDER BY n"
+            " TIMESTAMP '2026-01-01' + n * INTERVAL '1 hour', 't',"
+            " TIMESTAMP '2026-02-01' + (n % 7) * INTERVAL '1 day', 't', lower(handle) FROM people ORDER BY n"
         )
         for key, slot in [("notes", "risky, NULL, NULL, NULL"), ("orders", "NULL, orders, NULL, NULL"),
                           ("since", "NULL, NULL, since, NULL"), ("consent", "NULL, NULL, NULL, consent"),

@@ -175,8 +175,8 @@ def test_the_key_is_created_once_outside_the_database_and_identifiers_are_keyed_
 
     cid, other = two
     e1 = deletion.delete_contact(store, ADMIN, cid, **GDPR)
-    path = key_file_for(store.path)
-    assert path == store.path.with_name("inbox.key") and (path.stat().st_mode & 0o777) == 0o600
+    path = key_file_for(store.file_base)
+    assert path == store.file_base.with_name("inbox.key") and (path.stat().st_mode & 0o777) == 0o600
     keys = require_keys(store)
     assert read_key_file(path) == keys and store.keys.key_fingerprint() == keys.fingerprint
     assert store.accounts.get_setting("deletion_hmac_secret") is None  # nothing secret in the database
@@ -201,7 +201,7 @@ def test_snapshot_is_off_by_default_and_kept_when_turned_on(store, two):
     assert deletion.verify_log(store, ADMIN).ok
 
 
-def test_files_survive_a_crash_between_commit_and_removal(store, two, monkeypatch, db_path):
+def test_files_survive_a_crash_between_commit_and_removal(store, two, monkeypatch, db_target):
     """The process dies after the commit, before removing files: the next open removes them."""
     cid, other = two
     from inbox import open_store
@@ -217,7 +217,7 @@ def test_files_survive_a_crash_between_commit_and_removal(store, two, monkeypatc
     assert len(files_under(store.attachments_dir / str(cid))) == 2
     store.close()
     monkeypatch.undo()
-    reopened = open_store(db_path)
+    reopened = open_store(db_target)
     try:
         assert reopened.deletion.pending_files() == [] and not (reopened.attachments_dir / str(cid)).exists()
         assert len(files_under(reopened.attachments_dir / str(other))) == 2  # the bystander's files stay
@@ -225,7 +225,7 @@ def test_files_survive_a_crash_between_commit_and_removal(store, two, monkeypatc
         reopened.close()
 
 
-def test_orphan_files_older_than_the_grace_period_are_removed_at_open(store, two, db_path):
+def test_orphan_files_older_than_the_grace_period_are_removed_at_open(store, two, db_target):
     _, other = two
     from inbox import open_store
 
@@ -237,14 +237,14 @@ def test_orphan_files_older_than_the_grace_period_are_removed_at_open(store, two
     past = time.time() - deletion.ORPHAN_GRACE_SECONDS - 60
     os.utime(old, (past, past)), os.utime(foreign, (past, past))
     store.close()
-    reopened = open_store(db_path)
+    reopened = open_store(db_target)
     try:
         assert not old.exists() and new.exists()  # a young file may belong to a message being received
         assert foreign.exists()
         assert len(files_under(root / str(other))) == 2
     finally:
         reopened.close()
-    read_only = open_store(db_path, read_only=True)  # read-only opens never touch files
+    read_only = open_store(db_target, read_only=True)  # read-only opens never touch files
     read_only.close()
     assert new.exists()
 

@@ -66,7 +66,7 @@ def test_empty_log_verifies(store):
         ("UPDATE deletion_log SET deleted_by = 'mallory@example.com' WHERE id = 1", 1, "content differs"),
         ("UPDATE deletion_log SET messages = messages + 1 WHERE id = 5", 5, "content differs"),
         (
-            "UPDATE deletion_log SET deleted_at = deleted_at - INTERVAL 1 DAY WHERE id = 2",
+            "UPDATE deletion_log SET deleted_at = deleted_at - INTERVAL '1 day' WHERE id = 2",
             2,
             "content differs",
         ),

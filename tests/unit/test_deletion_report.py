@@ -232,7 +232,7 @@ def test_lookup_reads_national_numbers_in_the_workspace_region(log):
 def test_lookup_before_any_deletion_and_bad_input(store):
     assert report.lookup(store, ADMIN, "x@example.com") == []
     # a lookup creates no key
-    assert store.keys.key_fingerprint() is None and not key_file_for(store.path).exists()
+    assert store.keys.key_fingerprint() is None and not key_file_for(store.file_base).exists()
     with pytest.raises(InvalidInput, match="enter an email"):
         report.lookup(store, ADMIN, "  ")
 

@@ -25,10 +25,10 @@ HINT = {"hint": "ticket #5", "reason": "duplicate"}
 
 
 class FakeStore:
-    """Only what the checkpoint folder needs of a store: its database path."""
+    """Only what the checkpoint folder needs of a store: the path its files are named after."""
 
     def __init__(self, path):
-        self.path = path
+        self.file_base = path
 
 
 def _deleted(store, n: int) -> None:

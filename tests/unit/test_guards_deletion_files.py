@@ -75,7 +75,7 @@ def test_an_empty_reason_is_refused_quoting_nothing():
 
 def test_looking_up_identifier_keys_never_creates_a_key(store):
     assert deletion.identifier_keys(store) == ()
-    assert not key_file_for(store.path).exists()
+    assert not key_file_for(store.file_base).exists()
 
 
 def test_the_sweep_without_an_attachments_folder_counts_nothing(store):

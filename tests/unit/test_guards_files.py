@@ -51,10 +51,10 @@ def kept(store):
     return cid
 
 
-def test_the_sweep_at_open_keeps_every_referenced_file_however_old(store, kept, db_path):
+def test_the_sweep_at_open_keeps_every_referenced_file_however_old(store, kept, db_target):
     path = _file_of(store, kept)
     store.close()
-    reopened = open_store(db_path)
+    reopened = open_store(db_target)
     try:
         assert path.read_bytes() == b"%PDF kept"
         assert deletion.remove_orphan_files(reopened, grace_seconds=0) == {"pending": 0, "orphans": 0}
@@ -105,7 +105,7 @@ def test_finish_file_removal_refuses_paths_outside_the_attachments_folder(store,
     assert victim.read_text() == "outside"
 
 
-def test_a_failed_removal_stays_pending_until_the_next_open(store, db_path):
+def test_a_failed_removal_stays_pending_until_the_next_open(store, db_target):
     two = [("a.txt", b"x"), ("b.txt", b"y")]
     cid = inbound.receive(store, "email", "gone@example.com", "hi", attachments=two)["contact_id"]
     stuck, other = sorted((store.attachments_dir / str(cid)).iterdir())
@@ -122,7 +122,7 @@ def test_a_failed_removal_stays_pending_until_the_next_open(store, db_path):
     stuck.rmdir()
     stuck.write_bytes(b"x")  # the obstacle is gone: the next open finishes the removal
     store.close()
-    reopened = open_store(db_path)
+    reopened = open_store(db_target)
     try:
         assert reopened.deletion.pending_files() == [] and not stuck.exists()
     finally:
@@ -232,12 +232,12 @@ def test_removing_a_file_keeps_a_folder_that_still_holds_files(store):
     assert not (store.attachments_dir / str(cid)).exists()
 
 
-def test_every_writable_open_runs_the_orphan_sweep_as_a_named_step(store, kept, db_path, monkeypatch):
+def test_every_writable_open_runs_the_orphan_sweep_as_a_named_step(store, kept, db_target, monkeypatch):
     swept = []
     monkeypatch.setattr(files, "sweep_orphans", lambda s, grace_seconds=0: swept.append(s) or 0)
     store.close()
-    open_store(db_path).close()
-    open_store(db_path, read_only=True).close()  # a read-only open changes nothing on disk
+    open_store(db_target).close()
+    open_store(db_target, read_only=True).close()  # a read-only open changes nothing on disk
     assert len(swept) == 1
 
 

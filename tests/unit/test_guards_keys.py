@@ -179,7 +179,7 @@ def test_a_read_only_store_without_a_key_gets_none_and_require_keys_says_to_init
 
 def test_keys_are_cached_per_store_until_forgotten(store):
     first = require_keys(store)
-    path = key_file_for(store.path)
+    path = key_file_for(store.file_base)
     os.replace(path, path.with_suffix(".away"))
     assert require_keys(store) is first  # cached: the file is not read again
     keyfile.forget(store)
@@ -191,7 +191,7 @@ def test_keys_are_cached_per_store_until_forgotten(store):
 
 def test_check_says_what_is_wrong_with_the_key_file(store):
     keys = require_keys(store)
-    path = key_file_for(store.path)
+    path = key_file_for(store.file_base)
     assert key_problems(store) == []
     for mode in (0o640, 0o604, 0o700):
         path.chmod(mode)

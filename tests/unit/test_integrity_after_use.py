@@ -40,7 +40,7 @@ def test_every_stored_table_has_a_pandera_schema(store):
     from validation.tables import TABLE_SCHEMAS
 
     with store.cursor() as cur:
-        tables = {r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        tables = store.dialect.table_names(cur)
     assert tables - {"schema_migrations"} == set(TABLE_SCHEMAS)
 
 

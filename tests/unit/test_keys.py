@@ -113,7 +113,7 @@ def test_the_key_file_path_comes_from_the_environment(tmp_path, monkeypatch):
 
 def test_a_missing_or_wrong_key_file_is_refused_and_never_replaced(store):
     keys = require_keys(store)
-    path = key_file_for(store.path)
+    path = key_file_for(store.file_base)
     forget(store)
     os.replace(path, path.with_suffix(".bak"))
     with pytest.raises(KeyFileProblem, match="is missing: the database .* was keyed with it"):
@@ -133,7 +133,7 @@ def test_check_reports_a_missing_a_wrong_and_a_readable_key_file(store):
     from inbox.check import run_check
 
     require_keys(store)
-    path = key_file_for(store.path)
+    path = key_file_for(store.file_base)
     assert run_check(store).ok
     path.chmod(0o644)
     report = run_check(store)

@@ -7,6 +7,7 @@ import pytest
 
 from inbox.errors import Conflict
 from inbox.store.core import TxCursor
+from inbox.store.core_postgres import PgCursor
 
 AT = datetime(2026, 1, 1, 12, 0)
 
@@ -57,7 +58,8 @@ def test_a_write_at_the_same_moment_is_a_conflict(store, monkeypatch, writer, fi
     """Another admin's save commits the same version number after this write checked the version and
     before it records its own: the constraint error (or write conflict) is a ``Conflict``, nothing saved."""
     base = store.layout.current_layout_version()
-    real, raced = TxCursor.execute, []
+    cursor_class = PgCursor if store.dialect.name == "postgres" else TxCursor  # what tx() yields
+    real, raced = cursor_class.execute, []
 
     def racing(self, sql, params=None):
         if sql.startswith("INSERT INTO layout_versions") and not raced:
@@ -65,7 +67,7 @@ def test_a_write_at_the_same_moment_is_a_conflict(store, monkeypatch, writer, fi
             WRITERS[first](store, base, "other@example.com")  # its own transaction, committed now
         return real(self, sql, params)
 
-    monkeypatch.setattr(TxCursor, "execute", racing)
+    monkeypatch.setattr(cursor_class, "execute", racing)
     with pytest.raises(Conflict):
         WRITERS[writer](store, base, "late@example.com")
     monkeypatch.undo()

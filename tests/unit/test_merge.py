@@ -29,12 +29,12 @@ def pair(store):
     a = rich_contact(store)
     b = rich_contact(store, "zoe.q@work.example", OTHER, platform="email")
     with store.tx() as cur:  # a's values are older than b's
-        cur.execute("UPDATE contacts SET updated_at = updated_at - INTERVAL 2 DAY WHERE id = ?", [a])
+        cur.execute("UPDATE contacts SET updated_at = updated_at - INTERVAL '2 day' WHERE id = ?", [a])
         cur.execute(
-            "UPDATE value_history SET changed_at = changed_at - INTERVAL 2 DAY WHERE contact_id = ?", [a]
+            "UPDATE value_history SET changed_at = changed_at - INTERVAL '2 day' WHERE contact_id = ?", [a]
         )
         cur.execute(
-            "UPDATE attribute_values SET updated_at = updated_at - INTERVAL 2 DAY WHERE contact_id = ?", [a]
+            "UPDATE attribute_values SET updated_at = updated_at - INTERVAL '2 day' WHERE contact_id = ?", [a]
         )
     return a, b
 
@@ -226,8 +226,8 @@ def test_a_value_changed_later_in_the_history_wins_over_a_more_recent_contact(st
     contacts.update_values(store, AGENT, b, contacts.get_contact(store, b).version, {"job_title": "Cook"})
     with store.tx() as cur:  # b's whole row changes after, but not its job title
         cur.execute(
-            "UPDATE value_history SET changed_at = changed_at - INTERVAL 1 DAY WHERE contact_id = ?", [b]
+            "UPDATE value_history SET changed_at = changed_at - INTERVAL '1 day' WHERE contact_id = ?", [b]
         )
-        cur.execute("UPDATE contacts SET updated_at = updated_at + INTERVAL 1 HOUR WHERE id = ?", [b])
+        cur.execute("UPDATE contacts SET updated_at = updated_at + INTERVAL '1 hour' WHERE id = ?", [b])
     merge.merge_contacts(store, AGENT, b, [a])
     assert contacts.get_contact(store, b).values["job_title"] == "Pilot"

@@ -47,10 +47,11 @@ def _seed(store, table: str) -> list[tuple]:
 
 @pytest.fixture
 def pg(pg_url):
-    with PgCore(pg_url, attachments_dir="unused") as core:
+    with PgCore(pg_url, files_dir="unused") as core:
         yield core
 
 
+@pytest.mark.duckdb_only("compares a PostgreSQL database with the DuckDB store")
 def test_the_migrations_give_postgres_the_schema_and_seed_rows_duckdb_has(pg, store):
     assert pg.applied_migrations() == [m.key for m in MIGRATIONS] == store.applied_migrations()
     assert _columns(pg, "public") == _columns(store, "main")
@@ -67,7 +68,7 @@ def test_servers_starting_together_migrate_once(pg_url):
 
     def start() -> None:
         try:
-            opened.append(PgCore(pg_url, attachments_dir="unused"))
+            opened.append(PgCore(pg_url, files_dir="unused"))
         except Exception as exc:  # noqa: BLE001 (reported below)
             failed.append(exc)
 
@@ -87,12 +88,12 @@ def test_servers_starting_together_migrate_once(pg_url):
 
 
 def test_reopening_applies_nothing_and_a_newer_database_is_refused(pg_url):
-    with PgCore(pg_url, attachments_dir="unused") as core:
+    with PgCore(pg_url, files_dir="unused") as core:
         assert core.migrate(MIGRATIONS) == []
         with core.tx() as cur:
             cur.execute("INSERT INTO schema_migrations VALUES (999, 'core', 'from the future', now())")
     with pytest.raises(Exception, match="written by a newer version of the app.*schema version is 999"):
-        PgCore(pg_url, attachments_dir="unused")
+        PgCore(pg_url, files_dir="unused")
 
 
 def test_a_transaction_is_all_or_nothing(pg):
@@ -157,6 +158,7 @@ def test_urls_are_recognised_and_their_password_never_shown():
     assert redacted("postgresql://ann@db.example/inbox") == "postgresql://ann@db.example/inbox"
 
 
+@pytest.mark.duckdb_only("the DuckDB store is the reference")
 def test_duckdb_and_postgres_stores_share_one_migration_plan(store):
     assert isinstance(store, Store) and store.dialect.name == "duckdb"
     overridden = [m.name for m in MIGRATIONS if "postgres" in m.engines]

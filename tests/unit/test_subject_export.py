@@ -116,30 +116,30 @@ def test_only_admins_and_an_unknown_contact_is_not_found(store, zoe):
     assert store.exports.access_entries() == []
 
 
-def test_cli_contact_export_writes_the_zip_and_bad_input_is_one_line_exit_2(store, zoe, tmp_path, db_path):
+def test_cli_contact_export_writes_the_zip_and_bad_input_is_one_line_exit_2(store, zoe, tmp_path, db_target):
     store.close()
     out = tmp_path / "zoe.zip"
-    args = ["--db", str(db_path), "--actor", ADMIN.email]
+    args = ["--db", db_target, "--actor", ADMIN.email]
     ok = invoke("contact", "export", zoe, "--out", out, *args)
     assert ok.code == 0 and json.loads(ok.stdout)["attachments"] == 2
     assert zipfile.ZipFile(out).read("contact.json")
     for argv, said in [
         (["contact", "export", "999", "--out", str(out), *args], "no contact with id 999"),
         (["contact", "export", str(zoe), "--out", str(tmp_path / "no" / "x.zip"), *args], "does not exist"),
-        (["contact", "export", str(zoe), "--out", str(out), "--db", str(db_path), "--actor", AGENT.email],
+        (["contact", "export", str(zoe), "--out", str(out), "--db", db_target, "--actor", AGENT.email],
          "only admins"),
         (["export", "--format", "pdf", "--out", str(tmp_path / "c.csv"), *args], "'pdf' is not one of"),
-        (["export", "--format", "csv", "--out", str(tmp_path / "c.csv"), "--db", str(db_path)],
+        (["export", "--format", "csv", "--out", str(tmp_path / "c.csv"), "--db", db_target],
          "Missing option '--actor'"),
     ]:  # fmt: skip
         assert said in one_line(invoke(*argv)), argv
     assert not (tmp_path / "c.csv").exists()
 
 
-def test_cli_export_writes_every_contact(store, zoe, tmp_path, db_path):
+def test_cli_export_writes_every_contact(store, zoe, tmp_path, db_target):
     store.close()
     out = tmp_path / "c.csv"
-    done = invoke("export", "--format", "csv", "--out", out, "--db", db_path, "--actor", ADMIN.email,
+    done = invoke("export", "--format", "csv", "--out", out, "--db", db_target, "--actor", ADMIN.email,
                   "--query", "quill")  # fmt: skip
     assert done.code == 0 and json.loads(done.stdout) == {"contacts": 1, "format": "csv", "file": str(out)}
     assert "Zoé" in out.read_text(encoding="utf-8-sig")
