@@ -21,8 +21,10 @@ _ABSOLUTE_PATH = re.compile(r"(?<![\w.])/[^\s\"'():,;]+")
 def plain_text(exc: InboxError) -> str:
     """The error's message with server paths taken out (the database file, its folders, any absolute path)."""
     text, target = str(exc), db_target()
-    if isinstance(target, str):  # PostgreSQL: no file to name; the URL without its password
-        return _ABSOLUTE_PATH.sub("(a server path)", text.replace(target, redacted(target)))
+    if isinstance(target, str):  # PostgreSQL: no file to name; the URL without its password, kept whole
+        shown, mark = redacted(target), "\x00database\x00"
+        text = _ABSOLUTE_PATH.sub("(a server path)", text.replace(target, mark).replace(shown, mark))
+        return text.replace(mark, shown)
     path = target
     for shown, word in (
         (path.with_name(f"{path.stem}-attachments"), "the attachments folder"),
