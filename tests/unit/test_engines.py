@@ -71,7 +71,8 @@ def test_unpivot_gives_each_non_missing_cell_once(store):
     with store.tx() as cur:
         cur.execute(
             "INSERT INTO contacts (id, platform, handle, email, phone, created_at, created_by, updated_at,"
-            " updated_by, search_text) VALUES (1, 'email', 'a', 'a@x.org', NULL, now(), 't', now(), 't', 'a'),"
+            " updated_by, search_text) VALUES"
+            " (1, 'email', 'a', 'a@x.org', NULL, now(), 't', now(), 't', 'a'),"
             " (2, 'sms', 'b', NULL, '+33612345678', now(), 't', now(), 't', 'b')"
         )
         rows = sorted(cur.execute(sql).fetchall())
@@ -90,8 +91,8 @@ def test_first_values_keep_the_order_of_their_keys(store):
 def test_json_strings_reads_an_array_and_nothing_else(store):
     as_list = store.dialect.json_strings("j")
     found = store._rows(
-        f"SELECT n, {as_list} FROM (VALUES (1, '[\"a\", \"b c\"]'), (2, '[]'), (3, '{{\"a\": 1}}')) AS t(n, j)"
-        " ORDER BY n"
+        f"SELECT n, {as_list} FROM (VALUES (1, '[\"a\", \"b c\"]'), (2, '[]'), (3, '{{\"a\": 1}}'))"
+        " AS t(n, j) ORDER BY n"
     )
     assert found == [(1, ["a", "b c"]), (2, []), (3, [])]
 
