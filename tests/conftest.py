@@ -11,7 +11,7 @@ from streamlit.components.v2 import manifest_scanner
 from inbox import users
 from inbox.store import PgStore, Store
 
-from .support.postgres import pg_migrated_template, pg_migrated_url, pg_server, pg_url  # noqa: F401
+from .support.postgres import pg_migrated_database, pg_migrated_url, pg_server, pg_url  # noqa: F401
 
 # Every test that uses a store runs once per engine (the ``engine`` parameter): DuckDB, then PostgreSQL.
 # INBOX_TEST_ENGINES=duckdb (or postgres) runs one engine only, e.g. locally without PostgreSQL.

@@ -11,6 +11,7 @@ import itertools
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -77,25 +78,88 @@ def pg_url(pg_server: str) -> Iterator[str]:
         _drop_database(pg_server, name)
 
 
-@pytest.fixture(scope="session")
-def pg_migrated_template(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database with every migration applied, built once per test process: ``pg_migrated_url`` copies it
-    (PostgreSQL's ``CREATE DATABASE … TEMPLATE``, as the DuckDB tests copy a migrated file)."""
-    from inbox.store import PgStore
+_SHAPE = (
+    "SELECT c.table_name, c.column_name, c.data_type, c.is_nullable, c.column_default"
+    " FROM information_schema.columns c JOIN information_schema.tables t"
+    " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
+    " WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' ORDER BY 1, 2",
+    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
+    "SELECT sequencename, start_value, increment_by FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1",
+)
 
-    name = _new_database(pg_server)
-    PgStore(database_url(pg_server, name), files_dir=tmp_path_factory.mktemp("pg-template")).close()
+
+def _shape(con: psycopg.Connection) -> list[list[tuple]]:
+    return [con.execute(q).fetchall() for q in _SHAPE]
+
+
+class MigratedDatabase:
+    """One migrated database per test process, put back as the migrations left it before each test:
+    every table emptied and refilled with the migrations' rows, every sequence set back (0.03 s, against
+    0.4 s for a new copy of the template). A test that changed the schema, or left a connection holding a
+    lock, gets a new copy instead."""
+
+    def __init__(self, server: str, tmp: Path):
+        from inbox.store import PgStore
+
+        self.server = server
+        self.template = _new_database(server)
+        PgStore(database_url(server, self.template), files_dir=tmp).close()
+        with psycopg.connect(database_url(server, self.template), autocommit=True) as con:
+            self.shape = _shape(con)
+            self.tables = sorted({r[0] for r in self.shape[0]})
+            self.rows = {t: con.execute(f'SELECT * FROM "{t}"').fetchall() for t in self.tables}
+            self.sequences = con.execute(
+                "SELECT sequencename, coalesce(last_value, start_value), last_value IS NOT NULL"
+                " FROM pg_sequences WHERE schemaname = 'public'"
+            ).fetchall()
+        self.name = _new_database(server, self.template)
+        self.fresh = True
+
+    @property
+    def url(self) -> str:
+        return database_url(self.server, self.name)
+
+    def reset(self) -> str:
+        """The database, as the migrations left it; returns its URL."""
+        if self.fresh:
+            self.fresh = False
+            return self.url
+        try:
+            with psycopg.connect(self.url, autocommit=True) as con:
+                con.execute("SET lock_timeout = '2s'")
+                if _shape(con) != self.shape:
+                    raise LookupError("the schema changed")
+                with con.transaction():
+                    con.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in self.tables))
+                    for table, rows in self.rows.items():
+                        if rows:
+                            with con.cursor().copy(f'COPY "{table}" FROM STDIN') as copy:
+                                for row in rows:
+                                    copy.write_row(row)
+                    for sequence, value, called in self.sequences:
+                        con.execute("SELECT setval(%s, %s, %s)", [sequence, value, called])
+        except (LookupError, psycopg.Error):
+            _drop_database(self.server, self.name)
+            self.name = _new_database(self.server, self.template)
+        return self.url
+
+    def drop(self) -> None:
+        _drop_database(self.server, self.name)
+        _drop_database(self.server, self.template)
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_database(
+    pg_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MigratedDatabase]:
+    database = MigratedDatabase(pg_server, tmp_path_factory.mktemp("pg-template"))
     try:
-        yield name
+        yield database
     finally:
-        _drop_database(pg_server, name)
+        database.drop()
 
 
 @pytest.fixture
-def pg_migrated_url(pg_server: str, pg_migrated_template: str) -> Iterator[str]:
-    """A new database with every migration applied (a copy of the template), dropped after the test."""
-    name = _new_database(pg_server, pg_migrated_template)
-    try:
-        yield database_url(pg_server, name)
-    finally:
-        _drop_database(pg_server, name)
+def pg_migrated_url(pg_migrated_database: MigratedDatabase) -> str:
+    """A database with every migration applied and nothing else (the test process's one, put back)."""
+    return pg_migrated_database.reset()
