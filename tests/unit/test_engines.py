@@ -142,3 +142,19 @@ def test_compact_keeps_every_row(store):
     result = compaction.run(store, SYSTEM)
     assert result["bytes_before"] > 0 and result["bytes_after"] > 0
     assert store.stats.table_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "found"),
+    [
+        ("50% off", "0% o", True),
+        ("5000 off", "0% o", False),
+        ("a_b", "a_b", True),
+        ("axb", "a_b", False),
+        ("c:\\dir", ":\\d", True),
+        ("c:dir", ":\\d", False),
+        ("Zoë", "oë", True),
+    ],
+)
+def test_contains_reads_its_term_literally(store, text, term, found):
+    assert store._scalar("SELECT contains(?, ?)", [text, term]) is found

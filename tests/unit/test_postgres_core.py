@@ -168,6 +168,7 @@ def test_duckdb_and_postgres_stores_share_one_migration_plan(store):
         "e-mail addresses normalised",
         "phone numbers as libphonenumber reads them",
         "contact identifiers stored uncompressed",
+        "contact search trigram index",
     ]
 
 
@@ -176,3 +177,13 @@ def test_a_range_of_ids_is_reserved_and_the_sequence_goes_on_after_it(pg):
         first = pg.dialect.reserve_ids(cur, "contact_id_seq", 5)
         assert pg.dialect.reserve_ids(cur, "contact_id_seq", 1) == first + 5
     assert pg._scalar("SELECT nextval('contact_id_seq')") == first + 6
+
+
+def test_a_substring_search_can_read_the_trigram_index(pg):
+    with pg.cursor() as cur:
+        cur.execute("SET enable_seqscan = off")  # (an empty table: the planner would rather scan it)
+        plan = cur.execute(
+            "EXPLAIN SELECT id FROM contacts WHERE contains(search_text, ?)", ["dupont"]
+        ).fetchall()
+        cur.execute("RESET enable_seqscan")
+    assert "contacts_search_trgm_idx" in "\n".join(r[0] for r in plan)

@@ -74,6 +74,7 @@ MIGRATIONS: list[Migration] = plan(
         access.log,
         notes.tables,
         core.identifiers_uncompressed,
+        core.search_trigram_index,
     ],
 )
 

@@ -345,3 +345,9 @@ def identifiers_uncompressed(cur: Cursor) -> None:
     cur.execute("ALTER TABLE contacts_rebuilt RENAME TO contacts")
     for column in ("email", "phone", "external_id", "account_id"):
         cur.execute(f"CREATE INDEX contacts_{column}_idx ON contacts ({column})")
+
+
+@core("contact search trigram index")
+def search_trigram_index(cur: Cursor) -> None:
+    """Nothing on DuckDB: it scans the search text, compressed, in parallel. PostgreSQL's step
+    (``postgres.py``) indexes the text's trigrams: a substring search reads the index, not the table."""

@@ -28,3 +28,10 @@ def contact_search(cur: Cursor) -> None:
     """DuckDB's migration without its storage hint (the table is empty here: nothing to fill)."""
     cur.execute("ALTER TABLE contacts ADD COLUMN search_text VARCHAR")
     core.lookup_indexes_of_search(cur)
+
+
+@core.search_trigram_index.instead_on(POSTGRES)
+def search_trigram_index(cur: Cursor) -> None:
+    """A GIN index of the search text's trigrams (``pg_trgm``): ``contains(search_text, term)`` is a ``LIKE
+    '%term%'`` (``dialect_postgres``) that the index answers for terms of three characters or more."""
+    cur.execute("CREATE INDEX contacts_search_trgm_idx ON contacts USING gin (search_text gin_trgm_ops)")
