@@ -143,6 +143,7 @@ class DeletionSQL(Repository):
         self, ids: list[int], snapshot_key: str, make_entries: MakeEntries
     ) -> tuple[list[dict[str, Any]], list[str], list[int]]:
         with self.tx() as cur:
+            self.dialect.lock_row(cur, "deletion_log_head", 1)  # PostgreSQL: servers delete in turn
             read = self._facts_of_one if len(ids) == 1 else self._facts_of_many
             facts, paths, tables, head, snapshot = read(cur, ids, CONTACT_COLS, snapshot_key)
             missing = [i for i in ids if i not in facts]

@@ -68,6 +68,12 @@ class Dialect:
         finally:
             cur.unregister(name)
 
+    @staticmethod
+    def lock_row(cur: Any, table: str, row_id: int) -> None:
+        """Hold ``table``'s row ``row_id`` until the transaction ends: another transaction taking it waits,
+        then gets a conflict (its snapshot is older than the change) and is retried after this one."""
+        cur.execute(f"SELECT id FROM {table} WHERE id = ? FOR UPDATE", [int(row_id)]).fetchall()
+
     # -- SQL the engines spell differently ----------------------------------------------------------
     @staticmethod
     def unpivot(source: str, keep: Sequence[str], columns: Sequence[str], name: str, value: str) -> str:
@@ -181,6 +187,11 @@ class DuckDBDialect(Dialect):
     @staticmethod
     def json_strings(expr: str) -> str:
         return f"json_extract_string({expr}, '$[*]')"
+
+    @staticmethod
+    def lock_row(cur: Any, table: str, row_id: int) -> None:
+        """Nothing: DuckDB has no row locks (one process writes the file; a chain head changed meanwhile is
+        a conflict at the head's update, retried)."""
 
     @staticmethod
     def temp_table(cur: Any, name: str, select: str, params: Sequence[Any] = ()) -> None:
