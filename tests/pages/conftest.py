@@ -7,22 +7,27 @@ from streamlit.testing.v1 import AppTest
 
 from inbox import users
 from inbox.models import SYSTEM
-from inbox.store import Store
 from ui.stores import close_store
 
 from ..support.apptest import ADMIN, AGENT, ROOT, sign_in
+from ..support.engines import store_of
 
 
 @pytest.fixture
-def workspace_db(tmp_path, monkeypatch, migrated_template):
-    path = tmp_path / "app.duckdb"
-    shutil.copyfile(migrated_template, path)
-    with Store(path) as store:
+def workspace_db(request, engine, tmp_path, monkeypatch, migrated_template):
+    """The app's database, on ``engine``: a DuckDB file's path, or a PostgreSQL URL (files in tmp_path)."""
+    if engine == "postgres":
+        monkeypatch.setenv("INBOX_FILES", str(tmp_path))
+        target = request.getfixturevalue("pg_migrated_url")
+    else:
+        target = tmp_path / "app.duckdb"
+        shutil.copyfile(migrated_template, target)
+    with store_of(target) as store:
         users.add_user(store, SYSTEM, ADMIN[0], role="admin", password=ADMIN[1], display_name="Ada Admin")
         users.add_user(store, SYSTEM, AGENT[0], role="agent", password=AGENT[1], display_name="Alex Agent")
-    monkeypatch.setenv("INBOX_DB", str(path))
-    yield path
-    close_store(str(path))  # the app's store of this file (and its scheduler watch) ends with the test
+    monkeypatch.setenv("INBOX_DB", str(target))
+    yield target
+    close_store(str(target))  # the app's store of this database (and its scheduler watch) ends with the test
 
 
 @pytest.fixture

@@ -7,28 +7,28 @@ import pytest
 from inbox import attributes as attrs
 from inbox import inbound, sign_in, users
 from inbox.models import SYSTEM, utcnow
-from inbox.store import Store
 from tests.support.navigation import open_page
 from ui.session import TOKEN_KEY
 
 from ..support.apptest import ADMIN, AGENT, shown
+from ..support.engines import store_of
 
 OTHER = ("other.admin@example.com", "other-secret-1")
 
 
 @pytest.fixture
 def second_admin(workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         users.add_user(store, SYSTEM, OTHER[0], role="admin", password=OTHER[1])
 
 
 def disable(db, email):
-    with Store(db) as store:
+    with store_of(db) as store:
         users.set_active(store, SYSTEM, email, False)
 
 
 def failures(db, email, n, client="203.0.113.50", at=None):
-    with Store(db) as store:
+    with store_of(db) as store:
         for _ in range(n):
             store.sign_ins.record_sign_in(at or utcnow(), email, client, "failure")
 
@@ -47,19 +47,19 @@ def signed_out(at) -> bool:
 def test_a_disabled_admin_saving_the_layout_is_signed_out_and_nothing_saved(app, workspace_db, second_admin):
     at = app(ADMIN)
     open_page(at, "attributes").run()
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         version = attrs.load_layout(store)[0]
     disable(workspace_db, ADMIN[0])  # another admin, on Members & plan
     at.button(key="attrs.save").click().run()
     assert signed_out(at)
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert attrs.load_layout(store)[0] == version
 
 
 def test_a_disabled_admin_confirming_a_deletion_is_signed_out_and_nothing_is_deleted(
     app, workspace_db, second_admin
 ):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         cid = inbound.receive(store, "whatsapp", "+33677777777", "Bonjour")["contact_id"]
     at = app(ADMIN)
     open_page(at, "contacts").run()
@@ -72,7 +72,7 @@ def test_a_disabled_admin_confirming_a_deletion_is_signed_out_and_nothing_is_del
     disable(workspace_db, ADMIN[0])
     at.button(key="delete.confirm").click().run()
     assert signed_out(at)
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert store.contacts.contact_row(cid) is not None
         assert store._scalar("SELECT count(*) FROM deletion_log") == 0
 

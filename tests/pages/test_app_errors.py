@@ -9,10 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from inbox.errors import StoreDamaged
-from inbox.store import Store
 from inbox.store.migrations import MIGRATIONS
 
 from ..support.apptest import ADMIN, ROOT, app_streamlit_config
+from ..support.engines import store_of
 
 
 def shown(at: AppTest) -> list[str]:
@@ -20,6 +20,7 @@ def shown(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
 
 
+@pytest.mark.duckdb_only("damages the DuckDB file")
 def test_a_damaged_database_file_shows_a_plain_page(workspace_db):
     with open(workspace_db, "r+b") as fh:  # a block fails its checksum
         fh.seek(12288 + 1000)
@@ -32,7 +33,7 @@ def test_a_damaged_database_file_shows_a_plain_page(workspace_db):
 
 
 def test_a_database_of_a_newer_version_is_refused(workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         with store.tx() as cur:
             cur.execute("INSERT INTO schema_migrations VALUES (999, 'future', 'future', now()::TIMESTAMP)")
     assert max(m.version for m in MIGRATIONS) < 999
@@ -102,6 +103,7 @@ def test_a_database_failing_for_a_signed_in_member_shows_a_plain_message(app, wo
     assert message.startswith("The database file is damaged") and str(workspace_db) not in message
 
 
+@pytest.mark.duckdb_only("the DuckDB file's paths (a PostgreSQL URL: tests/unit/test_engines.py)")
 def test_plain_text_takes_server_paths_out(workspace_db):
     from inbox.errors import InvalidInput
     from ui.errors import plain_text

@@ -4,10 +4,10 @@ import pytest
 
 from inbox import attributes as attrs
 from inbox.models import Actor
-from inbox.store import Store
 from tests.support.navigation import open_page
 
 from ..support.apptest import ADMIN, AGENT, shown
+from ..support.engines import store_of
 from ..support.members import seed_members
 
 EDITOR = "attrs.editor.1"  # the first editor generation after the page loads
@@ -66,7 +66,7 @@ def test_seeded_edits_reach_the_preview_before_saving(page, workspace_db):
         shown(c.value).startswith("Unsaved: ") and "disabled Job title" in shown(c.value)
         for c in page.caption
     )
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert attrs.load_layout(store)[0] == 1  # nothing saved yet
 
 
@@ -79,7 +79,7 @@ def test_save_applies_and_renumbers(page, workspace_db):
     page.run()
     page.button(key="attrs.save").click().run()
     assert [shown(s.value) for s in page.success] == ["Saved as version 2."]
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert [a.key for a in attrs.enabled_attributes(store)][:2] == ["language", "email"]
         assert "job_title" not in [a.key for a in attrs.enabled_attributes(store)]
 
@@ -95,7 +95,7 @@ def test_bad_edit_names_the_row_and_disables_save(page, workspace_db):
         shown(e.value) for e in page.error
     ]
     assert page.button(key="attrs.save").disabled
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert attrs.load_layout(store)[0] == 1
 
 
@@ -122,7 +122,7 @@ def test_add_custom_attribute_then_save(page, workspace_db):
     page.button(key="attrs.new.add").click().run()
     assert "Loyalty tier" in preview(page)
     page.button(key="attrs.save").click().run()
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         tier = [a for a in attrs.enabled_attributes(store) if a.key == "loyalty_tier"]
         assert tier and tier[0].options == ("gold", "silver")
 
@@ -137,7 +137,7 @@ def test_add_with_a_builtin_key_is_refused(page):
 def test_stale_save_is_refused_with_a_reload(page, workspace_db):
     page.session_state[EDITOR] = {"edited_rows": {0: {"Label": "Mine"}}, "added_rows": [], "deleted_rows": []}
     page.run()
-    with Store(workspace_db) as store:  # another admin saves meanwhile
+    with store_of(workspace_db) as store:  # another admin saves meanwhile
         seed_members(store, Actor("other@example.com", "admin"))
         version, layout = attrs.load_layout(store)
         layout[1]["label"] = "Theirs"
@@ -222,5 +222,5 @@ def test_delete_dialog_cancel_and_confirm_close_it(page, workspace_db):
     assert "Tier" not in preview(page) and page.selectbox(key="attrs.pick").value is None
     assert not page.error
     page.button(key="attrs.save").click().run()
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert "tier" not in [a.key for a in attrs.all_attributes(store)]

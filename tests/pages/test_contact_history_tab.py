@@ -4,18 +4,18 @@ import pytest
 
 from inbox import contacts, history, inbound
 from inbox.models import Actor
-from inbox.store import Store
 from tests.support.navigation import open_page
 from ui.text import literal
 
 from ..support.apptest import AGENT, shown
+from ..support.engines import store_of
 
 AGENT_ACTOR = Actor("agent@example.com", "agent")
 
 
 @pytest.fixture
 def zoe(workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         cid = inbound.receive(store, "x", "@zoe", "hello")["contact_id"]
         c = contacts.get_contact(store, cid)
         c = contacts.update_values(

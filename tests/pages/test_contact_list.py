@@ -5,11 +5,11 @@ import pytest
 
 from inbox import contacts, inbound
 from inbox.models import Actor
-from inbox.store import Store
 from tests.support.navigation import open_page
 from ui.contact_list import DEFAULT_COLUMNS
 
 from ..support.apptest import AGENT, shown
+from ..support.engines import store_of
 
 SYSTEM_AGENT = Actor("agent@example.com", "agent")
 
@@ -17,7 +17,7 @@ SYSTEM_AGENT = Actor("agent@example.com", "agent")
 @pytest.fixture
 def ids(workspace_db):
     out = []
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         for handle, values in [
             ("+33611111111", {"first_name": "Élodie", "last_name": "Durand", "email": "elodie@example.fr"}),
             ("+33622222222", {"first_name": "Marc", "last_name": "Petit"}),

@@ -5,18 +5,18 @@ import pytest
 from inbox import contact_flags, contact_notes, contacts
 from inbox.contact_create import create_contact
 from inbox.models import Actor
-from inbox.store import Store
 from tests.support.navigation import open_page
 from ui.text import literal
 
 from ..support.apptest import ADMIN, AGENT
+from ..support.engines import store_of
 
 MEMBER = Actor("agent@example.com", "agent")
 
 
 @pytest.fixture
 def seeded(workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         ann = create_contact(store, MEMBER, {"email": "ann@example.com", "first_name": "Ann"}).id
         bob = create_contact(store, MEMBER, {"email": "bob@example.com", "first_name": "Bob"}).id
     return {"ann": ann, "bob": bob, "db": workspace_db}
@@ -39,7 +39,7 @@ def test_notes_tab_adds_shows_plain_text_and_deletes(app, seeded):
     assert [s.value for s in at.success] == ["Note added."]
     assert "**Call** <b>after</b> 5pm" in [t.value for t in at.text]  # st.text: no Markdown, no HTML
     assert any(c.value.startswith(literal("agent@example.com") + " · ") for c in at.caption)
-    with Store(seeded["db"]) as store:
+    with store_of(seeded["db"]) as store:
         [note] = contact_notes.notes(store, seeded["ann"])
     at.button(key=f"contacts.note.del.{note['id']}").click().run()
     assert [s.value for s in at.success] == ["Note deleted."]
@@ -47,7 +47,7 @@ def test_notes_tab_adds_shows_plain_text_and_deletes(app, seeded):
 
 
 def test_another_agents_note_has_no_delete_button_but_an_admins_view_does(app, seeded):
-    with Store(seeded["db"]) as store:
+    with store_of(seeded["db"]) as store:
         note = contact_notes.add_note(store, Actor("admin@example.com", "admin"), seeded["ann"], "by admin")
     agent = opened(app, AGENT, seeded["ann"])
     assert f"contacts.note.del.{note['id']}" not in [b.key for b in agent.button]
@@ -65,7 +65,7 @@ def test_a_too_long_note_is_refused_in_words(app, seeded):
 def test_vip_toggle_badge_and_filter(app, seeded):
     at = opened(app, AGENT, seeded["ann"])
     at.toggle(key=f"contacts.vip.{seeded['ann']}").set_value(True).run()
-    with Store(seeded["db"]) as store:
+    with store_of(seeded["db"]) as store:
         assert contact_flags.is_vip(store, seeded["ann"])
     [table] = [d for d in at.dataframe if (d.key or "").startswith("contacts.table.")]
     frame = table.value
@@ -98,7 +98,7 @@ def test_new_contact_is_created_checked_and_opened(app, seeded):
     at.text_input(key=f"contacts.new.{gen}.first_name").input("Nina").run()
     at.button(key="contacts.new.create").click().run()
     assert not at.exception
-    with Store(seeded["db"]) as store:
+    with store_of(seeded["db"]) as store:
         [row] = contacts.search(store, "nina@example.com").rows
     assert at.session_state["contacts.open"] == row["id"]
     assert "contacts.new.open" not in at.session_state
@@ -116,5 +116,5 @@ def test_new_contact_with_a_taken_email_names_the_contact_and_opens_it(app, seed
     assert any("**Ann** · contact #" in m.value for m in at.markdown)
     at.button(key="contacts.new.open_existing").click().run()
     assert at.session_state["contacts.open"] == seeded["ann"]
-    with Store(seeded["db"]) as store:
+    with store_of(seeded["db"]) as store:
         assert len(contacts.search(store, "").rows) == 2

@@ -4,18 +4,19 @@ import pytest
 
 from inbox import contacts, inbound
 from inbox.models import Actor
-from inbox.store import AREAS, Store
+from inbox.store import AREAS
 from tests.support.navigation import open_page
 from ui.text import literal
 
 from ..support.apptest import ADMIN, AGENT
+from ..support.engines import BLOCKED_WRITER, store_of
 
 SYSTEM_AGENT = Actor("agent@example.com", "agent")
 
 
 @pytest.fixture
 def seeded(workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         ids = {}
         for handle, values in [
             (
@@ -89,7 +90,7 @@ def test_edit_job_title_is_saved(page, seeded, workspace_db):
     submit = [b for b in page.button if b.label == "Save"][0]
     submit.click().run()
     assert "Saved." in [s.value for s in page.success]
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         c = contacts.get_contact(store, cid)
         assert c.values["job_title"] == "Head of purchasing" and c.updated_by == "agent@example.com"
 
@@ -101,14 +102,14 @@ def test_invalid_email_shows_the_reason_and_saves_nothing(page, seeded, workspac
     page.text_input(key=f"contacts.v.{cid}.2.job_title").input("Changed too")
     [b for b in page.button if b.label == "Save"][0].click().run()
     assert any(e.value.startswith("Email: not a valid email address") for e in page.error)
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         c = contacts.get_contact(store, cid)
         assert c.values["email"] == "elodie@example.fr" and c.values["job_title"] == "Buyer"
 
 
 def lose_a_save(page, cid, workspace_db):
     """The agent types Intern and a new note while an admin saves CFO: the agent's save loses."""
-    with Store(workspace_db) as store:  # an admin edits meanwhile
+    with store_of(workspace_db) as store:  # an admin edits meanwhile
         c = contacts.get_contact(store, cid)
         contacts.update_values(store, Actor(ADMIN[0], "admin"), cid, c.version, {"job_title": "CFO"})
     page.text_input(key=f"contacts.v.{cid}.2.job_title").input("Intern")
@@ -131,11 +132,11 @@ def test_stale_save_is_refused_with_the_typed_values_shown_back(page, seeded, wo
     assert page.text_input(key=f"contacts.v.{cid}.3.job_title").value == "Intern"
     assert page.text_input(key=f"contacts.v.{cid}.3.last_name").value == "Durand-Lefèvre"
     assert page.text_input(key=f"contacts.v.{cid}.3.email").value == "elodie@example.fr"
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert contacts.get_contact(store, cid).values["job_title"] == "CFO"
     [b for b in page.button if b.label == "Save"][0].click().run()  # the agent keeps their values
     assert "Saved." in [s.value for s in page.success]
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         after = contacts.get_contact(store, cid)
         assert (after.values["job_title"], after.values["last_name"], after.version) == (
             "Intern",
@@ -154,6 +155,7 @@ def test_after_a_lost_save_discard_shows_the_saved_values(page, seeded, workspac
     assert not [b for b in page.button if b.label == "Discard my values"]
 
 
+@pytest.mark.duckdb_only(BLOCKED_WRITER)
 def test_a_save_that_collides_at_the_same_moment_gets_the_conflict_message(
     page, seeded, workspace_db, monkeypatch
 ):
@@ -191,7 +193,7 @@ def test_attachments_are_downloadable(page, seeded):
 
 
 def test_a_count_above_the_cap_shows_as_a_floor_and_pages_on(app, workspace_db, monkeypatch):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         for n in range(30):
             inbound.receive(store, "webchat", f"visitor-{n}", "hi")
     monkeypatch.setattr(AREAS["contacts"], "search_count_cap", 3)

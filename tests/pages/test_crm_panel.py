@@ -5,12 +5,12 @@ import pytest
 
 from inbox import contacts, crm, inbound, workspace
 from inbox.models import SYSTEM, Actor
-from inbox.store import Store
 from tests.support.navigation import open_page
 from ui.text import literal
 
 from ..support.apptest import ADMIN, AGENT, shown
 from ..support.crm_server import SECRET, FakeCrm
+from ..support.engines import store_of
 
 SYSTEM_AGENT = Actor("agent@example.com", "agent")
 
@@ -24,7 +24,7 @@ def fake():
 @pytest.fixture
 def contact_id(workspace_db, fake):
     """One contact with an email, made on Team; then Enterprise with the CRM set up and job_title managed."""
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         made = inbound.receive(store, "whatsapp", "+33611111111", "Bonjour")
         c = contacts.get_contact(store, made["contact_id"])
         contacts.update_values(
@@ -95,7 +95,7 @@ def test_saving_the_form_never_sends_managed_attributes(app, contact_id, fake, w
     field(at, contact_id, "first_name").input("Elo")
     [b for b in at.button if b.label == "Save"][0].click().run()
     assert "Saved." in [s.value for s in at.success]
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         c = contacts.get_contact(store, contact_id)
     assert (c.values["first_name"], c.values["job_title"]) == ("Elo", "Buyer")
 
@@ -112,7 +112,7 @@ def test_a_failed_lookup_shows_the_admin_the_error_and_keeps_the_contact(app, co
 
 
 def test_team_plan_shows_nothing_crm_related_and_calls_nothing(app, contact_id, fake, workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         workspace.set_plan(store, SYSTEM, "team")
     at = open_contact(app, contact_id)
     assert not [b for b in at.button if "CRM" in b.label]
@@ -122,7 +122,7 @@ def test_team_plan_shows_nothing_crm_related_and_calls_nothing(app, contact_id, 
 
 def refused_connection(workspace_db):
     """The issue's case: the CRM's address refuses connections (nothing listens on port 9)."""
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         crm.save_settings(
             store,
             SYSTEM,
@@ -168,7 +168,7 @@ def test_admins_see_the_detail_and_a_link_to_the_crm_page(app, contact_id, works
 
 def test_a_lookup_refused_before_asking_tells_agents_in_words(app, contact_id, fake, workspace_db):
     at = open_contact(app, contact_id)
-    with Store(workspace_db) as store:  # an admin turns lookups off meanwhile
+    with store_of(workspace_db) as store:  # an admin turns lookups off meanwhile
         crm.save_settings(
             store,
             SYSTEM,

@@ -6,11 +6,11 @@ import pytest
 from inbox import attributes as attrs
 from inbox import crm, workspace
 from inbox.models import SYSTEM
-from inbox.store import Store
 from tests.support.navigation import open_page as switch_to
 
 from ..support.apptest import ADMIN, AGENT, shown
 from ..support.crm_server import SECRET, FakeCrm
+from ..support.engines import store_of
 
 PAGE = "crm_settings"
 
@@ -30,7 +30,7 @@ def open_page(app):
 
 @pytest.fixture
 def enterprise(workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         workspace.set_plan(store, SYSTEM, "enterprise")
     return workspace_db
 
@@ -73,7 +73,7 @@ def test_team_sees_what_enterprise_adds_and_no_form(app, fake):
 
 
 def test_team_can_release_attributes_left_managed(app, workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         workspace.set_plan(store, SYSTEM, "enterprise")
         crm.set_managed(store, SYSTEM, ["job_title"])
         workspace.set_plan(store, SYSTEM, "team")
@@ -81,7 +81,7 @@ def test_team_can_release_attributes_left_managed(app, workspace_db):
     assert "Job title is marked managed by the CRM. The mark does not apply on Team" in at.info[1].value
     at.button(key="crm.release.go").click().run()
     assert at.success[0].value.startswith("Managed attributes saved as layout version")
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert not [a for a in attrs.all_attributes(store) if a.crm_managed]
 
 
@@ -95,14 +95,14 @@ def test_admin_saves_the_settings_and_the_secret_is_never_shown_again(app, enter
     assert "A secret is set" in at.text_input(key="crm.secret").placeholder
     assert any(c.value.startswith("A secret is set (since") for c in at.caption)
     assert SECRET not in every_text(at)
-    with Store(enterprise) as store:
+    with store_of(enterprise) as store:
         saved = crm.get_settings(store)
         assert (saved.lookup_url, saved.timeout_seconds, saved.lookup_key) == (fake.url, 2.0, "email")
         assert saved.aliases == {"jobTitle": "job_title", "accountNumber": "account_id"}
         assert crm.signing_secret(store) == SECRET
     at.text_input(key="crm.url").input(fake.url + "/v2")
     save(at)  # a later save, secret left empty, keeps the secret
-    with Store(enterprise) as store:
+    with store_of(enterprise) as store:
         assert crm.signing_secret(store) == SECRET and crm.get_settings(store).lookup_url.endswith("/v2")
 
 
@@ -115,7 +115,7 @@ def test_invalid_settings_show_every_problem_and_save_nothing(app, enterprise):
     errors = [e.value for e in at.error]
     assert any("Lookup URL" in e for e in errors) and any("Shared secret" in e for e in errors)
     assert any("nope" in e for e in errors) and not any("too-short" in e for e in errors)
-    with Store(enterprise) as store:
+    with store_of(enterprise) as store:
         assert crm.get_settings(store) is None
 
 
@@ -126,7 +126,7 @@ def test_generate_secret_shows_it_once_and_save_uses_it(app, enterprise, fake):
     assert len(generated) == 64 and at.text_input(key="crm.secret").value == generated
     save(fill(at, fake.url, secret=None))
     assert not at.code and generated not in every_text(at)
-    with Store(enterprise) as store:
+    with store_of(enterprise) as store:
         assert crm.signing_secret(store) == generated
 
 
@@ -138,7 +138,7 @@ def test_managed_attributes_and_test_connection(app, enterprise, fake):
     at.multiselect(key=key).select("job_title").select("account_id")
     at.button(key="crm.managed.go").click().run()
     assert at.success[0].value.startswith("Managed attributes saved as layout version 2")
-    with Store(enterprise) as store:
+    with store_of(enterprise) as store:
         assert {a.key for a in attrs.all_attributes(store) if a.crm_managed} == {"job_title", "account_id"}
     fake.records["__test__"] = {"jobTitle": "Chef", "unknown": 1}
     at.button(key="crm.test.go").click().run()

@@ -4,17 +4,17 @@ import pytest
 
 from inbox import contacts, deletion, inbound
 from inbox.models import Actor
-from inbox.store import Store
 from tests.support.navigation import open_page
 from ui.text import literal
 
 from ..support.apptest import ADMIN, AGENT, shown
+from ..support.engines import store_of
 from ..support.members import seed_members
 
 
 @pytest.fixture
 def contact_id(workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         made = inbound.receive(
             store, "whatsapp", "+33677777777", "Bonjour", attachments=[("cv.pdf", b"x" * 2048)]
         )
@@ -40,7 +40,7 @@ def buttons(at):
 
 
 def contact_exists(db, contact_id):
-    with Store(db) as store:
+    with store_of(db) as store:
         return (
             store.contacts.contact_row(contact_id) is not None,
             store._scalar("SELECT count(*) FROM deletion_log"),
@@ -92,7 +92,7 @@ def test_confirming_deletes_and_closes_the_contact(app, contact_id, workspace_db
     assert [shown(s.value) for s in at.success] == [confirmation]  # and the page says it, nothing is open
     assert "delete.confirm" not in buttons(at) and not at.subheader
     assert "contact" not in at.query_params
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         entry = dict(
             zip(deletion.LOG_COLUMNS, list(store.deletion_log.iter_deletion_log())[0][0], strict=True)
         )
@@ -117,7 +117,7 @@ def test_cancel_closes_without_deleting(app, contact_id, workspace_db):
 def test_a_contact_deleted_meanwhile_says_so(app, contact_id, workspace_db):
     at = opened(app, ADMIN, contact_id)
     buttons(at)[f"delete.{contact_id}"].click().run()
-    with Store(workspace_db) as store:  # another admin was faster
+    with store_of(workspace_db) as store:  # another admin was faster
         seed_members(store, Actor("other@example.com", "admin"))
         deletion.delete_contact(
             store, Actor("other@example.com", "admin"), contact_id, hint="dup", reason="duplicate"
@@ -135,7 +135,7 @@ def test_a_contact_deleted_meanwhile_says_so(app, contact_id, workspace_db):
 def two_lukas_webers(db) -> list[int]:
     """The issue's case: two contacts named Lukas Weber, side by side in the list."""
     ids = []
-    with Store(db) as store:
+    with store_of(db) as store:
         for handle in ("+491511111111", "+491522222222"):
             made = inbound.receive(store, "whatsapp", handle, "Hallo")
             c = contacts.get_contact(store, made["contact_id"])

@@ -7,10 +7,10 @@ import pytest
 
 from inbox import deletion, inbound
 from inbox.models import Actor
-from inbox.store import Store
 from tests.support.navigation import open_page, render_directly
 
 from ..support.apptest import ADMIN, AGENT, shown
+from ..support.engines import store_of
 from ..support.members import seed_members
 
 PAGE = "deleted_contacts"
@@ -19,7 +19,7 @@ BOB = Actor("bob@example.com", "admin")
 
 @pytest.fixture
 def logged(workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         seed_members(store, BOB)
         for i in range(3):
             cid = inbound.receive(store, "whatsapp", f"+3361000000{i}", "hi")["contact_id"]
@@ -101,7 +101,7 @@ def test_filters(page):
 
 
 def test_an_entry_failing_the_schema_is_flagged(app, logged):
-    with Store(logged) as store, store.cursor() as cur:
+    with store_of(logged) as store, store.cursor() as cur:
         cur.execute(
             "INSERT INTO deletion_log SELECT 9, deleted_at, deleted_by, contact_id, platform, display_name,"
             " '   ', reason, conversations, messages, attachments, bytes, email_hmac, phone_hmac,"
@@ -171,7 +171,7 @@ def test_bulk_erasure(page, logged):
     assert list(result["Outcome"]) == ["Deleted", "Deleted", "Not found"]
     assert list(result.columns) == ["Line", "Identifier", "Outcome", "Contacts", "Log entries", "Detail"]
     assert [b.label for b in page.get("download_button")][-1] == "Download the result file (CSV)"
-    with Store(logged) as store:
+    with store_of(logged) as store:
         assert store._scalar("SELECT count(*) FROM contacts") == 0
         assert deletion.verify_log(store, Actor(ADMIN[0], "admin")).line() == "OK 6 entries"
 
@@ -199,7 +199,7 @@ def test_bulk_erasure_run_again_says_what_was_erased_earlier(page, logged):
 def test_snapshot_setting(page, logged):
     assert page.toggle(key="deleted.keep_snapshot").value is False
     page.toggle(key="deleted.keep_snapshot").set_value(True).run()
-    with Store(logged) as store:
+    with store_of(logged) as store:
         assert deletion.keeps_snapshot(store)
 
 
@@ -209,7 +209,7 @@ def test_bulk_erasure_cancel_forgets_the_file_and_deletes_nothing(page, logged):
     page.text_input(key="erase.hint").input("erasure batch 13")
     page.button(key="erase.cancel").click().run()
     assert not page.exception and uploader(page).value is None and table_with(page, "Status") is None
-    with Store(logged) as store:
+    with store_of(logged) as store:
         assert store._scalar("SELECT count(*) FROM contacts") == 2
 
 
@@ -226,7 +226,7 @@ def test_what_the_log_keeps_and_the_name_setting(page, logged):
     box.set_value("hint").run()
     assert not page.exception
     assert shown(page.success[0].value).startswith("Saved: new log entries keep the identity hint only")
-    with Store(logged) as store:
+    with store_of(logged) as store:
         assert deletion.keeps_name(store) is False
         cid = inbound.receive(store, "sms", "+33699999999", "hi")["contact_id"]
         entry = deletion.delete_contact(store, Actor(ADMIN[0], "admin"), cid, hint="t-9", reason="other")

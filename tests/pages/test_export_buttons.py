@@ -7,17 +7,17 @@ import pytest
 
 from inbox import contact_export, inbound, subject_export
 from inbox.models import Actor
-from inbox.store import Store
 from tests.support.navigation import open_page
 
 from ..support.apptest import ADMIN, AGENT
+from ..support.engines import store_of
 
 ADMIN_ACTOR = Actor(ADMIN[0], "admin")
 
 
 @pytest.fixture
 def contact_id(workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         return inbound.receive(store, "whatsapp", "+33611111111", "Bonjour", [("a.txt", b"x")])["contact_id"]
 
 
@@ -48,7 +48,7 @@ def test_admins_get_export_and_download_data_agents_do_not(app, contact_id):
 
 
 def test_the_access_log_page_lists_exports_and_downloads(app, contact_id, workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         contact_export.write_export(
             store,
             ADMIN_ACTOR,

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from inbox import imports
-from inbox.store import Store
 from tests.support.navigation import open_page
 from ui.text import literal
 
 from ..support.apptest import ADMIN, AGENT, shown
+from ..support.engines import store_of
 
 PAGE = "import_contacts"
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -44,7 +44,7 @@ def mapping_box(at, column):
 
 
 def count(workspace_db) -> int:
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         return store._scalar("SELECT count(*) FROM contacts")
 
 
@@ -145,7 +145,7 @@ def test_an_undo_refused_keeps_the_dialog_with_the_reason_and_no_success(page, w
     upload(page)
     page.button(key="imp.go").click().run()
     batch = page.session_state["imp.result"].batch_id
-    with Store(workspace_db) as store:  # someone edits an imported contact since
+    with store_of(workspace_db) as store:  # someone edits an imported contact since
         cid, version = store._one("SELECT id, version FROM contacts ORDER BY id LIMIT 1")
         contacts.update_values(store, Actor(ADMIN[0], "admin"), cid, version, {"job_title": "CEO"})
     page.selectbox(key="imp.undo.pick").set_value(batch).run()
@@ -182,7 +182,7 @@ def test_templates_are_saved_and_reused(page, workspace_db):
     page.text_input(key="imp.template_name").input("Excel FR").run()
     page.button(key="imp.template_save").click().run()
     assert "Mapping saved as template “Excel FR”\\." in [s.value for s in page.success]
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert imports.templates(store)[0]["mapping"]["Remarque"] == "job_title"
     fresh = upload(page, "other.csv", FILE.replace(b"Remarque", b"REMARQUE"))
     assert mapping_box(fresh, "REMARQUE").value == "__ignore__"
@@ -199,7 +199,7 @@ def test_a_column_can_become_a_new_custom_attribute(page, workspace_db):
     page.button(key=f"imp.new.go.{i}").click().run()
     assert not page.exception and mapping_box(page, "Remarque").value == "remarque"
     page.button(key="imp.go").click().run()
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert store._scalar("SELECT count(*) FROM attribute_values WHERE attribute_key = 'remarque'") == 2
 
 
@@ -253,7 +253,7 @@ def test_built_in_templates_are_offered_and_fallbacks_are_listed(page, workspace
     )
     page.button(key="imp.go").click().run()
     assert count(workspace_db) == 5
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         phone = store._scalar("SELECT phone FROM contacts WHERE email = 'francoise.lambert@example.org'")
     assert phone == "+33123456788"  # from Business Phone: Mobile Phone is empty
 

@@ -4,10 +4,10 @@ import io
 
 import pytest
 
-from inbox.store import Store
 from tests.support.navigation import open_page
 
 from ..support.apptest import ADMIN, shown
+from ..support.engines import store_of
 from ..support.sheets import Formula, xlsx
 
 
@@ -60,6 +60,6 @@ def test_a_workbook_sheet_is_chosen_dry_run_and_imported(page, tmp_path, workspa
     assert "2 rows read from book.xlsx › Customers (xlsx workbook)." in text
     page.button(key="imp.go").click().run()
     assert not page.exception
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert store._rows("SELECT email FROM contacts") == [("ann@example.com",)]
         assert store._rows("SELECT file_name FROM import_batches") == [("book.xlsx › Customers",)]

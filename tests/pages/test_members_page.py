@@ -6,10 +6,10 @@ import pytest
 from inbox import attributes as attrs
 from inbox import crm, users, workspace
 from inbox.models import SYSTEM
-from inbox.store import Store
 from tests.support.navigation import open_page
 
 from ..support.apptest import ADMIN, shown
+from ..support.engines import store_of
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def page(app):
 
 
 def plan(db) -> str:
-    with Store(db) as store:
+    with store_of(db) as store:
         return workspace.get_plan(store)
 
 
@@ -52,7 +52,7 @@ def test_confirming_switches_the_plan_and_says_so(page, workspace_db):
 
 
 def test_back_to_team_names_the_crm_managed_attributes_and_what_becomes_of_them(page, workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         workspace.set_plan(store, SYSTEM, "enterprise")
         crm.set_managed(store, SYSTEM, ["job_title", "account_id"])
     page.run()
@@ -64,7 +64,7 @@ def test_back_to_team_names_the_crm_managed_attributes_and_what_becomes_of_them(
         "and the current values are kept." in said
     )
     page.button(key="members.plan.confirm").click().run()
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert workspace.get_plan(store) == "team"
         assert not [a for a in attrs.all_attributes(store) if a.crm_managed]  # editable on Team
         assert attrs.crm_marked(store) == ["Account ID", "Job title"]  # the marks are kept
@@ -99,7 +99,7 @@ def test_add_member_keeps_every_field_on_an_error_and_clears_them_once_added(pag
     page.button(key="FormSubmitter:members.add-Add member").click().run()
     assert [shown(s.value) for s in page.success] == ["Added nina@example.com as admin."]
     assert form_values(page) == ("", "", "agent", "")  # ready for the next one
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert users.current_user(store, "nina@example.com").role == "admin"
 
 
@@ -113,7 +113,7 @@ def test_the_member_table_speaks_words(page):
 
 def test_a_plan_already_switched_meanwhile_gives_one_calm_message(page, workspace_db):
     page.button(key="members.plan.switch").click().run()
-    with Store(workspace_db) as store:  # another admin switches first
+    with store_of(workspace_db) as store:  # another admin switches first
         workspace.set_plan(store, SYSTEM, "enterprise")
     page.button(key="members.plan.confirm").click().run()
     assert [shown(t.value) for t in page.toast] == ["The workspace is already on Enterprise."]

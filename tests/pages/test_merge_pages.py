@@ -4,17 +4,17 @@ import pytest
 
 from inbox import contacts, inbound
 from inbox.models import Actor
-from inbox.store import Store
 from tests.support.navigation import open_page
 
 from ..support.apptest import ADMIN, AGENT, shown
+from ..support.engines import store_of
 
 
 @pytest.fixture
 def pair(workspace_db):
     """Two records of Inès Roux sharing an e-mail: the older on WhatsApp, the newer on e-mail."""
     ids = []
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         for platform, handle, values in (
             ("whatsapp", "+33677777777", {"job_title": "Chef"}),
             ("email", "ines@example.org", {"job_title": "Head chef"}),
@@ -41,7 +41,7 @@ def pair(workspace_db):
 
 
 def state(db, cid):
-    with Store(db) as store:
+    with store_of(db) as store:
         row = store.contacts.contact_row(cid)
         return row and row["job_title"], len(store.contacts.conversations_of(cid))
 
@@ -76,7 +76,7 @@ def test_a_change_made_meanwhile_is_refused_then_merged_on_the_latest_values(app
     at.button(key=f"merge.{a}").click().run()
     at.text_input(key="merge.q").input("ines@example.org").run()
     at.multiselect(key="merge.contacts").select(b).run()
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         c = contacts.get_contact(store, b)
         contacts.update_values(store, Actor(ADMIN[0], "admin"), b, c.version, {"job_title": "Owner"})
     at.button(key="merge.confirm").click().run()

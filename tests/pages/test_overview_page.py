@@ -6,9 +6,9 @@ import pytest
 from inbox import attributes as attrs
 from inbox import deletion, imports, inbound
 from inbox.models import Actor
-from inbox.store import Store
 
 from ..support.apptest import ADMIN, AGENT, shown
+from ..support.engines import store_of
 
 ADA = Actor(ADMIN[0], "admin")
 
@@ -16,7 +16,7 @@ ADA = Actor(ADMIN[0], "admin")
 @pytest.fixture
 def busy(workspace_db, tmp_path):
     """3 WhatsApp contacts, 1 deleted today, 1 import of 2 new e-mail contacts, 1 layout change."""
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         for i in range(3):
             inbound.receive(store, "whatsapp", f"+3361000000{i}", "hi")
         gone = inbound.receive(store, "email", "gone@example.com", "hi")["contact_id"]
@@ -69,7 +69,7 @@ def test_admins_see_figures_linking_to_their_pages(app, busy):
 def test_the_charts_data(busy):
     from inbox import workspace
 
-    with Store(busy) as store:
+    with store_of(busy) as store:
         assert workspace.contacts_by_platform(store) == [("whatsapp", 3), ("email", 2)]
         activity = workspace.activity(store, ADA)
     assert len(activity.deletions) == 30 and len(activity.imports) == 30
@@ -90,5 +90,5 @@ def test_agents_cannot_read_the_activity(busy):
     from inbox import workspace
     from inbox.errors import PermissionDenied
 
-    with Store(busy) as store, pytest.raises(PermissionDenied):
+    with store_of(busy) as store, pytest.raises(PermissionDenied):
         workspace.activity(store, Actor(AGENT[0], "agent"))

@@ -6,10 +6,10 @@ import pytest
 
 from inbox import compaction, deletion, inbound
 from inbox.models import Actor
-from inbox.store import Store
 from tests.support.navigation import open_page
 
 from ..support.apptest import ADMIN, AGENT
+from ..support.engines import store_of
 
 PAGE = "deleted_contacts"
 EMAILS = [f"purge-me-{i}@example.org" for i in range(2)]
@@ -17,7 +17,7 @@ EMAILS = [f"purge-me-{i}@example.org" for i in range(2)]
 
 @pytest.fixture
 def pending(workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         for email in EMAILS:
             cid = inbound.receive(store, "email", email, "please forget me")["contact_id"]
             deletion.delete_contact(
@@ -53,6 +53,7 @@ def test_the_page_shows_pending_deletions_and_the_next_purge(page):
     assert page.selectbox(key="purge.weekday").disabled
 
 
+@pytest.mark.duckdb_only("reads the bytes of the DuckDB file after its rewrite")
 def test_purge_now_purges_and_shows_the_result_next_to_the_button(page, pending):
     page.button(key="purge.now").click().run()
     assert not page.exception and not page.error
@@ -77,7 +78,7 @@ def test_the_schedule_is_saved_and_off_is_shown(page, pending):
     page.button(key="purge.save").click().run()
     assert infos(page)[0] == "2 deletions not yet purged from disk · scheduled purging is off"
     assert metric(page, "Next purge") == "off"
-    with Store(pending) as store:
+    with store_of(pending) as store:
         saved = json.loads(store.accounts.get_setting(compaction.SCHEDULE_KEY))
         assert saved["mode"] == "off" and saved["hour"] == 22
         assert store._one("SELECT updated_by FROM workspace_settings WHERE key = 'purge_schedule'") == (
@@ -85,6 +86,7 @@ def test_the_schedule_is_saved_and_off_is_shown(page, pending):
         )
 
 
+@pytest.mark.duckdb_only("fails the swap of the DuckDB file")
 def test_a_failed_purge_is_shown_with_its_reason(page, pending, monkeypatch):
     from inbox.store import compact as compact_module
 
@@ -100,6 +102,6 @@ def test_a_failed_purge_is_shown_with_its_reason(page, pending, monkeypatch):
 
 
 def test_agents_cannot_purge(app, pending):
-    with Store(pending) as store:
+    with store_of(pending) as store:
         with pytest.raises(Exception, match="only admins can purge"):
             compaction.run(store, Actor(AGENT[0], "agent"))

@@ -6,17 +6,17 @@ import pytest
 
 from inbox import contacts, inbound
 from inbox.models import SYSTEM
-from inbox.store import Store
 from tests.support.navigation import open_page
 
 from ..support.apptest import ADMIN, shown
+from ..support.engines import store_of
 
 PAGE = "retention"
 
 
 @pytest.fixture
 def closed_long_ago(workspace_db):
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         cid = inbound.receive(store, "email", "old@example.org", "hello")["contact_id"]
         c = contacts.get_contact(store, cid)
         contacts.update_values(store, SYSTEM, cid, c.version, {"first_name": "Olga", "job_title": "Chef"})
@@ -56,7 +56,7 @@ def test_a_rule_is_saved_previewed_run_and_logged(page, workspace_db, closed_lon
     assert list(log["Values cleared"]) == [1] and list(log["Rule"]) == [
         "Clear Job title values 30 days after the contact's last conversation was closed"
     ]
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         values = contacts.get_contact(store, closed_long_ago).values
     assert values["job_title"] is None and values["first_name"] == "Olga"
 
@@ -83,7 +83,7 @@ def test_a_refused_action_is_said_next_to_it_and_changes_nothing(page, workspace
     assert [shown(e.value) for e in page.error] == [
         "The rule was not saved: there is no attribute 'gone' to clear"
     ]
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert retention.rules(store) == []
 
 
@@ -92,16 +92,16 @@ def test_a_disabled_admin_running_retention_is_signed_out_and_nothing_is_cleared
 ):
     from inbox import retention, users
 
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         retention.save_rule(store, SYSTEM, "job_title", "closed", 30)
         users.add_user(store, SYSTEM, "other.admin@example.com", role="admin", password="other-secret-1")
     page.run()
     page.checkbox(key="retention.sure").check().run()
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         users.set_active(store, SYSTEM, ADMIN[0], False)  # by the other admin, meanwhile
     page.button(key="retention.run").click().run()
     assert not page.exception and not page.button and not page.success
     assert any(w.value.startswith("You have been signed out: your access") for w in page.warning)
-    with Store(workspace_db) as store:
+    with store_of(workspace_db) as store:
         assert contacts.get_contact(store, closed_long_ago).values["job_title"] == "Chef"
         assert retention.runs(store) == []

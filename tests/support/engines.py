@@ -4,3 +4,15 @@ BLOCKED_WRITER = (
     "DuckDB refuses a write over another transaction's uncommitted one at once, PostgreSQL waits for the row"
     " lock: its conflicts are raced between two servers' transactions in test_postgres_core.py"
 )
+
+
+def store_of(target):
+    """The store a test opens beside the app's on the same database (no opening steps: ``Store`` as such):
+    ``target`` is a DuckDB file's path or a PostgreSQL URL (its files in ``$INBOX_FILES``)."""
+    import os
+
+    from inbox.store import PgStore, Store
+
+    if isinstance(target, str) and target.startswith("postgresql://"):
+        return PgStore(target, files_dir=os.environ["INBOX_FILES"])
+    return Store(target)
