@@ -17,6 +17,7 @@ import contextlib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -178,6 +179,7 @@ def main(argv: list[str]) -> int:
         print("ok")
         return 0
     if argv == ["run"]:
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops the server too, as Ctrl-C
         try:
             with sandbox() as url:
                 print(url, flush=True)

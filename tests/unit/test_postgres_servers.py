@@ -72,3 +72,30 @@ def test_deletions_from_four_processes_at_once_keep_one_valid_chain(workspace):
         assert [e[0] for e in entries] == list(range(1, 17))
         assert sorted(e[1] for e in entries) == sorted(workspace)
         assert store._scalar("SELECT count(*) FROM contacts") == 0
+
+
+def test_the_cli_runs_while_the_app_holds_the_database_open(workspace, tmp_path):
+    """No file lock on PostgreSQL: import, audit export and retention run from other processes while this
+    process (the app) keeps its store open and writes between them."""
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "inbox", *args], env=env, capture_output=True, text=True, timeout=120
+        )
+
+    people = tmp_path / "people.csv"
+    people.write_text("email,first_name\nnew1@example.org,Nina\nnew2@example.org,Noa\n", encoding="utf-8")
+    with open_store() as app:
+        imported = cli("import", str(people), "--actor", ADMIN.email)
+        assert imported.returncode == 0, imported.stderr
+        assert app.stats.table_counts()["contacts"] == 18  # the app sees the import at once
+        from inbox import deletion
+
+        deletion.delete_contact(app, ADMIN, workspace[0], hint="ticket 1", reason="test_data")
+        exported = cli("audit", "export", "--format", "csv", "--out", str(tmp_path / "log.csv"))
+        assert exported.returncode == 0, exported.stderr
+        assert "ticket 1" in (tmp_path / "log.csv").read_text(encoding="utf-8")
+        retention = cli("retention", "run", "--actor", ADMIN.email)
+        assert retention.returncode == 0, retention.stderr
+        assert app.stats.table_counts()["contacts"] == 17
