@@ -26,12 +26,7 @@ def is_conflict(exc: BaseException) -> bool:
 def is_write_clash(exc: BaseException) -> bool:
     """A conflict, or a unique key another writer took first: what a bulk write reports as "changed in another
     session meanwhile" (DuckDB: any ``TransactionException`` or ``ConstraintException``)."""
-    return (
-        is_conflict(exc)
-        or isinstance(exc, DUCKDB.Error)
-        and DUCKDB.is_clash(exc)
-        or POSTGRES.is_constraint_violation(exc)
-    )
+    return is_conflict(exc) or DUCKDB.is_clash(exc) or POSTGRES.is_clash(exc)
 
 
 def as_conflict(exc: BaseException) -> WriteConflict:

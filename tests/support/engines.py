@@ -12,7 +12,8 @@ def store_of(target):
     import os
 
     from inbox.store import PgStore, Store
+    from inbox.store.core_postgres import is_postgres_url
 
-    if isinstance(target, str) and target.startswith("postgresql://"):
+    if is_postgres_url(target):
         return PgStore(target, files_dir=os.environ["INBOX_FILES"])
     return Store(target)
